@@ -1,0 +1,284 @@
+//! Adaptive jitter buffer: `push(now, packet)` as packets arrive, `pop(now)` once per frame.
+//!
+//! Packets are ordered by (extended) sequence number. Playout starts once the buffer holds the
+//! target delay; the target follows the RFC 3550 §6.4.1 inter-arrival jitter estimate
+//! (target = one frame + 3 × jitter, clamped). When the buffer runs more than two frames past
+//! its target it drops the oldest frame to win latency back; when it runs dry it rebuffers.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// What `pop` hands the decoder for one frame slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Playout<T> {
+    /// The packet for this slot.
+    Frame(T),
+    /// This slot's packet is missing but later ones are here: conceal (PLC/FEC) and go on.
+    Missing,
+    /// Nothing to play (not started, or ran dry): play silence or comfort noise.
+    Empty,
+}
+
+/// Why a pushed packet was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushOutcome {
+    /// Stored for playout.
+    Stored,
+    /// Its slot was already played (or skipped); too late to use.
+    Late,
+    /// A copy of a packet already buffered.
+    Duplicate,
+}
+
+/// Tuning of a [`JitterBuffer`].
+#[derive(Debug, Clone, Copy)]
+pub struct JitterConfig {
+    /// Samples per second of the RTP timestamp clock.
+    pub clock_rate_hz: u32,
+    /// Duration of one packet.
+    pub frame: Duration,
+    /// Lowest target delay.
+    pub min_delay: Duration,
+    /// Highest target delay.
+    pub max_delay: Duration,
+}
+
+impl JitterConfig {
+    /// 20 ms frames, 20–200 ms delay.
+    pub fn voice(clock_rate_hz: u32) -> Self {
+        JitterConfig {
+            clock_rate_hz,
+            frame: Duration::from_millis(20),
+            min_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(200),
+        }
+    }
+}
+
+/// The jitter buffer itself; generic over the payload so it serves G.711 and Opus alike.
+#[derive(Debug)]
+pub struct JitterBuffer<T> {
+    config: JitterConfig,
+    packets: BTreeMap<u64, T>,
+    highest: Option<u64>,
+    next_play: Option<u64>,
+    playing: bool,
+    buffering_since: Option<Instant>,
+    /// RFC 3550 jitter estimate, in seconds.
+    jitter_s: f64,
+    last_transit: Option<f64>,
+    epoch: Option<Instant>,
+}
+
+impl<T> JitterBuffer<T> {
+    /// An empty buffer.
+    pub fn new(config: JitterConfig) -> Self {
+        JitterBuffer {
+            config,
+            packets: BTreeMap::new(),
+            highest: None,
+            next_play: None,
+            playing: false,
+            buffering_since: None,
+            jitter_s: 0.0,
+            last_transit: None,
+            epoch: None,
+        }
+    }
+
+    /// Current target delay.
+    pub fn target_delay(&self) -> Duration {
+        let raw = self.config.frame.as_secs_f64() + 3.0 * self.jitter_s;
+        Duration::from_secs_f64(raw).clamp(self.config.min_delay, self.config.max_delay)
+    }
+
+    /// Packets waiting for playout.
+    pub fn len(&self) -> usize {
+        self.packets.len()
+    }
+
+    /// Whether no packets wait.
+    pub fn is_empty(&self) -> bool {
+        self.packets.is_empty()
+    }
+
+    /// The RFC 3550 inter-arrival jitter estimate.
+    pub fn jitter(&self) -> Duration {
+        Duration::from_secs_f64(self.jitter_s)
+    }
+
+    /// Extends a 16-bit sequence number to 64 bits near the highest seen (RFC 3550 A.1 idea).
+    fn extend(&self, seq: u16) -> u64 {
+        let Some(highest) = self.highest else { return u64::from(seq) + (1 << 16) };
+        let candidates = [highest & !0xFFFF, (highest & !0xFFFF) + (1 << 16), (highest & !0xFFFF).wrapping_sub(1 << 16)];
+        candidates
+            .into_iter()
+            .map(|base| base | u64::from(seq))
+            .min_by_key(|c| c.abs_diff(highest))
+            .unwrap_or(u64::from(seq))
+    }
+
+    /// Stores one packet that arrived at `now`.
+    pub fn push(&mut self, now: Instant, sequence: u16, timestamp: u32, payload: T) -> PushOutcome {
+        let ext = self.extend(sequence);
+        self.update_jitter(now, timestamp);
+        if self.next_play.is_some_and(|next| ext < next) {
+            return PushOutcome::Late;
+        }
+        if self.packets.contains_key(&ext) {
+            return PushOutcome::Duplicate;
+        }
+        self.highest = Some(self.highest.map_or(ext, |h| h.max(ext)));
+        self.packets.insert(ext, payload);
+        if !self.playing && self.buffering_since.is_none() {
+            self.buffering_since = Some(now);
+        }
+        PushOutcome::Stored
+    }
+
+    fn update_jitter(&mut self, now: Instant, timestamp: u32) {
+        let epoch = *self.epoch.get_or_insert(now);
+        let arrival = now.duration_since(epoch).as_secs_f64();
+        let transit = arrival - f64::from(timestamp) / f64::from(self.config.clock_rate_hz);
+        if let Some(last) = self.last_transit {
+            let mut d = (transit - last).abs();
+            // A timestamp jump (new talkspurt, wrap) is not jitter.
+            if d > 1.0 {
+                d = 0.0;
+            }
+            self.jitter_s += (d - self.jitter_s) / 16.0;
+        }
+        self.last_transit = Some(transit);
+    }
+
+    fn frames_buffered(&self) -> u64 {
+        match (self.next_play, self.highest) {
+            (Some(next), Some(h)) if h >= next => h - next + 1,
+            (None, Some(_)) => self.packets.len() as u64,
+            _ => 0,
+        }
+    }
+
+    /// Takes the next frame slot's content. Call once per frame duration.
+    pub fn pop(&mut self, now: Instant) -> Playout<T> {
+        if !self.playing {
+            let Some(since) = self.buffering_since else { return Playout::Empty };
+            let target = self.target_delay();
+            let filled = self.config.frame * self.frames_buffered() as u32 >= target;
+            if !filled && now.duration_since(since) < target {
+                return Playout::Empty;
+            }
+            self.playing = true;
+            if self.next_play.is_none() {
+                self.next_play = self.packets.keys().next().copied();
+            }
+        }
+        let Some(next) = self.next_play else { return Playout::Empty };
+        if self.packets.is_empty() {
+            // Ran dry: rebuffer before playing again, keeping our place in the sequence.
+            self.playing = false;
+            self.buffering_since = None;
+            return Playout::Empty;
+        }
+        // Too much delay piled up: drop the oldest slot to catch up.
+        let target_frames = (self.target_delay().as_secs_f64() / self.config.frame.as_secs_f64()).ceil() as u64;
+        let mut next = next;
+        if self.frames_buffered() > target_frames + 2 {
+            self.packets.remove(&next);
+            next += 1;
+        }
+        self.next_play = Some(next + 1);
+        match self.packets.remove(&next) {
+            Some(p) => Playout::Frame(p),
+            None => Playout::Missing,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone, Copy)]
+    enum Step {
+        /// (arrival ms, sequence) — timestamp follows sequence at 20 ms.
+        Push(u64, u16),
+        /// Pop at ms, expecting the sequence played, -2 = Missing, -1 = Empty.
+        Pop(u64, i32),
+        /// A push expected to be refused with this outcome.
+        Refused(u64, u16, PushOutcome),
+    }
+    use PushOutcome::*;
+    use Step::*;
+
+    fn run(steps: &[Step]) -> Vec<String> {
+        let t0 = Instant::now();
+        let mut jb = JitterBuffer::new(JitterConfig::voice(8_000));
+        let mut log = Vec::new();
+        for s in steps {
+            match *s {
+                Push(ms, seq) => {
+                    let out = jb.push(t0 + Duration::from_millis(ms), seq, u32::from(seq) * 160, seq);
+                    if out != PushOutcome::Stored {
+                        log.push(format!("push {seq}: {out:?}"));
+                    }
+                }
+                Refused(ms, seq, want) => {
+                    let out = jb.push(t0 + Duration::from_millis(ms), seq, u32::from(seq) * 160, seq);
+                    if out != want {
+                        log.push(format!("push {seq}: got {out:?}, want {want:?}"));
+                    }
+                }
+                Pop(ms, want) => {
+                    let got = match jb.pop(t0 + Duration::from_millis(ms)) {
+                        Playout::Frame(s) => i32::from(s),
+                        Playout::Missing => -2,
+                        Playout::Empty => -1,
+                    };
+                    if got != want {
+                        log.push(format!("pop@{ms}: got {got}, want {want}"));
+                    }
+                }
+            }
+        }
+        log
+    }
+
+    // (name, steps). Expected values: sequence number, -2 = Missing, -1 = Empty.
+    const CASES: &[(&str, &[Step])] = &[
+        ("nothing pushed plays nothing", &[Pop(0, -1), Pop(20, -1)]),
+        ("in order, one frame of delay", &[Push(0, 1), Pop(0, 1), Push(20, 2), Pop(20, 2), Push(40, 3), Pop(40, 3), Pop(60, -1)]),
+        ("reordered pair is put back in order", &[Push(0, 1), Push(20, 3), Push(21, 2), Pop(25, 1), Pop(45, 2), Pop(65, 3)]),
+        ("a lost packet is reported missing", &[Push(0, 1), Push(20, 2), Pop(20, 1), Push(60, 4), Pop(40, 2), Pop(60, -2), Pop(80, 4)]),
+        ("duplicates are dropped", &[Push(0, 1), Refused(1, 1, Duplicate), Push(20, 2), Pop(20, 1), Pop(40, 2)]),
+        ("a packet after its slot is late", &[Push(0, 1), Push(20, 2), Push(21, 3), Pop(21, 1), Pop(41, 2), Pop(61, 3), Refused(70, 2, Late), Pop(81, -1)]),
+        ("sequence wrap keeps order", &[Push(0, 65535), Push(20, 0), Pop(20, 65535), Push(40, 1), Pop(40, 0), Pop(60, 1)]),
+        ("running dry rebuffers then resumes", &[Push(0, 1), Push(20, 2), Pop(20, 1), Pop(40, 2), Pop(60, -1), Push(100, 3), Pop(100, -1), Push(120, 4), Pop(120, 3), Pop(140, 4)]),
+        ("too much backlog drops the oldest", &[Push(0, 1), Push(1, 2), Push(2, 3), Push(3, 4), Push(4, 5), Push(5, 6), Pop(20, 2), Pop(40, 3)]),
+    ];
+
+    #[test]
+    fn table() {
+        let mut failures = Vec::new();
+        for (name, steps) in CASES {
+            for line in run(steps) {
+                failures.push(format!("{name}: {line}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn target_grows_with_jitter_and_is_clamped() {
+        let t0 = Instant::now();
+        let mut jb = JitterBuffer::new(JitterConfig::voice(8_000));
+        for i in 0..200u16 {
+            // Alternate 0 and 60 ms of extra delay: heavy jitter.
+            let extra = if i % 2 == 0 { 0 } else { 60 };
+            jb.push(t0 + Duration::from_millis(u64::from(i) * 20 + extra), i, u32::from(i) * 160, ());
+        }
+        assert!(jb.jitter() > Duration::from_millis(20), "{:?}", jb.jitter());
+        assert!(jb.target_delay() > Duration::from_millis(80));
+        assert!(jb.target_delay() <= Duration::from_millis(200));
+    }
+}
