@@ -1,1 +1,323 @@
-//! placeholder
+//! ringdesk-wire: every message that crosses a process boundary between the agent app and the
+//! cloud — the REST bodies and the WebSocket signaling — as serde types.
+//!
+//! Contract: JSON, camelCase fields, messages tagged by `"type"`. Only this crate derives
+//! `Serialize`/`Deserialize` for cross-process data (DESIGN.md), so the protocol has one
+//! definition, documented in `docs/protocol.md`. Unknown or malformed messages are rejected by
+//! the receiver with [`ServerMessage::Error`]; they never end a session.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the signaling protocol, sent in `hello` so old apps can tell they are old.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// A manager's chosen status (PRODUCT.md §2). `inCall` is set by the cloud, not chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AgentStatus {
+    /// Green: takes calls.
+    Available,
+    /// Grey: no calls.
+    Away,
+    /// Red: in a call.
+    InCall,
+    /// After a call.
+    WrapUp,
+}
+
+/// Who the manager is, as the cloud tells the app after login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagerInfo {
+    /// Manager id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Login email.
+    pub email: String,
+    /// The channel (tenant) the manager belongs to.
+    pub channel_id: i64,
+    /// The channel's name.
+    pub channel_name: String,
+}
+
+/// `POST /api/v1/login` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginRequest {
+    /// Login email.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// `POST /api/v1/login` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginResponse {
+    /// Bearer token for REST and the WebSocket.
+    pub token: String,
+    /// Who logged in.
+    pub manager: ManagerInfo,
+}
+
+/// Every API error body: a stable `code` for programs, a `message` for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiError {
+    /// Stable machine-readable code, e.g. `invalidCredentials`, `notFound`.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+/// One profile field shown on the ring popup (at most 3, PRODUCT.md §2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileField {
+    /// Field label.
+    pub name: String,
+    /// Field value.
+    pub value: String,
+}
+
+/// The caller as the ring popup shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Caller {
+    /// E.164 number, or the raw presented identity when it is not a number.
+    pub number: String,
+    /// The contact's name when the number belongs to a known contact.
+    pub name: Option<String>,
+    /// Up to 3 profile fields of the contact.
+    pub fields: Vec<ProfileField>,
+}
+
+/// Where the call came in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallVia {
+    /// The channel number dialled.
+    pub number: String,
+    /// The team it is routed to.
+    pub team_name: String,
+}
+
+/// Messages from the app to the cloud over the WebSocket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum ClientMessage {
+    /// Choose a status and do-not-disturb.
+    SetStatus {
+        /// The new status (`available` or `away`; the cloud owns `inCall`).
+        status: AgentStatus,
+        /// Do-not-disturb.
+        #[serde(default)]
+        do_not_disturb: bool,
+    },
+    /// Answer a ringing call, offering WebRTC media.
+    Answer {
+        /// The call.
+        call_id: i64,
+        /// The app's SDP offer (Opus, DTLS-SRTP, ICE host candidates).
+        sdp_offer: String,
+    },
+    /// Decline a ringing call; it moves on to the next manager.
+    Decline {
+        /// The call.
+        call_id: i64,
+    },
+    /// Leave the call (ends it when no other manager remains).
+    Hangup {
+        /// The call.
+        call_id: i64,
+    },
+    /// Send DTMF digits to the customer (RFC 4733 on the trunk).
+    Dtmf {
+        /// The call.
+        call_id: i64,
+        /// Digits from `0-9*#A-D`.
+        digits: String,
+    },
+    /// Keep-alive; answered with `pong`.
+    Ping,
+}
+
+/// Messages from the cloud to the app over the WebSocket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum ServerMessage {
+    /// First message of every session.
+    Hello {
+        /// Protocol version, see [`PROTOCOL_VERSION`].
+        protocol: u32,
+        /// Who is logged in.
+        manager: ManagerInfo,
+        /// The status the cloud has for them.
+        status: AgentStatus,
+        /// Do-not-disturb.
+        do_not_disturb: bool,
+    },
+    /// The manager's presence changed; `notRinging` says why calls would not ring now.
+    Presence {
+        /// Current status.
+        status: AgentStatus,
+        /// Do-not-disturb.
+        do_not_disturb: bool,
+        /// Reason code when not eligible to ring (e.g. `away`, `doNotDisturb`).
+        not_ringing: Option<String>,
+    },
+    /// A call rings this manager.
+    Ring {
+        /// The call.
+        call_id: i64,
+        /// Who calls.
+        caller: Caller,
+        /// Which number and team it came through.
+        via: CallVia,
+        /// How long it rings here before moving on, in milliseconds.
+        ring_timeout_ms: u64,
+    },
+    /// The call stopped ringing here.
+    RingStopped {
+        /// The call.
+        call_id: i64,
+        /// `declined`, `timedOut`, `callerLeft`, `answeredElsewhere`, `disconnected`.
+        reason: String,
+    },
+    /// The answer was accepted: here is the cloud's SDP answer.
+    Connected {
+        /// The call.
+        call_id: i64,
+        /// The cloud's SDP answer.
+        sdp_answer: String,
+    },
+    /// The call ended for this manager.
+    CallEnded {
+        /// The call.
+        call_id: i64,
+        /// Hangup cause code.
+        cause: String,
+        /// Missed reason code, when the call was missed.
+        missed_reason: Option<String>,
+    },
+    /// A DTMF digit the customer pressed.
+    Dtmf {
+        /// The call.
+        call_id: i64,
+        /// The digit.
+        digit: String,
+    },
+    /// Answer to `ping`.
+    Pong,
+    /// A request failed; the session stays up.
+    Error {
+        /// Stable code: `badJson`, `unknownMessage`, `notRinging`, `unknownCall`, …
+        code: String,
+        /// Human-readable explanation.
+        message: String,
+    },
+}
+
+/// One call record as the API returns it (PRODUCT.md §7 raw data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallRecord {
+    /// Call id.
+    pub id: i64,
+    /// `inbound` or `outbound`.
+    pub direction: String,
+    /// The channel number involved.
+    pub number: String,
+    /// The customer's number.
+    pub caller_number: String,
+    /// The customer's name, when known.
+    pub caller_name: Option<String>,
+    /// Managers who were rung or talked, in order.
+    pub managers: Vec<CallManager>,
+    /// RFC 3339 UTC.
+    pub started_at: String,
+    /// RFC 3339 UTC, when a manager answered.
+    pub answered_at: Option<String>,
+    /// RFC 3339 UTC, when it ended.
+    pub ended_at: Option<String>,
+    /// Talk time in seconds (answer to end), 0 when missed.
+    pub duration_s: i64,
+    /// Hangup cause code.
+    pub hangup_cause: Option<String>,
+    /// Missed reason code.
+    pub missed_reason: Option<String>,
+}
+
+/// A manager's part in a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallManager {
+    /// Manager id.
+    pub id: i64,
+    /// Manager name.
+    pub name: String,
+    /// `rang`, `declined`, `answered`.
+    pub role: String,
+}
+
+/// A page of call records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallPage {
+    /// Records, newest first.
+    pub calls: Vec<CallRecord>,
+    /// 1-based page number.
+    pub page: u32,
+    /// Page size.
+    pub per_page: u32,
+    /// Records in all pages.
+    pub total: i64,
+}
+
+/// Parses a client message, turning failure into the typed error the cloud sends back.
+pub fn parse_client_message(text: &str) -> Result<ClientMessage, ServerMessage> {
+    match serde_json::from_str::<ClientMessage>(text) {
+        Ok(m) => Ok(m),
+        Err(e) => {
+            let code = match serde_json::from_str::<serde_json::Value>(text) {
+                Err(_) => "badJson",
+                Ok(v) if v.get("type").and_then(|t| t.as_str()).is_some_and(|t| !CLIENT_TYPES.contains(&t)) => {
+                    "unknownMessage"
+                }
+                Ok(_) => "invalidMessage",
+            };
+            Err(ServerMessage::Error { code: code.into(), message: e.to_string() })
+        }
+    }
+}
+
+const CLIENT_TYPES: &[&str] = &["setStatus", "answer", "decline", "hangup", "dtmf", "ping"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_use_the_documented_shape() {
+        let m = ClientMessage::Answer { call_id: 7, sdp_offer: "v=0".into() };
+        assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"type":"answer","callId":7,"sdpOffer":"v=0"}"#);
+        let s: ClientMessage = serde_json::from_str(r#"{"type":"setStatus","status":"away"}"#).unwrap();
+        assert_eq!(s, ClientMessage::SetStatus { status: AgentStatus::Away, do_not_disturb: false });
+        let r = ServerMessage::RingStopped { call_id: 1, reason: "timedOut".into() };
+        assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"type":"ringStopped","callId":1,"reason":"timedOut"}"#);
+    }
+
+    #[test]
+    fn bad_input_gets_typed_errors() {
+        let code = |t: &str| match parse_client_message(t) {
+            Err(ServerMessage::Error { code, .. }) => code,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(code("{not json"), "badJson");
+        assert_eq!(code(r#"{"type":"teleport"}"#), "unknownMessage");
+        assert_eq!(code(r#"{"type":"answer","callId":"x"}"#), "invalidMessage");
+        assert_eq!(code(r#"{"callId":1}"#), "invalidMessage");
+        assert_eq!(parse_client_message(r#"{"type":"ping"}"#), Ok(ClientMessage::Ping));
+    }
+}
