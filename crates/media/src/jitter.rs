@@ -159,6 +159,12 @@ impl<T> JitterBuffer<T> {
         }
     }
 
+    /// The packet for the slot `pop` will play next, if it has arrived: after a `Missing`,
+    /// this is the packet whose Opus in-band FEC can rebuild the lost one.
+    pub fn peek_next(&self) -> Option<&T> {
+        self.packets.get(&self.next_play?)
+    }
+
     /// Takes the next frame slot's content. Call once per frame duration.
     pub fn pop(&mut self, now: Instant) -> Playout<T> {
         if !self.playing {

@@ -13,6 +13,7 @@
 
 pub mod dtmf;
 pub mod g711;
+pub mod inbound;
 pub mod jitter;
 pub mod mixer;
 pub mod opus_codec;
