@@ -1,1 +1,113 @@
-//! placeholder
+//! ringdesk-cloud: the service customers' calls reach and agents' apps connect to.
+//!
+//! Contract: [`start`] brings up, on one tokio runtime, the SIP trunk (UDP+TCP), the HTTPS/WSS
+//! API, the dispatcher (switchboard runtime) and a room per live call, over an embedded SQLite
+//! store. The `ringdesk-cloud` binary is a thin CLI around it; the desktop app runs that binary
+//! as a child process for the single-machine setup (see ARCHITECTURE.md).
+//!
+//! Left out for now: IVR, queues, recordings, outbound calls, the inbox (later issues).
+
+pub mod api;
+pub mod config;
+pub mod dispatch;
+pub mod metrics;
+pub mod room;
+pub mod tls;
+mod ws;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use anyhow::Context;
+use ringdesk_sip::trunk::TrunkConfig;
+use ringdesk_store::Store;
+use ringdesk_store::time::now_ms;
+
+use crate::config::CloudConfig;
+use crate::dispatch::{DispatchConfig, Dispatcher};
+use crate::metrics::Metrics;
+
+/// A started cloud: where it listens.
+#[derive(Debug, Clone)]
+pub struct RunningCloud {
+    /// Base URL of the API (`https://127.0.0.1:8443`).
+    pub api_url: String,
+    /// SIP trunk address (UDP and TCP).
+    pub sip_addr: SocketAddr,
+    /// The certificate agents should trust (self-signed or configured); `None` for plain HTTP.
+    pub ca_cert: Option<PathBuf>,
+    /// The database file.
+    pub database: PathBuf,
+}
+
+/// Installs the process-wide crypto providers (rustls and str0m both use aws-lc-rs).
+pub fn install_crypto() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        str0m::crypto::from_feature_flags().install_process_default();
+    });
+}
+
+/// Starts every part of the cloud and returns once all are listening.
+pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
+    install_crypto();
+    std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating {}", config.data_dir.display()))?;
+    let database = config.data_dir.join("ringdesk.sqlite");
+    let store = Store::open(database.to_str().context("database path is not UTF-8")?).await?;
+    let orphans = store.close_orphaned_calls(now_ms()).await?;
+    if orphans > 0 {
+        tracing::warn!("closed {orphans} call records left open by an earlier crash");
+    }
+    if config.demo && store.seed_demo_if_empty(now_ms()).await? {
+        tracing::info!("created demo data");
+    }
+    let trunk_config = TrunkConfig {
+        realm: "ringdesk".into(),
+        advertised: SocketAddr::new(config.sip_advertised, config.sip.port()),
+        peers: config.trunk_peers.clone(),
+        user_agent: format!("Ringdesk/{}", env!("CARGO_PKG_VERSION")),
+    };
+    let (trunk, trunk_events) = ringdesk_sip::runtime::start(config.sip, trunk_config, rand::random())
+        .await
+        .with_context(|| format!("starting the SIP trunk on {}", config.sip))?;
+    let metrics = Metrics::default();
+    let dispatcher = Dispatcher::spawn(
+        DispatchConfig { media_ip: config.media_ip, ring_timeout: config.ring_timeout },
+        store.clone(),
+        trunk.clone(),
+        trunk_events,
+        metrics.clone(),
+    );
+    let app = api::router(api::AppState { store, dispatcher, next_session: Arc::new(AtomicU64::new(1)), metrics });
+    let listener = std::net::TcpListener::bind(config.api).with_context(|| format!("binding the API on {}", config.api))?;
+    listener.set_nonblocking(true)?;
+    let api_addr = listener.local_addr()?;
+    let (api_url, ca_cert) = if config.insecure_http {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::error!("API server stopped: {e}");
+            }
+        });
+        (format!("http://{api_addr}"), None)
+    } else {
+        let (cert, key) = match &config.tls {
+            Some(pair) => pair.clone(),
+            None => tls::ensure_certificate(&config.data_dir, Some(api_addr.ip()))?,
+        };
+        let rustls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
+            .await
+            .with_context(|| format!("loading TLS certificate {}", cert.display()))?;
+        let server = axum_server::from_tcp_rustls(listener, rustls)?;
+        tokio::spawn(async move {
+            if let Err(e) = server.serve(app.into_make_service()).await {
+                tracing::error!("API server stopped: {e}");
+            }
+        });
+        (format!("https://{api_addr}"), Some(cert))
+    };
+    Ok(RunningCloud { api_url, sip_addr: trunk.local_addr, ca_cert, database })
+}

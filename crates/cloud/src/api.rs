@@ -1,0 +1,175 @@
+//! HTTPS REST API and the WebSocket upgrade.
+//!
+//! Errors are JSON `{code, message}` with the right status; internal details go to the log.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use ringdesk_store::time::{now_ms, rfc3339};
+use ringdesk_store::{CallRow, Manager, Store, StoreError};
+use ringdesk_wire::{ApiError, CallManager, CallPage, CallRecord, LoginRequest, LoginResponse, ManagerInfo};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use crate::dispatch::Input;
+use crate::metrics::Metrics;
+
+/// Shared state of the HTTP handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// Database.
+    pub store: Store,
+    /// The dispatcher's inbox.
+    pub dispatcher: mpsc::UnboundedSender<Input>,
+    /// Session ids.
+    pub next_session: Arc<AtomicU64>,
+    /// Figures.
+    pub metrics: Metrics,
+}
+
+/// An API error: status + `{code, message}`.
+#[derive(Debug)]
+pub struct ApiErr {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiErr {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiErr { status, code, message: message.into() }
+    }
+}
+
+impl IntoResponse for ApiErr {
+    fn into_response(self) -> Response {
+        (self.status, Json(ApiError { code: self.code.into(), message: self.message })).into_response()
+    }
+}
+
+impl From<StoreError> for ApiErr {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::InvalidCredentials => ApiErr::new(StatusCode::UNAUTHORIZED, "invalidCredentials", "email or password is incorrect"),
+            other => {
+                tracing::error!("store error: {other}");
+                ApiErr::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
+            }
+        }
+    }
+}
+
+fn bad_json(rejection: JsonRejection) -> ApiErr {
+    ApiErr::new(StatusCode::BAD_REQUEST, "badJson", rejection.body_text())
+}
+
+/// The authenticated manager of a request (`Authorization: Bearer <token>`, or `?token=` for
+/// WebSocket clients that cannot set headers).
+pub struct Authed(pub Manager);
+
+impl FromRequestParts<AppState> for Authed {
+    type Rejection = ApiErr;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header_token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_string);
+        let query_token = parts.uri.query().and_then(|q| {
+            q.split('&').find_map(|kv| kv.strip_prefix("token=")).map(str::to_string)
+        });
+        let Some(token) = header_token.or(query_token) else {
+            return Err(ApiErr::new(StatusCode::UNAUTHORIZED, "unauthorized", "missing bearer token"));
+        };
+        match state.store.manager_for_token(&token, now_ms()).await? {
+            Some(m) => Ok(Authed(m)),
+            None => Err(ApiErr::new(StatusCode::UNAUTHORIZED, "unauthorized", "invalid or expired token")),
+        }
+    }
+}
+
+/// All routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/v1/login", post(login))
+        .route("/api/v1/calls", get(list_calls))
+        .route("/api/v1/calls/{id}", get(get_call))
+        .route("/api/v1/ws", get(ws))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(|State(s): State<AppState>| async move { s.metrics.render() }))
+        .fallback(|| async { ApiErr::new(StatusCode::NOT_FOUND, "notFound", "no such endpoint") })
+        .with_state(state)
+}
+
+fn manager_info(m: &Manager) -> ManagerInfo {
+    ManagerInfo { id: m.id, name: m.name.clone(), email: m.email.clone(), channel_id: m.channel_id, channel_name: m.channel_name.clone() }
+}
+
+async fn login(State(s): State<AppState>, body: Result<Json<LoginRequest>, JsonRejection>) -> Result<Json<LoginResponse>, ApiErr> {
+    let Json(req) = body.map_err(bad_json)?;
+    let manager = s.store.verify_login(&req.email, &req.password).await?;
+    let token = s.store.create_session(manager.id, now_ms()).await?;
+    Ok(Json(LoginResponse { token, manager: manager_info(&manager) }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+fn call_record(r: CallRow) -> CallRecord {
+    CallRecord {
+        id: r.id,
+        direction: r.direction,
+        number: r.number,
+        caller_number: r.caller_number,
+        caller_name: r.caller_name,
+        managers: r.managers.into_iter().map(|(id, name, role)| CallManager { id, name, role }).collect(),
+        started_at: rfc3339(r.started_at_ms),
+        answered_at: r.answered_at_ms.map(rfc3339),
+        ended_at: r.ended_at_ms.map(rfc3339),
+        duration_s: r.duration_s,
+        hangup_cause: r.hangup_cause,
+        missed_reason: r.missed_reason,
+    }
+}
+
+async fn list_calls(
+    State(s): State<AppState>,
+    Authed(m): Authed,
+    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<CallPage>, ApiErr> {
+    let Query(q) = q.map_err(|e| ApiErr::new(StatusCode::BAD_REQUEST, "badQuery", e.body_text()))?;
+    let page = q.page.unwrap_or(1).max(1);
+    let per_page = q.per_page.unwrap_or(50);
+    if !(1..=200).contains(&per_page) {
+        return Err(ApiErr::new(StatusCode::BAD_REQUEST, "badQuery", "perPage must be between 1 and 200"));
+    }
+    let (rows, total) = s.store.list_calls(m.channel_id, page, per_page).await?;
+    Ok(Json(CallPage { calls: rows.into_iter().map(call_record).collect(), page, per_page, total }))
+}
+
+async fn get_call(State(s): State<AppState>, Authed(m): Authed, Path(id): Path<String>) -> Result<Json<CallRecord>, ApiErr> {
+    let not_found = || ApiErr::new(StatusCode::NOT_FOUND, "notFound", "no such call");
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    // Another channel's call is indistinguishable from a missing one.
+    let row = s.store.get_call(m.channel_id, id).await?.ok_or_else(not_found)?;
+    Ok(Json(call_record(row)))
+}
+
+async fn ws(State(s): State<AppState>, Authed(m): Authed, upgrade: WebSocketUpgrade) -> Response {
+    let session = s.next_session.fetch_add(1, Ordering::Relaxed);
+    upgrade.on_upgrade(move |socket| crate::ws::run_session(socket, m, session, s.dispatcher))
+}

@@ -1,0 +1,165 @@
+//! The cloud's configuration, from the command line (and environment, via clap).
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ringdesk_sip::trunk::TrunkPeer;
+
+/// Command-line options of `ringdesk-cloud`.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "ringdesk-cloud", version, about = "Ringdesk cloud: SIP trunk, WebRTC agents, call routing and API")]
+pub struct Args {
+    /// Directory for the database and generated TLS certificate.
+    #[arg(long, env = "RINGDESK_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// HTTPS/WSS API address.
+    #[arg(long, env = "RINGDESK_API", default_value = "127.0.0.1:8443")]
+    pub api: SocketAddr,
+    /// Serve plain HTTP instead of HTTPS. Refused unless `--api` is a loopback address.
+    #[arg(long)]
+    pub insecure_http: bool,
+    /// PEM certificate chain for the API (a self-signed one is generated when absent).
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for `--tls-cert`.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// SIP trunk address (UDP and TCP).
+    #[arg(long, env = "RINGDESK_SIP", default_value = "127.0.0.1:5060")]
+    pub sip: SocketAddr,
+    /// Address trunk peers reach us at, for Contact/Via (default: the SIP bind address).
+    #[arg(long)]
+    pub sip_advertised: Option<IpAddr>,
+    /// IP for RTP and WebRTC media sockets (default: the SIP bind address, or 127.0.0.1).
+    #[arg(long)]
+    pub media_ip: Option<IpAddr>,
+    /// Trunk peer addresses allowed to send calls (repeatable). Default: loopback only.
+    #[arg(long = "trunk-allow")]
+    pub trunk_allow: Vec<IpAddr>,
+    /// Digest username trunk peers must authenticate with.
+    #[arg(long, requires = "trunk_password")]
+    pub trunk_user: Option<String>,
+    /// Digest password for `--trunk-user`.
+    #[arg(long, env = "RINGDESK_TRUNK_PASSWORD", requires = "trunk_user")]
+    pub trunk_password: Option<String>,
+    /// Seconds a call rings one manager before moving on.
+    #[arg(long, default_value_t = 30)]
+    pub ring_timeout_secs: u64,
+    /// Do not create demo data on first start.
+    #[arg(long)]
+    pub no_demo: bool,
+}
+
+/// Validated configuration.
+#[derive(Debug, Clone)]
+pub struct CloudConfig {
+    /// Database and certificate directory.
+    pub data_dir: PathBuf,
+    /// API bind address.
+    pub api: SocketAddr,
+    /// Plain HTTP (loopback only).
+    pub insecure_http: bool,
+    /// Configured certificate and key.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// SIP bind address.
+    pub sip: SocketAddr,
+    /// SIP advertised IP.
+    pub sip_advertised: IpAddr,
+    /// Media IP.
+    pub media_ip: IpAddr,
+    /// Trunk peers.
+    pub trunk_peers: Vec<TrunkPeer>,
+    /// Ring timeout per manager.
+    pub ring_timeout: Duration,
+    /// Seed demo data on first start.
+    pub demo: bool,
+}
+
+/// Why a configuration is refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// Plain HTTP was asked for on a non-loopback address.
+    #[error("--insecure-http is only allowed on a loopback address (got {0}); signaling must be TLS elsewhere")]
+    InsecureNonLoopback(SocketAddr),
+    /// A wildcard address can't be put in SDP or Contact.
+    #[error("{0} is a wildcard address; pass --sip-advertised / --media-ip with the address peers should use")]
+    WildcardNeedsAdvertised(IpAddr),
+}
+
+impl Args {
+    /// Checks and fills defaults.
+    pub fn into_config(self) -> Result<CloudConfig, ConfigError> {
+        if self.insecure_http && !self.api.ip().is_loopback() {
+            return Err(ConfigError::InsecureNonLoopback(self.api));
+        }
+        let sip_ip = self.sip.ip();
+        let sip_advertised = match self.sip_advertised {
+            Some(ip) => ip,
+            None if sip_ip.is_unspecified() => return Err(ConfigError::WildcardNeedsAdvertised(sip_ip)),
+            None => sip_ip,
+        };
+        let media_ip = self.media_ip.unwrap_or(sip_advertised);
+        if media_ip.is_unspecified() {
+            return Err(ConfigError::WildcardNeedsAdvertised(media_ip));
+        }
+        let allow = if self.trunk_allow.is_empty() && self.trunk_user.is_none() {
+            vec!["127.0.0.1".parse().expect("literal"), "::1".parse().expect("literal")]
+        } else {
+            self.trunk_allow
+        };
+        let peer = TrunkPeer {
+            name: "trunk".into(),
+            addresses: allow,
+            credentials: self.trunk_user.zip(self.trunk_password),
+        };
+        Ok(CloudConfig {
+            data_dir: self.data_dir,
+            api: self.api,
+            insecure_http: self.insecure_http,
+            tls: self.tls_cert.zip(self.tls_key),
+            sip: self.sip,
+            sip_advertised,
+            media_ip,
+            trunk_peers: vec![peer],
+            ring_timeout: Duration::from_secs(self.ring_timeout_secs),
+            demo: !self.no_demo,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn parse(args: &[&str]) -> Result<CloudConfig, ConfigError> {
+        Args::parse_from(std::iter::once("ringdesk-cloud").chain(args.iter().copied())).into_config()
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback() {
+        assert!(parse(&["--insecure-http"]).unwrap().insecure_http);
+        assert_eq!(
+            parse(&["--insecure-http", "--api", "0.0.0.0:80"]).unwrap_err(),
+            ConfigError::InsecureNonLoopback("0.0.0.0:80".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn wildcard_sip_needs_an_advertised_address() {
+        assert!(parse(&["--sip", "0.0.0.0:5060"]).is_err());
+        let c = parse(&["--sip", "0.0.0.0:5060", "--sip-advertised", "10.0.0.5"]).unwrap();
+        assert_eq!(c.media_ip, "10.0.0.5".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn default_trunk_is_loopback_and_digest_is_optional() {
+        let c = parse(&[]).unwrap();
+        assert_eq!(c.trunk_peers[0].addresses.len(), 2);
+        assert!(c.trunk_peers[0].credentials.is_none());
+        let c = parse(&["--trunk-user", "pbx", "--trunk-password", "pw"]).unwrap();
+        assert!(c.trunk_peers[0].addresses.is_empty(), "digest alone, from anywhere");
+        assert_eq!(c.trunk_peers[0].credentials, Some(("pbx".into(), "pw".into())));
+    }
+}

@@ -1,0 +1,334 @@
+//! A call's room: the media anchor every leg of a call joins (DESIGN.md "every call is a room").
+//!
+//! One task per call owns the customer's RTP socket and every manager leg's receive path and
+//! encoder. Every 20 ms it takes one frame from each leg's jitter buffer, mixes per listener
+//! (each hears everyone but themselves), and sends each leg its mix: G.711 over RTP to the
+//! trunk, Opus over WebRTC to managers. While nobody has answered, the customer hears
+//! ringback instead. RFC 4733 digits from the customer come out as [`RoomEvent::CustomerDigit`].
+
+use std::collections::VecDeque;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use ringdesk_core::{CallId, ManagerId};
+use ringdesk_media::dtmf::{DtmfReceiver, digit_packets};
+use ringdesk_media::g711::G711Law;
+use ringdesk_media::inbound::{G711Inbound, OpusInbound};
+use ringdesk_media::mixer::mix_minus_one;
+use ringdesk_media::opus_codec::OpusEncoder;
+use ringdesk_media::resample::Resampler;
+use ringdesk_media::rtp::{RtpPacket, RtpSequencer, is_rtcp};
+use ringdesk_media::tone::ToneGenerator;
+use ringdesk_media::{NB_FRAME_SAMPLES, ROOM_RATE_HZ};
+use ringdesk_rtc::{AudioPeer, PeerEvent, spawn_udp_peer};
+use ringdesk_sip::sdp::{G711, Negotiated};
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, oneshot};
+
+/// Opus bitrate toward managers: wideband voice with room for FEC.
+const OPUS_BITRATE_BPS: i32 = 32_000;
+/// DTMF tone length we send (RFC 4733 events), 100 ms at 8 kHz.
+const DTMF_DURATION_SAMPLES: u16 = 800;
+
+/// Requests to a room.
+#[derive(Debug)]
+pub enum RoomCommand {
+    /// Join a manager's WebRTC leg; replies with the SDP answer.
+    AddManager {
+        /// Who joins.
+        manager: ManagerId,
+        /// Their SDP offer.
+        offer: String,
+        /// The answer, or why not.
+        reply: oneshot::Sender<Result<String, String>>,
+    },
+    /// A manager leaves.
+    RemoveManager {
+        /// Who leaves.
+        manager: ManagerId,
+    },
+    /// Send DTMF to the customer.
+    SendDtmf {
+        /// Digits.
+        digits: String,
+    },
+    /// Someone answered: stop the ringback.
+    StopRingback,
+}
+
+/// What a room reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoomEvent {
+    /// The customer pressed a key.
+    CustomerDigit {
+        /// The digit.
+        digit: char,
+    },
+    /// A manager's first audio reached the room (answer-to-audio figure).
+    ManagerAudioStarted {
+        /// Whose.
+        manager: ManagerId,
+    },
+    /// A manager's media leg failed (ICE/DTLS gone).
+    ManagerLegLost {
+        /// Whose.
+        manager: ManagerId,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The handle the dispatcher keeps; dropping it closes the room.
+#[derive(Debug, Clone)]
+pub struct RoomHandle {
+    tx: mpsc::UnboundedSender<RoomCommand>,
+}
+
+impl RoomHandle {
+    /// Queues a command (a closed room ignores it).
+    pub fn send(&self, c: RoomCommand) {
+        let _ = self.tx.send(c);
+    }
+}
+
+/// The customer's side of the media, as negotiated on the trunk.
+#[derive(Debug)]
+pub struct CustomerMedia {
+    /// Bound RTP socket (its address is in our SDP).
+    pub socket: UdpSocket,
+    /// Codec, payload types and the remote RTP address.
+    pub negotiated: Negotiated,
+}
+
+struct ManagerLeg {
+    id: ManagerId,
+    send: mpsc::UnboundedSender<Vec<u8>>,
+    inbound: OpusInbound,
+    encoder: OpusEncoder,
+    heard: bool,
+}
+
+struct CustomerLeg {
+    socket: UdpSocket,
+    remote: SocketAddr,
+    latched: bool,
+    law: G711Law,
+    codec_pt: u8,
+    event_pt: Option<u8>,
+    inbound: G711Inbound,
+    downsampler: Resampler,
+    sequencer: RtpSequencer,
+    dtmf_in: DtmfReceiver,
+    dtmf_out: VecDeque<(bool, [u8; 4])>,
+    dtmf_timestamp: u32,
+    ringback: Option<ToneGenerator>,
+}
+
+/// Starts a room for `call`. Manager legs bind their UDP sockets on `media_ip`.
+pub fn spawn_room(
+    call: CallId,
+    customer: CustomerMedia,
+    media_ip: IpAddr,
+    events: mpsc::UnboundedSender<(CallId, RoomEvent)>,
+) -> RoomHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let n = customer.negotiated;
+    let law = match n.codec {
+        G711::Pcmu => G711Law::Mu,
+        G711::Pcma => G711Law::A,
+    };
+    let seed: u64 = rand::random();
+    let leg = CustomerLeg {
+        socket: customer.socket,
+        remote: n.remote_rtp,
+        latched: false,
+        law,
+        codec_pt: n.codec_pt,
+        event_pt: n.telephone_event_pt,
+        inbound: G711Inbound::new(law),
+        downsampler: Resampler::new(ROOM_RATE_HZ, 8_000),
+        // RFC 3550 §5.1: random initial sequence number and timestamp.
+        sequencer: RtpSequencer::new(seed as u32, (seed >> 32) as u16, (seed >> 16) as u32),
+        dtmf_in: DtmfReceiver::default(),
+        dtmf_out: VecDeque::new(),
+        dtmf_timestamp: 0,
+        ringback: Some(ToneGenerator::korean_ringback(8_000)),
+    };
+    tokio::spawn(run(call, leg, media_ip, rx, events));
+    RoomHandle { tx }
+}
+
+async fn run(
+    call: CallId,
+    mut customer: CustomerLeg,
+    media_ip: IpAddr,
+    mut commands: mpsc::UnboundedReceiver<RoomCommand>,
+    events: mpsc::UnboundedSender<(CallId, RoomEvent)>,
+) {
+    let mut managers: Vec<ManagerLeg> = Vec::new();
+    let (leg_tx, mut leg_rx) = mpsc::unbounded_channel::<(ManagerId, PeerEvent)>();
+    let mut tick = tokio::time::interval(Duration::from_millis(u64::from(ringdesk_media::FRAME_MS)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut buf = vec![0u8; 2048];
+    let mut frames: Vec<Vec<i16>> = Vec::new();
+    let mut mixes: Vec<Vec<i16>> = Vec::new();
+    let mut narrow: Vec<i16> = Vec::with_capacity(NB_FRAME_SAMPLES);
+    let mut packet = Vec::with_capacity(200);
+    loop {
+        tokio::select! {
+            r = customer.socket.recv_from(&mut buf) => {
+                let Ok((n, from)) = r else { continue };
+                customer_packet(call, &mut customer, Instant::now(), from, &buf[..n], &events);
+            }
+            Some((manager, ev)) = leg_rx.recv() => match ev {
+                PeerEvent::Audio(a) => {
+                    if let Some(leg) = managers.iter_mut().find(|l| l.id == manager) {
+                        leg.inbound.push(Instant::now(), a.sequence, a.timestamp, a.payload);
+                        if !leg.heard {
+                            leg.heard = true;
+                            let _ = events.send((call, RoomEvent::ManagerAudioStarted { manager }));
+                        }
+                    }
+                }
+                PeerEvent::Connected => tracing::debug!(%call, %manager, "manager media connected"),
+                PeerEvent::Closed(reason) => {
+                    if managers.iter().any(|l| l.id == manager) {
+                        managers.retain(|l| l.id != manager);
+                        let _ = events.send((call, RoomEvent::ManagerLegLost { manager, reason }));
+                    }
+                }
+            },
+            c = commands.recv() => {
+                let Some(c) = c else { break };
+                match c {
+                    RoomCommand::AddManager { manager, offer, reply } => {
+                        let r = add_manager(manager, &offer, media_ip, &leg_tx).await;
+                        match r {
+                            Ok((leg, answer)) => {
+                                managers.retain(|l| l.id != manager);
+                                managers.push(leg);
+                                let _ = reply.send(Ok(answer));
+                            }
+                            Err(e) => { let _ = reply.send(Err(e)); }
+                        }
+                    }
+                    RoomCommand::RemoveManager { manager } => managers.retain(|l| l.id != manager),
+                    RoomCommand::SendDtmf { digits } => {
+                        for d in digits.chars() {
+                            if let Some(p) = digit_packets(d, DTMF_DURATION_SAMPLES, NB_FRAME_SAMPLES as u16) {
+                                customer.dtmf_out.extend(p);
+                            }
+                        }
+                    }
+                    RoomCommand::StopRingback => customer.ringback = None,
+                }
+            }
+            _ = tick.tick() => {
+                let now = Instant::now();
+                frames.resize_with(1 + managers.len(), Vec::new);
+                customer.inbound.pop_frame(now, &mut frames[0]);
+                for (leg, frame) in managers.iter_mut().zip(frames.iter_mut().skip(1)) {
+                    leg.inbound.pop_frame(now, frame);
+                }
+                let inputs: Vec<&[i16]> = frames.iter().map(|f| f.as_slice()).collect();
+                mix_minus_one(&inputs, &mut mixes);
+                narrow.clear();
+                match &mut customer.ringback {
+                    Some(tone) => {
+                        narrow.resize(NB_FRAME_SAMPLES, 0);
+                        tone.fill(&mut narrow);
+                    }
+                    None => {
+                        customer.downsampler.process(&mixes[0], &mut narrow);
+                        narrow.resize(NB_FRAME_SAMPLES, 0);
+                    }
+                }
+                packet.clear();
+                customer_frame(&mut customer, &narrow, &mut packet);
+                if let Err(e) = customer.socket.send_to(&packet, customer.remote).await {
+                    tracing::debug!(%call, "RTP send failed: {e}");
+                }
+                for (leg, mix) in managers.iter_mut().zip(mixes.iter().skip(1)) {
+                    if let Ok(opus) = leg.encoder.encode(mix) {
+                        let _ = leg.send.send(opus.to_vec());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Handles one datagram on the customer's RTP port.
+fn customer_packet(
+    call: CallId,
+    customer: &mut CustomerLeg,
+    now: Instant,
+    from: SocketAddr,
+    bytes: &[u8],
+    events: &mpsc::UnboundedSender<(CallId, RoomEvent)>,
+) {
+    if is_rtcp(bytes) {
+        return;
+    }
+    let Ok(rtp) = RtpPacket::parse(bytes) else { return };
+    // Symmetric RTP: answer where the media really comes from (NAT'd trunks), once.
+    if !customer.latched {
+        customer.latched = true;
+        customer.remote = from;
+    }
+    if Some(rtp.payload_type) == customer.event_pt {
+        if let Ok(Some(digit)) = customer.dtmf_in.handle_packet(rtp.timestamp, rtp.payload) {
+            let _ = events.send((call, RoomEvent::CustomerDigit { digit }));
+        }
+    } else if rtp.payload_type == customer.codec_pt {
+        customer.inbound.push(now, rtp.sequence, rtp.timestamp, rtp.payload.to_vec());
+    }
+}
+
+/// Builds the next RTP packet toward the customer: a telephone-event while DTMF is queued,
+/// else the frame in G.711.
+fn customer_frame(customer: &mut CustomerLeg, narrow: &[i16], packet: &mut Vec<u8>) {
+    if let (Some(event_pt), Some((first, payload))) = (customer.event_pt, customer.dtmf_out.pop_front()) {
+        if first {
+            customer.dtmf_timestamp = customer.sequencer.current_timestamp();
+        }
+        let sequence = customer.sequencer.next_sequence_only();
+        customer.sequencer.skip(NB_FRAME_SAMPLES as u32);
+        RtpPacket { marker: first, payload_type: event_pt, sequence, timestamp: customer.dtmf_timestamp, ssrc: customer.sequencer.ssrc, payload: &payload }
+            .write(packet);
+        return;
+    }
+    let mut payload = Vec::with_capacity(NB_FRAME_SAMPLES);
+    customer.law.encode_frame(narrow, &mut payload);
+    let (sequence, timestamp) = customer.sequencer.next(NB_FRAME_SAMPLES as u32);
+    RtpPacket { marker: false, payload_type: customer.codec_pt, sequence, timestamp, ssrc: customer.sequencer.ssrc, payload: &payload }
+        .write(packet);
+}
+
+async fn add_manager(
+    manager: ManagerId,
+    offer: &str,
+    media_ip: IpAddr,
+    leg_tx: &mpsc::UnboundedSender<(ManagerId, PeerEvent)>,
+) -> Result<(ManagerLeg, String), String> {
+    let socket = UdpSocket::bind(SocketAddr::new(media_ip, 0)).await.map_err(|e| format!("media socket: {e}"))?;
+    let local = socket.local_addr().map_err(|e| e.to_string())?;
+    let (peer, answer) = AudioPeer::answer(Instant::now(), local, offer).map_err(|e| e.to_string())?;
+    let mut link = spawn_udp_peer(peer, socket);
+    let forward = leg_tx.clone();
+    tokio::spawn(async move {
+        while let Some(ev) = link.events.recv().await {
+            if forward.send((manager, ev)).is_err() {
+                break;
+            }
+        }
+    });
+    let leg = ManagerLeg {
+        id: manager,
+        send: link.send,
+        inbound: OpusInbound::new().map_err(|e| e.to_string())?,
+        encoder: OpusEncoder::new(OPUS_BITRATE_BPS).map_err(|e| e.to_string())?,
+        heard: false,
+    };
+    Ok((leg, answer))
+}
