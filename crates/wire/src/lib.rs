@@ -275,6 +275,90 @@ pub struct CallPage {
     pub total: i64,
 }
 
+/// Events the agent library reports to its front end: the desktop UI (as Tauri events) and
+/// the `ringdesk-agent` CLI (as JSON lines). This is the desktop RPC's event half.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum AgentEvent {
+    /// Logged in; the WebSocket session is up.
+    SessionUp {
+        /// Who.
+        manager: ManagerInfo,
+    },
+    /// The WebSocket session dropped; the agent retries after `retry_in_ms`.
+    SessionDown {
+        /// Why.
+        reason: String,
+        /// Back-off before the next attempt.
+        retry_in_ms: u64,
+    },
+    /// Presence as the cloud sees it.
+    Presence {
+        /// Status.
+        status: AgentStatus,
+        /// Do-not-disturb.
+        do_not_disturb: bool,
+        /// Why calls would not ring now.
+        not_ringing: Option<String>,
+    },
+    /// A call rings.
+    Ring {
+        /// The call.
+        call_id: i64,
+        /// Who calls.
+        caller: Caller,
+        /// Through which number and team.
+        via: CallVia,
+        /// How long it rings here.
+        ring_timeout_ms: u64,
+    },
+    /// It stopped ringing here.
+    RingStopped {
+        /// The call.
+        call_id: i64,
+        /// Why.
+        reason: String,
+    },
+    /// Our answer was accepted; media is being set up.
+    CallConnected {
+        /// The call.
+        call_id: i64,
+    },
+    /// WebRTC media is up (ICE + DTLS).
+    MediaConnected {
+        /// The call.
+        call_id: i64,
+    },
+    /// The first audio from the call was played out.
+    RemoteAudio {
+        /// The call.
+        call_id: i64,
+    },
+    /// The customer pressed a key.
+    Dtmf {
+        /// The call.
+        call_id: i64,
+        /// The digit.
+        digit: String,
+    },
+    /// The call ended for us.
+    CallEnded {
+        /// The call.
+        call_id: i64,
+        /// Hangup cause.
+        cause: String,
+        /// Missed reason, if missed.
+        missed_reason: Option<String>,
+    },
+    /// Something failed; the session goes on.
+    Error {
+        /// Stable code.
+        code: String,
+        /// Explanation.
+        message: String,
+    },
+}
+
 /// Parses a client message, turning failure into the typed error the cloud sends back.
 pub fn parse_client_message(text: &str) -> Result<ClientMessage, ServerMessage> {
     match serde_json::from_str::<ClientMessage>(text) {

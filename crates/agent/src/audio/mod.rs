@@ -1,0 +1,54 @@
+//! The `AudioDevice` boundary: where call audio meets the machine.
+//!
+//! Everything behind it speaks 48 kHz mono i16 in 20 ms frames; implementations convert to
+//! whatever the hardware wants. Two exist: [`cpal_device::CpalDevice`] for real devices and
+//! [`wav::WavDevice`] (a file as the microphone, a file recording what it hears) for tests and
+//! headless use.
+
+pub mod cpal_device;
+pub mod wav;
+
+/// Audio errors.
+#[derive(Debug, thiserror::Error)]
+pub enum AudioError {
+    /// No such device, or none at all.
+    #[error("no audio device: {0}")]
+    NoDevice(String),
+    /// The device refused a stream.
+    #[error("audio device error: {0}")]
+    Device(String),
+    /// A WAV file could not be read or written.
+    #[error("WAV file {path}: {message}")]
+    Wav {
+        /// File.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Microphone side: hands out one frame per call.
+pub trait Capture: Send {
+    /// Fills `out` (one 20 ms frame) with the next captured samples, zeros when none.
+    fn read(&mut self, out: &mut [i16]);
+}
+
+/// Speaker side: takes one frame per call.
+pub trait Playback: Send {
+    /// Plays (or stores) one 20 ms frame.
+    fn write(&mut self, frame: &[i16]);
+}
+
+/// Open streams for one call.
+pub struct AudioStreams {
+    /// Microphone.
+    pub capture: Box<dyn Capture>,
+    /// Speaker.
+    pub playback: Box<dyn Playback>,
+}
+
+/// A source of [`AudioStreams`]; opened at each call's start.
+pub trait AudioDevice: Send + Sync {
+    /// Opens capture and playback.
+    fn open(&self) -> Result<AudioStreams, AudioError>;
+}
