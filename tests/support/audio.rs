@@ -1,0 +1,89 @@
+//! Test signals: tone WAVs, tone pcaps for sipp, and tone detection in recordings.
+
+use std::path::Path;
+
+use ringdesk_media::g711::G711Law;
+use ringdesk_media::rtp::RtpPacket;
+use ringdesk_media::tone::{sine, tone_energy_ratio};
+
+/// Two tone frequencies for one run, picked at random, at least 300 Hz apart and clear of
+/// the 440/480 Hz ringback.
+pub fn random_tone_pair() -> (f64, f64) {
+    loop {
+        let a = 600.0 + 10.0 * f64::from(rand::random::<u32>() % 120);
+        let b = 600.0 + 10.0 * f64::from(rand::random::<u32>() % 120);
+        if (a - b).abs() >= 300.0 {
+            return (a, b);
+        }
+    }
+}
+
+/// Writes `seconds` of a sine at `freq_hz` as 16-bit mono PCM.
+pub fn write_tone_wav(path: &Path, rate_hz: u32, freq_hz: f64, seconds: f64) {
+    let spec = hound::WavSpec { channels: 1, sample_rate: rate_hz, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut w = hound::WavWriter::create(path, spec).expect("create wav");
+    for s in sine(rate_hz, freq_hz, 8_000.0, (f64::from(rate_hz) * seconds) as usize) {
+        w.write_sample(s).expect("write sample");
+    }
+    w.finalize().expect("finalize wav");
+}
+
+/// Reads a 16-bit WAV's first channel and its rate.
+pub fn read_wav(path: &Path) -> (Vec<i16>, u32) {
+    let mut r = hound::WavReader::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let spec = r.spec();
+    let ch = usize::from(spec.channels);
+    let samples: Vec<i16> = r.samples::<i16>().step_by(ch).map(|s| s.expect("sample")).collect();
+    (samples, spec.sample_rate)
+}
+
+/// The best tone-energy ratio at `freq_hz` over 250 ms windows of a recording: ≈1 when a
+/// clean tone at that frequency is in it somewhere, ≈0 when not.
+pub fn best_tone_ratio(samples: &[i16], rate_hz: u32, freq_hz: f64) -> f64 {
+    let window = rate_hz as usize / 4;
+    samples
+        .chunks(window)
+        .filter(|w| w.len() == window)
+        .map(|w| tone_energy_ratio(w, rate_hz, freq_hz))
+        .fold(0.0, f64::max)
+}
+
+/// Writes a pcap of RTP/PCMA packets (20 ms each) carrying a tone, for sipp's
+/// `play_pcap_audio`. Ethernet/IPv4/UDP framing as libpcap writes it; sipp rewrites addresses.
+pub fn write_tone_pcap(path: &Path, freq_hz: f64, seconds: f64) {
+    let samples = sine(8_000, freq_hz, 8_000.0, (8_000.0 * seconds) as usize);
+    let mut out = Vec::new();
+    // Global header: magic, v2.4, tz 0, sigfigs 0, snaplen 65535, linktype 1 (Ethernet).
+    for v in [0xa1b2_c3d4u32] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&4u16.to_le_bytes());
+    out.extend_from_slice(&0i32.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&65_535u32.to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    for (i, frame) in samples.chunks(160).enumerate() {
+        let mut payload = Vec::new();
+        G711Law::A.encode_frame(frame, &mut payload);
+        let mut rtp = Vec::new();
+        RtpPacket { marker: i == 0, payload_type: 8, sequence: i as u16, timestamp: (i * 160) as u32, ssrc: 0x5EED, payload: &payload }.write(&mut rtp);
+        let udp_len = 8 + rtp.len();
+        let ip_len = 20 + udp_len;
+        let mut pkt = Vec::new();
+        pkt.extend_from_slice(&[0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0x08, 0x00]);
+        pkt.extend_from_slice(&[0x45, 0, (ip_len >> 8) as u8, ip_len as u8, 0, 0, 0x40, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1]);
+        pkt.extend_from_slice(&6000u16.to_be_bytes());
+        pkt.extend_from_slice(&6002u16.to_be_bytes());
+        pkt.extend_from_slice(&(udp_len as u16).to_be_bytes());
+        pkt.extend_from_slice(&[0, 0]);
+        pkt.extend_from_slice(&rtp);
+        let usec = i as u64 * 20_000;
+        out.extend_from_slice(&((usec / 1_000_000) as u32).to_le_bytes());
+        out.extend_from_slice(&((usec % 1_000_000) as u32).to_le_bytes());
+        out.extend_from_slice(&(pkt.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(pkt.len() as u32).to_le_bytes());
+        out.extend_from_slice(&pkt);
+    }
+    std::fs::write(path, out).expect("write pcap");
+}

@@ -1,0 +1,213 @@
+//! Shared harness of the end-to-end suites: start `ringdesk-cloud` and `ringdesk-agent`
+//! processes on loopback with free ports, make tone files and pcaps, drive sipp and baresip.
+//!
+//! Every wait polls with a deadline (no fixed sleeps to wait for conditions), and every child
+//! process is killed when its guard drops, so a failing test leaves nothing running.
+
+#![allow(missing_docs)]
+
+pub mod audio;
+pub mod peers;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use ringdesk_wire::AgentEvent;
+
+/// The directory holding the workspace's built binaries (next to this test executable).
+pub fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    // target/<profile>/deps/<test>-<hash> → target/<profile>
+    exe.parent().and_then(Path::parent).expect("target dir").to_path_buf()
+}
+
+/// Path to a workspace binary, with a clear message when it was not built.
+pub fn binary(name: &str) -> PathBuf {
+    let p = bin_dir().join(name);
+    assert!(p.exists(), "{} is missing: run `cargo build --workspace --bins` first (cargo xtask test does)", p.display());
+    p
+}
+
+/// A scratch directory removed at drop (kept when RINGDESK_KEEP_TMP is set, for debugging).
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> Self {
+        let p = std::env::temp_dir().join(format!("ringdesk-{label}-{}-{}", std::process::id(), rand::random::<u32>()));
+        std::fs::create_dir_all(&p).expect("create temp dir");
+        TempDir(p)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if std::env::var_os("RINGDESK_KEEP_TMP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// Kills the child on drop.
+pub struct ChildGuard(pub Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A free UDP+TCP port on loopback (bound then released; good enough for tests on one host).
+pub fn free_port() -> u16 {
+    loop {
+        let udp = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+        let port = udp.local_addr().expect("addr").port();
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// A running `ringdesk-cloud`.
+pub struct Cloud {
+    pub api: String,
+    pub sip: SocketAddr,
+    pub ca_cert: PathBuf,
+    pub data: TempDir,
+    _child: ChildGuard,
+}
+
+impl Cloud {
+    /// Starts a cloud with demo data; `extra` adds command-line options.
+    pub fn start(extra: &[&str]) -> Cloud {
+        let data = TempDir::new("cloud");
+        let mut child = Command::new(binary("ringdesk-cloud"))
+            .args(["--data-dir", data.0.to_str().unwrap(), "--api", "127.0.0.1:0", "--sip", "127.0.0.1:0"])
+            .args(extra)
+            .env("RUST_LOG", std::env::var("RINGDESK_CLOUD_LOG").unwrap_or_else(|_| "warn".into()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn ringdesk-cloud");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let guard = ChildGuard(child);
+        let line = rx.recv_timeout(Duration::from_secs(60)).expect("ringdesk-cloud printed its ready line");
+        let ready: serde_json::Value = serde_json::from_str(&line).expect("ready line is JSON");
+        Cloud {
+            api: ready["api"].as_str().expect("api").to_string(),
+            sip: ready["sip"].as_str().expect("sip").parse().expect("sip addr"),
+            ca_cert: PathBuf::from(ready["caCert"].as_str().expect("caCert")),
+            data,
+            _child: guard,
+        }
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.data.path("ringdesk.sqlite")
+    }
+
+    pub fn server_config(&self) -> ringdesk_agent::client::ServerConfig {
+        ringdesk_agent::client::ServerConfig::with_ca_file(&self.api, Some(&self.ca_cert)).expect("server config")
+    }
+
+    /// Logs in over the API and returns the token.
+    pub async fn token(&self, email: &str, password: &str) -> String {
+        ringdesk_agent::client::login(&self.server_config(), email, password).await.expect("login").token
+    }
+
+    /// The ring-latency summary from /metrics: (p50 seconds, count).
+    pub async fn ring_latency(&self) -> (f64, u64) {
+        let text = http(self).get(format!("{}/metrics", self.api)).send().await.unwrap().text().await.unwrap();
+        let value = |key: &str| text.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().last()).map(str::to_string);
+        (
+            value("ringdesk_ring_latency_seconds{quantile=\"0.5\"}").unwrap().parse().unwrap(),
+            value("ringdesk_ring_latency_seconds_count").unwrap().parse().unwrap(),
+        )
+    }
+}
+
+/// An HTTP client trusting the cloud's certificate.
+pub fn http(cloud: &Cloud) -> reqwest::Client {
+    let pem = std::fs::read(&cloud.ca_cert).unwrap();
+    reqwest::Client::builder().tls_certs_only([reqwest::Certificate::from_pem(&pem).unwrap()]).build().unwrap()
+}
+
+/// The demo managers (see ringdesk-store's demo data).
+pub const MINJI: (&str, &str) = ("minji@demo.ringdesk.dev", "ringdesk-demo-1");
+pub const JUNHO: (&str, &str) = ("junho@demo.ringdesk.dev", "ringdesk-demo-2");
+pub const DEMO_NUMBER: &str = "+827076660100";
+
+/// A running headless `ringdesk-agent`, its events as they arrive.
+pub struct AgentProc {
+    events: mpsc::Receiver<(Instant, AgentEvent)>,
+    pub seen: Vec<(Instant, AgentEvent)>,
+    stdin: std::process::ChildStdin,
+    _child: ChildGuard,
+}
+
+impl AgentProc {
+    pub fn start(cloud: &Cloud, who: (&str, &str), extra: &[&str]) -> AgentProc {
+        let mut child = Command::new(binary("ringdesk-agent"))
+            .args(["--server", &cloud.api, "--ca-cert", cloud.ca_cert.to_str().unwrap(), "--email", who.0, "--password", who.1])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn ringdesk-agent");
+        let stdout = child.stdout.take().expect("stdout");
+        let stdin = child.stdin.take().expect("stdin");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                match serde_json::from_str::<AgentEvent>(&line) {
+                    Ok(e) => {
+                        let _ = tx.send((Instant::now(), e));
+                    }
+                    Err(e) => eprintln!("agent printed a non-event line ({e}): {line}"),
+                }
+            }
+        });
+        let mut a = AgentProc { events: rx, seen: Vec::new(), stdin, _child: ChildGuard(child) };
+        a.wait_for("session up", Duration::from_secs(30), |e| matches!(e, AgentEvent::SessionUp { .. }));
+        a.wait_for("presence", Duration::from_secs(10), |e| matches!(e, AgentEvent::Presence { .. }));
+        a
+    }
+
+    /// Sends a CLI command line.
+    pub fn command(&mut self, line: &str) {
+        use std::io::Write;
+        writeln!(self.stdin, "{line}").expect("agent stdin");
+    }
+
+    /// Waits for the first event (new or already seen after the last match) satisfying `f`.
+    pub fn wait_for(&mut self, what: &str, timeout: Duration, f: impl Fn(&AgentEvent) -> bool) -> (Instant, AgentEvent) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok((at, e)) => {
+                    self.seen.push((at, e.clone()));
+                    if f(&e) {
+                        return (at, e);
+                    }
+                }
+                Err(_) => panic!("timed out after {timeout:?} waiting for {what}; events so far: {:#?}", self.seen),
+            }
+        }
+    }
+}

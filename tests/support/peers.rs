@@ -1,0 +1,107 @@
+//! Real SIP peers: sipp with our scenarios, baresip with WAV audio.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use super::{ChildGuard, TempDir, free_port};
+
+/// Renders a scenario template from `tests/data/sipp` with `{KEY}` substitutions.
+pub fn scenario(dir: &TempDir, name: &str, vars: &[(&str, &str)]) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sipp").join(name);
+    let mut text = std::fs::read_to_string(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+    for (k, v) in vars {
+        text = text.replace(&format!("{{{k}}}"), v);
+    }
+    let out = dir.path(name);
+    std::fs::write(&out, text).expect("write scenario");
+    out
+}
+
+/// Outcome of one sipp run.
+#[derive(Debug)]
+pub struct SippRun {
+    pub success: bool,
+    pub log: String,
+}
+
+/// Runs sipp for `calls` calls of `scenario` to `service` at `target`, waiting up to
+/// `timeout`. Each run gets its own SIP and media ports so suites run in parallel.
+pub fn run_sipp(dir: &TempDir, scenario: &Path, target: SocketAddr, service: &str, calls: u32, extra: &[&str], timeout: Duration) -> SippRun {
+    let port = free_port().to_string();
+    let media_port = free_port().to_string();
+    let errors = dir.path("sipp-errors.log");
+    let messages = dir.path("sipp-messages.log");
+    let out = Command::new("sipp")
+        .current_dir(&dir.0)
+        .args(["-sf", scenario.to_str().unwrap(), "-s", service, "-i", "127.0.0.1", "-p", &port, "-mp", &media_port])
+        .args(["-m", &calls.to_string(), "-timeout", &format!("{}s", timeout.as_secs()), "-timeout_error"])
+        .args(["-trace_err", "-error_file", errors.to_str().unwrap(), "-trace_msg", "-message_file", messages.to_str().unwrap()])
+        .arg("-nostdin")
+        .args(extra)
+        .arg(target.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("sipp is installed (apt install sip-tester)");
+    let mut log = String::from_utf8_lossy(&out.stderr).to_string();
+    log.push_str(&std::fs::read_to_string(&errors).unwrap_or_default());
+    log.push_str(&std::fs::read_to_string(&messages).unwrap_or_default());
+    SippRun { success: out.status.success(), log }
+}
+
+/// A baresip caller playing `play` as its microphone and dumping what it hears (sndfile).
+pub struct Baresip {
+    pub dir: TempDir,
+    _child: ChildGuard,
+}
+
+impl Baresip {
+    /// Dials `uri` right away and quits (hanging up) after `quit_after`.
+    pub fn call(uri: &str, play: &Path, quit_after: Duration) -> Baresip {
+        let dir = TempDir::new("baresip");
+        let port = free_port();
+        let rtp = free_port();
+        let config = format!(
+            "poll_method epoll\n\
+             sip_listen 127.0.0.1:{port}\n\
+             audio_path /usr/share/baresip\n\
+             audio_player alsa,null\n\
+             audio_source aufile,{play}\n\
+             audio_alert alsa,null\n\
+             ausrc_srate 8000\n\
+             auplay_srate 8000\n\
+             rtp_ports {rtp}-{rtp_end}\n\
+             module_path /usr/lib/baresip/modules\n\
+             module g711.so\n\
+             module aufile.so\n\
+             module alsa.so\n\
+             module sndfile.so\n\
+             module_app account.so\n\
+             module_app menu.so\n\
+             snd_path {dir}\n",
+            play = play.display(),
+            rtp_end = rtp + 1,
+            dir = dir.0.display(),
+        );
+        std::fs::write(dir.path("config"), config).expect("baresip config");
+        std::fs::write(dir.path("accounts"), format!("<sip:caller@127.0.0.1:{port}>;regint=0;audio_codecs=PCMA/8000/1,PCMU/8000/1\n")).expect("accounts");
+        let child = Command::new("baresip")
+            .args(["-f", dir.0.to_str().unwrap(), "-e", &format!("/dial {uri}"), "-t", &quit_after.as_secs().to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("baresip is installed (apt install baresip)");
+        Baresip { dir, _child: ChildGuard(child) }
+    }
+
+    /// The WAV of decoded (heard) audio sndfile wrote, once baresip has exited.
+    pub fn heard_wav(&self) -> Option<PathBuf> {
+        std::fs::read_dir(&self.dir.0).ok()?.filter_map(Result::ok).map(|e| e.path()).find(|p| {
+            p.extension().is_some_and(|x| x == "wav") && p.file_name().is_some_and(|n| n.to_string_lossy().contains("dec"))
+        })
+    }
+}
