@@ -3,13 +3,18 @@
 
 use std::time::Duration;
 
-use ringdesk_tests::audio::{best_tone_ratio, random_tone_pair, read_wav, write_tone_pcap, write_tone_wav};
+use ringdesk_tests::audio::{
+    best_tone_ratio, random_tone_pair, read_wav, write_tone_pcap, write_tone_wav,
+};
 use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
 use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, MINJI, TempDir, http};
 use ringdesk_wire::{AgentEvent, CallPage};
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
 }
 
 #[test]
@@ -24,24 +29,83 @@ fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
     let mut agent = AgentProc::start(
         &cloud,
         MINJI,
-        &["--wav", "--play", dir.path("agent.wav").to_str().unwrap(), "--record", rec.to_str().unwrap(), "--auto-answer-ms", "300"],
+        &[
+            "--wav",
+            "--play",
+            dir.path("agent.wav").to_str().unwrap(),
+            "--record",
+            rec.to_str().unwrap(),
+            "--auto-answer-ms",
+            "300",
+        ],
     );
-    let sf = scenario(&dir, "uac_tone_dtmf.xml", &[("TONE_PCAP", dir.path("caller.pcap").to_str().unwrap()), ("TALK_MS", "2000")]);
+    let sf = scenario(
+        &dir,
+        "uac_tone_dtmf.xml",
+        &[
+            ("TONE_PCAP", dir.path("caller.pcap").to_str().unwrap()),
+            ("TALK_MS", "2000"),
+        ],
+    );
     let sip = cloud.sip;
     let sipp_dir = TempDir::new("sipp");
-    let caller = std::thread::spawn(move || run_sipp(&sipp_dir, &sf, sip, DEMO_NUMBER.trim_start_matches('+'), 1, &[], Duration::from_secs(40)));
+    let caller = std::thread::spawn(move || {
+        run_sipp(
+            &sipp_dir,
+            &sf,
+            sip,
+            DEMO_NUMBER.trim_start_matches('+'),
+            1,
+            &[],
+            Duration::from_secs(40),
+        )
+    });
 
-    let (_, ring) = agent.wait_for("ring", Duration::from_secs(20), |e| matches!(e, AgentEvent::Ring { .. }));
-    let AgentEvent::Ring { call_id, caller: who, via, .. } = ring else { unreachable!() };
-    assert_eq!(who.number, "+821012345678", "national caller number normalised to E.164");
+    let (_, ring) = agent.wait_for("ring", Duration::from_secs(20), |e| {
+        matches!(e, AgentEvent::Ring { .. })
+    });
+    let AgentEvent::Ring {
+        call_id,
+        caller: who,
+        via,
+        ..
+    } = ring
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        who.number, "+821012345678",
+        "national caller number normalised to E.164"
+    );
     assert_eq!(who.name.as_deref(), Some("박서연"), "known contact's name");
     assert_eq!(who.fields.len(), 3, "up to 3 profile fields");
     assert_eq!(via.number, DEMO_NUMBER);
-    agent.wait_for("media", Duration::from_secs(10), |e| matches!(e, AgentEvent::MediaConnected { call_id: c } if *c == call_id));
-    let (_, dtmf) = agent.wait_for("dtmf", Duration::from_secs(15), |e| matches!(e, AgentEvent::Dtmf { .. }));
-    assert_eq!(dtmf, AgentEvent::Dtmf { call_id, digit: "1".into() });
-    let (_, ended) = agent.wait_for("end", Duration::from_secs(15), |e| matches!(e, AgentEvent::CallEnded { .. }));
-    assert_eq!(ended, AgentEvent::CallEnded { call_id, cause: "customerHangup".into(), missed_reason: None });
+    agent.wait_for(
+        "media",
+        Duration::from_secs(10),
+        |e| matches!(e, AgentEvent::MediaConnected { call_id: c } if *c == call_id),
+    );
+    let (_, dtmf) = agent.wait_for("dtmf", Duration::from_secs(15), |e| {
+        matches!(e, AgentEvent::Dtmf { .. })
+    });
+    assert_eq!(
+        dtmf,
+        AgentEvent::Dtmf {
+            call_id,
+            digit: "1".into()
+        }
+    );
+    let (_, ended) = agent.wait_for("end", Duration::from_secs(15), |e| {
+        matches!(e, AgentEvent::CallEnded { .. })
+    });
+    assert_eq!(
+        ended,
+        AgentEvent::CallEnded {
+            call_id,
+            cause: "customerHangup".into(),
+            missed_reason: None
+        }
+    );
     let run = caller.join().expect("sipp thread");
     assert!(run.success, "sipp scenario failed:\n{}", run.log);
 
@@ -50,8 +114,14 @@ fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
     let (heard, rate) = read_wav(&rec);
     let ours = best_tone_ratio(&heard, rate, caller_hz);
     let echo = best_tone_ratio(&heard, rate, agent_hz);
-    assert!(ours > 0.7, "caller tone {caller_hz} Hz at the agent: ratio {ours:.3}");
-    assert!(echo < 0.2, "agent heard its own {agent_hz} Hz tone: ratio {echo:.3}");
+    assert!(
+        ours > 0.7,
+        "caller tone {caller_hz} Hz at the agent: ratio {ours:.3}"
+    );
+    assert!(
+        echo < 0.2,
+        "agent heard its own {agent_hz} Hz tone: ratio {echo:.3}"
+    );
 
     runtime().block_on(async {
         let (p50, count) = cloud.ring_latency().await;
@@ -76,7 +146,11 @@ fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
         assert_eq!(record.hangup_cause.as_deref(), Some("customerHangup"));
         assert_eq!(record.missed_reason, None);
         assert!(record.answered_at.is_some() && record.ended_at.is_some());
-        assert!((4..=12).contains(&record.duration_s), "duration {} s", record.duration_s);
+        assert!(
+            (4..=12).contains(&record.duration_s),
+            "duration {} s",
+            record.duration_s
+        );
         let roles: Vec<&str> = record.managers.iter().map(|m| m.role.as_str()).collect();
         assert_eq!(roles, ["rang", "answered"]);
     });
@@ -94,29 +168,64 @@ fn baresip_caller_and_agent_hear_each_other() {
     let mut agent = AgentProc::start(
         &cloud,
         MINJI,
-        &["--wav", "--play", dir.path("agent.wav").to_str().unwrap(), "--record", rec.to_str().unwrap(), "--auto-answer-ms", "200"],
+        &[
+            "--wav",
+            "--play",
+            dir.path("agent.wav").to_str().unwrap(),
+            "--record",
+            rec.to_str().unwrap(),
+            "--auto-answer-ms",
+            "200",
+        ],
     );
     let uri = format!("sip:{DEMO_NUMBER}@{}", cloud.sip);
     let caller = Baresip::call(&uri, &dir.path("caller.wav"), Duration::from_secs(9));
-    let (_, ring) = agent.wait_for("ring", Duration::from_secs(20), |e| matches!(e, AgentEvent::Ring { .. }));
-    let AgentEvent::Ring { call_id, .. } = ring else { unreachable!() };
-    agent.wait_for("media", Duration::from_secs(10), |e| matches!(e, AgentEvent::MediaConnected { .. }));
-    agent.wait_for("audio", Duration::from_secs(10), |e| matches!(e, AgentEvent::RemoteAudio { .. }));
-    let (_, ended) = agent.wait_for("end", Duration::from_secs(30), |e| matches!(e, AgentEvent::CallEnded { .. }));
-    assert_eq!(ended, AgentEvent::CallEnded { call_id, cause: "customerHangup".into(), missed_reason: None });
+    let (_, ring) = agent.wait_for("ring", Duration::from_secs(20), |e| {
+        matches!(e, AgentEvent::Ring { .. })
+    });
+    let AgentEvent::Ring { call_id, .. } = ring else {
+        unreachable!()
+    };
+    agent.wait_for("media", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::MediaConnected { .. })
+    });
+    agent.wait_for("audio", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::RemoteAudio { .. })
+    });
+    let (_, ended) = agent.wait_for("end", Duration::from_secs(30), |e| {
+        matches!(e, AgentEvent::CallEnded { .. })
+    });
+    assert_eq!(
+        ended,
+        AgentEvent::CallEnded {
+            call_id,
+            cause: "customerHangup".into(),
+            missed_reason: None
+        }
+    );
 
     let (heard, rate) = read_wav(&rec);
     let at_agent = best_tone_ratio(&heard, rate, caller_hz);
-    assert!(at_agent > 0.7, "caller tone {caller_hz} Hz at the agent: ratio {at_agent:.3}");
+    assert!(
+        at_agent > 0.7,
+        "caller tone {caller_hz} Hz at the agent: ratio {at_agent:.3}"
+    );
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let wav = loop {
         if let Some(w) = caller.heard_wav() {
             break w;
         }
-        assert!(std::time::Instant::now() < deadline, "baresip wrote no recording in {}", caller.dir.0.display());
+        assert!(
+            std::time::Instant::now() < deadline,
+            "baresip wrote no recording in {}",
+            caller.dir.0.display()
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     let (heard, rate) = read_wav(&wav);
     let at_caller = best_tone_ratio(&heard, rate, agent_hz);
-    assert!(at_caller > 0.7, "agent tone {agent_hz} Hz at the caller: ratio {at_caller:.3}");
+    assert!(
+        at_caller > 0.7,
+        "agent tone {agent_hz} Hz at the caller: ratio {at_caller:.3}"
+    );
 }

@@ -8,19 +8,23 @@ use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, MINJI, TempDir, http};
 use ringdesk_wire::{AgentEvent, CallRecord};
 
 fn last_call(cloud: &Cloud) -> CallRecord {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-        let token = cloud.token(MINJI.0, MINJI.1).await;
-        let page: ringdesk_wire::CallPage = http(cloud)
-            .get(format!("{}/api/v1/calls?perPage=1", cloud.api))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        page.calls.into_iter().next().expect("a call record")
-    })
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let token = cloud.token(MINJI.0, MINJI.1).await;
+            let page: ringdesk_wire::CallPage = http(cloud)
+                .get(format!("{}/api/v1/calls?perPage=1", cloud.api))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            page.calls.into_iter().next().expect("a call record")
+        })
 }
 
 fn service() -> &'static str {
@@ -33,12 +37,24 @@ fn nobody_available_is_no_operator() {
     let _away = AgentProc::start(&cloud, MINJI, &["--wav", "--status", "away"]);
     let dir = TempDir::new("missed-noop");
     let sf = scenario(&dir, "uac_unanswered.xml", &[("FINAL", "480")]);
-    let run = run_sipp(&dir, &sf, cloud.sip, service(), 1, &[], Duration::from_secs(20));
+    let run = run_sipp(
+        &dir,
+        &sf,
+        cloud.sip,
+        service(),
+        1,
+        &[],
+        Duration::from_secs(20),
+    );
     assert!(run.success, "caller should get 480:\n{}", run.log);
     let record = last_call(&cloud);
     assert_eq!(record.missed_reason.as_deref(), Some("noOperator"));
     assert_eq!(record.hangup_cause.as_deref(), Some("notAnswered"));
-    assert!(record.managers.is_empty(), "nobody was rung: {:?}", record.managers);
+    assert!(
+        record.managers.is_empty(),
+        "nobody was rung: {:?}",
+        record.managers
+    );
     assert_eq!(record.duration_s, 0);
 }
 
@@ -49,18 +65,48 @@ fn unanswered_ring_times_out_as_ring_time_over() {
     let dir = TempDir::new("missed-timeout");
     let sf = scenario(&dir, "uac_unanswered.xml", &[("FINAL", "480")]);
     let sip = cloud.sip;
-    let caller = std::thread::spawn(move || run_sipp(&dir, &sf, sip, service(), 1, &[], Duration::from_secs(20)));
-    let (rang_at, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| matches!(e, AgentEvent::Ring { .. }));
-    let AgentEvent::Ring { call_id, ring_timeout_ms, .. } = ring else { unreachable!() };
+    let caller = std::thread::spawn(move || {
+        run_sipp(&dir, &sf, sip, service(), 1, &[], Duration::from_secs(20))
+    });
+    let (rang_at, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::Ring { .. })
+    });
+    let AgentEvent::Ring {
+        call_id,
+        ring_timeout_ms,
+        ..
+    } = ring
+    else {
+        unreachable!()
+    };
     assert_eq!(ring_timeout_ms, 2_000);
-    let (stopped_at, stopped) = agent.wait_for("ring stop", Duration::from_secs(10), |e| matches!(e, AgentEvent::RingStopped { .. }));
-    assert_eq!(stopped, AgentEvent::RingStopped { call_id, reason: "timedOut".into() });
-    assert!(stopped_at - rang_at >= Duration::from_millis(1_500), "rang for {:?}", stopped_at - rang_at);
+    let (stopped_at, stopped) = agent.wait_for("ring stop", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::RingStopped { .. })
+    });
+    assert_eq!(
+        stopped,
+        AgentEvent::RingStopped {
+            call_id,
+            reason: "timedOut".into()
+        }
+    );
+    assert!(
+        stopped_at - rang_at >= Duration::from_millis(1_500),
+        "rang for {:?}",
+        stopped_at - rang_at
+    );
     let run = caller.join().unwrap();
     assert!(run.success, "caller should get 480:\n{}", run.log);
     let record = last_call(&cloud);
     assert_eq!(record.missed_reason.as_deref(), Some("ringTimeOver"));
-    assert_eq!(record.managers.iter().map(|m| m.role.as_str()).collect::<Vec<_>>(), ["rang"]);
+    assert_eq!(
+        record
+            .managers
+            .iter()
+            .map(|m| m.role.as_str())
+            .collect::<Vec<_>>(),
+        ["rang"]
+    );
 }
 
 #[test]
@@ -70,13 +116,31 @@ fn caller_hanging_up_while_ringing_is_userleft() {
     let dir = TempDir::new("missed-left");
     let sf = scenario(&dir, "uac_cancel.xml", &[("WAIT_MS", "1500")]);
     let sip = cloud.sip;
-    let caller = std::thread::spawn(move || run_sipp(&dir, &sf, sip, service(), 1, &[], Duration::from_secs(20)));
-    let (_, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| matches!(e, AgentEvent::Ring { .. }));
-    let AgentEvent::Ring { call_id, .. } = ring else { unreachable!() };
-    let (_, stopped) = agent.wait_for("ring stop", Duration::from_secs(10), |e| matches!(e, AgentEvent::RingStopped { .. }));
-    assert_eq!(stopped, AgentEvent::RingStopped { call_id, reason: "callerLeft".into() });
+    let caller = std::thread::spawn(move || {
+        run_sipp(&dir, &sf, sip, service(), 1, &[], Duration::from_secs(20))
+    });
+    let (_, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::Ring { .. })
+    });
+    let AgentEvent::Ring { call_id, .. } = ring else {
+        unreachable!()
+    };
+    let (_, stopped) = agent.wait_for("ring stop", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::RingStopped { .. })
+    });
+    assert_eq!(
+        stopped,
+        AgentEvent::RingStopped {
+            call_id,
+            reason: "callerLeft".into()
+        }
+    );
     let run = caller.join().unwrap();
-    assert!(run.success, "caller should get 200 + 487 for its CANCEL:\n{}", run.log);
+    assert!(
+        run.success,
+        "caller should get 200 + 487 for its CANCEL:\n{}",
+        run.log
+    );
     let record = last_call(&cloud);
     assert_eq!(record.missed_reason.as_deref(), Some("userleft"));
     assert_eq!(record.hangup_cause.as_deref(), Some("customerHangup"));

@@ -20,9 +20,19 @@ pub fn random_tone_pair() -> (f64, f64) {
 
 /// Writes `seconds` of a sine at `freq_hz` as 16-bit mono PCM.
 pub fn write_tone_wav(path: &Path, rate_hz: u32, freq_hz: f64, seconds: f64) {
-    let spec = hound::WavSpec { channels: 1, sample_rate: rate_hz, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate_hz,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut w = hound::WavWriter::create(path, spec).expect("create wav");
-    for s in sine(rate_hz, freq_hz, 8_000.0, (f64::from(rate_hz) * seconds) as usize) {
+    for s in sine(
+        rate_hz,
+        freq_hz,
+        8_000.0,
+        (f64::from(rate_hz) * seconds) as usize,
+    ) {
         w.write_sample(s).expect("write sample");
     }
     w.finalize().expect("finalize wav");
@@ -30,10 +40,15 @@ pub fn write_tone_wav(path: &Path, rate_hz: u32, freq_hz: f64, seconds: f64) {
 
 /// Reads a 16-bit WAV's first channel and its rate.
 pub fn read_wav(path: &Path) -> (Vec<i16>, u32) {
-    let mut r = hound::WavReader::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let mut r =
+        hound::WavReader::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
     let spec = r.spec();
     let ch = usize::from(spec.channels);
-    let samples: Vec<i16> = r.samples::<i16>().step_by(ch).map(|s| s.expect("sample")).collect();
+    let samples: Vec<i16> = r
+        .samples::<i16>()
+        .step_by(ch)
+        .map(|s| s.expect("sample"))
+        .collect();
     (samples, spec.sample_rate)
 }
 
@@ -54,9 +69,7 @@ pub fn write_tone_pcap(path: &Path, freq_hz: f64, seconds: f64) {
     let samples = sine(8_000, freq_hz, 8_000.0, (8_000.0 * seconds) as usize);
     let mut out = Vec::new();
     // Global header: magic, v2.4, tz 0, sigfigs 0, snaplen 65535, linktype 1 (Ethernet).
-    for v in [0xa1b2_c3d4u32] {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
+    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
     out.extend_from_slice(&2u16.to_le_bytes());
     out.extend_from_slice(&4u16.to_le_bytes());
     out.extend_from_slice(&0i32.to_le_bytes());
@@ -67,12 +80,41 @@ pub fn write_tone_pcap(path: &Path, freq_hz: f64, seconds: f64) {
         let mut payload = Vec::new();
         G711Law::A.encode_frame(frame, &mut payload);
         let mut rtp = Vec::new();
-        RtpPacket { marker: i == 0, payload_type: 8, sequence: i as u16, timestamp: (i * 160) as u32, ssrc: 0x5EED, payload: &payload }.write(&mut rtp);
+        RtpPacket {
+            marker: i == 0,
+            payload_type: 8,
+            sequence: i as u16,
+            timestamp: (i * 160) as u32,
+            ssrc: 0x5EED,
+            payload: &payload,
+        }
+        .write(&mut rtp);
         let udp_len = 8 + rtp.len();
         let ip_len = 20 + udp_len;
         let mut pkt = Vec::new();
         pkt.extend_from_slice(&[0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0x08, 0x00]);
-        pkt.extend_from_slice(&[0x45, 0, (ip_len >> 8) as u8, ip_len as u8, 0, 0, 0x40, 0, 64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1]);
+        pkt.extend_from_slice(&[
+            0x45,
+            0,
+            (ip_len >> 8) as u8,
+            ip_len as u8,
+            0,
+            0,
+            0x40,
+            0,
+            64,
+            17,
+            0,
+            0,
+            127,
+            0,
+            0,
+            1,
+            127,
+            0,
+            0,
+            1,
+        ]);
         pkt.extend_from_slice(&6000u16.to_be_bytes());
         pkt.extend_from_slice(&6002u16.to_be_bytes());
         pkt.extend_from_slice(&(udp_len as u16).to_be_bytes());

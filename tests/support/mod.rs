@@ -22,13 +22,20 @@ use ringdesk_wire::AgentEvent;
 pub fn bin_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     // target/<profile>/deps/<test>-<hash> → target/<profile>
-    exe.parent().and_then(Path::parent).expect("target dir").to_path_buf()
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("target dir")
+        .to_path_buf()
 }
 
 /// Path to a workspace binary, with a clear message when it was not built.
 pub fn binary(name: &str) -> PathBuf {
     let p = bin_dir().join(name);
-    assert!(p.exists(), "{} is missing: run `cargo build --workspace --bins` first (cargo xtask test does)", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: run `cargo build --workspace --bins` first (cargo xtask test does)",
+        p.display()
+    );
     p
 }
 
@@ -37,7 +44,11 @@ pub struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub fn new(label: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("ringdesk-{label}-{}-{}", std::process::id(), rand::random::<u32>()));
+        let p = std::env::temp_dir().join(format!(
+            "ringdesk-{label}-{}-{}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
         std::fs::create_dir_all(&p).expect("create temp dir");
         TempDir(p)
     }
@@ -90,9 +101,19 @@ impl Cloud {
     pub fn start(extra: &[&str]) -> Cloud {
         let data = TempDir::new("cloud");
         let mut child = Command::new(binary("ringdesk-cloud"))
-            .args(["--data-dir", data.0.to_str().unwrap(), "--api", "127.0.0.1:0", "--sip", "127.0.0.1:0"])
+            .args([
+                "--data-dir",
+                data.0.to_str().unwrap(),
+                "--api",
+                "127.0.0.1:0",
+                "--sip",
+                "127.0.0.1:0",
+            ])
             .args(extra)
-            .env("RUST_LOG", std::env::var("RINGDESK_CLOUD_LOG").unwrap_or_else(|_| "warn".into()))
+            .env(
+                "RUST_LOG",
+                std::env::var("RINGDESK_CLOUD_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -105,11 +126,17 @@ impl Cloud {
             }
         });
         let guard = ChildGuard(child);
-        let line = rx.recv_timeout(Duration::from_secs(60)).expect("ringdesk-cloud printed its ready line");
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("ringdesk-cloud printed its ready line");
         let ready: serde_json::Value = serde_json::from_str(&line).expect("ready line is JSON");
         Cloud {
             api: ready["api"].as_str().expect("api").to_string(),
-            sip: ready["sip"].as_str().expect("sip").parse().expect("sip addr"),
+            sip: ready["sip"]
+                .as_str()
+                .expect("sip")
+                .parse()
+                .expect("sip addr"),
             ca_cert: PathBuf::from(ready["caCert"].as_str().expect("caCert")),
             data,
             _child: guard,
@@ -121,21 +148,43 @@ impl Cloud {
     }
 
     pub fn server_config(&self) -> ringdesk_agent::client::ServerConfig {
-        ringdesk_agent::client::ServerConfig::with_ca_file(&self.api, Some(&self.ca_cert)).expect("server config")
+        ringdesk_agent::client::ServerConfig::with_ca_file(&self.api, Some(&self.ca_cert))
+            .expect("server config")
     }
 
     /// Logs in over the API and returns the token.
     pub async fn token(&self, email: &str, password: &str) -> String {
-        ringdesk_agent::client::login(&self.server_config(), email, password).await.expect("login").token
+        ringdesk_agent::client::login(&self.server_config(), email, password)
+            .await
+            .expect("login")
+            .token
     }
 
     /// The ring-latency summary from /metrics: (p50 seconds, count).
     pub async fn ring_latency(&self) -> (f64, u64) {
-        let text = http(self).get(format!("{}/metrics", self.api)).send().await.unwrap().text().await.unwrap();
-        let value = |key: &str| text.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().last()).map(str::to_string);
+        let text = http(self)
+            .get(format!("{}/metrics", self.api))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let value = |key: &str| {
+            text.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().last())
+                .map(str::to_string)
+        };
         (
-            value("ringdesk_ring_latency_seconds{quantile=\"0.5\"}").unwrap().parse().unwrap(),
-            value("ringdesk_ring_latency_seconds_count").unwrap().parse().unwrap(),
+            value("ringdesk_ring_latency_seconds{quantile=\"0.5\"}")
+                .unwrap()
+                .parse()
+                .unwrap(),
+            value("ringdesk_ring_latency_seconds_count")
+                .unwrap()
+                .parse()
+                .unwrap(),
         )
     }
 }
@@ -143,7 +192,10 @@ impl Cloud {
 /// An HTTP client trusting the cloud's certificate.
 pub fn http(cloud: &Cloud) -> reqwest::Client {
     let pem = std::fs::read(&cloud.ca_cert).unwrap();
-    reqwest::Client::builder().tls_certs_only([reqwest::Certificate::from_pem(&pem).unwrap()]).build().unwrap()
+    reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(&pem).unwrap()])
+        .build()
+        .unwrap()
 }
 
 /// The demo managers (see ringdesk-store's demo data).
@@ -162,7 +214,16 @@ pub struct AgentProc {
 impl AgentProc {
     pub fn start(cloud: &Cloud, who: (&str, &str), extra: &[&str]) -> AgentProc {
         let mut child = Command::new(binary("ringdesk-agent"))
-            .args(["--server", &cloud.api, "--ca-cert", cloud.ca_cert.to_str().unwrap(), "--email", who.0, "--password", who.1])
+            .args([
+                "--server",
+                &cloud.api,
+                "--ca-cert",
+                cloud.ca_cert.to_str().unwrap(),
+                "--email",
+                who.0,
+                "--password",
+                who.1,
+            ])
             .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -182,9 +243,18 @@ impl AgentProc {
                 }
             }
         });
-        let mut a = AgentProc { events: rx, seen: Vec::new(), stdin, _child: ChildGuard(child) };
-        a.wait_for("session up", Duration::from_secs(30), |e| matches!(e, AgentEvent::SessionUp { .. }));
-        a.wait_for("presence", Duration::from_secs(10), |e| matches!(e, AgentEvent::Presence { .. }));
+        let mut a = AgentProc {
+            events: rx,
+            seen: Vec::new(),
+            stdin,
+            _child: ChildGuard(child),
+        };
+        a.wait_for("session up", Duration::from_secs(30), |e| {
+            matches!(e, AgentEvent::SessionUp { .. })
+        });
+        a.wait_for("presence", Duration::from_secs(10), |e| {
+            matches!(e, AgentEvent::Presence { .. })
+        });
         a
     }
 
@@ -195,7 +265,12 @@ impl AgentProc {
     }
 
     /// Waits for the first event (new or already seen after the last match) satisfying `f`.
-    pub fn wait_for(&mut self, what: &str, timeout: Duration, f: impl Fn(&AgentEvent) -> bool) -> (Instant, AgentEvent) {
+    pub fn wait_for(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        f: impl Fn(&AgentEvent) -> bool,
+    ) -> (Instant, AgentEvent) {
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -206,7 +281,10 @@ impl AgentProc {
                         return (at, e);
                     }
                 }
-                Err(_) => panic!("timed out after {timeout:?} waiting for {what}; events so far: {:#?}", self.seen),
+                Err(_) => panic!(
+                    "timed out after {timeout:?} waiting for {what}; events so far: {:#?}",
+                    self.seen
+                ),
             }
         }
     }

@@ -9,8 +9,11 @@ use super::{ChildGuard, TempDir, free_port};
 
 /// Renders a scenario template from `tests/data/sipp` with `{KEY}` substitutions.
 pub fn scenario(dir: &TempDir, name: &str, vars: &[(&str, &str)]) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sipp").join(name);
-    let mut text = std::fs::read_to_string(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/sipp")
+        .join(name);
+    let mut text =
+        std::fs::read_to_string(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
     for (k, v) in vars {
         text = text.replace(&format!("{{{k}}}"), v);
     }
@@ -28,16 +31,48 @@ pub struct SippRun {
 
 /// Runs sipp for `calls` calls of `scenario` to `service` at `target`, waiting up to
 /// `timeout`. Each run gets its own SIP and media ports so suites run in parallel.
-pub fn run_sipp(dir: &TempDir, scenario: &Path, target: SocketAddr, service: &str, calls: u32, extra: &[&str], timeout: Duration) -> SippRun {
+pub fn run_sipp(
+    dir: &TempDir,
+    scenario: &Path,
+    target: SocketAddr,
+    service: &str,
+    calls: u32,
+    extra: &[&str],
+    timeout: Duration,
+) -> SippRun {
     let port = free_port().to_string();
     let media_port = free_port().to_string();
     let errors = dir.path("sipp-errors.log");
     let messages = dir.path("sipp-messages.log");
     let out = Command::new("sipp")
         .current_dir(&dir.0)
-        .args(["-sf", scenario.to_str().unwrap(), "-s", service, "-i", "127.0.0.1", "-p", &port, "-mp", &media_port])
-        .args(["-m", &calls.to_string(), "-timeout", &format!("{}s", timeout.as_secs()), "-timeout_error"])
-        .args(["-trace_err", "-error_file", errors.to_str().unwrap(), "-trace_msg", "-message_file", messages.to_str().unwrap()])
+        .args([
+            "-sf",
+            scenario.to_str().unwrap(),
+            "-s",
+            service,
+            "-i",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-mp",
+            &media_port,
+        ])
+        .args([
+            "-m",
+            &calls.to_string(),
+            "-timeout",
+            &format!("{}s", timeout.as_secs()),
+            "-timeout_error",
+        ])
+        .args([
+            "-trace_err",
+            "-error_file",
+            errors.to_str().unwrap(),
+            "-trace_msg",
+            "-message_file",
+            messages.to_str().unwrap(),
+        ])
         .arg("-nostdin")
         .args(extra)
         .arg(target.to_string())
@@ -49,7 +84,10 @@ pub fn run_sipp(dir: &TempDir, scenario: &Path, target: SocketAddr, service: &st
     let mut log = String::from_utf8_lossy(&out.stderr).to_string();
     log.push_str(&std::fs::read_to_string(&errors).unwrap_or_default());
     log.push_str(&std::fs::read_to_string(&messages).unwrap_or_default());
-    SippRun { success: out.status.success(), log }
+    SippRun {
+        success: out.status.success(),
+        log,
+    }
 }
 
 /// A baresip caller playing `play` as its microphone and dumping what it hears (sndfile).
@@ -87,21 +125,43 @@ impl Baresip {
             dir = dir.0.display(),
         );
         std::fs::write(dir.path("config"), config).expect("baresip config");
-        std::fs::write(dir.path("accounts"), format!("<sip:caller@127.0.0.1:{port}>;regint=0;audio_codecs=PCMA/8000/1,PCMU/8000/1\n")).expect("accounts");
+        std::fs::write(
+            dir.path("accounts"),
+            format!(
+                "<sip:caller@127.0.0.1:{port}>;regint=0;audio_codecs=PCMA/8000/1,PCMU/8000/1\n"
+            ),
+        )
+        .expect("accounts");
         let child = Command::new("baresip")
-            .args(["-f", dir.0.to_str().unwrap(), "-e", &format!("/dial {uri}"), "-t", &quit_after.as_secs().to_string()])
+            .args([
+                "-f",
+                dir.0.to_str().unwrap(),
+                "-e",
+                &format!("/dial {uri}"),
+                "-t",
+                &quit_after.as_secs().to_string(),
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("baresip is installed (apt install baresip)");
-        Baresip { dir, _child: ChildGuard(child) }
+        Baresip {
+            dir,
+            _child: ChildGuard(child),
+        }
     }
 
     /// The WAV of decoded (heard) audio sndfile wrote, once baresip has exited.
     pub fn heard_wav(&self) -> Option<PathBuf> {
-        std::fs::read_dir(&self.dir.0).ok()?.filter_map(Result::ok).map(|e| e.path()).find(|p| {
-            p.extension().is_some_and(|x| x == "wav") && p.file_name().is_some_and(|n| n.to_string_lossy().contains("dec"))
-        })
+        std::fs::read_dir(&self.dir.0)
+            .ok()?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| {
+                p.extension().is_some_and(|x| x == "wav")
+                    && p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().contains("dec"))
+            })
     }
 }

@@ -21,10 +21,16 @@ impl ServerConfig {
     /// Reads the pinned certificate from a file.
     pub fn with_ca_file(url: &str, ca: Option<&Path>) -> Result<Self, AgentError> {
         let ca_cert_pem = match ca {
-            Some(p) => Some(std::fs::read(p).map_err(|e| AgentError::Config(format!("reading {}: {e}", p.display())))?),
+            Some(p) => Some(
+                std::fs::read(p)
+                    .map_err(|e| AgentError::Config(format!("reading {}: {e}", p.display())))?,
+            ),
             None => None,
         };
-        Ok(ServerConfig { url: url.trim_end_matches('/').to_string(), ca_cert_pem })
+        Ok(ServerConfig {
+            url: url.trim_end_matches('/').to_string(),
+            ca_cert_pem,
+        })
     }
 
     /// The rustls client configuration for WSS.
@@ -33,19 +39,27 @@ impl ServerConfig {
         match &self.ca_cert_pem {
             Some(pem) => {
                 for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
-                    let cert = cert.map_err(|e| AgentError::Config(format!("bad CA certificate: {e}")))?;
-                    roots.add(cert).map_err(|e| AgentError::Config(format!("bad CA certificate: {e}")))?;
+                    let cert =
+                        cert.map_err(|e| AgentError::Config(format!("bad CA certificate: {e}")))?;
+                    roots
+                        .add(cert)
+                        .map_err(|e| AgentError::Config(format!("bad CA certificate: {e}")))?;
                 }
             }
             None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
         }
-        Ok(Arc::new(rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth()))
+        Ok(Arc::new(
+            rustls::ClientConfig::builder()
+                .with_root_certificates(roots)
+                .with_no_client_auth(),
+        ))
     }
 
     fn http(&self) -> Result<reqwest::Client, AgentError> {
         let mut b = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15));
         if let Some(pem) = &self.ca_cert_pem {
-            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| AgentError::Config(format!("bad CA certificate: {e}")))?;
+            let cert = reqwest::Certificate::from_pem(pem)
+                .map_err(|e| AgentError::Config(format!("bad CA certificate: {e}")))?;
             b = b.tls_certs_only([cert]);
         }
         b.build().map_err(|e| AgentError::Config(e.to_string()))
@@ -53,7 +67,15 @@ impl ServerConfig {
 
     /// `wss://…/api/v1/ws` for this server.
     pub fn ws_url(&self) -> String {
-        let rest = self.url.strip_prefix("https://").map(|r| format!("wss://{r}")).or_else(|| self.url.strip_prefix("http://").map(|r| format!("ws://{r}")));
+        let rest = self
+            .url
+            .strip_prefix("https://")
+            .map(|r| format!("wss://{r}"))
+            .or_else(|| {
+                self.url
+                    .strip_prefix("http://")
+                    .map(|r| format!("ws://{r}"))
+            });
         format!("{}/api/v1/ws", rest.unwrap_or_else(|| self.url.clone()))
     }
 }
@@ -61,31 +83,56 @@ impl ServerConfig {
 async fn api_error(resp: reqwest::Response) -> AgentError {
     let status = resp.status().as_u16();
     match resp.json::<ApiError>().await {
-        Ok(e) => AgentError::Api { status, code: e.code, message: e.message },
-        Err(_) => AgentError::Api { status, code: "unknown".into(), message: format!("HTTP {status}") },
+        Ok(e) => AgentError::Api {
+            status,
+            code: e.code,
+            message: e.message,
+        },
+        Err(_) => AgentError::Api {
+            status,
+            code: "unknown".into(),
+            message: format!("HTTP {status}"),
+        },
     }
 }
 
 /// Exchanges credentials for a token.
-pub async fn login(server: &ServerConfig, email: &str, password: &str) -> Result<LoginResponse, AgentError> {
+pub async fn login(
+    server: &ServerConfig,
+    email: &str,
+    password: &str,
+) -> Result<LoginResponse, AgentError> {
     let resp = server
         .http()?
         .post(format!("{}/api/v1/login", server.url))
-        .json(&LoginRequest { email: email.into(), password: password.into() })
+        .json(&LoginRequest {
+            email: email.into(),
+            password: password.into(),
+        })
         .send()
         .await
         .map_err(|e| AgentError::Network(e.to_string()))?;
     if !resp.status().is_success() {
         return Err(api_error(resp).await);
     }
-    resp.json().await.map_err(|e| AgentError::Network(e.to_string()))
+    resp.json()
+        .await
+        .map_err(|e| AgentError::Network(e.to_string()))
 }
 
 /// One page of the channel's call records.
-pub async fn calls(server: &ServerConfig, token: &str, page: u32, per_page: u32) -> Result<CallPage, AgentError> {
+pub async fn calls(
+    server: &ServerConfig,
+    token: &str,
+    page: u32,
+    per_page: u32,
+) -> Result<CallPage, AgentError> {
     let resp = server
         .http()?
-        .get(format!("{}/api/v1/calls?page={page}&perPage={per_page}", server.url))
+        .get(format!(
+            "{}/api/v1/calls?page={page}&perPage={per_page}",
+            server.url
+        ))
         .bearer_auth(token)
         .send()
         .await
@@ -93,5 +140,7 @@ pub async fn calls(server: &ServerConfig, token: &str, page: u32, per_page: u32)
     if !resp.status().is_success() {
         return Err(api_error(resp).await);
     }
-    resp.json().await.map_err(|e| AgentError::Network(e.to_string()))
+    resp.json()
+        .await
+        .map_err(|e| AgentError::Network(e.to_string()))
 }

@@ -18,10 +18,18 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
-#[command(name = "ringdesk-agent", version, about = "Headless Ringdesk agent (events as JSON lines on stdout)")]
+#[command(
+    name = "ringdesk-agent",
+    version,
+    about = "Headless Ringdesk agent (events as JSON lines on stdout)"
+)]
 struct Args {
     /// Cloud API URL.
-    #[arg(long, env = "RINGDESK_SERVER", default_value = "https://127.0.0.1:8443")]
+    #[arg(
+        long,
+        env = "RINGDESK_SERVER",
+        default_value = "https://127.0.0.1:8443"
+    )]
     server: String,
     /// Trust only this PEM certificate (the embedded cloud's self-signed one).
     #[arg(long, env = "RINGDESK_CA_CERT")]
@@ -71,12 +79,20 @@ fn print(e: &AgentEvent) {
 
 fn parse_command(line: &str) -> Result<AgentCommand, String> {
     let parts: Vec<&str> = line.split_whitespace().collect();
-    let id = |i: usize| parts.get(i).and_then(|s| s.parse::<i64>().ok()).ok_or_else(|| format!("expected a call id in {line:?}"));
+    let id = |i: usize| {
+        parts
+            .get(i)
+            .and_then(|s| s.parse::<i64>().ok())
+            .ok_or_else(|| format!("expected a call id in {line:?}"))
+    };
     match parts.first().copied() {
         Some("answer") => Ok(AgentCommand::Answer(id(1)?)),
         Some("decline") => Ok(AgentCommand::Decline(id(1)?)),
         Some("hangup") => Ok(AgentCommand::Hangup(id(1)?)),
-        Some("dtmf") => Ok(AgentCommand::Dtmf(id(1)?, parts.get(2).ok_or("expected digits")?.to_string())),
+        Some("dtmf") => Ok(AgentCommand::Dtmf(
+            id(1)?,
+            parts.get(2).ok_or("expected digits")?.to_string(),
+        )),
         Some("status") => Ok(AgentCommand::SetStatus {
             status: parse_status(parts.get(1).copied().unwrap_or(""))?,
             do_not_disturb: parts.get(2) == Some(&"dnd"),
@@ -89,13 +105,19 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+        )
         .with_writer(std::io::stderr)
         .init();
     ringdesk_agent::install_crypto();
     let args = Args::parse();
     let device: Arc<dyn AudioDevice> = if args.wav {
-        Arc::new(WavDevice { play: args.play.clone(), record: args.record.clone(), loop_play: true })
+        Arc::new(WavDevice {
+            play: args.play.clone(),
+            record: args.record.clone(),
+            loop_play: true,
+        })
     } else {
         Arc::new(CpalDevice::default())
     };

@@ -34,7 +34,10 @@ pub async fn run_call_media(
     mut stop: tokio::sync::oneshot::Receiver<()>,
 ) {
     let opened = tokio::task::spawn_blocking(move || device.open()).await;
-    let streams = match opened.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
+    let streams = match opened
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()))
+    {
         Ok(s) => s,
         Err(e) => {
             let _ = notices.send(MediaNotice::Closed(e.to_string()));

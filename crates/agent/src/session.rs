@@ -70,7 +70,9 @@ impl Agent {
 }
 
 /// Logs in (failing fast on wrong credentials) and starts the session task.
-pub async fn start(config: AgentConfig) -> Result<(Agent, mpsc::UnboundedReceiver<AgentEvent>), AgentError> {
+pub async fn start(
+    config: AgentConfig,
+) -> Result<(Agent, mpsc::UnboundedReceiver<AgentEvent>), AgentError> {
     let login = login(&config.server, &config.email, &config.password).await?;
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
@@ -90,7 +92,10 @@ pub async fn start(config: AgentConfig) -> Result<(Agent, mpsc::UnboundedReceive
 async fn server_socket_addr(url: &str) -> Result<SocketAddr, AgentError> {
     let rest = url.split("://").nth(1).unwrap_or(url);
     let authority = rest.split('/').next().unwrap_or(rest);
-    let with_port = if authority.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+    let with_port = if authority
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    {
         authority.to_string()
     } else if url.starts_with("https") {
         format!("{authority}:443")
@@ -122,7 +127,9 @@ impl Backoff {
     /// The delay before the next attempt, with ±20 % jitter so a restarted cloud isn't hit by
     /// every agent at once.
     pub fn next_delay(&mut self, jitter: f64) -> Duration {
-        let d = self.next.mul_f64(1.0 + 0.4 * (jitter.clamp(0.0, 1.0) - 0.5));
+        let d = self
+            .next
+            .mul_f64(1.0 + 0.4 * (jitter.clamp(0.0, 1.0) - 0.5));
         self.next = (self.next * 2).min(Self::MAX);
         d
     }
@@ -141,7 +148,10 @@ impl Default for Backoff {
 
 enum CallMedia {
     /// Offer sent, waiting for the cloud's answer.
-    Offered { peer: AudioPeer, socket: UdpSocket },
+    Offered {
+        peer: Box<AudioPeer>,
+        socket: UdpSocket,
+    },
     /// Media running.
     Running { stop: oneshot::Sender<()> },
 }
@@ -155,7 +165,8 @@ struct Session {
     server_addr: SocketAddr,
 }
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 enum Ended {
     Shutdown,
@@ -168,15 +179,39 @@ impl Session {
     }
 
     async fn connect(&mut self) -> Result<Ws, String> {
-        let mut request = self.config.server.ws_url().into_client_request().map_err(|e| e.to_string())?;
-        let auth = format!("Bearer {}", self.token).parse().map_err(|_| "token is not a header value".to_string())?;
+        let mut request = self
+            .config
+            .server
+            .ws_url()
+            .into_client_request()
+            .map_err(|e| e.to_string())?;
+        let auth = format!("Bearer {}", self.token)
+            .parse()
+            .map_err(|_| "token is not a header value".to_string())?;
         request.headers_mut().insert("authorization", auth);
-        let tls = self.config.server.rustls_config().map_err(|e| e.to_string())?;
-        match tokio_tungstenite::connect_async_tls_with_config(request, None, false, Some(tokio_tungstenite::Connector::Rustls(tls))).await {
+        let tls = self
+            .config
+            .server
+            .rustls_config()
+            .map_err(|e| e.to_string())?;
+        match tokio_tungstenite::connect_async_tls_with_config(
+            request,
+            None,
+            false,
+            Some(tokio_tungstenite::Connector::Rustls(tls)),
+        )
+        .await
+        {
             Ok((ws, _)) => Ok(ws),
             Err(tungstenite::Error::Http(resp)) if resp.status() == 401 => {
                 // Token expired or revoked: log in again and let the next attempt use it.
-                match login(&self.config.server, &self.config.email, &self.config.password).await {
+                match login(
+                    &self.config.server,
+                    &self.config.email,
+                    &self.config.password,
+                )
+                .await
+                {
                     Ok(l) => {
                         self.token = l.token;
                         Err("session expired; logged in again".into())
@@ -195,7 +230,10 @@ impl Session {
             let reason = match self.connect().await {
                 Ok(ws) => {
                     backoff.reset();
-                    match self.connected(ws, &mut commands, &notice_tx, &mut notices).await {
+                    match self
+                        .connected(ws, &mut commands, &notice_tx, &mut notices)
+                        .await
+                    {
                         Ended::Shutdown => return,
                         Ended::Lost(r) => r,
                     }
@@ -203,7 +241,10 @@ impl Session {
                 Err(r) => r,
             };
             let wait = backoff.next_delay(rand::random());
-            self.emit(AgentEvent::SessionDown { reason, retry_in_ms: wait.as_millis() as u64 });
+            self.emit(AgentEvent::SessionDown {
+                reason,
+                retry_in_ms: wait.as_millis() as u64,
+            });
             let sleep = tokio::time::sleep(wait);
             tokio::pin!(sleep);
             loop {
@@ -222,7 +263,9 @@ impl Session {
 
     async fn send(ws: &mut Ws, m: &ClientMessage) -> Result<(), String> {
         let text = serde_json::to_string(m).map_err(|e| e.to_string())?;
-        ws.send(Message::Text(text.into())).await.map_err(|e| e.to_string())
+        ws.send(Message::Text(text.into()))
+            .await
+            .map_err(|e| e.to_string())
     }
 
     async fn connected(
@@ -233,7 +276,14 @@ impl Session {
         notices: &mut mpsc::UnboundedReceiver<(i64, MediaNotice)>,
     ) -> Ended {
         if let Some((status, do_not_disturb)) = self.desired_status
-            && let Err(e) = Self::send(&mut ws, &ClientMessage::SetStatus { status, do_not_disturb }).await
+            && let Err(e) = Self::send(
+                &mut ws,
+                &ClientMessage::SetStatus {
+                    status,
+                    do_not_disturb,
+                },
+            )
+            .await
         {
             return Ended::Lost(e);
         }
@@ -271,17 +321,32 @@ impl Session {
 
     async fn command(&mut self, ws: &mut Ws, c: AgentCommand) -> Result<(), String> {
         let message = match c {
-            AgentCommand::SetStatus { status, do_not_disturb } => {
+            AgentCommand::SetStatus {
+                status,
+                do_not_disturb,
+            } => {
                 self.desired_status = Some((status, do_not_disturb));
-                ClientMessage::SetStatus { status, do_not_disturb }
+                ClientMessage::SetStatus {
+                    status,
+                    do_not_disturb,
+                }
             }
             AgentCommand::Answer(call_id) => match self.offer().await {
                 Ok((peer, socket, sdp_offer)) => {
-                    self.calls.insert(call_id, CallMedia::Offered { peer, socket });
+                    self.calls.insert(
+                        call_id,
+                        CallMedia::Offered {
+                            peer: Box::new(peer),
+                            socket,
+                        },
+                    );
                     ClientMessage::Answer { call_id, sdp_offer }
                 }
                 Err(e) => {
-                    self.emit(AgentEvent::Error { code: "mediaFailed".into(), message: e });
+                    self.emit(AgentEvent::Error {
+                        code: "mediaFailed".into(),
+                        message: e,
+                    });
                     return Ok(());
                 }
             },
@@ -297,8 +362,11 @@ impl Session {
     }
 
     async fn offer(&self) -> Result<(AudioPeer, UdpSocket, String), String> {
-        let ip = local_ip_towards(self.server_addr.ip()).map_err(|e| format!("no route to the cloud: {e}"))?;
-        let socket = UdpSocket::bind(SocketAddr::new(ip, 0)).await.map_err(|e| e.to_string())?;
+        let ip = local_ip_towards(self.server_addr.ip())
+            .map_err(|e| format!("no route to the cloud: {e}"))?;
+        let socket = UdpSocket::bind(SocketAddr::new(ip, 0))
+            .await
+            .map_err(|e| e.to_string())?;
         let local = socket.local_addr().map_err(|e| e.to_string())?;
         let (peer, offer) = AudioPeer::offer(Instant::now(), local).map_err(|e| e.to_string())?;
         Ok((peer, socket, offer))
@@ -310,24 +378,53 @@ impl Session {
         }
     }
 
-    async fn server_message(&mut self, m: ServerMessage, notice_tx: &mpsc::UnboundedSender<(i64, MediaNotice)>) {
+    async fn server_message(
+        &mut self,
+        m: ServerMessage,
+        notice_tx: &mpsc::UnboundedSender<(i64, MediaNotice)>,
+    ) {
         let event = match m {
             ServerMessage::Hello { manager, .. } => AgentEvent::SessionUp { manager },
-            ServerMessage::Presence { status, do_not_disturb, not_ringing } => AgentEvent::Presence { status, do_not_disturb, not_ringing },
-            ServerMessage::Ring { call_id, caller, via, ring_timeout_ms } => AgentEvent::Ring { call_id, caller, via, ring_timeout_ms },
+            ServerMessage::Presence {
+                status,
+                do_not_disturb,
+                not_ringing,
+            } => AgentEvent::Presence {
+                status,
+                do_not_disturb,
+                not_ringing,
+            },
+            ServerMessage::Ring {
+                call_id,
+                caller,
+                via,
+                ring_timeout_ms,
+            } => AgentEvent::Ring {
+                call_id,
+                caller,
+                via,
+                ring_timeout_ms,
+            },
             ServerMessage::RingStopped { call_id, reason } => {
                 self.calls.remove(&call_id);
                 AgentEvent::RingStopped { call_id, reason }
             }
-            ServerMessage::Connected { call_id, sdp_answer } => {
-                let Some(CallMedia::Offered { mut peer, socket }) = self.calls.remove(&call_id) else {
+            ServerMessage::Connected {
+                call_id,
+                sdp_answer,
+            } => {
+                let Some(CallMedia::Offered { mut peer, socket }) = self.calls.remove(&call_id)
+                else {
                     return;
                 };
                 if let Err(e) = peer.accept_answer(&sdp_answer) {
-                    self.emit(AgentEvent::Error { code: "mediaFailed".into(), message: e.to_string() });
+                    self.emit(AgentEvent::Error {
+                        code: "mediaFailed".into(),
+                        message: e.to_string(),
+                    });
                     return;
                 }
-                let link = spawn_udp_peer(peer, socket);
+                let link = spawn_udp_peer(*peer, socket);
                 let (stop_tx, stop_rx) = oneshot::channel();
                 let (tx, mut rx) = mpsc::unbounded_channel();
                 let forward = notice_tx.clone();
@@ -336,13 +433,27 @@ impl Session {
                         let _ = forward.send((call_id, n));
                     }
                 });
-                tokio::spawn(run_call_media(link, self.config.device.clone(), tx, stop_rx));
-                self.calls.insert(call_id, CallMedia::Running { stop: stop_tx });
+                tokio::spawn(run_call_media(
+                    link,
+                    self.config.device.clone(),
+                    tx,
+                    stop_rx,
+                ));
+                self.calls
+                    .insert(call_id, CallMedia::Running { stop: stop_tx });
                 AgentEvent::CallConnected { call_id }
             }
-            ServerMessage::CallEnded { call_id, cause, missed_reason } => {
+            ServerMessage::CallEnded {
+                call_id,
+                cause,
+                missed_reason,
+            } => {
                 self.stop_media(call_id);
-                AgentEvent::CallEnded { call_id, cause, missed_reason }
+                AgentEvent::CallEnded {
+                    call_id,
+                    cause,
+                    missed_reason,
+                }
             }
             ServerMessage::Dtmf { call_id, digit } => AgentEvent::Dtmf { call_id, digit },
             ServerMessage::Pong => return,
@@ -358,7 +469,10 @@ impl Session {
             MediaNotice::Closed(reason) => {
                 // Media died under a call we still think is live: leave it cleanly.
                 if self.calls.remove(&call_id).is_some() {
-                    self.emit(AgentEvent::Error { code: "mediaFailed".into(), message: reason });
+                    self.emit(AgentEvent::Error {
+                        code: "mediaFailed".into(),
+                        message: reason,
+                    });
                     if let Some(ws) = ws {
                         let _ = Self::send(ws, &ClientMessage::Hangup { call_id }).await;
                     }
@@ -377,9 +491,16 @@ mod tests {
     fn backoff_doubles_to_a_cap_and_resets() {
         let mut b = Backoff::new();
         let mid: Vec<Duration> = (0..7).map(|_| b.next_delay(0.5)).collect();
-        assert_eq!(mid.iter().map(|d| d.as_millis()).collect::<Vec<_>>(), [500, 1000, 2000, 4000, 8000, 10000, 10000]);
+        assert_eq!(
+            mid.iter().map(|d| d.as_millis()).collect::<Vec<_>>(),
+            [500, 1000, 2000, 4000, 8000, 10000, 10000]
+        );
         assert_eq!(b.next_delay(0.0), Duration::from_secs(8), "-20 % jitter");
         b.reset();
-        assert_eq!(b.next_delay(1.0), Duration::from_millis(600), "+20 % jitter");
+        assert_eq!(
+            b.next_delay(1.0),
+            Duration::from_millis(600),
+            "+20 % jitter"
+        );
     }
 }

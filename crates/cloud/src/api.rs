@@ -15,8 +15,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use ringdesk_store::time::{now_ms, rfc3339};
 use ringdesk_store::{CallRow, Manager, Store, StoreError};
-use ringdesk_wire::{ApiError, CallManager, CallPage, CallRecord, LoginRequest, LoginResponse, ManagerInfo};
-use serde::Deserialize;
+use ringdesk_wire::{
+    ApiError, CallManager, CallPage, CallRecord, CallsQuery, LoginRequest, LoginResponse,
+    ManagerInfo,
+};
 use tokio::sync::mpsc;
 
 use crate::dispatch::Input;
@@ -45,23 +47,42 @@ pub struct ApiErr {
 
 impl ApiErr {
     fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiErr { status, code, message: message.into() }
+        ApiErr {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 }
 
 impl IntoResponse for ApiErr {
     fn into_response(self) -> Response {
-        (self.status, Json(ApiError { code: self.code.into(), message: self.message })).into_response()
+        (
+            self.status,
+            Json(ApiError {
+                code: self.code.into(),
+                message: self.message,
+            }),
+        )
+            .into_response()
     }
 }
 
 impl From<StoreError> for ApiErr {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::InvalidCredentials => ApiErr::new(StatusCode::UNAUTHORIZED, "invalidCredentials", "email or password is incorrect"),
+            StoreError::InvalidCredentials => ApiErr::new(
+                StatusCode::UNAUTHORIZED,
+                "invalidCredentials",
+                "email or password is incorrect",
+            ),
             other => {
                 tracing::error!("store error: {other}");
-                ApiErr::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
+                ApiErr::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error",
+                )
             }
         }
     }
@@ -78,7 +99,10 @@ pub struct Authed(pub Manager);
 impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiErr;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header_token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -86,14 +110,24 @@ impl FromRequestParts<AppState> for Authed {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_string);
         let query_token = parts.uri.query().and_then(|q| {
-            q.split('&').find_map(|kv| kv.strip_prefix("token=")).map(str::to_string)
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("token="))
+                .map(str::to_string)
         });
         let Some(token) = header_token.or(query_token) else {
-            return Err(ApiErr::new(StatusCode::UNAUTHORIZED, "unauthorized", "missing bearer token"));
+            return Err(ApiErr::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "missing bearer token",
+            ));
         };
         match state.store.manager_for_token(&token, now_ms()).await? {
             Some(m) => Ok(Authed(m)),
-            None => Err(ApiErr::new(StatusCode::UNAUTHORIZED, "unauthorized", "invalid or expired token")),
+            None => Err(ApiErr::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "invalid or expired token",
+            )),
         }
     }
 }
@@ -106,27 +140,35 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/calls/{id}", get(get_call))
         .route("/api/v1/ws", get(ws))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/metrics", get(|State(s): State<AppState>| async move { s.metrics.render() }))
+        .route(
+            "/metrics",
+            get(|State(s): State<AppState>| async move { s.metrics.render() }),
+        )
         .fallback(|| async { ApiErr::new(StatusCode::NOT_FOUND, "notFound", "no such endpoint") })
         .with_state(state)
 }
 
 fn manager_info(m: &Manager) -> ManagerInfo {
-    ManagerInfo { id: m.id, name: m.name.clone(), email: m.email.clone(), channel_id: m.channel_id, channel_name: m.channel_name.clone() }
+    ManagerInfo {
+        id: m.id,
+        name: m.name.clone(),
+        email: m.email.clone(),
+        channel_id: m.channel_id,
+        channel_name: m.channel_name.clone(),
+    }
 }
 
-async fn login(State(s): State<AppState>, body: Result<Json<LoginRequest>, JsonRejection>) -> Result<Json<LoginResponse>, ApiErr> {
+async fn login(
+    State(s): State<AppState>,
+    body: Result<Json<LoginRequest>, JsonRejection>,
+) -> Result<Json<LoginResponse>, ApiErr> {
     let Json(req) = body.map_err(bad_json)?;
     let manager = s.store.verify_login(&req.email, &req.password).await?;
     let token = s.store.create_session(manager.id, now_ms()).await?;
-    Ok(Json(LoginResponse { token, manager: manager_info(&manager) }))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PageQuery {
-    page: Option<u32>,
-    per_page: Option<u32>,
+    Ok(Json(LoginResponse {
+        token,
+        manager: manager_info(&manager),
+    }))
 }
 
 fn call_record(r: CallRow) -> CallRecord {
@@ -136,7 +178,11 @@ fn call_record(r: CallRow) -> CallRecord {
         number: r.number,
         caller_number: r.caller_number,
         caller_name: r.caller_name,
-        managers: r.managers.into_iter().map(|(id, name, role)| CallManager { id, name, role }).collect(),
+        managers: r
+            .managers
+            .into_iter()
+            .map(|(id, name, role)| CallManager { id, name, role })
+            .collect(),
         started_at: rfc3339(r.started_at_ms),
         answered_at: r.answered_at_ms.map(rfc3339),
         ended_at: r.ended_at_ms.map(rfc3339),
@@ -149,23 +195,41 @@ fn call_record(r: CallRow) -> CallRecord {
 async fn list_calls(
     State(s): State<AppState>,
     Authed(m): Authed,
-    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<CallsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CallPage>, ApiErr> {
-    let Query(q) = q.map_err(|e| ApiErr::new(StatusCode::BAD_REQUEST, "badQuery", e.body_text()))?;
+    let Query(q) =
+        q.map_err(|e| ApiErr::new(StatusCode::BAD_REQUEST, "badQuery", e.body_text()))?;
     let page = q.page.unwrap_or(1).max(1);
     let per_page = q.per_page.unwrap_or(50);
     if !(1..=200).contains(&per_page) {
-        return Err(ApiErr::new(StatusCode::BAD_REQUEST, "badQuery", "perPage must be between 1 and 200"));
+        return Err(ApiErr::new(
+            StatusCode::BAD_REQUEST,
+            "badQuery",
+            "perPage must be between 1 and 200",
+        ));
     }
     let (rows, total) = s.store.list_calls(m.channel_id, page, per_page).await?;
-    Ok(Json(CallPage { calls: rows.into_iter().map(call_record).collect(), page, per_page, total }))
+    Ok(Json(CallPage {
+        calls: rows.into_iter().map(call_record).collect(),
+        page,
+        per_page,
+        total,
+    }))
 }
 
-async fn get_call(State(s): State<AppState>, Authed(m): Authed, Path(id): Path<String>) -> Result<Json<CallRecord>, ApiErr> {
+async fn get_call(
+    State(s): State<AppState>,
+    Authed(m): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<CallRecord>, ApiErr> {
     let not_found = || ApiErr::new(StatusCode::NOT_FOUND, "notFound", "no such call");
     let id: i64 = id.parse().map_err(|_| not_found())?;
     // Another channel's call is indistinguishable from a missing one.
-    let row = s.store.get_call(m.channel_id, id).await?.ok_or_else(not_found)?;
+    let row = s
+        .store
+        .get_call(m.channel_id, id)
+        .await?
+        .ok_or_else(not_found)?;
     Ok(Json(call_record(row)))
 }
 

@@ -8,7 +8,11 @@ use ringdesk_sip::trunk::TrunkPeer;
 
 /// Command-line options of `ringdesk-cloud`.
 #[derive(Debug, Clone, clap::Parser)]
-#[command(name = "ringdesk-cloud", version, about = "Ringdesk cloud: SIP trunk, WebRTC agents, call routing and API")]
+#[command(
+    name = "ringdesk-cloud",
+    version,
+    about = "Ringdesk cloud: SIP trunk, WebRTC agents, call routing and API"
+)]
 pub struct Args {
     /// Directory for the database and generated TLS certificate.
     #[arg(long, env = "RINGDESK_DATA_DIR", default_value = "./data")]
@@ -80,10 +84,14 @@ pub struct CloudConfig {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
     /// Plain HTTP was asked for on a non-loopback address.
-    #[error("--insecure-http is only allowed on a loopback address (got {0}); signaling must be TLS elsewhere")]
+    #[error(
+        "--insecure-http is only allowed on a loopback address (got {0}); signaling must be TLS elsewhere"
+    )]
     InsecureNonLoopback(SocketAddr),
     /// A wildcard address can't be put in SDP or Contact.
-    #[error("{0} is a wildcard address; pass --sip-advertised / --media-ip with the address peers should use")]
+    #[error(
+        "{0} is a wildcard address; pass --sip-advertised / --media-ip with the address peers should use"
+    )]
     WildcardNeedsAdvertised(IpAddr),
 }
 
@@ -96,7 +104,9 @@ impl Args {
         let sip_ip = self.sip.ip();
         let sip_advertised = match self.sip_advertised {
             Some(ip) => ip,
-            None if sip_ip.is_unspecified() => return Err(ConfigError::WildcardNeedsAdvertised(sip_ip)),
+            None if sip_ip.is_unspecified() => {
+                return Err(ConfigError::WildcardNeedsAdvertised(sip_ip));
+            }
             None => sip_ip,
         };
         let media_ip = self.media_ip.unwrap_or(sip_advertised);
@@ -104,7 +114,10 @@ impl Args {
             return Err(ConfigError::WildcardNeedsAdvertised(media_ip));
         }
         let allow = if self.trunk_allow.is_empty() && self.trunk_user.is_none() {
-            vec!["127.0.0.1".parse().expect("literal"), "::1".parse().expect("literal")]
+            vec![
+                "127.0.0.1".parse().expect("literal"),
+                "::1".parse().expect("literal"),
+            ]
         } else {
             self.trunk_allow
         };
@@ -134,7 +147,8 @@ mod tests {
     use clap::Parser;
 
     fn parse(args: &[&str]) -> Result<CloudConfig, ConfigError> {
-        Args::parse_from(std::iter::once("ringdesk-cloud").chain(args.iter().copied())).into_config()
+        Args::parse_from(std::iter::once("ringdesk-cloud").chain(args.iter().copied()))
+            .into_config()
     }
 
     #[test]
@@ -159,7 +173,13 @@ mod tests {
         assert_eq!(c.trunk_peers[0].addresses.len(), 2);
         assert!(c.trunk_peers[0].credentials.is_none());
         let c = parse(&["--trunk-user", "pbx", "--trunk-password", "pw"]).unwrap();
-        assert!(c.trunk_peers[0].addresses.is_empty(), "digest alone, from anywhere");
-        assert_eq!(c.trunk_peers[0].credentials, Some(("pbx".into(), "pw".into())));
+        assert!(
+            c.trunk_peers[0].addresses.is_empty(),
+            "digest alone, from anywhere"
+        );
+        assert_eq!(
+            c.trunk_peers[0].credentials,
+            Some(("pbx".into(), "pw".into()))
+        );
     }
 }

@@ -11,12 +11,17 @@ use std::time::{Duration, Instant};
 
 use ringdesk_core::presence::Presence;
 use ringdesk_core::switchboard::RingStop;
-use ringdesk_core::{CallId, ManagerId, Status, Switchboard, SwitchboardInput, SwitchboardOutput, number};
+use ringdesk_core::{
+    CallId, ManagerId, Status, Switchboard, SwitchboardInput, SwitchboardOutput, number,
+};
 use ringdesk_sip::runtime::{TrunkCommand, TrunkHandle};
 use ringdesk_sip::sdp;
 use ringdesk_sip::trunk::{SipCall, TrunkEvent};
 use ringdesk_store::{Manager, NewCall, Store, time::now_ms};
-use ringdesk_wire::{AgentStatus, CallVia, Caller, ClientMessage, ManagerInfo, PROTOCOL_VERSION, ProfileField, ServerMessage};
+use ringdesk_wire::{
+    AgentStatus, CallVia, Caller, ClientMessage, ManagerInfo, PROTOCOL_VERSION, ProfileField,
+    ServerMessage,
+};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
@@ -160,12 +165,21 @@ fn ring_stop_code(r: RingStop) -> &'static str {
 }
 
 fn error(code: &str, message: impl Into<String>) -> ServerMessage {
-    ServerMessage::Error { code: code.into(), message: message.into() }
+    ServerMessage::Error {
+        code: code.into(),
+        message: message.into(),
+    }
 }
 
 impl Dispatcher {
     /// Starts the dispatcher task; returns the sender every other part uses to reach it.
-    pub fn spawn(config: DispatchConfig, store: Store, trunk: TrunkHandle, mut trunk_events: mpsc::UnboundedReceiver<(Instant, TrunkEvent)>, metrics: Metrics) -> mpsc::UnboundedSender<Input> {
+    pub fn spawn(
+        config: DispatchConfig,
+        store: Store,
+        trunk: TrunkHandle,
+        mut trunk_events: mpsc::UnboundedReceiver<(Instant, TrunkEvent)>,
+        metrics: Metrics,
+    ) -> mpsc::UnboundedSender<Input> {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let (room_tx, mut room_rx) = mpsc::unbounded_channel();
         let mut d = Dispatcher {
@@ -209,48 +223,106 @@ impl Dispatcher {
     async fn handle(&mut self, input: Input) {
         match input {
             Input::Trunk(at, e) => self.handle_trunk(at, e).await,
-            Input::SessionOpened { manager, session, tx } => self.session_opened(manager, session, tx),
+            Input::SessionOpened {
+                manager,
+                session,
+                tx,
+            } => self.session_opened(manager, session, tx),
             Input::SessionClosed { manager, session } => {
                 if let Some(m) = self.managers.get_mut(&manager) {
                     m.sessions.retain(|s| s.id != session);
                     let presence = m.presence();
-                    self.switchboard.handle_input(Instant::now(), SwitchboardInput::Presence { manager, presence });
+                    self.switchboard.handle_input(
+                        Instant::now(),
+                        SwitchboardInput::Presence { manager, presence },
+                    );
                 }
             }
-            Input::Client { manager, session, message } => self.handle_client(manager, session, message).await,
+            Input::Client {
+                manager,
+                session,
+                message,
+            } => self.handle_client(manager, session, message).await,
             Input::Room(call, e) => self.handle_room(call, e),
-            Input::LegReady { call, manager, session, result } => self.leg_ready(call, manager, session, result),
+            Input::LegReady {
+                call,
+                manager,
+                session,
+                result,
+            } => self.leg_ready(call, manager, session, result),
         }
     }
 
-    fn session_opened(&mut self, m: Manager, session: u64, tx: mpsc::UnboundedSender<ServerMessage>) {
+    fn session_opened(
+        &mut self,
+        m: Manager,
+        session: u64,
+        tx: mpsc::UnboundedSender<ServerMessage>,
+    ) {
         let id = ManagerId(m.id);
-        let info = ManagerInfo { id: m.id, name: m.name.clone(), email: m.email.clone(), channel_id: m.channel_id, channel_name: m.channel_name.clone() };
+        let info = ManagerInfo {
+            id: m.id,
+            name: m.name.clone(),
+            email: m.email.clone(),
+            channel_id: m.channel_id,
+            channel_name: m.channel_name.clone(),
+        };
         let entry = self.managers.entry(id).or_insert_with(|| ManagerEntry {
             info: info.clone(),
             sessions: Vec::new(),
-            status: if m.status == "away" { AgentStatus::Away } else { AgentStatus::Available },
+            status: if m.status == "away" {
+                AgentStatus::Away
+            } else {
+                AgentStatus::Available
+            },
             do_not_disturb: m.do_not_disturb,
             operator_seat: m.operator_seat,
         });
         entry.info = info.clone();
-        let _ = tx.send(ServerMessage::Hello { protocol: PROTOCOL_VERSION, manager: info, status: entry.status, do_not_disturb: entry.do_not_disturb });
+        let _ = tx.send(ServerMessage::Hello {
+            protocol: PROTOCOL_VERSION,
+            manager: info,
+            status: entry.status,
+            do_not_disturb: entry.do_not_disturb,
+        });
         entry.sessions.push(Session { id: session, tx });
         let presence = entry.presence();
-        self.switchboard.handle_input(Instant::now(), SwitchboardInput::Presence { manager: id, presence });
+        self.switchboard.handle_input(
+            Instant::now(),
+            SwitchboardInput::Presence {
+                manager: id,
+                presence,
+            },
+        );
         self.send_presence(id);
     }
 
     fn send_presence(&self, manager: ManagerId) {
-        let Some(m) = self.managers.get(&manager) else { return };
+        let Some(m) = self.managers.get(&manager) else {
+            return;
+        };
         let in_call = self.switchboard.call_of(manager).is_some();
-        let status = if in_call { AgentStatus::InCall } else { m.status };
-        let not_ringing = self.switchboard.eligibility(manager).err().map(|r| r.code().to_string());
-        m.send(&ServerMessage::Presence { status, do_not_disturb: m.do_not_disturb, not_ringing });
+        let status = if in_call {
+            AgentStatus::InCall
+        } else {
+            m.status
+        };
+        let not_ringing = self
+            .switchboard
+            .eligibility(manager)
+            .err()
+            .map(|r| r.code().to_string());
+        m.send(&ServerMessage::Presence {
+            status,
+            do_not_disturb: m.do_not_disturb,
+            not_ringing,
+        });
     }
 
     fn send_to(&self, manager: ManagerId, session: Option<u64>, m: ServerMessage) {
-        let Some(entry) = self.managers.get(&manager) else { return };
+        let Some(entry) = self.managers.get(&manager) else {
+            return;
+        };
         match session {
             Some(id) => {
                 if let Some(s) = entry.sessions.iter().find(|s| s.id == id) {
@@ -263,10 +335,24 @@ impl Dispatcher {
 
     async fn handle_trunk(&mut self, at: Instant, event: TrunkEvent) {
         match event {
-            TrunkEvent::Incoming { call, dialled, caller, caller_name, media, peer } => {
-                if let Err(e) = self.incoming(at, call, &dialled, caller, caller_name, media).await {
+            TrunkEvent::Incoming {
+                call,
+                dialled,
+                caller,
+                caller_name,
+                media,
+                peer,
+            } => {
+                if let Err(e) = self
+                    .incoming(at, call, &dialled, caller, caller_name, media)
+                    .await
+                {
                     tracing::warn!(%peer, "incoming call failed: {e}");
-                    self.trunk.send(TrunkCommand::Reject { call, code: 500, reason: "Server Internal Error".into() });
+                    self.trunk.send(TrunkCommand::Reject {
+                        call,
+                        code: 500,
+                        reason: "Server Internal Error".into(),
+                    });
                 }
             }
             TrunkEvent::Cancelled { call } | TrunkEvent::HungUp { call } => {
@@ -274,7 +360,10 @@ impl Dispatcher {
                     if let Some(c) = self.calls.get_mut(&id) {
                         c.customer_gone = true;
                     }
-                    self.switchboard.handle_input(Instant::now(), SwitchboardInput::CustomerHungUp { call: id });
+                    self.switchboard.handle_input(
+                        Instant::now(),
+                        SwitchboardInput::CustomerHungUp { call: id },
+                    );
                 }
             }
             TrunkEvent::Failed { call, reason } => {
@@ -283,7 +372,10 @@ impl Dispatcher {
                     if let Some(c) = self.calls.get_mut(&id) {
                         c.customer_gone = true;
                     }
-                    self.switchboard.handle_input(Instant::now(), SwitchboardInput::CustomerLegFailed { call: id });
+                    self.switchboard.handle_input(
+                        Instant::now(),
+                        SwitchboardInput::CustomerLegFailed { call: id },
+                    );
                 }
             }
             TrunkEvent::Confirmed { .. } => {}
@@ -304,7 +396,11 @@ impl Dispatcher {
             None => None,
         };
         let Some(route) = route else {
-            self.trunk.send(TrunkCommand::Reject { call: sip, code: 404, reason: "Not Found (unknown number)".into() });
+            self.trunk.send(TrunkCommand::Reject {
+                call: sip,
+                code: 404,
+                reason: "Not Found (unknown number)".into(),
+            });
             return Ok(());
         };
         let caller_number = caller
@@ -312,8 +408,14 @@ impl Dispatcher {
             .and_then(|c| number::normalize(c, &route.default_country_code))
             .or(caller)
             .unwrap_or_else(|| "anonymous".into());
-        let contact = self.store.contact_by_phone(route.channel_id, &caller_number).await?;
-        let name = contact.as_ref().and_then(|c| c.name.clone()).or(caller_name);
+        let contact = self
+            .store
+            .contact_by_phone(route.channel_id, &caller_number)
+            .await?;
+        let name = contact
+            .as_ref()
+            .and_then(|c| c.name.clone())
+            .or(caller_name);
         let socket = UdpSocket::bind(SocketAddr::new(self.config.media_ip, 0)).await?;
         let local = socket.local_addr()?;
         let sip_answer = sdp::answer(local, rand::random::<u32>().into(), &media);
@@ -331,11 +433,28 @@ impl Dispatcher {
                 })
                 .await?,
         );
-        let room = spawn_room(call_id, CustomerMedia { socket, negotiated: media }, self.config.media_ip, self.room_events.clone());
+        let room = spawn_room(
+            call_id,
+            CustomerMedia {
+                socket,
+                negotiated: media,
+            },
+            self.config.media_ip,
+            self.room_events.clone(),
+        );
         // Early media: the caller hears our ringback while desktops ring.
-        self.trunk.send(TrunkCommand::Progress { call: sip, sdp: Some(sip_answer.clone()) });
+        self.trunk.send(TrunkCommand::Progress {
+            call: sip,
+            sdp: Some(sip_answer.clone()),
+        });
         let fields = contact
-            .map(|c| c.fields.into_iter().take(3).map(|(name, value)| ProfileField { name, value }).collect())
+            .map(|c| {
+                c.fields
+                    .into_iter()
+                    .take(3)
+                    .map(|(name, value)| ProfileField { name, value })
+                    .collect()
+            })
             .unwrap_or_default();
         self.calls.insert(
             call_id,
@@ -343,8 +462,15 @@ impl Dispatcher {
                 sip,
                 room,
                 sip_answer,
-                caller: Caller { number: caller_number, name, fields },
-                via: CallVia { number: route.e164, team_name: route.team_name },
+                caller: Caller {
+                    number: caller_number,
+                    name,
+                    fields,
+                },
+                via: CallVia {
+                    number: route.e164,
+                    team_name: route.team_name,
+                },
                 ringing: None,
                 connected: Vec::new(),
                 pending_answer: None,
@@ -355,50 +481,87 @@ impl Dispatcher {
         );
         self.by_sip.insert(sip, call_id);
         let candidates = route.members.into_iter().map(ManagerId).collect();
-        self.switchboard.handle_input(Instant::now(), SwitchboardInput::CallArrived { call: call_id, candidates });
+        self.switchboard.handle_input(
+            Instant::now(),
+            SwitchboardInput::CallArrived {
+                call: call_id,
+                candidates,
+            },
+        );
         Ok(())
     }
 
     async fn handle_client(&mut self, manager: ManagerId, session: u64, message: ClientMessage) {
         let now = Instant::now();
         match message {
-            ClientMessage::SetStatus { status, do_not_disturb } => {
+            ClientMessage::SetStatus {
+                status,
+                do_not_disturb,
+            } => {
                 if !matches!(status, AgentStatus::Available | AgentStatus::Away) {
                     self.send_to(manager, Some(session), error("statusNotSettable", "only available and away can be chosen; the cloud sets inCall and wrapUp"));
                     return;
                 }
-                let Some(m) = self.managers.get_mut(&manager) else { return };
+                let Some(m) = self.managers.get_mut(&manager) else {
+                    return;
+                };
                 m.status = status;
                 m.do_not_disturb = do_not_disturb;
                 let presence = m.presence();
-                if let Err(e) = self.store.save_status(manager.0, status_code(status), do_not_disturb).await {
+                if let Err(e) = self
+                    .store
+                    .save_status(manager.0, status_code(status), do_not_disturb)
+                    .await
+                {
                     tracing::warn!("saving status failed: {e}");
                 }
-                self.switchboard.handle_input(now, SwitchboardInput::Presence { manager, presence });
+                self.switchboard
+                    .handle_input(now, SwitchboardInput::Presence { manager, presence });
                 self.send_presence(manager);
             }
             ClientMessage::Answer { call_id, sdp_offer } => {
                 let call = CallId(call_id);
                 match self.calls.get_mut(&call) {
-                    Some(c) if c.pending_answer.is_none() => c.pending_answer = Some((manager, session, sdp_offer)),
+                    Some(c) if c.pending_answer.is_none() => {
+                        c.pending_answer = Some((manager, session, sdp_offer))
+                    }
                     Some(_) => {
-                        self.send_to(manager, Some(session), error("answerInProgress", "this call is already being answered"));
+                        self.send_to(
+                            manager,
+                            Some(session),
+                            error("answerInProgress", "this call is already being answered"),
+                        );
                         return;
                     }
                     None => {
-                        self.send_to(manager, Some(session), error("unknownCall", format!("call {call_id} is not active")));
+                        self.send_to(
+                            manager,
+                            Some(session),
+                            error("unknownCall", format!("call {call_id} is not active")),
+                        );
                         return;
                     }
                 }
-                self.switchboard.handle_input(now, SwitchboardInput::Answer { call, manager });
+                self.switchboard
+                    .handle_input(now, SwitchboardInput::Answer { call, manager });
             }
             ClientMessage::Decline { call_id } => {
-                self.switchboard.handle_input(now, SwitchboardInput::Decline { call: CallId(call_id), manager });
+                self.switchboard.handle_input(
+                    now,
+                    SwitchboardInput::Decline {
+                        call: CallId(call_id),
+                        manager,
+                    },
+                );
             }
             ClientMessage::Hangup { call_id } => {
                 let call = CallId(call_id);
                 let Some(c) = self.calls.get(&call) else {
-                    self.send_to(manager, Some(session), error("unknownCall", format!("call {call_id} is not active")));
+                    self.send_to(
+                        manager,
+                        Some(session),
+                        error("unknownCall", format!("call {call_id} is not active")),
+                    );
                     return;
                 };
                 let input = if c.ringing == Some(manager) {
@@ -409,11 +572,24 @@ impl Dispatcher {
                 self.switchboard.handle_input(now, input);
             }
             ClientMessage::Dtmf { call_id, digits } => {
-                let valid = !digits.is_empty() && digits.chars().all(|d| ringdesk_media::dtmf::digit_to_event(d).is_some());
+                let valid = !digits.is_empty()
+                    && digits
+                        .chars()
+                        .all(|d| ringdesk_media::dtmf::digit_to_event(d).is_some());
                 match self.calls.get(&CallId(call_id)) {
-                    _ if !valid => self.send_to(manager, Some(session), error("badDigits", "digits must be 0-9, *, # or A-D")),
-                    Some(c) if c.connected.contains(&manager) => c.room.send(RoomCommand::SendDtmf { digits }),
-                    _ => self.send_to(manager, Some(session), error("notInCall", format!("you are not in call {call_id}"))),
+                    _ if !valid => self.send_to(
+                        manager,
+                        Some(session),
+                        error("badDigits", "digits must be 0-9, *, # or A-D"),
+                    ),
+                    Some(c) if c.connected.contains(&manager) => {
+                        c.room.send(RoomCommand::SendDtmf { digits })
+                    }
+                    _ => self.send_to(
+                        manager,
+                        Some(session),
+                        error("notInCall", format!("you are not in call {call_id}")),
+                    ),
                 }
             }
             ClientMessage::Ping => self.send_to(manager, Some(session), ServerMessage::Pong),
@@ -421,27 +597,61 @@ impl Dispatcher {
     }
 
     fn handle_room(&mut self, call: CallId, event: RoomEvent) {
-        let Some(c) = self.calls.get(&call) else { return };
+        let Some(c) = self.calls.get(&call) else {
+            return;
+        };
         match event {
             RoomEvent::CustomerDigit { digit } => {
                 for m in &c.connected {
-                    self.send_to(*m, None, ServerMessage::Dtmf { call_id: call.0, digit: digit.to_string() });
+                    self.send_to(
+                        *m,
+                        None,
+                        ServerMessage::Dtmf {
+                            call_id: call.0,
+                            digit: digit.to_string(),
+                        },
+                    );
                 }
             }
-            RoomEvent::ManagerAudioStarted { manager } => tracing::debug!(%call, %manager, "manager audio reached the room"),
+            RoomEvent::ManagerAudioStarted { manager } => {
+                tracing::debug!(%call, %manager, "manager audio reached the room")
+            }
             RoomEvent::ManagerLegLost { manager, reason } => {
                 tracing::info!(%call, %manager, "manager media lost: {reason}");
-                self.switchboard.handle_input(Instant::now(), SwitchboardInput::ManagerHungUp { call, manager });
+                self.switchboard.handle_input(
+                    Instant::now(),
+                    SwitchboardInput::ManagerHungUp { call, manager },
+                );
             }
         }
     }
 
-    fn leg_ready(&mut self, call: CallId, manager: ManagerId, session: u64, result: Result<String, String>) {
+    fn leg_ready(
+        &mut self,
+        call: CallId,
+        manager: ManagerId,
+        session: u64,
+        result: Result<String, String>,
+    ) {
         match result {
-            Ok(sdp_answer) => self.send_to(manager, Some(session), ServerMessage::Connected { call_id: call.0, sdp_answer }),
+            Ok(sdp_answer) => self.send_to(
+                manager,
+                Some(session),
+                ServerMessage::Connected {
+                    call_id: call.0,
+                    sdp_answer,
+                },
+            ),
             Err(e) => {
-                self.send_to(manager, Some(session), error("mediaFailed", format!("could not set up media: {e}")));
-                self.switchboard.handle_input(Instant::now(), SwitchboardInput::ManagerHungUp { call, manager });
+                self.send_to(
+                    manager,
+                    Some(session),
+                    error("mediaFailed", format!("could not set up media: {e}")),
+                );
+                self.switchboard.handle_input(
+                    Instant::now(),
+                    SwitchboardInput::ManagerHungUp { call, manager },
+                );
             }
         }
     }
@@ -451,7 +661,9 @@ impl Dispatcher {
             let now_ms = now_ms();
             match out {
                 SwitchboardOutput::Ring { call, manager } => {
-                    let Some(c) = self.calls.get_mut(&call) else { continue };
+                    let Some(c) = self.calls.get_mut(&call) else {
+                        continue;
+                    };
                     c.ringing = Some(manager);
                     let msg = ServerMessage::Ring {
                         call_id: call.0,
@@ -467,42 +679,91 @@ impl Dispatcher {
                     self.send_presence(manager);
                     self.record(call.0, manager.0, "rang", now_ms).await;
                 }
-                SwitchboardOutput::StopRinging { call, manager, reason } => {
+                SwitchboardOutput::StopRinging {
+                    call,
+                    manager,
+                    reason,
+                } => {
                     if let Some(c) = self.calls.get_mut(&call) {
                         c.ringing = None;
                     }
-                    self.send_to(manager, None, ServerMessage::RingStopped { call_id: call.0, reason: ring_stop_code(reason).into() });
+                    self.send_to(
+                        manager,
+                        None,
+                        ServerMessage::RingStopped {
+                            call_id: call.0,
+                            reason: ring_stop_code(reason).into(),
+                        },
+                    );
                     self.send_presence(manager);
                     if reason == RingStop::Declined {
                         self.record(call.0, manager.0, "declined", now_ms).await;
                     }
                 }
-                SwitchboardOutput::Connected { call, manager } => self.connected(call, manager, now_ms).await,
-                SwitchboardOutput::AnswerRefused { call, manager, reason } => {
-                    let pending = self.calls.get_mut(&call).and_then(|c| c.pending_answer.take());
+                SwitchboardOutput::Connected { call, manager } => {
+                    self.connected(call, manager, now_ms).await
+                }
+                SwitchboardOutput::AnswerRefused {
+                    call,
+                    manager,
+                    reason,
+                } => {
+                    let pending = self
+                        .calls
+                        .get_mut(&call)
+                        .and_then(|c| c.pending_answer.take());
                     let session = pending.map(|p| p.1);
-                    self.send_to(manager, session, error("notRinging", format!("call {} cannot be answered here: {reason:?}", call.0)));
+                    self.send_to(
+                        manager,
+                        session,
+                        error(
+                            "notRinging",
+                            format!("call {} cannot be answered here: {reason:?}", call.0),
+                        ),
+                    );
                 }
                 SwitchboardOutput::ManagerLeft { call, manager } => {
                     if let Some(c) = self.calls.get_mut(&call) {
                         c.connected.retain(|m| *m != manager);
                         c.room.send(RoomCommand::RemoveManager { manager });
                     }
-                    self.send_to(manager, None, ServerMessage::CallEnded { call_id: call.0, cause: "left".into(), missed_reason: None });
+                    self.send_to(
+                        manager,
+                        None,
+                        ServerMessage::CallEnded {
+                            call_id: call.0,
+                            cause: "left".into(),
+                            missed_reason: None,
+                        },
+                    );
                     self.send_presence(manager);
                 }
-                SwitchboardOutput::Ended { call, cause, missed } => {
-                    let Some(c) = self.calls.remove(&call) else { continue };
+                SwitchboardOutput::Ended {
+                    call,
+                    cause,
+                    missed,
+                } => {
+                    let Some(c) = self.calls.remove(&call) else {
+                        continue;
+                    };
                     self.by_sip.remove(&c.sip);
                     if !c.customer_gone {
                         self.trunk.send(TrunkCommand::HangUp { call: c.sip });
                     }
                     // Dropping the handle ends the room task and its legs.
                     drop(c.room);
-                    if let Err(e) = self.store.end_call(call.0, now_ms, cause.code(), missed.map(|m| m.code())).await {
+                    if let Err(e) = self
+                        .store
+                        .end_call(call.0, now_ms, cause.code(), missed.map(|m| m.code()))
+                        .await
+                    {
                         tracing::error!(%call, "closing call record failed: {e}");
                     }
-                    let msg = ServerMessage::CallEnded { call_id: call.0, cause: cause.code().into(), missed_reason: missed.map(|m| m.code().into()) };
+                    let msg = ServerMessage::CallEnded {
+                        call_id: call.0,
+                        cause: cause.code().into(),
+                        missed_reason: missed.map(|m| m.code().into()),
+                    };
                     for m in &c.connected {
                         self.send_to(*m, None, msg.clone());
                         self.send_presence(*m);
@@ -513,18 +774,34 @@ impl Dispatcher {
     }
 
     async fn connected(&mut self, call: CallId, manager: ManagerId, now_ms: i64) {
-        let Some(c) = self.calls.get_mut(&call) else { return };
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
         c.ringing = None;
         c.connected.push(manager);
-        let Some((_, session, offer)) = c.pending_answer.take() else { return };
-        self.trunk.send(TrunkCommand::Answer { call: c.sip, sdp: c.sip_answer.clone() });
+        let Some((_, session, offer)) = c.pending_answer.take() else {
+            return;
+        };
+        self.trunk.send(TrunkCommand::Answer {
+            call: c.sip,
+            sdp: c.sip_answer.clone(),
+        });
         c.room.send(RoomCommand::StopRingback);
         let (reply_tx, reply_rx) = oneshot::channel();
-        c.room.send(RoomCommand::AddManager { manager, offer, reply: reply_tx });
+        c.room.send(RoomCommand::AddManager {
+            manager,
+            offer,
+            reply: reply_tx,
+        });
         let inbox = self.inbox.clone();
         tokio::spawn(async move {
             let result = reply_rx.await.unwrap_or_else(|_| Err("room closed".into()));
-            let _ = inbox.send(Input::LegReady { call, manager, session, result });
+            let _ = inbox.send(Input::LegReady {
+                call,
+                manager,
+                session,
+                result,
+            });
         });
         self.send_presence(manager);
         self.record(call.0, manager.0, "answered", now_ms).await;

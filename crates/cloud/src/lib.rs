@@ -54,7 +54,8 @@ pub fn install_crypto() {
 /// Starts every part of the cloud and returns once all are listening.
 pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
     install_crypto();
-    std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating {}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating {}", config.data_dir.display()))?;
     let database = config.data_dir.join("ringdesk.sqlite");
     let store = Store::open(database.to_str().context("database path is not UTF-8")?).await?;
     let orphans = store.close_orphaned_calls(now_ms()).await?;
@@ -70,19 +71,29 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
         peers: config.trunk_peers.clone(),
         user_agent: format!("Ringdesk/{}", env!("CARGO_PKG_VERSION")),
     };
-    let (trunk, trunk_events) = ringdesk_sip::runtime::start(config.sip, trunk_config, rand::random())
-        .await
-        .with_context(|| format!("starting the SIP trunk on {}", config.sip))?;
+    let (trunk, trunk_events) =
+        ringdesk_sip::runtime::start(config.sip, trunk_config, rand::random())
+            .await
+            .with_context(|| format!("starting the SIP trunk on {}", config.sip))?;
     let metrics = Metrics::default();
     let dispatcher = Dispatcher::spawn(
-        DispatchConfig { media_ip: config.media_ip, ring_timeout: config.ring_timeout },
+        DispatchConfig {
+            media_ip: config.media_ip,
+            ring_timeout: config.ring_timeout,
+        },
         store.clone(),
         trunk.clone(),
         trunk_events,
         metrics.clone(),
     );
-    let app = api::router(api::AppState { store, dispatcher, next_session: Arc::new(AtomicU64::new(1)), metrics });
-    let listener = std::net::TcpListener::bind(config.api).with_context(|| format!("binding the API on {}", config.api))?;
+    let app = api::router(api::AppState {
+        store,
+        dispatcher,
+        next_session: Arc::new(AtomicU64::new(1)),
+        metrics,
+    });
+    let listener = std::net::TcpListener::bind(config.api)
+        .with_context(|| format!("binding the API on {}", config.api))?;
     listener.set_nonblocking(true)?;
     let api_addr = listener.local_addr()?;
     let (api_url, ca_cert) = if config.insecure_http {
@@ -109,5 +120,10 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
         });
         (format!("https://{api_addr}"), Some(cert))
     };
-    Ok(RunningCloud { api_url, sip_addr: trunk.local_addr, ca_cert, database })
+    Ok(RunningCloud {
+        api_url,
+        sip_addr: trunk.local_addr,
+        ca_cert,
+        database,
+    })
 }

@@ -10,7 +10,9 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,str0m=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,str0m=warn")),
+        )
         .with_writer(std::io::stderr)
         .init();
     let config = Args::parse().into_config()?;
@@ -23,7 +25,11 @@ async fn main() -> anyhow::Result<()> {
         "database": cloud.database.display().to_string(),
     });
     println!("{ready}");
-    tracing::info!("Ringdesk cloud ready: API {} · SIP {} (UDP/TCP)", cloud.api_url, cloud.sip_addr);
+    tracing::info!(
+        "Ringdesk cloud ready: API {} · SIP {} (UDP/TCP)",
+        cloud.api_url,
+        cloud.sip_addr
+    );
     tokio::signal::ctrl_c().await?;
     tracing::info!("shutting down");
     Ok(())

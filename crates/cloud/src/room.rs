@@ -167,7 +167,8 @@ async fn run(
 ) {
     let mut managers: Vec<ManagerLeg> = Vec::new();
     let (leg_tx, mut leg_rx) = mpsc::unbounded_channel::<(ManagerId, PeerEvent)>();
-    let mut tick = tokio::time::interval(Duration::from_millis(u64::from(ringdesk_media::FRAME_MS)));
+    let mut tick =
+        tokio::time::interval(Duration::from_millis(u64::from(ringdesk_media::FRAME_MS)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut buf = vec![0u8; 2048];
     let mut frames: Vec<Vec<i16>> = Vec::new();
@@ -270,7 +271,9 @@ fn customer_packet(
     if is_rtcp(bytes) {
         return;
     }
-    let Ok(rtp) = RtpPacket::parse(bytes) else { return };
+    let Ok(rtp) = RtpPacket::parse(bytes) else {
+        return;
+    };
     // Symmetric RTP: answer where the media really comes from (NAT'd trunks), once.
     if !customer.latched {
         customer.latched = true;
@@ -281,28 +284,46 @@ fn customer_packet(
             let _ = events.send((call, RoomEvent::CustomerDigit { digit }));
         }
     } else if rtp.payload_type == customer.codec_pt {
-        customer.inbound.push(now, rtp.sequence, rtp.timestamp, rtp.payload.to_vec());
+        customer
+            .inbound
+            .push(now, rtp.sequence, rtp.timestamp, rtp.payload.to_vec());
     }
 }
 
 /// Builds the next RTP packet toward the customer: a telephone-event while DTMF is queued,
 /// else the frame in G.711.
 fn customer_frame(customer: &mut CustomerLeg, narrow: &[i16], packet: &mut Vec<u8>) {
-    if let (Some(event_pt), Some((first, payload))) = (customer.event_pt, customer.dtmf_out.pop_front()) {
+    if let (Some(event_pt), Some((first, payload))) =
+        (customer.event_pt, customer.dtmf_out.pop_front())
+    {
         if first {
             customer.dtmf_timestamp = customer.sequencer.current_timestamp();
         }
         let sequence = customer.sequencer.next_sequence_only();
         customer.sequencer.skip(NB_FRAME_SAMPLES as u32);
-        RtpPacket { marker: first, payload_type: event_pt, sequence, timestamp: customer.dtmf_timestamp, ssrc: customer.sequencer.ssrc, payload: &payload }
-            .write(packet);
+        RtpPacket {
+            marker: first,
+            payload_type: event_pt,
+            sequence,
+            timestamp: customer.dtmf_timestamp,
+            ssrc: customer.sequencer.ssrc,
+            payload: &payload,
+        }
+        .write(packet);
         return;
     }
     let mut payload = Vec::with_capacity(NB_FRAME_SAMPLES);
     customer.law.encode_frame(narrow, &mut payload);
     let (sequence, timestamp) = customer.sequencer.next(NB_FRAME_SAMPLES as u32);
-    RtpPacket { marker: false, payload_type: customer.codec_pt, sequence, timestamp, ssrc: customer.sequencer.ssrc, payload: &payload }
-        .write(packet);
+    RtpPacket {
+        marker: false,
+        payload_type: customer.codec_pt,
+        sequence,
+        timestamp,
+        ssrc: customer.sequencer.ssrc,
+        payload: &payload,
+    }
+    .write(packet);
 }
 
 async fn add_manager(
@@ -311,9 +332,12 @@ async fn add_manager(
     media_ip: IpAddr,
     leg_tx: &mpsc::UnboundedSender<(ManagerId, PeerEvent)>,
 ) -> Result<(ManagerLeg, String), String> {
-    let socket = UdpSocket::bind(SocketAddr::new(media_ip, 0)).await.map_err(|e| format!("media socket: {e}"))?;
+    let socket = UdpSocket::bind(SocketAddr::new(media_ip, 0))
+        .await
+        .map_err(|e| format!("media socket: {e}"))?;
     let local = socket.local_addr().map_err(|e| e.to_string())?;
-    let (peer, answer) = AudioPeer::answer(Instant::now(), local, offer).map_err(|e| e.to_string())?;
+    let (peer, answer) =
+        AudioPeer::answer(Instant::now(), local, offer).map_err(|e| e.to_string())?;
     let mut link = spawn_udp_peer(peer, socket);
     let forward = leg_tx.clone();
     tokio::spawn(async move {

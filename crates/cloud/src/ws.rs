@@ -13,16 +13,30 @@ use tokio::sync::mpsc;
 use crate::dispatch::Input;
 
 /// Runs until the socket closes.
-pub async fn run_session(socket: WebSocket, manager: Manager, session: u64, dispatcher: mpsc::UnboundedSender<Input>) {
+pub async fn run_session(
+    socket: WebSocket,
+    manager: Manager,
+    session: u64,
+    dispatcher: mpsc::UnboundedSender<Input>,
+) {
     let id = ManagerId(manager.id);
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::unbounded_channel::<ServerMessage>();
-    if dispatcher.send(Input::SessionOpened { manager, session, tx: tx.clone() }).is_err() {
+    if dispatcher
+        .send(Input::SessionOpened {
+            manager,
+            session,
+            tx: tx.clone(),
+        })
+        .is_err()
+    {
         return;
     }
     let writer = tokio::spawn(async move {
         while let Some(m) = rx.recv().await {
-            let Ok(text) = serde_json::to_string(&m) else { continue };
+            let Ok(text) = serde_json::to_string(&m) else {
+                continue;
+            };
             if sink.send(Message::Text(text.into())).await.is_err() {
                 break;
             }
@@ -32,19 +46,29 @@ pub async fn run_session(socket: WebSocket, manager: Manager, session: u64, disp
         match msg {
             Message::Text(text) => match parse_client_message(&text) {
                 Ok(message) => {
-                    let _ = dispatcher.send(Input::Client { manager: id, session, message });
+                    let _ = dispatcher.send(Input::Client {
+                        manager: id,
+                        session,
+                        message,
+                    });
                 }
                 Err(error) => {
-                    let _ = tx.send(error);
+                    let _ = tx.send(error.into());
                 }
             },
             Message::Binary(_) => {
-                let _ = tx.send(ServerMessage::Error { code: "badJson".into(), message: "binary frames are not part of the protocol".into() });
+                let _ = tx.send(ServerMessage::Error {
+                    code: "badJson".into(),
+                    message: "binary frames are not part of the protocol".into(),
+                });
             }
             Message::Close(_) => break,
             Message::Ping(_) | Message::Pong(_) => {}
         }
     }
-    let _ = dispatcher.send(Input::SessionClosed { manager: id, session });
+    let _ = dispatcher.send(Input::SessionClosed {
+        manager: id,
+        session,
+    });
     writer.abort();
 }

@@ -14,4 +14,6 @@ pub mod switchboard;
 
 pub use ids::{CallId, ManagerId};
 pub use presence::{NotRingingReason, Presence, Status};
-pub use switchboard::{HangupCause, MissedReason, Switchboard, SwitchboardInput, SwitchboardOutput};
+pub use switchboard::{
+    HangupCause, MissedReason, Switchboard, SwitchboardInput, SwitchboardOutput,
+};

@@ -62,7 +62,11 @@ impl NotRingingReason {
 
 /// Checks the rules that depend on the manager alone; `busy` adds what the switchboard knows
 /// (ringing or talking on another call). Order matters only for which reason is shown first.
-pub fn ring_eligibility(p: &Presence, ringing_elsewhere: bool, in_call: bool) -> Result<(), NotRingingReason> {
+pub fn ring_eligibility(
+    p: &Presence,
+    ringing_elsewhere: bool,
+    in_call: bool,
+) -> Result<(), NotRingingReason> {
     if !p.online {
         return Err(NotRingingReason::Offline);
     }
@@ -91,20 +95,78 @@ mod tests {
     use super::*;
 
     fn available() -> Presence {
-        Presence { operator_seat: true, status: Status::Available, do_not_disturb: false, online: true }
+        Presence {
+            operator_seat: true,
+            status: Status::Available,
+            do_not_disturb: false,
+            online: true,
+        }
     }
 
     #[test]
     fn each_rule_blocks_on_its_own() {
         assert_eq!(ring_eligibility(&available(), false, false), Ok(()));
         let cases = [
-            (Presence { online: false, ..available() }, false, false, NotRingingReason::Offline),
-            (Presence { operator_seat: false, ..available() }, false, false, NotRingingReason::NoOperatorSeat),
-            (Presence { status: Status::Away, ..available() }, false, false, NotRingingReason::Away),
-            (Presence { status: Status::WrapUp, ..available() }, false, false, NotRingingReason::WrapUp),
-            (Presence { status: Status::InCall, ..available() }, false, false, NotRingingReason::InCall),
-            (Presence { do_not_disturb: true, ..available() }, false, false, NotRingingReason::DoNotDisturb),
-            (available(), true, false, NotRingingReason::RingingForAnotherCall),
+            (
+                Presence {
+                    online: false,
+                    ..available()
+                },
+                false,
+                false,
+                NotRingingReason::Offline,
+            ),
+            (
+                Presence {
+                    operator_seat: false,
+                    ..available()
+                },
+                false,
+                false,
+                NotRingingReason::NoOperatorSeat,
+            ),
+            (
+                Presence {
+                    status: Status::Away,
+                    ..available()
+                },
+                false,
+                false,
+                NotRingingReason::Away,
+            ),
+            (
+                Presence {
+                    status: Status::WrapUp,
+                    ..available()
+                },
+                false,
+                false,
+                NotRingingReason::WrapUp,
+            ),
+            (
+                Presence {
+                    status: Status::InCall,
+                    ..available()
+                },
+                false,
+                false,
+                NotRingingReason::InCall,
+            ),
+            (
+                Presence {
+                    do_not_disturb: true,
+                    ..available()
+                },
+                false,
+                false,
+                NotRingingReason::DoNotDisturb,
+            ),
+            (
+                available(),
+                true,
+                false,
+                NotRingingReason::RingingForAnotherCall,
+            ),
             (available(), false, true, NotRingingReason::InCall),
         ];
         for (p, ringing, in_call, want) in cases {

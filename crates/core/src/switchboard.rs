@@ -200,15 +200,29 @@ impl fmt::Display for SwitchboardOutput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SwitchboardOutput::Ring { call, manager } => write!(f, "ring {call} at {manager}"),
-            SwitchboardOutput::StopRinging { call, manager, reason } => {
+            SwitchboardOutput::StopRinging {
+                call,
+                manager,
+                reason,
+            } => {
                 write!(f, "stop ringing {call} at {manager}: {reason:?}")
             }
-            SwitchboardOutput::Connected { call, manager } => write!(f, "connect {call} to {manager}"),
-            SwitchboardOutput::AnswerRefused { call, manager, reason } => {
+            SwitchboardOutput::Connected { call, manager } => {
+                write!(f, "connect {call} to {manager}")
+            }
+            SwitchboardOutput::AnswerRefused {
+                call,
+                manager,
+                reason,
+            } => {
                 write!(f, "refuse answer of {call} by {manager}: {reason:?}")
             }
             SwitchboardOutput::ManagerLeft { call, manager } => write!(f, "{manager} left {call}"),
-            SwitchboardOutput::Ended { call, cause, missed } => match missed {
+            SwitchboardOutput::Ended {
+                call,
+                cause,
+                missed,
+            } => match missed {
                 Some(m) => write!(f, "end {call}: {} (missed: {})", cause.code(), m.code()),
                 None => write!(f, "end {call}: {}", cause.code()),
             },
@@ -226,8 +240,13 @@ struct ManagerState {
 
 #[derive(Debug, Clone)]
 enum Phase {
-    Ringing { manager: ManagerId, deadline: Instant },
-    Connected { managers: BTreeSet<ManagerId> },
+    Ringing {
+        manager: ManagerId,
+        deadline: Instant,
+    },
+    Connected {
+        managers: BTreeSet<ManagerId>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -249,12 +268,19 @@ pub struct Switchboard {
 impl Switchboard {
     /// A switchboard ringing each manager for `ring_timeout` (PRODUCT default: 30 s).
     pub fn new(ring_timeout: Duration) -> Self {
-        Switchboard { ring_timeout, managers: BTreeMap::new(), calls: BTreeMap::new(), outputs: VecDeque::new() }
+        Switchboard {
+            ring_timeout,
+            managers: BTreeMap::new(),
+            calls: BTreeMap::new(),
+            outputs: VecDeque::new(),
+        }
     }
 
     /// Why `manager` would not be rung right now, or `Ok` if they would.
     pub fn eligibility(&self, manager: ManagerId) -> Result<(), NotRingingReason> {
-        let Some(m) = self.managers.get(&manager) else { return Err(NotRingingReason::Offline) };
+        let Some(m) = self.managers.get(&manager) else {
+            return Err(NotRingingReason::Offline);
+        };
         ring_eligibility(&m.presence, m.ringing.is_some(), m.in_call.is_some())
     }
 
@@ -297,18 +323,27 @@ impl Switchboard {
     /// Applies one input.
     pub fn handle_input(&mut self, now: Instant, input: SwitchboardInput) {
         match input {
-            SwitchboardInput::Presence { manager, presence } => self.set_presence(now, manager, presence),
+            SwitchboardInput::Presence { manager, presence } => {
+                self.set_presence(now, manager, presence)
+            }
             SwitchboardInput::CallArrived { call, candidates } => {
                 self.calls.insert(
                     call,
                     CallState {
                         candidates,
                         tried: BTreeSet::new(),
-                        phase: Phase::Connected { managers: BTreeSet::new() },
+                        phase: Phase::Connected {
+                            managers: BTreeSet::new(),
+                        },
                     },
                 );
                 if !self.ring_next(now, call) {
-                    self.end(now, call, HangupCause::NotAnswered, Some(MissedReason::NoOperator));
+                    self.end(
+                        now,
+                        call,
+                        HangupCause::NotAnswered,
+                        Some(MissedReason::NoOperator),
+                    );
                 }
             }
             SwitchboardInput::Answer { call, manager } => self.answer(call, manager),
@@ -317,11 +352,15 @@ impl Switchboard {
                     self.ring_ended(now, call, manager, RingStop::Declined);
                 }
             }
-            SwitchboardInput::CustomerHungUp { call } => self.customer_gone(now, call, HangupCause::CustomerHangup),
+            SwitchboardInput::CustomerHungUp { call } => {
+                self.customer_gone(now, call, HangupCause::CustomerHangup)
+            }
             SwitchboardInput::CustomerLegFailed { call } => {
                 self.customer_gone(now, call, HangupCause::CustomerLegFailed)
             }
-            SwitchboardInput::ManagerHungUp { call, manager } => self.manager_left(now, call, manager),
+            SwitchboardInput::ManagerHungUp { call, manager } => {
+                self.manager_left(now, call, manager)
+            }
         }
     }
 
@@ -349,7 +388,9 @@ impl Switchboard {
 
     /// Rings the best untried eligible candidate; false if there is none.
     fn ring_next(&mut self, now: Instant, call: CallId) -> bool {
-        let Some(state) = self.calls.get(&call) else { return false };
+        let Some(state) = self.calls.get(&call) else {
+            return false;
+        };
         let mut eligible: Vec<(usize, ManagerId)> = state
             .candidates
             .iter()
@@ -359,7 +400,9 @@ impl Switchboard {
             .collect();
         // Longest idle first (never-called first), then the team's order.
         eligible.sort_by_key(|(pos, m)| (self.managers[m].last_call_ended, *pos));
-        let Some(&(_, manager)) = eligible.first() else { return false };
+        let Some(&(_, manager)) = eligible.first() else {
+            return false;
+        };
         let deadline = now + self.ring_timeout;
         if let Some(state) = self.calls.get_mut(&call) {
             state.tried.insert(manager);
@@ -368,7 +411,8 @@ impl Switchboard {
         if let Some(m) = self.managers.get_mut(&manager) {
             m.ringing = Some(call);
         }
-        self.outputs.push_back(SwitchboardOutput::Ring { call, manager });
+        self.outputs
+            .push_back(SwitchboardOutput::Ring { call, manager });
         true
     }
 
@@ -376,37 +420,57 @@ impl Switchboard {
         if let Some(m) = self.managers.get_mut(&manager) {
             m.ringing = None;
         }
-        self.outputs.push_back(SwitchboardOutput::StopRinging { call, manager, reason });
+        self.outputs.push_back(SwitchboardOutput::StopRinging {
+            call,
+            manager,
+            reason,
+        });
         if reason == RingStop::CallerLeft {
             return;
         }
         if !self.ring_next(now, call) {
-            self.end(now, call, HangupCause::NotAnswered, Some(MissedReason::RingTimeOver));
+            self.end(
+                now,
+                call,
+                HangupCause::NotAnswered,
+                Some(MissedReason::RingTimeOver),
+            );
         }
     }
 
     fn answer(&mut self, call: CallId, manager: ManagerId) {
         let refusal = match self.calls.get(&call) {
             None => Some(AnswerRefusal::UnknownCall),
-            Some(_) if self.ringing_at(call) != Some(manager) => Some(AnswerRefusal::NotRingingHere),
+            Some(_) if self.ringing_at(call) != Some(manager) => {
+                Some(AnswerRefusal::NotRingingHere)
+            }
             Some(_) => None,
         };
         if let Some(reason) = refusal {
-            self.outputs.push_back(SwitchboardOutput::AnswerRefused { call, manager, reason });
+            self.outputs.push_back(SwitchboardOutput::AnswerRefused {
+                call,
+                manager,
+                reason,
+            });
             return;
         }
         if let Some(state) = self.calls.get_mut(&call) {
-            state.phase = Phase::Connected { managers: BTreeSet::from([manager]) };
+            state.phase = Phase::Connected {
+                managers: BTreeSet::from([manager]),
+            };
         }
         if let Some(m) = self.managers.get_mut(&manager) {
             m.ringing = None;
             m.in_call = Some(call);
         }
-        self.outputs.push_back(SwitchboardOutput::Connected { call, manager });
+        self.outputs
+            .push_back(SwitchboardOutput::Connected { call, manager });
     }
 
     fn customer_gone(&mut self, now: Instant, call: CallId, cause: HangupCause) {
-        let Some(state) = self.calls.get(&call) else { return };
+        let Some(state) = self.calls.get(&call) else {
+            return;
+        };
         match state.phase {
             Phase::Ringing { manager, .. } => {
                 self.ring_ended(now, call, manager, RingStop::CallerLeft);
@@ -420,8 +484,12 @@ impl Switchboard {
     }
 
     fn manager_left(&mut self, now: Instant, call: CallId, manager: ManagerId) {
-        let Some(state) = self.calls.get_mut(&call) else { return };
-        let Phase::Connected { managers } = &mut state.phase else { return };
+        let Some(state) = self.calls.get_mut(&call) else {
+            return;
+        };
+        let Phase::Connected { managers } = &mut state.phase else {
+            return;
+        };
         if !managers.remove(&manager) {
             return;
         }
@@ -433,12 +501,21 @@ impl Switchboard {
         if last {
             self.end(now, call, HangupCause::ManagerHangup, None);
         } else {
-            self.outputs.push_back(SwitchboardOutput::ManagerLeft { call, manager });
+            self.outputs
+                .push_back(SwitchboardOutput::ManagerLeft { call, manager });
         }
     }
 
-    fn end(&mut self, now: Instant, call: CallId, cause: HangupCause, missed: Option<MissedReason>) {
-        let Some(state) = self.calls.remove(&call) else { return };
+    fn end(
+        &mut self,
+        now: Instant,
+        call: CallId,
+        cause: HangupCause,
+        missed: Option<MissedReason>,
+    ) {
+        let Some(state) = self.calls.remove(&call) else {
+            return;
+        };
         if let Phase::Connected { managers } = state.phase {
             for manager in managers {
                 if let Some(m) = self.managers.get_mut(&manager) {
@@ -447,11 +524,17 @@ impl Switchboard {
                 }
             }
         }
-        self.outputs.push_back(SwitchboardOutput::Ended { call, cause, missed });
+        self.outputs.push_back(SwitchboardOutput::Ended {
+            call,
+            cause,
+            missed,
+        });
     }
 }
 
 #[cfg(test)]
+// A test picks an origin instant for its virtual clock; the code under test never reads it.
+#[allow(clippy::disallowed_methods)]
 mod tests {
     use super::*;
     use crate::presence::Status;
@@ -461,7 +544,12 @@ mod tests {
     const RING: Duration = Duration::from_secs(30);
 
     fn available() -> Presence {
-        Presence { operator_seat: true, status: Status::Available, do_not_disturb: false, online: true }
+        Presence {
+            operator_seat: true,
+            status: Status::Available,
+            do_not_disturb: false,
+            online: true,
+        }
     }
 
     /// Drives a switchboard on a virtual clock and records a trace.
@@ -475,9 +563,20 @@ mod tests {
     impl Scenario {
         fn new(managers: &[(i64, Presence)]) -> Self {
             let t0 = Instant::now();
-            let mut s = Scenario { sb: Switchboard::new(RING), t0, now: t0, trace: String::new() };
+            let mut s = Scenario {
+                sb: Switchboard::new(RING),
+                t0,
+                now: t0,
+                trace: String::new(),
+            };
             for &(id, presence) in managers {
-                s.sb.handle_input(t0, SwitchboardInput::Presence { manager: ManagerId(id), presence });
+                s.sb.handle_input(
+                    t0,
+                    SwitchboardInput::Presence {
+                        manager: ManagerId(id),
+                        presence,
+                    },
+                );
             }
             s.drain();
             s
@@ -485,7 +584,9 @@ mod tests {
 
         fn input(&mut self, input: SwitchboardInput) -> &mut Self {
             let label = match &input {
-                SwitchboardInput::Presence { manager, presence } => format!("{manager} presence {presence:?}"),
+                SwitchboardInput::Presence { manager, presence } => {
+                    format!("{manager} presence {presence:?}")
+                }
                 SwitchboardInput::CallArrived { call, candidates } => {
                     let c: Vec<String> = candidates.iter().map(|m| m.to_string()).collect();
                     format!("{call} arrives for [{}]", c.join(", "))
@@ -493,10 +594,19 @@ mod tests {
                 SwitchboardInput::Answer { call, manager } => format!("{manager} answers {call}"),
                 SwitchboardInput::Decline { call, manager } => format!("{manager} declines {call}"),
                 SwitchboardInput::CustomerHungUp { call } => format!("customer of {call} hangs up"),
-                SwitchboardInput::CustomerLegFailed { call } => format!("customer leg of {call} fails"),
-                SwitchboardInput::ManagerHungUp { call, manager } => format!("{manager} hangs up {call}"),
+                SwitchboardInput::CustomerLegFailed { call } => {
+                    format!("customer leg of {call} fails")
+                }
+                SwitchboardInput::ManagerHungUp { call, manager } => {
+                    format!("{manager} hangs up {call}")
+                }
             };
-            writeln!(self.trace, "t={:03}s > {label}", (self.now - self.t0).as_secs()).unwrap();
+            writeln!(
+                self.trace,
+                "t={:03}s > {label}",
+                (self.now - self.t0).as_secs()
+            )
+            .unwrap();
             self.sb.handle_input(self.now, input);
             self.drain();
             self
@@ -506,7 +616,12 @@ mod tests {
             let target = self.now + Duration::from_secs(secs);
             while let Some(deadline) = self.sb.poll_timeout().filter(|d| *d <= target) {
                 self.now = deadline;
-                writeln!(self.trace, "t={:03}s > timeout", (self.now - self.t0).as_secs()).unwrap();
+                writeln!(
+                    self.trace,
+                    "t={:03}s > timeout",
+                    (self.now - self.t0).as_secs()
+                )
+                .unwrap();
                 self.sb.handle_timeout(self.now);
                 self.drain();
             }
@@ -537,7 +652,10 @@ mod tests {
         let mut s = Scenario::new(&[(1, available()), (2, available())]);
         s.input(arrive(10, &[1, 2]))
             .wait(5)
-            .input(SwitchboardInput::Answer { call: CallId(10), manager: ManagerId(1) })
+            .input(SwitchboardInput::Answer {
+                call: CallId(10),
+                manager: ManagerId(1),
+            })
             .wait(60)
             .input(SwitchboardInput::CustomerHungUp { call: CallId(10) });
         s.check(expect![[r#"
@@ -552,9 +670,18 @@ mod tests {
 
     #[test]
     fn nobody_eligible_is_no_operator() {
-        let away = Presence { status: Status::Away, ..available() };
-        let dnd = Presence { do_not_disturb: true, ..available() };
-        let seatless = Presence { operator_seat: false, ..available() };
+        let away = Presence {
+            status: Status::Away,
+            ..available()
+        };
+        let dnd = Presence {
+            do_not_disturb: true,
+            ..available()
+        };
+        let seatless = Presence {
+            operator_seat: false,
+            ..available()
+        };
         let mut s = Scenario::new(&[(1, away), (2, dnd), (3, seatless)]);
         s.input(arrive(1, &[1, 2, 3, 4]));
         s.check(expect![[r#"
@@ -582,7 +709,9 @@ mod tests {
     #[test]
     fn customer_leaves_while_ringing_is_userleft() {
         let mut s = Scenario::new(&[(1, available())]);
-        s.input(arrive(3, &[1])).wait(4).input(SwitchboardInput::CustomerHungUp { call: CallId(3) });
+        s.input(arrive(3, &[1]))
+            .wait(4)
+            .input(SwitchboardInput::CustomerHungUp { call: CallId(3) });
         s.check(expect![[r#"
             t=000s > c3 arrives for [m1]
                      < ring c3 at m1
@@ -596,11 +725,20 @@ mod tests {
     fn busy_managers_are_skipped_and_decline_moves_on() {
         let mut s = Scenario::new(&[(1, available()), (2, available()), (3, available())]);
         s.input(arrive(1, &[1, 2, 3]))
-            .input(SwitchboardInput::Answer { call: CallId(1), manager: ManagerId(1) })
+            .input(SwitchboardInput::Answer {
+                call: CallId(1),
+                manager: ManagerId(1),
+            })
             .input(arrive(2, &[1, 2, 3]))
             .input(arrive(3, &[1, 2, 3]))
-            .input(SwitchboardInput::Decline { call: CallId(2), manager: ManagerId(2) })
-            .input(SwitchboardInput::Answer { call: CallId(2), manager: ManagerId(2) });
+            .input(SwitchboardInput::Decline {
+                call: CallId(2),
+                manager: ManagerId(2),
+            })
+            .input(SwitchboardInput::Answer {
+                call: CallId(2),
+                manager: ManagerId(2),
+            });
         s.check(expect![[r#"
             t=000s > c1 arrives for [m1, m2, m3]
                      < ring c1 at m1
@@ -622,11 +760,23 @@ mod tests {
     fn longest_idle_manager_rings_first_and_offline_moves_on() {
         let mut s = Scenario::new(&[(1, available()), (2, available())]);
         s.input(arrive(1, &[1, 2]))
-            .input(SwitchboardInput::Answer { call: CallId(1), manager: ManagerId(1) })
+            .input(SwitchboardInput::Answer {
+                call: CallId(1),
+                manager: ManagerId(1),
+            })
             .wait(10)
-            .input(SwitchboardInput::ManagerHungUp { call: CallId(1), manager: ManagerId(1) })
+            .input(SwitchboardInput::ManagerHungUp {
+                call: CallId(1),
+                manager: ManagerId(1),
+            })
             .input(arrive(2, &[1, 2]))
-            .input(SwitchboardInput::Presence { manager: ManagerId(2), presence: Presence { online: false, ..available() } });
+            .input(SwitchboardInput::Presence {
+                manager: ManagerId(2),
+                presence: Presence {
+                    online: false,
+                    ..available()
+                },
+            });
         s.check(expect![[r#"
             t=000s > c1 arrives for [m1, m2]
                      < ring c1 at m1
@@ -640,7 +790,13 @@ mod tests {
                      < stop ringing c2 at m2: Disconnected
                      < ring c2 at m1
         "#]]);
-        assert_eq!(s.sb.eligibility(ManagerId(1)), Err(NotRingingReason::RingingForAnotherCall));
-        assert_eq!(s.sb.eligibility(ManagerId(2)), Err(NotRingingReason::Offline));
+        assert_eq!(
+            s.sb.eligibility(ManagerId(1)),
+            Err(NotRingingReason::RingingForAnotherCall)
+        );
+        assert_eq!(
+            s.sb.eligibility(ManagerId(2)),
+            Err(NotRingingReason::Offline)
+        );
     }
 }

@@ -46,7 +46,12 @@ impl TelephoneEvent {
     /// Serialises the 4-octet payload.
     pub fn to_bytes(self) -> [u8; 4] {
         let d = self.duration.to_be_bytes();
-        [self.event, (u8::from(self.end) << 7) | (self.volume & 0x3F), d[0], d[1]]
+        [
+            self.event,
+            (u8::from(self.end) << 7) | (self.volume & 0x3F),
+            d[0],
+            d[1],
+        ]
     }
 }
 
@@ -62,7 +67,11 @@ pub struct DtmfReceiver {
 
 impl DtmfReceiver {
     /// Feeds one packet's timestamp and payload; returns a digit when a new event starts.
-    pub fn handle_packet(&mut self, timestamp: u32, payload: &[u8]) -> Result<Option<char>, MediaError> {
+    pub fn handle_packet(
+        &mut self,
+        timestamp: u32,
+        payload: &[u8],
+    ) -> Result<Option<char>, MediaError> {
         let ev = TelephoneEvent::parse(payload)?;
         let key = (timestamp, ev.event);
         if self.last == Some(key) {
@@ -76,16 +85,30 @@ impl DtmfReceiver {
 /// The packets of one digit, as (marker, duration-so-far, payload) in send order, one per
 /// 20 ms frame, for a tone of `duration_samples` at the stream's clock rate; the end packet is
 /// repeated three times (RFC 4733 §2.5.1.4).
-pub fn digit_packets(digit: char, duration_samples: u16, frame_samples: u16) -> Option<Vec<(bool, [u8; 4])>> {
+pub fn digit_packets(
+    digit: char,
+    duration_samples: u16,
+    frame_samples: u16,
+) -> Option<Vec<(bool, [u8; 4])>> {
     let event = digit_to_event(digit)?;
     let mut out = Vec::new();
     let mut elapsed = frame_samples;
     while elapsed < duration_samples {
-        let ev = TelephoneEvent { event, end: false, volume: 10, duration: elapsed };
+        let ev = TelephoneEvent {
+            event,
+            end: false,
+            volume: 10,
+            duration: elapsed,
+        };
         out.push((out.is_empty(), ev.to_bytes()));
         elapsed = elapsed.saturating_add(frame_samples);
     }
-    let end = TelephoneEvent { event, end: true, volume: 10, duration: duration_samples };
+    let end = TelephoneEvent {
+        event,
+        end: true,
+        volume: 10,
+        duration: duration_samples,
+    };
     for _ in 0..3 {
         out.push((out.is_empty(), end.to_bytes()));
     }
@@ -100,7 +123,15 @@ mod tests {
     fn parses_rfc4733_payload() {
         // Digit 1, end bit, volume 10, duration 800 — as sent by sipp's dtmf_2833_1.pcap.
         let ev = TelephoneEvent::parse(&[1, 0x8A, 0x03, 0x20]).unwrap();
-        assert_eq!(ev, TelephoneEvent { event: 1, end: true, volume: 10, duration: 800 });
+        assert_eq!(
+            ev,
+            TelephoneEvent {
+                event: 1,
+                end: true,
+                volume: 10,
+                duration: 800
+            }
+        );
         assert_eq!(ev.to_bytes(), [1, 0x8A, 0x03, 0x20]);
         assert!(TelephoneEvent::parse(&[1, 2]).is_err());
     }
@@ -109,12 +140,18 @@ mod tests {
     fn one_digit_per_event_despite_repeats() {
         let mut rx = DtmfReceiver::default();
         let packets = digit_packets('1', 800, 160).unwrap();
-        let digits: Vec<char> =
-            packets.iter().filter_map(|(_, p)| rx.handle_packet(1000, p).unwrap()).collect();
+        let digits: Vec<char> = packets
+            .iter()
+            .filter_map(|(_, p)| rx.handle_packet(1000, p).unwrap())
+            .collect();
         assert_eq!(digits, vec!['1']);
         // The same digit again is a new event with a new timestamp.
         assert_eq!(rx.handle_packet(2000, &packets[0].1).unwrap(), Some('1'));
-        assert_eq!(rx.handle_packet(2000, &[16, 0, 0, 160]).unwrap(), None, "event 16 is not DTMF");
+        assert_eq!(
+            rx.handle_packet(2000, &[16, 0, 0, 160]).unwrap(),
+            None,
+            "event 16 is not DTMF"
+        );
     }
 
     #[test]
@@ -124,7 +161,11 @@ mod tests {
         assert!(p[0].0, "first packet carries the marker");
         assert!(p[1..].iter().all(|(m, _)| !m));
         assert_eq!(TelephoneEvent::parse(&p[0].1).unwrap().event, 11);
-        assert!(p[4..].iter().all(|(_, b)| TelephoneEvent::parse(b).unwrap().end));
+        assert!(
+            p[4..]
+                .iter()
+                .all(|(_, b)| TelephoneEvent::parse(b).unwrap().end)
+        );
         assert!(digit_packets('x', 800, 160).is_none());
         assert_eq!(digit_to_event('d'), Some(15));
     }

@@ -21,18 +21,27 @@ impl std::fmt::Debug for OpusEncoder {
 impl OpusEncoder {
     /// A VoIP-mode encoder at `bitrate_bps` with in-band FEC sized for ~10 % loss.
     pub fn new(bitrate_bps: i32) -> Result<Self, MediaError> {
-        let mut inner = opus::Encoder::new(ROOM_RATE_HZ, opus::Channels::Mono, opus::Application::Voip)
+        let mut inner =
+            opus::Encoder::new(ROOM_RATE_HZ, opus::Channels::Mono, opus::Application::Voip)
+                .map_err(err)?;
+        inner
+            .set_bitrate(opus::Bitrate::Bits(bitrate_bps))
             .map_err(err)?;
-        inner.set_bitrate(opus::Bitrate::Bits(bitrate_bps)).map_err(err)?;
         inner.set_inband_fec(true).map_err(err)?;
         inner.set_packet_loss_perc(10).map_err(err)?;
-        Ok(OpusEncoder { inner, buf: vec![0; 1500] })
+        Ok(OpusEncoder {
+            inner,
+            buf: vec![0; 1500],
+        })
     }
 
     /// Encodes one 20 ms frame (960 samples).
     pub fn encode(&mut self, frame: &[i16]) -> Result<&[u8], MediaError> {
         if frame.len() != ROOM_FRAME_SAMPLES {
-            return Err(MediaError::Opus(format!("frame has {} samples, want {ROOM_FRAME_SAMPLES}", frame.len())));
+            return Err(MediaError::Opus(format!(
+                "frame has {} samples, want {ROOM_FRAME_SAMPLES}",
+                frame.len()
+            )));
         }
         let n = self.inner.encode(frame, &mut self.buf).map_err(err)?;
         Ok(&self.buf[..n])
@@ -53,7 +62,9 @@ impl std::fmt::Debug for OpusDecoder {
 impl OpusDecoder {
     /// A mono 48 kHz decoder.
     pub fn new() -> Result<Self, MediaError> {
-        Ok(OpusDecoder { inner: opus::Decoder::new(ROOM_RATE_HZ, opus::Channels::Mono).map_err(err)? })
+        Ok(OpusDecoder {
+            inner: opus::Decoder::new(ROOM_RATE_HZ, opus::Channels::Mono).map_err(err)?,
+        })
     }
 
     /// Decodes a packet into `out` (resized to one frame).
@@ -65,7 +76,11 @@ impl OpusDecoder {
     }
 
     /// Conceals one lost frame: from the next packet's FEC data when we have it, else PLC.
-    pub fn conceal(&mut self, next_packet: Option<&[u8]>, out: &mut Vec<i16>) -> Result<(), MediaError> {
+    pub fn conceal(
+        &mut self,
+        next_packet: Option<&[u8]>,
+        out: &mut Vec<i16>,
+    ) -> Result<(), MediaError> {
         out.resize(ROOM_FRAME_SAMPLES, 0);
         let n = match next_packet {
             Some(p) => self.inner.decode(p, out, true).map_err(err)?,

@@ -101,7 +101,9 @@ impl Resampler {
         }
         // Keep just enough history for the next output's filter span.
         let next_needed = (self.next_output * self.down as u64) / self.up as u64;
-        let keep_from = next_needed.saturating_sub(self.taps_per_phase as u64).max(self.base);
+        let keep_from = next_needed
+            .saturating_sub(self.taps_per_phase as u64)
+            .max(self.base);
         let drop = (keep_from - self.base) as usize;
         self.history.drain(..drop);
         self.base = keep_from;
@@ -144,7 +146,10 @@ mod tests {
         assert!(level_db.abs() < 0.5, "level change {level_db} dB");
         let on = goertzel_power(steady, 48_000, 1_000.0);
         let image = goertzel_power(steady, 48_000, 7_000.0); // first image of 1 kHz at 8k
-        assert!(on > 1000.0 * image, "image rejection too weak: {on} vs {image}");
+        assert!(
+            on > 1000.0 * image,
+            "image rejection too weak: {on} vs {image}"
+        );
     }
 
     #[test]

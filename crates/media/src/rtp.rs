@@ -101,7 +101,11 @@ impl RtpSequencer {
     /// Starts a stream; random initial values come from the caller (RFC 3550 §5.1 says they
     /// should be random), keeping this crate free of an RNG.
     pub fn new(ssrc: u32, initial_sequence: u16, initial_timestamp: u32) -> Self {
-        RtpSequencer { ssrc, next_sequence: initial_sequence, next_timestamp: initial_timestamp }
+        RtpSequencer {
+            ssrc,
+            next_sequence: initial_sequence,
+            next_timestamp: initial_timestamp,
+        }
     }
 
     /// Takes the next sequence number and the current timestamp, then advances the timestamp by
@@ -138,7 +142,9 @@ mod tests {
 
     #[test]
     fn parses_a_pcmu_packet() {
-        let mut buf = vec![0x80, 0x80, 0x12, 0x34, 0, 0, 0x01, 0x40, 0xDE, 0xAD, 0xBE, 0xEF];
+        let mut buf = vec![
+            0x80, 0x80, 0x12, 0x34, 0, 0, 0x01, 0x40, 0xDE, 0xAD, 0xBE, 0xEF,
+        ];
         buf.extend_from_slice(&[0xFF; 160]);
         let p = RtpPacket::parse(&buf).unwrap();
         assert!(p.marker);
@@ -163,13 +169,23 @@ mod tests {
 
     #[test]
     fn rejects_bad_input_without_panicking() {
-        assert_eq!(RtpPacket::parse(&[0x80; 5]), Err(MediaError::Truncated("shorter than the fixed header")));
-        assert_eq!(RtpPacket::parse(&[0x40; 12]), Err(MediaError::BadVersion(1)));
+        assert_eq!(
+            RtpPacket::parse(&[0x80; 5]),
+            Err(MediaError::Truncated("shorter than the fixed header"))
+        );
+        assert_eq!(
+            RtpPacket::parse(&[0x40; 12]),
+            Err(MediaError::BadVersion(1))
+        );
         assert!(RtpPacket::parse(&[0x8F, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).is_err());
-        assert!(RtpPacket::parse(&[0x90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]).is_err());
+        assert!(
+            RtpPacket::parse(&[0x90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]).is_err()
+        );
         assert!(RtpPacket::parse(&[0xA0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 50]).is_err());
         // Every prefix of a valid packet parses or errors, never panics.
-        let mut ok = vec![0xB1, 0x08, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 9, 0xBE, 0xDE, 0, 1];
+        let mut ok = vec![
+            0xB1, 0x08, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 9, 0xBE, 0xDE, 0, 1,
+        ];
         ok.extend_from_slice(&[1, 2, 3, 4, 7, 0, 2]);
         for n in 0..ok.len() {
             let _ = RtpPacket::parse(&ok[..n]);
@@ -178,7 +194,14 @@ mod tests {
 
     #[test]
     fn write_then_parse_round_trips() {
-        let p = RtpPacket { marker: false, payload_type: 101, sequence: 65535, timestamp: 7, ssrc: 3, payload: &[1, 2] };
+        let p = RtpPacket {
+            marker: false,
+            payload_type: 101,
+            sequence: 65535,
+            timestamp: 7,
+            ssrc: 3,
+            payload: &[1, 2],
+        };
         let mut out = Vec::new();
         p.write(&mut out);
         assert_eq!(RtpPacket::parse(&out).unwrap(), p);

@@ -16,7 +16,13 @@ pub struct ToneGenerator {
 impl ToneGenerator {
     /// A tone of the given frequencies; `amplitude` is the peak of each component.
     pub fn new(rate_hz: u32, freqs_hz: &[f64], amplitude: f64) -> Self {
-        ToneGenerator { freqs_hz: freqs_hz.to_vec(), amplitude, rate_hz, cadence: None, position: 0 }
+        ToneGenerator {
+            freqs_hz: freqs_hz.to_vec(),
+            amplitude,
+            rate_hz,
+            cadence: None,
+            position: 0,
+        }
     }
 
     /// Adds an on/off cadence in milliseconds.

@@ -76,12 +76,18 @@ pub struct AudioPeer {
 
 impl std::fmt::Debug for AudioPeer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AudioPeer").field("local", &self.local).field("mid", &self.mid).finish()
+        f.debug_struct("AudioPeer")
+            .field("local", &self.local)
+            .field("mid", &self.mid)
+            .finish()
     }
 }
 
 fn config(ice_lite: bool) -> RtcConfig {
-    RtcConfig::new().clear_codecs().enable_opus(true, false).set_ice_lite(ice_lite)
+    RtcConfig::new()
+        .clear_codecs()
+        .enable_opus(true, false)
+        .set_ice_lite(ice_lite)
 }
 
 impl AudioPeer {
@@ -93,34 +99,75 @@ impl AudioPeer {
         rtc.add_local_candidate(candidate);
         let mut change = rtc.sdp_api();
         let mid = change.add_media(MediaKind::Audio, Direction::SendRecv, None, None, None);
-        let (offer, pending) = change.apply().ok_or_else(|| RtcError::Sdp("nothing to offer".into()))?;
-        let peer = AudioPeer { rtc, local, mid: Some(mid), pending: Some(pending), samples_sent: 0 };
+        let (offer, pending) = change
+            .apply()
+            .ok_or_else(|| RtcError::Sdp("nothing to offer".into()))?;
+        let peer = AudioPeer {
+            rtc,
+            local,
+            mid: Some(mid),
+            pending: Some(pending),
+            samples_sent: 0,
+        };
         Ok((peer, offer.to_sdp_string()))
     }
 
     /// Applies the remote answer to our offer.
     pub fn accept_answer(&mut self, answer_sdp: &str) -> Result<(), RtcError> {
-        let pending = self.pending.take().ok_or_else(|| RtcError::Sdp("no offer pending".into()))?;
-        let answer = SdpAnswer::from_sdp_string(answer_sdp).map_err(|e| RtcError::Sdp(e.to_string()))?;
+        let pending = self
+            .pending
+            .take()
+            .ok_or_else(|| RtcError::Sdp("no offer pending".into()))?;
+        let answer =
+            SdpAnswer::from_sdp_string(answer_sdp).map_err(|e| RtcError::Sdp(e.to_string()))?;
         self.rtc.sdp_api().accept_answer(pending, answer)?;
         Ok(())
     }
 
     /// The cloud's side: accepts an offer (ICE-lite, as servers with a known address do) and
     /// returns the answer.
-    pub fn answer(now: Instant, local: SocketAddr, offer_sdp: &str) -> Result<(AudioPeer, String), RtcError> {
+    pub fn answer(
+        now: Instant,
+        local: SocketAddr,
+        offer_sdp: &str,
+    ) -> Result<(AudioPeer, String), RtcError> {
         let mut rtc = config(true).build(now);
         let candidate = Candidate::host(local, "udp").map_err(|e| RtcError::Sdp(e.to_string()))?;
         rtc.add_local_candidate(candidate);
-        let offer = SdpOffer::from_sdp_string(offer_sdp).map_err(|e| RtcError::Sdp(e.to_string()))?;
+        let offer =
+            SdpOffer::from_sdp_string(offer_sdp).map_err(|e| RtcError::Sdp(e.to_string()))?;
         let answer = rtc.sdp_api().accept_offer(offer)?;
-        Ok((AudioPeer { rtc, local, mid: None, pending: None, samples_sent: 0 }, answer.to_sdp_string()))
+        Ok((
+            AudioPeer {
+                rtc,
+                local,
+                mid: None,
+                pending: None,
+                samples_sent: 0,
+            },
+            answer.to_sdp_string(),
+        ))
     }
 
     /// Feeds a received datagram. Datagrams str0m does not recognise are dropped.
-    pub fn handle_datagram(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) -> Result<(), RtcError> {
-        let Ok(contents) = bytes.try_into() else { return Ok(()) };
-        let input = Input::Receive(now, Receive { proto: Protocol::Udp, source: from, destination: self.local, contents });
+    pub fn handle_datagram(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        bytes: &[u8],
+    ) -> Result<(), RtcError> {
+        let Ok(contents) = bytes.try_into() else {
+            return Ok(());
+        };
+        let input = Input::Receive(
+            now,
+            Receive {
+                proto: Protocol::Udp,
+                source: from,
+                destination: self.local,
+                contents,
+            },
+        );
         if self.rtc.accepts(&input) {
             self.rtc.handle_input(input)?;
         }
@@ -136,8 +183,14 @@ impl AudioPeer {
     /// Sends one 20 ms Opus frame. Dropped silently before the track is negotiated.
     pub fn send_opus(&mut self, now: Instant, packet: &[u8]) -> Result<(), RtcError> {
         let Some(mid) = self.mid else { return Ok(()) };
-        let Some(writer) = self.rtc.writer(mid) else { return Ok(()) };
-        let Some(pt) = writer.payload_params().find(|p| p.spec().codec == Codec::Opus).map(|p| p.pt()) else {
+        let Some(writer) = self.rtc.writer(mid) else {
+            return Ok(());
+        };
+        let Some(pt) = writer
+            .payload_params()
+            .find(|p| p.spec().codec == Codec::Opus)
+            .map(|p| p.pt())
+        else {
             return Ok(());
         };
         let time = MediaTime::new(self.samples_sent, Frequency::FORTY_EIGHT_KHZ);
@@ -151,16 +204,20 @@ impl AudioPeer {
         loop {
             match self.rtc.poll_output()? {
                 Output::Timeout(t) => return Ok(PeerOutput::Timeout(t)),
-                Output::Transmit(t) => return Ok(PeerOutput::Transmit { to: t.destination, bytes: t.contents.to_vec() }),
+                Output::Transmit(t) => {
+                    return Ok(PeerOutput::Transmit {
+                        to: t.destination,
+                        bytes: t.contents.to_vec(),
+                    });
+                }
                 Output::Event(e) => match e {
                     Event::Connected => return Ok(PeerOutput::Connected),
-                    Event::IceConnectionStateChange(IceConnectionState::Disconnected) | Event::Closed => {
+                    Event::IceConnectionStateChange(IceConnectionState::Disconnected)
+                    | Event::Closed => {
                         return Ok(PeerOutput::Disconnected);
                     }
-                    Event::MediaAdded(m) => {
-                        if m.kind == MediaKind::Audio && self.mid.is_none() {
-                            self.mid = Some(m.mid);
-                        }
+                    Event::MediaAdded(m) if m.kind == MediaKind::Audio && self.mid.is_none() => {
+                        self.mid = Some(m.mid);
                     }
                     Event::MediaData(d) => {
                         let sequence = *d.seq_range.start();
@@ -208,7 +265,10 @@ pub fn spawn_udp_peer(peer: AudioPeer, socket: UdpSocket) -> PeerLink {
         };
         let _ = event_tx.send(PeerEvent::Closed(reason));
     });
-    PeerLink { send: send_tx, events: event_rx }
+    PeerLink {
+        send: send_tx,
+        events: event_rx,
+    }
 }
 
 async fn drive(
@@ -253,7 +313,11 @@ async fn drive(
 /// The local address the OS would use to reach `remote` — the right host candidate for an
 /// agent talking to a given cloud (no packets are sent).
 pub fn local_ip_towards(remote: std::net::IpAddr) -> std::io::Result<std::net::IpAddr> {
-    let bind = if remote.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+    let bind = if remote.is_ipv4() {
+        "0.0.0.0:0"
+    } else {
+        "[::]:0"
+    };
     let s = std::net::UdpSocket::bind(bind)?;
     s.connect(SocketAddr::new(remote, 9))?;
     Ok(s.local_addr()?.ip())
@@ -265,7 +329,11 @@ mod tests {
     use std::time::Duration;
 
     /// Drains one peer: returns datagrams to deliver and notes events.
-    fn drain(peer: &mut AudioPeer, connected: &mut bool, audio: &mut Vec<AudioPacket>) -> Vec<(SocketAddr, Vec<u8>)> {
+    fn drain(
+        peer: &mut AudioPeer,
+        connected: &mut bool,
+        audio: &mut Vec<AudioPacket>,
+    ) -> Vec<(SocketAddr, Vec<u8>)> {
         let mut wire = Vec::new();
         loop {
             match peer.poll_output().unwrap() {
@@ -282,7 +350,9 @@ mod tests {
     /// (str0m's own test style): they connect and Opus frames cross in both directions.
     #[test]
     fn offer_answer_connect_and_carry_audio() {
-        let _ = std::panic::catch_unwind(|| str0m::crypto::from_feature_flags().install_process_default());
+        let _ = std::panic::catch_unwind(|| {
+            str0m::crypto::from_feature_flags().install_process_default()
+        });
         let mut now = Instant::now();
         let a_addr: SocketAddr = "127.0.0.1:40000".parse().unwrap();
         let b_addr: SocketAddr = "127.0.0.1:40001".parse().unwrap();
@@ -312,10 +382,21 @@ mod tests {
             }
         }
         assert!(a_up && b_up, "both ends connect");
-        assert!(b_heard.len() > 10 && a_heard.len() > 10, "{} / {}", a_heard.len(), b_heard.len());
+        assert!(
+            b_heard.len() > 10 && a_heard.len() > 10,
+            "{} / {}",
+            a_heard.len(),
+            b_heard.len()
+        );
         assert_eq!(b_heard[0].payload, vec![0xF8, 1, 2, 3]);
         assert_eq!(a_heard[0].payload, vec![0xF8, 4, 5, 6]);
-        let steps: Vec<u32> = b_heard.windows(2).map(|w| w[1].timestamp.wrapping_sub(w[0].timestamp)).collect();
-        assert!(steps.iter().all(|s| *s == 960), "20 ms at 48 kHz per packet: {steps:?}");
+        let steps: Vec<u32> = b_heard
+            .windows(2)
+            .map(|w| w[1].timestamp.wrapping_sub(w[0].timestamp))
+            .collect();
+        assert!(
+            steps.iter().all(|s| *s == 960),
+            "20 ms at 48 kHz per packet: {steps:?}"
+        );
     }
 }

@@ -64,12 +64,18 @@ impl Credentials {
         let ha1 = md5_hex(&format!("{}:{}:{}", self.username, self.realm, password));
         let ha2 = md5_hex(&format!("{method}:{}", self.uri));
         let expected = match (&self.qop, &self.nc, &self.cnonce) {
-            (Some(qop), Some(nc), Some(cnonce)) => md5_hex(&format!("{ha1}:{}:{nc}:{cnonce}:{qop}:{ha2}", self.nonce)),
+            (Some(qop), Some(nc), Some(cnonce)) => {
+                md5_hex(&format!("{ha1}:{}:{nc}:{cnonce}:{qop}:{ha2}", self.nonce))
+            }
             _ => md5_hex(&format!("{ha1}:{}:{ha2}", self.nonce)),
         };
         // Constant-time compare: the response is a secret-derived value.
         expected.len() == self.response.len()
-            && expected.bytes().zip(self.response.to_ascii_lowercase().bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+            && expected
+                .bytes()
+                .zip(self.response.to_ascii_lowercase().bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
     }
 }
 
@@ -110,7 +116,9 @@ mod tests {
         let ha1 = md5_hex("trunk:ringdesk:pw");
         let ha2 = md5_hex("INVITE:sip:+8270@127.0.0.1");
         let resp = md5_hex(&format!("{ha1}:n1:{ha2}"));
-        let h = format!(r#"Digest username="trunk",realm="ringdesk",nonce="n1",uri="sip:+8270@127.0.0.1",response="{resp}",algorithm=MD5"#);
+        let h = format!(
+            r#"Digest username="trunk",realm="ringdesk",nonce="n1",uri="sip:+8270@127.0.0.1",response="{resp}",algorithm=MD5"#
+        );
         assert!(Credentials::parse(&h).unwrap().verify("INVITE", "pw"));
         assert!(Credentials::parse("Basic abc").is_none());
         assert!(Credentials::parse(r#"Digest username="x""#).is_none());

@@ -64,10 +64,13 @@ fn same_header(a: &str, b: &str) -> bool {
 
 /// Finds the end of the header block: the index just past the blank line.
 fn header_end(buf: &[u8]) -> Option<usize> {
-    buf.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4).or_else(|| {
-        // RFC 3261 §7.5 asks us to accept bare LF line ends from sloppy peers.
-        buf.windows(2).position(|w| w == b"\n\n").map(|p| p + 2)
-    })
+    buf.windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 4)
+        .or_else(|| {
+            // RFC 3261 §7.5 asks us to accept bare LF line ends from sloppy peers.
+            buf.windows(2).position(|w| w == b"\n\n").map(|p| p + 2)
+        })
 }
 
 impl SipMessage {
@@ -76,7 +79,8 @@ impl SipMessage {
         if buf.len() > MAX_MESSAGE_LEN {
             return Err(SipError::Malformed("message too large".into()));
         }
-        let head_end = header_end(buf).ok_or_else(|| SipError::Malformed("no blank line after the headers".into()))?;
+        let head_end = header_end(buf)
+            .ok_or_else(|| SipError::Malformed("no blank line after the headers".into()))?;
         let head = std::str::from_utf8(&buf[..head_end])
             .map_err(|_| SipError::Malformed("headers are not UTF-8".into()))?;
         let mut lines = head.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
@@ -90,30 +94,44 @@ impl SipMessage {
             if line.starts_with([' ', '\t']) {
                 // Folded continuation of the previous header (RFC 3261 §7.3.1).
                 let Some(last) = headers.last_mut() else {
-                    return Err(SipError::Malformed("continuation line before any header".into()));
+                    return Err(SipError::Malformed(
+                        "continuation line before any header".into(),
+                    ));
                 };
                 last.1.push(' ');
                 last.1.push_str(line.trim());
                 continue;
             }
-            let (name, value) = line
-                .split_once(':')
-                .ok_or_else(|| SipError::Malformed(format!("header line without a colon: {:.40}", line)))?;
+            let (name, value) = line.split_once(':').ok_or_else(|| {
+                SipError::Malformed(format!("header line without a colon: {:.40}", line))
+            })?;
             let name = name.trim();
-            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b)) {
+            if name.is_empty()
+                || !name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
+            {
                 return Err(SipError::Malformed(format!("bad header name: {name:.40}")));
             }
             headers.push((name.to_string(), value.trim().to_string()));
         }
-        let mut msg = SipMessage { start, headers, body: Vec::new() };
+        let mut msg = SipMessage {
+            start,
+            headers,
+            body: Vec::new(),
+        };
         let rest = &buf[head_end..];
         let body_len = match msg.header("content-length") {
-            Some(v) => v.parse::<usize>().map_err(|_| SipError::Malformed("Content-Length is not a number".into()))?,
+            Some(v) => v
+                .parse::<usize>()
+                .map_err(|_| SipError::Malformed("Content-Length is not a number".into()))?,
             // UDP without Content-Length: the body runs to the end of the datagram (§18.3).
             None => rest.len(),
         };
         if body_len > rest.len() {
-            return Err(SipError::Malformed("body shorter than Content-Length".into()));
+            return Err(SipError::Malformed(
+                "body shorter than Content-Length".into(),
+            ));
         }
         msg.body = rest[..body_len].to_vec();
         Ok(msg)
@@ -121,12 +139,18 @@ impl SipMessage {
 
     /// First value of a header (compact forms and case are handled).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| same_header(n, name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| same_header(n, name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// All values of a header, in order.
     pub fn header_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.headers.iter().filter(move |(n, _)| same_header(n, name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .filter(move |(n, _)| same_header(n, name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The method of a request, or the CSeq method of a response.
@@ -183,30 +207,46 @@ impl SipMessage {
 fn parse_start_line(line: &str) -> Result<StartLine, SipError> {
     if let Some(rest) = line.strip_prefix("SIP/2.0 ") {
         let (code, reason) = rest.split_once(' ').unwrap_or((rest, ""));
-        let code: u16 = code.parse().map_err(|_| SipError::Malformed("bad status code".into()))?;
+        let code: u16 = code
+            .parse()
+            .map_err(|_| SipError::Malformed("bad status code".into()))?;
         if !(100..700).contains(&code) {
             return Err(SipError::Malformed("status code out of range".into()));
         }
-        return Ok(StartLine::Response { code, reason: reason.to_string() });
+        return Ok(StartLine::Response {
+            code,
+            reason: reason.to_string(),
+        });
     }
     let mut parts = line.split(' ');
-    let (Some(method), Some(uri), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(SipError::Malformed("start line is not `METHOD URI SIP/2.0`".into()));
+    let (Some(method), Some(uri), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(SipError::Malformed(
+            "start line is not `METHOD URI SIP/2.0`".into(),
+        ));
     };
     if version != "SIP/2.0" {
-        return Err(SipError::Malformed(format!("unsupported version {version:.20}")));
+        return Err(SipError::Malformed(format!(
+            "unsupported version {version:.20}"
+        )));
     }
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) || uri.is_empty() {
         return Err(SipError::Malformed("bad method or Request-URI".into()));
     }
-    Ok(StartLine::Request { method: method.to_string(), uri: uri.to_string() })
+    Ok(StartLine::Request {
+        method: method.to_string(),
+        uri: uri.to_string(),
+    })
 }
 
 /// Value of `;name=value` in a header value (case-insensitive name), quotes removed.
 pub fn param<'a>(value: &'a str, name: &str) -> Option<&'a str> {
     value.split(';').skip(1).find_map(|p| {
         let (k, v) = p.split_once('=').unwrap_or((p, ""));
-        k.trim().eq_ignore_ascii_case(name).then(|| v.trim().trim_matches('"'))
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().trim_matches('"'))
     })
 }
 
@@ -226,7 +266,10 @@ impl NameAddr {
     pub fn parse(value: &str) -> Result<NameAddr, SipError> {
         let value = value.trim();
         if let Some(open) = value.find('<') {
-            let close = value[open..].find('>').map(|c| open + c).ok_or_else(|| SipError::Malformed("unclosed <".into()))?;
+            let close = value[open..]
+                .find('>')
+                .map(|c| open + c)
+                .ok_or_else(|| SipError::Malformed("unclosed <".into()))?;
             let display = value[..open].trim().trim_matches('"').trim();
             Ok(NameAddr {
                 display: (!display.is_empty()).then(|| display.to_string()),
@@ -241,7 +284,11 @@ impl NameAddr {
             if uri.is_empty() {
                 return Err(SipError::Malformed("empty URI".into()));
             }
-            Ok(NameAddr { display: None, uri: uri.to_string(), params: params.to_string() })
+            Ok(NameAddr {
+                display: None,
+                uri: uri.to_string(),
+                params: params.to_string(),
+            })
         }
     }
 
@@ -287,7 +334,13 @@ Content-Length: 4\r\n\r\nv=0\n";
     #[test]
     fn parses_an_invite_with_compact_and_folded_headers() {
         let m = SipMessage::parse(INVITE.as_bytes()).unwrap();
-        assert_eq!(m.start, StartLine::Request { method: "INVITE".into(), uri: "sip:+827076660100@127.0.0.1:5060".into() });
+        assert_eq!(
+            m.start,
+            StartLine::Request {
+                method: "INVITE".into(),
+                uri: "sip:+827076660100@127.0.0.1:5060".into()
+            }
+        );
         assert_eq!(m.call_id(), Some("call-1@127.0.0.1"));
         assert_eq!(m.cseq(), Some((1, "INVITE")));
         assert_eq!(m.top_via_branch(), Some("z9hG4bK-1"));
@@ -309,8 +362,14 @@ Content-Length: 4\r\n\r\nv=0\n";
             ("INVITE sip:x SIP/3.0\r\n\r\n", "version"),
             ("invite sip:x SIP/2.0\r\n\r\n", "method"),
             ("INVITE sip:x SIP/2.0\r\nNoColonHere\r\n\r\n", "colon"),
-            ("INVITE sip:x SIP/2.0\r\nContent-Length: 99\r\n\r\nabc", "Content-Length"),
-            ("INVITE sip:x SIP/2.0\r\nContent-Length: -1\r\n\r\n", "not a number"),
+            (
+                "INVITE sip:x SIP/2.0\r\nContent-Length: 99\r\n\r\nabc",
+                "Content-Length",
+            ),
+            (
+                "INVITE sip:x SIP/2.0\r\nContent-Length: -1\r\n\r\n",
+                "not a number",
+            ),
             ("SIP/2.0 99 Odd\r\n\r\n", "out of range"),
         ] {
             let err = SipMessage::parse(bad.as_bytes()).unwrap_err().to_string();

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use crate::SipError;
 use crate::message::MAX_MESSAGE_LEN;
-use crate::trunk::{Remote, SipCall, TrunkConfig, TrunkEngine, TrunkEvent, TrunkOutput, Transport};
+use crate::trunk::{Remote, SipCall, Transport, TrunkConfig, TrunkEngine, TrunkEvent, TrunkOutput};
 
 /// What the application asks of the trunk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,9 +63,18 @@ impl TrunkHandle {
 }
 
 enum Net {
-    Tcp { connection: u64, from: SocketAddr, bytes: Vec<u8> },
-    TcpClosed { connection: u64 },
-    TcpOpened { connection: u64, writer: mpsc::UnboundedSender<Vec<u8>> },
+    Tcp {
+        connection: u64,
+        from: SocketAddr,
+        bytes: Vec<u8>,
+    },
+    TcpClosed {
+        connection: u64,
+    },
+    TcpOpened {
+        connection: u64,
+        writer: mpsc::UnboundedSender<Vec<u8>>,
+    },
 }
 
 /// Binds UDP and TCP on `bind` and starts the engine task. Events come out of the returned
@@ -75,9 +84,13 @@ pub async fn start(
     mut config: TrunkConfig,
     seed: u64,
 ) -> Result<(TrunkHandle, mpsc::UnboundedReceiver<(Instant, TrunkEvent)>), SipError> {
-    let udp = UdpSocket::bind(bind).await.map_err(|e| SipError::Io(format!("bind UDP {bind}: {e}")))?;
+    let udp = UdpSocket::bind(bind)
+        .await
+        .map_err(|e| SipError::Io(format!("bind UDP {bind}: {e}")))?;
     let local_addr = udp.local_addr().map_err(|e| SipError::Io(e.to_string()))?;
-    let tcp = TcpListener::bind(local_addr).await.map_err(|e| SipError::Io(format!("bind TCP {local_addr}: {e}")))?;
+    let tcp = TcpListener::bind(local_addr)
+        .await
+        .map_err(|e| SipError::Io(format!("bind TCP {local_addr}: {e}")))?;
     if config.advertised.port() == 0 {
         config.advertised.set_port(local_addr.port());
     }
@@ -85,19 +98,39 @@ pub async fn start(
     let (event_tx, event_rx) = mpsc::unbounded_channel();
     let (net_tx, net_rx) = mpsc::unbounded_channel();
     tokio::spawn(accept_loop(tcp, net_tx));
-    tokio::spawn(engine_loop(TrunkEngine::new(config, seed), udp, cmd_rx, net_rx, event_tx));
-    Ok((TrunkHandle { commands: cmd_tx, local_addr }, event_rx))
+    tokio::spawn(engine_loop(
+        TrunkEngine::new(config, seed),
+        udp,
+        cmd_rx,
+        net_rx,
+        event_tx,
+    ));
+    Ok((
+        TrunkHandle {
+            commands: cmd_tx,
+            local_addr,
+        },
+        event_rx,
+    ))
 }
 
 async fn accept_loop(listener: TcpListener, net: mpsc::UnboundedSender<Net>) {
     let mut next_connection = 1u64;
     loop {
-        let Ok((stream, from)) = listener.accept().await else { continue };
+        let Ok((stream, from)) = listener.accept().await else {
+            continue;
+        };
         let connection = next_connection;
         next_connection += 1;
         let (read, mut write) = stream.into_split();
         let (wtx, mut wrx) = mpsc::unbounded_channel::<Vec<u8>>();
-        if net.send(Net::TcpOpened { connection, writer: wtx }).is_err() {
+        if net
+            .send(Net::TcpOpened {
+                connection,
+                writer: wtx,
+            })
+            .is_err()
+        {
             return;
         }
         tokio::spawn(async move {
@@ -114,11 +147,16 @@ async fn accept_loop(listener: TcpListener, net: mpsc::UnboundedSender<Net>) {
 /// Splits a TCP byte stream into messages (RFC 3261 §18.3: Content-Length is mandatory on
 /// streams). Keep-alive CRLFs between messages are skipped (RFC 5626 §3.5.1).
 pub fn take_framed(buf: &mut Vec<u8>) -> Result<Option<Vec<u8>>, SipError> {
-    let skip = buf.iter().take_while(|b| **b == b'\r' || **b == b'\n').count();
+    let skip = buf
+        .iter()
+        .take_while(|b| **b == b'\r' || **b == b'\n')
+        .count();
     buf.drain(..skip);
     let Some(head_end) = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4) else {
         if buf.len() > MAX_MESSAGE_LEN {
-            return Err(SipError::Malformed("no end of headers within 64 KiB".into()));
+            return Err(SipError::Malformed(
+                "no end of headers within 64 KiB".into(),
+            ));
         }
         return Ok(None);
     };
@@ -126,7 +164,9 @@ pub fn take_framed(buf: &mut Vec<u8>) -> Result<Option<Vec<u8>>, SipError> {
     let length = head
         .lines()
         .filter_map(|l| l.split_once(':'))
-        .find(|(n, _)| n.trim().eq_ignore_ascii_case("content-length") || n.trim().eq_ignore_ascii_case("l"))
+        .find(|(n, _)| {
+            n.trim().eq_ignore_ascii_case("content-length") || n.trim().eq_ignore_ascii_case("l")
+        })
         .map(|(_, v)| v.trim().parse::<usize>())
         .ok_or_else(|| SipError::Malformed("Content-Length is required on TCP".into()))?
         .map_err(|_| SipError::Malformed("Content-Length is not a number".into()))?;
@@ -139,7 +179,12 @@ pub fn take_framed(buf: &mut Vec<u8>) -> Result<Option<Vec<u8>>, SipError> {
     Ok(Some(buf.drain(..head_end + length).collect()))
 }
 
-async fn read_stream(mut read: tokio::net::tcp::OwnedReadHalf, from: SocketAddr, connection: u64, net: mpsc::UnboundedSender<Net>) {
+async fn read_stream(
+    mut read: tokio::net::tcp::OwnedReadHalf,
+    from: SocketAddr,
+    connection: u64,
+    net: mpsc::UnboundedSender<Net>,
+) {
     let mut buf = Vec::new();
     let mut chunk = vec![0u8; 8192];
     'outer: loop {
@@ -151,7 +196,14 @@ async fn read_stream(mut read: tokio::net::tcp::OwnedReadHalf, from: SocketAddr,
         loop {
             match take_framed(&mut buf) {
                 Ok(Some(bytes)) => {
-                    if net.send(Net::Tcp { connection, from, bytes }).is_err() {
+                    if net
+                        .send(Net::Tcp {
+                            connection,
+                            from,
+                            bytes,
+                        })
+                        .is_err()
+                    {
                         break 'outer;
                     }
                 }
@@ -248,7 +300,11 @@ mod tests {
         let mut buf = b"\r\n\r\nOPTIONS sip:x SIP/2.0\r\nContent-Length: 3\r\n\r\nabcBYE sip:x SIP/2.0\r\nl: 0\r\n".to_vec();
         let first = take_framed(&mut buf).unwrap().unwrap();
         assert!(first.starts_with(b"OPTIONS") && first.ends_with(b"abc"));
-        assert_eq!(take_framed(&mut buf).unwrap(), None, "second message is incomplete");
+        assert_eq!(
+            take_framed(&mut buf).unwrap(),
+            None,
+            "second message is incomplete"
+        );
         buf.extend_from_slice(b"\r\n");
         assert!(take_framed(&mut buf).unwrap().unwrap().starts_with(b"BYE"));
         let mut bad = b"INVITE sip:x SIP/2.0\r\nVia: x\r\n\r\n".to_vec();

@@ -89,8 +89,12 @@ pub fn parse_remote_audio(body: &[u8]) -> Result<RemoteAudio, SipError> {
             "m" => {
                 in_audio = false;
                 let mut parts = value.split_whitespace();
-                let (Some(media), Some(port), Some(proto)) = (parts.next(), parts.next(), parts.next()) else {
-                    return Err(SipError::BadSdp("m-line needs media, port and proto".into()));
+                let (Some(media), Some(port), Some(proto)) =
+                    (parts.next(), parts.next(), parts.next())
+                else {
+                    return Err(SipError::BadSdp(
+                        "m-line needs media, port and proto".into(),
+                    ));
                 };
                 if media == "audio" && audio.is_none() {
                     let port: u16 = port
@@ -99,7 +103,9 @@ pub fn parse_remote_audio(body: &[u8]) -> Result<RemoteAudio, SipError> {
                         .and_then(|p| p.parse().ok())
                         .ok_or_else(|| SipError::BadSdp("bad m-line port".into()))?;
                     if proto != "RTP/AVP" {
-                        return Err(SipError::NotAcceptable(format!("unsupported transport {proto:.20}")));
+                        return Err(SipError::NotAcceptable(format!(
+                            "unsupported transport {proto:.20}"
+                        )));
                     }
                     let pts = parts
                         .map(|p| p.parse::<u8>().ok().filter(|p| *p < 128))
@@ -111,11 +117,18 @@ pub fn parse_remote_audio(body: &[u8]) -> Result<RemoteAudio, SipError> {
             }
             "a" if in_audio => {
                 if let Some(map) = value.strip_prefix("rtpmap:") {
-                    let (pt, enc) = map.split_once(' ').ok_or_else(|| SipError::BadSdp("bad rtpmap".into()))?;
-                    let pt: u8 = pt.parse().map_err(|_| SipError::BadSdp("bad rtpmap payload type".into()))?;
+                    let (pt, enc) = map
+                        .split_once(' ')
+                        .ok_or_else(|| SipError::BadSdp("bad rtpmap".into()))?;
+                    let pt: u8 = pt
+                        .parse()
+                        .map_err(|_| SipError::BadSdp("bad rtpmap payload type".into()))?;
                     let mut enc = enc.split('/');
                     let name = enc.next().unwrap_or_default().to_string();
-                    let rate = enc.next().and_then(|r| r.parse().ok()).ok_or_else(|| SipError::BadSdp("bad rtpmap clock rate".into()))?;
+                    let rate = enc
+                        .next()
+                        .and_then(|r| r.parse().ok())
+                        .ok_or_else(|| SipError::BadSdp("bad rtpmap clock rate".into()))?;
                     rtpmaps.push((pt, name, rate));
                 }
             }
@@ -125,31 +138,53 @@ pub fn parse_remote_audio(body: &[u8]) -> Result<RemoteAudio, SipError> {
     if !saw_version {
         return Err(SipError::BadSdp("missing v=0".into()));
     }
-    let (port, pts) = audio.ok_or_else(|| SipError::NotAcceptable("no audio stream offered".into()))?;
-    let ip = media_conn.or(session_conn).ok_or_else(|| SipError::BadSdp("no c= connection address".into()))?;
+    let (port, pts) =
+        audio.ok_or_else(|| SipError::NotAcceptable("no audio stream offered".into()))?;
+    let ip = media_conn
+        .or(session_conn)
+        .ok_or_else(|| SipError::BadSdp("no c= connection address".into()))?;
     let formats = pts
         .into_iter()
         .filter_map(|pt| {
             if let Some((_, name, rate)) = rtpmaps.iter().find(|(p, _, _)| *p == pt) {
-                return Some(Format { pt, name: name.clone(), clock_rate_hz: *rate });
+                return Some(Format {
+                    pt,
+                    name: name.clone(),
+                    clock_rate_hz: *rate,
+                });
             }
             // RFC 3551 static payload types may come without rtpmap.
             match pt {
-                0 => Some(Format { pt, name: "PCMU".into(), clock_rate_hz: 8000 }),
-                8 => Some(Format { pt, name: "PCMA".into(), clock_rate_hz: 8000 }),
+                0 => Some(Format {
+                    pt,
+                    name: "PCMU".into(),
+                    clock_rate_hz: 8000,
+                }),
+                8 => Some(Format {
+                    pt,
+                    name: "PCMA".into(),
+                    clock_rate_hz: 8000,
+                }),
                 _ => None,
             }
         })
         .collect();
-    Ok(RemoteAudio { rtp_addr: SocketAddr::new(ip, port), formats })
+    Ok(RemoteAudio {
+        rtp_addr: SocketAddr::new(ip, port),
+        formats,
+    })
 }
 
 fn parse_connection(value: &str) -> Result<IpAddr, SipError> {
     let mut parts = value.split_whitespace();
-    let (Some("IN"), Some(_addrtype), Some(addr)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some("IN"), Some(_addrtype), Some(addr)) = (parts.next(), parts.next(), parts.next())
+    else {
         return Err(SipError::BadSdp("c-line is not `IN IP4 addr`".into()));
     };
-    addr.split('/').next().and_then(|a| a.parse().ok()).ok_or_else(|| SipError::BadSdp("bad connection address".into()))
+    addr.split('/')
+        .next()
+        .and_then(|a| a.parse().ok())
+        .ok_or_else(|| SipError::BadSdp("bad connection address".into()))
 }
 
 /// Picks the offerer's first G.711 format and its telephone-event (RFC 3264 §6.1).
@@ -157,18 +192,27 @@ pub fn negotiate(remote: &RemoteAudio) -> Result<Negotiated, SipError> {
     let (codec, codec_pt) = remote
         .formats
         .iter()
-        .find_map(|f| match (f.name.to_ascii_uppercase().as_str(), f.clock_rate_hz) {
-            ("PCMU", 8000) => Some((G711::Pcmu, f.pt)),
-            ("PCMA", 8000) => Some((G711::Pcma, f.pt)),
-            _ => None,
-        })
-        .ok_or_else(|| SipError::NotAcceptable("no common codec (we speak PCMU and PCMA)".into()))?;
+        .find_map(
+            |f| match (f.name.to_ascii_uppercase().as_str(), f.clock_rate_hz) {
+                ("PCMU", 8000) => Some((G711::Pcmu, f.pt)),
+                ("PCMA", 8000) => Some((G711::Pcma, f.pt)),
+                _ => None,
+            },
+        )
+        .ok_or_else(|| {
+            SipError::NotAcceptable("no common codec (we speak PCMU and PCMA)".into())
+        })?;
     let telephone_event_pt = remote
         .formats
         .iter()
         .find(|f| f.name.eq_ignore_ascii_case("telephone-event") && f.clock_rate_hz == 8000)
         .map(|f| f.pt);
-    Ok(Negotiated { remote_rtp: remote.rtp_addr, codec, codec_pt, telephone_event_pt })
+    Ok(Negotiated {
+        remote_rtp: remote.rtp_addr,
+        codec,
+        codec_pt,
+        telephone_event_pt,
+    })
 }
 
 /// Our answer: the chosen codec, telephone-event when offered, 20 ms, sendrecv.
@@ -189,7 +233,10 @@ m=audio {} RTP/AVP {pts}\r\na=rtpmap:{} {}/8000\r\n",
         n.codec.name()
     );
     if let Some(te) = n.telephone_event_pt {
-        let _ = write!(s, "a=rtpmap:{te} telephone-event/8000\r\na=fmtp:{te} 0-16\r\n");
+        let _ = write!(
+            s,
+            "a=rtpmap:{te} telephone-event/8000\r\na=fmtp:{te} 0-16\r\n"
+        );
     }
     s.push_str("a=ptime:20\r\na=sendrecv\r\n");
     s
@@ -213,7 +260,12 @@ mod tests {
         assert!(a.contains("m=audio 7000 RTP/AVP 8 101\r\n"), "{a}");
         assert!(a.contains("a=rtpmap:101 telephone-event/8000"));
         // Our answer is itself valid SDP.
-        assert_eq!(negotiate(&parse_remote_audio(a.as_bytes()).unwrap()).unwrap().codec_pt, 8);
+        assert_eq!(
+            negotiate(&parse_remote_audio(a.as_bytes()).unwrap())
+                .unwrap()
+                .codec_pt,
+            8
+        );
     }
 
     #[test]
@@ -226,14 +278,33 @@ mod tests {
 
     #[test]
     fn bad_sdp_and_no_common_codec_are_told_apart() {
-        let g729 = "v=0\r\nc=IN IP4 1.2.3.4\r\nm=audio 4000 RTP/AVP 18\r\na=rtpmap:18 G729/8000\r\n";
-        assert!(matches!(negotiate(&parse_remote_audio(g729.as_bytes()).unwrap()), Err(SipError::NotAcceptable(_))));
-        for bad in ["garbage", "v=0\r\nm=audio x RTP/AVP 0\r\n", "v=0\r\nm=audio 4000 RTP/AVP 0\r\n", "c=IN IP4 1.2.3.4\r\nm=audio 1 RTP/AVP 0\r\n", "v=0\r\nc=IN IP4 nope\r\n"] {
-            assert!(matches!(parse_remote_audio(bad.as_bytes()), Err(SipError::BadSdp(_))), "{bad}");
+        let g729 =
+            "v=0\r\nc=IN IP4 1.2.3.4\r\nm=audio 4000 RTP/AVP 18\r\na=rtpmap:18 G729/8000\r\n";
+        assert!(matches!(
+            negotiate(&parse_remote_audio(g729.as_bytes()).unwrap()),
+            Err(SipError::NotAcceptable(_))
+        ));
+        for bad in [
+            "garbage",
+            "v=0\r\nm=audio x RTP/AVP 0\r\n",
+            "v=0\r\nm=audio 4000 RTP/AVP 0\r\n",
+            "c=IN IP4 1.2.3.4\r\nm=audio 1 RTP/AVP 0\r\n",
+            "v=0\r\nc=IN IP4 nope\r\n",
+        ] {
+            assert!(
+                matches!(parse_remote_audio(bad.as_bytes()), Err(SipError::BadSdp(_))),
+                "{bad}"
+            );
         }
         let video = "v=0\r\nc=IN IP4 1.2.3.4\r\nm=video 4000 RTP/AVP 96\r\n";
-        assert!(matches!(parse_remote_audio(video.as_bytes()), Err(SipError::NotAcceptable(_))));
+        assert!(matches!(
+            parse_remote_audio(video.as_bytes()),
+            Err(SipError::NotAcceptable(_))
+        ));
         let srtp = "v=0\r\nc=IN IP4 1.2.3.4\r\nm=audio 4000 RTP/SAVP 0\r\n";
-        assert!(matches!(parse_remote_audio(srtp.as_bytes()), Err(SipError::NotAcceptable(_))));
+        assert!(matches!(
+            parse_remote_audio(srtp.as_bytes()),
+            Err(SipError::NotAcceptable(_))
+        ));
     }
 }

@@ -219,7 +219,12 @@ impl TrunkEngine {
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.dialogs
             .values()
-            .flat_map(|d| [d.retransmit.as_ref().map(|r| r.next.min(r.give_up)), d.linger_until])
+            .flat_map(|d| {
+                [
+                    d.retransmit.as_ref().map(|r| r.next.min(r.give_up)),
+                    d.linger_until,
+                ]
+            })
             .flatten()
             .min()
     }
@@ -274,7 +279,14 @@ impl TrunkEngine {
                 headers.push((n.trim().to_string(), v.trim().to_string()));
             }
         }
-        let salvaged = SipMessage { start: StartLine::Request { method: "X".into(), uri: "x".into() }, headers, body: Vec::new() };
+        let salvaged = SipMessage {
+            start: StartLine::Request {
+                method: "X".into(),
+                uri: "x".into(),
+            },
+            headers,
+            body: Vec::new(),
+        };
         if has_response_headers(&salvaged) {
             let reason = format!("Bad Request ({err})");
             let resp = self.response(&salvaged, 400, &reason, None);
@@ -282,7 +294,13 @@ impl TrunkEngine {
         }
     }
 
-    fn response(&self, req: &SipMessage, code: u16, reason: &str, to_tag: Option<&str>) -> SipMessage {
+    fn response(
+        &self,
+        req: &SipMessage,
+        code: u16,
+        reason: &str,
+        to_tag: Option<&str>,
+    ) -> SipMessage {
         let mut headers: Vec<(String, String)> = Vec::new();
         for via in req.header_all("via") {
             headers.push(("Via".into(), via.to_string()));
@@ -292,7 +310,10 @@ impl TrunkEngine {
                 let mut v = v.to_string();
                 if name == "To"
                     && let Some(tag) = to_tag
-                    && NameAddr::parse(&v).ok().and_then(|n| n.tag().map(str::to_string)).is_none()
+                    && NameAddr::parse(&v)
+                        .ok()
+                        .and_then(|n| n.tag().map(str::to_string))
+                        .is_none()
                 {
                     v.push_str(";tag=");
                     v.push_str(tag);
@@ -301,7 +322,14 @@ impl TrunkEngine {
             }
         }
         headers.push(("Server".into(), self.config.user_agent.clone()));
-        SipMessage { start: StartLine::Response { code, reason: reason.to_string() }, headers, body: Vec::new() }
+        SipMessage {
+            start: StartLine::Response {
+                code,
+                reason: reason.to_string(),
+            },
+            headers,
+            body: Vec::new(),
+        }
     }
 
     fn contact(&self, remote: Remote) -> String {
@@ -328,7 +356,9 @@ impl TrunkEngine {
             }
             return;
         }
-        let StartLine::Request { method, .. } = &msg.start else { return };
+        let StartLine::Request { method, .. } = &msg.start else {
+            return;
+        };
         if msg.cseq().is_none_or(|(_, m)| m != method) {
             self.send_response(from, &msg, 400, "Bad CSeq");
             return;
@@ -342,7 +372,8 @@ impl TrunkEngine {
                 if self.authorised_peer(from.addr).is_some() {
                     let mut resp = self.response(&msg, 200, "OK", None);
                     resp.headers.push(("Allow".into(), ALLOW.into()));
-                    resp.headers.push(("Accept".into(), "application/sdp".into()));
+                    resp.headers
+                        .push(("Accept".into(), "application/sdp".into()));
                     self.transmit(from, resp.to_bytes());
                 } else {
                     self.send_response(from, &msg, 403, "Forbidden");
@@ -352,7 +383,8 @@ impl TrunkEngine {
                 // In-dialog refreshes and INFO carry nothing we act on yet: acknowledge.
                 self.send_response(from, &msg, 200, "OK");
             }
-            "REGISTER" | "SUBSCRIBE" | "NOTIFY" | "MESSAGE" | "PUBLISH" | "REFER" | "INFO" | "UPDATE" | "PRACK" => {
+            "REGISTER" | "SUBSCRIBE" | "NOTIFY" | "MESSAGE" | "PUBLISH" | "REFER" | "INFO"
+            | "UPDATE" | "PRACK" => {
                 let mut resp = self.response(&msg, 405, "Method Not Allowed", None);
                 resp.headers.push(("Allow".into(), ALLOW.into()));
                 self.transmit(from, resp.to_bytes());
@@ -363,8 +395,14 @@ impl TrunkEngine {
 
     fn find_dialog(&self, msg: &SipMessage) -> Option<SipCall> {
         let call_id = msg.call_id()?;
-        let from_tag = NameAddr::parse(msg.header("from")?).ok()?.tag()?.to_string();
-        let to_tag = NameAddr::parse(msg.header("to")?).ok()?.tag().map(str::to_string);
+        let from_tag = NameAddr::parse(msg.header("from")?)
+            .ok()?
+            .tag()?
+            .to_string();
+        let to_tag = NameAddr::parse(msg.header("to")?)
+            .ok()?
+            .tag()
+            .map(str::to_string);
         // Requests from the caller carry its tag in From; responses to our BYE carry it in To.
         let call = self
             .by_key
@@ -375,7 +413,10 @@ impl TrunkEngine {
 
     /// The peer an address is allowed for without Digest, or with Digest required.
     fn authorised_peer(&self, addr: SocketAddr) -> Option<&TrunkPeer> {
-        self.config.peers.iter().find(|p| p.addresses.is_empty() || p.addresses.contains(&addr.ip()))
+        self.config
+            .peers
+            .iter()
+            .find(|p| p.addresses.is_empty() || p.addresses.contains(&addr.ip()))
     }
 
     fn check_auth(&mut self, now: Instant, from: Remote, msg: &SipMessage) -> Result<String, ()> {
@@ -393,7 +434,8 @@ impl TrunkEngine {
         if let Some(open) = matching.iter().find(|p| p.credentials.is_none()) {
             return Ok(open.name.clone());
         }
-        self.nonces.retain(|(_, at)| now.duration_since(*at) < NONCE_LIFETIME);
+        self.nonces
+            .retain(|(_, at)| now.duration_since(*at) < NONCE_LIFETIME);
         let Some(creds) = msg.header("authorization").and_then(Credentials::parse) else {
             let nonce = self.random_token();
             self.nonces.push_back((nonce.clone(), now));
@@ -401,14 +443,19 @@ impl TrunkEngine {
                 self.nonces.pop_front();
             }
             let mut resp = self.response(msg, 401, "Unauthorized", None);
-            resp.headers.push(("WWW-Authenticate".into(), challenge(&self.config.realm, &nonce)));
+            resp.headers.push((
+                "WWW-Authenticate".into(),
+                challenge(&self.config.realm, &nonce),
+            ));
             self.transmit(from, resp.to_bytes());
             return Err(());
         };
         let nonce_ok = self.nonces.iter().any(|(n, _)| *n == creds.nonce);
         let peer = matching.iter().find(|p| {
             p.credentials.as_ref().is_some_and(|(user, pass)| {
-                *user == creds.username && creds.realm == self.config.realm && creds.verify("INVITE", pass)
+                *user == creds.username
+                    && creds.realm == self.config.realm
+                    && creds.verify("INVITE", pass)
             })
         });
         match peer {
@@ -421,11 +468,16 @@ impl TrunkEngine {
     }
 
     fn handle_invite(&mut self, now: Instant, from: Remote, msg: SipMessage) {
-        let to_has_tag = msg.header("to").and_then(|v| NameAddr::parse(v).ok()).is_some_and(|n| n.tag().is_some());
+        let to_has_tag = msg
+            .header("to")
+            .and_then(|v| NameAddr::parse(v).ok())
+            .is_some_and(|n| n.tag().is_some());
         let branch = msg.top_via_branch().unwrap_or_default().to_string();
         let cseq = msg.cseq().map_or(0, |(n, _)| n);
         if let Some(call) = self.find_dialog(&msg) {
-            let Some(d) = self.dialogs.get(&call) else { return };
+            let Some(d) = self.dialogs.get(&call) else {
+                return;
+            };
             if d.invite_branch == branch && d.invite_cseq == cseq {
                 // Retransmission of the INVITE: repeat our last response (§17.2.1).
                 if let Some(last) = d.last_response.clone() {
@@ -439,7 +491,8 @@ impl TrunkEngine {
                 let local_tag = d.local_tag.clone();
                 let mut resp = self.response(&msg, 200, "OK", Some(&local_tag));
                 resp.headers.push(("Contact".into(), self.contact(from)));
-                resp.headers.push(("Content-Type".into(), "application/sdp".into()));
+                resp.headers
+                    .push(("Content-Type".into(), "application/sdp".into()));
                 resp.body = sdp.into_bytes();
                 self.transmit(from, resp.to_bytes());
                 return;
@@ -449,8 +502,12 @@ impl TrunkEngine {
             self.send_response(from, &msg, 481, "Call/Transaction Does Not Exist");
             return;
         }
-        let Ok(peer) = self.check_auth(now, from, &msg) else { return };
-        let StartLine::Request { uri, .. } = &msg.start else { return };
+        let Ok(peer) = self.check_auth(now, from, &msg) else {
+            return;
+        };
+        let StartLine::Request { uri, .. } = &msg.start else {
+            return;
+        };
         let Some(dialled) = uri_user(uri).map(str::to_string) else {
             self.send_response(from, &msg, 404, "Not Found (no number in Request-URI)");
             return;
@@ -464,10 +521,17 @@ impl TrunkEngine {
             return;
         };
         if msg.body.is_empty() {
-            self.reject_media(from, &msg, "Not Acceptable Here (offerless INVITE is not supported)");
+            self.reject_media(
+                from,
+                &msg,
+                "Not Acceptable Here (offerless INVITE is not supported)",
+            );
             return;
         }
-        if msg.header("content-type").is_some_and(|t| !t.to_ascii_lowercase().starts_with("application/sdp")) {
+        if msg
+            .header("content-type")
+            .is_some_and(|t| !t.to_ascii_lowercase().starts_with("application/sdp"))
+        {
             self.send_response(from, &msg, 415, "Unsupported Media Type");
             return;
         }
@@ -488,7 +552,8 @@ impl TrunkEngine {
         let call_id = msg.call_id().unwrap_or_default().to_string();
         let trying = self.response(&msg, 100, "Trying", None).to_bytes();
         self.transmit(from, trying.clone());
-        self.by_key.insert((call_id.clone(), remote_tag.clone()), call);
+        self.by_key
+            .insert((call_id.clone(), remote_tag.clone()), call);
         self.dialogs.insert(
             call,
             Dialog {
@@ -520,13 +585,18 @@ impl TrunkEngine {
 
     fn reject_media(&mut self, from: Remote, msg: &SipMessage, reason: &str) {
         let mut resp = self.response(msg, 488, reason, None);
-        resp.headers.push(("Warning".into(), format!("305 ringdesk \"{reason}\"")));
+        resp.headers
+            .push(("Warning".into(), format!("305 ringdesk \"{reason}\"")));
         self.transmit(from, resp.to_bytes());
     }
 
     fn handle_ack(&mut self, now: Instant, msg: &SipMessage) {
-        let Some(call) = self.find_dialog(msg) else { return };
-        let Some(d) = self.dialogs.get_mut(&call) else { return };
+        let Some(call) = self.find_dialog(msg) else {
+            return;
+        };
+        let Some(d) = self.dialogs.get_mut(&call) else {
+            return;
+        };
         match d.state {
             DialogState::Answered => {
                 d.state = DialogState::Confirmed;
@@ -539,7 +609,10 @@ impl TrunkEngine {
             }
             DialogState::Terminated => {
                 // ACK for our non-2xx final response: stop timer G (§17.2.1).
-                if d.retransmit.as_ref().is_some_and(|r| r.kind == RetransmitKind::Reject) {
+                if d.retransmit
+                    .as_ref()
+                    .is_some_and(|r| r.kind == RetransmitKind::Reject)
+                {
                     d.retransmit = None;
                 }
             }
@@ -549,7 +622,11 @@ impl TrunkEngine {
 
     fn handle_cancel(&mut self, now: Instant, from: Remote, msg: &SipMessage) {
         let branch = msg.top_via_branch().unwrap_or_default();
-        let call = self.find_dialog(msg).filter(|c| self.dialogs.get(c).is_some_and(|d| d.invite_branch == branch));
+        let call = self.find_dialog(msg).filter(|c| {
+            self.dialogs
+                .get(c)
+                .is_some_and(|d| d.invite_branch == branch)
+        });
         let Some(call) = call else {
             self.send_response(from, msg, 481, "Call/Transaction Does Not Exist");
             return;
@@ -591,8 +668,14 @@ impl TrunkEngine {
         if code < 200 {
             return;
         }
-        let Some(branch) = msg.top_via_branch() else { return };
-        let Some((&call, _)) = self.dialogs.iter().find(|(_, d)| d.bye_branch.as_deref() == Some(branch)) else {
+        let Some(branch) = msg.top_via_branch() else {
+            return;
+        };
+        let Some((&call, _)) = self
+            .dialogs
+            .iter()
+            .find(|(_, d)| d.bye_branch.as_deref() == Some(branch))
+        else {
             return;
         };
         if let Some(d) = self.dialogs.get_mut(&call) {
@@ -605,12 +688,24 @@ impl TrunkEngine {
     /// Sends 180 Ringing (no SDP) or 183 Session Progress with our SDP (early media: the
     /// caller hears our ringback).
     pub fn progress(&mut self, call: SipCall, sdp: Option<String>) {
-        let Some(d) = self.dialogs.get(&call).filter(|d| d.state == DialogState::Early) else { return };
-        let (code, reason) = if sdp.is_some() { (183, "Session Progress") } else { (180, "Ringing") };
+        let Some(d) = self
+            .dialogs
+            .get(&call)
+            .filter(|d| d.state == DialogState::Early)
+        else {
+            return;
+        };
+        let (code, reason) = if sdp.is_some() {
+            (183, "Session Progress")
+        } else {
+            (180, "Ringing")
+        };
         let mut resp = self.response(&d.invite, code, reason, Some(&d.local_tag));
-        resp.headers.push(("Contact".into(), self.contact(d.remote)));
+        resp.headers
+            .push(("Contact".into(), self.contact(d.remote)));
         if let Some(sdp) = &sdp {
-            resp.headers.push(("Content-Type".into(), "application/sdp".into()));
+            resp.headers
+                .push(("Content-Type".into(), "application/sdp".into()));
             resp.body = sdp.clone().into_bytes();
         }
         let bytes = resp.to_bytes();
@@ -626,11 +721,19 @@ impl TrunkEngine {
 
     /// Answers with 200 OK and our SDP, retransmitting until the caller's ACK.
     pub fn answer(&mut self, now: Instant, call: SipCall, sdp: String) {
-        let Some(d) = self.dialogs.get(&call).filter(|d| d.state == DialogState::Early) else { return };
+        let Some(d) = self
+            .dialogs
+            .get(&call)
+            .filter(|d| d.state == DialogState::Early)
+        else {
+            return;
+        };
         let mut resp = self.response(&d.invite, 200, "OK", Some(&d.local_tag));
-        resp.headers.push(("Contact".into(), self.contact(d.remote)));
+        resp.headers
+            .push(("Contact".into(), self.contact(d.remote)));
         resp.headers.push(("Allow".into(), ALLOW.into()));
-        resp.headers.push(("Content-Type".into(), "application/sdp".into()));
+        resp.headers
+            .push(("Content-Type".into(), "application/sdp".into()));
         resp.body = sdp.clone().into_bytes();
         let bytes = resp.to_bytes();
         let remote = d.remote;
@@ -652,14 +755,22 @@ impl TrunkEngine {
 
     /// Rejects a call not yet answered with a final response (e.g. 404, 480, 486).
     pub fn reject(&mut self, now: Instant, call: SipCall, code: u16, reason: &str) {
-        if self.dialogs.get(&call).is_some_and(|d| d.state == DialogState::Early) {
+        if self
+            .dialogs
+            .get(&call)
+            .is_some_and(|d| d.state == DialogState::Early)
+        {
             self.final_reject(now, call, code, reason);
         }
     }
 
     fn final_reject(&mut self, now: Instant, call: SipCall, code: u16, reason: &str) {
-        let Some(d) = self.dialogs.get(&call) else { return };
-        let resp = self.response(&d.invite, code, reason, Some(&d.local_tag)).to_bytes();
+        let Some(d) = self.dialogs.get(&call) else {
+            return;
+        };
+        let resp = self
+            .response(&d.invite, code, reason, Some(&d.local_tag))
+            .to_bytes();
         let remote = d.remote;
         let d = self.dialogs.get_mut(&call).expect("checked above");
         d.state = DialogState::Terminated;
@@ -678,7 +789,9 @@ impl TrunkEngine {
     /// Ends a call from our side: BYE once answered (after the ACK), or a final
     /// `480 Temporarily Unavailable` while still ringing.
     pub fn hang_up(&mut self, now: Instant, call: SipCall) {
-        let Some(d) = self.dialogs.get_mut(&call) else { return };
+        let Some(d) = self.dialogs.get_mut(&call) else {
+            return;
+        };
         match d.state {
             DialogState::Early => self.final_reject(now, call, 480, "Temporarily Unavailable"),
             DialogState::Answered => d.bye_after_ack = true,
@@ -689,7 +802,9 @@ impl TrunkEngine {
 
     fn send_bye(&mut self, now: Instant, call: SipCall) {
         let branch = format!("z9hG4bK{}", self.random_token());
-        let Some(d) = self.dialogs.get(&call) else { return };
+        let Some(d) = self.dialogs.get(&call) else {
+            return;
+        };
         let target = d
             .invite
             .header("contact")
@@ -701,10 +816,26 @@ impl TrunkEngine {
             Transport::Tcp { .. } => "TCP",
         };
         let mut headers = vec![
-            ("Via".to_string(), format!("SIP/2.0/{proto} {};branch={branch};rport", self.config.advertised)),
+            (
+                "Via".to_string(),
+                format!(
+                    "SIP/2.0/{proto} {};branch={branch};rport",
+                    self.config.advertised
+                ),
+            ),
             ("Max-Forwards".into(), "70".into()),
-            ("From".into(), format!("{};tag={}", d.invite.header("to").unwrap_or_default(), d.local_tag)),
-            ("To".into(), d.invite.header("from").unwrap_or_default().to_string()),
+            (
+                "From".into(),
+                format!(
+                    "{};tag={}",
+                    d.invite.header("to").unwrap_or_default(),
+                    d.local_tag
+                ),
+            ),
+            (
+                "To".into(),
+                d.invite.header("from").unwrap_or_default().to_string(),
+            ),
             ("Call-ID".into(), d.call_id.clone()),
             ("CSeq".into(), "1 BYE".into()),
         ];
@@ -713,7 +844,14 @@ impl TrunkEngine {
             headers.push(("Route".into(), rr.to_string()));
         }
         headers.push(("User-Agent".into(), self.config.user_agent.clone()));
-        let bye = SipMessage { start: StartLine::Request { method: "BYE".into(), uri: target }, headers, body: Vec::new() };
+        let bye = SipMessage {
+            start: StartLine::Request {
+                method: "BYE".into(),
+                uri: target,
+            },
+            headers,
+            body: Vec::new(),
+        };
         let bytes = bye.to_bytes();
         let remote = d.remote;
         let d = self.dialogs.get_mut(&call).expect("checked above");
@@ -722,7 +860,12 @@ impl TrunkEngine {
         d.linger_until = Some(now + LINGER);
         d.retransmit = Some(Retransmit {
             bytes: bytes.clone(),
-            next: now + if remote.transport == Transport::Udp { T1 } else { 64 * T1 },
+            next: now
+                + if remote.transport == Transport::Udp {
+                    T1
+                } else {
+                    64 * T1
+                },
             interval: T1,
             give_up: now + 64 * T1,
             kind: RetransmitKind::Bye,
@@ -735,7 +878,10 @@ impl TrunkEngine {
         let calls: Vec<SipCall> = self
             .dialogs
             .iter()
-            .filter(|(_, d)| d.remote.transport == Transport::Tcp { connection } && d.state != DialogState::Terminated)
+            .filter(|(_, d)| {
+                d.remote.transport == Transport::Tcp { connection }
+                    && d.state != DialogState::Terminated
+            })
             .map(|(c, _)| *c)
             .collect();
         for call in calls {
@@ -744,7 +890,10 @@ impl TrunkEngine {
                 d.retransmit = None;
                 d.linger_until = Some(now);
             }
-            self.event(TrunkEvent::Failed { call, reason: "connection closed".into() });
+            self.event(TrunkEvent::Failed {
+                call,
+                reason: "connection closed".into(),
+            });
         }
     }
 
@@ -752,7 +901,9 @@ impl TrunkEngine {
     pub fn handle_timeout(&mut self, now: Instant) {
         let calls: Vec<SipCall> = self.dialogs.keys().copied().collect();
         for call in calls {
-            let Some(d) = self.dialogs.get_mut(&call) else { continue };
+            let Some(d) = self.dialogs.get_mut(&call) else {
+                continue;
+            };
             if let Some(r) = &mut d.retransmit {
                 if r.give_up <= now {
                     let kind = r.kind;
@@ -760,7 +911,10 @@ impl TrunkEngine {
                     match kind {
                         RetransmitKind::Answer => {
                             // No ACK in 64·T1: the call failed; end it with a BYE (§13.3.1.4).
-                            self.event(TrunkEvent::Failed { call, reason: "no ACK for 200 OK".into() });
+                            self.event(TrunkEvent::Failed {
+                                call,
+                                reason: "no ACK for 200 OK".into(),
+                            });
                             self.send_bye(now, call);
                         }
                         RetransmitKind::Reject | RetransmitKind::Bye => {}
@@ -775,8 +929,13 @@ impl TrunkEngine {
                     self.transmit(remote, bytes);
                 }
             }
-            let Some(d) = self.dialogs.get(&call) else { continue };
-            if d.state == DialogState::Terminated && d.retransmit.is_none() && d.linger_until.is_some_and(|t| t <= now) {
+            let Some(d) = self.dialogs.get(&call) else {
+                continue;
+            };
+            if d.state == DialogState::Terminated
+                && d.retransmit.is_none()
+                && d.linger_until.is_some_and(|t| t <= now)
+            {
                 let key = (d.call_id.clone(), d.remote_tag.clone());
                 self.dialogs.remove(&call);
                 self.by_key.remove(&key);
@@ -788,7 +947,9 @@ impl TrunkEngine {
 const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS";
 
 fn has_response_headers(msg: &SipMessage) -> bool {
-    ["via", "from", "to", "call-id", "cseq"].iter().all(|h| msg.header(h).is_some())
+    ["via", "from", "to", "call-id", "cseq"]
+        .iter()
+        .all(|h| msg.header(h).is_some())
 }
 
 #[cfg(test)]

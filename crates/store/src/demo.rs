@@ -18,29 +18,76 @@ pub struct DemoManager {
 
 /// The demo managers, in the team's ring order.
 pub const DEMO_MANAGERS: [DemoManager; 2] = [
-    DemoManager { name: "김민지", email: "minji@demo.ringdesk.dev", password: "ringdesk-demo-1" },
-    DemoManager { name: "이준호", email: "junho@demo.ringdesk.dev", password: "ringdesk-demo-2" },
+    DemoManager {
+        name: "김민지",
+        email: "minji@demo.ringdesk.dev",
+        password: "ringdesk-demo-1",
+    },
+    DemoManager {
+        name: "이준호",
+        email: "junho@demo.ringdesk.dev",
+        password: "ringdesk-demo-2",
+    },
 ];
 
 /// The demo channel's number (070-7666-0100 in E.164).
 pub const DEMO_NUMBER: &str = "+827076660100";
 
-const CONTACTS: [(&str, &str, &str, [(&str, &str); 3]); 3] = [
-    ("박서연", "+821012345678", "seoyeon@example.kr", [("고객 등급", "VIP"), ("최근 주문", "#20261118-0042"), ("메모", "배송 문의 잦음")]),
-    ("최도윤", "+821098765432", "doyun@example.kr", [("고객 등급", "일반"), ("최근 주문", "#20261102-0107"), ("회사", "도윤상사")]),
-    ("Emily Carter", "+14155550123", "emily@example.com", [("Plan", "Business"), ("Language", "English"), ("Timezone", "America/Los_Angeles")]),
+/// (name, phone, email, profile fields) of a demo contact.
+type DemoContact = (
+    &'static str,
+    &'static str,
+    &'static str,
+    [(&'static str, &'static str); 3],
+);
+
+const CONTACTS: [DemoContact; 3] = [
+    (
+        "박서연",
+        "+821012345678",
+        "seoyeon@example.kr",
+        [
+            ("고객 등급", "VIP"),
+            ("최근 주문", "#20261118-0042"),
+            ("메모", "배송 문의 잦음"),
+        ],
+    ),
+    (
+        "최도윤",
+        "+821098765432",
+        "doyun@example.kr",
+        [
+            ("고객 등급", "일반"),
+            ("최근 주문", "#20261102-0107"),
+            ("회사", "도윤상사"),
+        ],
+    ),
+    (
+        "Emily Carter",
+        "+14155550123",
+        "emily@example.com",
+        [
+            ("Plan", "Business"),
+            ("Language", "English"),
+            ("Timezone", "America/Los_Angeles"),
+        ],
+    ),
 ];
 
 pub(crate) async fn seed(pool: &SqlitePool, now_ms: i64) -> Result<()> {
     let mut tx = pool.begin().await?;
-    let channel: i64 = sqlx::query_scalar("INSERT INTO channels (name, created_at_ms) VALUES ('링데스크 데모', ?) RETURNING id")
-        .bind(now_ms)
-        .fetch_one(&mut *tx)
-        .await?;
-    let team: i64 = sqlx::query_scalar("INSERT INTO teams (channel_id, name) VALUES (?, '고객지원팀') RETURNING id")
-        .bind(channel)
-        .fetch_one(&mut *tx)
-        .await?;
+    let channel: i64 = sqlx::query_scalar(
+        "INSERT INTO channels (name, created_at_ms) VALUES ('링데스크 데모', ?) RETURNING id",
+    )
+    .bind(now_ms)
+    .fetch_one(&mut *tx)
+    .await?;
+    let team: i64 = sqlx::query_scalar(
+        "INSERT INTO teams (channel_id, name) VALUES (?, '고객지원팀') RETURNING id",
+    )
+    .bind(channel)
+    .fetch_one(&mut *tx)
+    .await?;
     for (position, m) in DEMO_MANAGERS.iter().enumerate() {
         let role = if position == 0 { "owner" } else { "manager" };
         let id: i64 = sqlx::query_scalar(
@@ -81,12 +128,14 @@ pub(crate) async fn seed(pool: &SqlitePool, now_ms: i64) -> Result<()> {
                 .await?;
         }
     }
-    sqlx::query("INSERT INTO numbers (channel_id, e164, team_id, label) VALUES (?, ?, ?, '대표번호')")
-        .bind(channel)
-        .bind(DEMO_NUMBER)
-        .bind(team)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO numbers (channel_id, e164, team_id, label) VALUES (?, ?, ?, '대표번호')",
+    )
+    .bind(channel)
+    .bind(DEMO_NUMBER)
+    .bind(team)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }

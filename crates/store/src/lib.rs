@@ -13,12 +13,14 @@ pub mod time;
 
 use std::str::FromStr;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::Rng;
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Row;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 pub use demo::{DEMO_MANAGERS, DEMO_NUMBER, DemoManager};
 
@@ -153,7 +155,8 @@ fn sha256_hex(s: &str) -> String {
 
 /// Hashes a password with Argon2id and a random salt.
 pub fn hash_password(password: &str) -> Result<String> {
-    let salt = SaltString::encode_b64(&rand::rng().random::<[u8; 16]>()).map_err(|e| StoreError::Hash(e.to_string()))?;
+    let salt = SaltString::encode_b64(&rand::rng().random::<[u8; 16]>())
+        .map_err(|e| StoreError::Hash(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -187,19 +190,26 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Store { pool })
     }
 
     /// The journal mode in effect (tests check WAL).
     pub async fn journal_mode(&self) -> Result<String> {
-        Ok(sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Inserts the demo channel when the database is empty; returns whether it did.
     pub async fn seed_demo_if_empty(&self, now_ms: i64) -> Result<bool> {
-        let channels: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM channels").fetch_one(&self.pool).await?;
+        let channels: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM channels")
+            .fetch_one(&self.pool)
+            .await?;
         if channels > 0 {
             return Ok(false);
         }
@@ -208,17 +218,28 @@ impl Store {
     }
 
     /// Adds a channel with one team, one manager and one number — for tests of tenant isolation.
-    pub async fn create_channel(&self, name: &str, manager_email: &str, password: &str, number: &str, now_ms: i64) -> Result<i64> {
+    pub async fn create_channel(
+        &self,
+        name: &str,
+        manager_email: &str,
+        password: &str,
+        number: &str,
+        now_ms: i64,
+    ) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
-        let channel: i64 = sqlx::query_scalar("INSERT INTO channels (name, created_at_ms) VALUES (?, ?) RETURNING id")
-            .bind(name)
-            .bind(now_ms)
-            .fetch_one(&mut *tx)
-            .await?;
-        let team: i64 = sqlx::query_scalar("INSERT INTO teams (channel_id, name) VALUES (?, 'Support') RETURNING id")
-            .bind(channel)
-            .fetch_one(&mut *tx)
-            .await?;
+        let channel: i64 = sqlx::query_scalar(
+            "INSERT INTO channels (name, created_at_ms) VALUES (?, ?) RETURNING id",
+        )
+        .bind(name)
+        .bind(now_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        let team: i64 = sqlx::query_scalar(
+            "INSERT INTO teams (channel_id, name) VALUES (?, 'Support') RETURNING id",
+        )
+        .bind(channel)
+        .fetch_one(&mut *tx)
+        .await?;
         let manager: i64 = sqlx::query_scalar(
             "INSERT INTO managers (channel_id, name, email, password_hash, role) VALUES (?, ?, ?, ?, 'owner') RETURNING id",
         )
@@ -270,7 +291,9 @@ impl Store {
             None => (None, DUMMY.to_string()),
         };
         let parsed = PasswordHash::new(&hash).map_err(|e| StoreError::Hash(e.to_string()))?;
-        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        let ok = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         match manager {
             Some(m) if ok => Ok(m),
             _ => Err(StoreError::InvalidCredentials),
@@ -307,7 +330,11 @@ impl Store {
 
     /// A manager by id.
     pub async fn manager(&self, id: i64) -> Result<Option<Manager>> {
-        let row = sqlx::query(concat!("SELECT ", manager_columns!(), " FROM managers m JOIN channels c ON c.id = m.channel_id WHERE m.id = ?"))
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            manager_columns!(),
+            " FROM managers m JOIN channels c ON c.id = m.channel_id WHERE m.id = ?"
+        ))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
@@ -315,7 +342,12 @@ impl Store {
     }
 
     /// Remembers a manager's chosen status across restarts.
-    pub async fn save_status(&self, manager_id: i64, status: &str, do_not_disturb: bool) -> Result<()> {
+    pub async fn save_status(
+        &self,
+        manager_id: i64,
+        status: &str,
+        do_not_disturb: bool,
+    ) -> Result<()> {
         sqlx::query("UPDATE managers SET status = ?, do_not_disturb = ? WHERE id = ?")
             .bind(status)
             .bind(do_not_disturb)
@@ -357,23 +389,31 @@ impl Store {
 
     /// The contact with this phone number in a channel, with up to 3 profile fields.
     pub async fn contact_by_phone(&self, channel_id: i64, e164: &str) -> Result<Option<Contact>> {
-        let Some(row) = sqlx::query("SELECT id, name FROM contacts WHERE channel_id = ? AND phone = ? ORDER BY id LIMIT 1")
-            .bind(channel_id)
-            .bind(e164)
-            .fetch_optional(&self.pool)
-            .await?
+        let Some(row) = sqlx::query(
+            "SELECT id, name FROM contacts WHERE channel_id = ? AND phone = ? ORDER BY id LIMIT 1",
+        )
+        .bind(channel_id)
+        .bind(e164)
+        .fetch_optional(&self.pool)
+        .await?
         else {
             return Ok(None);
         };
         let id: i64 = row.get(0);
-        let fields = sqlx::query("SELECT name, value FROM contact_fields WHERE contact_id = ? ORDER BY position LIMIT 3")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-        Ok(Some(Contact { id, name: row.get(1), fields }))
+        let fields = sqlx::query(
+            "SELECT name, value FROM contact_fields WHERE contact_id = ? ORDER BY position LIMIT 3",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+        Ok(Some(Contact {
+            id,
+            name: row.get(1),
+            fields,
+        }))
     }
 
     /// Records a new call as it starts.
@@ -395,28 +435,44 @@ impl Store {
     }
 
     /// Records a manager's part: `rang`, `declined` or `answered` (which also sets the answer time).
-    pub async fn record_manager(&self, call_id: i64, manager_id: i64, role: &str, at_ms: i64) -> Result<()> {
+    pub async fn record_manager(
+        &self,
+        call_id: i64,
+        manager_id: i64,
+        role: &str,
+        at_ms: i64,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("INSERT INTO call_managers (call_id, manager_id, role, at_ms) VALUES (?, ?, ?, ?)")
-            .bind(call_id)
-            .bind(manager_id)
-            .bind(role)
+        sqlx::query(
+            "INSERT INTO call_managers (call_id, manager_id, role, at_ms) VALUES (?, ?, ?, ?)",
+        )
+        .bind(call_id)
+        .bind(manager_id)
+        .bind(role)
+        .bind(at_ms)
+        .execute(&mut *tx)
+        .await?;
+        if role == "answered" {
+            sqlx::query(
+                "UPDATE calls SET answered_at_ms = COALESCE(answered_at_ms, ?) WHERE id = ?",
+            )
             .bind(at_ms)
+            .bind(call_id)
             .execute(&mut *tx)
             .await?;
-        if role == "answered" {
-            sqlx::query("UPDATE calls SET answered_at_ms = COALESCE(answered_at_ms, ?) WHERE id = ?")
-                .bind(at_ms)
-                .bind(call_id)
-                .execute(&mut *tx)
-                .await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
     /// Closes a call record: end time, talk duration, cause and missed reason.
-    pub async fn end_call(&self, call_id: i64, ended_at_ms: i64, cause: &str, missed_reason: Option<&str>) -> Result<()> {
+    pub async fn end_call(
+        &self,
+        call_id: i64,
+        ended_at_ms: i64,
+        cause: &str,
+        missed_reason: Option<&str>,
+    ) -> Result<()> {
         sqlx::query(
             "UPDATE calls SET ended_at_ms = ?, hangup_cause = ?, missed_reason = ?, \
              duration_s = CASE WHEN answered_at_ms IS NULL THEN 0 ELSE (? - answered_at_ms) / 1000 END \
@@ -478,12 +534,21 @@ impl Store {
     }
 
     /// One page of a channel's calls, newest first, and the total count.
-    pub async fn list_calls(&self, channel_id: i64, page: u32, per_page: u32) -> Result<(Vec<CallRow>, i64)> {
+    pub async fn list_calls(
+        &self,
+        channel_id: i64,
+        page: u32,
+        per_page: u32,
+    ) -> Result<(Vec<CallRow>, i64)> {
         let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM calls WHERE channel_id = ?")
             .bind(channel_id)
             .fetch_one(&self.pool)
             .await?;
-        let rows = sqlx::query(concat!("SELECT ", call_columns!(), " FROM calls WHERE channel_id = ? ORDER BY started_at_ms DESC, id DESC LIMIT ? OFFSET ?"))
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            call_columns!(),
+            " FROM calls WHERE channel_id = ? ORDER BY started_at_ms DESC, id DESC LIMIT ? OFFSET ?"
+        ))
         .bind(channel_id)
         .bind(i64::from(per_page))
         .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
@@ -498,11 +563,15 @@ impl Store {
 
     /// One call, only if it belongs to `channel_id` (other channels' calls don't exist for you).
     pub async fn get_call(&self, channel_id: i64, call_id: i64) -> Result<Option<CallRow>> {
-        let row = sqlx::query(concat!("SELECT ", call_columns!(), " FROM calls WHERE channel_id = ? AND id = ?"))
-            .bind(channel_id)
-            .bind(call_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            call_columns!(),
+            " FROM calls WHERE channel_id = ? AND id = ?"
+        ))
+        .bind(channel_id)
+        .bind(call_id)
+        .fetch_optional(&self.pool)
+        .await?;
         match row {
             Some(r) => Ok(Some(self.call_from_row(&r).await?)),
             None => Ok(None),

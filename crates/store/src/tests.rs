@@ -1,9 +1,15 @@
 use super::*;
 
 async fn temp_store() -> (Store, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!("ringdesk-store-{}-{}", std::process::id(), rand::rng().random::<u32>()));
+    let dir = std::env::temp_dir().join(format!(
+        "ringdesk-store-{}-{}",
+        std::process::id(),
+        rand::rng().random::<u32>()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
-    let store = Store::open(dir.join("db.sqlite").to_str().unwrap()).await.unwrap();
+    let store = Store::open(dir.join("db.sqlite").to_str().unwrap())
+        .await
+        .unwrap();
     (store, dir)
 }
 
@@ -12,17 +18,26 @@ async fn first_start_migrates_seeds_and_uses_wal() {
     let (store, dir) = temp_store().await;
     assert_eq!(store.journal_mode().await.unwrap(), "wal");
     assert!(store.seed_demo_if_empty(1).await.unwrap());
-    assert!(!store.seed_demo_if_empty(2).await.unwrap(), "seeding happens once");
+    assert!(
+        !store.seed_demo_if_empty(2).await.unwrap(),
+        "seeding happens once"
+    );
     let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
     assert_eq!(route.team_name, "고객지원팀");
     assert_eq!(route.members.len(), 2);
-    let contact = store.contact_by_phone(route.channel_id, "+821012345678").await.unwrap().unwrap();
+    let contact = store
+        .contact_by_phone(route.channel_id, "+821012345678")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(contact.name.as_deref(), Some("박서연"));
     assert_eq!(contact.fields.len(), 3);
     assert!(store.number_route("+820000").await.unwrap().is_none());
     drop(store);
     // Reopening an existing database keeps its data.
-    let again = Store::open(dir.join("db.sqlite").to_str().unwrap()).await.unwrap();
+    let again = Store::open(dir.join("db.sqlite").to_str().unwrap())
+        .await
+        .unwrap();
     assert!(again.number_route(DEMO_NUMBER).await.unwrap().is_some());
     std::fs::remove_dir_all(dir).ok();
 }
@@ -34,12 +49,32 @@ async fn login_sessions_and_wrong_credentials() {
     let demo = DEMO_MANAGERS[0];
     let m = store.verify_login(demo.email, demo.password).await.unwrap();
     assert_eq!(m.name, demo.name);
-    assert!(matches!(store.verify_login(demo.email, "nope").await, Err(StoreError::InvalidCredentials)));
-    assert!(matches!(store.verify_login("nobody@x", demo.password).await, Err(StoreError::InvalidCredentials)));
+    assert!(matches!(
+        store.verify_login(demo.email, "nope").await,
+        Err(StoreError::InvalidCredentials)
+    ));
+    assert!(matches!(
+        store.verify_login("nobody@x", demo.password).await,
+        Err(StoreError::InvalidCredentials)
+    ));
     let token = store.create_session(m.id, 1000).await.unwrap();
-    assert_eq!(store.manager_for_token(&token, 2000).await.unwrap().map(|m| m.id), Some(m.id));
+    assert_eq!(
+        store
+            .manager_for_token(&token, 2000)
+            .await
+            .unwrap()
+            .map(|m| m.id),
+        Some(m.id)
+    );
     assert_eq!(store.manager_for_token("forged", 2000).await.unwrap(), None);
-    assert_eq!(store.manager_for_token(&token, 1000 + SESSION_LIFETIME_MS).await.unwrap(), None, "expired");
+    assert_eq!(
+        store
+            .manager_for_token(&token, 1000 + SESSION_LIFETIME_MS)
+            .await
+            .unwrap(),
+        None,
+        "expired"
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 
@@ -48,7 +83,10 @@ async fn call_records_are_written_as_the_call_goes_and_scoped_to_the_channel() {
     let (store, dir) = temp_store().await;
     store.seed_demo_if_empty(1).await.unwrap();
     let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
-    let other = store.create_channel("Other", "owner@other.test", "pw", "+8225550000", 1).await.unwrap();
+    let other = store
+        .create_channel("Other", "owner@other.test", "pw", "+8225550000", 1)
+        .await
+        .unwrap();
     let call = store
         .insert_call(&NewCall {
             channel_id: route.channel_id,
@@ -62,20 +100,55 @@ async fn call_records_are_written_as_the_call_goes_and_scoped_to_the_channel() {
         })
         .await
         .unwrap();
-    store.record_manager(call, route.members[0], "rang", 10_100).await.unwrap();
-    store.record_manager(call, route.members[0], "answered", 13_000).await.unwrap();
-    store.end_call(call, 75_500, "customerHangup", None).await.unwrap();
-    let row = store.get_call(route.channel_id, call).await.unwrap().unwrap();
+    store
+        .record_manager(call, route.members[0], "rang", 10_100)
+        .await
+        .unwrap();
+    store
+        .record_manager(call, route.members[0], "answered", 13_000)
+        .await
+        .unwrap();
+    store
+        .end_call(call, 75_500, "customerHangup", None)
+        .await
+        .unwrap();
+    let row = store
+        .get_call(route.channel_id, call)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(row.duration_s, 62);
     assert_eq!(row.answered_at_ms, Some(13_000));
-    assert_eq!(row.managers.iter().map(|m| m.2.as_str()).collect::<Vec<_>>(), ["rang", "answered"]);
-    assert_eq!(store.get_call(other, call).await.unwrap(), None, "another channel cannot see it");
+    assert_eq!(
+        row.managers
+            .iter()
+            .map(|m| m.2.as_str())
+            .collect::<Vec<_>>(),
+        ["rang", "answered"]
+    );
+    assert_eq!(
+        store.get_call(other, call).await.unwrap(),
+        None,
+        "another channel cannot see it"
+    );
     let (page, total) = store.list_calls(route.channel_id, 1, 10).await.unwrap();
     assert_eq!((page.len(), total), (1, 1));
     assert_eq!(store.list_calls(other, 1, 10).await.unwrap().1, 0);
     // Ending twice keeps the first end.
-    store.end_call(call, 99_000, "managerHangup", None).await.unwrap();
-    assert_eq!(store.get_call(route.channel_id, call).await.unwrap().unwrap().hangup_cause.as_deref(), Some("customerHangup"));
+    store
+        .end_call(call, 99_000, "managerHangup", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .get_call(route.channel_id, call)
+            .await
+            .unwrap()
+            .unwrap()
+            .hangup_cause
+            .as_deref(),
+        Some("customerHangup")
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 
@@ -98,7 +171,11 @@ async fn orphaned_calls_are_closed_after_a_crash() {
         .await
         .unwrap();
     assert_eq!(store.close_orphaned_calls(5_000).await.unwrap(), 1);
-    let row = store.get_call(route.channel_id, call).await.unwrap().unwrap();
+    let row = store
+        .get_call(route.channel_id, call)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(row.hangup_cause.as_deref(), Some("serviceRestart"));
     std::fs::remove_dir_all(dir).ok();
 }

@@ -105,7 +105,11 @@ pub struct CallVia {
 
 /// Messages from the app to the cloud over the WebSocket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ClientMessage {
     /// Choose a status and do-not-disturb.
     SetStatus {
@@ -145,7 +149,11 @@ pub enum ClientMessage {
 
 /// Messages from the cloud to the app over the WebSocket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ServerMessage {
     /// First message of every session.
     Hello {
@@ -261,6 +269,16 @@ pub struct CallManager {
     pub role: String,
 }
 
+/// Query of `GET /api/v1/calls`: `?page=1&perPage=50`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallsQuery {
+    /// 1-based page (default 1).
+    pub page: Option<u32>,
+    /// Page size, 1–200 (default 50).
+    pub per_page: Option<u32>,
+}
+
 /// A page of call records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -278,7 +296,11 @@ pub struct CallPage {
 /// Events the agent library reports to its front end: the desktop UI (as Tauri events) and
 /// the `ringdesk-agent` CLI (as JSON lines). This is the desktop RPC's event half.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "event",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum AgentEvent {
     /// Logged in; the WebSocket session is up.
     SessionUp {
@@ -359,19 +381,44 @@ pub enum AgentEvent {
     },
 }
 
+/// Why a client message was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageError {
+    /// `badJson`, `unknownMessage` or `invalidMessage`.
+    pub code: &'static str,
+    /// The parser's explanation.
+    pub message: String,
+}
+
+impl From<MessageError> for ServerMessage {
+    fn from(e: MessageError) -> Self {
+        ServerMessage::Error {
+            code: e.code.into(),
+            message: e.message,
+        }
+    }
+}
+
 /// Parses a client message, turning failure into the typed error the cloud sends back.
-pub fn parse_client_message(text: &str) -> Result<ClientMessage, ServerMessage> {
+pub fn parse_client_message(text: &str) -> Result<ClientMessage, MessageError> {
     match serde_json::from_str::<ClientMessage>(text) {
         Ok(m) => Ok(m),
         Err(e) => {
             let code = match serde_json::from_str::<serde_json::Value>(text) {
                 Err(_) => "badJson",
-                Ok(v) if v.get("type").and_then(|t| t.as_str()).is_some_and(|t| !CLIENT_TYPES.contains(&t)) => {
+                Ok(v)
+                    if v.get("type")
+                        .and_then(|t| t.as_str())
+                        .is_some_and(|t| !CLIENT_TYPES.contains(&t)) =>
+                {
                     "unknownMessage"
                 }
                 Ok(_) => "invalidMessage",
             };
-            Err(ServerMessage::Error { code: code.into(), message: e.to_string() })
+            Err(MessageError {
+                code,
+                message: e.to_string(),
+            })
         }
     }
 }
@@ -384,24 +431,43 @@ mod tests {
 
     #[test]
     fn messages_use_the_documented_shape() {
-        let m = ClientMessage::Answer { call_id: 7, sdp_offer: "v=0".into() };
-        assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"type":"answer","callId":7,"sdpOffer":"v=0"}"#);
-        let s: ClientMessage = serde_json::from_str(r#"{"type":"setStatus","status":"away"}"#).unwrap();
-        assert_eq!(s, ClientMessage::SetStatus { status: AgentStatus::Away, do_not_disturb: false });
-        let r = ServerMessage::RingStopped { call_id: 1, reason: "timedOut".into() };
-        assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"type":"ringStopped","callId":1,"reason":"timedOut"}"#);
+        let m = ClientMessage::Answer {
+            call_id: 7,
+            sdp_offer: "v=0".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"type":"answer","callId":7,"sdpOffer":"v=0"}"#
+        );
+        let s: ClientMessage =
+            serde_json::from_str(r#"{"type":"setStatus","status":"away"}"#).unwrap();
+        assert_eq!(
+            s,
+            ClientMessage::SetStatus {
+                status: AgentStatus::Away,
+                do_not_disturb: false
+            }
+        );
+        let r = ServerMessage::RingStopped {
+            call_id: 1,
+            reason: "timedOut".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"type":"ringStopped","callId":1,"reason":"timedOut"}"#
+        );
     }
 
     #[test]
     fn bad_input_gets_typed_errors() {
-        let code = |t: &str| match parse_client_message(t) {
-            Err(ServerMessage::Error { code, .. }) => code,
-            other => panic!("{other:?}"),
-        };
+        let code = |t: &str| parse_client_message(t).unwrap_err().code;
         assert_eq!(code("{not json"), "badJson");
         assert_eq!(code(r#"{"type":"teleport"}"#), "unknownMessage");
         assert_eq!(code(r#"{"type":"answer","callId":"x"}"#), "invalidMessage");
         assert_eq!(code(r#"{"callId":1}"#), "invalidMessage");
-        assert_eq!(parse_client_message(r#"{"type":"ping"}"#), Ok(ClientMessage::Ping));
+        assert_eq!(
+            parse_client_message(r#"{"type":"ping"}"#),
+            Ok(ClientMessage::Ping)
+        );
     }
 }

@@ -34,8 +34,16 @@ pub fn list_devices() -> Result<(Vec<String>, Vec<String>), AudioError> {
     let names = |it: Result<Box<dyn Iterator<Item = cpal::Device>>, AudioError>| -> Result<Vec<String>, AudioError> {
         Ok(it?.filter_map(|d| d.description().ok().map(|x| x.name().to_string())).collect())
     };
-    let inputs = names(host.input_devices().map(|d| Box::new(d) as Box<dyn Iterator<Item = _>>).map_err(|e| AudioError::Device(e.to_string())))?;
-    let outputs = names(host.output_devices().map(|d| Box::new(d) as Box<dyn Iterator<Item = _>>).map_err(|e| AudioError::Device(e.to_string())))?;
+    let inputs = names(
+        host.input_devices()
+            .map(|d| Box::new(d) as Box<dyn Iterator<Item = _>>)
+            .map_err(|e| AudioError::Device(e.to_string())),
+    )?;
+    let outputs = names(
+        host.output_devices()
+            .map(|d| Box::new(d) as Box<dyn Iterator<Item = _>>)
+            .map_err(|e| AudioError::Device(e.to_string())),
+    )?;
     Ok((inputs, outputs))
 }
 
@@ -79,12 +87,21 @@ impl Playback for QueuePlayback {
 }
 
 fn find(host: &cpal::Host, name: Option<&str>, input: bool) -> Result<cpal::Device, AudioError> {
-    let default = if input { host.default_input_device() } else { host.default_output_device() };
+    let default = if input {
+        host.default_input_device()
+    } else {
+        host.default_output_device()
+    };
     let kind = if input { "microphone" } else { "speaker" };
     match name {
         None => default.ok_or_else(|| AudioError::NoDevice(format!("no default {kind}"))),
         Some(n) => {
-            let mut devices = if input { host.input_devices() } else { host.output_devices() }.map_err(|e| AudioError::Device(e.to_string()))?;
+            let mut devices = if input {
+                host.input_devices()
+            } else {
+                host.output_devices()
+            }
+            .map_err(|e| AudioError::Device(e.to_string()))?;
             devices
                 .find(|d| d.description().is_ok_and(|x| x.name() == n))
                 .ok_or_else(|| AudioError::NoDevice(format!("{kind} {n:?} not found")))
@@ -92,7 +109,11 @@ fn find(host: &cpal::Host, name: Option<&str>, input: bool) -> Result<cpal::Devi
     }
 }
 
-fn input_stream<T>(device: &cpal::Device, config: cpal::StreamConfig, queue: Queue) -> Result<cpal::Stream, AudioError>
+fn input_stream<T>(
+    device: &cpal::Device,
+    config: cpal::StreamConfig,
+    queue: Queue,
+) -> Result<cpal::Stream, AudioError>
 where
     T: SizedSample,
     f32: FromSample<T>,
@@ -106,7 +127,11 @@ where
             config,
             move |data: &[T], _| {
                 mono.clear();
-                mono.extend(data.iter().step_by(channels).map(|&s| (f32::from_sample(s) * 32767.0) as i16));
+                mono.extend(
+                    data.iter()
+                        .step_by(channels)
+                        .map(|&s| (f32::from_sample(s) * 32767.0) as i16),
+                );
                 converted.clear();
                 resampler.process(&mono, &mut converted);
                 push_bounded(&queue, converted.iter().copied(), max);
@@ -117,7 +142,11 @@ where
         .map_err(|e| AudioError::Device(e.to_string()))
 }
 
-fn output_stream<T>(device: &cpal::Device, config: cpal::StreamConfig, queue: Queue) -> Result<cpal::Stream, AudioError>
+fn output_stream<T>(
+    device: &cpal::Device,
+    config: cpal::StreamConfig,
+    queue: Queue,
+) -> Result<cpal::Stream, AudioError>
 where
     T: SizedSample + FromSample<f32>,
 {
@@ -165,12 +194,32 @@ impl AudioDevice for CpalDevice {
                 let opened = (|| {
                     let mic = find(&host, input.as_deref(), true)?;
                     let spk = find(&host, output.as_deref(), false)?;
-                    let mic_cfg = mic.default_input_config().map_err(|e| AudioError::Device(e.to_string()))?;
-                    let spk_cfg = spk.default_output_config().map_err(|e| AudioError::Device(e.to_string()))?;
-                    let input_stream = by_format!(mic_cfg.sample_format(), input_stream, &mic, mic_cfg.config(), cq)?;
-                    let output_stream = by_format!(spk_cfg.sample_format(), output_stream, &spk, spk_cfg.config(), pq)?;
-                    input_stream.play().map_err(|e| AudioError::Device(e.to_string()))?;
-                    output_stream.play().map_err(|e| AudioError::Device(e.to_string()))?;
+                    let mic_cfg = mic
+                        .default_input_config()
+                        .map_err(|e| AudioError::Device(e.to_string()))?;
+                    let spk_cfg = spk
+                        .default_output_config()
+                        .map_err(|e| AudioError::Device(e.to_string()))?;
+                    let input_stream = by_format!(
+                        mic_cfg.sample_format(),
+                        input_stream,
+                        &mic,
+                        mic_cfg.config(),
+                        cq
+                    )?;
+                    let output_stream = by_format!(
+                        spk_cfg.sample_format(),
+                        output_stream,
+                        &spk,
+                        spk_cfg.config(),
+                        pq
+                    )?;
+                    input_stream
+                        .play()
+                        .map_err(|e| AudioError::Device(e.to_string()))?;
+                    output_stream
+                        .play()
+                        .map_err(|e| AudioError::Device(e.to_string()))?;
                     Ok((input_stream, output_stream, spk_cfg.sample_rate()))
                 })();
                 match opened {
@@ -185,7 +234,9 @@ impl AudioDevice for CpalDevice {
                 }
             })
             .map_err(|e| AudioError::Device(e.to_string()))?;
-        let output_rate = ready_rx.recv().map_err(|_| AudioError::Device("audio thread died".into()))??;
+        let output_rate = ready_rx
+            .recv()
+            .map_err(|_| AudioError::Device("audio thread died".into()))??;
         Ok(AudioStreams {
             capture: Box::new(QueueCapture { queue: capture }),
             playback: Box::new(QueuePlayback {

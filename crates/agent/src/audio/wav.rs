@@ -20,7 +20,10 @@ pub struct WavDevice {
 }
 
 fn wav_err(path: &Path, e: impl std::fmt::Display) -> AudioError {
-    AudioError::Wav { path: path.display().to_string(), message: e.to_string() }
+    AudioError::Wav {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
 }
 
 /// Reads a PCM WAV as 48 kHz mono samples. Non-PCM or non-16-bit files are refused with a
@@ -29,7 +32,13 @@ pub fn read_wav_48k(path: &Path) -> Result<Vec<i16>, AudioError> {
     let mut reader = hound::WavReader::open(path).map_err(|e| wav_err(path, e))?;
     let spec = reader.spec();
     if spec.sample_format != hound::SampleFormat::Int || spec.bits_per_sample != 16 {
-        return Err(wav_err(path, format!("need 16-bit PCM, got {:?} {}-bit", spec.sample_format, spec.bits_per_sample)));
+        return Err(wav_err(
+            path,
+            format!(
+                "need 16-bit PCM, got {:?} {}-bit",
+                spec.sample_format, spec.bits_per_sample
+            ),
+        ));
     }
     let channels = usize::from(spec.channels.max(1));
     let samples: Vec<i16> = reader
@@ -79,7 +88,7 @@ impl Playback for FileRecorder {
         }
         self.frames += 1;
         // Keep the header valid about once a second, so a killed process leaves a usable file.
-        if self.frames % 50 == 0 {
+        if self.frames.is_multiple_of(50) {
             let _ = w.flush();
         }
     }
@@ -101,13 +110,22 @@ impl AudioDevice for WavDevice {
         };
         let writer = match &self.record {
             Some(p) => {
-                let spec = hound::WavSpec { channels: 1, sample_rate: ROOM_RATE_HZ, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+                let spec = hound::WavSpec {
+                    channels: 1,
+                    sample_rate: ROOM_RATE_HZ,
+                    bits_per_sample: 16,
+                    sample_format: hound::SampleFormat::Int,
+                };
                 Some(hound::WavWriter::create(p, spec).map_err(|e| wav_err(p, e))?)
             }
             None => None,
         };
         Ok(AudioStreams {
-            capture: Box::new(FileCapture { samples, position: 0, looped: self.loop_play }),
+            capture: Box::new(FileCapture {
+                samples,
+                position: 0,
+                looped: self.loop_play,
+            }),
             playback: Box::new(FileRecorder { writer, frames: 0 }),
         })
     }
@@ -123,13 +141,22 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ringdesk-wav-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let input = dir.join("in.wav");
-        let spec = hound::WavSpec { channels: 1, sample_rate: 8_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 8_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
         let mut w = hound::WavWriter::create(&input, spec).unwrap();
         for s in sine(8_000, 900.0, 8_000.0, 8_000) {
             w.write_sample(s).unwrap();
         }
         w.finalize().unwrap();
-        let device = WavDevice { play: Some(input), record: Some(dir.join("out.wav")), loop_play: false };
+        let device = WavDevice {
+            play: Some(input),
+            record: Some(dir.join("out.wav")),
+            loop_play: false,
+        };
         let mut streams = device.open().unwrap();
         let mut frame = vec![0i16; 960];
         for _ in 0..50 {
@@ -148,7 +175,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ringdesk-wav-float-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("float.wav");
-        let spec = hound::WavSpec { channels: 1, sample_rate: 48_000, bits_per_sample: 32, sample_format: hound::SampleFormat::Float };
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 48_000,
+            bits_per_sample: 32,
+            sample_format: hound::SampleFormat::Float,
+        };
         let mut w = hound::WavWriter::create(&path, spec).unwrap();
         w.write_sample(0.5f32).unwrap();
         w.finalize().unwrap();
