@@ -381,6 +381,18 @@ pub enum AgentEvent {
     },
 }
 
+/// What the desktop shell tells its UI at start-up (desktop RPC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DesktopStartup {
+    /// Cloud URL to log in to.
+    pub server: String,
+    /// Pre-filled email.
+    pub email: Option<String>,
+    /// Log in right away with credentials from the environment (demo quickstart).
+    pub auto_login: bool,
+}
+
 /// Why a client message was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageError {
