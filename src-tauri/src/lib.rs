@@ -30,7 +30,11 @@ fn env(name: &str) -> Option<String> {
 /// machines have no sound card).
 fn audio_device() -> Arc<dyn AudioDevice> {
     if env("RINGDESK_AUDIO").as_deref() == Some("wav") {
-        Arc::new(WavDevice { play: env("RINGDESK_WAV_PLAY").map(Into::into), record: env("RINGDESK_WAV_RECORD").map(Into::into), loop_play: true })
+        Arc::new(WavDevice {
+            play: env("RINGDESK_WAV_PLAY").map(Into::into),
+            record: env("RINGDESK_WAV_RECORD").map(Into::into),
+            loop_play: true,
+        })
     } else {
         Arc::new(CpalDevice::default())
     }
@@ -46,20 +50,39 @@ fn startup() -> DesktopStartup {
 }
 
 #[tauri::command]
-async fn login(app: AppHandle, shell: State<'_, Shell>, server: String, email: String, password: Option<String>) -> Result<ManagerInfo, String> {
+async fn login(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    server: String,
+    email: String,
+    password: Option<String>,
+) -> Result<ManagerInfo, String> {
     // The password field may be left empty when the environment supplies it (demo auto-login).
-    let password = password.filter(|p| !p.is_empty()).or_else(|| env("RINGDESK_PASSWORD")).ok_or("password required")?;
+    let password = password
+        .filter(|p| !p.is_empty())
+        .or_else(|| env("RINGDESK_PASSWORD"))
+        .ok_or("password required")?;
     let ca = env("RINGDESK_CA_CERT");
     let config = AgentConfig {
-        server: ServerConfig::with_ca_file(&server, ca.as_deref().map(std::path::Path::new)).map_err(|e| e.to_string())?,
+        server: ServerConfig::with_ca_file(&server, ca.as_deref().map(std::path::Path::new))
+            .map_err(|e| e.to_string())?,
         email: email.clone(),
         password: password.clone(),
         initial_status: None,
         device: audio_device(),
     };
-    let login = ringdesk_agent::client::login(&config.server, &email, &password).await.map_err(|e| e.to_string())?;
-    let (agent, mut events) = ringdesk_agent::start(config).await.map_err(|e| e.to_string())?;
-    if let Some(old) = shell.agent.lock().map_err(|e| e.to_string())?.replace(agent) {
+    let login = ringdesk_agent::client::login(&config.server, &email, &password)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (agent, mut events) = ringdesk_agent::start(config)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(old) = shell
+        .agent
+        .lock()
+        .map_err(|e| e.to_string())?
+        .replace(agent)
+    {
         old.send(AgentCommand::Shutdown);
     }
     tauri::async_runtime::spawn(async move {
@@ -83,8 +106,18 @@ fn send(shell: &State<'_, Shell>, c: AgentCommand) -> Result<(), String> {
 }
 
 #[tauri::command]
-fn set_status(shell: State<'_, Shell>, status: AgentStatus, do_not_disturb: bool) -> Result<(), String> {
-    send(&shell, AgentCommand::SetStatus { status, do_not_disturb })
+fn set_status(
+    shell: State<'_, Shell>,
+    status: AgentStatus,
+    do_not_disturb: bool,
+) -> Result<(), String> {
+    send(
+        &shell,
+        AgentCommand::SetStatus {
+            status,
+            do_not_disturb,
+        },
+    )
 }
 
 #[tauri::command]
@@ -109,11 +142,15 @@ fn dtmf(shell: State<'_, Shell>, call_id: i64, digits: String) -> Result<(), Str
 
 /// Starts the app.
 pub fn run() {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
     ringdesk_agent::install_crypto();
     let result = tauri::Builder::default()
         .manage(Shell::default())
-        .invoke_handler(tauri::generate_handler![startup, login, set_status, answer, decline, hangup, dtmf])
+        .invoke_handler(tauri::generate_handler![
+            startup, login, set_status, answer, decline, hangup, dtmf
+        ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("ringdesk: could not start the desktop app: {e}");

@@ -103,6 +103,8 @@ try {
   if (name !== "김민지") throw new Error(`logged in as ${name}`);
   await until("available presence", 20000, async () => (await text("#not-ringing")).length > 0);
 
+  const idle = await call("GET", `/session/${sid}/screenshot`);
+
   // 4. A real SIP call from 010-9876-5432 (최도윤, a demo contact).
   const template = readFileSync(join(here, "../data/sipp/uac_unanswered.xml"), "utf8");
   const scenario = join(work, "call.xml");
@@ -121,7 +123,11 @@ try {
   for (const expected of ["+821098765432", "고객 등급", "+827076660100", "고객지원팀", "받기", "거절"]) {
     if (!popup.includes(expected)) throw new Error(`ring popup lacks ${expected}: ${popup}`);
   }
-  const png = await call("GET", `/session/${sid}/screenshot`);
+  // The DOM updates before WebKit paints: wait until the screen differs from the idle frame.
+  const png = await until("ring painted", 10000, async () => {
+    const shot = await call("GET", `/session/${sid}/screenshot`);
+    return shot !== idle ? shot : null;
+  });
   writeFileSync(screenshot, Buffer.from(png, "base64"));
   console.log("screenshot saved to", screenshot);
 

@@ -58,7 +58,9 @@ function loginView(): string {
 function statusView(): string {
   const s = t();
   const shown: AgentStatus = state.call ? "inCall" : state.status;
-  const reason = state.notRinging && !state.call ? s.notRinging[state.notRinging] ?? state.notRinging : "";
+  // While a call rings here or is live, the popup says it all.
+  const busy = state.call !== null || state.ringing !== null;
+  const reason = state.notRinging && !busy ? s.notRinging[state.notRinging] ?? state.notRinging : "";
   return `
     <header class="bar">
       <div>
@@ -69,14 +71,15 @@ function statusView(): string {
     </header>
     <section class="card">
       <label>${s.status}
+        <span class="row"><span id="status-dot" class="dot ${shown}"></span>
         <select id="status" ${state.call ? "disabled" : ""}>
-          <option value="available" ${shown === "available" ? "selected" : ""}>🟢 ${s.available}</option>
-          <option value="away" ${shown === "away" ? "selected" : ""}>⚪ ${s.away}</option>
-          ${shown === "inCall" ? `<option value="inCall" selected>🔴 ${s.inCall}</option>` : ""}
-        </select>
+          <option value="available" ${shown === "available" ? "selected" : ""}>${s.available}</option>
+          <option value="away" ${shown === "away" ? "selected" : ""}>${s.away}</option>
+          ${shown === "inCall" ? `<option value="inCall" selected>${s.inCall}</option>` : ""}
+        </select></span>
       </label>
       <label class="row"><input id="dnd" type="checkbox" ${state.dnd ? "checked" : ""} /> ${s.dnd}</label>
-      <p id="not-ringing" class="muted">${esc(reason || (state.call ? "" : s.waitingForCalls))}</p>
+      <p id="not-ringing" class="muted">${esc(reason || (busy ? "" : s.waitingForCalls))}</p>
       ${state.lastEnded ? `<p class="muted">${s.lastCall}: ${esc(state.lastEnded)}</p>` : ""}
       ${state.lastError ? `<p class="error">${esc(state.lastError)}</p>` : ""}
     </section>`;

@@ -14,26 +14,51 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, bail};
 
 const BUILD_PACKAGES: &[&str] = &[
-    "build-essential", "pkg-config", "cmake", "libclang-dev", "libasound2-dev", "libwebkit2gtk-4.1-dev",
-    "libxdo-dev", "libayatana-appindicator3-dev", "librsvg2-dev", "libssl-dev",
+    "build-essential",
+    "pkg-config",
+    "cmake",
+    "libclang-dev",
+    "libasound2-dev",
+    "libwebkit2gtk-4.1-dev",
+    "libxdo-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
+    "libssl-dev",
 ];
-const RUN_PACKAGES: &[&str] = &["sip-tester", "baresip"];
+const RUN_PACKAGES: &[&str] = &["sip-tester", "baresip", "fonts-noto-cjk"];
 const TEST_PACKAGES: &[&str] = &[
-    "xvfb", "xauth", "webkit2gtk-driver", "xdotool", "imagemagick", "dbus-x11", "dunst", "gnome-keyring",
-    "sip-tester", "baresip", "espeak-ng", "sox",
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "xdotool",
+    "imagemagick",
+    "dbus-x11",
+    "dunst",
+    "gnome-keyring",
+    "sip-tester",
+    "baresip",
+    "espeak-ng",
+    "sox",
 ];
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 fn cache_dir() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| root().join(".cache"));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(".cache"));
     home.join(".cache/ringdesk")
 }
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| cache_dir().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache_dir().join("target"))
 }
 
 fn run(cmd: &mut Command) -> anyhow::Result<()> {
@@ -90,7 +115,11 @@ fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
-    let is_root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false);
     let mut prefix: Vec<&str> = Vec::new();
     if !is_root {
         prefix.push("sudo");
@@ -111,8 +140,14 @@ fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
 }
 
 fn check_node() -> anyhow::Result<()> {
-    let out = Command::new("node").arg("--version").output().context("Node.js ≥ 20.19 is needed to build the UI (node not found)")?;
-    let v = String::from_utf8_lossy(&out.stdout).trim().trim_start_matches('v').to_string();
+    let out = Command::new("node")
+        .arg("--version")
+        .output()
+        .context("Node.js ≥ 20.19 is needed to build the UI (node not found)")?;
+    let v = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .trim_start_matches('v')
+        .to_string();
     let parts: Vec<u32> = v.split('.').filter_map(|p| p.parse().ok()).collect();
     if parts.len() < 2 || (parts[0], parts[1]) < (20, 19) {
         bail!("Node.js ≥ 20.19 is needed to build the UI (found {v})");
@@ -124,7 +159,9 @@ fn build_ui() -> anyhow::Result<()> {
     check_node()?;
     let ui = root().join("ui");
     if !ui.join("node_modules/.bin/vite").exists() {
-        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&ui))?;
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&ui))?;
     }
     run(Command::new("npm").args(["run", "build"]).current_dir(&ui))
 }
@@ -143,7 +180,16 @@ fn tauri_driver() -> anyhow::Result<PathBuf> {
     let tools = cache_dir().join("tools");
     let bin = tools.join("bin/tauri-driver");
     if !bin.exists() {
-        run(cargo().args(["install", "tauri-driver", "--version", "2.1.0", "--locked", "--root"]).arg(&tools))?;
+        run(cargo()
+            .args([
+                "install",
+                "tauri-driver",
+                "--version",
+                "2.1.0",
+                "--locked",
+                "--root",
+            ])
+            .arg(&tools))?;
     }
     Ok(bin)
 }
@@ -155,7 +201,15 @@ fn bin(name: &str) -> PathBuf {
 fn test() -> anyhow::Result<()> {
     setup(true)?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
-    run(cargo().args(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     run(cargo().args(["build", "--workspace", "--all-targets", "--locked"]))?;
     run(cargo().args(["test", "--workspace", "--locked"]))?;
     desktop_test()
@@ -167,7 +221,14 @@ fn desktop_test() -> anyhow::Result<()> {
     let driver = tauri_driver()?;
     let screenshot = target_dir().join("ringdesk-desktop-ring.png");
     run(Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--", "node"])
+        .args([
+            "-a",
+            "-s",
+            "-screen 0 1280x800x24",
+            "dbus-run-session",
+            "--",
+            "node",
+        ])
         .arg(root().join("tests/desktop/ring.mjs"))
         .env("RINGDESK_BIN_DIR", target_dir().join("debug"))
         .env("TAURI_DRIVER", driver)
@@ -180,7 +241,11 @@ fn ready_file() -> PathBuf {
     root().join("data/ready.json")
 }
 
-fn start_cloud(data: &Path, api: &str, sip: &str) -> anyhow::Result<(std::process::Child, serde_json::Value)> {
+fn start_cloud(
+    data: &Path,
+    api: &str,
+    sip: &str,
+) -> anyhow::Result<(std::process::Child, serde_json::Value)> {
     let mut child = Command::new(bin("ringdesk-cloud"))
         .args(["--data-dir"])
         .arg(data)
@@ -191,7 +256,8 @@ fn start_cloud(data: &Path, api: &str, sip: &str) -> anyhow::Result<(std::proces
     let stdout = child.stdout.take().context("cloud stdout")?;
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line)?;
-    let ready: serde_json::Value = serde_json::from_str(&line).with_context(|| format!("cloud did not start: {line:?}"))?;
+    let ready: serde_json::Value =
+        serde_json::from_str(&line).with_context(|| format!("cloud did not start: {line:?}"))?;
     Ok((child, ready))
 }
 
@@ -200,9 +266,20 @@ fn run_app() -> anyhow::Result<()> {
     run(cargo().args(["build", "--workspace", "--bins", "--locked"]))?;
     let data = root().join("data");
     std::fs::create_dir_all(&data)?;
-    let port_free = |p: u16| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok() && std::net::UdpSocket::bind(("127.0.0.1", p)).is_ok();
-    let api = if port_free(8443) { "127.0.0.1:8443" } else { "127.0.0.1:0" };
-    let sip = if port_free(5060) { "127.0.0.1:5060" } else { "127.0.0.1:0" };
+    let port_free = |p: u16| {
+        std::net::TcpListener::bind(("127.0.0.1", p)).is_ok()
+            && std::net::UdpSocket::bind(("127.0.0.1", p)).is_ok()
+    };
+    let api = if port_free(8443) {
+        "127.0.0.1:8443"
+    } else {
+        "127.0.0.1:0"
+    };
+    let sip = if port_free(5060) {
+        "127.0.0.1:5060"
+    } else {
+        "127.0.0.1:0"
+    };
     let (mut cloud, ready) = start_cloud(&data, api, sip)?;
     std::fs::write(ready_file(), ready.to_string())?;
     let api_url = ready["api"].as_str().unwrap_or_default().to_string();
@@ -212,10 +289,14 @@ fn run_app() -> anyhow::Result<()> {
     println!("\n  Ringdesk is running.");
     println!("  API        {api_url}");
     println!("  SIP trunk  {sip_addr} (UDP and TCP), number +827076660100 (070-7666-0100)");
-    println!("  Logins     {} / {}   ·   junho@demo.ringdesk.dev / ringdesk-demo-2", demo.0, demo.1);
+    println!(
+        "  Logins     {} / {}   ·   junho@demo.ringdesk.dev / ringdesk-demo-2",
+        demo.0, demo.1
+    );
     println!("\n  Place a test call:   cargo xtask call");
     println!("  or from any SIP phone: sip:+827076660100@{sip_addr}\n");
-    let has_display = std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    let has_display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     let mut front = if has_display {
         Command::new(bin("ringdesk"))
             .env("RINGDESK_SERVER", &api_url)
@@ -225,9 +306,20 @@ fn run_app() -> anyhow::Result<()> {
             .spawn()
             .context("starting the desktop app")?
     } else {
-        println!("  No display: running the headless agent instead (events below; type `answer <id>`).\n");
+        println!(
+            "  No display: running the headless agent instead (events below; type `answer <id>`).\n"
+        );
         Command::new(bin("ringdesk-agent"))
-            .args(["--server", &api_url, "--ca-cert", &ca, "--email", demo.0, "--password", demo.1])
+            .args([
+                "--server",
+                &api_url,
+                "--ca-cert",
+                &ca,
+                "--email",
+                demo.0,
+                "--password",
+                demo.1,
+            ])
             .spawn()
             .context("starting ringdesk-agent")?
     };
@@ -239,25 +331,47 @@ fn run_app() -> anyhow::Result<()> {
 }
 
 fn call() -> anyhow::Result<()> {
-    let ready: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(ready_file()).context("no running cloud found: start one with `cargo xtask run`")?)?;
-    let sip = ready["sip"].as_str().context("ready.json has no sip address")?;
+    let ready: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(ready_file())
+            .context("no running cloud found: start one with `cargo xtask run`")?,
+    )?;
+    let sip = ready["sip"]
+        .as_str()
+        .context("ready.json has no sip address")?;
     let dir = std::env::temp_dir().join(format!("ringdesk-call-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let template = std::fs::read_to_string(root().join("tests/data/sipp/uac_tone_dtmf.xml"))?;
     let scenario = dir.join("call.xml");
-    std::fs::write(&scenario, template.replace("{TONE_PCAP}", "/usr/share/sip-tester/g711a.pcap").replace("{TALK_MS}", "15000"))?;
-    println!("Calling +827076660100 at {sip} from 010-1234-5678 (박서연): answer it in the app; the caller plays audio, presses 1, and hangs up ~20 s after you answer.");
-    run(Command::new("sipp")
-        .args(["-sf"])
-        .arg(&scenario)
-        .args(["-s", "827076660100", "-m", "1", "-i", "127.0.0.1", "-timeout", "120s", "-timeout_error", sip]))
+    std::fs::write(
+        &scenario,
+        template
+            .replace("{TONE_PCAP}", "/usr/share/sip-tester/g711a.pcap")
+            .replace("{TALK_MS}", "15000"),
+    )?;
+    println!(
+        "Calling +827076660100 at {sip} from 010-1234-5678 (박서연): answer it in the app; the caller plays audio, presses 1, and hangs up ~20 s after you answer."
+    );
+    run(Command::new("sipp").args(["-sf"]).arg(&scenario).args([
+        "-s",
+        "827076660100",
+        "-m",
+        "1",
+        "-i",
+        "127.0.0.1",
+        "-timeout",
+        "120s",
+        "-timeout_error",
+        sip,
+    ]))
 }
 
 fn bench() -> anyhow::Result<()> {
     setup(true)?;
     run(cargo().args(["build", "--workspace", "--bins", "--release", "--locked"]))?;
     run(cargo().args(["bench", "-p", "ringdesk-media", "--locked"]))?;
-    run(Command::new("bash").arg(root().join("bench/calls.sh")).env("RINGDESK_BIN_DIR", target_dir().join("release")))
+    run(Command::new("bash")
+        .arg(root().join("bench/calls.sh"))
+        .env("RINGDESK_BIN_DIR", target_dir().join("release")))
 }
 
 fn main() -> anyhow::Result<()> {
