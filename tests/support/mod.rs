@@ -93,10 +93,15 @@ pub struct Cloud {
     pub sip: SocketAddr,
     pub ca_cert: PathBuf,
     pub data: TempDir,
-    _child: ChildGuard,
+    child: ChildGuard,
 }
 
 impl Cloud {
+    /// The cloud's process id (for CPU and memory figures).
+    pub fn pid(&self) -> u32 {
+        self.child.0.id()
+    }
+
     /// Starts a cloud with demo data; `extra` adds command-line options.
     pub fn start(extra: &[&str]) -> Cloud {
         let data = TempDir::new("cloud");
@@ -139,7 +144,7 @@ impl Cloud {
                 .expect("sip addr"),
             ca_cert: PathBuf::from(ready["caCert"].as_str().expect("caCert")),
             data,
-            _child: guard,
+            child: guard,
         }
     }
 

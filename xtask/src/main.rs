@@ -346,6 +346,7 @@ fn call() -> anyhow::Result<()> {
         &scenario,
         template
             .replace("{TONE_PCAP}", "/usr/share/sip-tester/g711a.pcap")
+            .replace("{TONE_MS}", "5000")
             .replace("{TALK_MS}", "15000"),
     )?;
     println!(

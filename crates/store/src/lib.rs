@@ -264,6 +264,43 @@ impl Store {
         Ok(channel)
     }
 
+    /// Adds an operator to the channel's first team, last in ring order (load tests and admin
+    /// tooling; the admin UI is a later issue).
+    pub async fn add_team_manager(
+        &self,
+        channel_id: i64,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let team: i64 =
+            sqlx::query_scalar("SELECT id FROM teams WHERE channel_id = ? ORDER BY id LIMIT 1")
+                .bind(channel_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let manager: i64 = sqlx::query_scalar(
+            "INSERT INTO managers (channel_id, name, email, password_hash, role) VALUES (?, ?, ?, ?, 'manager') RETURNING id",
+        )
+        .bind(channel_id)
+        .bind(name)
+        .bind(email)
+        .bind(hash_password(password)?)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO team_members (team_id, manager_id, position) \
+             VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM team_members WHERE team_id = ?))",
+        )
+        .bind(team)
+        .bind(manager)
+        .bind(team)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(manager)
+    }
+
     fn manager_from_row(row: &sqlx::sqlite::SqliteRow) -> Manager {
         Manager {
             id: row.get(0),

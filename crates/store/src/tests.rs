@@ -25,6 +25,12 @@ async fn first_start_migrates_seeds_and_uses_wal() {
     let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
     assert_eq!(route.team_name, "고객지원팀");
     assert_eq!(route.members.len(), 2);
+    let added = store
+        .add_team_manager(route.channel_id, "박하늘", "haneul@demo.test", "pw")
+        .await
+        .unwrap();
+    let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
+    assert_eq!(route.members.last(), Some(&added), "new members ring last");
     let contact = store
         .contact_by_phone(route.channel_id, "+821012345678")
         .await

@@ -1,0 +1,213 @@
+//! Call figures for BENCHMARKS.md: ring latency, answer-to-audio, and the cloud's CPU and
+//! memory per bridged call at 1 and 50 concurrent calls (sipp callers, headless agents, all on
+//! loopback). Run with `cargo xtask bench` (release binaries).
+
+#![allow(missing_docs)]
+
+use std::time::{Duration, Instant};
+
+use ringdesk_store::Store;
+use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
+use ringdesk_tests::peers::{run_sipp, scenario};
+use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, MINJI, TempDir};
+use ringdesk_wire::AgentEvent;
+
+const SERVICE: &str = "827076660100";
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// CPU seconds (user + system) the process has used so far.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("proc stat");
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    // After the command name: field 14/15 of stat are utime/stime (indexes 11/12 here).
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
+
+fn rss_kib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn cpu_percent_over(pid: u32, window: Duration) -> f64 {
+    let (c0, t0) = (cpu_seconds(pid), Instant::now());
+    std::thread::sleep(window);
+    100.0 * (cpu_seconds(pid) - c0) / t0.elapsed().as_secs_f64()
+}
+
+fn latency(calls: usize) {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("bench-latency");
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 2.0);
+    write_tone_pcap(&dir.path("caller.pcap"), 1_000.0, 1.0);
+    let mut agent = AgentProc::start(
+        &cloud,
+        MINJI,
+        &[
+            "--wav",
+            "--play",
+            dir.path("agent.wav").to_str().unwrap(),
+            "--auto-answer-ms",
+            "0",
+        ],
+    );
+    let sf = scenario(
+        &dir,
+        "uac_tone_dtmf.xml",
+        &[
+            ("TONE_PCAP", dir.path("caller.pcap").to_str().unwrap()),
+            ("TONE_MS", "800"),
+            ("TALK_MS", "100"),
+        ],
+    );
+    let mut answer_to_audio = Vec::new();
+    for _ in 0..calls {
+        let sip = cloud.sip;
+        let (sf, sdir) = (sf.clone(), TempDir::new("bench-sipp"));
+        let caller = std::thread::spawn(move || {
+            run_sipp(&sdir, &sf, sip, SERVICE, 1, &[], Duration::from_secs(30))
+        });
+        let (rang, _) = agent.wait_for("ring", Duration::from_secs(10), |e| {
+            matches!(e, AgentEvent::Ring { .. })
+        });
+        let (heard, _) = agent.wait_for("audio", Duration::from_secs(10), |e| {
+            matches!(e, AgentEvent::RemoteAudio { .. })
+        });
+        answer_to_audio.push((heard - rang).as_secs_f64() * 1000.0);
+        agent.wait_for("end", Duration::from_secs(20), |e| {
+            matches!(e, AgentEvent::CallEnded { .. })
+        });
+        assert!(caller.join().unwrap().success);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (p50, count) = rt.block_on(cloud.ring_latency());
+    answer_to_audio.sort_by(f64::total_cmp);
+    println!(
+        "ring latency (INVITE received → ring sent, cloud): p50 {:.2} ms over {count} calls",
+        p50 * 1000.0
+    );
+    println!(
+        "answer-to-audio (ring at agent → answer → first decoded caller audio): p50 {:.0} ms, p90 {:.0} ms, max {:.0} ms over {calls} calls",
+        percentile(&answer_to_audio, 0.5),
+        percentile(&answer_to_audio, 0.9),
+        answer_to_audio.last().unwrap()
+    );
+}
+
+fn load(concurrent: usize) {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("bench-load");
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 2.0);
+    write_tone_pcap(&dir.path("caller.pcap"), 1_000.0, 30.0);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let extra: Vec<(String, String)> = rt.block_on(async {
+        let store = Store::open(cloud.database().to_str().unwrap())
+            .await
+            .unwrap();
+        let channel = store
+            .number_route(DEMO_NUMBER)
+            .await
+            .unwrap()
+            .unwrap()
+            .channel_id;
+        let mut v = Vec::new();
+        for i in 1..concurrent {
+            let email = format!("load{i}@demo.test");
+            store
+                .add_team_manager(channel, &format!("load {i}"), &email, "load-pw")
+                .await
+                .unwrap();
+            v.push((email, "load-pw".to_string()));
+        }
+        v
+    });
+    let play = dir.path("agent.wav");
+    let args = [
+        "--wav",
+        "--play",
+        play.to_str().unwrap(),
+        "--auto-answer-ms",
+        "0",
+    ];
+    let mut agents = vec![AgentProc::start(&cloud, MINJI, &args)];
+    for (email, pw) in &extra {
+        agents.push(AgentProc::start(
+            &cloud,
+            (email.as_str(), pw.as_str()),
+            &args,
+        ));
+    }
+    let pid = cloud.pid();
+    let idle_rss = rss_kib(pid);
+    let idle_cpu = cpu_percent_over(pid, Duration::from_secs(3));
+    let sf = scenario(
+        &dir,
+        "uac_tone_dtmf.xml",
+        &[
+            ("TONE_PCAP", dir.path("caller.pcap").to_str().unwrap()),
+            ("TONE_MS", "25000"),
+            ("TALK_MS", "100"),
+        ],
+    );
+    let sip = cloud.sip;
+    let n = concurrent.to_string();
+    let caller = std::thread::spawn(move || {
+        let sdir = TempDir::new("bench-sipp-load");
+        run_sipp(
+            &sdir,
+            &sf,
+            sip,
+            SERVICE,
+            n.parse().unwrap(),
+            &["-l", &n, "-r", "10"],
+            Duration::from_secs(90),
+        )
+    });
+    for a in &mut agents {
+        a.wait_for("media", Duration::from_secs(60), |e| {
+            matches!(e, AgentEvent::MediaConnected { .. })
+        });
+    }
+    let busy_cpu = cpu_percent_over(pid, Duration::from_secs(10));
+    let busy_rss = rss_kib(pid);
+    let run = caller.join().unwrap();
+    assert!(
+        run.success,
+        "sipp load failed:\n{}",
+        &run.log[..run.log.len().min(4000)]
+    );
+    println!(
+        "{concurrent:>2} bridged calls: cloud CPU {busy_cpu:.1} % of a core (idle {idle_cpu:.1} %), {:.2} % per call; RSS {:.1} MiB (idle {:.1} MiB), {:.0} KiB per call",
+        (busy_cpu - idle_cpu) / concurrent as f64,
+        busy_rss / 1024.0,
+        idle_rss / 1024.0,
+        (busy_rss - idle_rss) / concurrent as f64
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; any other argument filters nothing here.
+    latency(20);
+    load(1);
+    load(50);
+}
