@@ -44,6 +44,7 @@ fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
         "uac_tone_dtmf.xml",
         &[
             ("TONE_PCAP", dir.path("caller.pcap").to_str().unwrap()),
+            ("TONE_MS", "3500"),
             ("TALK_MS", "2000"),
         ],
     );

@@ -17,6 +17,14 @@ pub fn scenario(dir: &TempDir, name: &str, vars: &[(&str, &str)]) -> PathBuf {
     for (k, v) in vars {
         text = text.replace(&format!("{{{k}}}"), v);
     }
+    // An unfilled `{NAME}` would reach sipp as text and fail far from the cause.
+    if let Some(start) = text
+        .find('{')
+        .filter(|&i| text[i + 1..].starts_with(|c: char| c.is_ascii_uppercase()))
+    {
+        let name: String = text[start..].chars().take_while(|c| *c != '}').collect();
+        panic!("{name}}} in {} was not filled in", src.display());
+    }
     let out = dir.path(name);
     std::fs::write(&out, text).expect("write scenario");
     out
