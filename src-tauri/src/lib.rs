@@ -66,15 +66,16 @@ async fn login(
     let config = AgentConfig {
         server: ServerConfig::with_ca_file(&server, ca.as_deref().map(std::path::Path::new))
             .map_err(|e| e.to_string())?,
-        email: email.clone(),
-        password: password.clone(),
+        email,
+        password,
         initial_status: None,
         device: audio_device(),
     };
-    let login = ringdesk_agent::client::login(&config.server, &email, &password)
-        .await
-        .map_err(|e| e.to_string())?;
-    let (agent, mut events) = ringdesk_agent::start(config)
+    let ringdesk_agent::Started {
+        agent,
+        mut events,
+        manager,
+    } = ringdesk_agent::start(config)
         .await
         .map_err(|e| e.to_string())?;
     if let Some(old) = shell
@@ -92,7 +93,7 @@ async fn login(
             }
         }
     });
-    Ok(login.manager)
+    Ok(manager)
 }
 
 fn send(shell: &State<'_, Shell>, c: AgentCommand) -> Result<(), String> {

@@ -14,7 +14,8 @@ pub mod client;
 pub mod media;
 pub mod session;
 
-pub use session::{Agent, AgentCommand, AgentConfig, start};
+pub use ringdesk_rtc::install_crypto;
+pub use session::{Agent, AgentCommand, AgentConfig, Started, start};
 
 /// Errors of the agent.
 #[derive(Debug, thiserror::Error)]
@@ -35,13 +36,4 @@ pub enum AgentError {
         /// Message.
         message: String,
     },
-}
-
-/// Installs the process-wide crypto providers (rustls and str0m both use aws-lc-rs).
-pub fn install_crypto() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        str0m::crypto::from_feature_flags().install_process_default();
-    });
 }

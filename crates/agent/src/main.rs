@@ -128,7 +128,9 @@ async fn main() -> anyhow::Result<()> {
         initial_status: args.status,
         device,
     };
-    let (agent, mut events) = ringdesk_agent::start(config).await?;
+    let ringdesk_agent::Started {
+        agent, mut events, ..
+    } = ringdesk_agent::start(config).await?;
     let mut stdin = BufReader::new(tokio::io::stdin()).lines();
     let mut stdin_open = true;
     loop {

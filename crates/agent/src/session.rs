@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use ringdesk_rtc::{AudioPeer, local_ip_towards, spawn_udp_peer};
-use ringdesk_wire::{AgentEvent, AgentStatus, ClientMessage, ServerMessage};
+use ringdesk_wire::{AgentEvent, AgentStatus, ClientMessage, ManagerInfo, ServerMessage};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -69,14 +69,24 @@ impl Agent {
     }
 }
 
+/// A started agent: its handle, its events, and who logged in.
+#[derive(Debug)]
+pub struct Started {
+    /// Send commands here.
+    pub agent: Agent,
+    /// Events for the front end.
+    pub events: mpsc::UnboundedReceiver<AgentEvent>,
+    /// The logged-in manager.
+    pub manager: ManagerInfo,
+}
+
 /// Logs in (failing fast on wrong credentials) and starts the session task.
-pub async fn start(
-    config: AgentConfig,
-) -> Result<(Agent, mpsc::UnboundedReceiver<AgentEvent>), AgentError> {
+pub async fn start(config: AgentConfig) -> Result<Started, AgentError> {
     let login = login(&config.server, &config.email, &config.password).await?;
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
     let server_addr = server_socket_addr(&config.server.url).await?;
+    let manager = login.manager;
     let session = Session {
         token: login.token,
         desired_status: config.initial_status.map(|s| (s, false)),
@@ -86,7 +96,11 @@ pub async fn start(
         config,
     };
     tokio::spawn(session.run(cmd_rx));
-    Ok((Agent { commands: cmd_tx }, ev_rx))
+    Ok(Started {
+        agent: Agent { commands: cmd_tx },
+        events: ev_rx,
+        manager,
+    })
 }
 
 async fn server_socket_addr(url: &str) -> Result<SocketAddr, AgentError> {

@@ -42,18 +42,9 @@ pub struct RunningCloud {
     pub database: PathBuf,
 }
 
-/// Installs the process-wide crypto providers (rustls and str0m both use aws-lc-rs).
-pub fn install_crypto() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        str0m::crypto::from_feature_flags().install_process_default();
-    });
-}
-
 /// Starts every part of the cloud and returns once all are listening.
 pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
-    install_crypto();
+    ringdesk_rtc::install_crypto();
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating {}", config.data_dir.display()))?;
     let database = config.data_dir.join("ringdesk.sqlite");

@@ -310,6 +310,16 @@ async fn drive(
     }
 }
 
+/// Installs the process-wide crypto providers once: rustls (HTTPS/WSS) and str0m (DTLS-SRTP)
+/// both use aws-lc-rs, so a process carries one crypto library, not two.
+pub fn install_crypto() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        str0m::crypto::from_feature_flags().install_process_default();
+    });
+}
+
 /// The local address the OS would use to reach `remote` — the right host candidate for an
 /// agent talking to a given cloud (no packets are sent).
 pub fn local_ip_towards(remote: std::net::IpAddr) -> std::io::Result<std::net::IpAddr> {
