@@ -102,17 +102,21 @@ impl Cloud {
         self.child.0.id()
     }
 
-    /// Starts a cloud with demo data; `extra` adds command-line options.
+    /// Starts a cloud with demo data on free ports; `extra` adds command-line options.
     pub fn start(extra: &[&str]) -> Cloud {
-        let data = TempDir::new("cloud");
+        Cloud::start_at(TempDir::new("cloud"), "127.0.0.1:0", "127.0.0.1:0", extra)
+    }
+
+    /// Starts a cloud on `data` with the given API and SIP addresses.
+    pub fn start_at(data: TempDir, api: &str, sip: &str, extra: &[&str]) -> Cloud {
         let mut child = Command::new(binary("ringdesk-cloud"))
             .args([
                 "--data-dir",
                 data.0.to_str().unwrap(),
                 "--api",
-                "127.0.0.1:0",
+                api,
                 "--sip",
-                "127.0.0.1:0",
+                sip,
             ])
             .args(extra)
             .env(
@@ -146,6 +150,20 @@ impl Cloud {
             data,
             child: guard,
         }
+    }
+
+    /// Stops the process (as a crash would) and starts a new one on the same data and ports.
+    pub fn restart(self) -> Cloud {
+        let Cloud {
+            api,
+            sip,
+            data,
+            child,
+            ..
+        } = self;
+        drop(child);
+        let api_addr = api.trim_start_matches("https://").to_string();
+        Cloud::start_at(data, &api_addr, &sip.to_string(), &[])
     }
 
     pub fn database(&self) -> PathBuf {
