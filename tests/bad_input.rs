@@ -374,3 +374,48 @@ async fn websocket_survives_bad_messages() {
         matches!(refused, Err(tokio_tungstenite::tungstenite::Error::Http(r)) if r.status() == 401)
     );
 }
+
+#[test]
+fn a_caller_whose_media_dies_is_hung_up_with_a_bye() {
+    use ringdesk_tests::peers::{run_sipp, scenario};
+    use ringdesk_tests::{AgentProc, TempDir};
+    use ringdesk_wire::AgentEvent;
+
+    let cloud = Cloud::start(&["--rtp-timeout-secs", "2"]);
+    let mut agent = AgentProc::start(&cloud, MINJI, &["--wav", "--auto-answer-ms", "0"]);
+    let dir = TempDir::new("silent");
+    let sf = scenario(&dir, "uac_silent.xml", &[]);
+    let sip = cloud.sip;
+    let caller = std::thread::spawn(move || {
+        run_sipp(
+            &dir,
+            &sf,
+            sip,
+            DEMO_NUMBER.trim_start_matches('+'),
+            1,
+            &[],
+            Duration::from_secs(30),
+        )
+    });
+    let (answered, _) = agent.wait_for("media", Duration::from_secs(15), |e| {
+        matches!(e, AgentEvent::MediaConnected { .. })
+    });
+    let (ended_at, ended) = agent.wait_for("end", Duration::from_secs(20), |e| {
+        matches!(e, AgentEvent::CallEnded { .. })
+    });
+    assert!(
+        matches!(&ended, AgentEvent::CallEnded { cause, .. } if cause == "customerLegFailed"),
+        "{ended:?}"
+    );
+    assert!(
+        ended_at - answered >= Duration::from_millis(1_500),
+        "ended after {:?}",
+        ended_at - answered
+    );
+    let run = caller.join().unwrap();
+    assert!(
+        run.success,
+        "the silent caller should get our BYE:\n{}",
+        run.log
+    );
+}

@@ -50,6 +50,9 @@ pub struct Args {
     /// Seconds a call rings one manager before moving on.
     #[arg(long, default_value_t = 30)]
     pub ring_timeout_secs: u64,
+    /// Seconds without RTP from an answered customer before the call is ended (with a BYE).
+    #[arg(long, default_value_t = 60)]
+    pub rtp_timeout_secs: u64,
     /// Do not create demo data on first start.
     #[arg(long)]
     pub no_demo: bool,
@@ -76,6 +79,8 @@ pub struct CloudConfig {
     pub trunk_peers: Vec<TrunkPeer>,
     /// Ring timeout per manager.
     pub ring_timeout: Duration,
+    /// Silence on the customer's RTP after which an answered call is ended.
+    pub rtp_timeout: Duration,
     /// Seed demo data on first start.
     pub demo: bool,
 }
@@ -136,6 +141,7 @@ impl Args {
             media_ip,
             trunk_peers: vec![peer],
             ring_timeout: Duration::from_secs(self.ring_timeout_secs),
+            rtp_timeout: Duration::from_secs(self.rtp_timeout_secs.max(1)),
             demo: !self.no_demo,
         })
     }

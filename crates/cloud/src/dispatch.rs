@@ -130,6 +130,8 @@ pub struct DispatchConfig {
     pub media_ip: IpAddr,
     /// Ring timeout per manager.
     pub ring_timeout: Duration,
+    /// Customer RTP silence that ends an answered call.
+    pub rtp_timeout: Duration,
 }
 
 /// See the module docs.
@@ -440,6 +442,7 @@ impl Dispatcher {
                 negotiated: media,
             },
             self.config.media_ip,
+            self.config.rtp_timeout,
             self.room_events.clone(),
         );
         // Early media: the caller hears our ringback while desktops ring.
@@ -616,6 +619,12 @@ impl Dispatcher {
             RoomEvent::ManagerAudioStarted { manager } => {
                 tracing::debug!(%call, %manager, "manager audio reached the room")
             }
+            RoomEvent::CustomerMediaTimeout => {
+                // The trunk went quiet without a BYE: end the call, sending one ourselves.
+                tracing::info!(%call, "no RTP from the customer; ending the call");
+                self.switchboard
+                    .handle_input(Instant::now(), SwitchboardInput::CustomerLegFailed { call });
+            }
             RoomEvent::ManagerLegLost { manager, reason } => {
                 tracing::info!(%call, %manager, "manager media lost: {reason}");
                 self.switchboard.handle_input(
@@ -633,6 +642,15 @@ impl Dispatcher {
         session: u64,
         result: Result<String, String>,
     ) {
+        if !self.calls.contains_key(&call) {
+            // The call ended while the leg was being set up; don't start media toward it.
+            self.send_to(
+                manager,
+                Some(session),
+                error("unknownCall", format!("call {} has ended", call.0)),
+            );
+            return;
+        }
         match result {
             Ok(sdp_answer) => self.send_to(
                 manager,

@@ -71,6 +71,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
         DispatchConfig {
             media_ip: config.media_ip,
             ring_timeout: config.ring_timeout,
+            rtp_timeout: config.rtp_timeout,
         },
         store.clone(),
         trunk.clone(),

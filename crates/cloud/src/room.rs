@@ -69,6 +69,8 @@ pub enum RoomEvent {
         /// Whose.
         manager: ManagerId,
     },
+    /// No RTP from the answered customer for the configured time.
+    CustomerMediaTimeout,
     /// A manager's media leg failed (ICE/DTLS gone).
     ManagerLegLost {
         /// Whose.
@@ -122,13 +124,20 @@ struct CustomerLeg {
     dtmf_out: VecDeque<(bool, [u8; 4])>,
     dtmf_timestamp: u32,
     ringback: Option<ToneGenerator>,
+    /// Last RTP from the customer since the answer; `None` while ringing (callers need not
+    /// send media before they are answered).
+    last_rtp: Option<Instant>,
+    rtp_timeout: Duration,
+    timed_out: bool,
 }
 
-/// Starts a room for `call`. Manager legs bind their UDP sockets on `media_ip`.
+/// Starts a room for `call`. Manager legs bind their UDP sockets on `media_ip`; an answered
+/// customer silent for `rtp_timeout` is reported as [`RoomEvent::CustomerMediaTimeout`].
 pub fn spawn_room(
     call: CallId,
     customer: CustomerMedia,
     media_ip: IpAddr,
+    rtp_timeout: Duration,
     events: mpsc::UnboundedSender<(CallId, RoomEvent)>,
 ) -> RoomHandle {
     let (tx, rx) = mpsc::unbounded_channel();
@@ -153,6 +162,9 @@ pub fn spawn_room(
         dtmf_out: VecDeque::new(),
         dtmf_timestamp: 0,
         ringback: Some(ToneGenerator::korean_ringback(8_000)),
+        last_rtp: None,
+        rtp_timeout,
+        timed_out: false,
     };
     tokio::spawn(run(call, leg, media_ip, rx, events));
     RoomHandle { tx }
@@ -221,11 +233,20 @@ async fn run(
                             }
                         }
                     }
-                    RoomCommand::StopRingback => customer.ringback = None,
+                    RoomCommand::StopRingback => {
+                        customer.ringback = None;
+                        customer.last_rtp = Some(Instant::now());
+                    }
                 }
             }
             _ = tick.tick() => {
                 let now = Instant::now();
+                if !customer.timed_out
+                    && customer.last_rtp.is_some_and(|t| now.duration_since(t) > customer.rtp_timeout)
+                {
+                    customer.timed_out = true;
+                    let _ = events.send((call, RoomEvent::CustomerMediaTimeout));
+                }
                 frames.resize_with(1 + managers.len(), Vec::new);
                 customer.inbound.pop_frame(now, &mut frames[0]);
                 for (leg, frame) in managers.iter_mut().zip(frames.iter_mut().skip(1)) {
@@ -268,6 +289,10 @@ fn customer_packet(
     bytes: &[u8],
     events: &mpsc::UnboundedSender<(CallId, RoomEvent)>,
 ) {
+    // Any RTP or RTCP counts as a live trunk (silence suppression may pause RTP, not RTCP).
+    if customer.last_rtp.is_some() {
+        customer.last_rtp = Some(now);
+    }
     if is_rtcp(bytes) {
         return;
     }
