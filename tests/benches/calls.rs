@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use ringdesk_store::Store;
 use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
-use ringdesk_tests::peers::{run_sipp, scenario};
+use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
 use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, MINJI, TempDir};
 use ringdesk_wire::AgentEvent;
 
@@ -205,8 +205,53 @@ fn load(concurrent: usize) {
     );
 }
 
+/// Our headless agent next to baresip, the two endpoints of one call (baresip → cloud →
+/// ringdesk-agent), measured in the same 10 s window.
+fn footprint() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("bench-footprint");
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 2.0);
+    write_tone_wav(&dir.path("caller.wav"), 8_000, 1_000.0, 40.0);
+    let mut agent = AgentProc::start(
+        &cloud,
+        MINJI,
+        &[
+            "--wav",
+            "--play",
+            dir.path("agent.wav").to_str().unwrap(),
+            "--auto-answer-ms",
+            "0",
+        ],
+    );
+    let caller = Baresip::call_without_player(
+        &format!("sip:{DEMO_NUMBER}@{}", cloud.sip),
+        &dir.path("caller.wav"),
+        Duration::from_secs(20),
+    );
+    agent.wait_for("audio", Duration::from_secs(15), |e| {
+        matches!(e, AgentEvent::RemoteAudio { .. })
+    });
+    let (a, b) = (agent.pid(), caller.pid());
+    let (a0, b0, t0) = (cpu_seconds(a), cpu_seconds(b), Instant::now());
+    std::thread::sleep(Duration::from_secs(10));
+    let secs = t0.elapsed().as_secs_f64();
+    let (a_cpu, b_cpu) = (
+        100.0 * (cpu_seconds(a) - a0) / secs,
+        100.0 * (cpu_seconds(b) - b0) / secs,
+    );
+    println!(
+        "in one call: ringdesk-agent (Opus 32 kb/s, WebRTC DTLS-SRTP, WAV audio) CPU {a_cpu:.1} % of a core, RSS {:.1} MiB",
+        rss_kib(a) / 1024.0
+    );
+    println!(
+        "in one call: baresip 1.0 (G.711, plain RTP, aufile, no player)     CPU {b_cpu:.1} % of a core, RSS {:.1} MiB",
+        rss_kib(b) / 1024.0
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; any other argument filters nothing here.
+    footprint();
     latency(20);
     load(1);
     load(50);

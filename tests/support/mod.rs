@@ -231,7 +231,7 @@ pub struct AgentProc {
     events: mpsc::Receiver<(Instant, AgentEvent)>,
     pub seen: Vec<(Instant, AgentEvent)>,
     stdin: std::process::ChildStdin,
-    _child: ChildGuard,
+    child: ChildGuard,
 }
 
 impl AgentProc {
@@ -270,7 +270,7 @@ impl AgentProc {
             events: rx,
             seen: Vec::new(),
             stdin,
-            _child: ChildGuard(child),
+            child: ChildGuard(child),
         };
         a.wait_for("session up", Duration::from_secs(30), |e| {
             matches!(e, AgentEvent::SessionUp { .. })
@@ -279,6 +279,11 @@ impl AgentProc {
             matches!(e, AgentEvent::Presence { .. })
         });
         a
+    }
+
+    /// The agent's process id (for footprint figures).
+    pub fn pid(&self) -> u32 {
+        self.child.0.id()
     }
 
     /// Sends a CLI command line.

@@ -101,12 +101,24 @@ pub fn run_sipp(
 /// A baresip caller playing `play` as its microphone and dumping what it hears (sndfile).
 pub struct Baresip {
     pub dir: TempDir,
-    _child: ChildGuard,
+    child: ChildGuard,
 }
 
 impl Baresip {
-    /// Dials `uri` right away and quits (hanging up) after `quit_after`.
+    /// Dials `uri` right away and quits (hanging up) after `quit_after`, recording what it
+    /// hears (ALSA `null` player + sndfile).
     pub fn call(uri: &str, play: &Path, quit_after: Duration) -> Baresip {
+        Baresip::start(uri, play, quit_after, true)
+    }
+
+    /// Like [`Baresip::call`] without any audio player: the received stream is not played or
+    /// recorded. ALSA's `null` player has no clock and makes baresip spin, so footprint
+    /// figures use this mode.
+    pub fn call_without_player(uri: &str, play: &Path, quit_after: Duration) -> Baresip {
+        Baresip::start(uri, play, quit_after, false)
+    }
+
+    fn start(uri: &str, play: &Path, quit_after: Duration, with_player: bool) -> Baresip {
         let dir = TempDir::new("baresip");
         let port = free_port();
         let rtp = free_port();
@@ -114,21 +126,24 @@ impl Baresip {
             "poll_method epoll\n\
              sip_listen 127.0.0.1:{port}\n\
              audio_path /usr/share/baresip\n\
-             audio_player alsa,null\n\
+             {player}\
              audio_source aufile,{play}\n\
-             audio_alert alsa,null\n\
              ausrc_srate 8000\n\
              auplay_srate 8000\n\
              rtp_ports {rtp}-{rtp_end}\n\
              module_path /usr/lib/baresip/modules\n\
              module g711.so\n\
              module aufile.so\n\
-             module alsa.so\n\
              module sndfile.so\n\
              module_app account.so\n\
              module_app menu.so\n\
              snd_path {dir}\n",
             play = play.display(),
+            player = if with_player {
+                "audio_player alsa,null\naudio_alert alsa,null\nmodule alsa.so\n"
+            } else {
+                ""
+            },
             rtp_end = rtp + 1,
             dir = dir.0.display(),
         );
@@ -156,8 +171,13 @@ impl Baresip {
             .expect("baresip is installed (apt install baresip)");
         Baresip {
             dir,
-            _child: ChildGuard(child),
+            child: ChildGuard(child),
         }
+    }
+
+    /// baresip's process id (for footprint figures).
+    pub fn pid(&self) -> u32 {
+        self.child.0.id()
     }
 
     /// The WAV of decoded (heard) audio sndfile wrote, once baresip has exited.
