@@ -5,6 +5,7 @@
 //! - `cargo xtask call`  — place a test call (sipp: a tone, then DTMF 1) to the running cloud.
 //! - `cargo xtask test`  — everything CI runs.
 //! - `cargo xtask bench` — the benchmarks of BENCHMARKS.md.
+//! - `cargo xtask fuzz [seconds]` — every fuzz target for that long (default 60 s; CI: 10 s).
 //! - `cargo xtask setup` — only install what's missing.
 
 use std::io::{BufRead, BufReader};
@@ -212,7 +213,57 @@ fn test() -> anyhow::Result<()> {
     ]))?;
     run(cargo().args(["build", "--workspace", "--all-targets", "--locked"]))?;
     run(cargo().args(["test", "--workspace", "--locked"]))?;
+    fuzz(10)?;
     desktop_test()
+}
+
+const FUZZ_TARGETS: &[&str] = &[
+    "sip_message",
+    "trunk_engine",
+    "sdp",
+    "rtp",
+    "client_message",
+];
+
+/// Runs every fuzz target for `seconds` (cargo-fuzz on the stable toolchain via
+/// RUSTC_BOOTSTRAP, which unlocks the sanitizer flags it needs). Seeds live in `fuzz/seeds/`.
+fn fuzz(seconds: u32) -> anyhow::Result<()> {
+    let tools = cache_dir().join("tools");
+    if !tools.join("bin/cargo-fuzz").exists() {
+        run(cargo()
+            .args([
+                "install",
+                "cargo-fuzz",
+                "--version",
+                "0.13.2",
+                "--locked",
+                "--root",
+            ])
+            .arg(&tools))?;
+    }
+    let path = format!(
+        "{}:{}",
+        tools.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for target in FUZZ_TARGETS {
+        let corpus = cache_dir().join("fuzz-corpus").join(target);
+        std::fs::create_dir_all(&corpus)?;
+        let seeds = root().join("fuzz/seeds").join(target);
+        let mut cmd = cargo();
+        cmd.current_dir(root().join("fuzz"))
+            .env("PATH", &path)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_TARGET_DIR", cache_dir().join("fuzz-target"))
+            .args(["fuzz", "run", "-O", target])
+            .arg(&corpus);
+        if seeds.exists() {
+            cmd.arg(&seeds);
+        }
+        cmd.arg("--").arg(format!("-max_total_time={seconds}"));
+        run(&mut cmd)?;
+    }
+    Ok(())
 }
 
 /// The desktop app under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver), shows
@@ -384,6 +435,12 @@ fn main() -> anyhow::Result<()> {
         "bench" => bench(),
         "setup" => setup(true),
         "desktop-test" => desktop_test(),
+        "fuzz" => fuzz(
+            std::env::args()
+                .nth(2)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(60),
+        ),
         _ => {
             eprintln!("usage: cargo xtask <run | call | test | bench | setup>");
             std::process::exit(2);

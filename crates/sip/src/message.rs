@@ -231,13 +231,28 @@ fn parse_start_line(line: &str) -> Result<StartLine, SipError> {
             "unsupported version {version:.20}"
         )));
     }
-    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) || uri.is_empty() {
-        return Err(SipError::Malformed("bad method or Request-URI".into()));
+    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(SipError::Malformed("bad method".into()));
+    }
+    if !valid_uri(uri) {
+        return Err(SipError::Malformed("bad Request-URI".into()));
     }
     Ok(StartLine::Request {
         method: method.to_string(),
         uri: uri.to_string(),
     })
+}
+
+/// Whether `uri` can stand in a start line or as a dialog's remote target: a scheme, and no
+/// whitespace or control characters (RFC 3261 §25.1 leaves no room for them unescaped).
+pub fn valid_uri(uri: &str) -> bool {
+    uri.split_once(':').is_some_and(|(scheme, rest)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && !rest.is_empty()
+    }) && !uri.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Value of `;name=value` in a header value (case-insensitive name), quotes removed.
@@ -361,6 +376,8 @@ Content-Length: 4\r\n\r\nv=0\n";
             ("\r\n\r\n", "start line"),
             ("INVITE sip:x SIP/3.0\r\n\r\n", "version"),
             ("invite sip:x SIP/2.0\r\n\r\n", "method"),
+            ("INVITE sip:x\u{1}y SIP/2.0\r\n\r\n", "Request-URI"),
+            ("INVITE nocolon SIP/2.0\r\n\r\n", "Request-URI"),
             ("INVITE sip:x SIP/2.0\r\nNoColonHere\r\n\r\n", "colon"),
             (
                 "INVITE sip:x SIP/2.0\r\nContent-Length: 99\r\n\r\nabc",

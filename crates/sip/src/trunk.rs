@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::SipError;
 use crate::digest::{Credentials, challenge};
-use crate::message::{NameAddr, SipMessage, StartLine, uri_user};
+use crate::message::{NameAddr, SipMessage, StartLine, uri_user, valid_uri};
 use crate::sdp::{Negotiated, negotiate, parse_remote_audio};
 
 /// RFC 3261 §17.1.1.1: round-trip estimate.
@@ -516,6 +516,13 @@ impl TrunkEngine {
             self.send_response(from, &msg, 400, "Bad From header");
             return;
         };
+        // The Contact becomes the target of our BYE: it must be a usable URI (§8.1.1.8).
+        if let Some(contact) = msg.header("contact")
+            && !NameAddr::parse(contact).is_ok_and(|c| valid_uri(&c.uri))
+        {
+            self.send_response(from, &msg, 400, "Bad Contact header");
+            return;
+        }
         let Some(remote_tag) = from_addr.tag().map(str::to_string) else {
             self.send_response(from, &msg, 400, "From header has no tag");
             return;

@@ -382,6 +382,17 @@ fn malformed_requests_get_specific_errors() {
         (request("INVITE", "z9hG4bKb", 1, None, "", &g729), vec!["SIP/2.0 488 Not Acceptable Here (no common codec (we speak PCMU and PCMA))"]),
         (request("INVITE", "z9hG4bKc", 1, None, "", ""), vec!["SIP/2.0 488 Not Acceptable Here (offerless INVITE is not supported)"]),
         (request("BYE", "z9hG4bKd", 2, Some("nope"), "", ""), vec!["SIP/2.0 481 Call/Transaction Does Not Exist"]),
+        (
+            request("INVITE", "z9hG4bKk", 1, None, "", OFFER)
+                .iter()
+                .copied()
+                .collect::<Vec<u8>>()
+                .split(|b| *b == b'\n')
+                .map(|l| if l.starts_with(b"Contact:") { b"Contact: <sip \x00:0SIP/2.p@h>\r".to_vec() } else { l.to_vec() })
+                .collect::<Vec<_>>()
+                .join(&b'\n'),
+            vec!["SIP/2.0 400 Bad Contact header"],
+        ),
         (request("REGISTER", "z9hG4bKe", 1, None, "", ""), vec!["SIP/2.0 405 Method Not Allowed"]),
         (request("FROB", "z9hG4bKf", 1, None, "", ""), vec!["SIP/2.0 501 Not Implemented"]),
         (request("OPTIONS", "z9hG4bKg", 1, None, "", ""), vec!["SIP/2.0 200 OK"]),
