@@ -27,19 +27,17 @@ const BUILD_PACKAGES: &[&str] = &[
     "libssl-dev",
 ];
 const RUN_PACKAGES: &[&str] = &["sip-tester", "baresip", "fonts-noto-cjk"];
+/// What the suites use: Xvfb + WebKitWebDriver for the desktop test (inside `dbus-run-session`),
+/// sipp and baresip as SIP peers. Later suites add theirs (dunst, gnome-keyring, xdotool, …).
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
-    "webkit2gtk-driver",
-    "xdotool",
-    "imagemagick",
+    "dbus-daemon",
     "dbus-x11",
-    "dunst",
-    "gnome-keyring",
+    "webkit2gtk-driver",
     "sip-tester",
     "baresip",
-    "espeak-ng",
-    "sox",
+    "fonts-noto-cjk",
 ];
 
 fn root() -> PathBuf {
