@@ -378,7 +378,7 @@ async fn websocket_survives_bad_messages() {
 #[test]
 fn a_caller_whose_media_dies_is_hung_up_with_a_bye() {
     use ringdesk_tests::peers::{run_sipp, scenario};
-    use ringdesk_tests::{AgentProc, TempDir};
+    use ringdesk_tests::{AgentProc, DEMO_SERVICE, TempDir};
     use ringdesk_wire::AgentEvent;
 
     let cloud = Cloud::start(&["--rtp-timeout-secs", "2"]);
@@ -391,7 +391,7 @@ fn a_caller_whose_media_dies_is_hung_up_with_a_bye() {
             &dir,
             &sf,
             sip,
-            DEMO_NUMBER.trim_start_matches('+'),
+            DEMO_SERVICE,
             1,
             &[],
             Duration::from_secs(30),

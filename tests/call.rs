@@ -7,15 +7,8 @@ use ringdesk_tests::audio::{
     best_tone_ratio, random_tone_pair, read_wav, write_tone_pcap, write_tone_wav,
 };
 use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
-use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, MINJI, TempDir, http};
-use ringdesk_wire::{AgentEvent, CallPage};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
+use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, MINJI, TempDir, block_on};
+use ringdesk_wire::AgentEvent;
 
 #[test]
 fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
@@ -26,19 +19,7 @@ fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
     write_tone_wav(&dir.path("agent.wav"), 48_000, agent_hz, 5.0);
     write_tone_pcap(&dir.path("caller.pcap"), caller_hz, 3.0);
     let rec = dir.path("agent-heard.wav");
-    let mut agent = AgentProc::start(
-        &cloud,
-        MINJI,
-        &[
-            "--wav",
-            "--play",
-            dir.path("agent.wav").to_str().unwrap(),
-            "--record",
-            rec.to_str().unwrap(),
-            "--auto-answer-ms",
-            "300",
-        ],
-    );
+    let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), Some(&rec), 300);
     let sf = scenario(
         &dir,
         "uac_tone_dtmf.xml",
@@ -55,7 +36,7 @@ fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
             &sipp_dir,
             &sf,
             sip,
-            DEMO_NUMBER.trim_start_matches('+'),
+            DEMO_SERVICE,
             1,
             &[],
             Duration::from_secs(40),
@@ -124,20 +105,11 @@ fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
         "agent heard its own {agent_hz} Hz tone: ratio {echo:.3}"
     );
 
-    runtime().block_on(async {
+    block_on(async {
         let (p50, count) = cloud.ring_latency().await;
         assert_eq!(count, 1);
         assert!(p50 < 1.0, "INVITE→ring took {p50} s");
-        let token = cloud.token(MINJI.0, MINJI.1).await;
-        let page: CallPage = http(&cloud)
-            .get(format!("{}/api/v1/calls", cloud.api))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page = cloud.calls(MINJI, "page=1").await;
         assert_eq!(page.total, 1);
         let record = &page.calls[0];
         assert_eq!(record.id, call_id);
@@ -166,19 +138,7 @@ fn baresip_caller_and_agent_hear_each_other() {
     write_tone_wav(&dir.path("agent.wav"), 48_000, agent_hz, 3.0);
     write_tone_wav(&dir.path("caller.wav"), 8_000, caller_hz, 30.0);
     let rec = dir.path("agent-heard.wav");
-    let mut agent = AgentProc::start(
-        &cloud,
-        MINJI,
-        &[
-            "--wav",
-            "--play",
-            dir.path("agent.wav").to_str().unwrap(),
-            "--record",
-            rec.to_str().unwrap(),
-            "--auto-answer-ms",
-            "200",
-        ],
-    );
+    let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), Some(&rec), 200);
     let uri = format!("sip:{DEMO_NUMBER}@{}", cloud.sip);
     let caller = Baresip::call(&uri, &dir.path("caller.wav"), Duration::from_secs(9));
     let (_, ring) = agent.wait_for("ring", Duration::from_secs(20), |e| {

@@ -4,31 +4,15 @@
 use std::time::Duration;
 
 use ringdesk_tests::peers::{run_sipp, scenario};
-use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, MINJI, TempDir, http};
+use ringdesk_tests::{AgentProc, Cloud, DEMO_SERVICE, MINJI, TempDir, block_on};
 use ringdesk_wire::{AgentEvent, CallRecord};
 
 fn last_call(cloud: &Cloud) -> CallRecord {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            let token = cloud.token(MINJI.0, MINJI.1).await;
-            let page: ringdesk_wire::CallPage = http(cloud)
-                .get(format!("{}/api/v1/calls?perPage=1", cloud.api))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            page.calls.into_iter().next().expect("a call record")
-        })
-}
-
-fn service() -> &'static str {
-    DEMO_NUMBER.trim_start_matches('+')
+    block_on(cloud.calls(MINJI, "perPage=1"))
+        .calls
+        .into_iter()
+        .next()
+        .expect("a call record")
 }
 
 #[test]
@@ -41,7 +25,7 @@ fn nobody_available_is_no_operator() {
         &dir,
         &sf,
         cloud.sip,
-        service(),
+        DEMO_SERVICE,
         1,
         &[],
         Duration::from_secs(20),
@@ -66,7 +50,15 @@ fn unanswered_ring_times_out_as_ring_time_over() {
     let sf = scenario(&dir, "uac_unanswered.xml", &[("FINAL", "480")]);
     let sip = cloud.sip;
     let caller = std::thread::spawn(move || {
-        run_sipp(&dir, &sf, sip, service(), 1, &[], Duration::from_secs(20))
+        run_sipp(
+            &dir,
+            &sf,
+            sip,
+            DEMO_SERVICE,
+            1,
+            &[],
+            Duration::from_secs(20),
+        )
     });
     let (rang_at, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| {
         matches!(e, AgentEvent::Ring { .. })
@@ -117,7 +109,15 @@ fn caller_hanging_up_while_ringing_is_userleft() {
     let sf = scenario(&dir, "uac_cancel.xml", &[("WAIT_MS", "1500")]);
     let sip = cloud.sip;
     let caller = std::thread::spawn(move || {
-        run_sipp(&dir, &sf, sip, service(), 1, &[], Duration::from_secs(20))
+        run_sipp(
+            &dir,
+            &sf,
+            sip,
+            DEMO_SERVICE,
+            1,
+            &[],
+            Duration::from_secs(20),
+        )
     });
     let (_, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| {
         matches!(e, AgentEvent::Ring { .. })

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use ringdesk_tests::peers::{run_sipp, scenario};
-use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, MINJI, TempDir};
+use ringdesk_tests::{AgentProc, Cloud, DEMO_SERVICE, MINJI, TempDir};
 use ringdesk_wire::{AgentEvent, AgentStatus};
 
 #[test]
@@ -68,7 +68,7 @@ fn agent_reconnects_after_a_cloud_restart() {
             &dir,
             &sf,
             sip,
-            DEMO_NUMBER.trim_start_matches('+'),
+            DEMO_SERVICE,
             1,
             &[],
             Duration::from_secs(20),

@@ -9,10 +9,8 @@ use std::time::{Duration, Instant};
 use ringdesk_store::Store;
 use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
 use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
-use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, MINJI, TempDir};
+use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, MINJI, TempDir, block_on};
 use ringdesk_wire::AgentEvent;
-
-const SERVICE: &str = "827076660100";
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
@@ -54,17 +52,7 @@ fn latency(calls: usize) {
     let dir = TempDir::new("bench-latency");
     write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 2.0);
     write_tone_pcap(&dir.path("caller.pcap"), 1_000.0, 1.0);
-    let mut agent = AgentProc::start(
-        &cloud,
-        MINJI,
-        &[
-            "--wav",
-            "--play",
-            dir.path("agent.wav").to_str().unwrap(),
-            "--auto-answer-ms",
-            "0",
-        ],
-    );
+    let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 0);
     let sf = scenario(
         &dir,
         "uac_tone_dtmf.xml",
@@ -79,7 +67,15 @@ fn latency(calls: usize) {
         let sip = cloud.sip;
         let (sf, sdir) = (sf.clone(), TempDir::new("bench-sipp"));
         let caller = std::thread::spawn(move || {
-            run_sipp(&sdir, &sf, sip, SERVICE, 1, &[], Duration::from_secs(30))
+            run_sipp(
+                &sdir,
+                &sf,
+                sip,
+                DEMO_SERVICE,
+                1,
+                &[],
+                Duration::from_secs(30),
+            )
         });
         let (rang, _) = agent.wait_for("ring", Duration::from_secs(10), |e| {
             matches!(e, AgentEvent::Ring { .. })
@@ -93,11 +89,7 @@ fn latency(calls: usize) {
         });
         assert!(caller.join().unwrap().success);
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let (p50, count) = rt.block_on(cloud.ring_latency());
+    let (p50, count) = block_on(cloud.ring_latency());
     answer_to_audio.sort_by(f64::total_cmp);
     println!(
         "ring latency (INVITE received → ring sent, cloud): p50 {:.2} ms over {count} calls",
@@ -116,11 +108,7 @@ fn load(concurrent: usize) {
     let dir = TempDir::new("bench-load");
     write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 2.0);
     write_tone_pcap(&dir.path("caller.pcap"), 1_000.0, 30.0);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let extra: Vec<(String, String)> = rt.block_on(async {
+    let extra: Vec<(String, String)> = block_on(async {
         let store = Store::open(cloud.database().to_str().unwrap())
             .await
             .unwrap();
@@ -177,7 +165,7 @@ fn load(concurrent: usize) {
             &sdir,
             &sf,
             sip,
-            SERVICE,
+            DEMO_SERVICE,
             n.parse().unwrap(),
             &["-l", &n, "-r", "10"],
             Duration::from_secs(90),
@@ -212,17 +200,7 @@ fn footprint() {
     let dir = TempDir::new("bench-footprint");
     write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 2.0);
     write_tone_wav(&dir.path("caller.wav"), 8_000, 1_000.0, 40.0);
-    let mut agent = AgentProc::start(
-        &cloud,
-        MINJI,
-        &[
-            "--wav",
-            "--play",
-            dir.path("agent.wav").to_str().unwrap(),
-            "--auto-answer-ms",
-            "0",
-        ],
-    );
+    let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 0);
     let caller = Baresip::call_without_player(
         &format!("sip:{DEMO_NUMBER}@{}", cloud.sip),
         &dir.path("caller.wav"),

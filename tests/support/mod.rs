@@ -183,6 +183,20 @@ impl Cloud {
             .token
     }
 
+    /// A page of call records as `who` sees them; `query` is the URL query (`perPage=1`).
+    pub async fn calls(&self, who: (&str, &str), query: &str) -> ringdesk_wire::CallPage {
+        let token = self.token(who.0, who.1).await;
+        http(self)
+            .get(format!("{}/api/v1/calls?{query}", self.api))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET /api/v1/calls")
+            .json()
+            .await
+            .expect("a call page")
+    }
+
     /// The ring-latency summary from /metrics: (p50 seconds, count).
     pub async fn ring_latency(&self) -> (f64, u64) {
         let text = http(self)
@@ -225,6 +239,18 @@ pub fn http(cloud: &Cloud) -> reqwest::Client {
 pub const MINJI: (&str, &str) = ("minji@demo.ringdesk.dev", "ringdesk-demo-1");
 pub const JUNHO: (&str, &str) = ("junho@demo.ringdesk.dev", "ringdesk-demo-2");
 pub const DEMO_NUMBER: &str = "+827076660100";
+/// The demo number as a carrier puts it in the Request-URI (what sipp's `-s` takes).
+pub const DEMO_SERVICE: &str = "827076660100";
+
+/// Runs a future to completion on a fresh current-thread runtime (the suites are synchronous:
+/// they wait on processes, and only the API calls are async).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}
 
 /// A running headless `ringdesk-agent`, its events as they arrive.
 pub struct AgentProc {
@@ -235,7 +261,28 @@ pub struct AgentProc {
 }
 
 impl AgentProc {
-    pub fn start(cloud: &Cloud, who: (&str, &str), extra: &[&str]) -> AgentProc {
+    /// An agent with WAV audio: `play` as its microphone, `record` for what it hears, answering
+    /// every ring after `auto_answer_ms`.
+    pub fn wav(
+        cloud: &Cloud,
+        who: (&str, &str),
+        play: &Path,
+        record: Option<&Path>,
+        auto_answer_ms: u64,
+    ) -> AgentProc {
+        let mut args = vec!["--wav".into(), "--play".into(), play.display().to_string()];
+        if let Some(r) = record {
+            args.extend(["--record".into(), r.display().to_string()]);
+        }
+        args.extend(["--auto-answer-ms".into(), auto_answer_ms.to_string()]);
+        AgentProc::start(cloud, who, &args)
+    }
+
+    pub fn start(
+        cloud: &Cloud,
+        who: (&str, &str),
+        extra: &[impl AsRef<std::ffi::OsStr>],
+    ) -> AgentProc {
         let mut child = Command::new(binary("ringdesk-agent"))
             .args([
                 "--server",
