@@ -1,5 +1,6 @@
 //! Counters and latency figures, served as Prometheus text at `/metrics`.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,7 +12,7 @@ pub struct Metrics {
 
 #[derive(Debug, Default)]
 struct Inner {
-    ring_latency_us: Vec<u64>,
+    ring_latency_us: VecDeque<u64>,
 }
 
 const KEEP: usize = 10_000;
@@ -21,15 +22,15 @@ impl Metrics {
     pub fn record_ring_latency(&self, d: Duration) {
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if g.ring_latency_us.len() >= KEEP {
-            g.ring_latency_us.remove(0);
+            g.ring_latency_us.pop_front();
         }
-        g.ring_latency_us.push(d.as_micros() as u64);
+        g.ring_latency_us.push_back(d.as_micros() as u64);
     }
 
     /// Prometheus exposition text.
     pub fn render(&self) -> String {
         let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let mut sorted = g.ring_latency_us.clone();
+        let mut sorted: Vec<u64> = g.ring_latency_us.iter().copied().collect();
         sorted.sort_unstable();
         let q = |p: f64| -> f64 {
             if sorted.is_empty() {

@@ -64,19 +64,12 @@ impl Resampler {
             down,
             taps: taps.into_iter().map(|t| t as f32).collect(),
             taps_per_phase,
+            // Start with `taps_per_phase` zeros of history; real input begins at global index
+            // `taps_per_phase`, and the first output is the first one that needs no earlier input.
             history: vec![0.0; taps_per_phase],
             base: 0,
-            next_output: 0,
+            next_output: (taps_per_phase as u64 * up as u64).div_ceil(down as u64),
         }
-        .primed()
-    }
-
-    /// Starts with `taps_per_phase` zeros of history so the first outputs are defined.
-    fn primed(mut self) -> Self {
-        self.base = 0;
-        // Global input index of real samples starts at `taps_per_phase`.
-        self.next_output = (self.taps_per_phase as u64 * self.up as u64).div_ceil(self.down as u64);
-        self
     }
 
     /// Resamples `input`, appending to `out`. Over time `out` grows by `input.len()*up/down`.
@@ -93,7 +86,7 @@ impl Resampler {
             let newest = (i - self.base) as usize;
             let mut acc = 0.0f32;
             for k in 0..self.taps_per_phase {
-                // History always holds `taps_per_phase` samples before `newest` (primed).
+                // History always holds `taps_per_phase` samples before `newest` (see `new`).
                 acc += self.taps[phase + k * self.up] * self.history[newest - k];
             }
             out.push(acc.round().clamp(-32768.0, 32767.0) as i16);
