@@ -393,6 +393,8 @@ impl Dispatcher {
         caller_name: Option<String>,
         media: sdp::Negotiated,
     ) -> anyhow::Result<()> {
+        // The dialled number is ours; before the lookup we can't know the channel's country, so a
+        // national form is read as Korean (our trunks are Korean; carriers mostly send E.164).
         let route = match number::normalize(dialled, "82") {
             Some(e164) => self.store.number_route(&e164).await?,
             None => None,
