@@ -377,26 +377,13 @@ async fn websocket_survives_bad_messages() {
 
 #[test]
 fn a_caller_whose_media_dies_is_hung_up_with_a_bye() {
-    use ringdesk_tests::peers::{run_sipp, scenario};
-    use ringdesk_tests::{AgentProc, DEMO_SERVICE, TempDir};
+    use ringdesk_tests::AgentProc;
+    use ringdesk_tests::peers::call_in_background;
     use ringdesk_wire::AgentEvent;
 
     let cloud = Cloud::start(&["--rtp-timeout-secs", "2"]);
     let mut agent = AgentProc::start(&cloud, MINJI, &["--wav", "--auto-answer-ms", "0"]);
-    let dir = TempDir::new("silent");
-    let sf = scenario(&dir, "uac_silent.xml", &[]);
-    let sip = cloud.sip;
-    let caller = std::thread::spawn(move || {
-        run_sipp(
-            &dir,
-            &sf,
-            sip,
-            DEMO_SERVICE,
-            1,
-            &[],
-            Duration::from_secs(30),
-        )
-    });
+    let caller = call_in_background("uac_silent.xml", &[], cloud.sip, Duration::from_secs(30));
     let (answered, _) = agent.wait_for("media", Duration::from_secs(15), |e| {
         matches!(e, AgentEvent::MediaConnected { .. })
     });

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use ringdesk_tests::peers::{run_sipp, scenario};
-use ringdesk_tests::{AgentProc, Cloud, DEMO_SERVICE, MINJI, TempDir, block_on};
+use ringdesk_tests::peers::call_in_background;
+use ringdesk_tests::{AgentProc, Cloud, MINJI, block_on};
 use ringdesk_wire::{AgentEvent, CallRecord};
 
 fn last_call(cloud: &Cloud) -> CallRecord {
@@ -19,17 +19,14 @@ fn last_call(cloud: &Cloud) -> CallRecord {
 fn nobody_available_is_no_operator() {
     let cloud = Cloud::start(&[]);
     let _away = AgentProc::start(&cloud, MINJI, &["--wav", "--status", "away"]);
-    let dir = TempDir::new("missed-noop");
-    let sf = scenario(&dir, "uac_unanswered.xml", &[("FINAL", "480")]);
-    let run = run_sipp(
-        &dir,
-        &sf,
+    let run = call_in_background(
+        "uac_unanswered.xml",
+        &[("FINAL", "480")],
         cloud.sip,
-        DEMO_SERVICE,
-        1,
-        &[],
         Duration::from_secs(20),
-    );
+    )
+    .join()
+    .unwrap();
     assert!(run.success, "caller should get 480:\n{}", run.log);
     let record = last_call(&cloud);
     assert_eq!(record.missed_reason.as_deref(), Some("noOperator"));
@@ -46,20 +43,12 @@ fn nobody_available_is_no_operator() {
 fn unanswered_ring_times_out_as_ring_time_over() {
     let cloud = Cloud::start(&["--ring-timeout-secs", "2"]);
     let mut agent = AgentProc::start(&cloud, MINJI, &["--wav"]);
-    let dir = TempDir::new("missed-timeout");
-    let sf = scenario(&dir, "uac_unanswered.xml", &[("FINAL", "480")]);
-    let sip = cloud.sip;
-    let caller = std::thread::spawn(move || {
-        run_sipp(
-            &dir,
-            &sf,
-            sip,
-            DEMO_SERVICE,
-            1,
-            &[],
-            Duration::from_secs(20),
-        )
-    });
+    let caller = call_in_background(
+        "uac_unanswered.xml",
+        &[("FINAL", "480")],
+        cloud.sip,
+        Duration::from_secs(20),
+    );
     let (rang_at, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| {
         matches!(e, AgentEvent::Ring { .. })
     });
@@ -105,20 +94,12 @@ fn unanswered_ring_times_out_as_ring_time_over() {
 fn caller_hanging_up_while_ringing_is_userleft() {
     let cloud = Cloud::start(&[]);
     let mut agent = AgentProc::start(&cloud, MINJI, &["--wav"]);
-    let dir = TempDir::new("missed-left");
-    let sf = scenario(&dir, "uac_cancel.xml", &[("WAIT_MS", "1500")]);
-    let sip = cloud.sip;
-    let caller = std::thread::spawn(move || {
-        run_sipp(
-            &dir,
-            &sf,
-            sip,
-            DEMO_SERVICE,
-            1,
-            &[],
-            Duration::from_secs(20),
-        )
-    });
+    let caller = call_in_background(
+        "uac_cancel.xml",
+        &[("WAIT_MS", "1500")],
+        cloud.sip,
+        Duration::from_secs(20),
+    );
     let (_, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| {
         matches!(e, AgentEvent::Ring { .. })
     });

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use ringdesk_tests::peers::{run_sipp, scenario};
-use ringdesk_tests::{AgentProc, Cloud, DEMO_SERVICE, MINJI, TempDir};
+use ringdesk_tests::peers::call_in_background;
+use ringdesk_tests::{AgentProc, Cloud, MINJI};
 use ringdesk_wire::{AgentEvent, AgentStatus};
 
 #[test]
@@ -60,20 +60,12 @@ fn agent_reconnects_after_a_cloud_restart() {
             }
         )
     });
-    let dir = TempDir::new("session-ring");
-    let sf = scenario(&dir, "uac_cancel.xml", &[("WAIT_MS", "1500")]);
-    let sip = cloud.sip;
-    let caller = std::thread::spawn(move || {
-        run_sipp(
-            &dir,
-            &sf,
-            sip,
-            DEMO_SERVICE,
-            1,
-            &[],
-            Duration::from_secs(20),
-        )
-    });
+    let caller = call_in_background(
+        "uac_cancel.xml",
+        &[("WAIT_MS", "1500")],
+        cloud.sip,
+        Duration::from_secs(20),
+    );
     agent.wait_for("ring after reconnect", Duration::from_secs(10), |e| {
         matches!(e, AgentEvent::Ring { .. })
     });

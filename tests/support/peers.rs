@@ -98,6 +98,19 @@ pub fn run_sipp(
     }
 }
 
+/// Places one call to the demo number in the background: renders scenario `name` with `vars`
+/// in its own scratch directory and runs sipp; join the handle for the outcome.
+pub fn call_in_background(
+    name: &'static str,
+    vars: &[(&str, &str)],
+    target: SocketAddr,
+    timeout: Duration,
+) -> std::thread::JoinHandle<SippRun> {
+    let dir = TempDir::new("sipp");
+    let sf = scenario(&dir, name, vars);
+    std::thread::spawn(move || run_sipp(&dir, &sf, target, super::DEMO_SERVICE, 1, &[], timeout))
+}
+
 /// A baresip caller playing `play` as its microphone and dumping what it hears (sndfile).
 pub struct Baresip {
     pub dir: TempDir,
