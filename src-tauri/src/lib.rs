@@ -46,6 +46,7 @@ fn startup() -> DesktopStartup {
         server: env("RINGDESK_SERVER").unwrap_or_else(|| "https://127.0.0.1:8443".into()),
         email: env("RINGDESK_EMAIL"),
         auto_login: env("RINGDESK_EMAIL").is_some() && env("RINGDESK_PASSWORD").is_some(),
+        saved_session: false,
     }
 }
 
@@ -67,14 +68,20 @@ async fn login(
         server: ServerConfig::with_ca_file(&server, ca.as_deref().map(std::path::Path::new))
             .map_err(|e| e.to_string())?,
         email,
-        password,
+        credentials: ringdesk_agent::Credentials::Password(password),
         initial_status: None,
-        device: audio_device(),
+        audio: ringdesk_agent::AudioSetup {
+            call: audio_device(),
+            ringer: None,
+        },
+        start_muted: false,
+        cache_path: None,
     };
     let ringdesk_agent::Started {
         agent,
         mut events,
         manager,
+        ..
     } = ringdesk_agent::start(config)
         .await
         .map_err(|e| e.to_string())?;

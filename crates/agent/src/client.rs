@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use ringdesk_wire::{ApiError, CallPage, LoginRequest, LoginResponse};
+use ringdesk_wire::{ApiError, CallPage, LoginRequest, LoginResponse, ManagerInfo};
 
 use crate::AgentError;
 
@@ -110,37 +110,73 @@ pub async fn login(
             password: password.into(),
         })
         .send()
-        .await
-        .map_err(|e| AgentError::Network(e.to_string()))?;
-    if !resp.status().is_success() {
-        return Err(api_error(resp).await);
-    }
-    resp.json()
+        .await;
+    checked(resp)
+        .await?
+        .json()
         .await
         .map_err(|e| AgentError::Network(e.to_string()))
 }
 
-/// One page of the channel's call records.
+/// The response when it is a success, else the cloud's `{code, message}` as an error.
+async fn checked(
+    resp: Result<reqwest::Response, reqwest::Error>,
+) -> Result<reqwest::Response, AgentError> {
+    let resp = resp.map_err(|e| AgentError::Network(e.to_string()))?;
+    if resp.status().is_success() {
+        Ok(resp)
+    } else {
+        Err(api_error(resp).await)
+    }
+}
+
+/// Who a saved token belongs to; a 401 `Api` error means it no longer works.
+pub async fn me(server: &ServerConfig, token: &str) -> Result<ManagerInfo, AgentError> {
+    let resp = server
+        .http()?
+        .get(format!("{}/api/v1/me", server.url))
+        .bearer_auth(token)
+        .send()
+        .await;
+    checked(resp)
+        .await?
+        .json()
+        .await
+        .map_err(|e| AgentError::Network(e.to_string()))
+}
+
+/// Revokes a token at the cloud (logout).
+pub async fn logout(server: &ServerConfig, token: &str) -> Result<(), AgentError> {
+    let resp = server
+        .http()?
+        .post(format!("{}/api/v1/logout", server.url))
+        .bearer_auth(token)
+        .send()
+        .await;
+    checked(resp).await.map(drop)
+}
+
+/// One page of the channel's call records, newest first; with `caller`, only that customer's
+/// (the ring popup's history button).
 pub async fn calls(
     server: &ServerConfig,
     token: &str,
+    caller: Option<&str>,
     page: u32,
     per_page: u32,
 ) -> Result<CallPage, AgentError> {
-    let resp = server
-        .http()?
-        .get(format!(
-            "{}/api/v1/calls?page={page}&perPage={per_page}",
-            server.url
-        ))
-        .bearer_auth(token)
-        .send()
-        .await
-        .map_err(|e| AgentError::Network(e.to_string()))?;
-    if !resp.status().is_success() {
-        return Err(api_error(resp).await);
+    let mut url = reqwest::Url::parse(&format!("{}/api/v1/calls", server.url))
+        .map_err(|e| AgentError::Config(format!("bad server URL: {e}")))?;
+    url.query_pairs_mut()
+        .append_pair("page", &page.to_string())
+        .append_pair("perPage", &per_page.to_string());
+    if let Some(c) = caller {
+        url.query_pairs_mut().append_pair("caller", c);
     }
-    resp.json()
+    let resp = server.http()?.get(url).bearer_auth(token).send().await;
+    checked(resp)
+        .await?
+        .json()
         .await
         .map_err(|e| AgentError::Network(e.to_string()))
 }

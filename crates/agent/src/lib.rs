@@ -6,16 +6,25 @@
 //! [`audio::AudioDevice`] (real devices via cpal, or WAV files). The Tauri shell and the
 //! `ringdesk-agent` CLI are both thin views on this.
 //!
-//! Left out for now: echo cancellation and noise suppression, local history cache, keyring,
-//! hotkeys (later issues).
+//! Around the session: the local cache of settings and recent calls ([`cache`]), the token in
+//! the OS keyring ([`credentials`]), the ringtone on the ringer device ([`ringer`]), and the
+//! pure rules the desktop shell applies to hotkeys and the tray ([`desk`], [`settings`]).
+//!
+//! Left out for now: echo cancellation and noise suppression (a later issue).
 
 pub mod audio;
+pub mod cache;
 pub mod client;
+pub mod credentials;
+pub mod desk;
+pub mod history;
 pub mod media;
+pub mod ringer;
 pub mod session;
+pub mod settings;
 
 pub use ringdesk_rtc::install_crypto;
-pub use session::{Agent, AgentCommand, AgentConfig, Started, start};
+pub use session::{Agent, AgentCommand, AgentConfig, AudioSetup, Credentials, Started, start};
 
 /// Errors of the agent.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +35,12 @@ pub enum AgentError {
     /// The cloud could not be reached.
     #[error("network: {0}")]
     Network(String),
+    /// The OS keyring (Secret Service, Keychain, Credential Manager) failed.
+    #[error("keyring: {0}")]
+    Keyring(String),
+    /// The local cache failed.
+    #[error(transparent)]
+    Cache(#[from] cache::CacheError),
     /// The cloud refused the request.
     #[error("{message} ({code}, HTTP {status})")]
     Api {

@@ -1,7 +1,11 @@
 //! `ringdesk-agent`: a headless agent. Prints every event as one JSON line on stdout and takes
-//! commands on stdin (`answer ID`, `decline ID`, `hangup ID`, `dtmf ID DIGITS`,
-//! `status available|away [dnd]`, `quit`), so it can be scripted, tested and used without a
-//! window.
+//! commands on stdin (`answer ID`, `decline ID`, `hangup ID`, `end ID`, `dtmf ID DIGITS`,
+//! `mute ID on|off`, `wav PLAY RECORD`, `status available|away [dnd]`, `quit`), so it can be
+//! scripted, tested and used without a window.
+//!
+//! With `--keyring` the session token goes to the OS keyring and later runs need no password;
+//! `--logout` revokes and forgets it. With `--data-dir` the recent-calls list is kept in the
+//! local cache, and `--history` prints it (also offline).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,8 +15,9 @@ use clap::Parser;
 use ringdesk_agent::audio::AudioDevice;
 use ringdesk_agent::audio::cpal_device::CpalDevice;
 use ringdesk_agent::audio::wav::WavDevice;
-use ringdesk_agent::client::ServerConfig;
-use ringdesk_agent::{AgentCommand, AgentConfig};
+use ringdesk_agent::cache::LocalCache;
+use ringdesk_agent::client::{self, ServerConfig};
+use ringdesk_agent::{AgentCommand, AgentConfig, AudioSetup, Credentials, credentials};
 use ringdesk_wire::{AgentEvent, AgentStatus};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tracing_subscriber::EnvFilter;
@@ -37,9 +42,24 @@ struct Args {
     /// Login email.
     #[arg(long, env = "RINGDESK_EMAIL")]
     email: String,
-    /// Password.
+    /// Password; may be left out with --keyring once a token is saved.
     #[arg(long, env = "RINGDESK_PASSWORD")]
-    password: String,
+    password: Option<String>,
+    /// Keep the session token in the OS keyring (and use a saved one when no password is given).
+    #[arg(long)]
+    keyring: bool,
+    /// Revoke the saved token at the cloud, delete it from the keyring, and exit.
+    #[arg(long, requires = "keyring")]
+    logout: bool,
+    /// Directory of the local cache (settings and recent calls).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Print the recent and missed calls from the local cache as JSON and exit.
+    #[arg(long, requires = "data_dir")]
+    history: bool,
+    /// Join calls muted.
+    #[arg(long)]
+    start_muted: bool,
     /// Status to set after connecting.
     #[arg(long, value_parser = parse_status)]
     status: Option<AgentStatus>,
@@ -52,6 +72,9 @@ struct Args {
     /// WAV to record what the call sounds like (with --wav).
     #[arg(long, requires = "wav")]
     record: Option<PathBuf>,
+    /// WAV to record the ringtone into, as the ringer device (with --wav).
+    #[arg(long, requires = "wav")]
+    ringer: Option<PathBuf>,
     /// Answer every ring automatically after this many milliseconds.
     #[arg(long)]
     auto_answer_ms: Option<u64>,
@@ -89,6 +112,23 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
         Some("answer") => Ok(AgentCommand::Answer(id(1)?)),
         Some("decline") => Ok(AgentCommand::Decline(id(1)?)),
         Some("hangup") => Ok(AgentCommand::Hangup(id(1)?)),
+        Some("end") => Ok(AgentCommand::EndForAll(id(1)?)),
+        Some("mute") => Ok(AgentCommand::SetMuted(
+            id(1)?,
+            match parts.get(2).copied() {
+                Some("on") => true,
+                Some("off") => false,
+                _ => return Err(format!("expected `mute ID on|off` in {line:?}")),
+            },
+        )),
+        Some("wav") => Ok(AgentCommand::SetAudio(AudioSetup {
+            call: Arc::new(WavDevice {
+                play: parts.get(1).map(PathBuf::from),
+                record: parts.get(2).map(PathBuf::from),
+                loop_play: true,
+            }),
+            ringer: None,
+        })),
         Some("dtmf") => Ok(AgentCommand::Dtmf(
             id(1)?,
             parts.get(2).ok_or("expected digits")?.to_string(),
@@ -102,6 +142,22 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
     }
 }
 
+/// `--history`: the local cache's lists, one JSON object, without touching the network.
+fn print_history(path: Option<&std::path::Path>, account: &str) -> anyhow::Result<()> {
+    let path = path.ok_or_else(|| anyhow::anyhow!("--history needs --data-dir"))?;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_millis() as i64;
+    let cache = LocalCache::open(path, now_ms)?;
+    let recent = serde_json::to_value(cache.recent_calls(account, 5)?)?;
+    let missed = serde_json::to_value(cache.missed_calls(account, 50)?)?;
+    println!(
+        "{}",
+        serde_json::json!({ "recent": recent, "missed": missed })
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -112,25 +168,70 @@ async fn main() -> anyhow::Result<()> {
         .init();
     ringdesk_agent::install_crypto();
     let args = Args::parse();
-    let device: Arc<dyn AudioDevice> = if args.wav {
-        Arc::new(WavDevice {
-            play: args.play.clone(),
-            record: args.record.clone(),
-            loop_play: true,
-        })
+    let server = ServerConfig::with_ca_file(&args.server, args.ca_cert.as_deref())?;
+    let account = credentials::account(&server.url, &args.email);
+    let cache_path = args.data_dir.as_ref().map(|d| d.join("cache.sqlite3"));
+    if args.history {
+        return print_history(cache_path.as_deref(), &account);
+    }
+    if args.logout {
+        if let Some(token) = credentials::load_token(&account)? {
+            client::logout(&server, &token).await?;
+        }
+        credentials::delete_token(&account)?;
+        return Ok(());
+    }
+    let credentials = match (&args.password, args.keyring) {
+        (Some(p), _) => Credentials::Password(p.clone()),
+        (None, true) => {
+            Credentials::Token(credentials::load_token(&account)?.ok_or_else(|| {
+                anyhow::anyhow!("no saved session for {account}; log in with --password")
+            })?)
+        }
+        (None, false) => {
+            anyhow::bail!("--password is required (or --keyring with a saved session)")
+        }
+    };
+    let audio = if args.wav {
+        AudioSetup {
+            call: Arc::new(WavDevice {
+                play: args.play.clone(),
+                record: args.record.clone(),
+                loop_play: true,
+            }),
+            ringer: args.ringer.clone().map(|r| {
+                Arc::new(WavDevice {
+                    play: None,
+                    record: Some(r),
+                    loop_play: false,
+                }) as Arc<dyn AudioDevice>
+            }),
+        }
     } else {
-        Arc::new(CpalDevice::default())
+        let device: Arc<dyn AudioDevice> = Arc::new(CpalDevice::default());
+        AudioSetup {
+            call: device.clone(),
+            ringer: Some(device),
+        }
     };
     let config = AgentConfig {
-        server: ServerConfig::with_ca_file(&args.server, args.ca_cert.as_deref())?,
+        server,
         email: args.email.clone(),
-        password: args.password.clone(),
+        credentials,
         initial_status: args.status,
-        device,
+        audio,
+        start_muted: args.start_muted,
+        cache_path,
     };
     let ringdesk_agent::Started {
-        agent, mut events, ..
+        agent,
+        mut events,
+        token,
+        ..
     } = ringdesk_agent::start(config).await?;
+    if args.keyring {
+        credentials::save_token(&account, &token)?;
+    }
     let mut stdin = BufReader::new(tokio::io::stdin()).lines();
     let mut stdin_open = true;
     loop {

@@ -1,5 +1,6 @@
 //! One call's media on the agent: microphone → Opus → WebRTC, WebRTC → jitter buffer → Opus →
-//! speaker, paced by a 20 ms tick.
+//! speaker, paced by a 20 ms tick. The loop also takes [`MediaControl`]s: mute, and a device
+//! switch that reopens the streams without touching the WebRTC link, so the call stays up.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,7 +11,7 @@ use ringdesk_media::opus_codec::OpusEncoder;
 use ringdesk_rtc::{PeerEvent, PeerLink};
 use tokio::sync::mpsc;
 
-use crate::audio::AudioDevice;
+use crate::audio::{AudioDevice, AudioError, AudioStreams};
 
 /// What the media loop tells the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,43 +20,86 @@ pub enum MediaNotice {
     Connected,
     /// First decoded remote audio was played.
     FirstAudio,
+    /// A device failed; the call now runs on the system default.
+    DeviceFellBack(String),
     /// The media path ended.
     Closed(String),
 }
 
+/// What the session asks of a running call's media.
+pub enum MediaControl {
+    /// Send silence instead of the microphone (`true`), or the microphone again.
+    Mute(bool),
+    /// Move the call to these devices now.
+    SwitchDevice(Arc<dyn AudioDevice>),
+}
+
 const OPUS_BITRATE_BPS: i32 = 32_000;
+
+async fn open_blocking(device: Arc<dyn AudioDevice>) -> Result<AudioStreams, AudioError> {
+    tokio::task::spawn_blocking(move || device.open())
+        .await
+        .map_err(|e| AudioError::Device(e.to_string()))?
+}
+
+/// The streams a call is using and the device they came from.
+struct CallAudio {
+    device: Arc<dyn AudioDevice>,
+    streams: AudioStreams,
+}
+
+impl CallAudio {
+    /// Moves to `device`; on failure keeps the current streams and says why.
+    async fn switch(&mut self, device: Arc<dyn AudioDevice>) -> Result<(), AudioError> {
+        self.streams = open_blocking(device.clone()).await?;
+        self.device = device;
+        Ok(())
+    }
+
+    /// When the current device has failed, moves to its fallback and returns the notice
+    /// text; `Err` when there is nothing left to fall back to.
+    async fn recover(&mut self) -> Result<Option<String>, String> {
+        let Some(failure) = self.streams.failure() else {
+            return Ok(None);
+        };
+        let from = self.device.describe();
+        let Some(fallback) = self.device.fallback() else {
+            return Err(format!("{from}: {failure}"));
+        };
+        match self.switch(fallback).await {
+            Ok(()) => Ok(Some(format!(
+                "{from}: {failure}; now using {}",
+                self.device.describe()
+            ))),
+            Err(e) => Err(format!(
+                "{from}: {failure}; the default device failed too: {e}"
+            )),
+        }
+    }
+}
 
 /// Runs until the link closes or `stop` fires. Opens the audio device itself so device
 /// errors surface as a `Closed` notice.
 pub async fn run_call_media(
     mut link: PeerLink,
     device: Arc<dyn AudioDevice>,
+    start_muted: bool,
     notices: mpsc::UnboundedSender<MediaNotice>,
+    mut controls: mpsc::UnboundedReceiver<MediaControl>,
     mut stop: tokio::sync::oneshot::Receiver<()>,
 ) {
-    let opened = tokio::task::spawn_blocking(move || device.open()).await;
-    let streams = match opened
-        .map_err(|e| e.to_string())
-        .and_then(|r| r.map_err(|e| e.to_string()))
-    {
+    let setup = async {
+        let streams = open_blocking(device.clone())
+            .await
+            .map_err(|e| e.to_string())?;
+        let encoder = OpusEncoder::new(OPUS_BITRATE_BPS).map_err(|e| e.to_string())?;
+        let inbound = OpusInbound::new().map_err(|e| e.to_string())?;
+        Ok::<_, String>((CallAudio { device, streams }, encoder, inbound))
+    };
+    let (mut audio, mut encoder, mut inbound) = match setup.await {
         Ok(s) => s,
         Err(e) => {
-            let _ = notices.send(MediaNotice::Closed(e.to_string()));
-            return;
-        }
-    };
-    let (mut capture, mut playback) = (streams.capture, streams.playback);
-    let mut encoder = match OpusEncoder::new(OPUS_BITRATE_BPS) {
-        Ok(e) => e,
-        Err(e) => {
-            let _ = notices.send(MediaNotice::Closed(e.to_string()));
-            return;
-        }
-    };
-    let mut inbound = match OpusInbound::new() {
-        Ok(i) => i,
-        Err(e) => {
-            let _ = notices.send(MediaNotice::Closed(e.to_string()));
+            let _ = notices.send(MediaNotice::Closed(e));
             return;
         }
     };
@@ -65,6 +109,7 @@ pub async fn run_call_media(
     let mut speaker = Vec::with_capacity(ROOM_FRAME_SAMPLES);
     let mut connected = false;
     let mut heard = false;
+    let mut muted = start_muted;
     let reason = loop {
         tokio::select! {
             _ = &mut stop => break "hung up".to_string(),
@@ -79,13 +124,34 @@ pub async fn run_call_media(
                 Some(PeerEvent::Closed(r)) => break r,
                 None => break "media task ended".into(),
             },
+            Some(control) = controls.recv() => match control {
+                MediaControl::Mute(m) => muted = m,
+                MediaControl::SwitchDevice(d) => {
+                    if let Err(e) = audio.switch(d).await {
+                        let _ = notices.send(MediaNotice::DeviceFellBack(format!(
+                            "could not switch devices, staying on {}: {e}",
+                            audio.device.describe()
+                        )));
+                    }
+                }
+            },
             _ = tick.tick() => {
-                capture.read(&mut mic);
+                match audio.recover().await {
+                    Ok(None) => {}
+                    Ok(Some(message)) => {
+                        let _ = notices.send(MediaNotice::DeviceFellBack(message));
+                    }
+                    Err(e) => break e,
+                }
+                audio.streams.capture.read(&mut mic);
+                if muted {
+                    mic.fill(0);
+                }
                 if connected && let Ok(packet) = encoder.encode(&mic) {
                     let _ = link.send.send(packet.to_vec());
                 }
                 let source = inbound.pop_frame(Instant::now(), &mut speaker);
-                playback.write(&speaker);
+                audio.streams.playback.write(&speaker);
                 if source == FrameSource::Decoded && !heard {
                     heard = true;
                     let _ = notices.send(MediaNotice::FirstAudio);

@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures_util::{SinkExt, StreamExt};
 use ringdesk_rtc::{AudioPeer, local_ip_towards, spawn_udp_peer};
@@ -17,8 +18,63 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::AgentError;
 use crate::audio::AudioDevice;
+use crate::cache::LocalCache;
 use crate::client::{ServerConfig, login};
-use crate::media::{MediaNotice, run_call_media};
+use crate::history::CallTracker;
+use crate::media::{MediaControl, MediaNotice, run_call_media};
+use crate::ringer::{self, Ringtone};
+
+/// How the agent proves who it is.
+#[derive(Clone)]
+pub enum Credentials {
+    /// Log in with the password; kept in memory to log in again when the token expires (the
+    /// headless CLI).
+    Password(String),
+    /// A token saved from an earlier login (the desktop app keeps it in the OS keyring). When
+    /// the cloud refuses it the agent reports [`AgentEvent::SessionExpired`] and stops.
+    Token(String),
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the secret.
+        f.write_str(match self {
+            Credentials::Password(_) => "Password(…)",
+            Credentials::Token(_) => "Token(…)",
+        })
+    }
+}
+
+/// Where call audio and the ringtone go.
+#[derive(Clone)]
+pub struct AudioSetup {
+    /// Microphone and speaker of calls.
+    pub call: Arc<dyn AudioDevice>,
+    /// The ringtone's device; `None` rings silently (the headless CLI).
+    pub ringer: Option<Arc<dyn AudioDevice>>,
+}
+
+impl std::fmt::Debug for AudioSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AudioSetup")
+            .field("call", &self.call.describe())
+            .field("ringer", &self.ringer.as_ref().map(|r| r.describe()))
+            .finish()
+    }
+}
+
+impl PartialEq for AudioSetup {
+    fn eq(&self, other: &Self) -> bool {
+        let same_ringer = match (&self.ringer, &other.ringer) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        Arc::ptr_eq(&self.call, &other.call) && same_ringer
+    }
+}
+
+impl Eq for AudioSetup {}
 
 /// What an app asks of its agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,8 +92,16 @@ pub enum AgentCommand {
     Decline(i64),
     /// Leave a call.
     Hangup(i64),
+    /// End a call for everyone in it.
+    EndForAll(i64),
     /// Send DTMF digits.
     Dtmf(i64, String),
+    /// Mute (`true`) or unmute our microphone in a call.
+    SetMuted(i64, bool),
+    /// Use other devices from now on, including in the running call.
+    SetAudio(AudioSetup),
+    /// Join later calls muted (or not).
+    SetStartMuted(bool),
     /// Close the session for good.
     Shutdown,
 }
@@ -48,12 +112,16 @@ pub struct AgentConfig {
     pub server: ServerConfig,
     /// Login email.
     pub email: String,
-    /// Password (kept in memory to log in again when the token expires).
-    pub password: String,
+    /// Password or saved token.
+    pub credentials: Credentials,
     /// Status to set once connected.
     pub initial_status: Option<AgentStatus>,
-    /// Where call audio goes.
-    pub device: Arc<dyn AudioDevice>,
+    /// Where call audio and the ringtone go.
+    pub audio: AudioSetup,
+    /// Join calls muted.
+    pub start_muted: bool,
+    /// The local cache that keeps the recent-calls list; `None` keeps none.
+    pub cache_path: Option<PathBuf>,
 }
 
 /// Handle to a running agent.
@@ -78,19 +146,50 @@ pub struct Started {
     pub events: mpsc::UnboundedReceiver<AgentEvent>,
     /// The logged-in manager.
     pub manager: ManagerInfo,
+    /// The session token, for the app to keep in the OS keyring.
+    pub token: String,
 }
 
-/// Logs in (failing fast on wrong credentials) and starts the session task.
+/// Unix milliseconds now, for the recent-calls list.
+fn unix_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Logs in (failing fast on wrong credentials or a refused token) and starts the session task.
 pub async fn start(config: AgentConfig) -> Result<Started, AgentError> {
-    let login = login(&config.server, &config.email, &config.password).await?;
+    let (token, manager) = match &config.credentials {
+        Credentials::Password(password) => {
+            let l = login(&config.server, &config.email, password).await?;
+            (l.token, l.manager)
+        }
+        Credentials::Token(token) => (
+            token.clone(),
+            crate::client::me(&config.server, token).await?,
+        ),
+    };
+    let history = match &config.cache_path {
+        Some(path) => {
+            let cache = LocalCache::open(path, unix_ms())?;
+            cache.save_last_account(&config.server.url, &config.email)?;
+            Some(History {
+                cache: Mutex::new(cache),
+                account: crate::credentials::account(&config.server.url, &config.email),
+                tracker: CallTracker::default(),
+            })
+        }
+        None => None,
+    };
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
     let server_addr = server_socket_addr(&config.server.url).await?;
-    let manager = login.manager;
     let session = Session {
-        token: login.token,
+        token: token.clone(),
         desired_status: config.initial_status.map(|s| (s, false)),
         calls: HashMap::new(),
+        ringtone: None,
+        history,
         events: ev_tx,
         server_addr,
         config,
@@ -100,7 +199,16 @@ pub async fn start(config: AgentConfig) -> Result<Started, AgentError> {
         agent: Agent { commands: cmd_tx },
         events: ev_rx,
         manager,
+        token,
     })
+}
+
+/// The recent-calls list being kept.
+struct History {
+    /// A mutex only to make the session `Sync`; one task uses it.
+    cache: Mutex<LocalCache>,
+    account: String,
+    tracker: CallTracker,
 }
 
 async fn server_socket_addr(url: &str) -> Result<SocketAddr, AgentError> {
@@ -167,7 +275,10 @@ enum CallMedia {
         socket: UdpSocket,
     },
     /// Media running.
-    Running { stop: oneshot::Sender<()> },
+    Running {
+        stop: oneshot::Sender<()>,
+        controls: mpsc::UnboundedSender<MediaControl>,
+    },
 }
 
 struct Session {
@@ -175,6 +286,9 @@ struct Session {
     token: String,
     desired_status: Option<(AgentStatus, bool)>,
     calls: HashMap<i64, CallMedia>,
+    /// The call ringing on the ringer device now.
+    ringtone: Option<(i64, Ringtone)>,
+    history: Option<History>,
     events: mpsc::UnboundedSender<AgentEvent>,
     server_addr: SocketAddr,
 }
@@ -187,12 +301,53 @@ enum Ended {
     Lost(String),
 }
 
+/// Why a connection attempt failed.
+enum NotConnected {
+    /// Try again after the back-off.
+    Retry(String),
+    /// The saved token was refused; only a new login helps.
+    Expired,
+}
+
+impl From<String> for NotConnected {
+    fn from(reason: String) -> Self {
+        NotConnected::Retry(reason)
+    }
+}
+
 impl Session {
-    fn emit(&self, e: AgentEvent) {
+    fn emit(&mut self, e: AgentEvent) {
+        match &e {
+            AgentEvent::RingStopped { call_id, .. }
+            | AgentEvent::CallConnected { call_id }
+            | AgentEvent::CallEnded { call_id, .. } => self.stop_ringtone(*call_id),
+            AgentEvent::SessionDown { .. } | AgentEvent::SessionExpired => self.ringtone = None,
+            _ => {}
+        }
+        if let Some(h) = &mut self.history
+            && let Some(line) = h.tracker.observe(&e, unix_ms())
+        {
+            let cache = h.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Err(err) = cache.record_call(&h.account, &line) {
+                tracing::warn!("recent calls: {err}");
+            }
+        }
         let _ = self.events.send(e);
     }
 
-    async fn connect(&mut self) -> Result<Ws, String> {
+    fn stop_ringtone(&mut self, call_id: i64) {
+        if self.ringtone.as_ref().is_some_and(|(c, _)| *c == call_id) {
+            self.ringtone = None;
+        }
+    }
+
+    fn start_ringtone(&mut self, call_id: i64) {
+        if let Some(device) = &self.config.audio.ringer {
+            self.ringtone = Some((call_id, ringer::start(device.clone())));
+        }
+    }
+
+    async fn connect(&mut self) -> Result<Ws, NotConnected> {
         let mut request = self
             .config
             .server
@@ -218,22 +373,19 @@ impl Session {
         {
             Ok((ws, _)) => Ok(ws),
             Err(tungstenite::Error::Http(resp)) if resp.status() == 401 => {
+                let Credentials::Password(password) = &self.config.credentials else {
+                    return Err(NotConnected::Expired);
+                };
                 // Token expired or revoked: log in again and let the next attempt use it.
-                match login(
-                    &self.config.server,
-                    &self.config.email,
-                    &self.config.password,
-                )
-                .await
-                {
+                match login(&self.config.server, &self.config.email, password).await {
                     Ok(l) => {
                         self.token = l.token;
-                        Err("session expired; logged in again".into())
+                        Err("session expired; logged in again".to_string().into())
                     }
-                    Err(e) => Err(format!("login failed: {e}")),
+                    Err(e) => Err(format!("login failed: {e}").into()),
                 }
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.to_string().into()),
         }
     }
 
@@ -252,7 +404,11 @@ impl Session {
                         Ended::Lost(r) => r,
                     }
                 }
-                Err(r) => r,
+                Err(NotConnected::Retry(r)) => r,
+                Err(NotConnected::Expired) => {
+                    self.emit(AgentEvent::SessionExpired);
+                    return;
+                }
             };
             let wait = backoff.next_delay(rand::random());
             self.emit(AgentEvent::SessionDown {
@@ -267,6 +423,7 @@ impl Session {
                     c = commands.recv() => match c {
                         None | Some(AgentCommand::Shutdown) => return,
                         Some(AgentCommand::SetStatus { status, do_not_disturb }) => self.desired_status = Some((status, do_not_disturb)),
+                        Some(c @ (AgentCommand::SetAudio(_) | AgentCommand::SetStartMuted(_) | AgentCommand::SetMuted(..))) => self.local_command(c),
                         Some(_) => self.emit(AgentEvent::Error { code: "offline".into(), message: "not connected to the cloud; retrying".into() }),
                     },
                     Some((call, n)) = notices.recv() => self.media_notice(call, n, None).await,
@@ -315,7 +472,7 @@ impl Session {
                 },
                 c = commands.recv() => {
                     let Some(c) = c else { return Ended::Shutdown };
-                    if c == AgentCommand::Shutdown {
+                    if matches!(c, AgentCommand::Shutdown) {
                         let _ = ws.close(None).await;
                         return Ended::Shutdown;
                     }
@@ -330,6 +487,35 @@ impl Session {
                     }
                 }
             }
+        }
+    }
+
+    /// Commands that need no cloud: they work offline too.
+    fn local_command(&mut self, c: AgentCommand) {
+        match c {
+            AgentCommand::SetMuted(call_id, muted) => match self.calls.get(&call_id) {
+                Some(CallMedia::Running { controls, .. }) => {
+                    let _ = controls.send(MediaControl::Mute(muted));
+                    self.emit(AgentEvent::MuteChanged { call_id, muted });
+                }
+                _ => self.emit(AgentEvent::Error {
+                    code: "notInCall".into(),
+                    message: format!("no media running for call {call_id}"),
+                }),
+            },
+            AgentCommand::SetAudio(setup) => {
+                for media in self.calls.values() {
+                    if let CallMedia::Running { controls, .. } = media {
+                        let _ = controls.send(MediaControl::SwitchDevice(setup.call.clone()));
+                    }
+                }
+                self.config.audio = setup;
+                if let Some((call_id, _)) = self.ringtone.take() {
+                    self.start_ringtone(call_id);
+                }
+            }
+            AgentCommand::SetStartMuted(m) => self.config.start_muted = m,
+            _ => {}
         }
     }
 
@@ -364,12 +550,25 @@ impl Session {
                     return Ok(());
                 }
             },
-            AgentCommand::Decline(call_id) => ClientMessage::Decline { call_id },
+            AgentCommand::Decline(call_id) => {
+                self.stop_ringtone(call_id);
+                ClientMessage::Decline { call_id }
+            }
             AgentCommand::Hangup(call_id) => {
                 self.stop_media(call_id);
                 ClientMessage::Hangup { call_id }
             }
+            AgentCommand::EndForAll(call_id) => {
+                self.stop_media(call_id);
+                ClientMessage::EndForAll { call_id }
+            }
             AgentCommand::Dtmf(call_id, digits) => ClientMessage::Dtmf { call_id, digits },
+            c @ (AgentCommand::SetMuted(..)
+            | AgentCommand::SetAudio(_)
+            | AgentCommand::SetStartMuted(_)) => {
+                self.local_command(c);
+                return Ok(());
+            }
             AgentCommand::Shutdown => return Ok(()),
         };
         Self::send(ws, &message).await
@@ -387,7 +586,7 @@ impl Session {
     }
 
     fn stop_media(&mut self, call_id: i64) {
-        if let Some(CallMedia::Running { stop }) = self.calls.remove(&call_id) {
+        if let Some(CallMedia::Running { stop, .. }) = self.calls.remove(&call_id) {
             let _ = stop.send(());
         }
     }
@@ -413,12 +612,15 @@ impl Session {
                 caller,
                 via,
                 ring_timeout_ms,
-            } => AgentEvent::Ring {
-                call_id,
-                caller,
-                via,
-                ring_timeout_ms,
-            },
+            } => {
+                self.start_ringtone(call_id);
+                AgentEvent::Ring {
+                    call_id,
+                    caller,
+                    via,
+                    ring_timeout_ms,
+                }
+            }
             ServerMessage::RingStopped { call_id, reason } => {
                 self.calls.remove(&call_id);
                 AgentEvent::RingStopped { call_id, reason }
@@ -440,6 +642,7 @@ impl Session {
                 }
                 let link = spawn_udp_peer(*peer, socket);
                 let (stop_tx, stop_rx) = oneshot::channel();
+                let (control_tx, control_rx) = mpsc::unbounded_channel();
                 let (tx, mut rx) = mpsc::unbounded_channel();
                 let forward = notice_tx.clone();
                 tokio::spawn(async move {
@@ -449,13 +652,28 @@ impl Session {
                 });
                 tokio::spawn(run_call_media(
                     link,
-                    self.config.device.clone(),
+                    self.config.audio.call.clone(),
+                    self.config.start_muted,
                     tx,
+                    control_rx,
                     stop_rx,
                 ));
-                self.calls
-                    .insert(call_id, CallMedia::Running { stop: stop_tx });
-                AgentEvent::CallConnected { call_id }
+                self.calls.insert(
+                    call_id,
+                    CallMedia::Running {
+                        stop: stop_tx,
+                        controls: control_tx,
+                    },
+                );
+                self.emit(AgentEvent::CallConnected { call_id });
+                if self.config.start_muted {
+                    AgentEvent::MuteChanged {
+                        call_id,
+                        muted: true,
+                    }
+                } else {
+                    return;
+                }
             }
             ServerMessage::CallEnded {
                 call_id,
@@ -480,6 +698,10 @@ impl Session {
         match notice {
             MediaNotice::Connected => self.emit(AgentEvent::MediaConnected { call_id }),
             MediaNotice::FirstAudio => self.emit(AgentEvent::RemoteAudio { call_id }),
+            MediaNotice::DeviceFellBack(message) => self.emit(AgentEvent::AudioDeviceLost {
+                call_id: Some(call_id),
+                message,
+            }),
             MediaNotice::Closed(reason) => {
                 // Media died under a call we still think is live: leave it cleanly.
                 if self.calls.remove(&call_id).is_some() {

@@ -92,6 +92,29 @@ fn bad_json(rejection: JsonRejection) -> ApiErr {
     ApiErr::new(StatusCode::BAD_REQUEST, "badJson", rejection.body_text())
 }
 
+fn bearer_token(parts: &Parts) -> Option<String> {
+    let header_token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string);
+    let query_token = parts.uri.query().and_then(|q| {
+        q.split('&')
+            .find_map(|kv| kv.strip_prefix("token="))
+            .map(str::to_string)
+    });
+    header_token.or(query_token)
+}
+
+fn missing_token() -> ApiErr {
+    ApiErr::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "missing bearer token",
+    )
+}
+
 /// The authenticated manager of a request (`Authorization: Bearer <token>`, or `?token=` for
 /// WebSocket clients that cannot set headers).
 pub struct Authed(pub Manager);
@@ -103,23 +126,8 @@ impl FromRequestParts<AppState> for Authed {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let header_token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::to_string);
-        let query_token = parts.uri.query().and_then(|q| {
-            q.split('&')
-                .find_map(|kv| kv.strip_prefix("token="))
-                .map(str::to_string)
-        });
-        let Some(token) = header_token.or(query_token) else {
-            return Err(ApiErr::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "missing bearer token",
-            ));
+        let Some(token) = bearer_token(parts) else {
+            return Err(missing_token());
         };
         match state.store.manager_for_token(&token, now_ms()).await? {
             Some(m) => Ok(Authed(m)),
@@ -136,6 +144,8 @@ impl FromRequestParts<AppState> for Authed {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/login", post(login))
+        .route("/api/v1/logout", post(logout))
+        .route("/api/v1/me", get(me))
         .route("/api/v1/calls", get(list_calls))
         .route("/api/v1/calls/{id}", get(get_call))
         .route("/api/v1/ws", get(ws))
@@ -169,6 +179,21 @@ async fn login(
         token,
         manager: manager_info(&manager),
     }))
+}
+
+/// Who a token belongs to: lets an app that kept its token (in the OS keyring) resume without
+/// asking for the password again.
+async fn me(Authed(m): Authed) -> Json<ManagerInfo> {
+    Json(manager_info(&m))
+}
+
+/// Revokes the request's own token.
+async fn logout(State(s): State<AppState>, parts: Parts) -> Result<StatusCode, ApiErr> {
+    let Some(token) = bearer_token(&parts) else {
+        return Err(missing_token());
+    };
+    s.store.delete_session(&token).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn call_record(r: CallRow) -> CallRecord {
@@ -208,7 +233,10 @@ async fn list_calls(
             "perPage must be between 1 and 200",
         ));
     }
-    let (rows, total) = s.store.list_calls(m.channel_id, page, per_page).await?;
+    let (rows, total) = s
+        .store
+        .list_calls(m.channel_id, q.caller.as_deref(), page, per_page)
+        .await?;
     Ok(Json(CallPage {
         calls: rows.into_iter().map(call_record).collect(),
         page,

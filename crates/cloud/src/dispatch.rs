@@ -576,6 +576,19 @@ impl Dispatcher {
                 };
                 self.switchboard.handle_input(now, input);
             }
+            ClientMessage::EndForAll { call_id } => {
+                let call = CallId(call_id);
+                match self.calls.get(&call) {
+                    Some(c) if c.connected.contains(&manager) => self
+                        .switchboard
+                        .handle_input(now, SwitchboardInput::EndForAll { call, manager }),
+                    _ => self.send_to(
+                        manager,
+                        Some(session),
+                        error("notInCall", format!("you are not in call {call_id}")),
+                    ),
+                }
+            }
             ClientMessage::Dtmf { call_id, digits } => {
                 let valid = !digits.is_empty()
                     && digits

@@ -53,6 +53,8 @@ pub enum HangupCause {
     CustomerHangup,
     /// The last manager hung up.
     ManagerHangup,
+    /// A manager ended the call for everyone ("end for all", PRODUCT.md §2).
+    EndedForAll,
     /// Nobody answered (see the missed reason).
     NotAnswered,
     /// The customer's leg failed (e.g. no ACK, media timeout).
@@ -65,6 +67,7 @@ impl HangupCause {
         match self {
             HangupCause::CustomerHangup => "customerHangup",
             HangupCause::ManagerHangup => "managerHangup",
+            HangupCause::EndedForAll => "endedForAll",
             HangupCause::NotAnswered => "notAnswered",
             HangupCause::CustomerLegFailed => "customerLegFailed",
         }
@@ -139,6 +142,14 @@ pub enum SwitchboardInput {
         /// The call.
         call: CallId,
         /// Who left.
+        manager: ManagerId,
+    },
+    /// A manager in the call hangs up every leg. Ignored from anyone not in the call, so a
+    /// stale hotkey press can't end someone else's call.
+    EndForAll {
+        /// The call.
+        call: CallId,
+        /// Who ends it.
         manager: ManagerId,
     },
 }
@@ -360,6 +371,14 @@ impl Switchboard {
             }
             SwitchboardInput::ManagerHungUp { call, manager } => {
                 self.manager_left(now, call, manager)
+            }
+            SwitchboardInput::EndForAll { call, manager } => {
+                let in_call = self.calls.get(&call).is_some_and(
+                    |c| matches!(&c.phase, Phase::Connected { managers } if managers.contains(&manager)),
+                );
+                if in_call {
+                    self.end(now, call, HangupCause::EndedForAll, None);
+                }
             }
         }
     }
@@ -600,6 +619,9 @@ mod tests {
                 SwitchboardInput::ManagerHungUp { call, manager } => {
                     format!("{manager} hangs up {call}")
                 }
+                SwitchboardInput::EndForAll { call, manager } => {
+                    format!("{manager} ends {call} for all")
+                }
             };
             writeln!(
                 self.trace,
@@ -798,5 +820,39 @@ mod tests {
             s.sb.eligibility(ManagerId(2)),
             Err(NotRingingReason::Offline)
         );
+    }
+
+    #[test]
+    fn end_for_all_only_from_a_manager_in_the_call() {
+        let mut s = Scenario::new(&[(1, available()), (2, available())]);
+        s.input(arrive(1, &[1, 2]))
+            .input(SwitchboardInput::EndForAll {
+                call: CallId(1),
+                manager: ManagerId(1),
+            })
+            .input(SwitchboardInput::Answer {
+                call: CallId(1),
+                manager: ManagerId(1),
+            })
+            .input(SwitchboardInput::EndForAll {
+                call: CallId(1),
+                manager: ManagerId(2),
+            })
+            .wait(5)
+            .input(SwitchboardInput::EndForAll {
+                call: CallId(1),
+                manager: ManagerId(1),
+            });
+        s.check(expect![[r#"
+            t=000s > c1 arrives for [m1, m2]
+                     < ring c1 at m1
+            t=000s > m1 ends c1 for all
+            t=000s > m1 answers c1
+                     < connect c1 to m1
+            t=000s > m2 ends c1 for all
+            t=005s > m1 ends c1 for all
+                     < end c1: endedForAll
+        "#]]);
+        assert_eq!(s.sb.call_of(ManagerId(1)), None);
     }
 }

@@ -350,6 +350,15 @@ impl Store {
         Ok(token)
     }
 
+    /// Ends a session (logout); the token stops working at once. Unknown tokens are fine.
+    pub async fn delete_session(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_sha256 = ?")
+            .bind(sha256_hex(token))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The manager a live token belongs to.
     pub async fn manager_for_token(&self, token: &str, now_ms: i64) -> Result<Option<Manager>> {
         let row = sqlx::query(concat!(
@@ -570,23 +579,30 @@ impl Store {
         })
     }
 
-    /// One page of a channel's calls, newest first, and the total count.
+    /// One page of a channel's calls, newest first, and the total count; with `caller`, only
+    /// that customer's calls (the ring popup's history button).
     pub async fn list_calls(
         &self,
         channel_id: i64,
+        caller: Option<&str>,
         page: u32,
         per_page: u32,
     ) -> Result<(Vec<CallRow>, i64)> {
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM calls WHERE channel_id = ?")
-            .bind(channel_id)
-            .fetch_one(&self.pool)
-            .await?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM calls WHERE channel_id = ?1 AND (?2 IS NULL OR caller_number = ?2)",
+        )
+        .bind(channel_id)
+        .bind(caller)
+        .fetch_one(&self.pool)
+        .await?;
         let rows = sqlx::query(concat!(
             "SELECT ",
             call_columns!(),
-            " FROM calls WHERE channel_id = ? ORDER BY started_at_ms DESC, id DESC LIMIT ? OFFSET ?"
+            " FROM calls WHERE channel_id = ?1 AND (?2 IS NULL OR caller_number = ?2) \
+             ORDER BY started_at_ms DESC, id DESC LIMIT ?3 OFFSET ?4"
         ))
         .bind(channel_id)
+        .bind(caller)
         .bind(i64::from(per_page))
         .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
         .fetch_all(&self.pool)

@@ -81,6 +81,12 @@ async fn login_sessions_and_wrong_credentials() {
         None,
         "expired"
     );
+    store.delete_session(&token).await.unwrap();
+    assert_eq!(
+        store.manager_for_token(&token, 2000).await.unwrap(),
+        None,
+        "logged out"
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 
@@ -137,9 +143,19 @@ async fn call_records_are_written_as_the_call_goes_and_scoped_to_the_channel() {
         None,
         "another channel cannot see it"
     );
-    let (page, total) = store.list_calls(route.channel_id, 1, 10).await.unwrap();
+    let (page, total) = store
+        .list_calls(route.channel_id, None, 1, 10)
+        .await
+        .unwrap();
     assert_eq!((page.len(), total), (1, 1));
-    assert_eq!(store.list_calls(other, 1, 10).await.unwrap().1, 0);
+    assert_eq!(store.list_calls(other, None, 1, 10).await.unwrap().1, 0);
+    let by_caller = |n: &'static str| store.list_calls(route.channel_id, Some(n), 1, 10);
+    assert_eq!(by_caller("+821012345678").await.unwrap().1, 1);
+    assert_eq!(
+        by_caller("+821098765432").await.unwrap(),
+        (vec![], 0),
+        "another caller's history is empty"
+    );
     // Ending twice keeps the first end.
     store
         .end_call(call, 99_000, "managerHangup", None)

@@ -136,6 +136,11 @@ pub enum ClientMessage {
         /// The call.
         call_id: i64,
     },
+    /// End the call for everyone in it: the customer and every manager.
+    EndForAll {
+        /// The call.
+        call_id: i64,
+    },
     /// Send DTMF digits to the customer (RFC 4733 on the trunk).
     Dtmf {
         /// The call.
@@ -270,13 +275,15 @@ pub struct CallManager {
 }
 
 /// Query of `GET /api/v1/calls`: `?page=1&perPage=50`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallsQuery {
     /// 1-based page (default 1).
     pub page: Option<u32>,
     /// Page size, 1–200 (default 50).
     pub per_page: Option<u32>,
+    /// Only calls of this customer number (E.164), for the ring popup's history.
+    pub caller: Option<String>,
 }
 
 /// A page of call records.
@@ -372,6 +379,22 @@ pub enum AgentEvent {
         /// Missed reason, if missed.
         missed_reason: Option<String>,
     },
+    /// Our microphone was muted or unmuted in this call.
+    MuteChanged {
+        /// The call.
+        call_id: i64,
+        /// Whether the far end now hears silence from us.
+        muted: bool,
+    },
+    /// An audio device failed mid-call (e.g. unplugged); the call moved to the system default.
+    AudioDeviceLost {
+        /// The call, if one was running.
+        call_id: Option<i64>,
+        /// What failed, for the notification.
+        message: String,
+    },
+    /// The saved token was refused (expired or revoked): the app must ask for the password.
+    SessionExpired,
     /// Something failed; the session goes on.
     Error {
         /// Stable code.
@@ -379,6 +402,88 @@ pub enum AgentEvent {
         /// Explanation.
         message: String,
     },
+}
+
+/// One line of the app's recent-calls list, kept in the local cache so it shows offline too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecentCall {
+    /// The cloud's call id.
+    pub call_id: i64,
+    /// Who called.
+    pub caller: Caller,
+    /// Which number and team it came through.
+    pub via: CallVia,
+    /// When it started ringing here, Unix milliseconds.
+    pub started_at_ms: i64,
+    /// When we answered, if we did.
+    pub answered_at_ms: Option<i64>,
+    /// When it ended for us, if it has.
+    pub ended_at_ms: Option<i64>,
+    /// `missed` when it rang here and nobody here answered (declined, timed out, caller
+    /// left), `answered` otherwise; `ringing` / `inCall` while it is still going.
+    pub outcome: String,
+}
+
+/// A global-hotkey action (PRODUCT.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum HotkeyAction {
+    /// Open the dialpad window.
+    OpenDialpad,
+    /// Answer the ringing call.
+    Answer,
+    /// Mute / unmute the microphone.
+    ToggleMute,
+    /// Hold / resume (needs cloud hold).
+    ToggleHold,
+    /// End the call for everyone.
+    EndForAll,
+    /// Leave the call (only me).
+    Leave,
+}
+
+/// One hotkey as configured, and whether the OS let us register it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HotkeyBinding {
+    /// What it does.
+    pub action: HotkeyAction,
+    /// Accelerator, e.g. `Ctrl+Shift+M` (`Cmd` on macOS).
+    pub accelerator: String,
+    /// Why it could not be registered (taken by another app, bad syntax), when it could not.
+    pub error: Option<String>,
+}
+
+/// The desktop app's settings, kept in the local cache (never the token: that is in the OS
+/// keyring).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DesktopSettings {
+    /// `ko` or `en`; `None` follows the OS locale.
+    pub language: Option<String>,
+    /// Microphone by device name; `None` is the system default.
+    pub microphone: Option<String>,
+    /// Speaker by device name; `None` is the system default.
+    pub speaker: Option<String>,
+    /// Where the ringtone plays; `None` is the system default output.
+    pub ringer: Option<String>,
+    /// Join every call muted.
+    pub start_muted: bool,
+    /// Raise a notification for missed calls.
+    pub missed_call_notifications: bool,
+    /// Global hotkeys.
+    pub hotkeys: Vec<HotkeyBinding>,
+}
+
+/// The audio devices the machine has, for the settings screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AudioDeviceList {
+    /// Microphones.
+    pub inputs: Vec<String>,
+    /// Speakers (also the ringer choices).
+    pub outputs: Vec<String>,
 }
 
 /// What the desktop shell tells its UI at start-up (desktop RPC).
@@ -391,6 +496,8 @@ pub struct DesktopStartup {
     pub email: Option<String>,
     /// Log in right away with credentials from the environment (demo quickstart).
     pub auto_login: bool,
+    /// A token for `server`/`email` is in the OS keyring: the app can resume without a password.
+    pub saved_session: bool,
 }
 
 /// Why a client message was refused.
@@ -435,7 +542,15 @@ pub fn parse_client_message(text: &str) -> Result<ClientMessage, MessageError> {
     }
 }
 
-const CLIENT_TYPES: &[&str] = &["setStatus", "answer", "decline", "hangup", "dtmf", "ping"];
+const CLIENT_TYPES: &[&str] = &[
+    "setStatus",
+    "answer",
+    "decline",
+    "hangup",
+    "endForAll",
+    "dtmf",
+    "ping",
+];
 
 #[cfg(test)]
 mod tests {

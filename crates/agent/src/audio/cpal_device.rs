@@ -49,6 +49,27 @@ pub fn list_devices() -> Result<(Vec<String>, Vec<String>), AudioError> {
 
 type Queue = Arc<Mutex<VecDeque<i16>>>;
 
+/// Set by a stream's error callback when the device goes away; read by the media loop.
+type FailureFlag = Arc<Mutex<Option<String>>>;
+
+fn read_flag(flag: &FailureFlag) -> Option<String> {
+    flag.lock().unwrap_or_else(|p| p.into_inner()).clone()
+}
+
+fn error_callback(kind: &'static str, flag: FailureFlag) -> impl FnMut(cpal::Error) {
+    move |e| {
+        tracing::warn!("{kind} stream error: {e}");
+        // Only a device that is gone ends the stream; transient xruns are survivable.
+        if matches!(
+            e.kind(),
+            cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::HostUnavailable
+        ) {
+            let mut f = flag.lock().unwrap_or_else(|p| p.into_inner());
+            f.get_or_insert_with(|| format!("{kind} disconnected"));
+        }
+    }
+}
+
 fn push_bounded(q: &Queue, samples: impl IntoIterator<Item = i16>, max: usize) {
     let mut q = q.lock().unwrap_or_else(|p| p.into_inner());
     q.extend(samples);
@@ -58,6 +79,7 @@ fn push_bounded(q: &Queue, samples: impl IntoIterator<Item = i16>, max: usize) {
 
 struct QueueCapture {
     queue: Queue,
+    failed: FailureFlag,
 }
 
 impl Capture for QueueCapture {
@@ -67,6 +89,10 @@ impl Capture for QueueCapture {
             *s = q.pop_front().unwrap_or(0);
         }
     }
+
+    fn failure(&self) -> Option<String> {
+        read_flag(&self.failed)
+    }
 }
 
 struct QueuePlayback {
@@ -74,6 +100,7 @@ struct QueuePlayback {
     resampler: Resampler,
     scratch: Vec<i16>,
     max: usize,
+    failed: FailureFlag,
     /// Dropping this stops the device thread.
     _stop: std_mpsc::Sender<()>,
 }
@@ -83,6 +110,10 @@ impl Playback for QueuePlayback {
         self.scratch.clear();
         self.resampler.process(frame, &mut self.scratch);
         push_bounded(&self.queue, self.scratch.iter().copied(), self.max);
+    }
+
+    fn failure(&self) -> Option<String> {
+        read_flag(&self.failed)
     }
 }
 
@@ -113,6 +144,7 @@ fn input_stream<T>(
     device: &cpal::Device,
     config: cpal::StreamConfig,
     queue: Queue,
+    failed: FailureFlag,
 ) -> Result<cpal::Stream, AudioError>
 where
     T: SizedSample,
@@ -136,7 +168,7 @@ where
                 resampler.process(&mono, &mut converted);
                 push_bounded(&queue, converted.iter().copied(), max);
             },
-            |e| tracing::warn!("microphone stream error: {e}"),
+            error_callback("microphone", failed),
             None,
         )
         .map_err(|e| AudioError::Device(e.to_string()))
@@ -146,6 +178,7 @@ fn output_stream<T>(
     device: &cpal::Device,
     config: cpal::StreamConfig,
     queue: Queue,
+    failed: FailureFlag,
 ) -> Result<cpal::Stream, AudioError>
 where
     T: SizedSample + FromSample<f32>,
@@ -161,7 +194,7 @@ where
                     frame.fill(T::from_sample(s));
                 }
             },
-            |e| tracing::warn!("speaker stream error: {e}"),
+            error_callback("speaker", failed),
             None,
         )
         .map_err(|e| AudioError::Device(e.to_string()))
@@ -179,73 +212,125 @@ macro_rules! by_format {
     };
 }
 
+/// Streams opened on the device thread, for the handles the media loop holds.
+struct Opened {
+    capture: Option<QueueCapture>,
+    playback: QueuePlayback,
+}
+
+/// Opens the speaker (and the microphone when `input` is `Some`) on a dedicated thread that
+/// holds the streams until the playback handle is dropped.
+fn open_on_thread(
+    input: Option<Option<String>>,
+    output: Option<String>,
+) -> Result<Opened, AudioError> {
+    let (stop_tx, stop_rx) = std_mpsc::channel::<()>();
+    let (ready_tx, ready_rx) = std_mpsc::channel::<Result<u32, AudioError>>();
+    let (capture, playback): (Queue, Queue) = (Arc::default(), Arc::default());
+    let (capture_failed, playback_failed): (FailureFlag, FailureFlag) =
+        (Arc::default(), Arc::default());
+    let with_input = input.is_some();
+    let (cq, pq) = (capture.clone(), playback.clone());
+    let (cf, pf) = (capture_failed.clone(), playback_failed.clone());
+    std::thread::Builder::new()
+        .name("ringdesk-audio".into())
+        .spawn(move || {
+            let host = cpal::default_host();
+            let opened = (|| {
+                let input_stream = match input {
+                    Some(name) => {
+                        let mic = find(&host, name.as_deref(), true)?;
+                        let cfg = mic
+                            .default_input_config()
+                            .map_err(|e| AudioError::Device(e.to_string()))?;
+                        let stream = by_format!(
+                            cfg.sample_format(),
+                            input_stream,
+                            &mic,
+                            cfg.config(),
+                            cq,
+                            cf
+                        )?;
+                        Some(stream)
+                    }
+                    None => None,
+                };
+                let spk = find(&host, output.as_deref(), false)?;
+                let spk_cfg = spk
+                    .default_output_config()
+                    .map_err(|e| AudioError::Device(e.to_string()))?;
+                let output_stream = by_format!(
+                    spk_cfg.sample_format(),
+                    output_stream,
+                    &spk,
+                    spk_cfg.config(),
+                    pq,
+                    pf
+                )?;
+                if let Some(i) = &input_stream {
+                    i.play().map_err(|e| AudioError::Device(e.to_string()))?;
+                }
+                output_stream
+                    .play()
+                    .map_err(|e| AudioError::Device(e.to_string()))?;
+                Ok((input_stream, output_stream, spk_cfg.sample_rate()))
+            })();
+            match opened {
+                Ok((_i, _o, rate)) => {
+                    let _ = ready_tx.send(Ok(rate));
+                    // Hold the streams until the playback handle is dropped.
+                    let _ = stop_rx.recv();
+                }
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                }
+            }
+        })
+        .map_err(|e| AudioError::Device(e.to_string()))?;
+    let output_rate = ready_rx
+        .recv()
+        .map_err(|_| AudioError::Device("audio thread died".into()))??;
+    Ok(Opened {
+        capture: with_input.then_some(QueueCapture {
+            queue: capture,
+            failed: capture_failed,
+        }),
+        playback: QueuePlayback {
+            queue: playback,
+            resampler: Resampler::new(ROOM_RATE_HZ, output_rate),
+            scratch: Vec::new(),
+            max: output_rate as usize * MAX_QUEUED_MS / 1000,
+            failed: playback_failed,
+            _stop: stop_tx,
+        },
+    })
+}
+
 impl AudioDevice for CpalDevice {
     fn open(&self) -> Result<AudioStreams, AudioError> {
-        let capture: Queue = Arc::default();
-        let playback: Queue = Arc::default();
-        let (stop_tx, stop_rx) = std_mpsc::channel::<()>();
-        let (ready_tx, ready_rx) = std_mpsc::channel::<Result<u32, AudioError>>();
-        let (input, output) = (self.input.clone(), self.output.clone());
-        let (cq, pq) = (capture.clone(), playback.clone());
-        std::thread::Builder::new()
-            .name("ringdesk-audio".into())
-            .spawn(move || {
-                let host = cpal::default_host();
-                let opened = (|| {
-                    let mic = find(&host, input.as_deref(), true)?;
-                    let spk = find(&host, output.as_deref(), false)?;
-                    let mic_cfg = mic
-                        .default_input_config()
-                        .map_err(|e| AudioError::Device(e.to_string()))?;
-                    let spk_cfg = spk
-                        .default_output_config()
-                        .map_err(|e| AudioError::Device(e.to_string()))?;
-                    let input_stream = by_format!(
-                        mic_cfg.sample_format(),
-                        input_stream,
-                        &mic,
-                        mic_cfg.config(),
-                        cq
-                    )?;
-                    let output_stream = by_format!(
-                        spk_cfg.sample_format(),
-                        output_stream,
-                        &spk,
-                        spk_cfg.config(),
-                        pq
-                    )?;
-                    input_stream
-                        .play()
-                        .map_err(|e| AudioError::Device(e.to_string()))?;
-                    output_stream
-                        .play()
-                        .map_err(|e| AudioError::Device(e.to_string()))?;
-                    Ok((input_stream, output_stream, spk_cfg.sample_rate()))
-                })();
-                match opened {
-                    Ok((_i, _o, rate)) => {
-                        let _ = ready_tx.send(Ok(rate));
-                        // Hold the streams until the call's playback handle is dropped.
-                        let _ = stop_rx.recv();
-                    }
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                    }
-                }
-            })
-            .map_err(|e| AudioError::Device(e.to_string()))?;
-        let output_rate = ready_rx
-            .recv()
-            .map_err(|_| AudioError::Device("audio thread died".into()))??;
+        let opened = open_on_thread(Some(self.input.clone()), self.output.clone())?;
+        let capture = opened
+            .capture
+            .ok_or_else(|| AudioError::Device("microphone was not opened".into()))?;
         Ok(AudioStreams {
-            capture: Box::new(QueueCapture { queue: capture }),
-            playback: Box::new(QueuePlayback {
-                queue: playback,
-                resampler: Resampler::new(ROOM_RATE_HZ, output_rate),
-                scratch: Vec::new(),
-                max: output_rate as usize * MAX_QUEUED_MS / 1000,
-                _stop: stop_tx,
-            }),
+            capture: Box::new(capture),
+            playback: Box::new(opened.playback),
         })
+    }
+
+    fn open_playback(&self) -> Result<Box<dyn Playback>, AudioError> {
+        Ok(Box::new(
+            open_on_thread(None, self.output.clone())?.playback,
+        ))
+    }
+
+    fn fallback(&self) -> Option<Arc<dyn AudioDevice>> {
+        (self.input.is_some() || self.output.is_some())
+            .then(|| Arc::new(CpalDevice::default()) as Arc<dyn AudioDevice>)
+    }
+
+    fn describe(&self) -> String {
+        let name = |n: &Option<String>| n.clone().unwrap_or_else(|| "default".into());
+        format!("{} / {}", name(&self.input), name(&self.output))
     }
 }

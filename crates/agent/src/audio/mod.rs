@@ -31,12 +31,21 @@ pub enum AudioError {
 pub trait Capture: Send {
     /// Fills `out` (one 20 ms frame) with the next captured samples, zeros when none.
     fn read(&mut self, out: &mut [i16]);
+    /// Why the device stopped working (e.g. unplugged), once it has; the call then moves to
+    /// [`AudioDevice::fallback`].
+    fn failure(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Speaker side: takes one frame per call.
 pub trait Playback: Send {
     /// Plays (or stores) one 20 ms frame.
     fn write(&mut self, frame: &[i16]);
+    /// Why the device stopped working, once it has.
+    fn failure(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Open streams for one call.
@@ -47,8 +56,25 @@ pub struct AudioStreams {
     pub playback: Box<dyn Playback>,
 }
 
-/// A source of [`AudioStreams`]; opened at each call's start.
+impl AudioStreams {
+    /// The first failure of either side.
+    pub fn failure(&self) -> Option<String> {
+        self.capture.failure().or_else(|| self.playback.failure())
+    }
+}
+
+/// A source of [`AudioStreams`]; opened at each call's start, and again when the user switches
+/// devices mid-call.
 pub trait AudioDevice: Send + Sync {
     /// Opens capture and playback.
     fn open(&self) -> Result<AudioStreams, AudioError>;
+    /// Opens playback only: the ringer, which may be another device than the call's speaker.
+    fn open_playback(&self) -> Result<Box<dyn Playback>, AudioError>;
+    /// What a call moves to when this device fails: the system default, or `None` when this
+    /// already is it.
+    fn fallback(&self) -> Option<std::sync::Arc<dyn AudioDevice>> {
+        None
+    }
+    /// A short description for notifications ("USB Headset").
+    fn describe(&self) -> String;
 }

@@ -102,12 +102,8 @@ impl Drop for FileRecorder {
     }
 }
 
-impl AudioDevice for WavDevice {
-    fn open(&self) -> Result<AudioStreams, AudioError> {
-        let samples = match &self.play {
-            Some(p) => read_wav_48k(p)?,
-            None => Vec::new(),
-        };
+impl WavDevice {
+    fn recorder(&self) -> Result<FileRecorder, AudioError> {
         let writer = match &self.record {
             Some(p) => {
                 let spec = hound::WavSpec {
@@ -120,14 +116,36 @@ impl AudioDevice for WavDevice {
             }
             None => None,
         };
+        Ok(FileRecorder { writer, frames: 0 })
+    }
+}
+
+impl AudioDevice for WavDevice {
+    fn open(&self) -> Result<AudioStreams, AudioError> {
+        let samples = match &self.play {
+            Some(p) => read_wav_48k(p)?,
+            None => Vec::new(),
+        };
         Ok(AudioStreams {
             capture: Box::new(FileCapture {
                 samples,
                 position: 0,
                 looped: self.loop_play,
             }),
-            playback: Box::new(FileRecorder { writer, frames: 0 }),
+            playback: Box::new(self.recorder()?),
         })
+    }
+
+    fn open_playback(&self) -> Result<Box<dyn Playback>, AudioError> {
+        Ok(Box::new(self.recorder()?))
+    }
+
+    fn describe(&self) -> String {
+        let name = |p: &Option<PathBuf>| {
+            p.as_ref()
+                .map_or_else(|| "none".into(), |p| p.display().to_string())
+        };
+        format!("WAV {} / {}", name(&self.play), name(&self.record))
     }
 }
 

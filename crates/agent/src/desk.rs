@@ -1,0 +1,258 @@
+//! What the agent's desk looks like right now — which call rings, which call we are in, mute,
+//! presence — rebuilt from [`AgentEvent`]s, and what a global hotkey means in that state.
+//! Pure, so the hotkey rules are tested without a window; the desktop shell keeps one `Desk`
+//! fed with the event stream.
+
+use ringdesk_wire::{AgentEvent, AgentStatus, HotkeyAction};
+
+use crate::AgentCommand;
+
+/// The tray icon's state (PRODUCT.md §2 status colours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrayState {
+    /// Not connected to the cloud.
+    Offline,
+    /// Green.
+    Available,
+    /// Grey.
+    Away,
+    /// Red: in a call (or wrap-up).
+    InCall,
+    /// Assigned, but no ring.
+    DoNotDisturb,
+}
+
+/// What a hotkey does in the current state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeskAction {
+    /// Send this to the agent.
+    Command(AgentCommand),
+    /// Show the dialpad window.
+    OpenDialpad,
+}
+
+/// The desk's state.
+#[derive(Debug, Clone, Default)]
+pub struct Desk {
+    online: bool,
+    status: Option<AgentStatus>,
+    do_not_disturb: bool,
+    /// Calls ringing here, oldest first.
+    ringing: Vec<i64>,
+    /// The call we are in.
+    active: Option<i64>,
+    muted: bool,
+}
+
+impl Desk {
+    /// Folds one event in.
+    pub fn observe(&mut self, event: &AgentEvent) {
+        match event {
+            AgentEvent::SessionUp { .. } => self.online = true,
+            AgentEvent::SessionDown { .. } | AgentEvent::SessionExpired => {
+                self.online = false;
+                self.ringing.clear();
+            }
+            AgentEvent::Presence {
+                status,
+                do_not_disturb,
+                ..
+            } => {
+                self.online = true;
+                self.status = Some(*status);
+                self.do_not_disturb = *do_not_disturb;
+            }
+            AgentEvent::Ring { call_id, .. } => {
+                if !self.ringing.contains(call_id) {
+                    self.ringing.push(*call_id);
+                }
+            }
+            AgentEvent::RingStopped { call_id, .. } => self.ringing.retain(|c| c != call_id),
+            AgentEvent::CallConnected { call_id } => {
+                self.ringing.retain(|c| c != call_id);
+                self.active = Some(*call_id);
+                self.muted = false;
+            }
+            AgentEvent::MuteChanged { call_id, muted } if self.active == Some(*call_id) => {
+                self.muted = *muted;
+            }
+            AgentEvent::CallEnded { call_id, .. } => {
+                self.ringing.retain(|c| c != call_id);
+                if self.active == Some(*call_id) {
+                    self.active = None;
+                    self.muted = false;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The call we are in, if any.
+    pub fn active_call(&self) -> Option<i64> {
+        self.active
+    }
+
+    /// The call that would be answered now: the oldest ringing one.
+    pub fn ringing_call(&self) -> Option<i64> {
+        self.ringing.first().copied()
+    }
+
+    /// Whether our microphone is muted in the active call.
+    pub fn muted(&self) -> bool {
+        self.muted
+    }
+
+    /// What a hotkey does now; `None` when there is nothing to act on (it then does nothing,
+    /// silently — PRODUCT.md §2). Hold needs the cloud's hold (the call-control issue), so it
+    /// acts on nothing yet.
+    pub fn hotkey(&self, action: HotkeyAction) -> Option<DeskAction> {
+        let command = match action {
+            HotkeyAction::OpenDialpad => return Some(DeskAction::OpenDialpad),
+            // Answering while in a call is the "one call at a time" flow of the call-control
+            // issue; until then a second call can only be answered from its window.
+            HotkeyAction::Answer if self.active.is_none() => {
+                AgentCommand::Answer(self.ringing_call()?)
+            }
+            HotkeyAction::Answer | HotkeyAction::ToggleHold => return None,
+            HotkeyAction::ToggleMute => AgentCommand::SetMuted(self.active?, !self.muted),
+            HotkeyAction::EndForAll => AgentCommand::EndForAll(self.active?),
+            HotkeyAction::Leave => AgentCommand::Hangup(self.active?),
+        };
+        Some(DeskAction::Command(command))
+    }
+
+    /// The tray icon for this state.
+    pub fn tray(&self) -> TrayState {
+        if !self.online {
+            return TrayState::Offline;
+        }
+        if self.active.is_some() {
+            return TrayState::InCall;
+        }
+        match self.status {
+            Some(AgentStatus::InCall | AgentStatus::WrapUp) => TrayState::InCall,
+            _ if self.do_not_disturb => TrayState::DoNotDisturb,
+            Some(AgentStatus::Available) => TrayState::Available,
+            Some(AgentStatus::Away) | None => TrayState::Away,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ringdesk_wire::{CallVia, Caller, ManagerInfo};
+
+    fn ring(call_id: i64) -> AgentEvent {
+        AgentEvent::Ring {
+            call_id,
+            caller: Caller {
+                number: "+821012345678".into(),
+                name: None,
+                fields: vec![],
+            },
+            via: CallVia {
+                number: "+827076660100".into(),
+                team_name: "t".into(),
+            },
+            ring_timeout_ms: 30_000,
+        }
+    }
+
+    fn presence(status: AgentStatus, dnd: bool) -> AgentEvent {
+        AgentEvent::Presence {
+            status,
+            do_not_disturb: dnd,
+            not_ringing: None,
+        }
+    }
+
+    fn cmd(c: AgentCommand) -> Option<DeskAction> {
+        Some(DeskAction::Command(c))
+    }
+
+    #[test]
+    fn hotkeys_act_only_on_what_is_there() {
+        let mut d = Desk::default();
+        for a in [
+            HotkeyAction::Answer,
+            HotkeyAction::ToggleMute,
+            HotkeyAction::ToggleHold,
+            HotkeyAction::EndForAll,
+            HotkeyAction::Leave,
+        ] {
+            assert_eq!(d.hotkey(a), None, "{a:?} with nothing going on");
+        }
+        assert_eq!(
+            d.hotkey(HotkeyAction::OpenDialpad),
+            Some(DeskAction::OpenDialpad)
+        );
+        d.observe(&ring(4));
+        d.observe(&ring(5));
+        assert_eq!(d.hotkey(HotkeyAction::Answer), cmd(AgentCommand::Answer(4)));
+        assert_eq!(d.hotkey(HotkeyAction::ToggleMute), None, "ringing only");
+        d.observe(&AgentEvent::CallConnected { call_id: 4 });
+        assert_eq!(d.hotkey(HotkeyAction::Answer), None, "already in a call");
+        assert_eq!(
+            d.hotkey(HotkeyAction::ToggleMute),
+            cmd(AgentCommand::SetMuted(4, true))
+        );
+        d.observe(&AgentEvent::MuteChanged {
+            call_id: 4,
+            muted: true,
+        });
+        assert_eq!(
+            d.hotkey(HotkeyAction::ToggleMute),
+            cmd(AgentCommand::SetMuted(4, false))
+        );
+        assert_eq!(
+            d.hotkey(HotkeyAction::ToggleHold),
+            None,
+            "no cloud hold yet"
+        );
+        assert_eq!(
+            d.hotkey(HotkeyAction::EndForAll),
+            cmd(AgentCommand::EndForAll(4))
+        );
+        assert_eq!(d.hotkey(HotkeyAction::Leave), cmd(AgentCommand::Hangup(4)));
+        d.observe(&AgentEvent::CallEnded {
+            call_id: 4,
+            cause: "endedForAll".into(),
+            missed_reason: None,
+        });
+        assert_eq!(d.hotkey(HotkeyAction::Leave), None);
+        assert!(!d.muted());
+        assert_eq!(
+            d.hotkey(HotkeyAction::Answer),
+            cmd(AgentCommand::Answer(5)),
+            "the other call still rings"
+        );
+    }
+
+    #[test]
+    fn tray_follows_presence_and_calls() {
+        let mut d = Desk::default();
+        assert_eq!(d.tray(), TrayState::Offline);
+        d.observe(&AgentEvent::SessionUp {
+            manager: ManagerInfo {
+                id: 1,
+                name: "n".into(),
+                email: "e".into(),
+                channel_id: 1,
+                channel_name: "c".into(),
+            },
+        });
+        assert_eq!(d.tray(), TrayState::Away);
+        d.observe(&presence(AgentStatus::Available, false));
+        assert_eq!(d.tray(), TrayState::Available);
+        d.observe(&presence(AgentStatus::Available, true));
+        assert_eq!(d.tray(), TrayState::DoNotDisturb);
+        d.observe(&presence(AgentStatus::InCall, true));
+        assert_eq!(d.tray(), TrayState::InCall);
+        d.observe(&AgentEvent::SessionDown {
+            reason: "x".into(),
+            retry_in_ms: 500,
+        });
+        assert_eq!(d.tray(), TrayState::Offline);
+    }
+}
