@@ -1,151 +1,43 @@
-//! ringdesk (desktop): the only crate that depends on tauri. It is a view on
-//! `ringdesk-agent`: commands from the UI become [`AgentCommand`]s, and every
-//! [`ringdesk_wire::AgentEvent`] is emitted to the UI as the `agent-event` event.
+//! ringdesk (desktop): the only crate that depends on tauri. It is a view on `ringdesk-agent`:
+//! UI commands become [`ringdesk_agent::AgentCommand`]s, every [`ringdesk_wire::AgentEvent`] is
+//! emitted to the windows as `agent-event`, and the shell adds what only a desktop has — the
+//! ring window, global hotkeys, the tray, OS notifications, the keyring-held session and
+//! single-instance focus.
 //!
-//! Start-up settings come from the environment so `cargo xtask run` can open the app already
+//! Start-up settings may come from the environment so `cargo xtask run` opens the app already
 //! logged in as a demo manager: `RINGDESK_SERVER`, `RINGDESK_CA_CERT`, `RINGDESK_EMAIL`,
-//! `RINGDESK_PASSWORD`. Without them the login screen asks.
+//! `RINGDESK_PASSWORD`; `RINGDESK_AUDIO=wav` with `RINGDESK_WAV_PLAY`/`_RECORD`/`_RINGER` uses
+//! WAV files instead of sound devices.
 
-use std::sync::{Arc, Mutex};
+mod commands;
+mod hotkeys;
+mod notify;
+mod shell;
+mod tray;
+mod windows;
 
-use ringdesk_agent::audio::AudioDevice;
-use ringdesk_agent::audio::cpal_device::CpalDevice;
-use ringdesk_agent::audio::wav::WavDevice;
-use ringdesk_agent::client::ServerConfig;
-use ringdesk_agent::{Agent, AgentCommand, AgentConfig};
-use ringdesk_wire::{AgentStatus, DesktopStartup, ManagerInfo};
-use tauri::{AppHandle, Emitter, State};
+use tauri::{Manager, WindowEvent};
 
-/// The running agent, once logged in.
-#[derive(Default)]
-struct Shell {
-    agent: Mutex<Option<Agent>>,
-}
+use crate::shell::Shell;
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-/// Where call audio goes: real devices, or WAV files when `RINGDESK_AUDIO=wav` (headless test
-/// machines have no sound card).
-fn audio_device() -> Arc<dyn AudioDevice> {
-    if env("RINGDESK_AUDIO").as_deref() == Some("wav") {
-        Arc::new(WavDevice {
-            play: env("RINGDESK_WAV_PLAY").map(Into::into),
-            record: env("RINGDESK_WAV_RECORD").map(Into::into),
-            loop_play: true,
-        })
-    } else {
-        Arc::new(CpalDevice::default())
+fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let handle = app.handle().clone();
+    let data_dir = handle.path().app_data_dir()?;
+    app.manage(Shell::new(data_dir.join("cache.sqlite3")));
+    windows::create_call_window(&handle)?;
+    let shell = handle.state::<Shell>();
+    let korean = shell.language() == "ko";
+    match tray::create(&handle, korean) {
+        Ok((_tray, menu)) => shell.set_tray(menu),
+        // No tray host (a bare X server): the app works without one.
+        Err(e) => tracing::warn!("tray: {e}"),
     }
-}
-
-#[tauri::command]
-fn startup() -> DesktopStartup {
-    DesktopStartup {
-        server: env("RINGDESK_SERVER").unwrap_or_else(|| "https://127.0.0.1:8443".into()),
-        email: env("RINGDESK_EMAIL"),
-        auto_login: env("RINGDESK_EMAIL").is_some() && env("RINGDESK_PASSWORD").is_some(),
-        saved_session: false,
+    let mut settings = shell.settings();
+    commands::apply_hotkeys(&handle, &mut settings);
+    if let Err(e) = shell.store_settings(settings) {
+        tracing::warn!("{e}");
     }
-}
-
-#[tauri::command]
-async fn login(
-    app: AppHandle,
-    shell: State<'_, Shell>,
-    server: String,
-    email: String,
-    password: Option<String>,
-) -> Result<ManagerInfo, String> {
-    // The password field may be left empty when the environment supplies it (demo auto-login).
-    let password = password
-        .filter(|p| !p.is_empty())
-        .or_else(|| env("RINGDESK_PASSWORD"))
-        .ok_or("password required")?;
-    let ca = env("RINGDESK_CA_CERT");
-    let config = AgentConfig {
-        server: ServerConfig::with_ca_file(&server, ca.as_deref().map(std::path::Path::new))
-            .map_err(|e| e.to_string())?,
-        email,
-        credentials: ringdesk_agent::Credentials::Password(password),
-        initial_status: None,
-        audio: ringdesk_agent::AudioSetup {
-            call: audio_device(),
-            ringer: None,
-        },
-        start_muted: false,
-        cache_path: None,
-    };
-    let ringdesk_agent::Started {
-        agent,
-        mut events,
-        manager,
-        ..
-    } = ringdesk_agent::start(config)
-        .await
-        .map_err(|e| e.to_string())?;
-    if let Some(old) = shell
-        .agent
-        .lock()
-        .map_err(|e| e.to_string())?
-        .replace(agent)
-    {
-        old.send(AgentCommand::Shutdown);
-    }
-    tauri::async_runtime::spawn(async move {
-        while let Some(event) = events.recv().await {
-            if let Err(e) = app.emit("agent-event", &event) {
-                tracing::warn!("emitting to the UI failed: {e}");
-            }
-        }
-    });
-    Ok(manager)
-}
-
-fn send(shell: &State<'_, Shell>, c: AgentCommand) -> Result<(), String> {
-    match shell.agent.lock().map_err(|e| e.to_string())?.as_ref() {
-        Some(a) => {
-            a.send(c);
-            Ok(())
-        }
-        None => Err("not logged in".into()),
-    }
-}
-
-#[tauri::command]
-fn set_status(
-    shell: State<'_, Shell>,
-    status: AgentStatus,
-    do_not_disturb: bool,
-) -> Result<(), String> {
-    send(
-        &shell,
-        AgentCommand::SetStatus {
-            status,
-            do_not_disturb,
-        },
-    )
-}
-
-#[tauri::command]
-fn answer(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
-    send(&shell, AgentCommand::Answer(call_id))
-}
-
-#[tauri::command]
-fn decline(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
-    send(&shell, AgentCommand::Decline(call_id))
-}
-
-#[tauri::command]
-fn hangup(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
-    send(&shell, AgentCommand::Hangup(call_id))
-}
-
-#[tauri::command]
-fn dtmf(shell: State<'_, Shell>, call_id: i64, digits: String) -> Result<(), String> {
-    send(&shell, AgentCommand::Dtmf(call_id, digits))
+    Ok(())
 }
 
 /// Starts the app.
@@ -155,9 +47,48 @@ pub fn run() {
         .init();
     ringdesk_agent::install_crypto();
     let result = tauri::Builder::default()
-        .manage(Shell::default())
+        // First: a second launch only focuses the running app (and then exits).
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            windows::focus(app, windows::MAIN);
+        }))
+        .plugin(
+            tauri_plugin_global_shortcut::Builder::new()
+                .with_handler(hotkeys::on_shortcut)
+                .build(),
+        )
+        .setup(setup)
+        .on_window_event(|window, event| {
+            // Closing the main window hides it to the tray; the app keeps ringing.
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && window.label() == windows::MAIN
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        })
         .invoke_handler(tauri::generate_handler![
-            startup, login, set_status, answer, decline, hangup, dtmf
+            commands::startup,
+            commands::login,
+            commands::resume,
+            commands::logout,
+            commands::set_status,
+            commands::answer,
+            commands::decline,
+            commands::hangup,
+            commands::end_for_all,
+            commands::dtmf,
+            commands::set_muted,
+            commands::desk_state,
+            commands::get_settings,
+            commands::save_settings,
+            commands::audio_devices,
+            commands::start_level_meter,
+            commands::stop_level_meter,
+            commands::play_test_tone,
+            commands::recent_calls,
+            commands::caller_history,
+            commands::open_dialpad,
+            commands::show_main,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

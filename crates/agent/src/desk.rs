@@ -62,10 +62,8 @@ impl Desk {
                 self.status = Some(*status);
                 self.do_not_disturb = *do_not_disturb;
             }
-            AgentEvent::Ring { call_id, .. } => {
-                if !self.ringing.contains(call_id) {
-                    self.ringing.push(*call_id);
-                }
+            AgentEvent::Ring { call_id, .. } if !self.ringing.contains(call_id) => {
+                self.ringing.push(*call_id);
             }
             AgentEvent::RingStopped { call_id, .. } => self.ringing.retain(|c| c != call_id),
             AgentEvent::CallConnected { call_id } => {
@@ -95,6 +93,16 @@ impl Desk {
     /// The call that would be answered now: the oldest ringing one.
     pub fn ringing_call(&self) -> Option<i64> {
         self.ringing.first().copied()
+    }
+
+    /// The chosen status as the cloud last reported it.
+    pub fn status(&self) -> Option<AgentStatus> {
+        self.status
+    }
+
+    /// Whether do-not-disturb is on.
+    pub fn do_not_disturb(&self) -> bool {
+        self.do_not_disturb
     }
 
     /// Whether our microphone is muted in the active call.

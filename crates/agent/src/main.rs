@@ -39,9 +39,12 @@ struct Args {
     /// Trust only this PEM certificate (the embedded cloud's self-signed one).
     #[arg(long, env = "RINGDESK_CA_CERT")]
     ca_cert: Option<PathBuf>,
+    /// Print the audio devices cpal sees as JSON and exit.
+    #[arg(long)]
+    list_devices: bool,
     /// Login email.
-    #[arg(long, env = "RINGDESK_EMAIL")]
-    email: String,
+    #[arg(long, env = "RINGDESK_EMAIL", required_unless_present = "list_devices")]
+    email: Option<String>,
     /// Password; may be left out with --keyring once a token is saved.
     #[arg(long, env = "RINGDESK_PASSWORD")]
     password: Option<String>,
@@ -168,8 +171,17 @@ async fn main() -> anyhow::Result<()> {
         .init();
     ringdesk_agent::install_crypto();
     let args = Args::parse();
+    if args.list_devices {
+        let (inputs, outputs) = ringdesk_agent::audio::cpal_device::list_devices()?;
+        println!(
+            "{}",
+            serde_json::to_string(&ringdesk_wire::AudioDeviceList { inputs, outputs })?
+        );
+        return Ok(());
+    }
+    let email = args.email.clone().unwrap_or_default();
     let server = ServerConfig::with_ca_file(&args.server, args.ca_cert.as_deref())?;
-    let account = credentials::account(&server.url, &args.email);
+    let account = credentials::account(&server.url, &email);
     let cache_path = args.data_dir.as_ref().map(|d| d.join("cache.sqlite3"));
     if args.history {
         return print_history(cache_path.as_deref(), &account);
@@ -216,7 +228,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let config = AgentConfig {
         server,
-        email: args.email.clone(),
+        email,
         credentials,
         initial_status: args.status,
         audio,

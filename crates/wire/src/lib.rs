@@ -486,6 +486,30 @@ pub struct AudioDeviceList {
     pub outputs: Vec<String>,
 }
 
+/// The main window's two lists (desktop RPC), from the local cache.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecentCallLists {
+    /// The last 5 calls.
+    pub recent: Vec<RecentCall>,
+    /// Missed calls, newest first.
+    pub missed: Vec<RecentCall>,
+}
+
+/// The desk as the shell sees it (desktop RPC), for windows that open mid-call.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeskState {
+    /// The call we are in.
+    pub active_call: Option<i64>,
+    /// The call that rings here.
+    pub ringing_call: Option<i64>,
+    /// Our microphone is muted.
+    pub muted: bool,
+    /// The tray icon: `available`, `away`, `inCall`, `doNotDisturb` or `offline`.
+    pub tray: String,
+}
+
 /// What the desktop shell tells its UI at start-up (desktop RPC).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

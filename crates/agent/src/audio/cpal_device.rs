@@ -133,9 +133,14 @@ fn find(host: &cpal::Host, name: Option<&str>, input: bool) -> Result<cpal::Devi
                 host.output_devices()
             }
             .map_err(|e| AudioError::Device(e.to_string()))?;
-            devices
-                .find(|d| d.description().is_ok_and(|x| x.name() == n))
-                .ok_or_else(|| AudioError::NoDevice(format!("{kind} {n:?} not found")))
+            match devices.find(|d| d.description().is_ok_and(|x| x.name() == n)) {
+                Some(d) => Ok(d),
+                // A saved choice that is unplugged now: use the default rather than fail the call.
+                None => {
+                    tracing::warn!("{kind} {n:?} not found; using the default");
+                    default.ok_or_else(|| AudioError::NoDevice(format!("{kind} {n:?} not found")))
+                }
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 //! [`wav::WavDevice`] (a file as the microphone, a file recording what it hears) for tests and
 //! headless use.
 
+pub mod check;
 pub mod cpal_device;
 pub mod wav;
 

@@ -1,0 +1,143 @@
+//! Device checks for the settings screen: an input level meter and an output test tone, so an
+//! agent can see the microphone works and hear the speaker or ringer before a call comes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use ringdesk_media::tone::ToneGenerator;
+use ringdesk_media::{ROOM_FRAME_SAMPLES, ROOM_RATE_HZ};
+
+use super::{AudioDevice, AudioError};
+
+/// The test tone: 440 Hz for one second.
+pub const TEST_TONE_HZ: f64 = 440.0;
+const TEST_TONE_MS: u64 = 1_000;
+/// Level meter updates per second.
+const METER_UPDATES_PER_S: u64 = 10;
+
+/// The level of a block of samples in dBFS (0 = full scale), floored at -90 for silence.
+pub fn level_dbfs(samples: &[i16]) -> f32 {
+    if samples.is_empty() {
+        return -90.0;
+    }
+    let mean_square = samples
+        .iter()
+        .map(|&s| f64::from(s) * f64::from(s))
+        .sum::<f64>()
+        / samples.len() as f64;
+    let rms = mean_square.sqrt() / 32768.0;
+    if rms <= 0.0 {
+        return -90.0;
+    }
+    (20.0 * rms.log10()).max(-90.0) as f32
+}
+
+/// A running level meter; dropping it closes the microphone.
+#[derive(Debug)]
+pub struct LevelMeter {
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for LevelMeter {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Opens `device`'s microphone on a thread and reports its level (dBFS) ten times a second.
+pub fn start_level_meter(
+    device: Arc<dyn AudioDevice>,
+    mut on_level: impl FnMut(f32) + Send + 'static,
+) -> Result<LevelMeter, AudioError> {
+    let mut streams = device.open()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = stop.clone();
+    let period = Duration::from_millis(1000 / METER_UPDATES_PER_S);
+    let frames_per_update = (1000 / METER_UPDATES_PER_S / 20) as usize;
+    std::thread::Builder::new()
+        .name("ringdesk-level-meter".into())
+        .spawn(move || {
+            let mut block = vec![0i16; ROOM_FRAME_SAMPLES * frames_per_update];
+            while !stopped.load(Ordering::Relaxed) {
+                std::thread::sleep(period);
+                for frame in block.chunks_mut(ROOM_FRAME_SAMPLES) {
+                    streams.capture.read(frame);
+                }
+                on_level(level_dbfs(&block));
+            }
+        })
+        .map_err(|e| AudioError::Device(e.to_string()))?;
+    Ok(LevelMeter { stop })
+}
+
+/// Plays the one-second test tone on `device`'s output (speaker or ringer), blocking until done.
+pub fn play_test_tone(device: &dyn AudioDevice) -> Result<(), AudioError> {
+    let mut playback = device.open_playback()?;
+    let mut tone = ToneGenerator::new(ROOM_RATE_HZ, &[TEST_TONE_HZ], 8_000.0);
+    let mut frame = vec![0i16; ROOM_FRAME_SAMPLES];
+    for _ in 0..TEST_TONE_MS / 20 {
+        tone.fill(&mut frame);
+        playback.write(&frame);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::wav::{WavDevice, read_wav_48k};
+    use ringdesk_media::tone::{sine, tone_energy_ratio};
+
+    #[test]
+    fn level_of_known_signals() {
+        assert_eq!(level_dbfs(&[]), -90.0);
+        assert_eq!(level_dbfs(&[0; 960]), -90.0);
+        let full = sine(48_000, 1_000.0, 32_767.0, 4_800);
+        assert!(
+            (level_dbfs(&full) - -3.01).abs() < 0.05,
+            "{}",
+            level_dbfs(&full)
+        );
+        let quiet = sine(48_000, 1_000.0, 327.67, 4_800);
+        assert!((level_dbfs(&quiet) - -43.01).abs() < 0.05);
+    }
+
+    #[test]
+    fn meter_reports_the_microphone_and_tone_reaches_the_output() {
+        let dir = std::env::temp_dir().join(format!("ringdesk-check-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mic = dir.join("mic.wav");
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 48_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(&mic, spec).unwrap();
+        for s in sine(48_000, 700.0, 3_276.7, 48_000) {
+            w.write_sample(s).unwrap();
+        }
+        w.finalize().unwrap();
+        let device = Arc::new(WavDevice {
+            play: Some(mic),
+            record: Some(dir.join("out.wav")),
+            loop_play: true,
+        });
+        let (tx, rx) = std::sync::mpsc::channel();
+        let meter = start_level_meter(device.clone(), move |l| {
+            let _ = tx.send(l);
+        })
+        .unwrap();
+        let level = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        drop(meter);
+        // A 0.1 full-scale sine is -23 dBFS.
+        assert!((level - -23.0).abs() < 0.5, "{level}");
+        play_test_tone(device.as_ref()).unwrap();
+        let out = read_wav_48k(&dir.join("out.wav")).unwrap();
+        assert_eq!(out.len(), 48_000);
+        assert!(tone_energy_ratio(&out, 48_000, TEST_TONE_HZ) > 0.9);
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

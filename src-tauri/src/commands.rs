@@ -1,0 +1,361 @@
+//! The desktop RPC's command half: what the UI may ask of the shell. Each is a thin call into
+//! [`Shell`] or `ringdesk-agent`; errors are short codes or messages the UI shows as they are.
+
+use std::sync::Arc;
+
+use ringdesk_agent::audio::AudioDevice;
+use ringdesk_agent::audio::check;
+use ringdesk_agent::audio::cpal_device::{CpalDevice, list_devices};
+use ringdesk_agent::client::{self, ServerConfig};
+use ringdesk_agent::{AgentCommand, AgentConfig, AgentError, Credentials, credentials, settings};
+use ringdesk_wire::{
+    AgentStatus, AudioDeviceList, CallRecord, DeskState, DesktopSettings, DesktopStartup,
+    ManagerInfo, RecentCallLists,
+};
+use tauri::{AppHandle, Emitter, Manager, State};
+
+use crate::shell::{Session, Shell, audio_setup};
+use crate::{hotkeys, tray, windows};
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The UI shows the cloud's code (translated) or the message.
+fn ui_error(e: AgentError) -> String {
+    match e {
+        AgentError::Api { code, .. } => code,
+        other => other.to_string(),
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| e.to_string())?
+}
+
+/// Where to log in by default, and whether a saved session can resume without a password.
+#[tauri::command]
+pub async fn startup(shell: State<'_, Shell>) -> Result<DesktopStartup, String> {
+    let last = shell.cache()?.last_account().map_err(|e| e.to_string())?;
+    let server = env("RINGDESK_SERVER")
+        .or_else(|| last.as_ref().map(|(s, _)| s.clone()))
+        .unwrap_or_else(|| "https://127.0.0.1:8443".into());
+    let email = env("RINGDESK_EMAIL").or_else(|| last.as_ref().map(|(_, e)| e.clone()));
+    let saved_session = match &email {
+        Some(e) => {
+            let account = credentials::account(&server, e);
+            blocking(move || credentials::load_token(&account).map_err(|e| e.to_string()))
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!("{e}");
+                    None
+                })
+                .is_some()
+        }
+        None => false,
+    };
+    Ok(DesktopStartup {
+        server,
+        auto_login: env("RINGDESK_EMAIL").is_some() && env("RINGDESK_PASSWORD").is_some(),
+        email,
+        saved_session,
+    })
+}
+
+fn server_config(server: &str) -> Result<ServerConfig, String> {
+    let ca = env("RINGDESK_CA_CERT");
+    ServerConfig::with_ca_file(server, ca.as_deref().map(std::path::Path::new)).map_err(ui_error)
+}
+
+async fn start_agent(
+    app: AppHandle,
+    server: ServerConfig,
+    email: String,
+    credentials: Credentials,
+) -> Result<ManagerInfo, String> {
+    let shell = app.state::<Shell>();
+    let settings = shell.settings();
+    let config = AgentConfig {
+        server: server.clone(),
+        email: email.clone(),
+        credentials,
+        initial_status: None,
+        audio: audio_setup(&settings),
+        start_muted: settings.start_muted,
+        cache_path: Some(shell.cache_path.clone()),
+    };
+    let ringdesk_agent::Started {
+        agent,
+        mut events,
+        manager,
+        token,
+    } = ringdesk_agent::start(config).await.map_err(ui_error)?;
+    let account = credentials::account(&server.url, &email);
+    {
+        let (account, token) = (account.clone(), token.clone());
+        // A keyring that fails (no Secret Service) costs only the saved session.
+        if let Err(e) =
+            blocking(move || credentials::save_token(&account, &token).map_err(|e| e.to_string()))
+                .await
+        {
+            tracing::warn!("{e}");
+        }
+    }
+    shell.start_session(Session {
+        agent,
+        token,
+        account,
+        server,
+    });
+    let pump = app.clone();
+    tauri::async_runtime::spawn(async move {
+        while let Some(event) = events.recv().await {
+            pump.state::<Shell>().on_event(&pump, &event);
+            if let Err(e) = pump.emit("agent-event", &event) {
+                tracing::warn!("emitting to the UI failed: {e}");
+            }
+        }
+    });
+    Ok(manager)
+}
+
+/// Logs in with a password; the token goes to the OS keyring.
+#[tauri::command]
+pub async fn login(
+    app: AppHandle,
+    server: String,
+    email: String,
+    password: Option<String>,
+) -> Result<ManagerInfo, String> {
+    // The password field may be left empty when the environment supplies it (demo auto-login).
+    let password = password
+        .filter(|p| !p.is_empty())
+        .or_else(|| env("RINGDESK_PASSWORD"))
+        .ok_or("passwordRequired")?;
+    let server = server_config(&server)?;
+    start_agent(app, server, email, Credentials::Password(password)).await
+}
+
+/// Resumes the last account with the token from the keyring.
+#[tauri::command]
+pub async fn resume(app: AppHandle) -> Result<ManagerInfo, String> {
+    let shell = app.state::<Shell>();
+    let (server, email) = shell
+        .cache()?
+        .last_account()
+        .map_err(|e| e.to_string())?
+        .ok_or("noSavedSession")?;
+    let account = credentials::account(&server, &email);
+    let token = {
+        let account = account.clone();
+        blocking(move || credentials::load_token(&account).map_err(|e| e.to_string())).await?
+    }
+    .ok_or("noSavedSession")?;
+    let result = start_agent(
+        app.clone(),
+        server_config(&server)?,
+        email,
+        Credentials::Token(token),
+    )
+    .await;
+    if result.as_ref().err().map(String::as_str) == Some("unauthorized") {
+        blocking(move || credentials::delete_token(&account).map_err(|e| e.to_string())).await?;
+        return Err("sessionExpired".into());
+    }
+    result
+}
+
+/// Logs out: revokes the token at the cloud, deletes it from the keyring, stops the agent.
+#[tauri::command]
+pub async fn logout(app: AppHandle) -> Result<(), String> {
+    let shell = app.state::<Shell>();
+    let Some(session) = shell.end_session() else {
+        return Ok(());
+    };
+    windows::hide_call_window(&app);
+    if let Err(e) = client::logout(&session.server, &session.token).await {
+        // Offline: the token is still forgotten here; the cloud lets it expire.
+        tracing::warn!("logout at the cloud: {e}");
+    }
+    let account = session.account;
+    blocking(move || credentials::delete_token(&account).map_err(|e| e.to_string())).await
+}
+
+/// Sets status and do-not-disturb.
+#[tauri::command]
+pub fn set_status(shell: State<'_, Shell>, status: AgentStatus, do_not_disturb: bool) {
+    shell.set_status(Some(status), Some(do_not_disturb));
+}
+
+/// Answers a ringing call.
+#[tauri::command]
+pub fn answer(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+    shell.send(AgentCommand::Answer(call_id))
+}
+
+/// Declines a ringing call.
+#[tauri::command]
+pub fn decline(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+    shell.send(AgentCommand::Decline(call_id))
+}
+
+/// Leaves a call (only me).
+#[tauri::command]
+pub fn hangup(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+    shell.send(AgentCommand::Hangup(call_id))
+}
+
+/// Ends a call for everyone.
+#[tauri::command]
+pub fn end_for_all(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+    shell.send(AgentCommand::EndForAll(call_id))
+}
+
+/// Sends DTMF digits to the far end.
+#[tauri::command]
+pub fn dtmf(shell: State<'_, Shell>, call_id: i64, digits: String) -> Result<(), String> {
+    shell.send(AgentCommand::Dtmf(call_id, digits))
+}
+
+/// Mutes or unmutes the microphone.
+#[tauri::command]
+pub fn set_muted(shell: State<'_, Shell>, call_id: i64, muted: bool) -> Result<(), String> {
+    shell.send(AgentCommand::SetMuted(call_id, muted))
+}
+
+/// The desk now (active call, ringing call, mute, tray icon).
+#[tauri::command]
+pub fn desk_state(shell: State<'_, Shell>) -> DeskState {
+    let desk = shell.desk();
+    DeskState {
+        active_call: desk.active_call(),
+        ringing_call: desk.ringing_call(),
+        muted: desk.muted(),
+        tray: tray::state_name(desk.tray()).into(),
+    }
+}
+
+/// The settings, with each hotkey's registration error.
+#[tauri::command]
+pub fn get_settings(shell: State<'_, Shell>) -> DesktopSettings {
+    shell.settings()
+}
+
+/// Registers the settings' hotkeys, recording failures on them, and installs the map.
+pub fn apply_hotkeys(app: &AppHandle, settings: &mut DesktopSettings) {
+    let map = hotkeys::register(app, &mut settings.hotkeys);
+    app.state::<Shell>().set_hotkeys(map);
+}
+
+/// Saves and applies settings: hotkeys re-registered, devices switched (also mid-call),
+/// start-muted passed on. Returns them with registration errors filled in.
+#[tauri::command]
+pub fn save_settings(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    settings: DesktopSettings,
+) -> Result<DesktopSettings, String> {
+    let mut settings = settings::normalized(settings, shell.macos);
+    apply_hotkeys(&app, &mut settings);
+    // Not logged in is fine: the devices are used from the next login.
+    let _ = shell.send(AgentCommand::SetAudio(audio_setup(&settings)));
+    let _ = shell.send(AgentCommand::SetStartMuted(settings.start_muted));
+    shell.store_settings(settings.clone())?;
+    Ok(settings)
+}
+
+/// The machine's microphones and speakers.
+#[tauri::command]
+pub async fn audio_devices() -> Result<AudioDeviceList, String> {
+    blocking(|| {
+        let (inputs, outputs) = list_devices().map_err(|e| e.to_string())?;
+        Ok(AudioDeviceList { inputs, outputs })
+    })
+    .await
+}
+
+/// Starts the microphone level meter: `input-level` events with dBFS, ten a second.
+#[tauri::command]
+pub async fn start_level_meter(app: AppHandle, microphone: Option<String>) -> Result<(), String> {
+    let device: Arc<dyn AudioDevice> = Arc::new(CpalDevice {
+        input: microphone,
+        output: None,
+    });
+    let emitter = app.clone();
+    let meter = blocking(move || {
+        check::start_level_meter(device, move |dbfs| {
+            let _ = emitter.emit("input-level", dbfs);
+        })
+        .map_err(|e| e.to_string())
+    })
+    .await?;
+    app.state::<Shell>().set_meter(Some(meter));
+    Ok(())
+}
+
+/// Stops the level meter.
+#[tauri::command]
+pub fn stop_level_meter(shell: State<'_, Shell>) {
+    shell.set_meter(None);
+}
+
+/// Plays the one-second test tone on an output (speaker or ringer).
+#[tauri::command]
+pub async fn play_test_tone(output: Option<String>) -> Result<(), String> {
+    blocking(move || {
+        check::play_test_tone(&CpalDevice {
+            input: None,
+            output,
+        })
+        .map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// The main window's recent and missed calls, from the local cache (works offline).
+#[tauri::command]
+pub fn recent_calls(shell: State<'_, Shell>) -> Result<RecentCallLists, String> {
+    let cache = shell.cache()?;
+    let account = match shell.session_info() {
+        Some((account, ..)) => account,
+        None => match cache.last_account().map_err(|e| e.to_string())? {
+            Some((server, email)) => credentials::account(&server, &email),
+            None => return Ok(RecentCallLists::default()),
+        },
+    };
+    Ok(RecentCallLists {
+        recent: cache.recent_calls(&account, 5).map_err(|e| e.to_string())?,
+        missed: cache
+            .missed_calls(&account, 20)
+            .map_err(|e| e.to_string())?,
+    })
+}
+
+/// A caller's earlier calls, from the cloud (the ring window's history button).
+#[tauri::command]
+pub async fn caller_history(
+    shell: State<'_, Shell>,
+    number: String,
+) -> Result<Vec<CallRecord>, String> {
+    let (_, token, server) = shell.session_info().ok_or("notLoggedIn")?;
+    let page = client::calls(&server, &token, Some(&number), 1, 20)
+        .await
+        .map_err(ui_error)?;
+    Ok(page.calls)
+}
+
+/// Shows the dialpad window.
+#[tauri::command]
+pub fn open_dialpad(app: AppHandle) {
+    windows::open_dialpad(&app);
+}
+
+/// Brings the main window forward (from the call window's settings button).
+#[tauri::command]
+pub fn show_main(app: AppHandle) {
+    windows::focus(&app, windows::MAIN);
+}

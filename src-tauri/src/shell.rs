@@ -1,0 +1,398 @@
+//! The shell's state: the running agent, the [`Desk`] it feeds, the settings, and the effects
+//! of each agent event on windows, notifications and the tray.
+//!
+//! Locking rule: the mutex guards data only. Window, tray and notification calls block on the
+//! main thread, so they run *after* the lock is released, from a list of [`Effect`]s — a main-
+//! thread command waiting for the lock can then never deadlock with the event pump.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ringdesk_agent::audio::AudioDevice;
+use ringdesk_agent::audio::check::LevelMeter;
+use ringdesk_agent::audio::cpal_device::CpalDevice;
+use ringdesk_agent::audio::wav::WavDevice;
+use ringdesk_agent::cache::LocalCache;
+use ringdesk_agent::client::ServerConfig;
+use ringdesk_agent::desk::{Desk, DeskAction, TrayState};
+use ringdesk_agent::{Agent, AgentCommand, AudioSetup, settings};
+use ringdesk_wire::{AgentEvent, AgentStatus, DesktopSettings, HotkeyAction};
+use tauri::AppHandle;
+
+use crate::notify::{self, Notice};
+use crate::tray::{self, TrayMenu};
+use crate::windows::{self, CallShape};
+
+/// A logged-in agent.
+pub struct Session {
+    /// Its command handle.
+    pub agent: Agent,
+    /// The token (also in the keyring), for logout.
+    pub token: String,
+    /// `email on server`, the keyring and cache key.
+    pub account: String,
+    /// Where the cloud is.
+    pub server: ServerConfig,
+}
+
+#[derive(Default)]
+struct Inner {
+    session: Option<Session>,
+    desk: Desk,
+    settings: Option<DesktopSettings>,
+    hotkeys: HashMap<u32, HotkeyAction>,
+    /// Callers of calls ringing here, for the missed-call notification.
+    ringing: HashMap<i64, String>,
+    /// A "reconnecting" notification is up; say "reconnected" when back.
+    told_offline: bool,
+    meter: Option<LevelMeter>,
+    tray: Option<TrayMenu>,
+}
+
+/// Something to do once the lock is released.
+enum Effect {
+    ShowCall(CallShape),
+    HideCall,
+    Notify(Notice),
+    Tray(TrayState, Option<AgentStatus>, bool),
+    ForgetToken(String),
+}
+
+/// The shell's managed state.
+pub struct Shell {
+    inner: Mutex<Inner>,
+    /// The local cache file.
+    pub cache_path: PathBuf,
+    /// Cmd instead of Ctrl in default hotkeys.
+    pub macos: bool,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Unix milliseconds now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// The devices chosen in `settings`; with `RINGDESK_AUDIO=wav`, WAV files from the environment
+/// instead (headless machines without sound servers).
+pub fn audio_setup(settings: &DesktopSettings) -> AudioSetup {
+    if env("RINGDESK_AUDIO").as_deref() == Some("wav") {
+        return AudioSetup {
+            call: Arc::new(WavDevice {
+                play: env("RINGDESK_WAV_PLAY").map(Into::into),
+                record: env("RINGDESK_WAV_RECORD").map(Into::into),
+                loop_play: true,
+            }),
+            ringer: env("RINGDESK_WAV_RINGER").map(|r| {
+                Arc::new(WavDevice {
+                    play: None,
+                    record: Some(r.into()),
+                    loop_play: false,
+                }) as Arc<dyn AudioDevice>
+            }),
+        };
+    }
+    AudioSetup {
+        call: Arc::new(CpalDevice {
+            input: settings.microphone.clone(),
+            output: settings.speaker.clone(),
+        }),
+        ringer: Some(Arc::new(CpalDevice {
+            input: None,
+            output: settings.ringer.clone(),
+        })),
+    }
+}
+
+fn caller_label(caller: &ringdesk_wire::Caller) -> String {
+    match &caller.name {
+        Some(name) => format!("{name} ({})", caller.number),
+        None => caller.number.clone(),
+    }
+}
+
+impl Shell {
+    /// State for a cache file.
+    pub fn new(cache_path: PathBuf) -> Self {
+        Shell {
+            inner: Mutex::default(),
+            cache_path,
+            macos: cfg!(target_os = "macos"),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic elsewhere must not take the ringing app down with it.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Opens the local cache.
+    pub fn cache(&self) -> Result<LocalCache, String> {
+        LocalCache::open(&self.cache_path, now_ms()).map_err(|e| e.to_string())
+    }
+
+    /// The settings (saved ones, else defaults), with the last registration errors.
+    pub fn settings(&self) -> DesktopSettings {
+        if let Some(s) = &self.lock().settings {
+            return s.clone();
+        }
+        let loaded = match self
+            .cache()
+            .and_then(|c| c.settings().map_err(|e| e.to_string()))
+        {
+            Ok(Some(s)) => settings::normalized(s, self.macos),
+            Ok(None) => settings::defaults(self.macos),
+            Err(e) => {
+                tracing::warn!("settings: {e}; using defaults");
+                settings::defaults(self.macos)
+            }
+        };
+        self.lock().settings = Some(loaded.clone());
+        loaded
+    }
+
+    /// Keeps `settings` (already applied by the caller) in memory and in the cache.
+    pub fn store_settings(&self, settings: DesktopSettings) -> Result<(), String> {
+        self.cache()?
+            .save_settings(&settings)
+            .map_err(|e| e.to_string())?;
+        self.lock().settings = Some(settings);
+        Ok(())
+    }
+
+    /// The UI language: the chosen one, else the OS locale's.
+    pub fn language(&self) -> String {
+        self.settings().language.unwrap_or_else(|| {
+            let locale = env("LC_ALL")
+                .or_else(|| env("LC_MESSAGES"))
+                .or_else(|| env("LANG"));
+            settings::language_for_locale(locale.as_deref()).to_string()
+        })
+    }
+
+    /// Replaces the hotkey map after (re)registering.
+    pub fn set_hotkeys(&self, map: HashMap<u32, HotkeyAction>) {
+        self.lock().hotkeys = map;
+    }
+
+    /// Keeps the tray's menu handles.
+    pub fn set_tray(&self, menu: TrayMenu) {
+        self.lock().tray = Some(menu);
+    }
+
+    /// Starts using a new logged-in agent, shutting down any old one.
+    pub fn start_session(&self, session: Session) {
+        let mut inner = self.lock();
+        if let Some(old) = inner.session.replace(session) {
+            old.agent.send(AgentCommand::Shutdown);
+        }
+        inner.desk = Desk::default();
+        inner.ringing.clear();
+    }
+
+    /// Ends the session (logout, quit); returns it for the caller to revoke its token.
+    pub fn end_session(&self) -> Option<Session> {
+        let mut inner = self.lock();
+        inner.desk = Desk::default();
+        inner.ringing.clear();
+        let session = inner.session.take()?;
+        session.agent.send(AgentCommand::Shutdown);
+        Some(session)
+    }
+
+    /// Stops the agent before the app exits.
+    pub fn shutdown(&self) {
+        self.end_session();
+    }
+
+    /// The account and server of the running session.
+    pub fn session_info(&self) -> Option<(String, String, ServerConfig)> {
+        self.lock()
+            .session
+            .as_ref()
+            .map(|s| (s.account.clone(), s.token.clone(), s.server.clone()))
+    }
+
+    /// Sends a command to the agent.
+    pub fn send(&self, c: AgentCommand) -> Result<(), String> {
+        match &self.lock().session {
+            Some(s) => {
+                s.agent.send(c);
+                Ok(())
+            }
+            None => Err("notLoggedIn".into()),
+        }
+    }
+
+    /// Sets status and/or do-not-disturb, keeping what isn't given.
+    pub fn set_status(&self, status: Option<AgentStatus>, dnd: Option<bool>) {
+        let (current, current_dnd) = {
+            let inner = self.lock();
+            (inner.desk.status(), inner.desk.do_not_disturb())
+        };
+        let status = match status.or(current) {
+            Some(AgentStatus::Available) => AgentStatus::Available,
+            _ => AgentStatus::Away,
+        };
+        let _ = self.send(AgentCommand::SetStatus {
+            status,
+            do_not_disturb: dnd.unwrap_or(current_dnd),
+        });
+    }
+
+    /// Do-not-disturb as last reported.
+    pub fn do_not_disturb(&self) -> bool {
+        self.lock().desk.do_not_disturb()
+    }
+
+    /// A snapshot of the desk for windows that open late (dialpad) and for tests.
+    pub fn desk(&self) -> Desk {
+        self.lock().desk.clone()
+    }
+
+    /// Replaces the level meter (or stops it with `None`).
+    pub fn set_meter(&self, meter: Option<LevelMeter>) {
+        self.lock().meter = meter;
+    }
+
+    /// A hotkey press: act on what is there, or do nothing.
+    pub fn hotkey_pressed(&self, app: &AppHandle, shortcut_id: u32) {
+        let (action, session) = {
+            let inner = self.lock();
+            let Some(&hotkey) = inner.hotkeys.get(&shortcut_id) else {
+                return;
+            };
+            (
+                inner.desk.hotkey(hotkey),
+                inner.session.as_ref().map(|s| s.agent.clone()),
+            )
+        };
+        match action {
+            Some(DeskAction::OpenDialpad) => windows::open_dialpad(app),
+            Some(DeskAction::Command(c)) => {
+                if let Some(agent) = session {
+                    agent.send(c);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Folds an agent event into the desk and carries out what it means for the windows,
+    /// notifications and tray.
+    pub fn on_event(&self, app: &AppHandle, event: &AgentEvent) {
+        let missed_on = self.settings().missed_call_notifications;
+        let main_focused =
+            matches!(event, AgentEvent::Ring { .. }) && windows::main_is_focused(app);
+        let effects = {
+            let mut inner = self.lock();
+            let mut effects = Vec::new();
+            let was_active = inner.desk.active_call();
+            inner.desk.observe(event);
+            match event {
+                AgentEvent::Ring {
+                    call_id, caller, ..
+                } => {
+                    inner.ringing.insert(*call_id, caller_label(caller));
+                    if was_active.is_none() {
+                        effects.push(Effect::ShowCall(CallShape::Ring));
+                    }
+                    if !main_focused {
+                        effects.push(Effect::Notify(Notice::IncomingCall {
+                            caller: caller_label(caller),
+                        }));
+                    }
+                }
+                AgentEvent::RingStopped { call_id, reason } => {
+                    let caller = inner.ringing.remove(call_id);
+                    if missed_on
+                        && matches!(reason.as_str(), "timedOut" | "callerLeft")
+                        && let Some(caller) = caller
+                    {
+                        effects.push(Effect::Notify(Notice::MissedCall { caller }));
+                    }
+                }
+                AgentEvent::CallConnected { call_id } => {
+                    inner.ringing.remove(call_id);
+                    effects.push(Effect::ShowCall(CallShape::InCall));
+                }
+                AgentEvent::CallEnded { call_id, .. } => {
+                    if let Some(caller) = inner.ringing.remove(call_id)
+                        && missed_on
+                    {
+                        effects.push(Effect::Notify(Notice::MissedCall { caller }));
+                    }
+                }
+                AgentEvent::SessionDown { .. } if !inner.told_offline => {
+                    inner.told_offline = true;
+                    effects.push(Effect::Notify(Notice::Reconnecting));
+                }
+                AgentEvent::SessionUp { .. } if inner.told_offline => {
+                    inner.told_offline = false;
+                    effects.push(Effect::Notify(Notice::Reconnected));
+                }
+                AgentEvent::AudioDeviceLost { message, .. } => {
+                    effects.push(Effect::Notify(Notice::DeviceLost {
+                        detail: message.clone(),
+                    }));
+                }
+                AgentEvent::SessionExpired => {
+                    if let Some(s) = inner.session.take() {
+                        effects.push(Effect::ForgetToken(s.account));
+                    }
+                }
+                _ => {}
+            }
+            // The call window goes once nothing rings and no call is up here.
+            let idle = inner.desk.active_call().is_none() && inner.desk.ringing_call().is_none();
+            if idle
+                && matches!(
+                    event,
+                    AgentEvent::RingStopped { .. }
+                        | AgentEvent::CallEnded { .. }
+                        | AgentEvent::SessionExpired
+                        | AgentEvent::SessionDown { .. }
+                )
+            {
+                effects.push(Effect::HideCall);
+            }
+            effects.push(Effect::Tray(
+                inner.desk.tray(),
+                inner.desk.status(),
+                inner.desk.do_not_disturb(),
+            ));
+            effects
+        };
+        self.apply(app, effects);
+    }
+
+    fn apply(&self, app: &AppHandle, effects: Vec<Effect>) {
+        let language = self.language();
+        for effect in effects {
+            match effect {
+                Effect::ShowCall(shape) => windows::show_call_window(app, shape),
+                Effect::HideCall => windows::hide_call_window(app),
+                Effect::Notify(n) => notify::raise(app, n, &language),
+                Effect::Tray(state, status, dnd) => {
+                    let menu = self.lock().tray.clone();
+                    if let Some(menu) = menu {
+                        tray::update(app, &menu, state, status, dnd);
+                    }
+                }
+                Effect::ForgetToken(account) => {
+                    std::thread::spawn(move || {
+                        if let Err(e) = ringdesk_agent::credentials::delete_token(&account) {
+                            tracing::warn!("{e}");
+                        }
+                    });
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The app's three windows. `main` (login, status, recent calls, settings); `call`, the ring
+//! popup that shrinks into the in-call box — small, undecorated, always on top, at the
+//! bottom-left of the primary screen's work area, shown even when `main` is hidden; and
+//! `dialpad`, opened by Ctrl+Shift+D.
+//!
+//! The call window is created hidden at start-up, so a ring only has to show it (no WebKit
+//! process to spawn while the caller waits) and it never misses the ring event.
+
+use tauri::{
+    AppHandle, LogicalSize, Manager, PhysicalPosition, WebviewUrl, WebviewWindow,
+    WebviewWindowBuilder,
+};
+
+/// Label of the main window (declared in tauri.conf.json).
+pub const MAIN: &str = "main";
+/// Label of the ring / in-call window.
+pub const CALL: &str = "call";
+/// Label of the dialpad window.
+pub const DIALPAD: &str = "dialpad";
+
+/// Title of the call window; tests find the X window by it.
+pub const CALL_TITLE: &str = "Ringdesk call";
+/// Title of the dialpad window.
+pub const DIALPAD_TITLE: &str = "Ringdesk dialpad";
+
+/// Gap between the call window and the screen edges, in logical pixels.
+const EDGE_MARGIN: f64 = 16.0;
+
+/// The call window's shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallShape {
+    /// Ringing: caller, profile fields, answer/decline.
+    Ring,
+    /// In a call: the small box.
+    InCall,
+}
+
+impl CallShape {
+    fn size(self) -> LogicalSize<f64> {
+        match self {
+            CallShape::Ring => LogicalSize::new(340.0, 260.0),
+            CallShape::InCall => LogicalSize::new(340.0, 200.0),
+        }
+    }
+}
+
+/// Top-left corner that puts a `window`-sized box at the bottom-left of `area`, `margin` in.
+/// All in physical pixels; `area` is (x, y, width, height).
+pub fn bottom_left(area: (i32, i32, u32, u32), window: (u32, u32), margin: u32) -> (i32, i32) {
+    let (x, y, _, height) = area;
+    let bottom = i64::from(y) + i64::from(height) - i64::from(window.1) - i64::from(margin);
+    (
+        x + margin as i32,
+        bottom.max(i64::from(y)).try_into().unwrap_or(y),
+    )
+}
+
+/// Creates the hidden call window (at start-up).
+pub fn create_call_window(app: &AppHandle) -> tauri::Result<WebviewWindow> {
+    let size = CallShape::Ring.size();
+    WebviewWindowBuilder::new(app, CALL, WebviewUrl::App("index.html#call".into()))
+        .title(CALL_TITLE)
+        .inner_size(size.width, size.height)
+        .resizable(false)
+        .decorations(false)
+        .always_on_top(true)
+        .visible_on_all_workspaces(true)
+        .skip_taskbar(true)
+        .focused(false)
+        .visible(false)
+        .build()
+}
+
+fn window(app: &AppHandle, label: &str) -> Option<WebviewWindow> {
+    app.get_webview_window(label)
+}
+
+/// Resizes the call window to `shape` and moves it to the bottom-left of the primary screen.
+fn place_call_window(w: &WebviewWindow, shape: CallShape) -> tauri::Result<()> {
+    let size = shape.size();
+    w.set_size(size)?;
+    let monitor = match w.primary_monitor()? {
+        Some(m) => m,
+        None => match w.current_monitor()? {
+            Some(m) => m,
+            None => return Ok(()),
+        },
+    };
+    let scale = monitor.scale_factor();
+    let area = monitor.work_area();
+    let physical = size.to_physical::<u32>(scale);
+    let (x, y) = bottom_left(
+        (
+            area.position.x,
+            area.position.y,
+            area.size.width,
+            area.size.height,
+        ),
+        (physical.width, physical.height),
+        (EDGE_MARGIN * scale).round() as u32,
+    );
+    w.set_position(PhysicalPosition::new(x, y))
+}
+
+/// Shows the call window in `shape`, on top, without stealing focus from the agent's work.
+pub fn show_call_window(app: &AppHandle, shape: CallShape) {
+    let Some(w) = window(app, CALL) else { return };
+    let shown = place_call_window(&w, shape)
+        .and_then(|()| w.set_always_on_top(true))
+        .and_then(|()| w.show())
+        .and_then(|()| w.unminimize());
+    if let Err(e) = shown {
+        tracing::warn!("showing the call window: {e}");
+    }
+}
+
+/// Hides the call window (nothing rings and no call is up).
+pub fn hide_call_window(app: &AppHandle) {
+    if let Some(w) = window(app, CALL)
+        && let Err(e) = w.hide()
+    {
+        tracing::warn!("hiding the call window: {e}");
+    }
+}
+
+/// Shows and focuses a window (tray "open", notification clicks, a second launch).
+pub fn focus(app: &AppHandle, label: &str) {
+    if let Some(w) = window(app, label) {
+        let _ = w.show();
+        let _ = w.unminimize();
+        let _ = w.set_focus();
+    }
+}
+
+/// Whether the main window is visible and focused (else a ring also raises a notification).
+pub fn main_is_focused(app: &AppHandle) -> bool {
+    window(app, MAIN).is_some_and(|w| {
+        w.is_visible().unwrap_or(false)
+            && !w.is_minimized().unwrap_or(false)
+            && w.is_focused().unwrap_or(false)
+    })
+}
+
+/// Opens (or focuses) the dialpad window.
+pub fn open_dialpad(app: &AppHandle) {
+    if window(app, DIALPAD).is_some() {
+        focus(app, DIALPAD);
+        return;
+    }
+    let built =
+        WebviewWindowBuilder::new(app, DIALPAD, WebviewUrl::App("index.html#dialpad".into()))
+            .title(DIALPAD_TITLE)
+            .inner_size(280.0, 420.0)
+            .resizable(false)
+            .always_on_top(true)
+            .build();
+    if let Err(e) = built {
+        tracing::warn!("opening the dialpad: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bottom_left;
+
+    #[test]
+    fn sits_at_the_bottom_left_of_the_work_area() {
+        // 1280×800 screen with a 32 px panel at the top.
+        assert_eq!(bottom_left((0, 32, 1280, 768), (340, 260), 16), (16, 524));
+        // A second monitor to the right, HiDPI.
+        assert_eq!(
+            bottom_left((1280, 0, 2560, 1440), (680, 520), 32),
+            (1312, 888)
+        );
+        // A window taller than the area stays at its top.
+        assert_eq!(bottom_left((0, 0, 300, 200), (340, 260), 16), (16, 0));
+    }
+}
