@@ -265,6 +265,8 @@ pub fn save_settings(
     let _ = shell.send(AgentCommand::SetAudio(audio_setup(&settings)));
     let _ = shell.send(AgentCommand::SetStartMuted(settings.start_muted));
     shell.store_settings(settings.clone())?;
+    // Every window re-reads the language.
+    let _ = app.emit("settings-changed", &settings);
     Ok(settings)
 }
 
@@ -358,4 +360,23 @@ pub fn open_dialpad(app: AppHandle) {
 #[tauri::command]
 pub fn show_main(app: AppHandle) {
     windows::focus(&app, windows::MAIN);
+}
+
+/// The UI language: the chosen one, else the OS locale's.
+#[tauri::command]
+pub fn language(shell: State<'_, Shell>) -> String {
+    shell.language()
+}
+
+/// Grows the in-call box for its dialpad or device panel, or shrinks it back.
+#[tauri::command]
+pub fn set_call_window_expanded(app: AppHandle, shell: State<'_, Shell>, expanded: bool) {
+    if shell.desk().active_call().is_some() {
+        let shape = if expanded {
+            windows::CallShape::InCallExpanded
+        } else {
+            windows::CallShape::InCall
+        };
+        windows::show_call_window(&app, shape);
+    }
 }

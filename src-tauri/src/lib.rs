@@ -89,6 +89,8 @@ pub fn run() {
             commands::caller_history,
             commands::open_dialpad,
             commands::show_main,
+            commands::language,
+            commands::set_call_window_expanded,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

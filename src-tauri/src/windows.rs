@@ -33,6 +33,8 @@ pub enum CallShape {
     Ring,
     /// In a call: the small box.
     InCall,
+    /// The box with its dialpad or device panel open.
+    InCallExpanded,
 }
 
 impl CallShape {
@@ -40,6 +42,7 @@ impl CallShape {
         match self {
             CallShape::Ring => LogicalSize::new(340.0, 260.0),
             CallShape::InCall => LogicalSize::new(340.0, 200.0),
+            CallShape::InCallExpanded => LogicalSize::new(340.0, 420.0),
         }
     }
 }

@@ -1,4 +1,4 @@
-// The desktop RPC's types, mirroring ringdesk-wire (AgentEvent, DesktopStartup, ManagerInfo).
+// The desktop RPC's types, mirroring ringdesk-wire (AgentEvent, DesktopStartup, settings…).
 // Keep in step with crates/wire/src/lib.rs; docs/protocol.md describes both.
 
 export type AgentStatus = "available" | "away" | "inCall" | "wrapUp";
@@ -15,7 +15,49 @@ export interface ProfileField { name: string; value: string }
 export interface Caller { number: string; name: string | null; fields: ProfileField[] }
 export interface CallVia { number: string; teamName: string }
 
-export interface DesktopStartup { server: string; email: string | null; autoLogin: boolean }
+export interface DesktopStartup { server: string; email: string | null; autoLogin: boolean; savedSession: boolean }
+
+export type HotkeyAction = "openDialpad" | "answer" | "toggleMute" | "toggleHold" | "endForAll" | "leave";
+export interface HotkeyBinding { action: HotkeyAction; accelerator: string; error: string | null }
+
+export interface DesktopSettings {
+  language: "ko" | "en" | null;
+  microphone: string | null;
+  speaker: string | null;
+  ringer: string | null;
+  startMuted: boolean;
+  missedCallNotifications: boolean;
+  hotkeys: HotkeyBinding[];
+}
+
+export interface AudioDeviceList { inputs: string[]; outputs: string[] }
+
+export interface RecentCall {
+  callId: number;
+  caller: Caller;
+  via: CallVia;
+  startedAtMs: number;
+  answeredAtMs: number | null;
+  endedAtMs: number | null;
+  outcome: string;
+}
+export interface RecentCallLists { recent: RecentCall[]; missed: RecentCall[] }
+
+export interface DeskState { activeCall: number | null; ringingCall: number | null; muted: boolean; tray: string }
+
+export interface CallRecord {
+  id: number;
+  direction: string;
+  number: string;
+  callerNumber: string;
+  callerName: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationS: number;
+  hangupCause: string | null;
+  missedReason: string | null;
+}
 
 export type AgentEvent =
   | { event: "sessionUp"; manager: ManagerInfo }
@@ -28,4 +70,7 @@ export type AgentEvent =
   | { event: "remoteAudio"; callId: number }
   | { event: "dtmf"; callId: number; digit: string }
   | { event: "callEnded"; callId: number; cause: string; missedReason: string | null }
+  | { event: "muteChanged"; callId: number; muted: boolean }
+  | { event: "audioDeviceLost"; callId: number | null; message: string }
+  | { event: "sessionExpired" }
   | { event: "error"; code: string; message: string };

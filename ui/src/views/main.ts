@@ -1,0 +1,214 @@
+// The main window: login (or resuming the keyring-held session), status with the reason calls
+// would not ring, the last 5 calls and missed calls (from the local cache, so also offline),
+// settings and logout. Ringing and calls live in the call window.
+import { errorText, t } from "../i18n";
+import { esc, invoke, listen } from "../tauri";
+import type { AgentEvent, AgentStatus, DesktopStartup, ManagerInfo, RecentCall, RecentCallLists } from "../wire";
+import { callerLabel, clock } from "./format";
+import { settingsPanel } from "./settings";
+
+const state = {
+  startup: null as DesktopStartup | null,
+  manager: null as ManagerInfo | null,
+  loginError: "",
+  busy: "" as "" | "login" | "resume",
+  online: false,
+  status: "away" as AgentStatus,
+  dnd: false,
+  notRinging: null as string | null,
+  lists: { recent: [], missed: [] } as RecentCallLists,
+  lastError: "",
+  showSettings: false,
+};
+
+const app = document.getElementById("app")!;
+const panel = settingsPanel(() => render());
+
+function loginView(): string {
+  const s = t();
+  const label = state.busy === "login" ? s.loggingIn : state.busy === "resume" ? s.resuming : s.login;
+  return `
+    <form id="login" class="card">
+      <h1>${s.appTitle}</h1>
+      <label>${s.server}<input id="server" value="${esc(state.startup?.server ?? "")}" required /></label>
+      <label>${s.email}<input id="email" type="email" value="${esc(state.startup?.email ?? "")}" required /></label>
+      <label>${s.password}<input id="password" type="password" /></label>
+      <button id="login-button" type="submit" ${state.busy ? "disabled" : ""}>${label}</button>
+      <p id="login-error" class="error">${esc(state.loginError)}</p>
+    </form>`;
+}
+
+function callLine(c: RecentCall): string {
+  const s = t();
+  return `<li class="recent-call ${esc(c.outcome)}" data-call-id="${c.callId}">
+      <span class="who">${esc(callerLabel(c.caller))}</span>
+      <span class="muted">${esc(s.outcome[c.outcome] ?? c.outcome)} · ${esc(clock(c.startedAtMs))}</span>
+    </li>`;
+}
+
+function listView(id: string, title: string, calls: RecentCall[]): string {
+  const body = calls.length ? calls.map(callLine).join("") : `<li class="muted">${t().noCalls}</li>`;
+  return `<section class="card"><h3>${title}</h3><ul id="${id}" class="calls">${body}</ul></section>`;
+}
+
+function statusView(): string {
+  const s = t();
+  const shown = state.status;
+  const reason = state.notRinging ? s.notRinging[state.notRinging] ?? state.notRinging : s.waitingForCalls;
+  const chosen = shown === "available" || shown === "away";
+  return `
+    <header class="bar">
+      <div>
+        <strong id="manager-name">${esc(state.manager!.name)}</strong>
+        <span class="muted">${esc(state.manager!.channelName)}</span>
+      </div>
+      <span id="connection" class="dot ${state.online ? "ok" : "warn"}" title="${state.online ? s.connected : s.reconnecting}"></span>
+    </header>
+    <section class="card">
+      <label>${s.status}
+        <span class="row"><span id="status-dot" class="dot ${shown}"></span>
+        <select id="status" ${chosen ? "" : "disabled"}>
+          <option value="available" ${shown === "available" ? "selected" : ""}>${s.available}</option>
+          <option value="away" ${shown === "away" ? "selected" : ""}>${s.away}</option>
+          ${shown === "inCall" ? `<option value="inCall" selected>${s.inCall}</option>` : ""}
+          ${shown === "wrapUp" ? `<option value="wrapUp" selected>${s.wrapUp}</option>` : ""}
+        </select></span>
+      </label>
+      <label class="row"><input id="dnd" type="checkbox" ${state.dnd ? "checked" : ""} /> ${s.dnd}</label>
+      <p id="not-ringing" class="muted">${esc(state.online ? reason : s.reconnecting)}</p>
+      ${state.lastError ? `<p id="last-error" class="error">${esc(state.lastError)}</p>` : ""}
+    </section>
+    ${listView("recent-calls", s.recentCalls, state.lists.recent)}
+    ${listView("missed-calls", s.missedCalls, state.lists.missed)}`;
+}
+
+function render(): void {
+  const s = t();
+  document.title = s.appTitle;
+  let body: string;
+  // Logged out (or offline with no session): the cached lists still show under the form.
+  if (!state.manager) body = loginView() + (state.lists.recent.length ? listView("recent-calls", s.recentCalls, state.lists.recent) + listView("missed-calls", s.missedCalls, state.lists.missed) : "");
+  else if (state.showSettings) body = panel.html();
+  else body = statusView();
+  const footer = state.manager
+    ? `<button id="open-settings" class="link">${state.showSettings ? s.closeSettings : s.settings}</button>
+       <button id="logout" class="link">${s.logout}</button>`
+    : "";
+  app.innerHTML = `${body}<footer>${footer}</footer>`;
+  bind();
+  if (state.showSettings) panel.bind();
+}
+
+function bind(): void {
+  document.getElementById("login")?.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const v = (id: string) => (document.getElementById(id) as HTMLInputElement).value;
+    void doLogin(v("server"), v("email"), v("password"));
+  });
+  document.getElementById("status")?.addEventListener("change", (e) => {
+    const status = (e.target as HTMLSelectElement).value as AgentStatus;
+    void invoke("set_status", { status, doNotDisturb: state.dnd });
+  });
+  document.getElementById("dnd")?.addEventListener("change", (e) => {
+    const dnd = (e.target as HTMLInputElement).checked;
+    const status = state.status === "available" ? "available" : "away";
+    void invoke("set_status", { status, doNotDisturb: dnd });
+  });
+  document.getElementById("open-settings")?.addEventListener("click", () => {
+    state.showSettings = !state.showSettings;
+    if (state.showSettings) void panel.open();
+    else panel.close();
+    render();
+  });
+  document.getElementById("logout")?.addEventListener("click", () => {
+    void invoke("logout").finally(() => {
+      state.manager = null;
+      state.showSettings = false;
+      panel.close();
+      render();
+    });
+  });
+}
+
+async function refreshLists(): Promise<void> {
+  try {
+    state.lists = await invoke<RecentCallLists>("recent_calls");
+  } catch (e) {
+    state.lastError = errorText(String(e));
+  }
+}
+
+async function doLogin(server: string, email: string, password: string | null): Promise<void> {
+  state.busy = "login";
+  state.loginError = "";
+  render();
+  try {
+    state.manager = await invoke<ManagerInfo>("login", { server, email, password });
+    await refreshLists();
+  } catch (e) {
+    state.loginError = errorText(String(e));
+  } finally {
+    state.busy = "";
+    render();
+  }
+}
+
+async function resume(): Promise<void> {
+  state.busy = "resume";
+  render();
+  try {
+    state.manager = await invoke<ManagerInfo>("resume");
+    await refreshLists();
+  } catch (e) {
+    state.loginError = errorText(String(e));
+  } finally {
+    state.busy = "";
+    render();
+  }
+}
+
+function onEvent(e: AgentEvent): void {
+  switch (e.event) {
+    case "sessionUp":
+      state.online = true;
+      state.manager = e.manager;
+      break;
+    case "sessionDown":
+      state.online = false;
+      break;
+    case "sessionExpired":
+      state.manager = null;
+      state.loginError = errorText("sessionExpired");
+      break;
+    case "presence":
+      state.online = true;
+      state.status = e.status;
+      state.dnd = e.doNotDisturb;
+      state.notRinging = e.notRinging;
+      break;
+    case "ring":
+    case "ringStopped":
+    case "callConnected":
+    case "callEnded":
+      // The list changes with every step of a call; the cache has already been written.
+      void refreshLists().then(render);
+      return;
+    case "error":
+      state.lastError = errorText(e.code);
+      break;
+    default:
+      return;
+  }
+  if (!state.showSettings) render();
+}
+
+export async function startMainWindow(): Promise<() => void> {
+  await listen<AgentEvent>("agent-event", onEvent);
+  state.startup = await invoke<DesktopStartup>("startup");
+  // Offline or not, the cached lists show at once.
+  await refreshLists();
+  render();
+  if (state.startup.autoLogin && state.startup.email) await doLogin(state.startup.server, state.startup.email, null);
+  else if (state.startup.savedSession) await resume();
+  return render;
+}

@@ -1,0 +1,131 @@
+// The settings panel of the main window: language, devices (with an input level meter and a
+// test tone), start muted, missed-call notifications, and rebindable global hotkeys with the
+// reason a binding could not be registered.
+import { t } from "../i18n";
+import { esc, invoke, listen } from "../tauri";
+import type { AudioDeviceList, DesktopSettings, HotkeyBinding } from "../wire";
+
+export interface SettingsPanel {
+  html(): string;
+  bind(): void;
+  open(): Promise<void>;
+  close(): void;
+}
+
+function deviceSelect(id: string, label: string, names: string[], chosen: string | null): string {
+  const s = t();
+  const options = [`<option value="">${s.systemDefault}</option>`]
+    .concat(names.map((n) => `<option value="${esc(n)}" ${n === chosen ? "selected" : ""}>${esc(n)}</option>`))
+    .join("");
+  return `<label>${label}<select id="${id}">${options}</select></label>`;
+}
+
+function hotkeyRow(b: HotkeyBinding): string {
+  const s = t();
+  const error = b.error === null ? "" : b.error === "taken" ? s.hotkeyTaken : `${s.hotkeyInvalid} (${b.error})`;
+  return `<li class="hotkey-row">
+      <span>${esc(s.hotkeyActions[b.action] ?? b.action)}</span>
+      <input class="hotkey" data-action="${b.action}" value="${esc(b.accelerator)}" />
+      <span class="error hotkey-error" data-action="${b.action}">${esc(error)}</span>
+    </li>`;
+}
+
+export function settingsPanel(rerender: () => void): SettingsPanel {
+  let settings: DesktopSettings | null = null;
+  let devices: AudioDeviceList = { inputs: [], outputs: [] };
+  let level = -90;
+  let note = "";
+  let unlisten: (() => void) | null = null;
+
+  function read(): DesktopSettings {
+    const value = (id: string) => (document.getElementById(id) as HTMLSelectElement | null)?.value || null;
+    const checked = (id: string) => (document.getElementById(id) as HTMLInputElement | null)?.checked ?? false;
+    const hotkeys = Array.from(document.querySelectorAll<HTMLInputElement>(".hotkey")).map((i) => ({
+      action: i.dataset.action as HotkeyBinding["action"],
+      accelerator: i.value,
+      error: null,
+    }));
+    return {
+      language: value("language") as DesktopSettings["language"],
+      microphone: value("microphone"),
+      speaker: value("speaker"),
+      ringer: value("ringer"),
+      startMuted: checked("start-muted"),
+      missedCallNotifications: checked("missed-notifications"),
+      hotkeys,
+    };
+  }
+
+  function meterWidth(): number {
+    return Math.max(0, Math.min(100, ((level + 60) / 60) * 100));
+  }
+
+  return {
+    html(): string {
+      const s = t();
+      if (!settings) return `<section id="settings" class="card"><p class="muted">…</p></section>`;
+      return `
+        <section id="settings" class="card">
+          <h3>${s.settings}</h3>
+          <label>${s.language}<select id="language">
+            <option value="">${s.followSystem}</option>
+            <option value="ko" ${settings.language === "ko" ? "selected" : ""}>한국어</option>
+            <option value="en" ${settings.language === "en" ? "selected" : ""}>English</option>
+          </select></label>
+          ${deviceSelect("microphone", s.microphone, devices.inputs, settings.microphone)}
+          <div class="row"><span class="muted">${s.inputLevel}</span>
+            <div class="meter"><div id="level-meter" data-dbfs="${level.toFixed(0)}" style="width:${meterWidth()}%"></div></div></div>
+          ${deviceSelect("speaker", s.speaker, devices.outputs, settings.speaker)}
+          <button id="test-speaker" class="secondary">${s.testTone}</button>
+          ${deviceSelect("ringer", s.ringer, devices.outputs, settings.ringer)}
+          <button id="test-ringer" class="secondary">${s.testTone}</button>
+          <label class="row"><input id="start-muted" type="checkbox" ${settings.startMuted ? "checked" : ""} /> ${s.startMuted}</label>
+          <label class="row"><input id="missed-notifications" type="checkbox" ${settings.missedCallNotifications ? "checked" : ""} /> ${s.missedNotifications}</label>
+          <h3>${s.hotkeys}</h3>
+          <ul id="hotkeys" class="hotkeys">${settings.hotkeys.map(hotkeyRow).join("")}</ul>
+          <button id="save-settings">${s.save}</button>
+          <p id="settings-note" class="muted">${esc(note)}</p>
+        </section>`;
+    },
+    bind(): void {
+      document.getElementById("save-settings")?.addEventListener("click", () => {
+        void invoke<DesktopSettings>("save_settings", { settings: read() }).then((saved) => {
+          settings = saved;
+          note = t().saved;
+          rerender();
+        });
+      });
+      document.getElementById("microphone")?.addEventListener("change", (e) => {
+        const microphone = (e.target as HTMLSelectElement).value || null;
+        void invoke("start_level_meter", { microphone });
+      });
+      const tone = (id: string, select: string) =>
+        document.getElementById(id)?.addEventListener("click", () => {
+          const output = (document.getElementById(select) as HTMLSelectElement).value || null;
+          void invoke("play_test_tone", { output });
+        });
+      tone("test-speaker", "speaker");
+      tone("test-ringer", "ringer");
+    },
+    async open(): Promise<void> {
+      note = "";
+      settings = await invoke<DesktopSettings>("get_settings");
+      devices = await invoke<AudioDeviceList>("audio_devices").catch(() => ({ inputs: [], outputs: [] }));
+      unlisten = await listen<number>("input-level", (dbfs) => {
+        level = dbfs;
+        const bar = document.getElementById("level-meter");
+        if (bar) {
+          bar.style.width = `${meterWidth()}%`;
+          bar.dataset.dbfs = dbfs.toFixed(0);
+        }
+      });
+      void invoke("start_level_meter", { microphone: settings.microphone }).catch(() => undefined);
+      rerender();
+    },
+    close(): void {
+      unlisten?.();
+      unlisten = null;
+      void invoke("stop_level_meter");
+    },
+  };
+}
