@@ -27,17 +27,32 @@ const BUILD_PACKAGES: &[&str] = &[
     "libssl-dev",
 ];
 const RUN_PACKAGES: &[&str] = &["sip-tester", "baresip", "fonts-noto-cjk"];
-/// What the suites use: Xvfb + WebKitWebDriver for the desktop test (inside `dbus-run-session`),
-/// sipp and baresip as SIP peers. Later suites add theirs (dunst, gnome-keyring, xdotool, …).
+/// What the suites use. The desktop test runs the app under Xvfb + WebKitWebDriver inside
+/// `dbus-run-session`, with an unlocked gnome-keyring (read back by secret-tool), dunst as the
+/// notification server (watched by dbus-monitor), PulseAudio test devices (reached by cpal
+/// through ALSA's pulse plugin; recorded with parec), xdotool pressing global hotkeys, python3-xlib
+/// for window geometry / WM_DELETE_WINDOW / a competing key grab, and ImageMagick's `import`
+/// for the screenshot. sipp and baresip are the SIP peers.
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
     "dbus-daemon",
+    "dbus-bin",
     "dbus-x11",
     "webkit2gtk-driver",
     "sip-tester",
     "baresip",
     "fonts-noto-cjk",
+    "gnome-keyring",
+    "libsecret-tools",
+    "dunst",
+    "pulseaudio",
+    "pulseaudio-utils",
+    "libasound2-plugins",
+    "xdotool",
+    "python3-xlib",
+    "imagemagick",
+    "curl",
 ];
 
 fn root() -> PathBuf {
@@ -278,7 +293,7 @@ fn desktop_test() -> anyhow::Result<()> {
             "--",
             "node",
         ])
-        .arg(root().join("tests/desktop/ring.mjs"))
+        .arg(root().join("tests/desktop/agent_day.mjs"))
         .env("RINGDESK_BIN_DIR", target_dir().join("debug"))
         .env("TAURI_DRIVER", driver)
         .env("RINGDESK_SCREENSHOT", &screenshot))?;

@@ -42,8 +42,14 @@ struct Args {
     /// Print the audio devices cpal sees as JSON and exit.
     #[arg(long)]
     list_devices: bool,
+    /// Print the microphone's level (dBFS) ten times a second for this many seconds, and exit.
+    #[arg(long, value_name = "SECONDS")]
+    input_level: Option<u64>,
+    /// The microphone for --input-level, by name (default: the system's).
+    #[arg(long)]
+    microphone: Option<String>,
     /// Login email.
-    #[arg(long, env = "RINGDESK_EMAIL", required_unless_present = "list_devices")]
+    #[arg(long, env = "RINGDESK_EMAIL", required_unless_present_any = ["list_devices", "input_level"])]
     email: Option<String>,
     /// Password; may be left out with --keyring once a token is saved.
     #[arg(long, env = "RINGDESK_PASSWORD")]
@@ -177,6 +183,17 @@ async fn main() -> anyhow::Result<()> {
             "{}",
             serde_json::to_string(&ringdesk_wire::AudioDeviceList { inputs, outputs })?
         );
+        return Ok(());
+    }
+    if let Some(secs) = args.input_level {
+        let device = Arc::new(CpalDevice {
+            input: args.microphone.clone(),
+            output: None,
+        });
+        let _meter = ringdesk_agent::audio::check::start_level_meter(device, |dbfs| {
+            println!("{dbfs:.1}");
+        })?;
+        tokio::time::sleep(Duration::from_secs(secs)).await;
         return Ok(());
     }
     let email = args.email.clone().unwrap_or_default();

@@ -34,6 +34,8 @@ export function settingsPanel(rerender: () => void): SettingsPanel {
   let settings: DesktopSettings | null = null;
   let devices: AudioDeviceList = { inputs: [], outputs: [] };
   let level = -90;
+  // The loudest level since the panel opened, for the meter's peak mark.
+  let peak = -90;
   let note = "";
   let unlisten: (() => void) | null = null;
 
@@ -74,7 +76,7 @@ export function settingsPanel(rerender: () => void): SettingsPanel {
           </select></label>
           ${deviceSelect("microphone", s.microphone, devices.inputs, settings.microphone)}
           <div class="row"><span class="muted">${s.inputLevel}</span>
-            <div class="meter"><div id="level-meter" data-dbfs="${level.toFixed(0)}" style="width:${meterWidth()}%"></div></div></div>
+            <div class="meter"><div id="level-meter" data-dbfs="${level.toFixed(0)}" data-peak="${peak.toFixed(0)}" style="width:${meterWidth()}%"></div></div></div>
           ${deviceSelect("speaker", s.speaker, devices.outputs, settings.speaker)}
           <button id="test-speaker" class="secondary">${s.testTone}</button>
           ${deviceSelect("ringer", s.ringer, devices.outputs, settings.ringer)}
@@ -109,14 +111,17 @@ export function settingsPanel(rerender: () => void): SettingsPanel {
     },
     async open(): Promise<void> {
       note = "";
+      peak = -90;
       settings = await invoke<DesktopSettings>("get_settings");
       devices = await invoke<AudioDeviceList>("audio_devices").catch(() => ({ inputs: [], outputs: [] }));
       unlisten = await listen<number>("input-level", (dbfs) => {
         level = dbfs;
+        peak = Math.max(peak, dbfs);
         const bar = document.getElementById("level-meter");
         if (bar) {
           bar.style.width = `${meterWidth()}%`;
           bar.dataset.dbfs = dbfs.toFixed(0);
+          bar.dataset.peak = peak.toFixed(0);
         }
       });
       void invoke("start_level_meter", { microphone: settings.microphone }).catch(() => undefined);

@@ -28,9 +28,14 @@ pub struct CpalDevice {
     pub output: Option<String>,
 }
 
+/// The platform's audio system (ALSA on Linux, through which PulseAudio and PipeWire serve).
+fn host() -> cpal::Host {
+    cpal::default_host()
+}
+
 /// Names of input and output devices, for the device-settings screen.
 pub fn list_devices() -> Result<(Vec<String>, Vec<String>), AudioError> {
-    let host = cpal::default_host();
+    let host = host();
     let names = |it: Result<Box<dyn Iterator<Item = cpal::Device>>, AudioError>| -> Result<Vec<String>, AudioError> {
         Ok(it?.filter_map(|d| d.description().ok().map(|x| x.name().to_string())).collect())
     };
@@ -240,7 +245,7 @@ fn open_on_thread(
     std::thread::Builder::new()
         .name("ringdesk-audio".into())
         .spawn(move || {
-            let host = cpal::default_host();
+            let host = host();
             let opened = (|| {
                 let input_stream = match input {
                     Some(name) => {

@@ -1,0 +1,346 @@
+// The desktop test rig: everything a real agent's desktop has, started inside the
+// `xvfb-run -a` + `dbus-run-session` the test runs under — an unlocked gnome-keyring, a dunst
+// notification server with dbus-monitor watching Notify calls, PulseAudio with test devices
+// (a sine-wave microphone and null sinks whose monitors the test records), the cloud, and
+// tauri-driver for WebDriver. Every process is killed when the test exits.
+
+import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import net from "node:net";
+
+const children = [];
+export const work = mkdtempSync(join(tmpdir(), "ringdesk-desktop-"));
+process.on("exit", () => {
+  for (const c of children) c.kill("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+});
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns something truthy. */
+export async function until(what, timeoutMs, probe) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(150);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message ?? last}` : ""}`);
+}
+
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function start(cmd, args, opts = {}) {
+  const child = spawn(cmd, args, { stdio: ["ignore", "inherit", "inherit"], ...opts });
+  children.push(child);
+  return child;
+}
+
+/** Runs a command to completion; returns its stdout (throws on failure unless `allowFail`). */
+export function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", ...opts });
+  if (r.status !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
+  return r.status === 0 ? r.stdout : null;
+}
+
+/** A private HOME, so the app's data and config dirs (and the keyring) are the test's own. */
+export function privateHome() {
+  const home = join(work, "home");
+  mkdirSync(home, { recursive: true });
+  process.env.HOME = home;
+  for (const v of ["XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"]) delete process.env[v];
+  process.env.XDG_RUNTIME_DIR = join(work, "run");
+  mkdirSync(process.env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
+  return home;
+}
+
+/** gnome-keyring's Secret Service, unlocked with a test password. */
+export function startKeyring() {
+  const out = run("gnome-keyring-daemon", ["--replace", "--unlock", "--components=secrets"], { input: "ringdesk-test\n" });
+  for (const line of out.split("\n")) {
+    const [k, v] = line.split("=");
+    if (k && v) process.env[k] = v;
+  }
+}
+
+/** The token the keyring holds for an account, or null. */
+export function keyringToken(account) {
+  const out = run("secret-tool", ["lookup", "service", "dev.ringdesk.desktop", "username", account], { allowFail: true });
+  return out ? out.trim() : null;
+}
+
+/** dunst as the notification server, and a dbus-monitor collecting Notify calls. */
+export function startNotifications() {
+  start("dunst", [], { stdio: ["ignore", "ignore", "ignore"] });
+  const monitor = start("dbus-monitor", ["interface='org.freedesktop.Notifications',member='Notify'"], { stdio: ["ignore", "pipe", "ignore"] });
+  const seen = { text: "" };
+  monitor.stdout.on("data", (d) => (seen.text += d.toString()));
+  return seen;
+}
+
+/** PulseAudio with the test devices, and an ALSA config naming them for cpal. */
+export async function startPulse({ micHz }) {
+  const conf = join(work, "pulse.pa");
+  writeFileSync(
+    conf,
+    [
+      "load-module module-native-protocol-unix",
+      `load-module module-sine-source source_name=agent_mic rate=48000 frequency=${micHz}`,
+      ...["speaker_a", "speaker_b", "ringer", "caller_out"].map(
+        (s) => `load-module module-null-sink sink_name=${s} rate=48000 channels=1`,
+      ),
+      "set-default-sink speaker_a",
+      "set-default-source agent_mic",
+    ].join("\n") + "\n",
+  );
+  start("pulseaudio", ["-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "--log-target=stderr", "--log-level=error", "-F", conf], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await until("pulseaudio", 10000, () => run("pactl", ["info"], { allowFail: true }));
+  const alsa = join(work, "asound.conf");
+  const pcm = (name, device, description) =>
+    `pcm.${name} { type pulse; device "${device}"; hint { show on; description "${description}" } }`;
+  writeFileSync(
+    alsa,
+    [
+      pcm("ringdesk_mic", "agent_mic", DEVICES.mic),
+      pcm("ringdesk_speaker_a", "speaker_a", DEVICES.speakerA),
+      pcm("ringdesk_speaker_b", "speaker_b", DEVICES.speakerB),
+      pcm("ringdesk_ringer", "ringer", DEVICES.ringer),
+      "pcm.!default { type pulse }",
+      "ctl.!default { type pulse }",
+    ].join("\n") + "\n",
+  );
+  process.env.ALSA_CONFIG_PATH = `/usr/share/alsa/alsa.conf:${alsa}`;
+}
+
+/** The names cpal shows for the test devices. */
+export const DEVICES = {
+  mic: "Ringdesk test microphone",
+  speakerA: "Ringdesk test speaker A",
+  speakerB: "Ringdesk test speaker B",
+  ringer: "Ringdesk test ringer",
+};
+
+/** Records `ms` of what a sink plays (its monitor), 48 kHz mono s16. */
+export function recordSink(sink, ms) {
+  return new Promise((resolve, reject) => {
+    const p = spawn("parec", [`--device=${sink}.monitor`, "--rate=48000", "--channels=1", "--format=s16le", "--raw", "--latency-msec=20"]);
+    const chunks = [];
+    p.stdout.on("data", (d) => chunks.push(d));
+    p.once("error", reject);
+    setTimeout(() => p.kill("SIGTERM"), ms);
+    p.once("exit", () => {
+      const buf = Buffer.concat(chunks);
+      const samples = new Int16Array(buf.buffer, buf.byteOffset, Math.floor(buf.length / 2));
+      resolve(samples);
+    });
+  });
+}
+
+/** Power of one frequency (Goertzel), normalised by the block's energy: 0 (absent) to ~1. */
+export function toneRatio(samples, rateHz, freqHz) {
+  const n = samples.length;
+  if (n === 0) return 0;
+  const k = 2 * Math.cos((2 * Math.PI * freqHz) / rateHz);
+  let s1 = 0;
+  let s2 = 0;
+  let energy = 0;
+  for (let i = 0; i < n; i++) {
+    const x = samples[i];
+    const s0 = x + k * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+    energy += x * x;
+  }
+  const power = s1 * s1 + s2 * s2 - k * s1 * s2;
+  return energy > 0 ? (2 * power) / (n * energy) : 0;
+}
+
+/** Root-mean-square level of a block, in dBFS. */
+export function levelDbfs(samples) {
+  if (samples.length === 0) return -90;
+  let sum = 0;
+  for (const s of samples) sum += s * s;
+  const rms = Math.sqrt(sum / samples.length) / 32768;
+  return rms > 0 ? Math.max(-90, 20 * Math.log10(rms)) : -90;
+}
+
+/** A mono 16-bit PCM WAV of one sine. */
+export function writeToneWav(path, rateHz, freqHz, seconds) {
+  const n = rateHz * seconds;
+  const data = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * freqHz * i) / rateHz)), i * 2);
+  const header = Buffer.alloc(44);
+  header.write("RIFF", 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write("WAVEfmt ", 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rateHz, 24);
+  header.writeUInt32LE(rateHz * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write("data", 36);
+  header.writeUInt32LE(data.length, 40);
+  writeFileSync(path, Buffer.concat([header, data]));
+}
+
+/** The cloud with demo data; resolves to its ready line. */
+export async function startCloud(binDir, extra = []) {
+  const cloud = start(join(binDir, "ringdesk-cloud"), ["--data-dir", join(work, "cloud"), "--api", "127.0.0.1:0", "--sip", "127.0.0.1:0", ...extra], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: cloud.stdout }).once("line", (l) => resolve(JSON.parse(l)));
+    cloud.once("exit", (c) => reject(new Error(`cloud exited ${c}`)));
+  });
+}
+
+/**
+ * baresip calling the demo number: plays a tone WAV as its microphone and plays what it hears
+ * into the `caller_out` sink, so the test can record the caller's ear.
+ */
+export async function baresipCall(sipAddr, toneWav, seconds, from = "caller") {
+  const dir = join(work, `baresip-${Date.now()}`);
+  mkdirSync(dir);
+  const port = await freePort();
+  const rtp = await freePort();
+  writeFileSync(
+    join(dir, "config"),
+    [
+      "poll_method epoll",
+      `sip_listen 127.0.0.1:${port}`,
+      `audio_source aufile,${toneWav}`,
+      "audio_player pulse,caller_out",
+      "audio_alert pulse,caller_out",
+      "ausrc_srate 8000",
+      "auplay_srate 8000",
+      `rtp_ports ${rtp}-${rtp + 1}`,
+      "module_path /usr/lib/baresip/modules",
+      "module g711.so",
+      "module aufile.so",
+      "module pulse.so",
+      "module_app account.so",
+      "module_app menu.so",
+    ].join("\n") + "\n",
+  );
+  writeFileSync(join(dir, "accounts"), `<sip:${from}@127.0.0.1:${port}>;regint=0;audio_codecs=PCMA/8000/1,PCMU/8000/1\n`);
+  return start("baresip", ["-f", dir, "-e", `/dial sip:827076660100@${sipAddr}`, "-t", String(seconds)], {
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+}
+
+/** A minimal W3C WebDriver client over fetch (tauri-driver → WebKitWebDriver). */
+export class Driver {
+  constructor(url, sid) {
+    this.url = url;
+    this.sid = sid;
+  }
+
+  static async start(driverBin, app, env) {
+    const port = await freePort();
+    const nativePort = await freePort();
+    start(driverBin, ["--port", String(port), "--native-port", String(nativePort)], { env: { ...process.env, ...env } });
+    const url = `http://127.0.0.1:${port}`;
+    await until("tauri-driver", 20000, async () => (await fetch(`${url}/status`)).ok);
+    const d = new Driver(url, null);
+    const session = await d.call("POST", "/session", {
+      capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application: app } } },
+    });
+    d.sid = session.sessionId;
+    return d;
+  }
+
+  async call(method, path, body) {
+    const full = this.sid && path.startsWith("/") && !path.startsWith("/session") ? `/session/${this.sid}${path}` : path;
+    const res = await fetch(this.url + full, { method, headers: { "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${full}: ${res.status} ${JSON.stringify(json.value?.message ?? json)}`);
+    return json.value;
+  }
+
+  s(path) {
+    return `/session/${this.sid}${path}`;
+  }
+
+  async find(css) {
+    return Object.values(await this.call("POST", this.s("/element"), { using: "css selector", value: css }))[0];
+  }
+
+  async exists(css) {
+    const res = await fetch(this.url + this.s("/elements"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ using: "css selector", value: css }) });
+    return (await res.json()).value.length > 0;
+  }
+
+  async text(css) {
+    return this.call("GET", this.s(`/element/${await this.find(css)}/text`));
+  }
+
+  async attr(css, name) {
+    return this.call("GET", this.s(`/element/${await this.find(css)}/attribute/${name}`));
+  }
+
+  async click(css) {
+    await this.call("POST", this.s(`/element/${await this.find(css)}/click`), {});
+  }
+
+  async type(css, text) {
+    const el = await this.find(css);
+    await this.call("POST", this.s(`/element/${el}/clear`), {});
+    await this.call("POST", this.s(`/element/${el}/value`), { text });
+  }
+
+  /** Chooses an option of a <select> by its value. */
+  async select(css, value) {
+    await this.script("const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change'));", [css, value]);
+  }
+
+  async script(body, args = []) {
+    return this.call("POST", this.s("/execute/sync"), { script: body, args });
+  }
+
+  /** Runs a desktop RPC command from the current window. */
+  async invoke(cmd, args = {}) {
+    return this.call("POST", this.s("/execute/async"), {
+      script: "const done = arguments[2]; window.__TAURI__.core.invoke(arguments[0], arguments[1]).then(done, (e) => done({ error: String(e) }));",
+      args: [cmd, args],
+    });
+  }
+
+  /** Switches to the window whose URL ends with `fragment` ("" for the main window). */
+  async window(fragment) {
+    const handles = await this.call("GET", this.s("/window/handles"));
+    for (const h of handles) {
+      await this.call("POST", this.s("/window"), { handle: h });
+      const url = await this.call("GET", this.s("/url"));
+      const hash = new URL(url).hash;
+      if (hash === fragment) return h;
+    }
+    throw new Error(`no window with ${JSON.stringify(fragment)}`);
+  }
+
+  async screenshot() {
+    return this.call("GET", this.s("/screenshot"));
+  }
+
+  async close() {
+    await fetch(`${this.url}/session/${this.sid}`, { method: "DELETE" }).catch(() => {});
+  }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""X11 facts and actions the desktop test needs and WebDriver cannot give: a window's
+geometry and _NET_WM_STATE, asking a window to close the way a window manager does
+(WM_DELETE_WINDOW), and holding a global key grab as "another app" would.
+
+  xwin.py info TITLE        -> JSON {"x","y","width","height","state":[...],"mapped"}
+  xwin.py close TITLE       -> sends WM_DELETE_WINDOW
+  xwin.py grab KEYS         -> grabs e.g. ctrl+shift+h on the root window, prints "grabbed",
+                               and holds it until stdin closes
+"""
+import json
+import sys
+
+from Xlib import X, XK, display, protocol
+
+
+def find(d, title):
+    def walk(w):
+        try:
+            name = w.get_wm_name()
+        except Exception:
+            name = None
+        if name == title:
+            return w
+        try:
+            children = w.query_tree().children
+        except Exception:
+            return None
+        for c in children:
+            found = walk(c)
+            if found is not None:
+                return found
+        return None
+
+    w = walk(d.screen().root)
+    if w is None:
+        sys.exit(f"no window titled {title!r}")
+    return w
+
+
+def info(d, title):
+    w = find(d, title)
+    root = d.screen().root
+    geom = w.get_geometry()
+    pos = w.translate_coords(root, 0, 0)
+    state_atom = d.intern_atom("_NET_WM_STATE")
+    prop = w.get_full_property(state_atom, X.AnyPropertyType)
+    state = [d.get_atom_name(a) for a in prop.value] if prop else []
+    attrs = w.get_attributes()
+    print(json.dumps({
+        "x": -pos.x, "y": -pos.y, "width": geom.width, "height": geom.height,
+        "state": state, "mapped": attrs.map_state == X.IsViewable,
+    }))
+
+
+def close(d, title):
+    w = find(d, title)
+    wm_protocols = d.intern_atom("WM_PROTOCOLS")
+    delete = d.intern_atom("WM_DELETE_WINDOW")
+    event = protocol.event.ClientMessage(window=w, client_type=wm_protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0]))
+    w.send_event(event)
+    d.flush()
+
+
+def grab(d, keys):
+    parts = keys.lower().split("+")
+    mods = 0
+    for m in parts[:-1]:
+        mods |= {"ctrl": X.ControlMask, "shift": X.ShiftMask, "alt": X.Mod1Mask}[m]
+    keycode = d.keysym_to_keycode(XK.string_to_keysym(parts[-1]))
+    root = d.screen().root
+    # The same four lock combinations global-hotkey grabs, so its grab collides with ours.
+    for extra in (0, X.Mod2Mask, X.LockMask, X.Mod2Mask | X.LockMask):
+        root.grab_key(keycode, mods | extra, True, X.GrabModeAsync, X.GrabModeAsync)
+    d.sync()
+    print("grabbed", flush=True)
+    sys.stdin.read()
+
+
+if __name__ == "__main__":
+    d = display.Display()
+    {"info": info, "close": close, "grab": grab}[sys.argv[1]](d, sys.argv[2])
