@@ -1,0 +1,143 @@
+//! The headless agent's own behaviour end to end: the ringtone on the ringer device, mute, end
+//! for all (the caller gets our BYE and the record says so), and the recent-calls list kept in
+//! the local cache and readable with the cloud gone.
+
+use std::time::Duration;
+
+use ringdesk_agent::ringer::RINGTONE_HZ;
+use ringdesk_tests::audio::{best_tone_ratio, read_wav};
+use ringdesk_tests::peers::call_in_background;
+use ringdesk_tests::{AgentProc, Cloud, MINJI, TempDir, binary, block_on};
+use ringdesk_wire::{AgentEvent, RecentCall};
+
+#[test]
+fn ringer_rings_until_answer_then_mute_and_end_for_all() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("agent-ringer");
+    let ringer = dir.path("ringer.wav");
+    let data = dir.path("data");
+    let mut agent = AgentProc::start(
+        &cloud,
+        MINJI,
+        &[
+            "--wav",
+            "--ringer",
+            ringer.to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
+        ],
+    );
+    let caller = call_in_background("uac_silent.xml", &[], cloud.sip, Duration::from_secs(30));
+    let (_, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::Ring { .. })
+    });
+    let AgentEvent::Ring { call_id, .. } = ring else {
+        unreachable!()
+    };
+    // Let it ring through one whole "on" second of the cadence before answering.
+    std::thread::sleep(Duration::from_millis(1_500));
+    agent.command(&format!("answer {call_id}"));
+    agent.wait_for("media", Duration::from_secs(15), |e| {
+        matches!(e, AgentEvent::MediaConnected { .. })
+    });
+
+    // The ringer device got the ringtone, and it stopped at the answer.
+    let (rung, rate) = read_wav(&ringer);
+    assert_eq!(rate, 48_000);
+    for hz in RINGTONE_HZ {
+        let ratio = best_tone_ratio(&rung, rate, hz);
+        assert!(
+            ratio > 0.3,
+            "ringtone {hz} Hz missing on the ringer: {ratio:.3}"
+        );
+    }
+    let rang_for = rung.len() as f64 / f64::from(rate);
+    assert!(
+        (1.0..4.0).contains(&rang_for),
+        "the ringer played {rang_for:.1} s: it must stop when the call is answered"
+    );
+
+    agent.command(&format!("mute {call_id} on"));
+    agent.wait_for("muted", Duration::from_secs(5), |e| {
+        matches!(e, AgentEvent::MuteChanged { muted: true, .. })
+    });
+    agent.command(&format!("end {call_id}"));
+    let (_, ended) = agent.wait_for("end", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::CallEnded { .. })
+    });
+    assert!(
+        matches!(&ended, AgentEvent::CallEnded { cause, .. } if cause == "endedForAll"),
+        "{ended:?}"
+    );
+    let run = caller.join().unwrap();
+    assert!(run.success, "the caller should get our BYE:\n{}", run.log);
+    let record = block_on(cloud.calls(MINJI, "perPage=1")).calls.remove(0);
+    assert_eq!(record.hangup_cause.as_deref(), Some("endedForAll"));
+
+    // With the cloud gone, the local cache still lists the call.
+    let api = cloud.api.clone();
+    drop(cloud);
+    let out = std::process::Command::new(binary("ringdesk-agent"))
+        .args([
+            "--server",
+            &api,
+            "--email",
+            MINJI.0,
+            "--history",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .output()
+        .expect("run ringdesk-agent --history");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lists: serde_json::Value = serde_json::from_slice(&out.stdout).expect("history JSON");
+    let recent: Vec<RecentCall> = serde_json::from_value(lists["recent"].clone()).unwrap();
+    assert_eq!(recent.len(), 1, "{lists}");
+    assert_eq!(recent[0].call_id, call_id);
+    assert_eq!(recent[0].outcome, "answered");
+    assert_eq!(recent[0].caller.number, "+821012345678");
+    assert!(recent[0].answered_at_ms.is_some() && recent[0].ended_at_ms.is_some());
+}
+
+#[test]
+fn a_call_nobody_here_answers_is_missed_in_the_cache() {
+    let cloud = Cloud::start(&["--ring-timeout-secs", "1"]);
+    let dir = TempDir::new("agent-missed");
+    let data = dir.path("data");
+    let mut agent = AgentProc::start(
+        &cloud,
+        MINJI,
+        &["--wav", "--data-dir", data.to_str().unwrap()],
+    );
+    let caller = call_in_background(
+        "uac_unanswered.xml",
+        &[("FINAL", "480")],
+        cloud.sip,
+        Duration::from_secs(20),
+    );
+    agent.wait_for("ring stopped", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::RingStopped { .. })
+    });
+    assert!(caller.join().unwrap().success);
+    let out = std::process::Command::new(binary("ringdesk-agent"))
+        .args([
+            "--server",
+            &cloud.api,
+            "--email",
+            MINJI.0,
+            "--history",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .output()
+        .expect("run ringdesk-agent --history");
+    let lists: serde_json::Value = serde_json::from_slice(&out.stdout).expect("history JSON");
+    let missed: Vec<RecentCall> = serde_json::from_value(lists["missed"].clone()).unwrap();
+    assert_eq!(missed.len(), 1, "{lists}");
+    assert_eq!(missed[0].outcome, "missed");
+    assert_eq!(missed[0].answered_at_ms, None);
+}
