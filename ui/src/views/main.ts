@@ -190,8 +190,11 @@ function onEvent(e: AgentEvent): void {
     case "ringStopped":
     case "callConnected":
     case "callEnded":
-      // The list changes with every step of a call; the cache has already been written.
-      void refreshLists().then(render);
+      // The list changes with every step of a call; the cache has already been written. An
+      // open settings panel is not redrawn: that would throw away what is being typed.
+      void refreshLists().then(() => {
+        if (!state.showSettings) render();
+      });
       return;
     case "error":
       state.lastError = errorText(e.code);

@@ -50,7 +50,7 @@ pub fn start_level_meter(
     device: Arc<dyn AudioDevice>,
     mut on_level: impl FnMut(f32) + Send + 'static,
 ) -> Result<LevelMeter, AudioError> {
-    let mut streams = device.open()?;
+    let mut capture = device.open_capture()?;
     let stop = Arc::new(AtomicBool::new(false));
     let stopped = stop.clone();
     let period = Duration::from_millis(1000 / METER_UPDATES_PER_S);
@@ -62,7 +62,7 @@ pub fn start_level_meter(
             while !stopped.load(Ordering::Relaxed) {
                 std::thread::sleep(period);
                 for frame in block.chunks_mut(ROOM_FRAME_SAMPLES) {
-                    streams.capture.read(frame);
+                    capture.read(frame);
                 }
                 on_level(level_dbfs(&block));
             }

@@ -85,6 +85,8 @@ fn push_bounded(q: &Queue, samples: impl IntoIterator<Item = i16>, max: usize) {
 struct QueueCapture {
     queue: Queue,
     failed: FailureFlag,
+    /// Dropping this (and the playback's) stops the device thread.
+    _stop: std_mpsc::Sender<()>,
 }
 
 impl Capture for QueueCapture {
@@ -106,7 +108,7 @@ struct QueuePlayback {
     scratch: Vec<i16>,
     max: usize,
     failed: FailureFlag,
-    /// Dropping this stops the device thread.
+    /// Dropping this (and the capture's) stops the device thread.
     _stop: std_mpsc::Sender<()>,
 }
 
@@ -225,21 +227,24 @@ macro_rules! by_format {
 /// Streams opened on the device thread, for the handles the media loop holds.
 struct Opened {
     capture: Option<QueueCapture>,
-    playback: QueuePlayback,
+    playback: Option<QueuePlayback>,
 }
 
-/// Opens the speaker (and the microphone when `input` is `Some`) on a dedicated thread that
-/// holds the streams until the playback handle is dropped.
-fn open_on_thread(
+/// Which devices to open: `Some(name)` opens that side (`Some(None)` its default).
+struct Sides {
     input: Option<Option<String>>,
-    output: Option<String>,
-) -> Result<Opened, AudioError> {
+    output: Option<Option<String>>,
+}
+
+/// Opens the chosen sides on a dedicated thread that holds the streams until every handle
+/// (each keeps a clone of the stop sender) is dropped.
+fn open_on_thread(sides: Sides) -> Result<Opened, AudioError> {
     let (stop_tx, stop_rx) = std_mpsc::channel::<()>();
     let (ready_tx, ready_rx) = std_mpsc::channel::<Result<u32, AudioError>>();
     let (capture, playback): (Queue, Queue) = (Arc::default(), Arc::default());
     let (capture_failed, playback_failed): (FailureFlag, FailureFlag) =
         (Arc::default(), Arc::default());
-    let with_input = input.is_some();
+    let (with_input, with_output) = (sides.input.is_some(), sides.output.is_some());
     let (cq, pq) = (capture.clone(), playback.clone());
     let (cf, pf) = (capture_failed.clone(), playback_failed.clone());
     std::thread::Builder::new()
@@ -247,7 +252,7 @@ fn open_on_thread(
         .spawn(move || {
             let host = host();
             let opened = (|| {
-                let input_stream = match input {
+                let input_stream = match sides.input {
                     Some(name) => {
                         let mic = find(&host, name.as_deref(), true)?;
                         let cfg = mic
@@ -265,30 +270,35 @@ fn open_on_thread(
                     }
                     None => None,
                 };
-                let spk = find(&host, output.as_deref(), false)?;
-                let spk_cfg = spk
-                    .default_output_config()
-                    .map_err(|e| AudioError::Device(e.to_string()))?;
-                let output_stream = by_format!(
-                    spk_cfg.sample_format(),
-                    output_stream,
-                    &spk,
-                    spk_cfg.config(),
-                    pq,
-                    pf
-                )?;
-                if let Some(i) = &input_stream {
-                    i.play().map_err(|e| AudioError::Device(e.to_string()))?;
+                let (output_stream, output_rate) = match sides.output {
+                    Some(name) => {
+                        let spk = find(&host, name.as_deref(), false)?;
+                        let cfg = spk
+                            .default_output_config()
+                            .map_err(|e| AudioError::Device(e.to_string()))?;
+                        let stream = by_format!(
+                            cfg.sample_format(),
+                            output_stream,
+                            &spk,
+                            cfg.config(),
+                            pq,
+                            pf
+                        )?;
+                        (Some(stream), cfg.sample_rate())
+                    }
+                    None => (None, ROOM_RATE_HZ),
+                };
+                for stream in input_stream.iter().chain(output_stream.iter()) {
+                    stream
+                        .play()
+                        .map_err(|e| AudioError::Device(e.to_string()))?;
                 }
-                output_stream
-                    .play()
-                    .map_err(|e| AudioError::Device(e.to_string()))?;
-                Ok((input_stream, output_stream, spk_cfg.sample_rate()))
+                Ok((input_stream, output_stream, output_rate))
             })();
             match opened {
-                Ok((_i, _o, rate)) => {
+                Ok((_input, _output, rate)) => {
                     let _ = ready_tx.send(Ok(rate));
-                    // Hold the streams until the playback handle is dropped.
+                    // Hold the streams until every handle is dropped.
                     let _ = stop_rx.recv();
                 }
                 Err(e) => {
@@ -301,36 +311,55 @@ fn open_on_thread(
         .recv()
         .map_err(|_| AudioError::Device("audio thread died".into()))??;
     Ok(Opened {
-        capture: with_input.then_some(QueueCapture {
+        capture: with_input.then(|| QueueCapture {
             queue: capture,
             failed: capture_failed,
+            _stop: stop_tx.clone(),
         }),
-        playback: QueuePlayback {
+        playback: with_output.then(|| QueuePlayback {
             queue: playback,
             resampler: Resampler::new(ROOM_RATE_HZ, output_rate),
             scratch: Vec::new(),
             max: output_rate as usize * MAX_QUEUED_MS / 1000,
             failed: playback_failed,
-            _stop: stop_tx,
-        },
+            _stop: stop_tx.clone(),
+        }),
     })
+}
+
+fn not_opened(side: &str) -> AudioError {
+    AudioError::Device(format!("{side} was not opened"))
 }
 
 impl AudioDevice for CpalDevice {
     fn open(&self) -> Result<AudioStreams, AudioError> {
-        let opened = open_on_thread(Some(self.input.clone()), self.output.clone())?;
-        let capture = opened
-            .capture
-            .ok_or_else(|| AudioError::Device("microphone was not opened".into()))?;
+        let opened = open_on_thread(Sides {
+            input: Some(self.input.clone()),
+            output: Some(self.output.clone()),
+        })?;
         Ok(AudioStreams {
-            capture: Box::new(capture),
-            playback: Box::new(opened.playback),
+            capture: Box::new(opened.capture.ok_or_else(|| not_opened("microphone"))?),
+            playback: Box::new(opened.playback.ok_or_else(|| not_opened("speaker"))?),
         })
     }
 
-    fn open_playback(&self) -> Result<Box<dyn Playback>, AudioError> {
+    fn open_capture(&self) -> Result<Box<dyn Capture>, AudioError> {
+        let opened = open_on_thread(Sides {
+            input: Some(self.input.clone()),
+            output: None,
+        })?;
         Ok(Box::new(
-            open_on_thread(None, self.output.clone())?.playback,
+            opened.capture.ok_or_else(|| not_opened("microphone"))?,
+        ))
+    }
+
+    fn open_playback(&self) -> Result<Box<dyn Playback>, AudioError> {
+        let opened = open_on_thread(Sides {
+            input: None,
+            output: Some(self.output.clone()),
+        })?;
+        Ok(Box::new(
+            opened.playback.ok_or_else(|| not_opened("speaker"))?,
         ))
     }
 

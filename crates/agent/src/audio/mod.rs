@@ -69,6 +69,8 @@ impl AudioStreams {
 pub trait AudioDevice: Send + Sync {
     /// Opens capture and playback.
     fn open(&self) -> Result<AudioStreams, AudioError>;
+    /// Opens capture only: the settings' level meter, which must not hold the speaker.
+    fn open_capture(&self) -> Result<Box<dyn Capture>, AudioError>;
     /// Opens playback only: the ringer, which may be another device than the call's speaker.
     fn open_playback(&self) -> Result<Box<dyn Playback>, AudioError>;
     /// What a call moves to when this device fails: the system default, or `None` when this

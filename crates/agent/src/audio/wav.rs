@@ -103,6 +103,18 @@ impl Drop for FileRecorder {
 }
 
 impl WavDevice {
+    fn player(&self) -> Result<FileCapture, AudioError> {
+        let samples = match &self.play {
+            Some(p) => read_wav_48k(p)?,
+            None => Vec::new(),
+        };
+        Ok(FileCapture {
+            samples,
+            position: 0,
+            looped: self.loop_play,
+        })
+    }
+
     fn recorder(&self) -> Result<FileRecorder, AudioError> {
         let writer = match &self.record {
             Some(p) => {
@@ -122,18 +134,14 @@ impl WavDevice {
 
 impl AudioDevice for WavDevice {
     fn open(&self) -> Result<AudioStreams, AudioError> {
-        let samples = match &self.play {
-            Some(p) => read_wav_48k(p)?,
-            None => Vec::new(),
-        };
         Ok(AudioStreams {
-            capture: Box::new(FileCapture {
-                samples,
-                position: 0,
-                looped: self.loop_play,
-            }),
+            capture: Box::new(self.player()?),
             playback: Box::new(self.recorder()?),
         })
+    }
+
+    fn open_capture(&self) -> Result<Box<dyn Capture>, AudioError> {
+        Ok(Box::new(self.player()?))
     }
 
     fn open_playback(&self) -> Result<Box<dyn Playback>, AudioError> {
