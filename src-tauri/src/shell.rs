@@ -13,7 +13,7 @@ use ringdesk_agent::audio::AudioDevice;
 use ringdesk_agent::audio::check::LevelMeter;
 use ringdesk_agent::audio::cpal_device::CpalDevice;
 use ringdesk_agent::audio::wav::WavDevice;
-use ringdesk_agent::cache::LocalCache;
+use ringdesk_agent::cache::{LocalCache, unix_now_ms};
 use ringdesk_agent::client::ServerConfig;
 use ringdesk_agent::desk::{Desk, DeskAction, TrayState};
 use ringdesk_agent::{Agent, AgentCommand, AudioSetup, settings};
@@ -72,13 +72,6 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-/// Unix milliseconds now.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
 /// The devices chosen in `settings`; with `RINGDESK_AUDIO=wav`, WAV files from the environment
 /// instead (headless machines without sound servers).
 pub fn audio_setup(settings: &DesktopSettings) -> AudioSetup {
@@ -134,7 +127,7 @@ impl Shell {
 
     /// Opens the local cache.
     pub fn cache(&self) -> Result<LocalCache, String> {
-        LocalCache::open(&self.cache_path, now_ms()).map_err(|e| e.to_string())
+        LocalCache::open(&self.cache_path, unix_now_ms()).map_err(|e| e.to_string())
     }
 
     /// The settings (saved ones, else defaults), with the last registration errors.

@@ -13,6 +13,13 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::history::outcome;
 
+/// Unix milliseconds now: the clock the cache's times are in.
+pub fn unix_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
 /// Six months (183 days) in milliseconds.
 pub const HISTORY_KEEP_MS: i64 = 183 * 24 * 3600 * 1000;
 

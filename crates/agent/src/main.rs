@@ -154,10 +154,7 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
 /// `--history`: the local cache's lists, one JSON object, without touching the network.
 fn print_history(path: Option<&std::path::Path>, account: &str) -> anyhow::Result<()> {
     let path = path.ok_or_else(|| anyhow::anyhow!("--history needs --data-dir"))?;
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_millis() as i64;
-    let cache = LocalCache::open(path, now_ms)?;
+    let cache = LocalCache::open(path, ringdesk_agent::cache::unix_now_ms())?;
     let recent = serde_json::to_value(cache.recent_calls(account, 5)?)?;
     let missed = serde_json::to_value(cache.missed_calls(account, 50)?)?;
     println!(

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use ringdesk_rtc::{AudioPeer, local_ip_towards, spawn_udp_peer};
@@ -18,7 +18,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::AgentError;
 use crate::audio::AudioDevice;
-use crate::cache::LocalCache;
+use crate::cache::{LocalCache, unix_now_ms};
 use crate::client::{ServerConfig, login};
 use crate::history::CallTracker;
 use crate::media::{MediaControl, MediaNotice, run_call_media};
@@ -150,13 +150,6 @@ pub struct Started {
     pub token: String,
 }
 
-/// Unix milliseconds now, for the recent-calls list.
-fn unix_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
 /// Logs in (failing fast on wrong credentials or a refused token) and starts the session task.
 pub async fn start(config: AgentConfig) -> Result<Started, AgentError> {
     let (token, manager) = match &config.credentials {
@@ -171,7 +164,7 @@ pub async fn start(config: AgentConfig) -> Result<Started, AgentError> {
     };
     let history = match &config.cache_path {
         Some(path) => {
-            let cache = LocalCache::open(path, unix_ms())?;
+            let cache = LocalCache::open(path, unix_now_ms())?;
             cache.save_last_account(&config.server.url, &config.email)?;
             Some(History {
                 cache: Mutex::new(cache),
@@ -325,7 +318,7 @@ impl Session {
             _ => {}
         }
         if let Some(h) = &mut self.history
-            && let Some(line) = h.tracker.observe(&e, unix_ms())
+            && let Some(line) = h.tracker.observe(&e, unix_now_ms())
         {
             let cache = h.cache.lock().unwrap_or_else(|p| p.into_inner());
             if let Err(err) = cache.record_call(&h.account, &line) {
