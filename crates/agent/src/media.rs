@@ -161,3 +161,100 @@ pub async fn run_call_media(
     };
     let _ = notices.send(MediaNotice::Closed(reason));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::{Capture, Playback};
+    use std::sync::Mutex;
+
+    /// A device at the `AudioDevice` boundary whose streams can be made to fail, standing in
+    /// for a headset that is unplugged (cpal reports `DeviceNotAvailable` the same way).
+    struct Unpluggable {
+        name: &'static str,
+        unplugged: Arc<Mutex<bool>>,
+        fallback: Option<Arc<dyn AudioDevice>>,
+        opens: Arc<Mutex<u32>>,
+    }
+
+    struct Side(Arc<Mutex<bool>>);
+
+    impl Capture for Side {
+        fn read(&mut self, out: &mut [i16]) {
+            out.fill(0);
+        }
+        fn failure(&self) -> Option<String> {
+            (*self.0.lock().unwrap()).then(|| "microphone disconnected".into())
+        }
+    }
+
+    impl Playback for Side {
+        fn write(&mut self, _: &[i16]) {}
+    }
+
+    impl AudioDevice for Unpluggable {
+        fn open(&self) -> Result<AudioStreams, AudioError> {
+            *self.opens.lock().unwrap() += 1;
+            Ok(AudioStreams {
+                capture: Box::new(Side(self.unplugged.clone())),
+                playback: Box::new(Side(self.unplugged.clone())),
+            })
+        }
+        fn open_capture(&self) -> Result<Box<dyn Capture>, AudioError> {
+            Ok(Box::new(Side(self.unplugged.clone())))
+        }
+        fn open_playback(&self) -> Result<Box<dyn Playback>, AudioError> {
+            Ok(Box::new(Side(self.unplugged.clone())))
+        }
+        fn fallback(&self) -> Option<Arc<dyn AudioDevice>> {
+            self.fallback.clone()
+        }
+        fn describe(&self) -> String {
+            self.name.into()
+        }
+    }
+
+    fn device(
+        name: &'static str,
+        fallback: Option<Arc<dyn AudioDevice>>,
+    ) -> (Arc<Unpluggable>, Arc<Mutex<bool>>) {
+        let unplugged = Arc::new(Mutex::new(false));
+        let d = Arc::new(Unpluggable {
+            name,
+            unplugged: unplugged.clone(),
+            fallback,
+            opens: Arc::default(),
+        });
+        (d, unplugged)
+    }
+
+    #[tokio::test]
+    async fn an_unplugged_device_moves_the_call_to_the_default_once() {
+        let (default, _) = device("default", None);
+        let (headset, unplug) = device("USB headset", Some(default.clone()));
+        let mut audio = CallAudio {
+            device: headset.clone(),
+            streams: headset.open().unwrap(),
+        };
+        assert_eq!(audio.recover().await, Ok(None), "healthy: nothing to do");
+        *unplug.lock().unwrap() = true;
+        let notice = audio.recover().await.unwrap().unwrap();
+        assert!(notice.contains("USB headset"), "{notice}");
+        assert!(notice.contains("now using default"), "{notice}");
+        assert_eq!(audio.device.describe(), "default");
+        assert_eq!(*default.opens.lock().unwrap(), 1);
+        assert_eq!(audio.recover().await, Ok(None), "the default is healthy");
+    }
+
+    #[tokio::test]
+    async fn a_failing_default_ends_the_media_with_the_reason() {
+        let (default, unplug) = device("default", None);
+        let mut audio = CallAudio {
+            device: default.clone(),
+            streams: default.open().unwrap(),
+        };
+        *unplug.lock().unwrap() = true;
+        let err = audio.recover().await.unwrap_err();
+        assert!(err.contains("microphone disconnected"), "{err}");
+    }
+}

@@ -1,0 +1,108 @@
+// Desktop footprint, side by side: Ringdesk's app vs Linphone desktop (Debian's
+// linphone-desktop), each launched cold under the same Xvfb, measured the same way:
+//   launch → its main window mapped (ms), then after 20 s idle: PSS summed over the app's whole
+//   process tree (WebKit's web and network processes included), and CPU used in those 20 s.
+// Ringdesk runs logged in to a local cloud (demo manager, available); Linphone runs with no
+// account (its first-run assistant), so neither is doing call work.
+//
+//   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- node bench/desktop_footprint.mjs
+// with RINGDESK_BIN_DIR pointing at the built binaries (debug or release). Prints one JSON
+// line per app, with the PSS of each process in its tree.
+
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { privateHome, run, sleep, start, startCloud, startKeyring, until } from "../tests/desktop/rig.mjs";
+
+const binDir = process.env.RINGDESK_BIN_DIR;
+if (!binDir) throw new Error("RINGDESK_BIN_DIR must point at the built binaries");
+const IDLE_MS = 20_000;
+const TICKS_PER_S = Number(run("getconf", ["CLK_TCK"]).trim());
+
+function children(pid) {
+  const out = [];
+  for (const p of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(p));
+    } catch {}
+  }
+  return out;
+}
+
+function tree(pid) {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
+  return all;
+}
+
+function pssKib(pids) {
+  let total = 0;
+  for (const p of pids) {
+    try {
+      const m = readFileSync(`/proc/${p}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+) kB/m);
+      if (m) total += Number(m[1]);
+    } catch {}
+  }
+  return total;
+}
+
+function cpuTicks(pids) {
+  let total = 0;
+  for (const p of pids) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += Number(f[11]) + Number(f[12]);
+    } catch {}
+  }
+  return total;
+}
+
+function windowMapped(title) {
+  const out = run("/usr/bin/python3", [join(import.meta.dirname, "../tests/desktop/xwin.py"), "info", title], { allowFail: true });
+  return out ? JSON.parse(out).mapped : false;
+}
+
+async function measure(name, cmd, args, env, title) {
+  const t0 = performance.now();
+  const child = start(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "ignore"] });
+  await until(`${name} window`, 60_000, () => windowMapped(title));
+  const launchMs = Math.round(performance.now() - t0);
+  await sleep(2_000);
+  const before = cpuTicks(tree(child.pid));
+  await sleep(IDLE_MS);
+  const pids = tree(child.pid);
+  const cpu = ((cpuTicks(pids) - before) / TICKS_PER_S / (IDLE_MS / 1000)) * 100;
+  const perProcess = pids.map((p) => {
+    let comm = "?";
+    try {
+      comm = readFileSync(`/proc/${p}/comm`, "utf8").trim();
+    } catch {}
+    return `${comm} ${(pssKib([p]) / 1024).toFixed(1)}`;
+  });
+  const result = {
+    app: name,
+    launchToWindowMs: launchMs,
+    idlePssMiB: +(pssKib(pids) / 1024).toFixed(1),
+    idleCpuPercent: +cpu.toFixed(2),
+    processesPssMiB: perProcess,
+  };
+  console.log(JSON.stringify(result));
+  child.kill("SIGKILL");
+  await sleep(1_000);
+  return result;
+}
+
+privateHome();
+startKeyring();
+const cloud = await startCloud(binDir);
+await measure("ringdesk", join(binDir, "ringdesk"), [], {
+  RINGDESK_SERVER: cloud.api,
+  RINGDESK_CA_CERT: cloud.caCert,
+  RINGDESK_EMAIL: "minji@demo.ringdesk.dev",
+  RINGDESK_PASSWORD: "ringdesk-demo-1",
+  RINGDESK_AUDIO: "wav",
+}, "Ringdesk");
+await measure("linphone-desktop", "linphone", [], { QT_QPA_PLATFORM: "xcb" }, "Linphone");
+process.exit(0);
