@@ -3,7 +3,9 @@
 //   launch → its main window mapped (ms), then after 20 s idle: PSS summed over the app's whole
 //   process tree (WebKit's web and network processes included), and CPU used in those 20 s.
 // Ringdesk runs logged in to a local cloud (demo manager, available); Linphone runs with no
-// account (its first-run assistant), so neither is doing call work.
+// account (its first-run assistant), so neither is doing call work. Then Ringdesk takes a 60 s
+// call from baresip (answered with the Ctrl+Shift+Space hotkey; call audio through WAV devices)
+// and its CPU and PSS during the call are printed too.
 //
 //   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- node bench/desktop_footprint.mjs
 // with RINGDESK_BIN_DIR pointing at the built binaries (debug or release). Prints one JSON
@@ -11,7 +13,9 @@
 
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { privateHome, run, sleep, start, startCloud, startKeyring, until } from "../tests/desktop/rig.mjs";
+import {
+  baresipCall, privateHome, run, sleep, start, startCloud, startKeyring, startPulse, until, work, writeToneWav,
+} from "../tests/desktop/rig.mjs";
 
 const binDir = process.env.RINGDESK_BIN_DIR;
 if (!binDir) throw new Error("RINGDESK_BIN_DIR must point at the built binaries");
@@ -64,7 +68,28 @@ function windowMapped(title) {
   return out ? JSON.parse(out).mapped : false;
 }
 
-async function measure(name, cmd, args, env, title) {
+function usage(pids, fromTicks, ms) {
+  return {
+    cpuPercent: +((((cpuTicks(pids) - fromTicks) / TICKS_PER_S) / (ms / 1000)) * 100).toFixed(2),
+    pssMiB: +(pssKib(pids) / 1024).toFixed(1),
+  };
+}
+
+/** A 60 s call to the running app: rings, the hotkey answers, usage is sampled meanwhile. */
+async function callFigures(child, sip) {
+  const tone = join(work, "bench-caller.wav");
+  writeToneWav(tone, 8000, 700, 90);
+  await baresipCall(sip, tone, 80, "01098765432");
+  await until("call window", 20_000, () => windowMapped("Ringdesk call"));
+  run("xdotool", ["key", "--clearmodifiers", "ctrl+shift+space"]);
+  await sleep(3_000);
+  const before = cpuTicks(tree(child.pid));
+  await sleep(60_000);
+  const during = usage(tree(child.pid), before, 60_000);
+  console.log(JSON.stringify({ app: "ringdesk", inCall60s: during, callWindowShown: windowMapped("Ringdesk call") }));
+}
+
+async function measure(name, cmd, args, env, title, duringCall) {
   const t0 = performance.now();
   const child = start(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "ignore"] });
   await until(`${name} window`, 60_000, () => windowMapped(title));
@@ -89,6 +114,7 @@ async function measure(name, cmd, args, env, title) {
     processesPssMiB: perProcess,
   };
   console.log(JSON.stringify(result));
+  if (duringCall) await duringCall(child);
   child.kill("SIGKILL");
   await sleep(1_000);
   return result;
@@ -96,13 +122,17 @@ async function measure(name, cmd, args, env, title) {
 
 privateHome();
 startKeyring();
+await startPulse({ micHz: 1400 });
 const cloud = await startCloud(binDir);
+const agentTone = join(work, "bench-agent.wav");
+writeToneWav(agentTone, 48000, 1400, 10);
 await measure("ringdesk", join(binDir, "ringdesk"), [], {
   RINGDESK_SERVER: cloud.api,
   RINGDESK_CA_CERT: cloud.caCert,
   RINGDESK_EMAIL: "minji@demo.ringdesk.dev",
   RINGDESK_PASSWORD: "ringdesk-demo-1",
   RINGDESK_AUDIO: "wav",
-}, "Ringdesk");
+  RINGDESK_WAV_PLAY: agentTone,
+}, "Ringdesk", (child) => callFigures(child, cloud.sip));
 await measure("linphone-desktop", "linphone", [], { QT_QPA_PLATFORM: "xcb" }, "Linphone");
 process.exit(0);
