@@ -1,9 +1,6 @@
 // Desktop end-to-end: an agent's day in the real app, under Xvfb, driven over WebDriver
-// (tauri-driver + WebKitWebDriver) with a real cloud and a real SIP caller (baresip, whose ear
-// is a PulseAudio sink the test records). The settings list real devices through cpal (ALSA →
-// PulseAudio test devices) and its level meter reads one; call audio and the ringtone run
-// through the app's WAV devices (RINGDESK_AUDIO=wav), because cpal capture through ALSA's
-// PulseAudio plugin arrives in bursts (docs/operations.md, "Audio devices").
+// (tauri-driver + WebKitWebDriver) with a real cloud, a real SIP caller (baresip) and real
+// audio devices (cpal → ALSA → PulseAudio test devices whose output the test records).
 //
 //   log in (token to the keyring, nowhere on disk) → choose devices in settings (the level
 //   meter moves) → close the main window (hides to tray) → a call arrives: the ring window
@@ -54,13 +51,6 @@ async function hears(sink, hz, ms = 1000) {
   return heard;
 }
 
-/** The samples of a 16-bit mono WAV our WavDevice wrote. */
-function readWavSamples(path) {
-  const buf = readFileSync(path);
-  const data = buf.subarray(44);
-  return new Int16Array(data.buffer, data.byteOffset, Math.floor(data.length / 2));
-}
-
 function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
@@ -76,19 +66,9 @@ const cloud = await startCloud(binDir, ["--ring-timeout-secs", "5"]);
 const account = `minji@demo.ringdesk.dev on ${cloud.api}`;
 const toneWav = join(work, "caller.wav");
 writeToneWav(toneWav, 8000, CALLER_HZ, 120);
-const agentWav = join(work, "agent.wav");
-writeToneWav(agentWav, 48000, AGENT_HZ, 10);
-const ringerWav = join(work, "ringer.wav");
 
 const app = join(binDir, "ringdesk");
-const appEnv = {
-  RINGDESK_SERVER: cloud.api,
-  RINGDESK_CA_CERT: cloud.caCert,
-  RINGDESK_AUDIO: "wav",
-  RINGDESK_WAV_PLAY: agentWav,
-  RINGDESK_WAV_RECORD: join(work, "agent-heard.wav"),
-  RINGDESK_WAV_RINGER: ringerWav,
-};
+const appEnv = { RINGDESK_SERVER: cloud.api, RINGDESK_CA_CERT: cloud.caCert };
 const d = await Driver.start(driverBin, app, appEnv);
 try {
   // 2. Log in through the form.
@@ -156,8 +136,7 @@ try {
   await sleep(300);
   run("import", ["-window", "root", screenshot]);
   console.log("screenshot saved to", screenshot);
-  await sleep(3200);
-  const ringtone = readWavSamples(ringerWav);
+  const ringtone = await recordSink("ringer", 3200);
   // The ringtone sounds one second in three: judge the loudest 200 ms block.
   let ringRatio = 0;
   for (let at = 0; at + 9600 <= ringtone.length; at += 9600) {
@@ -191,13 +170,15 @@ try {
   await until("unmuted", 5000, async () => (await d.attr("#mute", "aria-pressed")) === "false");
   await until("heard again", 5000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
 
-  // 9. Switch the speaker mid-call: the devices reopen and the call stays up.
+  // 9. Switch the speaker mid-call: the caller's voice moves from speaker A to B; the call stays up.
   step("switch speaker mid-call");
+  await until("caller on speaker A", 5000, async () => (await hears("speaker_a", CALLER_HZ)).ratio > 0.5);
   await d.click("#devices-button");
   await until("device panel", 10000, async () => (await d.text("#call-speaker")).includes(DEVICES.speakerB));
   await d.select("#call-speaker", DEVICES.speakerB);
-  await until("speaker B saved", 5000, async () => (await d.invoke("get_settings")).speaker === DEVICES.speakerB);
-  await sleep(500);
+  await until("caller on speaker B", 10000, async () => (await hears("speaker_b", CALLER_HZ)).ratio > 0.5);
+  const left = await hears("speaker_a", CALLER_HZ);
+  assert(left.ratio < 0.05, `speaker A still plays the call: ${left.ratio.toFixed(3)}`);
   assert(await d.exists("#call-box"), "call dropped by the device switch");
   await until("caller still hears the agent", 5000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
 

@@ -93,32 +93,38 @@ export function startNotifications() {
   return seen;
 }
 
-/** PulseAudio with the test devices, and an ALSA config naming them for cpal. */
+/**
+ * PulseAudio with the test devices, and an ALSA config naming them for cpal: a microphone (the
+ * monitor of `mic_feed`, into which a sine is streamed in real time), two speakers, a ringer,
+ * and the caller's ear (`caller_out`). Null sinks play in real time; the test records their
+ * monitors. (module-sine-source hands out ~2 s bursts and module-sine played silence here, so
+ * the microphone is fed by pacat.)
+ */
 export async function startPulse({ micHz }) {
   const conf = join(work, "pulse.pa");
   writeFileSync(
     conf,
     [
       "load-module module-native-protocol-unix",
-      `load-module module-sine-source source_name=agent_mic rate=48000 frequency=${micHz}`,
-      ...["speaker_a", "speaker_b", "ringer", "caller_out"].map(
+      ...["mic_feed", "speaker_a", "speaker_b", "ringer", "caller_out"].map(
         (s) => `load-module module-null-sink sink_name=${s} rate=48000 channels=1`,
       ),
-      "set-default-sink speaker_a",
-      "set-default-source agent_mic",
+      "set-default-sink caller_out",
+      "set-default-source mic_feed.monitor",
     ].join("\n") + "\n",
   );
   start("pulseaudio", ["-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "--log-target=stderr", "--log-level=error", "-F", conf], {
     stdio: ["ignore", "ignore", "inherit"],
   });
   await until("pulseaudio", 10000, () => run("pactl", ["info"], { allowFail: true }));
+  feedSine("mic_feed", micHz);
   const alsa = join(work, "asound.conf");
   const pcm = (name, device, description) =>
     `pcm.${name} { type pulse; device "${device}"; hint { show on; description "${description}" } }`;
   writeFileSync(
     alsa,
     [
-      pcm("ringdesk_mic", "agent_mic", DEVICES.mic),
+      pcm("ringdesk_mic", "mic_feed.monitor", DEVICES.mic),
       pcm("ringdesk_speaker_a", "speaker_a", DEVICES.speakerA),
       pcm("ringdesk_speaker_b", "speaker_b", DEVICES.speakerB),
       pcm("ringdesk_ringer", "ringer", DEVICES.ringer),
@@ -127,6 +133,21 @@ export async function startPulse({ micHz }) {
     ].join("\n") + "\n",
   );
   process.env.ALSA_CONFIG_PATH = `/usr/share/alsa/alsa.conf:${alsa}`;
+}
+
+/** Streams an endless sine into a sink through pacat, paced by PulseAudio (pipe back-pressure). */
+function feedSine(sink, hz) {
+  const pacat = start("pacat", [`--device=${sink}`, "--rate=48000", "--channels=1", "--format=s16le", "--raw", "--latency-msec=20"], {
+    stdio: ["pipe", "ignore", "inherit"],
+  });
+  const second = Buffer.alloc(48000 * 2);
+  for (let i = 0; i < 48000; i++) second.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / 48000)), i * 2);
+  const pump = () => {
+    while (pacat.stdin.write(second));
+    pacat.stdin.once("drain", pump);
+  };
+  pacat.stdin.on("error", () => {});
+  pump();
 }
 
 /** The names cpal shows for the test devices. */

@@ -112,6 +112,8 @@ export function settingsPanel(rerender: () => void): SettingsPanel {
     async open(): Promise<void> {
       note = "";
       peak = -90;
+      // Nothing from the last opening is shown (or typed into) before the fresh values arrive.
+      settings = null;
       settings = await invoke<DesktopSettings>("get_settings");
       devices = await invoke<AudioDeviceList>("audio_devices").catch(() => ({ inputs: [], outputs: [] }));
       unlisten = await listen<number>("input-level", (dbfs) => {

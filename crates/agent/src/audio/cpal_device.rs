@@ -19,6 +19,24 @@ use super::{AudioDevice, AudioError, AudioStreams, Capture, Playback};
 /// dropping old audio keeps latency bounded.
 const MAX_QUEUED_MS: usize = 200;
 
+/// The device period we ask for: one 20 ms media frame. Left to its defaults, ALSA's pulse
+/// plugin (PulseAudio and PipeWire desktops) moves audio in ~2 s fragments, far more than the
+/// 200 ms queues hold: most of the microphone would be dropped, and the speaker would lag.
+const PERIOD_MS: u32 = 20;
+
+/// A device's default format with a 20 ms period, when the device accepts one.
+fn low_latency(supported: &cpal::SupportedStreamConfig) -> cpal::StreamConfig {
+    let mut config = supported.config();
+    let frames = config.sample_rate * PERIOD_MS / 1000;
+    config.buffer_size = match supported.buffer_size() {
+        cpal::SupportedBufferSize::Range { min, max } => {
+            cpal::BufferSize::Fixed(frames.clamp(*min, *max))
+        }
+        cpal::SupportedBufferSize::Unknown => cpal::BufferSize::Fixed(frames),
+    };
+    config
+}
+
 /// The system's devices; `None` names mean the default ones.
 #[derive(Debug, Clone, Default)]
 pub struct CpalDevice {
@@ -262,7 +280,7 @@ fn open_on_thread(sides: Sides) -> Result<Opened, AudioError> {
                             cfg.sample_format(),
                             input_stream,
                             &mic,
-                            cfg.config(),
+                            low_latency(&cfg),
                             cq,
                             cf
                         )?;
@@ -280,7 +298,7 @@ fn open_on_thread(sides: Sides) -> Result<Opened, AudioError> {
                             cfg.sample_format(),
                             output_stream,
                             &spk,
-                            cfg.config(),
+                            low_latency(&cfg),
                             pq,
                             pf
                         )?;
