@@ -51,6 +51,16 @@ async function hears(sink, hz, ms = 1000) {
   return heard;
 }
 
+/** The best 200 ms block's summed tone ratio for `freqs` (tones that come and go). */
+function bestBlock(samples, freqs) {
+  let best = 0;
+  for (let at = 0; at + 9600 <= samples.length; at += 9600) {
+    const block = samples.subarray(at, at + 9600);
+    best = Math.max(best, freqs.map((f) => toneRatio(block, 48000, f)).reduce((a, b) => a + b));
+  }
+  return best;
+}
+
 function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
@@ -137,12 +147,8 @@ try {
   run("import", ["-window", "root", screenshot]);
   console.log("screenshot saved to", screenshot);
   const ringtone = await recordSink("ringer", 3200);
-  // The ringtone sounds one second in three: judge the loudest 200 ms block.
-  let ringRatio = 0;
-  for (let at = 0; at + 9600 <= ringtone.length; at += 9600) {
-    const block = ringtone.subarray(at, at + 9600);
-    ringRatio = Math.max(ringRatio, RINGTONE_HZ.map((f) => toneRatio(block, 48000, f)).reduce((a, b) => a + b));
-  }
+  // The ringtone sounds one second in three: judge the best 200 ms block.
+  const ringRatio = bestBlock(ringtone, RINGTONE_HZ);
   assert(ringRatio > 0.6, `no ringtone on the ringer device (ratio ${ringRatio.toFixed(3)}, ${levelDbfs(ringtone).toFixed(1)} dBFS)`);
   await until("incoming-call Notify", 5000, () => notifications.text.slice(notifyBefore).includes("전화가 왔어요"));
 
@@ -208,9 +214,13 @@ try {
   await d.click("#save-settings");
   await until("saved", 5000, async () => (await d.text("#settings-note")).length > 0);
   await d.click("#open-settings");
-  await baresipCall(cloud.sip, toneWav, 60);
+  await baresipCall(cloud.sip, toneWav, 60, "01098765432");
   await d.window("#call");
   await until("second ring", 20000, () => d.exists("#ring"));
+  // The same caller again: the history button lists the first call.
+  await d.click("#history-button");
+  const history = await until("caller history", 10000, () => d.text("#history"));
+  assert(history.includes("받음"), `history lacks the first call: ${history}`);
   xdotool("ctrl+shift+space");
   await until("in-call box", 10000, () => d.exists("#call-box"));
   xdotool("ctrl+shift+m");
@@ -230,7 +240,17 @@ try {
   await d.window("");
   await until("missed list", 10000, async () => (await d.text("#missed-calls")).includes("부재중"));
 
-  // 14. Logout: the keyring forgets the token, and the cloud refuses it.
+  // 14. Switch the UI to English in the settings; every string follows.
+  step("language");
+  await d.click("#open-settings");
+  await until("settings", 10000, () => d.exists("#language"));
+  await d.select("#language", "en");
+  await d.click("#save-settings");
+  await until("English", 5000, async () => (await d.text("#logout")) === "Log out");
+  await d.click("#open-settings");
+  assert((await d.text("#missed-calls")).includes("Missed"), "the missed list is still in Korean");
+
+  // 15. Logout: the keyring forgets the token, and the cloud refuses it.
   step("logout");
   await d.click("#logout");
   await until("login form again", 10000, () => d.exists("#login"));

@@ -19,15 +19,18 @@ use super::{AudioDevice, AudioError, AudioStreams, Capture, Playback};
 /// dropping old audio keeps latency bounded.
 const MAX_QUEUED_MS: usize = 200;
 
-/// The device period we ask for: one 20 ms media frame. Left to its defaults, ALSA's pulse
-/// plugin (PulseAudio and PipeWire desktops) moves audio in ~2 s fragments, far more than the
-/// 200 ms queues hold: most of the microphone would be dropped, and the speaker would lag.
-const PERIOD_MS: u32 = 20;
+/// The microphone's period: one 20 ms media frame. Left to its defaults, ALSA's pulse plugin
+/// (PulseAudio and PipeWire desktops) moves audio in ~2 s fragments, far more than the 200 ms
+/// queues hold: most of the microphone would be dropped, and the speaker would lag.
+const CAPTURE_PERIOD_MS: u32 = 20;
+/// The speaker's period. cpal keeps two periods queued, so 50 ms leaves 100 ms of slack for a
+/// busy machine before the device underruns (a 20 ms period underran under load in our rig).
+const PLAYBACK_PERIOD_MS: u32 = 50;
 
-/// A device's default format with a 20 ms period, when the device accepts one.
-fn low_latency(supported: &cpal::SupportedStreamConfig) -> cpal::StreamConfig {
+/// A device's default format with the given period, when the device accepts it.
+fn with_period(supported: &cpal::SupportedStreamConfig, period_ms: u32) -> cpal::StreamConfig {
     let mut config = supported.config();
-    let frames = config.sample_rate * PERIOD_MS / 1000;
+    let frames = config.sample_rate * period_ms / 1000;
     config.buffer_size = match supported.buffer_size() {
         cpal::SupportedBufferSize::Range { min, max } => {
             cpal::BufferSize::Fixed(frames.clamp(*min, *max))
@@ -80,8 +83,14 @@ fn read_flag(flag: &FailureFlag) -> Option<String> {
 }
 
 fn error_callback(kind: &'static str, flag: FailureFlag) -> impl FnMut(cpal::Error) {
+    let mut reported = 0u64;
     move |e| {
-        tracing::warn!("{kind} stream error: {e}");
+        // A stream in trouble can report the same error hundreds of times a second: log the
+        // first, then every thousandth.
+        if reported.is_multiple_of(1000) {
+            tracing::warn!("{kind} stream error ({} so far): {e}", reported + 1);
+        }
+        reported += 1;
         // Only a device that is gone ends the stream; transient xruns are survivable.
         if matches!(
             e.kind(),
@@ -280,7 +289,7 @@ fn open_on_thread(sides: Sides) -> Result<Opened, AudioError> {
                             cfg.sample_format(),
                             input_stream,
                             &mic,
-                            low_latency(&cfg),
+                            with_period(&cfg, CAPTURE_PERIOD_MS),
                             cq,
                             cf
                         )?;
@@ -298,7 +307,7 @@ fn open_on_thread(sides: Sides) -> Result<Opened, AudioError> {
                             cfg.sample_format(),
                             output_stream,
                             &spk,
-                            low_latency(&cfg),
+                            with_period(&cfg, PLAYBACK_PERIOD_MS),
                             pq,
                             pf
                         )?;
