@@ -1,5 +1,5 @@
-//! The headless agent's own behaviour end to end: the ringtone on the ringer device, mute, end
-//! for all (the caller gets our BYE and the record says so), and the recent-calls list kept in
+//! The headless agent's own behaviour end to end: the ringtone on the ringer device, joining
+//! muted and unmuting, end for all (the caller gets our BYE and the record says so), and the recent-calls list kept in
 //! the local cache and readable with the cloud gone.
 
 use std::time::Duration;
@@ -11,7 +11,7 @@ use ringdesk_tests::{AgentProc, Cloud, MINJI, TempDir, binary, block_on};
 use ringdesk_wire::{AgentEvent, RecentCall};
 
 #[test]
-fn ringer_rings_until_answer_then_mute_and_end_for_all() {
+fn ringer_rings_until_answer_then_start_muted_and_end_for_all() {
     let cloud = Cloud::start(&[]);
     let dir = TempDir::new("agent-ringer");
     let ringer = dir.path("ringer.wav");
@@ -25,6 +25,7 @@ fn ringer_rings_until_answer_then_mute_and_end_for_all() {
             ringer.to_str().unwrap(),
             "--data-dir",
             data.to_str().unwrap(),
+            "--start-muted",
         ],
     );
     let caller = call_in_background("uac_silent.xml", &[], cloud.sip, Duration::from_secs(30));
@@ -57,9 +58,17 @@ fn ringer_rings_until_answer_then_mute_and_end_for_all() {
         "the ringer played {rang_for:.1} s: it must stop when the call is answered"
     );
 
-    agent.command(&format!("mute {call_id} on"));
-    agent.wait_for("muted", Duration::from_secs(5), |e| {
-        matches!(e, AgentEvent::MuteChanged { muted: true, .. })
+    assert!(
+        agent
+            .seen
+            .iter()
+            .any(|(_, e)| matches!(e, AgentEvent::MuteChanged { muted: true, .. })),
+        "--start-muted joins the call muted: {:#?}",
+        agent.seen
+    );
+    agent.command(&format!("mute {call_id} off"));
+    agent.wait_for("unmuted", Duration::from_secs(5), |e| {
+        matches!(e, AgentEvent::MuteChanged { muted: false, .. })
     });
     agent.command(&format!("end {call_id}"));
     let (_, ended) = agent.wait_for("end", Duration::from_secs(10), |e| {
