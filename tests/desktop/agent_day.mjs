@@ -9,8 +9,9 @@
 //   mutes (tone stops) and unmutes (it returns) → the speaker is switched mid-call and the
 //   call goes on → Ctrl+Shift+D opens the dialpad → Ctrl+Shift+O ends for all → a second
 //   launch focuses the app → a rebound mute hotkey works and the old one doesn't → a call
-//   nobody answers raises a missed-call notification and lands in the missed list → logout
-//   removes the token from the keyring and the cloud.
+//   nobody answers raises a missed-call notification (clicking it brings the hidden main window
+//   back) and lands in the missed list → English → logout removes the token from the keyring
+//   and the cloud.
 //
 // A key held by "another app" (Ctrl+Shift+H) is reported in the settings; the rest still work.
 //
@@ -232,11 +233,21 @@ try {
   await until("left the call", 10000, async () => !(await d.exists("#call-box")));
 
   // 13. A call nobody answers: missed-call notification and the missed list.
+  // Clicking the notification (dunst's default action) brings the hidden main window back.
   step("missed call");
+  run("dunstctl", ["close-all"]);
+  xwin("close", "Ringdesk");
+  await until("main window hidden", 5000, () => !xwin("info", "Ringdesk").mapped);
   const beforeMissed = notifications.text.length;
   await baresipCall(cloud.sip, toneWav, 20);
   await until("third ring", 20000, () => d.exists("#ring"));
+  const displayed = () => Number(run("dunstctl", ["count", "displayed"]).trim());
+  await until("incoming-call notification shown", 5000, () => displayed() >= 1);
+  run("dunstctl", ["close-all"]);
   await until("missed-call Notify", 20000, () => notifications.text.slice(beforeMissed).includes("부재중 전화"));
+  await until("missed-call notification shown", 5000, () => displayed() === 1);
+  run("dunstctl", ["action", "0"]);
+  await until("main window back after the click", 10000, () => xwin("info", "Ringdesk").mapped);
   await d.window("");
   await until("missed list", 10000, async () => (await d.text("#missed-calls")).includes("부재중"));
 
