@@ -193,6 +193,14 @@ try {
   step("dialpad and end for all");
   xdotool("ctrl+shift+d");
   await until("dialpad window", 10000, () => xwin("info", "Ringdesk dialpad")?.mapped);
+  // In a call the dialpad sends what is pressed to the far end, and backspace edits the field.
+  await until("dialpad page", 10000, async () => (await d.window("#dialpad")) && d.exists("#dial-number"));
+  await until("dialpad knows the call", 5000, async () => (await d.text("#dial-note")).includes("통화 중"));
+  for (const key of ["1", "2", "3"]) await d.click(`.key[data-key="${key}"]`);
+  await d.click("#backspace");
+  const dialled = await d.script("return document.querySelector('#dial-number').value;");
+  assert(dialled === "12", `dialpad shows ${JSON.stringify(dialled)}`);
+  await d.window("#call");
   xdotool("ctrl+shift+o");
   await until("call ended", 10000, async () => !(await d.exists("#call-box")));
   await until("ring window hidden", 5000, () => !xwin("info", "Ringdesk call").mapped);
