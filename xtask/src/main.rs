@@ -42,6 +42,9 @@ const TEST_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "sip-tester",
     "baresip",
+    // baresip's pulse module (the desktop test's caller plays what it hears into PulseAudio)
+    // is only a Recommends of `baresip`, and apt runs with --no-install-recommends.
+    "baresip-x11",
     "fonts-noto-cjk",
     "gnome-keyring",
     "libsecret-tools",

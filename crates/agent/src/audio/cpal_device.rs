@@ -63,12 +63,12 @@ pub fn list_devices() -> Result<(Vec<String>, Vec<String>), AudioError> {
     let inputs = names(
         host.input_devices()
             .map(|d| Box::new(d) as Box<dyn Iterator<Item = _>>)
-            .map_err(|e| AudioError::Device(e.to_string())),
+            .map_err(device_error),
     )?;
     let outputs = names(
         host.output_devices()
             .map(|d| Box::new(d) as Box<dyn Iterator<Item = _>>)
-            .map_err(|e| AudioError::Device(e.to_string())),
+            .map_err(device_error),
     )?;
     Ok((inputs, outputs))
 }
@@ -166,7 +166,7 @@ fn find(host: &cpal::Host, name: Option<&str>, input: bool) -> Result<cpal::Devi
             } else {
                 host.output_devices()
             }
-            .map_err(|e| AudioError::Device(e.to_string()))?;
+            .map_err(device_error)?;
             match devices.find(|d| d.description().is_ok_and(|x| x.name() == n)) {
                 Some(d) => Ok(d),
                 // A saved choice that is unplugged now: use the default rather than fail the call.
@@ -210,7 +210,7 @@ where
             error_callback("microphone", failed),
             None,
         )
-        .map_err(|e| AudioError::Device(e.to_string()))
+        .map_err(device_error)
 }
 
 fn output_stream<T>(
@@ -236,7 +236,7 @@ where
             error_callback("speaker", failed),
             None,
         )
-        .map_err(|e| AudioError::Device(e.to_string()))
+        .map_err(device_error)
 }
 
 macro_rules! by_format {
@@ -249,6 +249,54 @@ macro_rules! by_format {
             other => Err(AudioError::Device(format!("unsupported sample format {other:?}"))),
         }
     };
+}
+
+fn device_error(e: impl std::fmt::Display) -> AudioError {
+    AudioError::Device(e.to_string())
+}
+
+/// Builds and starts the microphone stream (20 ms periods) feeding `queue`.
+fn start_input(
+    host: &cpal::Host,
+    name: Option<&str>,
+    queue: Queue,
+    failed: FailureFlag,
+) -> Result<cpal::Stream, AudioError> {
+    let mic = find(host, name, true)?;
+    let cfg = mic.default_input_config().map_err(device_error)?;
+    let config = with_period(&cfg, CAPTURE_PERIOD_MS);
+    let stream = by_format!(
+        cfg.sample_format(),
+        input_stream,
+        &mic,
+        config,
+        queue,
+        failed
+    )?;
+    stream.play().map_err(device_error)?;
+    Ok(stream)
+}
+
+/// Builds and starts the speaker stream (50 ms periods) draining `queue`; returns its rate.
+fn start_output(
+    host: &cpal::Host,
+    name: Option<&str>,
+    queue: Queue,
+    failed: FailureFlag,
+) -> Result<(cpal::Stream, u32), AudioError> {
+    let spk = find(host, name, false)?;
+    let cfg = spk.default_output_config().map_err(device_error)?;
+    let config = with_period(&cfg, PLAYBACK_PERIOD_MS);
+    let stream = by_format!(
+        cfg.sample_format(),
+        output_stream,
+        &spk,
+        config,
+        queue,
+        failed
+    )?;
+    stream.play().map_err(device_error)?;
+    Ok((stream, cfg.sample_rate()))
 }
 
 /// Streams opened on the device thread, for the handles the media loop holds.
@@ -279,48 +327,18 @@ fn open_on_thread(sides: Sides) -> Result<Opened, AudioError> {
         .spawn(move || {
             let host = host();
             let opened = (|| {
-                let input_stream = match sides.input {
-                    Some(name) => {
-                        let mic = find(&host, name.as_deref(), true)?;
-                        let cfg = mic
-                            .default_input_config()
-                            .map_err(|e| AudioError::Device(e.to_string()))?;
-                        let stream = by_format!(
-                            cfg.sample_format(),
-                            input_stream,
-                            &mic,
-                            with_period(&cfg, CAPTURE_PERIOD_MS),
-                            cq,
-                            cf
-                        )?;
-                        Some(stream)
-                    }
+                let input = match sides.input {
+                    Some(name) => Some(start_input(&host, name.as_deref(), cq, cf)?),
                     None => None,
                 };
-                let (output_stream, output_rate) = match sides.output {
+                let (output, output_rate) = match sides.output {
                     Some(name) => {
-                        let spk = find(&host, name.as_deref(), false)?;
-                        let cfg = spk
-                            .default_output_config()
-                            .map_err(|e| AudioError::Device(e.to_string()))?;
-                        let stream = by_format!(
-                            cfg.sample_format(),
-                            output_stream,
-                            &spk,
-                            with_period(&cfg, PLAYBACK_PERIOD_MS),
-                            pq,
-                            pf
-                        )?;
-                        (Some(stream), cfg.sample_rate())
+                        let (stream, rate) = start_output(&host, name.as_deref(), pq, pf)?;
+                        (Some(stream), rate)
                     }
                     None => (None, ROOM_RATE_HZ),
                 };
-                for stream in input_stream.iter().chain(output_stream.iter()) {
-                    stream
-                        .play()
-                        .map_err(|e| AudioError::Device(e.to_string()))?;
-                }
-                Ok((input_stream, output_stream, output_rate))
+                Ok::<_, AudioError>((input, output, output_rate))
             })();
             match opened {
                 Ok((_input, _output, rate)) => {
@@ -333,7 +351,7 @@ fn open_on_thread(sides: Sides) -> Result<Opened, AudioError> {
                 }
             }
         })
-        .map_err(|e| AudioError::Device(e.to_string()))?;
+        .map_err(device_error)?;
     let output_rate = ready_rx
         .recv()
         .map_err(|_| AudioError::Device("audio thread died".into()))??;
