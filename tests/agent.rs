@@ -2,13 +2,36 @@
 //! muted and unmuting, end for all (the caller gets our BYE and the record says so), and the recent-calls list kept in
 //! the local cache and readable with the cloud gone.
 
+use std::path::Path;
 use std::time::Duration;
 
 use ringdesk_agent::ringer::RINGTONE_HZ;
 use ringdesk_tests::audio::{best_tone_ratio, read_wav};
 use ringdesk_tests::peers::call_in_background;
 use ringdesk_tests::{AgentProc, Cloud, MINJI, TempDir, binary, block_on};
-use ringdesk_wire::{AgentEvent, RecentCall};
+use ringdesk_wire::{AgentEvent, RecentCallLists};
+
+/// The agent CLI's `--history`: the local cache's lists, read without the cloud.
+fn history(api: &str, data: &Path) -> RecentCallLists {
+    let out = std::process::Command::new(binary("ringdesk-agent"))
+        .args([
+            "--server",
+            api,
+            "--email",
+            MINJI.0,
+            "--history",
+            "--data-dir",
+        ])
+        .arg(data)
+        .output()
+        .expect("run ringdesk-agent --history");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("history JSON")
+}
 
 #[test]
 fn ringer_rings_until_answer_then_start_muted_and_end_for_all() {
@@ -86,26 +109,8 @@ fn ringer_rings_until_answer_then_start_muted_and_end_for_all() {
     // With the cloud gone, the local cache still lists the call.
     let api = cloud.api.clone();
     drop(cloud);
-    let out = std::process::Command::new(binary("ringdesk-agent"))
-        .args([
-            "--server",
-            &api,
-            "--email",
-            MINJI.0,
-            "--history",
-            "--data-dir",
-        ])
-        .arg(&data)
-        .output()
-        .expect("run ringdesk-agent --history");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lists: serde_json::Value = serde_json::from_slice(&out.stdout).expect("history JSON");
-    let recent: Vec<RecentCall> = serde_json::from_value(lists["recent"].clone()).unwrap();
-    assert_eq!(recent.len(), 1, "{lists}");
+    let recent = history(&api, &data).recent;
+    assert_eq!(recent.len(), 1, "{recent:?}");
     assert_eq!(recent[0].call_id, call_id);
     assert_eq!(recent[0].outcome, "answered");
     assert_eq!(recent[0].caller.number, "+821012345678");
@@ -132,21 +137,8 @@ fn a_call_nobody_here_answers_is_missed_in_the_cache() {
         matches!(e, AgentEvent::RingStopped { .. })
     });
     assert!(caller.join().unwrap().success);
-    let out = std::process::Command::new(binary("ringdesk-agent"))
-        .args([
-            "--server",
-            &cloud.api,
-            "--email",
-            MINJI.0,
-            "--history",
-            "--data-dir",
-        ])
-        .arg(&data)
-        .output()
-        .expect("run ringdesk-agent --history");
-    let lists: serde_json::Value = serde_json::from_slice(&out.stdout).expect("history JSON");
-    let missed: Vec<RecentCall> = serde_json::from_value(lists["missed"].clone()).unwrap();
-    assert_eq!(missed.len(), 1, "{lists}");
+    let missed = history(&cloud.api, &data).missed;
+    assert_eq!(missed.len(), 1, "{missed:?}");
     assert_eq!(missed[0].outcome, "missed");
     assert_eq!(missed[0].answered_at_ms, None);
 }

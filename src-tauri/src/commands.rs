@@ -6,6 +6,7 @@ use std::sync::Arc;
 use ringdesk_agent::audio::AudioDevice;
 use ringdesk_agent::audio::check;
 use ringdesk_agent::audio::cpal_device::{CpalDevice, list_devices};
+use ringdesk_agent::cache::LocalCache;
 use ringdesk_agent::client::{self, ServerConfig};
 use ringdesk_agent::{AgentCommand, AgentConfig, AgentError, Credentials, credentials, settings};
 use ringdesk_wire::{
@@ -40,7 +41,7 @@ async fn blocking<T: Send + 'static>(
 /// Where to log in by default, and whether a saved session can resume without a password.
 #[tauri::command]
 pub async fn startup(shell: State<'_, Shell>) -> Result<DesktopStartup, String> {
-    let last = shell.cache()?.last_account().map_err(|e| e.to_string())?;
+    let last = shell.with_cache(LocalCache::last_account)?;
     let server = env("RINGDESK_SERVER")
         .or_else(|| last.as_ref().map(|(s, _)| s.clone()))
         .unwrap_or_else(|| "https://127.0.0.1:8443".into());
@@ -145,9 +146,7 @@ pub async fn login(
 pub async fn resume(app: AppHandle) -> Result<ManagerInfo, String> {
     let shell = app.state::<Shell>();
     let (server, email) = shell
-        .cache()?
-        .last_account()
-        .map_err(|e| e.to_string())?
+        .with_cache(LocalCache::last_account)?
         .ok_or("noSavedSession")?;
     let account = credentials::account(&server, &email);
     let token = {
@@ -321,19 +320,19 @@ pub async fn play_test_tone(output: Option<String>) -> Result<(), String> {
 /// The main window's recent and missed calls, from the local cache (works offline).
 #[tauri::command]
 pub fn recent_calls(shell: State<'_, Shell>) -> Result<RecentCallLists, String> {
-    let cache = shell.cache()?;
-    let account = match shell.session_info() {
-        Some((account, ..)) => account,
-        None => match cache.last_account().map_err(|e| e.to_string())? {
-            Some((server, email)) => credentials::account(&server, &email),
-            None => return Ok(RecentCallLists::default()),
-        },
-    };
-    Ok(RecentCallLists {
-        recent: cache.recent_calls(&account, 5).map_err(|e| e.to_string())?,
-        missed: cache
-            .missed_calls(&account, 20)
-            .map_err(|e| e.to_string())?,
+    let session_account = shell.session_info().map(|(account, ..)| account);
+    shell.with_cache(|cache| {
+        let account = match session_account {
+            Some(account) => account,
+            None => match cache.last_account()? {
+                Some((server, email)) => credentials::account(&server, &email),
+                None => return Ok(RecentCallLists::default()),
+            },
+        };
+        Ok(RecentCallLists {
+            recent: cache.recent_calls(&account, 5)?,
+            missed: cache.missed_calls(&account, 20)?,
+        })
     })
 }
 
@@ -348,18 +347,6 @@ pub async fn caller_history(
         .await
         .map_err(ui_error)?;
     Ok(page.calls)
-}
-
-/// Shows the dialpad window.
-#[tauri::command]
-pub fn open_dialpad(app: AppHandle) {
-    windows::open_dialpad(&app);
-}
-
-/// Brings the main window forward (from the call window's settings button).
-#[tauri::command]
-pub fn show_main(app: AppHandle) {
-    windows::focus(&app, windows::MAIN);
 }
 
 /// The UI language: the chosen one, else the OS locale's.

@@ -87,8 +87,6 @@ pub fn run() {
             commands::play_test_tone,
             commands::recent_calls,
             commands::caller_history,
-            commands::open_dialpad,
-            commands::show_main,
             commands::language,
             commands::set_call_window_expanded,
         ])

@@ -13,7 +13,7 @@ use ringdesk_agent::audio::AudioDevice;
 use ringdesk_agent::audio::check::LevelMeter;
 use ringdesk_agent::audio::cpal_device::CpalDevice;
 use ringdesk_agent::audio::wav::WavDevice;
-use ringdesk_agent::cache::{LocalCache, unix_now_ms};
+use ringdesk_agent::cache::{CacheError, LocalCache, unix_now_ms};
 use ringdesk_agent::client::ServerConfig;
 use ringdesk_agent::desk::{Desk, DeskAction, TrayState};
 use ringdesk_agent::{Agent, AgentCommand, AudioSetup, settings};
@@ -62,6 +62,8 @@ enum Effect {
 /// The shell's managed state.
 pub struct Shell {
     inner: Mutex<Inner>,
+    /// Its own lock: held only for quick SQLite calls, never around window or tray calls.
+    cache: Mutex<Option<LocalCache>>,
     /// The local cache file.
     pub cache_path: PathBuf,
     /// Cmd instead of Ctrl in default hotkeys.
@@ -115,6 +117,7 @@ impl Shell {
     pub fn new(cache_path: PathBuf) -> Self {
         Shell {
             inner: Mutex::default(),
+            cache: Mutex::default(),
             cache_path,
             macos: cfg!(target_os = "macos"),
         }
@@ -125,9 +128,19 @@ impl Shell {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Opens the local cache.
-    pub fn cache(&self) -> Result<LocalCache, String> {
-        LocalCache::open(&self.cache_path, unix_now_ms()).map_err(|e| e.to_string())
+    /// Runs `f` on the local cache, opened once for the app's life (opening prunes old history).
+    pub fn with_cache<T>(
+        &self,
+        f: impl FnOnce(&LocalCache) -> Result<T, CacheError>,
+    ) -> Result<T, String> {
+        let mut slot = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let cache = match &mut *slot {
+            Some(cache) => cache,
+            empty => empty.insert(
+                LocalCache::open(&self.cache_path, unix_now_ms()).map_err(|e| e.to_string())?,
+            ),
+        };
+        f(cache).map_err(|e| e.to_string())
     }
 
     /// The settings (saved ones, else defaults), with the last registration errors.
@@ -135,10 +148,7 @@ impl Shell {
         if let Some(s) = &self.lock().settings {
             return s.clone();
         }
-        let loaded = match self
-            .cache()
-            .and_then(|c| c.settings().map_err(|e| e.to_string()))
-        {
+        let loaded = match self.with_cache(LocalCache::settings) {
             Ok(Some(s)) => settings::normalized(s, self.macos),
             Ok(None) => settings::defaults(self.macos),
             Err(e) => {
@@ -152,9 +162,7 @@ impl Shell {
 
     /// Keeps `settings` (already applied by the caller) in memory and in the cache.
     pub fn store_settings(&self, settings: DesktopSettings) -> Result<(), String> {
-        self.cache()?
-            .save_settings(&settings)
-            .map_err(|e| e.to_string())?;
+        self.with_cache(|c| c.save_settings(&settings))?;
         self.lock().settings = Some(settings);
         Ok(())
     }
@@ -197,11 +205,6 @@ impl Shell {
         let session = inner.session.take()?;
         session.agent.send(AgentCommand::Shutdown);
         Some(session)
-    }
-
-    /// Stops the agent before the app exits.
-    pub fn shutdown(&self) {
-        self.end_session();
     }
 
     /// The account and server of the running session.

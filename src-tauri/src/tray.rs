@@ -108,7 +108,8 @@ fn on_menu(app: &AppHandle, id: &str) {
         "dnd" => shell.set_status(None, Some(!shell.do_not_disturb())),
         "open" => windows::focus(app, windows::MAIN),
         "quit" => {
-            shell.shutdown();
+            // Stop the agent (its socket closes cleanly) before the process goes.
+            shell.end_session();
             app.exit(0);
         }
         _ => {}

@@ -149,23 +149,8 @@ impl Desk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ringdesk_wire::{CallVia, Caller, ManagerInfo};
-
-    fn ring(call_id: i64) -> AgentEvent {
-        AgentEvent::Ring {
-            call_id,
-            caller: Caller {
-                number: "+821012345678".into(),
-                name: None,
-                fields: vec![],
-            },
-            via: CallVia {
-                number: "+827076660100".into(),
-                team_name: "t".into(),
-            },
-            ring_timeout_ms: 30_000,
-        }
-    }
+    use crate::history::test_ring as ring;
+    use ringdesk_wire::ManagerInfo;
 
     fn presence(status: AgentStatus, dnd: bool) -> AgentEvent {
         AgentEvent::Presence {

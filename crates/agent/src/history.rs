@@ -83,26 +83,29 @@ impl CallTracker {
     }
 }
 
+/// A ring event for tests of everything that folds agent events.
+#[cfg(test)]
+pub(crate) fn test_ring(call_id: i64) -> AgentEvent {
+    use ringdesk_wire::{CallVia, Caller};
+    AgentEvent::Ring {
+        call_id,
+        caller: Caller {
+            number: "+821012345678".into(),
+            name: Some("박서연".into()),
+            fields: vec![],
+        },
+        via: CallVia {
+            number: "+827076660100".into(),
+            team_name: "고객지원팀".into(),
+        },
+        ring_timeout_ms: 30_000,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_ring as ring;
     use super::*;
-    use ringdesk_wire::{CallVia, Caller};
-
-    fn ring(call_id: i64) -> AgentEvent {
-        AgentEvent::Ring {
-            call_id,
-            caller: Caller {
-                number: "+821012345678".into(),
-                name: Some("박서연".into()),
-                fields: vec![],
-            },
-            via: CallVia {
-                number: "+827076660100".into(),
-                team_name: "고객지원팀".into(),
-            },
-            ring_timeout_ms: 30_000,
-        }
-    }
 
     fn outcomes(events: &[AgentEvent]) -> Vec<(i64, String)> {
         let mut t = CallTracker::default();

@@ -155,12 +155,11 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
 fn print_history(path: Option<&std::path::Path>, account: &str) -> anyhow::Result<()> {
     let path = path.ok_or_else(|| anyhow::anyhow!("--history needs --data-dir"))?;
     let cache = LocalCache::open(path, ringdesk_agent::cache::unix_now_ms())?;
-    let recent = serde_json::to_value(cache.recent_calls(account, 5)?)?;
-    let missed = serde_json::to_value(cache.missed_calls(account, 50)?)?;
-    println!(
-        "{}",
-        serde_json::json!({ "recent": recent, "missed": missed })
-    );
+    let lists = ringdesk_wire::RecentCallLists {
+        recent: cache.recent_calls(account, 5)?,
+        missed: cache.missed_calls(account, 50)?,
+    };
+    println!("{}", serde_json::to_string(&lists)?);
     Ok(())
 }
 

@@ -138,12 +138,13 @@ async function refreshLists(): Promise<void> {
   }
 }
 
-async function doLogin(server: string, email: string, password: string | null): Promise<void> {
-  state.busy = "login";
+/** Logs in (`login`) or resumes the keyring-held session (`resume`), then loads the lists. */
+async function startSession(cmd: "login" | "resume", args?: Record<string, unknown>): Promise<void> {
+  state.busy = cmd;
   state.loginError = "";
   render();
   try {
-    state.manager = await invoke<ManagerInfo>("login", { server, email, password });
+    state.manager = await invoke<ManagerInfo>(cmd, args);
     await refreshLists();
   } catch (e) {
     state.loginError = errorText(String(e));
@@ -153,19 +154,8 @@ async function doLogin(server: string, email: string, password: string | null): 
   }
 }
 
-async function resume(): Promise<void> {
-  state.busy = "resume";
-  render();
-  try {
-    state.manager = await invoke<ManagerInfo>("resume");
-    await refreshLists();
-  } catch (e) {
-    state.loginError = errorText(String(e));
-  } finally {
-    state.busy = "";
-    render();
-  }
-}
+const doLogin = (server: string, email: string, password: string | null) =>
+  startSession("login", { server, email, password });
 
 function onEvent(e: AgentEvent): void {
   switch (e.event) {
@@ -212,6 +202,6 @@ export async function startMainWindow(): Promise<() => void> {
   await refreshLists();
   render();
   if (state.startup.autoLogin && state.startup.email) await doLogin(state.startup.server, state.startup.email, null);
-  else if (state.startup.savedSession) await resume();
+  else if (state.startup.savedSession) await startSession("resume");
   return render;
 }

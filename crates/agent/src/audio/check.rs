@@ -87,7 +87,7 @@ pub fn play_test_tone(device: &dyn AudioDevice) -> Result<(), AudioError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audio::wav::{WavDevice, read_wav_48k};
+    use crate::audio::wav::{WavDevice, read_wav_48k, write_test_wav};
     use ringdesk_media::tone::{sine, tone_energy_ratio};
 
     #[test]
@@ -109,17 +109,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ringdesk-check-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let mic = dir.join("mic.wav");
-        let spec = hound::WavSpec {
-            channels: 1,
-            sample_rate: 48_000,
-            bits_per_sample: 16,
-            sample_format: hound::SampleFormat::Int,
-        };
-        let mut w = hound::WavWriter::create(&mic, spec).unwrap();
-        for s in sine(48_000, 700.0, 3_276.7, 48_000) {
-            w.write_sample(s).unwrap();
-        }
-        w.finalize().unwrap();
+        write_test_wav(&mic, 48_000, &sine(48_000, 700.0, 3_276.7, 48_000));
         let device = Arc::new(WavDevice {
             play: Some(mic),
             record: Some(dir.join("out.wav")),

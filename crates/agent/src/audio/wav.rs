@@ -54,6 +54,26 @@ pub fn read_wav_48k(path: &Path) -> Result<Vec<i16>, AudioError> {
     Ok(out)
 }
 
+/// 16-bit PCM mono: what we record, and what tests write as input.
+fn pcm16_mono(sample_rate: u32) -> hound::WavSpec {
+    hound::WavSpec {
+        channels: 1,
+        sample_rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    }
+}
+
+/// Writes `samples` as a 16-bit mono WAV (test input files).
+#[cfg(test)]
+pub(crate) fn write_test_wav(path: &Path, sample_rate: u32, samples: &[i16]) {
+    let mut w = hound::WavWriter::create(path, pcm16_mono(sample_rate)).unwrap();
+    for &s in samples {
+        w.write_sample(s).unwrap();
+    }
+    w.finalize().unwrap();
+}
+
 struct FileCapture {
     samples: Vec<i16>,
     position: usize,
@@ -117,15 +137,9 @@ impl WavDevice {
 
     fn recorder(&self) -> Result<FileRecorder, AudioError> {
         let writer = match &self.record {
-            Some(p) => {
-                let spec = hound::WavSpec {
-                    channels: 1,
-                    sample_rate: ROOM_RATE_HZ,
-                    bits_per_sample: 16,
-                    sample_format: hound::SampleFormat::Int,
-                };
-                Some(hound::WavWriter::create(p, spec).map_err(|e| wav_err(p, e))?)
-            }
+            Some(p) => Some(
+                hound::WavWriter::create(p, pcm16_mono(ROOM_RATE_HZ)).map_err(|e| wav_err(p, e))?,
+            ),
             None => None,
         };
         Ok(FileRecorder { writer, frames: 0 })
@@ -167,17 +181,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ringdesk-wav-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let input = dir.join("in.wav");
-        let spec = hound::WavSpec {
-            channels: 1,
-            sample_rate: 8_000,
-            bits_per_sample: 16,
-            sample_format: hound::SampleFormat::Int,
-        };
-        let mut w = hound::WavWriter::create(&input, spec).unwrap();
-        for s in sine(8_000, 900.0, 8_000.0, 8_000) {
-            w.write_sample(s).unwrap();
-        }
-        w.finalize().unwrap();
+        write_test_wav(&input, 8_000, &sine(8_000, 900.0, 8_000.0, 8_000));
         let device = WavDevice {
             play: Some(input),
             record: Some(dir.join("out.wav")),
