@@ -48,14 +48,20 @@ struct Inner {
     told_offline: bool,
     meter: Option<LevelMeter>,
     tray: Option<TrayMenu>,
+    /// What the tray shows now, so it is redrawn only when that changes (not on every
+    /// audio or DTMF event).
+    tray_shown: Option<TrayView>,
 }
+
+/// The tray's icon state, chosen status and do-not-disturb check.
+type TrayView = (TrayState, Option<AgentStatus>, bool);
 
 /// Something to do once the lock is released.
 enum Effect {
     ShowCall(CallShape),
     HideCall,
     Notify(Notice),
-    Tray(TrayState, Option<AgentStatus>, bool),
+    Tray(TrayView),
     ForgetToken(String),
 }
 
@@ -358,11 +364,15 @@ impl Shell {
             {
                 effects.push(Effect::HideCall);
             }
-            effects.push(Effect::Tray(
+            let tray = (
                 inner.desk.tray(),
                 inner.desk.status(),
                 inner.desk.do_not_disturb(),
-            ));
+            );
+            if inner.tray_shown != Some(tray) {
+                inner.tray_shown = Some(tray);
+                effects.push(Effect::Tray(tray));
+            }
             effects
         };
         self.apply(app, effects);
@@ -375,7 +385,7 @@ impl Shell {
                 Effect::ShowCall(shape) => windows::show_call_window(app, shape),
                 Effect::HideCall => windows::hide_call_window(app),
                 Effect::Notify(n) => notify::raise(app, n, &language),
-                Effect::Tray(state, status, dnd) => {
+                Effect::Tray((state, status, dnd)) => {
                     let menu = self.lock().tray.clone();
                     if let Some(menu) = menu {
                         tray::update(app, &menu, state, status, dnd);

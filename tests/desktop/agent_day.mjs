@@ -144,8 +144,13 @@ try {
   assert(ring.mapped, "ring window shown");
   assert(ring.state.includes("_NET_WM_STATE_ABOVE"), `ring window not always-on-top: ${ring.state}`);
   assert(ring.x === 16 && ring.y === SCREEN.height - ring.height - 16, `ring window at ${ring.x},${ring.y} (${ring.width}×${ring.height})`);
-  await sleep(300);
-  run("import", ["-window", "root", screenshot]);
+  // WebKit paints after the window maps: shoot once the window's middle is no longer the
+  // black root behind it.
+  await until("ring window painted", 5000, () => {
+    run("import", ["-window", "root", screenshot]);
+    const pixel = run("convert", [screenshot, "-format", `%[pixel:p{${ring.x + ring.width / 2},${ring.y + ring.height / 2}}]`, "info:"]);
+    return !/^(black|srgb\(0,0,0\))$/.test(pixel.trim());
+  });
   console.log("screenshot saved to", screenshot);
   const ringtone = await recordSink("ringer", 3200);
   // The ringtone sounds one second in three: judge the best 200 ms block.
@@ -170,9 +175,7 @@ try {
   step("mute and unmute with the hotkey");
   xdotool("ctrl+shift+m");
   await until("muted", 5000, async () => (await d.attr("#mute", "aria-pressed")) === "true");
-  await sleep(400);
-  const muted = await hears("caller_out", AGENT_HZ);
-  assert(muted.ratio < 0.05, `still heard while muted: ratio ${muted.ratio.toFixed(3)}`);
+  await until("the caller's tone stops", 5000, async () => (await hears("caller_out", AGENT_HZ)).ratio < 0.05);
   xdotool("ctrl+shift+m");
   await until("unmuted", 5000, async () => (await d.attr("#mute", "aria-pressed")) === "false");
   await until("heard again", 5000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
@@ -233,6 +236,7 @@ try {
   xdotool("ctrl+shift+space");
   await until("in-call box", 10000, () => d.exists("#call-box"));
   xdotool("ctrl+shift+m");
+  // Not a wait for a condition: a window in which something must *not* happen.
   await sleep(800);
   assert((await d.attr("#mute", "aria-pressed")) === "false", "the old mute hotkey still acts");
   xdotool("ctrl+alt+m");
