@@ -10,8 +10,8 @@ use ringdesk_agent::cache::LocalCache;
 use ringdesk_agent::client::{self, ServerConfig};
 use ringdesk_agent::{AgentCommand, AgentConfig, AgentError, Credentials, credentials, settings};
 use ringdesk_wire::{
-    AgentStatus, AudioDeviceList, CallRecord, DeskState, DesktopSettings, DesktopStartup,
-    ManagerInfo, RecentCallLists,
+    AgentEvent, AgentStatus, AudioDeviceList, CallRecord, DeskState, DesktopSettings,
+    DesktopStartup, ManagerInfo, RecentCallLists,
 };
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -175,7 +175,7 @@ pub async fn logout(app: AppHandle) -> Result<(), String> {
     let Some(session) = shell.end_session() else {
         return Ok(());
     };
-    windows::hide_call_window(&app);
+    windows::close_call_window(&app);
     if let Err(e) = client::logout(&session.server, &session.token).await {
         // Offline: the token is still forgotten here; the cloud lets it expire.
         tracing::warn!("logout at the cloud: {e}");
@@ -236,6 +236,12 @@ pub fn desk_state(shell: State<'_, Shell>) -> DeskState {
         muted: desk.muted(),
         tray: tray::state_name(desk.tray()).into(),
     }
+}
+
+/// The events a just-created call window replays to catch up (who we are, the ring, the call).
+#[tauri::command]
+pub fn call_window_feed(shell: State<'_, Shell>) -> Vec<AgentEvent> {
+    shell.desk().call_window_feed()
 }
 
 /// The settings, with each hotkey's registration error.

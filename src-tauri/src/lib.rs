@@ -24,7 +24,9 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let handle = app.handle().clone();
     let data_dir = handle.path().app_data_dir()?;
     app.manage(Shell::new(data_dir.join("cache.sqlite3")));
-    windows::create_call_window(&handle)?;
+    if let Some(main) = handle.get_webview_window(windows::MAIN) {
+        windows::render_in_software(&main);
+    }
     let shell = handle.state::<Shell>();
     let korean = shell.language() == "ko";
     match tray::create(&handle, korean) {
@@ -89,6 +91,7 @@ pub fn run() {
             commands::caller_history,
             commands::language,
             commands::set_call_window_expanded,
+            commands::call_window_feed,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

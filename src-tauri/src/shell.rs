@@ -59,7 +59,7 @@ type TrayView = (TrayState, Option<AgentStatus>, bool);
 /// Something to do once the lock is released.
 enum Effect {
     ShowCall(CallShape),
-    HideCall,
+    CloseCall,
     Notify(Notice),
     Tray(TrayView),
     ForgetToken(String),
@@ -362,7 +362,7 @@ impl Shell {
                         | AgentEvent::SessionDown { .. }
                 )
             {
-                effects.push(Effect::HideCall);
+                effects.push(Effect::CloseCall);
             }
             let tray = (
                 inner.desk.tray(),
@@ -383,7 +383,7 @@ impl Shell {
         for effect in effects {
             match effect {
                 Effect::ShowCall(shape) => windows::show_call_window(app, shape),
-                Effect::HideCall => windows::hide_call_window(app),
+                Effect::CloseCall => windows::close_call_window(app),
                 Effect::Notify(n) => notify::raise(app, n, &language),
                 Effect::Tray((state, status, dnd)) => {
                     let menu = self.lock().tray.clone();

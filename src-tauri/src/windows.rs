@@ -3,8 +3,13 @@
 //! bottom-left of the primary screen's work area, shown even when `main` is hidden; and
 //! `dialpad`, opened by Ctrl+Shift+D.
 //!
-//! The call window is created hidden at start-up, so a ring only has to show it (no WebKit
-//! process to spawn while the caller waits) and it never misses the ring event.
+//! The call window is created when something rings and destroyed when nothing rings and no
+//! call is up: a hidden window would keep a WebKit web process (~65 MiB) alive all day for a
+//! popup that is up minutes an hour. Creating it costs ~0.1 s before it paints (BENCHMARKS.md);
+//! the ringtone and the notification do not wait for it. It catches up on the ring it missed
+//! while loading from [`ringdesk_agent::desk::Desk::call_window_feed`].
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tauri::{
     AppHandle, LogicalSize, Manager, PhysicalPosition, WebviewUrl, WebviewWindow,
@@ -13,8 +18,16 @@ use tauri::{
 
 /// Label of the main window (declared in tauri.conf.json).
 pub const MAIN: &str = "main";
-/// Label of the ring / in-call window.
+/// Names the ring / in-call window in [`focus`]; its real label is `call-<generation>`.
 pub const CALL: &str = "call";
+
+/// The call window's generation. Each new call window gets a fresh label, so a ring that
+/// arrives while the last window is still being torn down never finds that dying window.
+static CALL_GENERATION: AtomicU64 = AtomicU64::new(1);
+
+fn call_label() -> String {
+    format!("{CALL}-{}", CALL_GENERATION.load(Ordering::SeqCst))
+}
 /// Label of the dialpad window.
 pub const DIALPAD: &str = "dialpad";
 
@@ -58,10 +71,28 @@ pub fn bottom_left(area: (i32, i32, u32, u32), window: (u32, u32), margin: u32) 
     )
 }
 
-/// Creates the hidden call window (at start-up).
-pub fn create_call_window(app: &AppHandle) -> tauri::Result<WebviewWindow> {
+/// Renders `w` without GPU compositing. On WebKitGTK compositing costs ~65 MiB in the main
+/// window's web process (GL surfaces and buffers; BENCHMARKS.md) and buys nothing for a few
+/// static panels.
+pub fn render_in_software(w: &WebviewWindow) {
+    #[cfg(target_os = "linux")]
+    {
+        let tuned = w.with_webview(|webview| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            if let Some(settings) = WebViewExt::settings(&webview.inner()) {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+        if let Err(e) = tuned {
+            tracing::warn!("turning GPU compositing off: {e}");
+        }
+    }
+}
+
+/// Creates the call window, hidden until placed.
+fn create_call_window(app: &AppHandle) -> tauri::Result<WebviewWindow> {
     let size = CallShape::Ring.size();
-    WebviewWindowBuilder::new(app, CALL, WebviewUrl::App("index.html#call".into()))
+    WebviewWindowBuilder::new(app, call_label(), WebviewUrl::App("index.html#call".into()))
         .title(CALL_TITLE)
         .inner_size(size.width, size.height)
         .resizable(false)
@@ -75,6 +106,9 @@ pub fn create_call_window(app: &AppHandle) -> tauri::Result<WebviewWindow> {
 }
 
 fn window(app: &AppHandle, label: &str) -> Option<WebviewWindow> {
+    if label == CALL {
+        return app.get_webview_window(&call_label());
+    }
     app.get_webview_window(label)
 }
 
@@ -82,12 +116,8 @@ fn window(app: &AppHandle, label: &str) -> Option<WebviewWindow> {
 fn place_call_window(w: &WebviewWindow, shape: CallShape) -> tauri::Result<()> {
     let size = shape.size();
     w.set_size(size)?;
-    let monitor = match w.primary_monitor()? {
-        Some(m) => m,
-        None => match w.current_monitor()? {
-            Some(m) => m,
-            None => return Ok(()),
-        },
+    let Some(monitor) = w.primary_monitor()?.or(w.current_monitor()?) else {
+        return Ok(());
     };
     let scale = monitor.scale_factor();
     let area = monitor.work_area();
@@ -105,9 +135,19 @@ fn place_call_window(w: &WebviewWindow, shape: CallShape) -> tauri::Result<()> {
     w.set_position(PhysicalPosition::new(x, y))
 }
 
-/// Shows the call window in `shape`, on top, without stealing focus from the agent's work.
+/// Shows the call window in `shape` (creating it if needed), on top, without stealing focus
+/// from the agent's work.
 pub fn show_call_window(app: &AppHandle, shape: CallShape) {
-    let Some(w) = window(app, CALL) else { return };
+    let (w, created) = match window(app, CALL) {
+        Some(w) => (w, false),
+        None => match create_call_window(app) {
+            Ok(w) => (w, true),
+            Err(e) => {
+                tracing::warn!("creating the call window: {e}");
+                return;
+            }
+        },
+    };
     let shown = place_call_window(&w, shape)
         .and_then(|()| w.set_always_on_top(true))
         .and_then(|()| w.show())
@@ -115,14 +155,20 @@ pub fn show_call_window(app: &AppHandle, shape: CallShape) {
     if let Err(e) = shown {
         tracing::warn!("showing the call window: {e}");
     }
+    // Only once shown: tuning a web view that is still hidden loses it from WebKit's
+    // automation (the desktop test's WebDriver).
+    if created {
+        render_in_software(&w);
+    }
 }
 
-/// Hides the call window (nothing rings and no call is up).
-pub fn hide_call_window(app: &AppHandle) {
-    if let Some(w) = window(app, CALL)
-        && let Err(e) = w.hide()
-    {
-        tracing::warn!("hiding the call window: {e}");
+/// Closes the call window (nothing rings and no call is up), freeing its web process.
+pub fn close_call_window(app: &AppHandle) {
+    let Some(w) = window(app, CALL) else { return };
+    CALL_GENERATION.fetch_add(1, Ordering::SeqCst);
+    let closed = w.hide().and_then(|()| w.destroy());
+    if let Err(e) = closed {
+        tracing::warn!("closing the call window: {e}");
     }
 }
 
@@ -157,8 +203,9 @@ pub fn open_dialpad(app: &AppHandle) {
             .resizable(false)
             .always_on_top(true)
             .build();
-    if let Err(e) = built {
-        tracing::warn!("opening the dialpad: {e}");
+    match built {
+        Ok(w) => render_in_software(&w),
+        Err(e) => tracing::warn!("opening the dialpad: {e}"),
     }
 }
 

@@ -4,10 +4,11 @@
 //
 //   log in (token to the keyring, nowhere on disk) → choose devices in settings (the level
 //   meter moves) → close the main window (hides to tray) → a call arrives: the ring window
-//   shows at the bottom-left, always on top, the ringtone plays on the ringer device, a Notify
+//   is created at the bottom-left, always on top, the ringtone plays on the ringer device, a Notify
 //   goes out → Ctrl+Shift+Space answers → the caller hears the agent's tone → Ctrl+Shift+M
 //   mutes (tone stops) and unmutes (it returns) → the speaker is switched mid-call and the
-//   call goes on → Ctrl+Shift+D opens the dialpad → Ctrl+Shift+O ends for all → a second
+//   call goes on → that speaker fails: the call falls back to the default one with a
+//   notification → Ctrl+Shift+D opens the dialpad → Ctrl+Shift+O ends for all → a second
 //   launch focuses the app → a rebound mute hotkey works and the old one doesn't → a call
 //   nobody answers raises a missed-call notification (clicking it brings the hidden main window
 //   back) and lands in the missed list → English → logout removes the token from the keyring
@@ -39,6 +40,10 @@ const RINGTONE_HZ = [523.25, 880];
 const SCREEN = { width: 1280, height: 800 };
 const step = (s) => console.log(`— ${s}`);
 const xwin = (...args) => JSON.parse(run("/usr/bin/python3", [join(here, "xwin.py"), ...args]) || "null");
+/** Whether an X window with this title exists at all (the call window is destroyed after a call). */
+const windowExists = (title) => run("/usr/bin/python3", [join(here, "xwin.py"), "info", title], { allowFail: true }) !== null;
+/** Switches WebDriver to the call window, which is created when something rings. */
+const callWindow = () => until("call window", 20000, () => d.window("#call").catch(() => false));
 const xdotool = (keys) => run("xdotool", ["key", "--clearmodifiers", keys]);
 
 /** How much of what a sink plays over the next `ms` is `hz`. */
@@ -132,8 +137,9 @@ try {
   // 6. A call: the ring window at the bottom-left, on top; ringtone on the ringer; Notify.
   step("call arrives");
   const notifyBefore = notifications.text.length;
+  assert(!windowExists("Ringdesk call"), "no call window before anything rings");
   await baresipCall(cloud.sip, toneWav, 90, "01098765432");
-  await d.window("#call");
+  await callWindow();
   const caller = await until("ring window", 20000, () => d.text("#ring-caller"));
   assert(caller === "최도윤", `ring shows the contact's name, not ${caller}`);
   const popup = await d.text("#ring");
@@ -192,6 +198,22 @@ try {
   assert(await d.exists("#call-box"), "call dropped by the device switch");
   await until("caller still hears the agent", 5000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
 
+  // 9b. Speaker B fails mid-call: the sound server kills our stream on it, as when a device
+  // dies under it. (Unloading the sink would not do: PulseAudio moves its streams to the
+  // default sink by itself, and the app has nothing to notice.) The call falls back to the
+  // system default (speaker A here) with a notification and stays up.
+  step("speaker fails mid-call");
+  const beforeFailure = notifications.text.length;
+  const sinks = run("pactl", ["list", "short", "sinks"]).split("\n").map((l) => l.split("\t"));
+  const speakerB = sinks.find((f) => f[1] === "speaker_b")[0];
+  const ours = run("pactl", ["list", "short", "sink-inputs"]).split("\n").map((l) => l.split("\t")).find((f) => f[1] === speakerB);
+  assert(ours, "no stream on speaker B");
+  run("pacmd", ["kill-sink-input", ours[0]]);
+  await until("device-lost Notify", 10000, () => notifications.text.slice(beforeFailure).includes("오디오 장치가 분리됐어요"));
+  await until("caller on the default speaker", 10000, async () => (await hears("speaker_a", CALLER_HZ)).ratio > 0.5);
+  assert(await d.exists("#call-box"), "call dropped by the device failure");
+  await until("caller still hears the agent", 5000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
+
   // 10. Ctrl+Shift+D opens the dialpad; Ctrl+Shift+O ends the call for all.
   step("dialpad and end for all");
   xdotool("ctrl+shift+d");
@@ -205,8 +227,8 @@ try {
   assert(dialled === "12", `dialpad shows ${JSON.stringify(dialled)}`);
   await d.window("#call");
   xdotool("ctrl+shift+o");
-  await until("call ended", 10000, async () => !(await d.exists("#call-box")));
-  await until("ring window hidden", 5000, () => !xwin("info", "Ringdesk call").mapped);
+  // The call window goes with the call (its web process with it).
+  await until("call window closed", 10000, () => !windowExists("Ringdesk call"));
 
   // 11. A second launch only focuses the running app.
   step("single instance");
@@ -227,7 +249,7 @@ try {
   await until("saved", 5000, async () => (await d.text("#settings-note")).length > 0);
   await d.click("#open-settings");
   await baresipCall(cloud.sip, toneWav, 60, "01098765432");
-  await d.window("#call");
+  await callWindow();
   await until("second ring", 20000, () => d.exists("#ring"));
   // The same caller again: the history button lists the first call.
   await d.click("#history-button");
@@ -242,7 +264,7 @@ try {
   xdotool("ctrl+alt+m");
   await until("muted by the new hotkey", 5000, async () => (await d.attr("#mute", "aria-pressed")) === "true");
   xdotool("ctrl+o");
-  await until("left the call", 10000, async () => !(await d.exists("#call-box")));
+  await until("left the call", 10000, () => !windowExists("Ringdesk call"));
 
   // 13. A call nobody answers: missed-call notification and the missed list.
   // Clicking the notification (dunst's default action) brings the hidden main window back.
@@ -252,6 +274,7 @@ try {
   await until("main window hidden", 5000, () => !xwin("info", "Ringdesk").mapped);
   const beforeMissed = notifications.text.length;
   await baresipCall(cloud.sip, toneWav, 20);
+  await callWindow();
   await until("third ring", 20000, () => d.exists("#ring"));
   const displayed = () => Number(run("dunstctl", ["count", "displayed"]).trim());
   await until("incoming-call notification shown", 5000, () => displayed() >= 1);

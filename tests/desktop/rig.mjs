@@ -106,10 +106,13 @@ export async function startPulse({ micHz }) {
     conf,
     [
       "load-module module-native-protocol-unix",
+      // pacmd (kill-sink-input) for the device-failure step.
+      "load-module module-cli-protocol-unix",
       ...["mic_feed", "speaker_a", "speaker_b", "ringer", "caller_out"].map(
         (s) => `load-module module-null-sink sink_name=${s} rate=48000 channels=1`,
       ),
-      "set-default-sink caller_out",
+      // The "system default" speaker the app falls back to when its chosen one fails.
+      "set-default-sink speaker_a",
       "set-default-source mic_feed.monitor",
     ].join("\n") + "\n",
   );

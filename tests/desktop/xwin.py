@@ -5,11 +5,14 @@ geometry and _NET_WM_STATE, asking a window to close the way a window manager do
 
   xwin.py info TITLE        -> JSON {"x","y","width","height","state":[...],"mapped"}
   xwin.py close TITLE       -> sends WM_DELETE_WINDOW
+  xwin.py watch TITLE       -> waits (up to 20 s) for the window; prints JSON {"mappedAt","paintedAt"}
+                               (Unix ms), painted = more than 16 colours on screen
   xwin.py grab KEYS         -> grabs e.g. ctrl+shift+h on the root window, prints "grabbed",
                                and holds it until stdin closes
 """
 import json
 import sys
+import time
 
 from Xlib import X, XK, display, protocol
 
@@ -62,6 +65,38 @@ def close(d, title):
     d.flush()
 
 
+def find_quietly(d, title):
+    try:
+        return find(d, title)
+    except SystemExit:
+        return None
+
+
+def painted(d, w):
+    """Whether the window shows real content: a blank or half-drawn one has a few colours."""
+    geom = w.get_geometry()
+    pos = w.translate_coords(d.screen().root, 0, 0)
+    image = d.screen().root.get_image(-pos.x, -pos.y, geom.width, geom.height, X.ZPixmap, 0xFFFFFFFF)
+    data = image.data
+    colours = {data[i:i + 4] for i in range(0, len(data), 4 * 7)}
+    return len(colours) > 16
+
+
+def watch(d, title):
+    t0 = time.monotonic()
+    mapped_at = None
+    while time.monotonic() - t0 < 20:
+        w = find_quietly(d, title)
+        if w is not None and w.get_attributes().map_state == X.IsViewable:
+            if mapped_at is None:
+                mapped_at = round(time.time() * 1000)
+            if painted(d, w):
+                print(json.dumps({"mappedAt": mapped_at, "paintedAt": round(time.time() * 1000)}))
+                return
+        time.sleep(0.005)
+    sys.exit(f"window {title!r} not painted in 20 s")
+
+
 def grab(d, keys):
     parts = keys.lower().split("+")
     mods = 0
@@ -79,4 +114,4 @@ def grab(d, keys):
 
 if __name__ == "__main__":
     d = display.Display()
-    {"info": info, "close": close, "grab": grab}[sys.argv[1]](d, sys.argv[2])
+    {"info": info, "close": close, "watch": watch, "grab": grab}[sys.argv[1]](d, sys.argv[2])

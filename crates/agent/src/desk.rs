@@ -42,13 +42,50 @@ pub struct Desk {
     /// The call we are in.
     active: Option<i64>,
     muted: bool,
+    /// The last `SessionUp` (who we are), for a call window opened late.
+    session_up: Option<AgentEvent>,
+    /// The call events since something last started ringing here or a call came up; dropped
+    /// when nothing rings and no call is up. See [`Desk::call_window_feed`].
+    call_events: Vec<AgentEvent>,
 }
 
 impl Desk {
     /// Folds one event in.
     pub fn observe(&mut self, event: &AgentEvent) {
+        self.apply(event);
+        if matches!(
+            event,
+            AgentEvent::Ring { .. }
+                | AgentEvent::RingStopped { .. }
+                | AgentEvent::CallConnected { .. }
+                | AgentEvent::MediaConnected { .. }
+                | AgentEvent::MuteChanged { .. }
+                | AgentEvent::CallEnded { .. }
+        ) {
+            self.call_events.push(event.clone());
+        }
+        if self.active.is_none() && self.ringing.is_empty() {
+            self.call_events.clear();
+        }
+    }
+
+    /// What a call window created on the ring (not kept alive between calls, to save a
+    /// WebKit process) replays to catch up: who we are, then every event of what is ringing
+    /// or up now, in order. Empty of calls when nothing is going on.
+    pub fn call_window_feed(&self) -> Vec<AgentEvent> {
+        self.session_up
+            .iter()
+            .chain(&self.call_events)
+            .cloned()
+            .collect()
+    }
+
+    fn apply(&mut self, event: &AgentEvent) {
         match event {
-            AgentEvent::SessionUp { .. } => self.online = true,
+            AgentEvent::SessionUp { .. } => {
+                self.online = true;
+                self.session_up = Some(event.clone());
+            }
             AgentEvent::SessionDown { .. } | AgentEvent::SessionExpired => {
                 self.online = false;
                 self.ringing.clear();
@@ -160,8 +197,63 @@ mod tests {
         }
     }
 
+    fn session_up() -> AgentEvent {
+        AgentEvent::SessionUp {
+            manager: ManagerInfo {
+                id: 1,
+                name: "n".into(),
+                email: "e".into(),
+                channel_id: 1,
+                channel_name: "c".into(),
+            },
+        }
+    }
+
     fn cmd(c: AgentCommand) -> Option<DeskAction> {
         Some(DeskAction::Command(c))
+    }
+
+    #[test]
+    fn a_late_call_window_is_fed_the_current_call_only() {
+        let mut d = Desk::default();
+        let up = session_up();
+        d.observe(&up);
+        d.observe(&ring(4));
+        d.observe(&AgentEvent::RingStopped {
+            call_id: 4,
+            reason: "timedOut".into(),
+        });
+        assert_eq!(
+            d.call_window_feed(),
+            vec![up.clone()],
+            "a finished ring is forgotten"
+        );
+        d.observe(&ring(5));
+        d.observe(&AgentEvent::CallConnected { call_id: 5 });
+        d.observe(&AgentEvent::MuteChanged {
+            call_id: 5,
+            muted: true,
+        });
+        d.observe(&presence(AgentStatus::Available, false));
+        assert_eq!(
+            d.call_window_feed(),
+            vec![
+                up.clone(),
+                ring(5),
+                AgentEvent::CallConnected { call_id: 5 },
+                AgentEvent::MuteChanged {
+                    call_id: 5,
+                    muted: true
+                },
+            ],
+            "presence is not a call event"
+        );
+        d.observe(&AgentEvent::CallEnded {
+            call_id: 5,
+            cause: "byeFromCustomer".into(),
+            missed_reason: None,
+        });
+        assert_eq!(d.call_window_feed(), vec![up]);
     }
 
     #[test]
@@ -226,15 +318,7 @@ mod tests {
     fn tray_follows_presence_and_calls() {
         let mut d = Desk::default();
         assert_eq!(d.tray(), TrayState::Offline);
-        d.observe(&AgentEvent::SessionUp {
-            manager: ManagerInfo {
-                id: 1,
-                name: "n".into(),
-                email: "e".into(),
-                channel_id: 1,
-                channel_name: "c".into(),
-            },
-        });
+        d.observe(&session_up());
         assert_eq!(d.tray(), TrayState::Away);
         d.observe(&presence(AgentStatus::Available, false));
         assert_eq!(d.tray(), TrayState::Available);

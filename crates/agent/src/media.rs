@@ -59,11 +59,12 @@ impl CallAudio {
     /// When the current device has failed, moves to its fallback and returns the notice
     /// text; `Err` when there is nothing left to fall back to.
     async fn recover(&mut self) -> Result<Option<String>, String> {
-        let Some(failure) = self.streams.failure() else {
+        let Some((side, failure)) = self.streams.failure() else {
             return Ok(None);
         };
         let from = self.device.describe();
-        let Some(fallback) = self.device.fallback() else {
+        tracing::warn!("audio device {from} failed: {failure}");
+        let Some(fallback) = self.device.fallback(side) else {
             return Err(format!("{from}: {failure}"));
         };
         match self.switch(fallback).await {
@@ -165,7 +166,7 @@ pub async fn run_call_media(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audio::{Capture, Playback};
+    use crate::audio::{AudioSide, Capture, Playback};
     use std::sync::Mutex;
 
     /// A device at the `AudioDevice` boundary whose streams can be made to fail, standing in
@@ -206,7 +207,7 @@ mod tests {
         fn open_playback(&self) -> Result<Box<dyn Playback>, AudioError> {
             Ok(Box::new(Side(self.unplugged.clone())))
         }
-        fn fallback(&self) -> Option<Arc<dyn AudioDevice>> {
+        fn fallback(&self, _: AudioSide) -> Option<Arc<dyn AudioDevice>> {
             self.fallback.clone()
         }
         fn describe(&self) -> String {

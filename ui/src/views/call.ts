@@ -217,7 +217,13 @@ function onEvent(e: AgentEvent): void {
 }
 
 export async function startCallWindow(): Promise<() => void> {
-  await listen<AgentEvent>("agent-event", onEvent);
+  // The window is created on the ring, so the ring itself may be over before we listen:
+  // replay what the shell has seen of the current call, then what arrived meanwhile.
+  let early: AgentEvent[] | null = [];
+  await listen<AgentEvent>("agent-event", (e) => (early ? early.push(e) : onEvent(e)));
+  for (const e of await invoke<AgentEvent[]>("call_window_feed")) onEvent(e);
+  for (const e of early) onEvent(e);
+  early = null;
   setInterval(() => {
     const timer = document.getElementById("call-timer");
     if (state.call?.media && timer) timer.textContent = duration(Math.floor((Date.now() - state.call.since) / 1000));

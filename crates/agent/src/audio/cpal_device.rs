@@ -5,15 +5,17 @@
 //! The device's own rate and channel count are converted to 48 kHz mono here.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, Sample, SampleFormat, SizedSample};
 use ringdesk_media::ROOM_RATE_HZ;
 use ringdesk_media::resample::Resampler;
 
-use super::{AudioDevice, AudioError, AudioStreams, Capture, Playback};
+use super::{AudioDevice, AudioError, AudioSide, AudioStreams, Capture, Playback};
 
 /// At most this much audio waits in either queue (200 ms): more means a clock mismatch, and
 /// dropping old audio keeps latency bounded.
@@ -75,29 +77,95 @@ pub fn list_devices() -> Result<(Vec<String>, Vec<String>), AudioError> {
 
 type Queue = Arc<Mutex<VecDeque<i16>>>;
 
-/// Set by a stream's error callback when the device goes away; read by the media loop.
-type FailureFlag = Arc<Mutex<Option<String>>>;
+/// This many stream errors in a row, with no audio moving in between, mean a stream that was
+/// working is gone even when the backend does not say so: when the sound server drops a
+/// stream, ALSA's pulse plugin fails every call with EIO, thousands of times a second. A
+/// transient xrun is one error and then audio flows again. (A stream that is still starting
+/// floods EIO too, briefly: those errors are left to the stall check.)
+const GONE_AFTER_ERRORS_IN_A_ROW: u32 = 50;
 
-fn read_flag(flag: &FailureFlag) -> Option<String> {
-    flag.lock().unwrap_or_else(|p| p.into_inner()).clone()
+/// Whether a stream that reported `kind` as its `errors_in_a_row`-th error in a row is gone;
+/// `started`: audio has moved on it before.
+fn device_gone(kind: cpal::ErrorKind, errors_in_a_row: u32, started: bool) -> bool {
+    matches!(
+        kind,
+        cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::HostUnavailable
+    ) || (started && errors_in_a_row >= GONE_AFTER_ERRORS_IN_A_ROW)
 }
 
-fn error_callback(kind: &'static str, flag: FailureFlag) -> impl FnMut(cpal::Error) {
+/// A stream whose data callback has not run for this long is stalled. A PulseAudio stream
+/// whose sink is unplugged is killed by the server, and ALSA's pulse plugin then waits
+/// forever: no error and no audio. Our periods are 20–50 ms, so two seconds is no hiccup.
+const STALLED_AFTER: Duration = Duration::from_secs(2);
+
+/// A stream's health: written by its data and error callbacks, read by the media loop.
+struct Health {
+    /// `microphone` or `speaker`, for the failure text.
+    kind: &'static str,
+    /// Why the device is gone, once an error said so.
+    failure: Mutex<Option<String>>,
+    errors_in_a_row: AtomicU32,
+    opened: Instant,
+    /// When audio last moved, in ms after `opened` (0: not yet).
+    last_data_ms: AtomicU64,
+}
+
+type FailureFlag = Arc<Health>;
+
+impl Health {
+    fn new(kind: &'static str) -> FailureFlag {
+        Arc::new(Health {
+            kind,
+            failure: Mutex::default(),
+            errors_in_a_row: AtomicU32::new(0),
+            opened: Instant::now(),
+            last_data_ms: AtomicU64::new(0),
+        })
+    }
+
+    /// Why the device no longer works, if it doesn't: an error said so, or audio stopped.
+    fn failure(&self) -> Option<String> {
+        if let Some(f) = self
+            .failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        {
+            return Some(f);
+        }
+        let last = Duration::from_millis(self.last_data_ms.load(Ordering::Relaxed));
+        (self.opened.elapsed().saturating_sub(last) >= STALLED_AFTER).then(|| {
+            format!(
+                "{} stopped working: no audio for {} s",
+                self.kind,
+                STALLED_AFTER.as_secs()
+            )
+        })
+    }
+
+    /// Audio moved: the errors before were transient.
+    fn on_data(&self) {
+        self.errors_in_a_row.store(0, Ordering::Relaxed);
+        let now = u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_data_ms.store(now.max(1), Ordering::Relaxed);
+    }
+}
+
+fn error_callback(health: FailureFlag) -> impl FnMut(cpal::Error) {
     let mut reported = 0u64;
     move |e| {
-        // A stream in trouble can report the same error hundreds of times a second: log the
-        // first, then every thousandth.
-        if reported.is_multiple_of(1000) {
-            tracing::warn!("{kind} stream error ({} so far): {e}", reported + 1);
-        }
+        let kind = health.kind;
+        // A stream in trouble can report the same error a million times a second until the
+        // media loop drops it: log the 1st, 10th, 100th, ... only.
         reported += 1;
-        // Only a device that is gone ends the stream; transient xruns are survivable.
-        if matches!(
-            e.kind(),
-            cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::HostUnavailable
-        ) {
-            let mut f = flag.lock().unwrap_or_else(|p| p.into_inner());
-            f.get_or_insert_with(|| format!("{kind} disconnected"));
+        if 10u64.pow(reported.ilog10()) == reported {
+            tracing::warn!("{kind} stream error ({reported} so far): {e}");
+        }
+        let in_a_row = health.errors_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
+        let started = health.last_data_ms.load(Ordering::Relaxed) > 0;
+        if device_gone(e.kind(), in_a_row, started) {
+            let mut f = health.failure.lock().unwrap_or_else(|p| p.into_inner());
+            f.get_or_insert_with(|| format!("{kind} stopped working: {e}"));
         }
     }
 }
@@ -125,7 +193,7 @@ impl Capture for QueueCapture {
     }
 
     fn failure(&self) -> Option<String> {
-        read_flag(&self.failed)
+        self.failed.failure()
     }
 }
 
@@ -147,7 +215,7 @@ impl Playback for QueuePlayback {
     }
 
     fn failure(&self) -> Option<String> {
-        read_flag(&self.failed)
+        self.failed.failure()
     }
 }
 
@@ -190,6 +258,7 @@ where
     f32: FromSample<T>,
 {
     let channels = usize::from(config.channels.max(1));
+    let health = failed.clone();
     let mut resampler = Resampler::new(config.sample_rate, ROOM_RATE_HZ);
     let max = ROOM_RATE_HZ as usize * MAX_QUEUED_MS / 1000;
     let (mut mono, mut converted) = (Vec::new(), Vec::new());
@@ -197,6 +266,7 @@ where
         .build_input_stream::<T, _, _>(
             config,
             move |data: &[T], _| {
+                health.on_data();
                 mono.clear();
                 mono.extend(
                     data.iter()
@@ -207,7 +277,7 @@ where
                 resampler.process(&mono, &mut converted);
                 push_bounded(&queue, converted.iter().copied(), max);
             },
-            error_callback("microphone", failed),
+            error_callback(failed),
             None,
         )
         .map_err(device_error)
@@ -223,17 +293,19 @@ where
     T: SizedSample + FromSample<f32>,
 {
     let channels = usize::from(config.channels.max(1));
+    let health = failed.clone();
     device
         .build_output_stream::<T, _, _>(
             config,
             move |data: &mut [T], _| {
+                health.on_data();
                 let mut q = queue.lock().unwrap_or_else(|p| p.into_inner());
                 for frame in data.chunks_mut(channels) {
                     let s = f32::from(q.pop_front().unwrap_or(0)) / 32768.0;
                     frame.fill(T::from_sample(s));
                 }
             },
-            error_callback("speaker", failed),
+            error_callback(failed),
             None,
         )
         .map_err(device_error)
@@ -317,8 +389,7 @@ fn open_on_thread(sides: Sides) -> Result<Opened, AudioError> {
     let (stop_tx, stop_rx) = std_mpsc::channel::<()>();
     let (ready_tx, ready_rx) = std_mpsc::channel::<Result<u32, AudioError>>();
     let (capture, playback): (Queue, Queue) = (Arc::default(), Arc::default());
-    let (capture_failed, playback_failed): (FailureFlag, FailureFlag) =
-        (Arc::default(), Arc::default());
+    let (capture_failed, playback_failed) = (Health::new("microphone"), Health::new("speaker"));
     let (with_input, with_output) = (sides.input.is_some(), sides.output.is_some());
     let (cq, pq) = (capture.clone(), playback.clone());
     let (cf, pf) = (capture_failed.clone(), playback_failed.clone());
@@ -408,13 +479,102 @@ impl AudioDevice for CpalDevice {
         ))
     }
 
-    fn fallback(&self) -> Option<Arc<dyn AudioDevice>> {
-        (self.input.is_some() || self.output.is_some())
-            .then(|| Arc::new(CpalDevice::default()) as Arc<dyn AudioDevice>)
+    fn fallback(&self, failed: AudioSide) -> Option<Arc<dyn AudioDevice>> {
+        let mut to = self.clone();
+        let side = match failed {
+            AudioSide::Microphone => &mut to.input,
+            AudioSide::Speaker => &mut to.output,
+        };
+        side.take()?;
+        Some(Arc::new(to))
     }
 
     fn describe(&self) -> String {
         let name = |n: &Option<String>| n.clone().unwrap_or_else(|| "default".into());
         format!("{} / {}", name(&self.input), name(&self.output))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_device_is_gone_when_the_backend_says_so_or_errors_never_stop() {
+        use cpal::ErrorKind::*;
+        let flood = GONE_AFTER_ERRORS_IN_A_ROW;
+        assert!(device_gone(DeviceNotAvailable, 1, true));
+        assert!(device_gone(HostUnavailable, 1, false));
+        // One xrun, or a few, is survivable.
+        assert!(!device_gone(Xrun, 1, true));
+        assert!(!device_gone(BackendError, flood - 1, true));
+        // The flood a dropped PulseAudio stream causes (EIO on every call) is not...
+        assert!(device_gone(BackendError, flood, true));
+        // ...unless the stream is still starting (the pulse plugin floods EIO then too).
+        assert!(!device_gone(BackendError, flood * 10, false));
+    }
+
+    #[test]
+    fn only_the_failed_side_falls_back_to_the_default() {
+        let headset = CpalDevice {
+            input: Some("USB headset".into()),
+            output: Some("USB headset".into()),
+        };
+        let to = headset
+            .fallback(AudioSide::Speaker)
+            .expect("a named speaker");
+        assert_eq!(to.describe(), "USB headset / default");
+        let to = headset
+            .fallback(AudioSide::Microphone)
+            .expect("a named microphone");
+        assert_eq!(to.describe(), "default / USB headset");
+        let defaults = CpalDevice::default();
+        assert!(
+            defaults.fallback(AudioSide::Speaker).is_none(),
+            "nothing left"
+        );
+    }
+
+    #[test]
+    fn a_stream_whose_audio_stops_is_stalled() {
+        let old = Instant::now().checked_sub(STALLED_AFTER + Duration::from_millis(500));
+        let health = Health {
+            opened: old.expect("the machine has been up for seconds"),
+            ..Arc::into_inner(Health::new("speaker")).expect("not shared yet")
+        };
+        assert!(
+            health.failure().is_some_and(|f| f.contains("no audio")),
+            "opened long ago and never delivered"
+        );
+        health.on_data();
+        assert_eq!(health.failure(), None, "audio just moved");
+        assert_eq!(Health::new("microphone").failure(), None, "just opened");
+    }
+
+    #[test]
+    fn audio_moving_between_errors_keeps_the_stream() {
+        let health = Health::new("speaker");
+        let mut on_error = error_callback(health.clone());
+        let backend = || cpal::Error::with_message(cpal::ErrorKind::BackendError, "EIO");
+        for _ in 0..GONE_AFTER_ERRORS_IN_A_ROW * 2 {
+            on_error(backend());
+        }
+        assert_eq!(health.failure(), None, "a starting stream's errors");
+        health.on_data();
+        for _ in 0..3 {
+            for _ in 0..GONE_AFTER_ERRORS_IN_A_ROW - 1 {
+                on_error(backend());
+            }
+            health.on_data();
+        }
+        assert_eq!(health.failure(), None);
+        for _ in 0..GONE_AFTER_ERRORS_IN_A_ROW {
+            on_error(backend());
+        }
+        assert!(
+            health
+                .failure()
+                .is_some_and(|f| f.starts_with("speaker stopped working"))
+        );
     }
 }

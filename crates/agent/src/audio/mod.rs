@@ -57,10 +57,22 @@ pub struct AudioStreams {
     pub playback: Box<dyn Playback>,
 }
 
+/// One side of a call's audio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudioSide {
+    /// The capture side.
+    Microphone,
+    /// The playback side.
+    Speaker,
+}
+
 impl AudioStreams {
-    /// The first failure of either side.
-    pub fn failure(&self) -> Option<String> {
-        self.capture.failure().or_else(|| self.playback.failure())
+    /// The first failure of either side, and which side it was.
+    pub fn failure(&self) -> Option<(AudioSide, String)> {
+        self.capture
+            .failure()
+            .map(|f| (AudioSide::Microphone, f))
+            .or_else(|| self.playback.failure().map(|f| (AudioSide::Speaker, f)))
     }
 }
 
@@ -73,9 +85,11 @@ pub trait AudioDevice: Send + Sync {
     fn open_capture(&self) -> Result<Box<dyn Capture>, AudioError>;
     /// Opens playback only: the ringer, which may be another device than the call's speaker.
     fn open_playback(&self) -> Result<Box<dyn Playback>, AudioError>;
-    /// What a call moves to when this device fails: the system default, or `None` when this
-    /// already is it.
-    fn fallback(&self) -> Option<std::sync::Arc<dyn AudioDevice>> {
+    /// What a call moves to when this device's `failed` side stops working: the same
+    /// device with the system default on that side (the other side keeps working), or
+    /// `None` when that side already is the default.
+    fn fallback(&self, failed: AudioSide) -> Option<std::sync::Arc<dyn AudioDevice>> {
+        let _ = failed;
         None
     }
     /// A short description for notifications ("USB Headset").
