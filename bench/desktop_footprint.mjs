@@ -3,9 +3,15 @@
 //   launch → its main window mapped (ms), then after 20 s idle: PSS summed over the app's whole
 //   process tree (WebKit's web and network processes included), and CPU used in those 20 s.
 // Ringdesk runs logged in to a local cloud (demo manager, available); Linphone runs with no
-// account (its first-run assistant), so neither is doing call work. Then Ringdesk takes a 60 s
-// call from baresip (answered with the Ctrl+Shift+Space hotkey; call audio through WAV devices)
-// and its CPU and PSS during the call are printed too.
+// account (its first-run assistant), so neither is doing call work. Then each holds a 60 s
+// call with real audio devices (the same PulseAudio test devices: the default source plays a
+// 1400 Hz tone, the default sink is a null sink) and its CPU and PSS during the call are
+// printed, with how much of that tone the far end heard (a call that moves no audio costs
+// nothing and proves nothing):
+//   Ringdesk: baresip calls the cloud; the call window is watched from dial to painted; the
+//     Ctrl+Shift+Space hotkey answers; after the call, idle PSS again (the call window goes).
+//   Linphone: `linphone --call` places a direct SIP call to a baresip that answers at once
+//     (no server: Linphone's cheapest call).
 //
 //   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- node bench/desktop_footprint.mjs
 // with RINGDESK_BIN_DIR pointing at the built binaries (debug or release). Prints one JSON
@@ -15,7 +21,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import {
-  baresipCall, privateHome, run, sleep, start, startCloud, startKeyring, startPulse, until, work, writeToneWav,
+  baresipAnswerer, baresipCall, privateHome, recordSink, toneRatio, run, sleep, start, startCloud, startKeyring, startPulse, until, work, writeToneWav,
 } from "../tests/desktop/rig.mjs";
 
 const binDir = process.env.RINGDESK_BIN_DIR;
@@ -86,10 +92,19 @@ function usage(pids, fromTicks, ms) {
   };
 }
 
+const MIC_HZ = 1400;
+
+/** CPU and PSS of `child`'s tree over a 60 s call, and how well the far end hears our mic. */
+async function inCall(child) {
+  const before = cpuTicks(tree(child.pid));
+  await sleep(30_000);
+  const heard = toneRatio(await recordSink("caller_out", 1000), 48000, MIC_HZ);
+  await sleep(29_000);
+  return { ...usage(tree(child.pid), before, 60_000), farEndHearsMicRatio: +heard.toFixed(2) };
+}
+
 /** A 60 s call to the running app: rings, the hotkey answers, usage is sampled meanwhile. */
-async function callFigures(child, sip) {
-  const tone = join(work, "bench-caller.wav");
-  writeToneWav(tone, 8000, 700, 90);
+async function ringdeskCall(child, sip) {
   const watch = watchWindow("Ringdesk call");
   await sleep(1_000); // python and Xlib up
   const dialAt = Date.now();
@@ -98,10 +113,25 @@ async function callFigures(child, sip) {
   const ring = { mappedMs: seen.mappedAt - dialAt, paintedMs: seen.paintedAt - dialAt };
   run("xdotool", ["key", "--clearmodifiers", "ctrl+shift+space"]);
   await sleep(3_000);
-  const before = cpuTicks(tree(child.pid));
-  await sleep(60_000);
-  const during = usage(tree(child.pid), before, 60_000);
-  console.log(JSON.stringify({ app: "ringdesk", dialToRingWindow: ring, inCall60s: during, callWindowShown: windowMapped("Ringdesk call") }));
+  const during = await inCall(child);
+  run("xdotool", ["key", "--clearmodifiers", "ctrl+shift+o"]);
+  await sleep(IDLE_MS);
+  const after = +(pssKib(tree(child.pid)) / 1024).toFixed(1);
+  console.log(JSON.stringify({ app: "ringdesk", dialToRingWindow: ring, inCall60s: during, idleAfterCallPssMiB: after }));
+}
+
+/** A 60 s direct call from a fresh Linphone (`linphone --call`) to a baresip that answers.
+ * (Handing the call to an already running Linphone does nothing while its first-run
+ * assistant is up.) */
+async function linphoneCall() {
+  const peer = await baresipAnswerer(tone, 90);
+  await sleep(1_000);
+  const child = start("linphone", ["--call", peer.uri], { env: { ...process.env, QT_QPA_PLATFORM: "xcb" }, stdio: ["ignore", "ignore", "ignore"] });
+  await until("Linphone call established", 30_000, peer.established);
+  await sleep(3_000);
+  console.log(JSON.stringify({ app: "linphone-desktop", inCall60s: await inCall(child) }));
+  child.kill("SIGKILL");
+  peer.child.kill();
 }
 
 async function measure(name, cmd, args, env, title, duringCall) {
@@ -137,17 +167,16 @@ async function measure(name, cmd, args, env, title, duringCall) {
 
 privateHome();
 startKeyring();
-await startPulse({ micHz: 1400 });
+await startPulse({ micHz: MIC_HZ });
 const cloud = await startCloud(binDir);
-const agentTone = join(work, "bench-agent.wav");
-writeToneWav(agentTone, 48000, 1400, 10);
+const tone = join(work, "bench-far-end.wav");
+writeToneWav(tone, 8000, 700, 120);
 await measure("ringdesk", join(binDir, "ringdesk"), [], {
   RINGDESK_SERVER: cloud.api,
   RINGDESK_CA_CERT: cloud.caCert,
   RINGDESK_EMAIL: "minji@demo.ringdesk.dev",
   RINGDESK_PASSWORD: "ringdesk-demo-1",
-  RINGDESK_AUDIO: "wav",
-  RINGDESK_WAV_PLAY: agentTone,
-}, "Ringdesk", (child) => callFigures(child, cloud.sip));
-if (!process.env.BENCH_ONLY_RINGDESK) await measure("linphone-desktop", "linphone", [], { QT_QPA_PLATFORM: "xcb" }, "Linphone");
+}, "Ringdesk", (child) => ringdeskCall(child, cloud.sip));
+await measure("linphone-desktop", "linphone", [], { QT_QPA_PLATFORM: "xcb" }, "Linphone");
+await linphoneCall();
 process.exit(0);

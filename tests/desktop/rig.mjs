@@ -237,11 +237,9 @@ export async function startCloud(binDir, extra = []) {
   });
 }
 
-/**
- * baresip calling the demo number: plays a tone WAV as its microphone and plays what it hears
- * into the `caller_out` sink, so the test can record the caller's ear.
- */
-export async function baresipCall(sipAddr, toneWav, seconds, from = "caller") {
+/** A baresip user agent on a fresh port: plays `toneWav` as its microphone and what it hears
+ * into the `caller_out` sink. Returns its directory and SIP port. */
+async function baresipAgent(toneWav, user, extraAccountParams = "") {
   const dir = join(work, `baresip-${Date.now()}`);
   mkdirSync(dir);
   const port = await freePort();
@@ -265,10 +263,31 @@ export async function baresipCall(sipAddr, toneWav, seconds, from = "caller") {
       "module_app menu.so",
     ].join("\n") + "\n",
   );
-  writeFileSync(join(dir, "accounts"), `<sip:${from}@127.0.0.1:${port}>;regint=0;audio_codecs=PCMA/8000/1,PCMU/8000/1\n`);
+  writeFileSync(join(dir, "accounts"), `<sip:${user}@127.0.0.1:${port}>;regint=0;audio_codecs=PCMA/8000/1,PCMU/8000/1${extraAccountParams}\n`);
+  return { dir, port };
+}
+
+/**
+ * baresip calling the demo number: plays a tone WAV as its microphone and plays what it hears
+ * into the `caller_out` sink, so the test can record the caller's ear.
+ */
+export async function baresipCall(sipAddr, toneWav, seconds, from = "caller") {
+  const { dir } = await baresipAgent(toneWav, from);
   return start("baresip", ["-f", dir, "-e", `/dial sip:827076660100@${sipAddr}`, "-t", String(seconds)], {
     stdio: ["ignore", "ignore", "ignore"],
   });
+}
+
+/**
+ * baresip answering any call to `sip:peer@127.0.0.1:<port>` at once, for `seconds` (another
+ * softphone's far end in the footprint bench). `established()` tells whether a call is up.
+ */
+export async function baresipAnswerer(toneWav, seconds) {
+  const { dir, port } = await baresipAgent(toneWav, "peer", ";answermode=auto");
+  let log = "";
+  const child = start("baresip", ["-f", dir, "-t", String(seconds)], { stdio: ["ignore", "pipe", "ignore"] });
+  child.stdout.on("data", (d) => (log += d));
+  return { uri: `sip:peer@127.0.0.1:${port}`, child, established: () => log.includes("Call established") };
 }
 
 /** A minimal W3C WebDriver client over fetch (tauri-driver → WebKitWebDriver). */

@@ -21,10 +21,12 @@ use super::{AudioDevice, AudioError, AudioSide, AudioStreams, Capture, Playback}
 /// dropping old audio keeps latency bounded.
 const MAX_QUEUED_MS: usize = 200;
 
-/// The microphone's period: one 20 ms media frame. Left to its defaults, ALSA's pulse plugin
-/// (PulseAudio and PipeWire desktops) moves audio in ~2 s fragments, far more than the 200 ms
-/// queues hold: most of the microphone would be dropped, and the speaker would lag.
-const CAPTURE_PERIOD_MS: u32 = 20;
+/// The microphone's period: half a 20 ms media frame. Left to its defaults, ALSA's pulse
+/// plugin (PulseAudio and PipeWire desktops) moves audio in ~2 s fragments, far more than the
+/// 200 ms queues hold: most of the microphone would be dropped, and the speaker would lag. A
+/// 20 ms period made cpal's capture loop spin on the plugin's early wake-ups (12 % of a core
+/// in a call); 10, 30 and 40 ms cost under 1 % (`bench/desktop_footprint.mjs`).
+const CAPTURE_PERIOD_MS: u32 = 10;
 /// The speaker's period. cpal keeps two periods queued, so 50 ms leaves 100 ms of slack for a
 /// busy machine before the device underruns (a 20 ms period underran under load in our rig).
 const PLAYBACK_PERIOD_MS: u32 = 50;
