@@ -37,6 +37,7 @@ if (!binDir) throw new Error("RINGDESK_BIN_DIR must point at the built binaries"
 const AGENT_HZ = 1400; // the agent's microphone (a PulseAudio sine source)
 const CALLER_HZ = 700; // the caller's microphone (a WAV baresip plays)
 const RINGTONE_HZ = [523.25, 880];
+const TEST_TONE_HZ = 440; // ringdesk_agent::audio::check::TEST_TONE_HZ
 const SCREEN = { width: 1280, height: 800 };
 const step = (s) => console.log(`— ${s}`);
 const xwin = (...args) => JSON.parse(run("/usr/bin/python3", [join(here, "xwin.py"), ...args]) || "null");
@@ -120,6 +121,11 @@ try {
   await until("level meter moving", 10000, async () => Number(await d.attr("#level-meter", "data-peak")) > -40);
   await d.select("#speaker", DEVICES.speakerA);
   await d.select("#ringer", DEVICES.ringer);
+  // The ringer's test tone plays on the ringer device.
+  const testTone = recordSink("ringer", 2500);
+  await d.click("#test-ringer");
+  const testRatio = bestBlock(await testTone, [TEST_TONE_HZ]);
+  assert(testRatio > 0.6, `no test tone on the ringer device (ratio ${testRatio.toFixed(3)})`);
   await d.click("#save-settings");
   await until("saved", 5000, async () => (await d.text("#settings-note")).length > 0);
   const taken = await d.text('.hotkey-error[data-action="toggleHold"]');

@@ -81,8 +81,14 @@ pub fn play_test_tone(device: &dyn AudioDevice) -> Result<(), AudioError> {
         playback.write(&frame);
         std::thread::sleep(Duration::from_millis(20));
     }
+    // Let what is queued (up to 200 ms) and in the device's buffer play out before the
+    // stream closes, or the tone's end is cut off.
+    std::thread::sleep(TONE_DRAIN);
     Ok(())
 }
+
+/// How long the end of a test tone takes to reach the speaker after the last write.
+const TONE_DRAIN: Duration = Duration::from_millis(400);
 
 #[cfg(test)]
 mod tests {
