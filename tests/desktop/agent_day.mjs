@@ -11,7 +11,8 @@
 //   notification → Ctrl+Shift+D opens the dialpad → Ctrl+Shift+O ends for all → a second
 //   launch focuses the app → a rebound mute hotkey works and the old one doesn't → a call
 //   nobody answers raises a missed-call notification (clicking it brings the hidden main window
-//   back) and lands in the missed list → English → logout removes the token from the keyring
+//   back) and lands in the missed list → the cloud restarts: "connection lost", "reconnected"
+//   notifications → English → logout removes the token from the keyring
 //   and the cloud.
 //
 // A key held by "another app" (Ctrl+Shift+H) is reported in the settings; the rest still work.
@@ -123,9 +124,11 @@ try {
   await d.select("#ringer", DEVICES.ringer);
   // The ringer's test tone plays on the ringer device.
   const testTone = recordSink("ringer", 2500);
+  await testTone.started;
   await d.click("#test-ringer");
-  const testRatio = bestBlock(await testTone, [TEST_TONE_HZ]);
-  assert(testRatio > 0.6, `no test tone on the ringer device (ratio ${testRatio.toFixed(3)})`);
+  const testSamples = await testTone;
+  const testRatio = bestBlock(testSamples, [TEST_TONE_HZ]);
+  assert(testRatio > 0.6, `no test tone on the ringer device (ratio ${testRatio.toFixed(3)}, ${levelDbfs(testSamples).toFixed(1)} dBFS, ${testSamples.length} samples)`);
   await d.click("#save-settings");
   await until("saved", 5000, async () => (await d.text("#settings-note")).length > 0);
   const taken = await d.text('.hotkey-error[data-action="toggleHold"]');
@@ -291,6 +294,19 @@ try {
   await until("main window back after the click", 10000, () => xwin("info", "Ringdesk").mapped);
   await d.window("");
   await until("missed list", 10000, async () => (await d.text("#missed-calls")).includes("부재중"));
+
+  // 13b. The cloud goes away and comes back on the same address: "connection lost", then
+  // "reconnected", and the agent is available again.
+  step("reconnect");
+  const beforeDrop = notifications.text.length;
+  const exited = new Promise((resolve) => cloud.child.once("exit", resolve));
+  cloud.child.kill("SIGTERM");
+  await exited;
+  await until("connection-lost Notify", 15000, () => notifications.text.slice(beforeDrop).includes("연결이 끊겼어요"));
+  await until("offline in the tray", 5000, async () => (await d.invoke("desk_state")).tray === "offline");
+  await startCloud(binDir, ["--ring-timeout-secs", "5"], { api: new URL(cloud.api).host, sip: cloud.sip });
+  await until("reconnected Notify", 20000, () => notifications.text.slice(beforeDrop).includes("다시 연결됐어요"));
+  await until("available again", 10000, async () => (await d.invoke("desk_state")).tray === "available");
 
   // 14. Switch the UI to English in the settings; every string follows.
   step("language");

@@ -161,20 +161,30 @@ export const DEVICES = {
   ringer: "Ringdesk test ringer",
 };
 
-/** Records `ms` of what a sink plays (its monitor), 48 kHz mono s16. */
+/** Records `ms` of what a sink plays (its monitor), 48 kHz mono s16. The promise's `started`
+ * resolves once the recording is running. */
 export function recordSink(sink, ms) {
-  return new Promise((resolve, reject) => {
+  let markStarted;
+  const started = new Promise((resolve) => (markStarted = resolve));
+  const samples = new Promise((resolve, reject) => {
     const p = spawn("parec", [`--device=${sink}.monitor`, "--rate=48000", "--channels=1", "--format=s16le", "--raw", "--latency-msec=20"]);
     const chunks = [];
-    p.stdout.on("data", (d) => chunks.push(d));
+    p.stdout.on("data", (d) => {
+      // `ms` of audio, counted from when parec delivers (it can take a while to connect).
+      if (chunks.length === 0) {
+        setTimeout(() => p.kill("SIGTERM"), ms);
+        markStarted();
+      }
+      chunks.push(d);
+    });
     p.once("error", reject);
-    setTimeout(() => p.kill("SIGTERM"), ms);
     p.once("exit", () => {
       const buf = Buffer.concat(chunks);
-      const samples = new Int16Array(buf.buffer, buf.byteOffset, Math.floor(buf.length / 2));
-      resolve(samples);
+      resolve(new Int16Array(buf.buffer, buf.byteOffset, Math.floor(buf.length / 2)));
     });
   });
+  samples.started = started;
+  return samples;
 }
 
 /** Power of one frequency (Goertzel), normalised by the block's energy: 0 (absent) to ~1. */
@@ -226,13 +236,13 @@ export function writeToneWav(path, rateHz, freqHz, seconds) {
   writeFileSync(path, Buffer.concat([header, data]));
 }
 
-/** The cloud with demo data; resolves to its ready line. */
-export async function startCloud(binDir, extra = []) {
-  const cloud = start(join(binDir, "ringdesk-cloud"), ["--data-dir", join(work, "cloud"), "--api", "127.0.0.1:0", "--sip", "127.0.0.1:0", ...extra], {
+/** The cloud with demo data; resolves to its ready line (api, sip, caCert) and `child`. */
+export async function startCloud(binDir, extra = [], { api = "127.0.0.1:0", sip = "127.0.0.1:0" } = {}) {
+  const cloud = start(join(binDir, "ringdesk-cloud"), ["--data-dir", join(work, "cloud"), "--api", api, "--sip", sip, ...extra], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
-    createInterface({ input: cloud.stdout }).once("line", (l) => resolve(JSON.parse(l)));
+    createInterface({ input: cloud.stdout }).once("line", (l) => resolve({ ...JSON.parse(l), child: cloud }));
     cloud.once("exit", (c) => reject(new Error(`cloud exited ${c}`)));
   });
 }

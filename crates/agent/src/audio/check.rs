@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ringdesk_media::tone::ToneGenerator;
 use ringdesk_media::{ROOM_FRAME_SAMPLES, ROOM_RATE_HZ};
@@ -76,16 +76,24 @@ pub fn play_test_tone(device: &dyn AudioDevice) -> Result<(), AudioError> {
     let mut playback = device.open_playback()?;
     let mut tone = ToneGenerator::new(ROOM_RATE_HZ, &[TEST_TONE_HZ], 8_000.0);
     let mut frame = vec![0i16; ROOM_FRAME_SAMPLES];
-    for _ in 0..TEST_TONE_MS / 20 {
+    // Frames go out on a fixed schedule, a few ahead of the device: paced by plain sleeps
+    // (which only ever run long) they fell behind it, and it played the gaps as silence.
+    let start = Instant::now();
+    for i in 0..TEST_TONE_MS / 20 {
+        let due = start + Duration::from_millis(20 * i.saturating_sub(TONE_LEAD_FRAMES));
+        std::thread::sleep(due.saturating_duration_since(Instant::now()));
         tone.fill(&mut frame);
         playback.write(&frame);
-        std::thread::sleep(Duration::from_millis(20));
     }
     // Let what is queued (up to 200 ms) and in the device's buffer play out before the
     // stream closes, or the tone's end is cut off.
     std::thread::sleep(TONE_DRAIN);
     Ok(())
 }
+
+/// How many 20 ms frames the test tone keeps queued ahead of the device (its cushion
+/// against scheduling delays).
+const TONE_LEAD_FRAMES: u64 = 4;
 
 /// How long the end of a test tone takes to reach the speaker after the last write.
 const TONE_DRAIN: Duration = Duration::from_millis(400);
