@@ -323,6 +323,14 @@ pub async fn play_test_tone(output: Option<String>) -> Result<(), String> {
     .await
 }
 
+/// The clipboard's text, for the dialpad's paste button: WebKitGTK's `navigator.clipboard`
+/// cannot read it without a permission prompt.
+#[tauri::command]
+pub fn read_clipboard(app: AppHandle) -> Result<String, String> {
+    use tauri_plugin_clipboard_manager::ClipboardExt;
+    app.clipboard().read_text().map_err(|e| e.to_string())
+}
+
 /// The main window's recent and missed calls, from the local cache (works offline).
 #[tauri::command]
 pub fn recent_calls(shell: State<'_, Shell>) -> Result<RecentCallLists, String> {

@@ -58,6 +58,7 @@ pub fn run() {
                 .with_handler(hotkeys::on_shortcut)
                 .build(),
         )
+        .plugin(tauri_plugin_clipboard_manager::init())
         .setup(setup)
         .on_window_event(|window, event| {
             // Closing the main window hides it to the tray; the app keeps ringing.
@@ -92,6 +93,7 @@ pub fn run() {
             commands::language,
             commands::set_call_window_expanded,
             commands::call_window_feed,
+            commands::read_clipboard,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -8,7 +8,7 @@
 //   goes out → Ctrl+Shift+Space answers → the caller hears the agent's tone → Ctrl+Shift+M
 //   mutes (tone stops) and unmutes (it returns) → the speaker is switched mid-call and the
 //   call goes on → that speaker fails: the call falls back to the default one with a
-//   notification → Ctrl+Shift+D opens the dialpad → Ctrl+Shift+O ends for all → a second
+//   notification → Ctrl+Shift+D opens the dialpad (keys, backspace, paste) → Ctrl+Shift+O ends for all → a second
 //   launch focuses the app → a rebound mute hotkey works and the old one doesn't → a call
 //   nobody answers raises a missed-call notification (clicking it brings the hidden main window
 //   back) and lands in the missed list → the cloud restarts: "connection lost", "reconnected"
@@ -234,6 +234,17 @@ try {
   await d.click("#backspace");
   const dialled = await d.script("return document.querySelector('#dial-number').value;");
   assert(dialled === "12", `dialpad shows ${JSON.stringify(dialled)}`);
+  // Paste: the button, and Ctrl+V in the field, both keep only what can be dialled.
+  run("sh", ["-c", "printf '010-1234-5678' | xclip -selection clipboard >/dev/null 2>&1"]);
+  await d.click("#paste");
+  await until("pasted with the button", 5000, async () => (await d.script("return document.querySelector('#dial-number').value;")) === "1201012345678");
+  await d.click("#backspace");
+  run("sh", ["-c", "printf '(02) 555-0100' | xclip -selection clipboard >/dev/null 2>&1"]);
+  await d.click("#dial-number");
+  // No window manager here: give the dialpad window the X keyboard focus the way one would.
+  run("xdotool", ["search", "--name", "^Ringdesk dialpad$", "windowfocus", "--sync"]);
+  xdotool("ctrl+v");
+  await until("pasted with Ctrl+V", 5000, async () => (await d.script("return document.querySelector('#dial-number').value;")) === "120101234567025550100");
   await d.window("#call");
   xdotool("ctrl+shift+o");
   // The call window goes with the call (its web process with it).

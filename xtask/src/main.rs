@@ -45,6 +45,8 @@ const TEST_PACKAGES: &[&str] = &[
     // baresip's pulse module (the desktop test's caller plays what it hears into PulseAudio)
     // is only a Recommends of `baresip`, and apt runs with --no-install-recommends.
     "baresip-x11",
+    // Puts a number on the X clipboard for the dialpad's paste.
+    "xclip",
     "fonts-noto-cjk",
     "gnome-keyring",
     "libsecret-tools",

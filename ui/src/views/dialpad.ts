@@ -33,6 +33,12 @@ function press(digits: string): void {
   render();
 }
 
+/** Adds what can be dialled from pasted text: "010-1234-5678" pastes as 01012345678. */
+function paste(text: string): void {
+  state.number += (text.match(DIALABLE) ?? []).join("");
+  render();
+}
+
 function bind(): void {
   document.querySelectorAll<HTMLButtonElement>(".key").forEach((b) => b.addEventListener("click", () => press(b.dataset.key!)));
   document.getElementById("backspace")?.addEventListener("click", () => {
@@ -40,16 +46,16 @@ function bind(): void {
     render();
   });
   document.getElementById("paste")?.addEventListener("click", () => {
-    void navigator.clipboard
-      .readText()
-      .then((text) => {
-        // Keep what can be dialled: "010-1234-5678" pastes as 01012345678.
-        state.number += (text.match(DIALABLE) ?? []).join("");
-        render();
-      })
+    void invoke<string>("read_clipboard")
+      .then(paste)
       .catch(() => undefined);
   });
   const input = document.getElementById("dial-number") as HTMLInputElement;
+  // Ctrl+V in the field: filtered like the button, not pasted raw.
+  input.addEventListener("paste", (e) => {
+    e.preventDefault();
+    paste(e.clipboardData?.getData("text") ?? "");
+  });
   input.addEventListener("change", () => {
     state.number = (input.value.match(DIALABLE) ?? []).join("");
     render();
