@@ -270,8 +270,11 @@ pub fn save_settings(
     let _ = shell.send(AgentCommand::SetAudio(audio_setup(&settings)));
     let _ = shell.send(AgentCommand::SetStartMuted(settings.start_muted));
     shell.store_settings(settings.clone())?;
-    // Every window re-reads the language.
+    // Every window re-reads the language; the tray menu follows it too.
     let _ = app.emit("settings-changed", &settings);
+    if let Some(menu) = shell.tray_menu() {
+        tray::relabel(&menu, shell.language() == "ko");
+    }
     Ok(settings)
 }
 

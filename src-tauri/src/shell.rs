@@ -56,6 +56,10 @@ struct Inner {
 /// The tray's icon state, chosen status and do-not-disturb check.
 type TrayView = (TrayState, Option<AgentStatus>, bool);
 
+fn tray_view(desk: &Desk) -> TrayView {
+    (desk.tray(), desk.status(), desk.do_not_disturb())
+}
+
 /// Something to do once the lock is released.
 enum Effect {
     ShowCall(CallShape),
@@ -188,6 +192,11 @@ impl Shell {
         self.lock().hotkeys = map;
     }
 
+    /// The tray's menu handles, when there is a tray.
+    pub fn tray_menu(&self) -> Option<TrayMenu> {
+        self.lock().tray.clone()
+    }
+
     /// Keeps the tray's menu handles.
     pub fn set_tray(&self, menu: TrayMenu) {
         self.lock().tray = Some(menu);
@@ -261,6 +270,12 @@ impl Shell {
     /// Replaces the level meter (or stops it with `None`).
     pub fn set_meter(&self, meter: Option<LevelMeter>) {
         self.lock().meter = meter;
+    }
+
+    /// Redraws the tray from the desk as it is (after a menu click changed a check by itself).
+    pub fn redraw_tray(&self, app: &AppHandle) {
+        let view = tray_view(&self.lock().desk);
+        self.apply(app, vec![Effect::Tray(view)]);
     }
 
     /// A hotkey press: act on what is there, or do nothing.
@@ -364,11 +379,7 @@ impl Shell {
             {
                 effects.push(Effect::CloseCall);
             }
-            let tray = (
-                inner.desk.tray(),
-                inner.desk.status(),
-                inner.desk.do_not_disturb(),
-            );
+            let tray = tray_view(&inner.desk);
             if inner.tray_shown != Some(tray) {
                 inner.tray_shown = Some(tray);
                 effects.push(Effect::Tray(tray));
@@ -386,8 +397,7 @@ impl Shell {
                 Effect::CloseCall => windows::close_call_window(app),
                 Effect::Notify(n) => notify::raise(app, n, &language),
                 Effect::Tray((state, status, dnd)) => {
-                    let menu = self.lock().tray.clone();
-                    if let Some(menu) = menu {
+                    if let Some(menu) = self.tray_menu() {
                         tray::update(app, &menu, state, status, dnd);
                     }
                 }

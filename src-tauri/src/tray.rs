@@ -14,12 +14,24 @@ use crate::windows;
 
 const TRAY_ID: &str = "ringdesk";
 
-/// The tray's menu items that change with the status.
+/// The tray's menu items that change with the status or the language.
 #[derive(Clone)]
 pub struct TrayMenu {
     available: CheckMenuItem<tauri::Wry>,
     away: CheckMenuItem<tauri::Wry>,
     dnd: CheckMenuItem<tauri::Wry>,
+    open: MenuItem<tauri::Wry>,
+    quit: MenuItem<tauri::Wry>,
+}
+
+/// Puts the menu in the UI language (after it is switched in the settings).
+pub fn relabel(menu: &TrayMenu, korean: bool) {
+    let [available, away, dnd, open, quit] = labels(korean);
+    let _ = menu.available.set_text(available);
+    let _ = menu.away.set_text(away);
+    let _ = menu.dnd.set_text(dnd);
+    let _ = menu.open.set_text(open);
+    let _ = menu.quit.set_text(quit);
 }
 
 fn icon(state: TrayState) -> Image<'static> {
@@ -46,41 +58,38 @@ pub fn state_name(state: TrayState) -> &'static str {
     }
 }
 
+/// The menu's labels in the UI language, in menu order: available, away, do not disturb,
+/// open, quit.
+fn labels(korean: bool) -> [&'static str; 5] {
+    if korean {
+        [
+            "상담 가능",
+            "자리 비움",
+            "방해 금지",
+            "링데스크 열기",
+            "종료",
+        ]
+    } else {
+        [
+            "Available",
+            "Away",
+            "Do not disturb",
+            "Open Ringdesk",
+            "Quit",
+        ]
+    }
+}
+
 /// Builds the tray icon and its menu.
 pub fn create(app: &AppHandle, korean: bool) -> tauri::Result<(TrayIcon, TrayMenu)> {
-    let l = |k: &str, e: &str| if korean { k.to_string() } else { e.to_string() };
-    let available = CheckMenuItem::with_id(
-        app,
-        "available",
-        l("상담 가능", "Available"),
-        true,
-        false,
-        None::<&str>,
-    )?;
-    let away = CheckMenuItem::with_id(
-        app,
-        "away",
-        l("자리 비움", "Away"),
-        true,
-        false,
-        None::<&str>,
-    )?;
-    let dnd = CheckMenuItem::with_id(
-        app,
-        "dnd",
-        l("방해 금지", "Do not disturb"),
-        true,
-        false,
-        None::<&str>,
-    )?;
-    let open = MenuItem::with_id(
-        app,
-        "open",
-        l("링데스크 열기", "Open Ringdesk"),
-        true,
-        None::<&str>,
-    )?;
-    let quit = MenuItem::with_id(app, "quit", l("종료", "Quit"), true, None::<&str>)?;
+    let [available, away, dnd, open, quit] = labels(korean);
+    let check =
+        |id: &str, label: &str| CheckMenuItem::with_id(app, id, label, true, false, None::<&str>);
+    let available = check("available", available)?;
+    let away = check("away", away)?;
+    let dnd = check("dnd", dnd)?;
+    let open = MenuItem::with_id(app, "open", open, true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", quit, true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
     let menu = Menu::with_items(app, &[&available, &away, &dnd, &separator, &open, &quit])?;
     let tray = TrayIconBuilder::with_id(TRAY_ID)
@@ -96,6 +105,8 @@ pub fn create(app: &AppHandle, korean: bool) -> tauri::Result<(TrayIcon, TrayMen
             available,
             away,
             dnd,
+            open,
+            quit,
         },
     ))
 }
@@ -103,9 +114,17 @@ pub fn create(app: &AppHandle, korean: bool) -> tauri::Result<(TrayIcon, TrayMen
 fn on_menu(app: &AppHandle, id: &str) {
     let shell = app.state::<Shell>();
     match id {
-        "available" => shell.set_status(Some(AgentStatus::Available), None),
-        "away" => shell.set_status(Some(AgentStatus::Away), None),
-        "dnd" => shell.set_status(None, Some(!shell.do_not_disturb())),
+        "available" | "away" | "dnd" => {
+            match id {
+                "available" => shell.set_status(Some(AgentStatus::Available), None),
+                "away" => shell.set_status(Some(AgentStatus::Away), None),
+                _ => shell.set_status(None, Some(!shell.do_not_disturb())),
+            }
+            // The menu toggled the clicked check itself (clicking the checked status would
+            // uncheck it); the checks follow the cloud's presence, so put them back until
+            // that arrives.
+            shell.redraw_tray(app);
+        }
         "open" => windows::focus(app, windows::MAIN),
         "quit" => {
             // Stop the agent (its socket closes cleanly) before the process goes.

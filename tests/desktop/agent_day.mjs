@@ -2,18 +2,19 @@
 // (tauri-driver + WebKitWebDriver) with a real cloud, a real SIP caller (baresip) and real
 // audio devices (cpal → ALSA → PulseAudio test devices whose output the test records).
 //
-//   log in (token to the keyring, nowhere on disk) → choose devices in settings (the level
-//   meter moves) → close the main window (hides to tray) → a call arrives: the ring window
-//   is created at the bottom-left, always on top, the ringtone plays on the ringer device, a Notify
-//   goes out → Ctrl+Shift+Space answers → the caller hears the agent's tone → Ctrl+Shift+M
-//   mutes (tone stops) and unmutes (it returns) → the speaker is switched mid-call and the
-//   call goes on → that speaker fails: the call falls back to the default one with a
-//   notification → Ctrl+Shift+D opens the dialpad (keys, backspace, paste) → Ctrl+Shift+O ends for all → a second
-//   launch focuses the app → a rebound mute hotkey works and the old one doesn't → a call
+//   log in (token to the keyring, nowhere on disk) → choose devices in settings (the level meter
+//   moves, the ringer's test tone plays) → the tray shows and sets the status → close the main
+//   window (hides to tray; the tray's "open" brings it back) → a call arrives: the ring window is
+//   created at the bottom-left, always on top, the ringtone plays on the ringer device, a Notify
+//   goes out → Ctrl+Shift+Space answers → the caller hears the agent's tone → Ctrl+Shift+M mutes
+//   (tone stops) and unmutes (it returns) → the speaker is switched mid-call and the call goes on
+//   → that speaker fails: the call falls back to the default one with a notification →
+//   Ctrl+Shift+D opens the dialpad (keys, backspace, paste) → Ctrl+Shift+O ends for all → a
+//   second launch focuses the app → a rebound mute hotkey works and the old one doesn't → a call
 //   nobody answers raises a missed-call notification (clicking it brings the hidden main window
 //   back) and lands in the missed list → the cloud restarts: "connection lost", "reconnected"
-//   notifications → English → logout removes the token from the keyring
-//   and the cloud.
+//   notifications → English (the tray menu too) → logout removes the token from the keyring and
+//   the cloud → the tray's "quit" ends the app.
 //
 // A key held by "another app" (Ctrl+Shift+H) is reported in the settings; the rest still work.
 //
@@ -46,7 +47,26 @@ const xwin = (...args) => JSON.parse(run("/usr/bin/python3", [join(here, "xwin.p
 const windowExists = (title) => run("/usr/bin/python3", [join(here, "xwin.py"), "info", title], { allowFail: true }) !== null;
 /** Switches WebDriver to the call window, which is created when something rings. */
 const callWindow = () => until("call window", 20000, () => d.window("#call").catch(() => false));
+/** The tray as a panel sees it: {icon (a PNG file), items: [{label, checked}]}; and a menu click. */
+const trayShown = () => JSON.parse(run("/usr/bin/python3", [join(here, "tray_host.py"), "show", trayItem.bus, trayItem.path]));
+const trayClick = (label) => run("/usr/bin/python3", [join(here, "tray_host.py"), "click", trayItem.bus, trayItem.path, label]);
+const trayChecked = () => trayShown().items.filter((i) => i.checked).map((i) => i.label).join(",");
+/** A PNG's average colour: the tray icon (re-encoded by the app) against ours in icons/tray. */
+const averageColour = (png) => run("convert", [png, "-resize", "1x1!", "-format", "%[pixel:p{0,0}]", "info:"]).trim();
+const trayIconIs = (name) => averageColour(trayShown().icon) === averageColour(join(here, `../../icons/tray/${name}.png`));
 const xdotool = (keys) => run("xdotool", ["key", "--clearmodifiers", keys]);
+
+/** Whether a process named `name` runs. */
+function running(name) {
+  const comm = (p) => {
+    try {
+      return readFileSync(`/proc/${p}/comm`, "utf8").trim();
+    } catch {
+      return ""; // gone meanwhile
+    }
+  };
+  return readdirSync("/proc").some((p) => /^\d+$/.test(p) && comm(p) === name);
+}
 
 /** How much of what a sink plays over the next `ms` is `hz`. */
 async function hears(sink, hz, ms = 1000) {
@@ -78,6 +98,10 @@ const home = privateHome();
 startKeyring();
 const notifications = startNotifications();
 await startPulse({ micHz: AGENT_HZ });
+// A panel's system tray, over D-Bus (Xvfb has none): the app's tray item registers with it.
+const trayHost = start("/usr/bin/python3", [join(here, "tray_host.py"), "watch"], { stdio: ["ignore", "pipe", "inherit"] });
+let trayItem = null;
+trayHost.stdout.on("data", (d) => (trayItem = JSON.parse(d.toString().trim().split("\n").pop())));
 const holder = spawn("/usr/bin/python3", [join(here, "xwin.py"), "grab", "ctrl+shift+h"], { stdio: ["pipe", "pipe", "inherit"] });
 await new Promise((resolve) => holder.stdout.once("data", resolve));
 const cloud = await startCloud(binDir, ["--ring-timeout-secs", "5"]);
@@ -138,10 +162,30 @@ try {
   await d.select("#status", "available");
   await until("available", 10000, async () => (await d.invoke("desk_state")).tray === "available");
 
+  // 4b. The tray: its icon and checked item show the status, and its menu sets it.
+  step("tray");
+  await until("tray item registered", 10000, () => trayItem);
+  await until("tray shows available", 5000, () => trayIconIs("available") && trayChecked() === "상담 가능");
+  trayClick("자리 비움");
+  await until("away through the tray", 10000, async () => (await d.invoke("desk_state")).tray === "away");
+  await until("tray shows away", 5000, () => trayIconIs("away") && trayChecked() === "자리 비움");
+  trayClick("상담 가능");
+  await until("available through the tray", 10000, async () => (await d.invoke("desk_state")).tray === "available");
+  await until("tray shows available again", 5000, () => trayIconIs("available") && trayChecked() === "상담 가능");
+  // Clicking the status that is already checked must not uncheck it (the menu toggles a check
+  // on its own). Not a wait for a condition: a window in which something must *not* happen.
+  trayClick("상담 가능");
+  await sleep(500);
+  assert(trayChecked() === "상담 가능", `tray checks after clicking the checked status: ${trayChecked()}`);
+
   // 5. Close the main window: it hides to the tray and the app keeps ringing.
   step("close main window");
   xwin("close", "Ringdesk");
   await until("main window hidden", 5000, () => !xwin("info", "Ringdesk").mapped);
+  trayClick("링데스크 열기");
+  await until("main window back from the tray", 5000, () => xwin("info", "Ringdesk").mapped);
+  xwin("close", "Ringdesk");
+  await until("main window hidden again", 5000, () => !xwin("info", "Ringdesk").mapped);
 
   // 6. A call: the ring window at the bottom-left, on top; ringtone on the ringer; Notify.
   step("call arrives");
@@ -328,6 +372,7 @@ try {
   await until("English", 5000, async () => (await d.text("#logout")) === "Log out");
   await d.click("#open-settings");
   assert((await d.text("#missed-calls")).includes("Missed"), "the missed list is still in Korean");
+  await until("tray menu in English", 5000, () => trayShown().items.map((i) => i.label).includes("Open Ringdesk"));
 
   // 15. Logout: the keyring forgets the token, and the cloud refuses it.
   step("logout");
@@ -339,6 +384,11 @@ try {
   // of a pinned CA — so ask through curl with the CA instead.
   const status = run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", cloud.caCert, "-H", `authorization: Bearer ${token}`, `${cloud.api}/api/v1/me`]);
   assert(status === "401", `the old token still works (HTTP ${status}; fetch said ${me})`);
+
+  // 16. Quit from the tray: the app is gone.
+  step("quit from the tray");
+  trayClick("Quit");
+  await until("app exited", 10000, () => !windowExists("Ringdesk") && !running("ringdesk"));
   console.log("desktop agent-day test passed");
 } finally {
   await d.close();

@@ -56,6 +56,9 @@ const TEST_PACKAGES: &[&str] = &[
     "libasound2-plugins",
     "xdotool",
     "python3-xlib",
+    // tests/desktop/tray_host.py: a panel's tray over D-Bus (Gio).
+    "python3-gi",
+    "gir1.2-glib-2.0",
     "imagemagick",
     "curl",
 ];
