@@ -28,6 +28,7 @@ static CALL_GENERATION: AtomicU64 = AtomicU64::new(1);
 fn call_label() -> String {
     format!("{CALL}-{}", CALL_GENERATION.load(Ordering::SeqCst))
 }
+
 /// Label of the dialpad window.
 pub const DIALPAD: &str = "dialpad";
 

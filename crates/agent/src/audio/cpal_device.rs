@@ -97,7 +97,7 @@ fn device_gone(kind: cpal::ErrorKind, errors_in_a_row: u32, started: bool) -> bo
 
 /// A stream whose data callback has not run for this long is stalled. A PulseAudio stream
 /// whose sink is unplugged is killed by the server, and ALSA's pulse plugin then waits
-/// forever: no error and no audio. Our periods are 20–50 ms, so two seconds is no hiccup.
+/// forever: no error and no audio. Our periods are 10–50 ms, so two seconds is no hiccup.
 const STALLED_AFTER: Duration = Duration::from_secs(2);
 
 /// A stream's health: written by its data and error callbacks, read by the media loop.
@@ -112,10 +112,10 @@ struct Health {
     last_data_ms: AtomicU64,
 }
 
-type FailureFlag = Arc<Health>;
+type SharedHealth = Arc<Health>;
 
 impl Health {
-    fn new(kind: &'static str) -> FailureFlag {
+    fn new(kind: &'static str) -> SharedHealth {
         Arc::new(Health {
             kind,
             failure: Mutex::default(),
@@ -153,7 +153,7 @@ impl Health {
     }
 }
 
-fn error_callback(health: FailureFlag) -> impl FnMut(cpal::Error) {
+fn error_callback(health: SharedHealth) -> impl FnMut(cpal::Error) {
     let mut reported = 0u64;
     move |e| {
         let kind = health.kind;
@@ -181,7 +181,7 @@ fn push_bounded(q: &Queue, samples: impl IntoIterator<Item = i16>, max: usize) {
 
 struct QueueCapture {
     queue: Queue,
-    failed: FailureFlag,
+    failed: SharedHealth,
     /// Dropping this (and the playback's) stops the device thread.
     _stop: std_mpsc::Sender<()>,
 }
@@ -204,7 +204,7 @@ struct QueuePlayback {
     resampler: Resampler,
     scratch: Vec<i16>,
     max: usize,
-    failed: FailureFlag,
+    failed: SharedHealth,
     /// Dropping this (and the capture's) stops the device thread.
     _stop: std_mpsc::Sender<()>,
 }
@@ -253,7 +253,7 @@ fn input_stream<T>(
     device: &cpal::Device,
     config: cpal::StreamConfig,
     queue: Queue,
-    failed: FailureFlag,
+    failed: SharedHealth,
 ) -> Result<cpal::Stream, AudioError>
 where
     T: SizedSample,
@@ -289,7 +289,7 @@ fn output_stream<T>(
     device: &cpal::Device,
     config: cpal::StreamConfig,
     queue: Queue,
-    failed: FailureFlag,
+    failed: SharedHealth,
 ) -> Result<cpal::Stream, AudioError>
 where
     T: SizedSample + FromSample<f32>,
@@ -334,7 +334,7 @@ fn start_input(
     host: &cpal::Host,
     name: Option<&str>,
     queue: Queue,
-    failed: FailureFlag,
+    failed: SharedHealth,
 ) -> Result<cpal::Stream, AudioError> {
     let mic = find(host, name, true)?;
     let cfg = mic.default_input_config().map_err(device_error)?;
@@ -356,7 +356,7 @@ fn start_output(
     host: &cpal::Host,
     name: Option<&str>,
     queue: Queue,
-    failed: FailureFlag,
+    failed: SharedHealth,
 ) -> Result<(cpal::Stream, u32), AudioError> {
     let spk = find(host, name, false)?;
     let cfg = spk.default_output_config().map_err(device_error)?;
