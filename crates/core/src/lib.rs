@@ -9,6 +9,7 @@
 
 pub mod ids;
 pub mod number;
+pub mod outbound;
 pub mod presence;
 pub mod switchboard;
 
