@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use ringdesk_media::g711::G711Law;
-use ringdesk_media::mixer::mix_minus_one;
+use ringdesk_media::mixer::{Hold, mix_minus_one, mix_room};
 use ringdesk_media::opus_codec::{OpusDecoder, OpusEncoder};
 use ringdesk_media::resample::Resampler;
 use ringdesk_media::tone::sine;
@@ -101,4 +101,28 @@ fn main() {
         mix_minus_one(&legs, &mut mixes);
         black_box(&mixes);
     });
+    // The room mixer (with its recording tap), per room size, with and without a held
+    // customer: what the call-control issue asks for.
+    let mut tap = Vec::new();
+    let music = frames_wide[3];
+    for legs in [2usize, 3, 10] {
+        for held in [false, true] {
+            let name = format!(
+                "room mix + tap, {legs} legs{} (960)",
+                if held { ", on hold" } else { "" }
+            );
+            measure(&name, 5_000, |i| {
+                let inputs: Vec<&[i16]> = (0..legs)
+                    .map(|k| frames_wide[(i as usize + k) % n])
+                    .collect();
+                let hold = if held {
+                    Hold::On { customer: 0, music }
+                } else {
+                    Hold::Off
+                };
+                mix_room(&inputs, hold, &mut mixes, &mut tap);
+                black_box((&mixes, &tap));
+            });
+        }
+    }
 }

@@ -17,6 +17,7 @@ pub mod inbound;
 pub mod jitter;
 pub mod mixer;
 pub mod opus_codec;
+pub mod prompt;
 pub mod resample;
 pub mod rtp;
 pub mod tone;
