@@ -1,5 +1,5 @@
 //! `ringdesk-agent`: a headless agent. Prints every event as one JSON line on stdout and takes
-//! commands on stdin (`answer ID`, `decline ID`, `hangup ID`, `end ID`, `dtmf ID DIGITS`,
+//! commands on stdin (`answer ID`, `decline ID`, `hangup ID`, `end ID`, `hold ID`, `resume ID`, `dtmf ID DIGITS`,
 //! `mute ID on|off`, `wav PLAY RECORD`, `status available|away [dnd]`, `quit`), so it can be
 //! scripted, tested and used without a window.
 //!
@@ -122,6 +122,8 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
         Some("decline") => Ok(AgentCommand::Decline(id(1)?)),
         Some("hangup") => Ok(AgentCommand::Hangup(id(1)?)),
         Some("end") => Ok(AgentCommand::EndForAll(id(1)?)),
+        Some("hold") => Ok(AgentCommand::SetHold(id(1)?, true)),
+        Some("resume") => Ok(AgentCommand::SetHold(id(1)?, false)),
         Some("mute") => Ok(AgentCommand::SetMuted(
             id(1)?,
             match parts.get(2).copied() {

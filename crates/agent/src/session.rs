@@ -98,6 +98,8 @@ pub enum AgentCommand {
     Dtmf(i64, String),
     /// Mute (`true`) or unmute our microphone in a call.
     SetMuted(i64, bool),
+    /// Put the call's customer on hold (`true`) or take them off it.
+    SetHold(i64, bool),
     /// Use other devices from now on, including in the running call.
     SetAudio(AudioSetup),
     /// Join later calls muted (or not).
@@ -556,6 +558,7 @@ impl Session {
                 ClientMessage::EndForAll { call_id }
             }
             AgentCommand::Dtmf(call_id, digits) => ClientMessage::Dtmf { call_id, digits },
+            AgentCommand::SetHold(call_id, held) => ClientMessage::SetHold { call_id, held },
             c @ (AgentCommand::SetMuted(..)
             | AgentCommand::SetAudio(_)
             | AgentCommand::SetStartMuted(_)) => {
@@ -681,6 +684,15 @@ impl Session {
                 }
             }
             ServerMessage::Dtmf { call_id, digit } => AgentEvent::Dtmf { call_id, digit },
+            ServerMessage::HoldChanged {
+                call_id,
+                held,
+                by_manager_id,
+            } => AgentEvent::HoldChanged {
+                call_id,
+                held,
+                by_manager_id,
+            },
             ServerMessage::Pong => return,
             ServerMessage::Error { code, message } => AgentEvent::Error { code, message },
         };

@@ -4,6 +4,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use ringdesk_media::prompt::Prompt;
 use ringdesk_sip::trunk::TrunkPeer;
 
 /// Command-line options of `ringdesk-cloud`.
@@ -56,7 +57,14 @@ pub struct Args {
     /// Do not create demo data on first start.
     #[arg(long)]
     pub no_demo: bool,
+    /// What held customers hear: a PCM WAV file, looped (default: the one in `assets/`,
+    /// built in).
+    #[arg(long, env = "RINGDESK_HOLD_MUSIC")]
+    pub hold_music: Option<PathBuf>,
 }
+
+/// The hold music every build carries (`assets/hold-music.wav`).
+const BUILT_IN_HOLD_MUSIC: &[u8] = include_bytes!("../../../assets/hold-music.wav");
 
 /// Validated configuration.
 #[derive(Debug, Clone)]
@@ -83,6 +91,8 @@ pub struct CloudConfig {
     pub rtp_timeout: Duration,
     /// Seed demo data on first start.
     pub demo: bool,
+    /// What held customers hear, decoded.
+    pub hold_music: Prompt,
 }
 
 /// Why a configuration is refused.
@@ -98,6 +108,14 @@ pub enum ConfigError {
         "{0} is a wildcard address; pass --sip-advertised / --media-ip with the address peers should use"
     )]
     WildcardNeedsAdvertised(IpAddr),
+    /// The hold music file cannot be read or played.
+    #[error("hold music {path}: {problem}")]
+    HoldMusic {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 impl Args {
@@ -131,6 +149,17 @@ impl Args {
             addresses: allow,
             credentials: self.trunk_user.zip(self.trunk_password),
         };
+        let hold_music = match &self.hold_music {
+            None => Prompt::from_wav(BUILT_IN_HOLD_MUSIC).expect("the built-in hold music plays"),
+            Some(path) => {
+                let bad = |problem: String| ConfigError::HoldMusic {
+                    path: path.display().to_string(),
+                    problem,
+                };
+                let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+                Prompt::from_wav(&bytes).map_err(|e| bad(e.to_string()))?
+            }
+        };
         Ok(CloudConfig {
             data_dir: self.data_dir,
             api: self.api,
@@ -143,6 +172,7 @@ impl Args {
             ring_timeout: Duration::from_secs(self.ring_timeout_secs),
             rtp_timeout: Duration::from_secs(self.rtp_timeout_secs.max(1)),
             demo: !self.no_demo,
+            hold_music,
         })
     }
 }
@@ -171,6 +201,29 @@ mod tests {
         assert!(parse(&["--sip", "0.0.0.0:5060"]).is_err());
         let c = parse(&["--sip", "0.0.0.0:5060", "--sip-advertised", "10.0.0.5"]).unwrap();
         assert_eq!(c.media_ip, "10.0.0.5".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn hold_music_is_built_in_or_a_playable_file() {
+        assert!(
+            parse(&[]).unwrap().hold_music.len() > 48_000,
+            "seconds of built-in music"
+        );
+        let dir = std::env::temp_dir().join(format!("ringdesk-hold-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mp3 = dir.join("music.mp3");
+        std::fs::write(&mp3, b"ID3\x03 not a wav").unwrap();
+        let err = parse(&["--hold-music", mp3.to_str().unwrap()]).unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::HoldMusic { problem, .. } if problem.contains("not a WAV")),
+            "{err}"
+        );
+        let missing = dir.join("missing.wav");
+        assert!(matches!(
+            parse(&["--hold-music", missing.to_str().unwrap()]),
+            Err(ConfigError::HoldMusic { .. })
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

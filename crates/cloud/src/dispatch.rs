@@ -6,7 +6,7 @@
 //! what makes "not already ringing for another call" exact.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use ringdesk_core::presence::Presence;
@@ -26,7 +26,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::metrics::Metrics;
-use crate::room::{CustomerMedia, RoomCommand, RoomEvent, RoomHandle, spawn_room};
+use crate::room::{CustomerMedia, RoomCommand, RoomEvent, RoomHandle, RoomMedia, spawn_room};
 
 /// Everything the dispatcher reacts to.
 #[derive(Debug)]
@@ -126,12 +126,10 @@ struct ActiveCall {
 /// The dispatcher's fixed settings.
 #[derive(Debug, Clone)]
 pub struct DispatchConfig {
-    /// Media IP for RTP and WebRTC sockets.
-    pub media_ip: IpAddr,
     /// Ring timeout per manager.
     pub ring_timeout: Duration,
-    /// Customer RTP silence that ends an answered call.
-    pub rtp_timeout: Duration,
+    /// What every call's room gets: media IP, customer RTP timeout, hold music.
+    pub room: RoomMedia,
 }
 
 /// See the module docs.
@@ -420,7 +418,7 @@ impl Dispatcher {
             .as_ref()
             .and_then(|c| c.name.clone())
             .or(caller_name);
-        let socket = UdpSocket::bind(SocketAddr::new(self.config.media_ip, 0)).await?;
+        let socket = UdpSocket::bind(SocketAddr::new(self.config.room.ip, 0)).await?;
         let local = socket.local_addr()?;
         let sip_answer = sdp::answer(local, rand::random::<u32>().into(), &media);
         let call_id = CallId(
@@ -443,8 +441,7 @@ impl Dispatcher {
                 socket,
                 negotiated: media,
             },
-            self.config.media_ip,
-            self.config.rtp_timeout,
+            self.config.room.clone(),
             self.room_events.clone(),
         );
         // Early media: the caller hears our ringback while desktops ring.
@@ -576,6 +573,14 @@ impl Dispatcher {
                 };
                 self.switchboard.handle_input(now, input);
             }
+            ClientMessage::SetHold { call_id, held } => self.switchboard.handle_input(
+                now,
+                SwitchboardInput::SetHold {
+                    call: CallId(call_id),
+                    manager,
+                    held,
+                },
+            ),
             ClientMessage::EndForAll { call_id } => {
                 let call = CallId(call_id);
                 match self.calls.get(&call) {
@@ -771,6 +776,39 @@ impl Dispatcher {
                     );
                     self.send_presence(manager);
                 }
+                SwitchboardOutput::HoldChanged {
+                    call,
+                    held,
+                    by,
+                    managers,
+                } => {
+                    if let Some(c) = self.calls.get(&call) {
+                        c.room.send(RoomCommand::SetHold { held });
+                    }
+                    for m in managers {
+                        self.send_to(
+                            m,
+                            None,
+                            ServerMessage::HoldChanged {
+                                call_id: call.0,
+                                held,
+                                by_manager_id: by.0,
+                            },
+                        );
+                    }
+                }
+                SwitchboardOutput::HoldRefused {
+                    call,
+                    manager,
+                    reason,
+                } => self.send_to(
+                    manager,
+                    None,
+                    error(
+                        reason.code(),
+                        format!("you are not in call {}, so you cannot hold it", call.0),
+                    ),
+                ),
                 SwitchboardOutput::Ended {
                     call,
                     cause,

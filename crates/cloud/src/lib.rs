@@ -28,6 +28,7 @@ use ringdesk_store::time::now_ms;
 use crate::config::CloudConfig;
 use crate::dispatch::{DispatchConfig, Dispatcher};
 use crate::metrics::Metrics;
+use crate::room::RoomMedia;
 
 /// A started cloud: where it listens.
 #[derive(Debug, Clone)]
@@ -69,9 +70,12 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
     let metrics = Metrics::default();
     let dispatcher = Dispatcher::spawn(
         DispatchConfig {
-            media_ip: config.media_ip,
             ring_timeout: config.ring_timeout,
-            rtp_timeout: config.rtp_timeout,
+            room: RoomMedia {
+                ip: config.media_ip,
+                rtp_timeout: config.rtp_timeout,
+                hold_music: config.hold_music.clone(),
+            },
         },
         store.clone(),
         trunk.clone(),

@@ -14,12 +14,13 @@ use ringdesk_core::{CallId, ManagerId};
 use ringdesk_media::dtmf::{DtmfReceiver, digit_packets};
 use ringdesk_media::g711::G711Law;
 use ringdesk_media::inbound::{G711Inbound, OpusInbound};
-use ringdesk_media::mixer::mix_minus_one;
+use ringdesk_media::mixer::{Hold, mix_room};
 use ringdesk_media::opus_codec::OpusEncoder;
+use ringdesk_media::prompt::{LoopingPlayer, Prompt};
 use ringdesk_media::resample::Resampler;
 use ringdesk_media::rtp::{RtpPacket, RtpSequencer, is_rtcp};
 use ringdesk_media::tone::ToneGenerator;
-use ringdesk_media::{NB_FRAME_SAMPLES, ROOM_RATE_HZ};
+use ringdesk_media::{NB_FRAME_SAMPLES, ROOM_FRAME_SAMPLES, ROOM_RATE_HZ};
 use ringdesk_rtc::{AudioPeer, PeerEvent, spawn_udp_peer};
 use ringdesk_sip::sdp::{G711, Negotiated};
 use tokio::net::UdpSocket;
@@ -54,6 +55,12 @@ pub enum RoomCommand {
     },
     /// Someone answered: stop the ringback.
     StopRingback,
+    /// The customer goes on hold (hears the hold music, and no manager hears them) or comes
+    /// back. The music starts from its beginning each time.
+    SetHold {
+        /// On hold.
+        held: bool,
+    },
 }
 
 /// What a room reports.
@@ -124,6 +131,8 @@ struct CustomerLeg {
     dtmf_out: VecDeque<(bool, [u8; 4])>,
     dtmf_timestamp: u32,
     ringback: Option<ToneGenerator>,
+    /// What the customer hears while on hold (hold music in a loop); `None` when not held.
+    hold: Option<LoopingPlayer>,
     /// Last RTP from the customer since the answer; `None` while ringing (callers need not
     /// send media before they are answered).
     last_rtp: Option<Instant>,
@@ -131,13 +140,23 @@ struct CustomerLeg {
     timed_out: bool,
 }
 
-/// Starts a room for `call`. Manager legs bind their UDP sockets on `media_ip`; an answered
-/// customer silent for `rtp_timeout` is reported as [`RoomEvent::CustomerMediaTimeout`].
+/// What every room of the service shares.
+#[derive(Debug, Clone)]
+pub struct RoomMedia {
+    /// Manager legs bind their UDP sockets here.
+    pub ip: IpAddr,
+    /// An answered customer silent this long is reported as
+    /// [`RoomEvent::CustomerMediaTimeout`].
+    pub rtp_timeout: Duration,
+    /// What held customers hear.
+    pub hold_music: Prompt,
+}
+
+/// Starts a room for `call`.
 pub fn spawn_room(
     call: CallId,
     customer: CustomerMedia,
-    media_ip: IpAddr,
-    rtp_timeout: Duration,
+    media: RoomMedia,
     events: mpsc::UnboundedSender<(CallId, RoomEvent)>,
 ) -> RoomHandle {
     let (tx, rx) = mpsc::unbounded_channel();
@@ -162,18 +181,19 @@ pub fn spawn_room(
         dtmf_out: VecDeque::new(),
         dtmf_timestamp: 0,
         ringback: Some(ToneGenerator::korean_ringback(8_000)),
+        hold: None,
         last_rtp: None,
-        rtp_timeout,
+        rtp_timeout: media.rtp_timeout,
         timed_out: false,
     };
-    tokio::spawn(run(call, leg, media_ip, rx, events));
+    tokio::spawn(run(call, leg, media, rx, events));
     RoomHandle { tx }
 }
 
 async fn run(
     call: CallId,
     mut customer: CustomerLeg,
-    media_ip: IpAddr,
+    media: RoomMedia,
     mut commands: mpsc::UnboundedReceiver<RoomCommand>,
     events: mpsc::UnboundedSender<(CallId, RoomEvent)>,
 ) {
@@ -185,6 +205,8 @@ async fn run(
     let mut buf = vec![0u8; 2048];
     let mut frames: Vec<Vec<i16>> = Vec::new();
     let mut mixes: Vec<Vec<i16>> = Vec::new();
+    let mut tap: Vec<i16> = Vec::new();
+    let mut music = vec![0i16; ROOM_FRAME_SAMPLES];
     let mut narrow: Vec<i16> = Vec::with_capacity(NB_FRAME_SAMPLES);
     let mut packet = Vec::with_capacity(200);
     loop {
@@ -215,7 +237,7 @@ async fn run(
                 let Some(c) = c else { break };
                 match c {
                     RoomCommand::AddManager { manager, offer, reply } => {
-                        let r = add_manager(manager, &offer, media_ip, &leg_tx).await;
+                        let r = add_manager(manager, &offer, media.ip, &leg_tx).await;
                         match r {
                             Ok((leg, answer)) => {
                                 managers.retain(|l| l.id != manager);
@@ -237,6 +259,9 @@ async fn run(
                         customer.ringback = None;
                         customer.last_rtp = Some(Instant::now());
                     }
+                    RoomCommand::SetHold { held } => {
+                        customer.hold = held.then(|| media.hold_music.looping());
+                    }
                 }
             }
             _ = tick.tick() => {
@@ -253,7 +278,15 @@ async fn run(
                     leg.inbound.pop_frame(now, frame);
                 }
                 let inputs: Vec<&[i16]> = frames.iter().map(|f| f.as_slice()).collect();
-                mix_minus_one(&inputs, &mut mixes);
+                let hold = match &mut customer.hold {
+                    Some(player) => {
+                        player.fill(&mut music);
+                        Hold::On { customer: 0, music: &music }
+                    }
+                    None => Hold::Off,
+                };
+                // The tap (every voice, never the music) is what the recorder will take.
+                mix_room(&inputs, hold, &mut mixes, &mut tap);
                 narrow.clear();
                 match &mut customer.ringback {
                     Some(tone) => {

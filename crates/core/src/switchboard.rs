@@ -152,6 +152,33 @@ pub enum SwitchboardInput {
         /// Who ends it.
         manager: ManagerId,
     },
+    /// A manager in the call puts the customer on hold or takes them off it. The hold is the
+    /// call's, not the manager's: it stays when that manager leaves, and any manager in the
+    /// call resumes.
+    SetHold {
+        /// The call.
+        call: CallId,
+        /// Who asks.
+        manager: ManagerId,
+        /// On hold (`true`) or back (`false`).
+        held: bool,
+    },
+}
+
+/// Why a hold request was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoldRefusal {
+    /// The manager is not in this call (it ended, still rings, or is someone else's).
+    NotInCall,
+}
+
+impl HoldRefusal {
+    /// The wire code.
+    pub fn code(self) -> &'static str {
+        match self {
+            HoldRefusal::NotInCall => "notInCall",
+        }
+    }
 }
 
 /// Work for the runtime.
@@ -196,6 +223,27 @@ pub enum SwitchboardOutput {
         /// Who left.
         manager: ManagerId,
     },
+    /// The customer went on hold or came back: the room switches what the customer hears
+    /// (hold music) and every manager in the call is told.
+    HoldChanged {
+        /// The call.
+        call: CallId,
+        /// On hold now.
+        held: bool,
+        /// Who changed it.
+        by: ManagerId,
+        /// The managers in the call, to tell.
+        managers: Vec<ManagerId>,
+    },
+    /// A hold request could not be honoured.
+    HoldRefused {
+        /// The call.
+        call: CallId,
+        /// Who asked.
+        manager: ManagerId,
+        /// Why not.
+        reason: HoldRefusal,
+    },
     /// The call is over: tear down every leg and close the record.
     Ended {
         /// The call.
@@ -229,6 +277,21 @@ impl fmt::Display for SwitchboardOutput {
                 write!(f, "refuse answer of {call} by {manager}: {reason:?}")
             }
             SwitchboardOutput::ManagerLeft { call, manager } => write!(f, "{manager} left {call}"),
+            SwitchboardOutput::HoldChanged {
+                call,
+                held,
+                by,
+                managers,
+            } => {
+                let what = if *held { "on hold" } else { "off hold" };
+                let tell: Vec<String> = managers.iter().map(ToString::to_string).collect();
+                write!(f, "{call} {what} by {by}; tell [{}]", tell.join(", "))
+            }
+            SwitchboardOutput::HoldRefused {
+                call,
+                manager,
+                reason,
+            } => write!(f, "refuse hold of {call} by {manager}: {}", reason.code()),
             SwitchboardOutput::Ended {
                 call,
                 cause,
@@ -265,6 +328,8 @@ struct CallState {
     candidates: Vec<ManagerId>,
     tried: BTreeSet<ManagerId>,
     phase: Phase,
+    /// The customer is on hold.
+    held: bool,
 }
 
 /// The routing state machine. See the module docs.
@@ -346,6 +411,7 @@ impl Switchboard {
                         phase: Phase::Connected {
                             managers: BTreeSet::new(),
                         },
+                        held: false,
                     },
                 );
                 if !self.ring_next(now, call) {
@@ -380,6 +446,38 @@ impl Switchboard {
                     self.end(now, call, HangupCause::EndedForAll, None);
                 }
             }
+            SwitchboardInput::SetHold {
+                call,
+                manager,
+                held,
+            } => self.set_hold(call, manager, held),
+        }
+    }
+
+    fn set_hold(&mut self, call: CallId, manager: ManagerId, held: bool) {
+        let state = self.calls.get_mut(&call).and_then(|c| match &c.phase {
+            Phase::Connected { managers } if managers.contains(&manager) => {
+                Some((managers.iter().copied().collect::<Vec<_>>(), &mut c.held))
+            }
+            _ => None,
+        });
+        let Some((managers, current)) = state else {
+            self.outputs.push_back(SwitchboardOutput::HoldRefused {
+                call,
+                manager,
+                reason: HoldRefusal::NotInCall,
+            });
+            return;
+        };
+        // Asking for what already is (a second click, two managers at once) changes nothing.
+        if *current != held {
+            *current = held;
+            self.outputs.push_back(SwitchboardOutput::HoldChanged {
+                call,
+                held,
+                by: manager,
+                managers,
+            });
         }
     }
 
@@ -622,6 +720,11 @@ mod tests {
                 SwitchboardInput::EndForAll { call, manager } => {
                     format!("{manager} ends {call} for all")
                 }
+                SwitchboardInput::SetHold {
+                    call,
+                    manager,
+                    held,
+                } => format!("{manager} sets hold of {call} to {held}"),
             };
             writeln!(
                 self.trace,
@@ -667,6 +770,59 @@ mod tests {
             call: CallId(call),
             candidates: candidates.iter().map(|&m| ManagerId(m)).collect(),
         }
+    }
+
+    fn hold(call: i64, manager: i64, held: bool) -> SwitchboardInput {
+        SwitchboardInput::SetHold {
+            call: CallId(call),
+            manager: ManagerId(manager),
+            held,
+        }
+    }
+
+    #[test]
+    fn hold_is_the_calls_and_only_its_managers_change_it() {
+        let mut s = Scenario::new(&[(1, available()), (2, available())]);
+        s.input(arrive(10, &[1, 2]))
+            .input(hold(10, 1, true))
+            .input(SwitchboardInput::Answer {
+                call: CallId(10),
+                manager: ManagerId(1),
+            })
+            .wait(10)
+            .input(hold(10, 1, true))
+            .input(hold(10, 1, true))
+            .input(hold(10, 2, false))
+            .input(hold(11, 1, false))
+            .wait(30)
+            .input(hold(10, 1, false))
+            .wait(5)
+            .input(SwitchboardInput::ManagerHungUp {
+                call: CallId(10),
+                manager: ManagerId(1),
+            })
+            .input(hold(10, 1, true));
+        s.check(expect![[r#"
+            t=000s > c10 arrives for [m1, m2]
+                     < ring c10 at m1
+            t=000s > m1 sets hold of c10 to true
+                     < refuse hold of c10 by m1: notInCall
+            t=000s > m1 answers c10
+                     < connect c10 to m1
+            t=010s > m1 sets hold of c10 to true
+                     < c10 on hold by m1; tell [m1]
+            t=010s > m1 sets hold of c10 to true
+            t=010s > m2 sets hold of c10 to false
+                     < refuse hold of c10 by m2: notInCall
+            t=010s > m1 sets hold of c11 to false
+                     < refuse hold of c11 by m1: notInCall
+            t=040s > m1 sets hold of c10 to false
+                     < c10 off hold by m1; tell [m1]
+            t=045s > m1 hangs up c10
+                     < end c10: managerHangup
+            t=045s > m1 sets hold of c10 to true
+                     < refuse hold of c10 by m1: notInCall
+        "#]]);
     }
 
     #[test]

@@ -25,9 +25,20 @@ pub enum PromptError {
 }
 
 /// A decoded prompt: 48 kHz mono, shared by every room that plays it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Prompt {
     samples: Arc<[i16]>,
+}
+
+impl std::fmt::Debug for Prompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not the samples: configurations holding a prompt get logged.
+        write!(
+            f,
+            "Prompt({} ms)",
+            self.samples.len() * 1000 / ROOM_RATE_HZ as usize
+        )
+    }
 }
 
 impl Prompt {

@@ -141,6 +141,14 @@ pub enum ClientMessage {
         /// The call.
         call_id: i64,
     },
+    /// Put the customer on hold (they hear hold music) or take them off it. Any manager in
+    /// the call may; the hold stays when that manager leaves.
+    SetHold {
+        /// The call.
+        call_id: i64,
+        /// On hold (`true`) or back (`false`).
+        held: bool,
+    },
     /// Send DTMF digits to the customer (RFC 4733 on the trunk).
     Dtmf {
         /// The call.
@@ -220,6 +228,15 @@ pub enum ServerMessage {
         call_id: i64,
         /// The digit.
         digit: String,
+    },
+    /// The customer went on hold or came back; sent to every manager in the call.
+    HoldChanged {
+        /// The call.
+        call_id: i64,
+        /// On hold now.
+        held: bool,
+        /// The manager who changed it.
+        by_manager_id: i64,
     },
     /// Answer to `ping`.
     Pong,
@@ -378,6 +395,15 @@ pub enum AgentEvent {
         cause: String,
         /// Missed reason, if missed.
         missed_reason: Option<String>,
+    },
+    /// The customer went on hold or came back (by us or another manager in the call).
+    HoldChanged {
+        /// The call.
+        call_id: i64,
+        /// On hold now.
+        held: bool,
+        /// The manager who changed it.
+        by_manager_id: i64,
     },
     /// Our microphone was muted or unmuted in this call.
     MuteChanged {
