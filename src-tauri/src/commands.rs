@@ -220,7 +220,13 @@ pub fn dtmf(shell: State<'_, Shell>, call_id: i64, digits: String) -> Result<(),
     shell.send(AgentCommand::Dtmf(call_id, digits))
 }
 
-/// Mutes or unmutes the microphone.
+/// Puts the call's customer on hold (they hear the hold music) or takes them off it.
+#[tauri::command]
+pub fn set_hold(shell: State<'_, Shell>, call_id: i64, held: bool) -> Result<(), String> {
+    shell.send(AgentCommand::SetHold(call_id, held))
+}
+
+/// Mutes or unmutes our microphone in a call.
 #[tauri::command]
 pub fn set_muted(shell: State<'_, Shell>, call_id: i64, muted: bool) -> Result<(), String> {
     shell.send(AgentCommand::SetMuted(call_id, muted))

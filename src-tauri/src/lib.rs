@@ -81,6 +81,7 @@ pub fn run() {
             commands::end_for_all,
             commands::dtmf,
             commands::set_muted,
+            commands::set_hold,
             commands::desk_state,
             commands::get_settings,
             commands::save_settings,

@@ -7,16 +7,18 @@
 //   window (hides to tray; the tray's "open" brings it back) → a call arrives: the ring window is
 //   created at the bottom-left, always on top, the ringtone plays on the ringer device, a Notify
 //   goes out → Ctrl+Shift+Space answers → the caller hears the agent's tone → Ctrl+Shift+M mutes
-//   (tone stops) and unmutes (it returns) → the speaker is switched mid-call and the call goes on
-//   → that speaker fails: the call falls back to the default one with a notification →
-//   Ctrl+Shift+D opens the dialpad (keys, backspace, paste) → Ctrl+Shift+O ends for all → a
-//   second launch focuses the app → a rebound mute hotkey works and the old one doesn't → a call
-//   nobody answers raises a missed-call notification (clicking it brings the hidden main window
-//   back) and lands in the missed list → the cloud restarts: "connection lost", "reconnected"
-//   notifications → English (the tray menu too) → logout removes the token from the keyring and
-//   the cloud → the tray's "quit" ends the app.
+//   (tone stops) and unmutes (it returns) → Ctrl+Shift+H: the caller hears the hold music, again:
+//   the agent → the speaker is switched mid-call and the call goes on → that speaker fails: the
+//   call falls back to the default one with a notification → Ctrl+Shift+D opens the dialpad
+//   (keys, backspace, paste) → Ctrl+Shift+O ends for all → a second launch focuses the app → a
+//   rebound mute hotkey works and the old one doesn't → a call nobody answers raises a missed-
+//   call notification (clicking it brings the hidden main window back) and lands in the missed
+//   list → the cloud restarts: "connection lost", "reconnected" notifications → English (the tray
+//   menu too) → logout removes the token from the keyring and the cloud → the tray's "quit" ends
+//   the app.
 //
-// A key held by "another app" (Ctrl+Shift+H) is reported in the settings; the rest still work.
+// A key held by "another app" (Ctrl+Shift+H) is reported in the settings while the rest work;
+// once that app lets go, saving the settings registers it, and it holds and resumes the call.
 //
 // Run by `cargo xtask test` as `xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session --
 // node tests/desktop/agent_day.mjs`, with RINGDESK_BIN_DIR, TAURI_DRIVER and RINGDESK_SCREENSHOT.
@@ -39,7 +41,9 @@ if (!binDir) throw new Error("RINGDESK_BIN_DIR must point at the built binaries"
 const AGENT_HZ = 1400; // the agent's microphone (a PulseAudio sine source)
 const CALLER_HZ = 700; // the caller's microphone (a WAV baresip plays)
 const RINGTONE_HZ = [523.25, 880];
-const TEST_TONE_HZ = 440; // ringdesk_agent::audio::check::TEST_TONE_HZ
+const TEST_TONE_HZ = 440;
+// The built-in hold music's notes and their octaves (assets/hold-music.wav).
+const HOLD_MUSIC_HZ = [523.25, 659.25, 783.99, 440, 349.23, 392, 493.88, 587.33, 1046.5, 1318.51, 1567.98, 880, 698.46, 784, 987.77, 1174.66]; // ringdesk_agent::audio::check::TEST_TONE_HZ
 const SCREEN = { width: 1280, height: 800 };
 const step = (s) => console.log(`— ${s}`);
 const xwin = (...args) => JSON.parse(run("/usr/bin/python3", [join(here, "xwin.py"), ...args]) || "null");
@@ -158,6 +162,12 @@ try {
   const taken = await d.text('.hotkey-error[data-action="toggleHold"]');
   assert(taken.includes("다른 앱"), `a key held by another app is reported: ${JSON.stringify(taken)}`);
   assert((await d.text('.hotkey-error[data-action="toggleMute"]')) === "", "mute hotkey registered");
+  // The other app lets go: saving again registers the hold key.
+  const released = new Promise((resolve) => holder.once("exit", resolve));
+  holder.stdin.end();
+  await released;
+  await d.click("#save-settings");
+  await until("hold hotkey registered", 5000, async () => (await d.text('.hotkey-error[data-action="toggleHold"]')) === "");
   await d.click("#open-settings");
   await d.select("#status", "available");
   await until("available", 10000, async () => (await d.invoke("desk_state")).tray === "available");
@@ -238,6 +248,19 @@ try {
   xdotool("ctrl+shift+m");
   await until("unmuted", 5000, async () => (await d.attr("#mute", "aria-pressed")) === "false");
   await until("heard again", 5000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
+
+  // 8b. Ctrl+Shift+H: the caller hears the hold music instead of the agent, and the customer's
+  // avatar shows it; again: the agent is back.
+  step("hold and resume with the hotkey");
+  xdotool("ctrl+shift+h");
+  await until("held in the call window", 5000, () => d.exists("#customer-avatar.held"));
+  await until("the caller hears the hold music, not the agent", 5000, async () => {
+    const heard = await recordSink("caller_out", 1000);
+    return bestBlock(heard, HOLD_MUSIC_HZ) > 0.6 && toneRatio(heard, 48000, AGENT_HZ) < 0.05;
+  });
+  xdotool("ctrl+shift+h");
+  await until("resumed", 5000, async () => !(await d.exists("#customer-avatar.held")));
+  await until("the agent is heard again", 5000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
 
   // 9. Switch the speaker mid-call: the caller's voice moves from speaker A to B; the call stays up.
   step("switch speaker mid-call");

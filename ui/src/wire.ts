@@ -71,6 +71,7 @@ export type AgentEvent =
   | { event: "dtmf"; callId: number; digit: string }
   | { event: "callEnded"; callId: number; cause: string; missedReason: string | null }
   | { event: "muteChanged"; callId: number; muted: boolean }
+  | { event: "holdChanged"; callId: number; held: boolean; byManagerId: number }
   | { event: "audioDeviceLost"; callId: number | null; message: string }
   | { event: "sessionExpired" }
   | { event: "error"; code: string; message: string };

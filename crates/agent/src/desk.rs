@@ -42,6 +42,8 @@ pub struct Desk {
     /// The call we are in.
     active: Option<i64>,
     muted: bool,
+    /// The active call's customer is on hold.
+    held: bool,
     /// The last `SessionUp` (who we are), for a call window opened late.
     session_up: Option<AgentEvent>,
     /// The call events since something last started ringing here or a call came up; dropped
@@ -60,6 +62,7 @@ impl Desk {
                 | AgentEvent::CallConnected { .. }
                 | AgentEvent::MediaConnected { .. }
                 | AgentEvent::MuteChanged { .. }
+                | AgentEvent::HoldChanged { .. }
                 | AgentEvent::CallEnded { .. }
         ) {
             self.call_events.push(event.clone());
@@ -107,15 +110,20 @@ impl Desk {
                 self.ringing.retain(|c| c != call_id);
                 self.active = Some(*call_id);
                 self.muted = false;
+                self.held = false;
             }
             AgentEvent::MuteChanged { call_id, muted } if self.active == Some(*call_id) => {
                 self.muted = *muted;
+            }
+            AgentEvent::HoldChanged { call_id, held, .. } if self.active == Some(*call_id) => {
+                self.held = *held;
             }
             AgentEvent::CallEnded { call_id, .. } => {
                 self.ringing.retain(|c| c != call_id);
                 if self.active == Some(*call_id) {
                     self.active = None;
                     self.muted = false;
+                    self.held = false;
                 }
             }
             _ => {}
@@ -142,14 +150,18 @@ impl Desk {
         self.do_not_disturb
     }
 
+    /// Whether the active call's customer is on hold.
+    pub fn held(&self) -> bool {
+        self.held
+    }
+
     /// Whether our microphone is muted in the active call.
     pub fn muted(&self) -> bool {
         self.muted
     }
 
     /// What a hotkey does now; `None` when there is nothing to act on (it then does nothing,
-    /// silently — PRODUCT.md §2). Hold needs the cloud's hold (the call-control issue), so it
-    /// acts on nothing yet.
+    /// silently — PRODUCT.md §2).
     pub fn hotkey(&self, action: HotkeyAction) -> Option<DeskAction> {
         let command = match action {
             HotkeyAction::OpenDialpad => return Some(DeskAction::OpenDialpad),
@@ -158,7 +170,8 @@ impl Desk {
             HotkeyAction::Answer if self.active.is_none() => {
                 AgentCommand::Answer(self.ringing_call()?)
             }
-            HotkeyAction::Answer | HotkeyAction::ToggleHold => return None,
+            HotkeyAction::Answer => return None,
+            HotkeyAction::ToggleHold => AgentCommand::SetHold(self.active?, !self.held),
             HotkeyAction::ToggleMute => AgentCommand::SetMuted(self.active?, !self.muted),
             HotkeyAction::EndForAll => AgentCommand::EndForAll(self.active?),
             HotkeyAction::Leave => AgentCommand::Hangup(self.active?),
@@ -292,8 +305,18 @@ mod tests {
         );
         assert_eq!(
             d.hotkey(HotkeyAction::ToggleHold),
-            None,
-            "no cloud hold yet"
+            cmd(AgentCommand::SetHold(4, true))
+        );
+        // Held by another manager in the call: the same key takes the customer back.
+        d.observe(&AgentEvent::HoldChanged {
+            call_id: 4,
+            held: true,
+            by_manager_id: 9,
+        });
+        assert!(d.held());
+        assert_eq!(
+            d.hotkey(HotkeyAction::ToggleHold),
+            cmd(AgentCommand::SetHold(4, false))
         );
         assert_eq!(
             d.hotkey(HotkeyAction::EndForAll),

@@ -1,6 +1,6 @@
 // The call window: the ring popup (caller, number called, profile fields, history, answer /
 // decline) that shrinks into the in-call box (participants with avatars, timer, mute, dialpad,
-// devices, leave, end for all). Hold is hidden until the cloud supports it.
+// hold (shown on the customer's avatar), devices, leave, end for all).
 import { errorText, t } from "../i18n";
 import { esc, invoke, listen } from "../tauri";
 import type { AgentEvent, AudioDeviceList, CallRecord, Caller, CallVia, DesktopSettings } from "../wire";
@@ -14,6 +14,7 @@ interface InCall {
   since: number;
   media: boolean;
   muted: boolean;
+  held: boolean;
   panel: "" | "keypad" | "devices";
   digits: string;
 }
@@ -88,13 +89,14 @@ function callView(c: InCall): string {
   return `
     <section id="call-box" class="popup small">
       <div id="participants" class="row">
-        <span class="avatar customer" title="${s.customer}">${initials(c.caller)}</span>
+        <span id="customer-avatar" class="avatar customer ${c.held ? "held" : ""}" title="${c.held ? s.onHold : s.customer}">${initials(c.caller)}</span>
         <span class="avatar me ${c.muted ? "muted" : ""}" title="${s.me}">${initials(state.me || s.me)}</span>
         <div><strong>${esc(callerLabel(c.caller))}</strong>
-          <p class="muted"><span id="call-timer">${duration(secs)}</span>${c.media ? "" : " …"}${c.muted ? ` · <span id="muted-note">${s.muted}</span>` : ""}</p></div>
+          <p class="muted"><span id="call-timer">${duration(secs)}</span>${c.media ? "" : " …"}${c.muted ? ` · <span id="muted-note">${s.muted}</span>` : ""}${c.held ? ` · <span id="held-note">${s.onHold}</span>` : ""}</p></div>
       </div>
       <div class="controls">
         <button id="mute" class="secondary" aria-pressed="${c.muted}">${c.muted ? s.unmute : s.mute}</button>
+        <button id="hold" class="secondary" aria-pressed="${c.held}">${c.held ? s.resume : s.hold}</button>
         <button id="dialpad-toggle" class="secondary" aria-pressed="${c.panel === "keypad"}">${s.dialpad}</button>
         <button id="devices-button" class="secondary" aria-pressed="${c.panel === "devices"}">${s.devices}</button>
       </div>
@@ -144,6 +146,7 @@ function bind(): void {
     render();
   });
   on("mute", () => state.call && void invoke("set_muted", { callId: state.call.callId, muted: !state.call.muted }));
+  on("hold", () => state.call && void invoke("set_hold", { callId: state.call.callId, held: !state.call.held }));
   on("dialpad-toggle", () => setPanel("keypad"));
   on("devices-button", () => {
     void Promise.all([invoke<AudioDeviceList>("audio_devices"), invoke<DesktopSettings>("get_settings")]).then(
@@ -185,7 +188,7 @@ function onEvent(e: AgentEvent): void {
     case "callConnected":
       if (state.ringing?.callId === e.callId) {
         const r = state.ringing;
-        state.call = { callId: r.callId, caller: r.caller, via: r.via, since: Date.now(), media: false, muted: false, panel: "", digits: "" };
+        state.call = { callId: r.callId, caller: r.caller, via: r.via, since: Date.now(), media: false, muted: false, held: false, panel: "", digits: "" };
         state.ringing = null;
       }
       break;
@@ -197,6 +200,9 @@ function onEvent(e: AgentEvent): void {
       break;
     case "muteChanged":
       if (state.call?.callId === e.callId) state.call.muted = e.muted;
+      break;
+    case "holdChanged":
+      if (state.call?.callId === e.callId) state.call.held = e.held;
       break;
     case "callEnded":
       if (state.call?.callId === e.callId) state.call = null;
