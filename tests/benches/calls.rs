@@ -153,7 +153,7 @@ fn load(concurrent: usize) {
         "uac_tone_dtmf.xml",
         &[
             ("TONE_PCAP", dir.path("caller.pcap").to_str().unwrap()),
-            ("TONE_MS", "25000"),
+            ("TONE_MS", "35000"),
             ("TALK_MS", "100"),
         ],
     );
@@ -171,13 +171,25 @@ fn load(concurrent: usize) {
             Duration::from_secs(90),
         )
     });
+    let mut calls = Vec::new();
     for a in &mut agents {
-        a.wait_for("media", Duration::from_secs(60), |e| {
+        let (_, media) = a.wait_for("media", Duration::from_secs(60), |e| {
             matches!(e, AgentEvent::MediaConnected { .. })
         });
+        if let AgentEvent::MediaConnected { call_id } = media {
+            calls.push(call_id);
+        }
     }
     let busy_cpu = cpu_percent_over(pid, Duration::from_secs(10));
     let busy_rss = rss_kib(pid);
+    // Every customer on hold: the room plays them the hold music instead of the mix.
+    for (a, call) in agents.iter_mut().zip(&calls) {
+        a.command(&format!("hold {call}"));
+        a.wait_for("held", Duration::from_secs(10), |e| {
+            matches!(e, AgentEvent::HoldChanged { held: true, .. })
+        });
+    }
+    let held_cpu = cpu_percent_over(pid, Duration::from_secs(10));
     let run = caller.join().unwrap();
     assert!(
         run.success,
@@ -190,6 +202,10 @@ fn load(concurrent: usize) {
         busy_rss / 1024.0,
         idle_rss / 1024.0,
         (busy_rss - idle_rss) / concurrent as f64
+    );
+    println!(
+        "{concurrent:>2} calls on hold (music): cloud CPU {held_cpu:.1} % of a core, {:.2} % per call",
+        (held_cpu - idle_cpu) / concurrent as f64
     );
 }
 

@@ -442,9 +442,16 @@ fn bench() -> anyhow::Result<()> {
     setup(true)?;
     run(cargo().args(["build", "--workspace", "--bins", "--release", "--locked"]))?;
     run(cargo().args(["bench", "-p", "ringdesk-media", "--locked"]))?;
-    run(Command::new("bash")
-        .arg(root().join("bench/calls.sh"))
-        .env("RINGDESK_BIN_DIR", target_dir().join("release")))
+    // The call figures drive the release binaries built above (the bench runs from
+    // target/release, where they are).
+    run(cargo().args([
+        "bench",
+        "-p",
+        "ringdesk-tests",
+        "--bench",
+        "calls",
+        "--locked",
+    ]))
 }
 
 fn main() -> anyhow::Result<()> {
