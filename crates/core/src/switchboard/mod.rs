@@ -1,307 +1,59 @@
-//! The switchboard: which manager rings for which call, and how calls end.
+//! The switchboard: which manager rings for which call, who is in each call, and how calls end.
 //!
 //! One switchboard sees every manager and every call of the service, so "already ringing for
 //! another call" and "already in a call in any channel" (PRODUCT.md §2) are facts it holds, not
-//! queries. Calls ring one eligible manager at a time (longest idle first); a ring timeout or a
-//! decline moves to the next; the call ends with the missed reasons of PRODUCT.md §5.
+//! queries. A routed call rings one eligible manager at a time (longest idle first); a ring
+//! timeout or a decline moves to the next; the call ends with the missed reasons of PRODUCT.md
+//! §5. Once answered, a call is a room of 1 customer and up to 9 managers: managers invite
+//! teammates, transfer it (cold, warm, to a team or to a queue), pick it up while it rings
+//! elsewhere, hold it, leave it or end it for all. The hold is the call's, not a manager's.
+//!
+//! Left out: which channel a manager belongs to (the runtime checks that both sides of an
+//! invite or transfer are in the same channel), media, and persistence.
+
+mod io;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::ids::{CallId, ManagerId};
 use crate::presence::{NotRingingReason, Presence, ring_eligibility};
 
-/// Why a call was missed — the exact codes of PRODUCT.md §5.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MissedReason {
-    /// Outside operating hours.
-    NotInOperation,
-    /// No manager could take calls.
-    NoOperator,
-    /// Waited the queue's maximum (1 hour).
-    AbandonedInQueue,
-    /// Rang after assignment but nobody answered in time.
-    RingTimeOver,
-    /// The customer hung up first.
-    UserLeft,
-    /// More than 200 callers were waiting.
-    ExceededQueue,
-    /// Ended by a workflow action.
-    Workflow,
-}
+pub use io::{
+    HangupCause, LegEnd, MissedReason, Refusal, Request, RingPurpose, RingStop, SwitchboardInput,
+    SwitchboardOutput, TransferKind, TransferOutcome, TransferTarget,
+};
 
-impl MissedReason {
-    /// The wire/database code, exactly as PRODUCT.md spells it.
-    pub fn code(self) -> &'static str {
-        match self {
-            MissedReason::NotInOperation => "notInOperation",
-            MissedReason::NoOperator => "noOperator",
-            MissedReason::AbandonedInQueue => "abandonedInQueue",
-            MissedReason::RingTimeOver => "ringTimeOver",
-            MissedReason::UserLeft => "userleft",
-            MissedReason::ExceededQueue => "exceededQueue",
-            MissedReason::Workflow => "workflow",
-        }
-    }
-}
+/// At most 1 customer + 9 managers in a call (PRODUCT.md §2).
+pub const MAX_MANAGERS_PER_CALL: usize = 9;
 
-/// Who or what ended a call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HangupCause {
-    /// The customer hung up (BYE or CANCEL).
-    CustomerHangup,
-    /// The last manager hung up.
-    ManagerHangup,
-    /// A manager ended the call for everyone ("end for all", PRODUCT.md §2).
-    EndedForAll,
-    /// Nobody answered (see the missed reason).
-    NotAnswered,
-    /// The customer's leg failed (e.g. no ACK, media timeout).
-    CustomerLegFailed,
-}
+/// A caller waits in a queue at most this long (PRODUCT.md §5), then `abandonedInQueue`.
+pub const QUEUE_MAX_WAIT: Duration = Duration::from_secs(3600);
 
-impl HangupCause {
-    /// The wire/database code.
-    pub fn code(self) -> &'static str {
-        match self {
-            HangupCause::CustomerHangup => "customerHangup",
-            HangupCause::ManagerHangup => "managerHangup",
-            HangupCause::EndedForAll => "endedForAll",
-            HangupCause::NotAnswered => "notAnswered",
-            HangupCause::CustomerLegFailed => "customerLegFailed",
-        }
-    }
-}
-
-/// Why a ring stopped at one manager.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RingStop {
-    /// The manager declined.
-    Declined,
-    /// Nobody answered within the ring timeout.
-    TimedOut,
-    /// The customer hung up.
-    CallerLeft,
-    /// The manager's app went offline.
-    Disconnected,
-}
-
-/// Why an answer was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AnswerRefusal {
-    /// No such call (ended already, or never existed).
-    UnknownCall,
-    /// The call is not ringing at this manager.
-    NotRingingHere,
-}
-
-/// Inputs to the switchboard.
+/// A call as the managers in it see it: who is in, who rings, the hold and any transfer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SwitchboardInput {
-    /// A manager's presence, sent on connect, status change and disconnect.
-    Presence {
-        /// Who.
-        manager: ManagerId,
-        /// Their current presence.
-        presence: Presence,
-    },
-    /// A new inbound call to a team; `candidates` are its members in preference order.
-    CallArrived {
-        /// The call.
-        call: CallId,
-        /// Team members who could be rung.
-        candidates: Vec<ManagerId>,
-    },
-    /// A manager answers.
-    Answer {
-        /// The call.
-        call: CallId,
-        /// Who answers.
-        manager: ManagerId,
-    },
-    /// A manager declines a ringing call.
-    Decline {
-        /// The call.
-        call: CallId,
-        /// Who declines.
-        manager: ManagerId,
-    },
-    /// The customer hung up or cancelled.
-    CustomerHungUp {
-        /// The call.
-        call: CallId,
-    },
-    /// The customer leg failed.
-    CustomerLegFailed {
-        /// The call.
-        call: CallId,
-    },
-    /// A manager left the call.
-    ManagerHungUp {
-        /// The call.
-        call: CallId,
-        /// Who left.
-        manager: ManagerId,
-    },
-    /// A manager in the call hangs up every leg. Ignored from anyone not in the call, so a
-    /// stale hotkey press can't end someone else's call.
-    EndForAll {
-        /// The call.
-        call: CallId,
-        /// Who ends it.
-        manager: ManagerId,
-    },
-    /// A manager in the call puts the customer on hold or takes them off it. The hold is the
-    /// call's, not the manager's: it stays when that manager leaves, and any manager in the
-    /// call resumes.
-    SetHold {
-        /// The call.
-        call: CallId,
-        /// Who asks.
-        manager: ManagerId,
-        /// On hold (`true`) or back (`false`).
-        held: bool,
-    },
+pub struct CallView {
+    /// Managers in the call, in id order.
+    pub managers: Vec<ManagerId>,
+    /// Managers being rung for it, and why.
+    pub ringing: Vec<(ManagerId, RingPurpose)>,
+    /// The customer is on hold.
+    pub held: bool,
+    /// A transfer under way.
+    pub transfer: Option<TransferView>,
+    /// The call waits in a queue for a manager.
+    pub queued: bool,
 }
 
-/// Why a hold request was refused.
+/// A transfer under way, as [`CallView`] shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HoldRefusal {
-    /// The manager is not in this call (it ended, still rings, or is someone else's).
-    NotInCall,
-}
-
-impl HoldRefusal {
-    /// The wire code.
-    pub fn code(self) -> &'static str {
-        match self {
-            HoldRefusal::NotInCall => "notInCall",
-        }
-    }
-}
-
-/// Work for the runtime.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SwitchboardOutput {
-    /// Ring this manager's app for this call.
-    Ring {
-        /// The call.
-        call: CallId,
-        /// Who to ring.
-        manager: ManagerId,
-    },
-    /// Stop ringing at this manager.
-    StopRinging {
-        /// The call.
-        call: CallId,
-        /// Where it rang.
-        manager: ManagerId,
-        /// Why.
-        reason: RingStop,
-    },
-    /// The manager answered: bridge their leg into the call's room and answer the customer.
-    Connected {
-        /// The call.
-        call: CallId,
-        /// Who answered.
-        manager: ManagerId,
-    },
-    /// An answer could not be honoured.
-    AnswerRefused {
-        /// The call.
-        call: CallId,
-        /// Who tried.
-        manager: ManagerId,
-        /// Why not.
-        reason: AnswerRefusal,
-    },
-    /// A manager left a call that goes on.
-    ManagerLeft {
-        /// The call.
-        call: CallId,
-        /// Who left.
-        manager: ManagerId,
-    },
-    /// The customer went on hold or came back: the room switches what the customer hears
-    /// (hold music) and every manager in the call is told.
-    HoldChanged {
-        /// The call.
-        call: CallId,
-        /// On hold now.
-        held: bool,
-        /// Who changed it.
-        by: ManagerId,
-        /// The managers in the call, to tell.
-        managers: Vec<ManagerId>,
-    },
-    /// A hold request could not be honoured.
-    HoldRefused {
-        /// The call.
-        call: CallId,
-        /// Who asked.
-        manager: ManagerId,
-        /// Why not.
-        reason: HoldRefusal,
-    },
-    /// The call is over: tear down every leg and close the record.
-    Ended {
-        /// The call.
-        call: CallId,
-        /// What ended it.
-        cause: HangupCause,
-        /// Set when nobody talked to the customer.
-        missed: Option<MissedReason>,
-    },
-}
-
-impl fmt::Display for SwitchboardOutput {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SwitchboardOutput::Ring { call, manager } => write!(f, "ring {call} at {manager}"),
-            SwitchboardOutput::StopRinging {
-                call,
-                manager,
-                reason,
-            } => {
-                write!(f, "stop ringing {call} at {manager}: {reason:?}")
-            }
-            SwitchboardOutput::Connected { call, manager } => {
-                write!(f, "connect {call} to {manager}")
-            }
-            SwitchboardOutput::AnswerRefused {
-                call,
-                manager,
-                reason,
-            } => {
-                write!(f, "refuse answer of {call} by {manager}: {reason:?}")
-            }
-            SwitchboardOutput::ManagerLeft { call, manager } => write!(f, "{manager} left {call}"),
-            SwitchboardOutput::HoldChanged {
-                call,
-                held,
-                by,
-                managers,
-            } => {
-                let what = if *held { "on hold" } else { "off hold" };
-                let tell: Vec<String> = managers.iter().map(ToString::to_string).collect();
-                write!(f, "{call} {what} by {by}; tell [{}]", tell.join(", "))
-            }
-            SwitchboardOutput::HoldRefused {
-                call,
-                manager,
-                reason,
-            } => write!(f, "refuse hold of {call} by {manager}: {}", reason.code()),
-            SwitchboardOutput::Ended {
-                call,
-                cause,
-                missed,
-            } => match missed {
-                Some(m) => write!(f, "end {call}: {} (missed: {})", cause.code(), m.code()),
-                None => write!(f, "end {call}: {}", cause.code()),
-            },
-        }
-    }
+pub struct TransferView {
+    /// Who transfers.
+    pub by: ManagerId,
+    /// Cold or warm.
+    pub kind: TransferKind,
+    /// The target of a warm transfer who answered and talks with the transferring manager.
+    pub consulting: Option<ManagerId>,
 }
 
 #[derive(Debug, Clone)]
@@ -312,33 +64,84 @@ struct ManagerState {
     last_call_ended: Option<Instant>,
 }
 
+#[derive(Debug, Clone, Copy)]
+struct Ring {
+    purpose: RingPurpose,
+    deadline: Instant,
+}
+
+/// Routing to a team's managers, one at a time.
 #[derive(Debug, Clone)]
-enum Phase {
-    Ringing {
-        manager: ManagerId,
-        deadline: Instant,
-    },
-    Connected {
-        managers: BTreeSet<ManagerId>,
-    },
+struct Routing {
+    candidates: Vec<ManagerId>,
+    tried: BTreeSet<ManagerId>,
+    /// A call in a queue waits for a manager (until then) instead of ending unanswered.
+    wait_until: Option<Instant>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Transfer {
+    by: ManagerId,
+    kind: TransferKind,
+    /// The warm transfer's target, once they answered.
+    consulting: Option<ManagerId>,
+    /// The hold as it was before the transfer put the customer on hold.
+    resume_hold: bool,
 }
 
 #[derive(Debug, Clone)]
 struct CallState {
-    candidates: Vec<ManagerId>,
-    tried: BTreeSet<ManagerId>,
-    phase: Phase,
+    routing: Option<Routing>,
+    managers: BTreeSet<ManagerId>,
+    rings: BTreeMap<ManagerId, Ring>,
+    /// A manager has talked to the customer.
+    answered: bool,
     /// The customer is on hold.
     held: bool,
+    transfer: Option<Transfer>,
 }
 
-/// The routing state machine. See the module docs.
+impl CallState {
+    /// Managers in the call plus the seats its rings would fill (a transfer's rings fill one:
+    /// only one of them can answer).
+    fn seats_taken(&self) -> usize {
+        let invites = self
+            .rings
+            .values()
+            .filter(|r| matches!(r.purpose, RingPurpose::Invite { .. }))
+            .count();
+        let transfer = usize::from(self.transfer_rings().next().is_some());
+        self.managers.len() + invites + transfer
+    }
+
+    fn transfer_rings(&self) -> impl Iterator<Item = ManagerId> + '_ {
+        self.rings
+            .iter()
+            .filter(|(_, r)| matches!(r.purpose, RingPurpose::Transfer { .. }))
+            .map(|(m, _)| *m)
+    }
+
+    fn route_ring(&self) -> Option<ManagerId> {
+        self.rings
+            .iter()
+            .find(|(_, r)| r.purpose == RingPurpose::Route)
+            .map(|(m, _)| *m)
+    }
+
+    fn involves(&self, manager: ManagerId) -> bool {
+        self.managers.contains(&manager) || self.rings.contains_key(&manager)
+    }
+}
+
+/// The routing and call-control state machine. See the module docs.
 #[derive(Debug)]
 pub struct Switchboard {
     ring_timeout: Duration,
     managers: BTreeMap<ManagerId, ManagerState>,
     calls: BTreeMap<CallId, CallState>,
     outputs: VecDeque<SwitchboardOutput>,
+    /// Calls whose view changed during the current input.
+    changed: BTreeSet<CallId>,
 }
 
 impl Switchboard {
@@ -349,6 +152,7 @@ impl Switchboard {
             managers: BTreeMap::new(),
             calls: BTreeMap::new(),
             outputs: VecDeque::new(),
+            changed: BTreeSet::new(),
         }
     }
 
@@ -365,35 +169,76 @@ impl Switchboard {
         self.managers.get(&manager).and_then(|m| m.in_call)
     }
 
+    /// The call as its managers see it; `None` once it ended.
+    pub fn view(&self, call: CallId) -> Option<CallView> {
+        let c = self.calls.get(&call)?;
+        Some(CallView {
+            managers: c.managers.iter().copied().collect(),
+            ringing: c.rings.iter().map(|(m, r)| (*m, r.purpose)).collect(),
+            held: c.held,
+            transfer: c.transfer.map(|t| TransferView {
+                by: t.by,
+                kind: t.kind,
+                consulting: t.consulting,
+            }),
+            queued: c.routing.as_ref().is_some_and(|r| r.wait_until.is_some()),
+        })
+    }
+
     /// The next output for the runtime.
     pub fn poll_output(&mut self) -> Option<SwitchboardOutput> {
         self.outputs.pop_front()
     }
 
-    /// The earliest ring deadline.
+    /// The earliest deadline: a ring timeout or a queue's maximum wait.
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.calls
             .values()
-            .filter_map(|c| match c.phase {
-                Phase::Ringing { deadline, .. } => Some(deadline),
-                Phase::Connected { .. } => None,
+            .flat_map(|c| {
+                let rings = c.rings.values().map(|r| r.deadline);
+                let wait = c.routing.as_ref().and_then(|r| r.wait_until);
+                rings.chain(wait)
             })
             .min()
     }
 
-    /// Expires ring deadlines at or before `now`.
+    /// Expires ring deadlines and queue waits at or before `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
-        let expired: Vec<(CallId, ManagerId)> = self
+        let rings: Vec<(CallId, ManagerId)> = self
             .calls
             .iter()
-            .filter_map(|(id, c)| match c.phase {
-                Phase::Ringing { manager, deadline } if deadline <= now => Some((*id, manager)),
-                _ => None,
+            .flat_map(|(id, c)| {
+                c.rings
+                    .iter()
+                    .filter(|(_, r)| r.deadline <= now)
+                    .map(|(m, _)| (*id, *m))
             })
             .collect();
-        for (call, manager) in expired {
-            self.ring_ended(now, call, manager, RingStop::TimedOut);
+        for (call, manager) in rings {
+            self.ring_unanswered(now, call, manager, RingStop::TimedOut);
         }
+        let waited: Vec<CallId> = self
+            .calls
+            .iter()
+            .filter(|(_, c)| {
+                c.routing
+                    .as_ref()
+                    .and_then(|r| r.wait_until)
+                    .is_some_and(|t| t <= now)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for call in waited {
+            let missed = Some(MissedReason::AbandonedInQueue);
+            self.end(
+                now,
+                call,
+                HangupCause::NotAnswered,
+                missed,
+                RingStop::CallEnded,
+            );
+        }
+        self.finish_input(now);
     }
 
     /// Applies one input.
@@ -406,27 +251,29 @@ impl Switchboard {
                 self.calls.insert(
                     call,
                     CallState {
-                        candidates,
-                        tried: BTreeSet::new(),
-                        phase: Phase::Connected {
-                            managers: BTreeSet::new(),
-                        },
+                        routing: Some(Routing {
+                            candidates,
+                            tried: BTreeSet::new(),
+                            wait_until: None,
+                        }),
+                        managers: BTreeSet::new(),
+                        rings: BTreeMap::new(),
+                        answered: false,
                         held: false,
+                        transfer: None,
                     },
                 );
-                if !self.ring_next(now, call) {
-                    self.end(
-                        now,
-                        call,
-                        HangupCause::NotAnswered,
-                        Some(MissedReason::NoOperator),
-                    );
-                }
+                self.route_next(now, call);
             }
-            SwitchboardInput::Answer { call, manager } => self.answer(call, manager),
+            SwitchboardInput::Answer { call, manager } => self.answer(now, call, manager),
+            SwitchboardInput::PickUp { call, manager } => self.pick_up(now, call, manager),
             SwitchboardInput::Decline { call, manager } => {
-                if self.ringing_at(call) == Some(manager) {
-                    self.ring_ended(now, call, manager, RingStop::Declined);
+                if self
+                    .calls
+                    .get(&call)
+                    .is_some_and(|c| c.rings.contains_key(&manager))
+                {
+                    self.ring_unanswered(now, call, manager, RingStop::Declined);
                 }
             }
             SwitchboardInput::CustomerHungUp { call } => {
@@ -436,49 +283,89 @@ impl Switchboard {
                 self.customer_gone(now, call, HangupCause::CustomerLegFailed)
             }
             SwitchboardInput::ManagerHungUp { call, manager } => {
-                self.manager_left(now, call, manager)
+                self.manager_hung_up(now, call, manager)
             }
             SwitchboardInput::EndForAll { call, manager } => {
-                let in_call = self.calls.get(&call).is_some_and(
-                    |c| matches!(&c.phase, Phase::Connected { managers } if managers.contains(&manager)),
-                );
-                if in_call {
-                    self.end(now, call, HangupCause::EndedForAll, None);
+                if self.in_call(call, manager, Request::EndForAll) {
+                    self.end(
+                        now,
+                        call,
+                        HangupCause::EndedForAll,
+                        None,
+                        RingStop::CallEnded,
+                    );
                 }
             }
             SwitchboardInput::SetHold {
                 call,
                 manager,
                 held,
-            } => self.set_hold(call, manager, held),
+            } => {
+                if self.in_call(call, manager, Request::Hold) {
+                    self.set_held(call, held, manager);
+                }
+            }
+            SwitchboardInput::Invite { call, by, invitee } => self.invite(now, call, by, invitee),
+            SwitchboardInput::Transfer {
+                call,
+                by,
+                kind,
+                target,
+            } => self.transfer(now, call, by, kind, target),
+            SwitchboardInput::CompleteTransfer { call, by } => {
+                self.complete_transfer(now, call, by)
+            }
+            SwitchboardInput::CancelTransfer { call, by } => self.cancel_transfer(now, call, by),
+            SwitchboardInput::TransferToQueue {
+                call,
+                by,
+                candidates,
+            } => self.transfer_to_queue(now, call, by, candidates),
+        }
+        self.finish_input(now);
+    }
+
+    /// Rings waiting queue calls whose managers may have become free, then reports the calls
+    /// that changed.
+    fn finish_input(&mut self, now: Instant) {
+        let waiting: Vec<CallId> = self
+            .calls
+            .iter()
+            .filter(|(_, c)| {
+                c.route_ring().is_none()
+                    && c.routing.as_ref().is_some_and(|r| r.wait_until.is_some())
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for call in waiting {
+            self.ring_next(now, call);
+        }
+        for call in std::mem::take(&mut self.changed) {
+            if self.calls.contains_key(&call) {
+                self.outputs
+                    .push_back(SwitchboardOutput::CallChanged { call });
+            }
         }
     }
 
-    fn set_hold(&mut self, call: CallId, manager: ManagerId, held: bool) {
-        let state = self.calls.get_mut(&call).and_then(|c| match &c.phase {
-            Phase::Connected { managers } if managers.contains(&manager) => {
-                Some((managers.iter().copied().collect::<Vec<_>>(), &mut c.held))
-            }
-            _ => None,
+    fn refuse(&mut self, call: CallId, manager: ManagerId, request: Request, reason: Refusal) {
+        self.outputs.push_back(SwitchboardOutput::Refused {
+            call,
+            manager,
+            request,
+            reason,
         });
-        let Some((managers, current)) = state else {
-            self.outputs.push_back(SwitchboardOutput::HoldRefused {
-                call,
-                manager,
-                reason: HoldRefusal::NotInCall,
-            });
-            return;
+    }
+
+    /// True when `manager` is in `call`; otherwise refuses `request` and returns false.
+    fn in_call(&mut self, call: CallId, manager: ManagerId, request: Request) -> bool {
+        let reason = match self.calls.get(&call) {
+            None => Refusal::UnknownCall,
+            Some(c) if !c.managers.contains(&manager) => Refusal::NotInCall,
+            Some(_) => return true,
         };
-        // Asking for what already is (a second click, two managers at once) changes nothing.
-        if *current != held {
-            *current = held;
-            self.outputs.push_back(SwitchboardOutput::HoldChanged {
-                call,
-                held,
-                by: manager,
-                managers,
-            });
-        }
+        self.refuse(call, manager, request, reason);
+        false
     }
 
     fn set_presence(&mut self, now: Instant, manager: ManagerId, presence: Presence) {
@@ -492,135 +379,504 @@ impl Switchboard {
         if !presence.online
             && let Some(call) = state.ringing
         {
-            self.ring_ended(now, call, manager, RingStop::Disconnected);
+            self.ring_unanswered(now, call, manager, RingStop::Disconnected);
         }
     }
 
-    fn ringing_at(&self, call: CallId) -> Option<ManagerId> {
-        match self.calls.get(&call)?.phase {
-            Phase::Ringing { manager, .. } => Some(manager),
-            Phase::Connected { .. } => None,
+    fn start_ring(&mut self, now: Instant, call: CallId, manager: ManagerId, purpose: RingPurpose) {
+        let deadline = now + self.ring_timeout;
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.rings.insert(manager, Ring { purpose, deadline });
         }
+        if let Some(m) = self.managers.get_mut(&manager) {
+            m.ringing = Some(call);
+        }
+        self.changed.insert(call);
+        self.outputs.push_back(SwitchboardOutput::Ring {
+            call,
+            manager,
+            purpose,
+        });
+    }
+
+    /// Removes a ring; `reason` is `None` when an answer consumed it (nothing to tell).
+    fn stop_ring(
+        &mut self,
+        call: CallId,
+        manager: ManagerId,
+        reason: Option<RingStop>,
+    ) -> Option<RingPurpose> {
+        let ring = self.calls.get_mut(&call)?.rings.remove(&manager)?;
+        if let Some(m) = self.managers.get_mut(&manager)
+            && m.ringing == Some(call)
+        {
+            m.ringing = None;
+        }
+        self.changed.insert(call);
+        if let Some(reason) = reason {
+            self.outputs.push_back(SwitchboardOutput::StopRinging {
+                call,
+                manager,
+                reason,
+            });
+        }
+        Some(ring.purpose)
+    }
+
+    /// A ring ended without an answer (declined, timed out, app gone).
+    fn ring_unanswered(
+        &mut self,
+        now: Instant,
+        call: CallId,
+        manager: ManagerId,
+        reason: RingStop,
+    ) {
+        let Some(purpose) = self.stop_ring(call, manager, Some(reason)) else {
+            return;
+        };
+        match purpose {
+            RingPurpose::Route => self.route_next(now, call),
+            RingPurpose::Invite { by } => {
+                self.outputs.push_back(SwitchboardOutput::InviteUnanswered {
+                    call,
+                    by,
+                    invitee: manager,
+                    reason,
+                });
+                self.end_if_empty(now, call);
+            }
+            RingPurpose::Transfer { .. } => {
+                let others = self
+                    .calls
+                    .get(&call)
+                    .is_some_and(|c| c.transfer_rings().next().is_some());
+                if !others {
+                    self.transfer_over(now, call, TransferOutcome::Unanswered { reason });
+                }
+            }
+        }
+    }
+
+    /// Rings the next manager of a routed call; when nobody is left, a queued call waits and
+    /// any other ends unanswered.
+    fn route_next(&mut self, now: Instant, call: CallId) {
+        if self.ring_next(now, call) {
+            return;
+        }
+        let Some(routing) = self.calls.get_mut(&call).and_then(|c| c.routing.as_mut()) else {
+            return;
+        };
+        if routing.wait_until.is_some() {
+            // A queue keeps going round its team until someone answers or the wait runs out.
+            routing.tried.clear();
+            return;
+        }
+        let missed = if routing.tried.is_empty() {
+            MissedReason::NoOperator
+        } else {
+            MissedReason::RingTimeOver
+        };
+        self.end(
+            now,
+            call,
+            HangupCause::NotAnswered,
+            Some(missed),
+            RingStop::CallEnded,
+        );
     }
 
     /// Rings the best untried eligible candidate; false if there is none.
     fn ring_next(&mut self, now: Instant, call: CallId) -> bool {
-        let Some(state) = self.calls.get(&call) else {
+        let Some(routing) = self.calls.get(&call).and_then(|c| c.routing.as_ref()) else {
             return false;
         };
-        let mut eligible: Vec<(usize, ManagerId)> = state
+        let mut eligible: Vec<(usize, ManagerId)> = routing
             .candidates
             .iter()
             .copied()
             .enumerate()
-            .filter(|(_, m)| !state.tried.contains(m) && self.eligibility(*m).is_ok())
+            .filter(|(_, m)| !routing.tried.contains(m) && self.eligibility(*m).is_ok())
             .collect();
         // Longest idle first (never-called first), then the team's order.
         eligible.sort_by_key(|(pos, m)| (self.managers[m].last_call_ended, *pos));
         let Some(&(_, manager)) = eligible.first() else {
             return false;
         };
-        let deadline = now + self.ring_timeout;
-        if let Some(state) = self.calls.get_mut(&call) {
-            state.tried.insert(manager);
-            state.phase = Phase::Ringing { manager, deadline };
+        if let Some(r) = self.calls.get_mut(&call).and_then(|c| c.routing.as_mut()) {
+            r.tried.insert(manager);
         }
-        if let Some(m) = self.managers.get_mut(&manager) {
-            m.ringing = Some(call);
-        }
-        self.outputs
-            .push_back(SwitchboardOutput::Ring { call, manager });
+        self.start_ring(now, call, manager, RingPurpose::Route);
         true
     }
 
-    fn ring_ended(&mut self, now: Instant, call: CallId, manager: ManagerId, reason: RingStop) {
-        if let Some(m) = self.managers.get_mut(&manager) {
-            m.ringing = None;
-        }
-        self.outputs.push_back(SwitchboardOutput::StopRinging {
-            call,
-            manager,
-            reason,
-        });
-        if reason == RingStop::CallerLeft {
-            return;
-        }
-        if !self.ring_next(now, call) {
-            self.end(
-                now,
-                call,
-                HangupCause::NotAnswered,
-                Some(MissedReason::RingTimeOver),
-            );
-        }
-    }
-
-    fn answer(&mut self, call: CallId, manager: ManagerId) {
+    fn answer(&mut self, now: Instant, call: CallId, manager: ManagerId) {
         let refusal = match self.calls.get(&call) {
-            None => Some(AnswerRefusal::UnknownCall),
-            Some(_) if self.ringing_at(call) != Some(manager) => {
-                Some(AnswerRefusal::NotRingingHere)
-            }
+            None => Some(Refusal::UnknownCall),
+            Some(c) if !c.rings.contains_key(&manager) => Some(Refusal::NotRingingHere),
             Some(_) => None,
         };
         if let Some(reason) = refusal {
-            self.outputs.push_back(SwitchboardOutput::AnswerRefused {
-                call,
-                manager,
-                reason,
-            });
+            self.refuse(call, manager, Request::Answer, reason);
             return;
         }
-        if let Some(state) = self.calls.get_mut(&call) {
-            state.phase = Phase::Connected {
-                managers: BTreeSet::from([manager]),
-            };
+        let Some(purpose) = self.stop_ring(call, manager, None) else {
+            return;
+        };
+        self.join(now, call, manager, purpose);
+    }
+
+    fn pick_up(&mut self, now: Instant, call: CallId, manager: ManagerId) {
+        let ringing_at = match self.calls.get(&call) {
+            None => Err(Refusal::UnknownCall),
+            Some(c) => c.route_ring().ok_or(Refusal::NothingToPickUp),
+        };
+        let ringing_at = match ringing_at {
+            Ok(m) if m == manager => return self.answer(now, call, manager),
+            Ok(m) => self.can_take(manager, call).map(|()| m),
+            Err(e) => Err(e),
+        };
+        match ringing_at {
+            Ok(elsewhere) => {
+                self.stop_ring(call, elsewhere, Some(RingStop::PickedUp));
+                self.join(now, call, manager, RingPurpose::Route);
+            }
+            Err(reason) => self.refuse(call, manager, Request::PickUp, reason),
         }
+    }
+
+    /// Whether `manager` may take `call` by their own action (pick-up): status and
+    /// do-not-disturb don't matter, being online with a seat and free does.
+    fn can_take(&self, manager: ManagerId, call: CallId) -> Result<(), Refusal> {
+        let Some(m) = self.managers.get(&manager) else {
+            return Err(Refusal::Busy(NotRingingReason::Offline));
+        };
+        if !m.presence.online {
+            Err(Refusal::Busy(NotRingingReason::Offline))
+        } else if !m.presence.operator_seat {
+            Err(Refusal::Busy(NotRingingReason::NoOperatorSeat))
+        } else if m.in_call.is_some() {
+            Err(Refusal::Busy(NotRingingReason::InCall))
+        } else if m.ringing.is_some_and(|c| c != call) {
+            Err(Refusal::Busy(NotRingingReason::RingingForAnotherCall))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// `manager` joins `call`, taking the ring of `purpose`.
+    fn join(&mut self, now: Instant, call: CallId, manager: ManagerId, purpose: RingPurpose) {
         if let Some(m) = self.managers.get_mut(&manager) {
-            m.ringing = None;
             m.in_call = Some(call);
         }
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
+        c.managers.insert(manager);
+        let first = !c.answered;
+        c.answered = true;
+        self.changed.insert(call);
         self.outputs
             .push_back(SwitchboardOutput::Connected { call, manager });
-    }
-
-    fn customer_gone(&mut self, now: Instant, call: CallId, cause: HangupCause) {
-        let Some(state) = self.calls.get(&call) else {
-            return;
-        };
-        match state.phase {
-            Phase::Ringing { manager, .. } => {
-                self.ring_ended(now, call, manager, RingStop::CallerLeft);
-                self.end(now, call, cause, Some(MissedReason::UserLeft));
+        match purpose {
+            RingPurpose::Route => {
+                let was_queued = c.routing.take().is_some_and(|r| r.wait_until.is_some());
+                if !first && was_queued {
+                    // Out of the queue: the new manager talks to the customer.
+                    self.set_held(call, false, manager);
+                }
             }
-            Phase::Connected { ref managers } if managers.is_empty() => {
-                self.end(now, call, cause, Some(MissedReason::UserLeft));
+            RingPurpose::Invite { .. } => {}
+            RingPurpose::Transfer { by, kind } => {
+                let others: Vec<ManagerId> = c.transfer_rings().collect();
+                for other in others {
+                    self.stop_ring(call, other, Some(RingStop::AnsweredElsewhere));
+                }
+                match kind {
+                    TransferKind::Cold => self.hand_over(now, call, by, manager),
+                    TransferKind::Warm => {
+                        if let Some(t) = self.calls.get_mut(&call).and_then(|c| c.transfer.as_mut())
+                        {
+                            t.consulting = Some(manager);
+                        }
+                    }
+                }
             }
-            Phase::Connected { .. } => self.end(now, call, cause, None),
         }
     }
 
-    fn manager_left(&mut self, now: Instant, call: CallId, manager: ManagerId) {
-        let Some(state) = self.calls.get_mut(&call) else {
-            return;
-        };
-        let Phase::Connected { managers } = &mut state.phase else {
-            return;
-        };
-        if !managers.remove(&manager) {
-            return;
+    /// Completes a transfer: `by` leaves (if still in), the customer comes off hold with `to`.
+    fn hand_over(&mut self, now: Instant, call: CallId, by: ManagerId, to: ManagerId) {
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.transfer = None;
         }
-        let last = managers.is_empty();
+        self.leave(now, call, by, LegEnd::Transferred);
+        self.set_held(call, false, by);
+        self.outputs.push_back(SwitchboardOutput::TransferEnded {
+            call,
+            by,
+            outcome: TransferOutcome::Completed { to },
+        });
+    }
+
+    /// A transfer ended without handing over: the hold goes back to what it was.
+    fn transfer_over(&mut self, now: Instant, call: CallId, outcome: TransferOutcome) {
+        let Some(t) = self.calls.get_mut(&call).and_then(|c| c.transfer.take()) else {
+            return;
+        };
+        self.changed.insert(call);
+        self.set_held(call, t.resume_hold, t.by);
+        self.outputs.push_back(SwitchboardOutput::TransferEnded {
+            call,
+            by: t.by,
+            outcome,
+        });
+        self.end_if_empty(now, call);
+    }
+
+    fn set_held(&mut self, call: CallId, held: bool, by: ManagerId) {
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
+        // Asking for what already is (a second click, two managers at once) changes nothing.
+        if c.held != held {
+            c.held = held;
+            self.changed.insert(call);
+            self.outputs
+                .push_back(SwitchboardOutput::HoldChanged { call, held, by });
+        }
+    }
+
+    /// Takes `manager`'s leg out of a call that goes on.
+    fn leave(&mut self, now: Instant, call: CallId, manager: ManagerId, cause: LegEnd) -> bool {
+        let Some(c) = self.calls.get_mut(&call) else {
+            return false;
+        };
+        if !c.managers.remove(&manager) {
+            return false;
+        }
         if let Some(m) = self.managers.get_mut(&manager) {
             m.in_call = None;
             m.last_call_ended = Some(now);
         }
-        if last {
-            self.end(now, call, HangupCause::ManagerHangup, None);
-        } else {
-            self.outputs
-                .push_back(SwitchboardOutput::ManagerLeft { call, manager });
+        self.changed.insert(call);
+        self.outputs.push_back(SwitchboardOutput::ManagerLeft {
+            call,
+            manager,
+            cause,
+        });
+        true
+    }
+
+    fn manager_hung_up(&mut self, now: Instant, call: CallId, manager: ManagerId) {
+        let transfer = self.calls.get(&call).and_then(|c| c.transfer);
+        match transfer {
+            // The transferring manager hanging up on a warm transfer's talk hands over, as a
+            // PBX's attended transfer does.
+            Some(Transfer {
+                by,
+                consulting: Some(target),
+                ..
+            }) if by == manager => self.hand_over(now, call, by, target),
+            Some(Transfer {
+                consulting: Some(target),
+                ..
+            }) if target == manager => {
+                self.leave(now, call, manager, LegEnd::Left);
+                self.transfer_over(now, call, TransferOutcome::TargetLeft);
+            }
+            _ => {
+                if self.leave(now, call, manager, LegEnd::Left) {
+                    self.end_if_empty(now, call);
+                }
+            }
         }
+    }
+
+    /// Ends an answered call nobody is in any more, unless someone may still take it (a
+    /// transfer ringing, a queue).
+    fn end_if_empty(&mut self, now: Instant, call: CallId) {
+        let Some(c) = self.calls.get(&call) else {
+            return;
+        };
+        let someone_coming = c.routing.is_some() || c.transfer_rings().next().is_some();
+        if c.answered && c.managers.is_empty() && !someone_coming {
+            self.end(
+                now,
+                call,
+                HangupCause::ManagerHangup,
+                None,
+                RingStop::CallEnded,
+            );
+        }
+    }
+
+    fn customer_gone(&mut self, now: Instant, call: CallId, cause: HangupCause) {
+        let Some(c) = self.calls.get(&call) else {
+            return;
+        };
+        let missed = (!c.answered).then_some(MissedReason::UserLeft);
+        self.end(now, call, cause, missed, RingStop::CallerLeft);
+    }
+
+    fn invite(&mut self, now: Instant, call: CallId, by: ManagerId, invitee: ManagerId) {
+        if !self.in_call(call, by, Request::Invite) {
+            return;
+        }
+        let c = &self.calls[&call];
+        let refusal = if invitee == by {
+            Some(Refusal::SelfTarget)
+        } else if c.involves(invitee) {
+            Some(Refusal::AlreadyInCall)
+        } else if c.seats_taken() >= MAX_MANAGERS_PER_CALL {
+            Some(Refusal::CallFull)
+        } else {
+            self.eligibility(invitee)
+                .err()
+                .map(Refusal::TargetUnavailable)
+        };
+        match refusal {
+            Some(reason) => self.refuse(call, by, Request::Invite, reason),
+            None => self.start_ring(now, call, invitee, RingPurpose::Invite { by }),
+        }
+    }
+
+    fn transfer(
+        &mut self,
+        now: Instant,
+        call: CallId,
+        by: ManagerId,
+        kind: TransferKind,
+        target: TransferTarget,
+    ) {
+        if !self.in_call(call, by, Request::Transfer) {
+            return;
+        }
+        let c = &self.calls[&call];
+        let targets = if c.transfer.is_some() {
+            Err(Refusal::TransferInProgress)
+        } else if kind == TransferKind::Warm && c.seats_taken() >= MAX_MANAGERS_PER_CALL {
+            // A warm transfer's target joins before anyone leaves.
+            Err(Refusal::CallFull)
+        } else {
+            match target {
+                TransferTarget::Manager(t) if t == by => Err(Refusal::SelfTarget),
+                TransferTarget::Manager(t) if c.involves(t) => Err(Refusal::AlreadyInCall),
+                TransferTarget::Manager(t) => self
+                    .eligibility(t)
+                    .map(|()| vec![t])
+                    .map_err(Refusal::TargetUnavailable),
+                TransferTarget::Team(members) => {
+                    let free: Vec<ManagerId> = members
+                        .into_iter()
+                        .filter(|m| *m != by && !c.involves(*m) && self.eligibility(*m).is_ok())
+                        .collect();
+                    if free.is_empty() {
+                        Err(Refusal::NobodyAvailable)
+                    } else {
+                        Ok(free)
+                    }
+                }
+            }
+        };
+        let targets = match targets {
+            Ok(t) => t,
+            Err(reason) => return self.refuse(call, by, Request::Transfer, reason),
+        };
+        let held = self.calls[&call].held;
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.transfer = Some(Transfer {
+                by,
+                kind,
+                consulting: None,
+                resume_hold: held,
+            });
+        }
+        // The customer waits on hold until the target takes over (Freshdesk's rule too).
+        self.set_held(call, true, by);
+        for t in targets {
+            self.start_ring(now, call, t, RingPurpose::Transfer { by, kind });
+        }
+    }
+
+    /// The transfer of `call` if `by` started it; otherwise refuses `request`.
+    fn own_transfer(&mut self, call: CallId, by: ManagerId, request: Request) -> Option<Transfer> {
+        if !self.in_call(call, by, request) {
+            return None;
+        }
+        match self.calls[&call].transfer {
+            Some(t) if t.by == by => Some(t),
+            _ => {
+                self.refuse(call, by, request, Refusal::NoTransfer);
+                None
+            }
+        }
+    }
+
+    fn complete_transfer(&mut self, now: Instant, call: CallId, by: ManagerId) {
+        let Some(t) = self.own_transfer(call, by, Request::CompleteTransfer) else {
+            return;
+        };
+        match t.consulting {
+            Some(target) => self.hand_over(now, call, by, target),
+            None => self.refuse(
+                call,
+                by,
+                Request::CompleteTransfer,
+                Refusal::TransferNotAnswered,
+            ),
+        }
+    }
+
+    fn cancel_transfer(&mut self, now: Instant, call: CallId, by: ManagerId) {
+        let Some(t) = self.own_transfer(call, by, Request::CancelTransfer) else {
+            return;
+        };
+        match t.consulting {
+            Some(target) => {
+                self.leave(now, call, target, LegEnd::TransferCancelled);
+            }
+            None => {
+                let rings: Vec<ManagerId> = self.calls[&call].transfer_rings().collect();
+                for m in rings {
+                    self.stop_ring(call, m, Some(RingStop::Cancelled));
+                }
+            }
+        }
+        self.transfer_over(now, call, TransferOutcome::Cancelled);
+    }
+
+    fn transfer_to_queue(
+        &mut self,
+        now: Instant,
+        call: CallId,
+        by: ManagerId,
+        candidates: Vec<ManagerId>,
+    ) {
+        if !self.in_call(call, by, Request::Transfer) {
+            return;
+        }
+        let c = &self.calls[&call];
+        let candidates: Vec<ManagerId> = candidates.into_iter().filter(|m| *m != by).collect();
+        let refusal = if c.transfer.is_some() {
+            Some(Refusal::TransferInProgress)
+        } else if candidates.is_empty() {
+            Some(Refusal::NobodyAvailable)
+        } else {
+            None
+        };
+        if let Some(reason) = refusal {
+            return self.refuse(call, by, Request::Transfer, reason);
+        }
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.routing = Some(Routing {
+                candidates,
+                tried: BTreeSet::new(),
+                wait_until: Some(now + QUEUE_MAX_WAIT),
+            });
+        }
+        self.set_held(call, true, by);
+        self.leave(now, call, by, LegEnd::Transferred);
+        self.ring_next(now, call);
     }
 
     fn end(
@@ -629,386 +885,32 @@ impl Switchboard {
         call: CallId,
         cause: HangupCause,
         missed: Option<MissedReason>,
+        ring_stop: RingStop,
     ) {
+        let rings: Vec<ManagerId> = match self.calls.get(&call) {
+            Some(c) => c.rings.keys().copied().collect(),
+            None => return,
+        };
+        for m in rings {
+            self.stop_ring(call, m, Some(ring_stop));
+        }
         let Some(state) = self.calls.remove(&call) else {
             return;
         };
-        if let Phase::Connected { managers } = state.phase {
-            for manager in managers {
-                if let Some(m) = self.managers.get_mut(&manager) {
-                    m.in_call = None;
-                    m.last_call_ended = Some(now);
-                }
+        for manager in &state.managers {
+            if let Some(m) = self.managers.get_mut(manager) {
+                m.in_call = None;
+                m.last_call_ended = Some(now);
             }
         }
         self.outputs.push_back(SwitchboardOutput::Ended {
             call,
             cause,
             missed,
+            managers: state.managers.into_iter().collect(),
         });
     }
 }
 
 #[cfg(test)]
-// A test picks an origin instant for its virtual clock; the code under test never reads it.
-#[allow(clippy::disallowed_methods)]
-mod tests {
-    use super::*;
-    use crate::presence::Status;
-    use expect_test::{Expect, expect};
-    use std::fmt::Write;
-
-    const RING: Duration = Duration::from_secs(30);
-
-    fn available() -> Presence {
-        Presence {
-            operator_seat: true,
-            status: Status::Available,
-            do_not_disturb: false,
-            online: true,
-        }
-    }
-
-    /// Drives a switchboard on a virtual clock and records a trace.
-    struct Scenario {
-        sb: Switchboard,
-        t0: Instant,
-        now: Instant,
-        trace: String,
-    }
-
-    impl Scenario {
-        fn new(managers: &[(i64, Presence)]) -> Self {
-            let t0 = Instant::now();
-            let mut s = Scenario {
-                sb: Switchboard::new(RING),
-                t0,
-                now: t0,
-                trace: String::new(),
-            };
-            for &(id, presence) in managers {
-                s.sb.handle_input(
-                    t0,
-                    SwitchboardInput::Presence {
-                        manager: ManagerId(id),
-                        presence,
-                    },
-                );
-            }
-            s.drain();
-            s
-        }
-
-        fn input(&mut self, input: SwitchboardInput) -> &mut Self {
-            let label = match &input {
-                SwitchboardInput::Presence { manager, presence } => {
-                    format!("{manager} presence {presence:?}")
-                }
-                SwitchboardInput::CallArrived { call, candidates } => {
-                    let c: Vec<String> = candidates.iter().map(|m| m.to_string()).collect();
-                    format!("{call} arrives for [{}]", c.join(", "))
-                }
-                SwitchboardInput::Answer { call, manager } => format!("{manager} answers {call}"),
-                SwitchboardInput::Decline { call, manager } => format!("{manager} declines {call}"),
-                SwitchboardInput::CustomerHungUp { call } => format!("customer of {call} hangs up"),
-                SwitchboardInput::CustomerLegFailed { call } => {
-                    format!("customer leg of {call} fails")
-                }
-                SwitchboardInput::ManagerHungUp { call, manager } => {
-                    format!("{manager} hangs up {call}")
-                }
-                SwitchboardInput::EndForAll { call, manager } => {
-                    format!("{manager} ends {call} for all")
-                }
-                SwitchboardInput::SetHold {
-                    call,
-                    manager,
-                    held,
-                } => format!("{manager} sets hold of {call} to {held}"),
-            };
-            writeln!(
-                self.trace,
-                "t={:03}s > {label}",
-                (self.now - self.t0).as_secs()
-            )
-            .unwrap();
-            self.sb.handle_input(self.now, input);
-            self.drain();
-            self
-        }
-
-        fn wait(&mut self, secs: u64) -> &mut Self {
-            let target = self.now + Duration::from_secs(secs);
-            while let Some(deadline) = self.sb.poll_timeout().filter(|d| *d <= target) {
-                self.now = deadline;
-                writeln!(
-                    self.trace,
-                    "t={:03}s > timeout",
-                    (self.now - self.t0).as_secs()
-                )
-                .unwrap();
-                self.sb.handle_timeout(self.now);
-                self.drain();
-            }
-            self.now = target;
-            self
-        }
-
-        fn drain(&mut self) {
-            while let Some(out) = self.sb.poll_output() {
-                writeln!(self.trace, "         < {out}").unwrap();
-            }
-        }
-
-        fn check(&self, expect: Expect) {
-            expect.assert_eq(&self.trace);
-        }
-    }
-
-    fn arrive(call: i64, candidates: &[i64]) -> SwitchboardInput {
-        SwitchboardInput::CallArrived {
-            call: CallId(call),
-            candidates: candidates.iter().map(|&m| ManagerId(m)).collect(),
-        }
-    }
-
-    fn hold(call: i64, manager: i64, held: bool) -> SwitchboardInput {
-        SwitchboardInput::SetHold {
-            call: CallId(call),
-            manager: ManagerId(manager),
-            held,
-        }
-    }
-
-    #[test]
-    fn hold_is_the_calls_and_only_its_managers_change_it() {
-        let mut s = Scenario::new(&[(1, available()), (2, available())]);
-        s.input(arrive(10, &[1, 2]))
-            .input(hold(10, 1, true))
-            .input(SwitchboardInput::Answer {
-                call: CallId(10),
-                manager: ManagerId(1),
-            })
-            .wait(10)
-            .input(hold(10, 1, true))
-            .input(hold(10, 1, true))
-            .input(hold(10, 2, false))
-            .input(hold(11, 1, false))
-            .wait(30)
-            .input(hold(10, 1, false))
-            .wait(5)
-            .input(SwitchboardInput::ManagerHungUp {
-                call: CallId(10),
-                manager: ManagerId(1),
-            })
-            .input(hold(10, 1, true));
-        s.check(expect![[r#"
-            t=000s > c10 arrives for [m1, m2]
-                     < ring c10 at m1
-            t=000s > m1 sets hold of c10 to true
-                     < refuse hold of c10 by m1: notInCall
-            t=000s > m1 answers c10
-                     < connect c10 to m1
-            t=010s > m1 sets hold of c10 to true
-                     < c10 on hold by m1; tell [m1]
-            t=010s > m1 sets hold of c10 to true
-            t=010s > m2 sets hold of c10 to false
-                     < refuse hold of c10 by m2: notInCall
-            t=010s > m1 sets hold of c11 to false
-                     < refuse hold of c11 by m1: notInCall
-            t=040s > m1 sets hold of c10 to false
-                     < c10 off hold by m1; tell [m1]
-            t=045s > m1 hangs up c10
-                     < end c10: managerHangup
-            t=045s > m1 sets hold of c10 to true
-                     < refuse hold of c10 by m1: notInCall
-        "#]]);
-    }
-
-    #[test]
-    fn answered_call_then_customer_hangs_up() {
-        let mut s = Scenario::new(&[(1, available()), (2, available())]);
-        s.input(arrive(10, &[1, 2]))
-            .wait(5)
-            .input(SwitchboardInput::Answer {
-                call: CallId(10),
-                manager: ManagerId(1),
-            })
-            .wait(60)
-            .input(SwitchboardInput::CustomerHungUp { call: CallId(10) });
-        s.check(expect![[r#"
-            t=000s > c10 arrives for [m1, m2]
-                     < ring c10 at m1
-            t=005s > m1 answers c10
-                     < connect c10 to m1
-            t=065s > customer of c10 hangs up
-                     < end c10: customerHangup
-        "#]]);
-    }
-
-    #[test]
-    fn nobody_eligible_is_no_operator() {
-        let away = Presence {
-            status: Status::Away,
-            ..available()
-        };
-        let dnd = Presence {
-            do_not_disturb: true,
-            ..available()
-        };
-        let seatless = Presence {
-            operator_seat: false,
-            ..available()
-        };
-        let mut s = Scenario::new(&[(1, away), (2, dnd), (3, seatless)]);
-        s.input(arrive(1, &[1, 2, 3, 4]));
-        s.check(expect![[r#"
-            t=000s > c1 arrives for [m1, m2, m3, m4]
-                     < end c1: notAnswered (missed: noOperator)
-        "#]]);
-    }
-
-    #[test]
-    fn ring_timeout_moves_on_then_ring_time_over() {
-        let mut s = Scenario::new(&[(1, available()), (2, available())]);
-        s.input(arrive(7, &[1, 2])).wait(100);
-        s.check(expect![[r#"
-            t=000s > c7 arrives for [m1, m2]
-                     < ring c7 at m1
-            t=030s > timeout
-                     < stop ringing c7 at m1: TimedOut
-                     < ring c7 at m2
-            t=060s > timeout
-                     < stop ringing c7 at m2: TimedOut
-                     < end c7: notAnswered (missed: ringTimeOver)
-        "#]]);
-    }
-
-    #[test]
-    fn customer_leaves_while_ringing_is_userleft() {
-        let mut s = Scenario::new(&[(1, available())]);
-        s.input(arrive(3, &[1]))
-            .wait(4)
-            .input(SwitchboardInput::CustomerHungUp { call: CallId(3) });
-        s.check(expect![[r#"
-            t=000s > c3 arrives for [m1]
-                     < ring c3 at m1
-            t=004s > customer of c3 hangs up
-                     < stop ringing c3 at m1: CallerLeft
-                     < end c3: customerHangup (missed: userleft)
-        "#]]);
-    }
-
-    #[test]
-    fn busy_managers_are_skipped_and_decline_moves_on() {
-        let mut s = Scenario::new(&[(1, available()), (2, available()), (3, available())]);
-        s.input(arrive(1, &[1, 2, 3]))
-            .input(SwitchboardInput::Answer {
-                call: CallId(1),
-                manager: ManagerId(1),
-            })
-            .input(arrive(2, &[1, 2, 3]))
-            .input(arrive(3, &[1, 2, 3]))
-            .input(SwitchboardInput::Decline {
-                call: CallId(2),
-                manager: ManagerId(2),
-            })
-            .input(SwitchboardInput::Answer {
-                call: CallId(2),
-                manager: ManagerId(2),
-            });
-        s.check(expect![[r#"
-            t=000s > c1 arrives for [m1, m2, m3]
-                     < ring c1 at m1
-            t=000s > m1 answers c1
-                     < connect c1 to m1
-            t=000s > c2 arrives for [m1, m2, m3]
-                     < ring c2 at m2
-            t=000s > c3 arrives for [m1, m2, m3]
-                     < ring c3 at m3
-            t=000s > m2 declines c2
-                     < stop ringing c2 at m2: Declined
-                     < end c2: notAnswered (missed: ringTimeOver)
-            t=000s > m2 answers c2
-                     < refuse answer of c2 by m2: UnknownCall
-        "#]]);
-    }
-
-    #[test]
-    fn longest_idle_manager_rings_first_and_offline_moves_on() {
-        let mut s = Scenario::new(&[(1, available()), (2, available())]);
-        s.input(arrive(1, &[1, 2]))
-            .input(SwitchboardInput::Answer {
-                call: CallId(1),
-                manager: ManagerId(1),
-            })
-            .wait(10)
-            .input(SwitchboardInput::ManagerHungUp {
-                call: CallId(1),
-                manager: ManagerId(1),
-            })
-            .input(arrive(2, &[1, 2]))
-            .input(SwitchboardInput::Presence {
-                manager: ManagerId(2),
-                presence: Presence {
-                    online: false,
-                    ..available()
-                },
-            });
-        s.check(expect![[r#"
-            t=000s > c1 arrives for [m1, m2]
-                     < ring c1 at m1
-            t=000s > m1 answers c1
-                     < connect c1 to m1
-            t=010s > m1 hangs up c1
-                     < end c1: managerHangup
-            t=010s > c2 arrives for [m1, m2]
-                     < ring c2 at m2
-            t=010s > m2 presence Presence { operator_seat: true, status: Available, do_not_disturb: false, online: false }
-                     < stop ringing c2 at m2: Disconnected
-                     < ring c2 at m1
-        "#]]);
-        assert_eq!(
-            s.sb.eligibility(ManagerId(1)),
-            Err(NotRingingReason::RingingForAnotherCall)
-        );
-        assert_eq!(
-            s.sb.eligibility(ManagerId(2)),
-            Err(NotRingingReason::Offline)
-        );
-    }
-
-    #[test]
-    fn end_for_all_only_from_a_manager_in_the_call() {
-        let mut s = Scenario::new(&[(1, available()), (2, available())]);
-        s.input(arrive(1, &[1, 2]))
-            .input(SwitchboardInput::EndForAll {
-                call: CallId(1),
-                manager: ManagerId(1),
-            })
-            .input(SwitchboardInput::Answer {
-                call: CallId(1),
-                manager: ManagerId(1),
-            })
-            .input(SwitchboardInput::EndForAll {
-                call: CallId(1),
-                manager: ManagerId(2),
-            })
-            .wait(5)
-            .input(SwitchboardInput::EndForAll {
-                call: CallId(1),
-                manager: ManagerId(1),
-            });
-        s.check(expect![[r#"
-            t=000s > c1 arrives for [m1, m2]
-                     < ring c1 at m1
-            t=000s > m1 ends c1 for all
-            t=000s > m1 answers c1
-                     < connect c1 to m1
-            t=000s > m2 ends c1 for all
-            t=005s > m1 ends c1 for all
-                     < end c1: endedForAll
-        "#]]);
-        assert_eq!(s.sb.call_of(ManagerId(1)), None);
-    }
-}
+mod tests;

@@ -1,0 +1,617 @@
+//! What goes into the switchboard and what comes out: the vocabulary of call control.
+
+use std::fmt;
+
+use crate::ids::{CallId, ManagerId};
+use crate::presence::{NotRingingReason, Presence};
+
+/// Why a call was missed — the exact codes of PRODUCT.md §5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissedReason {
+    /// Outside operating hours.
+    NotInOperation,
+    /// No manager could take calls.
+    NoOperator,
+    /// Waited the queue's maximum (1 hour).
+    AbandonedInQueue,
+    /// Rang after assignment but nobody answered in time.
+    RingTimeOver,
+    /// The customer hung up first.
+    UserLeft,
+    /// More than 200 callers were waiting.
+    ExceededQueue,
+    /// Ended by a workflow action.
+    Workflow,
+}
+
+impl MissedReason {
+    /// The wire/database code, exactly as PRODUCT.md spells it.
+    pub fn code(self) -> &'static str {
+        match self {
+            MissedReason::NotInOperation => "notInOperation",
+            MissedReason::NoOperator => "noOperator",
+            MissedReason::AbandonedInQueue => "abandonedInQueue",
+            MissedReason::RingTimeOver => "ringTimeOver",
+            MissedReason::UserLeft => "userleft",
+            MissedReason::ExceededQueue => "exceededQueue",
+            MissedReason::Workflow => "workflow",
+        }
+    }
+}
+
+/// Who or what ended a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HangupCause {
+    /// The customer hung up (BYE or CANCEL).
+    CustomerHangup,
+    /// The last manager hung up.
+    ManagerHangup,
+    /// A manager ended the call for everyone ("end for all", PRODUCT.md §2).
+    EndedForAll,
+    /// Nobody answered (see the missed reason).
+    NotAnswered,
+    /// The customer's leg failed (e.g. no ACK, media timeout).
+    CustomerLegFailed,
+}
+
+impl HangupCause {
+    /// The wire/database code.
+    pub fn code(self) -> &'static str {
+        match self {
+            HangupCause::CustomerHangup => "customerHangup",
+            HangupCause::ManagerHangup => "managerHangup",
+            HangupCause::EndedForAll => "endedForAll",
+            HangupCause::NotAnswered => "notAnswered",
+            HangupCause::CustomerLegFailed => "customerLegFailed",
+        }
+    }
+}
+
+/// How one manager's leg left a call that goes on (the per-leg hangup cause).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegEnd {
+    /// They left ("leave", PRODUCT.md §2), or their app or media went away.
+    Left,
+    /// They handed the call over (a completed transfer, or a transfer to a queue).
+    Transferred,
+    /// They were the target of a warm transfer that the transferring manager cancelled.
+    TransferCancelled,
+}
+
+impl LegEnd {
+    /// The wire/database code.
+    pub fn code(self) -> &'static str {
+        match self {
+            LegEnd::Left => "left",
+            LegEnd::Transferred => "transferred",
+            LegEnd::TransferCancelled => "transferCancelled",
+        }
+    }
+}
+
+/// Why a ring stopped at one manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RingStop {
+    /// The manager declined.
+    Declined,
+    /// Nobody answered within the ring timeout.
+    TimedOut,
+    /// The customer hung up.
+    CallerLeft,
+    /// The manager's app went offline.
+    Disconnected,
+    /// Another manager answered first (a transfer to a team rings all its managers).
+    AnsweredElsewhere,
+    /// Another manager picked the call up.
+    PickedUp,
+    /// The manager who asked for the ring took it back (a cancelled transfer).
+    Cancelled,
+    /// The call ended for everyone.
+    CallEnded,
+}
+
+impl RingStop {
+    /// The wire code.
+    pub fn code(self) -> &'static str {
+        match self {
+            RingStop::Declined => "declined",
+            RingStop::TimedOut => "timedOut",
+            RingStop::CallerLeft => "callerLeft",
+            RingStop::Disconnected => "disconnected",
+            RingStop::AnsweredElsewhere => "answeredElsewhere",
+            RingStop::PickedUp => "pickedUp",
+            RingStop::Cancelled => "cancelled",
+            RingStop::CallEnded => "callEnded",
+        }
+    }
+}
+
+/// A warm transfer lets the transferring manager talk to the target first (the customer on
+/// hold) and hand over when ready; a cold one hands over as soon as the target answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferKind {
+    /// Hand over when the target answers.
+    Cold,
+    /// Talk to the target first; complete or cancel later.
+    Warm,
+}
+
+impl TransferKind {
+    /// The wire code.
+    pub fn code(self) -> &'static str {
+        match self {
+            TransferKind::Cold => "cold",
+            TransferKind::Warm => "warm",
+        }
+    }
+}
+
+/// Whom a transfer rings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferTarget {
+    /// One manager.
+    Manager(ManagerId),
+    /// Every available manager of a team at once; the first to answer takes the call.
+    Team(Vec<ManagerId>),
+}
+
+/// Why a ring is happening — the ring popup says "invited by …" or "transferred by …".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RingPurpose {
+    /// The call is routed here (from the trunk, or waiting in a queue).
+    Route,
+    /// A manager in the call asks this one to join.
+    Invite {
+        /// Who invited.
+        by: ManagerId,
+    },
+    /// A manager in the call hands it over to this one.
+    Transfer {
+        /// Who transfers.
+        by: ManagerId,
+        /// Cold or warm.
+        kind: TransferKind,
+    },
+}
+
+/// How a transfer ended, told to the manager who started it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferOutcome {
+    /// The target took the call over.
+    Completed {
+        /// Who has the call now.
+        to: ManagerId,
+    },
+    /// Nobody took it; the customer is back with the transferring manager.
+    Unanswered {
+        /// Why the last ring stopped.
+        reason: RingStop,
+    },
+    /// The transferring manager took it back.
+    Cancelled,
+    /// The target of a warm transfer hung up before it was completed.
+    TargetLeft,
+}
+
+impl TransferOutcome {
+    /// The wire code.
+    pub fn code(self) -> &'static str {
+        match self {
+            TransferOutcome::Completed { .. } => "completed",
+            TransferOutcome::Unanswered { .. } => "unanswered",
+            TransferOutcome::Cancelled => "cancelled",
+            TransferOutcome::TargetLeft => "targetLeft",
+        }
+    }
+}
+
+/// The request a refusal answers, so the app can tell which button failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// Answer a ringing call.
+    Answer,
+    /// Take a call ringing at someone else.
+    PickUp,
+    /// Hold or resume.
+    Hold,
+    /// Invite a manager.
+    Invite,
+    /// Start a transfer.
+    Transfer,
+    /// Complete a warm transfer.
+    CompleteTransfer,
+    /// Cancel a transfer.
+    CancelTransfer,
+    /// End the call for all.
+    EndForAll,
+}
+
+impl Request {
+    /// The wire name (the client message it answers).
+    pub fn code(self) -> &'static str {
+        match self {
+            Request::Answer => "answer",
+            Request::PickUp => "pickUp",
+            Request::Hold => "setHold",
+            Request::Invite => "invite",
+            Request::Transfer => "transfer",
+            Request::CompleteTransfer => "completeTransfer",
+            Request::CancelTransfer => "cancelTransfer",
+            Request::EndForAll => "endForAll",
+        }
+    }
+}
+
+/// Why a request was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// No such call (ended already, or never existed).
+    UnknownCall,
+    /// The call is not ringing at this manager.
+    NotRingingHere,
+    /// The call is not ringing anywhere that can be picked up.
+    NothingToPickUp,
+    /// The manager is not in this call.
+    NotInCall,
+    /// A call holds at most 1 customer + 9 managers (PRODUCT.md §2).
+    CallFull,
+    /// The target is already in (or ringing for) this call.
+    AlreadyInCall,
+    /// A manager cannot invite or transfer to themselves.
+    SelfTarget,
+    /// The target cannot be rung now, and why.
+    TargetUnavailable(NotRingingReason),
+    /// No manager of the team can be rung now.
+    NobodyAvailable,
+    /// The manager is busy: in another call or ringing for one.
+    Busy(NotRingingReason),
+    /// Another transfer of this call is under way.
+    TransferInProgress,
+    /// No transfer of this call is under way (or it is someone else's).
+    NoTransfer,
+    /// The warm transfer's target has not answered yet.
+    TransferNotAnswered,
+}
+
+impl Refusal {
+    /// The wire code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::UnknownCall => "unknownCall",
+            Refusal::NotRingingHere => "notRinging",
+            Refusal::NothingToPickUp => "nothingToPickUp",
+            Refusal::NotInCall => "notInCall",
+            Refusal::CallFull => "callFull",
+            Refusal::AlreadyInCall => "alreadyInCall",
+            Refusal::SelfTarget => "selfTarget",
+            Refusal::TargetUnavailable(_) => "targetUnavailable",
+            Refusal::NobodyAvailable => "nobodyAvailable",
+            Refusal::Busy(_) => "busy",
+            Refusal::TransferInProgress => "transferInProgress",
+            Refusal::NoTransfer => "noTransfer",
+            Refusal::TransferNotAnswered => "transferNotAnswered",
+        }
+    }
+
+    /// The reason a manager could not be rung, when that is what the refusal is about.
+    pub fn not_ringing(self) -> Option<NotRingingReason> {
+        match self {
+            Refusal::TargetUnavailable(r) | Refusal::Busy(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// Inputs to the switchboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SwitchboardInput {
+    /// A manager's presence, sent on connect, status change and disconnect.
+    Presence {
+        /// Who.
+        manager: ManagerId,
+        /// Their current presence.
+        presence: Presence,
+    },
+    /// A new inbound call to a team; `candidates` are its members in preference order.
+    CallArrived {
+        /// The call.
+        call: CallId,
+        /// Team members who could be rung.
+        candidates: Vec<ManagerId>,
+    },
+    /// A manager answers a call ringing at them.
+    Answer {
+        /// The call.
+        call: CallId,
+        /// Who answers.
+        manager: ManagerId,
+    },
+    /// A manager takes a call that is ringing at another manager (PRODUCT.md §2 "pick-up").
+    PickUp {
+        /// The call.
+        call: CallId,
+        /// Who takes it.
+        manager: ManagerId,
+    },
+    /// A manager declines a ringing call.
+    Decline {
+        /// The call.
+        call: CallId,
+        /// Who declines.
+        manager: ManagerId,
+    },
+    /// The customer hung up or cancelled.
+    CustomerHungUp {
+        /// The call.
+        call: CallId,
+    },
+    /// The customer leg failed.
+    CustomerLegFailed {
+        /// The call.
+        call: CallId,
+    },
+    /// A manager left the call ("leave"; also their app or media going away).
+    ManagerHungUp {
+        /// The call.
+        call: CallId,
+        /// Who left.
+        manager: ManagerId,
+    },
+    /// A manager in the call hangs up every leg. Refused from anyone not in the call, so a
+    /// stale hotkey press can't end someone else's call.
+    EndForAll {
+        /// The call.
+        call: CallId,
+        /// Who ends it.
+        manager: ManagerId,
+    },
+    /// A manager in the call puts the customer on hold or takes them off it. The hold is the
+    /// call's, not the manager's: it stays when that manager leaves, and any manager in the
+    /// call resumes.
+    SetHold {
+        /// The call.
+        call: CallId,
+        /// Who asks.
+        manager: ManagerId,
+        /// On hold (`true`) or back (`false`).
+        held: bool,
+    },
+    /// A manager in the call rings a teammate to join it.
+    Invite {
+        /// The call.
+        call: CallId,
+        /// Who invites.
+        by: ManagerId,
+        /// Who is invited.
+        invitee: ManagerId,
+    },
+    /// A manager in the call hands it to a manager or a team; the customer waits on hold.
+    Transfer {
+        /// The call.
+        call: CallId,
+        /// Who transfers.
+        by: ManagerId,
+        /// Cold or warm.
+        kind: TransferKind,
+        /// To whom.
+        target: TransferTarget,
+    },
+    /// The transferring manager of a warm transfer hands over and leaves.
+    CompleteTransfer {
+        /// The call.
+        call: CallId,
+        /// Who transfers.
+        by: ManagerId,
+    },
+    /// The transferring manager takes the call back (stops the rings, or drops the target).
+    CancelTransfer {
+        /// The call.
+        call: CallId,
+        /// Who transfers.
+        by: ManagerId,
+    },
+    /// A manager in the call puts it back in a team's waiting line and leaves; the customer
+    /// hears hold music until a manager of the team answers.
+    TransferToQueue {
+        /// The call.
+        call: CallId,
+        /// Who transfers.
+        by: ManagerId,
+        /// The team's members in ring order.
+        candidates: Vec<ManagerId>,
+    },
+}
+
+/// Work for the runtime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SwitchboardOutput {
+    /// Ring this manager's app for this call.
+    Ring {
+        /// The call.
+        call: CallId,
+        /// Who to ring.
+        manager: ManagerId,
+        /// Why it rings.
+        purpose: RingPurpose,
+    },
+    /// Stop ringing at this manager.
+    StopRinging {
+        /// The call.
+        call: CallId,
+        /// Where it rang.
+        manager: ManagerId,
+        /// Why.
+        reason: RingStop,
+    },
+    /// The manager is in the call now: bridge their leg into the call's room (and answer the
+    /// customer, the first time).
+    Connected {
+        /// The call.
+        call: CallId,
+        /// Who joined.
+        manager: ManagerId,
+    },
+    /// A request could not be honoured; tell the manager who made it.
+    Refused {
+        /// The call.
+        call: CallId,
+        /// Who asked.
+        manager: ManagerId,
+        /// What they asked for.
+        request: Request,
+        /// Why not.
+        reason: Refusal,
+    },
+    /// A manager's leg left a call that goes on.
+    ManagerLeft {
+        /// The call.
+        call: CallId,
+        /// Who left.
+        manager: ManagerId,
+        /// How.
+        cause: LegEnd,
+    },
+    /// The customer went on hold or came back: the room switches what the customer hears
+    /// (hold music) and every manager in the call is told.
+    HoldChanged {
+        /// The call.
+        call: CallId,
+        /// On hold now.
+        held: bool,
+        /// Who changed it.
+        by: ManagerId,
+    },
+    /// An invitation was not answered; tell the inviter.
+    InviteUnanswered {
+        /// The call.
+        call: CallId,
+        /// Who invited.
+        by: ManagerId,
+        /// Who was invited.
+        invitee: ManagerId,
+        /// Why the ring stopped.
+        reason: RingStop,
+    },
+    /// A transfer is over; tell the manager who started it.
+    TransferEnded {
+        /// The call.
+        call: CallId,
+        /// Who started it.
+        by: ManagerId,
+        /// How it ended.
+        outcome: TransferOutcome,
+    },
+    /// Who is in the call, rings for it, or holds it changed: send every manager in it the
+    /// new [`CallView`](super::CallView). At most one per call per input.
+    CallChanged {
+        /// The call.
+        call: CallId,
+    },
+    /// The call is over: tear down every leg and close the record.
+    Ended {
+        /// The call.
+        call: CallId,
+        /// What ended it.
+        cause: HangupCause,
+        /// Set when nobody talked to the customer.
+        missed: Option<MissedReason>,
+        /// The managers who were in it at the end.
+        managers: Vec<ManagerId>,
+    },
+}
+
+impl fmt::Display for RingPurpose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RingPurpose::Route => f.write_str("route"),
+            RingPurpose::Invite { by } => write!(f, "invite by {by}"),
+            RingPurpose::Transfer { by, kind } => write!(f, "{} transfer by {by}", kind.code()),
+        }
+    }
+}
+
+impl fmt::Display for SwitchboardOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SwitchboardOutput::Ring {
+                call,
+                manager,
+                purpose: RingPurpose::Route,
+            } => write!(f, "ring {call} at {manager}"),
+            SwitchboardOutput::Ring {
+                call,
+                manager,
+                purpose,
+            } => write!(f, "ring {call} at {manager} ({purpose})"),
+            SwitchboardOutput::StopRinging {
+                call,
+                manager,
+                reason,
+            } => write!(f, "stop ringing {call} at {manager}: {}", reason.code()),
+            SwitchboardOutput::Connected { call, manager } => {
+                write!(f, "connect {call} to {manager}")
+            }
+            SwitchboardOutput::Refused {
+                call,
+                manager,
+                request,
+                reason,
+            } => {
+                write!(
+                    f,
+                    "refuse {} of {call} by {manager}: {}",
+                    request.code(),
+                    reason.code()
+                )?;
+                match reason.not_ringing() {
+                    Some(r) => write!(f, " ({})", r.code()),
+                    None => Ok(()),
+                }
+            }
+            SwitchboardOutput::ManagerLeft {
+                call,
+                manager,
+                cause,
+            } => write!(f, "{manager} left {call}: {}", cause.code()),
+            SwitchboardOutput::HoldChanged { call, held, by } => {
+                let what = if *held { "on hold" } else { "off hold" };
+                write!(f, "{call} {what} by {by}")
+            }
+            SwitchboardOutput::InviteUnanswered {
+                call,
+                by,
+                invitee,
+                reason,
+            } => write!(
+                f,
+                "tell {by}: {invitee} did not join {call} ({})",
+                reason.code()
+            ),
+            SwitchboardOutput::TransferEnded { call, by, outcome } => {
+                write!(f, "tell {by}: transfer of {call} {}", outcome.code())?;
+                match outcome {
+                    TransferOutcome::Completed { to } => write!(f, " to {to}"),
+                    TransferOutcome::Unanswered { reason } => write!(f, " ({})", reason.code()),
+                    TransferOutcome::Cancelled | TransferOutcome::TargetLeft => Ok(()),
+                }
+            }
+            SwitchboardOutput::CallChanged { call } => write!(f, "{call} changed"),
+            SwitchboardOutput::Ended {
+                call,
+                cause,
+                missed,
+                managers,
+            } => {
+                write!(f, "end {call}: {}", cause.code())?;
+                if let Some(m) = missed {
+                    write!(f, " (missed: {})", m.code())?;
+                }
+                if !managers.is_empty() {
+                    let m: Vec<String> = managers.iter().map(ToString::to_string).collect();
+                    write!(f, "; hang up [{}]", m.join(", "))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}

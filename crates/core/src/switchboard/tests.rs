@@ -1,0 +1,1088 @@
+//! Scenario traces of the switchboard on a virtual clock (expect_test snapshots).
+
+// A test picks an origin instant for its virtual clock; the code under test never reads it.
+#![allow(clippy::disallowed_methods)]
+
+use super::*;
+use crate::presence::Status;
+use expect_test::{Expect, expect};
+use std::fmt::Write;
+
+const RING: Duration = Duration::from_secs(30);
+
+fn available() -> Presence {
+    Presence {
+        operator_seat: true,
+        status: Status::Available,
+        do_not_disturb: false,
+        online: true,
+    }
+}
+
+fn ids(ms: &[ManagerId]) -> String {
+    let m: Vec<String> = ms.iter().map(ToString::to_string).collect();
+    format!("[{}]", m.join(", "))
+}
+
+/// One line of the trace for an input.
+fn label(input: &SwitchboardInput) -> String {
+    match input {
+        SwitchboardInput::Presence { manager, presence } => {
+            format!("{manager} presence {presence:?}")
+        }
+        SwitchboardInput::CallArrived { call, candidates } => {
+            format!("{call} arrives for {}", ids(candidates))
+        }
+        SwitchboardInput::Answer { call, manager } => format!("{manager} answers {call}"),
+        SwitchboardInput::PickUp { call, manager } => format!("{manager} picks up {call}"),
+        SwitchboardInput::Decline { call, manager } => format!("{manager} declines {call}"),
+        SwitchboardInput::CustomerHungUp { call } => format!("customer of {call} hangs up"),
+        SwitchboardInput::CustomerLegFailed { call } => format!("customer leg of {call} fails"),
+        SwitchboardInput::ManagerHungUp { call, manager } => format!("{manager} hangs up {call}"),
+        SwitchboardInput::EndForAll { call, manager } => format!("{manager} ends {call} for all"),
+        SwitchboardInput::SetHold {
+            call,
+            manager,
+            held,
+        } => format!("{manager} sets hold of {call} to {held}"),
+        SwitchboardInput::Invite { call, by, invitee } => {
+            format!("{by} invites {invitee} to {call}")
+        }
+        SwitchboardInput::Transfer {
+            call,
+            by,
+            kind,
+            target,
+        } => {
+            let to = match target {
+                TransferTarget::Manager(m) => m.to_string(),
+                TransferTarget::Team(ms) => format!("team {}", ids(ms)),
+            };
+            format!("{by} transfers {call} {} to {to}", kind.code())
+        }
+        SwitchboardInput::CompleteTransfer { call, by } => {
+            format!("{by} completes the transfer of {call}")
+        }
+        SwitchboardInput::CancelTransfer { call, by } => {
+            format!("{by} cancels the transfer of {call}")
+        }
+        SwitchboardInput::TransferToQueue {
+            call,
+            by,
+            candidates,
+        } => format!("{by} puts {call} in the queue of {}", ids(candidates)),
+    }
+}
+
+/// Drives a switchboard on a virtual clock and records a trace.
+struct Scenario {
+    sb: Switchboard,
+    t0: Instant,
+    now: Instant,
+    trace: String,
+}
+
+impl Scenario {
+    fn new(managers: &[(i64, Presence)]) -> Self {
+        let t0 = Instant::now();
+        let mut s = Scenario {
+            sb: Switchboard::new(RING),
+            t0,
+            now: t0,
+            trace: String::new(),
+        };
+        for &(id, presence) in managers {
+            s.sb.handle_input(
+                t0,
+                SwitchboardInput::Presence {
+                    manager: ManagerId(id),
+                    presence,
+                },
+            );
+        }
+        s.drain();
+        s
+    }
+
+    /// `n` available managers m1..mn.
+    fn available(n: i64) -> Self {
+        let managers: Vec<(i64, Presence)> = (1..=n).map(|id| (id, available())).collect();
+        Scenario::new(&managers)
+    }
+
+    fn input(&mut self, input: SwitchboardInput) -> &mut Self {
+        let secs = (self.now - self.t0).as_secs();
+        writeln!(self.trace, "t={secs:03}s > {}", label(&input)).unwrap();
+        self.sb.handle_input(self.now, input);
+        self.drain();
+        self
+    }
+
+    fn wait(&mut self, secs: u64) -> &mut Self {
+        let target = self.now + Duration::from_secs(secs);
+        while let Some(deadline) = self.sb.poll_timeout().filter(|d| *d <= target) {
+            self.now = deadline;
+            let secs = (self.now - self.t0).as_secs();
+            writeln!(self.trace, "t={secs:03}s > timeout").unwrap();
+            self.sb.handle_timeout(self.now);
+            self.drain();
+        }
+        self.now = target;
+        self
+    }
+
+    fn drain(&mut self) {
+        while let Some(out) = self.sb.poll_output() {
+            writeln!(self.trace, "         < {out}").unwrap();
+        }
+    }
+
+    fn check(&self, expect: Expect) {
+        expect.assert_eq(&self.trace);
+    }
+}
+
+fn arrive(call: i64, candidates: &[i64]) -> SwitchboardInput {
+    SwitchboardInput::CallArrived {
+        call: CallId(call),
+        candidates: candidates.iter().map(|&m| ManagerId(m)).collect(),
+    }
+}
+
+fn hold(call: i64, manager: i64, held: bool) -> SwitchboardInput {
+    SwitchboardInput::SetHold {
+        call: CallId(call),
+        manager: ManagerId(manager),
+        held,
+    }
+}
+
+fn answer(call: i64, manager: i64) -> SwitchboardInput {
+    SwitchboardInput::Answer {
+        call: CallId(call),
+        manager: ManagerId(manager),
+    }
+}
+
+fn decline(call: i64, manager: i64) -> SwitchboardInput {
+    SwitchboardInput::Decline {
+        call: CallId(call),
+        manager: ManagerId(manager),
+    }
+}
+
+fn leave(call: i64, manager: i64) -> SwitchboardInput {
+    SwitchboardInput::ManagerHungUp {
+        call: CallId(call),
+        manager: ManagerId(manager),
+    }
+}
+
+fn pick_up(call: i64, manager: i64) -> SwitchboardInput {
+    SwitchboardInput::PickUp {
+        call: CallId(call),
+        manager: ManagerId(manager),
+    }
+}
+
+fn invite(call: i64, by: i64, invitee: i64) -> SwitchboardInput {
+    SwitchboardInput::Invite {
+        call: CallId(call),
+        by: ManagerId(by),
+        invitee: ManagerId(invitee),
+    }
+}
+
+fn transfer(call: i64, by: i64, kind: TransferKind, to: i64) -> SwitchboardInput {
+    SwitchboardInput::Transfer {
+        call: CallId(call),
+        by: ManagerId(by),
+        kind,
+        target: TransferTarget::Manager(ManagerId(to)),
+    }
+}
+
+fn transfer_to_team(call: i64, by: i64, kind: TransferKind, team: &[i64]) -> SwitchboardInput {
+    SwitchboardInput::Transfer {
+        call: CallId(call),
+        by: ManagerId(by),
+        kind,
+        target: TransferTarget::Team(team.iter().map(|&m| ManagerId(m)).collect()),
+    }
+}
+
+fn complete(call: i64, by: i64) -> SwitchboardInput {
+    SwitchboardInput::CompleteTransfer {
+        call: CallId(call),
+        by: ManagerId(by),
+    }
+}
+
+fn cancel(call: i64, by: i64) -> SwitchboardInput {
+    SwitchboardInput::CancelTransfer {
+        call: CallId(call),
+        by: ManagerId(by),
+    }
+}
+
+fn to_queue(call: i64, by: i64, team: &[i64]) -> SwitchboardInput {
+    SwitchboardInput::TransferToQueue {
+        call: CallId(call),
+        by: ManagerId(by),
+        candidates: team.iter().map(|&m| ManagerId(m)).collect(),
+    }
+}
+
+fn end_for_all(call: i64, manager: i64) -> SwitchboardInput {
+    SwitchboardInput::EndForAll {
+        call: CallId(call),
+        manager: ManagerId(manager),
+    }
+}
+
+fn customer_hangs_up(call: i64) -> SwitchboardInput {
+    SwitchboardInput::CustomerHungUp { call: CallId(call) }
+}
+
+#[test]
+fn hold_is_the_calls_and_only_its_managers_change_it() {
+    let mut s = Scenario::new(&[(1, available()), (2, available())]);
+    s.input(arrive(10, &[1, 2]))
+        .input(hold(10, 1, true))
+        .input(SwitchboardInput::Answer {
+            call: CallId(10),
+            manager: ManagerId(1),
+        })
+        .wait(10)
+        .input(hold(10, 1, true))
+        .input(hold(10, 1, true))
+        .input(hold(10, 2, false))
+        .input(hold(11, 1, false))
+        .wait(30)
+        .input(hold(10, 1, false))
+        .wait(5)
+        .input(SwitchboardInput::ManagerHungUp {
+            call: CallId(10),
+            manager: ManagerId(1),
+        })
+        .input(hold(10, 1, true));
+    s.check(expect![[r#"
+        t=000s > c10 arrives for [m1, m2]
+                 < ring c10 at m1
+                 < c10 changed
+        t=000s > m1 sets hold of c10 to true
+                 < refuse setHold of c10 by m1: notInCall
+        t=000s > m1 answers c10
+                 < connect c10 to m1
+                 < c10 changed
+        t=010s > m1 sets hold of c10 to true
+                 < c10 on hold by m1
+                 < c10 changed
+        t=010s > m1 sets hold of c10 to true
+        t=010s > m2 sets hold of c10 to false
+                 < refuse setHold of c10 by m2: notInCall
+        t=010s > m1 sets hold of c11 to false
+                 < refuse setHold of c11 by m1: unknownCall
+        t=040s > m1 sets hold of c10 to false
+                 < c10 off hold by m1
+                 < c10 changed
+        t=045s > m1 hangs up c10
+                 < m1 left c10: left
+                 < end c10: managerHangup
+        t=045s > m1 sets hold of c10 to true
+                 < refuse setHold of c10 by m1: unknownCall
+    "#]]);
+}
+
+#[test]
+fn answered_call_then_customer_hangs_up() {
+    let mut s = Scenario::new(&[(1, available()), (2, available())]);
+    s.input(arrive(10, &[1, 2]))
+        .wait(5)
+        .input(SwitchboardInput::Answer {
+            call: CallId(10),
+            manager: ManagerId(1),
+        })
+        .wait(60)
+        .input(SwitchboardInput::CustomerHungUp { call: CallId(10) });
+    s.check(expect![[r#"
+        t=000s > c10 arrives for [m1, m2]
+                 < ring c10 at m1
+                 < c10 changed
+        t=005s > m1 answers c10
+                 < connect c10 to m1
+                 < c10 changed
+        t=065s > customer of c10 hangs up
+                 < end c10: customerHangup; hang up [m1]
+    "#]]);
+}
+
+#[test]
+fn nobody_eligible_is_no_operator() {
+    let away = Presence {
+        status: Status::Away,
+        ..available()
+    };
+    let dnd = Presence {
+        do_not_disturb: true,
+        ..available()
+    };
+    let seatless = Presence {
+        operator_seat: false,
+        ..available()
+    };
+    let mut s = Scenario::new(&[(1, away), (2, dnd), (3, seatless)]);
+    s.input(arrive(1, &[1, 2, 3, 4]));
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1, m2, m3, m4]
+                 < end c1: notAnswered (missed: noOperator)
+    "#]]);
+}
+
+#[test]
+fn ring_timeout_moves_on_then_ring_time_over() {
+    let mut s = Scenario::new(&[(1, available()), (2, available())]);
+    s.input(arrive(7, &[1, 2])).wait(100);
+    s.check(expect![[r#"
+        t=000s > c7 arrives for [m1, m2]
+                 < ring c7 at m1
+                 < c7 changed
+        t=030s > timeout
+                 < stop ringing c7 at m1: timedOut
+                 < ring c7 at m2
+                 < c7 changed
+        t=060s > timeout
+                 < stop ringing c7 at m2: timedOut
+                 < end c7: notAnswered (missed: ringTimeOver)
+    "#]]);
+}
+
+#[test]
+fn customer_leaves_while_ringing_is_userleft() {
+    let mut s = Scenario::new(&[(1, available())]);
+    s.input(arrive(3, &[1]))
+        .wait(4)
+        .input(SwitchboardInput::CustomerHungUp { call: CallId(3) });
+    s.check(expect![[r#"
+        t=000s > c3 arrives for [m1]
+                 < ring c3 at m1
+                 < c3 changed
+        t=004s > customer of c3 hangs up
+                 < stop ringing c3 at m1: callerLeft
+                 < end c3: customerHangup (missed: userleft)
+    "#]]);
+}
+
+#[test]
+fn busy_managers_are_skipped_and_decline_moves_on() {
+    let mut s = Scenario::new(&[(1, available()), (2, available()), (3, available())]);
+    s.input(arrive(1, &[1, 2, 3]))
+        .input(SwitchboardInput::Answer {
+            call: CallId(1),
+            manager: ManagerId(1),
+        })
+        .input(arrive(2, &[1, 2, 3]))
+        .input(arrive(3, &[1, 2, 3]))
+        .input(SwitchboardInput::Decline {
+            call: CallId(2),
+            manager: ManagerId(2),
+        })
+        .input(SwitchboardInput::Answer {
+            call: CallId(2),
+            manager: ManagerId(2),
+        });
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1, m2, m3]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > c2 arrives for [m1, m2, m3]
+                 < ring c2 at m2
+                 < c2 changed
+        t=000s > c3 arrives for [m1, m2, m3]
+                 < ring c3 at m3
+                 < c3 changed
+        t=000s > m2 declines c2
+                 < stop ringing c2 at m2: declined
+                 < end c2: notAnswered (missed: ringTimeOver)
+        t=000s > m2 answers c2
+                 < refuse answer of c2 by m2: unknownCall
+    "#]]);
+}
+
+#[test]
+fn longest_idle_manager_rings_first_and_offline_moves_on() {
+    let mut s = Scenario::new(&[(1, available()), (2, available())]);
+    s.input(arrive(1, &[1, 2]))
+        .input(SwitchboardInput::Answer {
+            call: CallId(1),
+            manager: ManagerId(1),
+        })
+        .wait(10)
+        .input(SwitchboardInput::ManagerHungUp {
+            call: CallId(1),
+            manager: ManagerId(1),
+        })
+        .input(arrive(2, &[1, 2]))
+        .input(SwitchboardInput::Presence {
+            manager: ManagerId(2),
+            presence: Presence {
+                online: false,
+                ..available()
+            },
+        });
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1, m2]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=010s > m1 hangs up c1
+                 < m1 left c1: left
+                 < end c1: managerHangup
+        t=010s > c2 arrives for [m1, m2]
+                 < ring c2 at m2
+                 < c2 changed
+        t=010s > m2 presence Presence { operator_seat: true, status: Available, do_not_disturb: false, online: false }
+                 < stop ringing c2 at m2: disconnected
+                 < ring c2 at m1
+                 < c2 changed
+    "#]]);
+    assert_eq!(
+        s.sb.eligibility(ManagerId(1)),
+        Err(NotRingingReason::RingingForAnotherCall)
+    );
+    assert_eq!(
+        s.sb.eligibility(ManagerId(2)),
+        Err(NotRingingReason::Offline)
+    );
+}
+
+#[test]
+fn end_for_all_only_from_a_manager_in_the_call() {
+    let mut s = Scenario::new(&[(1, available()), (2, available())]);
+    s.input(arrive(1, &[1, 2]))
+        .input(SwitchboardInput::EndForAll {
+            call: CallId(1),
+            manager: ManagerId(1),
+        })
+        .input(SwitchboardInput::Answer {
+            call: CallId(1),
+            manager: ManagerId(1),
+        })
+        .input(SwitchboardInput::EndForAll {
+            call: CallId(1),
+            manager: ManagerId(2),
+        })
+        .wait(5)
+        .input(SwitchboardInput::EndForAll {
+            call: CallId(1),
+            manager: ManagerId(1),
+        });
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1, m2]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 ends c1 for all
+                 < refuse endForAll of c1 by m1: notInCall
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m2 ends c1 for all
+                 < refuse endForAll of c1 by m2: notInCall
+        t=005s > m1 ends c1 for all
+                 < end c1: endedForAll; hang up [m1]
+    "#]]);
+    assert_eq!(s.sb.call_of(ManagerId(1)), None);
+}
+
+#[test]
+fn invite_rings_a_teammate_who_joins_or_declines() {
+    let mut s = Scenario::available(4);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(invite(1, 1, 2))
+        .input(invite(1, 1, 2))
+        .input(invite(1, 1, 1))
+        .input(invite(1, 3, 4))
+        .input(answer(1, 2))
+        .input(invite(1, 2, 3))
+        .input(decline(1, 3))
+        .input(invite(1, 1, 4))
+        .wait(31);
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 invites m2 to c1
+                 < ring c1 at m2 (invite by m1)
+                 < c1 changed
+        t=000s > m1 invites m2 to c1
+                 < refuse invite of c1 by m1: alreadyInCall
+        t=000s > m1 invites m1 to c1
+                 < refuse invite of c1 by m1: selfTarget
+        t=000s > m3 invites m4 to c1
+                 < refuse invite of c1 by m3: notInCall
+        t=000s > m2 answers c1
+                 < connect c1 to m2
+                 < c1 changed
+        t=000s > m2 invites m3 to c1
+                 < ring c1 at m3 (invite by m2)
+                 < c1 changed
+        t=000s > m3 declines c1
+                 < stop ringing c1 at m3: declined
+                 < tell m2: m3 did not join c1 (declined)
+                 < c1 changed
+        t=000s > m1 invites m4 to c1
+                 < ring c1 at m4 (invite by m1)
+                 < c1 changed
+        t=030s > timeout
+                 < stop ringing c1 at m4: timedOut
+                 < tell m1: m4 did not join c1 (timedOut)
+                 < c1 changed
+    "#]]);
+    let view = s.sb.view(CallId(1)).unwrap();
+    assert_eq!(view.managers, vec![ManagerId(1), ManagerId(2)]);
+    assert!(view.ringing.is_empty());
+}
+
+#[test]
+fn a_call_holds_nine_managers_and_the_tenth_is_refused() {
+    let mut s = Scenario::available(11);
+    s.input(arrive(1, &[1])).input(answer(1, 1));
+    for m in 2..=9 {
+        s.input(invite(1, 1, m));
+        if m % 2 == 0 {
+            s.input(answer(1, m));
+        }
+    }
+    // 5 managers in, 4 invitations ringing: the call is full.
+    let before = s.trace.len();
+    s.input(invite(1, 1, 10))
+        .input(transfer(1, 1, TransferKind::Warm, 10))
+        .input(decline(1, 3))
+        .input(invite(1, 1, 10))
+        .input(invite(1, 2, 11));
+    let trace = s.trace[before..].to_string();
+    expect![[r#"
+        t=000s > m1 invites m10 to c1
+                 < refuse invite of c1 by m1: callFull
+        t=000s > m1 transfers c1 warm to m10
+                 < refuse transfer of c1 by m1: callFull
+        t=000s > m3 declines c1
+                 < stop ringing c1 at m3: declined
+                 < tell m1: m3 did not join c1 (declined)
+                 < c1 changed
+        t=000s > m1 invites m10 to c1
+                 < ring c1 at m10 (invite by m1)
+                 < c1 changed
+        t=000s > m2 invites m11 to c1
+                 < refuse invite of c1 by m2: callFull
+    "#]]
+    .assert_eq(&trace);
+}
+
+#[test]
+fn an_invitee_who_is_busy_away_or_ringing_elsewhere_is_refused_with_the_reason() {
+    let away = Presence {
+        status: Status::Away,
+        ..available()
+    };
+    let mut s = Scenario::new(&[
+        (1, available()),
+        (2, away),
+        (3, available()),
+        (4, available()),
+    ]);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(arrive(2, &[3]))
+        .input(invite(1, 1, 2))
+        .input(invite(1, 1, 3))
+        .input(invite(1, 1, 9));
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > c2 arrives for [m3]
+                 < ring c2 at m3
+                 < c2 changed
+        t=000s > m1 invites m2 to c1
+                 < refuse invite of c1 by m1: targetUnavailable (away)
+        t=000s > m1 invites m3 to c1
+                 < refuse invite of c1 by m1: targetUnavailable (ringingForAnotherCall)
+        t=000s > m1 invites m9 to c1
+                 < refuse invite of c1 by m1: targetUnavailable (offline)
+    "#]]);
+}
+
+#[test]
+fn leave_keeps_the_call_for_the_others_and_the_last_to_leave_ends_it() {
+    let mut s = Scenario::available(3);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(invite(1, 1, 2))
+        .input(answer(1, 2))
+        .input(invite(1, 2, 3))
+        .input(leave(1, 1))
+        .input(leave(1, 2));
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 invites m2 to c1
+                 < ring c1 at m2 (invite by m1)
+                 < c1 changed
+        t=000s > m2 answers c1
+                 < connect c1 to m2
+                 < c1 changed
+        t=000s > m2 invites m3 to c1
+                 < ring c1 at m3 (invite by m2)
+                 < c1 changed
+        t=000s > m1 hangs up c1
+                 < m1 left c1: left
+                 < c1 changed
+        t=000s > m2 hangs up c1
+                 < m2 left c1: left
+                 < stop ringing c1 at m3: callEnded
+                 < end c1: managerHangup
+    "#]]);
+    assert_eq!(s.sb.eligibility(ManagerId(3)), Ok(()));
+}
+
+#[test]
+fn end_for_all_hangs_up_every_leg_and_stops_every_ring() {
+    let mut s = Scenario::available(3);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(invite(1, 1, 2))
+        .input(answer(1, 2))
+        .input(invite(1, 1, 3))
+        .input(end_for_all(1, 2));
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 invites m2 to c1
+                 < ring c1 at m2 (invite by m1)
+                 < c1 changed
+        t=000s > m2 answers c1
+                 < connect c1 to m2
+                 < c1 changed
+        t=000s > m1 invites m3 to c1
+                 < ring c1 at m3 (invite by m1)
+                 < c1 changed
+        t=000s > m2 ends c1 for all
+                 < stop ringing c1 at m3: callEnded
+                 < end c1: endedForAll; hang up [m1, m2]
+    "#]]);
+    assert_eq!(s.sb.call_of(ManagerId(1)), None);
+    assert_eq!(s.sb.eligibility(ManagerId(3)), Ok(()));
+}
+
+#[test]
+fn pick_up_takes_a_call_ringing_at_someone_else() {
+    let dnd = Presence {
+        do_not_disturb: true,
+        ..available()
+    };
+    let mut s = Scenario::new(&[
+        (1, available()),
+        (2, dnd),
+        (3, available()),
+        (4, available()),
+    ]);
+    s.input(arrive(1, &[1]))
+        .input(pick_up(2, 4))
+        .input(arrive(2, &[3]))
+        .input(pick_up(1, 3))
+        .input(pick_up(1, 2))
+        .input(pick_up(1, 4))
+        .wait(40);
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m4 picks up c2
+                 < refuse pickUp of c2 by m4: unknownCall
+        t=000s > c2 arrives for [m3]
+                 < ring c2 at m3
+                 < c2 changed
+        t=000s > m3 picks up c1
+                 < refuse pickUp of c1 by m3: busy (ringingForAnotherCall)
+        t=000s > m2 picks up c1
+                 < stop ringing c1 at m1: pickedUp
+                 < connect c1 to m2
+                 < c1 changed
+        t=000s > m4 picks up c1
+                 < refuse pickUp of c1 by m4: nothingToPickUp
+        t=030s > timeout
+                 < stop ringing c2 at m3: timedOut
+                 < end c2: notAnswered (missed: ringTimeOver)
+    "#]]);
+    assert_eq!(s.sb.call_of(ManagerId(2)), Some(CallId(1)));
+}
+
+#[test]
+fn cold_transfer_hands_over_when_the_target_answers_and_comes_back_when_declined() {
+    let mut s = Scenario::available(3);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(transfer(1, 1, TransferKind::Cold, 2))
+        .input(transfer(1, 1, TransferKind::Cold, 3))
+        .input(decline(1, 2))
+        .input(transfer(1, 1, TransferKind::Cold, 3))
+        .input(answer(1, 3));
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 transfers c1 cold to m2
+                 < c1 on hold by m1
+                 < ring c1 at m2 (cold transfer by m1)
+                 < c1 changed
+        t=000s > m1 transfers c1 cold to m3
+                 < refuse transfer of c1 by m1: transferInProgress
+        t=000s > m2 declines c1
+                 < stop ringing c1 at m2: declined
+                 < c1 off hold by m1
+                 < tell m1: transfer of c1 unanswered (declined)
+                 < c1 changed
+        t=000s > m1 transfers c1 cold to m3
+                 < c1 on hold by m1
+                 < ring c1 at m3 (cold transfer by m1)
+                 < c1 changed
+        t=000s > m3 answers c1
+                 < connect c1 to m3
+                 < m1 left c1: transferred
+                 < c1 off hold by m1
+                 < tell m1: transfer of c1 completed to m3
+                 < c1 changed
+    "#]]);
+    assert_eq!(s.sb.view(CallId(1)).unwrap().managers, vec![ManagerId(3)]);
+    assert_eq!(s.sb.call_of(ManagerId(1)), None);
+}
+
+#[test]
+fn a_customer_already_on_hold_stays_on_hold_when_a_transfer_fails() {
+    let mut s = Scenario::available(2);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(hold(1, 1, true))
+        .input(transfer(1, 1, TransferKind::Cold, 2))
+        .wait(30);
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 sets hold of c1 to true
+                 < c1 on hold by m1
+                 < c1 changed
+        t=000s > m1 transfers c1 cold to m2
+                 < ring c1 at m2 (cold transfer by m1)
+                 < c1 changed
+        t=030s > timeout
+                 < stop ringing c1 at m2: timedOut
+                 < tell m1: transfer of c1 unanswered (timedOut)
+                 < c1 changed
+    "#]]);
+    assert!(s.sb.view(CallId(1)).unwrap().held);
+}
+
+#[test]
+fn a_transfer_to_a_team_rings_its_free_managers_and_the_first_answer_wins() {
+    let away = Presence {
+        status: Status::Away,
+        ..available()
+    };
+    let mut s = Scenario::new(&[
+        (1, available()),
+        (2, available()),
+        (3, away),
+        (4, available()),
+    ]);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(transfer_to_team(1, 1, TransferKind::Cold, &[3]))
+        .input(transfer_to_team(1, 1, TransferKind::Cold, &[1, 2, 3, 4]))
+        .input(answer(1, 4))
+        .input(answer(1, 2));
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 transfers c1 cold to team [m3]
+                 < refuse transfer of c1 by m1: nobodyAvailable
+        t=000s > m1 transfers c1 cold to team [m1, m2, m3, m4]
+                 < c1 on hold by m1
+                 < ring c1 at m2 (cold transfer by m1)
+                 < ring c1 at m4 (cold transfer by m1)
+                 < c1 changed
+        t=000s > m4 answers c1
+                 < connect c1 to m4
+                 < stop ringing c1 at m2: answeredElsewhere
+                 < m1 left c1: transferred
+                 < c1 off hold by m1
+                 < tell m1: transfer of c1 completed to m4
+                 < c1 changed
+        t=000s > m2 answers c1
+                 < refuse answer of c1 by m2: notRinging
+    "#]]);
+}
+
+#[test]
+fn warm_transfer_talks_first_then_completes_or_cancels() {
+    let mut s = Scenario::available(3);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(transfer(1, 1, TransferKind::Warm, 2))
+        .input(complete(1, 1))
+        .input(answer(1, 2))
+        .input(complete(1, 2))
+        .input(cancel(1, 1))
+        .input(transfer(1, 1, TransferKind::Warm, 3))
+        .input(answer(1, 3))
+        .input(complete(1, 1));
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 transfers c1 warm to m2
+                 < c1 on hold by m1
+                 < ring c1 at m2 (warm transfer by m1)
+                 < c1 changed
+        t=000s > m1 completes the transfer of c1
+                 < refuse completeTransfer of c1 by m1: transferNotAnswered
+        t=000s > m2 answers c1
+                 < connect c1 to m2
+                 < c1 changed
+        t=000s > m2 completes the transfer of c1
+                 < refuse completeTransfer of c1 by m2: noTransfer
+        t=000s > m1 cancels the transfer of c1
+                 < m2 left c1: transferCancelled
+                 < c1 off hold by m1
+                 < tell m1: transfer of c1 cancelled
+                 < c1 changed
+        t=000s > m1 transfers c1 warm to m3
+                 < c1 on hold by m1
+                 < ring c1 at m3 (warm transfer by m1)
+                 < c1 changed
+        t=000s > m3 answers c1
+                 < connect c1 to m3
+                 < c1 changed
+        t=000s > m1 completes the transfer of c1
+                 < m1 left c1: transferred
+                 < c1 off hold by m1
+                 < tell m1: transfer of c1 completed to m3
+                 < c1 changed
+    "#]]);
+    assert_eq!(s.sb.view(CallId(1)).unwrap().managers, vec![ManagerId(3)]);
+    assert_eq!(s.sb.eligibility(ManagerId(2)), Ok(()));
+}
+
+#[test]
+fn warm_transfer_when_one_side_hangs_up() {
+    let mut s = Scenario::available(3);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(transfer(1, 1, TransferKind::Warm, 2))
+        .input(answer(1, 2))
+        .input(leave(1, 2))
+        .input(transfer(1, 1, TransferKind::Warm, 3))
+        .input(answer(1, 3))
+        .input(leave(1, 1));
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 transfers c1 warm to m2
+                 < c1 on hold by m1
+                 < ring c1 at m2 (warm transfer by m1)
+                 < c1 changed
+        t=000s > m2 answers c1
+                 < connect c1 to m2
+                 < c1 changed
+        t=000s > m2 hangs up c1
+                 < m2 left c1: left
+                 < c1 off hold by m1
+                 < tell m1: transfer of c1 targetLeft
+                 < c1 changed
+        t=000s > m1 transfers c1 warm to m3
+                 < c1 on hold by m1
+                 < ring c1 at m3 (warm transfer by m1)
+                 < c1 changed
+        t=000s > m3 answers c1
+                 < connect c1 to m3
+                 < c1 changed
+        t=000s > m1 hangs up c1
+                 < m1 left c1: transferred
+                 < c1 off hold by m1
+                 < tell m1: transfer of c1 completed to m3
+                 < c1 changed
+    "#]]);
+}
+
+#[test]
+fn a_transferring_manager_who_leaves_while_it_rings_leaves_the_call_to_the_target() {
+    let mut s = Scenario::available(3);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(transfer(1, 1, TransferKind::Cold, 2))
+        .input(leave(1, 1))
+        .input(answer(1, 2))
+        .input(transfer(1, 2, TransferKind::Cold, 3))
+        .input(leave(1, 2))
+        .input(decline(1, 3));
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 transfers c1 cold to m2
+                 < c1 on hold by m1
+                 < ring c1 at m2 (cold transfer by m1)
+                 < c1 changed
+        t=000s > m1 hangs up c1
+                 < m1 left c1: left
+                 < c1 changed
+        t=000s > m2 answers c1
+                 < connect c1 to m2
+                 < c1 off hold by m1
+                 < tell m1: transfer of c1 completed to m2
+                 < c1 changed
+        t=000s > m2 transfers c1 cold to m3
+                 < c1 on hold by m2
+                 < ring c1 at m3 (cold transfer by m2)
+                 < c1 changed
+        t=000s > m2 hangs up c1
+                 < m2 left c1: left
+                 < c1 changed
+        t=000s > m3 declines c1
+                 < stop ringing c1 at m3: declined
+                 < c1 off hold by m2
+                 < tell m2: transfer of c1 unanswered (declined)
+                 < end c1: managerHangup
+    "#]]);
+}
+
+#[test]
+fn a_call_in_a_queue_waits_for_a_free_manager_up_to_an_hour() {
+    let mut s = Scenario::available(3);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(arrive(2, &[2]))
+        .input(answer(2, 2))
+        .input(to_queue(1, 1, &[1, 2]))
+        .wait(10)
+        .input(leave(2, 2))
+        .wait(5)
+        .input(answer(1, 2))
+        .input(to_queue(1, 2, &[3]))
+        .input(SwitchboardInput::Presence {
+            manager: ManagerId(3),
+            presence: Presence {
+                status: Status::Away,
+                ..available()
+            },
+        })
+        .wait(3600);
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > c2 arrives for [m2]
+                 < ring c2 at m2
+                 < c2 changed
+        t=000s > m2 answers c2
+                 < connect c2 to m2
+                 < c2 changed
+        t=000s > m1 puts c1 in the queue of [m1, m2]
+                 < c1 on hold by m1
+                 < m1 left c1: transferred
+                 < c1 changed
+        t=010s > m2 hangs up c2
+                 < m2 left c2: left
+                 < end c2: managerHangup
+                 < ring c1 at m2
+                 < c1 changed
+        t=015s > m2 answers c1
+                 < connect c1 to m2
+                 < c1 off hold by m2
+                 < c1 changed
+        t=015s > m2 puts c1 in the queue of [m3]
+                 < c1 on hold by m2
+                 < m2 left c1: transferred
+                 < ring c1 at m3
+                 < c1 changed
+        t=015s > m3 presence Presence { operator_seat: true, status: Away, do_not_disturb: false, online: true }
+        t=045s > timeout
+                 < stop ringing c1 at m3: timedOut
+                 < c1 changed
+        t=3615s > timeout
+                 < end c1: notAnswered (missed: abandonedInQueue)
+    "#]]);
+}
+
+#[test]
+fn the_customer_hanging_up_stops_invites_and_transfers() {
+    let mut s = Scenario::available(3);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(invite(1, 1, 2))
+        .input(transfer(1, 1, TransferKind::Cold, 3))
+        .input(customer_hangs_up(1));
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 invites m2 to c1
+                 < ring c1 at m2 (invite by m1)
+                 < c1 changed
+        t=000s > m1 transfers c1 cold to m3
+                 < c1 on hold by m1
+                 < ring c1 at m3 (cold transfer by m1)
+                 < c1 changed
+        t=000s > customer of c1 hangs up
+                 < stop ringing c1 at m2: callerLeft
+                 < stop ringing c1 at m3: callerLeft
+                 < end c1: customerHangup; hang up [m1]
+    "#]]);
+}
