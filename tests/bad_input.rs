@@ -6,12 +6,11 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use md5::{Digest, Md5};
 use ringdesk_store::{NewCall, Store};
+use ringdesk_tests::ws::WsSession;
 use ringdesk_tests::{Cloud, DEMO_NUMBER, MINJI, http};
 use ringdesk_wire::{ApiError, ServerMessage};
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const OFFER: &str = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 8 101\r\na=rtpmap:101 telephone-event/8000\r\n";
@@ -287,47 +286,10 @@ async fn api_rejects_bad_requests_with_typed_errors() {
     assert_eq!(own.status(), 200);
 }
 
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// The next server message that is not a presence update.
-async fn next_reply(ws: &mut Ws) -> ServerMessage {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
-            .await
-            .expect("a reply in time")
-            .expect("open")
-            .expect("frame");
-        if let Message::Text(t) = msg {
-            let m: ServerMessage = serde_json::from_str(&t).expect("server speaks the protocol");
-            if !matches!(m, ServerMessage::Presence { .. }) {
-                return m;
-            }
-        }
-    }
-}
-
 #[tokio::test]
 async fn websocket_survives_bad_messages() {
     let cloud = Cloud::start(&[]);
-    let token = cloud.token(MINJI.0, MINJI.1).await;
-    let server = cloud.server_config();
-    let mut req = server.ws_url().into_client_request().unwrap();
-    req.headers_mut()
-        .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    let tls = server.rustls_config().unwrap();
-    let (mut ws, _) = tokio_tungstenite::connect_async_tls_with_config(
-        req,
-        None,
-        false,
-        Some(tokio_tungstenite::Connector::Rustls(tls)),
-    )
-    .await
-    .unwrap();
-    assert!(matches!(
-        next_reply(&mut ws).await,
-        ServerMessage::Hello { .. }
-    ));
+    let mut ws = WsSession::connect(&cloud, MINJI).await;
     for (text, code) in [
         ("{not json", "badJson"),
         (r#"{"type":"teleport"}"#, "unknownMessage"),
@@ -340,22 +302,51 @@ async fn websocket_survives_bad_messages() {
             r#"{"type":"setStatus","status":"inCall"}"#,
             "statusNotSettable",
         ),
+        (r#"{"type":"setHold","callId":1}"#, "invalidMessage"),
+        (
+            r#"{"type":"transfer","callId":1,"kind":"lukewarm","managerId":2}"#,
+            "invalidMessage",
+        ),
+        (
+            r#"{"type":"transfer","callId":1,"kind":"cold","managerId":2,"teamId":1}"#,
+            "invalidMessage",
+        ),
+        (
+            r#"{"type":"transfer","callId":1,"kind":"cold"}"#,
+            "invalidMessage",
+        ),
+        (
+            r#"{"type":"invite","callId":1,"managerId":424242}"#,
+            "unknownManager",
+        ),
+        (
+            r#"{"type":"transferToQueue","callId":1,"teamId":424242}"#,
+            "unknownTeam",
+        ),
+        (
+            r#"{"type":"invite","callId":77,"managerId":2}"#,
+            "unknownCall",
+        ),
+        (
+            r#"{"type":"pickUp","callId":77,"sdpOffer":"v=0"}"#,
+            "unknownCall",
+        ),
+        (r#"{"type":"completeTransfer","callId":77}"#, "unknownCall"),
     ] {
-        ws.send(Message::Text(text.into())).await.unwrap();
-        let reply = next_reply(&mut ws).await;
+        ws.send_text(text).await;
+        let reply = ws.next_reply().await;
         assert!(
             matches!(&reply, ServerMessage::Error { code: c, .. } if c == code),
             "{text} → {reply:?}"
         );
     }
-    ws.send(Message::Text(r#"{"type":"ping"}"#.into()))
-        .await
-        .unwrap();
+    ws.send_text(r#"{"type":"ping"}"#).await;
     assert_eq!(
-        next_reply(&mut ws).await,
+        ws.next_reply().await,
         ServerMessage::Pong,
         "session still up"
     );
+    let server = cloud.server_config();
     let bad_token = server.ws_url().into_client_request().map(|mut r| {
         r.headers_mut()
             .insert("authorization", "Bearer forged".parse().unwrap());

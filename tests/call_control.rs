@@ -1,13 +1,18 @@
 //! Call control in the room, end to end: a real SIP caller (baresip), the cloud and a headless
 //! agent, each party with its own tone, and who hears whom judged by frequency.
 
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use ringdesk_media::tone::tone_energy_ratio;
+use ringdesk_store::Store;
 use ringdesk_tests::audio::{random_tone_pair, read_wav, write_tone_wav};
 use ringdesk_tests::peers::Baresip;
-use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, MINJI, TempDir};
-use ringdesk_wire::AgentEvent;
+use ringdesk_tests::ws::WsSession;
+use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, http};
+use ringdesk_wire::{
+    AgentEvent, CallRecord, CallState, ClientMessage, RingPurpose, ServerMessage, Teammate,
+};
 
 /// The frequencies of the built-in hold music (`assets/hold-music.wav`): each note (C, E, G,
 /// A, F, G, B, D) with its octave.
@@ -33,17 +38,6 @@ fn tones_clear_of_the_music() -> (f64, f64) {
         if clear(a) && clear(b) {
             return (a, b);
         }
-    }
-}
-
-fn wait_for_file(caller: &Baresip) -> std::path::PathBuf {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(w) = caller.heard_wav() {
-            return w;
-        }
-        assert!(Instant::now() < deadline, "baresip wrote no recording");
-        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
@@ -90,7 +84,7 @@ fn on_hold_the_customer_hears_music_and_nobody_hears_the_customer() {
     });
 
     // The caller's ear: the agent, then the music and nothing of the agent, then the agent.
-    let (heard, rate) = read_wav(&wait_for_file(&caller));
+    let (heard, rate) = read_wav(&caller.heard_after_hangup());
     let agent_at_caller = windows(&heard, rate, &[agent_hz]);
     let music_at_caller = windows(&heard, rate, &HOLD_MUSIC_HZ);
     let music_windows: Vec<usize> = (0..music_at_caller.len())
@@ -133,4 +127,589 @@ fn on_hold_the_customer_hears_music_and_nobody_hears_the_customer() {
         (10..=20).contains(&longest_gap),
         "the agent hears the caller except for the ~4 s hold: longest gap {longest_gap} windows of 250 ms"
     );
+}
+
+/// `n` tone frequencies for one run, at random, at least 150 Hz apart and clear of the hold
+/// music and of the 440/480 Hz ringback.
+fn distinct_tones(n: usize) -> Vec<f64> {
+    let clear = |hz: f64, others: &[f64]| {
+        HOLD_MUSIC_HZ
+            .iter()
+            .chain([440.0, 480.0].iter())
+            .all(|m| (m - hz).abs() > 40.0)
+            && others.iter().all(|o| (o - hz).abs() >= 150.0)
+    };
+    let mut tones = Vec::new();
+    while tones.len() < n {
+        let hz = 600.0 + 10.0 * f64::from(rand::random::<u32>() % 120);
+        if clear(hz, &tones) {
+            tones.push(hz);
+        }
+    }
+    eprintln!("tones: {tones:?}");
+    tones
+}
+
+/// A manager in a test call: a headless agent playing its own tone and recording what it
+/// hears; answering rings after `auto_answer_ms`, or only when told.
+struct Manager {
+    agent: AgentProc,
+    hz: f64,
+    heard: PathBuf,
+}
+
+impl Manager {
+    fn start(
+        cloud: &Cloud,
+        dir: &TempDir,
+        who: (&str, &str),
+        hz: f64,
+        answer: Option<u64>,
+    ) -> Manager {
+        let name = who.0.split('@').next().unwrap();
+        let play = dir.path(&format!("{name}.wav"));
+        let heard = dir.path(&format!("{name}-heard.wav"));
+        write_tone_wav(&play, 48_000, hz, 60.0);
+        let mut args = vec![
+            "--wav".to_string(),
+            "--play".into(),
+            play.display().to_string(),
+            "--record".into(),
+            heard.display().to_string(),
+        ];
+        if let Some(ms) = answer {
+            args.extend(["--auto-answer-ms".into(), ms.to_string()]);
+        }
+        Manager {
+            agent: AgentProc::start(cloud, who, &args),
+            hz,
+            heard,
+        }
+    }
+
+    fn id(&self) -> i64 {
+        self.agent.manager_id()
+    }
+
+    fn command(&mut self, line: &str) {
+        self.agent.command(line);
+    }
+
+    fn wait(&mut self, what: &str, f: impl Fn(&AgentEvent) -> bool) -> AgentEvent {
+        self.agent.wait_for(what, Duration::from_secs(20), f).1
+    }
+
+    /// Waits for a ring and returns its call id.
+    fn rung(&mut self) -> i64 {
+        match self.wait("ring", |e| matches!(e, AgentEvent::Ring { .. })) {
+            AgentEvent::Ring { call_id, .. } => call_id,
+            _ => unreachable!(),
+        }
+    }
+
+    fn hears_audio(&mut self) {
+        self.wait("audio", |e| matches!(e, AgentEvent::RemoteAudio { .. }));
+    }
+
+    fn call_ended(&mut self, cause: &str) {
+        let ended = self.wait("call ended", |e| matches!(e, AgentEvent::CallEnded { .. }));
+        assert!(
+            matches!(&ended, AgentEvent::CallEnded { cause: c, .. } if c == cause),
+            "expected the call to end with {cause}: {ended:?}"
+        );
+    }
+
+    /// Waits until the call has exactly these managers in it.
+    fn sees_managers(&mut self, ids: &[i64]) {
+        self.wait("call state", |e| match e {
+            AgentEvent::CallState(s) => {
+                let mut in_call: Vec<i64> = s.managers.iter().map(|m| m.id).collect();
+                in_call.sort_unstable();
+                in_call == ids
+            }
+            _ => false,
+        });
+    }
+}
+
+/// A recording as 250 ms windows: for each tone asked about, how much of each window it is.
+struct Heard {
+    windows: Vec<Vec<f64>>,
+}
+
+impl Heard {
+    fn read(path: &Path, tones: &[&[f64]]) -> Heard {
+        let (samples, rate) = read_wav(path);
+        let per_tone: Vec<Vec<f64>> = tones.iter().map(|hz| windows(&samples, rate, hz)).collect();
+        let n = per_tone.iter().map(Vec::len).min().unwrap_or(0);
+        Heard {
+            windows: (0..n)
+                .map(|i| per_tone.iter().map(|t| t[i]).collect())
+                .collect(),
+        }
+    }
+
+    /// Windows where the tones at `present` are each at least 20 % of the sound and those at
+    /// `absent` under 5 %.
+    fn count(&self, present: &[usize], absent: &[usize]) -> usize {
+        self.windows
+            .iter()
+            .filter(|w| present.iter().all(|&i| w[i] > 0.2) && absent.iter().all(|&i| w[i] < 0.05))
+            .count()
+    }
+
+    /// Index of the first window where tone `i` is at least 20 % of the sound.
+    fn first(&self, i: usize) -> Option<usize> {
+        self.windows.iter().position(|w| w[i] > 0.2)
+    }
+
+    /// Index of the last window where tone `i` is at least 20 % of the sound.
+    fn last(&self, i: usize) -> Option<usize> {
+        self.windows.iter().rposition(|w| w[i] > 0.2)
+    }
+}
+
+/// A manager whose app declines every ring.
+fn declining_agent(cloud: &Cloud, who: (&str, &str)) -> AgentProc {
+    AgentProc::start(cloud, who, &["--wav", "--auto-decline"])
+}
+
+/// Adds a manager to the demo team (the cloud is running; SQLite takes the second writer).
+fn add_manager(cloud: &Cloud, name: &str, email: &'static str) -> (&'static str, &'static str) {
+    const PASSWORD: &str = "ringdesk-test-pw";
+    block_on(async {
+        let store = Store::open(cloud.database().to_str().unwrap())
+            .await
+            .unwrap();
+        let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
+        store
+            .add_team_manager(route.channel_id, name, email, PASSWORD)
+            .await
+            .unwrap();
+    });
+    (email, PASSWORD)
+}
+
+fn demo_team_id(cloud: &Cloud) -> i64 {
+    block_on(async {
+        let store = Store::open(cloud.database().to_str().unwrap())
+            .await
+            .unwrap();
+        let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
+        route.team_id.unwrap()
+    })
+}
+
+/// `GET path` of the API as Minji.
+async fn get_json(cloud: &Cloud, path: &str) -> serde_json::Value {
+    let token = cloud.token(MINJI.0, MINJI.1).await;
+    http(cloud)
+        .get(format!("{}{path}", cloud.api))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn get_as_minji(cloud: &Cloud, path: &str) -> serde_json::Value {
+    block_on(get_json(cloud, path))
+}
+
+fn call_record(cloud: &Cloud, id: i64) -> CallRecord {
+    serde_json::from_value(get_as_minji(cloud, &format!("/api/v1/calls/{id}"))).unwrap()
+}
+
+/// The record's manager parts as `name role purpose/cause` lines, in order.
+fn parts(record: &CallRecord) -> Vec<String> {
+    record
+        .managers
+        .iter()
+        .map(|m| {
+            let detail = m.purpose.as_deref().or(m.cause.as_deref()).unwrap_or("");
+            format!("{} {} {detail}", m.name, m.role)
+        })
+        .collect()
+}
+
+fn call_from_demo_caller(cloud: &Cloud, dir: &TempDir, hz: f64, seconds: u64) -> Baresip {
+    let wav = dir.path("caller.wav");
+    write_tone_wav(&wav, 8_000, hz, seconds as f64);
+    let uri = format!("sip:{DEMO_NUMBER}@{}", cloud.sip);
+    Baresip::call(&uri, &wav, Duration::from_secs(seconds))
+}
+
+#[test]
+fn an_invited_teammate_makes_it_three_way_then_leaves_and_the_call_is_ended_for_all() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("invite");
+    let t = distinct_tones(3);
+    let mut minji = Manager::start(&cloud, &dir, MINJI, t[1], Some(200));
+    let mut junho = Manager::start(&cloud, &dir, JUNHO, t[2], Some(200));
+    let caller = call_from_demo_caller(&cloud, &dir, t[0], 40);
+    let call = minji.rung();
+    minji.hears_audio();
+    minji.command(&format!("invite {call} {}", junho.id()));
+    let minji_id = minji.id();
+    let ring = junho.wait("invitation", |e| matches!(e, AgentEvent::Ring { .. }));
+    assert!(
+        matches!(&ring, AgentEvent::Ring { purpose: RingPurpose::Invite { by }, .. } if by.id == minji_id),
+        "{ring:?}"
+    );
+    junho.hears_audio();
+    minji.sees_managers(&[minji_id, junho.id()]);
+    std::thread::sleep(Duration::from_secs(3));
+    junho.command(&format!("hangup {call}"));
+    junho.call_ended("left");
+    minji.sees_managers(&[minji_id]);
+    std::thread::sleep(Duration::from_secs(2));
+    minji.command(&format!("end {call}"));
+    minji.call_ended("endedForAll");
+
+    // The caller heard both managers at once, then Minji alone after Junho left.
+    let at_caller = Heard::read(&caller.heard_after_hangup(), &[&[minji.hz], &[junho.hz]]);
+    assert!(
+        at_caller.count(&[0, 1], &[]) >= 4,
+        "the caller hears both managers together"
+    );
+    let junho_gone = at_caller.last(1).unwrap();
+    assert!(
+        at_caller.windows[junho_gone + 2..]
+            .iter()
+            .filter(|w| w[0] > 0.7 && w[1] < 0.05)
+            .count()
+            >= 4,
+        "after Junho left the caller hears Minji alone"
+    );
+    // Each manager heard the caller and the other manager together.
+    let at_minji = Heard::read(&minji.heard, &[&[t[0]], &[junho.hz]]);
+    assert!(
+        at_minji.count(&[0, 1], &[]) >= 4,
+        "Minji hears the caller and Junho"
+    );
+    let at_junho = Heard::read(&junho.heard, &[&[t[0]], &[minji.hz]]);
+    assert!(
+        at_junho.count(&[0, 1], &[]) >= 4,
+        "Junho hears the caller and Minji"
+    );
+
+    let record = call_record(&cloud, call);
+    assert_eq!(record.hangup_cause.as_deref(), Some("endedForAll"));
+    assert_eq!(
+        parts(&record),
+        [
+            "김민지 rang route",
+            "김민지 answered route",
+            "이준호 rang invite",
+            "이준호 answered invite",
+            "이준호 left left",
+            "김민지 left endedForAll",
+        ]
+    );
+    assert_eq!(record.managers[2].by_manager_id, Some(minji_id));
+}
+
+#[test]
+fn a_cold_transfer_declined_comes_back_and_one_to_a_team_goes_to_the_first_to_answer() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("cold");
+    let t = distinct_tones(4);
+    let haneul = add_manager(&cloud, "박하늘", "haneul@demo.test");
+    let sora = add_manager(&cloud, "정소라", "sora@demo.test");
+    let team = demo_team_id(&cloud);
+    let mut minji = Manager::start(&cloud, &dir, MINJI, t[1], Some(200));
+    let mut junho = declining_agent(&cloud, JUNHO);
+    let mut haneul = Manager::start(&cloud, &dir, haneul, t[2], Some(1_500));
+    let mut sora = Manager::start(&cloud, &dir, sora, t[3], Some(8_000));
+    let caller = call_from_demo_caller(&cloud, &dir, t[0], 40);
+    let call = minji.rung();
+    minji.hears_audio();
+    std::thread::sleep(Duration::from_secs(2));
+
+    minji.command(&format!(
+        "transfer {call} cold manager {}",
+        junho.manager_id()
+    ));
+    let back = minji.wait("transfer ended", |e| {
+        matches!(e, AgentEvent::TransferEnded { .. })
+    });
+    assert!(
+        matches!(&back, AgentEvent::TransferEnded { outcome, reason, .. }
+            if outcome == "unanswered" && reason.as_deref() == Some("declined")),
+        "{back:?}"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+
+    minji.command(&format!("transfer {call} cold team {team}"));
+    minji.call_ended("transferred");
+    let done = minji.wait("transfer ended", |e| {
+        matches!(e, AgentEvent::TransferEnded { .. })
+    });
+    assert!(
+        matches!(&done, AgentEvent::TransferEnded { outcome, to: Some(to), .. }
+            if outcome == "completed" && to.id == haneul.id()),
+        "{done:?}"
+    );
+    sora.wait(
+        "ring stopped",
+        |e| matches!(e, AgentEvent::RingStopped { reason, .. } if reason == "answeredElsewhere"),
+    );
+    for ring in ["the transfer", "the team's ring"] {
+        junho.wait_for(
+            ring,
+            Duration::from_secs(5),
+            |e| matches!(e, AgentEvent::RingStopped { reason, .. } if reason == "declined"),
+        );
+    }
+    haneul.hears_audio();
+    std::thread::sleep(Duration::from_secs(3));
+    haneul.command(&format!("end {call}"));
+    haneul.call_ended("endedForAll");
+
+    // The caller: Minji (also after the declined transfer), music while the team rings,
+    // then Haneul and never Minji again.
+    let at_caller = Heard::read(
+        &caller.heard_after_hangup(),
+        &[&[minji.hz], &[haneul.hz], &HOLD_MUSIC_HZ],
+    );
+    let haneul_from = at_caller.first(1).expect("the caller hears Haneul");
+    let minji_windows = at_caller.windows[..haneul_from]
+        .iter()
+        .filter(|w| w[0] > 0.7)
+        .count();
+    assert!(
+        minji_windows >= 12,
+        "Minji talks to the caller before and after the declined transfer: {minji_windows} windows"
+    );
+    assert!(
+        at_caller.count(&[2], &[0, 1]) >= 4,
+        "≥ 1 s of music alone while it rings"
+    );
+    assert!(
+        at_caller.last(0).unwrap() <= haneul_from,
+        "Minji is gone once Haneul has the call"
+    );
+    assert!(
+        at_caller.count(&[1], &[0, 2]) >= 8,
+        "the caller talks to Haneul"
+    );
+
+    let record = call_record(&cloud, call);
+    let p = parts(&record);
+    assert!(
+        p.contains(&"박하늘 answered coldTransfer".to_string()),
+        "{p:?}"
+    );
+    assert!(p.contains(&"김민지 left transferred".to_string()), "{p:?}");
+    assert!(p.contains(&"이준호 declined ".to_string()), "{p:?}");
+    assert!(p.contains(&"정소라 rang coldTransfer".to_string()), "{p:?}");
+}
+
+#[test]
+fn a_warm_transfer_talks_to_the_target_with_the_customer_on_hold_then_hands_over() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("warm");
+    let t = distinct_tones(3);
+    let mut minji = Manager::start(&cloud, &dir, MINJI, t[1], Some(200));
+    let mut junho = Manager::start(&cloud, &dir, JUNHO, t[2], Some(200));
+    let caller = call_from_demo_caller(&cloud, &dir, t[0], 40);
+    let call = minji.rung();
+    minji.hears_audio();
+    std::thread::sleep(Duration::from_secs(2));
+    minji.command(&format!("transfer {call} warm manager {}", junho.id()));
+    let junho_id = junho.id();
+    minji.wait("consulting", |e| {
+        matches!(e, AgentEvent::CallState(s)
+            if s.held && s.transfer.as_ref().and_then(|t| t.consulting.as_ref()).is_some_and(|c| c.id == junho_id))
+    });
+    junho.hears_audio();
+    std::thread::sleep(Duration::from_secs(3));
+    minji.command(&format!("complete {call}"));
+    minji.call_ended("transferred");
+    junho.wait("off hold", |e| {
+        matches!(e, AgentEvent::HoldChanged { held: false, .. })
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    junho.command(&format!("end {call}"));
+    junho.call_ended("endedForAll");
+
+    // While they talk, the two managers hear each other and not the held customer.
+    let at_minji = Heard::read(&minji.heard, &[&[t[0]], &[junho.hz]]);
+    assert!(
+        at_minji.count(&[1], &[0]) >= 6,
+        "Minji hears Junho alone while consulting"
+    );
+    let at_junho = Heard::read(&junho.heard, &[&[t[0]], &[minji.hz]]);
+    assert!(
+        at_junho.count(&[1], &[0]) >= 6,
+        "Junho hears Minji alone while consulting"
+    );
+    let minji_last = at_junho.last(1).unwrap();
+    assert!(
+        at_junho.windows[minji_last + 1..]
+            .iter()
+            .filter(|w| w[0] > 0.7)
+            .count()
+            >= 6,
+        "then Junho has the caller"
+    );
+    // The caller: Minji, then only music while the managers talk, then Junho.
+    let at_caller = Heard::read(
+        &caller.heard_after_hangup(),
+        &[&[minji.hz], &[junho.hz], &HOLD_MUSIC_HZ],
+    );
+    assert!(
+        at_caller.count(&[2], &[0, 1]) >= 8,
+        "≥ 2 s of music alone on hold"
+    );
+    assert!(
+        at_caller.last(0).unwrap() < at_caller.first(1).unwrap(),
+        "Minji, then Junho"
+    );
+    let record = call_record(&cloud, call);
+    let p = parts(&record);
+    assert!(
+        p.contains(&"이준호 answered warmTransfer".to_string()),
+        "{p:?}"
+    );
+    assert!(p.contains(&"김민지 left transferred".to_string()), "{p:?}");
+}
+
+#[test]
+fn a_call_put_in_the_queue_rings_the_team_and_a_teammate_picks_it_up() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("queue");
+    let t = distinct_tones(3);
+    let haneul = add_manager(&cloud, "박하늘", "haneul@demo.test");
+    let team = demo_team_id(&cloud);
+    let mut minji = Manager::start(&cloud, &dir, MINJI, t[1], Some(200));
+    let mut junho = Manager::start(&cloud, &dir, JUNHO, 1000.0, None);
+    let mut haneul = Manager::start(&cloud, &dir, haneul, t[2], None);
+    let caller = call_from_demo_caller(&cloud, &dir, t[0], 40);
+    let call = minji.rung();
+    minji.hears_audio();
+    std::thread::sleep(Duration::from_secs(2));
+    minji.command(&format!("queue {call} {team}"));
+    minji.call_ended("transferred");
+    // The queue rings the team's longest-idle manager: Junho, who lets it ring.
+    assert_eq!(junho.rung(), call);
+    let live: Vec<CallState> =
+        serde_json::from_value(get_as_minji(&cloud, "/api/v1/calls/live")).unwrap();
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert!(live[0].queued && live[0].held && live[0].managers.is_empty());
+    assert_eq!(
+        live[0]
+            .ringing
+            .iter()
+            .map(|r| r.manager.name.as_str())
+            .collect::<Vec<_>>(),
+        ["이준호"]
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    haneul.command(&format!("pickup {call}"));
+    junho.wait(
+        "picked up",
+        |e| matches!(e, AgentEvent::RingStopped { reason, .. } if reason == "pickedUp"),
+    );
+    haneul.hears_audio();
+    haneul.wait("off hold", |e| {
+        matches!(e, AgentEvent::HoldChanged { held: false, .. })
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    haneul.command(&format!("end {call}"));
+    haneul.call_ended("endedForAll");
+
+    let at_caller = Heard::read(
+        &caller.heard_after_hangup(),
+        &[&[minji.hz], &[haneul.hz], &HOLD_MUSIC_HZ],
+    );
+    assert!(at_caller.count(&[2], &[0, 1]) >= 8, "music in the queue");
+    assert!(at_caller.last(0).unwrap() < at_caller.first(1).unwrap());
+    assert!(at_caller.count(&[1], &[0, 2]) >= 8, "then Haneul");
+    let at_haneul = Heard::read(&haneul.heard, &[&[t[0]]]);
+    assert!(at_haneul.count(&[0], &[]) >= 8, "Haneul hears the caller");
+    let p = parts(&call_record(&cloud, call));
+    assert!(p.contains(&"박하늘 answered pickUp".to_string()), "{p:?}");
+    assert!(p.contains(&"이준호 rang route".to_string()), "{p:?}");
+}
+
+#[test]
+fn the_eleventh_participant_is_refused() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("full");
+    let emails: Vec<&'static str> = (1..=9)
+        .map(|i| &*Box::leak(format!("extra{i}@demo.test").into_boxed_str()))
+        .collect();
+    let extras: Vec<(&str, &str)> = emails
+        .iter()
+        .enumerate()
+        .map(|(i, e)| add_manager(&cloud, &format!("추가{}", i + 1), e))
+        .collect();
+    let mut minji = Manager::start(&cloud, &dir, MINJI, 1000.0, Some(200));
+    let caller = call_from_demo_caller(&cloud, &dir, 700.0, 40);
+    let call = minji.rung();
+    minji.hears_audio();
+    block_on(async {
+        // Junho has no app open: the teammates list says so, and inviting him is refused
+        // with the reason.
+        let teammates: Vec<Teammate> =
+            serde_json::from_value(get_json(&cloud, "/api/v1/teammates").await).unwrap();
+        let junho = teammates.iter().find(|m| m.name == "이준호").unwrap();
+        assert!(!junho.online && junho.not_ringing.as_deref() == Some("offline"));
+        minji.command(&format!("invite {call} {}", junho.id));
+        let offline = minji.wait("refusal", |e| matches!(e, AgentEvent::Error { .. }));
+        assert!(
+            matches!(&offline, AgentEvent::Error { code, message }
+                if code == "targetUnavailable" && message.contains("offline")),
+            "{offline:?}"
+        );
+        let mut sessions = Vec::new();
+        for who in &extras {
+            sessions.push(WsSession::connect(&cloud, *who).await);
+        }
+        let ids: Vec<i64> = sessions
+            .iter()
+            .map(|s| match &s.seen[0] {
+                ServerMessage::Hello { manager, .. } => manager.id,
+                other => panic!("first message {other:?}"),
+            })
+            .collect();
+        // Minji and 8 ringing invitations: with the customer, 10 people.
+        for (s, id) in sessions.iter_mut().zip(&ids).take(8) {
+            minji.command(&format!("invite {call} {id}"));
+            s.next_matching("invitation", |m| matches!(m, ServerMessage::Ring { .. }))
+                .await;
+        }
+        minji.command(&format!("invite {call} {}", ids[8]));
+        let full = minji.wait("refusal", |e| matches!(e, AgentEvent::Error { .. }));
+        assert!(
+            matches!(&full, AgentEvent::Error { code, .. } if code == "callFull"),
+            "{full:?}"
+        );
+        // One declines: the seat is free again.
+        sessions[0]
+            .send(&ClientMessage::Decline { call_id: call })
+            .await;
+        minji.wait(
+            "declined",
+            |e| matches!(e, AgentEvent::InviteUnanswered { reason, .. } if reason == "declined"),
+        );
+        minji.command(&format!("invite {call} {}", ids[8]));
+        sessions[8]
+            .next_matching("invitation", |m| matches!(m, ServerMessage::Ring { .. }))
+            .await;
+        // Eight invitations ring: the teammates list shows them busy.
+        let teammates: Vec<Teammate> =
+            serde_json::from_value(get_json(&cloud, "/api/v1/teammates").await).unwrap();
+        let ringing = teammates
+            .iter()
+            .filter(|m| m.not_ringing.as_deref() == Some("ringingForAnotherCall"))
+            .count();
+        assert_eq!(ringing, 8, "{teammates:?}");
+    });
+    minji.command(&format!("end {call}"));
+    minji.call_ended("endedForAll");
+    drop(caller);
 }

@@ -8,6 +8,7 @@
 
 pub mod audio;
 pub mod peers;
+pub mod ws;
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -256,6 +257,8 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
 pub struct AgentProc {
     events: mpsc::Receiver<(Instant, AgentEvent)>,
     pub seen: Vec<(Instant, AgentEvent)>,
+    /// Which of `seen` a wait has taken.
+    taken: Vec<bool>,
     stdin: std::process::ChildStdin,
     child: ChildGuard,
 }
@@ -316,6 +319,7 @@ impl AgentProc {
         let mut a = AgentProc {
             events: rx,
             seen: Vec::new(),
+            taken: Vec::new(),
             stdin,
             child: ChildGuard(child),
         };
@@ -326,6 +330,17 @@ impl AgentProc {
             matches!(e, AgentEvent::Presence { .. })
         });
         a
+    }
+
+    /// The logged-in manager's id (from the `sessionUp` event every agent starts with).
+    pub fn manager_id(&self) -> i64 {
+        self.seen
+            .iter()
+            .find_map(|(_, e)| match e {
+                AgentEvent::SessionUp { manager } => Some(manager.id),
+                _ => None,
+            })
+            .expect("a sessionUp event")
     }
 
     /// The agent's process id (for footprint figures).
@@ -339,20 +354,29 @@ impl AgentProc {
         writeln!(self.stdin, "{line}").expect("agent stdin");
     }
 
-    /// Waits for the first event (new or already seen after the last match) satisfying `f`.
+    /// Takes the first event satisfying `f` that no earlier wait took, waiting up to
+    /// `timeout` for it to arrive. Events arrive in the cloud's order, which need not be the
+    /// order a test waits in (a `callEnded` may come before the `transferEnded` that explains
+    /// it); taking each event once lets a test wait for them in any order.
     pub fn wait_for(
         &mut self,
         what: &str,
         timeout: Duration,
         f: impl Fn(&AgentEvent) -> bool,
     ) -> (Instant, AgentEvent) {
+        if let Some(i) = (0..self.seen.len()).find(|&i| !self.taken[i] && f(&self.seen[i].1)) {
+            self.taken[i] = true;
+            return self.seen[i].clone();
+        }
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.events.recv_timeout(left) {
                 Ok((at, e)) => {
+                    let matched = f(&e);
                     self.seen.push((at, e.clone()));
-                    if f(&e) {
+                    self.taken.push(matched);
+                    if matched {
                         return (at, e);
                     }
                 }

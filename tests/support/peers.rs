@@ -193,8 +193,8 @@ impl Baresip {
         self.child.0.id()
     }
 
-    /// The WAV of decoded (heard) audio sndfile wrote, once baresip has exited.
-    pub fn heard_wav(&self) -> Option<PathBuf> {
+    /// The WAV of decoded (heard) audio sndfile writes during the call.
+    fn heard_wav(&self) -> Option<PathBuf> {
         std::fs::read_dir(&self.dir.0)
             .ok()?
             .filter_map(Result::ok)
@@ -204,5 +204,25 @@ impl Baresip {
                     && p.file_name()
                         .is_some_and(|n| n.to_string_lossy().contains("dec"))
             })
+    }
+
+    /// What the caller heard, once the call is over: sndfile writes the WAV header's length
+    /// only when it closes the file, so this waits (up to 10 s) for a closed recording.
+    pub fn heard_after_hangup(&self) -> PathBuf {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let closed = self
+                .heard_wav()
+                .filter(|w| hound::WavReader::open(w).is_ok_and(|r| r.len() > 0));
+            if let Some(w) = closed {
+                return w;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "baresip wrote no recording in {}",
+                self.dir.0.display()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }

@@ -3,7 +3,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use ringdesk_wire::{ApiError, CallPage, LoginRequest, LoginResponse, ManagerInfo};
+use ringdesk_wire::{
+    ApiError, CallPage, CallState, LoginRequest, LoginResponse, ManagerInfo, Team, Teammate,
+};
 
 use crate::AgentError;
 
@@ -111,11 +113,7 @@ pub async fn login(
         })
         .send()
         .await;
-    checked(resp)
-        .await?
-        .json()
-        .await
-        .map_err(|e| AgentError::Network(e.to_string()))
+    checked(resp).await?.json().await.map_err(unreadable)
 }
 
 /// The response when it is a success, else the cloud's `{code, message}` as an error.
@@ -130,19 +128,60 @@ async fn checked(
     }
 }
 
-/// Who a saved token belongs to; a 401 `Api` error means it no longer works.
-pub async fn me(server: &ServerConfig, token: &str) -> Result<ManagerInfo, AgentError> {
+/// `GET path` with the token; the response when it is a success.
+async fn get(
+    server: &ServerConfig,
+    token: &str,
+    path: &str,
+) -> Result<reqwest::Response, AgentError> {
     let resp = server
         .http()?
-        .get(format!("{}/api/v1/me", server.url))
+        .get(format!("{}{path}", server.url))
         .bearer_auth(token)
         .send()
         .await;
-    checked(resp)
+    checked(resp).await
+}
+
+fn unreadable(e: reqwest::Error) -> AgentError {
+    AgentError::Network(format!("unreadable answer: {e}"))
+}
+
+/// Who a saved token belongs to; a 401 `Api` error means it no longer works.
+pub async fn me(server: &ServerConfig, token: &str) -> Result<ManagerInfo, AgentError> {
+    get(server, token, "/api/v1/me")
         .await?
         .json()
         .await
-        .map_err(|e| AgentError::Network(e.to_string()))
+        .map_err(unreadable)
+}
+
+/// The channel's managers and whether a call would ring them now (invite and transfer
+/// pickers).
+pub async fn teammates(server: &ServerConfig, token: &str) -> Result<Vec<Teammate>, AgentError> {
+    get(server, token, "/api/v1/teammates")
+        .await?
+        .json()
+        .await
+        .map_err(unreadable)
+}
+
+/// The channel's teams (transfer to a team or its queue).
+pub async fn teams(server: &ServerConfig, token: &str) -> Result<Vec<Team>, AgentError> {
+    get(server, token, "/api/v1/teams")
+        .await?
+        .json()
+        .await
+        .map_err(unreadable)
+}
+
+/// The channel's calls going on now (to pick up one that rings at a teammate).
+pub async fn live_calls(server: &ServerConfig, token: &str) -> Result<Vec<CallState>, AgentError> {
+    get(server, token, "/api/v1/calls/live")
+        .await?
+        .json()
+        .await
+        .map_err(unreadable)
 }
 
 /// Revokes a token at the cloud (logout).
@@ -174,9 +213,5 @@ pub async fn calls(
         url.query_pairs_mut().append_pair("caller", c);
     }
     let resp = server.http()?.get(url).bearer_auth(token).send().await;
-    checked(resp)
-        .await?
-        .json()
-        .await
-        .map_err(|e| AgentError::Network(e.to_string()))
+    checked(resp).await?.json().await.map_err(unreadable)
 }

@@ -99,6 +99,7 @@ pub(crate) fn test_ring(call_id: i64) -> AgentEvent {
             team_name: "고객지원팀".into(),
         },
         ring_timeout_ms: 30_000,
+        purpose: ringdesk_wire::RingPurpose::Route,
     }
 }
 

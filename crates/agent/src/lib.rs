@@ -24,7 +24,9 @@ pub mod session;
 pub mod settings;
 
 pub use ringdesk_rtc::install_crypto;
-pub use session::{Agent, AgentCommand, AgentConfig, AudioSetup, Credentials, Started, start};
+pub use session::{
+    Agent, AgentCommand, AgentConfig, AudioSetup, Credentials, Started, TransferTo, start,
+};
 
 /// Errors of the agent.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,12 @@
 //! `ringdesk-agent`: a headless agent. Prints every event as one JSON line on stdout and takes
-//! commands on stdin (`answer ID`, `decline ID`, `hangup ID`, `end ID`, `hold ID`, `resume ID`, `dtmf ID DIGITS`,
-//! `mute ID on|off`, `wav PLAY RECORD`, `status available|away [dnd]`, `quit`), so it can be
-//! scripted, tested and used without a window.
+//! commands on stdin, so it can be scripted, tested and used without a window:
+//!
+//! - ringing calls: `answer ID`, `decline ID`, `pickup ID` (a call ringing at a teammate);
+//! - in a call: `hangup ID` (leave), `end ID` (end for all), `hold ID`, `resume ID`,
+//!   `dtmf ID DIGITS`, `mute ID on|off`, `invite ID MANAGER`,
+//!   `transfer ID cold|warm manager|team N`, `complete ID`, `cancel ID` (a transfer),
+//!   `queue ID TEAM`;
+//! - the desk: `wav PLAY RECORD`, `status available|away [dnd]`, `quit`.
 //!
 //! With `--keyring` the session token goes to the OS keyring and later runs need no password;
 //! `--logout` revokes and forgets it. With `--data-dir` the recent-calls list is kept in the
@@ -17,8 +22,8 @@ use ringdesk_agent::audio::cpal_device::CpalDevice;
 use ringdesk_agent::audio::wav::WavDevice;
 use ringdesk_agent::cache::LocalCache;
 use ringdesk_agent::client::{self, ServerConfig};
-use ringdesk_agent::{AgentCommand, AgentConfig, AudioSetup, Credentials, credentials};
-use ringdesk_wire::{AgentEvent, AgentStatus};
+use ringdesk_agent::{AgentCommand, AgentConfig, AudioSetup, Credentials, TransferTo, credentials};
+use ringdesk_wire::{AgentEvent, AgentStatus, TransferKind};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tracing_subscriber::EnvFilter;
 
@@ -115,13 +120,48 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
         parts
             .get(i)
             .and_then(|s| s.parse::<i64>().ok())
-            .ok_or_else(|| format!("expected a call id in {line:?}"))
+            .ok_or_else(|| {
+                format!(
+                    "expected a number (call, manager or team id) as word {} of {line:?}",
+                    i + 1
+                )
+            })
     };
     match parts.first().copied() {
         Some("answer") => Ok(AgentCommand::Answer(id(1)?)),
         Some("decline") => Ok(AgentCommand::Decline(id(1)?)),
         Some("hangup") => Ok(AgentCommand::Hangup(id(1)?)),
         Some("end") => Ok(AgentCommand::EndForAll(id(1)?)),
+        Some("pickup") => Ok(AgentCommand::PickUp(id(1)?)),
+        Some("invite") => Ok(AgentCommand::Invite(id(1)?, id(2)?)),
+        Some("transfer") => {
+            let kind = match parts.get(2).copied() {
+                Some("cold") => TransferKind::Cold,
+                Some("warm") => TransferKind::Warm,
+                _ => {
+                    return Err(format!(
+                        "expected `transfer ID cold|warm manager|team N` in {line:?}"
+                    ));
+                }
+            };
+            let to = match parts.get(3).copied() {
+                Some("manager") => TransferTo::Manager(id(4)?),
+                Some("team") => TransferTo::Team(id(4)?),
+                _ => {
+                    return Err(format!(
+                        "expected `transfer ID cold|warm manager|team N` in {line:?}"
+                    ));
+                }
+            };
+            Ok(AgentCommand::Transfer {
+                call_id: id(1)?,
+                kind,
+                to,
+            })
+        }
+        Some("complete") => Ok(AgentCommand::CompleteTransfer(id(1)?)),
+        Some("cancel") => Ok(AgentCommand::CancelTransfer(id(1)?)),
+        Some("queue") => Ok(AgentCommand::TransferToQueue(id(1)?, id(2)?)),
         Some("hold") => Ok(AgentCommand::SetHold(id(1)?, true)),
         Some("resume") => Ok(AgentCommand::SetHold(id(1)?, false)),
         Some("mute") => Ok(AgentCommand::SetMuted(

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use ringdesk_rtc::{AudioPeer, local_ip_towards, spawn_udp_peer};
-use ringdesk_wire::{AgentEvent, AgentStatus, ClientMessage, ManagerInfo, ServerMessage};
+use ringdesk_wire::{
+    AgentEvent, AgentStatus, ClientMessage, ManagerInfo, ServerMessage, TransferKind,
+};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -88,6 +90,25 @@ pub enum AgentCommand {
     },
     /// Answer a ringing call.
     Answer(i64),
+    /// Take a call that rings at another manager.
+    PickUp(i64),
+    /// Ring a teammate (by manager id) to join the call.
+    Invite(i64, i64),
+    /// Hand the call to a manager or team; the customer waits on hold.
+    Transfer {
+        /// The call.
+        call_id: i64,
+        /// Cold or warm.
+        kind: TransferKind,
+        /// To whom.
+        to: TransferTo,
+    },
+    /// Complete our warm transfer (hand over and leave).
+    CompleteTransfer(i64),
+    /// Take our transfer back.
+    CancelTransfer(i64),
+    /// Put the call in a team's queue (by team id) and leave.
+    TransferToQueue(i64, i64),
     /// Decline a ringing call.
     Decline(i64),
     /// Leave a call.
@@ -106,6 +127,15 @@ pub enum AgentCommand {
     SetStartMuted(bool),
     /// Close the session for good.
     Shutdown,
+}
+
+/// The target of a transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferTo {
+    /// A manager, by id.
+    Manager(i64),
+    /// Every available manager of a team, by team id.
+    Team(i64),
 }
 
 /// Everything needed to run an agent.
@@ -526,25 +556,31 @@ impl Session {
                     do_not_disturb,
                 }
             }
-            AgentCommand::Answer(call_id) => match self.offer().await {
-                Ok((peer, socket, sdp_offer)) => {
-                    self.calls.insert(
-                        call_id,
-                        CallMedia::Offered {
-                            peer: Box::new(peer),
-                            socket,
-                        },
-                    );
-                    ClientMessage::Answer { call_id, sdp_offer }
+            c @ (AgentCommand::Answer(call_id) | AgentCommand::PickUp(call_id)) => {
+                match self.offer().await {
+                    Ok((peer, socket, sdp_offer)) => {
+                        self.calls.insert(
+                            call_id,
+                            CallMedia::Offered {
+                                peer: Box::new(peer),
+                                socket,
+                            },
+                        );
+                        if matches!(c, AgentCommand::PickUp(_)) {
+                            ClientMessage::PickUp { call_id, sdp_offer }
+                        } else {
+                            ClientMessage::Answer { call_id, sdp_offer }
+                        }
+                    }
+                    Err(e) => {
+                        self.emit(AgentEvent::Error {
+                            code: "mediaFailed".into(),
+                            message: e,
+                        });
+                        return Ok(());
+                    }
                 }
-                Err(e) => {
-                    self.emit(AgentEvent::Error {
-                        code: "mediaFailed".into(),
-                        message: e,
-                    });
-                    return Ok(());
-                }
-            },
+            }
             AgentCommand::Decline(call_id) => {
                 self.stop_ringtone(call_id);
                 ClientMessage::Decline { call_id }
@@ -559,6 +595,27 @@ impl Session {
             }
             AgentCommand::Dtmf(call_id, digits) => ClientMessage::Dtmf { call_id, digits },
             AgentCommand::SetHold(call_id, held) => ClientMessage::SetHold { call_id, held },
+            AgentCommand::Invite(call_id, manager_id) => ClientMessage::Invite {
+                call_id,
+                manager_id,
+            },
+            AgentCommand::Transfer { call_id, kind, to } => {
+                let (manager_id, team_id) = match to {
+                    TransferTo::Manager(id) => (Some(id), None),
+                    TransferTo::Team(id) => (None, Some(id)),
+                };
+                ClientMessage::Transfer {
+                    call_id,
+                    kind,
+                    manager_id,
+                    team_id,
+                }
+            }
+            AgentCommand::CompleteTransfer(call_id) => ClientMessage::CompleteTransfer { call_id },
+            AgentCommand::CancelTransfer(call_id) => ClientMessage::CancelTransfer { call_id },
+            AgentCommand::TransferToQueue(call_id, team_id) => {
+                ClientMessage::TransferToQueue { call_id, team_id }
+            }
             c @ (AgentCommand::SetMuted(..)
             | AgentCommand::SetAudio(_)
             | AgentCommand::SetStartMuted(_)) => {
@@ -608,6 +665,7 @@ impl Session {
                 caller,
                 via,
                 ring_timeout_ms,
+                purpose,
             } => {
                 self.start_ringtone(call_id);
                 AgentEvent::Ring {
@@ -615,6 +673,7 @@ impl Session {
                     caller,
                     via,
                     ring_timeout_ms,
+                    purpose,
                 }
             }
             ServerMessage::RingStopped { call_id, reason } => {
@@ -692,6 +751,27 @@ impl Session {
                 call_id,
                 held,
                 by_manager_id,
+            },
+            ServerMessage::CallState(state) => AgentEvent::CallState(state),
+            ServerMessage::InviteUnanswered {
+                call_id,
+                manager,
+                reason,
+            } => AgentEvent::InviteUnanswered {
+                call_id,
+                manager,
+                reason,
+            },
+            ServerMessage::TransferEnded {
+                call_id,
+                outcome,
+                to,
+                reason,
+            } => AgentEvent::TransferEnded {
+                call_id,
+                outcome,
+                to,
+                reason,
             },
             ServerMessage::Pong => return,
             ServerMessage::Error { code, message } => AgentEvent::Error { code, message },

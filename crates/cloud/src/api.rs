@@ -16,12 +16,12 @@ use axum::{Json, Router};
 use ringdesk_store::time::{now_ms, rfc3339};
 use ringdesk_store::{CallRow, Manager, Store, StoreError};
 use ringdesk_wire::{
-    ApiError, CallManager, CallPage, CallRecord, CallsQuery, LoginRequest, LoginResponse,
-    ManagerInfo,
+    ApiError, CallManager, CallPage, CallRecord, CallState, CallsQuery, LoginRequest,
+    LoginResponse, ManagerInfo, Team, Teammate,
 };
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
-use crate::dispatch::Input;
+use crate::dispatch::{ChannelSnapshot, Input};
 use crate::metrics::Metrics;
 
 /// Shared state of the HTTP handlers.
@@ -147,7 +147,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/logout", post(logout))
         .route("/api/v1/me", get(me))
         .route("/api/v1/calls", get(list_calls))
+        .route("/api/v1/calls/live", get(live_calls))
         .route("/api/v1/calls/{id}", get(get_call))
+        .route("/api/v1/teammates", get(teammates))
+        .route("/api/v1/teams", get(teams))
         .route("/api/v1/ws", get(ws))
         .route("/healthz", get(|| async { "ok" }))
         .route(
@@ -206,7 +209,14 @@ fn call_record(r: CallRow) -> CallRecord {
         managers: r
             .managers
             .into_iter()
-            .map(|(id, name, role)| CallManager { id, name, role })
+            .map(|m| CallManager {
+                id: m.id,
+                name: m.name,
+                role: m.role,
+                purpose: m.purpose,
+                by_manager_id: m.by_manager_id,
+                cause: m.cause,
+            })
             .collect(),
         started_at: rfc3339(r.started_at_ms),
         answered_at: r.answered_at_ms.map(rfc3339),
@@ -259,6 +269,75 @@ async fn get_call(
         .await?
         .ok_or_else(not_found)?;
     Ok(Json(call_record(row)))
+}
+
+/// What is live in the manager's channel, from the dispatcher.
+async fn snapshot(s: &AppState, channel_id: i64) -> Result<ChannelSnapshot, ApiErr> {
+    let (reply, answer) = oneshot::channel();
+    let unavailable = || {
+        ApiErr::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the call service is not running",
+        )
+    };
+    s.dispatcher
+        .send(Input::Snapshot { channel_id, reply })
+        .map_err(|_| unavailable())?;
+    answer.await.map_err(|_| unavailable())
+}
+
+/// The channel's calls going on now: to pick one up while it rings elsewhere, or to see who
+/// waits in a queue.
+async fn live_calls(
+    State(s): State<AppState>,
+    Authed(m): Authed,
+) -> Result<Json<Vec<CallState>>, ApiErr> {
+    Ok(Json(snapshot(&s, m.channel_id).await?.calls))
+}
+
+/// The channel's managers and whether a call would ring them now, for invite and transfer
+/// pickers.
+async fn teammates(
+    State(s): State<AppState>,
+    Authed(m): Authed,
+) -> Result<Json<Vec<Teammate>>, ApiErr> {
+    let live = snapshot(&s, m.channel_id).await?;
+    let everyone = s.store.channel_managers(m.channel_id).await?;
+    Ok(Json(
+        everyone
+            .into_iter()
+            .map(|(id, name)| {
+                let online = live.online.iter().find(|(o, _, _)| *o == id);
+                Teammate {
+                    id,
+                    name,
+                    online: online.is_some(),
+                    status: online.map(|(_, status, _)| *status),
+                    not_ringing: match online {
+                        Some((_, _, why)) => why.clone(),
+                        None => Some("offline".into()),
+                    },
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// The channel's teams, for transfers to a team or its queue.
+async fn teams(State(s): State<AppState>, Authed(m): Authed) -> Result<Json<Vec<Team>>, ApiErr> {
+    Ok(Json(
+        s.store
+            .teams(m.channel_id, None)
+            .await?
+            .into_iter()
+            .map(|t| Team {
+                id: t.id,
+                name: t.name,
+                member_ids: t.members,
+            })
+            .collect(),
+    ))
 }
 
 async fn ws(State(s): State<AppState>, Authed(m): Authed, upgrade: WebSocketUpgrade) -> Response {

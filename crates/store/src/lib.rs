@@ -139,8 +139,61 @@ pub struct CallRow {
     pub hangup_cause: Option<String>,
     /// Missed reason code.
     pub missed_reason: Option<String>,
-    /// (manager id, name, role) in order.
-    pub managers: Vec<(i64, String, String)>,
+    /// Each manager's part, in order.
+    pub managers: Vec<CallManagerRow>,
+}
+
+/// One event of a manager's part in a call: rung, declined, answered, left.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallManagerRow {
+    /// Manager id.
+    pub id: i64,
+    /// Manager name.
+    pub name: String,
+    /// `rang`, `declined`, `answered`, `left`.
+    pub role: String,
+    /// How they came to the call (rang/answered): `route`, `invite`, `coldTransfer`,
+    /// `warmTransfer`, `pickUp`.
+    pub purpose: Option<String>,
+    /// Who invited or transferred them.
+    pub by_manager_id: Option<i64>,
+    /// How their leg ended (left).
+    pub cause: Option<String>,
+}
+
+/// A manager's part in a call, as it is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManagerPart<'a> {
+    /// Rung for it: why, and by whom.
+    Rang {
+        /// `route`, `invite`, `coldTransfer`, `warmTransfer`.
+        purpose: &'a str,
+        /// Who invited or transferred.
+        by: Option<i64>,
+    },
+    /// Declined the ring.
+    Declined,
+    /// Joined the call (sets the call's answer time the first time).
+    Answered {
+        /// `route`, `invite`, `coldTransfer`, `warmTransfer`, `pickUp`.
+        purpose: &'a str,
+    },
+    /// Their leg ended.
+    Left {
+        /// `left`, `transferred`, `transferCancelled`, or the call's hangup cause.
+        cause: &'a str,
+    },
+}
+
+/// A team of a channel, for transfer pickers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamRow {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Members in ring order.
+    pub members: Vec<i64>,
 }
 
 /// The database handle; cheap to clone.
@@ -480,22 +533,32 @@ impl Store {
         .await?)
     }
 
-    /// Records a manager's part: `rang`, `declined` or `answered` (which also sets the answer time).
+    /// Records one event of a manager's part in a call.
     pub async fn record_manager(
         &self,
         call_id: i64,
         manager_id: i64,
-        role: &str,
+        part: ManagerPart<'_>,
         at_ms: i64,
     ) -> Result<()> {
+        let (role, purpose, by, cause) = match part {
+            ManagerPart::Rang { purpose, by } => ("rang", Some(purpose), by, None),
+            ManagerPart::Declined => ("declined", None, None, None),
+            ManagerPart::Answered { purpose } => ("answered", Some(purpose), None, None),
+            ManagerPart::Left { cause } => ("left", None, None, Some(cause)),
+        };
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO call_managers (call_id, manager_id, role, at_ms) VALUES (?, ?, ?, ?)",
+            "INSERT INTO call_managers (call_id, manager_id, role, at_ms, purpose, by_manager_id, cause) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(call_id)
         .bind(manager_id)
         .bind(role)
         .bind(at_ms)
+        .bind(purpose)
+        .bind(by)
+        .bind(cause)
         .execute(&mut *tx)
         .await?;
         if role == "answered" {
@@ -509,6 +572,46 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The channel's teams with their members, for transfers; `team_id` picks one.
+    pub async fn teams(&self, channel_id: i64, team_id: Option<i64>) -> Result<Vec<TeamRow>> {
+        let rows = sqlx::query(
+            "SELECT id, name FROM teams WHERE channel_id = ?1 AND (?2 IS NULL OR id = ?2) ORDER BY id",
+        )
+        .bind(channel_id)
+        .bind(team_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut teams = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = r.get(0);
+            let members = sqlx::query_scalar(
+                "SELECT manager_id FROM team_members WHERE team_id = ? ORDER BY position, manager_id",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+            teams.push(TeamRow {
+                id,
+                name: r.get(1),
+                members,
+            });
+        }
+        Ok(teams)
+    }
+
+    /// The channel's managers (id, name), for invite and transfer pickers.
+    pub async fn channel_managers(&self, channel_id: i64) -> Result<Vec<(i64, String)>> {
+        Ok(
+            sqlx::query("SELECT id, name FROM managers WHERE channel_id = ? ORDER BY id")
+                .bind(channel_id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect(),
+        )
     }
 
     /// Closes a call record: end time, talk duration, cause and missed reason.
@@ -548,16 +651,24 @@ impl Store {
         Ok(r.rows_affected())
     }
 
-    async fn call_managers(&self, call_id: i64) -> Result<Vec<(i64, String, String)>> {
+    async fn call_managers(&self, call_id: i64) -> Result<Vec<CallManagerRow>> {
         Ok(sqlx::query(
-            "SELECT cm.manager_id, m.name, cm.role FROM call_managers cm JOIN managers m ON m.id = cm.manager_id \
+            "SELECT cm.manager_id, m.name, cm.role, cm.purpose, cm.by_manager_id, cm.cause \
+             FROM call_managers cm JOIN managers m ON m.id = cm.manager_id \
              WHERE cm.call_id = ? ORDER BY cm.id",
         )
         .bind(call_id)
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .map(|r| CallManagerRow {
+            id: r.get(0),
+            name: r.get(1),
+            role: r.get(2),
+            purpose: r.get(3),
+            by_manager_id: r.get(4),
+            cause: r.get(5),
+        })
         .collect())
     }
 

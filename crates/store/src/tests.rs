@@ -31,6 +31,28 @@ async fn first_start_migrates_seeds_and_uses_wal() {
         .unwrap();
     let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
     assert_eq!(route.members.last(), Some(&added), "new members ring last");
+    let teams = store.teams(route.channel_id, None).await.unwrap();
+    assert_eq!(teams.len(), 1);
+    assert_eq!(
+        (teams[0].id, teams[0].name.as_str(), &teams[0].members),
+        (route.team_id.unwrap(), "고객지원팀", &route.members)
+    );
+    assert_eq!(
+        store
+            .teams(route.channel_id, Some(teams[0].id + 1))
+            .await
+            .unwrap(),
+        vec![],
+        "an unknown team id finds nothing"
+    );
+    let names: Vec<String> = store
+        .channel_managers(route.channel_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    assert_eq!(names, ["김민지", "이준호", "박하늘"]);
     let contact = store
         .contact_by_phone(route.channel_id, "+821012345678")
         .await
@@ -112,14 +134,50 @@ async fn call_records_are_written_as_the_call_goes_and_scoped_to_the_channel() {
         })
         .await
         .unwrap();
-    store
-        .record_manager(call, route.members[0], "rang", 10_100)
-        .await
-        .unwrap();
-    store
-        .record_manager(call, route.members[0], "answered", 13_000)
-        .await
-        .unwrap();
+    let (first, second) = (route.members[0], route.members[1]);
+    let parts = [
+        (
+            first,
+            ManagerPart::Rang {
+                purpose: "route",
+                by: None,
+            },
+            10_100,
+        ),
+        (first, ManagerPart::Answered { purpose: "route" }, 13_000),
+        (
+            second,
+            ManagerPart::Rang {
+                purpose: "warmTransfer",
+                by: Some(first),
+            },
+            20_000,
+        ),
+        (
+            second,
+            ManagerPart::Answered {
+                purpose: "warmTransfer",
+            },
+            22_000,
+        ),
+        (
+            first,
+            ManagerPart::Left {
+                cause: "transferred",
+            },
+            30_000,
+        ),
+        (
+            second,
+            ManagerPart::Left {
+                cause: "customerHangup",
+            },
+            75_500,
+        ),
+    ];
+    for (manager, part, at) in parts {
+        store.record_manager(call, manager, part, at).await.unwrap();
+    }
     store
         .end_call(call, 75_500, "customerHangup", None)
         .await
@@ -134,9 +192,26 @@ async fn call_records_are_written_as_the_call_goes_and_scoped_to_the_channel() {
     assert_eq!(
         row.managers
             .iter()
-            .map(|m| m.2.as_str())
+            .map(|m| m.role.as_str())
             .collect::<Vec<_>>(),
-        ["rang", "answered"]
+        ["rang", "answered", "rang", "answered", "left", "left"]
+    );
+    assert_eq!(
+        row.managers[2],
+        CallManagerRow {
+            id: second,
+            name: "이준호".into(),
+            role: "rang".into(),
+            purpose: Some("warmTransfer".into()),
+            by_manager_id: Some(first),
+            cause: None,
+        }
+    );
+    assert_eq!(row.managers[4].cause.as_deref(), Some("transferred"));
+    assert_eq!(
+        row.answered_at_ms,
+        Some(13_000),
+        "the second answer keeps the first answer time"
     );
     assert_eq!(
         store.get_call(other, call).await.unwrap(),

@@ -156,8 +156,145 @@ pub enum ClientMessage {
         /// Digits from `0-9*#A-D`.
         digits: String,
     },
+    /// Take a call that rings at another manager of the channel ("pick-up"), offering media
+    /// as `answer` does.
+    PickUp {
+        /// The call.
+        call_id: i64,
+        /// The app's SDP offer.
+        sdp_offer: String,
+    },
+    /// Ring a teammate to join the call (at most 1 customer + 9 managers).
+    Invite {
+        /// The call.
+        call_id: i64,
+        /// Who to invite.
+        manager_id: i64,
+    },
+    /// Hand the call to a manager or to every available manager of a team; the customer
+    /// waits on hold until the target answers. Give exactly one of `managerId` and `teamId`.
+    Transfer {
+        /// The call.
+        call_id: i64,
+        /// Cold (hand over on answer) or warm (talk to the target first).
+        kind: TransferKind,
+        /// A manager to transfer to.
+        #[serde(default)]
+        manager_id: Option<i64>,
+        /// A team to transfer to (first of its available managers to answer).
+        #[serde(default)]
+        team_id: Option<i64>,
+    },
+    /// Complete a warm transfer whose target answered: hand over and leave.
+    CompleteTransfer {
+        /// The call.
+        call_id: i64,
+    },
+    /// Take a transfer back: stop its rings, or drop the warm transfer's target.
+    CancelTransfer {
+        /// The call.
+        call_id: i64,
+    },
+    /// Put the call in a team's waiting line and leave; the customer hears hold music until
+    /// one of its managers answers.
+    TransferToQueue {
+        /// The call.
+        call_id: i64,
+        /// The team.
+        team_id: i64,
+    },
     /// Keep-alive; answered with `pong`.
     Ping,
+}
+
+/// Cold or warm transfer (PRODUCT.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TransferKind {
+    /// Ring the target; hand over as soon as they answer.
+    Cold,
+    /// Ring the target and talk to them first; hand over with `completeTransfer`.
+    Warm,
+}
+
+/// A manager as other managers see them in a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagerRef {
+    /// Manager id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+}
+
+/// Why a call rings here: routed to us, or a teammate asking us in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum RingPurpose {
+    /// The call was routed to us (from the number, or a queue).
+    #[default]
+    Route,
+    /// A manager in the call invites us to join.
+    Invite {
+        /// Who.
+        by: ManagerRef,
+    },
+    /// A manager in the call transfers it to us.
+    Transfer {
+        /// Who.
+        by: ManagerRef,
+        /// Cold or warm.
+        transfer: TransferKind,
+    },
+}
+
+/// A manager being rung for a call, as the call's managers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RingingManager {
+    /// Who rings.
+    pub manager: ManagerRef,
+    /// Why.
+    pub purpose: RingPurpose,
+}
+
+/// A transfer under way, as the call's managers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferState {
+    /// Who transfers.
+    pub by: ManagerRef,
+    /// Cold or warm.
+    pub kind: TransferKind,
+    /// The warm transfer's target once they answered (talking with `by`, customer on hold).
+    pub consulting: Option<ManagerRef>,
+}
+
+/// Who is in a call and what it is doing: sent to every manager in it whenever it changes,
+/// for the in-call box's participants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallState {
+    /// The call.
+    pub call_id: i64,
+    /// The customer.
+    pub customer: Caller,
+    /// Which number and team it came through.
+    pub via: CallVia,
+    /// The customer is on hold (hears the hold music).
+    pub held: bool,
+    /// Managers in the call.
+    pub managers: Vec<ManagerRef>,
+    /// Managers being rung for it (invitations, transfers).
+    pub ringing: Vec<RingingManager>,
+    /// A transfer under way.
+    pub transfer: Option<TransferState>,
+    /// The call waits in a team's queue.
+    pub queued: bool,
 }
 
 /// Messages from the cloud to the app over the WebSocket.
@@ -198,12 +335,16 @@ pub enum ServerMessage {
         via: CallVia,
         /// How long it rings here before moving on, in milliseconds.
         ring_timeout_ms: u64,
+        /// Routed here, or an invitation or transfer from a teammate.
+        #[serde(default)]
+        purpose: RingPurpose,
     },
     /// The call stopped ringing here.
     RingStopped {
         /// The call.
         call_id: i64,
-        /// `declined`, `timedOut`, `callerLeft`, `answeredElsewhere`, `disconnected`.
+        /// `declined`, `timedOut`, `callerLeft`, `disconnected`, `answeredElsewhere`,
+        /// `pickedUp`, `cancelled`, `callEnded`.
         reason: String,
     },
     /// The answer was accepted: here is the cloud's SDP answer.
@@ -217,7 +358,8 @@ pub enum ServerMessage {
     CallEnded {
         /// The call.
         call_id: i64,
-        /// Hangup cause code.
+        /// The call's hangup cause, or how our leg alone ended while the call goes on:
+        /// `left`, `transferred`, `transferCancelled`.
         cause: String,
         /// Missed reason code, when the call was missed.
         missed_reason: Option<String>,
@@ -238,6 +380,28 @@ pub enum ServerMessage {
         /// The manager who changed it.
         by_manager_id: i64,
     },
+    /// Who is in the call and what it is doing; sent to its managers on every change.
+    CallState(CallState),
+    /// Our invitation was not answered.
+    InviteUnanswered {
+        /// The call.
+        call_id: i64,
+        /// Who we invited.
+        manager: ManagerRef,
+        /// Why their ring stopped (`declined`, `timedOut`, …).
+        reason: String,
+    },
+    /// Our transfer is over.
+    TransferEnded {
+        /// The call.
+        call_id: i64,
+        /// `completed`, `unanswered`, `cancelled`, `targetLeft`.
+        outcome: String,
+        /// Who has the call now, when completed.
+        to: Option<ManagerRef>,
+        /// Why the last ring stopped, when unanswered.
+        reason: Option<String>,
+    },
     /// Answer to `ping`.
     Pong,
     /// A request failed; the session stays up.
@@ -247,6 +411,46 @@ pub enum ServerMessage {
         /// Human-readable explanation.
         message: String,
     },
+}
+
+/// A manager of my channel as invite and transfer pickers show them
+/// (`GET /api/v1/teammates`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Teammate {
+    /// Manager id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Has the app open.
+    pub online: bool,
+    /// Their status, when online.
+    pub status: Option<AgentStatus>,
+    /// Why a call would not ring them now (the same codes as `presence`); `None` when it
+    /// would.
+    pub not_ringing: Option<String>,
+}
+
+/// A team of my channel (`GET /api/v1/teams`), for transfers to a team or its queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Team {
+    /// Team id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Member manager ids in ring order.
+    pub member_ids: Vec<i64>,
+}
+
+/// Whom a call can go to (desktop RPC): the in-call box's invite and transfer panel.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallTargets {
+    /// The channel's managers.
+    pub teammates: Vec<Teammate>,
+    /// The channel's teams.
+    pub teams: Vec<Team>,
 }
 
 /// One call record as the API returns it (PRODUCT.md §7 raw data).
@@ -287,8 +491,19 @@ pub struct CallManager {
     pub id: i64,
     /// Manager name.
     pub name: String,
-    /// `rang`, `declined`, `answered`.
+    /// `rang`, `declined`, `answered`, `left`.
     pub role: String,
+    /// How they came to the call (rang/answered): `route`, `invite`, `coldTransfer`,
+    /// `warmTransfer`, `pickUp`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// Who invited or transferred them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_manager_id: Option<i64>,
+    /// How their leg ended (left): `left`, `transferred`, `transferCancelled`, or the call's
+    /// hangup cause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
 }
 
 /// Query of `GET /api/v1/calls`: `?page=1&perPage=50`.
@@ -357,6 +572,9 @@ pub enum AgentEvent {
         via: CallVia,
         /// How long it rings here.
         ring_timeout_ms: u64,
+        /// Routed here, or an invitation or transfer from a teammate.
+        #[serde(default)]
+        purpose: RingPurpose,
     },
     /// It stopped ringing here.
     RingStopped {
@@ -404,6 +622,28 @@ pub enum AgentEvent {
         held: bool,
         /// The manager who changed it.
         by_manager_id: i64,
+    },
+    /// Who is in the call and what it is doing (participants, hold, transfer).
+    CallState(CallState),
+    /// An invitation we sent was not answered.
+    InviteUnanswered {
+        /// The call.
+        call_id: i64,
+        /// Who we invited.
+        manager: ManagerRef,
+        /// Why their ring stopped.
+        reason: String,
+    },
+    /// A transfer we started is over.
+    TransferEnded {
+        /// The call.
+        call_id: i64,
+        /// `completed`, `unanswered`, `cancelled`, `targetLeft`.
+        outcome: String,
+        /// Who has the call now, when completed.
+        to: Option<ManagerRef>,
+        /// Why the last ring stopped, when unanswered.
+        reason: Option<String>,
     },
     /// Our microphone was muted or unmuted in this call.
     MuteChanged {
@@ -598,7 +838,14 @@ const CLIENT_TYPES: &[&str] = &[
     "decline",
     "hangup",
     "endForAll",
+    "setHold",
     "dtmf",
+    "pickUp",
+    "invite",
+    "transfer",
+    "completeTransfer",
+    "cancelTransfer",
+    "transferToQueue",
     "ping",
 ];
 
@@ -645,6 +892,112 @@ mod tests {
         assert_eq!(
             parse_client_message(r#"{"type":"ping"}"#),
             Ok(ClientMessage::Ping)
+        );
+        assert_eq!(
+            code(r#"{"type":"transfer","callId":1,"kind":"lukewarm"}"#),
+            "invalidMessage"
+        );
+    }
+
+    /// Every message type is known to the error classifier, so a malformed one is
+    /// `invalidMessage`, never `unknownMessage`.
+    #[test]
+    fn every_client_message_type_is_classified() {
+        let samples = [
+            ClientMessage::SetStatus {
+                status: AgentStatus::Available,
+                do_not_disturb: false,
+            },
+            ClientMessage::Answer {
+                call_id: 1,
+                sdp_offer: String::new(),
+            },
+            ClientMessage::Decline { call_id: 1 },
+            ClientMessage::Hangup { call_id: 1 },
+            ClientMessage::EndForAll { call_id: 1 },
+            ClientMessage::SetHold {
+                call_id: 1,
+                held: true,
+            },
+            ClientMessage::Dtmf {
+                call_id: 1,
+                digits: "1".into(),
+            },
+            ClientMessage::PickUp {
+                call_id: 1,
+                sdp_offer: String::new(),
+            },
+            ClientMessage::Invite {
+                call_id: 1,
+                manager_id: 2,
+            },
+            ClientMessage::Transfer {
+                call_id: 1,
+                kind: TransferKind::Warm,
+                manager_id: Some(2),
+                team_id: None,
+            },
+            ClientMessage::CompleteTransfer { call_id: 1 },
+            ClientMessage::CancelTransfer { call_id: 1 },
+            ClientMessage::TransferToQueue {
+                call_id: 1,
+                team_id: 1,
+            },
+            ClientMessage::Ping,
+        ];
+        for m in &samples {
+            // A new variant must be added to the samples (and CLIENT_TYPES): this match
+            // stops compiling until it is.
+            match m {
+                ClientMessage::SetStatus { .. }
+                | ClientMessage::Answer { .. }
+                | ClientMessage::Decline { .. }
+                | ClientMessage::Hangup { .. }
+                | ClientMessage::EndForAll { .. }
+                | ClientMessage::SetHold { .. }
+                | ClientMessage::Dtmf { .. }
+                | ClientMessage::PickUp { .. }
+                | ClientMessage::Invite { .. }
+                | ClientMessage::Transfer { .. }
+                | ClientMessage::CompleteTransfer { .. }
+                | ClientMessage::CancelTransfer { .. }
+                | ClientMessage::TransferToQueue { .. }
+                | ClientMessage::Ping => {}
+            }
+            let json = serde_json::to_value(m).unwrap();
+            let kind = json["type"].as_str().unwrap();
+            assert!(
+                CLIENT_TYPES.contains(&kind),
+                "{kind} is not in CLIENT_TYPES"
+            );
+            assert_eq!(parse_client_message(&json.to_string()).as_ref(), Ok(m));
+        }
+        assert_eq!(samples.len(), CLIENT_TYPES.len());
+    }
+
+    #[test]
+    fn ring_purpose_defaults_to_route_and_names_the_teammate() {
+        let ring: ServerMessage = serde_json::from_str(
+            r#"{"type":"ring","callId":1,"caller":{"number":"+821012345678","name":null,"fields":[]},"via":{"number":"+827076660100","teamName":"t"},"ringTimeoutMs":30000}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            ring,
+            ServerMessage::Ring {
+                purpose: RingPurpose::Route,
+                ..
+            }
+        ));
+        let purpose = RingPurpose::Transfer {
+            by: ManagerRef {
+                id: 2,
+                name: "이준호".into(),
+            },
+            transfer: TransferKind::Cold,
+        };
+        assert_eq!(
+            serde_json::to_string(&purpose).unwrap(),
+            r#"{"kind":"transfer","by":{"id":2,"name":"이준호"},"transfer":"cold"}"#
         );
     }
 }

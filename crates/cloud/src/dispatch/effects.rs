@@ -1,0 +1,357 @@
+//! The switchboard's outputs carried out: messages to apps, room commands, SIP answers and
+//! hangups, and the call record.
+
+use ringdesk_core::switchboard::{
+    CallView, Refusal, Request, RingPurpose, TransferKind, TransferOutcome,
+};
+use ringdesk_core::{CallId, ManagerId, SwitchboardOutput};
+use ringdesk_sip::runtime::TrunkCommand;
+use ringdesk_store::ManagerPart;
+use ringdesk_store::time::now_ms;
+use ringdesk_wire::{
+    CallState, RingPurpose as WirePurpose, RingingManager, ServerMessage, TransferKind as WireKind,
+    TransferState,
+};
+use tokio::sync::oneshot;
+
+use super::{Dispatcher, Input, error};
+use crate::room::RoomCommand;
+
+/// How a manager came to a call, as the record keeps it.
+fn purpose_code(p: RingPurpose) -> &'static str {
+    match p {
+        RingPurpose::Route => "route",
+        RingPurpose::Invite { .. } => "invite",
+        RingPurpose::Transfer {
+            kind: TransferKind::Cold,
+            ..
+        } => "coldTransfer",
+        RingPurpose::Transfer {
+            kind: TransferKind::Warm,
+            ..
+        } => "warmTransfer",
+    }
+}
+
+fn wire_kind(k: TransferKind) -> WireKind {
+    match k {
+        TransferKind::Cold => WireKind::Cold,
+        TransferKind::Warm => WireKind::Warm,
+    }
+}
+
+/// What a refusal tells the manager, in words.
+fn refusal_message(call: CallId, request: Request, reason: Refusal) -> String {
+    let what = request.code();
+    let why = match reason {
+        Refusal::UnknownCall => format!("call {} is not active", call.0),
+        Refusal::NotRingingHere => format!("call {} is not ringing for you", call.0),
+        Refusal::NothingToPickUp => format!("call {} is not ringing at anyone", call.0),
+        Refusal::NotInCall => format!("you are not in call {}", call.0),
+        Refusal::CallFull => "a call holds at most 1 customer and 9 managers".into(),
+        Refusal::AlreadyInCall => "that manager is already in this call or ringing for it".into(),
+        Refusal::SelfTarget => "you cannot invite or transfer to yourself".into(),
+        Refusal::TargetUnavailable(r) => format!("that manager cannot be rung now ({})", r.code()),
+        Refusal::NobodyAvailable => "nobody in that team can be rung now".into(),
+        Refusal::Busy(r) => format!("you cannot take a call now ({})", r.code()),
+        Refusal::TransferInProgress => "another transfer of this call is under way".into(),
+        Refusal::NoTransfer => "you have no transfer of this call under way".into(),
+        Refusal::TransferNotAnswered => "the transfer's target has not answered yet".into(),
+    };
+    format!("{what} refused: {why}")
+}
+
+impl Dispatcher {
+    fn wire_purpose(&self, p: RingPurpose) -> WirePurpose {
+        match p {
+            RingPurpose::Route => WirePurpose::Route,
+            RingPurpose::Invite { by } => WirePurpose::Invite {
+                by: self.manager_ref(by),
+            },
+            RingPurpose::Transfer { by, kind } => WirePurpose::Transfer {
+                by: self.manager_ref(by),
+                transfer: wire_kind(kind),
+            },
+        }
+    }
+
+    /// The call as its managers see it, in wire form.
+    pub(super) fn call_state(&self, call: CallId, view: &CallView) -> Option<CallState> {
+        let c = self.calls.get(&call)?;
+        Some(CallState {
+            call_id: call.0,
+            customer: c.caller.clone(),
+            via: c.via.clone(),
+            held: view.held,
+            managers: view.managers.iter().map(|m| self.manager_ref(*m)).collect(),
+            ringing: view
+                .ringing
+                .iter()
+                .map(|(m, p)| RingingManager {
+                    manager: self.manager_ref(*m),
+                    purpose: self.wire_purpose(*p),
+                })
+                .collect(),
+            transfer: view.transfer.map(|t| TransferState {
+                by: self.manager_ref(t.by),
+                kind: wire_kind(t.kind),
+                consulting: t.consulting.map(|m| self.manager_ref(m)),
+            }),
+            queued: view.queued,
+        })
+    }
+
+    /// Sends `m` to every manager in the call.
+    fn tell_call(&self, call: CallId, m: &ServerMessage) {
+        if let Some(view) = self.switchboard.view(call) {
+            for manager in view.managers {
+                self.send_to(manager, None, m.clone());
+            }
+        }
+    }
+
+    pub(super) async fn apply_outputs(&mut self) {
+        while let Some(out) = self.switchboard.poll_output() {
+            match out {
+                SwitchboardOutput::Ring {
+                    call,
+                    manager,
+                    purpose,
+                } => self.ring(call, manager, purpose).await,
+                SwitchboardOutput::StopRinging {
+                    call,
+                    manager,
+                    reason,
+                } => {
+                    self.send_to(
+                        manager,
+                        None,
+                        ServerMessage::RingStopped {
+                            call_id: call.0,
+                            reason: reason.code().into(),
+                        },
+                    );
+                    self.send_presence(manager);
+                    if reason == ringdesk_core::switchboard::RingStop::Declined {
+                        self.record(call, manager, ManagerPart::Declined).await;
+                    }
+                }
+                SwitchboardOutput::Connected { call, manager } => {
+                    self.connected(call, manager).await
+                }
+                SwitchboardOutput::Refused {
+                    call,
+                    manager,
+                    request,
+                    reason,
+                } => {
+                    // An answer or pick-up that failed leaves its offer behind: drop it and
+                    // answer the session that sent it.
+                    let session = match request {
+                        Request::Answer | Request::PickUp => self
+                            .calls
+                            .get_mut(&call)
+                            .and_then(|c| c.joining.remove(&manager))
+                            .map(|j| j.session),
+                        _ => None,
+                    };
+                    let message = refusal_message(call, request, reason);
+                    self.send_to(manager, session, error(reason.code(), message));
+                }
+                SwitchboardOutput::ManagerLeft {
+                    call,
+                    manager,
+                    cause,
+                } => {
+                    if let Some(c) = self.calls.get(&call) {
+                        c.room.send(RoomCommand::RemoveManager { manager });
+                    }
+                    self.send_to(
+                        manager,
+                        None,
+                        ServerMessage::CallEnded {
+                            call_id: call.0,
+                            cause: cause.code().into(),
+                            missed_reason: None,
+                        },
+                    );
+                    self.send_presence(manager);
+                    let part = ManagerPart::Left {
+                        cause: cause.code(),
+                    };
+                    self.record(call, manager, part).await;
+                }
+                SwitchboardOutput::HoldChanged { call, held, by } => {
+                    if let Some(c) = self.calls.get(&call) {
+                        c.room.send(RoomCommand::SetHold { held });
+                    }
+                    let m = ServerMessage::HoldChanged {
+                        call_id: call.0,
+                        held,
+                        by_manager_id: by.0,
+                    };
+                    self.tell_call(call, &m);
+                }
+                SwitchboardOutput::InviteUnanswered {
+                    call,
+                    by,
+                    invitee,
+                    reason,
+                } => {
+                    let m = ServerMessage::InviteUnanswered {
+                        call_id: call.0,
+                        manager: self.manager_ref(invitee),
+                        reason: reason.code().into(),
+                    };
+                    self.send_to(by, None, m);
+                }
+                SwitchboardOutput::TransferEnded { call, by, outcome } => {
+                    let (to, reason) = match outcome {
+                        TransferOutcome::Completed { to } => (Some(self.manager_ref(to)), None),
+                        TransferOutcome::Unanswered { reason } => {
+                            (None, Some(reason.code().to_string()))
+                        }
+                        TransferOutcome::Cancelled | TransferOutcome::TargetLeft => (None, None),
+                    };
+                    let m = ServerMessage::TransferEnded {
+                        call_id: call.0,
+                        outcome: outcome.code().into(),
+                        to,
+                        reason,
+                    };
+                    self.send_to(by, None, m);
+                }
+                SwitchboardOutput::CallChanged { call } => {
+                    let state = self
+                        .switchboard
+                        .view(call)
+                        .and_then(|v| self.call_state(call, &v));
+                    if let Some(state) = state {
+                        self.tell_call(call, &ServerMessage::CallState(state));
+                    }
+                }
+                SwitchboardOutput::Ended {
+                    call,
+                    cause,
+                    missed,
+                    managers,
+                } => {
+                    let Some(c) = self.calls.remove(&call) else {
+                        continue;
+                    };
+                    self.by_sip.remove(&c.sip);
+                    if !c.customer_gone {
+                        self.trunk.send(TrunkCommand::HangUp { call: c.sip });
+                    }
+                    // Dropping the handle ends the room task and its legs.
+                    drop(c.room);
+                    let result = self
+                        .store
+                        .end_call(call.0, now_ms(), cause.code(), missed.map(|m| m.code()))
+                        .await;
+                    if let Err(e) = result {
+                        tracing::error!(%call, "closing call record failed: {e}");
+                    }
+                    let msg = ServerMessage::CallEnded {
+                        call_id: call.0,
+                        cause: cause.code().into(),
+                        missed_reason: missed.map(|m| m.code().into()),
+                    };
+                    for m in managers {
+                        self.send_to(m, None, msg.clone());
+                        self.send_presence(m);
+                        let part = ManagerPart::Left {
+                            cause: cause.code(),
+                        };
+                        self.record(call, m, part).await;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn ring(&mut self, call: CallId, manager: ManagerId, purpose: RingPurpose) {
+        let wire_purpose = self.wire_purpose(purpose);
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
+        c.rang_for.insert(manager, purpose);
+        let msg = ServerMessage::Ring {
+            call_id: call.0,
+            caller: c.caller.clone(),
+            via: c.via.clone(),
+            ring_timeout_ms: self.config.ring_timeout.as_millis() as u64,
+            purpose: wire_purpose,
+        };
+        if !c.rung_once {
+            c.rung_once = true;
+            self.metrics.record_ring_latency(c.invite_at.elapsed());
+        }
+        self.send_to(manager, None, msg);
+        self.send_presence(manager);
+        let by = match purpose {
+            RingPurpose::Route => None,
+            RingPurpose::Invite { by } | RingPurpose::Transfer { by, .. } => Some(by.0),
+        };
+        let part = ManagerPart::Rang {
+            purpose: purpose_code(purpose),
+            by,
+        };
+        self.record(call, manager, part).await;
+    }
+
+    /// The switchboard put `manager` in the call: answer the customer the first time, add
+    /// the manager's WebRTC leg to the room, and send them the SDP answer when it is ready.
+    async fn connected(&mut self, call: CallId, manager: ManagerId) {
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
+        let Some(joining) = c.joining.remove(&manager) else {
+            tracing::error!(%call, %manager, "connected without an offer");
+            return;
+        };
+        if !c.customer_answered {
+            c.customer_answered = true;
+            self.trunk.send(TrunkCommand::Answer {
+                call: c.sip,
+                sdp: c.sip_answer.clone(),
+            });
+            c.room.send(RoomCommand::StopRingback);
+        }
+        let purpose = if joining.pick_up {
+            "pickUp"
+        } else {
+            purpose_code(c.rang_for.remove(&manager).unwrap_or(RingPurpose::Route))
+        };
+        let (reply_tx, reply_rx) = oneshot::channel();
+        c.room.send(RoomCommand::AddManager {
+            manager,
+            offer: joining.offer,
+            reply: reply_tx,
+        });
+        let inbox = self.inbox.clone();
+        let session = joining.session;
+        tokio::spawn(async move {
+            let result = reply_rx.await.unwrap_or_else(|_| Err("room closed".into()));
+            let _ = inbox.send(Input::LegReady {
+                call,
+                manager,
+                session,
+                result,
+            });
+        });
+        self.send_presence(manager);
+        self.record(call, manager, ManagerPart::Answered { purpose })
+            .await;
+    }
+
+    async fn record(&self, call: CallId, manager: ManagerId, part: ManagerPart<'_>) {
+        let result = self
+            .store
+            .record_manager(call.0, manager.0, part, now_ms())
+            .await;
+        if let Err(e) = result {
+            tracing::error!(%call, "recording manager {part:?} failed: {e}");
+        }
+    }
+}

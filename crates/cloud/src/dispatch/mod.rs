@@ -1,0 +1,439 @@
+//! The dispatcher: the one task that owns the switchboard and every live call and session.
+//!
+//! It turns trunk events, WebSocket messages and room events into switchboard inputs, and the
+//! switchboard's outputs into effects: ring messages, SIP responses, room commands and call
+//! records. Owning all of it in one task means no locks and a total order of events, which is
+//! what makes "not already ringing for another call" exact.
+//!
+//! - `trunk.rs`: calls arriving from and leaving through the SIP trunk.
+//! - `requests.rs`: what managers ask for over the WebSocket.
+//! - `effects.rs`: the switchboard's outputs carried out.
+//! - `snapshot.rs`: the live state the REST API shows (teammates, live calls).
+
+mod effects;
+mod requests;
+mod snapshot;
+mod trunk;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use ringdesk_core::presence::Presence;
+use ringdesk_core::switchboard::RingPurpose;
+use ringdesk_core::{CallId, ManagerId, Status, Switchboard, SwitchboardInput};
+use ringdesk_sip::runtime::TrunkHandle;
+use ringdesk_sip::trunk::{SipCall, TrunkEvent};
+use ringdesk_store::{Manager, Store};
+use ringdesk_wire::{
+    AgentStatus, CallVia, Caller, ClientMessage, ManagerInfo, ManagerRef, PROTOCOL_VERSION,
+    ServerMessage,
+};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::metrics::Metrics;
+use crate::room::{RoomCommand, RoomEvent, RoomHandle, RoomMedia};
+
+pub use snapshot::ChannelSnapshot;
+
+/// Everything the dispatcher reacts to.
+#[derive(Debug)]
+pub enum Input {
+    /// From the SIP trunk, stamped when the runtime saw it.
+    Trunk(Instant, TrunkEvent),
+    /// An app connected.
+    SessionOpened {
+        /// Who.
+        manager: Manager,
+        /// Session id.
+        session: u64,
+        /// Where to send their messages.
+        tx: mpsc::UnboundedSender<ServerMessage>,
+    },
+    /// An app disconnected.
+    SessionClosed {
+        /// Who.
+        manager: ManagerId,
+        /// Session id.
+        session: u64,
+    },
+    /// A message from an app.
+    Client {
+        /// Who.
+        manager: ManagerId,
+        /// Which session.
+        session: u64,
+        /// What.
+        message: ClientMessage,
+    },
+    /// From a call's room.
+    Room(CallId, RoomEvent),
+    /// A manager's media leg was set up (or not).
+    LegReady {
+        /// The call.
+        call: CallId,
+        /// Who.
+        manager: ManagerId,
+        /// Session that answered.
+        session: u64,
+        /// SDP answer or error.
+        result: Result<String, String>,
+    },
+    /// The REST API asks what is live in a channel now.
+    Snapshot {
+        /// The channel.
+        channel_id: i64,
+        /// Where the answer goes.
+        reply: oneshot::Sender<ChannelSnapshot>,
+    },
+}
+
+struct Session {
+    id: u64,
+    tx: mpsc::UnboundedSender<ServerMessage>,
+}
+
+struct ManagerEntry {
+    info: ManagerInfo,
+    sessions: Vec<Session>,
+    status: AgentStatus,
+    do_not_disturb: bool,
+    operator_seat: bool,
+}
+
+impl ManagerEntry {
+    fn presence(&self) -> Presence {
+        Presence {
+            operator_seat: self.operator_seat,
+            status: match self.status {
+                AgentStatus::Available => Status::Available,
+                AgentStatus::Away => Status::Away,
+                AgentStatus::InCall => Status::InCall,
+                AgentStatus::WrapUp => Status::WrapUp,
+            },
+            do_not_disturb: self.do_not_disturb,
+            online: !self.sessions.is_empty(),
+        }
+    }
+
+    fn send(&self, m: &ServerMessage) {
+        for s in &self.sessions {
+            let _ = s.tx.send(m.clone());
+        }
+    }
+}
+
+/// An answer or pick-up on its way through the switchboard: where it came from and the
+/// app's SDP offer, used when the switchboard connects the manager.
+struct Joining {
+    session: u64,
+    offer: String,
+    pick_up: bool,
+}
+
+struct ActiveCall {
+    sip: SipCall,
+    room: RoomHandle,
+    sip_answer: String,
+    channel_id: i64,
+    caller: Caller,
+    via: CallVia,
+    joining: HashMap<ManagerId, Joining>,
+    /// Why each manager was last rung, for the record of how they joined.
+    rang_for: HashMap<ManagerId, RingPurpose>,
+    /// The trunk has our 200 OK.
+    customer_answered: bool,
+    customer_gone: bool,
+    invite_at: Instant,
+    rung_once: bool,
+}
+
+/// The dispatcher's fixed settings.
+#[derive(Debug, Clone)]
+pub struct DispatchConfig {
+    /// Ring timeout per manager.
+    pub ring_timeout: Duration,
+    /// What every call's room gets: media IP, customer RTP timeout, hold music.
+    pub room: RoomMedia,
+}
+
+/// See the module docs.
+pub struct Dispatcher {
+    config: DispatchConfig,
+    store: Store,
+    trunk: TrunkHandle,
+    inbox: mpsc::UnboundedSender<Input>,
+    switchboard: Switchboard,
+    managers: HashMap<ManagerId, ManagerEntry>,
+    calls: HashMap<CallId, ActiveCall>,
+    by_sip: HashMap<SipCall, CallId>,
+    room_events: mpsc::UnboundedSender<(CallId, RoomEvent)>,
+    metrics: Metrics,
+}
+
+fn status_code(s: AgentStatus) -> &'static str {
+    match s {
+        AgentStatus::Available => "available",
+        AgentStatus::Away => "away",
+        AgentStatus::InCall => "inCall",
+        AgentStatus::WrapUp => "wrapUp",
+    }
+}
+
+fn error(code: &str, message: impl Into<String>) -> ServerMessage {
+    ServerMessage::Error {
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+impl Dispatcher {
+    /// Starts the dispatcher task; returns the sender every other part uses to reach it.
+    pub fn spawn(
+        config: DispatchConfig,
+        store: Store,
+        trunk: TrunkHandle,
+        mut trunk_events: mpsc::UnboundedReceiver<(Instant, TrunkEvent)>,
+        metrics: Metrics,
+    ) -> mpsc::UnboundedSender<Input> {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let (room_tx, mut room_rx) = mpsc::unbounded_channel();
+        let mut d = Dispatcher {
+            switchboard: Switchboard::new(config.ring_timeout),
+            config,
+            store,
+            trunk,
+            inbox: tx.clone(),
+            managers: HashMap::new(),
+            calls: HashMap::new(),
+            by_sip: HashMap::new(),
+            room_events: room_tx,
+            metrics,
+        };
+        tokio::spawn(async move {
+            loop {
+                let deadline = d.switchboard.poll_timeout();
+                let sleep = async {
+                    match deadline {
+                        Some(t) => tokio::time::sleep_until(t.into()).await,
+                        None => std::future::pending().await,
+                    }
+                };
+                let input = tokio::select! {
+                    Some(i) = rx.recv() => i,
+                    Some((at, e)) = trunk_events.recv() => Input::Trunk(at, e),
+                    Some((call, e)) = room_rx.recv() => Input::Room(call, e),
+                    _ = sleep => {
+                        d.switchboard.handle_timeout(Instant::now());
+                        d.apply_outputs().await;
+                        continue;
+                    }
+                };
+                d.handle(input).await;
+                d.apply_outputs().await;
+            }
+        });
+        tx
+    }
+
+    async fn handle(&mut self, input: Input) {
+        match input {
+            Input::Trunk(at, e) => self.handle_trunk(at, e).await,
+            Input::SessionOpened {
+                manager,
+                session,
+                tx,
+            } => self.session_opened(manager, session, tx),
+            Input::SessionClosed { manager, session } => {
+                if let Some(m) = self.managers.get_mut(&manager) {
+                    m.sessions.retain(|s| s.id != session);
+                    let presence = m.presence();
+                    self.input(SwitchboardInput::Presence { manager, presence });
+                }
+            }
+            Input::Client {
+                manager,
+                session,
+                message,
+            } => self.handle_client(manager, session, message).await,
+            Input::Room(call, e) => self.handle_room(call, e),
+            Input::LegReady {
+                call,
+                manager,
+                session,
+                result,
+            } => self.leg_ready(call, manager, session, result),
+            Input::Snapshot { channel_id, reply } => {
+                let _ = reply.send(self.snapshot(channel_id));
+            }
+        }
+    }
+
+    /// Feeds the switchboard now; its outputs are carried out after the current input.
+    fn input(&mut self, input: SwitchboardInput) {
+        self.switchboard.handle_input(Instant::now(), input);
+    }
+
+    fn session_opened(
+        &mut self,
+        m: Manager,
+        session: u64,
+        tx: mpsc::UnboundedSender<ServerMessage>,
+    ) {
+        let id = ManagerId(m.id);
+        let info = ManagerInfo {
+            id: m.id,
+            name: m.name.clone(),
+            email: m.email.clone(),
+            channel_id: m.channel_id,
+            channel_name: m.channel_name.clone(),
+        };
+        let entry = self.managers.entry(id).or_insert_with(|| ManagerEntry {
+            info: info.clone(),
+            sessions: Vec::new(),
+            status: if m.status == "away" {
+                AgentStatus::Away
+            } else {
+                AgentStatus::Available
+            },
+            do_not_disturb: m.do_not_disturb,
+            operator_seat: m.operator_seat,
+        });
+        entry.info = info.clone();
+        let _ = tx.send(ServerMessage::Hello {
+            protocol: PROTOCOL_VERSION,
+            manager: info,
+            status: entry.status,
+            do_not_disturb: entry.do_not_disturb,
+        });
+        entry.sessions.push(Session { id: session, tx });
+        let presence = entry.presence();
+        self.input(SwitchboardInput::Presence {
+            manager: id,
+            presence,
+        });
+        self.send_presence(id);
+    }
+
+    /// The status shown for a manager: in a call is the cloud's to say.
+    fn shown_status(&self, manager: ManagerId, chosen: AgentStatus) -> AgentStatus {
+        if self.switchboard.call_of(manager).is_some() {
+            AgentStatus::InCall
+        } else {
+            chosen
+        }
+    }
+
+    fn send_presence(&self, manager: ManagerId) {
+        let Some(m) = self.managers.get(&manager) else {
+            return;
+        };
+        let not_ringing = self
+            .switchboard
+            .eligibility(manager)
+            .err()
+            .map(|r| r.code().to_string());
+        m.send(&ServerMessage::Presence {
+            status: self.shown_status(manager, m.status),
+            do_not_disturb: m.do_not_disturb,
+            not_ringing,
+        });
+    }
+
+    fn send_to(&self, manager: ManagerId, session: Option<u64>, m: ServerMessage) {
+        let Some(entry) = self.managers.get(&manager) else {
+            return;
+        };
+        match session {
+            Some(id) => {
+                if let Some(s) = entry.sessions.iter().find(|s| s.id == id) {
+                    let _ = s.tx.send(m);
+                }
+            }
+            None => entry.send(&m),
+        }
+    }
+
+    /// A manager as others see them; everyone the switchboard names has connected once.
+    fn manager_ref(&self, manager: ManagerId) -> ManagerRef {
+        ManagerRef {
+            id: manager.0,
+            name: self
+                .managers
+                .get(&manager)
+                .map(|m| m.info.name.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn handle_room(&mut self, call: CallId, event: RoomEvent) {
+        match event {
+            RoomEvent::CustomerDigit { digit } => {
+                let Some(view) = self.switchboard.view(call) else {
+                    return;
+                };
+                for m in view.managers {
+                    self.send_to(
+                        m,
+                        None,
+                        ServerMessage::Dtmf {
+                            call_id: call.0,
+                            digit: digit.to_string(),
+                        },
+                    );
+                }
+            }
+            RoomEvent::ManagerAudioStarted { manager } => {
+                tracing::debug!(%call, %manager, "manager audio reached the room")
+            }
+            RoomEvent::CustomerMediaTimeout => {
+                // The trunk went quiet without a BYE: end the call, sending one ourselves.
+                tracing::info!(%call, "no RTP from the customer; ending the call");
+                self.input(SwitchboardInput::CustomerLegFailed { call });
+            }
+            RoomEvent::ManagerLegLost { manager, reason } => {
+                tracing::info!(%call, %manager, "manager media lost: {reason}");
+                self.input(SwitchboardInput::ManagerHungUp { call, manager });
+            }
+        }
+    }
+
+    fn leg_ready(
+        &mut self,
+        call: CallId,
+        manager: ManagerId,
+        session: u64,
+        result: Result<String, String>,
+    ) {
+        if self.switchboard.call_of(manager) != Some(call) {
+            // The call ended (or we left it) while the leg was being set up; don't start
+            // media toward it.
+            if let Some(c) = self.calls.get(&call) {
+                c.room.send(RoomCommand::RemoveManager { manager });
+            }
+            self.send_to(
+                manager,
+                Some(session),
+                error("unknownCall", format!("call {} has ended", call.0)),
+            );
+            return;
+        }
+        match result {
+            Ok(sdp_answer) => self.send_to(
+                manager,
+                Some(session),
+                ServerMessage::Connected {
+                    call_id: call.0,
+                    sdp_answer,
+                },
+            ),
+            Err(e) => {
+                self.send_to(
+                    manager,
+                    Some(session),
+                    error("mediaFailed", format!("could not set up media: {e}")),
+                );
+                self.input(SwitchboardInput::ManagerHungUp { call, manager });
+            }
+        }
+    }
+}

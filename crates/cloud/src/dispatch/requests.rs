@@ -1,0 +1,243 @@
+//! What managers ask for over the WebSocket, checked and turned into switchboard inputs.
+//!
+//! The switchboard decides what a request does to a call; here we check what it cannot know:
+//! that a call exists, that a named manager or team is in the asker's channel, and that the
+//! message is whole.
+
+use ringdesk_core::switchboard::{TransferKind, TransferTarget};
+use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
+use ringdesk_wire::{AgentStatus, ClientMessage, TransferKind as WireTransferKind};
+
+use super::{Dispatcher, Joining, error, status_code};
+use crate::room::RoomCommand;
+
+impl Dispatcher {
+    pub(super) async fn handle_client(
+        &mut self,
+        manager: ManagerId,
+        session: u64,
+        message: ClientMessage,
+    ) {
+        let reply = |d: &Self, code: &str, message: String| {
+            d.send_to(manager, Some(session), error(code, message))
+        };
+        let unknown_call = |call_id: i64| format!("call {call_id} is not active");
+        let pick_up = matches!(message, ClientMessage::PickUp { .. });
+        match message {
+            ClientMessage::SetStatus {
+                status,
+                do_not_disturb,
+            } => {
+                if !matches!(status, AgentStatus::Available | AgentStatus::Away) {
+                    let why =
+                        "only available and away can be chosen; the cloud sets inCall and wrapUp";
+                    reply(self, "statusNotSettable", why.into());
+                    return;
+                }
+                let Some(m) = self.managers.get_mut(&manager) else {
+                    return;
+                };
+                m.status = status;
+                m.do_not_disturb = do_not_disturb;
+                let presence = m.presence();
+                if let Err(e) = self
+                    .store
+                    .save_status(manager.0, status_code(status), do_not_disturb)
+                    .await
+                {
+                    tracing::warn!("saving status failed: {e}");
+                }
+                self.input(SwitchboardInput::Presence { manager, presence });
+                self.send_presence(manager);
+            }
+            ClientMessage::Answer { call_id, sdp_offer }
+            | ClientMessage::PickUp { call_id, sdp_offer } => {
+                let call = CallId(call_id);
+                let same_channel = self.calls.get(&call).map(|c| c.channel_id)
+                    == self.managers.get(&manager).map(|m| m.info.channel_id);
+                let Some(c) = self.calls.get_mut(&call).filter(|_| same_channel) else {
+                    reply(self, "unknownCall", unknown_call(call_id));
+                    return;
+                };
+                if c.joining.contains_key(&manager) {
+                    let why = "you are already answering this call".to_string();
+                    reply(self, "answerInProgress", why);
+                    return;
+                }
+                c.joining.insert(
+                    manager,
+                    Joining {
+                        session,
+                        offer: sdp_offer,
+                        pick_up,
+                    },
+                );
+                self.input(if pick_up {
+                    SwitchboardInput::PickUp { call, manager }
+                } else {
+                    SwitchboardInput::Answer { call, manager }
+                });
+            }
+            ClientMessage::Decline { call_id } => self.input(SwitchboardInput::Decline {
+                call: CallId(call_id),
+                manager,
+            }),
+            ClientMessage::Hangup { call_id } => {
+                let call = CallId(call_id);
+                let Some(view) = self.switchboard.view(call) else {
+                    reply(self, "unknownCall", unknown_call(call_id));
+                    return;
+                };
+                // Hanging up a call that rings here declines it.
+                let ringing_here = view.ringing.iter().any(|(m, _)| *m == manager);
+                self.input(if ringing_here {
+                    SwitchboardInput::Decline { call, manager }
+                } else {
+                    SwitchboardInput::ManagerHungUp { call, manager }
+                });
+            }
+            ClientMessage::SetHold { call_id, held } => self.input(SwitchboardInput::SetHold {
+                call: CallId(call_id),
+                manager,
+                held,
+            }),
+            ClientMessage::EndForAll { call_id } => self.input(SwitchboardInput::EndForAll {
+                call: CallId(call_id),
+                manager,
+            }),
+            ClientMessage::Dtmf { call_id, digits } => {
+                let valid = !digits.is_empty()
+                    && digits
+                        .chars()
+                        .all(|d| ringdesk_media::dtmf::digit_to_event(d).is_some());
+                if !valid {
+                    reply(self, "badDigits", "digits must be 0-9, *, # or A-D".into());
+                } else if self.switchboard.call_of(manager) != Some(CallId(call_id)) {
+                    reply(self, "notInCall", format!("you are not in call {call_id}"));
+                } else if let Some(c) = self.calls.get(&CallId(call_id)) {
+                    c.room.send(RoomCommand::SendDtmf { digits });
+                }
+            }
+            ClientMessage::Invite {
+                call_id,
+                manager_id,
+            } => {
+                if let Some(invitee) = self.teammate(manager, session, manager_id).await {
+                    self.input(SwitchboardInput::Invite {
+                        call: CallId(call_id),
+                        by: manager,
+                        invitee,
+                    });
+                }
+            }
+            ClientMessage::Transfer {
+                call_id,
+                kind,
+                manager_id,
+                team_id,
+            } => {
+                let kind = match kind {
+                    WireTransferKind::Cold => TransferKind::Cold,
+                    WireTransferKind::Warm => TransferKind::Warm,
+                };
+                let target = match (manager_id, team_id) {
+                    (Some(id), None) => self
+                        .teammate(manager, session, id)
+                        .await
+                        .map(TransferTarget::Manager),
+                    (None, Some(id)) => self
+                        .team_members(manager, session, id)
+                        .await
+                        .map(TransferTarget::Team),
+                    _ => {
+                        let why = "a transfer names exactly one of managerId and teamId";
+                        reply(self, "invalidMessage", why.into());
+                        None
+                    }
+                };
+                if let Some(target) = target {
+                    self.input(SwitchboardInput::Transfer {
+                        call: CallId(call_id),
+                        by: manager,
+                        kind,
+                        target,
+                    });
+                }
+            }
+            ClientMessage::CompleteTransfer { call_id } => {
+                self.input(SwitchboardInput::CompleteTransfer {
+                    call: CallId(call_id),
+                    by: manager,
+                })
+            }
+            ClientMessage::CancelTransfer { call_id } => {
+                self.input(SwitchboardInput::CancelTransfer {
+                    call: CallId(call_id),
+                    by: manager,
+                })
+            }
+            ClientMessage::TransferToQueue { call_id, team_id } => {
+                if let Some(candidates) = self.team_members(manager, session, team_id).await {
+                    self.input(SwitchboardInput::TransferToQueue {
+                        call: CallId(call_id),
+                        by: manager,
+                        candidates,
+                    });
+                }
+            }
+            ClientMessage::Ping => {
+                self.send_to(manager, Some(session), ringdesk_wire::ServerMessage::Pong)
+            }
+        }
+    }
+
+    /// The asker's channel, from their session.
+    fn channel_of(&self, manager: ManagerId) -> Option<i64> {
+        self.managers.get(&manager).map(|m| m.info.channel_id)
+    }
+
+    /// `id` as a manager of the asker's channel; otherwise tells the asker `unknownManager`
+    /// (another channel's managers don't exist for them).
+    async fn teammate(&self, asker: ManagerId, session: u64, id: i64) -> Option<ManagerId> {
+        let channel = self.channel_of(asker)?;
+        match self.store.manager(id).await {
+            Ok(Some(m)) if m.channel_id == channel => Some(ManagerId(id)),
+            Ok(_) => {
+                let why = format!("there is no manager {id} in your channel");
+                self.send_to(asker, Some(session), error("unknownManager", why));
+                None
+            }
+            Err(e) => {
+                tracing::error!("looking up manager {id}: {e}");
+                self.send_to(asker, Some(session), error("internal", "internal error"));
+                None
+            }
+        }
+    }
+
+    /// The members of team `id` of the asker's channel; otherwise tells the asker
+    /// `unknownTeam`.
+    async fn team_members(
+        &self,
+        asker: ManagerId,
+        session: u64,
+        id: i64,
+    ) -> Option<Vec<ManagerId>> {
+        let channel = self.channel_of(asker)?;
+        match self.store.teams(channel, Some(id)).await {
+            Ok(teams) => match teams.into_iter().next() {
+                Some(t) => Some(t.members.into_iter().map(ManagerId).collect()),
+                None => {
+                    let why = format!("there is no team {id} in your channel");
+                    self.send_to(asker, Some(session), error("unknownTeam", why));
+                    None
+                }
+            },
+            Err(e) => {
+                tracing::error!("looking up team {id}: {e}");
+                self.send_to(asker, Some(session), error("internal", "internal error"));
+                None
+            }
+        }
+    }
+}
