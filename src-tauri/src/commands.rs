@@ -8,10 +8,12 @@ use ringdesk_agent::audio::check;
 use ringdesk_agent::audio::cpal_device::{CpalDevice, list_devices};
 use ringdesk_agent::cache::LocalCache;
 use ringdesk_agent::client::{self, ServerConfig};
-use ringdesk_agent::{AgentCommand, AgentConfig, AgentError, Credentials, credentials, settings};
+use ringdesk_agent::{
+    AgentCommand, AgentConfig, AgentError, Credentials, TransferTo, credentials, settings,
+};
 use ringdesk_wire::{
-    AgentEvent, AgentStatus, AudioDeviceList, CallRecord, DeskState, DesktopSettings,
-    DesktopStartup, ManagerInfo, RecentCallLists,
+    AgentEvent, AgentStatus, AudioDeviceList, CallRecord, CallState, CallTargets, DeskState,
+    DesktopSettings, DesktopStartup, ManagerInfo, RecentCallLists, TransferKind,
 };
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -224,6 +226,76 @@ pub fn dtmf(shell: State<'_, Shell>, call_id: i64, digits: String) -> Result<(),
 #[tauri::command]
 pub fn set_hold(shell: State<'_, Shell>, call_id: i64, held: bool) -> Result<(), String> {
     shell.send(AgentCommand::SetHold(call_id, held))
+}
+
+/// Takes a call that rings at a teammate (pick-up).
+#[tauri::command]
+pub fn pick_up(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+    shell.send(AgentCommand::PickUp(call_id))
+}
+
+/// Rings a teammate to join the call.
+#[tauri::command]
+pub fn invite(shell: State<'_, Shell>, call_id: i64, manager_id: i64) -> Result<(), String> {
+    shell.send(AgentCommand::Invite(call_id, manager_id))
+}
+
+/// Transfers the call, cold or warm, to a manager or to a team (exactly one of the two ids).
+#[tauri::command]
+pub fn transfer(
+    shell: State<'_, Shell>,
+    call_id: i64,
+    kind: TransferKind,
+    manager_id: Option<i64>,
+    team_id: Option<i64>,
+) -> Result<(), String> {
+    let to = match (manager_id, team_id) {
+        (Some(m), None) => TransferTo::Manager(m),
+        (None, Some(t)) => TransferTo::Team(t),
+        _ => return Err("invalidMessage".into()),
+    };
+    shell.send(AgentCommand::Transfer { call_id, kind, to })
+}
+
+/// Completes our warm transfer: hand over and leave.
+#[tauri::command]
+pub fn complete_transfer(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+    shell.send(AgentCommand::CompleteTransfer(call_id))
+}
+
+/// Takes our transfer back.
+#[tauri::command]
+pub fn cancel_transfer(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+    shell.send(AgentCommand::CancelTransfer(call_id))
+}
+
+/// Puts the call in a team's queue and leaves.
+#[tauri::command]
+pub fn transfer_to_queue(
+    shell: State<'_, Shell>,
+    call_id: i64,
+    team_id: i64,
+) -> Result<(), String> {
+    shell.send(AgentCommand::TransferToQueue(call_id, team_id))
+}
+
+/// The channel's managers and teams for the invite/transfer panel, from the cloud.
+#[tauri::command]
+pub async fn call_targets(shell: State<'_, Shell>) -> Result<CallTargets, String> {
+    let (_, token, server) = shell.session_info().ok_or("notLoggedIn")?;
+    let (teammates, teams) = tokio::try_join!(
+        client::teammates(&server, &token),
+        client::teams(&server, &token)
+    )
+    .map_err(ui_error)?;
+    Ok(CallTargets { teammates, teams })
+}
+
+/// The channel's calls going on now (the main window's pick-up list), from the cloud.
+#[tauri::command]
+pub async fn live_calls(shell: State<'_, Shell>) -> Result<Vec<CallState>, String> {
+    let (_, token, server) = shell.session_info().ok_or("notLoggedIn")?;
+    client::live_calls(&server, &token).await.map_err(ui_error)
 }
 
 /// Mutes or unmutes our microphone in a call.

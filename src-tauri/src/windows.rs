@@ -55,7 +55,7 @@ impl CallShape {
     fn size(self) -> LogicalSize<f64> {
         match self {
             CallShape::Ring => LogicalSize::new(340.0, 300.0),
-            CallShape::InCall => LogicalSize::new(340.0, 200.0),
+            CallShape::InCall => LogicalSize::new(340.0, 240.0),
             CallShape::InCallExpanded => LogicalSize::new(340.0, 420.0),
         }
     }

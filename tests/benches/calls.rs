@@ -1,6 +1,7 @@
-//! Call figures for BENCHMARKS.md: ring latency, answer-to-audio, and the cloud's CPU and
-//! memory per bridged call at 1 and 50 concurrent calls (sipp callers, headless agents, all on
-//! loopback). Run with `cargo xtask bench` (release binaries).
+//! Call figures for BENCHMARKS.md: transfer completion times, ring latency, answer-to-audio,
+//! and the cloud's CPU and memory per bridged call at 1 and 50 concurrent calls, free and on
+//! hold (sipp and baresip callers, headless agents, all on loopback). Run with
+//! `cargo xtask bench` (release binaries).
 
 #![allow(missing_docs)]
 
@@ -9,7 +10,9 @@ use std::time::{Duration, Instant};
 use ringdesk_store::Store;
 use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
 use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
-use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, MINJI, TempDir, block_on};
+use ringdesk_tests::{
+    AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on,
+};
 use ringdesk_wire::AgentEvent;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -243,8 +246,73 @@ fn footprint() {
     );
 }
 
+/// How long transfers take to complete: a cold transfer from the command to the target's
+/// media up (ring, answer, WebRTC set-up), and a warm transfer's completion from the command
+/// to the customer off hold with the new manager. Both managers answer at once.
+fn transfers(rounds: usize) {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("bench-transfer");
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 2.0);
+    write_tone_wav(&dir.path("caller.wav"), 8_000, 1_000.0, 600.0);
+    let mut minji = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 0);
+    let mut junho = AgentProc::wav(&cloud, JUNHO, &dir.path("agent.wav"), None, 0);
+    let junho_id = junho.manager_id();
+    let minji_id = minji.manager_id();
+    let wait = Duration::from_secs(20);
+    let (mut cold, mut warm) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let caller = Baresip::call_without_player(
+            &format!("sip:{DEMO_NUMBER}@{}", cloud.sip),
+            &dir.path("caller.wav"),
+            Duration::from_secs(60),
+        );
+        let (_, ring) = minji.wait_for("ring", wait, |e| matches!(e, AgentEvent::Ring { .. }));
+        let AgentEvent::Ring { call_id, .. } = ring else {
+            unreachable!()
+        };
+        minji.wait_for("media", wait, |e| {
+            matches!(e, AgentEvent::MediaConnected { .. })
+        });
+        let asked = Instant::now();
+        minji.command(&format!("transfer {call_id} cold manager {junho_id}"));
+        let (up, _) = junho.wait_for("media", wait, |e| {
+            matches!(e, AgentEvent::MediaConnected { .. })
+        });
+        cold.push((up - asked).as_secs_f64() * 1000.0);
+        // And back, warm: Junho talks to Minji first, then hands over.
+        junho.command(&format!("transfer {call_id} warm manager {minji_id}"));
+        minji.wait_for("media", wait, |e| {
+            matches!(e, AgentEvent::MediaConnected { .. })
+        });
+        let asked = Instant::now();
+        junho.command(&format!("complete {call_id}"));
+        let (back, _) = minji.wait_for("off hold", wait, |e| {
+            matches!(e, AgentEvent::HoldChanged { held: false, .. })
+        });
+        warm.push((back - asked).as_secs_f64() * 1000.0);
+        minji.command(&format!("end {call_id}"));
+        minji.wait_for("end", wait, |e| matches!(e, AgentEvent::CallEnded { .. }));
+        drop(caller);
+    }
+    for (what, mut ms) in [
+        ("cold transfer, command → target's media up", cold),
+        (
+            "warm transfer completion, command → customer off hold",
+            warm,
+        ),
+    ] {
+        ms.sort_by(f64::total_cmp);
+        println!(
+            "{what}: p50 {:.0} ms, max {:.0} ms ({rounds} transfers)",
+            percentile(&ms, 0.5),
+            ms[ms.len() - 1]
+        );
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; any other argument filters nothing here.
+    transfers(10);
     footprint();
     latency(20);
     load(1);

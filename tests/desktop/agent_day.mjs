@@ -9,7 +9,8 @@
 //   goes out → Ctrl+Shift+Space answers → the caller hears the agent's tone → Ctrl+Shift+M mutes
 //   (tone stops) and unmutes (it returns) → Ctrl+Shift+H: the caller hears the hold music, again:
 //   the agent → the speaker is switched mid-call and the call goes on → that speaker fails: the
-//   call falls back to the default one with a notification → Ctrl+Shift+D opens the dialpad
+//   call falls back to the default one with a notification → a teammate is invited from the
+//   in-call box and the caller hears both, then a warm transfer to him is cancelled → Ctrl+Shift+D opens the dialpad
 //   (keys, backspace, paste) → Ctrl+Shift+O ends for all → a second launch focuses the app → a
 //   rebound mute hotkey works and the old one doesn't → a call nobody answers raises a missed-
 //   call notification (clicking it brings the hidden main window back) and lands in the missed
@@ -28,7 +29,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  DEVICES, Driver, baresipCall, keyringToken, levelDbfs, privateHome, recordSink, run, sleep, start,
+  DEVICES, Driver, baresipCall, headlessAgent, keyringToken, levelDbfs, privateHome, recordSink, run, sleep, start,
   startCloud, startKeyring, startNotifications, startPulse, toneRatio, until, work, writeToneWav,
 } from "./rig.mjs";
 
@@ -40,6 +41,7 @@ if (!binDir) throw new Error("RINGDESK_BIN_DIR must point at the built binaries"
 
 const AGENT_HZ = 1400; // the agent's microphone (a PulseAudio sine source)
 const CALLER_HZ = 700; // the caller's microphone (a WAV baresip plays)
+const JUNHO_HZ = 1250; // a teammate's microphone (a headless agent playing a WAV)
 const RINGTONE_HZ = [523.25, 880];
 const TEST_TONE_HZ = 440;
 // The built-in hold music's notes and their octaves (assets/hold-music.wav).
@@ -289,6 +291,40 @@ try {
   await until("caller on the default speaker", 10000, async () => (await hears("speaker_a", CALLER_HZ)).ratio > 0.5);
   assert(await d.exists("#call-box"), "call dropped by the device failure");
   await until("caller still hears the agent", 5000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
+
+  // 9c. Call control from the in-call box: invite a teammate (a headless agent playing its own
+  // tone) — the caller hears both, the teammate's avatar joins — he leaves; then a warm
+  // transfer to him: the customer hears hold music while we talk, and cancelling brings the
+  // customer back to us.
+  step("invite and warm transfer from the in-call box");
+  const junhoWav = join(work, "junho.wav");
+  writeToneWav(junhoWav, 48000, JUNHO_HZ, 120);
+  const junho = await headlessAgent(binDir, cloud, "junho@demo.ringdesk.dev", "ringdesk-demo-2", junhoWav, 300);
+  const callId = (await d.invoke("desk_state")).activeCall;
+  await d.click("#people-button");
+  const inviteJunho = `#people button.invite[data-manager="${junho.manager.id}"]`;
+  await until("teammates listed", 10000, () => d.exists(inviteJunho));
+  await d.click(inviteJunho);
+  await until("Junho's avatar joins", 15000, () => d.exists(`.avatar.teammate[data-manager="${junho.manager.id}"]:not(.ringing)`));
+  await until("the caller hears the agent and Junho", 15000, async () => {
+    const heard = await recordSink("caller_out", 1000);
+    return toneRatio(heard, 48000, AGENT_HZ) > 0.2 && toneRatio(heard, 48000, JUNHO_HZ) > 0.2;
+  });
+  junho.command(`hangup ${callId}`);
+  await until("Junho's avatar leaves", 10000, async () => !(await d.exists(`.avatar.teammate[data-manager="${junho.manager.id}"]`)));
+  await d.click(`#people button.transfer[data-kind="warm"][data-manager="${junho.manager.id}"]`);
+  await until("consulting with Junho", 15000, async () => (await d.text("#transfer-bar")).includes("이준호"));
+  await until("the held caller hears music, not us", 10000, async () => {
+    const heard = await recordSink("caller_out", 1000);
+    return bestBlock(heard, HOLD_MUSIC_HZ) > 0.6 && toneRatio(heard, 48000, AGENT_HZ) < 0.05;
+  });
+  await d.click("#cancel-transfer");
+  await until("transfer cancelled", 10000, async () => (await d.text("#call-note")).includes("취소"));
+  assert(!(await d.exists("#transfer-bar")), "the transfer bar stays after cancelling");
+  await until("the caller hears the agent again", 10000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
+  await until("Junho was dropped", 5000, () => junho.events.some((e) => e.event === "callEnded" && e.cause === "transferCancelled"));
+  junho.stop();
+  await d.click("#people-button");
 
   // 10. Ctrl+Shift+D opens the dialpad; Ctrl+Shift+O ends the call for all.
   step("dialpad and end for all");

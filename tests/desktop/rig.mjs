@@ -247,6 +247,27 @@ export async function startCloud(binDir, extra = [], { api = "127.0.0.1:0", sip 
   });
 }
 
+/** A teammate on a headless `ringdesk-agent`: plays `toneWav` as its microphone, answers what
+ * rings after `answerMs`; `events` collects what it prints, `command` types on its stdin. */
+export async function headlessAgent(binDir, cloud, email, password, toneWav, answerMs) {
+  const child = start(
+    join(binDir, "ringdesk-agent"),
+    ["--server", cloud.api, "--ca-cert", cloud.caCert, "--email", email, "--password", password,
+     "--wav", "--play", toneWav, "--auto-answer-ms", String(answerMs)],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  const events = [];
+  createInterface({ input: child.stdout }).on("line", (l) => events.push(JSON.parse(l)));
+  const up = await until(`${email} logged in`, 30000, () => events.find((e) => e.event === "sessionUp"));
+  return {
+    child,
+    events,
+    manager: up.manager,
+    command: (line) => child.stdin.write(`${line}\n`),
+    stop: () => child.kill(),
+  };
+}
+
 /** A baresip user agent on a fresh port: plays `toneWav` as its microphone and what it hears
  * into the `caller_out` sink. Returns its directory and SIP port. */
 async function baresipAgent(toneWav, user, extraAccountParams = "") {

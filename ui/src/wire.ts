@@ -15,6 +15,28 @@ export interface ProfileField { name: string; value: string }
 export interface Caller { number: string; name: string | null; fields: ProfileField[] }
 export interface CallVia { number: string; teamName: string }
 
+export interface ManagerRef { id: number; name: string }
+export type TransferKind = "cold" | "warm";
+export type RingPurpose =
+  | { kind: "route" }
+  | { kind: "invite"; by: ManagerRef }
+  | { kind: "transfer"; by: ManagerRef; transfer: TransferKind };
+export interface RingingManager { manager: ManagerRef; purpose: RingPurpose }
+export interface TransferState { by: ManagerRef; kind: TransferKind; consulting: ManagerRef | null }
+export interface CallState {
+  callId: number;
+  customer: Caller;
+  via: CallVia;
+  held: boolean;
+  managers: ManagerRef[];
+  ringing: RingingManager[];
+  transfer: TransferState | null;
+  queued: boolean;
+}
+export interface Teammate { id: number; name: string; online: boolean; status: AgentStatus | null; notRinging: string | null }
+export interface Team { id: number; name: string; memberIds: number[] }
+export interface CallTargets { teammates: Teammate[]; teams: Team[] }
+
 export interface DesktopStartup { server: string; email: string | null; autoLogin: boolean; savedSession: boolean }
 
 export type HotkeyAction = "openDialpad" | "answer" | "toggleMute" | "toggleHold" | "endForAll" | "leave";
@@ -63,7 +85,7 @@ export type AgentEvent =
   | { event: "sessionUp"; manager: ManagerInfo }
   | { event: "sessionDown"; reason: string; retryInMs: number }
   | { event: "presence"; status: AgentStatus; doNotDisturb: boolean; notRinging: string | null }
-  | { event: "ring"; callId: number; caller: Caller; via: CallVia; ringTimeoutMs: number }
+  | { event: "ring"; callId: number; caller: Caller; via: CallVia; ringTimeoutMs: number; purpose: RingPurpose }
   | { event: "ringStopped"; callId: number; reason: string }
   | { event: "callConnected"; callId: number }
   | { event: "mediaConnected"; callId: number }
@@ -72,6 +94,9 @@ export type AgentEvent =
   | { event: "callEnded"; callId: number; cause: string; missedReason: string | null }
   | { event: "muteChanged"; callId: number; muted: boolean }
   | { event: "holdChanged"; callId: number; held: boolean; byManagerId: number }
+  | ({ event: "callState" } & CallState)
+  | { event: "inviteUnanswered"; callId: number; manager: ManagerRef; reason: string }
+  | { event: "transferEnded"; callId: number; outcome: string; to: ManagerRef | null; reason: string | null }
   | { event: "audioDeviceLost"; callId: number | null; message: string }
   | { event: "sessionExpired" }
   | { event: "error"; code: string; message: string };

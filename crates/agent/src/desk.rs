@@ -63,6 +63,9 @@ impl Desk {
                 | AgentEvent::MediaConnected { .. }
                 | AgentEvent::MuteChanged { .. }
                 | AgentEvent::HoldChanged { .. }
+                | AgentEvent::CallState(_)
+                | AgentEvent::InviteUnanswered { .. }
+                | AgentEvent::TransferEnded { .. }
                 | AgentEvent::CallEnded { .. }
         ) {
             self.call_events.push(event.clone());

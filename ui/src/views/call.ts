@@ -1,12 +1,31 @@
-// The call window: the ring popup (caller, number called, profile fields, history, answer /
-// decline) that shrinks into the in-call box (participants with avatars, timer, mute, dialpad,
-// hold (shown on the customer's avatar), devices, leave, end for all).
+// The call window: the ring popup (caller, number called, profile fields, who invited or
+// transferred, history, answer / decline) that shrinks into the in-call box (participants with
+// avatars, timer, mute, dialpad, hold (shown on the customer's avatar), invite and transfer,
+// devices, leave, end for all).
 import { errorText, t } from "../i18n";
 import { esc, invoke, listen } from "../tauri";
-import type { AgentEvent, AudioDeviceList, CallRecord, Caller, CallVia, DesktopSettings } from "../wire";
+import type {
+  AgentEvent,
+  AudioDeviceList,
+  CallRecord,
+  Caller,
+  CallState,
+  CallTargets,
+  CallVia,
+  DesktopSettings,
+  RingPurpose,
+  TransferKind,
+} from "../wire";
 import { callerLabel, duration, initials } from "./format";
 
-interface Ringing { callId: number; caller: Caller; via: CallVia; history: CallRecord[] | null; showHistory: boolean }
+interface Ringing {
+  callId: number;
+  caller: Caller;
+  via: CallVia;
+  purpose: RingPurpose;
+  history: CallRecord[] | null;
+  showHistory: boolean;
+}
 interface InCall {
   callId: number;
   caller: Caller;
@@ -15,12 +34,18 @@ interface InCall {
   media: boolean;
   muted: boolean;
   held: boolean;
-  panel: "" | "keypad" | "devices";
+  panel: "" | "keypad" | "devices" | "people";
   digits: string;
+  /** Who is in the call, who rings for it, any transfer (from the cloud's callState). */
+  room: CallState | null;
+  /** A one-line outcome of our last invite or transfer. */
+  note: string;
 }
 
 const state = {
   me: "",
+  myId: 0,
+  targets: null as CallTargets | null,
   ringing: null as Ringing | null,
   call: null as InCall | null,
   error: "",
@@ -45,9 +70,15 @@ function ringView(r: Ringing): string {
         : `<ul id="history" class="history">${r.history
             .map((h) => `<li>${esc(h.startedAt.slice(0, 16).replace("T", " "))} · ${esc(s.outcome[h.missedReason ? "missed" : "answered"])} · ${duration(h.durationS)}</li>`)
             .join("")}</ul>`;
+  const from =
+    r.purpose.kind === "invite"
+      ? s.invitedBy(r.purpose.by.name)
+      : r.purpose.kind === "transfer"
+        ? s.transferredBy(r.purpose.by.name)
+        : s.incomingCall;
   return `
     <section id="ring" class="popup" role="alertdialog" aria-label="${s.incomingCall}">
-      <p class="muted">${s.incomingCall}</p>
+      <p id="ring-purpose" class="muted">${esc(from)}</p>
       <div class="row"><span class="avatar customer">${initials(r.caller)}</span>
         <div><h2 id="ring-caller">${esc(callerLabel(r.caller))}</h2>
         ${r.caller.name ? `<p id="ring-number" class="muted">${esc(r.caller.number)}</p>` : ""}</div></div>
@@ -74,6 +105,45 @@ function devicePanel(): string {
     </div>`;
 }
 
+/** The invite / transfer panel: teammates and teams with what can be done with each. */
+function peoplePanel(c: InCall): string {
+  const s = t();
+  if (!state.targets) return `<div id="people"><p class="muted">…</p></div>`;
+  const inCall = new Set([...(c.room?.managers ?? []), ...(c.room?.ringing ?? []).map((r) => r.manager)].map((m) => m.id));
+  const busy = !!c.room?.transfer;
+  const people = state.targets.teammates
+    .filter((m) => m.id !== state.myId && !inCall.has(m.id))
+    .map((m) => {
+      const why = m.notRinging ? s.notRinging[m.notRinging] ?? m.notRinging : "";
+      const off = m.notRinging ? "disabled" : "";
+      return `<li data-manager="${m.id}"><span title="${esc(why)}">${esc(m.name)}${why ? ` <small class="muted">· ${esc(why)}</small>` : ""}</span>
+        <button class="invite secondary" data-manager="${m.id}" ${off}>${s.invite}</button>
+        <button class="transfer secondary" data-manager="${m.id}" data-kind="cold" ${off || (busy ? "disabled" : "")}>${s.coldTransfer}</button>
+        <button class="transfer secondary" data-manager="${m.id}" data-kind="warm" ${off || (busy ? "disabled" : "")}>${s.warmTransfer}</button></li>`;
+    })
+    .join("");
+  const teams = state.targets.teams
+    .map(
+      (team) => `<li data-team="${team.id}"><span>${esc(team.name)}</span>
+        <button class="transfer secondary" data-team="${team.id}" data-kind="cold" ${busy ? "disabled" : ""}>${s.coldTransfer}</button>
+        <button class="queue secondary" data-team="${team.id}" ${busy ? "disabled" : ""}>${s.queueTransfer}</button></li>`,
+    )
+    .join("");
+  return `<div id="people"><h3>${s.teammates}</h3><ul class="people">${people}</ul><h3>${s.teams}</h3><ul class="people">${teams}</ul></div>`;
+}
+
+/** What our transfer is doing now, with its buttons. */
+function transferBar(c: InCall): string {
+  const s = t();
+  const tr = c.room?.transfer;
+  if (!tr || tr.by.id !== state.myId) return "";
+  const target = tr.consulting?.name ?? (c.room?.ringing ?? []).map((r) => r.manager.name).join(", ");
+  const text = tr.consulting ? s.consulting(target) : s.transferring(target);
+  return `<div id="transfer-bar"><p>${esc(text)}</p>
+    ${tr.consulting ? `<button id="complete-transfer" class="answer">${s.completeTransfer}</button>` : ""}
+    <button id="cancel-transfer" class="secondary">${s.cancelTransfer}</button></div>`;
+}
+
 function callView(c: InCall): string {
   const s = t();
   const secs = c.media ? Math.floor((Date.now() - c.since) / 1000) : 0;
@@ -85,12 +155,21 @@ function callView(c: InCall): string {
       ? `<div id="keypad" class="keypad">${keys}</div><p id="sent-digits" class="muted">${esc(c.digits)}</p>`
       : c.panel === "devices"
         ? devicePanel()
-        : "";
+        : c.panel === "people"
+          ? peoplePanel(c)
+          : "";
+  const others = (c.room?.managers ?? [])
+    .filter((m) => m.id !== state.myId)
+    .map((m) => `<span class="avatar teammate" data-manager="${m.id}" title="${esc(m.name)}">${initials(m.name)}</span>`)
+    .join("");
+  const ringingOthers = (c.room?.ringing ?? [])
+    .map((r) => `<span class="avatar teammate ringing" data-manager="${r.manager.id}" title="${esc(r.manager.name)} · ${s.ringingNow}">${initials(r.manager.name)}</span>`)
+    .join("");
   return `
     <section id="call-box" class="popup small">
       <div id="participants" class="row">
         <span id="customer-avatar" class="avatar customer ${c.held ? "held" : ""}" title="${c.held ? s.onHold : s.customer}">${initials(c.caller)}</span>
-        <span class="avatar me ${c.muted ? "muted" : ""}" title="${s.me}">${initials(state.me || s.me)}</span>
+        <span class="avatar me ${c.muted ? "muted" : ""}" title="${s.me}">${initials(state.me || s.me)}</span>${others}${ringingOthers}
         <div><strong>${esc(callerLabel(c.caller))}</strong>
           <p class="muted"><span id="call-timer">${duration(secs)}</span>${c.media ? "" : " …"}${c.muted ? ` · <span id="muted-note">${s.muted}</span>` : ""}${c.held ? ` · <span id="held-note">${s.onHold}</span>` : ""}</p></div>
       </div>
@@ -98,9 +177,12 @@ function callView(c: InCall): string {
         <button id="mute" class="secondary" aria-pressed="${c.muted}">${c.muted ? s.unmute : s.mute}</button>
         <button id="hold" class="secondary" aria-pressed="${c.held}">${c.held ? s.resume : s.hold}</button>
         <button id="dialpad-toggle" class="secondary" aria-pressed="${c.panel === "keypad"}">${s.dialpad}</button>
+        <button id="people-button" class="secondary" aria-pressed="${c.panel === "people"}">${s.callControl}</button>
         <button id="devices-button" class="secondary" aria-pressed="${c.panel === "devices"}">${s.devices}</button>
       </div>
+      ${transferBar(c)}
       ${panel}
+      ${c.note ? `<p id="call-note" class="muted">${esc(c.note)}</p>` : ""}
       <div class="actions">
         <button id="leave" class="decline">${s.hangup}</button>
         <button id="end-for-all" class="decline">${s.endForAll}</button>
@@ -158,6 +240,29 @@ function bind(): void {
     );
     setPanel("devices");
   });
+  on("people-button", () => {
+    void invoke<CallTargets>("call_targets")
+      .then((targets) => (state.targets = targets))
+      .catch((e) => (state.error = errorText(String(e))))
+      .finally(render);
+    setPanel("people");
+  });
+  on("complete-transfer", () => state.call && void invoke("complete_transfer", { callId: state.call.callId }));
+  on("cancel-transfer", () => state.call && void invoke("cancel_transfer", { callId: state.call.callId }));
+  const each = (selector: string, f: (b: HTMLButtonElement, callId: number) => void) =>
+    document.querySelectorAll<HTMLButtonElement>(selector).forEach((b) =>
+      b.addEventListener("click", () => state.call && f(b, state.call.callId)),
+    );
+  each("#people button.invite", (b, callId) => void invoke("invite", { callId, managerId: Number(b.dataset.manager) }));
+  each("#people button.transfer", (b, callId) =>
+    void invoke("transfer", {
+      callId,
+      kind: b.dataset.kind as TransferKind,
+      managerId: b.dataset.manager ? Number(b.dataset.manager) : null,
+      teamId: b.dataset.team ? Number(b.dataset.team) : null,
+    }),
+  );
+  each("#people button.queue", (b, callId) => void invoke("transfer_to_queue", { callId, teamId: Number(b.dataset.team) }));
   on("leave", () => state.call && void invoke("hangup", { callId: state.call.callId }));
   on("end-for-all", () => state.call && void invoke("end_for_all", { callId: state.call.callId }));
   document.querySelectorAll<HTMLButtonElement>(".key").forEach((b) =>
@@ -177,9 +282,10 @@ function onEvent(e: AgentEvent): void {
   switch (e.event) {
     case "sessionUp":
       state.me = e.manager.name;
+      state.myId = e.manager.id;
       return;
     case "ring":
-      state.ringing = { callId: e.callId, caller: e.caller, via: e.via, history: null, showHistory: false };
+      state.ringing = { callId: e.callId, caller: e.caller, via: e.via, purpose: e.purpose ?? { kind: "route" }, history: null, showHistory: false };
       state.error = "";
       break;
     case "ringStopped":
@@ -188,7 +294,7 @@ function onEvent(e: AgentEvent): void {
     case "callConnected":
       if (state.ringing?.callId === e.callId) {
         const r = state.ringing;
-        state.call = { callId: r.callId, caller: r.caller, via: r.via, since: Date.now(), media: false, muted: false, held: false, panel: "", digits: "" };
+        state.call = { callId: r.callId, caller: r.caller, via: r.via, since: Date.now(), media: false, muted: false, held: false, panel: "", digits: "", room: null, note: "" };
         state.ringing = null;
       }
       break;
@@ -203,6 +309,22 @@ function onEvent(e: AgentEvent): void {
       break;
     case "holdChanged":
       if (state.call?.callId === e.callId) state.call.held = e.held;
+      break;
+    case "callState":
+      if (state.call?.callId === e.callId) {
+        state.call.room = e;
+        state.call.held = e.held;
+      }
+      break;
+    case "inviteUnanswered":
+      if (state.call?.callId === e.callId) state.call.note = t().inviteUnanswered(e.manager.name);
+      break;
+    case "transferEnded":
+      if (state.call?.callId === e.callId) {
+        const s = t();
+        state.call.note =
+          e.outcome === "unanswered" ? s.transferUnanswered : e.outcome === "cancelled" ? s.transferCancelled : e.outcome === "targetLeft" ? s.transferTargetLeft : "";
+      }
       break;
     case "callEnded":
       if (state.call?.callId === e.callId) state.call = null;

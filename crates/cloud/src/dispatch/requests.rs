@@ -6,6 +6,7 @@
 
 use ringdesk_core::switchboard::{TransferKind, TransferTarget};
 use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
+use ringdesk_store::StoreError;
 use ringdesk_wire::{AgentStatus, ClientMessage, TransferKind as WireTransferKind};
 
 use super::{Dispatcher, Joining, error, status_code};
@@ -207,12 +208,22 @@ impl Dispatcher {
                 self.send_to(asker, Some(session), error("unknownManager", why));
                 None
             }
-            Err(e) => {
-                tracing::error!("looking up manager {id}: {e}");
-                self.send_to(asker, Some(session), error("internal", "internal error"));
-                None
-            }
+            Err(e) => self.lookup_failed(asker, session, &format!("manager {id}"), e),
         }
+    }
+
+    /// A database failure while checking a request: logged, and the asker told no more than
+    /// that it failed.
+    fn lookup_failed<T>(
+        &self,
+        asker: ManagerId,
+        session: u64,
+        what: &str,
+        e: StoreError,
+    ) -> Option<T> {
+        tracing::error!("looking up {what}: {e}");
+        self.send_to(asker, Some(session), error("internal", "internal error"));
+        None
     }
 
     /// The members of team `id` of the asker's channel; otherwise tells the asker
@@ -233,11 +244,7 @@ impl Dispatcher {
                     None
                 }
             },
-            Err(e) => {
-                tracing::error!("looking up team {id}: {e}");
-                self.send_to(asker, Some(session), error("internal", "internal error"));
-                None
-            }
+            Err(e) => self.lookup_failed(asker, session, &format!("team {id}"), e),
         }
     }
 }
