@@ -13,7 +13,7 @@ use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
 use ringdesk_tests::{
     AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on,
 };
-use ringdesk_wire::AgentEvent;
+use ringdesk_wire::{AgentEvent, RingPurpose};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
@@ -254,10 +254,8 @@ fn transfers(rounds: usize) {
     let dir = TempDir::new("bench-transfer");
     write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 2.0);
     write_tone_wav(&dir.path("caller.wav"), 8_000, 1_000.0, 600.0);
-    let mut minji = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 0);
-    let mut junho = AgentProc::wav(&cloud, JUNHO, &dir.path("agent.wav"), None, 0);
-    let junho_id = junho.manager_id();
-    let minji_id = minji.manager_id();
+    let mut a = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 0);
+    let mut b = AgentProc::wav(&cloud, JUNHO, &dir.path("agent.wav"), None, 0);
     let wait = Duration::from_secs(20);
     let (mut cold, mut warm) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
@@ -266,33 +264,46 @@ fn transfers(rounds: usize) {
             &dir.path("caller.wav"),
             Duration::from_secs(60),
         );
-        let (_, ring) = minji.wait_for("ring", wait, |e| matches!(e, AgentEvent::Ring { .. }));
+        let (_, ring) = a.wait_for("ring", wait, |e| {
+            matches!(
+                e,
+                AgentEvent::Ring {
+                    purpose: RingPurpose::Route,
+                    ..
+                }
+            )
+        });
         let AgentEvent::Ring { call_id, .. } = ring else {
             unreachable!()
         };
-        minji.wait_for("media", wait, |e| {
-            matches!(e, AgentEvent::MediaConnected { .. })
-        });
+        let media = |e: &AgentEvent| matches!(e, AgentEvent::MediaConnected { call_id: c } if *c == call_id);
+        a.wait_for("media", wait, media);
         let asked = Instant::now();
-        minji.command(&format!("transfer {call_id} cold manager {junho_id}"));
-        let (up, _) = junho.wait_for("media", wait, |e| {
-            matches!(e, AgentEvent::MediaConnected { .. })
-        });
+        a.command(&format!(
+            "transfer {call_id} cold manager {}",
+            b.manager_id()
+        ));
+        let (up, _) = b.wait_for("media", wait, media);
         cold.push((up - asked).as_secs_f64() * 1000.0);
-        // And back, warm: Junho talks to Minji first, then hands over.
-        junho.command(&format!("transfer {call_id} warm manager {minji_id}"));
-        minji.wait_for("media", wait, |e| {
-            matches!(e, AgentEvent::MediaConnected { .. })
-        });
+        // And back, warm: B talks to A first, then hands over.
+        b.command(&format!(
+            "transfer {call_id} warm manager {}",
+            a.manager_id()
+        ));
+        a.wait_for("media", wait, media);
         let asked = Instant::now();
-        junho.command(&format!("complete {call_id}"));
-        let (back, _) = minji.wait_for("off hold", wait, |e| {
-            matches!(e, AgentEvent::HoldChanged { held: false, .. })
+        b.command(&format!("complete {call_id}"));
+        let (back, _) = a.wait_for("off hold", wait, |e| {
+            matches!(e, AgentEvent::HoldChanged { call_id: c, held: false, .. } if *c == call_id)
         });
         warm.push((back - asked).as_secs_f64() * 1000.0);
-        minji.command(&format!("end {call_id}"));
-        minji.wait_for("end", wait, |e| matches!(e, AgentEvent::CallEnded { .. }));
+        a.command(&format!("end {call_id}"));
+        a.wait_for("end", wait, |e| {
+            matches!(e, AgentEvent::CallEnded { call_id: c, cause, .. } if *c == call_id && cause == "endedForAll")
+        });
         drop(caller);
+        // B left before A ended, so B is the longer idle and the next call rings B.
+        std::mem::swap(&mut a, &mut b);
     }
     for (what, mut ms) in [
         ("cold transfer, command → target's media up", cold),
@@ -311,10 +322,23 @@ fn transfers(rounds: usize) {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; any other argument filters nothing here.
-    transfers(10);
-    footprint();
-    latency(20);
-    load(1);
-    load(50);
+    // `cargo bench` passes `--bench`; other arguments pick parts by name (none: all of them).
+    let picked: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let run = |part: &str| picked.is_empty() || picked.iter().any(|p| p == part);
+    if run("transfers") {
+        transfers(10);
+    }
+    if run("footprint") {
+        footprint();
+    }
+    if run("latency") {
+        latency(20);
+    }
+    if run("load") {
+        load(1);
+        load(50);
+    }
 }
