@@ -191,6 +191,23 @@ impl Manager {
         self.agent.manager_id()
     }
 
+    /// What this manager heard, once the call is over: the recorder rewrites the WAV header
+    /// once a second and finalizes it when the call's media stops, a moment after `callEnded`
+    /// is printed, so this waits until the file stops changing (up to 5 s).
+    fn heard(&self) -> &Path {
+        let size = || std::fs::metadata(&self.heard).map(|m| m.len()).unwrap_or(0);
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        let mut last = size();
+        loop {
+            std::thread::sleep(Duration::from_millis(300));
+            let now = size();
+            if (now == last && now > 44) || std::time::Instant::now() > deadline {
+                return &self.heard;
+            }
+            last = now;
+        }
+    }
+
     fn command(&mut self, line: &str) {
         self.agent.command(line);
     }
@@ -384,12 +401,12 @@ fn an_invited_teammate_makes_it_three_way_then_leaves_and_the_call_is_ended_for_
         "after Junho left the caller hears Minji alone"
     );
     // Each manager heard the caller and the other manager together.
-    let at_minji = Heard::read(&minji.heard, &[&[t[0]], &[junho.hz]]);
+    let at_minji = Heard::read(minji.heard(), &[&[t[0]], &[junho.hz]]);
     assert!(
         at_minji.count(&[0, 1], &[]) >= 4,
         "Minji hears the caller and Junho"
     );
-    let at_junho = Heard::read(&junho.heard, &[&[t[0]], &[minji.hz]]);
+    let at_junho = Heard::read(junho.heard(), &[&[t[0]], &[minji.hz]]);
     assert!(
         at_junho.count(&[0, 1], &[]) >= 4,
         "Junho hears the caller and Minji"
@@ -536,12 +553,12 @@ fn a_warm_transfer_talks_to_the_target_with_the_customer_on_hold_then_hands_over
     junho.call_ended("endedForAll");
 
     // While they talk, the two managers hear each other and not the held customer.
-    let at_minji = Heard::read(&minji.heard, &[&[t[0]], &[junho.hz]]);
+    let at_minji = Heard::read(minji.heard(), &[&[t[0]], &[junho.hz]]);
     assert!(
         at_minji.count(&[1], &[0]) >= 6,
         "Minji hears Junho alone while consulting"
     );
-    let at_junho = Heard::read(&junho.heard, &[&[t[0]], &[minji.hz]]);
+    let at_junho = Heard::read(junho.heard(), &[&[t[0]], &[minji.hz]]);
     assert!(
         at_junho.count(&[1], &[0]) >= 6,
         "Junho hears Minji alone while consulting"
@@ -617,7 +634,7 @@ fn a_call_put_in_the_queue_rings_the_team_and_a_teammate_picks_it_up() {
     haneul.wait("off hold", |e| {
         matches!(e, AgentEvent::HoldChanged { held: false, .. })
     });
-    std::thread::sleep(Duration::from_secs(3));
+    std::thread::sleep(Duration::from_secs(4));
     haneul.command(&format!("end {call}"));
     haneul.call_ended("endedForAll");
 
@@ -628,7 +645,7 @@ fn a_call_put_in_the_queue_rings_the_team_and_a_teammate_picks_it_up() {
     assert!(at_caller.count(&[2], &[0, 1]) >= 8, "music in the queue");
     assert!(at_caller.last(0).unwrap() < at_caller.first(1).unwrap());
     assert!(at_caller.count(&[1], &[0, 2]) >= 8, "then Haneul");
-    let at_haneul = Heard::read(&haneul.heard, &[&[t[0]]]);
+    let at_haneul = Heard::read(haneul.heard(), &[&[t[0]]]);
     assert!(at_haneul.count(&[0], &[]) >= 8, "Haneul hears the caller");
     let p = parts(&call_record(&cloud, call));
     assert!(p.contains(&"박하늘 answered pickUp".to_string()), "{p:?}");

@@ -251,6 +251,14 @@ mod tests {
             muted: true,
         });
         d.observe(&presence(AgentStatus::Available, false));
+        // Who else is in the call: a window opened now shows the teammates and the transfer.
+        let transfer_over = AgentEvent::TransferEnded {
+            call_id: 5,
+            outcome: "unanswered".into(),
+            to: None,
+            reason: Some("declined".into()),
+        };
+        d.observe(&transfer_over);
         assert_eq!(
             d.call_window_feed(),
             vec![
@@ -261,6 +269,7 @@ mod tests {
                     call_id: 5,
                     muted: true
                 },
+                transfer_over,
             ],
             "presence is not a call event"
         );

@@ -2,7 +2,7 @@
 //! hangups, and the call record.
 
 use ringdesk_core::switchboard::{
-    CallView, Refusal, Request, RingPurpose, TransferKind, TransferOutcome,
+    CallView, Refusal, Request, RingPurpose, RingStop, TransferKind, TransferOutcome,
 };
 use ringdesk_core::{CallId, ManagerId, SwitchboardOutput};
 use ringdesk_sip::runtime::TrunkCommand;
@@ -132,7 +132,7 @@ impl Dispatcher {
                         },
                     );
                     self.send_presence(manager);
-                    if reason == ringdesk_core::switchboard::RingStop::Declined {
+                    if reason == RingStop::Declined {
                         self.record(call, manager, ManagerPart::Declined).await;
                     }
                 }
