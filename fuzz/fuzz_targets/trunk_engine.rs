@@ -14,6 +14,7 @@ fuzz_target!(|data: &[u8]| {
         advertised: "127.0.0.1:5060".parse().unwrap(),
         peers: vec![TrunkPeer { name: "p".into(), addresses: vec![], credentials: None }],
         user_agent: "fuzz".into(),
+        outbound: None,
     };
     let mut engine = TrunkEngine::new(config, 1);
     let mut now = Instant::now();

@@ -62,6 +62,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
         advertised: SocketAddr::new(config.sip_advertised, config.sip.port()),
         peers: config.trunk_peers.clone(),
         user_agent: format!("Ringdesk/{}", env!("CARGO_PKG_VERSION")),
+        outbound: None,
     };
     let (trunk, trunk_events) =
         ringdesk_sip::runtime::start(config.sip, trunk_config, rand::random())

@@ -39,13 +39,7 @@ impl Credentials {
     /// Parses an Authorization header; `None` if it is not a Digest header with the fields
     /// every response needs.
     pub fn parse(header: &str) -> Option<Credentials> {
-        let rest = header.trim().strip_prefix("Digest")?.trim();
-        // Parameters are comma separated; reuse the `;`-param reader on a rewritten string.
-        let mut flat = String::from("x");
-        for part in split_params(rest) {
-            flat.push(';');
-            flat.push_str(part.trim());
-        }
+        let flat = digest_fields(header)?;
         let get = |k: &str| param(&flat, k).map(str::to_string);
         Some(Credentials {
             username: get("username")?,
@@ -77,6 +71,79 @@ impl Credentials {
                 .fold(0u8, |acc, (a, b)| acc | (a ^ b))
                 == 0
     }
+}
+
+/// A carrier's `WWW-Authenticate` / `Proxy-Authenticate: Digest …` challenge to our INVITE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Challenge {
+    /// realm="…"
+    pub realm: String,
+    /// nonce="…"
+    pub nonce: String,
+    /// opaque="…", echoed back unchanged.
+    pub opaque: Option<String>,
+    /// The server offered qop=auth (then we must answer with nc and cnonce).
+    pub qop_auth: bool,
+}
+
+impl Challenge {
+    /// Parses a Digest challenge; `None` for another scheme, a missing realm or nonce, or an
+    /// algorithm other than MD5 (all we can answer).
+    pub fn parse(header: &str) -> Option<Challenge> {
+        let fields = digest_fields(header)?;
+        let get = |k: &str| param(&fields, k).map(str::to_string);
+        if get("algorithm").is_some_and(|a| !a.eq_ignore_ascii_case("MD5")) {
+            return None;
+        }
+        Some(Challenge {
+            realm: get("realm")?,
+            nonce: get("nonce")?,
+            opaque: get("opaque"),
+            qop_auth: get("qop")
+                .is_some_and(|q| q.split(',').any(|o| o.trim().eq_ignore_ascii_case("auth"))),
+        })
+    }
+
+    /// The `Authorization` value answering this challenge for `method` on `uri`; `cnonce`
+    /// comes from the caller (random in service, fixed in tests).
+    pub fn answer(
+        &self,
+        method: &str,
+        uri: &str,
+        username: &str,
+        password: &str,
+        cnonce: &str,
+    ) -> String {
+        let ha1 = md5_hex(&format!("{username}:{}:{password}", self.realm));
+        let ha2 = md5_hex(&format!("{method}:{uri}"));
+        let mut value = format!(
+            "Digest username=\"{username}\", realm=\"{}\", nonce=\"{}\", uri=\"{uri}\", algorithm=MD5",
+            self.realm, self.nonce
+        );
+        let response = if self.qop_auth {
+            let nc = "00000001";
+            value.push_str(&format!(", qop=auth, nc={nc}, cnonce=\"{cnonce}\""));
+            md5_hex(&format!("{ha1}:{}:{nc}:{cnonce}:auth:{ha2}", self.nonce))
+        } else {
+            md5_hex(&format!("{ha1}:{}:{ha2}", self.nonce))
+        };
+        value.push_str(&format!(", response=\"{response}\""));
+        if let Some(opaque) = &self.opaque {
+            value.push_str(&format!(", opaque=\"{opaque}\""));
+        }
+        value
+    }
+}
+
+/// The comma-separated fields of a `Digest …` header, rewritten as `x;k=v;k=v` for [`param`].
+fn digest_fields(header: &str) -> Option<String> {
+    let rest = header.trim().strip_prefix("Digest")?.trim();
+    let mut flat = String::from("x");
+    for part in split_params(rest) {
+        flat.push(';');
+        flat.push_str(part.trim());
+    }
+    Some(flat)
 }
 
 /// Splits on commas outside quotes.
@@ -122,5 +189,29 @@ mod tests {
         assert!(Credentials::parse(&h).unwrap().verify("INVITE", "pw"));
         assert!(Credentials::parse("Basic abc").is_none());
         assert!(Credentials::parse(r#"Digest username="x""#).is_none());
+    }
+
+    #[test]
+    fn answers_a_challenge_the_way_a_server_verifies_it() {
+        let header = r#"Digest realm="carrier", nonce="abc123", qop="auth,auth-int", opaque="op", algorithm=MD5"#;
+        let ch = Challenge::parse(header).unwrap();
+        assert!(ch.qop_auth);
+        let value = ch.answer(
+            "INVITE",
+            "sip:+8210@carrier",
+            "ringdesk",
+            "s3cret",
+            "c0ffee",
+        );
+        let creds = Credentials::parse(&value).unwrap();
+        assert!(creds.verify("INVITE", "s3cret"), "{value}");
+        assert!(!creds.verify("INVITE", "wrong"));
+        assert!(value.contains(r#"opaque="op""#));
+        let plain = Challenge::parse(r#"Digest realm="r", nonce="n""#).unwrap();
+        let creds = Credentials::parse(&plain.answer("INVITE", "sip:x@y", "u", "p", "c")).unwrap();
+        assert_eq!(creds.qop, None);
+        assert!(creds.verify("INVITE", "p"));
+        assert!(Challenge::parse(r#"Digest realm="r", nonce="n", algorithm=SHA-256"#).is_none());
+        assert!(Challenge::parse(r#"Basic realm="r""#).is_none());
     }
 }

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -12,7 +14,9 @@ use tokio::sync::mpsc;
 
 use crate::SipError;
 use crate::message::MAX_MESSAGE_LEN;
-use crate::trunk::{Remote, SipCall, Transport, TrunkConfig, TrunkEngine, TrunkEvent, TrunkOutput};
+use crate::trunk::{
+    DialRequest, Remote, SipCall, Transport, TrunkConfig, TrunkEngine, TrunkEvent, TrunkOutput,
+};
 
 /// What the application asks of the trunk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,17 +44,29 @@ pub enum TrunkCommand {
         /// Reason phrase.
         reason: String,
     },
-    /// End the call from our side.
+    /// End the call from our side (CANCEL or BYE for a call we placed).
     HangUp {
         /// The call.
         call: SipCall,
     },
+    /// Place a call through the outbound route.
+    Dial {
+        /// The handle [`TrunkHandle::dial`] gave it.
+        call: SipCall,
+        /// Where to, from which caller-ID, with which offer.
+        request: DialRequest,
+    },
 }
+
+/// Handles of calls we place start here, far above the engine's own numbering of received
+/// calls, so the two never meet.
+const FIRST_PLACED_CALL: u64 = 1 << 48;
 
 /// Handle to a running trunk.
 #[derive(Debug, Clone)]
 pub struct TrunkHandle {
     commands: mpsc::UnboundedSender<TrunkCommand>,
+    next_placed: Arc<AtomicU64>,
     /// The bound address (UDP and TCP share the port).
     pub local_addr: SocketAddr,
 }
@@ -59,6 +75,14 @@ impl TrunkHandle {
     /// Queues a command; a stopped trunk ignores it (the call is gone anyway).
     pub fn send(&self, command: TrunkCommand) {
         let _ = self.commands.send(command);
+    }
+
+    /// Places a call; what happens to it comes back as events under the returned handle
+    /// (`Progress`, `Answered`, `Rejected`, `HungUp`).
+    pub fn dial(&self, request: DialRequest) -> SipCall {
+        let call = SipCall(FIRST_PLACED_CALL + self.next_placed.fetch_add(1, Ordering::Relaxed));
+        self.send(TrunkCommand::Dial { call, request });
+        call
     }
 }
 
@@ -108,6 +132,7 @@ pub async fn start(
     Ok((
         TrunkHandle {
             commands: cmd_tx,
+            next_placed: Arc::new(AtomicU64::new(0)),
             local_addr,
         },
         event_rx,
@@ -284,6 +309,7 @@ async fn engine_loop(
                     TrunkCommand::Answer { call, sdp } => engine.answer(now, call, sdp),
                     TrunkCommand::Reject { call, code, reason } => engine.reject(now, call, code, &reason),
                     TrunkCommand::HangUp { call } => engine.hang_up(now, call),
+                    TrunkCommand::Dial { call, request } => engine.dial(now, call, request),
                 }
             }
             _ = sleep => engine.handle_timeout(Instant::now()),

@@ -242,6 +242,23 @@ m=audio {} RTP/AVP {pts}\r\na=rtpmap:{} {}/8000\r\n",
     s
 }
 
+/// The payload type we offer telephone-event on (the dynamic number carriers expect).
+pub const OFFER_TELEPHONE_EVENT_PT: u8 = 101;
+
+/// Our offer for a call we place: PCMU and PCMA (the carrier picks), RFC 4733
+/// telephone-event for the digits managers press, 20 ms, sendrecv.
+pub fn offer(local_rtp: SocketAddr, session_id: u64) -> String {
+    let ip_kind = if local_rtp.is_ipv4() { "IP4" } else { "IP6" };
+    let ip = local_rtp.ip();
+    let te = OFFER_TELEPHONE_EVENT_PT;
+    format!(
+        "v=0\r\no=ringdesk {session_id} {session_id} IN {ip_kind} {ip}\r\ns=ringdesk\r\nc=IN {ip_kind} {ip}\r\nt=0 0\r\n\
+m=audio {} RTP/AVP 0 8 {te}\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n\
+a=rtpmap:{te} telephone-event/8000\r\na=fmtp:{te} 0-16\r\na=ptime:20\r\na=sendrecv\r\n",
+        local_rtp.port()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +323,20 @@ mod tests {
             parse_remote_audio(srtp.as_bytes()),
             Err(SipError::NotAcceptable(_))
         ));
+    }
+
+    #[test]
+    fn our_offer_negotiates_with_itself_and_a_carrier_answer() {
+        let ours = offer("127.0.0.1:7000".parse().unwrap(), 9);
+        let n = negotiate(&parse_remote_audio(ours.as_bytes()).unwrap()).unwrap();
+        assert_eq!((n.codec, n.codec_pt), (G711::Pcmu, 0));
+        assert_eq!(n.telephone_event_pt, Some(OFFER_TELEPHONE_EVENT_PT));
+        // A carrier answering with PCMA only: the answer's choice wins.
+        let answer = "v=0\r\no=- 1 1 IN IP4 10.0.0.9\r\ns=-\r\nc=IN IP4 10.0.0.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8 101\r\na=rtpmap:101 telephone-event/8000\r\n";
+        let n = negotiate(&parse_remote_audio(answer.as_bytes()).unwrap()).unwrap();
+        assert_eq!(
+            (n.codec, n.remote_rtp),
+            (G711::Pcma, "10.0.0.9:4000".parse().unwrap())
+        );
     }
 }

@@ -51,6 +51,8 @@ pub struct TrunkConfig {
     pub peers: Vec<TrunkPeer>,
     /// Server / User-Agent header.
     pub user_agent: String,
+    /// Where the calls we place go; `None` when this trunk only receives calls.
+    pub outbound: Option<OutboundRoute>,
 }
 
 /// Transport a message came over; TCP carries the connection it belongs to.
@@ -110,6 +112,30 @@ pub enum TrunkEvent {
     HungUp {
         /// The call.
         call: SipCall,
+    },
+    /// A call we placed rings at the far end (18x). `early_media` is set once the carrier
+    /// sent SDP with it: its audio (ringback, announcements) flows before the answer.
+    Progress {
+        /// The call.
+        call: SipCall,
+        /// Where the carrier's early media comes from, when it has some.
+        early_media: Option<Negotiated>,
+    },
+    /// A call we placed was answered (2xx, acknowledged).
+    Answered {
+        /// The call.
+        call: SipCall,
+        /// The agreed codec and where to send RTP.
+        media: Negotiated,
+    },
+    /// A call we placed got a final error response, or none at all (408).
+    Rejected {
+        /// The call.
+        call: SipCall,
+        /// The SIP status: 486 busy, 404 unknown number, 480 unavailable, 603 declined, …
+        code: u16,
+        /// The carrier's reason phrase, or ours.
+        reason: String,
     },
     /// The call failed at the SIP layer (no ACK, BYE timed out, connection lost).
     Failed {
@@ -193,6 +219,8 @@ pub struct TrunkEngine {
     by_key: HashMap<(String, String), SipCall>,
     nonces: VecDeque<(String, Instant)>,
     outputs: VecDeque<TrunkOutput>,
+    /// Calls we placed (see `uac`).
+    outgoing: HashMap<SipCall, uac::OutCall>,
 }
 
 impl TrunkEngine {
@@ -207,6 +235,7 @@ impl TrunkEngine {
             by_key: HashMap::new(),
             nonces: VecDeque::new(),
             outputs: VecDeque::new(),
+            outgoing: HashMap::new(),
         }
     }
 
@@ -226,12 +255,14 @@ impl TrunkEngine {
                 ]
             })
             .flatten()
+            .chain(self.outgoing_timeout())
             .min()
     }
 
-    /// Number of dialogs held (live and lingering), for metrics and tests.
+    /// Number of dialogs held (live and lingering, received and placed), for metrics and
+    /// tests.
     pub fn dialog_count(&self) -> usize {
-        self.dialogs.len()
+        self.dialogs.len() + self.outgoing.len()
     }
 
     fn random_token(&mut self) -> String {
@@ -361,6 +392,9 @@ impl TrunkEngine {
         };
         if msg.cseq().is_none_or(|(_, m)| m != method) {
             self.send_response(from, &msg, 400, "Bad CSeq");
+            return;
+        }
+        if self.outgoing_request(now, from, &msg) {
             return;
         }
         match method.as_str() {
@@ -672,6 +706,9 @@ impl TrunkEngine {
     }
 
     fn handle_response(&mut self, now: Instant, code: u16, msg: &SipMessage) {
+        if self.outgoing_response(now, code, msg) {
+            return;
+        }
         if code < 200 {
             return;
         }
@@ -794,8 +831,12 @@ impl TrunkEngine {
     }
 
     /// Ends a call from our side: BYE once answered (after the ACK), or a final
-    /// `480 Temporarily Unavailable` while still ringing.
+    /// `480 Temporarily Unavailable` while still ringing. A call we placed is cancelled while
+    /// it rings.
     pub fn hang_up(&mut self, now: Instant, call: SipCall) {
+        if self.outgoing.contains_key(&call) {
+            return self.hang_up_outgoing(now, call);
+        }
         let Some(d) = self.dialogs.get_mut(&call) else {
             return;
         };
@@ -906,6 +947,7 @@ impl TrunkEngine {
 
     /// Fires retransmissions and expiries due at `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.outgoing_timers(now);
         let calls: Vec<SipCall> = self.dialogs.keys().copied().collect();
         for call in calls {
             let Some(d) = self.dialogs.get_mut(&call) else {
@@ -961,3 +1003,6 @@ fn has_response_headers(msg: &SipMessage) -> bool {
 
 #[cfg(test)]
 mod tests;
+mod uac;
+
+pub use uac::{DialRequest, OutboundRoute};

@@ -17,6 +17,7 @@ fn config(peers: Vec<TrunkPeer>) -> TrunkConfig {
         advertised: "127.0.0.1:5060".parse().unwrap(),
         peers,
         user_agent: "ringdesk-test".into(),
+        outbound: None,
     }
 }
 
