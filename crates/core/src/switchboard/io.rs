@@ -52,6 +52,8 @@ pub enum HangupCause {
     NotAnswered,
     /// The customer's leg failed (e.g. no ACK, media timeout).
     CustomerLegFailed,
+    /// A call we placed was not answered: busy, rejected, unreachable, or no response.
+    NotReached,
 }
 
 impl HangupCause {
@@ -63,6 +65,7 @@ impl HangupCause {
             HangupCause::EndedForAll => "endedForAll",
             HangupCause::NotAnswered => "notAnswered",
             HangupCause::CustomerLegFailed => "customerLegFailed",
+            HangupCause::NotReached => "notReached",
         }
     }
 }
@@ -224,6 +227,8 @@ pub enum Request {
     CancelTransfer,
     /// End the call for all.
     EndForAll,
+    /// Place a call.
+    Dial,
 }
 
 impl Request {
@@ -238,6 +243,7 @@ impl Request {
             Request::CompleteTransfer => "completeTransfer",
             Request::CancelTransfer => "cancelTransfer",
             Request::EndForAll => "endForAll",
+            Request::Dial => "dial",
         }
     }
 }
@@ -271,6 +277,8 @@ pub enum Refusal {
     NoTransfer,
     /// The warm transfer's target has not answered yet.
     TransferNotAnswered,
+    /// The call we placed has not been answered yet: nothing to hold, invite to or transfer.
+    NotAnsweredYet,
 }
 
 impl Refusal {
@@ -290,6 +298,7 @@ impl Refusal {
             Refusal::TransferInProgress => "transferInProgress",
             Refusal::NoTransfer => "noTransfer",
             Refusal::TransferNotAnswered => "transferNotAnswered",
+            Refusal::NotAnsweredYet => "notAnsweredYet",
         }
     }
 
@@ -318,6 +327,24 @@ pub enum SwitchboardInput {
         call: CallId,
         /// Team members who could be rung.
         candidates: Vec<ManagerId>,
+    },
+    /// A manager places a call (the runtime checked the number and the permission, and
+    /// sends the INVITE): they are in it at once, hearing it ring.
+    Dial {
+        /// The new call.
+        call: CallId,
+        /// Who dials.
+        manager: ManagerId,
+    },
+    /// The party a manager called answered.
+    CustomerAnswered {
+        /// The call.
+        call: CallId,
+    },
+    /// The party a manager called could not be reached (busy, rejected, no response).
+    DialFailed {
+        /// The call.
+        call: CallId,
     },
     /// A manager answers a call ringing at them.
     Answer {

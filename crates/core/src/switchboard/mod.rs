@@ -43,6 +43,8 @@ pub struct CallView {
     pub transfer: Option<TransferView>,
     /// The call waits in a queue for a manager.
     pub queued: bool,
+    /// A call a manager placed, not answered yet.
+    pub dialing: bool,
 }
 
 /// A transfer under way, as [`CallView`] shows it.
@@ -99,6 +101,8 @@ struct CallState {
     /// The customer is on hold.
     held: bool,
     transfer: Option<Transfer>,
+    /// A manager placed this call (the customer is the called party).
+    outbound: bool,
 }
 
 impl CallState {
@@ -182,6 +186,7 @@ impl Switchboard {
                 consulting: t.consulting,
             }),
             queued: c.routing.as_ref().is_some_and(|r| r.wait_until.is_some()),
+            dialing: c.outbound && !c.answered,
         })
     }
 
@@ -261,9 +266,20 @@ impl Switchboard {
                         answered: false,
                         held: false,
                         transfer: None,
+                        outbound: false,
                     },
                 );
                 self.route_next(now, call);
+            }
+            SwitchboardInput::Dial { call, manager } => self.dial(call, manager),
+            SwitchboardInput::CustomerAnswered { call } => {
+                if let Some(c) = self.calls.get_mut(&call).filter(|c| c.outbound) {
+                    c.answered = true;
+                    self.changed.insert(call);
+                }
+            }
+            SwitchboardInput::DialFailed { call } => {
+                self.end(now, call, HangupCause::NotReached, None, RingStop::CallEnded)
             }
             SwitchboardInput::Answer { call, manager } => self.answer(now, call, manager),
             SwitchboardInput::PickUp { call, manager } => self.pick_up(now, call, manager),
@@ -301,7 +317,7 @@ impl Switchboard {
                 manager,
                 held,
             } => {
-                if self.in_call(call, manager, Request::Hold) {
+                if self.in_answered_call(call, manager, Request::Hold) {
                     self.set_held(call, held, manager);
                 }
             }
@@ -366,6 +382,49 @@ impl Switchboard {
         };
         self.refuse(call, manager, request, reason);
         false
+    }
+
+    /// Like [`Self::in_call`], and the customer must be on the line: a call still ringing at
+    /// the party a manager dialled has nobody to hold, invite to or transfer.
+    fn in_answered_call(&mut self, call: CallId, manager: ManagerId, request: Request) -> bool {
+        if !self.in_call(call, manager, request) {
+            return false;
+        }
+        if self.calls[&call].answered {
+            return true;
+        }
+        self.refuse(call, manager, request, Refusal::NotAnsweredYet);
+        false
+    }
+
+    /// Whether `manager` may place a call now: online with a seat, in no call and ringing
+    /// for none. The runtime asks before it sends the INVITE.
+    pub fn can_dial(&self, manager: ManagerId) -> Result<(), Refusal> {
+        self.free_to_talk(manager, None)
+    }
+
+    fn dial(&mut self, call: CallId, manager: ManagerId) {
+        if let Err(reason) = self.can_dial(manager) {
+            return self.refuse(call, manager, Request::Dial, reason);
+        }
+        self.calls.insert(
+            call,
+            CallState {
+                routing: None,
+                managers: BTreeSet::from([manager]),
+                rings: BTreeMap::new(),
+                answered: false,
+                held: false,
+                transfer: None,
+                outbound: true,
+            },
+        );
+        if let Some(m) = self.managers.get_mut(&manager) {
+            m.in_call = Some(call);
+        }
+        self.changed.insert(call);
+        self.outputs
+            .push_back(SwitchboardOutput::Connected { call, manager });
     }
 
     fn set_presence(&mut self, now: Instant, manager: ManagerId, presence: Presence) {
@@ -547,6 +606,11 @@ impl Switchboard {
     /// Whether `manager` may take `call` by their own action (pick-up): status and
     /// do-not-disturb don't matter, being online with a seat and free does.
     fn can_take(&self, manager: ManagerId, call: CallId) -> Result<(), Refusal> {
+        self.free_to_talk(manager, Some(call))
+    }
+
+    /// Online with a seat, in no call, and ringing for no call but `ringing_ok`.
+    fn free_to_talk(&self, manager: ManagerId, ringing_ok: Option<CallId>) -> Result<(), Refusal> {
         let Some(m) = self.managers.get(&manager) else {
             return Err(Refusal::Busy(NotRingingReason::Offline));
         };
@@ -556,7 +620,7 @@ impl Switchboard {
             Err(Refusal::Busy(NotRingingReason::NoOperatorSeat))
         } else if m.in_call.is_some() {
             Err(Refusal::Busy(NotRingingReason::InCall))
-        } else if m.ringing.is_some_and(|c| c != call) {
+        } else if m.ringing.is_some_and(|c| Some(c) != ringing_ok) {
             Err(Refusal::Busy(NotRingingReason::RingingForAnotherCall))
         } else {
             Ok(())
@@ -699,7 +763,7 @@ impl Switchboard {
             return;
         };
         let someone_coming = c.routing.is_some() || c.transfer_rings().next().is_some();
-        if c.answered && c.managers.is_empty() && !someone_coming {
+        if (c.answered || c.outbound) && c.managers.is_empty() && !someone_coming {
             self.end(
                 now,
                 call,
@@ -714,12 +778,13 @@ impl Switchboard {
         let Some(c) = self.calls.get(&call) else {
             return;
         };
-        let missed = (!c.answered).then_some(MissedReason::UserLeft);
+        // A call a manager placed is never a missed one, answered or not.
+        let missed = (!c.answered && !c.outbound).then_some(MissedReason::UserLeft);
         self.end(now, call, cause, missed, RingStop::CallerLeft);
     }
 
     fn invite(&mut self, now: Instant, call: CallId, by: ManagerId, invitee: ManagerId) {
-        if !self.in_call(call, by, Request::Invite) {
+        if !self.in_answered_call(call, by, Request::Invite) {
             return;
         }
         let c = &self.calls[&call];
@@ -748,7 +813,7 @@ impl Switchboard {
         kind: TransferKind,
         target: TransferTarget,
     ) {
-        if !self.in_call(call, by, Request::Transfer) {
+        if !self.in_answered_call(call, by, Request::Transfer) {
             return;
         }
         let c = &self.calls[&call];
@@ -852,7 +917,7 @@ impl Switchboard {
         by: ManagerId,
         candidates: Vec<ManagerId>,
     ) {
-        if !self.in_call(call, by, Request::Transfer) {
+        if !self.in_answered_call(call, by, Request::Transfer) {
             return;
         }
         let c = &self.calls[&call];

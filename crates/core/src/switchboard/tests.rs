@@ -33,6 +33,9 @@ fn label(input: &SwitchboardInput) -> String {
         SwitchboardInput::CallArrived { call, candidates } => {
             format!("{call} arrives for {}", ids(candidates))
         }
+        SwitchboardInput::Dial { call, manager } => format!("{manager} dials out as {call}"),
+        SwitchboardInput::CustomerAnswered { call } => format!("called party of {call} answers"),
+        SwitchboardInput::DialFailed { call } => format!("called party of {call} unreachable"),
         SwitchboardInput::Answer { call, manager } => format!("{manager} answers {call}"),
         SwitchboardInput::PickUp { call, manager } => format!("{manager} picks up {call}"),
         SwitchboardInput::Decline { call, manager } => format!("{manager} declines {call}"),
@@ -1084,5 +1087,77 @@ fn the_customer_hanging_up_stops_invites_and_transfers() {
                  < stop ringing c1 at m2: callerLeft
                  < stop ringing c1 at m3: callerLeft
                  < end c1: customerHangup; hang up [m1]
+    "#]]);
+}
+
+fn dial(call: i64, manager: i64) -> SwitchboardInput {
+    SwitchboardInput::Dial {
+        call: CallId(call),
+        manager: ManagerId(manager),
+    }
+}
+
+#[test]
+fn a_placed_call_has_its_manager_in_at_once_and_nothing_to_control_until_answered() {
+    let mut s = Scenario::available(2);
+    s.input(dial(1, 1))
+        .input(hold(1, 1, true))
+        .input(invite(1, 1, 2))
+        .input(arrive(2, &[1, 2]))
+        .input(SwitchboardInput::CustomerAnswered { call: CallId(1) })
+        .input(hold(1, 1, true))
+        .input(SwitchboardInput::CustomerHungUp { call: CallId(1) })
+        .input(dial(3, 1))
+        .input(dial(4, 1))
+        .input(SwitchboardInput::DialFailed { call: CallId(3) })
+        .input(dial(5, 2));
+    s.check(expect![[r#"
+        t=000s > m1 dials out as c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 sets hold of c1 to true
+                 < refuse setHold of c1 by m1: notAnsweredYet
+        t=000s > m1 invites m2 to c1
+                 < refuse invite of c1 by m1: notAnsweredYet
+        t=000s > c2 arrives for [m1, m2]
+                 < ring c2 at m2
+                 < c2 changed
+        t=000s > called party of c1 answers
+                 < c1 changed
+        t=000s > m1 sets hold of c1 to true
+                 < c1 on hold by m1
+                 < c1 changed
+        t=000s > customer of c1 hangs up
+                 < end c1: customerHangup; hang up [m1]
+        t=000s > m1 dials out as c3
+                 < connect c3 to m1
+                 < c3 changed
+        t=000s > m1 dials out as c4
+                 < refuse dial of c4 by m1: busy (inCall)
+        t=000s > called party of c3 unreachable
+                 < end c3: notReached; hang up [m1]
+        t=000s > m2 dials out as c5
+                 < refuse dial of c5 by m2: busy (ringingForAnotherCall)
+    "#]]);
+}
+
+#[test]
+fn hanging_up_a_placed_call_before_the_answer_ends_it_without_a_missed_reason() {
+    let mut s = Scenario::available(1);
+    s.input(dial(1, 1)).input(leave(1, 1)).input(dial(2, 1)).input(
+        SwitchboardInput::CustomerHungUp { call: CallId(2) },
+    );
+    s.check(expect![[r#"
+        t=000s > m1 dials out as c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 hangs up c1
+                 < m1 left c1: left
+                 < end c1: managerHangup
+        t=000s > m1 dials out as c2
+                 < connect c2 to m1
+                 < c2 changed
+        t=000s > customer of c2 hangs up
+                 < end c2: customerHangup; hang up [m1]
     "#]]);
 }
