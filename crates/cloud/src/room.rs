@@ -4,7 +4,9 @@
 //! encoder. Every 20 ms it takes one frame from each leg's jitter buffer, mixes per listener
 //! (each hears everyone but themselves), and sends each leg its mix: G.711 over RTP to the
 //! trunk, Opus over WebRTC to managers. While nobody has answered, the customer hears
-//! ringback instead. RFC 4733 digits from the customer come out as [`RoomEvent::CustomerDigit`].
+//! ringback instead; on a call a manager placed it is the other way round: the manager hears
+//! our ringback until the carrier's early media or the answer. RFC 4733 digits from the
+//! customer come out as [`RoomEvent::CustomerDigit`].
 
 use std::collections::VecDeque;
 use std::net::{IpAddr, SocketAddr};
@@ -55,6 +57,10 @@ pub enum RoomCommand {
     },
     /// Someone answered: stop the ringback.
     StopRingback,
+    /// The placed call's media is known (from the carrier's early media or its answer):
+    /// where to send RTP and in which codec. Our own ringback stops: the carrier's audio
+    /// takes over.
+    CustomerMedia(Negotiated),
     /// The customer goes on hold (hears the hold music, and no manager hears them) or comes
     /// back. The music starts from its beginning each time.
     SetHold {
@@ -105,8 +111,9 @@ impl RoomHandle {
 pub struct CustomerMedia {
     /// Bound RTP socket (its address is in our SDP).
     pub socket: UdpSocket,
-    /// Codec, payload types and the remote RTP address.
-    pub negotiated: Negotiated,
+    /// Codec, payload types and the remote RTP address; `None` for a call we place, until
+    /// the carrier answers our offer ([`RoomCommand::CustomerMedia`]).
+    pub negotiated: Option<Negotiated>,
 }
 
 struct ManagerLeg {
@@ -119,7 +126,8 @@ struct ManagerLeg {
 
 struct CustomerLeg {
     socket: UdpSocket,
-    remote: SocketAddr,
+    /// Where RTP goes; `None` while a placed call has no answer to our offer yet.
+    remote: Option<SocketAddr>,
     latched: bool,
     law: G711Law,
     codec_pt: u8,
@@ -130,7 +138,10 @@ struct CustomerLeg {
     dtmf_in: DtmfReceiver,
     dtmf_out: VecDeque<(bool, [u8; 4])>,
     dtmf_timestamp: u32,
+    /// Ringback the customer hears while the managers' apps ring (a call that came in).
     ringback: Option<ToneGenerator>,
+    /// Ringback the managers hear while the party they called rings (a call we placed).
+    ringback_to_managers: Option<ToneGenerator>,
     /// What the customer hears while on hold (hold music in a loop); `None` when not held.
     hold: Option<LoopingPlayer>,
     /// Last RTP from the customer since the answer; `None` while ringing (callers need not
@@ -160,34 +171,53 @@ pub fn spawn_room(
     events: mpsc::UnboundedSender<(CallId, RoomEvent)>,
 ) -> RoomHandle {
     let (tx, rx) = mpsc::unbounded_channel();
-    let n = customer.negotiated;
-    let law = match n.codec {
-        G711::Pcmu => G711Law::Mu,
-        G711::Pcma => G711Law::A,
-    };
+    let placed = customer.negotiated.is_none();
     let seed: u64 = rand::random();
-    let leg = CustomerLeg {
+    let mut leg = CustomerLeg {
         socket: customer.socket,
-        remote: n.remote_rtp,
+        remote: None,
         latched: false,
-        law,
-        codec_pt: n.codec_pt,
-        event_pt: n.telephone_event_pt,
-        inbound: G711Inbound::new(law),
+        law: G711Law::Mu,
+        codec_pt: 0,
+        event_pt: None,
+        inbound: G711Inbound::new(G711Law::Mu),
         downsampler: Resampler::new(ROOM_RATE_HZ, 8_000),
         // RFC 3550 §5.1: random initial sequence number and timestamp.
         sequencer: RtpSequencer::new(seed as u32, (seed >> 32) as u16, (seed >> 16) as u32),
         dtmf_in: DtmfReceiver::default(),
         dtmf_out: VecDeque::new(),
         dtmf_timestamp: 0,
-        ringback: Some(ToneGenerator::korean_ringback(8_000)),
+        ringback: (!placed).then(|| ToneGenerator::korean_ringback(8_000)),
+        ringback_to_managers: placed.then(|| ToneGenerator::korean_ringback(ROOM_RATE_HZ)),
         hold: None,
         last_rtp: None,
         rtp_timeout: media.rtp_timeout,
         timed_out: false,
     };
+    if let Some(n) = customer.negotiated {
+        leg.set_media(n);
+    }
     tokio::spawn(run(call, leg, media, rx, events));
     RoomHandle { tx }
+}
+
+impl CustomerLeg {
+    /// Takes the trunk's negotiated codec and RTP address.
+    fn set_media(&mut self, n: Negotiated) {
+        let law = match n.codec {
+            G711::Pcmu => G711Law::Mu,
+            G711::Pcma => G711Law::A,
+        };
+        if self.remote.is_none() || law != self.law {
+            self.inbound = G711Inbound::new(law);
+        }
+        if !self.latched {
+            self.remote = Some(n.remote_rtp);
+        }
+        self.law = law;
+        self.codec_pt = n.codec_pt;
+        self.event_pt = n.telephone_event_pt;
+    }
 }
 
 async fn run(
@@ -257,7 +287,12 @@ async fn run(
                     }
                     RoomCommand::StopRingback => {
                         customer.ringback = None;
+                        customer.ringback_to_managers = None;
                         customer.last_rtp = Some(Instant::now());
+                    }
+                    RoomCommand::CustomerMedia(n) => {
+                        customer.set_media(n);
+                        customer.ringback_to_managers = None;
                     }
                     RoomCommand::SetHold { held } => {
                         customer.hold = held.then(|| media.hold_music.looping());
@@ -298,10 +333,21 @@ async fn run(
                         narrow.resize(NB_FRAME_SAMPLES, 0);
                     }
                 }
-                packet.clear();
-                customer_frame(&mut customer, &narrow, &mut packet);
-                if let Err(e) = customer.socket.send_to(&packet, customer.remote).await {
-                    tracing::debug!(%call, "RTP send failed: {e}");
+                if let Some(remote) = customer.remote {
+                    packet.clear();
+                    customer_frame(&mut customer, &narrow, &mut packet);
+                    if let Err(e) = customer.socket.send_to(&packet, remote).await {
+                        tracing::debug!(%call, "RTP send failed: {e}");
+                    }
+                }
+                if let Some(tone) = &mut customer.ringback_to_managers {
+                    // Nobody else can be in a placed call before its answer: the tone is all
+                    // the manager hears.
+                    tone.fill(&mut music);
+                    for mix in mixes.iter_mut().skip(1) {
+                        mix.clear();
+                        mix.extend_from_slice(&music);
+                    }
                 }
                 for (leg, mix) in managers.iter_mut().zip(mixes.iter().skip(1)) {
                     if let Ok(opus) = leg.encoder.encode(mix) {
@@ -332,10 +378,13 @@ fn customer_packet(
     let Ok(rtp) = RtpPacket::parse(bytes) else {
         return;
     };
+    if customer.remote.is_none() {
+        return; // a placed call's media before we know its codec
+    }
     // Symmetric RTP: answer where the media really comes from (NAT'd trunks), once.
     if !customer.latched {
         customer.latched = true;
-        customer.remote = from;
+        customer.remote = Some(from);
     }
     if Some(rtp.payload_type) == customer.event_pt {
         if let Ok(Some(digit)) = customer.dtmf_in.handle_packet(rtp.timestamp, rtp.payload) {

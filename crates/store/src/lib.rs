@@ -63,6 +63,19 @@ pub struct Manager {
     pub status: String,
     /// Saved do-not-disturb.
     pub do_not_disturb: bool,
+    /// May place calls (PRODUCT.md §1).
+    pub outbound_permission: bool,
+}
+
+/// One row of the international rate table: where calls may go and what one costs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateRow {
+    /// Calling code, digits only.
+    pub code: String,
+    /// Price per call in CU.
+    pub price_cu: u32,
+    /// Country name.
+    pub country: String,
 }
 
 /// How a dialled number routes.
@@ -219,7 +232,7 @@ pub fn hash_password(password: &str) -> Result<String> {
 /// Columns read by `manager_from_row`, as a literal so queries stay static strings.
 macro_rules! manager_columns {
     () => {
-        "m.id, m.channel_id, c.name, m.name, m.email, m.operator_seat, m.status, m.do_not_disturb"
+        "m.id, m.channel_id, c.name, m.name, m.email, m.operator_seat, m.status, m.do_not_disturb, m.outbound_permission"
     };
 }
 
@@ -364,6 +377,7 @@ impl Store {
             operator_seat: row.get(5),
             status: row.get(6),
             do_not_disturb: row.get(7),
+            outbound_permission: row.get(8),
         }
     }
 
@@ -377,7 +391,7 @@ impl Store {
         // A fixed hash to verify against when the email is unknown.
         const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0IyqEUBL0eSfJ+2G9SMGTPzNA3Eio2/iLdCx43uUn1c";
         let (manager, hash) = match &row {
-            Some(r) => (Some(Self::manager_from_row(r)), r.get::<String, _>(8)),
+            Some(r) => (Some(Self::manager_from_row(r)), r.get::<String, _>(9)),
             None => (None, DUMMY.to_string()),
         };
         let parsed = PasswordHash::new(&hash).map_err(|e| StoreError::Hash(e.to_string()))?;
@@ -562,8 +576,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if role == "answered" {
+            // A placed call is answered by the called party, not by the manager who dials.
             sqlx::query(
-                "UPDATE calls SET answered_at_ms = COALESCE(answered_at_ms, ?) WHERE id = ?",
+                "UPDATE calls SET answered_at_ms = COALESCE(answered_at_ms, ?) WHERE id = ? AND direction = 'inbound'",
             )
             .bind(at_ms)
             .bind(call_id)
@@ -599,6 +614,65 @@ impl Store {
             });
         }
         Ok(teams)
+    }
+
+    /// The called party of a placed call answered: the talk time starts now.
+    pub async fn outbound_answered(&self, call_id: i64, at_ms: i64) -> Result<()> {
+        sqlx::query("UPDATE calls SET answered_at_ms = COALESCE(answered_at_ms, ?) WHERE id = ?")
+            .bind(at_ms)
+            .bind(call_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The channel's numbers (E.164, label) in the order they were added: the caller-IDs
+    /// its managers may show, the first being the default.
+    pub async fn channel_numbers(&self, channel_id: i64) -> Result<Vec<(String, String)>> {
+        Ok(
+            sqlx::query("SELECT e164, label FROM numbers WHERE channel_id = ? ORDER BY id")
+                .bind(channel_id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect(),
+        )
+    }
+
+    /// The international rate table, by calling code.
+    pub async fn international_rates(&self) -> Result<Vec<RateRow>> {
+        Ok(
+            sqlx::query("SELECT code, price_cu, country FROM international_rates ORDER BY code")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| RateRow {
+                    code: r.get(0),
+                    price_cu: r.get::<i64, _>(1).clamp(0, i64::from(u32::MAX)) as u32,
+                    country: r.get(2),
+                })
+                .collect(),
+        )
+    }
+
+    /// Replaces the whole international rate table at once (an admin's edit, or the seed):
+    /// a bad row rolls everything back, so calls never see half a table.
+    pub async fn replace_international_rates(&self, rows: &[RateRow]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM international_rates")
+            .execute(&mut *tx)
+            .await?;
+        for r in rows {
+            sqlx::query("INSERT INTO international_rates (code, price_cu, country) VALUES (?, ?, ?)")
+                .bind(&r.code)
+                .bind(i64::from(r.price_cu))
+                .bind(&r.country)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The channel's managers (id, name), for invite and transfer pickers.

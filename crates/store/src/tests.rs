@@ -276,3 +276,57 @@ async fn orphaned_calls_are_closed_after_a_crash() {
     assert_eq!(row.hangup_cause.as_deref(), Some("serviceRestart"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test]
+async fn the_rate_table_is_replaced_whole_or_not_at_all() {
+    let (store, dir) = temp_store().await;
+    assert!(store.international_rates().await.unwrap().is_empty());
+    let row = |code: &str, price_cu, country: &str| RateRow {
+        code: code.into(),
+        price_cu,
+        country: country.into(),
+    };
+    let table = vec![row("81", 200, "Japan"), row("1", 72, "USA/Canada")];
+    store.replace_international_rates(&table).await.unwrap();
+    let read = store.international_rates().await.unwrap();
+    assert_eq!(read, vec![row("1", 72, "USA/Canada"), row("81", 200, "Japan")]);
+    let bad = vec![row("64", 72, "New Zealand"), row("8a", 1, "Nowhere")];
+    assert!(store.replace_international_rates(&bad).await.is_err());
+    assert_eq!(
+        store.international_rates().await.unwrap(),
+        read,
+        "a bad row leaves the old table"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn a_placed_call_is_answered_by_the_called_party_not_the_dialler() {
+    let (store, dir) = temp_store().await;
+    store.seed_demo_if_empty(1).await.unwrap();
+    let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
+    let numbers = store.channel_numbers(route.channel_id).await.unwrap();
+    assert_eq!(numbers, vec![(DEMO_NUMBER.to_string(), "대표번호".to_string())]);
+    let call = store
+        .insert_call(&NewCall {
+            channel_id: route.channel_id,
+            direction: "outbound",
+            number: DEMO_NUMBER.into(),
+            caller_number: "+821012345678".into(),
+            caller_name: None,
+            contact_id: None,
+            team_id: None,
+            started_at_ms: 1_000,
+        })
+        .await
+        .unwrap();
+    let dialler = route.members[0];
+    let dial = ManagerPart::Answered { purpose: "dial" };
+    store.record_manager(call, dialler, dial, 1_000).await.unwrap();
+    let row = store.get_call(route.channel_id, call).await.unwrap().unwrap();
+    assert_eq!(row.answered_at_ms, None, "dialling is not an answer");
+    store.outbound_answered(call, 5_000).await.unwrap();
+    let row = store.get_call(route.channel_id, call).await.unwrap().unwrap();
+    assert_eq!(row.answered_at_ms, Some(5_000));
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -203,8 +203,69 @@ pub enum ClientMessage {
         /// The team.
         team_id: i64,
     },
+    /// Place a call through the trunk, offering WebRTC media as `answer` does. The cloud
+    /// checks the number, the permission and the caller-ID (PRODUCT.md §2, §6) and answers
+    /// `dialing` (then `connected` with its SDP answer) or `dialRefused`.
+    Dial {
+        /// What the manager typed or pasted: Korean national forms or `+` international.
+        number: String,
+        /// One of the channel's numbers to show; the first of them when absent.
+        #[serde(default)]
+        caller_id: Option<String>,
+        /// The app's SDP offer.
+        sdp_offer: String,
+    },
     /// Keep-alive; answered with `pong`.
     Ping,
+}
+
+/// An international destination's country and per-call price (PRODUCT.md §6), shown before
+/// dialing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InternationalRate {
+    /// Calling code, digits only (`81`, `1`, `852`).
+    pub code: String,
+    /// Country name.
+    pub country: String,
+    /// Price per call in CU (1 CU = 1 KRW, VAT excluded).
+    pub price_cu: u32,
+}
+
+/// What a dial would be: the number in E.164, the caller-ID, and for an international call
+/// its country and price (`POST /api/v1/dial/check`, and `dialing`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DialPlan {
+    /// The destination, E.164.
+    pub to: String,
+    /// The caller-ID shown, E.164.
+    pub caller_id: String,
+    /// Set for an international call.
+    pub international: Option<InternationalRate>,
+}
+
+/// Body of `POST /api/v1/dial/check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DialCheck {
+    /// As typed.
+    pub number: String,
+    /// One of the channel's numbers; the first when absent.
+    #[serde(default)]
+    pub caller_id: Option<String>,
+}
+
+/// One of the channel's numbers, as the caller-ID picker shows it (`GET /api/v1/numbers`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelNumber {
+    /// E.164.
+    pub e164: String,
+    /// The admin's label (e.g. 대표번호).
+    pub label: String,
+    /// International calls may leave from it (middle digits 7666, 7174, 4769, 4768).
+    pub international: bool,
 }
 
 /// Cold or warm transfer (PRODUCT.md §2).
@@ -295,6 +356,9 @@ pub struct CallState {
     pub transfer: Option<TransferState>,
     /// The call waits in a team's queue.
     pub queued: bool,
+    /// A call a manager placed, still ringing at the called party.
+    #[serde(default)]
+    pub dialing: bool,
 }
 
 /// Messages from the cloud to the app over the WebSocket.
@@ -401,6 +465,45 @@ pub enum ServerMessage {
         to: Option<ManagerRef>,
         /// Why the last ring stopped, when unanswered.
         reason: Option<String>,
+    },
+    /// Our `dial` went ahead: the call exists and rings out (`connected` follows with the
+    /// media answer; `callState` says `dialing` until the called party answers).
+    Dialing {
+        /// The new call.
+        call_id: i64,
+        /// Who we call (a known contact's name when the number is theirs).
+        customer: Caller,
+        /// The number, caller-ID and price.
+        plan: DialPlan,
+    },
+    /// The called party rings (`earlyMedia`: we hear the carrier's audio, else our ringback).
+    DialProgress {
+        /// The call.
+        call_id: i64,
+        /// The carrier sends early media.
+        early_media: bool,
+    },
+    /// The called party answered.
+    DialAnswered {
+        /// The call.
+        call_id: i64,
+    },
+    /// The called party could not be reached; `callEnded` (`notReached`) follows.
+    DialFailed {
+        /// The call.
+        call_id: i64,
+        /// The carrier's SIP status (486 busy, 404 unknown, 480 unavailable, 408 no answer…).
+        sip_code: u16,
+        /// Its reason phrase.
+        reason: String,
+    },
+    /// Our `dial` was refused before anything rang, with the exact reason.
+    DialRefused {
+        /// `noOperatorSeat`, `noOutboundPermission`, `callerIdNotOurs`, `notANumber`,
+        /// `unsupportedCountry`, `callerIdNotInternational`, `busy`, `noOutboundTrunk`.
+        code: String,
+        /// Human-readable explanation.
+        message: String,
     },
     /// Answer to `ping`.
     Pong,
@@ -645,6 +748,43 @@ pub enum AgentEvent {
         /// Why the last ring stopped, when unanswered.
         reason: Option<String>,
     },
+    /// Our dial went ahead: the call rings out (`callConnected` follows when media is set up).
+    Dialing {
+        /// The new call.
+        call_id: i64,
+        /// Who we call.
+        customer: Caller,
+        /// The number, caller-ID and price.
+        plan: DialPlan,
+    },
+    /// The called party rings; with early media we hear the carrier's audio.
+    DialProgress {
+        /// The call.
+        call_id: i64,
+        /// The carrier sends early media.
+        early_media: bool,
+    },
+    /// The called party answered.
+    DialAnswered {
+        /// The call.
+        call_id: i64,
+    },
+    /// The called party could not be reached (the call ends next).
+    DialFailed {
+        /// The call.
+        call_id: i64,
+        /// The carrier's SIP status.
+        sip_code: u16,
+        /// Its reason phrase.
+        reason: String,
+    },
+    /// Our dial was refused before anything rang.
+    DialRefused {
+        /// Stable code (see the `dialRefused` server message).
+        code: String,
+        /// Explanation.
+        message: String,
+    },
     /// Our microphone was muted or unmuted in this call.
     MuteChanged {
         /// The call.
@@ -846,6 +986,7 @@ const CLIENT_TYPES: &[&str] = &[
     "completeTransfer",
     "cancelTransfer",
     "transferToQueue",
+    "dial",
     "ping",
 ];
 
@@ -943,6 +1084,11 @@ mod tests {
                 call_id: 1,
                 team_id: 1,
             },
+            ClientMessage::Dial {
+                number: "010-1234-5678".into(),
+                caller_id: None,
+                sdp_offer: "v=0".into(),
+            },
             ClientMessage::Ping,
         ];
         for m in &samples {
@@ -962,6 +1108,7 @@ mod tests {
                 | ClientMessage::CompleteTransfer { .. }
                 | ClientMessage::CancelTransfer { .. }
                 | ClientMessage::TransferToQueue { .. }
+                | ClientMessage::Dial { .. }
                 | ClientMessage::Ping => {}
             }
             let json = serde_json::to_value(m).unwrap();

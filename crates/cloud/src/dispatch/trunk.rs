@@ -118,7 +118,7 @@ impl Dispatcher {
             call_id,
             CustomerMedia {
                 socket,
-                negotiated: media,
+                negotiated: Some(media),
             },
             self.config.room.clone(),
             self.room_events.clone(),
