@@ -13,12 +13,15 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use ringdesk_store::RateRow;
 use ringdesk_store::time::{now_ms, rfc3339};
 use ringdesk_store::{CallRow, Manager, Store, StoreError};
 use ringdesk_wire::{
-    ApiError, CallManager, CallPage, CallRecord, CallState, CallsQuery, LoginRequest,
-    LoginResponse, ManagerInfo, Team, Teammate,
+    ApiError, CallManager, CallPage, CallRecord, CallState, CallsQuery, ChannelNumber, DialCheck,
+    DialPlan, InternationalRate, LoginRequest, LoginResponse, ManagerInfo, Team, Teammate,
 };
+
+use crate::dialplan::{self, DialError};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::dispatch::{ChannelSnapshot, Input};
@@ -151,6 +154,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/calls/{id}", get(get_call))
         .route("/api/v1/teammates", get(teammates))
         .route("/api/v1/teams", get(teams))
+        .route("/api/v1/numbers", get(numbers))
+        .route("/api/v1/dial/check", post(dial_check))
+        .route(
+            "/api/v1/international-rates",
+            get(international_rates).put(replace_international_rates),
+        )
         .route("/api/v1/ws", get(ws))
         .route("/healthz", get(|| async { "ok" }))
         .route(
@@ -338,6 +347,105 @@ async fn teams(State(s): State<AppState>, Authed(m): Authed) -> Result<Json<Vec<
             })
             .collect(),
     ))
+}
+
+/// The channel's numbers, for the caller-ID picker.
+async fn numbers(
+    State(s): State<AppState>,
+    Authed(m): Authed,
+) -> Result<Json<Vec<ChannelNumber>>, ApiErr> {
+    Ok(Json(
+        dialplan::channel_numbers(&s.store, m.channel_id).await?,
+    ))
+}
+
+/// What a dial would be (E.164, caller-ID, the international price) or the exact reason it
+/// would be refused: the dialpad shows it before the manager presses call.
+async fn dial_check(
+    State(s): State<AppState>,
+    Authed(m): Authed,
+    body: Result<Json<DialCheck>, JsonRejection>,
+) -> Result<Json<DialPlan>, ApiErr> {
+    let Json(check) = body.map_err(bad_json)?;
+    match dialplan::plan(&s.store, &m, &check).await {
+        Ok(plan) => Ok(Json(plan)),
+        Err(DialError::Store(e)) => Err(e.into()),
+        Err(e) => Err(ApiErr::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.code(),
+            e.to_string(),
+        )),
+    }
+}
+
+/// Where international calls may go and their prices (PRODUCT.md §6).
+async fn international_rates(
+    State(s): State<AppState>,
+    Authed(_): Authed,
+) -> Result<Json<Vec<InternationalRate>>, ApiErr> {
+    Ok(Json(
+        s.store
+            .international_rates()
+            .await?
+            .into_iter()
+            .map(|r| InternationalRate {
+                code: r.code,
+                country: r.country,
+                price_cu: r.price_cu,
+            })
+            .collect(),
+    ))
+}
+
+/// An owner or admin replaces the rate table (the whole list at once). Every row is checked
+/// first; one bad row refuses the lot and says which.
+async fn replace_international_rates(
+    State(s): State<AppState>,
+    Authed(m): Authed,
+    body: Result<Json<Vec<InternationalRate>>, JsonRejection>,
+) -> Result<StatusCode, ApiErr> {
+    if m.role != "owner" && m.role != "admin" {
+        return Err(ApiErr::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "only owners and admins change the rate table",
+        ));
+    }
+    let Json(rates) = body.map_err(bad_json)?;
+    let mut seen = std::collections::HashSet::new();
+    for (i, r) in rates.iter().enumerate() {
+        let problem = if r.code.is_empty() || !r.code.bytes().all(|b| b.is_ascii_digit()) {
+            Some(format!(
+                "code {:?} must be the calling code's digits",
+                r.code
+            ))
+        } else if r.code.len() > 4 {
+            Some(format!("code {} is longer than any calling code", r.code))
+        } else if !seen.insert(r.code.as_str()) {
+            Some(format!("code {} appears twice", r.code))
+        } else if r.country.trim().is_empty() {
+            Some("the country name is empty".to_string())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(ApiErr::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "badRate",
+                format!("row {}: {problem}", i + 1),
+            ));
+        }
+    }
+    let rows: Vec<RateRow> = rates
+        .into_iter()
+        .map(|r| RateRow {
+            code: r.code,
+            price_cu: r.price_cu,
+            country: r.country.trim().to_string(),
+        })
+        .collect();
+    s.store.replace_international_rates(&rows).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn ws(State(s): State<AppState>, Authed(m): Authed, upgrade: WebSocketUpgrade) -> Response {

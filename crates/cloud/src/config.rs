@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use ringdesk_media::prompt::Prompt;
-use ringdesk_sip::trunk::TrunkPeer;
+use ringdesk_sip::trunk::{OutboundRoute, TrunkPeer};
 
 /// Command-line options of `ringdesk-cloud`.
 #[derive(Debug, Clone, clap::Parser)]
@@ -48,6 +48,23 @@ pub struct Args {
     /// Digest password for `--trunk-user`.
     #[arg(long, env = "RINGDESK_TRUNK_PASSWORD", requires = "trunk_user")]
     pub trunk_password: Option<String>,
+    /// The carrier's SIP address (UDP) calls placed by managers go to; without it managers
+    /// can't dial out.
+    #[arg(long, env = "RINGDESK_TRUNK_OUTBOUND")]
+    pub trunk_outbound: Option<SocketAddr>,
+    /// Host part of the Request-URI for placed calls (default: the carrier's address).
+    #[arg(long, requires = "trunk_outbound")]
+    pub trunk_outbound_domain: Option<String>,
+    /// Digest username the carrier challenges placed calls for.
+    #[arg(long, requires_all = ["trunk_outbound", "trunk_outbound_password"])]
+    pub trunk_outbound_user: Option<String>,
+    /// Digest password for `--trunk-outbound-user`.
+    #[arg(
+        long,
+        env = "RINGDESK_TRUNK_OUTBOUND_PASSWORD",
+        requires = "trunk_outbound_user"
+    )]
+    pub trunk_outbound_password: Option<String>,
     /// Seconds a call rings one manager before moving on.
     #[arg(long, default_value_t = 30)]
     pub ring_timeout_secs: u64,
@@ -85,6 +102,8 @@ pub struct CloudConfig {
     pub media_ip: IpAddr,
     /// Trunk peers.
     pub trunk_peers: Vec<TrunkPeer>,
+    /// Where placed calls go; `None`: managers can't dial out.
+    pub outbound: Option<OutboundRoute>,
     /// Ring timeout per manager.
     pub ring_timeout: Duration,
     /// Silence on the customer's RTP after which an answered call is ended.
@@ -169,6 +188,13 @@ impl Args {
             sip_advertised,
             media_ip,
             trunk_peers: vec![peer],
+            outbound: self.trunk_outbound.map(|target| OutboundRoute {
+                target,
+                domain: self
+                    .trunk_outbound_domain
+                    .unwrap_or_else(|| target.ip().to_string()),
+                credentials: self.trunk_outbound_user.zip(self.trunk_outbound_password),
+            }),
             ring_timeout: Duration::from_secs(self.ring_timeout_secs),
             rtp_timeout: Duration::from_secs(self.rtp_timeout_secs.max(1)),
             demo: !self.no_demo,
@@ -240,5 +266,22 @@ mod tests {
             c.trunk_peers[0].credentials,
             Some(("pbx".into(), "pw".into()))
         );
+    }
+
+    #[test]
+    fn placed_calls_need_an_outbound_route() {
+        assert_eq!(parse(&[]).unwrap().outbound, None);
+        let c = parse(&[
+            "--trunk-outbound",
+            "127.0.0.1:5070",
+            "--trunk-outbound-user",
+            "ringdesk",
+            "--trunk-outbound-password",
+            "pw",
+        ])
+        .unwrap();
+        let route = c.outbound.unwrap();
+        assert_eq!(route.domain, "127.0.0.1");
+        assert_eq!(route.credentials, Some(("ringdesk".into(), "pw".into())));
     }
 }

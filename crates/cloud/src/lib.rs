@@ -5,10 +5,11 @@
 //! store. The `ringdesk-cloud` binary is a thin CLI around it; the desktop app runs that binary
 //! as a child process for the single-machine setup (see ARCHITECTURE.md).
 //!
-//! Left out for now: IVR, queues, recordings, outbound calls, the inbox (later issues).
+//! Left out for now: IVR, recordings, the inbox (later issues).
 
 pub mod api;
 pub mod config;
+pub mod dialplan;
 pub mod dispatch;
 pub mod metrics;
 pub mod room;
@@ -57,12 +58,15 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
     if config.demo && store.seed_demo_if_empty(now_ms()).await? {
         tracing::info!("created demo data");
     }
+    if dialplan::seed_rates_if_empty(&store).await? {
+        tracing::info!("seeded the international rate table");
+    }
     let trunk_config = TrunkConfig {
         realm: "ringdesk".into(),
         advertised: SocketAddr::new(config.sip_advertised, config.sip.port()),
         peers: config.trunk_peers.clone(),
         user_agent: format!("Ringdesk/{}", env!("CARGO_PKG_VERSION")),
-        outbound: None,
+        outbound: config.outbound.clone(),
     };
     let (trunk, trunk_events) =
         ringdesk_sip::runtime::start(config.sip, trunk_config, rand::random())
@@ -72,6 +76,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
     let dispatcher = Dispatcher::spawn(
         DispatchConfig {
             ring_timeout: config.ring_timeout,
+            can_dial_out: config.outbound.is_some(),
             room: RoomMedia {
                 ip: config.media_ip,
                 rtp_timeout: config.rtp_timeout,

@@ -120,6 +120,26 @@ pub enum DialRefusal {
     CallerIdNotInternational(String),
 }
 
+impl DialRefusal {
+    /// The wire code (`dialRefused.code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            DialRefusal::NoOperatorSeat => "noOperatorSeat",
+            DialRefusal::NoOutboundPermission => "noOutboundPermission",
+            DialRefusal::CallerIdNotOurs(_) => "callerIdNotOurs",
+            DialRefusal::NotANumber(_) => "notANumber",
+            DialRefusal::UnsupportedCountry(_) => "unsupportedCountry",
+            DialRefusal::CallerIdNotInternational(_) => "callerIdNotInternational",
+        }
+    }
+}
+
+/// Whether international calls may leave from `caller_id` (E.164): a Korean number on the
+/// network that carries them. The caller-ID picker marks such numbers.
+pub fn international_caller_id(caller_id: &str) -> bool {
+    korean_middle_digits(caller_id).is_some_and(|m| INTERNATIONAL_NETWORK.contains(&m))
+}
+
 /// Middle digits of the caller-IDs international calls may leave from (the SKB network).
 const INTERNATIONAL_NETWORK: [&str; 4] = ["7666", "7174", "4769", "4768"];
 
@@ -222,9 +242,7 @@ pub fn plan_outbound(
     } else {
         let rate = rate_for(&to, dialer.rates)
             .ok_or_else(|| DialRefusal::UnsupportedCountry(to.clone()))?;
-        let on_network =
-            korean_middle_digits(&from).is_some_and(|m| INTERNATIONAL_NETWORK.contains(&m));
-        if !on_network {
+        if !international_caller_id(&from) {
             return Err(DialRefusal::CallerIdNotInternational(from));
         }
         Some(rate.clone())

@@ -65,6 +65,8 @@ pub struct Manager {
     pub do_not_disturb: bool,
     /// May place calls (PRODUCT.md §1).
     pub outbound_permission: bool,
+    /// `owner`, `admin` or `manager`: owners and admins change the channel's settings.
+    pub role: String,
 }
 
 /// One row of the international rate table: where calls may go and what one costs.
@@ -232,7 +234,7 @@ pub fn hash_password(password: &str) -> Result<String> {
 /// Columns read by `manager_from_row`, as a literal so queries stay static strings.
 macro_rules! manager_columns {
     () => {
-        "m.id, m.channel_id, c.name, m.name, m.email, m.operator_seat, m.status, m.do_not_disturb, m.outbound_permission"
+        "m.id, m.channel_id, c.name, m.name, m.email, m.operator_seat, m.status, m.do_not_disturb, m.outbound_permission, m.role"
     };
 }
 
@@ -378,6 +380,7 @@ impl Store {
             status: row.get(6),
             do_not_disturb: row.get(7),
             outbound_permission: row.get(8),
+            role: row.get(9),
         }
     }
 
@@ -391,7 +394,7 @@ impl Store {
         // A fixed hash to verify against when the email is unknown.
         const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0IyqEUBL0eSfJ+2G9SMGTPzNA3Eio2/iLdCx43uUn1c";
         let (manager, hash) = match &row {
-            Some(r) => (Some(Self::manager_from_row(r)), r.get::<String, _>(9)),
+            Some(r) => (Some(Self::manager_from_row(r)), r.get::<String, _>(10)),
             None => (None, DUMMY.to_string()),
         };
         let parsed = PasswordHash::new(&hash).map_err(|e| StoreError::Hash(e.to_string()))?;
@@ -664,12 +667,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         for r in rows {
-            sqlx::query("INSERT INTO international_rates (code, price_cu, country) VALUES (?, ?, ?)")
-                .bind(&r.code)
-                .bind(i64::from(r.price_cu))
-                .bind(&r.country)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO international_rates (code, price_cu, country) VALUES (?, ?, ?)",
+            )
+            .bind(&r.code)
+            .bind(i64::from(r.price_cu))
+            .bind(&r.country)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -289,7 +289,10 @@ async fn the_rate_table_is_replaced_whole_or_not_at_all() {
     let table = vec![row("81", 200, "Japan"), row("1", 72, "USA/Canada")];
     store.replace_international_rates(&table).await.unwrap();
     let read = store.international_rates().await.unwrap();
-    assert_eq!(read, vec![row("1", 72, "USA/Canada"), row("81", 200, "Japan")]);
+    assert_eq!(
+        read,
+        vec![row("1", 72, "USA/Canada"), row("81", 200, "Japan")]
+    );
     let bad = vec![row("64", 72, "New Zealand"), row("8a", 1, "Nowhere")];
     assert!(store.replace_international_rates(&bad).await.is_err());
     assert_eq!(
@@ -306,7 +309,10 @@ async fn a_placed_call_is_answered_by_the_called_party_not_the_dialler() {
     store.seed_demo_if_empty(1).await.unwrap();
     let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
     let numbers = store.channel_numbers(route.channel_id).await.unwrap();
-    assert_eq!(numbers, vec![(DEMO_NUMBER.to_string(), "대표번호".to_string())]);
+    assert_eq!(
+        numbers,
+        vec![(DEMO_NUMBER.to_string(), "대표번호".to_string())]
+    );
     let call = store
         .insert_call(&NewCall {
             channel_id: route.channel_id,
@@ -322,11 +328,22 @@ async fn a_placed_call_is_answered_by_the_called_party_not_the_dialler() {
         .unwrap();
     let dialler = route.members[0];
     let dial = ManagerPart::Answered { purpose: "dial" };
-    store.record_manager(call, dialler, dial, 1_000).await.unwrap();
-    let row = store.get_call(route.channel_id, call).await.unwrap().unwrap();
+    store
+        .record_manager(call, dialler, dial, 1_000)
+        .await
+        .unwrap();
+    let row = store
+        .get_call(route.channel_id, call)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(row.answered_at_ms, None, "dialling is not an answer");
     store.outbound_answered(call, 5_000).await.unwrap();
-    let row = store.get_call(route.channel_id, call).await.unwrap().unwrap();
+    let row = store
+        .get_call(route.channel_id, call)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(row.answered_at_ms, Some(5_000));
     std::fs::remove_dir_all(dir).ok();
 }

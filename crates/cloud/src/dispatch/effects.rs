@@ -41,7 +41,7 @@ fn wire_kind(k: TransferKind) -> WireKind {
 }
 
 /// What a refusal tells the manager, in words.
-fn refusal_message(call: CallId, request: Request, reason: Refusal) -> String {
+pub(super) fn refusal_message(call: CallId, request: Request, reason: Refusal) -> String {
     let what = request.code();
     let why = match reason {
         Refusal::UnknownCall => format!("call {} is not active", call.0),
@@ -57,6 +57,7 @@ fn refusal_message(call: CallId, request: Request, reason: Refusal) -> String {
         Refusal::TransferInProgress => "another transfer of this call is under way".into(),
         Refusal::NoTransfer => "you have no transfer of this call under way".into(),
         Refusal::TransferNotAnswered => "the transfer's target has not answered yet".into(),
+        Refusal::NotAnsweredYet => "the called party has not answered yet".into(),
     };
     format!("{what} refused: {why}")
 }
@@ -98,11 +99,12 @@ impl Dispatcher {
                 consulting: t.consulting.map(|m| self.manager_ref(m)),
             }),
             queued: view.queued,
+            dialing: view.dialing,
         })
     }
 
     /// Sends `m` to every manager in the call.
-    fn tell_call(&self, call: CallId, m: &ServerMessage) {
+    pub(super) fn tell_call(&self, call: CallId, m: &ServerMessage) {
         if let Some(view) = self.switchboard.view(call) {
             for manager in view.managers {
                 self.send_to(manager, None, m.clone());
@@ -310,7 +312,7 @@ impl Dispatcher {
             tracing::error!(%call, %manager, "connected without an offer");
             return;
         };
-        if !c.customer_answered {
+        if !c.placed && !c.customer_answered {
             c.customer_answered = true;
             self.trunk.send(TrunkCommand::Answer {
                 call: c.sip,
@@ -318,10 +320,11 @@ impl Dispatcher {
             });
             c.room.send(RoomCommand::StopRingback);
         }
-        let purpose = if joining.pick_up {
-            "pickUp"
-        } else {
-            purpose_code(c.rang_for.remove(&manager).unwrap_or(RingPurpose::Route))
+        let purpose = match c.rang_for.remove(&manager) {
+            _ if joining.pick_up => "pickUp",
+            Some(p) => purpose_code(p),
+            None if c.placed => "dial",
+            None => "route",
         };
         let (reply_tx, reply_rx) = oneshot::channel();
         c.room.send(RoomCommand::AddManager {

@@ -6,10 +6,12 @@
 //! what makes "not already ringing for another call" exact.
 //!
 //! - `trunk.rs`: calls arriving from and leaving through the SIP trunk.
+//! - `dial.rs`: calls managers place through the trunk.
 //! - `requests.rs`: what managers ask for over the WebSocket.
 //! - `effects.rs`: the switchboard's outputs carried out.
 //! - `snapshot.rs`: the live state the REST API shows (teammates, live calls).
 
+mod dial;
 mod effects;
 mod requests;
 mod snapshot;
@@ -140,7 +142,9 @@ struct ActiveCall {
     joining: HashMap<ManagerId, Joining>,
     /// Why each manager was last rung, for the record of how they joined.
     rang_for: HashMap<ManagerId, RingPurpose>,
-    /// The trunk has our 200 OK.
+    /// A manager placed this call (the customer is the called party).
+    placed: bool,
+    /// The customer is on the line: the trunk has our 200 OK, or answered the call we placed.
     customer_answered: bool,
     customer_gone: bool,
     invite_at: Instant,
@@ -152,6 +156,8 @@ struct ActiveCall {
 pub struct DispatchConfig {
     /// Ring timeout per manager.
     pub ring_timeout: Duration,
+    /// An outbound route is configured: managers may place calls.
+    pub can_dial_out: bool,
     /// What every call's room gets: media IP, customer RTP timeout, hold music.
     pub room: RoomMedia,
 }

@@ -186,6 +186,20 @@ impl Dispatcher {
                     });
                 }
             }
+            ClientMessage::Dial {
+                number,
+                caller_id,
+                sdp_offer,
+            } => {
+                self.dial(super::dial::Dial {
+                    manager,
+                    session,
+                    number,
+                    caller_id,
+                    offer: sdp_offer,
+                })
+                .await
+            }
             ClientMessage::Ping => {
                 self.send_to(manager, Some(session), ringdesk_wire::ServerMessage::Pong)
             }

@@ -58,6 +58,9 @@ impl Dispatcher {
                 }
             }
             TrunkEvent::Confirmed { .. } => {}
+            TrunkEvent::Progress { call, early_media } => self.dial_progress(call, early_media),
+            TrunkEvent::Answered { call, media } => self.dial_answered(call, media).await,
+            TrunkEvent::Rejected { call, code, reason } => self.dial_failed(call, code, reason),
         }
     }
 
@@ -155,6 +158,7 @@ impl Dispatcher {
                 channel_id: route.channel_id,
                 joining: HashMap::new(),
                 rang_for: HashMap::new(),
+                placed: false,
                 customer_answered: false,
                 customer_gone: false,
                 invite_at: at,

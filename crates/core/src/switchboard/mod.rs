@@ -278,9 +278,13 @@ impl Switchboard {
                     self.changed.insert(call);
                 }
             }
-            SwitchboardInput::DialFailed { call } => {
-                self.end(now, call, HangupCause::NotReached, None, RingStop::CallEnded)
-            }
+            SwitchboardInput::DialFailed { call } => self.end(
+                now,
+                call,
+                HangupCause::NotReached,
+                None,
+                RingStop::CallEnded,
+            ),
             SwitchboardInput::Answer { call, manager } => self.answer(now, call, manager),
             SwitchboardInput::PickUp { call, manager } => self.pick_up(now, call, manager),
             SwitchboardInput::Decline { call, manager } => {

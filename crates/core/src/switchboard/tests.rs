@@ -1144,9 +1144,10 @@ fn a_placed_call_has_its_manager_in_at_once_and_nothing_to_control_until_answere
 #[test]
 fn hanging_up_a_placed_call_before_the_answer_ends_it_without_a_missed_reason() {
     let mut s = Scenario::available(1);
-    s.input(dial(1, 1)).input(leave(1, 1)).input(dial(2, 1)).input(
-        SwitchboardInput::CustomerHungUp { call: CallId(2) },
-    );
+    s.input(dial(1, 1))
+        .input(leave(1, 1))
+        .input(dial(2, 1))
+        .input(SwitchboardInput::CustomerHungUp { call: CallId(2) });
     s.check(expect![[r#"
         t=000s > m1 dials out as c1
                  < connect c1 to m1

@@ -1,0 +1,200 @@
+//! Calls managers place: the dial rules checked, then the record, the room and the trunk's
+//! INVITE; then what the carrier says (rings, answers, can't reach).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
+use ringdesk_sip::sdp::{self, Negotiated};
+use ringdesk_sip::trunk::{DialRequest, SipCall};
+use ringdesk_store::NewCall;
+use ringdesk_store::time::now_ms;
+use ringdesk_wire::{CallVia, Caller, DialCheck, ServerMessage};
+use tokio::net::UdpSocket;
+
+use super::effects::refusal_message;
+use super::{ActiveCall, Dispatcher, Joining};
+use crate::dialplan;
+use crate::room::{CustomerMedia, RoomCommand, spawn_room};
+
+/// A manager's dial request, as it came over the WebSocket.
+pub(super) struct Dial {
+    pub manager: ManagerId,
+    pub session: u64,
+    pub number: String,
+    pub caller_id: Option<String>,
+    pub offer: String,
+}
+
+impl Dispatcher {
+    fn refuse_dial(&self, d: &Dial, code: &str, message: String) {
+        let m = ServerMessage::DialRefused {
+            code: code.into(),
+            message,
+        };
+        self.send_to(d.manager, Some(d.session), m);
+    }
+
+    pub(super) async fn dial(&mut self, d: Dial) {
+        if let Err(e) = self.try_dial(&d).await {
+            tracing::error!(manager = %d.manager, "dial failed: {e}");
+            self.refuse_dial(&d, "internal", format!("the call could not be placed: {e}"));
+        }
+    }
+
+    async fn try_dial(&mut self, d: &Dial) -> anyhow::Result<()> {
+        let Some(manager) = self.store.manager(d.manager.0).await? else {
+            return Ok(());
+        };
+        let check = DialCheck {
+            number: d.number.clone(),
+            caller_id: d.caller_id.clone(),
+        };
+        let plan = match dialplan::plan(&self.store, &manager, &check).await {
+            Ok(p) => p,
+            Err(e) => {
+                self.refuse_dial(d, e.code(), e.to_string());
+                return Ok(());
+            }
+        };
+        if let Err(r) = self.switchboard.can_dial(d.manager) {
+            let message = refusal_message(CallId(0), ringdesk_core::switchboard::Request::Dial, r);
+            self.refuse_dial(d, r.code(), message);
+            return Ok(());
+        }
+        if !self.config.can_dial_out {
+            let why = "no outbound trunk is configured (start the cloud with --trunk-outbound)";
+            self.refuse_dial(d, "noOutboundTrunk", why.into());
+            return Ok(());
+        }
+        let contact = self
+            .store
+            .contact_by_phone(manager.channel_id, &plan.to)
+            .await?;
+        let socket = UdpSocket::bind(SocketAddr::new(self.config.room.ip, 0)).await?;
+        let offer = sdp::offer(socket.local_addr()?, rand::random::<u32>().into());
+        let customer = Caller {
+            number: plan.to.clone(),
+            name: contact.as_ref().and_then(|c| c.name.clone()),
+            fields: Vec::new(),
+        };
+        let call = CallId(
+            self.store
+                .insert_call(&NewCall {
+                    channel_id: manager.channel_id,
+                    direction: "outbound",
+                    number: plan.caller_id.clone(),
+                    caller_number: plan.to.clone(),
+                    caller_name: customer.name.clone(),
+                    contact_id: contact.as_ref().map(|c| c.id),
+                    team_id: None,
+                    started_at_ms: now_ms(),
+                })
+                .await?,
+        );
+        let room = spawn_room(
+            call,
+            CustomerMedia {
+                socket,
+                negotiated: None,
+            },
+            self.config.room.clone(),
+            self.room_events.clone(),
+        );
+        let sip = self.trunk.dial(DialRequest {
+            to: plan.to.clone(),
+            caller_id: plan.caller_id.clone(),
+            sdp: offer,
+        });
+        let joining = Joining {
+            session: d.session,
+            offer: d.offer.clone(),
+            pick_up: false,
+        };
+        self.calls.insert(
+            call,
+            ActiveCall {
+                sip,
+                room,
+                sip_answer: String::new(),
+                channel_id: manager.channel_id,
+                caller: customer.clone(),
+                via: CallVia {
+                    number: plan.caller_id.clone(),
+                    team_name: String::new(),
+                },
+                joining: HashMap::from([(d.manager, joining)]),
+                rang_for: HashMap::new(),
+                placed: true,
+                customer_answered: false,
+                customer_gone: false,
+                invite_at: Instant::now(),
+                rung_once: true,
+            },
+        );
+        self.by_sip.insert(sip, call);
+        let dialing = ServerMessage::Dialing {
+            call_id: call.0,
+            customer,
+            plan,
+        };
+        self.send_to(d.manager, Some(d.session), dialing);
+        self.input(SwitchboardInput::Dial {
+            call,
+            manager: d.manager,
+        });
+        Ok(())
+    }
+
+    /// The called party rings; early media replaces our ringback.
+    pub(super) fn dial_progress(&mut self, sip: SipCall, early_media: Option<Negotiated>) {
+        let Some((call, c)) = self.placed_call(sip) else {
+            return;
+        };
+        if let Some(n) = early_media {
+            c.room.send(RoomCommand::CustomerMedia(n));
+        }
+        let m = ServerMessage::DialProgress {
+            call_id: call.0,
+            early_media: early_media.is_some(),
+        };
+        self.tell_call(call, &m);
+    }
+
+    /// The called party answered: media both ways, and the talk time starts.
+    pub(super) async fn dial_answered(&mut self, sip: SipCall, media: Negotiated) {
+        let Some((call, c)) = self.placed_call(sip) else {
+            return;
+        };
+        c.customer_answered = true;
+        c.room.send(RoomCommand::CustomerMedia(media));
+        c.room.send(RoomCommand::StopRingback);
+        if let Err(e) = self.store.outbound_answered(call.0, now_ms()).await {
+            tracing::error!(%call, "recording the answer failed: {e}");
+        }
+        self.input(SwitchboardInput::CustomerAnswered { call });
+        self.tell_call(call, &ServerMessage::DialAnswered { call_id: call.0 });
+    }
+
+    /// The carrier could not reach the called party.
+    pub(super) fn dial_failed(&mut self, sip: SipCall, code: u16, reason: String) {
+        let Some((call, c)) = self.placed_call(sip) else {
+            return;
+        };
+        c.customer_gone = true;
+        let m = ServerMessage::DialFailed {
+            call_id: call.0,
+            sip_code: code,
+            reason,
+        };
+        self.tell_call(call, &m);
+        self.input(SwitchboardInput::DialFailed { call });
+    }
+
+    fn placed_call(&mut self, sip: SipCall) -> Option<(CallId, &mut ActiveCall)> {
+        let call = *self.by_sip.get(&sip)?;
+        let c = self.calls.get_mut(&call).filter(|c| c.placed)?;
+        Some((call, c))
+    }
+}
