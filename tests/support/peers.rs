@@ -98,6 +98,45 @@ pub fn run_sipp(
     }
 }
 
+/// A sipp carrier: serves `scenario` on 127.0.0.1:`port` for one call (the cloud's outbound
+/// route points there), echoing RTP back (`-rtp_echo`). Join the handle for the outcome.
+pub fn carrier_in_background(
+    dir: TempDir,
+    scenario: PathBuf,
+    port: u16,
+    timeout: Duration,
+) -> std::thread::JoinHandle<SippRun> {
+    std::thread::spawn(move || {
+        let errors = dir.path("sipp-errors.log");
+        let messages = dir.path("sipp-messages.log");
+        let out = Command::new("sipp")
+            .current_dir(&dir.0)
+            .args(["-sf", scenario.to_str().unwrap(), "-i", "127.0.0.1"])
+            .args(["-p", &port.to_string(), "-mp", &free_port().to_string()])
+            .args(["-rtp_echo", "-m", "1"])
+            .args([
+                "-timeout",
+                &format!("{}s", timeout.as_secs()),
+                "-timeout_error",
+            ])
+            .args(["-trace_err", "-error_file", errors.to_str().unwrap()])
+            .args(["-trace_msg", "-message_file", messages.to_str().unwrap()])
+            .arg("-nostdin")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("sipp is installed (apt install sip-tester)");
+        let mut log = String::from_utf8_lossy(&out.stderr).to_string();
+        log.push_str(&std::fs::read_to_string(&errors).unwrap_or_default());
+        log.push_str(&std::fs::read_to_string(&messages).unwrap_or_default());
+        SippRun {
+            success: out.status.success(),
+            log,
+        }
+    })
+}
+
 /// Places one call to the demo number in the background: renders scenario `name` with `vars`
 /// in its own scratch directory and runs sipp; join the handle for the outcome.
 pub fn call_in_background(

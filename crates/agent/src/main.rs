@@ -6,6 +6,7 @@
 //!   `dtmf ID DIGITS`, `mute ID on|off`, `invite ID MANAGER`,
 //!   `transfer ID cold|warm manager|team N`, `complete ID`, `cancel ID` (a transfer),
 //!   `queue ID TEAM`;
+//! - placing calls: `dial NUMBER [CALLER_ID]` (Korean national form or `+` international);
 //! - the desk: `wav PLAY RECORD`, `status available|away [dnd]`, `quit`.
 //!
 //! With `--keyring` the session token goes to the OS keyring and later runs need no password;
@@ -133,6 +134,13 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
         Some("hangup") => Ok(AgentCommand::Hangup(id(1)?)),
         Some("end") => Ok(AgentCommand::EndForAll(id(1)?)),
         Some("pickup") => Ok(AgentCommand::PickUp(id(1)?)),
+        Some("dial") => Ok(AgentCommand::Dial {
+            number: parts
+                .get(1)
+                .ok_or_else(|| format!("expected `dial NUMBER [CALLER_ID]` in {line:?}"))?
+                .to_string(),
+            caller_id: parts.get(2).map(|s| s.to_string()),
+        }),
         Some("invite") => Ok(AgentCommand::Invite(id(1)?, id(2)?)),
         Some("transfer") => {
             let kind = match parts.get(2).copied() {

@@ -92,6 +92,14 @@ pub enum AgentCommand {
     Answer(i64),
     /// Take a call that rings at another manager.
     PickUp(i64),
+    /// Place a call to a number (as typed), from a caller-ID of the channel (its first
+    /// number when `None`).
+    Dial {
+        /// Korean national form or `+` international.
+        number: String,
+        /// One of the channel's numbers.
+        caller_id: Option<String>,
+    },
     /// Ring a teammate (by manager id) to join the call.
     Invite(i64, i64),
     /// Hand the call to a manager or team; the customer waits on hold.
@@ -213,6 +221,7 @@ pub async fn start(config: AgentConfig) -> Result<Started, AgentError> {
         token: token.clone(),
         desired_status: config.initial_status.map(|s| (s, false)),
         calls: HashMap::new(),
+        dial_pending: None,
         ringtone: None,
         history,
         events: ev_tx,
@@ -311,6 +320,8 @@ struct Session {
     token: String,
     desired_status: Option<(AgentStatus, bool)>,
     calls: HashMap<i64, CallMedia>,
+    /// Media offered with a `dial` the cloud has not numbered yet (`dialing` does).
+    dial_pending: Option<CallMedia>,
     /// The call ringing on the ringer device now.
     ringtone: Option<(i64, Ringtone)>,
     history: Option<History>,
@@ -581,6 +592,26 @@ impl Session {
                     }
                 }
             }
+            AgentCommand::Dial { number, caller_id } => match self.offer().await {
+                Ok((peer, socket, sdp_offer)) => {
+                    self.dial_pending = Some(CallMedia::Offered {
+                        peer: Box::new(peer),
+                        socket,
+                    });
+                    ClientMessage::Dial {
+                        number,
+                        caller_id,
+                        sdp_offer,
+                    }
+                }
+                Err(e) => {
+                    self.emit(AgentEvent::Error {
+                        code: "mediaFailed".into(),
+                        message: e,
+                    });
+                    return Ok(());
+                }
+            },
             AgentCommand::Decline(call_id) => {
                 self.stop_ringtone(call_id);
                 ClientMessage::Decline { call_id }
@@ -771,6 +802,41 @@ impl Session {
                 call_id,
                 outcome,
                 to,
+                reason,
+            },
+            ServerMessage::Dialing {
+                call_id,
+                customer,
+                plan,
+            } => {
+                if let Some(media) = self.dial_pending.take() {
+                    self.calls.insert(call_id, media);
+                }
+                AgentEvent::Dialing {
+                    call_id,
+                    customer,
+                    plan,
+                }
+            }
+            ServerMessage::DialRefused { code, message } => {
+                self.dial_pending = None;
+                AgentEvent::DialRefused { code, message }
+            }
+            ServerMessage::DialProgress {
+                call_id,
+                early_media,
+            } => AgentEvent::DialProgress {
+                call_id,
+                early_media,
+            },
+            ServerMessage::DialAnswered { call_id } => AgentEvent::DialAnswered { call_id },
+            ServerMessage::DialFailed {
+                call_id,
+                sip_code,
+                reason,
+            } => AgentEvent::DialFailed {
+                call_id,
+                sip_code,
                 reason,
             },
             ServerMessage::Pong => return,

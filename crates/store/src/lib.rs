@@ -619,6 +619,17 @@ impl Store {
         Ok(teams)
     }
 
+    /// Adds a number to a channel (admin tooling and tests; the admin UI is a later issue).
+    pub async fn add_number(&self, channel_id: i64, e164: &str, label: &str) -> Result<()> {
+        sqlx::query("INSERT INTO numbers (channel_id, e164, label) VALUES (?, ?, ?)")
+            .bind(channel_id)
+            .bind(e164)
+            .bind(label)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The called party of a placed call answered: the talk time starts now.
     pub async fn outbound_answered(&self, call_id: i64, at_ms: i64) -> Result<()> {
         sqlx::query("UPDATE calls SET answered_at_ms = COALESCE(answered_at_ms, ?) WHERE id = ?")

@@ -1,0 +1,376 @@
+//! Calls managers place, end to end: a headless agent dials, the cloud sends the INVITE to a
+//! sipp carrier (which checks the number, the caller-ID and our Digest answer), the agent hears
+//! ringback then the far end, and DTMF goes out as RFC 4733. Refusals carry their reasons.
+
+use std::time::Duration;
+
+use ringdesk_store::Store;
+use ringdesk_tests::audio::{best_tone_ratio, random_tone_pair, read_wav, write_tone_wav};
+use ringdesk_tests::peers::{carrier_in_background, scenario};
+use ringdesk_tests::{
+    AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, free_port, http,
+};
+use ringdesk_wire::{AgentEvent, ApiError, CallRecord, DialPlan, InternationalRate};
+
+/// 박서연, a demo contact.
+const CONTACT_NUMBER: &str = "+821012345678";
+
+fn carrier_args(port: u16) -> Vec<String> {
+    [
+        "--trunk-outbound",
+        &format!("127.0.0.1:{port}"),
+        "--trunk-outbound-user",
+        "ringdesk",
+        "--trunk-outbound-password",
+        "carrier-s3cret",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn call_of(e: &AgentEvent) -> Option<i64> {
+    match e {
+        AgentEvent::Dialing { call_id, .. } => Some(*call_id),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
+    let port = free_port();
+    let args = carrier_args(port);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let cloud = Cloud::start(&args);
+    let dir = TempDir::new("outbound");
+    let (agent_hz, _) = random_tone_pair();
+    eprintln!("agent tone {agent_hz} Hz");
+    write_tone_wav(&dir.path("agent.wav"), 48_000, agent_hz, 30.0);
+    let heard = dir.path("agent-heard.wav");
+    let sf = scenario(
+        &dir,
+        "carrier_answer.xml",
+        &[
+            ("TO_DIGITS", &CONTACT_NUMBER[1..]),
+            ("CALLER_DIGITS", &DEMO_NUMBER[1..]),
+            ("USER", "ringdesk"),
+            ("PASSWORD", "carrier-s3cret"),
+            ("RING_MS", "2500"),
+        ],
+    );
+    let carrier = carrier_in_background(TempDir::new("carrier"), sf, port, Duration::from_secs(40));
+    std::thread::sleep(Duration::from_millis(300)); // sipp binds its port
+    let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), Some(&heard), 300);
+
+    // Typed the Korean way; the cloud dials E.164 from the channel's number.
+    agent.command("dial 010-1234-5678");
+    let (_, dialing) = agent.wait_for("dialing", Duration::from_secs(10), |e| call_of(e).is_some());
+    let AgentEvent::Dialing {
+        call_id,
+        customer,
+        plan,
+    } = dialing
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        plan,
+        DialPlan {
+            to: CONTACT_NUMBER.into(),
+            caller_id: DEMO_NUMBER.into(),
+            international: None
+        }
+    );
+    assert_eq!(
+        customer.name.as_deref(),
+        Some("박서연"),
+        "the contact's name"
+    );
+    agent.wait_for(
+        "media",
+        Duration::from_secs(10),
+        |e| matches!(e, AgentEvent::MediaConnected { call_id: c } if *c == call_id),
+    );
+    let (rang_at, _) = agent.wait_for("progress", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::DialProgress { call_id: c, early_media: false } if *c == call_id)
+    });
+    let (answered_at, _) = agent.wait_for(
+        "answer",
+        Duration::from_secs(10),
+        |e| matches!(e, AgentEvent::DialAnswered { call_id: c } if *c == call_id),
+    );
+    let ringing = answered_at - rang_at;
+    assert!(ringing > Duration::from_secs(2), "rang {ringing:?}");
+    // Talk: the carrier echoes our audio; then digits go out as RFC 4733 and come back
+    // through our own receiver.
+    std::thread::sleep(Duration::from_secs(2));
+    agent.command(&format!("dtmf {call_id} 159#"));
+    let mut digits = String::new();
+    for _ in 0..4 {
+        let (_, e) = agent.wait_for(
+            "echoed digit",
+            Duration::from_secs(10),
+            |e| matches!(e, AgentEvent::Dtmf { call_id: c, .. } if *c == call_id),
+        );
+        if let AgentEvent::Dtmf { digit, .. } = e {
+            digits.push_str(&digit);
+        }
+    }
+    assert_eq!(digits, "159#", "our RFC 4733 events, echoed by the carrier");
+    agent.command(&format!("hangup {call_id}"));
+    let (_, ended) = agent.wait_for(
+        "end",
+        Duration::from_secs(10),
+        |e| matches!(e, AgentEvent::CallEnded { call_id: c, .. } if *c == call_id),
+    );
+    assert!(
+        matches!(&ended, AgentEvent::CallEnded { cause, missed_reason: None, .. } if cause == "left"),
+        "{ended:?}"
+    );
+    let run = carrier.join().expect("sipp thread");
+    assert!(run.success, "the carrier's checks failed:\n{}", run.log);
+    drop(agent);
+
+    // While it rang the manager heard our ringback (440 + 480 Hz); once answered, their own
+    // voice back from the carrier.
+    let (samples, rate) = read_wav(&heard);
+    let second = rate as usize;
+    let ring_part = &samples[second / 2..second * 2];
+    assert!(
+        best_tone_ratio(ring_part, rate, 440.0) + best_tone_ratio(ring_part, rate, 480.0) > 0.5,
+        "ringback while it rang"
+    );
+    let talk_start = second * 4;
+    let talk = &samples[talk_start..(talk_start + second * 2).min(samples.len())];
+    let echo = best_tone_ratio(talk, rate, agent_hz);
+    assert!(
+        echo > 0.6,
+        "own {agent_hz} Hz tone back from the carrier: {echo:.3}"
+    );
+
+    let record: CallRecord = block_on(async {
+        let token = cloud.token(MINJI.0, MINJI.1).await;
+        http(&cloud)
+            .get(format!("{}/api/v1/calls/{call_id}", cloud.api))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(record.direction, "outbound");
+    assert_eq!(record.caller_number, CONTACT_NUMBER);
+    assert_eq!(record.number, DEMO_NUMBER);
+    assert_eq!(record.hangup_cause.as_deref(), Some("managerHangup"));
+    assert!(record.answered_at.is_some(), "answered by the called party");
+    assert!(record.duration_s >= 2, "talk time counted from the answer");
+}
+
+#[test]
+fn an_unreachable_party_is_told_with_the_carriers_reason() {
+    let port = free_port();
+    let cloud = Cloud::start(&["--trunk-outbound", &format!("127.0.0.1:{port}")]);
+    let dir = TempDir::new("outbound-busy");
+    let sf = scenario(&dir, "carrier_busy.xml", &[]);
+    let carrier = carrier_in_background(TempDir::new("carrier"), sf, port, Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(300));
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 500.0, 5.0);
+    let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 300);
+    agent.command("dial 02-555-1234");
+    let (_, dialing) = agent.wait_for("dialing", Duration::from_secs(10), |e| call_of(e).is_some());
+    let call_id = call_of(&dialing).unwrap();
+    let (_, failed) = agent.wait_for("failure", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::DialFailed { .. })
+    });
+    assert_eq!(
+        failed,
+        AgentEvent::DialFailed {
+            call_id,
+            sip_code: 486,
+            reason: "Busy Here".into()
+        }
+    );
+    let (_, ended) = agent.wait_for("end", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::CallEnded { .. })
+    });
+    assert_eq!(
+        ended,
+        AgentEvent::CallEnded {
+            call_id,
+            cause: "notReached".into(),
+            missed_reason: None
+        }
+    );
+    let run = carrier.join().expect("sipp thread");
+    assert!(run.success, "{}", run.log);
+    // Free again: the next dial is not refused as busy (no trunk answers it, but it goes).
+    agent.command("dial 02-555-1234");
+    agent.wait_for(
+        "dialing again",
+        Duration::from_secs(10),
+        |e| matches!(e, AgentEvent::Dialing { call_id: c, .. } if *c != call_id),
+    );
+}
+
+async fn dial_check(
+    cloud: &Cloud,
+    token: &str,
+    number: &str,
+    caller_id: Option<&str>,
+) -> Result<DialPlan, ApiError> {
+    let resp = http(cloud)
+        .post(format!("{}/api/v1/dial/check", cloud.api))
+        .bearer_auth(token)
+        .json(&serde_json::json!({ "number": number, "callerId": caller_id }))
+        .send()
+        .await
+        .unwrap();
+    if resp.status().is_success() {
+        Ok(resp.json().await.unwrap())
+    } else {
+        assert_eq!(resp.status(), 422, "refusals are 422");
+        Err(resp.json().await.unwrap())
+    }
+}
+
+#[test]
+fn every_refusal_says_why_and_the_price_shows_before_dialing() {
+    let cloud = Cloud::start(&[]);
+    block_on(async {
+        let store = Store::open(cloud.database().to_str().unwrap())
+            .await
+            .unwrap();
+        let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
+        // A second number off the international network, and a manager without permission.
+        store
+            .add_number(route.channel_id, "+8225551234", "서울")
+            .await
+            .unwrap();
+        store
+            .add_team_manager(route.channel_id, "최수아", "sua@demo.test", "pw-sua")
+            .await
+            .unwrap();
+        let minji = cloud.token(MINJI.0, MINJI.1).await;
+        let code = |r: Result<DialPlan, ApiError>| r.map(|p| p.international).map_err(|e| e.code);
+
+        let japan = dial_check(&cloud, &minji, "+81 3-1234-5678", None)
+            .await
+            .unwrap();
+        assert_eq!(japan.to, "+81312345678");
+        assert_eq!(
+            japan.international,
+            Some(InternationalRate {
+                code: "81".into(),
+                country: "Japan".into(),
+                price_cu: 200
+            }),
+            "the price shows before dialing"
+        );
+        assert_eq!(
+            code(dial_check(&cloud, &minji, "+44 20 7946 0958", None).await),
+            Err("unsupportedCountry".into())
+        );
+        assert_eq!(
+            code(dial_check(&cloud, &minji, "+81 3-1234-5678", Some("02-555-1234")).await),
+            Err("callerIdNotInternational".into()),
+            "international only from 7666/7174/4769/4768 numbers"
+        );
+        assert_eq!(
+            code(dial_check(&cloud, &minji, "010-1234-5678", Some("02-555-1234")).await),
+            Ok(None),
+            "national calls may leave from any of our numbers"
+        );
+        assert_eq!(
+            code(dial_check(&cloud, &minji, "010-1234-5678", Some("+8231000000")).await),
+            Err("callerIdNotOurs".into())
+        );
+        assert_eq!(
+            code(dial_check(&cloud, &minji, "call me", None).await),
+            Err("notANumber".into())
+        );
+        let sua = cloud.token("sua@demo.test", "pw-sua").await;
+        let refused = dial_check(&cloud, &sua, "010-1234-5678", None)
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code, "noOutboundPermission");
+        assert!(
+            refused.message.contains("permission"),
+            "{}",
+            refused.message
+        );
+
+        // The table is data: a manager can't change it, the owner can; the UK then goes.
+        let mut rates: Vec<InternationalRate> = http(&cloud)
+            .get(format!("{}/api/v1/international-rates", cloud.api))
+            .bearer_auth(&minji)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(rates.len(), 20, "PRODUCT.md §6's countries");
+        rates.push(InternationalRate {
+            code: "44".into(),
+            country: "United Kingdom".into(),
+            price_cu: 90,
+        });
+        let put = |token: String, body: serde_json::Value| {
+            let client = http(&cloud);
+            let url = format!("{}/api/v1/international-rates", cloud.api);
+            async move {
+                client
+                    .put(url)
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let junho = cloud.token(JUNHO.0, JUNHO.1).await;
+        assert_eq!(
+            put(junho, serde_json::to_value(&rates).unwrap())
+                .await
+                .status(),
+            403
+        );
+        let bad = serde_json::json!([{ "code": "+44", "country": "UK", "priceCu": 1 }]);
+        let resp = put(minji.clone(), bad).await;
+        assert_eq!(resp.status(), 422);
+        let err: ApiError = resp.json().await.unwrap();
+        assert!(err.message.starts_with("row 1:"), "{}", err.message);
+        assert_eq!(
+            put(minji.clone(), serde_json::to_value(&rates).unwrap())
+                .await
+                .status(),
+            204
+        );
+        let uk = dial_check(&cloud, &minji, "+44 20 7946 0958", None)
+            .await
+            .unwrap();
+        assert_eq!(uk.international.map(|r| r.price_cu), Some(90));
+    });
+
+    // Over the WebSocket: no outbound trunk on this cloud, and the refusal says so.
+    let dir = TempDir::new("dial-refused");
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 500.0, 2.0);
+    let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 300);
+    agent.command("dial 12ab");
+    let (_, refused) = agent.wait_for("refusal", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::DialRefused { .. })
+    });
+    assert!(
+        matches!(&refused, AgentEvent::DialRefused { code, .. } if code == "notANumber"),
+        "{refused:?}"
+    );
+    agent.command("dial 010-1234-5678");
+    let (_, refused) = agent.wait_for("refusal", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::DialRefused { .. })
+    });
+    assert!(
+        matches!(&refused, AgentEvent::DialRefused { code, message } if code == "noOutboundTrunk" && message.contains("--trunk-outbound")),
+        "{refused:?}"
+    );
+}
