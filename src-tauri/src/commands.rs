@@ -12,8 +12,9 @@ use ringdesk_agent::{
     AgentCommand, AgentConfig, AgentError, Credentials, TransferTo, credentials, settings,
 };
 use ringdesk_wire::{
-    AgentEvent, AgentStatus, AudioDeviceList, CallRecord, CallState, CallTargets, DeskState,
-    DesktopSettings, DesktopStartup, ManagerInfo, RecentCallLists, TransferKind,
+    AgentEvent, AgentStatus, AudioDeviceList, CallRecord, CallState, CallTargets, ChannelNumber,
+    DeskState, DesktopSettings, DesktopStartup, DialCheck, DialPlan, ManagerInfo, RecentCallLists,
+    TransferKind,
 };
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -289,6 +290,38 @@ pub async fn call_targets(shell: State<'_, Shell>) -> Result<CallTargets, String
     )
     .map_err(ui_error)?;
     Ok(CallTargets { teammates, teams })
+}
+
+/// Places a call (the dialpad's call button); `dialing` or `dialRefused` follows as an event.
+#[tauri::command]
+pub fn dial(
+    shell: State<'_, Shell>,
+    number: String,
+    caller_id: Option<String>,
+) -> Result<(), String> {
+    shell.send(AgentCommand::Dial { number, caller_id })
+}
+
+/// What dialing would be — E.164, caller-ID, the international price — or the refusal's
+/// code, shown in the dialpad before the call button is pressed.
+#[tauri::command]
+pub async fn dial_check(
+    shell: State<'_, Shell>,
+    number: String,
+    caller_id: Option<String>,
+) -> Result<DialPlan, String> {
+    let (_, token, server) = shell.session_info().ok_or("notLoggedIn")?;
+    let check = DialCheck { number, caller_id };
+    client::dial_check(&server, &token, &check)
+        .await
+        .map_err(ui_error)
+}
+
+/// The channel's numbers, for the dialpad's caller-ID picker.
+#[tauri::command]
+pub async fn channel_numbers(shell: State<'_, Shell>) -> Result<Vec<ChannelNumber>, String> {
+    let (_, token, server) = shell.session_info().ok_or("notLoggedIn")?;
+    client::numbers(&server, &token).await.map_err(ui_error)
 }
 
 /// The channel's calls going on now (the main window's pick-up list), from the cloud.

@@ -339,6 +339,7 @@ impl Shell {
                     inner.ringing.remove(call_id);
                     effects.push(Effect::ShowCall(CallShape::InCall));
                 }
+                AgentEvent::Dialing { .. } => effects.push(Effect::ShowCall(CallShape::InCall)),
                 AgentEvent::CallEnded { call_id, .. } => {
                     if let Some(caller) = inner.ringing.remove(call_id)
                         && missed_on

@@ -11,7 +11,9 @@
 //   the agent → the speaker is switched mid-call and the call goes on → that speaker fails: the
 //   call falls back to the default one with a notification → a teammate is invited from the
 //   in-call box and the caller hears both, then a warm transfer to him is cancelled → Ctrl+Shift+D opens the dialpad
-//   (keys, backspace, paste) → Ctrl+Shift+O ends for all → a second launch focuses the app → a
+//   (keys, backspace, paste) → Ctrl+Shift+O ends for all → the dialpad then dials: the price
+//   shows first, a country off the rate table is refused, the cloud's refusal is told → a second
+//   launch focuses the app → a
 //   rebound mute hotkey works and the old one doesn't → a call nobody answers raises a missed-
 //   call notification (clicking it brings the hidden main window back) and lands in the missed
 //   list → the cloud restarts: "connection lost", "reconnected" notifications → English (the tray
@@ -352,6 +354,23 @@ try {
   xdotool("ctrl+shift+o");
   // The call window goes with the call (its web process with it).
   await until("call window closed", 10000, () => !windowExists("Ringdesk call"));
+
+  // 10b. Out of the call the dialpad dials: the price before dialing, refusals with reasons.
+  step("dial from the dialpad");
+  await d.window("#dialpad");
+  await until("dialpad in dial mode", 5000, () => d.exists("#call"));
+  const typeNumber = (n) =>
+    d.script(`const i = document.querySelector('#dial-number'); i.value = ${JSON.stringify(n)}; i.dispatchEvent(new Event('change'));`);
+  await typeNumber("+81 3-1234-5678");
+  await until("Japan's price shown", 5000, async () => (await d.text("#dial-plan")).includes("일본") || (await d.text("#dial-plan")).includes("200 CU"));
+  await typeNumber("+44 20 7946 0958");
+  await until("unsupported country refused", 5000, async () => (await d.text("#dial-plan")).includes("요금표"));
+  assert(await d.script("return document.querySelector('#call').disabled;"), "no call button for a refused number");
+  await typeNumber("010-1234-5678");
+  await until("domestic call", 5000, async () => (await d.text("#dial-plan")).includes("국내 전화"));
+  await d.click("#call");
+  // The rig's cloud has no outbound trunk: the dial goes to the cloud and comes back refused.
+  await until("refused for the missing trunk", 10000, async () => (await d.text("#dial-note")).includes("발신 회선"));
 
   // 11. A second launch only focuses the running app.
   step("single instance");

@@ -32,7 +32,11 @@ export interface CallState {
   ringing: RingingManager[];
   transfer: TransferState | null;
   queued: boolean;
+  dialing: boolean;
 }
+export interface InternationalRate { code: string; country: string; priceCu: number }
+export interface DialPlan { to: string; callerId: string; international: InternationalRate | null }
+export interface ChannelNumber { e164: string; label: string; international: boolean }
 export interface Teammate { id: number; name: string; online: boolean; status: AgentStatus | null; notRinging: string | null }
 export interface Team { id: number; name: string; memberIds: number[] }
 export interface CallTargets { teammates: Teammate[]; teams: Team[] }
@@ -97,6 +101,11 @@ export type AgentEvent =
   | ({ event: "callState" } & CallState)
   | { event: "inviteUnanswered"; callId: number; manager: ManagerRef; reason: string }
   | { event: "transferEnded"; callId: number; outcome: string; to: ManagerRef | null; reason: string | null }
+  | { event: "dialing"; callId: number; customer: Caller; plan: DialPlan }
+  | { event: "dialProgress"; callId: number; earlyMedia: boolean }
+  | { event: "dialAnswered"; callId: number }
+  | { event: "dialFailed"; callId: number; sipCode: number; reason: string }
+  | { event: "dialRefused"; code: string; message: string }
   | { event: "audioDeviceLost"; callId: number | null; message: string }
   | { event: "sessionExpired" }
   | { event: "error"; code: string; message: string };

@@ -4,7 +4,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ringdesk_wire::{
-    ApiError, CallPage, CallState, LoginRequest, LoginResponse, ManagerInfo, Team, Teammate,
+    ApiError, CallPage, CallState, ChannelNumber, DialCheck, DialPlan, LoginRequest, LoginResponse,
+    ManagerInfo, Team, Teammate,
 };
 
 use crate::AgentError;
@@ -182,6 +183,32 @@ pub async fn live_calls(server: &ServerConfig, token: &str) -> Result<Vec<CallSt
         .json()
         .await
         .map_err(unreadable)
+}
+
+/// The channel's numbers (the caller-ID picker).
+pub async fn numbers(server: &ServerConfig, token: &str) -> Result<Vec<ChannelNumber>, AgentError> {
+    get(server, token, "/api/v1/numbers")
+        .await?
+        .json()
+        .await
+        .map_err(unreadable)
+}
+
+/// What dialing `check` would be (E.164, caller-ID, international price), or the refusal as
+/// an `Api` error with its code, before anything rings.
+pub async fn dial_check(
+    server: &ServerConfig,
+    token: &str,
+    check: &DialCheck,
+) -> Result<DialPlan, AgentError> {
+    let resp = server
+        .http()?
+        .post(format!("{}/api/v1/dial/check", server.url))
+        .bearer_auth(token)
+        .json(check)
+        .send()
+        .await;
+    checked(resp).await?.json().await.map_err(unreadable)
 }
 
 /// Revokes a token at the cloud (logout).

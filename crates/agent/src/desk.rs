@@ -66,6 +66,10 @@ impl Desk {
                 | AgentEvent::CallState(_)
                 | AgentEvent::InviteUnanswered { .. }
                 | AgentEvent::TransferEnded { .. }
+                | AgentEvent::Dialing { .. }
+                | AgentEvent::DialProgress { .. }
+                | AgentEvent::DialAnswered { .. }
+                | AgentEvent::DialFailed { .. }
                 | AgentEvent::CallEnded { .. }
         ) {
             self.call_events.push(event.clone());
@@ -109,7 +113,7 @@ impl Desk {
                 self.ringing.push(*call_id);
             }
             AgentEvent::RingStopped { call_id, .. } => self.ringing.retain(|c| c != call_id),
-            AgentEvent::CallConnected { call_id } => {
+            AgentEvent::Dialing { call_id, .. } | AgentEvent::CallConnected { call_id } => {
                 self.ringing.retain(|c| c != call_id);
                 self.active = Some(*call_id);
                 self.muted = false;
@@ -279,6 +283,48 @@ mod tests {
             missed_reason: None,
         });
         assert_eq!(d.call_window_feed(), vec![up]);
+    }
+
+    #[test]
+    fn a_call_we_place_is_ours_from_the_dial() {
+        let mut d = Desk::default();
+        let up = session_up();
+        d.observe(&up);
+        let dialing = AgentEvent::Dialing {
+            call_id: 9,
+            customer: ringdesk_wire::Caller {
+                number: "+821012345678".into(),
+                name: None,
+                fields: Vec::new(),
+            },
+            plan: ringdesk_wire::DialPlan {
+                to: "+821012345678".into(),
+                caller_id: "+827076660100".into(),
+                international: None,
+            },
+        };
+        d.observe(&dialing);
+        assert_eq!(
+            d.active_call(),
+            Some(9),
+            "hotkeys act on it while it rings out"
+        );
+        let progress = AgentEvent::DialProgress {
+            call_id: 9,
+            early_media: false,
+        };
+        d.observe(&progress);
+        assert_eq!(
+            d.call_window_feed(),
+            vec![up.clone(), dialing, progress],
+            "the call window opened on the dial catches up"
+        );
+        d.observe(&AgentEvent::CallEnded {
+            call_id: 9,
+            cause: "notReached".into(),
+            missed_reason: None,
+        });
+        assert_eq!((d.active_call(), d.call_window_feed()), (None, vec![up]));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 // The call window: the ring popup (caller, number called, profile fields, who invited or
-// transferred, history, answer / decline) that shrinks into the in-call box (participants with
+// transferred, history, answer / decline) that shrinks into the in-call box — or, for a call we
+// place, the in-call box at once, saying "calling…" and "ringing" until the other end answers — (participants with
 // avatars, timer, mute, dialpad, hold (shown on the customer's avatar), invite and transfer,
 // devices, leave, end for all).
 import { errorText, t } from "../i18n";
@@ -40,6 +41,8 @@ interface InCall {
   room: CallState | null;
   /** A one-line outcome of our last invite or transfer. */
   note: string;
+  /** A call we placed that the other end has not answered: "calling", then "ringing". */
+  dialing: "" | "calling" | "ringing";
 }
 
 const state = {
@@ -147,6 +150,10 @@ function transferBar(c: InCall): string {
 function callView(c: InCall): string {
   const s = t();
   const secs = c.media ? Math.floor((Date.now() - c.since) / 1000) : 0;
+  const waiting = c.dialing !== "";
+  const status = waiting
+    ? `<span id="dial-status">${c.dialing === "ringing" ? s.ringingOut : s.calling}</span>`
+    : `<span id="call-timer">${duration(secs)}</span>${c.media ? "" : " …"}`;
   const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"]
     .map((k) => `<button class="key" data-key="${k}">${k}</button>`)
     .join("");
@@ -171,13 +178,13 @@ function callView(c: InCall): string {
         <span id="customer-avatar" class="avatar customer ${c.held ? "held" : ""}" title="${c.held ? s.onHold : s.customer}">${initials(c.caller)}</span>
         <span class="avatar me ${c.muted ? "muted" : ""}" title="${s.me}">${initials(state.me || s.me)}</span>${others}${ringingOthers}
         <div><strong>${esc(callerLabel(c.caller))}</strong>
-          <p class="muted"><span id="call-timer">${duration(secs)}</span>${c.media ? "" : " …"}${c.muted ? ` · <span id="muted-note">${s.muted}</span>` : ""}${c.held ? ` · <span id="held-note">${s.onHold}</span>` : ""}</p></div>
+          <p class="muted">${status}${c.muted ? ` · <span id="muted-note">${s.muted}</span>` : ""}${c.held ? ` · <span id="held-note">${s.onHold}</span>` : ""}</p></div>
       </div>
       <div class="controls">
         <button id="mute" class="secondary" aria-pressed="${c.muted}">${c.muted ? s.unmute : s.mute}</button>
-        <button id="hold" class="secondary" aria-pressed="${c.held}">${c.held ? s.resume : s.hold}</button>
+        <button id="hold" class="secondary" aria-pressed="${c.held}" ${waiting ? "disabled" : ""}>${c.held ? s.resume : s.hold}</button>
         <button id="dialpad-toggle" class="secondary" aria-pressed="${c.panel === "keypad"}">${s.dialpad}</button>
-        <button id="people-button" class="secondary" aria-pressed="${c.panel === "people"}">${s.callControl}</button>
+        <button id="people-button" class="secondary" aria-pressed="${c.panel === "people"}" ${waiting ? "disabled" : ""}>${s.callControl}</button>
         <button id="devices-button" class="secondary" aria-pressed="${c.panel === "devices"}">${s.devices}</button>
       </div>
       ${transferBar(c)}
@@ -294,14 +301,41 @@ function onEvent(e: AgentEvent): void {
     case "callConnected":
       if (state.ringing?.callId === e.callId) {
         const r = state.ringing;
-        state.call = { callId: r.callId, caller: r.caller, via: r.via, since: Date.now(), media: false, muted: false, held: false, panel: "", digits: "", room: null, note: "" };
+        state.call = { callId: r.callId, caller: r.caller, via: r.via, since: Date.now(), media: false, muted: false, held: false, panel: "", digits: "", room: null, note: "", dialing: "" };
         state.ringing = null;
+      }
+      break;
+    case "dialing":
+      state.call = {
+        callId: e.callId,
+        caller: e.customer,
+        via: { number: e.plan.callerId, teamName: "" },
+        since: Date.now(),
+        media: false,
+        muted: false,
+        held: false,
+        panel: "",
+        digits: "",
+        room: null,
+        note: "",
+        dialing: "calling",
+      };
+      state.error = "";
+      break;
+    case "dialProgress":
+      if (state.call?.callId === e.callId) state.call.dialing = "ringing";
+      break;
+    case "dialAnswered":
+      if (state.call?.callId === e.callId) {
+        state.call.dialing = "";
+        state.call.since = Date.now();
       }
       break;
     case "mediaConnected":
       if (state.call?.callId === e.callId) {
         state.call.media = true;
-        state.call.since = Date.now();
+        // A placed call's talk time starts at the answer, not when our media is up.
+        if (state.call.dialing === "") state.call.since = Date.now();
       }
       break;
     case "muteChanged":

@@ -1,12 +1,42 @@
-// The dialpad window (Ctrl+Shift+D): digits, paste, backspace. In a call every digit goes to the
-// far end as DTMF; dialing out arrives with the call-control issue, and the window says so.
-import { t } from "../i18n";
+// The dialpad window (Ctrl+Shift+D): digits, paste, backspace. Out of a call it dials: the
+// caller-ID picker (when the channel has several numbers), what the number would be — a domestic
+// call, or an international one with its country and price — or why it can't be dialled, all
+// before the call button is pressed. In a call every digit goes to the far end as DTMF.
+import { errorText, t } from "../i18n";
 import { esc, invoke, listen } from "../tauri";
-import type { AgentEvent, DeskState } from "../wire";
+import type { AgentEvent, ChannelNumber, DeskState, DialPlan } from "../wire";
 
-const state = { number: "", activeCall: null as number | null };
+const state = {
+  number: "",
+  activeCall: null as number | null,
+  numbers: [] as ChannelNumber[],
+  callerId: null as string | null,
+  /** What the number would be, or the refusal's code, for the number as it is now. */
+  plan: null as DialPlan | null,
+  refusal: "",
+  /** The outcome of our last dial, when it did not connect. */
+  note: "",
+};
 const app = document.getElementById("app")!;
 const DIALABLE = /[0-9*#+]/g;
+let checkTimer: number | undefined;
+
+function planLine(): string {
+  const s = t();
+  if (state.refusal) return `<p id="dial-plan" class="error">${esc(errorText(state.refusal))}</p>`;
+  if (!state.plan) return "";
+  const i = state.plan.international;
+  const text = i ? s.dialPrice(i.country, i.priceCu) : s.nationalCall;
+  return `<p id="dial-plan" class="muted">${esc(state.plan.to)} · ${esc(text)}</p>`;
+}
+
+function callerIdPicker(): string {
+  if (state.numbers.length < 2) return "";
+  const options = state.numbers
+    .map((n) => `<option value="${esc(n.e164)}" ${n.e164 === state.callerId ? "selected" : ""}>${esc(n.label)} ${esc(n.e164)}</option>`)
+    .join("");
+  return `<label>${t().callerId} <select id="caller-id">${options}</select></label>`;
+}
 
 function render(): void {
   const s = t();
@@ -14,6 +44,12 @@ function render(): void {
   const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"]
     .map((k) => `<button class="key" data-key="${k}">${k}</button>`)
     .join("");
+  const inCall = state.activeCall !== null;
+  const dialing = inCall
+    ? `<p id="dial-note" class="muted">${s.dtmfSent}</p>`
+    : `${callerIdPicker()}${planLine()}
+      <button id="call" class="answer" ${state.number && !state.refusal ? "" : "disabled"}>${s.call}</button>
+      ${state.note ? `<p id="dial-note" class="error">${esc(state.note)}</p>` : ""}`;
   app.innerHTML = `
     <section id="dialpad" class="card">
       <input id="dial-number" value="${esc(state.number)}" inputmode="tel" />
@@ -22,33 +58,69 @@ function render(): void {
         <button id="paste" class="secondary">${s.paste}</button>
         <button id="backspace" class="secondary">${s.backspace}</button>
       </div>
-      <p id="dial-note" class="muted">${state.activeCall !== null ? s.dtmfSent : s.dialingLater}</p>
+      ${dialing}
     </section>`;
   bind();
+}
+
+/** Asks the cloud what the number would be, a moment after the typing stops. */
+function numberChanged(): void {
+  state.plan = null;
+  state.refusal = "";
+  state.note = "";
+  window.clearTimeout(checkTimer);
+  if (state.activeCall === null && state.number) {
+    const number = state.number;
+    checkTimer = window.setTimeout(() => {
+      invoke<DialPlan>("dial_check", { number, callerId: state.callerId })
+        .then((plan) => {
+          if (number !== state.number) return;
+          state.plan = plan;
+          render();
+        })
+        .catch((code: string) => {
+          if (number !== state.number) return;
+          state.refusal = code;
+          render();
+        });
+    }, 250);
+  }
+  render();
 }
 
 function press(digits: string): void {
   state.number += digits;
   if (state.activeCall !== null) void invoke("dtmf", { callId: state.activeCall, digits: digits.replace(/\+/g, "") });
-  render();
+  numberChanged();
 }
 
 /** Adds what can be dialled from pasted text: "010-1234-5678" pastes as 01012345678. */
 function paste(text: string): void {
   state.number += (text.match(DIALABLE) ?? []).join("");
-  render();
+  numberChanged();
 }
 
 function bind(): void {
   document.querySelectorAll<HTMLButtonElement>(".key").forEach((b) => b.addEventListener("click", () => press(b.dataset.key!)));
   document.getElementById("backspace")?.addEventListener("click", () => {
     state.number = state.number.slice(0, -1);
-    render();
+    numberChanged();
   });
   document.getElementById("paste")?.addEventListener("click", () => {
     void invoke<string>("read_clipboard")
       .then(paste)
       .catch(() => undefined);
+  });
+  document.getElementById("call")?.addEventListener("click", () => {
+    state.note = "";
+    void invoke("dial", { number: state.number, callerId: state.callerId }).catch((code: string) => {
+      state.note = errorText(code);
+      render();
+    });
+  });
+  document.getElementById("caller-id")?.addEventListener("change", (e) => {
+    state.callerId = (e.target as HTMLSelectElement).value;
+    numberChanged();
   });
   const input = document.getElementById("dial-number") as HTMLInputElement;
   // Ctrl+V in the field: filtered like the button, not pasted raw.
@@ -58,18 +130,45 @@ function bind(): void {
   });
   input.addEventListener("change", () => {
     state.number = (input.value.match(DIALABLE) ?? []).join("");
-    render();
+    numberChanged();
   });
 }
 
+function onEvent(e: AgentEvent): void {
+  switch (e.event) {
+    case "callConnected":
+      state.activeCall = e.callId;
+      break;
+    case "dialing":
+      state.activeCall = e.callId;
+      state.number = "";
+      state.plan = null;
+      break;
+    case "callEnded":
+      if (state.activeCall === e.callId) state.activeCall = null;
+      break;
+    case "dialRefused":
+      state.note = errorText(e.code);
+      break;
+    case "dialFailed":
+      state.note = t().dialFailed(e.reason, e.sipCode);
+      break;
+    default:
+      return;
+  }
+  render();
+}
+
 export async function startDialpadWindow(): Promise<() => void> {
-  await listen<AgentEvent>("agent-event", (e) => {
-    if (e.event === "callConnected") state.activeCall = e.callId;
-    else if (e.event === "callEnded" && state.activeCall === e.callId) state.activeCall = null;
-    else return;
-    render();
-  });
+  await listen<AgentEvent>("agent-event", onEvent);
   state.activeCall = (await invoke<DeskState>("desk_state")).activeCall;
   render();
+  invoke<ChannelNumber[]>("channel_numbers")
+    .then((numbers) => {
+      state.numbers = numbers;
+      state.callerId = numbers[0]?.e164 ?? null;
+      render();
+    })
+    .catch(() => undefined);
   return render;
 }
