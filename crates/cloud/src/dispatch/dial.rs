@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Instant;
 
+use ringdesk_core::switchboard::Request;
 use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
 use ringdesk_sip::sdp::{self, Negotiated};
 use ringdesk_sip::trunk::{DialRequest, SipCall};
@@ -59,7 +60,8 @@ impl Dispatcher {
             }
         };
         if let Err(r) = self.switchboard.can_dial(d.manager) {
-            let message = refusal_message(CallId(0), ringdesk_core::switchboard::Request::Dial, r);
+            // The call has no id yet; the busy refusal's words don't name one.
+            let message = refusal_message(CallId(0), Request::Dial, r);
             self.refuse_dial(d, r.code(), message);
             return Ok(());
         }
