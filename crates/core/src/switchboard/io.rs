@@ -175,6 +175,46 @@ pub enum RingPurpose {
         /// Cold or warm.
         kind: TransferKind,
     },
+    /// A manager in the call calls this one on a second line (a parallel call), the
+    /// customer waiting on hold.
+    Parallel {
+        /// Who calls.
+        by: ManagerId,
+    },
+}
+
+/// Whom a parallel call goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParallelTarget {
+    /// A manager of the channel (rung like an invitation).
+    Manager(ManagerId),
+    /// A phone number through the trunk (the runtime places the call).
+    External,
+}
+
+/// How a parallel line ended without being merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParallelEnd {
+    /// The manager called did not answer.
+    Unanswered(RingStop),
+    /// The number called could not be reached.
+    Unreachable,
+    /// The second party hung up.
+    PartyLeft,
+    /// The manager who made it left the call.
+    OwnerLeft,
+}
+
+impl ParallelEnd {
+    /// The wire code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ParallelEnd::Unanswered(_) => "unanswered",
+            ParallelEnd::Unreachable => "unreachable",
+            ParallelEnd::PartyLeft => "partyLeft",
+            ParallelEnd::OwnerLeft => "ownerLeft",
+        }
+    }
 }
 
 /// How a transfer ended, told to the manager who started it.
@@ -229,6 +269,12 @@ pub enum Request {
     EndForAll,
     /// Place a call.
     Dial,
+    /// Start a parallel call.
+    Parallel,
+    /// Switch between the customer's line and the parallel one.
+    SwitchLine,
+    /// Merge the parallel line into the call.
+    Merge,
 }
 
 impl Request {
@@ -244,6 +290,9 @@ impl Request {
             Request::CancelTransfer => "cancelTransfer",
             Request::EndForAll => "endForAll",
             Request::Dial => "dial",
+            Request::Parallel => "parallelCall",
+            Request::SwitchLine => "switchLine",
+            Request::Merge => "merge",
         }
     }
 }
@@ -279,6 +328,14 @@ pub enum Refusal {
     TransferNotAnswered,
     /// The call we placed has not been answered yet: nothing to hold, invite to or transfer.
     NotAnsweredYet,
+    /// A parallel call is up: no second one, and no transfer until it ends or is merged.
+    ParallelInProgress,
+    /// No parallel call of this manager is up.
+    NoParallel,
+    /// The parallel line has its own conference (someone joined it): it can't be merged.
+    ParallelConference,
+    /// The parallel call's party has not answered yet.
+    PartyNotAnswered,
 }
 
 impl Refusal {
@@ -299,6 +356,10 @@ impl Refusal {
             Refusal::NoTransfer => "noTransfer",
             Refusal::TransferNotAnswered => "transferNotAnswered",
             Refusal::NotAnsweredYet => "notAnsweredYet",
+            Refusal::ParallelInProgress => "parallelInProgress",
+            Refusal::NoParallel => "noParallel",
+            Refusal::ParallelConference => "parallelConference",
+            Refusal::PartyNotAnswered => "partyNotAnswered",
         }
     }
 
@@ -345,6 +406,40 @@ pub enum SwitchboardInput {
     DialFailed {
         /// The call.
         call: CallId,
+    },
+    /// A manager in the call puts the customer on hold and calls a second party: a manager
+    /// (rung) or a number (the runtime checked it and sends the INVITE).
+    ParallelCall {
+        /// The call.
+        call: CallId,
+        /// Who calls.
+        by: ManagerId,
+        /// Whom.
+        target: ParallelTarget,
+    },
+    /// The number a parallel call went to answered.
+    ParallelAnswered {
+        /// The call.
+        call: CallId,
+    },
+    /// The number a parallel call went to hung up or could not be reached.
+    ParallelPartyGone {
+        /// The call.
+        call: CallId,
+    },
+    /// The manager of a parallel call moves to the other line; the line left waits on hold.
+    SwitchLine {
+        /// The call.
+        call: CallId,
+        /// Who switches.
+        by: ManagerId,
+    },
+    /// The manager of a parallel call joins both lines into one conversation.
+    Merge {
+        /// The call.
+        call: CallId,
+        /// Who merges.
+        by: ManagerId,
     },
     /// A manager answers a call ringing at them.
     Answer {
@@ -519,6 +614,22 @@ pub enum SwitchboardOutput {
         /// Why the ring stopped.
         reason: RingStop,
     },
+    /// A parallel line ended unmerged; tell the manager who made it (and hang up an
+    /// external party still on it).
+    ParallelEnded {
+        /// The call.
+        call: CallId,
+        /// Who made it.
+        by: ManagerId,
+        /// How it ended.
+        reason: ParallelEnd,
+    },
+    /// The customer hung up but the call goes on with its parallel (or merged) party: tell
+    /// its managers.
+    CustomerLeft {
+        /// The call.
+        call: CallId,
+    },
     /// A transfer is over; tell the manager who started it.
     TransferEnded {
         /// The call.
@@ -553,6 +664,7 @@ impl fmt::Display for RingPurpose {
             RingPurpose::Route => f.write_str("route"),
             RingPurpose::Invite { by } => write!(f, "invite by {by}"),
             RingPurpose::Transfer { by, kind } => write!(f, "{} transfer by {by}", kind.code()),
+            RingPurpose::Parallel { by } => write!(f, "parallel call by {by}"),
         }
     }
 }
@@ -623,6 +735,20 @@ impl fmt::Display for SwitchboardOutput {
                 }
             }
             SwitchboardOutput::CallChanged { call } => write!(f, "{call} changed"),
+            SwitchboardOutput::ParallelEnded { call, by, reason } => {
+                write!(
+                    f,
+                    "tell {by}: parallel line of {call} ended: {}",
+                    reason.code()
+                )?;
+                match reason {
+                    ParallelEnd::Unanswered(r) => write!(f, " ({})", r.code()),
+                    _ => Ok(()),
+                }
+            }
+            SwitchboardOutput::CustomerLeft { call } => {
+                write!(f, "customer left {call}; it goes on")
+            }
             SwitchboardOutput::Ended {
                 call,
                 cause,

@@ -12,6 +12,7 @@
 //! invite or transfer are in the same channel), media, and persistence.
 
 mod io;
+mod parallel;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
@@ -20,9 +21,10 @@ use crate::ids::{CallId, ManagerId};
 use crate::presence::{NotRingingReason, Presence, ring_eligibility};
 
 pub use io::{
-    HangupCause, LegEnd, MissedReason, Refusal, Request, RingPurpose, RingStop, SwitchboardInput,
-    SwitchboardOutput, TransferKind, TransferOutcome, TransferTarget,
+    HangupCause, LegEnd, MissedReason, ParallelEnd, ParallelTarget, Refusal, Request, RingPurpose,
+    RingStop, SwitchboardInput, SwitchboardOutput, TransferKind, TransferOutcome, TransferTarget,
 };
+pub use parallel::{Arrangement, ParallelView, Place};
 
 /// At most 1 customer + 9 managers in a call (PRODUCT.md §2).
 pub const MAX_MANAGERS_PER_CALL: usize = 9;
@@ -45,6 +47,12 @@ pub struct CallView {
     pub queued: bool,
     /// A call a manager placed, not answered yet.
     pub dialing: bool,
+    /// A parallel call under way.
+    pub parallel: Option<ParallelView>,
+    /// The customer is still on the line (a parallel or merged party may outlast them).
+    pub customer_present: bool,
+    /// A party called from the trunk on a parallel line was merged in: a second external leg.
+    pub extra_external: bool,
 }
 
 /// A transfer under way, as [`CallView`] shows it.
@@ -103,6 +111,9 @@ struct CallState {
     transfer: Option<Transfer>,
     /// A manager placed this call (the customer is the called party).
     outbound: bool,
+    parallel: Option<parallel::Parallel>,
+    customer_present: bool,
+    extra_external: bool,
 }
 
 impl CallState {
@@ -112,10 +123,22 @@ impl CallState {
         let invites = self
             .rings
             .values()
-            .filter(|r| matches!(r.purpose, RingPurpose::Invite { .. }))
+            .filter(|r| {
+                matches!(
+                    r.purpose,
+                    RingPurpose::Invite { .. } | RingPurpose::Parallel { .. }
+                )
+            })
             .count();
         let transfer = usize::from(self.transfer_rings().next().is_some());
-        self.managers.len() + invites + transfer
+        let external_party = usize::from(
+            self.extra_external
+                || self
+                    .parallel
+                    .as_ref()
+                    .is_some_and(|p| p.target == ParallelTarget::External),
+        );
+        self.managers.len() + invites + transfer + external_party
     }
 
     fn transfer_rings(&self) -> impl Iterator<Item = ManagerId> + '_ {
@@ -134,6 +157,16 @@ impl CallState {
 
     fn involves(&self, manager: ManagerId) -> bool {
         self.managers.contains(&manager) || self.rings.contains_key(&manager)
+    }
+
+    /// Someone from outside is on the line: the customer, or a party called from the trunk.
+    fn has_external(&self) -> bool {
+        self.customer_present
+            || self.extra_external
+            || self
+                .parallel
+                .as_ref()
+                .is_some_and(|p| p.target == ParallelTarget::External)
     }
 }
 
@@ -187,6 +220,9 @@ impl Switchboard {
             }),
             queued: c.routing.as_ref().is_some_and(|r| r.wait_until.is_some()),
             dialing: c.outbound && !c.answered,
+            parallel: c.parallel.as_ref().map(parallel::Parallel::view),
+            customer_present: c.customer_present,
+            extra_external: c.extra_external,
         })
     }
 
@@ -267,6 +303,9 @@ impl Switchboard {
                         held: false,
                         transfer: None,
                         outbound: false,
+                        parallel: None,
+                        customer_present: true,
+                        extra_external: false,
                     },
                 );
                 self.route_next(now, call);
@@ -285,6 +324,13 @@ impl Switchboard {
                 None,
                 RingStop::CallEnded,
             ),
+            SwitchboardInput::ParallelCall { call, by, target } => {
+                self.parallel_call(now, call, by, target)
+            }
+            SwitchboardInput::ParallelAnswered { call } => self.parallel_answered(call),
+            SwitchboardInput::ParallelPartyGone { call } => self.parallel_party_gone(now, call),
+            SwitchboardInput::SwitchLine { call, by } => self.switch_line(call, by),
+            SwitchboardInput::Merge { call, by } => self.merge(call, by),
             SwitchboardInput::Answer { call, manager } => self.answer(now, call, manager),
             SwitchboardInput::PickUp { call, manager } => self.pick_up(now, call, manager),
             SwitchboardInput::Decline { call, manager } => {
@@ -421,6 +467,9 @@ impl Switchboard {
                 held: false,
                 transfer: None,
                 outbound: true,
+                parallel: None,
+                customer_present: true,
+                extra_external: false,
             },
         );
         if let Some(m) = self.managers.get_mut(&manager) {
@@ -507,6 +556,9 @@ impl Switchboard {
                     reason,
                 });
                 self.end_if_empty(now, call);
+            }
+            RingPurpose::Parallel { .. } => {
+                self.end_parallel(now, call, ParallelEnd::Unanswered(reason))
             }
             RingPurpose::Transfer { .. } => {
                 let others = self
@@ -653,7 +705,8 @@ impl Switchboard {
                     self.set_held(call, false, manager);
                 }
             }
-            RingPurpose::Invite { .. } => {}
+            RingPurpose::Invite { .. } => self.joined_by_invite(call, manager),
+            RingPurpose::Parallel { .. } => self.parallel_answered(call),
             RingPurpose::Transfer { by, kind } => {
                 let others: Vec<ManagerId> = c.transfer_rings().collect();
                 for other in others {
@@ -736,6 +789,9 @@ impl Switchboard {
     }
 
     fn manager_hung_up(&mut self, now: Instant, call: CallId, manager: ManagerId) {
+        if self.parallel_member_left(now, call, manager) {
+            return;
+        }
         let transfer = self.calls.get(&call).and_then(|c| c.transfer);
         match transfer {
             // The transferring manager hanging up on a warm transfer's talk hands over, as a
@@ -775,6 +831,16 @@ impl Switchboard {
                 None,
                 RingStop::CallEnded,
             );
+        } else if c.answered && !c.has_external() && c.parallel.is_none() && c.managers.len() <= 1 {
+            // Every outside party is gone (the customer first, then the parallel one): a
+            // manager alone has nobody to talk to.
+            self.end(
+                now,
+                call,
+                HangupCause::CustomerHangup,
+                None,
+                RingStop::CallEnded,
+            );
         }
     }
 
@@ -782,6 +848,9 @@ impl Switchboard {
         let Some(c) = self.calls.get(&call) else {
             return;
         };
+        if c.answered && (c.parallel.is_some() || c.extra_external) {
+            return self.customer_left_parallel(now, call);
+        }
         // A call a manager placed is never a missed one, answered or not.
         let missed = (!c.answered && !c.outbound).then_some(MissedReason::UserLeft);
         self.end(now, call, cause, missed, RingStop::CallerLeft);
@@ -805,7 +874,10 @@ impl Switchboard {
         };
         match refusal {
             Some(reason) => self.refuse(call, by, Request::Invite, reason),
-            None => self.start_ring(now, call, invitee, RingPurpose::Invite { by }),
+            None => {
+                self.note_second_line_invite(call, by, invitee);
+                self.start_ring(now, call, invitee, RingPurpose::Invite { by });
+            }
         }
     }
 
@@ -823,6 +895,8 @@ impl Switchboard {
         let c = &self.calls[&call];
         let targets = if c.transfer.is_some() {
             Err(Refusal::TransferInProgress)
+        } else if c.parallel.is_some() {
+            Err(Refusal::ParallelInProgress)
         } else if kind == TransferKind::Warm && c.seats_taken() >= MAX_MANAGERS_PER_CALL {
             // A warm transfer's target joins before anyone leaves.
             Err(Refusal::CallFull)
@@ -928,6 +1002,8 @@ impl Switchboard {
         let candidates: Vec<ManagerId> = candidates.into_iter().filter(|m| *m != by).collect();
         let refusal = if c.transfer.is_some() {
             Some(Refusal::TransferInProgress)
+        } else if c.parallel.is_some() {
+            Some(Refusal::ParallelInProgress)
         } else if candidates.is_empty() {
             Some(Refusal::NobodyAvailable)
         } else {

@@ -36,6 +36,16 @@ fn label(input: &SwitchboardInput) -> String {
         SwitchboardInput::Dial { call, manager } => format!("{manager} dials out as {call}"),
         SwitchboardInput::CustomerAnswered { call } => format!("called party of {call} answers"),
         SwitchboardInput::DialFailed { call } => format!("called party of {call} unreachable"),
+        SwitchboardInput::ParallelCall { call, by, target } => match target {
+            ParallelTarget::Manager(m) => format!("{by} calls {m} in parallel to {call}"),
+            ParallelTarget::External => format!("{by} calls a number in parallel to {call}"),
+        },
+        SwitchboardInput::ParallelAnswered { call } => format!("parallel party of {call} answers"),
+        SwitchboardInput::ParallelPartyGone { call } => {
+            format!("parallel party of {call} hangs up")
+        }
+        SwitchboardInput::SwitchLine { call, by } => format!("{by} switches lines of {call}"),
+        SwitchboardInput::Merge { call, by } => format!("{by} merges the lines of {call}"),
         SwitchboardInput::Answer { call, manager } => format!("{manager} answers {call}"),
         SwitchboardInput::PickUp { call, manager } => format!("{manager} picks up {call}"),
         SwitchboardInput::Decline { call, manager } => format!("{manager} declines {call}"),
@@ -1160,5 +1170,209 @@ fn hanging_up_a_placed_call_before_the_answer_ends_it_without_a_missed_reason() 
                  < c2 changed
         t=000s > customer of c2 hangs up
                  < end c2: customerHangup; hang up [m1]
+    "#]]);
+}
+
+fn parallel(call: i64, by: i64, target: ParallelTarget) -> SwitchboardInput {
+    SwitchboardInput::ParallelCall {
+        call: CallId(call),
+        by: ManagerId(by),
+        target,
+    }
+}
+
+fn switch(call: i64, by: i64) -> SwitchboardInput {
+    SwitchboardInput::SwitchLine {
+        call: CallId(call),
+        by: ManagerId(by),
+    }
+}
+
+fn merge(call: i64, by: i64) -> SwitchboardInput {
+    SwitchboardInput::Merge {
+        call: CallId(call),
+        by: ManagerId(by),
+    }
+}
+
+/// Each participant's place, compactly: `c:1 p:M m1:2 m2:2`.
+fn places(s: &Scenario, call: i64) -> String {
+    let a = s.sb.view(CallId(call)).expect("call is live").arrangement();
+    let place = |p: Place| match p {
+        Place::Line(n) => n.to_string(),
+        Place::Music => "M".into(),
+    };
+    let mut out = format!("c:{} p:{}", place(a.customer), place(a.party));
+    for (m, p) in a.managers {
+        write!(out, " {m}:{}", place(p)).unwrap();
+    }
+    out
+}
+
+#[test]
+fn a_parallel_call_to_a_teammate_switches_lines_and_merges() {
+    let mut s = Scenario::available(3);
+    s.input(arrive(1, &[1, 2, 3]))
+        .input(answer(1, 1))
+        .input(parallel(1, 1, ParallelTarget::Manager(ManagerId(2))));
+    assert_eq!(
+        places(&s, 1),
+        "c:M p:2 m1:2",
+        "the customer waits while m2 rings"
+    );
+    s.input(transfer(1, 1, TransferKind::Cold, 3))
+        .input(parallel(1, 1, ParallelTarget::External))
+        .input(answer(1, 2));
+    assert_eq!(places(&s, 1), "c:M p:2 m1:2 m2:2");
+    s.input(switch(1, 1));
+    assert_eq!(
+        places(&s, 1),
+        "c:1 p:M m1:1 m2:M",
+        "back with the customer; m2 waits"
+    );
+    s.input(switch(1, 2)).input(switch(1, 1)).input(merge(1, 1));
+    assert_eq!(places(&s, 1), "c:1 p:1 m1:1 m2:1", "one conversation");
+    s.input(transfer(1, 1, TransferKind::Cold, 3));
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1, m2, m3]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 calls m2 in parallel to c1
+                 < c1 on hold by m1
+                 < ring c1 at m2 (parallel call by m1)
+                 < c1 changed
+        t=000s > m1 transfers c1 cold to m3
+                 < refuse transfer of c1 by m1: parallelInProgress
+        t=000s > m1 calls a number in parallel to c1
+                 < refuse parallelCall of c1 by m1: parallelInProgress
+        t=000s > m2 answers c1
+                 < connect c1 to m2
+                 < c1 changed
+        t=000s > m1 switches lines of c1
+                 < c1 off hold by m1
+                 < c1 changed
+        t=000s > m2 switches lines of c1
+                 < refuse switchLine of c1 by m2: noParallel
+        t=000s > m1 switches lines of c1
+                 < c1 on hold by m1
+                 < c1 changed
+        t=000s > m1 merges the lines of c1
+                 < c1 off hold by m1
+                 < c1 changed
+        t=000s > m1 transfers c1 cold to m3
+                 < c1 on hold by m1
+                 < ring c1 at m3 (cold transfer by m1)
+                 < c1 changed
+    "#]]);
+}
+
+#[test]
+fn a_second_line_with_its_own_conference_cannot_merge_and_the_customer_can_leave_first() {
+    let mut s = Scenario::available(3);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(parallel(1, 1, ParallelTarget::External))
+        .input(merge(1, 1))
+        .input(SwitchboardInput::ParallelAnswered { call: CallId(1) })
+        .input(invite(1, 1, 3))
+        .input(answer(1, 3));
+    assert_eq!(
+        places(&s, 1),
+        "c:M p:2 m1:2 m3:2",
+        "m3 joined the second line"
+    );
+    s.input(merge(1, 1)).input(switch(1, 1));
+    assert_eq!(
+        places(&s, 1),
+        "c:1 p:2 m1:1 m3:2",
+        "the second line's conference goes on without m1"
+    );
+    s.input(leave(1, 3)).input(merge(1, 1));
+    assert_eq!(places(&s, 1), "c:1 p:1 m1:1");
+    s.input(SwitchboardInput::CustomerHungUp { call: CallId(1) })
+        .input(SwitchboardInput::ParallelPartyGone { call: CallId(1) });
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 calls a number in parallel to c1
+                 < c1 on hold by m1
+                 < c1 changed
+        t=000s > m1 merges the lines of c1
+                 < refuse merge of c1 by m1: partyNotAnswered
+        t=000s > parallel party of c1 answers
+                 < c1 changed
+        t=000s > m1 invites m3 to c1
+                 < ring c1 at m3 (invite by m1)
+                 < c1 changed
+        t=000s > m3 answers c1
+                 < connect c1 to m3
+                 < c1 changed
+        t=000s > m1 merges the lines of c1
+                 < refuse merge of c1 by m1: parallelConference
+        t=000s > m1 switches lines of c1
+                 < c1 off hold by m1
+                 < c1 changed
+        t=000s > m3 hangs up c1
+                 < m3 left c1: left
+                 < c1 changed
+        t=000s > m1 merges the lines of c1
+                 < c1 changed
+        t=000s > customer of c1 hangs up
+                 < customer left c1; it goes on
+                 < c1 changed
+        t=000s > parallel party of c1 hangs up
+                 < end c1: customerHangup; hang up [m1]
+    "#]]);
+}
+
+#[test]
+fn the_parallel_line_survives_the_customer_and_ends_when_unanswered_or_left() {
+    let mut s = Scenario::available(2);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(parallel(1, 1, ParallelTarget::Manager(ManagerId(2))))
+        .input(decline(1, 2))
+        .input(parallel(1, 1, ParallelTarget::Manager(ManagerId(2))))
+        .input(answer(1, 2))
+        .input(SwitchboardInput::CustomerHungUp { call: CallId(1) });
+    assert_eq!(places(&s, 1), "c:1 p:1 m1:1 m2:1", "m1 and m2 talk on");
+    s.input(leave(1, 2));
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 calls m2 in parallel to c1
+                 < c1 on hold by m1
+                 < ring c1 at m2 (parallel call by m1)
+                 < c1 changed
+        t=000s > m2 declines c1
+                 < stop ringing c1 at m2: declined
+                 < c1 off hold by m1
+                 < tell m1: parallel line of c1 ended: unanswered (declined)
+                 < c1 changed
+        t=000s > m1 calls m2 in parallel to c1
+                 < c1 on hold by m1
+                 < ring c1 at m2 (parallel call by m1)
+                 < c1 changed
+        t=000s > m2 answers c1
+                 < connect c1 to m2
+                 < c1 changed
+        t=000s > customer of c1 hangs up
+                 < customer left c1; it goes on
+                 < c1 off hold by m1
+                 < c1 changed
+        t=000s > m2 hangs up c1
+                 < m2 left c1: left
+                 < end c1: customerHangup; hang up [m1]
     "#]]);
 }
