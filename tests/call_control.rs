@@ -6,20 +6,13 @@ use std::time::Duration;
 
 use ringdesk_media::tone::tone_energy_ratio;
 use ringdesk_store::Store;
-use ringdesk_tests::audio::{random_tone_pair, read_wav, write_tone_wav};
+use ringdesk_tests::audio::{HOLD_MUSIC_HZ, random_tone_pair, read_wav, write_tone_wav};
 use ringdesk_tests::peers::Baresip;
 use ringdesk_tests::ws::WsSession;
 use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, http};
 use ringdesk_wire::{
     AgentEvent, CallRecord, CallState, ClientMessage, RingPurpose, ServerMessage, Teammate,
 };
-
-/// The frequencies of the built-in hold music (`assets/hold-music.wav`): each note (C, E, G,
-/// A, F, G, B, D) with its octave.
-const HOLD_MUSIC_HZ: [f64; 16] = [
-    523.25, 659.25, 783.99, 440.0, 349.23, 392.0, 493.88, 587.33, 1046.5, 1318.51, 1567.98, 880.0,
-    698.46, 784.0, 987.77, 1174.66,
-];
 
 /// Per 250 ms window of a recording: how much of it is made of the frequencies `hz`.
 fn windows(samples: &[i16], rate: u32, hz: &[f64]) -> Vec<f64> {
@@ -729,4 +722,92 @@ fn the_eleventh_participant_is_refused() {
     minji.command(&format!("end {call}"));
     minji.call_ended("endedForAll");
     drop(caller);
+}
+
+#[test]
+fn a_parallel_call_to_a_teammate_switches_lines_then_merges_into_a_three_way() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("parallel");
+    let t = distinct_tones(3);
+    let mut minji = Manager::start(&cloud, &dir, MINJI, t[1], Some(200));
+    let mut junho = Manager::start(&cloud, &dir, JUNHO, t[2], Some(200));
+    let caller = call_from_demo_caller(&cloud, &dir, t[0], 40);
+    let call = minji.rung();
+    minji.hears_audio();
+    std::thread::sleep(Duration::from_secs(2));
+
+    // Line 2: the customer waits with the music while Minji talks to Junho.
+    minji.command(&format!("parallel {call} manager {}", junho.id()));
+    let minji_id = minji.id();
+    let ring = junho.wait("parallel ring", |e| matches!(e, AgentEvent::Ring { .. }));
+    assert!(
+        matches!(&ring, AgentEvent::Ring { purpose: RingPurpose::Parallel { by }, .. } if by.id == minji_id),
+        "{ring:?}"
+    );
+    junho.hears_audio();
+    minji.command(&format!("transfer {call} cold manager {}", junho.id()));
+    minji.wait(
+        "no transfer meanwhile",
+        |e| matches!(e, AgentEvent::Error { code, .. } if code == "parallelInProgress"),
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    // Back to line 1: Minji and the customer; Junho waits with the music.
+    minji.command(&format!("switch {call}"));
+    minji.wait("back on line 1", |e| {
+        matches!(e, AgentEvent::CallState(s) if s.parallel.as_ref().is_some_and(|p| !p.on_second))
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    // Merge: one conversation of three.
+    minji.command(&format!("merge {call}"));
+    minji.wait(
+        "merged",
+        |e| matches!(e, AgentEvent::CallState(s) if s.parallel.is_none() && s.managers.len() == 2),
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    minji.command(&format!("end {call}"));
+    minji.call_ended("endedForAll");
+    junho.call_ended("endedForAll");
+
+    let music: &[f64] = &HOLD_MUSIC_HZ;
+    let at_caller = Heard::read(
+        &caller.heard_after_hangup(),
+        &[&[minji.hz], &[junho.hz], music],
+    );
+    assert!(
+        at_caller.count(&[2], &[0, 1]) >= 6,
+        "the customer hears the music, and neither manager, while Minji is on line 2"
+    );
+    let merged = at_caller
+        .first(1)
+        .expect("the customer hears Junho once merged");
+    assert!(
+        at_caller.windows[..merged]
+            .iter()
+            .filter(|w| w[0] > 0.5 && w[1] < 0.05)
+            .count()
+            >= 6,
+        "before the merge the customer hears Minji alone (line 1, before and after the switch)"
+    );
+    assert!(
+        at_caller.count(&[0, 1], &[]) >= 4,
+        "merged: the customer hears both"
+    );
+    let at_junho = Heard::read(junho.heard(), &[&[t[0]], &[minji.hz], music]);
+    assert!(
+        at_junho.count(&[1], &[0]) >= 6,
+        "on line 2 Junho hears Minji and not the customer"
+    );
+    assert!(
+        at_junho.count(&[2], &[0, 1]) >= 4,
+        "while Minji is back on line 1 Junho waits with the music"
+    );
+    assert!(
+        at_junho.count(&[0, 1], &[]) >= 4,
+        "merged: Junho hears the customer and Minji"
+    );
+    let record = call_record(&cloud, call);
+    assert_eq!(
+        parts(&record)[2..4],
+        ["이준호 rang parallel", "이준호 answered parallel"]
+    );
 }

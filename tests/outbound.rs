@@ -4,9 +4,12 @@
 
 use std::time::Duration;
 
+use ringdesk_media::tone::tone_energy_ratio;
 use ringdesk_store::Store;
-use ringdesk_tests::audio::{best_tone_ratio, random_tone_pair, read_wav, write_tone_wav};
-use ringdesk_tests::peers::{carrier_in_background, scenario};
+use ringdesk_tests::audio::{
+    HOLD_MUSIC_HZ, best_tone_ratio, random_tone_pair, read_wav, write_tone_wav,
+};
+use ringdesk_tests::peers::{Baresip, carrier_in_background, scenario};
 use ringdesk_tests::{
     AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, free_port, http,
 };
@@ -372,5 +375,100 @@ fn every_refusal_says_why_and_the_price_shows_before_dialing() {
     assert!(
         matches!(&refused, AgentEvent::DialRefused { code, message } if code == "noOutboundTrunk" && message.contains("--trunk-outbound")),
         "{refused:?}"
+    );
+}
+
+#[test]
+fn a_parallel_call_to_a_number_outlives_the_customer() {
+    let port = free_port();
+    let args = carrier_args(port);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let cloud = Cloud::start(&args);
+    let dir = TempDir::new("parallel-number");
+    let (customer_hz, agent_hz) = random_tone_pair();
+    eprintln!("tones: customer {customer_hz} Hz, agent {agent_hz} Hz");
+    let sf = scenario(
+        &dir,
+        "carrier_answer.xml",
+        &[
+            ("TO_DIGITS", "8225551234"),
+            ("CALLER_DIGITS", &DEMO_NUMBER[1..]),
+            ("USER", "ringdesk"),
+            ("PASSWORD", "carrier-s3cret"),
+            ("RING_MS", "1000"),
+        ],
+    );
+    let carrier = carrier_in_background(TempDir::new("carrier"), sf, port, Duration::from_secs(40));
+    std::thread::sleep(Duration::from_millis(300));
+    write_tone_wav(&dir.path("agent.wav"), 48_000, agent_hz, 40.0);
+    let heard = dir.path("agent-heard.wav");
+    let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), Some(&heard), 200);
+    write_tone_wav(&dir.path("customer.wav"), 8_000, customer_hz, 12.0);
+    let uri = format!("sip:{DEMO_NUMBER}@{}", cloud.sip);
+    let customer = Baresip::call(&uri, &dir.path("customer.wav"), Duration::from_secs(12));
+    let (_, ring) = agent.wait_for("ring", Duration::from_secs(20), |e| {
+        matches!(e, AgentEvent::Ring { .. })
+    });
+    let AgentEvent::Ring { call_id, .. } = ring else {
+        unreachable!()
+    };
+    agent.wait_for("customer audio", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::RemoteAudio { .. })
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    agent.command(&format!("parallel {call_id} number 02-555-1234"));
+    agent.wait_for("the number answers", Duration::from_secs(15), |e| {
+        matches!(e, AgentEvent::CallState(s) if s.parallel.as_ref().is_some_and(|p| p.answered && p.number.as_deref() == Some("+8225551234")))
+    });
+    // The customer hangs up (baresip quits); the parallel line goes on and we are told.
+    agent.wait_for(
+        "customer left",
+        Duration::from_secs(15),
+        |e| matches!(e, AgentEvent::CustomerLeft { call_id: c } if *c == call_id),
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    agent.command(&format!("hangup {call_id}"));
+    agent.wait_for(
+        "end",
+        Duration::from_secs(10),
+        |e| matches!(e, AgentEvent::CallEnded { call_id: c, .. } if *c == call_id),
+    );
+    let run = carrier.join().expect("sipp thread");
+    assert!(run.success, "the carrier's checks failed:\n{}", run.log);
+    drop(agent);
+
+    // The customer heard Minji, then (on hold) not her; Minji heard the customer, then her
+    // own voice back from the number on line 2 — also after the customer left.
+    let (at_customer, rate) = read_wav(&customer.heard_after_hangup());
+    let second = rate as usize;
+    let first_two = &at_customer[second / 2..second * 2];
+    assert!(
+        best_tone_ratio(first_two, rate, agent_hz) > 0.5,
+        "Minji before the parallel call"
+    );
+    let on_hold = at_customer
+        .chunks_exact(second / 4)
+        .filter(|w| {
+            let music: f64 = HOLD_MUSIC_HZ
+                .iter()
+                .map(|&f| tone_energy_ratio(w, rate, f))
+                .sum();
+            music > 0.2 && tone_energy_ratio(w, rate, agent_hz) < 0.05
+        })
+        .count();
+    assert!(
+        on_hold >= 8,
+        "the customer waits with the music, not hearing Minji: {on_hold} windows"
+    );
+    let (at_agent, rate) = read_wav(&heard);
+    let tail = &at_agent[at_agent.len().saturating_sub(rate as usize * 2)..];
+    let echo = best_tone_ratio(tail, rate, agent_hz);
+    assert!(
+        echo > 0.5,
+        "the parallel party's line is still up at the end: {echo:.3}"
+    );
+    assert!(
+        best_tone_ratio(tail, rate, customer_hz) < 0.05,
+        "the customer is gone"
     );
 }

@@ -9,7 +9,8 @@ use ringdesk_agent::audio::cpal_device::{CpalDevice, list_devices};
 use ringdesk_agent::cache::LocalCache;
 use ringdesk_agent::client::{self, ServerConfig};
 use ringdesk_agent::{
-    AgentCommand, AgentConfig, AgentError, Credentials, TransferTo, credentials, settings,
+    AgentCommand, AgentConfig, AgentError, Credentials, ParallelTo, TransferTo, credentials,
+    settings,
 };
 use ringdesk_wire::{
     AgentEvent, AgentStatus, AudioDeviceList, CallRecord, CallState, CallTargets, ChannelNumber,
@@ -262,6 +263,34 @@ pub fn transfer(
 #[tauri::command]
 pub fn complete_transfer(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
     shell.send(AgentCommand::CompleteTransfer(call_id))
+}
+
+/// Puts the customer on hold and calls a teammate or a number (exactly one) on a second line.
+#[tauri::command]
+pub fn parallel_call(
+    shell: State<'_, Shell>,
+    call_id: i64,
+    manager_id: Option<i64>,
+    number: Option<String>,
+) -> Result<(), String> {
+    let to = match (manager_id, number) {
+        (Some(id), None) => ParallelTo::Manager(id),
+        (None, Some(n)) => ParallelTo::Number(n, None),
+        _ => return Err("invalidMessage".into()),
+    };
+    shell.send(AgentCommand::ParallelCall { call_id, to })
+}
+
+/// Moves to the other line of our parallel call.
+#[tauri::command]
+pub fn switch_line(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+    shell.send(AgentCommand::SwitchLine(call_id))
+}
+
+/// Joins both lines of our parallel call.
+#[tauri::command]
+pub fn merge(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+    shell.send(AgentCommand::Merge(call_id))
 }
 
 /// Takes our transfer back.

@@ -10,7 +10,9 @@
 //   (tone stops) and unmutes (it returns) → Ctrl+Shift+H: the caller hears the hold music, again:
 //   the agent → the speaker is switched mid-call and the call goes on → that speaker fails: the
 //   call falls back to the default one with a notification → a teammate is invited from the
-//   in-call box and the caller hears both, then a warm transfer to him is cancelled → Ctrl+Shift+D opens the dialpad
+//   in-call box and the caller hears both, then a warm transfer to him is cancelled, then a
+//   parallel call to him (the caller waits with the music), switched back and merged (the
+//   caller hears both) → Ctrl+Shift+D opens the dialpad
 //   (keys, backspace, paste) → Ctrl+Shift+O ends for all → the dialpad then dials: the price
 //   shows first, a country off the rate table is refused, the cloud's refusal is told → a second
 //   launch focuses the app → a
@@ -298,7 +300,7 @@ try {
   // tone) — the caller hears both, the teammate's avatar joins — he leaves; then a warm
   // transfer to him: the customer hears hold music while we talk, and cancelling brings the
   // customer back to us.
-  step("invite and warm transfer from the in-call box");
+  step("invite, warm transfer and parallel call from the in-call box");
   const junhoWav = join(work, "junho.wav");
   writeToneWav(junhoWav, 48000, JUNHO_HZ, 120);
   const junho = await headlessAgent(binDir, cloud, "junho@demo.ringdesk.dev", "ringdesk-demo-2", junhoWav, 300);
@@ -325,6 +327,30 @@ try {
   assert(!(await d.exists("#transfer-bar")), "the transfer bar stays after cancelling");
   await until("the caller hears the agent again", 10000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
   await until("Junho was dropped", 5000, () => junho.events.some((e) => e.event === "callEnded" && e.cause === "transferCancelled"));
+  // A parallel call to Junho: the customer waits with the music while we talk on line 2; we
+  // switch back to the customer, then merge the lines and the caller hears us both.
+  const parallelJunho = `#people button.parallel[data-manager="${junho.manager.id}"]`;
+  await until("parallel call offered", 10000, () => d.exists(parallelJunho));
+  await d.click(parallelJunho);
+  await until("on the parallel line with Junho", 15000, async () => (await d.text("#parallel-line")).includes("병렬 회선"));
+  await until("the caller waits with the music", 10000, async () => {
+    const heard = await recordSink("caller_out", 1000);
+    return bestBlock(heard, HOLD_MUSIC_HZ) > 0.6 && toneRatio(heard, 48000, AGENT_HZ) < 0.05;
+  });
+  await d.click("#switch-line");
+  await until("back with the customer", 10000, async () => (await d.text("#parallel-line")).includes("고객과"));
+  await until("the caller hears the agent, not Junho", 10000, async () => {
+    const heard = await recordSink("caller_out", 1000);
+    return toneRatio(heard, 48000, AGENT_HZ) > 0.5 && toneRatio(heard, 48000, JUNHO_HZ) < 0.05;
+  });
+  await d.click("#merge");
+  await until("merged: the caller hears the agent and Junho", 15000, async () => {
+    const heard = await recordSink("caller_out", 1000);
+    return toneRatio(heard, 48000, AGENT_HZ) > 0.2 && toneRatio(heard, 48000, JUNHO_HZ) > 0.2;
+  });
+  assert(!(await d.exists("#parallel-bar")), "the parallel bar goes with the merge");
+  junho.command(`hangup ${callId}`);
+  await until("Junho left the merged call", 10000, async () => !(await d.exists(`.avatar.teammate[data-manager="${junho.manager.id}"]`)));
   junho.stop();
   await d.click("#people-button");
 

@@ -129,3 +129,10 @@ pub fn write_tone_pcap(path: &Path, freq_hz: f64, seconds: f64) {
     }
     std::fs::write(path, out).expect("write pcap");
 }
+
+/// The frequencies of the built-in hold music (`assets/hold-music.wav`): each note (C, E, G,
+/// A, F, G, B, D) with its octave.
+pub const HOLD_MUSIC_HZ: [f64; 16] = [
+    523.25, 659.25, 783.99, 440.0, 349.23, 392.0, 493.88, 587.33, 1046.5, 1318.51, 1567.98, 880.0,
+    698.46, 784.0, 987.77, 1174.66,
+];

@@ -20,7 +20,16 @@ export type TransferKind = "cold" | "warm";
 export type RingPurpose =
   | { kind: "route" }
   | { kind: "invite"; by: ManagerRef }
-  | { kind: "transfer"; by: ManagerRef; transfer: TransferKind };
+  | { kind: "transfer"; by: ManagerRef; transfer: TransferKind }
+  | { kind: "parallel"; by: ManagerRef };
+export interface ParallelState {
+  by: ManagerRef;
+  manager: ManagerRef | null;
+  number: string | null;
+  answered: boolean;
+  onSecond: boolean;
+  secondLine: ManagerRef[];
+}
 export interface RingingManager { manager: ManagerRef; purpose: RingPurpose }
 export interface TransferState { by: ManagerRef; kind: TransferKind; consulting: ManagerRef | null }
 export interface CallState {
@@ -33,6 +42,9 @@ export interface CallState {
   transfer: TransferState | null;
   queued: boolean;
   dialing: boolean;
+  parallel: ParallelState | null;
+  customerPresent: boolean;
+  partyNumber: string | null;
 }
 export interface InternationalRate { code: string; country: string; priceCu: number }
 export interface DialPlan { to: string; callerId: string; international: InternationalRate | null }
@@ -101,6 +113,8 @@ export type AgentEvent =
   | ({ event: "callState" } & CallState)
   | { event: "inviteUnanswered"; callId: number; manager: ManagerRef; reason: string }
   | { event: "transferEnded"; callId: number; outcome: string; to: ManagerRef | null; reason: string | null }
+  | { event: "parallelEnded"; callId: number; reason: string }
+  | { event: "customerLeft"; callId: number }
   | { event: "dialing"; callId: number; customer: Caller; plan: DialPlan }
   | { event: "dialProgress"; callId: number; earlyMedia: boolean }
   | { event: "dialAnswered"; callId: number }

@@ -66,6 +66,8 @@ impl Desk {
                 | AgentEvent::CallState(_)
                 | AgentEvent::InviteUnanswered { .. }
                 | AgentEvent::TransferEnded { .. }
+                | AgentEvent::ParallelEnded { .. }
+                | AgentEvent::CustomerLeft { .. }
                 | AgentEvent::Dialing { .. }
                 | AgentEvent::DialProgress { .. }
                 | AgentEvent::DialAnswered { .. }

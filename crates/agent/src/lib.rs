@@ -25,7 +25,8 @@ pub mod settings;
 
 pub use ringdesk_rtc::install_crypto;
 pub use session::{
-    Agent, AgentCommand, AgentConfig, AudioSetup, Credentials, Started, TransferTo, start,
+    Agent, AgentCommand, AgentConfig, AudioSetup, Credentials, ParallelTo, Started, TransferTo,
+    start,
 };
 
 /// Errors of the agent.

@@ -5,7 +5,8 @@
 //! - in a call: `hangup ID` (leave), `end ID` (end for all), `hold ID`, `resume ID`,
 //!   `dtmf ID DIGITS`, `mute ID on|off`, `invite ID MANAGER`,
 //!   `transfer ID cold|warm manager|team N`, `complete ID`, `cancel ID` (a transfer),
-//!   `queue ID TEAM`;
+//!   `queue ID TEAM`, `parallel ID manager N` / `parallel ID number NUMBER [CALLER_ID]`,
+//!   `switch ID` (the other line), `merge ID`;
 //! - placing calls: `dial NUMBER [CALLER_ID]` (Korean national form or `+` international);
 //! - the desk: `wav PLAY RECORD`, `status available|away [dnd]`, `quit`.
 //!
@@ -23,7 +24,9 @@ use ringdesk_agent::audio::cpal_device::CpalDevice;
 use ringdesk_agent::audio::wav::WavDevice;
 use ringdesk_agent::cache::LocalCache;
 use ringdesk_agent::client::{self, ServerConfig};
-use ringdesk_agent::{AgentCommand, AgentConfig, AudioSetup, Credentials, TransferTo, credentials};
+use ringdesk_agent::{
+    AgentCommand, AgentConfig, AudioSetup, Credentials, ParallelTo, TransferTo, credentials,
+};
 use ringdesk_wire::{AgentEvent, AgentStatus, TransferKind};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tracing_subscriber::EnvFilter;
@@ -167,6 +170,25 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
                 to,
             })
         }
+        Some("parallel") => {
+            let to = match (parts.get(2).copied(), parts.get(3)) {
+                (Some("manager"), _) => ParallelTo::Manager(id(3)?),
+                (Some("number"), Some(n)) => {
+                    ParallelTo::Number(n.to_string(), parts.get(4).map(|s| s.to_string()))
+                }
+                _ => {
+                    return Err(format!(
+                        "expected `parallel ID manager N` or `parallel ID number NUMBER` in {line:?}"
+                    ));
+                }
+            };
+            Ok(AgentCommand::ParallelCall {
+                call_id: id(1)?,
+                to,
+            })
+        }
+        Some("switch") => Ok(AgentCommand::SwitchLine(id(1)?)),
+        Some("merge") => Ok(AgentCommand::Merge(id(1)?)),
         Some("complete") => Ok(AgentCommand::CompleteTransfer(id(1)?)),
         Some("cancel") => Ok(AgentCommand::CancelTransfer(id(1)?)),
         Some("queue") => Ok(AgentCommand::TransferToQueue(id(1)?, id(2)?)),

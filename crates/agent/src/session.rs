@@ -111,6 +111,17 @@ pub enum AgentCommand {
         /// To whom.
         to: TransferTo,
     },
+    /// Put the customer on hold and call a teammate (`Manager`) or a number on a second line.
+    ParallelCall {
+        /// The call.
+        call_id: i64,
+        /// Whom.
+        to: ParallelTo,
+    },
+    /// Move to the other line of our parallel call.
+    SwitchLine(i64),
+    /// Join both lines of our parallel call.
+    Merge(i64),
     /// Complete our warm transfer (hand over and leave).
     CompleteTransfer(i64),
     /// Take our transfer back.
@@ -135,6 +146,15 @@ pub enum AgentCommand {
     SetStartMuted(bool),
     /// Close the session for good.
     Shutdown,
+}
+
+/// The second party of a parallel call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParallelTo {
+    /// A teammate, by id.
+    Manager(i64),
+    /// A number as typed, with an optional caller-ID.
+    Number(String, Option<String>),
 }
 
 /// The target of a transfer.
@@ -642,6 +662,20 @@ impl Session {
                     team_id,
                 }
             }
+            AgentCommand::ParallelCall { call_id, to } => {
+                let (manager_id, number, caller_id) = match to {
+                    ParallelTo::Manager(id) => (Some(id), None, None),
+                    ParallelTo::Number(n, c) => (None, Some(n), c),
+                };
+                ClientMessage::ParallelCall {
+                    call_id,
+                    manager_id,
+                    number,
+                    caller_id,
+                }
+            }
+            AgentCommand::SwitchLine(call_id) => ClientMessage::SwitchLine { call_id },
+            AgentCommand::Merge(call_id) => ClientMessage::Merge { call_id },
             AgentCommand::CompleteTransfer(call_id) => ClientMessage::CompleteTransfer { call_id },
             AgentCommand::CancelTransfer(call_id) => ClientMessage::CancelTransfer { call_id },
             AgentCommand::TransferToQueue(call_id, team_id) => {
@@ -818,6 +852,10 @@ impl Session {
                     plan,
                 }
             }
+            ServerMessage::ParallelEnded { call_id, reason } => {
+                AgentEvent::ParallelEnded { call_id, reason }
+            }
+            ServerMessage::CustomerLeft { call_id } => AgentEvent::CustomerLeft { call_id },
             ServerMessage::DialRefused { code, message } => {
                 self.dial_pending = None;
                 AgentEvent::DialRefused { code, message }

@@ -1,37 +1,37 @@
 //! A call's room: the media anchor every leg of a call joins (DESIGN.md "every call is a room").
 //!
-//! One task per call owns the customer's RTP socket and every manager leg's receive path and
-//! encoder. Every 20 ms it takes one frame from each leg's jitter buffer, mixes per listener
-//! (each hears everyone but themselves), and sends each leg its mix: G.711 over RTP to the
-//! trunk, Opus over WebRTC to managers. While nobody has answered, the customer hears
-//! ringback instead; on a call a manager placed it is the other way round: the manager hears
-//! our ringback until the carrier's early media or the answer. RFC 4733 digits from the
-//! customer come out as [`RoomEvent::CustomerDigit`].
+//! One task per call owns its trunk legs (the customer's RTP socket, and a parallel call's
+//! party) and every manager leg's receive path and encoder. Every 20 ms it takes one frame
+//! from each leg's jitter buffer, mixes per listener by the call's arrangement (who is on which
+//! line, who waits with the hold music: `mixer::mix_room`), and sends each leg its mix: G.711
+//! over RTP to the trunk, Opus over WebRTC to managers. While nobody has answered, the customer
+//! hears ringback instead; on a call a manager placed it is the other way round: the manager
+//! hears our ringback until the carrier's early media or the answer (likewise on a parallel
+//! line to a number). RFC 4733 digits from the customer come out as
+//! [`RoomEvent::CustomerDigit`].
 
-use std::collections::VecDeque;
+mod trunk_leg;
+
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use ringdesk_core::{CallId, ManagerId};
-use ringdesk_media::dtmf::{DtmfReceiver, digit_packets};
-use ringdesk_media::g711::G711Law;
-use ringdesk_media::inbound::{G711Inbound, OpusInbound};
-use ringdesk_media::mixer::{Hold, mix_room};
+use ringdesk_media::inbound::OpusInbound;
+use ringdesk_media::mixer::{LegPlace, mix_room};
 use ringdesk_media::opus_codec::OpusEncoder;
 use ringdesk_media::prompt::{LoopingPlayer, Prompt};
-use ringdesk_media::resample::Resampler;
-use ringdesk_media::rtp::{RtpPacket, RtpSequencer, is_rtcp};
 use ringdesk_media::tone::ToneGenerator;
 use ringdesk_media::{NB_FRAME_SAMPLES, ROOM_FRAME_SAMPLES, ROOM_RATE_HZ};
 use ringdesk_rtc::{AudioPeer, PeerEvent, spawn_udp_peer};
-use ringdesk_sip::sdp::{G711, Negotiated};
+use ringdesk_sip::sdp::Negotiated;
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
+use trunk_leg::TrunkLeg;
+
 /// Opus bitrate toward managers: wideband voice with room for FEC.
 const OPUS_BITRATE_BPS: i32 = 32_000;
-/// DTMF tone length we send (RFC 4733 events), 100 ms at 8 kHz.
-const DTMF_DURATION_SAMPLES: u16 = 800;
 
 /// Requests to a room.
 #[derive(Debug)]
@@ -50,10 +50,12 @@ pub enum RoomCommand {
         /// Who leaves.
         manager: ManagerId,
     },
-    /// Send DTMF to the customer.
+    /// Send DTMF to the customer, or to the parallel party.
     SendDtmf {
         /// Digits.
         digits: String,
+        /// To the parallel party (the manager is on its line) instead of the customer.
+        to_party: bool,
     },
     /// Someone answered: stop the ringback.
     StopRingback,
@@ -61,12 +63,30 @@ pub enum RoomCommand {
     /// where to send RTP and in which codec. Our own ringback stops: the carrier's audio
     /// takes over.
     CustomerMedia(Negotiated),
-    /// The customer goes on hold (hears the hold music, and no manager hears them) or comes
-    /// back. The music starts from its beginning each time.
-    SetHold {
-        /// On hold.
-        held: bool,
+    /// Who hears whom from now on (the call's arrangement): each leg on a line, or on the
+    /// hold music, which starts from its beginning when someone starts waiting.
+    Arrange {
+        /// The customer.
+        customer: LegPlace,
+        /// The parallel (or merged) party from the trunk.
+        party: LegPlace,
+        /// Each manager; one not listed is on line 1.
+        managers: Vec<(ManagerId, LegPlace)>,
     },
+    /// A parallel call to a number: its RTP socket (in our offer). The managers on line 2
+    /// hear our ringback until its media is known.
+    AddParty {
+        /// Bound RTP socket.
+        socket: UdpSocket,
+    },
+    /// The parallel party's media is known (early media or the answer).
+    PartyMedia(Negotiated),
+    /// The parallel party answered: its silence counts from now.
+    PartyAnswered,
+    /// The parallel party is gone.
+    RemoveParty,
+    /// The customer hung up while the call goes on (a parallel party stays).
+    DropCustomer,
 }
 
 /// What a room reports.
@@ -84,6 +104,8 @@ pub enum RoomEvent {
     },
     /// No RTP from the answered customer for the configured time.
     CustomerMediaTimeout,
+    /// No RTP from the answered parallel party for the configured time.
+    PartyMediaTimeout,
     /// A manager's media leg failed (ICE/DTLS gone).
     ManagerLegLost {
         /// Whose.
@@ -124,33 +146,6 @@ struct ManagerLeg {
     heard: bool,
 }
 
-struct CustomerLeg {
-    socket: UdpSocket,
-    /// Where RTP goes; `None` while a placed call has no answer to our offer yet.
-    remote: Option<SocketAddr>,
-    latched: bool,
-    law: G711Law,
-    codec_pt: u8,
-    event_pt: Option<u8>,
-    inbound: G711Inbound,
-    downsampler: Resampler,
-    sequencer: RtpSequencer,
-    dtmf_in: DtmfReceiver,
-    dtmf_out: VecDeque<(bool, [u8; 4])>,
-    dtmf_timestamp: u32,
-    /// Ringback the customer hears while the managers' apps ring (a call that came in).
-    ringback: Option<ToneGenerator>,
-    /// Ringback the managers hear while the party they called rings (a call we placed).
-    ringback_to_managers: Option<ToneGenerator>,
-    /// What the customer hears while on hold (hold music in a loop); `None` when not held.
-    hold: Option<LoopingPlayer>,
-    /// Last RTP from the customer since the answer; `None` while ringing (callers need not
-    /// send media before they are answered).
-    last_rtp: Option<Instant>,
-    rtp_timeout: Duration,
-    timed_out: bool,
-}
-
 /// What every room of the service shares.
 #[derive(Debug, Clone)]
 pub struct RoomMedia {
@@ -163,6 +158,19 @@ pub struct RoomMedia {
     pub hold_music: Prompt,
 }
 
+/// Who hears whom, and the tones playing.
+struct Mix {
+    customer: LegPlace,
+    party: LegPlace,
+    managers: HashMap<ManagerId, LegPlace>,
+    /// Ringback the customer hears while the managers' apps ring (a call that came in).
+    customer_ringback: Option<ToneGenerator>,
+    /// Ringback the managers on a line hear while the number they called rings.
+    manager_ringback: Option<(u8, ToneGenerator)>,
+    /// The hold music, while anyone waits with it.
+    music: Option<LoopingPlayer>,
+}
+
 /// Starts a room for `call`.
 pub fn spawn_room(
     call: CallId,
@@ -172,78 +180,65 @@ pub fn spawn_room(
 ) -> RoomHandle {
     let (tx, rx) = mpsc::unbounded_channel();
     let placed = customer.negotiated.is_none();
-    let seed: u64 = rand::random();
-    let mut leg = CustomerLeg {
-        socket: customer.socket,
-        remote: None,
-        latched: false,
-        law: G711Law::Mu,
-        codec_pt: 0,
-        event_pt: None,
-        inbound: G711Inbound::new(G711Law::Mu),
-        downsampler: Resampler::new(ROOM_RATE_HZ, 8_000),
-        // RFC 3550 §5.1: random initial sequence number and timestamp.
-        sequencer: RtpSequencer::new(seed as u32, (seed >> 32) as u16, (seed >> 16) as u32),
-        dtmf_in: DtmfReceiver::default(),
-        dtmf_out: VecDeque::new(),
-        dtmf_timestamp: 0,
-        ringback: (!placed).then(|| ToneGenerator::korean_ringback(8_000)),
-        ringback_to_managers: placed.then(|| ToneGenerator::korean_ringback(ROOM_RATE_HZ)),
-        hold: None,
-        last_rtp: None,
-        rtp_timeout: media.rtp_timeout,
-        timed_out: false,
+    let leg = TrunkLeg::new(customer.socket, customer.negotiated, media.rtp_timeout);
+    let mix = Mix {
+        customer: LegPlace::Line(1),
+        party: LegPlace::Line(1),
+        managers: HashMap::new(),
+        customer_ringback: (!placed).then(|| ToneGenerator::korean_ringback(8_000)),
+        manager_ringback: placed.then(|| (1, ToneGenerator::korean_ringback(ROOM_RATE_HZ))),
+        music: None,
     };
-    if let Some(n) = customer.negotiated {
-        leg.set_media(n);
-    }
-    tokio::spawn(run(call, leg, media, rx, events));
+    tokio::spawn(run(call, leg, mix, media, rx, events));
     RoomHandle { tx }
 }
 
-impl CustomerLeg {
-    /// Takes the trunk's negotiated codec and RTP address.
-    fn set_media(&mut self, n: Negotiated) {
-        let law = match n.codec {
-            G711::Pcmu => G711Law::Mu,
-            G711::Pcma => G711Law::A,
-        };
-        if self.remote.is_none() || law != self.law {
-            self.inbound = G711Inbound::new(law);
-        }
-        if !self.latched {
-            self.remote = Some(n.remote_rtp);
-        }
-        self.law = law;
-        self.codec_pt = n.codec_pt;
-        self.event_pt = n.telephone_event_pt;
+/// Waits for a datagram on the party's socket, or forever when there is no party.
+async fn party_recv(
+    party: &Option<TrunkLeg>,
+    buf: &mut [u8],
+) -> std::io::Result<(usize, SocketAddr)> {
+    match party {
+        Some(p) => p.socket.recv_from(buf).await,
+        None => std::future::pending().await,
     }
 }
 
 async fn run(
     call: CallId,
-    mut customer: CustomerLeg,
+    mut customer: TrunkLeg,
+    mut mix: Mix,
     media: RoomMedia,
     mut commands: mpsc::UnboundedReceiver<RoomCommand>,
     events: mpsc::UnboundedSender<(CallId, RoomEvent)>,
 ) {
+    let mut party: Option<TrunkLeg> = None;
     let mut managers: Vec<ManagerLeg> = Vec::new();
     let (leg_tx, mut leg_rx) = mpsc::unbounded_channel::<(ManagerId, PeerEvent)>();
     let mut tick =
         tokio::time::interval(Duration::from_millis(u64::from(ringdesk_media::FRAME_MS)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut buf = vec![0u8; 2048];
+    let mut party_buf = vec![0u8; 2048];
     let mut frames: Vec<Vec<i16>> = Vec::new();
+    let mut places: Vec<LegPlace> = Vec::new();
     let mut mixes: Vec<Vec<i16>> = Vec::new();
     let mut tap: Vec<i16> = Vec::new();
     let mut music = vec![0i16; ROOM_FRAME_SAMPLES];
-    let mut narrow: Vec<i16> = Vec::with_capacity(NB_FRAME_SAMPLES);
-    let mut packet = Vec::with_capacity(200);
+    let mut tone = vec![0i16; ROOM_FRAME_SAMPLES];
+    let mut narrow = vec![0i16; NB_FRAME_SAMPLES];
     loop {
         tokio::select! {
             r = customer.socket.recv_from(&mut buf) => {
                 let Ok((n, from)) = r else { continue };
-                customer_packet(call, &mut customer, Instant::now(), from, &buf[..n], &events);
+                if let Some(digit) = customer.packet(Instant::now(), from, &buf[..n]) {
+                    let _ = events.send((call, RoomEvent::CustomerDigit { digit }));
+                }
+            }
+            r = party_recv(&party, &mut party_buf) => {
+                let (Ok((n, from)), Some(p)) = (r, party.as_mut()) else { continue };
+                // A parallel party's keys are not the customer's; nothing acts on them.
+                let _ = p.packet(Instant::now(), from, &party_buf[..n]);
             }
             Some((manager, ev)) = leg_rx.recv() => match ev {
                 PeerEvent::Audio(a) => {
@@ -278,159 +273,111 @@ async fn run(
                         }
                     }
                     RoomCommand::RemoveManager { manager } => managers.retain(|l| l.id != manager),
-                    RoomCommand::SendDtmf { digits } => {
-                        for d in digits.chars() {
-                            if let Some(p) = digit_packets(d, DTMF_DURATION_SAMPLES, NB_FRAME_SAMPLES as u16) {
-                                customer.dtmf_out.extend(p);
-                            }
-                        }
-                    }
+                    RoomCommand::SendDtmf { digits, to_party } => match (to_party, party.as_mut()) {
+                        (true, Some(p)) => p.queue_digits(&digits),
+                        _ => customer.queue_digits(&digits),
+                    },
                     RoomCommand::StopRingback => {
-                        customer.ringback = None;
-                        customer.ringback_to_managers = None;
-                        customer.last_rtp = Some(Instant::now());
+                        mix.customer_ringback = None;
+                        mix.manager_ringback = None;
+                        customer.answered(Instant::now());
                     }
                     RoomCommand::CustomerMedia(n) => {
                         customer.set_media(n);
-                        customer.ringback_to_managers = None;
+                        mix.manager_ringback = None;
                     }
-                    RoomCommand::SetHold { held } => {
-                        customer.hold = held.then(|| media.hold_music.looping());
+                    RoomCommand::Arrange { customer: c, party: p, managers: m } => {
+                        mix.customer = c;
+                        mix.party = p;
+                        mix.managers = m.into_iter().collect();
                     }
+                    RoomCommand::AddParty { socket } => {
+                        party = Some(TrunkLeg::new(socket, None, media.rtp_timeout));
+                        mix.manager_ringback = Some((2, ToneGenerator::korean_ringback(ROOM_RATE_HZ)));
+                    }
+                    RoomCommand::PartyMedia(n) => {
+                        if let Some(p) = party.as_mut() {
+                            p.set_media(n);
+                        }
+                        mix.manager_ringback = None;
+                    }
+                    RoomCommand::PartyAnswered => {
+                        if let Some(p) = party.as_mut() {
+                            p.answered(Instant::now());
+                        }
+                        mix.manager_ringback = None;
+                    }
+                    RoomCommand::RemoveParty => {
+                        party = None;
+                        if mix.manager_ringback.as_ref().is_some_and(|(line, _)| *line == 2) {
+                            mix.manager_ringback = None;
+                        }
+                    }
+                    RoomCommand::DropCustomer => customer.drop_media(),
                 }
             }
             _ = tick.tick() => {
                 let now = Instant::now();
-                if !customer.timed_out
-                    && customer.last_rtp.is_some_and(|t| now.duration_since(t) > customer.rtp_timeout)
-                {
-                    customer.timed_out = true;
+                if customer.check_timeout(now) {
                     let _ = events.send((call, RoomEvent::CustomerMediaTimeout));
                 }
-                frames.resize_with(1 + managers.len(), Vec::new);
-                customer.inbound.pop_frame(now, &mut frames[0]);
-                for (leg, frame) in managers.iter_mut().zip(frames.iter_mut().skip(1)) {
+                if party.as_mut().is_some_and(|p| p.check_timeout(now)) {
+                    let _ = events.send((call, RoomEvent::PartyMediaTimeout));
+                }
+                // Legs in order: the customer, the party (if any), then the managers.
+                let first_manager = 1 + usize::from(party.is_some());
+                frames.resize_with(first_manager + managers.len(), Vec::new);
+                places.clear();
+                customer.pop_frame(now, &mut frames[0]);
+                places.push(mix.customer);
+                if let Some(p) = party.as_mut() {
+                    p.pop_frame(now, &mut frames[1]);
+                    places.push(mix.party);
+                }
+                for (leg, frame) in managers.iter_mut().zip(frames.iter_mut().skip(first_manager)) {
                     leg.inbound.pop_frame(now, frame);
+                    places.push(mix.managers.get(&leg.id).copied().unwrap_or(LegPlace::Line(1)));
+                }
+                if places.contains(&LegPlace::Music) {
+                    mix.music
+                        .get_or_insert_with(|| media.hold_music.looping())
+                        .fill(&mut music);
+                } else {
+                    mix.music = None;
                 }
                 let inputs: Vec<&[i16]> = frames.iter().map(|f| f.as_slice()).collect();
-                let hold = match &mut customer.hold {
-                    Some(player) => {
-                        player.fill(&mut music);
-                        Hold::On { customer: 0, music: &music }
-                    }
-                    None => Hold::Off,
-                };
                 // The tap (every voice, never the music) is what the recorder will take.
-                mix_room(&inputs, hold, &mut mixes, &mut tap);
-                narrow.clear();
-                match &mut customer.ringback {
-                    Some(tone) => {
-                        narrow.resize(NB_FRAME_SAMPLES, 0);
-                        tone.fill(&mut narrow);
-                    }
-                    None => {
-                        customer.downsampler.process(&mixes[0], &mut narrow);
-                        narrow.resize(NB_FRAME_SAMPLES, 0);
-                    }
-                }
-                if let Some(remote) = customer.remote {
-                    packet.clear();
-                    customer_frame(&mut customer, &narrow, &mut packet);
-                    if let Err(e) = customer.socket.send_to(&packet, remote).await {
-                        tracing::debug!(%call, "RTP send failed: {e}");
+                mix_room(&inputs, &places, &music, &mut mixes, &mut tap);
+                if let Some((line, ringback)) = &mut mix.manager_ringback {
+                    ringback.fill(&mut tone);
+                    for (mix, place) in mixes.iter_mut().zip(&places).skip(first_manager) {
+                        if *place == LegPlace::Line(*line) {
+                            for (m, t) in mix.iter_mut().zip(&tone) {
+                                *m = m.saturating_add(*t);
+                            }
+                        }
                     }
                 }
-                if let Some(tone) = &mut customer.ringback_to_managers {
-                    // Nobody else can be in a placed call before its answer: the tone is all
-                    // the manager hears.
-                    tone.fill(&mut music);
-                    for mix in mixes.iter_mut().skip(1) {
-                        mix.clear();
-                        mix.extend_from_slice(&music);
-                    }
+                let ringback = mix.customer_ringback.as_mut().map(|tone| {
+                    tone.fill(&mut narrow);
+                    narrow.as_slice()
+                });
+                if let Err(e) = customer.send(&mixes[0], ringback).await {
+                    tracing::debug!(%call, "RTP send failed: {e}");
                 }
-                for (leg, mix) in managers.iter_mut().zip(mixes.iter().skip(1)) {
-                    if let Ok(opus) = leg.encoder.encode(mix) {
+                if let Some(p) = party.as_mut()
+                    && let Err(e) = p.send(&mixes[1], None).await
+                {
+                    tracing::debug!(%call, "RTP send to the parallel party failed: {e}");
+                }
+                for (leg, out) in managers.iter_mut().zip(mixes.iter().skip(first_manager)) {
+                    if let Ok(opus) = leg.encoder.encode(out) {
                         let _ = leg.send.send(opus.to_vec());
                     }
                 }
             }
         }
     }
-}
-
-/// Handles one datagram on the customer's RTP port.
-fn customer_packet(
-    call: CallId,
-    customer: &mut CustomerLeg,
-    now: Instant,
-    from: SocketAddr,
-    bytes: &[u8],
-    events: &mpsc::UnboundedSender<(CallId, RoomEvent)>,
-) {
-    // Any RTP or RTCP counts as a live trunk (silence suppression may pause RTP, not RTCP).
-    if customer.last_rtp.is_some() {
-        customer.last_rtp = Some(now);
-    }
-    if is_rtcp(bytes) {
-        return;
-    }
-    let Ok(rtp) = RtpPacket::parse(bytes) else {
-        return;
-    };
-    if customer.remote.is_none() {
-        return; // a placed call's media before we know its codec
-    }
-    // Symmetric RTP: answer where the media really comes from (NAT'd trunks), once.
-    if !customer.latched {
-        customer.latched = true;
-        customer.remote = Some(from);
-    }
-    if Some(rtp.payload_type) == customer.event_pt {
-        if let Ok(Some(digit)) = customer.dtmf_in.handle_packet(rtp.timestamp, rtp.payload) {
-            let _ = events.send((call, RoomEvent::CustomerDigit { digit }));
-        }
-    } else if rtp.payload_type == customer.codec_pt {
-        customer
-            .inbound
-            .push(now, rtp.sequence, rtp.timestamp, rtp.payload.to_vec());
-    }
-}
-
-/// Builds the next RTP packet toward the customer: a telephone-event while DTMF is queued,
-/// else the frame in G.711.
-fn customer_frame(customer: &mut CustomerLeg, narrow: &[i16], packet: &mut Vec<u8>) {
-    if let (Some(event_pt), Some((first, payload))) =
-        (customer.event_pt, customer.dtmf_out.pop_front())
-    {
-        if first {
-            customer.dtmf_timestamp = customer.sequencer.current_timestamp();
-        }
-        let sequence = customer.sequencer.next_sequence_only();
-        customer.sequencer.skip(NB_FRAME_SAMPLES as u32);
-        RtpPacket {
-            marker: first,
-            payload_type: event_pt,
-            sequence,
-            timestamp: customer.dtmf_timestamp,
-            ssrc: customer.sequencer.ssrc,
-            payload: &payload,
-        }
-        .write(packet);
-        return;
-    }
-    let mut payload = Vec::with_capacity(NB_FRAME_SAMPLES);
-    customer.law.encode_frame(narrow, &mut payload);
-    let (sequence, timestamp) = customer.sequencer.next(NB_FRAME_SAMPLES as u32);
-    RtpPacket {
-        marker: false,
-        payload_type: customer.codec_pt,
-        sequence,
-        timestamp,
-        ssrc: customer.sequencer.ssrc,
-        payload: &payload,
-    }
-    .write(packet);
 }
 
 async fn add_manager(

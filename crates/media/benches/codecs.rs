@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use ringdesk_media::g711::G711Law;
-use ringdesk_media::mixer::{Hold, mix_minus_one, mix_room};
+use ringdesk_media::mixer::{LegPlace, mix_minus_one, mix_room};
 use ringdesk_media::opus_codec::{OpusDecoder, OpusEncoder};
 use ringdesk_media::resample::Resampler;
 use ringdesk_media::tone::sine;
@@ -115,12 +115,12 @@ fn main() {
                 let inputs: Vec<&[i16]> = (0..legs)
                     .map(|k| frames_wide[(i as usize + k) % n])
                     .collect();
-                let hold = if held {
-                    Hold::On { customer: 0, music }
+                let customer = if held {
+                    LegPlace::Music
                 } else {
-                    Hold::Off
+                    LegPlace::Line(1)
                 };
-                mix_room(&inputs, hold, &mut mixes, &mut tap);
+                mix_room(&inputs, &[customer], music, &mut mixes, &mut tap);
                 black_box((&mixes, &tap));
             });
         }

@@ -1,6 +1,6 @@
-//! Per-listener mixing: every participant hears the sum of everyone else — or, while the
-//! customer is on hold, the customer hears the hold music and the managers hear only each
-//! other. The recording tap is everyone's own voice, never the music.
+//! Per-listener mixing: every participant hears the sum of everyone else on their line — a
+//! held customer (or a parallel party waiting) hears the hold music instead, and nobody hears
+//! them. The recording tap is everyone's own voice, never the music.
 
 /// Mixes one frame for each participant: output `i` is the saturating sum of all inputs but
 /// input `i` (no one hears themselves). `inputs` are equal-length frames; a silent or absent
@@ -23,56 +23,62 @@ pub fn mix_minus_one(inputs: &[&[i16]], outputs: &mut Vec<Vec<i16>>) {
     }
 }
 
-/// Whether a room's customer is on hold, and what they hear meanwhile.
-#[derive(Debug, Clone, Copy)]
-pub enum Hold<'a> {
-    /// Everyone hears everyone else.
-    Off,
-    /// Leg `customer` hears `music` (one frame) instead of the managers; the managers hear
-    /// each other but not the customer.
-    On {
-        /// The held customer's index in the inputs.
-        customer: usize,
-        /// This frame of hold music.
-        music: &'a [i16],
-    },
+/// Where one leg of a room is this frame: on a line, hearing and heard by the others on it,
+/// or waiting with the hold music, heard by nobody. A plain call is everyone on line 1; hold
+/// puts the customer on the music; a parallel call adds line 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LegPlace {
+    /// On this line.
+    Line(u8),
+    /// On hold: hears `music`.
+    #[default]
+    Music,
 }
 
-/// Mixes one 20 ms frame of a room: `outputs[i]` is what leg `i` hears, `tap` the sum of every
-/// leg's own voice (the recording; hold music never enters it). Saturating, like
-/// [`mix_minus_one`], which this is while nobody is held.
+/// Mixes one 20 ms frame of a room: `outputs[i]` is what leg `i` hears — the others on its
+/// line, or `music` — and `tap` the sum of every leg's own voice (the recording; the music
+/// never enters it). Legs without a place are on line 1. Saturating, like [`mix_minus_one`],
+/// which this is when everyone is on one line.
 pub fn mix_room(
     inputs: &[&[i16]],
-    hold: Hold<'_>,
+    places: &[LegPlace],
+    music: &[i16],
     outputs: &mut Vec<Vec<i16>>,
     tap: &mut Vec<i16>,
 ) {
     let len = inputs.iter().map(|f| f.len()).max().unwrap_or(0);
+    let place = |i: usize| places.get(i).copied().unwrap_or(LegPlace::Line(1));
     let mut voices = vec![0i32; len];
-    for frame in inputs {
+    // Per-line sums; a room has one or two lines, so a short list beats a map.
+    let mut lines: Vec<(u8, Vec<i32>)> = Vec::with_capacity(2);
+    for (i, frame) in inputs.iter().enumerate() {
         for (t, &s) in voices.iter_mut().zip(frame.iter()) {
             *t += i32::from(s);
+        }
+        if let LegPlace::Line(l) = place(i) {
+            let sum = match lines.iter().position(|(n, _)| *n == l) {
+                Some(k) => &mut lines[k].1,
+                None => {
+                    lines.push((l, vec![0i32; len]));
+                    &mut lines.last_mut().expect("just pushed").1
+                }
+            };
+            for (t, &s) in sum.iter_mut().zip(frame.iter()) {
+                *t += i32::from(s);
+            }
         }
     }
     tap.clear();
     tap.extend(voices.iter().map(|&t| saturate(t)));
-    // What the managers hear while the customer is held: everyone but the customer.
-    let held = match hold {
-        Hold::Off => None,
-        Hold::On { customer, music } => inputs.get(customer).map(|c| (customer, *c, music)),
-    };
     outputs.resize_with(inputs.len(), Vec::new);
     for (i, (frame, out)) in inputs.iter().zip(outputs.iter_mut()).enumerate() {
         out.clear();
-        match held {
-            Some((customer, _, music)) if i == customer => {
-                out.extend((0..len).map(|k| music.get(k).copied().unwrap_or(0)));
+        match place(i) {
+            LegPlace::Music => out.extend((0..len).map(|k| music.get(k).copied().unwrap_or(0))),
+            LegPlace::Line(l) => {
+                let sum = &lines.iter().find(|(n, _)| *n == l).expect("summed above").1;
+                out.extend((0..len).map(|k| saturate(sum[k] - sample(frame, k))));
             }
-            Some((_, customer_frame, _)) => out.extend((0..len).map(|k| {
-                let heard = voices[k] - sample(frame, k) - sample(customer_frame, k);
-                saturate(heard)
-            })),
-            None => out.extend((0..len).map(|k| saturate(voices[k] - sample(frame, k)))),
         }
     }
 }
@@ -89,17 +95,22 @@ fn saturate(s: i32) -> i16 {
 mod tests {
     use super::*;
 
+    use LegPlace::{Line, Music};
+
     #[test]
     fn on_hold_the_customer_hears_music_and_the_managers_each_other() {
         let customer = [1000i16, 1000];
         let (minji, doyun) = ([10i16, 10], [200i16, 200]);
         let music = [7i16, 8];
         let (mut out, mut tap) = (Vec::new(), Vec::new());
-        let hold = Hold::On {
-            customer: 0,
-            music: &music,
-        };
-        mix_room(&[&customer, &minji, &doyun], hold, &mut out, &mut tap);
+        let places = [Music, Line(1), Line(1)];
+        mix_room(
+            &[&customer, &minji, &doyun],
+            &places,
+            &music,
+            &mut out,
+            &mut tap,
+        );
         assert_eq!(out[0], vec![7, 8], "the customer hears the music only");
         assert_eq!(
             out[1],
@@ -111,10 +122,10 @@ mod tests {
     }
 
     #[test]
-    fn off_hold_the_room_is_mix_minus_one_with_a_tap() {
+    fn on_one_line_the_room_is_mix_minus_one_with_a_tap() {
         let legs: [&[i16]; 3] = [&[100, 200], &[10, 20], &[1, 2]];
         let (mut room, mut tap, mut plain) = (Vec::new(), Vec::new(), Vec::new());
-        mix_room(&legs, Hold::Off, &mut room, &mut tap);
+        mix_room(&legs, &[], &[], &mut room, &mut tap);
         mix_minus_one(&legs, &mut plain);
         assert_eq!(room, plain);
         assert_eq!(tap, vec![111, 222]);
@@ -123,13 +134,22 @@ mod tests {
     #[test]
     fn a_held_customer_with_one_manager_leaves_the_manager_in_silence() {
         let (mut out, mut tap) = (Vec::new(), Vec::new());
-        let hold = Hold::On {
-            customer: 1,
-            music: &[5, 5],
-        };
-        mix_room(&[&[300, 300], &[-40, -40]], hold, &mut out, &mut tap);
+        let legs: [&[i16]; 2] = [&[-40, -40], &[300, 300]];
+        mix_room(&legs, &[Line(1), Music], &[5, 5], &mut out, &mut tap);
         assert_eq!(out, vec![vec![0, 0], vec![5, 5]]);
         assert_eq!(tap, vec![260, 260]);
+    }
+
+    #[test]
+    fn two_lines_do_not_hear_each_other() {
+        // Customer on hold; the manager talks with the parallel party on line 2 while a
+        // teammate stays on line 1.
+        let legs: [&[i16]; 4] = [&[1000], &[300], &[20], &[4]];
+        let places = [Music, Line(2), Line(2), Line(1)];
+        let (mut out, mut tap) = (Vec::new(), Vec::new());
+        mix_room(&legs, &places, &[9], &mut out, &mut tap);
+        assert_eq!(out, vec![vec![9], vec![20], vec![300], vec![0]]);
+        assert_eq!(tap, vec![1324]);
     }
 
     #[test]

@@ -203,6 +203,32 @@ pub enum ClientMessage {
         /// The team.
         team_id: i64,
     },
+    /// Put the customer on hold and call a second party on a parallel line: a teammate
+    /// (`managerId`) or a number through the trunk (`number`, checked like `dial`). Exactly one
+    /// of the two.
+    ParallelCall {
+        /// The call.
+        call_id: i64,
+        /// A teammate to ring.
+        #[serde(default)]
+        manager_id: Option<i64>,
+        /// A number to dial.
+        #[serde(default)]
+        number: Option<String>,
+        /// The caller-ID for `number` (the channel's first number when absent).
+        #[serde(default)]
+        caller_id: Option<String>,
+    },
+    /// Move to the other line of our parallel call; the line left waits with the hold music.
+    SwitchLine {
+        /// The call.
+        call_id: i64,
+    },
+    /// Join both lines of our parallel call into one conversation.
+    Merge {
+        /// The call.
+        call_id: i64,
+    },
     /// Place a call through the trunk, offering WebRTC media as `answer` does. The cloud
     /// checks the number, the permission and the caller-ID (PRODUCT.md §2, §6) and answers
     /// `dialing` (then `connected` with its SDP answer) or `dialRefused`.
@@ -311,6 +337,29 @@ pub enum RingPurpose {
         /// Cold or warm.
         transfer: TransferKind,
     },
+    /// A manager in a call calls us on a parallel line (their customer waits on hold).
+    Parallel {
+        /// Who.
+        by: ManagerRef,
+    },
+}
+
+/// A parallel call under way, as the call's managers see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParallelState {
+    /// Who made it.
+    pub by: ManagerRef,
+    /// The teammate called, when it is one.
+    pub manager: Option<ManagerRef>,
+    /// The number called, when it is one.
+    pub number: Option<String>,
+    /// The second party answered.
+    pub answered: bool,
+    /// `by` is on the second line now (the customer waits on hold).
+    pub on_second: bool,
+    /// Managers invited into the second line (its own conference: no merge until they leave).
+    pub second_line: Vec<ManagerRef>,
 }
 
 /// A manager being rung for a call, as the call's managers see it.
@@ -359,6 +408,19 @@ pub struct CallState {
     /// A call a manager placed, still ringing at the called party.
     #[serde(default)]
     pub dialing: bool,
+    /// A parallel call under way.
+    #[serde(default)]
+    pub parallel: Option<ParallelState>,
+    /// The customer is still on the line (a parallel or merged party may outlast them).
+    #[serde(default = "yes")]
+    pub customer_present: bool,
+    /// The number of a party called from the trunk that is in the call (parallel or merged).
+    #[serde(default)]
+    pub party_number: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Messages from the cloud to the app over the WebSocket.
@@ -445,7 +507,7 @@ pub enum ServerMessage {
         by_manager_id: i64,
     },
     /// Who is in the call and what it is doing; sent to its managers on every change.
-    CallState(CallState),
+    CallState(Box<CallState>),
     /// Our invitation was not answered.
     InviteUnanswered {
         /// The call.
@@ -465,6 +527,19 @@ pub enum ServerMessage {
         to: Option<ManagerRef>,
         /// Why the last ring stopped, when unanswered.
         reason: Option<String>,
+    },
+    /// Our parallel line ended unmerged: `unanswered`, `unreachable`, `partyLeft`,
+    /// `ownerLeft`; the customer is back (off hold unless they were held before).
+    ParallelEnded {
+        /// The call.
+        call_id: i64,
+        /// Why.
+        reason: String,
+    },
+    /// The customer hung up, but the call goes on with the parallel (or merged) party.
+    CustomerLeft {
+        /// The call.
+        call_id: i64,
     },
     /// Our `dial` went ahead: the call exists and rings out (`connected` follows with the
     /// media answer; `callState` says `dialing` until the called party answers).
@@ -727,7 +802,7 @@ pub enum AgentEvent {
         by_manager_id: i64,
     },
     /// Who is in the call and what it is doing (participants, hold, transfer).
-    CallState(CallState),
+    CallState(Box<CallState>),
     /// An invitation we sent was not answered.
     InviteUnanswered {
         /// The call.
@@ -747,6 +822,18 @@ pub enum AgentEvent {
         to: Option<ManagerRef>,
         /// Why the last ring stopped, when unanswered.
         reason: Option<String>,
+    },
+    /// Our parallel line ended unmerged.
+    ParallelEnded {
+        /// The call.
+        call_id: i64,
+        /// `unanswered`, `unreachable`, `partyLeft`, `ownerLeft`.
+        reason: String,
+    },
+    /// The customer hung up; the call goes on with the parallel (or merged) party.
+    CustomerLeft {
+        /// The call.
+        call_id: i64,
     },
     /// Our dial went ahead: the call rings out (`callConnected` follows when media is set up).
     Dialing {
@@ -986,6 +1073,9 @@ const CLIENT_TYPES: &[&str] = &[
     "completeTransfer",
     "cancelTransfer",
     "transferToQueue",
+    "parallelCall",
+    "switchLine",
+    "merge",
     "dial",
     "ping",
 ];
@@ -1084,6 +1174,14 @@ mod tests {
                 call_id: 1,
                 team_id: 1,
             },
+            ClientMessage::ParallelCall {
+                call_id: 1,
+                manager_id: None,
+                number: Some("02-555-1234".into()),
+                caller_id: None,
+            },
+            ClientMessage::SwitchLine { call_id: 1 },
+            ClientMessage::Merge { call_id: 1 },
             ClientMessage::Dial {
                 number: "010-1234-5678".into(),
                 caller_id: None,
@@ -1108,6 +1206,9 @@ mod tests {
                 | ClientMessage::CompleteTransfer { .. }
                 | ClientMessage::CancelTransfer { .. }
                 | ClientMessage::TransferToQueue { .. }
+                | ClientMessage::ParallelCall { .. }
+                | ClientMessage::SwitchLine { .. }
+                | ClientMessage::Merge { .. }
                 | ClientMessage::Dial { .. }
                 | ClientMessage::Ping => {}
             }

@@ -78,7 +78,9 @@ function ringView(r: Ringing): string {
       ? s.invitedBy(r.purpose.by.name)
       : r.purpose.kind === "transfer"
         ? s.transferredBy(r.purpose.by.name)
-        : s.incomingCall;
+        : r.purpose.kind === "parallel"
+          ? s.parallelBy(r.purpose.by.name)
+          : s.incomingCall;
   return `
     <section id="ring" class="popup" role="alertdialog" aria-label="${s.incomingCall}">
       <p id="ring-purpose" class="muted">${esc(from)}</p>
@@ -113,7 +115,7 @@ function peoplePanel(c: InCall): string {
   const s = t();
   if (!state.targets) return `<div id="people"><p class="muted">…</p></div>`;
   const inCall = new Set([...(c.room?.managers ?? []), ...(c.room?.ringing ?? []).map((r) => r.manager)].map((m) => m.id));
-  const busy = !!c.room?.transfer;
+  const busy = !!c.room?.transfer || !!c.room?.parallel;
   const people = state.targets.teammates
     .filter((m) => m.id !== state.myId && !inCall.has(m.id))
     .map((m) => {
@@ -121,6 +123,7 @@ function peoplePanel(c: InCall): string {
       const off = m.notRinging ? "disabled" : "";
       return `<li data-manager="${m.id}"><span title="${esc(why)}">${esc(m.name)}${why ? ` <small class="muted">· ${esc(why)}</small>` : ""}</span>
         <button class="invite secondary" data-manager="${m.id}" ${off}>${s.invite}</button>
+        <button class="parallel secondary" data-manager="${m.id}" ${off || (busy ? "disabled" : "")}>${s.parallelCall}</button>
         <button class="transfer secondary" data-manager="${m.id}" data-kind="cold" ${off || (busy ? "disabled" : "")}>${s.coldTransfer}</button>
         <button class="transfer secondary" data-manager="${m.id}" data-kind="warm" ${off || (busy ? "disabled" : "")}>${s.warmTransfer}</button></li>`;
     })
@@ -132,7 +135,21 @@ function peoplePanel(c: InCall): string {
         <button class="queue secondary" data-team="${team.id}" ${busy ? "disabled" : ""}>${s.queueTransfer}</button></li>`,
     )
     .join("");
-  return `<div id="people"><h3>${s.teammates}</h3><ul class="people">${people}</ul><h3>${s.teams}</h3><ul class="people">${teams}</ul></div>`;
+  const number = `<div class="row"><input id="parallel-number" inputmode="tel" placeholder="010-…" />
+    <button id="parallel-number-call" class="secondary" ${busy ? "disabled" : ""}>${s.parallelNumber}</button></div>`;
+  return `<div id="people"><h3>${s.teammates}</h3><ul class="people">${people}</ul><h3>${s.teams}</h3><ul class="people">${teams}</ul>${number}</div>`;
+}
+
+/** Our parallel call: whom, which line we are on, switch and merge. */
+function parallelBar(c: InCall): string {
+  const s = t();
+  const p = c.room?.parallel;
+  if (!p || p.by.id !== state.myId) return "";
+  const who = p.manager?.name ?? p.number ?? "";
+  const where = !p.answered ? s.parallelRinging : p.onSecond ? s.onSecondLine : s.onFirstLine;
+  return `<div id="parallel-bar"><p>${esc(s.parallelWith(who))} · <span id="parallel-line">${esc(where)}</span></p>
+    <button id="switch-line" class="secondary">${s.switchLine}</button>
+    <button id="merge" class="answer" ${p.answered ? "" : "disabled"}>${s.merge}</button></div>`;
 }
 
 /** What our transfer is doing now, with its buttons. */
@@ -188,6 +205,7 @@ function callView(c: InCall): string {
         <button id="devices-button" class="secondary" aria-pressed="${c.panel === "devices"}">${s.devices}</button>
       </div>
       ${transferBar(c)}
+      ${parallelBar(c)}
       ${panel}
       ${c.note ? `<p id="call-note" class="muted">${esc(c.note)}</p>` : ""}
       <div class="actions">
@@ -270,6 +288,13 @@ function bind(): void {
     }),
   );
   each("#people button.queue", (b, callId) => void invoke("transfer_to_queue", { callId, teamId: Number(b.dataset.team) }));
+  each("#people button.parallel", (b, callId) => void invoke("parallel_call", { callId, managerId: Number(b.dataset.manager), number: null }));
+  on("parallel-number-call", () => {
+    const number = (document.getElementById("parallel-number") as HTMLInputElement | null)?.value.trim();
+    if (state.call && number) void invoke("parallel_call", { callId: state.call.callId, managerId: null, number });
+  });
+  on("switch-line", () => state.call && void invoke("switch_line", { callId: state.call.callId }));
+  on("merge", () => state.call && void invoke("merge", { callId: state.call.callId }));
   on("leave", () => state.call && void invoke("hangup", { callId: state.call.callId }));
   on("end-for-all", () => state.call && void invoke("end_for_all", { callId: state.call.callId }));
   document.querySelectorAll<HTMLButtonElement>(".key").forEach((b) =>
@@ -359,6 +384,12 @@ function onEvent(e: AgentEvent): void {
         state.call.note =
           e.outcome === "unanswered" ? s.transferUnanswered : e.outcome === "cancelled" ? s.transferCancelled : e.outcome === "targetLeft" ? s.transferTargetLeft : "";
       }
+      break;
+    case "parallelEnded":
+      if (state.call?.callId === e.callId) state.call.note = t().parallelEnded[e.reason] ?? e.reason;
+      break;
+    case "customerLeft":
+      if (state.call?.callId === e.callId) state.call.note = t().customerLeft;
       break;
     case "callEnded":
       if (state.call?.callId === e.callId) state.call = null;

@@ -129,6 +129,7 @@ impl Dispatcher {
                 joining: HashMap::from([(d.manager, joining)]),
                 rang_for: HashMap::new(),
                 placed: true,
+                party: None,
                 customer_answered: false,
                 customer_gone: false,
                 invite_at: Instant::now(),
@@ -196,7 +197,10 @@ impl Dispatcher {
 
     fn placed_call(&mut self, sip: SipCall) -> Option<(CallId, &mut ActiveCall)> {
         let call = *self.by_sip.get(&sip)?;
-        let c = self.calls.get_mut(&call).filter(|c| c.placed)?;
+        let c = self
+            .calls
+            .get_mut(&call)
+            .filter(|c| c.placed && c.sip == sip)?;
         Some((call, c))
     }
 }

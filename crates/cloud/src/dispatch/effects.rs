@@ -2,15 +2,16 @@
 //! hangups, and the call record.
 
 use ringdesk_core::switchboard::{
-    CallView, Refusal, Request, RingPurpose, RingStop, TransferKind, TransferOutcome,
+    CallView, ParallelTarget, Refusal, Request, RingPurpose, RingStop, TransferKind,
+    TransferOutcome,
 };
 use ringdesk_core::{CallId, ManagerId, SwitchboardOutput};
 use ringdesk_sip::runtime::TrunkCommand;
 use ringdesk_store::ManagerPart;
 use ringdesk_store::time::now_ms;
 use ringdesk_wire::{
-    CallState, RingPurpose as WirePurpose, RingingManager, ServerMessage, TransferKind as WireKind,
-    TransferState,
+    CallState, ParallelState, RingPurpose as WirePurpose, RingingManager, ServerMessage,
+    TransferKind as WireKind, TransferState,
 };
 use tokio::sync::oneshot;
 
@@ -22,6 +23,7 @@ fn purpose_code(p: RingPurpose) -> &'static str {
     match p {
         RingPurpose::Route => "route",
         RingPurpose::Invite { .. } => "invite",
+        RingPurpose::Parallel { .. } => "parallel",
         RingPurpose::Transfer {
             kind: TransferKind::Cold,
             ..
@@ -58,6 +60,12 @@ pub(super) fn refusal_message(call: CallId, request: Request, reason: Refusal) -
         Refusal::NoTransfer => "you have no transfer of this call under way".into(),
         Refusal::TransferNotAnswered => "the transfer's target has not answered yet".into(),
         Refusal::NotAnsweredYet => "the called party has not answered yet".into(),
+        Refusal::ParallelInProgress => "a parallel call is up: end or merge it first".into(),
+        Refusal::NoParallel => "you have no parallel call in this call".into(),
+        Refusal::ParallelConference => {
+            "the parallel line has its own conference: wait until the others leave it".into()
+        }
+        Refusal::PartyNotAnswered => "the parallel call has not been answered yet".into(),
     };
     format!("{what} refused: {why}")
 }
@@ -72,6 +80,9 @@ impl Dispatcher {
             RingPurpose::Transfer { by, kind } => WirePurpose::Transfer {
                 by: self.manager_ref(by),
                 transfer: wire_kind(kind),
+            },
+            RingPurpose::Parallel { by } => WirePurpose::Parallel {
+                by: self.manager_ref(by),
             },
         }
     }
@@ -100,6 +111,22 @@ impl Dispatcher {
             }),
             queued: view.queued,
             dialing: view.dialing,
+            parallel: view.parallel.as_ref().map(|p| ParallelState {
+                by: self.manager_ref(p.by),
+                manager: match p.target {
+                    ParallelTarget::Manager(m) => Some(self.manager_ref(m)),
+                    ParallelTarget::External => None,
+                },
+                number: match p.target {
+                    ParallelTarget::Manager(_) => None,
+                    ParallelTarget::External => c.party.as_ref().map(|p| p.number.clone()),
+                },
+                answered: p.answered,
+                on_second: p.on_second,
+                second_line: p.second_line.iter().map(|m| self.manager_ref(*m)).collect(),
+            }),
+            customer_present: view.customer_present,
+            party_number: c.party.as_ref().map(|p| p.number.clone()),
         })
     }
 
@@ -184,9 +211,7 @@ impl Dispatcher {
                     self.record(call, manager, part).await;
                 }
                 SwitchboardOutput::HoldChanged { call, held, by } => {
-                    if let Some(c) = self.calls.get(&call) {
-                        c.room.send(RoomCommand::SetHold { held });
-                    }
+                    // The room hears of it with the call's arrangement (`CallChanged`).
                     let m = ServerMessage::HoldChanged {
                         call_id: call.0,
                         held,
@@ -223,13 +248,23 @@ impl Dispatcher {
                     };
                     self.send_to(by, None, m);
                 }
+                SwitchboardOutput::ParallelEnded { call, by, reason } => {
+                    self.parallel_ended(call, by, reason.code());
+                }
+                SwitchboardOutput::CustomerLeft { call } => {
+                    if let Some(c) = self.calls.get(&call) {
+                        c.room.send(RoomCommand::DropCustomer);
+                    }
+                    self.tell_call(call, &ServerMessage::CustomerLeft { call_id: call.0 });
+                }
                 SwitchboardOutput::CallChanged { call } => {
+                    self.arrange(call);
                     let state = self
                         .switchboard
                         .view(call)
                         .and_then(|v| self.call_state(call, &v));
                     if let Some(state) = state {
-                        self.tell_call(call, &ServerMessage::CallState(state));
+                        self.tell_call(call, &ServerMessage::CallState(Box::new(state)));
                     }
                 }
                 SwitchboardOutput::Ended {
@@ -238,6 +273,7 @@ impl Dispatcher {
                     missed,
                     managers,
                 } => {
+                    self.drop_party(call);
                     let Some(c) = self.calls.remove(&call) else {
                         continue;
                     };
@@ -293,7 +329,9 @@ impl Dispatcher {
         self.send_presence(manager);
         let by = match purpose {
             RingPurpose::Route => None,
-            RingPurpose::Invite { by } | RingPurpose::Transfer { by, .. } => Some(by.0),
+            RingPurpose::Invite { by }
+            | RingPurpose::Transfer { by, .. }
+            | RingPurpose::Parallel { by } => Some(by.0),
         };
         let part = ManagerPart::Rang {
             purpose: purpose_code(purpose),

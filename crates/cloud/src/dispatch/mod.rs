@@ -13,6 +13,7 @@
 
 mod dial;
 mod effects;
+mod parallel;
 mod requests;
 mod snapshot;
 mod trunk;
@@ -144,6 +145,8 @@ struct ActiveCall {
     rang_for: HashMap<ManagerId, RingPurpose>,
     /// A manager placed this call (the customer is the called party).
     placed: bool,
+    /// The party a parallel call reached through the trunk (also once merged).
+    party: Option<parallel::PartyLeg>,
     /// The customer is on the line: the trunk has our 200 OK, or answered the call we placed.
     customer_answered: bool,
     customer_gone: bool,
@@ -390,6 +393,10 @@ impl Dispatcher {
             }
             RoomEvent::ManagerAudioStarted { manager } => {
                 tracing::debug!(%call, %manager, "manager audio reached the room")
+            }
+            RoomEvent::PartyMediaTimeout => {
+                tracing::info!(%call, "no RTP from the parallel party; hanging it up");
+                self.party_gone(call);
             }
             RoomEvent::CustomerMediaTimeout => {
                 // The trunk went quiet without a BYE: end the call, sending one ourselves.

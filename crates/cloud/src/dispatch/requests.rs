@@ -116,7 +116,8 @@ impl Dispatcher {
                 } else if self.switchboard.call_of(manager) != Some(CallId(call_id)) {
                     reply(self, "notInCall", format!("you are not in call {call_id}"));
                 } else if let Some(c) = self.calls.get(&CallId(call_id)) {
-                    c.room.send(RoomCommand::SendDtmf { digits });
+                    let to_party = self.digits_to_party(CallId(call_id), manager);
+                    c.room.send(RoomCommand::SendDtmf { digits, to_party });
                 }
             }
             ClientMessage::Invite {
@@ -186,6 +187,37 @@ impl Dispatcher {
                     });
                 }
             }
+            ClientMessage::ParallelCall {
+                call_id,
+                manager_id,
+                number,
+                caller_id,
+            } => {
+                let teammate = match manager_id {
+                    Some(id) => match self.teammate(manager, session, id).await {
+                        Some(t) => Some(t),
+                        None => return,
+                    },
+                    None => None,
+                };
+                self.parallel_call(super::parallel::ParallelRequest {
+                    manager,
+                    session,
+                    call: CallId(call_id),
+                    teammate,
+                    number,
+                    caller_id,
+                })
+                .await
+            }
+            ClientMessage::SwitchLine { call_id } => self.input(SwitchboardInput::SwitchLine {
+                call: CallId(call_id),
+                by: manager,
+            }),
+            ClientMessage::Merge { call_id } => self.input(SwitchboardInput::Merge {
+                call: CallId(call_id),
+                by: manager,
+            }),
             ClientMessage::Dial {
                 number,
                 caller_id,

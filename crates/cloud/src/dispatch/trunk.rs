@@ -40,6 +40,26 @@ impl Dispatcher {
                     });
                 }
             }
+            TrunkEvent::Cancelled { call }
+            | TrunkEvent::HungUp { call }
+            | TrunkEvent::Failed { call, .. }
+            | TrunkEvent::Rejected { call, .. }
+                if self.party_call(call).is_some() =>
+            {
+                if let Some(id) = self.party_call(call) {
+                    self.party_gone(id);
+                }
+            }
+            TrunkEvent::Progress { call, early_media } if self.party_call(call).is_some() => {
+                if let Some(id) = self.party_call(call) {
+                    self.party_progress(id, early_media);
+                }
+            }
+            TrunkEvent::Answered { call, media } if self.party_call(call).is_some() => {
+                if let Some(id) = self.party_call(call) {
+                    self.party_answered(id, media);
+                }
+            }
             TrunkEvent::Cancelled { call } | TrunkEvent::HungUp { call } => {
                 if let Some(&id) = self.by_sip.get(&call) {
                     if let Some(c) = self.calls.get_mut(&id) {
@@ -159,6 +179,7 @@ impl Dispatcher {
                 joining: HashMap::new(),
                 rang_for: HashMap::new(),
                 placed: false,
+                party: None,
                 customer_answered: false,
                 customer_gone: false,
                 invite_at: at,

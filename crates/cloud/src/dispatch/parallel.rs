@@ -1,0 +1,220 @@
+//! Parallel calls in the cloud: a teammate is rung through the switchboard; a number is
+//! checked like a dial and called through the trunk into the same room, as its second trunk
+//! leg. The room mixes by the switchboard's arrangement, sent on every change of the call.
+
+use std::net::SocketAddr;
+
+use ringdesk_core::switchboard::{ParallelTarget, Place, Request};
+use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
+use ringdesk_media::mixer::LegPlace;
+use ringdesk_sip::sdp::{self, Negotiated};
+use ringdesk_sip::trunk::{DialRequest, SipCall};
+use ringdesk_wire::{DialCheck, ServerMessage};
+use tokio::net::UdpSocket;
+
+use super::effects::refusal_message;
+use super::{Dispatcher, error};
+use crate::dialplan;
+use crate::room::RoomCommand;
+
+/// The party a parallel call reached through the trunk.
+pub(super) struct PartyLeg {
+    pub sip: SipCall,
+    pub number: String,
+    /// Its leg is over at the trunk (it hung up, or never answered).
+    pub gone: bool,
+}
+
+/// A manager's parallel-call request, as it came over the WebSocket.
+pub(super) struct ParallelRequest {
+    pub manager: ManagerId,
+    pub session: u64,
+    pub call: CallId,
+    pub teammate: Option<ManagerId>,
+    pub number: Option<String>,
+    pub caller_id: Option<String>,
+}
+
+fn leg_place(p: Place) -> LegPlace {
+    match p {
+        Place::Line(n) => LegPlace::Line(n),
+        Place::Music => LegPlace::Music,
+    }
+}
+
+impl Dispatcher {
+    pub(super) async fn parallel_call(&mut self, r: ParallelRequest) {
+        match (r.teammate, r.number.clone()) {
+            (Some(t), None) => self.input(SwitchboardInput::ParallelCall {
+                call: r.call,
+                by: r.manager,
+                target: ParallelTarget::Manager(t),
+            }),
+            (None, Some(number)) => {
+                if let Err(e) = self.parallel_number(&r, number).await {
+                    tracing::error!(call = %r.call, "parallel call failed: {e}");
+                    let m = error("internal", format!("the parallel call failed: {e}"));
+                    self.send_to(r.manager, Some(r.session), m);
+                }
+            }
+            _ => {
+                let why = "give exactly one of managerId and number";
+                self.send_to(r.manager, Some(r.session), error("invalidMessage", why));
+            }
+        }
+    }
+
+    async fn parallel_number(&mut self, r: &ParallelRequest, number: String) -> anyhow::Result<()> {
+        let refuse = |d: &Self, code: &str, message: String| {
+            d.send_to(r.manager, Some(r.session), error(code, message));
+        };
+        if let Some(reason) =
+            self.switchboard
+                .parallel_refusal(r.call, r.manager, ParallelTarget::External)
+        {
+            let message = refusal_message(r.call, Request::Parallel, reason);
+            refuse(self, reason.code(), message);
+            return Ok(());
+        }
+        let Some(manager) = self.store.manager(r.manager.0).await? else {
+            return Ok(());
+        };
+        let check = DialCheck {
+            number,
+            caller_id: r.caller_id.clone(),
+        };
+        let plan = match dialplan::plan(&self.store, &manager, &check).await {
+            Ok(p) => p,
+            Err(e) => {
+                refuse(self, e.code(), e.to_string());
+                return Ok(());
+            }
+        };
+        if !self.config.can_dial_out {
+            let why = "no outbound trunk is configured (start the cloud with --trunk-outbound)";
+            refuse(self, "noOutboundTrunk", why.into());
+            return Ok(());
+        }
+        let Some(c) = self.calls.get(&r.call) else {
+            return Ok(());
+        };
+        let socket = UdpSocket::bind(SocketAddr::new(self.config.room.ip, 0)).await?;
+        let offer = sdp::offer(socket.local_addr()?, rand::random::<u32>().into());
+        c.room.send(RoomCommand::AddParty { socket });
+        let sip = self.trunk.dial(DialRequest {
+            to: plan.to.clone(),
+            caller_id: plan.caller_id,
+            sdp: offer,
+        });
+        if let Some(c) = self.calls.get_mut(&r.call) {
+            c.party = Some(PartyLeg {
+                sip,
+                number: plan.to,
+                gone: false,
+            });
+        }
+        self.by_sip.insert(sip, r.call);
+        self.input(SwitchboardInput::ParallelCall {
+            call: r.call,
+            by: r.manager,
+            target: ParallelTarget::External,
+        });
+        Ok(())
+    }
+
+    /// The call whose parallel party `sip` is.
+    pub(super) fn party_call(&self, sip: SipCall) -> Option<CallId> {
+        let call = *self.by_sip.get(&sip)?;
+        let c = self.calls.get(&call)?;
+        c.party.as_ref().filter(|p| p.sip == sip).map(|_| call)
+    }
+
+    pub(super) fn party_progress(&mut self, call: CallId, early_media: Option<Negotiated>) {
+        if let (Some(c), Some(n)) = (self.calls.get(&call), early_media) {
+            c.room.send(RoomCommand::PartyMedia(n));
+        }
+    }
+
+    pub(super) fn party_answered(&mut self, call: CallId, media: Negotiated) {
+        if let Some(c) = self.calls.get(&call) {
+            c.room.send(RoomCommand::PartyMedia(media));
+            c.room.send(RoomCommand::PartyAnswered);
+        }
+        self.input(SwitchboardInput::ParallelAnswered { call });
+    }
+
+    /// The party's leg is over at the trunk (hung up, unreachable, failed).
+    pub(super) fn party_gone(&mut self, call: CallId) {
+        if let Some(p) = self.calls.get_mut(&call).and_then(|c| c.party.as_mut()) {
+            p.gone = true;
+        }
+        let merged = self
+            .switchboard
+            .view(call)
+            .is_some_and(|v| v.extra_external);
+        self.input(SwitchboardInput::ParallelPartyGone { call });
+        if merged {
+            // A merged party has no line of its own to end: its leg just goes.
+            self.drop_party(call);
+        }
+    }
+
+    /// Ends the party's leg, at the trunk unless it is gone there already, and in the room.
+    pub(super) fn drop_party(&mut self, call: CallId) {
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
+        let Some(p) = c.party.take() else {
+            return;
+        };
+        c.room.send(RoomCommand::RemoveParty);
+        self.by_sip.remove(&p.sip);
+        if !p.gone {
+            self.trunk
+                .send(ringdesk_sip::runtime::TrunkCommand::HangUp { call: p.sip });
+        }
+    }
+
+    /// Sends the room who hears whom now.
+    pub(super) fn arrange(&self, call: CallId) {
+        let (Some(view), Some(c)) = (self.switchboard.view(call), self.calls.get(&call)) else {
+            return;
+        };
+        let a = view.arrangement();
+        c.room.send(RoomCommand::Arrange {
+            customer: leg_place(a.customer),
+            party: leg_place(a.party),
+            managers: a
+                .managers
+                .into_iter()
+                .map(|(m, p)| (m, leg_place(p)))
+                .collect(),
+        });
+    }
+
+    /// Whether `manager`'s digits go to the parallel party: they are on its line.
+    pub(super) fn digits_to_party(&self, call: CallId, manager: ManagerId) -> bool {
+        self.switchboard.view(call).is_some_and(|v| {
+            v.parallel.is_some_and(|p| {
+                p.by == manager && p.on_second && p.target == ParallelTarget::External
+            })
+        })
+    }
+
+    /// Tells the manager who made it that the parallel line ended.
+    pub(super) fn parallel_ended(&mut self, call: CallId, by: ManagerId, reason: &str) {
+        if self
+            .calls
+            .get(&call)
+            .and_then(|c| c.party.as_ref())
+            .is_some()
+        {
+            self.drop_party(call);
+        }
+        let m = ServerMessage::ParallelEnded {
+            call_id: call.0,
+            reason: reason.into(),
+        };
+        self.send_to(by, None, m);
+    }
+}
