@@ -246,9 +246,11 @@ fn footprint() {
     );
 }
 
-/// How long transfers take to complete: a cold transfer from the command to the target's
-/// media up (ring, answer, WebRTC set-up), and a warm transfer's completion from the command
-/// to the customer off hold with the new manager. Both managers answer at once.
+/// How long transfers and merges take to complete: a cold transfer from the command to the
+/// target's media up (ring, answer, WebRTC set-up), a warm transfer's completion from the
+/// command to the customer off hold with the new manager, and a parallel call's merge from the
+/// command to the manager's app seeing one conversation (the room re-arranges on its next
+/// 20 ms frame). Both managers answer at once.
 fn transfers(rounds: usize) {
     let cloud = Cloud::start(&[]);
     let dir = TempDir::new("bench-transfer");
@@ -257,7 +259,7 @@ fn transfers(rounds: usize) {
     let mut a = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 0);
     let mut b = AgentProc::wav(&cloud, JUNHO, &dir.path("agent.wav"), None, 0);
     let wait = Duration::from_secs(20);
-    let (mut cold, mut warm) = (Vec::new(), Vec::new());
+    let (mut cold, mut warm, mut merge) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         let caller = Baresip::call_without_player(
             &format!("sip:{DEMO_NUMBER}@{}", cloud.sip),
@@ -297,6 +299,27 @@ fn transfers(rounds: usize) {
             matches!(e, AgentEvent::HoldChanged { call_id: c, held: false, .. } if *c == call_id)
         });
         warm.push((back - asked).as_secs_f64() * 1000.0);
+        // A parallel call from A to B, merged once B is on the line.
+        a.command(&format!("parallel {call_id} manager {}", b.manager_id()));
+        b.wait_for("media", wait, media);
+        a.wait_for("parallel answered", wait, |e| {
+            matches!(e, AgentEvent::CallState(s) if s.parallel.as_ref().is_some_and(|p| p.answered))
+        });
+        let asked = Instant::now();
+        a.command(&format!("merge {call_id}"));
+        let (merged, _) = a.wait_for("merged", wait, |e| {
+            // Two managers with the customer off hold and no transfer: only the merge makes
+            // that (the warm transfer's consult had the customer on hold).
+            matches!(e, AgentEvent::CallState(s) if s.call_id == call_id && s.parallel.is_none()
+                && s.transfer.is_none() && !s.held && s.managers.len() == 2)
+        });
+        merge.push((merged - asked).as_secs_f64() * 1000.0);
+        b.command(&format!("hangup {call_id}"));
+        b.wait_for(
+            "left",
+            wait,
+            |e| matches!(e, AgentEvent::CallEnded { call_id: c, cause, .. } if *c == call_id && cause == "left"),
+        );
         a.command(&format!("end {call_id}"));
         a.wait_for("end", wait, |e| {
             matches!(e, AgentEvent::CallEnded { call_id: c, cause, .. } if *c == call_id && cause == "endedForAll")
@@ -311,10 +334,11 @@ fn transfers(rounds: usize) {
             "warm transfer completion, command → customer off hold",
             warm,
         ),
+        ("parallel call merge, command → one conversation", merge),
     ] {
         ms.sort_by(f64::total_cmp);
         println!(
-            "{what}: p50 {:.0} ms, max {:.0} ms ({rounds} transfers)",
+            "{what}: p50 {:.1} ms, max {:.1} ms ({rounds} rounds)",
             percentile(&ms, 0.5),
             ms[ms.len() - 1]
         );
