@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use ringdesk_media::tone::tone_energy_ratio;
 use ringdesk_store::Store;
-use ringdesk_tests::audio::{HOLD_MUSIC_HZ, random_tone_pair, read_wav, write_tone_wav};
+use ringdesk_tests::audio::{
+    HOLD_MUSIC_HZ, random_tone_pair, read_wav, settled_wav, write_tone_wav,
+};
 use ringdesk_tests::peers::Baresip;
 use ringdesk_tests::ws::WsSession;
 use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, http};
@@ -188,17 +190,7 @@ impl Manager {
     /// once a second and finalizes it when the call's media stops, a moment after `callEnded`
     /// is printed, so this waits until the file stops changing (up to 5 s).
     fn heard(&self) -> &Path {
-        let size = || std::fs::metadata(&self.heard).map(|m| m.len()).unwrap_or(0);
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        let mut last = size();
-        loop {
-            std::thread::sleep(Duration::from_millis(300));
-            let now = size();
-            if (now == last && now > 44) || std::time::Instant::now() > deadline {
-                return &self.heard;
-            }
-            last = now;
-        }
+        settled_wav(&self.heard)
     }
 
     fn command(&mut self, line: &str) {

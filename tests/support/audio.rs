@@ -136,3 +136,20 @@ pub const HOLD_MUSIC_HZ: [f64; 16] = [
     523.25, 659.25, 783.99, 440.0, 349.23, 392.0, 493.88, 587.33, 1046.5, 1318.51, 1567.98, 880.0,
     698.46, 784.0, 987.77, 1174.66,
 ];
+
+/// `path` once the agent's recorder has finalized it: it rewrites the WAV header once a
+/// second and finalizes the file when the call's media stops, a moment after `callEnded` is
+/// printed, so this waits until the file stops changing (up to 5 s).
+pub fn settled_wav(path: &Path) -> &Path {
+    let size = || std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut last = size();
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let now = size();
+        if (now == last && now > 44) || std::time::Instant::now() > deadline {
+            return path;
+        }
+        last = now;
+    }
+}

@@ -7,6 +7,7 @@
 #![allow(missing_docs)]
 
 pub mod audio;
+pub mod browser;
 pub mod peers;
 pub mod ws;
 

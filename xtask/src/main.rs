@@ -32,7 +32,8 @@ const RUN_PACKAGES: &[&str] = &["sip-tester", "baresip", "fonts-noto-cjk"];
 /// notification server (watched by dbus-monitor), PulseAudio test devices (reached by cpal
 /// through ALSA's pulse plugin; recorded with parec), xdotool pressing global hotkeys, python3-xlib
 /// for window geometry / WM_DELETE_WINDOW / a competing key grab, and ImageMagick's `import`
-/// for the screenshot. sipp and baresip are the SIP peers.
+/// for the screenshot. sipp and baresip are the SIP peers; headless Chromium is the voice-meet
+/// visitor (tests/meet.rs).
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
@@ -61,6 +62,7 @@ const TEST_PACKAGES: &[&str] = &[
     "gir1.2-glib-2.0",
     "imagemagick",
     "curl",
+    "chromium",
 ];
 
 fn root() -> PathBuf {

@@ -18,7 +18,8 @@ use ringdesk_store::time::{now_ms, rfc3339};
 use ringdesk_store::{CallRow, Manager, Store, StoreError};
 use ringdesk_wire::{
     ApiError, CallManager, CallPage, CallRecord, CallState, CallsQuery, ChannelNumber, DialCheck,
-    DialPlan, InternationalRate, LoginRequest, LoginResponse, ManagerInfo, Team, Teammate,
+    DialPlan, InternationalRate, LoginRequest, LoginResponse, ManagerInfo, MeetCallRequest,
+    MeetCallResponse, MeetHangup, Team, Teammate,
 };
 
 use crate::dialplan::{self, DialError};
@@ -155,6 +156,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/teammates", get(teammates))
         .route("/api/v1/teams", get(teams))
         .route("/api/v1/numbers", get(numbers))
+        .route("/meet/{channel_id}", get(meet_page))
+        .route("/api/v1/meet/{channel_id}/calls", post(meet_call))
+        .route("/api/v1/meet/calls/{call_id}/hangup", post(meet_hangup))
         .route("/api/v1/dial/check", post(dial_check))
         .route(
             "/api/v1/international-rates",
@@ -446,6 +450,83 @@ async fn replace_international_rates(
         .collect();
     s.store.replace_international_rates(&rows).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The channel's voice-meet page: a visitor clicks "call", grants the microphone and rings
+/// the channel's managers over WebRTC (no phone number on either side).
+async fn meet_page(Path(_channel_id): Path<i64>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        include_str!("meet.html"),
+    )
+}
+
+/// The largest SDP offer a browser sends is a few KiB; anything much bigger is not one.
+const MAX_OFFER_LEN: usize = 64 * 1024;
+
+/// A visitor's call from the meet page. No login: the page is public, like a phone number.
+async fn meet_call(
+    State(s): State<AppState>,
+    Path(channel_id): Path<i64>,
+    body: Result<Json<MeetCallRequest>, JsonRejection>,
+) -> Result<Json<MeetCallResponse>, ApiErr> {
+    let Json(req) = body.map_err(bad_json)?;
+    if !req.sdp_offer.starts_with("v=0") || req.sdp_offer.len() > MAX_OFFER_LEN {
+        return Err(ApiErr::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "badOffer",
+            "sdpOffer must be an SDP offer (v=0 …) of at most 64 KiB",
+        ));
+    }
+    let (reply, answer) = oneshot::channel();
+    let input = Input::Meet {
+        channel_id,
+        offer: req.sdp_offer,
+        reply,
+    };
+    let unavailable = || {
+        ApiErr::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the service is shutting down",
+        )
+    };
+    s.dispatcher.send(input).map_err(|_| unavailable())?;
+    match answer.await.map_err(|_| unavailable())? {
+        Ok(r) => Ok(Json(r)),
+        Err((code, message)) => {
+            let status = match code {
+                "unknownChannel" => StatusCode::NOT_FOUND,
+                "badOffer" => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            Err(ApiErr::new(status, code, message))
+        }
+    }
+}
+
+/// The visitor hangs up from the page (with the token their call was created with).
+async fn meet_hangup(
+    State(s): State<AppState>,
+    Path(call_id): Path<i64>,
+    body: Result<Json<MeetHangup>, JsonRejection>,
+) -> Result<StatusCode, ApiErr> {
+    let Json(req) = body.map_err(bad_json)?;
+    let (reply, done) = oneshot::channel();
+    let input = Input::MeetHangup {
+        call: ringdesk_core::CallId(call_id),
+        token: req.token,
+        reply,
+    };
+    let _ = s.dispatcher.send(input);
+    match done.await {
+        Ok(true) => Ok(StatusCode::NO_CONTENT),
+        _ => Err(ApiErr::new(
+            StatusCode::NOT_FOUND,
+            "notFound",
+            "no such call of yours is going on",
+        )),
+    }
 }
 
 async fn ws(State(s): State<AppState>, Authed(m): Authed, upgrade: WebSocketUpgrade) -> Response {

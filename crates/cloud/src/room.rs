@@ -104,6 +104,8 @@ pub enum RoomEvent {
     },
     /// No RTP from the answered customer for the configured time.
     CustomerMediaTimeout,
+    /// The visitor's browser closed its WebRTC connection (the page closed or hung up).
+    VisitorLeft,
     /// No RTP from the answered parallel party for the configured time.
     PartyMediaTimeout,
     /// A manager's media leg failed (ICE/DTLS gone).
@@ -138,13 +140,37 @@ pub struct CustomerMedia {
     pub negotiated: Option<Negotiated>,
 }
 
-struct ManagerLeg {
-    id: ManagerId,
+/// A WebRTC leg: a manager's app, or a visitor's browser. Opus both ways.
+struct WebLeg {
     send: mpsc::UnboundedSender<Vec<u8>>,
     inbound: OpusInbound,
     encoder: OpusEncoder,
+}
+
+impl WebLeg {
+    fn send(&mut self, frame: &[i16]) {
+        if let Ok(opus) = self.encoder.encode(frame) {
+            let _ = self.send.send(opus.to_vec());
+        }
+    }
+}
+
+struct ManagerLeg {
+    id: ManagerId,
+    web: WebLeg,
     heard: bool,
 }
+
+/// The customer's leg: through the trunk, or a visitor's browser (a voice meet). One per
+/// room, so the size difference between the two does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Customer {
+    Trunk(TrunkLeg),
+    Browser(WebLeg),
+}
+
+/// Who a WebRTC leg's events are about: a manager, or the visitor (`None`).
+type WebEvent = (Option<ManagerId>, PeerEvent);
 
 /// What every room of the service shares.
 #[derive(Debug, Clone)]
@@ -163,7 +189,8 @@ struct Mix {
     customer: LegPlace,
     party: LegPlace,
     managers: HashMap<ManagerId, LegPlace>,
-    /// Ringback the customer hears while the managers' apps ring (a call that came in).
+    /// Ringback the customer hears while the managers' apps ring (a call that came in): at
+    /// 8 kHz for the trunk, at the room's rate for a browser.
     customer_ringback: Option<ToneGenerator>,
     /// Ringback the managers on a line hear while the number they called rings.
     manager_ringback: Option<(u8, ToneGenerator)>,
@@ -180,7 +207,11 @@ pub fn spawn_room(
 ) -> RoomHandle {
     let (tx, rx) = mpsc::unbounded_channel();
     let placed = customer.negotiated.is_none();
-    let leg = TrunkLeg::new(customer.socket, customer.negotiated, media.rtp_timeout);
+    let leg = Customer::Trunk(TrunkLeg::new(
+        customer.socket,
+        customer.negotiated,
+        media.rtp_timeout,
+    ));
     let mix = Mix {
         customer: LegPlace::Line(1),
         party: LegPlace::Line(1),
@@ -189,32 +220,76 @@ pub fn spawn_room(
         manager_ringback: placed.then(|| (1, ToneGenerator::korean_ringback(ROOM_RATE_HZ))),
         music: None,
     };
-    tokio::spawn(run(call, leg, mix, media, rx, events));
+    let (web_tx, web_rx) = mpsc::unbounded_channel();
+    tokio::spawn(run(call, leg, mix, media, rx, (web_tx, web_rx), events));
     RoomHandle { tx }
 }
 
-/// Waits for a datagram on the party's socket, or forever when there is no party.
-async fn party_recv(
-    party: &Option<TrunkLeg>,
+/// Starts the room of a voice meet: the visitor's browser is the customer, over WebRTC.
+/// Returns the room and the SDP answer for the browser.
+pub async fn spawn_meet_room(
+    call: CallId,
+    offer: &str,
+    media: RoomMedia,
+    events: mpsc::UnboundedSender<(CallId, RoomEvent)>,
+) -> Result<(RoomHandle, String), String> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (web_tx, web_rx) = mpsc::unbounded_channel();
+    let (visitor, answer) = open_web_leg(None, offer, media.ip, &web_tx).await?;
+    let mix = Mix {
+        customer: LegPlace::Line(1),
+        party: LegPlace::Line(1),
+        managers: HashMap::new(),
+        customer_ringback: Some(ToneGenerator::korean_ringback(ROOM_RATE_HZ)),
+        manager_ringback: None,
+        music: None,
+    };
+    let customer = Customer::Browser(visitor);
+    tokio::spawn(run(
+        call,
+        customer,
+        mix,
+        media,
+        rx,
+        (web_tx, web_rx),
+        events,
+    ));
+    Ok((RoomHandle { tx }, answer))
+}
+
+/// The customer's RTP socket, when the customer comes through the trunk.
+fn trunk_socket(customer: &Customer) -> Option<&UdpSocket> {
+    match customer {
+        Customer::Trunk(t) => Some(&t.socket),
+        Customer::Browser(_) => None,
+    }
+}
+
+/// Waits for a datagram on `socket`, or forever when there is none (no trunk leg there).
+async fn recv_on(
+    socket: Option<&UdpSocket>,
     buf: &mut [u8],
 ) -> std::io::Result<(usize, SocketAddr)> {
-    match party {
-        Some(p) => p.socket.recv_from(buf).await,
+    match socket {
+        Some(s) => s.recv_from(buf).await,
         None => std::future::pending().await,
     }
 }
 
 async fn run(
     call: CallId,
-    mut customer: TrunkLeg,
+    mut customer: Customer,
     mut mix: Mix,
     media: RoomMedia,
     mut commands: mpsc::UnboundedReceiver<RoomCommand>,
+    (leg_tx, mut leg_rx): (
+        mpsc::UnboundedSender<WebEvent>,
+        mpsc::UnboundedReceiver<WebEvent>,
+    ),
     events: mpsc::UnboundedSender<(CallId, RoomEvent)>,
 ) {
     let mut party: Option<TrunkLeg> = None;
     let mut managers: Vec<ManagerLeg> = Vec::new();
-    let (leg_tx, mut leg_rx) = mpsc::unbounded_channel::<(ManagerId, PeerEvent)>();
     let mut tick =
         tokio::time::interval(Duration::from_millis(u64::from(ringdesk_media::FRAME_MS)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -229,29 +304,39 @@ async fn run(
     let mut narrow = vec![0i16; NB_FRAME_SAMPLES];
     loop {
         tokio::select! {
-            r = customer.socket.recv_from(&mut buf) => {
-                let Ok((n, from)) = r else { continue };
-                if let Some(digit) = customer.packet(Instant::now(), from, &buf[..n]) {
+            r = recv_on(trunk_socket(&customer), &mut buf) => {
+                let (Ok((n, from)), Customer::Trunk(t)) = (r, &mut customer) else { continue };
+                if let Some(digit) = t.packet(Instant::now(), from, &buf[..n]) {
                     let _ = events.send((call, RoomEvent::CustomerDigit { digit }));
                 }
             }
-            r = party_recv(&party, &mut party_buf) => {
+            r = recv_on(party.as_ref().map(|p| &p.socket), &mut party_buf) => {
                 let (Ok((n, from)), Some(p)) = (r, party.as_mut()) else { continue };
                 // A parallel party's keys are not the customer's; nothing acts on them.
                 let _ = p.packet(Instant::now(), from, &party_buf[..n]);
             }
-            Some((manager, ev)) = leg_rx.recv() => match ev {
-                PeerEvent::Audio(a) => {
+            Some((who, ev)) = leg_rx.recv() => match (who, ev) {
+                (None, PeerEvent::Audio(a)) => {
+                    if let Customer::Browser(v) = &mut customer {
+                        v.inbound.push(Instant::now(), a.sequence, a.timestamp, a.payload);
+                    }
+                }
+                (None, PeerEvent::Closed(reason)) => {
+                    tracing::info!(%call, "the visitor's media closed: {reason}");
+                    let _ = events.send((call, RoomEvent::VisitorLeft));
+                }
+                (None, PeerEvent::Connected) => tracing::debug!(%call, "visitor media connected"),
+                (Some(manager), PeerEvent::Audio(a)) => {
                     if let Some(leg) = managers.iter_mut().find(|l| l.id == manager) {
-                        leg.inbound.push(Instant::now(), a.sequence, a.timestamp, a.payload);
+                        leg.web.inbound.push(Instant::now(), a.sequence, a.timestamp, a.payload);
                         if !leg.heard {
                             leg.heard = true;
                             let _ = events.send((call, RoomEvent::ManagerAudioStarted { manager }));
                         }
                     }
                 }
-                PeerEvent::Connected => tracing::debug!(%call, %manager, "manager media connected"),
-                PeerEvent::Closed(reason) => {
+                (Some(manager), PeerEvent::Connected) => tracing::debug!(%call, %manager, "manager media connected"),
+                (Some(manager), PeerEvent::Closed(reason)) => {
                     if managers.iter().any(|l| l.id == manager) {
                         managers.retain(|l| l.id != manager);
                         let _ = events.send((call, RoomEvent::ManagerLegLost { manager, reason }));
@@ -262,11 +347,11 @@ async fn run(
                 let Some(c) = c else { break };
                 match c {
                     RoomCommand::AddManager { manager, offer, reply } => {
-                        let r = add_manager(manager, &offer, media.ip, &leg_tx).await;
+                        let r = open_web_leg(Some(manager), &offer, media.ip, &leg_tx).await;
                         match r {
-                            Ok((leg, answer)) => {
+                            Ok((web, answer)) => {
                                 managers.retain(|l| l.id != manager);
-                                managers.push(leg);
+                                managers.push(ManagerLeg { id: manager, web, heard: false });
                                 let _ = reply.send(Ok(answer));
                             }
                             Err(e) => { let _ = reply.send(Err(e)); }
@@ -275,15 +360,23 @@ async fn run(
                     RoomCommand::RemoveManager { manager } => managers.retain(|l| l.id != manager),
                     RoomCommand::SendDtmf { digits, to_party } => match (to_party, party.as_mut()) {
                         (true, Some(p)) => p.queue_digits(&digits),
-                        _ => customer.queue_digits(&digits),
+                        _ => {
+                            if let Customer::Trunk(t) = &mut customer {
+                                t.queue_digits(&digits);
+                            }
+                        }
                     },
                     RoomCommand::StopRingback => {
                         mix.customer_ringback = None;
                         mix.manager_ringback = None;
-                        customer.answered(Instant::now());
+                        if let Customer::Trunk(t) = &mut customer {
+                            t.answered(Instant::now());
+                        }
                     }
                     RoomCommand::CustomerMedia(n) => {
-                        customer.set_media(n);
+                        if let Customer::Trunk(t) = &mut customer {
+                            t.set_media(n);
+                        }
                         mix.manager_ringback = None;
                     }
                     RoomCommand::Arrange { customer: c, party: p, managers: m } => {
@@ -313,12 +406,18 @@ async fn run(
                             mix.manager_ringback = None;
                         }
                     }
-                    RoomCommand::DropCustomer => customer.drop_media(),
+                    RoomCommand::DropCustomer => {
+                        if let Customer::Trunk(t) = &mut customer {
+                            t.drop_media();
+                        }
+                    }
                 }
             }
             _ = tick.tick() => {
                 let now = Instant::now();
-                if customer.check_timeout(now) {
+                if let Customer::Trunk(t) = &mut customer
+                    && t.check_timeout(now)
+                {
                     let _ = events.send((call, RoomEvent::CustomerMediaTimeout));
                 }
                 if party.as_mut().is_some_and(|p| p.check_timeout(now)) {
@@ -328,14 +427,19 @@ async fn run(
                 let first_manager = 1 + usize::from(party.is_some());
                 frames.resize_with(first_manager + managers.len(), Vec::new);
                 places.clear();
-                customer.pop_frame(now, &mut frames[0]);
+                match &mut customer {
+                    Customer::Trunk(t) => t.pop_frame(now, &mut frames[0]),
+                    Customer::Browser(v) => {
+                        v.inbound.pop_frame(now, &mut frames[0]);
+                    }
+                }
                 places.push(mix.customer);
                 if let Some(p) = party.as_mut() {
                     p.pop_frame(now, &mut frames[1]);
                     places.push(mix.party);
                 }
                 for (leg, frame) in managers.iter_mut().zip(frames.iter_mut().skip(first_manager)) {
-                    leg.inbound.pop_frame(now, frame);
+                    leg.web.inbound.pop_frame(now, frame);
                     places.push(mix.managers.get(&leg.id).copied().unwrap_or(LegPlace::Line(1)));
                 }
                 if places.contains(&LegPlace::Music) {
@@ -358,12 +462,23 @@ async fn run(
                         }
                     }
                 }
-                let ringback = mix.customer_ringback.as_mut().map(|tone| {
-                    tone.fill(&mut narrow);
-                    narrow.as_slice()
-                });
-                if let Err(e) = customer.send(&mixes[0], ringback).await {
-                    tracing::debug!(%call, "RTP send failed: {e}");
+                match &mut customer {
+                    Customer::Trunk(t) => {
+                        let ringback = mix.customer_ringback.as_mut().map(|tone| {
+                            tone.fill(&mut narrow);
+                            narrow.as_slice()
+                        });
+                        if let Err(e) = t.send(&mixes[0], ringback).await {
+                            tracing::debug!(%call, "RTP send failed: {e}");
+                        }
+                    }
+                    Customer::Browser(v) => match mix.customer_ringback.as_mut() {
+                        Some(ringback) => {
+                            ringback.fill(&mut tone);
+                            v.send(&tone);
+                        }
+                        None => v.send(&mixes[0]),
+                    },
                 }
                 if let Some(p) = party.as_mut()
                     && let Err(e) = p.send(&mixes[1], None).await
@@ -371,21 +486,21 @@ async fn run(
                     tracing::debug!(%call, "RTP send to the parallel party failed: {e}");
                 }
                 for (leg, out) in managers.iter_mut().zip(mixes.iter().skip(first_manager)) {
-                    if let Ok(opus) = leg.encoder.encode(out) {
-                        let _ = leg.send.send(opus.to_vec());
-                    }
+                    leg.web.send(out);
                 }
             }
         }
     }
 }
 
-async fn add_manager(
-    manager: ManagerId,
+/// Answers a WebRTC offer with a new leg on its own socket; its events go to `leg_tx` tagged
+/// with `who` (a manager, or `None` for the visitor).
+async fn open_web_leg(
+    who: Option<ManagerId>,
     offer: &str,
     media_ip: IpAddr,
-    leg_tx: &mpsc::UnboundedSender<(ManagerId, PeerEvent)>,
-) -> Result<(ManagerLeg, String), String> {
+    leg_tx: &mpsc::UnboundedSender<WebEvent>,
+) -> Result<(WebLeg, String), String> {
     let socket = UdpSocket::bind(SocketAddr::new(media_ip, 0))
         .await
         .map_err(|e| format!("media socket: {e}"))?;
@@ -396,17 +511,15 @@ async fn add_manager(
     let forward = leg_tx.clone();
     tokio::spawn(async move {
         while let Some(ev) = link.events.recv().await {
-            if forward.send((manager, ev)).is_err() {
+            if forward.send((who, ev)).is_err() {
                 break;
             }
         }
     });
-    let leg = ManagerLeg {
-        id: manager,
+    let leg = WebLeg {
         send: link.send,
         inbound: OpusInbound::new().map_err(|e| e.to_string())?,
         encoder: OpusEncoder::new(OPUS_BITRATE_BPS).map_err(|e| e.to_string())?,
-        heard: false,
     };
     Ok((leg, answer))
 }

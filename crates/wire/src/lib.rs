@@ -282,6 +282,34 @@ pub struct DialCheck {
     pub caller_id: Option<String>,
 }
 
+/// Body of `POST /api/v1/meet/{channelId}/calls`: a visitor's browser calls the channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetCallRequest {
+    /// The browser's WebRTC offer (Opus).
+    pub sdp_offer: String,
+}
+
+/// Answer to a visitor's call: the call rings the channel's managers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetCallResponse {
+    /// The call.
+    pub call_id: i64,
+    /// The cloud's WebRTC answer.
+    pub sdp_answer: String,
+    /// The visitor's secret for `POST /api/v1/meet/calls/{callId}/hangup`.
+    pub token: String,
+}
+
+/// Body of `POST /api/v1/meet/calls/{callId}/hangup`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetHangup {
+    /// The token the call was created with.
+    pub token: String,
+}
+
 /// One of the channel's numbers, as the caller-ID picker shows it (`GET /api/v1/numbers`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -117,7 +117,8 @@ impl Dispatcher {
         self.calls.insert(
             call,
             ActiveCall {
-                sip,
+                sip: Some(sip),
+                visitor_token: None,
                 room,
                 sip_answer: String::new(),
                 channel_id: manager.channel_id,
@@ -200,7 +201,7 @@ impl Dispatcher {
         let c = self
             .calls
             .get_mut(&call)
-            .filter(|c| c.placed && c.sip == sip)?;
+            .filter(|c| c.placed && c.sip == Some(sip))?;
         Some((call, c))
     }
 }

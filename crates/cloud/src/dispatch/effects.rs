@@ -66,6 +66,7 @@ pub(super) fn refusal_message(call: CallId, request: Request, reason: Refusal) -
             "the parallel line has its own conference: wait until the others leave it".into()
         }
         Refusal::PartyNotAnswered => "the parallel call has not been answered yet".into(),
+        Refusal::NotInMeets => "voice meets (browser calls) have no hold".into(),
     };
     format!("{what} refused: {why}")
 }
@@ -277,9 +278,11 @@ impl Dispatcher {
                     let Some(c) = self.calls.remove(&call) else {
                         continue;
                     };
-                    self.by_sip.remove(&c.sip);
-                    if !c.customer_gone {
-                        self.trunk.send(TrunkCommand::HangUp { call: c.sip });
+                    if let Some(sip) = c.sip {
+                        self.by_sip.remove(&sip);
+                        if !c.customer_gone {
+                            self.trunk.send(TrunkCommand::HangUp { call: sip });
+                        }
                     }
                     // Dropping the handle ends the room task and its legs.
                     drop(c.room);
@@ -352,10 +355,12 @@ impl Dispatcher {
         };
         if !c.placed && !c.customer_answered {
             c.customer_answered = true;
-            self.trunk.send(TrunkCommand::Answer {
-                call: c.sip,
-                sdp: c.sip_answer.clone(),
-            });
+            if let Some(sip) = c.sip {
+                self.trunk.send(TrunkCommand::Answer {
+                    call: sip,
+                    sdp: c.sip_answer.clone(),
+                });
+            }
             c.room.send(RoomCommand::StopRingback);
         }
         let purpose = match c.rang_for.remove(&manager) {

@@ -13,6 +13,7 @@
 
 mod dial;
 mod effects;
+mod meet;
 mod parallel;
 mod requests;
 mod snapshot;
@@ -81,6 +82,25 @@ pub enum Input {
         /// SDP answer or error.
         result: Result<String, String>,
     },
+    /// A visitor calls from the channel's page (a voice meet).
+    Meet {
+        /// The channel.
+        channel_id: i64,
+        /// The browser's SDP offer.
+        offer: String,
+        /// The call, the SDP answer and the visitor's hang-up token — or an error code and
+        /// message.
+        reply: oneshot::Sender<Result<ringdesk_wire::MeetCallResponse, (&'static str, String)>>,
+    },
+    /// The visitor hangs up from the page.
+    MeetHangup {
+        /// The call.
+        call: CallId,
+        /// The token the call was created with.
+        token: String,
+        /// Whether it was theirs to hang up.
+        reply: oneshot::Sender<bool>,
+    },
     /// The REST API asks what is live in a channel now.
     Snapshot {
         /// The channel.
@@ -134,7 +154,10 @@ struct Joining {
 }
 
 struct ActiveCall {
-    sip: SipCall,
+    /// The customer's SIP leg; `None` for a visitor calling from the browser.
+    sip: Option<SipCall>,
+    /// The visitor's secret for hanging up a voice meet from the page.
+    visitor_token: Option<String>,
     room: RoomHandle,
     sip_answer: String,
     channel_id: i64,
@@ -271,6 +294,17 @@ impl Dispatcher {
                 session,
                 result,
             } => self.leg_ready(call, manager, session, result),
+            Input::Meet {
+                channel_id,
+                offer,
+                reply,
+            } => {
+                let result = self.meet(channel_id, &offer).await;
+                let _ = reply.send(result);
+            }
+            Input::MeetHangup { call, token, reply } => {
+                let _ = reply.send(self.meet_hangup(call, &token));
+            }
             Input::Snapshot { channel_id, reply } => {
                 let _ = reply.send(self.snapshot(channel_id));
             }
@@ -393,6 +427,13 @@ impl Dispatcher {
             }
             RoomEvent::ManagerAudioStarted { manager } => {
                 tracing::debug!(%call, %manager, "manager audio reached the room")
+            }
+            RoomEvent::VisitorLeft => {
+                // Closing the page is how a visitor hangs up, too.
+                if let Some(c) = self.calls.get_mut(&call) {
+                    c.customer_gone = true;
+                }
+                self.input(SwitchboardInput::CustomerHungUp { call });
             }
             RoomEvent::PartyMediaTimeout => {
                 tracing::info!(%call, "no RTP from the parallel party; hanging it up");

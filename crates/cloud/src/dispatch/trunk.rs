@@ -163,7 +163,8 @@ impl Dispatcher {
         self.calls.insert(
             call_id,
             ActiveCall {
-                sip,
+                sip: Some(sip),
+                visitor_token: None,
                 room,
                 sip_answer,
                 caller: Caller {

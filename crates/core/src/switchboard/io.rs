@@ -336,6 +336,8 @@ pub enum Refusal {
     ParallelConference,
     /// The parallel call's party has not answered yet.
     PartyNotAnswered,
+    /// Voice meets (browser calls) have no hold (PRODUCT.md §1).
+    NotInMeets,
 }
 
 impl Refusal {
@@ -360,6 +362,7 @@ impl Refusal {
             Refusal::NoParallel => "noParallel",
             Refusal::ParallelConference => "parallelConference",
             Refusal::PartyNotAnswered => "partyNotAnswered",
+            Refusal::NotInMeets => "notSupportedInMeets",
         }
     }
 
@@ -384,6 +387,14 @@ pub enum SwitchboardInput {
     },
     /// A new inbound call to a team; `candidates` are its members in preference order.
     CallArrived {
+        /// The call.
+        call: CallId,
+        /// Team members who could be rung.
+        candidates: Vec<ManagerId>,
+    },
+    /// A visitor calls from the browser page of the channel (a "voice meet"): routed like a
+    /// phone call, but never held.
+    MeetArrived {
         /// The call.
         call: CallId,
         /// Team members who could be rung.

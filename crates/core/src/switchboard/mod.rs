@@ -114,6 +114,8 @@ struct CallState {
     parallel: Option<parallel::Parallel>,
     customer_present: bool,
     extra_external: bool,
+    /// A browser visitor's call (a "voice meet"): no hold.
+    meet: bool,
 }
 
 impl CallState {
@@ -289,26 +291,10 @@ impl Switchboard {
                 self.set_presence(now, manager, presence)
             }
             SwitchboardInput::CallArrived { call, candidates } => {
-                self.calls.insert(
-                    call,
-                    CallState {
-                        routing: Some(Routing {
-                            candidates,
-                            tried: BTreeSet::new(),
-                            wait_until: None,
-                        }),
-                        managers: BTreeSet::new(),
-                        rings: BTreeMap::new(),
-                        answered: false,
-                        held: false,
-                        transfer: None,
-                        outbound: false,
-                        parallel: None,
-                        customer_present: true,
-                        extra_external: false,
-                    },
-                );
-                self.route_next(now, call);
+                self.arrive(now, call, candidates, false)
+            }
+            SwitchboardInput::MeetArrived { call, candidates } => {
+                self.arrive(now, call, candidates, true)
             }
             SwitchboardInput::Dial { call, manager } => self.dial(call, manager),
             SwitchboardInput::CustomerAnswered { call } => {
@@ -368,7 +354,11 @@ impl Switchboard {
                 held,
             } => {
                 if self.in_answered_call(call, manager, Request::Hold) {
-                    self.set_held(call, held, manager);
+                    if self.calls[&call].meet {
+                        self.refuse(call, manager, Request::Hold, Refusal::NotInMeets);
+                    } else {
+                        self.set_held(call, held, manager);
+                    }
                 }
             }
             SwitchboardInput::Invite { call, by, invitee } => self.invite(now, call, by, invitee),
@@ -453,6 +443,31 @@ impl Switchboard {
         self.free_to_talk(manager, None)
     }
 
+    /// A call from outside comes in (`meet`: from a browser, where there is no hold).
+    fn arrive(&mut self, now: Instant, call: CallId, candidates: Vec<ManagerId>, meet: bool) {
+        self.calls.insert(
+            call,
+            CallState {
+                routing: Some(Routing {
+                    candidates,
+                    tried: BTreeSet::new(),
+                    wait_until: None,
+                }),
+                managers: BTreeSet::new(),
+                rings: BTreeMap::new(),
+                answered: false,
+                held: false,
+                transfer: None,
+                outbound: false,
+                parallel: None,
+                customer_present: true,
+                extra_external: false,
+                meet,
+            },
+        );
+        self.route_next(now, call);
+    }
+
     fn dial(&mut self, call: CallId, manager: ManagerId) {
         if let Err(reason) = self.can_dial(manager) {
             return self.refuse(call, manager, Request::Dial, reason);
@@ -470,6 +485,7 @@ impl Switchboard {
                 parallel: None,
                 customer_present: true,
                 extra_external: false,
+                meet: false,
             },
         );
         if let Some(m) = self.managers.get_mut(&manager) {
@@ -758,8 +774,9 @@ impl Switchboard {
         let Some(c) = self.calls.get_mut(&call) else {
             return;
         };
-        // Asking for what already is (a second click, two managers at once) changes nothing.
-        if c.held != held {
+        // Asking for what already is (a second click, two managers at once) changes nothing;
+        // a browser visitor is never held (meets have no hold).
+        if c.held != held && !c.meet {
             c.held = held;
             self.changed.insert(call);
             self.outputs

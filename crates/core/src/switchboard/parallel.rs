@@ -150,7 +150,10 @@ impl Switchboard {
             Some(c) if !c.answered => return Some(Refusal::NotAnsweredYet),
             Some(c) => c,
         };
-        if c.transfer.is_some() {
+        if c.meet {
+            // A parallel call puts the customer on hold, which a meet does not have.
+            Some(Refusal::NotInMeets)
+        } else if c.transfer.is_some() {
             Some(Refusal::TransferInProgress)
         } else if c.parallel.is_some() || c.extra_external {
             Some(Refusal::ParallelInProgress)

@@ -33,6 +33,9 @@ fn label(input: &SwitchboardInput) -> String {
         SwitchboardInput::CallArrived { call, candidates } => {
             format!("{call} arrives for {}", ids(candidates))
         }
+        SwitchboardInput::MeetArrived { call, candidates } => {
+            format!("{call} arrives from a browser for {}", ids(candidates))
+        }
         SwitchboardInput::Dial { call, manager } => format!("{manager} dials out as {call}"),
         SwitchboardInput::CustomerAnswered { call } => format!("called party of {call} answers"),
         SwitchboardInput::DialFailed { call } => format!("called party of {call} unreachable"),
@@ -1374,5 +1377,50 @@ fn the_parallel_line_survives_the_customer_and_ends_when_unanswered_or_left() {
         t=000s > m2 hangs up c1
                  < m2 left c1: left
                  < end c1: customerHangup; hang up [m1]
+    "#]]);
+}
+
+#[test]
+fn a_voice_meet_rings_like_a_call_but_is_never_held() {
+    let mut s = Scenario::available(2);
+    s.input(SwitchboardInput::MeetArrived {
+        call: CallId(1),
+        candidates: vec![ManagerId(1), ManagerId(2)],
+    })
+    .input(answer(1, 1))
+    .input(hold(1, 1, true))
+    .input(parallel(1, 1, ParallelTarget::External))
+    .input(transfer(1, 1, TransferKind::Warm, 2))
+    .input(answer(1, 2))
+    .input(SwitchboardInput::CompleteTransfer {
+        call: CallId(1),
+        by: ManagerId(1),
+    });
+    assert_eq!(
+        places(&s, 1),
+        "c:1 p:1 m2:1",
+        "the visitor is never on the music"
+    );
+    s.check(expect![[r#"
+        t=000s > c1 arrives from a browser for [m1, m2]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m1 sets hold of c1 to true
+                 < refuse setHold of c1 by m1: notSupportedInMeets
+        t=000s > m1 calls a number in parallel to c1
+                 < refuse parallelCall of c1 by m1: notSupportedInMeets
+        t=000s > m1 transfers c1 warm to m2
+                 < ring c1 at m2 (warm transfer by m1)
+                 < c1 changed
+        t=000s > m2 answers c1
+                 < connect c1 to m2
+                 < c1 changed
+        t=000s > m1 completes the transfer of c1
+                 < m1 left c1: transferred
+                 < tell m1: transfer of c1 completed to m2
+                 < c1 changed
     "#]]);
 }
