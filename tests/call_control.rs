@@ -803,3 +803,53 @@ fn a_parallel_call_to_a_teammate_switches_lines_then_merges_into_a_three_way() {
         ["이준호 rang parallel", "이준호 answered parallel"]
     );
 }
+
+#[test]
+fn taking_a_call_while_in_one_leaves_the_current_call_first_only_when_asked() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("one-call");
+    let t = distinct_tones(3);
+    let mut minji = Manager::start(&cloud, &dir, MINJI, t[1], Some(200));
+    let mut junho = Manager::start(&cloud, &dir, JUNHO, t[2], None);
+    let _first = call_from_demo_caller(&cloud, &dir, t[0], 40);
+    let first = minji.rung();
+    minji.hears_audio();
+    // A second call rings Junho (Minji is in a call); she takes it.
+    let second_wav = dir.path("second.wav");
+    write_tone_wav(&second_wav, 8_000, t[0], 40.0);
+    let _second = Baresip::call(
+        &format!("sip:{DEMO_NUMBER}@{}", cloud.sip),
+        &second_wav,
+        Duration::from_secs(40),
+    );
+    let second = junho.rung();
+    minji.command(&format!("pickup {second}"));
+    minji.wait(
+        "busy",
+        |e| matches!(e, AgentEvent::Error { code, .. } if code == "busy"),
+    );
+    minji.command(&format!("pickup {second} leave"));
+    let left = minji.wait(
+        "left the first call",
+        |e| matches!(e, AgentEvent::CallEnded { call_id, .. } if *call_id == first),
+    );
+    assert!(
+        matches!(&left, AgentEvent::CallEnded { cause, .. } if cause == "left"),
+        "{left:?}"
+    );
+    minji.wait(
+        "in the second call",
+        |e| matches!(e, AgentEvent::MediaConnected { call_id } if *call_id == second),
+    );
+    junho.wait("picked up", |e| {
+        matches!(e, AgentEvent::RingStopped { call_id, reason } if *call_id == second && reason == "pickedUp")
+    });
+    minji.command(&format!("end {second}"));
+    minji.call_ended("endedForAll");
+    assert_eq!(
+        call_record(&cloud, first).hangup_cause.as_deref(),
+        Some("managerHangup"),
+        "Minji was alone with the first caller: leaving ended it"
+    );
+    assert!(parts(&call_record(&cloud, second)).contains(&"김민지 answered pickUp".to_string()));
+}

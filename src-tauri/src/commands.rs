@@ -230,10 +230,15 @@ pub fn set_hold(shell: State<'_, Shell>, call_id: i64, held: bool) -> Result<(),
     shell.send(AgentCommand::SetHold(call_id, held))
 }
 
-/// Takes a call that rings at a teammate (pick-up).
+/// Takes a call that rings at a teammate (pick-up); `leave_current` leaves the call we are in
+/// first (the window asked us to confirm: one call at a time).
 #[tauri::command]
-pub fn pick_up(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
-    shell.send(AgentCommand::PickUp(call_id))
+pub fn pick_up(shell: State<'_, Shell>, call_id: i64, leave_current: bool) -> Result<(), String> {
+    shell.send(if leave_current {
+        AgentCommand::PickUpLeavingCurrent(call_id)
+    } else {
+        AgentCommand::PickUp(call_id)
+    })
 }
 
 /// Rings a teammate to join the call.

@@ -1,7 +1,8 @@
 //! `ringdesk-agent`: a headless agent. Prints every event as one JSON line on stdout and takes
 //! commands on stdin, so it can be scripted, tested and used without a window:
 //!
-//! - ringing calls: `answer ID`, `decline ID`, `pickup ID` (a call ringing at a teammate);
+//! - ringing calls: `answer ID`, `decline ID`, `pickup ID [leave]` (a call ringing at a
+//!   teammate; `leave` leaves the call we are in first);
 //! - in a call: `hangup ID` (leave), `end ID` (end for all), `hold ID`, `resume ID`,
 //!   `dtmf ID DIGITS`, `mute ID on|off`, `invite ID MANAGER`,
 //!   `transfer ID cold|warm manager|team N`, `complete ID`, `cancel ID` (a transfer),
@@ -136,6 +137,9 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
         Some("decline") => Ok(AgentCommand::Decline(id(1)?)),
         Some("hangup") => Ok(AgentCommand::Hangup(id(1)?)),
         Some("end") => Ok(AgentCommand::EndForAll(id(1)?)),
+        Some("pickup") if parts.get(2) == Some(&"leave") => {
+            Ok(AgentCommand::PickUpLeavingCurrent(id(1)?))
+        }
         Some("pickup") => Ok(AgentCommand::PickUp(id(1)?)),
         Some("dial") => Ok(AgentCommand::Dial {
             number: parts

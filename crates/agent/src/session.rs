@@ -92,6 +92,9 @@ pub enum AgentCommand {
     Answer(i64),
     /// Take a call that rings at another manager.
     PickUp(i64),
+    /// Take a call that rings at another manager, leaving the call we are in first (the
+    /// manager confirmed that: one call at a time).
+    PickUpLeavingCurrent(i64),
     /// Place a call to a number (as typed), from a caller-ID of the channel (its first
     /// number when `None`).
     Dial {
@@ -587,31 +590,39 @@ impl Session {
                     do_not_disturb,
                 }
             }
-            c @ (AgentCommand::Answer(call_id) | AgentCommand::PickUp(call_id)) => {
-                match self.offer().await {
-                    Ok((peer, socket, sdp_offer)) => {
-                        self.calls.insert(
+            c @ (AgentCommand::Answer(call_id)
+            | AgentCommand::PickUp(call_id)
+            | AgentCommand::PickUpLeavingCurrent(call_id)) => match self.offer().await {
+                Ok((peer, socket, sdp_offer)) => {
+                    self.calls.insert(
+                        call_id,
+                        CallMedia::Offered {
+                            peer: Box::new(peer),
+                            socket,
+                        },
+                    );
+                    match c {
+                        AgentCommand::PickUp(_) => ClientMessage::PickUp {
                             call_id,
-                            CallMedia::Offered {
-                                peer: Box::new(peer),
-                                socket,
-                            },
-                        );
-                        if matches!(c, AgentCommand::PickUp(_)) {
-                            ClientMessage::PickUp { call_id, sdp_offer }
-                        } else {
-                            ClientMessage::Answer { call_id, sdp_offer }
-                        }
-                    }
-                    Err(e) => {
-                        self.emit(AgentEvent::Error {
-                            code: "mediaFailed".into(),
-                            message: e,
-                        });
-                        return Ok(());
+                            sdp_offer,
+                            leave_current: false,
+                        },
+                        AgentCommand::PickUpLeavingCurrent(_) => ClientMessage::PickUp {
+                            call_id,
+                            sdp_offer,
+                            leave_current: true,
+                        },
+                        _ => ClientMessage::Answer { call_id, sdp_offer },
                     }
                 }
-            }
+                Err(e) => {
+                    self.emit(AgentEvent::Error {
+                        code: "mediaFailed".into(),
+                        message: e,
+                    });
+                    return Ok(());
+                }
+            },
             AgentCommand::Dial { number, caller_id } => match self.offer().await {
                 Ok((peer, socket, sdp_offer)) => {
                     self.dial_pending = Some(CallMedia::Offered {

@@ -163,6 +163,10 @@ pub enum ClientMessage {
         call_id: i64,
         /// The app's SDP offer.
         sdp_offer: String,
+        /// We are in another call and leave it first (the app asked us to confirm): one call
+        /// at a time.
+        #[serde(default)]
+        leave_current: bool,
     },
     /// Ring a teammate to join the call (at most 1 customer + 9 managers).
     Invite {
@@ -1185,6 +1189,7 @@ mod tests {
             ClientMessage::PickUp {
                 call_id: 1,
                 sdp_offer: String::new(),
+                leave_current: false,
             },
             ClientMessage::Invite {
                 call_id: 1,

@@ -1,9 +1,10 @@
 // The main window: login (or resuming the keyring-held session), status with the reason calls
-// would not ring, the last 5 calls and missed calls (from the local cache, so also offline),
-// settings and logout. Ringing and calls live in the call window.
+// would not ring, the calls ringing at teammates now (pick-up; in a call, taking one asks to
+// leave ours first: one call at a time), the last 5 calls and missed calls (from the local
+// cache, so also offline), settings and logout. Ringing and calls live in the call window.
 import { errorText, t } from "../i18n";
 import { esc, invoke, listen } from "../tauri";
-import type { AgentEvent, AgentStatus, DesktopStartup, ManagerInfo, RecentCall, RecentCallLists } from "../wire";
+import type { AgentEvent, AgentStatus, CallState, DeskState, DesktopStartup, ManagerInfo, RecentCall, RecentCallLists } from "../wire";
 import { callerLabel, clock } from "./format";
 import { settingsPanel } from "./settings";
 
@@ -19,7 +20,16 @@ const state = {
   lists: { recent: [], missed: [] } as RecentCallLists,
   lastError: "",
   showSettings: false,
+  /** Calls ringing at a teammate now, from the cloud (refreshed every few seconds). */
+  live: [] as CallState[],
+  /** We are in a call (taking another one leaves it first, once confirmed). */
+  inCall: false,
+  /** The call whose pick-up waits for "leave mine and take it". */
+  confirming: null as number | null,
 };
+
+/** How often the pick-up list asks the cloud what rings now. */
+const LIVE_REFRESH_MS = 3000;
 
 const app = document.getElementById("app")!;
 const panel = settingsPanel(() => render());
@@ -78,8 +88,44 @@ function statusView(): string {
       <p id="not-ringing" class="muted">${esc(state.online ? reason : s.reconnecting)}</p>
       ${state.lastError ? `<p id="last-error" class="error">${esc(state.lastError)}</p>` : ""}
     </section>
+    ${liveView()}
     ${listView("recent-calls", s.recentCalls, state.lists.recent)}
     ${listView("missed-calls", s.missedCalls, state.lists.missed)}`;
+}
+
+/** Calls ringing at teammates (routed to them, not to us): each can be picked up. */
+function liveView(): string {
+  const s = t();
+  const me = state.manager?.id;
+  const ringingElsewhere = state.live.filter(
+    (c) => c.ringing.some((r) => r.purpose.kind === "route" && r.manager.id !== me) && !c.managers.some((m) => m.id === me),
+  );
+  if (ringingElsewhere.length === 0) return "";
+  const rows = ringingElsewhere
+    .map((c) => {
+      const at = c.ringing.map((r) => r.manager.name).join(", ");
+      const action =
+        state.confirming === c.callId
+          ? `<span class="muted">${s.leaveAndTake}</span>
+             <button class="take-leaving answer" data-call-id="${c.callId}">${s.leaveAndTakeButton}</button>
+             <button class="take-cancel secondary">${s.cancel}</button>`
+          : `<button class="pick-up answer" data-call-id="${c.callId}">${s.pickUp}</button>`;
+      return `<li class="live-call" data-call-id="${c.callId}"><span>${esc(callerLabel(c.customer))} <small class="muted">· ${esc(s.ringingAt(at))}</small></span> ${action}</li>`;
+    })
+    .join("");
+  return `<section class="card"><h3>${s.liveCalls}</h3><ul id="live-calls" class="calls">${rows}</ul></section>`;
+}
+
+async function refreshLive(): Promise<void> {
+  if (!state.manager || !state.online) return;
+  try {
+    const [live, desk] = await Promise.all([invoke<CallState[]>("live_calls"), invoke<DeskState>("desk_state")]);
+    state.live = live;
+    state.inCall = desk.activeCall !== null;
+    if (!state.showSettings) render();
+  } catch {
+    // Offline for a moment: the list stays as it was until the next refresh.
+  }
 }
 
 function render(): void {
@@ -118,6 +164,27 @@ function bind(): void {
     state.showSettings = !state.showSettings;
     if (state.showSettings) void panel.open();
     else panel.close();
+    render();
+  });
+  document.querySelectorAll<HTMLButtonElement>("#live-calls button.pick-up").forEach((b) =>
+    b.addEventListener("click", () => {
+      const callId = Number(b.dataset.callId);
+      if (state.inCall) {
+        state.confirming = callId;
+        render();
+      } else {
+        void invoke("pick_up", { callId, leaveCurrent: false });
+      }
+    }),
+  );
+  document.querySelectorAll<HTMLButtonElement>("#live-calls button.take-leaving").forEach((b) =>
+    b.addEventListener("click", () => {
+      state.confirming = null;
+      void invoke("pick_up", { callId: Number(b.dataset.callId), leaveCurrent: true });
+    }),
+  );
+  document.querySelector<HTMLButtonElement>("#live-calls button.take-cancel")?.addEventListener("click", () => {
+    state.confirming = null;
     render();
   });
   document.getElementById("logout")?.addEventListener("click", () => {
@@ -201,6 +268,7 @@ export async function startMainWindow(): Promise<() => void> {
   // Offline or not, the cached lists show at once.
   await refreshLists();
   render();
+  setInterval(() => void refreshLive(), LIVE_REFRESH_MS);
   if (state.startup.autoLogin && state.startup.email) await doLogin(state.startup.server, state.startup.email, null);
   else if (state.startup.savedSession) await startSession("resume");
   return render;

@@ -24,6 +24,13 @@ impl Dispatcher {
         };
         let unknown_call = |call_id: i64| format!("call {call_id} is not active");
         let pick_up = matches!(message, ClientMessage::PickUp { .. });
+        let leave_current = matches!(
+            message,
+            ClientMessage::PickUp {
+                leave_current: true,
+                ..
+            }
+        );
         match message {
             ClientMessage::SetStatus {
                 status,
@@ -52,7 +59,9 @@ impl Dispatcher {
                 self.send_presence(manager);
             }
             ClientMessage::Answer { call_id, sdp_offer }
-            | ClientMessage::PickUp { call_id, sdp_offer } => {
+            | ClientMessage::PickUp {
+                call_id, sdp_offer, ..
+            } => {
                 let call = CallId(call_id);
                 let same_channel = self.calls.get(&call).map(|c| c.channel_id)
                     == self.managers.get(&manager).map(|m| m.info.channel_id);
@@ -74,7 +83,11 @@ impl Dispatcher {
                     },
                 );
                 self.input(if pick_up {
-                    SwitchboardInput::PickUp { call, manager }
+                    SwitchboardInput::PickUp {
+                        call,
+                        manager,
+                        leave_current,
+                    }
                 } else {
                     SwitchboardInput::Answer { call, manager }
                 });

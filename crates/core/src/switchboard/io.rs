@@ -465,6 +465,8 @@ pub enum SwitchboardInput {
         call: CallId,
         /// Who takes it.
         manager: ManagerId,
+        /// They are in another call and confirmed leaving it first (one call at a time).
+        leave_current: bool,
     },
     /// A manager declines a ringing call.
     Decline {

@@ -318,7 +318,11 @@ impl Switchboard {
             SwitchboardInput::SwitchLine { call, by } => self.switch_line(call, by),
             SwitchboardInput::Merge { call, by } => self.merge(call, by),
             SwitchboardInput::Answer { call, manager } => self.answer(now, call, manager),
-            SwitchboardInput::PickUp { call, manager } => self.pick_up(now, call, manager),
+            SwitchboardInput::PickUp {
+                call,
+                manager,
+                leave_current,
+            } => self.pick_up(now, call, manager, leave_current),
             SwitchboardInput::Decline { call, manager } => {
                 if self
                     .calls
@@ -656,11 +660,19 @@ impl Switchboard {
         self.join(now, call, manager, purpose);
     }
 
-    fn pick_up(&mut self, now: Instant, call: CallId, manager: ManagerId) {
+    fn pick_up(&mut self, now: Instant, call: CallId, manager: ManagerId, leave_current: bool) {
         let ringing_at = match self.calls.get(&call) {
             None => Err(Refusal::UnknownCall),
             Some(c) => c.route_ring().ok_or(Refusal::NothingToPickUp),
         };
+        // One call at a time: taking this one leaves the current one first, when the manager
+        // confirmed that (and only once the call is known to be there to take).
+        if leave_current
+            && ringing_at.is_ok()
+            && let Some(current) = self.call_of(manager).filter(|c| *c != call)
+        {
+            self.manager_hung_up(now, current, manager);
+        }
         let ringing_at = match ringing_at {
             Ok(m) if m == manager => return self.answer(now, call, manager),
             Ok(m) => self.can_take(manager, call).map(|()| m),

@@ -50,7 +50,14 @@ fn label(input: &SwitchboardInput) -> String {
         SwitchboardInput::SwitchLine { call, by } => format!("{by} switches lines of {call}"),
         SwitchboardInput::Merge { call, by } => format!("{by} merges the lines of {call}"),
         SwitchboardInput::Answer { call, manager } => format!("{manager} answers {call}"),
-        SwitchboardInput::PickUp { call, manager } => format!("{manager} picks up {call}"),
+        SwitchboardInput::PickUp {
+            call,
+            manager,
+            leave_current: false,
+        } => format!("{manager} picks up {call}"),
+        SwitchboardInput::PickUp { call, manager, .. } => {
+            format!("{manager} leaves their call and picks up {call}")
+        }
         SwitchboardInput::Decline { call, manager } => format!("{manager} declines {call}"),
         SwitchboardInput::CustomerHungUp { call } => format!("customer of {call} hangs up"),
         SwitchboardInput::CustomerLegFailed { call } => format!("customer leg of {call} fails"),
@@ -198,6 +205,7 @@ fn pick_up(call: i64, manager: i64) -> SwitchboardInput {
     SwitchboardInput::PickUp {
         call: CallId(call),
         manager: ManagerId(manager),
+        leave_current: false,
     }
 }
 
@@ -1422,5 +1430,38 @@ fn a_voice_meet_rings_like_a_call_but_is_never_held() {
                  < m1 left c1: transferred
                  < tell m1: transfer of c1 completed to m2
                  < c1 changed
+    "#]]);
+}
+
+#[test]
+fn picking_up_while_in_a_call_leaves_it_first_only_when_confirmed() {
+    let mut s = Scenario::available(3);
+    s.input(arrive(1, &[1]))
+        .input(answer(1, 1))
+        .input(arrive(2, &[2]))
+        .input(pick_up(2, 1))
+        .input(SwitchboardInput::PickUp {
+            call: CallId(2),
+            manager: ManagerId(1),
+            leave_current: true,
+        });
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1]
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > c2 arrives for [m2]
+                 < ring c2 at m2
+                 < c2 changed
+        t=000s > m1 picks up c2
+                 < refuse pickUp of c2 by m1: busy (inCall)
+        t=000s > m1 leaves their call and picks up c2
+                 < m1 left c1: left
+                 < end c1: managerHangup
+                 < stop ringing c2 at m2: pickedUp
+                 < connect c2 to m1
+                 < c2 changed
     "#]]);
 }
