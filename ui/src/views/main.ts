@@ -50,9 +50,15 @@ function loginView(): string {
 
 function callLine(c: RecentCall): string {
   const s = t();
+  // A phone caller can be called back (the dial rules apply); a meet's visitor has no number.
+  const redial =
+    state.manager && c.caller.number
+      ? `<button class="redial secondary" data-number="${esc(c.caller.number)}" title="${esc(s.callBack)}">${s.callBack}</button>`
+      : "";
   return `<li class="recent-call ${esc(c.outcome)}" data-call-id="${c.callId}">
       <span class="who">${esc(callerLabel(c.caller))}</span>
       <span class="muted">${esc(s.outcome[c.outcome] ?? c.outcome)} · ${esc(clock(c.startedAtMs))}</span>
+      ${redial}
     </li>`;
 }
 
@@ -166,6 +172,9 @@ function bind(): void {
     else panel.close();
     render();
   });
+  document.querySelectorAll<HTMLButtonElement>("button.redial").forEach((b) =>
+    b.addEventListener("click", () => void invoke("dial", { number: b.dataset.number, callerId: null })),
+  );
   document.querySelectorAll<HTMLButtonElement>("#live-calls button.pick-up").forEach((b) =>
     b.addEventListener("click", () => {
       const callId = Number(b.dataset.callId);
@@ -254,7 +263,11 @@ function onEvent(e: AgentEvent): void {
       });
       return;
     case "error":
+    case "dialRefused":
       state.lastError = errorText(e.code);
+      break;
+    case "dialFailed":
+      state.lastError = t().dialFailed(e.reason, e.sipCode);
       break;
     default:
       return;
