@@ -368,7 +368,8 @@ fn run_app() -> anyhow::Result<()> {
         demo.0, demo.1
     );
     println!("\n  Place a test call:   cargo xtask call");
-    println!("  or from any SIP phone: sip:+827076660100@{sip_addr}\n");
+    println!("  or from any SIP phone: sip:+827076660100@{sip_addr}");
+    println!("  or as a web visitor (voice meet): {api_url}/meet/1\n");
     let has_display =
         std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     let mut front = if has_display {
