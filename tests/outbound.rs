@@ -7,7 +7,7 @@ use std::time::Duration;
 use ringdesk_media::tone::tone_energy_ratio;
 use ringdesk_store::Store;
 use ringdesk_tests::audio::{
-    HOLD_MUSIC_HZ, best_tone_ratio, random_tone_pair, read_wav, write_tone_wav,
+    HOLD_MUSIC_HZ, best_tone_ratio, random_tone_pair, read_wav, settled_wav, write_tone_wav,
 };
 use ringdesk_tests::peers::{Baresip, carrier_in_background, scenario};
 use ringdesk_tests::{
@@ -88,7 +88,8 @@ fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
         Some("박서연"),
         "the contact's name"
     );
-    agent.wait_for(
+    // The agent's recording starts with its media: offsets into it come from here.
+    let (media_at, _) = agent.wait_for(
         "media",
         Duration::from_secs(10),
         |e| matches!(e, AgentEvent::MediaConnected { call_id: c } if *c == call_id),
@@ -135,15 +136,19 @@ fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
 
     // While it rang the manager heard our ringback (440 + 480 Hz); once answered, their own
     // voice back from the carrier.
-    let (samples, rate) = read_wav(&heard);
-    let second = rate as usize;
-    let ring_part = &samples[second / 2..second * 2];
+    let (samples, rate) = read_wav(settled_wav(&heard));
+    let at = |d: Duration| (d.as_secs_f64() * f64::from(rate)) as usize;
+    let answer = at(answered_at - media_at);
+    // Until the answer: ringback, 1 s on / 2 s off, so at least one burst in a 2.5 s ring.
+    let ring_part = &samples[..answer.saturating_sub(at(Duration::from_millis(300)))];
     assert!(
         best_tone_ratio(ring_part, rate, 440.0) + best_tone_ratio(ring_part, rate, 480.0) > 0.5,
         "ringback while it rang"
     );
-    let talk_start = second * 4;
-    let talk = &samples[talk_start..(talk_start + second * 2).min(samples.len())];
+    // After the answer, before the digits (sent 2 s after it).
+    let talk_start = answer + at(Duration::from_millis(600));
+    let talk =
+        &samples[talk_start..(talk_start + at(Duration::from_millis(1200))).min(samples.len())];
     let echo = best_tone_ratio(talk, rate, agent_hz);
     assert!(
         echo > 0.6,
@@ -460,7 +465,7 @@ fn a_parallel_call_to_a_number_outlives_the_customer() {
         on_hold >= 8,
         "the customer waits with the music, not hearing Minji: {on_hold} windows"
     );
-    let (at_agent, rate) = read_wav(&heard);
+    let (at_agent, rate) = read_wav(settled_wav(&heard));
     let tail = &at_agent[at_agent.len().saturating_sub(rate as usize * 2)..];
     let echo = best_tone_ratio(tail, rate, agent_hz);
     assert!(
