@@ -132,23 +132,26 @@ fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
     );
     let run = carrier.join().expect("sipp thread");
     assert!(run.success, "the carrier's checks failed:\n{}", run.log);
-    drop(agent);
 
     // While it rang the manager heard our ringback (440 + 480 Hz); once answered, their own
     // voice back from the carrier.
     let (samples, rate) = read_wav(settled_wav(&heard));
+    drop(agent);
     let at = |d: Duration| (d.as_secs_f64() * f64::from(rate)) as usize;
     let answer = at(answered_at - media_at);
     // Until the answer: ringback, 1 s on / 2 s off, so at least one burst in a 2.5 s ring.
-    let ring_part = &samples[..answer.saturating_sub(at(Duration::from_millis(300)))];
+    let ring_end = answer
+        .saturating_sub(at(Duration::from_millis(300)))
+        .min(samples.len());
+    let ring_part = &samples[..ring_end];
     assert!(
         best_tone_ratio(ring_part, rate, 440.0) + best_tone_ratio(ring_part, rate, 480.0) > 0.5,
         "ringback while it rang"
     );
     // After the answer, before the digits (sent 2 s after it).
     let talk_start = answer + at(Duration::from_millis(600));
-    let talk =
-        &samples[talk_start..(talk_start + at(Duration::from_millis(1200))).min(samples.len())];
+    let talk_end = (talk_start + at(Duration::from_millis(1200))).min(samples.len());
+    let talk = &samples[talk_start.min(talk_end)..talk_end];
     let echo = best_tone_ratio(talk, rate, agent_hz);
     assert!(
         echo > 0.6,
@@ -440,7 +443,6 @@ fn a_parallel_call_to_a_number_outlives_the_customer() {
     );
     let run = carrier.join().expect("sipp thread");
     assert!(run.success, "the carrier's checks failed:\n{}", run.log);
-    drop(agent);
 
     // The customer heard Minji, then (on hold) not her; Minji heard the customer, then her
     // own voice back from the number on line 2 — also after the customer left.
@@ -466,6 +468,7 @@ fn a_parallel_call_to_a_number_outlives_the_customer() {
         "the customer waits with the music, not hearing Minji: {on_hold} windows"
     );
     let (at_agent, rate) = read_wav(settled_wav(&heard));
+    drop(agent);
     let tail = &at_agent[at_agent.len().saturating_sub(rate as usize * 2)..];
     let echo = best_tone_ratio(tail, rate, agent_hz);
     assert!(
