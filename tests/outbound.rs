@@ -57,7 +57,9 @@ fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
             ("CALLER_DIGITS", &DEMO_NUMBER[1..]),
             ("USER", "ringdesk"),
             ("PASSWORD", "carrier-s3cret"),
-            ("RING_MS", "2500"),
+            // Long enough for a whole burst of our ringback (1 s on, 2 s off) after media
+            // set-up, however slow the machine.
+            ("RING_MS", "4500"),
         ],
     );
     let carrier = carrier_in_background(TempDir::new("carrier"), sf, port, Duration::from_secs(40));
@@ -139,7 +141,7 @@ fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
     drop(agent);
     let at = |d: Duration| (d.as_secs_f64() * f64::from(rate)) as usize;
     let answer = at(answered_at - media_at);
-    // Until the answer: ringback, 1 s on / 2 s off, so at least one burst in a 2.5 s ring.
+    // Until the answer: ringback, 1 s on / 2 s off — the burst at 3–4 s is whole in a 4.5 s ring.
     let ring_end = answer
         .saturating_sub(at(Duration::from_millis(300)))
         .min(samples.len());
