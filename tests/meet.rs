@@ -199,5 +199,13 @@ fn bad_meet_requests_are_refused_with_reasons() {
             .await
             .unwrap();
         assert_eq!(resp.status(), 400);
+        // Four attempts from this address so far this minute; the fifth is still heard, the
+        // sixth is held back.
+        let hi = serde_json::json!({ "sdpOffer": "hi" });
+        let resp = post("/api/v1/meet/1/calls", hi.clone()).await.unwrap();
+        assert_eq!(resp.status(), 422);
+        let resp = post("/api/v1/meet/1/calls", hi).await.unwrap();
+        assert_eq!(resp.status(), 429);
+        assert_eq!(resp.json::<ApiError>().await.unwrap().code, "tooManyCalls");
     });
 }

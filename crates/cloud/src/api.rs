@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -39,7 +39,13 @@ pub struct AppState {
     pub next_session: Arc<AtomicU64>,
     /// Figures.
     pub metrics: Metrics,
+    /// Voice-meet calls per visitor address (the page is public).
+    pub meet_limit: Arc<std::sync::Mutex<crate::limit::AttemptLimit>>,
 }
+
+/// How many voice-meet calls one address may start per minute: plenty for a visitor who
+/// redials, too few to ring a team all day from a script.
+pub const MEET_CALLS_PER_MINUTE: u32 = 5;
 
 /// An API error: status + `{code, message}`.
 #[derive(Debug)]
@@ -468,8 +474,23 @@ const MAX_OFFER_LEN: usize = 64 * 1024;
 async fn meet_call(
     State(s): State<AppState>,
     Path(channel_id): Path<i64>,
+    ConnectInfo(from): ConnectInfo<std::net::SocketAddr>,
     body: Result<Json<MeetCallRequest>, JsonRejection>,
 ) -> Result<Json<MeetCallResponse>, ApiErr> {
+    let allowed = s
+        .meet_limit
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .allow(from.ip(), std::time::Instant::now());
+    if !allowed {
+        return Err(ApiErr::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "tooManyCalls",
+            format!(
+                "at most {MEET_CALLS_PER_MINUTE} calls a minute from one address; try again shortly"
+            ),
+        ));
+    }
     let Json(req) = body.map_err(bad_json)?;
     if !req.sdp_offer.starts_with("v=0") || req.sdp_offer.len() > MAX_OFFER_LEN {
         return Err(ApiErr::new(

@@ -11,6 +11,7 @@ pub mod api;
 pub mod config;
 pub mod dialplan;
 pub mod dispatch;
+pub mod limit;
 pub mod metrics;
 pub mod room;
 pub mod tls;
@@ -92,6 +93,10 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
         store,
         dispatcher,
         next_session: Arc::new(AtomicU64::new(1)),
+        meet_limit: Arc::new(std::sync::Mutex::new(limit::AttemptLimit::new(
+            api::MEET_CALLS_PER_MINUTE,
+            std::time::Duration::from_secs(60),
+        ))),
         metrics,
     });
     let listener = std::net::TcpListener::bind(config.api)
@@ -101,6 +106,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
     let (api_url, ca_cert) = if config.insecure_http {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         tokio::spawn(async move {
+            let app = app.into_make_service_with_connect_info::<SocketAddr>();
             if let Err(e) = axum::serve(listener, app).await {
                 tracing::error!("API server stopped: {e}");
             }
@@ -116,7 +122,8 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
             .with_context(|| format!("loading TLS certificate {}", cert.display()))?;
         let server = axum_server::from_tcp_rustls(listener, rustls)?;
         tokio::spawn(async move {
-            if let Err(e) = server.serve(app.into_make_service()).await {
+            let app = app.into_make_service_with_connect_info::<SocketAddr>();
+            if let Err(e) = server.serve(app).await {
                 tracing::error!("API server stopped: {e}");
             }
         });
