@@ -2,7 +2,7 @@
 //! clock, no disk): the session feeds it events with the time, and stores what it returns in
 //! the [`crate::cache::LocalCache`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use ringdesk_wire::{AgentEvent, RecentCall};
 
@@ -20,12 +20,20 @@ pub mod outcome {
     pub const DECLINED: &str = "declined";
     /// Rang here, a teammate took it.
     pub const ANSWERED_ELSEWHERE: &str = "answeredElsewhere";
+    /// We placed it; the other end rings.
+    pub const DIALING: &str = "dialing";
+    /// We placed it, they answered, and it is over.
+    pub const OUTBOUND: &str = "outbound";
+    /// We placed it and nobody answered (busy, rejected, or we gave up).
+    pub const NOT_REACHED: &str = "notReached";
 }
 
 /// Calls seen in this session, by id, until they end.
 #[derive(Debug, Default)]
 pub struct CallTracker {
     open: HashMap<i64, RecentCall>,
+    /// The open calls we placed.
+    placed: HashSet<i64>,
 }
 
 impl CallTracker {
@@ -50,8 +58,39 @@ impl CallTracker {
                 self.open.insert(*call_id, line.clone());
                 Some(line)
             }
+            AgentEvent::Dialing {
+                call_id,
+                customer,
+                plan,
+            } => {
+                let line = RecentCall {
+                    call_id: *call_id,
+                    caller: customer.clone(),
+                    via: ringdesk_wire::CallVia {
+                        number: plan.caller_id.clone(),
+                        team_name: String::new(),
+                    },
+                    started_at_ms: now_ms,
+                    answered_at_ms: None,
+                    ended_at_ms: None,
+                    outcome: outcome::DIALING.into(),
+                };
+                self.placed.insert(*call_id);
+                self.open.insert(*call_id, line.clone());
+                Some(line)
+            }
+            AgentEvent::DialAnswered { call_id } => {
+                let line = self.open.get_mut(call_id)?;
+                line.answered_at_ms = Some(now_ms);
+                line.outcome = outcome::IN_CALL.into();
+                Some(line.clone())
+            }
             AgentEvent::CallConnected { call_id } => {
                 let line = self.open.get_mut(call_id)?;
+                if line.outcome == outcome::DIALING {
+                    // Our own media is up; the other end has not answered.
+                    return None;
+                }
                 line.answered_at_ms = Some(now_ms);
                 line.outcome = outcome::IN_CALL.into();
                 Some(line.clone())
@@ -70,10 +109,11 @@ impl CallTracker {
             AgentEvent::CallEnded { call_id, .. } => {
                 let mut line = self.open.remove(call_id)?;
                 line.ended_at_ms = Some(now_ms);
-                line.outcome = if line.answered_at_ms.is_some() {
-                    outcome::ANSWERED
-                } else {
-                    outcome::MISSED
+                line.outcome = match (self.placed.remove(call_id), line.answered_at_ms) {
+                    (true, Some(_)) => outcome::OUTBOUND,
+                    (true, None) => outcome::NOT_REACHED,
+                    (false, Some(_)) => outcome::ANSWERED,
+                    (false, None) => outcome::MISSED,
                 }
                 .into();
                 Some(line)
@@ -180,6 +220,49 @@ mod tests {
         assert_eq!(
             (done.started_at_ms, done.answered_at_ms, done.ended_at_ms),
             (1_000, Some(4_000), Some(64_000))
+        );
+    }
+
+    #[test]
+    fn calls_we_place_are_outbound_or_not_reached() {
+        let dialing = |call_id| AgentEvent::Dialing {
+            call_id,
+            customer: ringdesk_wire::Caller {
+                number: "+821012345678".into(),
+                name: None,
+                fields: vec![],
+            },
+            plan: ringdesk_wire::DialPlan {
+                to: "+821012345678".into(),
+                caller_id: "+827076660100".into(),
+                international: None,
+            },
+        };
+        let ended = |call_id| AgentEvent::CallEnded {
+            call_id,
+            cause: "left".into(),
+            missed_reason: None,
+        };
+        let got = outcomes(&[
+            dialing(1),
+            AgentEvent::CallConnected { call_id: 1 },
+            AgentEvent::DialAnswered { call_id: 1 },
+            ended(1),
+            dialing(2),
+            AgentEvent::CallConnected { call_id: 2 },
+            ended(2),
+        ]);
+        let got: Vec<(i64, &str)> = got.iter().map(|(c, o)| (*c, o.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (1, "dialing"),
+                (1, "inCall"),
+                (1, "outbound"),
+                (2, "dialing"),
+                (2, "notReached")
+            ],
+            "our own media coming up is not the other end answering"
         );
     }
 }

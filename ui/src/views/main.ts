@@ -254,6 +254,7 @@ function onEvent(e: AgentEvent): void {
       break;
     case "ring":
     case "ringStopped":
+    case "dialing":
     case "callConnected":
     case "callEnded":
       // The list changes with every step of a call; the cache has already been written. An
