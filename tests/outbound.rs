@@ -226,6 +226,48 @@ fn an_unreachable_party_is_told_with_the_carriers_reason() {
     );
 }
 
+#[test]
+fn a_call_nobody_answers_is_cancelled_at_the_carrier_after_the_dial_timeout() {
+    let port = free_port();
+    let carrier_addr = format!("127.0.0.1:{port}");
+    let cloud = Cloud::start(&[
+        "--trunk-outbound",
+        &carrier_addr,
+        "--dial-timeout-secs",
+        "3",
+    ]);
+    let dir = TempDir::new("outbound-no-answer");
+    let sf = scenario(&dir, "carrier_no_answer.xml", &[]);
+    let carrier = carrier_in_background(TempDir::new("carrier"), sf, port, Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(300));
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 500.0, 10.0);
+    let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 300);
+    agent.command("dial 031-555-1234");
+    let (dialed_at, dialing) =
+        agent.wait_for("dialing", Duration::from_secs(10), |e| call_of(e).is_some());
+    let call_id = call_of(&dialing).unwrap();
+    agent.wait_for(
+        "ringing",
+        Duration::from_secs(10),
+        |e| matches!(e, AgentEvent::DialProgress { call_id: c, .. } if *c == call_id),
+    );
+    let (failed_at, failed) = agent.wait_for("timeout", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::DialFailed { .. })
+    });
+    assert!(
+        matches!(&failed, AgentEvent::DialFailed { sip_code: 408, reason, .. } if reason.contains("3 s")),
+        "{failed:?}"
+    );
+    let rang = failed_at - dialed_at;
+    assert!(rang >= Duration::from_secs(2), "gave up too soon: {rang:?}");
+    agent.wait_for("end", Duration::from_secs(5), |e| {
+        matches!(e, AgentEvent::CallEnded { call_id: c, cause, .. } if *c == call_id && cause == "notReached")
+    });
+    // The carrier saw our CANCEL, answered it, and got our ACK for its 487.
+    let run = carrier.join().expect("sipp thread");
+    assert!(run.success, "{}", run.log);
+}
+
 async fn dial_check(
     cloud: &Cloud,
     token: &str,

@@ -65,6 +65,9 @@ pub struct Args {
         requires = "trunk_outbound_user"
     )]
     pub trunk_outbound_password: Option<String>,
+    /// Seconds a call a manager places may ring unanswered before we give up on it (CANCEL).
+    #[arg(long, default_value_t = 60)]
+    pub dial_timeout_secs: u64,
     /// Seconds a call rings one manager before moving on.
     #[arg(long, default_value_t = 30)]
     pub ring_timeout_secs: u64,
@@ -104,6 +107,8 @@ pub struct CloudConfig {
     pub trunk_peers: Vec<TrunkPeer>,
     /// Where placed calls go; `None`: managers can't dial out.
     pub outbound: Option<OutboundRoute>,
+    /// How long a placed call may ring unanswered.
+    pub dial_timeout: Duration,
     /// Ring timeout per manager.
     pub ring_timeout: Duration,
     /// Silence on the customer's RTP after which an answered call is ended.
@@ -188,6 +193,7 @@ impl Args {
             sip_advertised,
             media_ip,
             trunk_peers: vec![peer],
+            dial_timeout: Duration::from_secs(self.dial_timeout_secs.max(1)),
             outbound: self.trunk_outbound.map(|target| OutboundRoute {
                 target,
                 domain: self

@@ -78,6 +78,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
         DispatchConfig {
             ring_timeout: config.ring_timeout,
             can_dial_out: config.outbound.is_some(),
+            dial_timeout: config.dial_timeout,
             room: RoomMedia {
                 ip: config.media_ip,
                 rtp_timeout: config.rtp_timeout,

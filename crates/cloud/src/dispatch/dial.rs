@@ -138,6 +138,11 @@ impl Dispatcher {
             },
         );
         self.by_sip.insert(sip, call);
+        let (inbox, timeout) = (self.inbox.clone(), self.config.dial_timeout);
+        tokio::spawn(async move {
+            tokio::time::sleep(timeout).await;
+            let _ = inbox.send(super::Input::DialTimeout { call });
+        });
         let dialing = ServerMessage::Dialing {
             call_id: call.0,
             customer,
@@ -191,6 +196,26 @@ impl Dispatcher {
             call_id: call.0,
             sip_code: code,
             reason,
+        };
+        self.tell_call(call, &m);
+        self.input(SwitchboardInput::DialFailed { call });
+    }
+
+    /// Nobody answered the call we placed in time: tell the manager and end it, which
+    /// cancels the INVITE at the carrier.
+    pub(super) fn dial_timed_out(&mut self, call: CallId) {
+        let unanswered = self
+            .calls
+            .get(&call)
+            .is_some_and(|c| c.placed && !c.customer_answered && !c.customer_gone);
+        if !unanswered {
+            return;
+        }
+        let secs = self.config.dial_timeout.as_secs();
+        let m = ServerMessage::DialFailed {
+            call_id: call.0,
+            sip_code: 408,
+            reason: format!("No answer within {secs} s"),
         };
         self.tell_call(call, &m);
         self.input(SwitchboardInput::DialFailed { call });

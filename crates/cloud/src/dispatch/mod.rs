@@ -101,6 +101,11 @@ pub enum Input {
         /// Whether it was theirs to hang up.
         reply: oneshot::Sender<bool>,
     },
+    /// A placed call's ring time is up.
+    DialTimeout {
+        /// The call.
+        call: CallId,
+    },
     /// The REST API asks what is live in a channel now.
     Snapshot {
         /// The channel.
@@ -184,6 +189,8 @@ pub struct DispatchConfig {
     pub ring_timeout: Duration,
     /// An outbound route is configured: managers may place calls.
     pub can_dial_out: bool,
+    /// How long a placed call may ring unanswered before we cancel it.
+    pub dial_timeout: Duration,
     /// What every call's room gets: media IP, customer RTP timeout, hold music.
     pub room: RoomMedia,
 }
@@ -305,6 +312,7 @@ impl Dispatcher {
             Input::MeetHangup { call, token, reply } => {
                 let _ = reply.send(self.meet_hangup(call, &token));
             }
+            Input::DialTimeout { call } => self.dial_timed_out(call),
             Input::Snapshot { channel_id, reply } => {
                 let _ = reply.send(self.snapshot(channel_id));
             }
