@@ -12,15 +12,15 @@
 //   call falls back to the default one with a notification → a teammate is invited from the
 //   in-call box and the caller hears both, then a warm transfer to him is cancelled, then a
 //   parallel call to him (the caller waits with the music), switched back and merged (the
-//   caller hears both) → Ctrl+Shift+D opens the dialpad
-//   (keys, backspace, paste) → Ctrl+Shift+O ends for all → the dialpad then dials: the price
-//   shows first, a country off the rate table is refused, the cloud's refusal is told → a second
-//   launch focuses the app → a
-//   rebound mute hotkey works and the old one doesn't → a call nobody answers raises a missed-
-//   call notification (clicking it brings the hidden main window back) and lands in the missed
-//   list → the cloud restarts: "connection lost", "reconnected" notifications → English (the tray
-//   menu too) → logout removes the token from the keyring and the cloud → the tray's "quit" ends
-//   the app.
+//   caller hears both) → Ctrl+Shift+D opens the dialpad (keys, backspace, paste) → Ctrl+Shift+O
+//   ends for all → the dialpad then dials: the price shows first, a country off the rate table
+//   is refused, the cloud's refusal is told → a second launch focuses the app → a rebound mute
+//   hotkey works and the old one doesn't → a call nobody answers raises a missed-call
+//   notification (clicking it brings the hidden main window back) and lands in the missed list
+//   → a call ringing at a teammate is picked up from the main window's list, handed to him cold
+//   and handed back: the ring window says who transferred it → the cloud restarts: "connection
+//   lost", "reconnected" notifications → English (the tray menu too) → logout removes the token
+//   from the keyring and the cloud → the tray's "quit" ends the app.
 //
 // A key held by "another app" (Ctrl+Shift+H) is reported in the settings while the rest work;
 // once that app lets go, saving the settings registers it, and it holds and resumes the call.
@@ -453,6 +453,42 @@ try {
   await until("main window back after the click", 10000, () => xwin("info", "Ringdesk").mapped);
   await d.window("");
   await until("missed list", 10000, async () => (await d.text("#missed-calls")).includes("부재중"));
+
+  // 13a. Pick-up, and a transfer's ring label: a call rings Junho (a headless teammate who
+  // lets it ring; we are away, so it goes to him); the main window lists it and we take it;
+  // we hand it to Junho cold, he hands it back, and our ring window says who transferred it.
+  step("pick-up and a transfer back");
+  await d.invoke("set_status", { status: "away", doNotDisturb: false });
+  const lazyJunho = await headlessAgent(binDir, cloud, "junho@demo.ringdesk.dev", "ringdesk-demo-2", junhoWav, 600000);
+  await baresipCall(cloud.sip, toneWav, 60, "01055556666");
+  const routed = await until("the call rings Junho", 20000, () => lazyJunho.events.find((e) => e.event === "ring"));
+  const pickUp = `#live-calls button.pick-up[data-call-id="${routed.callId}"]`;
+  await d.window("");
+  await until("listed to pick up", 10000, () => d.exists(pickUp));
+  await d.click(pickUp);
+  await callWindow();
+  await until("in the picked-up call", 15000, () => d.exists("#call-box"));
+  await until("Junho's ring stopped", 10000, () => lazyJunho.events.some((e) => e.event === "ringStopped" && e.reason === "pickedUp"));
+  // Available again, so that Junho's transfer back can ring us.
+  await d.invoke("set_status", { status: "available", doNotDisturb: false });
+  await d.click("#people-button");
+  const coldToJunho = `#people button.transfer[data-kind="cold"][data-manager="${lazyJunho.manager.id}"]`;
+  await until("teammates listed", 10000, () => d.exists(coldToJunho));
+  await d.click(coldToJunho);
+  const handed = await until("Junho is rung for the transfer", 10000, () =>
+    lazyJunho.events.find((e) => e.event === "ring" && e.purpose?.kind === "transfer"),
+  );
+  lazyJunho.command(`answer ${handed.callId}`);
+  await until("our call window goes with the call", 15000, () => !windowExists("Ringdesk call"));
+  lazyJunho.command(`transfer ${handed.callId} cold manager ${handed.purpose.by.id}`);
+  await callWindow();
+  await until("the ring says Junho transferred it", 15000, async () => (await d.text("#ring")).includes("이준호님이 돌려준 전화"));
+  await d.click("#answer");
+  await until("back in the call", 15000, () => d.exists("#call-box"));
+  xdotool("ctrl+shift+o");
+  await until("call window closed after the transfer back", 10000, () => !windowExists("Ringdesk call"));
+  lazyJunho.stop();
+  await d.window("");
 
   // 13b. The cloud goes away and comes back on the same address: "connection lost", then
   // "reconnected", and the agent is available again.

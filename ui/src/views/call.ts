@@ -328,6 +328,10 @@ function onEvent(e: AgentEvent): void {
         const r = state.ringing;
         state.call = { callId: r.callId, caller: r.caller, via: r.via, since: Date.now(), media: false, muted: false, held: false, panel: "", digits: "", room: null, note: "", dialing: "" };
         state.ringing = null;
+      } else if (state.call?.callId !== e.callId) {
+        // Picked up from the main window: it never rang here. Who it is comes with callState.
+        const unknown = { number: "", name: null, fields: [] };
+        state.call = { callId: e.callId, caller: unknown, via: { number: "", teamName: "" }, since: Date.now(), media: false, muted: false, held: false, panel: "", digits: "", room: null, note: "", dialing: "" };
       }
       break;
     case "dialing":
@@ -373,6 +377,8 @@ function onEvent(e: AgentEvent): void {
       if (state.call?.callId === e.callId) {
         state.call.room = e;
         state.call.held = e.held;
+        state.call.caller = e.customer;
+        if (!state.call.via.number) state.call.via = e.via;
       }
       break;
     case "inviteUnanswered":
