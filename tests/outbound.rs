@@ -523,4 +523,35 @@ fn a_parallel_call_to_a_number_outlives_the_customer() {
         best_tone_ratio(tail, rate, customer_hz) < 0.05,
         "the customer is gone"
     );
+
+    // The record keeps the number called on the parallel line: answered, and its line became
+    // the call when the customer left.
+    let record: CallRecord = block_on(async {
+        let token = cloud.token(MINJI.0, MINJI.1).await;
+        http(&cloud)
+            .get(format!("{}/api/v1/calls/{call_id}", cloud.api))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    let party = record
+        .parties
+        .first()
+        .expect("the parallel party is recorded");
+    assert_eq!(
+        (
+            record.parties.len(),
+            party.number.as_str(),
+            party.outcome.as_deref()
+        ),
+        (1, "+8225551234", Some("merged"))
+    );
+    assert!(
+        party.answered_at.is_some() && party.ended_at.is_some(),
+        "{party:?}"
+    );
 }

@@ -17,9 +17,9 @@ use ringdesk_store::RateRow;
 use ringdesk_store::time::{now_ms, rfc3339};
 use ringdesk_store::{CallRow, Manager, Store, StoreError};
 use ringdesk_wire::{
-    ApiError, CallManager, CallPage, CallRecord, CallState, CallsQuery, ChannelNumber, DialCheck,
-    DialPlan, InternationalRate, LoginRequest, LoginResponse, ManagerInfo, MeetCallRequest,
-    MeetCallResponse, MeetHangup, Team, Teammate,
+    ApiError, CallManager, CallPage, CallParty, CallRecord, CallState, CallsQuery, ChannelNumber,
+    DialCheck, DialPlan, InternationalRate, LoginRequest, LoginResponse, ManagerInfo,
+    MeetCallRequest, MeetCallResponse, MeetHangup, Team, Teammate,
 };
 
 use crate::dialplan::{self, DialError};
@@ -243,6 +243,18 @@ fn call_record(r: CallRow) -> CallRecord {
         duration_s: r.duration_s,
         hangup_cause: r.hangup_cause,
         missed_reason: r.missed_reason,
+        parties: r
+            .parties
+            .into_iter()
+            .map(|p| CallParty {
+                number: p.number,
+                by_manager_id: p.by_manager_id,
+                started_at: rfc3339(p.started_at_ms),
+                answered_at: p.answered_at_ms.map(rfc3339),
+                ended_at: p.ended_at_ms.map(rfc3339),
+                outcome: p.outcome,
+            })
+            .collect(),
     }
 }
 

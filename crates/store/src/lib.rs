@@ -156,6 +156,26 @@ pub struct CallRow {
     pub missed_reason: Option<String>,
     /// Each manager's part, in order.
     pub managers: Vec<CallManagerRow>,
+    /// Numbers called on a parallel line, in order.
+    pub parties: Vec<CallPartyRow>,
+}
+
+/// A number a manager called on a parallel line of a call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallPartyRow {
+    /// E.164.
+    pub number: String,
+    /// Who called it.
+    pub by_manager_id: i64,
+    /// When it was dialled, Unix ms.
+    pub started_at_ms: i64,
+    /// When it answered.
+    pub answered_at_ms: Option<i64>,
+    /// When its leg ended.
+    pub ended_at_ms: Option<i64>,
+    /// How its line ended (`merged`, `unreachable`, `partyLeft`, `ownerLeft`, or the call's
+    /// cause).
+    pub outcome: Option<String>,
 }
 
 /// One event of a manager's part in a call: rung, declined, answered, left.
@@ -777,7 +797,77 @@ impl Store {
             hangup_cause: r.get(9),
             missed_reason: r.get(10),
             managers: self.call_managers(id).await?,
+            parties: self.call_parties(id).await?,
         })
+    }
+
+    async fn call_parties(&self, call_id: i64) -> Result<Vec<CallPartyRow>> {
+        Ok(sqlx::query(
+            "SELECT number, by_manager_id, started_at_ms, answered_at_ms, ended_at_ms, outcome              FROM call_parties WHERE call_id = ? ORDER BY id",
+        )
+        .bind(call_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| CallPartyRow {
+            number: r.get(0),
+            by_manager_id: r.get(1),
+            started_at_ms: r.get(2),
+            answered_at_ms: r.get(3),
+            ended_at_ms: r.get(4),
+            outcome: r.get(5),
+        })
+        .collect())
+    }
+
+    /// A manager dialled `number` on a parallel line of `call_id`; returns the party's id.
+    pub async fn party_dialled(
+        &self,
+        call_id: i64,
+        number: &str,
+        by_manager_id: i64,
+        at_ms: i64,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO call_parties (call_id, number, by_manager_id, started_at_ms)              VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(call_id)
+        .bind(number)
+        .bind(by_manager_id)
+        .bind(at_ms)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// The parallel party answered.
+    pub async fn party_answered(&self, party_id: i64, at_ms: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE call_parties SET answered_at_ms = ? WHERE id = ? AND answered_at_ms IS NULL",
+        )
+        .bind(at_ms)
+        .bind(party_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// How the parallel party's line went: `merged` (the party stays in the call; its end is
+    /// recorded later with `ended`), or how it ended.
+    pub async fn party_outcome(
+        &self,
+        party_id: i64,
+        outcome: &str,
+        ended_at_ms: Option<i64>,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE call_parties SET outcome = COALESCE(outcome, ?),              ended_at_ms = COALESCE(ended_at_ms, ?) WHERE id = ?",
+        )
+        .bind(outcome)
+        .bind(ended_at_ms)
+        .bind(party_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// One page of a channel's calls, newest first, and the total count; with `caller`, only

@@ -691,6 +691,27 @@ pub struct CallRecord {
     pub hangup_cause: Option<String>,
     /// Missed reason code.
     pub missed_reason: Option<String>,
+    /// Numbers called on a parallel line of this call, in order.
+    #[serde(default)]
+    pub parties: Vec<CallParty>,
+}
+
+/// A number a manager called on a parallel line of a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallParty {
+    /// E.164.
+    pub number: String,
+    /// Who called it.
+    pub by_manager_id: i64,
+    /// RFC 3339 UTC.
+    pub started_at: String,
+    /// RFC 3339 UTC, when it answered.
+    pub answered_at: Option<String>,
+    /// RFC 3339 UTC, when its leg ended.
+    pub ended_at: Option<String>,
+    /// `merged`, `unreachable`, `partyLeft`, `ownerLeft`, or the call's hangup cause.
+    pub outcome: Option<String>,
 }
 
 /// A manager's part in a call.

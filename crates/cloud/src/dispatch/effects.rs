@@ -250,7 +250,7 @@ impl Dispatcher {
                     self.send_to(by, None, m);
                 }
                 SwitchboardOutput::ParallelEnded { call, by, reason } => {
-                    self.parallel_ended(call, by, reason.code());
+                    self.parallel_ended(call, by, reason.code()).await;
                 }
                 SwitchboardOutput::CustomerLeft { call } => {
                     if let Some(c) = self.calls.get(&call) {
@@ -260,6 +260,7 @@ impl Dispatcher {
                 }
                 SwitchboardOutput::CallChanged { call } => {
                     self.arrange(call);
+                    self.note_merge(call).await;
                     let state = self
                         .switchboard
                         .view(call)
@@ -274,6 +275,7 @@ impl Dispatcher {
                     missed,
                     managers,
                 } => {
+                    self.record_party_end(call, cause.code()).await;
                     self.drop_party(call);
                     let Some(c) = self.calls.remove(&call) else {
                         continue;

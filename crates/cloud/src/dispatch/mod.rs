@@ -294,7 +294,7 @@ impl Dispatcher {
                 session,
                 message,
             } => self.handle_client(manager, session, message).await,
-            Input::Room(call, e) => self.handle_room(call, e),
+            Input::Room(call, e) => self.handle_room(call, e).await,
             Input::LegReady {
                 call,
                 manager,
@@ -416,7 +416,7 @@ impl Dispatcher {
         }
     }
 
-    fn handle_room(&mut self, call: CallId, event: RoomEvent) {
+    async fn handle_room(&mut self, call: CallId, event: RoomEvent) {
         match event {
             RoomEvent::CustomerDigit { digit } => {
                 let Some(view) = self.switchboard.view(call) else {
@@ -445,7 +445,7 @@ impl Dispatcher {
             }
             RoomEvent::PartyMediaTimeout => {
                 tracing::info!(%call, "no RTP from the parallel party; hanging it up");
-                self.party_gone(call);
+                self.party_gone(call).await;
             }
             RoomEvent::CustomerMediaTimeout => {
                 // The trunk went quiet without a BYE: end the call, sending one ourselves.

@@ -9,6 +9,7 @@ use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
 use ringdesk_media::mixer::LegPlace;
 use ringdesk_sip::sdp::{self, Negotiated};
 use ringdesk_sip::trunk::{DialRequest, SipCall};
+use ringdesk_store::time::now_ms;
 use ringdesk_wire::{DialCheck, ServerMessage};
 use tokio::net::UdpSocket;
 
@@ -23,6 +24,10 @@ pub(super) struct PartyLeg {
     pub number: String,
     /// Its leg is over at the trunk (it hung up, or never answered).
     pub gone: bool,
+    /// Its row in the call record (`call_parties`), when it could be written.
+    pub record: Option<i64>,
+    /// The merge is recorded.
+    pub merged: bool,
 }
 
 /// A manager's parallel-call request, as it came over the WebSocket.
@@ -106,11 +111,21 @@ impl Dispatcher {
             caller_id: plan.caller_id,
             sdp: offer,
         });
+        let record = self
+            .store
+            .party_dialled(r.call.0, &plan.to, r.manager.0, now_ms())
+            .await
+            .map_err(
+                |e| tracing::error!(call = %r.call, "recording the parallel party failed: {e}"),
+            )
+            .ok();
         if let Some(c) = self.calls.get_mut(&r.call) {
             c.party = Some(PartyLeg {
                 sip,
                 number: plan.to,
                 gone: false,
+                record,
+                merged: false,
             });
         }
         self.by_sip.insert(sip, r.call);
@@ -135,16 +150,21 @@ impl Dispatcher {
         }
     }
 
-    pub(super) fn party_answered(&mut self, call: CallId, media: Negotiated) {
+    pub(super) async fn party_answered(&mut self, call: CallId, media: Negotiated) {
         if let Some(c) = self.calls.get(&call) {
             c.room.send(RoomCommand::PartyMedia(media));
             c.room.send(RoomCommand::PartyAnswered);
+        }
+        if let Some(id) = self.party_record(call)
+            && let Err(e) = self.store.party_answered(id, now_ms()).await
+        {
+            tracing::error!(%call, "recording the parallel party's answer failed: {e}");
         }
         self.input(SwitchboardInput::ParallelAnswered { call });
     }
 
     /// The party's leg is over at the trunk (hung up, unreachable, failed).
-    pub(super) fn party_gone(&mut self, call: CallId) {
+    pub(super) async fn party_gone(&mut self, call: CallId) {
         if let Some(p) = self.calls.get_mut(&call).and_then(|c| c.party.as_mut()) {
             p.gone = true;
         }
@@ -155,6 +175,7 @@ impl Dispatcher {
         self.input(SwitchboardInput::ParallelPartyGone { call });
         if merged {
             // A merged party has no line of its own to end: its leg just goes.
+            self.record_party_end(call, "partyLeft").await;
             self.drop_party(call);
         }
     }
@@ -201,8 +222,43 @@ impl Dispatcher {
         })
     }
 
+    fn party_record(&self, call: CallId) -> Option<i64> {
+        self.calls.get(&call)?.party.as_ref()?.record
+    }
+
+    /// Records how the party's line went and when its leg ended (a merged party keeps
+    /// `merged`, with the time it left).
+    pub(super) async fn record_party_end(&self, call: CallId, outcome: &str) {
+        if let Some(id) = self.party_record(call)
+            && let Err(e) = self.store.party_outcome(id, outcome, Some(now_ms())).await
+        {
+            tracing::error!(%call, "recording the parallel party's end failed: {e}");
+        }
+    }
+
+    /// Records a merge the first time the call shows the party merged in.
+    pub(super) async fn note_merge(&mut self, call: CallId) {
+        let merged = self
+            .switchboard
+            .view(call)
+            .is_some_and(|v| v.extra_external);
+        let Some(p) = self.calls.get_mut(&call).and_then(|c| c.party.as_mut()) else {
+            return;
+        };
+        if !merged || p.merged {
+            return;
+        }
+        p.merged = true;
+        if let Some(id) = p.record
+            && let Err(e) = self.store.party_outcome(id, "merged", None).await
+        {
+            tracing::error!(%call, "recording the merge failed: {e}");
+        }
+    }
+
     /// Tells the manager who made it that the parallel line ended.
-    pub(super) fn parallel_ended(&mut self, call: CallId, by: ManagerId, reason: &str) {
+    pub(super) async fn parallel_ended(&mut self, call: CallId, by: ManagerId, reason: &str) {
+        self.record_party_end(call, reason).await;
         if self
             .calls
             .get(&call)

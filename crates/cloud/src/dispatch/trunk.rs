@@ -47,7 +47,7 @@ impl Dispatcher {
                 if self.party_call(call).is_some() =>
             {
                 if let Some(id) = self.party_call(call) {
-                    self.party_gone(id);
+                    self.party_gone(id).await;
                 }
             }
             TrunkEvent::Progress { call, early_media } if self.party_call(call).is_some() => {
@@ -57,7 +57,7 @@ impl Dispatcher {
             }
             TrunkEvent::Answered { call, media } if self.party_call(call).is_some() => {
                 if let Some(id) = self.party_call(call) {
-                    self.party_answered(id, media);
+                    self.party_answered(id, media).await;
                 }
             }
             TrunkEvent::Cancelled { call } | TrunkEvent::HungUp { call } => {
