@@ -3,7 +3,7 @@
 //! One task per call owns its trunk legs (the customer's RTP socket, and a parallel call's
 //! party) and every manager leg's receive path and encoder. Every 20 ms it takes one frame
 //! from each leg's jitter buffer, mixes per listener by the call's arrangement (who is on which
-//! line, who waits with the hold music: `mixer::mix_room`), and sends each leg its mix: G.711
+//! line, who waits with the hold music: `mixer::RoomMixer`), and sends each leg its mix: G.711
 //! over RTP to the trunk, Opus over WebRTC to managers. While nobody has answered, the customer
 //! hears ringback instead; on a call a manager placed it is the other way round: the manager
 //! hears our ringback until the carrier's early media or the answer (likewise on a parallel
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use ringdesk_core::{CallId, ManagerId};
 use ringdesk_media::inbound::OpusInbound;
-use ringdesk_media::mixer::{LegPlace, mix_room};
+use ringdesk_media::mixer::{LegPlace, RoomMixer};
 use ringdesk_media::opus_codec::OpusEncoder;
 use ringdesk_media::prompt::{LoopingPlayer, Prompt};
 use ringdesk_media::tone::ToneGenerator;
@@ -299,6 +299,7 @@ async fn run(
     let mut places: Vec<LegPlace> = Vec::new();
     let mut mixes: Vec<Vec<i16>> = Vec::new();
     let mut tap: Vec<i16> = Vec::new();
+    let mut mixer = RoomMixer::default();
     let mut music = vec![0i16; ROOM_FRAME_SAMPLES];
     let mut tone = vec![0i16; ROOM_FRAME_SAMPLES];
     let mut narrow = vec![0i16; NB_FRAME_SAMPLES];
@@ -451,7 +452,7 @@ async fn run(
                 }
                 let inputs: Vec<&[i16]> = frames.iter().map(|f| f.as_slice()).collect();
                 // The tap (every voice, never the music) is what the recorder will take.
-                mix_room(&inputs, &places, &music, &mut mixes, &mut tap);
+                mixer.mix(&inputs, &places, &music, &mut mixes, &mut tap);
                 if let Some((line, ringback)) = &mut mix.manager_ringback {
                     ringback.fill(&mut tone);
                     for (mix, place) in mixes.iter_mut().zip(&places).skip(first_manager) {

@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use ringdesk_media::g711::G711Law;
-use ringdesk_media::mixer::{LegPlace, mix_minus_one, mix_room};
+use ringdesk_media::mixer::{LegPlace, RoomMixer, mix_minus_one};
 use ringdesk_media::opus_codec::{OpusDecoder, OpusEncoder};
 use ringdesk_media::resample::Resampler;
 use ringdesk_media::tone::sine;
@@ -104,6 +104,7 @@ fn main() {
     // The room mixer (with its recording tap), per room size, with and without a held
     // customer: what the call-control issue asks for.
     let mut tap = Vec::new();
+    let mut mixer = RoomMixer::default();
     let music = frames_wide[3];
     for legs in [2usize, 3, 10] {
         for held in [false, true] {
@@ -120,7 +121,7 @@ fn main() {
                 } else {
                     LegPlace::Line(1)
                 };
-                mix_room(&inputs, &[customer], music, &mut mixes, &mut tap);
+                mixer.mix(&inputs, &[customer], music, &mut mixes, &mut tap);
                 black_box((&mixes, &tap));
             });
         }

@@ -35,51 +35,82 @@ pub enum LegPlace {
     Music,
 }
 
-/// Mixes one 20 ms frame of a room: `outputs[i]` is what leg `i` hears — the others on its
-/// line, or `music` — and `tap` the sum of every leg's own voice (the recording; the music
-/// never enters it). Legs without a place are on line 1. Saturating, like [`mix_minus_one`],
-/// which this is when everyone is on one line.
-pub fn mix_room(
-    inputs: &[&[i16]],
-    places: &[LegPlace],
-    music: &[i16],
-    outputs: &mut Vec<Vec<i16>>,
-    tap: &mut Vec<i16>,
-) {
-    let len = inputs.iter().map(|f| f.len()).max().unwrap_or(0);
-    let place = |i: usize| places.get(i).copied().unwrap_or(LegPlace::Line(1));
-    let mut voices = vec![0i32; len];
-    // Per-line sums; a room has one or two lines, so a short list beats a map.
-    let mut lines: Vec<(u8, Vec<i32>)> = Vec::with_capacity(2);
-    for (i, frame) in inputs.iter().enumerate() {
-        for (t, &s) in voices.iter_mut().zip(frame.iter()) {
-            *t += i32::from(s);
+/// Mixes one 20 ms frame of a room at a time: `outputs[i]` is what leg `i` hears — the others
+/// on its line, or `music` — and `tap` the sum of every leg's own voice (the recording; the
+/// music never enters it). Legs without a place are on line 1. Saturating, like
+/// [`mix_minus_one`], which this is when everyone is on one line. It keeps its per-line sums
+/// between frames, so a room mixes without allocating.
+#[derive(Debug, Default)]
+pub struct RoomMixer {
+    /// Per line: the sum of its legs' voices this frame. A room has one or two lines, so a
+    /// short list beats a map.
+    lines: Vec<(u8, Vec<i32>)>,
+    /// The voices of legs waiting with the music (heard by nobody, but recorded).
+    waiting: Vec<i32>,
+}
+
+impl RoomMixer {
+    /// Mixes one frame; see the type's docs.
+    pub fn mix(
+        &mut self,
+        inputs: &[&[i16]],
+        places: &[LegPlace],
+        music: &[i16],
+        outputs: &mut Vec<Vec<i16>>,
+        tap: &mut Vec<i16>,
+    ) {
+        let len = inputs.iter().map(|f| f.len()).max().unwrap_or(0);
+        let place = |i: usize| places.get(i).copied().unwrap_or(LegPlace::Line(1));
+        for (_, sum) in &mut self.lines {
+            sum.clear();
+            sum.resize(len, 0);
         }
-        if let LegPlace::Line(l) = place(i) {
-            let sum = match lines.iter().position(|(n, _)| *n == l) {
-                Some(k) => &mut lines[k].1,
-                None => {
-                    lines.push((l, vec![0i32; len]));
-                    &mut lines.last_mut().expect("just pushed").1
-                }
+        self.waiting.clear();
+        self.waiting.resize(len, 0);
+        // One pass per leg: into its line's sum, or the waiting legs' sum.
+        for (i, frame) in inputs.iter().enumerate() {
+            let sum = match place(i) {
+                LegPlace::Music => &mut self.waiting,
+                LegPlace::Line(l) => match self.lines.iter().position(|(n, _)| *n == l) {
+                    Some(k) => &mut self.lines[k].1,
+                    None => {
+                        self.lines.push((l, vec![0i32; len]));
+                        &mut self.lines.last_mut().expect("just pushed").1
+                    }
+                },
             };
             for (t, &s) in sum.iter_mut().zip(frame.iter()) {
                 *t += i32::from(s);
             }
         }
-    }
-    tap.clear();
-    tap.extend(voices.iter().map(|&t| saturate(t)));
-    outputs.resize_with(inputs.len(), Vec::new);
-    for (i, (frame, out)) in inputs.iter().zip(outputs.iter_mut()).enumerate() {
-        out.clear();
-        match place(i) {
-            LegPlace::Music => out.extend((0..len).map(|k| music.get(k).copied().unwrap_or(0))),
-            LegPlace::Line(l) => {
-                let sum = &lines.iter().find(|(n, _)| *n == l).expect("summed above").1;
-                out.extend((0..len).map(|k| saturate(sum[k] - sample(frame, k))));
+        outputs.resize_with(inputs.len(), Vec::new);
+        for (i, (frame, out)) in inputs.iter().zip(outputs.iter_mut()).enumerate() {
+            out.clear();
+            match place(i) {
+                LegPlace::Music => out.extend((0..len).map(|k| music.get(k).copied().unwrap_or(0))),
+                LegPlace::Line(l) => {
+                    let sum = &self
+                        .lines
+                        .iter()
+                        .find(|(n, _)| *n == l)
+                        .expect("summed above")
+                        .1;
+                    out.extend(
+                        sum.iter()
+                            .enumerate()
+                            .map(|(k, &t)| saturate(t - sample(frame, k))),
+                    );
+                }
             }
         }
+        // The tap: the waiting legs' voices plus every line's, summed before saturating.
+        for (_, sum) in &self.lines {
+            for (t, &s) in self.waiting.iter_mut().zip(sum.iter()) {
+                *t += s;
+            }
+        }
+        tap.clear();
+        tap.extend(self.waiting.iter().map(|&t| saturate(t)));
     }
 }
 
@@ -104,7 +135,7 @@ mod tests {
         let music = [7i16, 8];
         let (mut out, mut tap) = (Vec::new(), Vec::new());
         let places = [Music, Line(1), Line(1)];
-        mix_room(
+        RoomMixer::default().mix(
             &[&customer, &minji, &doyun],
             &places,
             &music,
@@ -125,7 +156,7 @@ mod tests {
     fn on_one_line_the_room_is_mix_minus_one_with_a_tap() {
         let legs: [&[i16]; 3] = [&[100, 200], &[10, 20], &[1, 2]];
         let (mut room, mut tap, mut plain) = (Vec::new(), Vec::new(), Vec::new());
-        mix_room(&legs, &[], &[], &mut room, &mut tap);
+        RoomMixer::default().mix(&legs, &[], &[], &mut room, &mut tap);
         mix_minus_one(&legs, &mut plain);
         assert_eq!(room, plain);
         assert_eq!(tap, vec![111, 222]);
@@ -135,9 +166,33 @@ mod tests {
     fn a_held_customer_with_one_manager_leaves_the_manager_in_silence() {
         let (mut out, mut tap) = (Vec::new(), Vec::new());
         let legs: [&[i16]; 2] = [&[-40, -40], &[300, 300]];
-        mix_room(&legs, &[Line(1), Music], &[5, 5], &mut out, &mut tap);
+        RoomMixer::default().mix(&legs, &[Line(1), Music], &[5, 5], &mut out, &mut tap);
         assert_eq!(out, vec![vec![0, 0], vec![5, 5]]);
         assert_eq!(tap, vec![260, 260]);
+    }
+
+    #[test]
+    fn the_tap_saturates_once_over_every_voice() {
+        let legs: [&[i16]; 3] = [&[30_000], &[30_000], &[-30_000]];
+        let (mut out, mut tap) = (Vec::new(), Vec::new());
+        let places = [Line(1), Music, Line(2)];
+        RoomMixer::default().mix(&legs, &places, &[0], &mut out, &mut tap);
+        assert_eq!(tap, vec![30_000], "no clipping on the way");
+    }
+
+    #[test]
+    fn a_mixer_reused_across_frames_forgets_the_last_one() {
+        let mut mixer = RoomMixer::default();
+        let (mut out, mut tap) = (Vec::new(), Vec::new());
+        mixer.mix(
+            &[&[100], &[7]],
+            &[Line(1), Line(2)],
+            &[],
+            &mut out,
+            &mut tap,
+        );
+        mixer.mix(&[&[1], &[2]], &[Line(1), Line(1)], &[], &mut out, &mut tap);
+        assert_eq!((out, tap), (vec![vec![2], vec![1]], vec![3]));
     }
 
     #[test]
@@ -147,7 +202,7 @@ mod tests {
         let legs: [&[i16]; 4] = [&[1000], &[300], &[20], &[4]];
         let places = [Music, Line(2), Line(2), Line(1)];
         let (mut out, mut tap) = (Vec::new(), Vec::new());
-        mix_room(&legs, &places, &[9], &mut out, &mut tap);
+        RoomMixer::default().mix(&legs, &places, &[9], &mut out, &mut tap);
         assert_eq!(out, vec![vec![9], vec![20], vec![300], vec![0]]);
         assert_eq!(tap, vec![1324]);
     }
