@@ -9,9 +9,9 @@ use ringdesk_core::switchboard::Request;
 use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
 use ringdesk_sip::sdp::{self, Negotiated};
 use ringdesk_sip::trunk::{DialRequest, SipCall};
-use ringdesk_store::NewCall;
 use ringdesk_store::time::now_ms;
-use ringdesk_wire::{CallVia, Caller, DialCheck, ServerMessage};
+use ringdesk_store::{Manager, NewCall};
+use ringdesk_wire::{CallVia, Caller, DialCheck, DialPlan, ServerMessage};
 use tokio::net::UdpSocket;
 
 use super::effects::refusal_message;
@@ -44,38 +44,60 @@ impl Dispatcher {
         }
     }
 
-    async fn try_dial(&mut self, d: &Dial) -> anyhow::Result<()> {
-        let Some(manager) = self.store.manager(d.manager.0).await? else {
-            return Ok(());
+    /// Checks what a manager wants to call — the dial rules, and that there is a trunk to call
+    /// through — before anything rings; the dial and a parallel call to a number share it.
+    /// `Ok(Err((code, message)))` is a refusal for the manager.
+    pub(super) async fn outbound_plan(
+        &self,
+        manager: ManagerId,
+        number: String,
+        caller_id: Option<String>,
+    ) -> anyhow::Result<Result<(Manager, DialPlan), (String, String)>> {
+        let Some(m) = self.store.manager(manager.0).await? else {
+            let why = "your account is gone".to_string();
+            return Ok(Err(("unknownManager".into(), why)));
         };
-        let check = DialCheck {
-            number: d.number.clone(),
-            caller_id: d.caller_id.clone(),
-        };
-        let plan = match dialplan::plan(&self.store, &manager, &check).await {
+        let check = DialCheck { number, caller_id };
+        let plan = match dialplan::plan(&self.store, &m, &check).await {
             Ok(p) => p,
-            Err(e) => {
-                self.refuse_dial(d, e.code(), e.to_string());
-                return Ok(());
-            }
+            Err(e) => return Ok(Err((e.code().into(), e.to_string()))),
         };
+        if !self.config.can_dial_out {
+            let why = "no outbound trunk is configured (start the cloud with --trunk-outbound)";
+            return Ok(Err(("noOutboundTrunk".into(), why.into())));
+        }
+        Ok(Ok((m, plan)))
+    }
+
+    /// An RTP socket for a new leg through the trunk, and our SDP offer for it.
+    pub(super) async fn trunk_offer(&self) -> std::io::Result<(UdpSocket, String)> {
+        let socket = UdpSocket::bind(SocketAddr::new(self.config.room.ip, 0)).await?;
+        let offer = sdp::offer(socket.local_addr()?, rand::random::<u32>().into());
+        Ok((socket, offer))
+    }
+
+    async fn try_dial(&mut self, d: &Dial) -> anyhow::Result<()> {
         if let Err(r) = self.switchboard.can_dial(d.manager) {
             // The call has no id yet; the busy refusal's words don't name one.
             let message = refusal_message(CallId(0), Request::Dial, r);
             self.refuse_dial(d, r.code(), message);
             return Ok(());
         }
-        if !self.config.can_dial_out {
-            let why = "no outbound trunk is configured (start the cloud with --trunk-outbound)";
-            self.refuse_dial(d, "noOutboundTrunk", why.into());
-            return Ok(());
-        }
+        let planned = self
+            .outbound_plan(d.manager, d.number.clone(), d.caller_id.clone())
+            .await?;
+        let (manager, plan) = match planned {
+            Ok(p) => p,
+            Err((code, message)) => {
+                self.refuse_dial(d, &code, message);
+                return Ok(());
+            }
+        };
         let contact = self
             .store
             .contact_by_phone(manager.channel_id, &plan.to)
             .await?;
-        let socket = UdpSocket::bind(SocketAddr::new(self.config.room.ip, 0)).await?;
-        let offer = sdp::offer(socket.local_addr()?, rand::random::<u32>().into());
+        let (socket, offer) = self.trunk_offer().await?;
         let customer = Caller {
             number: plan.to.clone(),
             name: contact.as_ref().and_then(|c| c.name.clone()),

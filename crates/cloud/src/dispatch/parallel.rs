@@ -2,20 +2,16 @@
 //! checked like a dial and called through the trunk into the same room, as its second trunk
 //! leg. The room mixes by the switchboard's arrangement, sent on every change of the call.
 
-use std::net::SocketAddr;
-
 use ringdesk_core::switchboard::{ParallelTarget, Place, Request};
 use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
 use ringdesk_media::mixer::LegPlace;
-use ringdesk_sip::sdp::{self, Negotiated};
-use ringdesk_sip::trunk::{DialRequest, SipCall};
+use ringdesk_sip::sdp::Negotiated;
+use ringdesk_sip::trunk::{DialRequest, SipCall, TrunkEvent};
 use ringdesk_store::time::now_ms;
-use ringdesk_wire::{DialCheck, ServerMessage};
-use tokio::net::UdpSocket;
+use ringdesk_wire::ServerMessage;
 
 use super::effects::refusal_message;
 use super::{Dispatcher, error};
-use crate::dialplan;
 use crate::room::RoomCommand;
 
 /// The party a parallel call reached through the trunk.
@@ -81,30 +77,20 @@ impl Dispatcher {
             refuse(self, reason.code(), message);
             return Ok(());
         }
-        let Some(manager) = self.store.manager(r.manager.0).await? else {
-            return Ok(());
-        };
-        let check = DialCheck {
-            number,
-            caller_id: r.caller_id.clone(),
-        };
-        let plan = match dialplan::plan(&self.store, &manager, &check).await {
-            Ok(p) => p,
-            Err(e) => {
-                refuse(self, e.code(), e.to_string());
+        let planned = self
+            .outbound_plan(r.manager, number, r.caller_id.clone())
+            .await?;
+        let plan = match planned {
+            Ok((_, plan)) => plan,
+            Err((code, message)) => {
+                refuse(self, &code, message);
                 return Ok(());
             }
         };
-        if !self.config.can_dial_out {
-            let why = "no outbound trunk is configured (start the cloud with --trunk-outbound)";
-            refuse(self, "noOutboundTrunk", why.into());
-            return Ok(());
-        }
+        let (socket, offer) = self.trunk_offer().await?;
         let Some(c) = self.calls.get(&r.call) else {
             return Ok(());
         };
-        let socket = UdpSocket::bind(SocketAddr::new(self.config.room.ip, 0)).await?;
-        let offer = sdp::offer(socket.local_addr()?, rand::random::<u32>().into());
         c.room.send(RoomCommand::AddParty { socket });
         let sip = self.trunk.dial(DialRequest {
             to: plan.to.clone(),
@@ -137,20 +123,46 @@ impl Dispatcher {
         Ok(())
     }
 
-    /// The call whose parallel party `sip` is.
-    pub(super) fn party_call(&self, sip: SipCall) -> Option<CallId> {
+    /// The call whose parallel party the trunk event is about, if it is about one.
+    pub(super) fn party_call_of(&self, event: &TrunkEvent) -> Option<CallId> {
+        let sip = match event {
+            TrunkEvent::Incoming { .. } => return None,
+            TrunkEvent::Cancelled { call }
+            | TrunkEvent::Confirmed { call }
+            | TrunkEvent::HungUp { call }
+            | TrunkEvent::Failed { call, .. }
+            | TrunkEvent::Progress { call, .. }
+            | TrunkEvent::Answered { call, .. }
+            | TrunkEvent::Rejected { call, .. } => *call,
+        };
         let call = *self.by_sip.get(&sip)?;
         let c = self.calls.get(&call)?;
         c.party.as_ref().filter(|p| p.sip == sip).map(|_| call)
     }
 
-    pub(super) fn party_progress(&mut self, call: CallId, early_media: Option<Negotiated>) {
-        if let (Some(c), Some(n)) = (self.calls.get(&call), early_media) {
-            c.room.send(RoomCommand::PartyMedia(n));
+    /// What the trunk says about a parallel party: early media, the answer, or its end.
+    pub(super) async fn party_event(&mut self, call: CallId, event: TrunkEvent) {
+        match event {
+            TrunkEvent::Progress {
+                early_media: Some(n),
+                ..
+            } => {
+                if let Some(c) = self.calls.get(&call) {
+                    c.room.send(RoomCommand::PartyMedia(n));
+                }
+            }
+            TrunkEvent::Answered { media, .. } => self.party_answered(call, media).await,
+            TrunkEvent::Cancelled { .. }
+            | TrunkEvent::HungUp { .. }
+            | TrunkEvent::Failed { .. }
+            | TrunkEvent::Rejected { .. } => self.party_gone(call).await,
+            TrunkEvent::Progress { .. }
+            | TrunkEvent::Confirmed { .. }
+            | TrunkEvent::Incoming { .. } => {}
         }
     }
 
-    pub(super) async fn party_answered(&mut self, call: CallId, media: Negotiated) {
+    async fn party_answered(&mut self, call: CallId, media: Negotiated) {
         if let Some(c) = self.calls.get(&call) {
             c.room.send(RoomCommand::PartyMedia(media));
             c.room.send(RoomCommand::PartyAnswered);

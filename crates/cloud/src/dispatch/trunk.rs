@@ -19,6 +19,10 @@ use crate::room::{CustomerMedia, spawn_room};
 
 impl Dispatcher {
     pub(super) async fn handle_trunk(&mut self, at: Instant, event: TrunkEvent) {
+        // A parallel call's party has its own handling; everything else is a customer's leg.
+        if let Some(call) = self.party_call_of(&event) {
+            return self.party_event(call, event).await;
+        }
         match event {
             TrunkEvent::Incoming {
                 call,
@@ -38,26 +42,6 @@ impl Dispatcher {
                         code: 500,
                         reason: "Server Internal Error".into(),
                     });
-                }
-            }
-            TrunkEvent::Cancelled { call }
-            | TrunkEvent::HungUp { call }
-            | TrunkEvent::Failed { call, .. }
-            | TrunkEvent::Rejected { call, .. }
-                if self.party_call(call).is_some() =>
-            {
-                if let Some(id) = self.party_call(call) {
-                    self.party_gone(id).await;
-                }
-            }
-            TrunkEvent::Progress { call, early_media } if self.party_call(call).is_some() => {
-                if let Some(id) = self.party_call(call) {
-                    self.party_progress(id, early_media);
-                }
-            }
-            TrunkEvent::Answered { call, media } if self.party_call(call).is_some() => {
-                if let Some(id) = self.party_call(call) {
-                    self.party_answered(id, media).await;
                 }
             }
             TrunkEvent::Cancelled { call } | TrunkEvent::HungUp { call } => {
