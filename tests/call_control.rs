@@ -321,7 +321,7 @@ fn get_as_minji(cloud: &Cloud, path: &str) -> serde_json::Value {
 }
 
 fn call_record(cloud: &Cloud, id: i64) -> CallRecord {
-    serde_json::from_value(get_as_minji(cloud, &format!("/api/v1/calls/{id}"))).unwrap()
+    block_on(cloud.call(MINJI, id))
 }
 
 /// The record's manager parts as `name role purpose/cause` lines, in order.

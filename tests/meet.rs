@@ -9,7 +9,7 @@ use ringdesk_tests::audio::{
 };
 use ringdesk_tests::browser::Browser;
 use ringdesk_tests::{AgentProc, Cloud, MINJI, TempDir, block_on, http};
-use ringdesk_wire::{AgentEvent, ApiError, CallRecord};
+use ringdesk_wire::{AgentEvent, ApiError};
 
 /// The demo channel (the first one the database creates).
 const DEMO_CHANNEL: i64 = 1;
@@ -58,10 +58,12 @@ fn a_browser_visitor_rings_the_team_and_both_hear_each_other() {
         browser
             .open(&format!("{}/meet/{DEMO_CHANNEL}", cloud.api))
             .await;
-        for _ in 0..50 {
-            if browser.eval("!!document.getElementById('call')").await == true {
-                break;
-            }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while browser.eval("!!document.getElementById('call')").await != true {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the meet page did not load"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         browser
@@ -126,16 +128,7 @@ fn a_browser_visitor_rings_the_team_and_both_hear_each_other() {
             matches!(&ended, AgentEvent::CallEnded { cause, .. } if cause == "customerHangup"),
             "{ended:?}"
         );
-        let token = cloud.token(MINJI.0, MINJI.1).await;
-        let record: CallRecord = http(&cloud)
-            .get(format!("{}/api/v1/calls/{call_id}", cloud.api))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let record = cloud.call(MINJI, call_id).await;
         assert_eq!(
             (record.number.as_str(), record.caller_name.as_deref()),
             ("meet", Some("웹 방문자"))

@@ -13,7 +13,7 @@ use ringdesk_tests::peers::{Baresip, carrier_in_background, scenario};
 use ringdesk_tests::{
     AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, free_port, http,
 };
-use ringdesk_wire::{AgentEvent, ApiError, CallRecord, DialPlan, InternationalRate};
+use ringdesk_wire::{AgentEvent, ApiError, DialPlan, InternationalRate};
 
 /// 박서연, a demo contact.
 const CONTACT_NUMBER: &str = "+821012345678";
@@ -63,7 +63,6 @@ fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
         ],
     );
     let carrier = carrier_in_background(TempDir::new("carrier"), sf, port, Duration::from_secs(40));
-    std::thread::sleep(Duration::from_millis(300)); // sipp binds its port
     let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), Some(&heard), 300);
 
     // Typed the Korean way; the cloud dials E.164 from the channel's number.
@@ -160,18 +159,7 @@ fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
         "own {agent_hz} Hz tone back from the carrier: {echo:.3}"
     );
 
-    let record: CallRecord = block_on(async {
-        let token = cloud.token(MINJI.0, MINJI.1).await;
-        http(&cloud)
-            .get(format!("{}/api/v1/calls/{call_id}", cloud.api))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let record = block_on(cloud.call(MINJI, call_id));
     assert_eq!(record.direction, "outbound");
     assert_eq!(record.caller_number, CONTACT_NUMBER);
     assert_eq!(record.number, DEMO_NUMBER);
@@ -187,7 +175,6 @@ fn an_unreachable_party_is_told_with_the_carriers_reason() {
     let dir = TempDir::new("outbound-busy");
     let sf = scenario(&dir, "carrier_busy.xml", &[]);
     let carrier = carrier_in_background(TempDir::new("carrier"), sf, port, Duration::from_secs(30));
-    std::thread::sleep(Duration::from_millis(300));
     write_tone_wav(&dir.path("agent.wav"), 48_000, 500.0, 5.0);
     let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 300);
     agent.command("dial 02-555-1234");
@@ -239,7 +226,6 @@ fn a_call_nobody_answers_is_cancelled_at_the_carrier_after_the_dial_timeout() {
     let dir = TempDir::new("outbound-no-answer");
     let sf = scenario(&dir, "carrier_no_answer.xml", &[]);
     let carrier = carrier_in_background(TempDir::new("carrier"), sf, port, Duration::from_secs(30));
-    std::thread::sleep(Duration::from_millis(300));
     write_tone_wav(&dir.path("agent.wav"), 48_000, 500.0, 10.0);
     let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 300);
     agent.command("dial 031-555-1234");
@@ -451,7 +437,6 @@ fn a_parallel_call_to_a_number_outlives_the_customer() {
         ],
     );
     let carrier = carrier_in_background(TempDir::new("carrier"), sf, port, Duration::from_secs(40));
-    std::thread::sleep(Duration::from_millis(300));
     write_tone_wav(&dir.path("agent.wav"), 48_000, agent_hz, 40.0);
     let heard = dir.path("agent-heard.wav");
     let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), Some(&heard), 200);
@@ -526,18 +511,7 @@ fn a_parallel_call_to_a_number_outlives_the_customer() {
 
     // The record keeps the number called on the parallel line: answered, and its line became
     // the call when the customer left.
-    let record: CallRecord = block_on(async {
-        let token = cloud.token(MINJI.0, MINJI.1).await;
-        http(&cloud)
-            .get(format!("{}/api/v1/calls/{call_id}", cloud.api))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let record = block_on(cloud.call(MINJI, call_id));
     let party = record
         .parties
         .first()

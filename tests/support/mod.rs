@@ -199,6 +199,20 @@ impl Cloud {
             .expect("a call page")
     }
 
+    /// One call's record, as `who` sees it.
+    pub async fn call(&self, who: (&str, &str), id: i64) -> ringdesk_wire::CallRecord {
+        let token = self.token(who.0, who.1).await;
+        http(self)
+            .get(format!("{}/api/v1/calls/{id}", self.api))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET /api/v1/calls/{id}")
+            .json()
+            .await
+            .expect("a call record")
+    }
+
     /// The ring-latency summary from /metrics: (p50 seconds, count).
     pub async fn ring_latency(&self) -> (f64, u64) {
         let text = http(self)

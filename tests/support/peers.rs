@@ -99,14 +99,15 @@ pub fn run_sipp(
 }
 
 /// A sipp carrier: serves `scenario` on 127.0.0.1:`port` for one call (the cloud's outbound
-/// route points there), echoing RTP back (`-rtp_echo`). Join the handle for the outcome.
+/// route points there), echoing RTP back (`-rtp_echo`). Returns once sipp listens; join the
+/// handle for the outcome.
 pub fn carrier_in_background(
     dir: TempDir,
     scenario: PathBuf,
     port: u16,
     timeout: Duration,
 ) -> std::thread::JoinHandle<SippRun> {
-    std::thread::spawn(move || {
+    let handle = std::thread::spawn(move || {
         let errors = dir.path("sipp-errors.log");
         let messages = dir.path("sipp-messages.log");
         let out = Command::new("sipp")
@@ -134,7 +135,17 @@ pub fn carrier_in_background(
             success: out.status.success(),
             log,
         }
-    })
+    });
+    // sipp holds the UDP port once it listens; until then we could bind it ourselves.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::net::UdpSocket::bind(("127.0.0.1", port)).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline && !handle.is_finished(),
+            "sipp did not start listening on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    handle
 }
 
 /// Places one call to the demo number in the background: renders scenario `name` with `vars`

@@ -90,6 +90,12 @@ fn respond(req: &SipMessage, code: u16, reason: &str, extra: &str, body: &str) -
     .into_bytes()
 }
 
+/// The far end's 200 OK with its Contact and our SDP's answer.
+fn answer_from_far_end(invite: &SipMessage) -> Vec<u8> {
+    let contact = "Contact: <sip:far@127.0.0.1:5071>\r\n";
+    respond(invite, 200, "OK", contact, ANSWER_SDP)
+}
+
 fn start_line(m: &SipMessage) -> String {
     match &m.start {
         StartLine::Request { method, uri } => format!("{method} {uri}"),
@@ -365,17 +371,7 @@ fn an_answer_racing_our_cancel_is_acknowledged_and_hung_up() {
         sent(&mut e).iter().map(start_line).collect::<Vec<_>>(),
         ["CANCEL sip:+821012345678@carrier.example"]
     );
-    e.handle_message(
-        now,
-        carrier(),
-        &respond(
-            &invite,
-            200,
-            "OK",
-            "Contact: <sip:far@127.0.0.1:5071>\r\n",
-            ANSWER_SDP,
-        ),
-    );
+    e.handle_message(now, carrier(), &answer_from_far_end(&invite));
     let (msgs, events) = drain(&mut e);
     assert_eq!(
         msgs.iter().map(start_line).collect::<Vec<_>>(),
@@ -393,17 +389,7 @@ fn answered_calls_hang_up_with_bye_and_without_a_route_nothing_is_sent() {
     let mut e = engine(None);
     let now = Instant::now();
     let invite = dial(&mut e, now);
-    e.handle_message(
-        now,
-        carrier(),
-        &respond(
-            &invite,
-            200,
-            "OK",
-            "Contact: <sip:far@127.0.0.1:5071>\r\n",
-            ANSWER_SDP,
-        ),
-    );
+    e.handle_message(now, carrier(), &answer_from_far_end(&invite));
     drain(&mut e);
     e.hang_up(now, CALL);
     let bye = sent(&mut e).pop().unwrap();
