@@ -111,7 +111,14 @@ await startPulse({ micHz: AGENT_HZ });
 // A panel's system tray, over D-Bus (Xvfb has none): the app's tray item registers with it.
 const trayHost = start("/usr/bin/python3", [join(here, "tray_host.py"), "watch"], { stdio: ["ignore", "pipe", "inherit"] });
 let trayItem = null;
-trayHost.stdout.on("data", (d) => (trayItem = JSON.parse(d.toString().trim().split("\n").pop())));
+// A pipe may hand over part of a line: only whole lines are parsed.
+let trayPending = "";
+trayHost.stdout.on("data", (d) => {
+  const lines = (trayPending + d.toString()).split("\n");
+  trayPending = lines.pop();
+  const last = lines.filter((l) => l.trim()).pop();
+  if (last) trayItem = JSON.parse(last);
+});
 const holder = spawn("/usr/bin/python3", [join(here, "xwin.py"), "grab", "ctrl+shift+h"], { stdio: ["pipe", "pipe", "inherit"] });
 await new Promise((resolve) => holder.stdout.once("data", resolve));
 const cloud = await startCloud(binDir, ["--ring-timeout-secs", "5"]);

@@ -363,22 +363,40 @@ export class Driver {
     return (await res.json()).value.length > 0;
   }
 
+  /**
+   * Finds `css` and acts on the element, finding it again if the UI re-rendered it in
+   * between (WebKit then says the node "was not found"): a render pushed by the app (a
+   * status change, a reconnect) may land between our find and our click.
+   */
+  async onElement(css, act) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await act(await this.find(css));
+      } catch (e) {
+        const replaced = /was not found|stale element/i.test(String(e.message));
+        if (!replaced || attempt === 5) throw e;
+        await sleep(100);
+      }
+    }
+  }
+
   async text(css) {
-    return this.call("GET", this.s(`/element/${await this.find(css)}/text`));
+    return this.onElement(css, (el) => this.call("GET", this.s(`/element/${el}/text`)));
   }
 
   async attr(css, name) {
-    return this.call("GET", this.s(`/element/${await this.find(css)}/attribute/${name}`));
+    return this.onElement(css, (el) => this.call("GET", this.s(`/element/${el}/attribute/${name}`)));
   }
 
   async click(css) {
-    await this.call("POST", this.s(`/element/${await this.find(css)}/click`), {});
+    await this.onElement(css, (el) => this.call("POST", this.s(`/element/${el}/click`), {}));
   }
 
   async type(css, text) {
-    const el = await this.find(css);
-    await this.call("POST", this.s(`/element/${el}/clear`), {});
-    await this.call("POST", this.s(`/element/${el}/value`), { text });
+    await this.onElement(css, async (el) => {
+      await this.call("POST", this.s(`/element/${el}/clear`), {});
+      await this.call("POST", this.s(`/element/${el}/value`), { text });
+    });
   }
 
   /** Chooses an option of a <select> by its value. */

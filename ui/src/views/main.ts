@@ -126,8 +126,12 @@ async function refreshLive(): Promise<void> {
   if (!state.manager || !state.online) return;
   try {
     const [live, desk] = await Promise.all([invoke<CallState[]>("live_calls"), invoke<DeskState>("desk_state")]);
+    const inCall = desk.activeCall !== null;
+    // Most polls change nothing: re-rendering then would replace the window under the
+    // agent's pointer every 3 s (an open status menu would close, a click could miss).
+    if (JSON.stringify(live) === JSON.stringify(state.live) && inCall === state.inCall) return;
     state.live = live;
-    state.inCall = desk.activeCall !== null;
+    state.inCall = inCall;
     if (!state.showSettings) render();
   } catch {
     // Offline for a moment: the list stays as it was until the next refresh.
