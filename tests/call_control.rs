@@ -609,6 +609,12 @@ fn a_call_put_in_the_queue_rings_the_team_and_a_teammate_picks_it_up() {
             .collect::<Vec<_>>(),
         ["이준호"]
     );
+    // Teammates are told without asking: the call ringing at Junho is pushed to Haneul.
+    haneul.wait("the queued call pushed", |e| {
+        matches!(e, AgentEvent::RingingCalls { calls } if calls.iter().any(|c| c.call_id == call
+            && c.ringing.iter().any(|r| r.manager.name == "이준호")))
+    });
+    haneul.agent.skip_seen();
     std::thread::sleep(Duration::from_secs(2));
     haneul.command(&format!("pickup {call}"));
     junho.wait(
@@ -618,6 +624,9 @@ fn a_call_put_in_the_queue_rings_the_team_and_a_teammate_picks_it_up() {
     haneul.hears_audio();
     haneul.wait("off hold", |e| {
         matches!(e, AgentEvent::HoldChanged { held: false, .. })
+    });
+    haneul.wait("the picked-up call off everyone's list", |e| {
+        matches!(e, AgentEvent::RingingCalls { calls } if !calls.iter().any(|c| c.call_id == call))
     });
     std::thread::sleep(Duration::from_secs(4));
     haneul.command(&format!("end {call}"));

@@ -1,6 +1,6 @@
 //! Voice meets end to end: a visitor in headless Chromium (its fake microphone playing a
 //! random tone) calls the channel from its page; a headless agent answers; each hears the
-//! other's tone; hold is refused; the visitor hangs up from the page.
+//! other's tone; hold and a talk-first (warm) transfer are refused; the visitor hangs up from the page.
 
 use std::time::Duration;
 
@@ -8,7 +8,7 @@ use ringdesk_tests::audio::{
     best_tone_ratio, random_tone_pair, read_wav, settled_wav, write_tone_wav,
 };
 use ringdesk_tests::browser::Browser;
-use ringdesk_tests::{AgentProc, Cloud, MINJI, TempDir, block_on, http};
+use ringdesk_tests::{AgentProc, Cloud, JUNHO, MINJI, TempDir, block_on, http};
 use ringdesk_wire::{AgentEvent, ApiError};
 
 /// The demo channel (the first one the database creates).
@@ -53,6 +53,8 @@ fn a_browser_visitor_rings_the_team_and_both_hear_each_other() {
         "--start-muted",
     ];
     let mut agent = AgentProc::start(&cloud, MINJI, &args);
+    // A teammate who never answers: the target of the refused warm transfer.
+    let junho = AgentProc::wav(&cloud, JUNHO, &play, None, 600_000);
     block_on(async {
         let mut browser = Browser::start(&dir.path("visitor.wav")).await;
         browser
@@ -92,10 +94,25 @@ fn a_browser_visitor_rings_the_team_and_both_hear_each_other() {
         // The visitor's tone alone for a moment, then the agent speaks too.
         tokio::time::sleep(Duration::from_secs(2)).await;
         agent.command(&format!("mute {call_id} off"));
-        // No hold in meets.
+        // No hold in meets, so no talk-first transfer either (the visitor would hear the
+        // managers consult); the app learns it is a meet from the call's state.
+        agent.wait_for(
+            "the meet's state",
+            Duration::from_secs(10),
+            |e| matches!(e, AgentEvent::CallState(s) if s.call_id == call_id && s.meet),
+        );
         agent.command(&format!("hold {call_id}"));
         agent.wait_for(
             "hold refused",
+            Duration::from_secs(10),
+            |e| matches!(e, AgentEvent::Error { code, .. } if code == "notSupportedInMeets"),
+        );
+        agent.command(&format!(
+            "transfer {call_id} warm manager {}",
+            junho.manager_id()
+        ));
+        agent.wait_for(
+            "warm transfer refused",
             Duration::from_secs(10),
             |e| matches!(e, AgentEvent::Error { code, .. } if code == "notSupportedInMeets"),
         );
@@ -197,8 +214,44 @@ fn bad_meet_requests_are_refused_with_reasons() {
         let hi = serde_json::json!({ "sdpOffer": "hi" });
         let resp = post("/api/v1/meet/1/calls", hi.clone()).await.unwrap();
         assert_eq!(resp.status(), 422);
-        let resp = post("/api/v1/meet/1/calls", hi).await.unwrap();
+        // A forwarded address from anyone but a trusted proxy is the sender's to forge.
+        let resp = client
+            .post(format!("{}/api/v1/meet/1/calls", cloud.api))
+            .header("x-forwarded-for", "203.0.113.9")
+            .json(&hi)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), 429);
         assert_eq!(resp.json::<ApiError>().await.unwrap().code, "tooManyCalls");
+    });
+}
+
+#[test]
+fn behind_a_trusted_proxy_each_visitor_has_its_own_limit() {
+    // The test client plays the proxy: 127.0.0.1 is trusted to say who the visitor is.
+    let cloud = Cloud::start(&["--trusted-proxy", "127.0.0.1"]);
+    block_on(async {
+        let client = http(&cloud);
+        let attempt = |visitor: &'static str| {
+            client
+                .post(format!("{}/api/v1/meet/{DEMO_CHANNEL}/calls", cloud.api))
+                .header("x-forwarded-for", visitor)
+                .json(&serde_json::json!({ "sdpOffer": "hi" }))
+                .send()
+        };
+        for _ in 0..5 {
+            assert_eq!(attempt("203.0.113.9").await.unwrap().status(), 422);
+        }
+        assert_eq!(
+            attempt("203.0.113.9").await.unwrap().status(),
+            429,
+            "the sixth from one visitor"
+        );
+        assert_eq!(
+            attempt("203.0.113.10").await.unwrap().status(),
+            422,
+            "another visitor behind the same proxy is not held back"
+        );
     });
 }

@@ -13,8 +13,8 @@ use ringdesk_agent::{
     settings,
 };
 use ringdesk_wire::{
-    AgentEvent, AgentStatus, AudioDeviceList, CallRecord, CallState, CallTargets, ChannelNumber,
-    DeskState, DesktopSettings, DesktopStartup, DialCheck, DialPlan, ManagerInfo, RecentCallLists,
+    AgentEvent, AgentStatus, AudioDeviceList, CallRecord, CallTargets, ChannelNumber, DeskState,
+    DesktopSettings, DesktopStartup, DialCheck, DialPlan, ManagerInfo, RecentCallLists,
     TransferKind,
 };
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -356,13 +356,6 @@ pub async fn dial_check(
 pub async fn channel_numbers(shell: State<'_, Shell>) -> Result<Vec<ChannelNumber>, String> {
     let (_, token, server) = shell.session_info().ok_or("notLoggedIn")?;
     client::numbers(&server, &token).await.map_err(ui_error)
-}
-
-/// The channel's calls going on now (the main window's pick-up list), from the cloud.
-#[tauri::command]
-pub async fn live_calls(shell: State<'_, Shell>) -> Result<Vec<CallState>, String> {
-    let (_, token, server) = shell.session_info().ok_or("notLoggedIn")?;
-    client::live_calls(&server, &token).await.map_err(ui_error)
 }
 
 /// Mutes or unmutes our microphone in a call.

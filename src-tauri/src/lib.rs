@@ -92,7 +92,6 @@ pub fn run() {
             commands::merge,
             commands::transfer_to_queue,
             commands::call_targets,
-            commands::live_calls,
             commands::dial,
             commands::dial_check,
             commands::channel_numbers,

@@ -369,6 +369,12 @@ impl AgentProc {
         writeln!(self.stdin, "{line}").expect("agent stdin");
     }
 
+    /// Marks every event received so far as taken: later waits look only at what comes next
+    /// (when an earlier event would match a wait meant for a later state).
+    pub fn skip_seen(&mut self) {
+        self.taken.iter_mut().for_each(|t| *t = true);
+    }
+
     /// Takes the first event satisfying `f` that no earlier wait took, waiting up to
     /// `timeout` for it to arrive. Events arrive in the cloud's order, which need not be the
     /// order a test waits in (a `callEnded` may come before the `transferEnded` that explains

@@ -56,10 +56,16 @@ impl WsSession {
         self.send_text(&serde_json::to_string(m).unwrap()).await;
     }
 
-    /// The next server message that is not a presence update.
+    /// The next server message that is not one the cloud sends unasked (a presence update,
+    /// the channel's ringing calls).
     pub async fn next_reply(&mut self) -> ServerMessage {
-        self.next_matching("a reply", |m| !matches!(m, ServerMessage::Presence { .. }))
-            .await
+        self.next_matching("a reply", |m| {
+            !matches!(
+                m,
+                ServerMessage::Presence { .. } | ServerMessage::RingingCalls { .. }
+            )
+        })
+        .await
     }
 
     /// Waits up to 10 s for the next message satisfying `f`.

@@ -45,6 +45,8 @@ export interface CallState {
   parallel: ParallelState | null;
   customerPresent: boolean;
   partyNumber: string | null;
+  /** A browser visitor's call: no hold, parallel call or talk-first transfer. */
+  meet: boolean;
 }
 export interface InternationalRate { code: string; country: string; priceCu: number }
 export interface DialPlan { to: string; callerId: string; international: InternationalRate | null }
@@ -115,6 +117,7 @@ export type AgentEvent =
   | { event: "transferEnded"; callId: number; outcome: string; to: ManagerRef | null; reason: string | null }
   | { event: "parallelEnded"; callId: number; reason: string }
   | { event: "customerLeft"; callId: number }
+  | { event: "ringingCalls"; calls: CallState[] }
   | { event: "dialing"; callId: number; customer: Caller; plan: DialPlan }
   | { event: "dialProgress"; callId: number; earlyMedia: boolean }
   | { event: "dialAnswered"; callId: number }

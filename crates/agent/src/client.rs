@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ringdesk_wire::{
-    ApiError, CallPage, CallState, ChannelNumber, DialCheck, DialPlan, LoginRequest, LoginResponse,
+    ApiError, CallPage, ChannelNumber, DialCheck, DialPlan, LoginRequest, LoginResponse,
     ManagerInfo, Team, Teammate,
 };
 
@@ -170,15 +170,6 @@ pub async fn teammates(server: &ServerConfig, token: &str) -> Result<Vec<Teammat
 /// The channel's teams (transfer to a team or its queue).
 pub async fn teams(server: &ServerConfig, token: &str) -> Result<Vec<Team>, AgentError> {
     get(server, token, "/api/v1/teams")
-        .await?
-        .json()
-        .await
-        .map_err(unreadable)
-}
-
-/// The channel's calls going on now (to pick up one that rings at a teammate).
-pub async fn live_calls(server: &ServerConfig, token: &str) -> Result<Vec<CallState>, AgentError> {
-    get(server, token, "/api/v1/calls/live")
         .await?
         .json()
         .await

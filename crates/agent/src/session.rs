@@ -867,6 +867,7 @@ impl Session {
                 AgentEvent::ParallelEnded { call_id, reason }
             }
             ServerMessage::CustomerLeft { call_id } => AgentEvent::CustomerLeft { call_id },
+            ServerMessage::RingingCalls { calls } => AgentEvent::RingingCalls { calls },
             ServerMessage::DialRefused { code, message } => {
                 self.dial_pending = None;
                 AgentEvent::DialRefused { code, message }

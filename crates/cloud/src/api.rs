@@ -9,7 +9,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -41,6 +41,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Voice-meet calls per visitor address (the page is public).
     pub meet_limit: Arc<std::sync::Mutex<crate::limit::AttemptLimit>>,
+    /// Reverse proxies whose `X-Forwarded-For` names the visitor (`--trusted-proxy`).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 /// How many voice-meet calls one address may start per minute: plenty for a visitor who
@@ -487,13 +489,16 @@ async fn meet_call(
     State(s): State<AppState>,
     Path(channel_id): Path<i64>,
     ConnectInfo(from): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
     body: Result<Json<MeetCallRequest>, JsonRejection>,
 ) -> Result<Json<MeetCallResponse>, ApiErr> {
+    let forwarded_for = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let visitor = crate::limit::client_ip(from.ip(), forwarded_for, &s.trusted_proxies);
     let allowed = s
         .meet_limit
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .allow(from.ip(), std::time::Instant::now());
+        .allow(visitor, std::time::Instant::now());
     if !allowed {
         return Err(ApiErr::new(
             StatusCode::TOO_MANY_REQUESTS,

@@ -65,6 +65,11 @@ pub struct Args {
         requires = "trunk_outbound_user"
     )]
     pub trunk_outbound_password: Option<String>,
+    /// A reverse proxy in front of the API (repeatable). Requests from it carry the visitor's
+    /// address in `X-Forwarded-For`, which the meet page's per-address limit then uses;
+    /// from anyone else that header is ignored.
+    #[arg(long = "trusted-proxy")]
+    pub trusted_proxies: Vec<IpAddr>,
     /// Seconds a call a manager places may ring unanswered before we give up on it (CANCEL).
     #[arg(long, default_value_t = 60)]
     pub dial_timeout_secs: u64,
@@ -109,6 +114,8 @@ pub struct CloudConfig {
     pub outbound: Option<OutboundRoute>,
     /// How long a placed call may ring unanswered.
     pub dial_timeout: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
     /// Ring timeout per manager.
     pub ring_timeout: Duration,
     /// Silence on the customer's RTP after which an answered call is ended.
@@ -194,6 +201,7 @@ impl Args {
             media_ip,
             trunk_peers: vec![peer],
             dial_timeout: Duration::from_secs(self.dial_timeout_secs.max(1)),
+            trusted_proxies: self.trusted_proxies,
             outbound: self.trunk_outbound.map(|target| OutboundRoute {
                 target,
                 domain: self

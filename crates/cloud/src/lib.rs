@@ -98,6 +98,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
             api::MEET_CALLS_PER_MINUTE,
             std::time::Duration::from_secs(60),
         ))),
+        trusted_proxies: config.trusted_proxies.clone().into(),
         metrics,
     });
     let listener = std::net::TcpListener::bind(config.api)

@@ -45,9 +45,69 @@ impl AttemptLimit {
     }
 }
 
+/// The address an attempt comes from. Behind a reverse proxy every visitor would share the
+/// proxy's address (and its limit), so when `peer` is one of the `trusted` proxies the
+/// address is taken from `X-Forwarded-For`: the rightmost entry that is not itself a trusted
+/// proxy, as each proxy appends the address it saw. Entries left of that can be written by
+/// the client and are never believed; a list that does not parse leaves the proxy's address.
+pub fn client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let Some(list) = forwarded_for else {
+        return peer;
+    };
+    let mut nearest = peer;
+    for entry in list.rsplit(',') {
+        match entry.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => nearest = ip,
+            Ok(ip) => return ip,
+            Err(_) => return nearest,
+        }
+    }
+    nearest
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_visitor_address_is_believed_only_from_a_trusted_proxy() {
+        let proxy = ip("10.0.0.2");
+        let trusted = [proxy, ip("10.0.0.3")];
+        // Straight from the visitor: a forwarded header is theirs to forge.
+        assert_eq!(
+            client_ip(ip("198.51.100.7"), Some("203.0.113.9"), &trusted),
+            ip("198.51.100.7")
+        );
+        // Through the proxy: the address it saw.
+        assert_eq!(
+            client_ip(proxy, Some("203.0.113.9"), &trusted),
+            ip("203.0.113.9")
+        );
+        // A forged entry left of the proxy's is skipped; a second trusted hop is walked past.
+        assert_eq!(
+            client_ip(proxy, Some("1.2.3.4, 203.0.113.9, 10.0.0.3"), &trusted),
+            ip("203.0.113.9")
+        );
+        // No header, garbage, or only proxies: the nearest hop we know.
+        assert_eq!(client_ip(proxy, None, &trusted), proxy);
+        assert_eq!(
+            client_ip(proxy, Some("unknown, 10.0.0.3"), &trusted),
+            ip("10.0.0.3")
+        );
+        assert_eq!(
+            client_ip(proxy, Some(" 2001:db8::5 "), &trusted),
+            ip("2001:db8::5")
+        );
+        // Nothing trusted (the default): the peer, always.
+        assert_eq!(client_ip(proxy, Some("203.0.113.9"), &[]), proxy);
+    }
 
     #[test]
     fn each_address_gets_its_attempts_per_window() {

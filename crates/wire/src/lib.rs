@@ -449,6 +449,10 @@ pub struct CallState {
     /// The number of a party called from the trunk that is in the call (parallel or merged).
     #[serde(default)]
     pub party_number: Option<String>,
+    /// A browser visitor's call (a voice meet): the app offers no hold, parallel call or
+    /// warm transfer, which the cloud would refuse.
+    #[serde(default)]
+    pub meet: bool,
 }
 
 fn yes() -> bool {
@@ -572,6 +576,13 @@ pub enum ServerMessage {
     CustomerLeft {
         /// The call.
         call_id: i64,
+    },
+    /// The channel's calls ringing at a manager, the ones that can be picked up: to every
+    /// manager of the channel whenever that list changes (and once when a session opens), so
+    /// the app lists them without polling.
+    RingingCalls {
+        /// Calls with a routed ring, oldest first.
+        calls: Vec<CallState>,
     },
     /// Our `dial` went ahead: the call exists and rings out (`connected` follows with the
     /// media answer; `callState` says `dialing` until the called party answers).
@@ -887,6 +898,11 @@ pub enum AgentEvent {
     CustomerLeft {
         /// The call.
         call_id: i64,
+    },
+    /// The channel's calls ringing at a manager changed (any of them can be picked up).
+    RingingCalls {
+        /// Calls with a routed ring, oldest first.
+        calls: Vec<CallState>,
     },
     /// Our dial went ahead: the call rings out (`callConnected` follows when media is set up).
     Dialing {

@@ -116,6 +116,8 @@ function peoplePanel(c: InCall): string {
   if (!state.targets) return `<div id="people"><p class="muted">…</p></div>`;
   const inCall = new Set([...(c.room?.managers ?? []), ...(c.room?.ringing ?? []).map((r) => r.manager)].map((m) => m.id));
   const busy = !!c.room?.transfer || !!c.room?.parallel;
+  // A meet has no hold, so nothing that rests on it: no parallel call, no talk-first transfer.
+  const meet = !!c.room?.meet;
   const people = state.targets.teammates
     .filter((m) => m.id !== state.myId && !inCall.has(m.id))
     .map((m) => {
@@ -123,9 +125,9 @@ function peoplePanel(c: InCall): string {
       const off = m.notRinging ? "disabled" : "";
       return `<li data-manager="${m.id}"><span title="${esc(why)}">${esc(m.name)}${why ? ` <small class="muted">· ${esc(why)}</small>` : ""}</span>
         <button class="invite secondary" data-manager="${m.id}" ${off}>${s.invite}</button>
-        <button class="parallel secondary" data-manager="${m.id}" ${off || (busy ? "disabled" : "")}>${s.parallelCall}</button>
+        ${meet ? "" : `<button class="parallel secondary" data-manager="${m.id}" ${off || (busy ? "disabled" : "")}>${s.parallelCall}</button>`}
         <button class="transfer secondary" data-manager="${m.id}" data-kind="cold" ${off || (busy ? "disabled" : "")}>${s.coldTransfer}</button>
-        <button class="transfer secondary" data-manager="${m.id}" data-kind="warm" ${off || (busy ? "disabled" : "")}>${s.warmTransfer}</button></li>`;
+        ${meet ? "" : `<button class="transfer secondary" data-manager="${m.id}" data-kind="warm" ${off || (busy ? "disabled" : "")}>${s.warmTransfer}</button>`}</li>`;
     })
     .join("");
   const teams = state.targets.teams
@@ -135,7 +137,9 @@ function peoplePanel(c: InCall): string {
         <button class="queue secondary" data-team="${team.id}" ${busy ? "disabled" : ""}>${s.queueTransfer}</button></li>`,
     )
     .join("");
-  const number = `<div class="row"><input id="parallel-number" inputmode="tel" placeholder="010-…" />
+  const number = meet
+    ? `<p id="meet-note" class="muted">${esc(errorText("notSupportedInMeets"))}</p>`
+    : `<div class="row"><input id="parallel-number" inputmode="tel" placeholder="010-…" />
     <button id="parallel-number-call" class="secondary" ${busy ? "disabled" : ""}>${s.parallelNumber}</button></div>`;
   return `<div id="people"><h3>${s.teammates}</h3><ul class="people">${people}</ul><h3>${s.teams}</h3><ul class="people">${teams}</ul>${number}</div>`;
 }
@@ -168,6 +172,7 @@ function callView(c: InCall): string {
   const s = t();
   const secs = c.media ? Math.floor((Date.now() - c.since) / 1000) : 0;
   const waiting = c.dialing !== "";
+  const meet = !!c.room?.meet;
   const status = waiting
     ? `<span id="dial-status">${c.dialing === "ringing" ? s.ringingOut : s.calling}</span>`
     : `<span id="call-timer">${duration(secs)}</span>${c.media ? "" : " …"}`;
@@ -199,7 +204,7 @@ function callView(c: InCall): string {
       </div>
       <div class="controls">
         <button id="mute" class="secondary" aria-pressed="${c.muted}">${c.muted ? s.unmute : s.mute}</button>
-        <button id="hold" class="secondary" aria-pressed="${c.held}" ${waiting ? "disabled" : ""}>${c.held ? s.resume : s.hold}</button>
+        <button id="hold" class="secondary" aria-pressed="${c.held}" ${waiting || meet ? "disabled" : ""} ${meet ? `title="${esc(errorText("notSupportedInMeets"))}"` : ""}>${c.held ? s.resume : s.hold}</button>
         <button id="dialpad-toggle" class="secondary" aria-pressed="${c.panel === "keypad"}">${s.dialpad}</button>
         <button id="people-button" class="secondary" aria-pressed="${c.panel === "people"}" ${waiting ? "disabled" : ""}>${s.callControl}</button>
         <button id="devices-button" class="secondary" aria-pressed="${c.panel === "devices"}">${s.devices}</button>

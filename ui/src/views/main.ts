@@ -20,16 +20,11 @@ const state = {
   lists: { recent: [], missed: [] } as RecentCallLists,
   lastError: "",
   showSettings: false,
-  /** Calls ringing at a teammate now, from the cloud (refreshed every few seconds). */
-  live: [] as CallState[],
-  /** We are in a call (taking another one leaves it first, once confirmed). */
-  inCall: false,
+  /** The channel's calls ringing at a manager, as the cloud last pushed them (`ringingCalls`). */
+  ringingCalls: [] as CallState[],
   /** The call whose pick-up waits for "leave mine and take it". */
   confirming: null as number | null,
 };
-
-/** How often the pick-up list asks the cloud what rings now. */
-const LIVE_REFRESH_MS = 3000;
 
 const app = document.getElementById("app")!;
 const panel = settingsPanel(() => render());
@@ -103,7 +98,7 @@ function statusView(): string {
 function liveView(): string {
   const s = t();
   const me = state.manager?.id;
-  const ringingElsewhere = state.live.filter(
+  const ringingElsewhere = state.ringingCalls.filter(
     (c) => c.ringing.some((r) => r.purpose.kind === "route" && r.manager.id !== me) && !c.managers.some((m) => m.id === me),
   );
   if (ringingElsewhere.length === 0) return "";
@@ -122,20 +117,18 @@ function liveView(): string {
   return `<section class="card"><h3>${s.liveCalls}</h3><ul id="live-calls" class="calls">${rows}</ul></section>`;
 }
 
-async function refreshLive(): Promise<void> {
-  if (!state.manager || !state.online) return;
-  try {
-    const [live, desk] = await Promise.all([invoke<CallState[]>("live_calls"), invoke<DeskState>("desk_state")]);
-    const inCall = desk.activeCall !== null;
-    // Most polls change nothing: re-rendering then would replace the window under the
-    // agent's pointer every 3 s (an open status menu would close, a click could miss).
-    if (JSON.stringify(live) === JSON.stringify(state.live) && inCall === state.inCall) return;
-    state.live = live;
-    state.inCall = inCall;
-    if (!state.showSettings) render();
-  } catch {
-    // Offline for a moment: the list stays as it was until the next refresh.
-  }
+/** We are in a call (taking another one leaves it first, once confirmed). */
+async function inCall(): Promise<boolean> {
+  return (await invoke<DeskState>("desk_state")).activeCall !== null;
+}
+
+/** The cloud pushed the channel's ringing calls: redraw only when the list changed. */
+function onRingingCalls(calls: CallState[]): void {
+  // Re-rendering for nothing would replace the window under the agent's pointer (an open
+  // status menu would close, a click could miss).
+  if (JSON.stringify(calls) === JSON.stringify(state.ringingCalls)) return;
+  state.ringingCalls = calls;
+  if (!state.showSettings) render();
 }
 
 function render(): void {
@@ -180,9 +173,9 @@ function bind(): void {
     b.addEventListener("click", () => void invoke("dial", { number: b.dataset.number, callerId: null })),
   );
   document.querySelectorAll<HTMLButtonElement>("#live-calls button.pick-up").forEach((b) =>
-    b.addEventListener("click", () => {
+    b.addEventListener("click", async () => {
       const callId = Number(b.dataset.callId);
-      if (state.inCall) {
+      if (await inCall()) {
         state.confirming = callId;
         render();
       } else {
@@ -244,7 +237,9 @@ function onEvent(e: AgentEvent): void {
       state.manager = e.manager;
       break;
     case "sessionDown":
+      // What rang a moment ago may be taken or gone; the next session sends the list again.
       state.online = false;
+      state.ringingCalls = [];
       break;
     case "sessionExpired":
       state.manager = null;
@@ -267,6 +262,9 @@ function onEvent(e: AgentEvent): void {
         if (!state.showSettings) render();
       });
       return;
+    case "ringingCalls":
+      onRingingCalls(e.calls);
+      return;
     case "error":
     case "dialRefused":
       state.lastError = errorText(e.code);
@@ -286,7 +284,6 @@ export async function startMainWindow(): Promise<() => void> {
   // Offline or not, the cached lists show at once.
   await refreshLists();
   render();
-  setInterval(() => void refreshLive(), LIVE_REFRESH_MS);
   if (state.startup.autoLogin && state.startup.email) await doLogin(state.startup.server, state.startup.email, null);
   else if (state.startup.savedSession) await startSession("resume");
   return render;

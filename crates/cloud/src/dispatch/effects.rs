@@ -128,6 +128,7 @@ impl Dispatcher {
             }),
             customer_present: view.customer_present,
             party_number: c.party.as_ref().map(|p| p.number.clone()),
+            meet: view.meet,
         })
     }
 
@@ -259,6 +260,9 @@ impl Dispatcher {
                     self.tell_call(call, &ServerMessage::CustomerLeft { call_id: call.0 });
                 }
                 SwitchboardOutput::CallChanged { call } => {
+                    if let Some(c) = self.calls.get(&call) {
+                        self.live_changed.insert(c.channel_id);
+                    }
                     self.arrange(call);
                     self.note_merge(call).await;
                     let state = self
@@ -280,6 +284,7 @@ impl Dispatcher {
                     let Some(c) = self.calls.remove(&call) else {
                         continue;
                     };
+                    self.live_changed.insert(c.channel_id);
                     if let Some(sip) = c.sip {
                         self.by_sip.remove(&sip);
                         if !c.customer_gone {
@@ -311,6 +316,7 @@ impl Dispatcher {
                 }
             }
         }
+        self.publish_ringing_calls();
     }
 
     async fn ring(&mut self, call: CallId, manager: ManagerId, purpose: RingPurpose) {

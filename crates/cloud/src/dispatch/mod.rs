@@ -19,7 +19,7 @@ mod requests;
 mod snapshot;
 mod trunk;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use ringdesk_core::presence::Presence;
@@ -29,8 +29,8 @@ use ringdesk_sip::runtime::TrunkHandle;
 use ringdesk_sip::trunk::{SipCall, TrunkEvent};
 use ringdesk_store::{Manager, Store};
 use ringdesk_wire::{
-    AgentStatus, CallVia, Caller, ClientMessage, ManagerInfo, ManagerRef, PROTOCOL_VERSION,
-    ServerMessage,
+    AgentStatus, CallState, CallVia, Caller, ClientMessage, ManagerInfo, ManagerRef,
+    PROTOCOL_VERSION, ServerMessage,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -207,6 +207,11 @@ pub struct Dispatcher {
     by_sip: HashMap<SipCall, CallId>,
     room_events: mpsc::UnboundedSender<(CallId, RoomEvent)>,
     metrics: Metrics,
+    /// Channels whose calls changed while carrying out the switchboard's outputs: their
+    /// managers get `ringingCalls` once the outputs are done, if that list changed.
+    live_changed: HashSet<i64>,
+    /// The `ringingCalls` each channel's managers were sent last.
+    ringing_sent: HashMap<i64, Vec<CallState>>,
 }
 
 fn status_code(s: AgentStatus) -> &'static str {
@@ -247,6 +252,8 @@ impl Dispatcher {
             by_sip: HashMap::new(),
             room_events: room_tx,
             metrics,
+            live_changed: HashSet::new(),
+            ringing_sent: HashMap::new(),
         };
         tokio::spawn(async move {
             loop {
@@ -331,6 +338,7 @@ impl Dispatcher {
         tx: mpsc::UnboundedSender<ServerMessage>,
     ) {
         let id = ManagerId(m.id);
+        let ringing = self.ringing_calls(m.channel_id);
         let info = ManagerInfo {
             id: m.id,
             name: m.name.clone(),
@@ -356,6 +364,7 @@ impl Dispatcher {
             status: entry.status,
             do_not_disturb: entry.do_not_disturb,
         });
+        let _ = tx.send(ServerMessage::RingingCalls { calls: ringing });
         entry.sessions.push(Session { id: session, tx });
         let presence = entry.presence();
         self.input(SwitchboardInput::Presence {

@@ -336,7 +336,8 @@ pub enum Refusal {
     ParallelConference,
     /// The parallel call's party has not answered yet.
     PartyNotAnswered,
-    /// Voice meets (browser calls) have no hold (PRODUCT.md §1).
+    /// Voice meets (browser calls) have no hold (PRODUCT.md §1), so neither what rests on
+    /// it: a parallel call or a warm transfer.
     NotInMeets,
 }
 

@@ -53,6 +53,8 @@ pub struct CallView {
     pub customer_present: bool,
     /// A party called from the trunk on a parallel line was merged in: a second external leg.
     pub extra_external: bool,
+    /// A browser visitor's call (a voice meet): no hold, so no warm transfer or parallel call.
+    pub meet: bool,
 }
 
 /// A transfer under way, as [`CallView`] shows it.
@@ -225,6 +227,7 @@ impl Switchboard {
             parallel: c.parallel.as_ref().map(parallel::Parallel::view),
             customer_present: c.customer_present,
             extra_external: c.extra_external,
+            meet: c.meet,
         })
     }
 
@@ -926,6 +929,10 @@ impl Switchboard {
             Err(Refusal::TransferInProgress)
         } else if c.parallel.is_some() {
             Err(Refusal::ParallelInProgress)
+        } else if kind == TransferKind::Warm && c.meet {
+            // The talk with the target would happen in the visitor's hearing: a meet has no
+            // hold to put them on. A cold transfer still hands a meet over.
+            Err(Refusal::NotInMeets)
         } else if kind == TransferKind::Warm && c.seats_taken() >= MAX_MANAGERS_PER_CALL {
             // A warm transfer's target joins before anyone leaves.
             Err(Refusal::CallFull)

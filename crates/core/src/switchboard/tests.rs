@@ -1399,16 +1399,14 @@ fn a_voice_meet_rings_like_a_call_but_is_never_held() {
     .input(hold(1, 1, true))
     .input(parallel(1, 1, ParallelTarget::External))
     .input(transfer(1, 1, TransferKind::Warm, 2))
-    .input(answer(1, 2))
-    .input(SwitchboardInput::CompleteTransfer {
-        call: CallId(1),
-        by: ManagerId(1),
-    });
+    .input(transfer(1, 1, TransferKind::Cold, 2));
     assert_eq!(
         places(&s, 1),
-        "c:1 p:1 m2:1",
-        "the visitor is never on the music"
+        "c:1 p:1 m1:1",
+        "while the cold transfer rings, the visitor still talks with m1, never to the music"
     );
+    assert!(s.sb.view(CallId(1)).unwrap().meet);
+    s.input(answer(1, 2));
     s.check(expect![[r#"
         t=000s > c1 arrives from a browser for [m1, m2]
                  < ring c1 at m1
@@ -1421,12 +1419,12 @@ fn a_voice_meet_rings_like_a_call_but_is_never_held() {
         t=000s > m1 calls a number in parallel to c1
                  < refuse parallelCall of c1 by m1: notSupportedInMeets
         t=000s > m1 transfers c1 warm to m2
-                 < ring c1 at m2 (warm transfer by m1)
+                 < refuse transfer of c1 by m1: notSupportedInMeets
+        t=000s > m1 transfers c1 cold to m2
+                 < ring c1 at m2 (cold transfer by m1)
                  < c1 changed
         t=000s > m2 answers c1
                  < connect c1 to m2
-                 < c1 changed
-        t=000s > m1 completes the transfer of c1
                  < m1 left c1: transferred
                  < tell m1: transfer of c1 completed to m2
                  < c1 changed
