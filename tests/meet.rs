@@ -1,6 +1,7 @@
 //! Voice meets end to end: a visitor in headless Chromium (its fake microphone playing a
 //! random tone) calls the channel from its page; a headless agent answers; each hears the
-//! other's tone; hold and a talk-first (warm) transfer are refused; the visitor hangs up from the page.
+//! other's tone; hold and a talk-first (warm) transfer are refused; the visitor hangs up
+//! from the page.
 
 use std::time::Duration;
 
