@@ -140,23 +140,20 @@ impl Dispatcher {
             call,
             ActiveCall {
                 sip: Some(sip),
-                visitor_token: None,
-                room,
-                sip_answer: String::new(),
-                channel_id: manager.channel_id,
-                caller: customer.clone(),
-                via: CallVia {
-                    number: plan.caller_id.clone(),
-                    team_name: String::new(),
-                },
                 joining: HashMap::from([(d.manager, joining)]),
-                rang_for: HashMap::new(),
                 placed: true,
-                party: None,
-                customer_answered: false,
-                customer_gone: false,
-                invite_at: Instant::now(),
+                // Nobody is rung for a call we place: no ring latency to record.
                 rung_once: true,
+                ..ActiveCall::new(
+                    room,
+                    manager.channel_id,
+                    customer.clone(),
+                    CallVia {
+                        number: plan.caller_id.clone(),
+                        team_name: String::new(),
+                    },
+                    Instant::now(),
+                )
             },
         );
         self.by_sip.insert(sip, call);

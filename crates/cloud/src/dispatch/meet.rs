@@ -2,7 +2,6 @@
 //! number on either side (PRODUCT.md §1). The call rings the channel's first team like a
 //! phone call; the visitor is the room's customer leg; there is no hold.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
@@ -70,28 +69,21 @@ impl Dispatcher {
         self.calls.insert(
             call,
             ActiveCall {
-                sip: None,
                 visitor_token: Some(token.clone()),
-                room,
-                sip_answer: String::new(),
-                channel_id,
-                caller: Caller {
-                    number: String::new(),
-                    name: Some(VISITOR.into()),
-                    fields: Vec::new(),
-                },
-                via: CallVia {
-                    number: MEET_NUMBER.into(),
-                    team_name: team.name,
-                },
-                joining: HashMap::new(),
-                rang_for: HashMap::new(),
-                placed: false,
-                party: None,
-                customer_answered: false,
-                customer_gone: false,
-                invite_at: Instant::now(),
-                rung_once: false,
+                ..ActiveCall::new(
+                    room,
+                    channel_id,
+                    Caller {
+                        number: String::new(),
+                        name: Some(VISITOR.into()),
+                        fields: Vec::new(),
+                    },
+                    CallVia {
+                        number: MEET_NUMBER.into(),
+                        team_name: team.name,
+                    },
+                    Instant::now(),
+                )
             },
         );
         self.input(SwitchboardInput::MeetArrived {

@@ -182,6 +182,31 @@ struct ActiveCall {
     rung_once: bool,
 }
 
+impl ActiveCall {
+    /// A call that has just come into being: no SIP or visitor leg yet, nobody joining or
+    /// rung, not answered. Each way a call starts (a trunk INVITE, a meet, a dial) sets what
+    /// is its own on top of this.
+    fn new(room: RoomHandle, channel_id: i64, caller: Caller, via: CallVia, at: Instant) -> Self {
+        ActiveCall {
+            sip: None,
+            visitor_token: None,
+            room,
+            sip_answer: String::new(),
+            channel_id,
+            caller,
+            via,
+            joining: HashMap::new(),
+            rang_for: HashMap::new(),
+            placed: false,
+            party: None,
+            customer_answered: false,
+            customer_gone: false,
+            invite_at: at,
+            rung_once: false,
+        }
+    }
+}
+
 /// The dispatcher's fixed settings.
 #[derive(Debug, Clone)]
 pub struct DispatchConfig {

@@ -1,7 +1,6 @@
 //! Calls from the SIP trunk: a new call opens its record and room and goes to the
 //! switchboard; the customer hanging up or failing ends it.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -148,27 +147,21 @@ impl Dispatcher {
             call_id,
             ActiveCall {
                 sip: Some(sip),
-                visitor_token: None,
-                room,
                 sip_answer,
-                caller: Caller {
-                    number: caller_number,
-                    name,
-                    fields,
-                },
-                via: CallVia {
-                    number: route.e164,
-                    team_name: route.team_name,
-                },
-                channel_id: route.channel_id,
-                joining: HashMap::new(),
-                rang_for: HashMap::new(),
-                placed: false,
-                party: None,
-                customer_answered: false,
-                customer_gone: false,
-                invite_at: at,
-                rung_once: false,
+                ..ActiveCall::new(
+                    room,
+                    route.channel_id,
+                    Caller {
+                        number: caller_number,
+                        name,
+                        fields,
+                    },
+                    CallVia {
+                        number: route.e164,
+                        team_name: route.team_name,
+                    },
+                    at,
+                )
             },
         );
         self.by_sip.insert(sip, call_id);
