@@ -1,5 +1,6 @@
-//! The crate boundaries of DESIGN.md, checked against `cargo metadata`'s resolved graph:
-//! the pure crates stay pure, and only the wire crate speaks serde among ours.
+//! The crate boundaries of ARCHITECTURE.md (Conventions), checked against `cargo metadata`'s
+//! resolved graph: the pure crates stay pure, only the wire crate speaks serde among ours, and
+//! the cloud and the desktop shell never depend on each other.
 
 use std::collections::{BTreeSet, HashMap};
 use std::process::Command;

@@ -7,7 +7,7 @@ use ringdesk_wire::{AgentEvent, AgentStatus, HotkeyAction};
 
 use crate::AgentCommand;
 
-/// The tray icon's state (PRODUCT.md §2 status colours).
+/// The tray icon's state (the status colours of `docs/product.md#status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrayState {
     /// Not connected to the cloud.
@@ -170,7 +170,7 @@ impl Desk {
     }
 
     /// What a hotkey does now; `None` when there is nothing to act on (it then does nothing,
-    /// silently — PRODUCT.md §2).
+    /// silently — `docs/product.md#hotkeys`).
     pub fn hotkey(&self, action: HotkeyAction) -> Option<DeskAction> {
         let command = match action {
             HotkeyAction::OpenDialpad => return Some(DeskAction::OpenDialpad),

@@ -13,7 +13,8 @@ pub const HOTKEY_ACTIONS: [HotkeyAction; 6] = [
     HotkeyAction::Leave,
 ];
 
-/// The PRODUCT.md §2 default accelerator of an action; `Cmd` replaces `Ctrl` on macOS.
+/// The default accelerator of an action (`docs/product.md#hotkeys`); `Cmd` replaces `Ctrl` on
+/// macOS.
 pub fn default_accelerator(action: HotkeyAction, macos: bool) -> String {
     let keys = match action {
         HotkeyAction::OpenDialpad => "Shift+D",
@@ -27,7 +28,8 @@ pub fn default_accelerator(action: HotkeyAction, macos: bool) -> String {
     format!("{modifier}+{keys}")
 }
 
-/// First-run settings: system default devices, notifications on, PRODUCT.md hotkeys.
+/// First-run settings: system default devices, notifications on, the hotkeys of
+/// `docs/product.md#hotkeys`.
 pub fn defaults(macos: bool) -> DesktopSettings {
     DesktopSettings {
         language: None,

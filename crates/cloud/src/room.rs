@@ -1,4 +1,5 @@
-//! A call's room: the media anchor every leg of a call joins (DESIGN.md "every call is a room").
+//! A call's room: the media anchor every leg of a call joins ("every call is a room",
+//! `ARCHITECTURE.md`, Conventions).
 //!
 //! One task per call owns its trunk legs (the customer's RTP socket, and a parallel call's
 //! party) and every manager leg's receive path and encoder. Every 20 ms it takes one frame

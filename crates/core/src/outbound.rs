@@ -1,6 +1,6 @@
 //! Whether a manager may dial a number, and what it becomes: the rules of outbound calls
-//! (PRODUCT.md §2 "Outbound" and §6), decided before anything rings so every refusal carries
-//! its exact reason.
+//! (`docs/product.md#outbound` and `#international-dialing`), decided before anything rings so
+//! every refusal carries its exact reason.
 //!
 //! - Korean national forms (010-…, 02-…, 031-…, 070-…, 1588-…) become E.164 `+82…`; `+`
 //!   starts an international number.

@@ -1,4 +1,4 @@
-//! A manager's presence and the ring-eligibility rules of PRODUCT.md §2.
+//! A manager's presence and the ring-eligibility rules of `docs/product.md#ring-eligibility`.
 
 /// The status a manager picks (or the system sets while in a call).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

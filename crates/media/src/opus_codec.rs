@@ -6,7 +6,8 @@ fn err(e: opus::Error) -> MediaError {
     MediaError::Opus(e.to_string())
 }
 
-/// Opus encoder tuned for voice over lossy networks (PRODUCT.md §8: FEC on the WebRTC side).
+/// Opus encoder tuned for voice over lossy networks (`docs/product.md#non-negotiables`: FEC on
+/// the WebRTC side).
 pub struct OpusEncoder {
     inner: opus::Encoder,
     buf: Vec<u8>,

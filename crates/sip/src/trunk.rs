@@ -1,12 +1,26 @@
-//! The trunk user agent as a sans-IO state machine.
+//! The trunk user agent as a sans-IO state machine: the calls carriers and PBXs send us (UAS),
+//! and the calls we place through the carrier (UAC).
 //!
-//! It answers carriers' and PBXs' INVITEs for the channel's numbers: authorises the peer
-//! (IP allowlist and/or Digest), validates the request and its SDP, and then leaves the
-//! decision to the runtime through [`TrunkEvent::Incoming`]; the runtime replies with
+//! Receiving: it answers INVITEs for the channel's numbers: authorises the peer (IP allowlist
+//! and/or Digest), validates the request and its SDP, and then leaves the decision to the
+//! runtime through [`TrunkEvent::Incoming`]; the runtime replies with
 //! [`TrunkEngine::progress`], [`TrunkEngine::answer`], [`TrunkEngine::reject`] or
-//! [`TrunkEngine::hang_up`]. Transactions are those of a UAS (RFC 3261 §17.2) plus the one
-//! client transaction a trunk needs: our BYE (§17.1.2). Time comes in as `now`; retransmission
-//! deadlines go out through [`TrunkEngine::poll_timeout`].
+//! [`TrunkEngine::hang_up`]. Transactions are those of a UAS (RFC 3261 §17.2) plus our BYE
+//! (§17.1.2).
+//!
+//! Placing (`trunk/uac.rs`): [`TrunkEngine::dial`] sends an INVITE to the one
+//! [`OutboundRoute`] over UDP (the INVITE client transaction, §17.1.1), answers a 401/407 once
+//! with the route's Digest credentials, and reports [`TrunkEvent::Progress`] (with the
+//! carrier's early media when it sends some), [`TrunkEvent::Answered`] (after our ACK) or
+//! [`TrunkEvent::Rejected`] with the carrier's code; [`TrunkEngine::hang_up`] sends CANCEL
+//! while it rings (§9.1) and BYE once it is answered. The application picks a placed call's
+//! [`SipCall`] handle, clear of the engine's own numbering of received calls (the runtime
+//! starts at 2⁴⁸).
+//!
+//! Either way the far end's BYE comes out as [`TrunkEvent::HungUp`] and a failure at the SIP
+//! layer as [`TrunkEvent::Failed`]. Time comes in as `now`; retransmission deadlines go out
+//! through [`TrunkEngine::poll_timeout`]; randomness (tags, branches, nonces) comes from the
+//! seed given to [`TrunkEngine::new`].
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};

@@ -2,16 +2,16 @@
 //! cloud — the REST bodies and the WebSocket signaling — as serde types.
 //!
 //! Contract: JSON, camelCase fields, messages tagged by `"type"`. Only this crate derives
-//! `Serialize`/`Deserialize` for cross-process data (DESIGN.md), so the protocol has one
-//! definition, documented in `docs/protocol.md`. Unknown or malformed messages are rejected by
-//! the receiver with [`ServerMessage::Error`]; they never end a session.
+//! `Serialize`/`Deserialize` for cross-process data (`ARCHITECTURE.md`, Conventions), so the
+//! protocol has one definition, documented in `docs/protocol.md`. Unknown or malformed messages are
+//! rejected by the receiver with [`ServerMessage::Error`]; they never end a session.
 
 use serde::{Deserialize, Serialize};
 
 /// Version of the signaling protocol, sent in `hello` so old apps can tell they are old.
 pub const PROTOCOL_VERSION: u32 = 1;
 
-/// A manager's chosen status (PRODUCT.md §2). `inCall` is set by the cloud, not chosen.
+/// A manager's chosen status (`docs/product.md#status`). `inCall` is set by the cloud, not chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum AgentStatus {
@@ -71,7 +71,7 @@ pub struct ApiError {
     pub message: String,
 }
 
-/// One profile field shown on the ring popup (at most 3, PRODUCT.md §2).
+/// One profile field shown on the ring popup (at most 3, `docs/product.md#ring`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileField {
@@ -234,7 +234,7 @@ pub enum ClientMessage {
         call_id: i64,
     },
     /// Place a call through the trunk, offering WebRTC media as `answer` does. The cloud
-    /// checks the number, the permission and the caller-ID (PRODUCT.md §2, §6) and answers
+    /// checks the number, the permission and the caller-ID (`docs/product.md#outbound`) and answers
     /// `dialing` (then `connected` with its SDP answer) or `dialRefused`.
     Dial {
         /// What the manager typed or pasted: Korean national forms or `+` international.
@@ -249,8 +249,8 @@ pub enum ClientMessage {
     Ping,
 }
 
-/// An international destination's country and per-call price (PRODUCT.md §6), shown before
-/// dialing.
+/// An international destination's country and per-call price
+/// (`docs/product.md#international-dialing`), shown before dialing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InternationalRate {
@@ -326,7 +326,7 @@ pub struct ChannelNumber {
     pub international: bool,
 }
 
-/// Cold or warm transfer (PRODUCT.md §2).
+/// Cold or warm transfer (`docs/product.md#transfer`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum TransferKind {
@@ -674,7 +674,8 @@ pub struct CallTargets {
     pub teams: Vec<Team>,
 }
 
-/// One call record as the API returns it (PRODUCT.md §7 raw data).
+/// One call record as the API returns it (`docs/product.md#call-records`: the raw data of the
+/// statistics).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallRecord {
@@ -987,7 +988,7 @@ pub struct RecentCall {
     pub outcome: String,
 }
 
-/// A global-hotkey action (PRODUCT.md §2).
+/// A global-hotkey action (`docs/product.md#hotkeys`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum HotkeyAction {

@@ -5,7 +5,7 @@ use std::fmt;
 use crate::ids::{CallId, ManagerId};
 use crate::presence::{NotRingingReason, Presence};
 
-/// Why a call was missed — the exact codes of PRODUCT.md §5.
+/// Why a call was missed — the exact codes of `docs/product.md#missed-reasons`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MissedReason {
     /// Outside operating hours.
@@ -25,7 +25,7 @@ pub enum MissedReason {
 }
 
 impl MissedReason {
-    /// The wire/database code, exactly as PRODUCT.md spells it.
+    /// The wire/database code, exactly as `docs/product.md#missed-reasons` spells it.
     pub fn code(self) -> &'static str {
         match self {
             MissedReason::NotInOperation => "notInOperation",
@@ -46,7 +46,7 @@ pub enum HangupCause {
     CustomerHangup,
     /// The last manager hung up.
     ManagerHangup,
-    /// A manager ended the call for everyone ("end for all", PRODUCT.md §2).
+    /// A manager ended the call for everyone ("end for all", `docs/product.md#leave-and-end`).
     EndedForAll,
     /// Nobody answered (see the missed reason).
     NotAnswered,
@@ -73,7 +73,7 @@ impl HangupCause {
 /// How one manager's leg left a call that goes on (the per-leg hangup cause).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LegEnd {
-    /// They left ("leave", PRODUCT.md §2), or their app or media went away.
+    /// They left ("leave", `docs/product.md#leave-and-end`), or their app or media went away.
     Left,
     /// They handed the call over (a completed transfer, or a transfer to a queue).
     Transferred,
@@ -308,7 +308,7 @@ pub enum Refusal {
     NothingToPickUp,
     /// The manager is not in this call.
     NotInCall,
-    /// A call holds at most 1 customer + 9 managers (PRODUCT.md §2).
+    /// A call holds at most 1 customer + 9 managers (`docs/product.md#invite`).
     CallFull,
     /// The target is already in (or ringing for) this call.
     AlreadyInCall,
@@ -336,8 +336,8 @@ pub enum Refusal {
     ParallelConference,
     /// The parallel call's party has not answered yet.
     PartyNotAnswered,
-    /// Voice meets (browser calls) have no hold (PRODUCT.md §1), so neither what rests on
-    /// it: a parallel call or a warm transfer.
+    /// Voice meets (browser calls) have no hold (`docs/product.md#hold`), so neither what
+    /// rests on it: a parallel call or a warm transfer.
     NotInMeets,
 }
 
@@ -460,7 +460,7 @@ pub enum SwitchboardInput {
         /// Who answers.
         manager: ManagerId,
     },
-    /// A manager takes a call that is ringing at another manager (PRODUCT.md §2 "pick-up").
+    /// A manager takes a call that is ringing at another manager (`docs/product.md#pick-up`).
     PickUp {
         /// The call.
         call: CallId,

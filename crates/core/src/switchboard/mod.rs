@@ -1,12 +1,13 @@
 //! The switchboard: which manager rings for which call, who is in each call, and how calls end.
 //!
 //! One switchboard sees every manager and every call of the service, so "already ringing for
-//! another call" and "already in a call in any channel" (PRODUCT.md §2) are facts it holds, not
-//! queries. A routed call rings one eligible manager at a time (longest idle first); a ring
-//! timeout or a decline moves to the next; the call ends with the missed reasons of PRODUCT.md
-//! §5. Once answered, a call is a room of 1 customer and up to 9 managers: managers invite
-//! teammates, transfer it (cold, warm, to a team or to a queue), pick it up while it rings
-//! elsewhere, hold it, leave it or end it for all. The hold is the call's, not a manager's.
+//! another call" and "already in a call in any channel" (`docs/product.md#ring-eligibility`) are
+//! facts it holds, not queries. A routed call rings one eligible manager at a time (longest idle
+//! first); a ring timeout or a decline moves to the next; the call ends with the missed reasons of
+//! `docs/product.md#missed-reasons`. Once answered, a call is a room of 1 customer and up to 9
+//! managers: managers invite teammates, transfer it (cold, warm, to a team or to a queue), pick it
+//! up while it rings elsewhere, hold it, leave it or end it for all. The hold is the call's, not a
+//! manager's.
 //!
 //! Left out: which channel a manager belongs to (the runtime checks that both sides of an
 //! invite or transfer are in the same channel), media, and persistence.
@@ -26,10 +27,11 @@ pub use io::{
 };
 pub use parallel::{Arrangement, ParallelView, Place};
 
-/// At most 1 customer + 9 managers in a call (PRODUCT.md §2).
+/// At most 1 customer + 9 managers in a call (`docs/product.md#invite`).
 pub const MAX_MANAGERS_PER_CALL: usize = 9;
 
-/// A caller waits in a queue at most this long (PRODUCT.md §5), then `abandonedInQueue`.
+/// A caller waits in a queue at most this long (`docs/product.md#routing`), then
+/// `abandonedInQueue`.
 pub const QUEUE_MAX_WAIT: Duration = Duration::from_secs(3600);
 
 /// A call as the managers in it see it: who is in, who rings, the hold and any transfer.

@@ -1,9 +1,9 @@
-//! Parallel calls (PRODUCT.md §2): a manager in a call puts the customer on hold and calls a
-//! second party — a teammate, or a number through the trunk — on a second line of the same
-//! call; switches between the lines (the one left waits on hold); merges them into one
-//! conversation. Freshdesk's rules: no transfer while a parallel call is up, and no merge while
-//! the second line has its own conference (someone invited into it). If the customer hangs up,
-//! the parallel line goes on and the managers are told.
+//! Parallel calls (`docs/product.md#parallel-call`): a manager in a call puts the customer on hold
+//! and calls a second party — a teammate, or a number through the trunk — on a second line of the
+//! same call; switches between the lines (the one left waits on hold); merges them into one
+//! conversation. Freshdesk's rules: no transfer while a parallel call is up, and no merge while the
+//! second line has its own conference (someone invited into it). If the customer hangs up, the
+//! parallel line goes on and the managers are told.
 //!
 //! Who hears whom is an [`Arrangement`]: each participant is on a line (hearing the others on
 //! it) or hears the hold music. The room mixes by it; it is computed here from the call's view
