@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::time::Duration;
 
 use md5::{Digest, Md5};
-use ringdesk_store::{NewCall, Store};
+use ringdesk_store::NewCall;
 use ringdesk_tests::ws::WsSession;
 use ringdesk_tests::{Cloud, DEMO_NUMBER, MINJI, http};
 use ringdesk_wire::{ApiError, ServerMessage};
@@ -236,16 +236,16 @@ async fn api_rejects_bad_requests_with_typed_errors() {
     assert_eq!(anonymous.status(), 401);
 
     // Another channel's call record is not found, not forbidden.
-    let store = Store::open(cloud.database().to_str().unwrap())
-        .await
-        .unwrap();
+    let store = cloud.store().await;
     store
         .create_channel("Other Co", "owner@other.test", "other-pw", "+8225559999", 0)
         .await
         .unwrap();
     let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
-    let demo_call = store
+    let demo_call = store.reserve_call_ids(1).await.unwrap().start;
+    store
         .insert_call(&NewCall {
+            id: demo_call,
             channel_id: route.channel_id,
             direction: "inbound",
             number: DEMO_NUMBER.into(),

@@ -106,7 +106,7 @@ fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
     );
 
     block_on(async {
-        let (p50, count) = cloud.ring_latency().await;
+        let (p50, _, count) = cloud.ring_latency().await;
         assert_eq!(count, 1);
         assert!(p50 < 1.0, "INVITE→ring took {p50} s");
         let page = cloud.calls(MINJI, "page=1").await;

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use ringdesk_media::tone::tone_energy_ratio;
-use ringdesk_store::Store;
 use ringdesk_tests::audio::{
     HOLD_MUSIC_HZ, random_tone_pair, read_wav, settled_wav, write_tone_wav,
 };
@@ -303,9 +302,7 @@ fn declining_agent(cloud: &Cloud, who: (&str, &str)) -> AgentProc {
 fn add_manager(cloud: &Cloud, name: &str, email: &'static str) -> (&'static str, &'static str) {
     const PASSWORD: &str = "ringdesk-test-pw";
     block_on(async {
-        let store = Store::open(cloud.database().to_str().unwrap())
-            .await
-            .unwrap();
+        let store = cloud.store().await;
         let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
         store
             .add_team_manager(route.channel_id, name, email, PASSWORD)
@@ -317,9 +314,7 @@ fn add_manager(cloud: &Cloud, name: &str, email: &'static str) -> (&'static str,
 
 fn demo_team_id(cloud: &Cloud) -> i64 {
     block_on(async {
-        let store = Store::open(cloud.database().to_str().unwrap())
-            .await
-            .unwrap();
+        let store = cloud.store().await;
         let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
         route.team_id.unwrap()
     })

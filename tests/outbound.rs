@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use ringdesk_media::tone::tone_energy_ratio;
-use ringdesk_store::Store;
 use ringdesk_tests::audio::{
     HOLD_MUSIC_HZ, best_tone_ratio, random_tone_pair, read_wav, settled_wav, write_tone_wav,
 };
@@ -279,9 +278,7 @@ async fn dial_check(
 fn every_refusal_says_why_and_the_price_shows_before_dialing() {
     let cloud = Cloud::start(&[]);
     block_on(async {
-        let store = Store::open(cloud.database().to_str().unwrap())
-            .await
-            .unwrap();
+        let store = cloud.store().await;
         let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
         // A second number off the international network, and a manager without permission.
         store
@@ -351,7 +348,11 @@ fn every_refusal_says_why_and_the_price_shows_before_dialing() {
             .json()
             .await
             .unwrap();
-        assert_eq!(rates.len(), 20, "PRODUCT.md §6's countries");
+        assert_eq!(
+            rates.len(),
+            20,
+            "seeded countries (docs/product.md#international-dialing)"
+        );
         rates.push(InternationalRate {
             code: "44".into(),
             country: "United Kingdom".into(),

@@ -9,7 +9,8 @@ fuzz_target!(|data: &[u8]| {
         && let Ok(n) = negotiate(&remote)
     {
         let ours = answer("127.0.0.1:4000".parse().unwrap(), 1, &n);
-        let again = negotiate(&parse_remote_audio(ours.as_bytes()).expect("our answer parses")).expect("and negotiates");
+        let again = negotiate(&parse_remote_audio(ours.as_bytes()).expect("our answer parses"))
+            .expect("and negotiates");
         assert_eq!(again.codec, n.codec);
     }
 });

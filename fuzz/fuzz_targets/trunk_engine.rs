@@ -30,7 +30,11 @@ fuzz_target!(|data: &[u8]| {
     let config = TrunkConfig {
         realm: "ringdesk".into(),
         advertised: "127.0.0.1:5060".parse().unwrap(),
-        peers: vec![TrunkPeer { name: "p".into(), addresses: vec![], credentials: None }],
+        peers: vec![TrunkPeer {
+            name: "p".into(),
+            addresses: vec![],
+            credentials: None,
+        }],
         user_agent: "fuzz".into(),
         outbound: Some(OutboundRoute {
             target: carrier,
@@ -40,19 +44,28 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut engine = TrunkEngine::new(config, 1);
     let mut now = Instant::now();
-    let from = Remote { transport: Transport::Udp, addr: carrier };
+    let from = Remote {
+        transport: Transport::Udp,
+        addr: carrier,
+    };
     let mut last_sent: Option<SipMessage> = None;
     let mut placed = 0u64;
     // Datagrams separated by 0xFF; a leading byte per datagram picks an action.
     for chunk in data.split(|b| *b == 0xFF) {
-        let Some((&op, rest)) = chunk.split_first() else { continue };
+        let Some((&op, rest)) = chunk.split_first() else {
+            continue;
+        };
         match op % 6 {
             0 => engine.handle_message(now, from, rest),
             1 => now += Duration::from_millis(u64::from(op) * 40),
             2 => {
                 placed += 1;
                 let sdp = "v=0\r\n".into();
-                let request = DialRequest { to: "+8210".into(), caller_id: "+8270".into(), sdp };
+                let request = DialRequest {
+                    to: "+8210".into(),
+                    caller_id: "+8270".into(),
+                    sdp,
+                };
                 engine.dial(now, SipCall((1 << 48) + placed), request);
             }
             3 => {

@@ -7,7 +7,6 @@
 
 use std::time::{Duration, Instant};
 
-use ringdesk_store::Store;
 use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
 use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
 use ringdesk_tests::{
@@ -50,8 +49,53 @@ fn cpu_percent_over(pid: u32, window: Duration) -> f64 {
     100.0 * (cpu_seconds(pid) - c0) / t0.elapsed().as_secs_f64()
 }
 
-fn latency(calls: usize) {
+/// Holds SQLite's write lock on the cloud's database for 2 s of every 2.2 s until dropped, as a
+/// slow competing writer would (a long admin write, a backup, a disk stall).
+struct BusyDatabase {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl BusyDatabase {
+    fn start(cloud: &Cloud) -> BusyDatabase {
+        use sqlx::Connection;
+        use std::sync::atomic::Ordering;
+        let url = cloud.database();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = stop.clone();
+        let thread = std::thread::spawn(move || {
+            block_on(async move {
+                let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                while !stopping.load(Ordering::Relaxed) {
+                    sqlx::query("BEGIN IMMEDIATE")
+                        .execute(&mut conn)
+                        .await
+                        .unwrap();
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            })
+        });
+        BusyDatabase {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for BusyDatabase {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn latency(calls: usize, busy_database: bool) {
     let cloud = Cloud::start(&[]);
+    let busy = busy_database.then(|| BusyDatabase::start(&cloud));
     let dir = TempDir::new("bench-latency");
     write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 2.0);
     write_tone_pcap(&dir.path("caller.pcap"), 1_000.0, 1.0);
@@ -92,11 +136,18 @@ fn latency(calls: usize) {
         });
         assert!(caller.join().unwrap().success);
     }
-    let (p50, count) = block_on(cloud.ring_latency());
+    drop(busy);
+    let (p50, p99, count) = block_on(cloud.ring_latency());
     answer_to_audio.sort_by(f64::total_cmp);
+    let database = if busy_database {
+        "database write-locked 2 s of every 2.2 s"
+    } else {
+        "database idle"
+    };
     println!(
-        "ring latency (INVITE received → ring sent, cloud): p50 {:.2} ms over {count} calls",
-        p50 * 1000.0
+        "ring latency (INVITE received → ring sent, cloud; {database}): p50 {:.2} ms, p99 {:.2} ms over {count} calls",
+        p50 * 1000.0,
+        p99 * 1000.0
     );
     println!(
         "answer-to-audio (ring at agent → answer → first decoded caller audio): p50 {:.0} ms, p90 {:.0} ms, max {:.0} ms over {calls} calls",
@@ -112,9 +163,7 @@ fn load(concurrent: usize) {
     write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 2.0);
     write_tone_pcap(&dir.path("caller.pcap"), 1_000.0, 30.0);
     let extra: Vec<(String, String)> = block_on(async {
-        let store = Store::open(cloud.database().to_str().unwrap())
-            .await
-            .unwrap();
+        let store = cloud.store().await;
         let channel = store
             .number_route(DEMO_NUMBER)
             .await
@@ -359,7 +408,10 @@ fn main() {
         footprint();
     }
     if run("latency") {
-        latency(20);
+        latency(20, false);
+    }
+    if run("busy-database") {
+        latency(20, true);
     }
     if run("load") {
         load(1);

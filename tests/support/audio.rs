@@ -139,7 +139,8 @@ pub const HOLD_MUSIC_HZ: [f64; 16] = [
 
 /// `path` once the agent's recorder has finalized it: it rewrites the WAV header once a
 /// second and finalizes the file when the call's media stops, a moment after `callEnded` is
-/// printed, so this waits until the file stops changing (up to 5 s).
+/// printed, so this waits until the file stops changing. A file still changing (or empty)
+/// after 5 s fails the test: a half-written recording would be judged wrongly.
 pub fn settled_wav(path: &Path) -> &Path {
     let size = || std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
@@ -147,9 +148,14 @@ pub fn settled_wav(path: &Path) -> &Path {
     loop {
         std::thread::sleep(std::time::Duration::from_millis(300));
         let now = size();
-        if (now == last && now > 44) || std::time::Instant::now() > deadline {
+        if now == last && now > 44 {
             return path;
         }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} was still being written ({now} bytes) 5 s after the call ended",
+            path.display()
+        );
         last = now;
     }
 }

@@ -89,12 +89,41 @@ pub fn free_port() -> u16 {
     }
 }
 
+/// The variable choosing the store the suites' clouds run on: unset or `sqlite` (the embedded
+/// default), or `postgres` (a fresh database per cloud on the server `RINGDESK_TEST_POSTGRES`
+/// names; `cargo xtask test` runs one suite that way).
+pub const BACKEND_ENV: &str = "RINGDESK_TEST_BACKEND";
+
+/// A fresh PostgreSQL database when the suites run on PostgreSQL, else `None` (the cloud's
+/// embedded SQLite file in its data directory).
+fn scratch_database() -> Option<ringdesk_store::scratch::ScratchDatabase> {
+    match std::env::var(BACKEND_ENV).as_deref() {
+        Err(_) | Ok("sqlite") => None,
+        Ok("postgres") => {
+            // Cloud::start is called from inside async tests; make the database on a thread
+            // with its own runtime rather than blocking theirs.
+            let made = std::thread::spawn(|| {
+                tokio::runtime::Runtime::new().expect("a runtime").block_on(
+                    ringdesk_store::scratch::ScratchDatabase::new(
+                        ringdesk_store::Backend::Postgres,
+                    ),
+                )
+            })
+            .join();
+            Some(made.expect("a PostgreSQL database for the cloud"))
+        }
+        Ok(other) => panic!("{BACKEND_ENV}={other:?}: expected sqlite or postgres"),
+    }
+}
+
 /// A running `ringdesk-cloud`.
 pub struct Cloud {
     pub api: String,
     pub sip: SocketAddr,
     pub ca_cert: PathBuf,
     pub data: TempDir,
+    /// The PostgreSQL database it runs on, if not its embedded SQLite file.
+    postgres: Option<ringdesk_store::scratch::ScratchDatabase>,
     child: ChildGuard,
 }
 
@@ -106,12 +135,28 @@ impl Cloud {
 
     /// Starts a cloud with demo data on free ports; `extra` adds command-line options.
     pub fn start(extra: &[&str]) -> Cloud {
-        Cloud::start_at(TempDir::new("cloud"), "127.0.0.1:0", "127.0.0.1:0", extra)
+        Cloud::start_at(
+            TempDir::new("cloud"),
+            scratch_database(),
+            "127.0.0.1:0",
+            "127.0.0.1:0",
+            extra,
+        )
     }
 
-    /// Starts a cloud on `data` with the given API and SIP addresses.
-    pub fn start_at(data: TempDir, api: &str, sip: &str, extra: &[&str]) -> Cloud {
-        let mut child = Command::new(binary("ringdesk-cloud"))
+    /// Starts a cloud on `data` (and `postgres`, if given) with the given API and SIP addresses.
+    fn start_at(
+        data: TempDir,
+        postgres: Option<ringdesk_store::scratch::ScratchDatabase>,
+        api: &str,
+        sip: &str,
+        extra: &[&str],
+    ) -> Cloud {
+        let mut command = Command::new(binary("ringdesk-cloud"));
+        if let Some(db) = &postgres {
+            command.args(["--database", db.url()]);
+        }
+        let mut child = command
             .args([
                 "--data-dir",
                 data.0.to_str().unwrap(),
@@ -150,6 +195,7 @@ impl Cloud {
                 .expect("sip addr"),
             ca_cert: PathBuf::from(ready["caCert"].as_str().expect("caCert")),
             data,
+            postgres,
             child: guard,
         }
     }
@@ -160,16 +206,57 @@ impl Cloud {
             api,
             sip,
             data,
+            postgres,
             child,
             ..
         } = self;
         drop(child);
         let api_addr = api.trim_start_matches("https://").to_string();
-        Cloud::start_at(data, &api_addr, &sip.to_string(), &[])
+        Cloud::start_at(data, postgres, &api_addr, &sip.to_string(), &[])
     }
 
-    pub fn database(&self) -> PathBuf {
-        self.data.path("ringdesk.sqlite")
+    /// Asks the process to stop cleanly (SIGTERM, as a supervisor would).
+    pub fn terminate(&self) {
+        let ok = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "kill -TERM {}", self.pid());
+    }
+
+    /// How the process exited, if it has.
+    pub fn exit_status(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.0.try_wait().expect("the cloud's status")
+    }
+
+    /// Waits (up to `timeout`) for the process to exit, for how it did.
+    pub fn wait_exit(&mut self, timeout: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.exit_status() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the cloud did not exit in {timeout:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The URL of the store it runs on, for `Store::connect`.
+    pub fn database(&self) -> String {
+        match &self.postgres {
+            Some(db) => db.url().to_string(),
+            None => format!("sqlite://{}", self.data.path("ringdesk.sqlite").display()),
+        }
+    }
+
+    /// Opens the store it runs on (to add managers or numbers the demo data lacks).
+    pub async fn store(&self) -> ringdesk_store::Store {
+        ringdesk_store::Store::connect(&self.database())
+            .await
+            .expect("the cloud's store opens")
     }
 
     pub fn server_config(&self) -> ringdesk_agent::client::ServerConfig {
@@ -213,8 +300,8 @@ impl Cloud {
             .expect("a call record")
     }
 
-    /// The ring-latency summary from /metrics: (p50 seconds, count).
-    pub async fn ring_latency(&self) -> (f64, u64) {
+    /// The ring-latency summary from /metrics: (p50 seconds, p99 seconds, count).
+    pub async fn ring_latency(&self) -> (f64, f64, u64) {
         let text = http(self)
             .get(format!("{}/metrics", self.api))
             .send()
@@ -231,6 +318,10 @@ impl Cloud {
         };
         (
             value("ringdesk_ring_latency_seconds{quantile=\"0.5\"}")
+                .unwrap()
+                .parse()
+                .unwrap(),
+            value("ringdesk_ring_latency_seconds{quantile=\"0.99\"}")
                 .unwrap()
                 .parse()
                 .unwrap(),

@@ -7,12 +7,15 @@
 //! - `cargo xtask bench` — the benchmarks of BENCHMARKS.md.
 //! - `cargo xtask fuzz [seconds]` — every fuzz target for that long (default 60 s; CI: 10 s).
 //! - `cargo xtask setup` — only install what's missing.
+//! - `cargo xtask root`  — print the workspace this run works on.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
+
+mod postgres;
 
 const BUILD_PACKAGES: &[&str] = &[
     "build-essential",
@@ -63,13 +66,39 @@ const TEST_PACKAGES: &[&str] = &[
     "imagemagick",
     "curl",
     "chromium",
+    // The store's suites and one call suite also run on PostgreSQL (a throwaway cluster).
+    "postgresql",
 ];
 
+/// Whether `dir` is this workspace's root (it holds `xtask/` beside a workspace manifest).
+fn is_workspace_root(dir: &Path) -> bool {
+    dir.join("xtask/Cargo.toml").exists()
+        && std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|m| m.contains("[workspace]"))
+}
+
+/// The workspace this run works on, found at run time: `cargo run` tells the binary its
+/// manifest's directory (`CARGO_MANIFEST_DIR` in its environment), else the nearest enclosing
+/// workspace of the current directory. Never the directory the binary was compiled in: clones
+/// sharing one `CARGO_TARGET_DIR` share this binary too, and each must test itself.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let from_cargo = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .and_then(|xtask| xtask.parent().map(Path::to_path_buf))
+            .filter(|dir| is_workspace_root(dir));
+        let from_cwd = || {
+            let cwd = std::env::current_dir().ok()?;
+            cwd.ancestors()
+                .find(|dir| is_workspace_root(dir))
+                .map(Path::to_path_buf)
+        };
+        from_cargo.or_else(from_cwd).unwrap_or_else(|| {
+            eprintln!("run `cargo xtask` inside the Ringdesk workspace");
+            std::process::exit(2)
+        })
+    })
+    .clone()
 }
 
 fn cache_dir() -> PathBuf {
@@ -222,20 +251,42 @@ fn bin(name: &str) -> PathBuf {
     target_dir().join("debug").join(name)
 }
 
+/// The fuzz workspace's manifest (its own workspace: see fuzz/Cargo.toml).
+fn fuzz_manifest() -> PathBuf {
+    root().join("fuzz/Cargo.toml")
+}
+
 fn test() -> anyhow::Result<()> {
     setup(true)?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
-    run(cargo().args([
+    run(cargo()
+        .args(["fmt", "--all", "--check", "--manifest-path"])
+        .arg(fuzz_manifest()))?;
+    let clippy = [
         "clippy",
-        "--workspace",
         "--all-targets",
         "--locked",
         "--",
         "-D",
         "warnings",
-    ]))?;
+    ];
+    run(cargo().args(["clippy", "--workspace"]).args(&clippy[1..]))?;
+    run(cargo()
+        .args(["clippy", "--manifest-path"])
+        .arg(fuzz_manifest())
+        .args(&clippy[1..]))?;
     run(cargo().args(["build", "--workspace", "--all-targets", "--locked"]))?;
-    run(cargo().args(["test", "--workspace", "--locked"]))?;
+    {
+        let pg = postgres::Cluster::start()?;
+        run(cargo()
+            .args(["test", "--workspace", "--locked"])
+            .env("RINGDESK_TEST_POSTGRES", &pg.url))?;
+        // One end-to-end call suite with the cloud on PostgreSQL.
+        run(cargo()
+            .args(["test", "--locked", "-p", "ringdesk-tests", "--test", "call"])
+            .env("RINGDESK_TEST_POSTGRES", &pg.url)
+            .env("RINGDESK_TEST_BACKEND", "postgres"))?;
+    }
     fuzz(10)?;
     desktop_test()
 }
@@ -465,6 +516,10 @@ fn main() -> anyhow::Result<()> {
         "call" => call(),
         "bench" => bench(),
         "setup" => setup(true),
+        "root" => {
+            println!("{}", root().display());
+            Ok(())
+        }
         "desktop-test" => desktop_test(),
         "fuzz" => fuzz(
             std::env::args()
@@ -473,7 +528,7 @@ fn main() -> anyhow::Result<()> {
                 .unwrap_or(60),
         ),
         _ => {
-            eprintln!("usage: cargo xtask <run | call | test | bench | setup>");
+            eprintln!("usage: cargo xtask <run | call | test | bench | fuzz | setup | root>");
             std::process::exit(2);
         }
     }

@@ -4,7 +4,7 @@
 //!
 //! Lines are stored per account (`email on server`) so two managers sharing a machine don't see
 //! each other's calls. History older than six months is dropped when the cache opens
-//! (PRODUCT.md §2).
+//! (`docs/product.md#history`).
 
 use std::path::Path;
 
@@ -29,6 +29,17 @@ pub enum CacheError {
     /// SQLite failed (disk full, corrupt file, locked).
     #[error("local cache: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The cache was written by a newer app (its schema version is past ours): reading it
+    /// could misread it, so it is left alone.
+    #[error(
+        "local cache: written by a newer Ringdesk (schema version {found}, this app knows up to {known}); update the app"
+    )]
+    TooNew {
+        /// The file's `user_version`.
+        found: i64,
+        /// The newest version this build knows.
+        known: i64,
+    },
     /// A stored value no longer parses (written by another version).
     #[error("local cache: stored {what} is unreadable: {message}")]
     Corrupt {
@@ -45,7 +56,13 @@ pub struct LocalCache {
     conn: Connection,
 }
 
-const SCHEMA: &str = "
+/// The cache's schema, one step per version (SQLite's `PRAGMA user_version`): step `i` takes a
+/// cache at version `i` to `i + 1`, in a transaction. Add a step for every change; never edit
+/// one that shipped. Step 1 creates only what is missing, so caches made before the schema was
+/// versioned (version 0, same tables) take it harmlessly.
+const MIGRATIONS: &[&str] = &[SCHEMA_V1];
+
+const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS settings (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -65,6 +82,25 @@ const DESKTOP_SETTINGS: &str = "desktop";
 const LAST_SERVER: &str = "account.server";
 const LAST_EMAIL: &str = "account.email";
 
+/// Brings the cache's schema to the newest version this build knows.
+fn migrate(conn: &mut Connection) -> Result<(), CacheError> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if found > known {
+        return Err(CacheError::TooNew { found, known });
+    }
+    for (version, step) in (1..)
+        .zip(MIGRATIONS)
+        .skip(usize::try_from(found).unwrap_or(0))
+    {
+        let tx = conn.transaction()?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
 impl LocalCache {
     /// Opens (creating) the cache and drops history older than six months before `now_ms`.
     pub fn open(path: &Path, now_ms: i64) -> Result<Self, CacheError> {
@@ -72,10 +108,10 @@ impl LocalCache {
             // A missing directory surfaces as SQLite's own "unable to open" error below.
             let _ = std::fs::create_dir_all(dir);
         }
-        let conn = Connection::open(path)?;
+        let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(2))?;
-        conn.execute_batch(SCHEMA)?;
+        migrate(&mut conn)?;
         conn.execute(
             "DELETE FROM recent_calls WHERE started_at_ms < ?1",
             params![now_ms - HISTORY_KEEP_MS],
@@ -226,6 +262,42 @@ mod tests {
             ended_at_ms: None,
             outcome: outcome.into(),
         }
+    }
+
+    #[test]
+    fn the_schema_is_versioned_and_a_newer_cache_is_left_alone() {
+        let path = temp_path("versions");
+        let version = |p: &std::path::Path| -> i64 {
+            Connection::open(p)
+                .unwrap()
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .unwrap()
+        };
+        // A cache from before versioning: the tables, version 0, a saved line.
+        {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(SCHEMA_V1).unwrap();
+        }
+        let cache = LocalCache::open(&path, 0).unwrap();
+        cache.record_call("a", &line(1, 5, "answered")).unwrap();
+        drop(cache);
+        assert_eq!(version(&path), MIGRATIONS.len() as i64);
+        let cache = LocalCache::open(&path, 0).unwrap();
+        assert_eq!(
+            cache.recent_calls("a", 10).unwrap().len(),
+            1,
+            "kept across opens"
+        );
+        drop(cache);
+        // A newer app wrote it: refused clearly, and the file is not touched.
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let err = LocalCache::open(&path, 0).unwrap_err();
+        assert!(matches!(err, CacheError::TooNew { found: 99, .. }), "{err}");
+        assert_eq!(version(&path), 99);
     }
 
     fn temp_path(name: &str) -> std::path::PathBuf {

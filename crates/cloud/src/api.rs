@@ -173,7 +173,7 @@ pub fn router(state: AppState) -> Router {
             get(international_rates).put(replace_international_rates),
         )
         .route("/api/v1/ws", get(ws))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
         .route(
             "/metrics",
             get(|State(s): State<AppState>| async move { s.metrics.render() }),
@@ -304,6 +304,29 @@ async fn get_call(
     Ok(Json(call_record(row)))
 }
 
+/// How long `/healthz` waits for the dispatcher before calling it stuck.
+const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Healthy means the dispatcher, which routes every call, takes inputs: asked through its
+/// inbox, it answers within [`HEALTH_TIMEOUT`] (it never waits on I/O, so it always can).
+async fn healthz(State(s): State<AppState>) -> Result<&'static str, ApiErr> {
+    let stuck = || {
+        ApiErr::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the call dispatcher does not answer",
+        )
+    };
+    let (reply, answer) = oneshot::channel();
+    s.dispatcher
+        .send(Input::Health { reply })
+        .map_err(|_| stuck())?;
+    match tokio::time::timeout(HEALTH_TIMEOUT, answer).await {
+        Ok(Ok(())) => Ok("ok"),
+        _ => Err(stuck()),
+    }
+}
+
 /// What is live in the manager's channel, from the dispatcher.
 async fn snapshot(s: &AppState, channel_id: i64) -> Result<ChannelSnapshot, ApiErr> {
     let (reply, answer) = oneshot::channel();
@@ -402,7 +425,7 @@ async fn dial_check(
     }
 }
 
-/// Where international calls may go and their prices (PRODUCT.md §6).
+/// Where international calls may go and their prices (`docs/product.md#international-dialing`).
 async fn international_rates(
     State(s): State<AppState>,
     Authed(_): Authed,

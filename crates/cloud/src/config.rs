@@ -18,6 +18,10 @@ pub struct Args {
     /// Directory for the database and generated TLS certificate.
     #[arg(long, env = "RINGDESK_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// Where the store lives: `sqlite://PATH` or `postgres://USER:PASSWORD@HOST:PORT/DB`
+    /// (default: the embedded SQLite file `ringdesk.sqlite` in the data directory).
+    #[arg(long, env = "RINGDESK_DATABASE")]
+    pub database: Option<String>,
     /// HTTPS/WSS API address.
     #[arg(long, env = "RINGDESK_API", default_value = "127.0.0.1:8443")]
     pub api: SocketAddr,
@@ -96,6 +100,8 @@ const BUILT_IN_HOLD_MUSIC: &[u8] = include_bytes!("../../../assets/hold-music.wa
 pub struct CloudConfig {
     /// Database and certificate directory.
     pub data_dir: PathBuf,
+    /// The store's URL (`sqlite://…` or `postgres://…`).
+    pub database: String,
     /// API bind address.
     pub api: SocketAddr,
     /// Plain HTTP (loopback only).
@@ -191,7 +197,14 @@ impl Args {
                 Prompt::from_wav(&bytes).map_err(|e| bad(e.to_string()))?
             }
         };
+        let database = self.database.unwrap_or_else(|| {
+            format!(
+                "sqlite://{}",
+                self.data_dir.join("ringdesk.sqlite").display()
+            )
+        });
         Ok(CloudConfig {
+            database,
             data_dir: self.data_dir,
             api: self.api,
             insecure_http: self.insecure_http,
@@ -280,6 +293,14 @@ mod tests {
             c.trunk_peers[0].credentials,
             Some(("pbx".into(), "pw".into()))
         );
+    }
+
+    #[test]
+    fn the_store_is_embedded_sqlite_unless_a_url_is_given() {
+        let c = parse(&["--data-dir", "/var/lib/ringdesk"]).unwrap();
+        assert_eq!(c.database, "sqlite:///var/lib/ringdesk/ringdesk.sqlite");
+        let url = "postgres://ringdesk:pw@db:5432/ringdesk";
+        assert_eq!(parse(&["--database", url]).unwrap().database, url);
     }
 
     #[test]

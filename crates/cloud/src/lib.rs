@@ -1,8 +1,8 @@
 //! ringdesk-cloud: the service customers' calls reach and agents' apps connect to.
 //!
 //! Contract: [`start`] brings up, on one tokio runtime, the SIP trunk (UDP+TCP), the HTTPS/WSS
-//! API, the dispatcher (switchboard runtime) and a room per live call, over an embedded SQLite
-//! store. The `ringdesk-cloud` binary is a thin CLI around it; the desktop app runs that binary
+//! API, the dispatcher (switchboard runtime) and a room per live call, over the store (an
+//! embedded SQLite file by default, or PostgreSQL). The `ringdesk-cloud` binary is a thin CLI around it; the desktop app runs that binary
 //! as a child process for the single-machine setup (see ARCHITECTURE.md).
 //!
 //! Left out for now: IVR, recordings, the inbox (later issues).
@@ -15,6 +15,7 @@ pub mod limit;
 pub mod metrics;
 pub mod room;
 pub mod tls;
+pub mod writer;
 mod ws;
 
 use std::net::SocketAddr;
@@ -31,9 +32,10 @@ use crate::config::CloudConfig;
 use crate::dispatch::{DispatchConfig, Dispatcher};
 use crate::metrics::Metrics;
 use crate::room::RoomMedia;
+use crate::writer::RecordWriter;
 
-/// A started cloud: where it listens.
-#[derive(Debug, Clone)]
+/// A started cloud: where it listens, and the tasks its process lives by.
+#[derive(Debug)]
 pub struct RunningCloud {
     /// Base URL of the API (`https://127.0.0.1:8443`).
     pub api_url: String,
@@ -41,8 +43,15 @@ pub struct RunningCloud {
     pub sip_addr: SocketAddr,
     /// The certificate agents should trust (self-signed or configured); `None` for plain HTTP.
     pub ca_cert: Option<PathBuf>,
-    /// The database file.
-    pub database: PathBuf,
+    /// The store's URL, password hidden.
+    pub database: String,
+    /// The dispatcher's task: it ends only if the dispatcher died, and then the process must
+    /// exit (non-zero) for its supervisor to restart it, rather than run on without routing.
+    pub dispatcher: tokio::task::JoinHandle<()>,
+    /// The queue of records to write; [`RecordWriter::flush`] it before exiting.
+    pub writer: RecordWriter,
+    /// The store, to close after the flush.
+    pub store: Store,
 }
 
 /// Starts every part of the cloud and returns once all are listening.
@@ -50,8 +59,10 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
     ringdesk_rtc::install_crypto();
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating {}", config.data_dir.display()))?;
-    let database = config.data_dir.join("ringdesk.sqlite");
-    let store = Store::open(database.to_str().context("database path is not UTF-8")?).await?;
+    let database = ringdesk_store::redacted_url(&config.database);
+    let store = Store::connect(&config.database)
+        .await
+        .with_context(|| format!("opening the store {database}"))?;
     let orphans = store.close_orphaned_calls(now_ms()).await?;
     if orphans > 0 {
         tracing::warn!("closed {orphans} call records left open by an earlier crash");
@@ -74,6 +85,11 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
             .await
             .with_context(|| format!("starting the SIP trunk on {}", config.sip))?;
     let metrics = Metrics::default();
+    let writer = RecordWriter::spawn(store.clone());
+    let first_ids = store
+        .reserve_call_ids(dispatch::CALL_ID_BLOCK)
+        .await
+        .context("reserving call ids")?;
     let dispatcher = Dispatcher::spawn(
         DispatchConfig {
             ring_timeout: config.ring_timeout,
@@ -86,13 +102,15 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
             },
         },
         store.clone(),
+        writer.clone(),
+        first_ids,
         trunk.clone(),
         trunk_events,
         metrics.clone(),
     );
     let app = api::router(api::AppState {
-        store,
-        dispatcher,
+        store: store.clone(),
+        dispatcher: dispatcher.tx,
         next_session: Arc::new(AtomicU64::new(1)),
         meet_limit: Arc::new(std::sync::Mutex::new(limit::AttemptLimit::new(
             api::MEET_CALLS_PER_MINUTE,
@@ -136,5 +154,8 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
         sip_addr: trunk.local_addr,
         ca_cert,
         database,
+        dispatcher: dispatcher.task,
+        writer,
+        store,
     })
 }

@@ -1,7 +1,9 @@
 //! `ringdesk-cloud`: run the cloud service.
 //!
 //! Prints one JSON line `{"event":"ready",...}` on stdout when every listener is up, so
-//! scripts, tests and the desktop app can find the ports it chose.
+//! scripts, tests and the desktop app can find the ports it chose. Ctrl-C or SIGTERM shut it
+//! down cleanly (every record reported is written first); if the call dispatcher ever dies the
+//! process exits with status 70 so a supervisor restarts it.
 
 use clap::Parser;
 use ringdesk_cloud::config::Args;
@@ -16,13 +18,13 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let config = Args::parse().into_config()?;
-    let cloud = ringdesk_cloud::start(config).await?;
+    let mut cloud = ringdesk_cloud::start(config).await?;
     let ready = serde_json::json!({
         "event": "ready",
         "api": cloud.api_url,
         "sip": cloud.sip_addr.to_string(),
         "caCert": cloud.ca_cert.as_ref().map(|p| p.display().to_string()),
-        "database": cloud.database.display().to_string(),
+        "database": cloud.database,
     });
     println!("{ready}");
     tracing::info!(
@@ -30,7 +32,37 @@ async fn main() -> anyhow::Result<()> {
         cloud.api_url,
         cloud.sip_addr
     );
-    tokio::signal::ctrl_c().await?;
-    tracing::info!("shutting down");
+    tokio::select! {
+        why = shutdown_signal() => tracing::info!("{}; shutting down", why?),
+        ended = &mut cloud.dispatcher => {
+            // Without its dispatcher the service takes calls it can never route: stop, so a
+            // supervisor starts a whole one. Records queued so far are still written.
+            tracing::error!("the call dispatcher stopped ({ended:?}); exiting");
+            cloud.writer.flush().await;
+            std::process::exit(70);
+        }
+    }
+    // Calls still going on are closed as `serviceRestart` at the next start; what was
+    // recorded so far is written before we go.
+    cloud.writer.flush().await;
+    cloud.store.close().await;
+    tracing::info!("records written; bye");
     Ok(())
+}
+
+/// Ctrl-C, or on Unix SIGTERM (what supervisors and `kill` send): either is a clean shutdown.
+async fn shutdown_signal() -> std::io::Result<&'static str> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.map(|()| "interrupted"),
+            _ = terminate.recv() => Ok("terminated"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.map(|()| "interrupted")
+    }
 }

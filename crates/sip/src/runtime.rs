@@ -72,6 +72,19 @@ pub struct TrunkHandle {
 }
 
 impl TrunkHandle {
+    /// A handle whose commands come out of the returned receiver instead of going to a running
+    /// trunk: for driving what uses a trunk (the cloud's dispatcher) in-process, without
+    /// sockets, and reading what it told the trunk.
+    pub fn channel(local_addr: SocketAddr) -> (TrunkHandle, mpsc::UnboundedReceiver<TrunkCommand>) {
+        let (commands, rx) = mpsc::unbounded_channel();
+        let handle = TrunkHandle {
+            commands,
+            next_placed: Arc::new(AtomicU64::new(0)),
+            local_addr,
+        };
+        (handle, rx)
+    }
+
     /// Queues a command; a stopped trunk ignores it (the call is gone anyway).
     pub fn send(&self, command: TrunkCommand) {
         let _ = self.commands.send(command);

@@ -1,9 +1,7 @@
 //! Demo data for the first start: one channel, one team, two managers, three contacts and one
 //! number, so `cargo xtask run` rings something real right away.
 
-use sqlx::SqlitePool;
-
-use crate::{Result, hash_password};
+use crate::{Result, Store, hash_password, on_pool};
 
 /// A demo login.
 #[derive(Debug, Clone, Copy)]
@@ -38,25 +36,28 @@ type DemoContact = (
     &'static str,
     &'static str,
     &'static str,
-    [(&'static str, &'static str); 3],
+    &'static [(&'static str, &'static str)],
 );
 
+/// The demo contacts. 박서연 has one profile field more than a ring shows, so the demo (and the
+/// suites that call as her) show the cap at work.
 const CONTACTS: [DemoContact; 3] = [
     (
         "박서연",
         "+821012345678",
         "seoyeon@example.kr",
-        [
+        &[
             ("고객 등급", "VIP"),
             ("최근 주문", "#20261118-0042"),
             ("메모", "배송 문의 잦음"),
+            ("선호 연락 시간", "오후 2시 이후"),
         ],
     ),
     (
         "최도윤",
         "+821098765432",
         "doyun@example.kr",
-        [
+        &[
             ("고객 등급", "일반"),
             ("최근 주문", "#20261102-0107"),
             ("회사", "도윤상사"),
@@ -66,7 +67,7 @@ const CONTACTS: [DemoContact; 3] = [
         "Emily Carter",
         "+14155550123",
         "emily@example.com",
-        [
+        &[
             ("Plan", "Business"),
             ("Language", "English"),
             ("Timezone", "America/Los_Angeles"),
@@ -74,68 +75,81 @@ const CONTACTS: [DemoContact; 3] = [
     ),
 ];
 
-pub(crate) async fn seed(pool: &SqlitePool, now_ms: i64) -> Result<()> {
-    let mut tx = pool.begin().await?;
-    let channel: i64 = sqlx::query_scalar(
-        "INSERT INTO channels (name, created_at_ms) VALUES ('링데스크 데모', ?) RETURNING id",
-    )
-    .bind(now_ms)
-    .fetch_one(&mut *tx)
-    .await?;
-    let team: i64 = sqlx::query_scalar(
-        "INSERT INTO teams (channel_id, name) VALUES (?, '고객지원팀') RETURNING id",
-    )
-    .bind(channel)
-    .fetch_one(&mut *tx)
-    .await?;
-    for (position, m) in DEMO_MANAGERS.iter().enumerate() {
-        let role = if position == 0 { "owner" } else { "manager" };
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO managers (channel_id, name, email, password_hash, role, outbound_permission) VALUES (?, ?, ?, ?, ?, 1) RETURNING id",
+pub(crate) async fn seed(store: &Store, now_ms: i64) -> Result<()> {
+    let mut hashes = Vec::with_capacity(DEMO_MANAGERS.len());
+    for m in &DEMO_MANAGERS {
+        hashes.push(hash_password(m.password)?);
+    }
+    on_pool!(store, |p| {
+        let mut tx = p.begin().await?;
+        let channel: i64 = sqlx::query_scalar(
+            "INSERT INTO channels (name, created_at_ms) VALUES ('링데스크 데모', $1) RETURNING id",
         )
-        .bind(channel)
-        .bind(m.name)
-        .bind(m.email)
-        .bind(hash_password(m.password)?)
-        .bind(role)
+        .bind(now_ms)
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO team_members (team_id, manager_id, position) VALUES (?, ?, ?)")
+        let team: i64 = sqlx::query_scalar(
+            "INSERT INTO teams (channel_id, name) VALUES ($1, '고객지원팀') RETURNING id",
+        )
+        .bind(channel)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (position, (m, hash)) in DEMO_MANAGERS.iter().zip(&hashes).enumerate() {
+            let role = if position == 0 { "owner" } else { "manager" };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO managers (channel_id, name, email, password_hash, role, \
+                 outbound_permission) VALUES ($1, $2, $3, $4, $5, TRUE) RETURNING id",
+            )
+            .bind(channel)
+            .bind(m.name)
+            .bind(m.email)
+            .bind(hash)
+            .bind(role)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO team_members (team_id, manager_id, position) VALUES ($1, $2, $3)",
+            )
             .bind(team)
             .bind(id)
             .bind(position as i64)
             .execute(&mut *tx)
             .await?;
-    }
-    for (name, phone, email, fields) in CONTACTS {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO contacts (channel_id, name, phone, email, created_at_ms) VALUES (?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(channel)
-        .bind(name)
-        .bind(phone)
-        .bind(email)
-        .bind(now_ms)
-        .fetch_one(&mut *tx)
-        .await?;
-        for (position, (k, v)) in fields.iter().enumerate() {
-            sqlx::query("INSERT INTO contact_fields (contact_id, position, name, value) VALUES (?, ?, ?, ?)")
+        }
+        for (name, phone, email, fields) in CONTACTS {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO contacts (channel_id, name, phone, email, created_at_ms) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(channel)
+            .bind(name)
+            .bind(phone)
+            .bind(email)
+            .bind(now_ms)
+            .fetch_one(&mut *tx)
+            .await?;
+            for (position, (k, v)) in fields.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO contact_fields (contact_id, position, name, value) \
+                     VALUES ($1, $2, $3, $4)",
+                )
                 .bind(id)
                 .bind(position as i64)
                 .bind(k)
                 .bind(v)
                 .execute(&mut *tx)
                 .await?;
+            }
         }
-    }
-    sqlx::query(
-        "INSERT INTO numbers (channel_id, e164, team_id, label) VALUES (?, ?, ?, '대표번호')",
-    )
-    .bind(channel)
-    .bind(DEMO_NUMBER)
-    .bind(team)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(())
+        sqlx::query(
+            "INSERT INTO numbers (channel_id, e164, team_id, label) VALUES ($1, $2, $3, '대표번호')",
+        )
+        .bind(channel)
+        .bind(DEMO_NUMBER)
+        .bind(team)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    })
 }

@@ -1,22 +1,40 @@
 use super::*;
+use crate::auth::SESSION_LIFETIME_MS;
+use crate::scratch::ScratchDatabase;
 
-async fn temp_store() -> (Store, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!(
-        "ringdesk-store-{}-{}",
-        std::process::id(),
-        rand::rng().random::<u32>()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = Store::open(dir.join("db.sqlite").to_str().unwrap())
-        .await
-        .unwrap();
-    (store, dir)
+/// Every scenario below runs once per backend, each on a fresh, empty database.
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        $(mod $scenario {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$scenario(super::ScratchDatabase::new(super::Backend::Sqlite).await).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$scenario(super::ScratchDatabase::new(super::Backend::Postgres).await).await
+            }
+        })*
+    };
 }
 
-#[tokio::test]
-async fn first_start_migrates_seeds_and_uses_wal() {
-    let (store, dir) = temp_store().await;
-    assert_eq!(store.journal_mode().await.unwrap(), "wal");
+on_both_backends!(
+    first_start_migrates_seeds_and_reopens,
+    login_sessions_and_wrong_credentials,
+    call_records_are_written_as_the_call_goes_and_scoped_to_the_channel,
+    a_page_of_calls_carries_each_calls_parts,
+    orphaned_calls_are_closed_after_a_crash,
+    the_rate_table_is_replaced_whole_or_not_at_all,
+    a_placed_call_is_answered_by_the_called_party_not_the_dialler,
+    times_are_64_bit,
+    call_ids_come_in_blocks_that_never_overlap,
+    a_calls_events_are_recorded_in_order,
+);
+
+async fn first_start_migrates_seeds_and_reopens(db: ScratchDatabase) {
+    let store = db.open().await;
+    let wal = (store.backend() == Backend::Sqlite).then(|| "wal".to_string());
+    assert_eq!(store.journal_mode().await.unwrap(), wal);
     assert!(store.seed_demo_if_empty(1).await.unwrap());
     assert!(
         !store.seed_demo_if_empty(2).await.unwrap(),
@@ -59,20 +77,24 @@ async fn first_start_migrates_seeds_and_uses_wal() {
         .unwrap()
         .unwrap();
     assert_eq!(contact.name.as_deref(), Some("박서연"));
-    assert_eq!(contact.fields.len(), 3);
+    assert_eq!(
+        contact
+            .fields
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>(),
+        ["고객 등급", "최근 주문", "메모"],
+        "the first 3 of her 4 profile fields, in order"
+    );
     assert!(store.number_route("+820000").await.unwrap().is_none());
     drop(store);
     // Reopening an existing database keeps its data.
-    let again = Store::open(dir.join("db.sqlite").to_str().unwrap())
-        .await
-        .unwrap();
+    let again = db.open().await;
     assert!(again.number_route(DEMO_NUMBER).await.unwrap().is_some());
-    std::fs::remove_dir_all(dir).ok();
 }
 
-#[tokio::test]
-async fn login_sessions_and_wrong_credentials() {
-    let (store, dir) = temp_store().await;
+async fn login_sessions_and_wrong_credentials(db: ScratchDatabase) {
+    let store = db.open().await;
     store.seed_demo_if_empty(1).await.unwrap();
     let demo = DEMO_MANAGERS[0];
     let m = store.verify_login(demo.email, demo.password).await.unwrap();
@@ -109,20 +131,20 @@ async fn login_sessions_and_wrong_credentials() {
         None,
         "logged out"
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
-#[tokio::test]
-async fn call_records_are_written_as_the_call_goes_and_scoped_to_the_channel() {
-    let (store, dir) = temp_store().await;
+async fn call_records_are_written_as_the_call_goes_and_scoped_to_the_channel(db: ScratchDatabase) {
+    let store = db.open().await;
     store.seed_demo_if_empty(1).await.unwrap();
     let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
     let other = store
         .create_channel("Other", "owner@other.test", "pw", "+8225550000", 1)
         .await
         .unwrap();
-    let call = store
-        .insert_call(&NewCall {
+    let call = insert(
+        &store,
+        NewCall {
+            id: 0,
             channel_id: route.channel_id,
             direction: "inbound",
             number: DEMO_NUMBER.into(),
@@ -131,9 +153,9 @@ async fn call_records_are_written_as_the_call_goes_and_scoped_to_the_channel() {
             contact_id: None,
             team_id: route.team_id,
             started_at_ms: 10_000,
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     let (first, second) = (route.members[0], route.members[1]);
     let parts = [
         (
@@ -246,16 +268,16 @@ async fn call_records_are_written_as_the_call_goes_and_scoped_to_the_channel() {
             .as_deref(),
         Some("customerHangup")
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
-#[tokio::test]
-async fn orphaned_calls_are_closed_after_a_crash() {
-    let (store, dir) = temp_store().await;
+async fn orphaned_calls_are_closed_after_a_crash(db: ScratchDatabase) {
+    let store = db.open().await;
     store.seed_demo_if_empty(1).await.unwrap();
     let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
-    let call = store
-        .insert_call(&NewCall {
+    let call = insert(
+        &store,
+        NewCall {
+            id: 0,
             channel_id: route.channel_id,
             direction: "inbound",
             number: DEMO_NUMBER.into(),
@@ -264,9 +286,9 @@ async fn orphaned_calls_are_closed_after_a_crash() {
             contact_id: None,
             team_id: None,
             started_at_ms: 0,
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     assert_eq!(store.close_orphaned_calls(5_000).await.unwrap(), 1);
     let row = store
         .get_call(route.channel_id, call)
@@ -274,12 +296,10 @@ async fn orphaned_calls_are_closed_after_a_crash() {
         .unwrap()
         .unwrap();
     assert_eq!(row.hangup_cause.as_deref(), Some("serviceRestart"));
-    std::fs::remove_dir_all(dir).ok();
 }
 
-#[tokio::test]
-async fn the_rate_table_is_replaced_whole_or_not_at_all() {
-    let (store, dir) = temp_store().await;
+async fn the_rate_table_is_replaced_whole_or_not_at_all(db: ScratchDatabase) {
+    let store = db.open().await;
     assert!(store.international_rates().await.unwrap().is_empty());
     let row = |code: &str, price_cu, country: &str| RateRow {
         code: code.into(),
@@ -300,12 +320,10 @@ async fn the_rate_table_is_replaced_whole_or_not_at_all() {
         read,
         "a bad row leaves the old table"
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
-#[tokio::test]
-async fn a_placed_call_is_answered_by_the_called_party_not_the_dialler() {
-    let (store, dir) = temp_store().await;
+async fn a_placed_call_is_answered_by_the_called_party_not_the_dialler(db: ScratchDatabase) {
+    let store = db.open().await;
     store.seed_demo_if_empty(1).await.unwrap();
     let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
     let numbers = store.channel_numbers(route.channel_id).await.unwrap();
@@ -313,8 +331,10 @@ async fn a_placed_call_is_answered_by_the_called_party_not_the_dialler() {
         numbers,
         vec![(DEMO_NUMBER.to_string(), "대표번호".to_string())]
     );
-    let call = store
-        .insert_call(&NewCall {
+    let call = insert(
+        &store,
+        NewCall {
+            id: 0,
             channel_id: route.channel_id,
             direction: "outbound",
             number: DEMO_NUMBER.into(),
@@ -323,9 +343,9 @@ async fn a_placed_call_is_answered_by_the_called_party_not_the_dialler() {
             contact_id: None,
             team_id: None,
             started_at_ms: 1_000,
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     let dialler = route.members[0];
     let dial = ManagerPart::Answered { purpose: "dial" };
     store
@@ -345,5 +365,291 @@ async fn a_placed_call_is_answered_by_the_called_party_not_the_dialler() {
         .unwrap()
         .unwrap();
     assert_eq!(row.answered_at_ms, Some(5_000));
-    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Records `call` under a newly reserved id; returns the id.
+async fn insert(store: &Store, mut call: NewCall) -> i64 {
+    call.id = store.reserve_call_ids(1).await.unwrap().start;
+    store.insert_call(&call).await.unwrap();
+    call.id
+}
+
+fn new_call(channel_id: i64, caller: &str, started_at_ms: i64) -> NewCall {
+    NewCall {
+        id: 0,
+        channel_id,
+        direction: "inbound",
+        number: DEMO_NUMBER.into(),
+        caller_number: caller.into(),
+        caller_name: None,
+        contact_id: None,
+        team_id: None,
+        started_at_ms,
+    }
+}
+
+async fn a_page_of_calls_carries_each_calls_parts(db: ScratchDatabase) {
+    let store = db.open().await;
+    store.seed_demo_if_empty(1).await.unwrap();
+    let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
+    let (first, second) = (route.members[0], route.members[1]);
+    let mut ids = Vec::new();
+    for i in 0..5_i64 {
+        let call = insert(
+            &store,
+            new_call(route.channel_id, "+821012345678", 1_000 * i),
+        )
+        .await;
+        // Call i has i rings (alternating managers) and, when odd, a parallel party.
+        for ring in 0..i {
+            let who = if ring % 2 == 0 { first } else { second };
+            let part = ManagerPart::Rang {
+                purpose: "route",
+                by: None,
+            };
+            store.record_manager(call, who, part, ring).await.unwrap();
+        }
+        if i % 2 == 1 {
+            let party = format!("+8210555000{i}");
+            store.party_dialled(call, &party, first, 5).await.unwrap();
+        }
+        ids.push(call);
+    }
+    let (page, total) = store
+        .list_calls(route.channel_id, None, 1, 3)
+        .await
+        .unwrap();
+    assert_eq!(total, 5);
+    let summary: Vec<(i64, usize, Vec<String>)> = page
+        .iter()
+        .map(|c| {
+            let parties = c.parties.iter().map(|p| p.number.clone()).collect();
+            (c.id, c.managers.len(), parties)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (ids[4], 4, vec![]),
+            (ids[3], 3, vec!["+82105550003".to_string()]),
+            (ids[2], 2, vec![]),
+        ],
+        "newest first, each with its own parts"
+    );
+    assert_eq!(
+        page[0].managers.iter().map(|m| m.id).collect::<Vec<_>>(),
+        [first, second, first, second],
+        "parts in the order recorded"
+    );
+    let (second_page, _) = store
+        .list_calls(route.channel_id, None, 2, 3)
+        .await
+        .unwrap();
+    let summary: Vec<(i64, usize, usize)> = second_page
+        .iter()
+        .map(|c| (c.id, c.managers.len(), c.parties.len()))
+        .collect();
+    assert_eq!(summary, vec![(ids[1], 1, 1), (ids[0], 0, 0)]);
+    let one = store.get_call(route.channel_id, ids[3]).await.unwrap();
+    assert_eq!(one.as_ref(), page.get(1), "one call reads as it lists");
+}
+
+async fn times_are_64_bit(db: ScratchDatabase) {
+    let store = db.open().await;
+    store.seed_demo_if_empty(1_795_246_560_123).await.unwrap();
+    let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
+    // Unix milliseconds today are past 2^40; a 32-bit column would overflow.
+    let started = 1_795_246_560_123_i64;
+    let call = insert(&store, new_call(route.channel_id, "+8210", started)).await;
+    let part = ManagerPart::Answered { purpose: "route" };
+    store
+        .record_manager(call, route.members[0], part, started + 2_000)
+        .await
+        .unwrap();
+    store
+        .end_call(call, started + 92_500, "customerHangup", None)
+        .await
+        .unwrap();
+    let row = store
+        .get_call(route.channel_id, call)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            row.started_at_ms,
+            row.answered_at_ms,
+            row.ended_at_ms,
+            row.duration_s
+        ),
+        (started, Some(started + 2_000), Some(started + 92_500), 90)
+    );
+    let token = store
+        .create_session(route.members[0], started)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .manager_for_token(&token, started + 1)
+            .await
+            .unwrap()
+            .is_some(),
+        "a session made today is live"
+    );
+}
+
+#[test]
+fn both_backends_have_the_same_migration_versions() {
+    let versions = |dir: &str| -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let mut names: Vec<String> = std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let sqlite = versions("migrations/sqlite");
+    assert!(!sqlite.is_empty());
+    assert_eq!(
+        sqlite,
+        versions("migrations/postgres"),
+        "every schema change is written for both backends, under the same version and name"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_database_url_is_refused_clearly() {
+    let err = Store::connect("mysql://localhost/ringdesk")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnsupportedUrl(_)));
+    assert_eq!(
+        err.to_string(),
+        "unsupported database URL \"mysql://localhost/ringdesk\": expected sqlite://PATH or postgres://…"
+    );
+}
+
+#[test]
+fn passwords_stay_out_of_printed_urls() {
+    assert_eq!(
+        redacted_url("postgres://ringdesk:s3cret@db:5432/ringdesk"),
+        "postgres://ringdesk:***@db:5432/ringdesk"
+    );
+    assert_eq!(
+        redacted_url("postgres://pg@127.0.0.1:5433/postgres"),
+        "postgres://pg@127.0.0.1:5433/postgres"
+    );
+    assert_eq!(
+        redacted_url("sqlite:///var/lib/ringdesk/ringdesk.sqlite"),
+        "sqlite:///var/lib/ringdesk/ringdesk.sqlite"
+    );
+}
+
+async fn call_ids_come_in_blocks_that_never_overlap(db: ScratchDatabase) {
+    let store = db.open().await;
+    store.seed_demo_if_empty(1).await.unwrap();
+    let first = store.reserve_call_ids(3).await.unwrap();
+    let second = store.reserve_call_ids(2).await.unwrap();
+    assert_eq!((first.end - first.start, second.end - second.start), (3, 2));
+    assert_eq!(
+        second.start, first.end,
+        "the next block starts where the last ended"
+    );
+    drop(store);
+    let reopened = db.open().await;
+    let third = reopened.reserve_call_ids(1).await.unwrap();
+    assert_eq!(
+        third.start, second.end,
+        "a restart never hands out an id again"
+    );
+}
+
+async fn a_calls_events_are_recorded_in_order(db: ScratchDatabase) {
+    let store = db.open().await;
+    store.seed_demo_if_empty(1).await.unwrap();
+    let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
+    let minji = route.members[0];
+    let id = store.reserve_call_ids(1).await.unwrap().start;
+    let dialled = |number: &str, at_ms| CallEvent::PartyDialled {
+        call_id: id,
+        number: number.into(),
+        by_manager_id: minji,
+        at_ms,
+    };
+    let events = [
+        CallEvent::Started(NewCall {
+            id,
+            direction: "outbound",
+            ..new_call(route.channel_id, "+821012345678", 1_000)
+        }),
+        CallEvent::Manager {
+            call_id: id,
+            manager_id: minji,
+            part: ManagerPart::Answered { purpose: "dial" },
+            at_ms: 1_000,
+        },
+        CallEvent::OutboundAnswered {
+            call_id: id,
+            at_ms: 4_000,
+        },
+        // A first parallel number never answers; the second answers and is merged.
+        dialled("+821055500001", 10_000),
+        CallEvent::PartyOutcome {
+            call_id: id,
+            outcome: "unreachable",
+            ended_at_ms: Some(12_000),
+        },
+        dialled("+821055500002", 20_000),
+        CallEvent::PartyAnswered {
+            call_id: id,
+            at_ms: 23_000,
+        },
+        CallEvent::PartyOutcome {
+            call_id: id,
+            outcome: "merged",
+            ended_at_ms: None,
+        },
+        CallEvent::PartyOutcome {
+            call_id: id,
+            outcome: "partyLeft",
+            ended_at_ms: Some(40_000),
+        },
+        CallEvent::Ended {
+            call_id: id,
+            at_ms: 64_000,
+            cause: "managerHangup",
+            missed_reason: None,
+        },
+    ];
+    for event in &events {
+        assert_eq!(event.call_id(), id);
+        store.record(event).await.unwrap();
+    }
+    let row = store.get_call(route.channel_id, id).await.unwrap().unwrap();
+    assert_eq!(
+        (row.direction.as_str(), row.answered_at_ms, row.duration_s),
+        ("outbound", Some(4_000), 60)
+    );
+    assert_eq!(row.hangup_cause.as_deref(), Some("managerHangup"));
+    let party = |number: &str, answered, ended, outcome: &str| CallPartyRow {
+        number: number.into(),
+        by_manager_id: minji,
+        started_at_ms: if number.ends_with('1') {
+            10_000
+        } else {
+            20_000
+        },
+        answered_at_ms: answered,
+        ended_at_ms: Some(ended),
+        outcome: Some(outcome.into()),
+    };
+    assert_eq!(
+        row.parties,
+        vec![
+            party("+821055500001", None, 12_000, "unreachable"),
+            party("+821055500002", Some(23_000), 40_000, "merged"),
+        ],
+        "each party event lands on the party dialled last; a merge stays a merge"
+    );
 }

@@ -1,8 +1,8 @@
-//! Calls managers place: the dial rules checked, then the record, the room and the trunk's
-//! INVITE; then what the carrier says (rings, answers, can't reach).
+//! Calls managers place: the dial rules checked (off the dispatcher's task), then the record,
+//! the room and the trunk's INVITE; then what the carrier says (rings, answers, can't reach).
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use ringdesk_core::switchboard::Request;
@@ -10,13 +10,13 @@ use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
 use ringdesk_sip::sdp::{self, Negotiated};
 use ringdesk_sip::trunk::{DialRequest, SipCall};
 use ringdesk_store::time::now_ms;
-use ringdesk_store::{Manager, NewCall};
+use ringdesk_store::{CallEvent, Contact, Manager, NewCall, Store};
 use ringdesk_wire::{CallVia, Caller, DialCheck, DialPlan, ServerMessage};
 use tokio::net::UdpSocket;
 
 use super::effects::refusal_message;
 use super::{ActiveCall, Dispatcher, Joining};
-use crate::dialplan;
+use crate::dialplan::{self, DialError};
 use crate::room::{CustomerMedia, RoomCommand, spawn_room};
 
 /// A manager's dial request, as it came over the WebSocket.
@@ -28,6 +28,73 @@ pub(super) struct Dial {
     pub offer: String,
 }
 
+/// What a call to a number needs before it is placed — the dial rules' verdict, the called
+/// contact, an RTP socket and our SDP offer — gathered off the dispatcher's task.
+pub(super) struct Outbound {
+    pub manager: Manager,
+    pub plan: DialPlan,
+    pub contact: Option<Contact>,
+    pub socket: UdpSocket,
+    pub offer: String,
+}
+
+/// Why a call to a number does not go ahead.
+pub(super) enum NotPlaced {
+    /// The rules (or the set-up) refuse it: a code and words for the manager.
+    Refused(&'static str, String),
+    /// Something failed on our side (logged; the manager hears `internal`).
+    Failed(anyhow::Error),
+}
+
+impl From<ringdesk_store::StoreError> for NotPlaced {
+    fn from(e: ringdesk_store::StoreError) -> Self {
+        NotPlaced::Failed(e.into())
+    }
+}
+
+impl From<std::io::Error> for NotPlaced {
+    fn from(e: std::io::Error) -> Self {
+        NotPlaced::Failed(e.into())
+    }
+}
+
+/// Checks a call to `check.number` for `manager` — the dial rules, and that there is a trunk
+/// to call through — and prepares its trunk leg. The dial and a parallel call to a number
+/// share it.
+pub(super) async fn prepare_outbound(
+    store: Store,
+    can_dial_out: bool,
+    media_ip: IpAddr,
+    manager: ManagerId,
+    check: DialCheck,
+) -> Result<Outbound, NotPlaced> {
+    let Some(m) = store.manager(manager.0).await? else {
+        return Err(NotPlaced::Refused(
+            "unknownManager",
+            "your account is gone".into(),
+        ));
+    };
+    let plan = match dialplan::plan(&store, &m, &check).await {
+        Ok(p) => p,
+        Err(DialError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(NotPlaced::Refused(e.code(), e.to_string())),
+    };
+    if !can_dial_out {
+        let why = "no outbound trunk is configured (start the cloud with --trunk-outbound)";
+        return Err(NotPlaced::Refused("noOutboundTrunk", why.into()));
+    }
+    let contact = store.contact_by_phone(m.channel_id, &plan.to).await?;
+    let socket = UdpSocket::bind(SocketAddr::new(media_ip, 0)).await?;
+    let offer = sdp::offer(socket.local_addr()?, rand::random::<u32>().into());
+    Ok(Outbound {
+        manager: m,
+        plan,
+        contact,
+        socket,
+        offer,
+    })
+}
+
 impl Dispatcher {
     fn refuse_dial(&self, d: &Dial, code: &str, message: String) {
         let m = ServerMessage::DialRefused {
@@ -37,86 +104,81 @@ impl Dispatcher {
         self.send_to(d.manager, Some(d.session), m);
     }
 
-    pub(super) async fn dial(&mut self, d: Dial) {
-        if let Err(e) = self.try_dial(&d).await {
-            tracing::error!(manager = %d.manager, "dial failed: {e}");
-            self.refuse_dial(&d, "internal", format!("the call could not be placed: {e}"));
-        }
-    }
-
-    /// Checks what a manager wants to call — the dial rules, and that there is a trunk to call
-    /// through — before anything rings; the dial and a parallel call to a number share it.
-    /// `Ok(Err((code, message)))` is a refusal for the manager.
-    pub(super) async fn outbound_plan(
+    /// Gathers what a call to a number needs off the dispatcher's task, then goes on with
+    /// `then` (see [`prepare_outbound`]).
+    pub(super) fn prepare_outbound(
         &self,
         manager: ManagerId,
         number: String,
         caller_id: Option<String>,
-    ) -> anyhow::Result<Result<(Manager, DialPlan), (String, String)>> {
-        let Some(m) = self.store.manager(manager.0).await? else {
-            let why = "your account is gone".to_string();
-            return Ok(Err(("unknownManager".into(), why)));
-        };
-        let check = DialCheck { number, caller_id };
-        let plan = match dialplan::plan(&self.store, &m, &check).await {
-            Ok(p) => p,
-            Err(e) => return Ok(Err((e.code().into(), e.to_string()))),
-        };
-        if !self.config.can_dial_out {
-            let why = "no outbound trunk is configured (start the cloud with --trunk-outbound)";
-            return Ok(Err(("noOutboundTrunk".into(), why.into())));
-        }
-        Ok(Ok((m, plan)))
+        then: impl FnOnce(&mut Dispatcher, Result<Outbound, NotPlaced>) + Send + 'static,
+    ) {
+        let work = prepare_outbound(
+            self.store.clone(),
+            self.config.can_dial_out,
+            self.config.room.ip,
+            manager,
+            DialCheck { number, caller_id },
+        );
+        self.hand_back(work, then);
     }
 
-    /// An RTP socket for a new leg through the trunk, and our SDP offer for it.
-    pub(super) async fn trunk_offer(&self) -> std::io::Result<(UdpSocket, String)> {
-        let socket = UdpSocket::bind(SocketAddr::new(self.config.room.ip, 0)).await?;
-        let offer = sdp::offer(socket.local_addr()?, rand::random::<u32>().into());
-        Ok((socket, offer))
-    }
-
-    async fn try_dial(&mut self, d: &Dial) -> anyhow::Result<()> {
+    pub(super) fn dial(&mut self, d: Dial) {
         if let Err(r) = self.switchboard.can_dial(d.manager) {
             // The call has no id yet; the busy refusal's words don't name one.
             let message = refusal_message(CallId(0), Request::Dial, r);
-            self.refuse_dial(d, r.code(), message);
-            return Ok(());
+            self.refuse_dial(&d, r.code(), message);
+            return;
         }
-        let planned = self
-            .outbound_plan(d.manager, d.number.clone(), d.caller_id.clone())
-            .await?;
-        let (manager, plan) = match planned {
-            Ok(p) => p,
-            Err((code, message)) => {
-                self.refuse_dial(d, &code, message);
-                return Ok(());
+        let (number, caller_id) = (d.number.clone(), d.caller_id.clone());
+        self.prepare_outbound(d.manager, number, caller_id, move |disp, outbound| {
+            disp.place(d, outbound)
+        });
+    }
+
+    /// The dial's checks are back: place the call, if the manager is still free to.
+    fn place(&mut self, d: Dial, outbound: Result<Outbound, NotPlaced>) {
+        let o = match outbound {
+            Ok(o) => o,
+            Err(NotPlaced::Refused(code, message)) => return self.refuse_dial(&d, code, message),
+            Err(NotPlaced::Failed(e)) => {
+                tracing::error!(manager = %d.manager, "dial failed: {e}");
+                let why = format!("the call could not be placed: {e}");
+                return self.refuse_dial(&d, "internal", why);
             }
         };
-        let contact = self
-            .store
-            .contact_by_phone(manager.channel_id, &plan.to)
-            .await?;
-        let (socket, offer) = self.trunk_offer().await?;
+        // The manager may have answered a call or dialled again meanwhile.
+        if let Err(r) = self.switchboard.can_dial(d.manager) {
+            let message = refusal_message(CallId(0), Request::Dial, r);
+            return self.refuse_dial(&d, r.code(), message);
+        }
+        let Some(call) = self.next_call_id() else {
+            let why = "too many calls are starting at once; try again".to_string();
+            return self.refuse_dial(&d, "internal", why);
+        };
+        let Outbound {
+            manager,
+            plan,
+            contact,
+            socket,
+            offer,
+        } = o;
         let customer = Caller {
             number: plan.to.clone(),
             name: contact.as_ref().and_then(|c| c.name.clone()),
             fields: Vec::new(),
         };
-        let call = CallId(
-            self.store
-                .insert_call(&NewCall {
-                    channel_id: manager.channel_id,
-                    direction: "outbound",
-                    number: plan.caller_id.clone(),
-                    caller_number: plan.to.clone(),
-                    caller_name: customer.name.clone(),
-                    contact_id: contact.as_ref().map(|c| c.id),
-                    team_id: None,
-                    started_at_ms: now_ms(),
-                })
-                .await?,
-        );
+        self.record_event(CallEvent::Started(NewCall {
+            id: call.0,
+            channel_id: manager.channel_id,
+            direction: "outbound",
+            number: plan.caller_id.clone(),
+            caller_number: plan.to.clone(),
+            caller_name: customer.name.clone(),
+            contact_id: contact.as_ref().map(|c| c.id),
+            team_id: None,
+            started_at_ms: now_ms(),
+        }));
         let room = spawn_room(
             call,
             CustomerMedia {
@@ -133,7 +195,7 @@ impl Dispatcher {
         });
         let joining = Joining {
             session: d.session,
-            offer: d.offer.clone(),
+            offer: d.offer,
             pick_up: false,
         };
         self.calls.insert(
@@ -172,7 +234,6 @@ impl Dispatcher {
             call,
             manager: d.manager,
         });
-        Ok(())
     }
 
     /// The called party rings; early media replaces our ringback.
@@ -191,16 +252,17 @@ impl Dispatcher {
     }
 
     /// The called party answered: media both ways, and the talk time starts.
-    pub(super) async fn dial_answered(&mut self, sip: SipCall, media: Negotiated) {
+    pub(super) fn dial_answered(&mut self, sip: SipCall, media: Negotiated) {
         let Some((call, c)) = self.placed_call(sip) else {
             return;
         };
         c.customer_answered = true;
         c.room.send(RoomCommand::CustomerMedia(media));
         c.room.send(RoomCommand::StopRingback);
-        if let Err(e) = self.store.outbound_answered(call.0, now_ms()).await {
-            tracing::error!(%call, "recording the answer failed: {e}");
-        }
+        self.record_event(CallEvent::OutboundAnswered {
+            call_id: call.0,
+            at_ms: now_ms(),
+        });
         self.input(SwitchboardInput::CustomerAnswered { call });
         self.tell_call(call, &ServerMessage::DialAnswered { call_id: call.0 });
     }

@@ -7,8 +7,8 @@ use ringdesk_core::switchboard::{
 };
 use ringdesk_core::{CallId, ManagerId, SwitchboardOutput};
 use ringdesk_sip::runtime::TrunkCommand;
-use ringdesk_store::ManagerPart;
 use ringdesk_store::time::now_ms;
+use ringdesk_store::{CallEvent, ManagerPart};
 use ringdesk_wire::{
     CallState, ParallelState, RingPurpose as WirePurpose, RingingManager, ServerMessage,
     TransferKind as WireKind, TransferState,
@@ -141,14 +141,14 @@ impl Dispatcher {
         }
     }
 
-    pub(super) async fn apply_outputs(&mut self) {
+    pub(super) fn apply_outputs(&mut self) {
         while let Some(out) = self.switchboard.poll_output() {
             match out {
                 SwitchboardOutput::Ring {
                     call,
                     manager,
                     purpose,
-                } => self.ring(call, manager, purpose).await,
+                } => self.ring(call, manager, purpose),
                 SwitchboardOutput::StopRinging {
                     call,
                     manager,
@@ -164,12 +164,10 @@ impl Dispatcher {
                     );
                     self.send_presence(manager);
                     if reason == RingStop::Declined {
-                        self.record(call, manager, ManagerPart::Declined).await;
+                        self.record(call, manager, ManagerPart::Declined);
                     }
                 }
-                SwitchboardOutput::Connected { call, manager } => {
-                    self.connected(call, manager).await
-                }
+                SwitchboardOutput::Connected { call, manager } => self.connected(call, manager),
                 SwitchboardOutput::Refused {
                     call,
                     manager,
@@ -210,7 +208,7 @@ impl Dispatcher {
                     let part = ManagerPart::Left {
                         cause: cause.code(),
                     };
-                    self.record(call, manager, part).await;
+                    self.record(call, manager, part);
                 }
                 SwitchboardOutput::HoldChanged { call, held, by } => {
                     // The room hears of it with the call's arrangement (`CallChanged`).
@@ -251,7 +249,7 @@ impl Dispatcher {
                     self.send_to(by, None, m);
                 }
                 SwitchboardOutput::ParallelEnded { call, by, reason } => {
-                    self.parallel_ended(call, by, reason.code()).await;
+                    self.parallel_ended(call, by, reason.code());
                 }
                 SwitchboardOutput::CustomerLeft { call } => {
                     if let Some(c) = self.calls.get(&call) {
@@ -264,7 +262,7 @@ impl Dispatcher {
                         self.live_changed.insert(c.channel_id);
                     }
                     self.arrange(call);
-                    self.note_merge(call).await;
+                    self.note_merge(call);
                     let state = self
                         .switchboard
                         .view(call)
@@ -279,7 +277,7 @@ impl Dispatcher {
                     missed,
                     managers,
                 } => {
-                    self.record_party_end(call, cause.code()).await;
+                    self.record_party_end(call, cause.code());
                     self.drop_party(call);
                     let Some(c) = self.calls.remove(&call) else {
                         continue;
@@ -293,13 +291,12 @@ impl Dispatcher {
                     }
                     // Dropping the handle ends the room task and its legs.
                     drop(c.room);
-                    let result = self
-                        .store
-                        .end_call(call.0, now_ms(), cause.code(), missed.map(|m| m.code()))
-                        .await;
-                    if let Err(e) = result {
-                        tracing::error!(%call, "closing call record failed: {e}");
-                    }
+                    self.record_event(CallEvent::Ended {
+                        call_id: call.0,
+                        at_ms: now_ms(),
+                        cause: cause.code(),
+                        missed_reason: missed.map(|m| m.code()),
+                    });
                     let msg = ServerMessage::CallEnded {
                         call_id: call.0,
                         cause: cause.code().into(),
@@ -311,7 +308,7 @@ impl Dispatcher {
                         let part = ManagerPart::Left {
                             cause: cause.code(),
                         };
-                        self.record(call, m, part).await;
+                        self.record(call, m, part);
                     }
                 }
             }
@@ -319,7 +316,7 @@ impl Dispatcher {
         self.publish_ringing_calls();
     }
 
-    async fn ring(&mut self, call: CallId, manager: ManagerId, purpose: RingPurpose) {
+    fn ring(&mut self, call: CallId, manager: ManagerId, purpose: RingPurpose) {
         let wire_purpose = self.wire_purpose(purpose);
         let Some(c) = self.calls.get_mut(&call) else {
             return;
@@ -348,12 +345,12 @@ impl Dispatcher {
             purpose: purpose_code(purpose),
             by,
         };
-        self.record(call, manager, part).await;
+        self.record(call, manager, part);
     }
 
     /// The switchboard put `manager` in the call: answer the customer the first time, add
     /// the manager's WebRTC leg to the room, and send them the SDP answer when it is ready.
-    async fn connected(&mut self, call: CallId, manager: ManagerId) {
+    fn connected(&mut self, call: CallId, manager: ManagerId) {
         let Some(c) = self.calls.get_mut(&call) else {
             return;
         };
@@ -395,17 +392,16 @@ impl Dispatcher {
             });
         });
         self.send_presence(manager);
-        self.record(call, manager, ManagerPart::Answered { purpose })
-            .await;
+        self.record(call, manager, ManagerPart::Answered { purpose });
     }
 
-    async fn record(&self, call: CallId, manager: ManagerId, part: ManagerPart<'_>) {
-        let result = self
-            .store
-            .record_manager(call.0, manager.0, part, now_ms())
-            .await;
-        if let Err(e) = result {
-            tracing::error!(%call, "recording manager {part:?} failed: {e}");
-        }
+    /// Queues a manager's part in a call for its record.
+    fn record(&self, call: CallId, manager: ManagerId, part: ManagerPart<'static>) {
+        self.record_event(CallEvent::Manager {
+            call_id: call.0,
+            manager_id: manager.0,
+            part,
+            at_ms: now_ms(),
+        });
     }
 }

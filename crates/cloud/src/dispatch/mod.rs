@@ -5,6 +5,12 @@
 //! records. Owning all of it in one task means no locks and a total order of events, which is
 //! what makes "not already ringing for another call" exact.
 //!
+//! It never waits on I/O: a slow database or socket would stall every call of the service.
+//! Lookups, socket binds and media set-up run on tasks of their own and hand their result back
+//! as an input ([`Dispatcher::hand_back`]); records and saved statuses are queued to the
+//! [`RecordWriter`]; call ids come from a block reserved ahead ([`ids::CallIds`]), so a call
+//! rings before its record is written.
+//!
 //! - `trunk.rs`: calls arriving from and leaving through the SIP trunk.
 //! - `dial.rs`: calls managers place through the trunk.
 //! - `requests.rs`: what managers ask for over the WebSocket.
@@ -13,6 +19,7 @@
 
 mod dial;
 mod effects;
+mod ids;
 mod meet;
 mod parallel;
 mod requests;
@@ -36,7 +43,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::metrics::Metrics;
 use crate::room::{RoomCommand, RoomEvent, RoomHandle, RoomMedia};
+use crate::writer::{RecordWriter, Write};
 
+pub use ids::BLOCK as CALL_ID_BLOCK;
 pub use snapshot::ChannelSnapshot;
 
 /// Everything the dispatcher reacts to.
@@ -113,6 +122,25 @@ pub enum Input {
         /// Where the answer goes.
         reply: oneshot::Sender<ChannelSnapshot>,
     },
+    /// `/healthz` asks whether the dispatcher still takes inputs; it answers at once.
+    Health {
+        /// Where the answer goes.
+        reply: oneshot::Sender<()>,
+    },
+    /// Work done off the dispatcher's task hands its result back (see
+    /// [`Dispatcher::hand_back`]).
+    Resume(Resume),
+    /// A block of call ids was reserved (or could not be).
+    CallIdsReserved(Result<std::ops::Range<i64>, String>),
+}
+
+/// The rest of a piece of dispatcher work, run when its I/O is done.
+pub struct Resume(Box<dyn FnOnce(&mut Dispatcher) + Send>);
+
+impl std::fmt::Debug for Resume {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Resume")
+    }
 }
 
 struct Session {
@@ -223,7 +251,12 @@ pub struct DispatchConfig {
 /// See the module docs.
 pub struct Dispatcher {
     config: DispatchConfig,
+    /// Read from by work handed off the dispatcher's task, never awaited on it.
     store: Store,
+    writer: RecordWriter,
+    call_ids: ids::CallIds,
+    /// Trunk calls whose lookups are under way; a CANCEL meanwhile takes them out.
+    arriving: HashSet<SipCall>,
     trunk: TrunkHandle,
     inbox: mpsc::UnboundedSender<Input>,
     switchboard: Switchboard,
@@ -255,21 +288,36 @@ fn error(code: &str, message: impl Into<String>) -> ServerMessage {
     }
 }
 
+/// A running dispatcher: the sender every other part reaches it with, and its task, which
+/// ends only if the dispatcher panicked (the process must not go on without routing).
+pub struct DispatcherHandle {
+    /// Where inputs go.
+    pub tx: mpsc::UnboundedSender<Input>,
+    /// The dispatcher's task.
+    pub task: tokio::task::JoinHandle<()>,
+}
+
 impl Dispatcher {
-    /// Starts the dispatcher task; returns the sender every other part uses to reach it.
+    /// Starts the dispatcher task. `first_ids` is a block of call ids reserved before the
+    /// start (later blocks are reserved as they run low).
     pub fn spawn(
         config: DispatchConfig,
         store: Store,
+        writer: RecordWriter,
+        first_ids: std::ops::Range<i64>,
         trunk: TrunkHandle,
         mut trunk_events: mpsc::UnboundedReceiver<(Instant, TrunkEvent)>,
         metrics: Metrics,
-    ) -> mpsc::UnboundedSender<Input> {
+    ) -> DispatcherHandle {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let (room_tx, mut room_rx) = mpsc::unbounded_channel();
         let mut d = Dispatcher {
             switchboard: Switchboard::new(config.ring_timeout),
             config,
             store,
+            writer,
+            call_ids: ids::CallIds::new(first_ids),
+            arriving: HashSet::new(),
             trunk,
             inbox: tx.clone(),
             managers: HashMap::new(),
@@ -280,7 +328,7 @@ impl Dispatcher {
             live_changed: HashSet::new(),
             ringing_sent: HashMap::new(),
         };
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             loop {
                 let deadline = d.switchboard.poll_timeout();
                 let sleep = async {
@@ -295,20 +343,41 @@ impl Dispatcher {
                     Some((call, e)) = room_rx.recv() => Input::Room(call, e),
                     _ = sleep => {
                         d.switchboard.handle_timeout(Instant::now());
-                        d.apply_outputs().await;
+                        d.apply_outputs();
                         continue;
                     }
                 };
-                d.handle(input).await;
-                d.apply_outputs().await;
+                d.handle(input);
+                d.apply_outputs();
             }
         });
-        tx
+        DispatcherHandle { tx, task }
     }
 
-    async fn handle(&mut self, input: Input) {
+    /// Runs `work` — database reads, socket binds, media set-up — on a task of its own and
+    /// goes on with `then` when its result comes back as an input. Meanwhile the dispatcher
+    /// routes every other call; `then` must check again whatever may have changed.
+    fn hand_back<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = T> + Send + 'static,
+        then: impl FnOnce(&mut Dispatcher, T) + Send + 'static,
+    ) {
+        let inbox = self.inbox.clone();
+        tokio::spawn(async move {
+            let result = work.await;
+            let resume = Resume(Box::new(move |d: &mut Dispatcher| then(d, result)));
+            let _ = inbox.send(Input::Resume(resume));
+        });
+    }
+
+    /// Queues a call event for its record.
+    fn record_event(&self, event: ringdesk_store::CallEvent) {
+        self.writer.send(Write::Call(event));
+    }
+
+    fn handle(&mut self, input: Input) {
         match input {
-            Input::Trunk(at, e) => self.handle_trunk(at, e).await,
+            Input::Trunk(at, e) => self.handle_trunk(at, e),
             Input::SessionOpened {
                 manager,
                 session,
@@ -325,8 +394,8 @@ impl Dispatcher {
                 manager,
                 session,
                 message,
-            } => self.handle_client(manager, session, message).await,
-            Input::Room(call, e) => self.handle_room(call, e).await,
+            } => self.handle_client(manager, session, message),
+            Input::Room(call, e) => self.handle_room(call, e),
             Input::LegReady {
                 call,
                 manager,
@@ -337,10 +406,7 @@ impl Dispatcher {
                 channel_id,
                 offer,
                 reply,
-            } => {
-                let result = self.meet(channel_id, &offer).await;
-                let _ = reply.send(result);
-            }
+            } => self.meet(channel_id, offer, reply),
             Input::MeetHangup { call, token, reply } => {
                 let _ = reply.send(self.meet_hangup(call, &token));
             }
@@ -348,6 +414,11 @@ impl Dispatcher {
             Input::Snapshot { channel_id, reply } => {
                 let _ = reply.send(self.snapshot(channel_id));
             }
+            Input::Health { reply } => {
+                let _ = reply.send(());
+            }
+            Input::Resume(Resume(then)) => then(self),
+            Input::CallIdsReserved(block) => self.call_ids_reserved(block),
         }
     }
 
@@ -450,7 +521,7 @@ impl Dispatcher {
         }
     }
 
-    async fn handle_room(&mut self, call: CallId, event: RoomEvent) {
+    fn handle_room(&mut self, call: CallId, event: RoomEvent) {
         match event {
             RoomEvent::CustomerDigit { digit } => {
                 let Some(view) = self.switchboard.view(call) else {
@@ -479,7 +550,7 @@ impl Dispatcher {
             }
             RoomEvent::PartyMediaTimeout => {
                 tracing::info!(%call, "no RTP from the parallel party; hanging it up");
-                self.party_gone(call).await;
+                self.party_gone(call);
             }
             RoomEvent::CustomerMediaTimeout => {
                 // The trunk went quiet without a BYE: end the call, sending one ourselves.

@@ -7,9 +7,11 @@ use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
 use ringdesk_media::mixer::LegPlace;
 use ringdesk_sip::sdp::Negotiated;
 use ringdesk_sip::trunk::{DialRequest, SipCall, TrunkEvent};
+use ringdesk_store::CallEvent;
 use ringdesk_store::time::now_ms;
 use ringdesk_wire::ServerMessage;
 
+use super::dial::{NotPlaced, Outbound};
 use super::effects::refusal_message;
 use super::{Dispatcher, error};
 use crate::room::RoomCommand;
@@ -20,8 +22,6 @@ pub(super) struct PartyLeg {
     pub number: String,
     /// Its leg is over at the trunk (it hung up, or never answered).
     pub gone: bool,
-    /// Its row in the call record (`call_parties`), when it could be written.
-    pub record: Option<i64>,
     /// The merge is recorded.
     pub merged: bool,
 }
@@ -44,7 +44,7 @@ fn leg_place(p: Place) -> LegPlace {
 }
 
 impl Dispatcher {
-    pub(super) async fn parallel_call(&mut self, r: ParallelRequest) {
+    pub(super) fn parallel_call(&mut self, r: ParallelRequest) {
         match (r.teammate, r.number.clone()) {
             (Some(t), None) => self.input(SwitchboardInput::ParallelCall {
                 call: r.call,
@@ -52,11 +52,13 @@ impl Dispatcher {
                 target: ParallelTarget::Manager(t),
             }),
             (None, Some(number)) => {
-                if let Err(e) = self.parallel_number(&r, number).await {
-                    tracing::error!(call = %r.call, "parallel call failed: {e}");
-                    let m = error("internal", format!("the parallel call failed: {e}"));
-                    self.send_to(r.manager, Some(r.session), m);
+                if self.refuse_parallel_number(&r) {
+                    return;
                 }
+                let (manager, caller_id) = (r.manager, r.caller_id.clone());
+                self.prepare_outbound(manager, number, caller_id, move |d, outbound| {
+                    d.dial_party(r, outbound)
+                });
             }
             _ => {
                 let why = "give exactly one of managerId and number";
@@ -65,62 +67,64 @@ impl Dispatcher {
         }
     }
 
-    async fn parallel_number(&mut self, r: &ParallelRequest, number: String) -> anyhow::Result<()> {
-        let refuse = |d: &Self, code: &str, message: String| {
-            d.send_to(r.manager, Some(r.session), error(code, message));
-        };
-        if let Some(reason) =
+    /// Tells the asker, and returns true, when the switchboard refuses a parallel call to a
+    /// number now.
+    fn refuse_parallel_number(&self, r: &ParallelRequest) -> bool {
+        let Some(reason) =
             self.switchboard
                 .parallel_refusal(r.call, r.manager, ParallelTarget::External)
-        {
-            let message = refusal_message(r.call, Request::Parallel, reason);
-            refuse(self, reason.code(), message);
-            return Ok(());
-        }
-        let planned = self
-            .outbound_plan(r.manager, number, r.caller_id.clone())
-            .await?;
-        let plan = match planned {
-            Ok((_, plan)) => plan,
-            Err((code, message)) => {
-                refuse(self, &code, message);
-                return Ok(());
+        else {
+            return false;
+        };
+        let message = refusal_message(r.call, Request::Parallel, reason);
+        self.send_to(r.manager, Some(r.session), error(reason.code(), message));
+        true
+    }
+
+    /// The parallel number's checks are back: dial it into the call's room, if the call still
+    /// takes a parallel line.
+    fn dial_party(&mut self, r: ParallelRequest, outbound: Result<Outbound, NotPlaced>) {
+        let o = match outbound {
+            Ok(o) => o,
+            Err(NotPlaced::Refused(code, message)) => {
+                return self.send_to(r.manager, Some(r.session), error(code, message));
+            }
+            Err(NotPlaced::Failed(e)) => {
+                tracing::error!(call = %r.call, "parallel call failed: {e}");
+                let m = error("internal", format!("the parallel call failed: {e}"));
+                return self.send_to(r.manager, Some(r.session), m);
             }
         };
-        let (socket, offer) = self.trunk_offer().await?;
-        let Some(c) = self.calls.get(&r.call) else {
-            return Ok(());
-        };
-        c.room.send(RoomCommand::AddParty { socket });
-        let sip = self.trunk.dial(DialRequest {
-            to: plan.to.clone(),
-            caller_id: plan.caller_id,
-            sdp: offer,
-        });
-        let record = self
-            .store
-            .party_dialled(r.call.0, &plan.to, r.manager.0, now_ms())
-            .await
-            .map_err(
-                |e| tracing::error!(call = %r.call, "recording the parallel party failed: {e}"),
-            )
-            .ok();
-        if let Some(c) = self.calls.get_mut(&r.call) {
-            c.party = Some(PartyLeg {
-                sip,
-                number: plan.to,
-                gone: false,
-                record,
-                merged: false,
-            });
+        if self.refuse_parallel_number(&r) {
+            return;
         }
+        let Some(c) = self.calls.get_mut(&r.call) else {
+            return;
+        };
+        c.room.send(RoomCommand::AddParty { socket: o.socket });
+        let sip = self.trunk.dial(DialRequest {
+            to: o.plan.to.clone(),
+            caller_id: o.plan.caller_id,
+            sdp: o.offer,
+        });
+        c.party = Some(PartyLeg {
+            sip,
+            number: o.plan.to.clone(),
+            gone: false,
+            merged: false,
+        });
+        self.record_event(CallEvent::PartyDialled {
+            call_id: r.call.0,
+            number: o.plan.to,
+            by_manager_id: r.manager.0,
+            at_ms: now_ms(),
+        });
         self.by_sip.insert(sip, r.call);
         self.input(SwitchboardInput::ParallelCall {
             call: r.call,
             by: r.manager,
             target: ParallelTarget::External,
         });
-        Ok(())
     }
 
     /// The call whose parallel party the trunk event is about, if it is about one.
@@ -141,7 +145,7 @@ impl Dispatcher {
     }
 
     /// What the trunk says about a parallel party: early media, the answer, or its end.
-    pub(super) async fn party_event(&mut self, call: CallId, event: TrunkEvent) {
+    pub(super) fn party_event(&mut self, call: CallId, event: TrunkEvent) {
         match event {
             TrunkEvent::Progress {
                 early_media: Some(n),
@@ -151,32 +155,33 @@ impl Dispatcher {
                     c.room.send(RoomCommand::PartyMedia(n));
                 }
             }
-            TrunkEvent::Answered { media, .. } => self.party_answered(call, media).await,
+            TrunkEvent::Answered { media, .. } => self.party_answered(call, media),
             TrunkEvent::Cancelled { .. }
             | TrunkEvent::HungUp { .. }
             | TrunkEvent::Failed { .. }
-            | TrunkEvent::Rejected { .. } => self.party_gone(call).await,
+            | TrunkEvent::Rejected { .. } => self.party_gone(call),
             TrunkEvent::Progress { .. }
             | TrunkEvent::Confirmed { .. }
             | TrunkEvent::Incoming { .. } => {}
         }
     }
 
-    async fn party_answered(&mut self, call: CallId, media: Negotiated) {
+    fn party_answered(&mut self, call: CallId, media: Negotiated) {
         if let Some(c) = self.calls.get(&call) {
             c.room.send(RoomCommand::PartyMedia(media));
             c.room.send(RoomCommand::PartyAnswered);
         }
-        if let Some(id) = self.party_record(call)
-            && let Err(e) = self.store.party_answered(id, now_ms()).await
-        {
-            tracing::error!(%call, "recording the parallel party's answer failed: {e}");
+        if self.has_party(call) {
+            self.record_event(CallEvent::PartyAnswered {
+                call_id: call.0,
+                at_ms: now_ms(),
+            });
         }
         self.input(SwitchboardInput::ParallelAnswered { call });
     }
 
     /// The party's leg is over at the trunk (hung up, unreachable, failed).
-    pub(super) async fn party_gone(&mut self, call: CallId) {
+    pub(super) fn party_gone(&mut self, call: CallId) {
         if let Some(p) = self.calls.get_mut(&call).and_then(|c| c.party.as_mut()) {
             p.gone = true;
         }
@@ -187,7 +192,7 @@ impl Dispatcher {
         self.input(SwitchboardInput::ParallelPartyGone { call });
         if merged {
             // A merged party has no line of its own to end: its leg just goes.
-            self.record_party_end(call, "partyLeft").await;
+            self.record_party_end(call, "partyLeft");
             self.drop_party(call);
         }
     }
@@ -234,22 +239,25 @@ impl Dispatcher {
         })
     }
 
-    fn party_record(&self, call: CallId) -> Option<i64> {
-        self.calls.get(&call)?.party.as_ref()?.record
+    /// Whether a number is (or was, until its line is dropped) on the call's parallel line.
+    fn has_party(&self, call: CallId) -> bool {
+        self.calls.get(&call).is_some_and(|c| c.party.is_some())
     }
 
     /// Records how the party's line went and when its leg ended (a merged party keeps
     /// `merged`, with the time it left).
-    pub(super) async fn record_party_end(&self, call: CallId, outcome: &str) {
-        if let Some(id) = self.party_record(call)
-            && let Err(e) = self.store.party_outcome(id, outcome, Some(now_ms())).await
-        {
-            tracing::error!(%call, "recording the parallel party's end failed: {e}");
+    pub(super) fn record_party_end(&self, call: CallId, outcome: &'static str) {
+        if self.has_party(call) {
+            self.record_event(CallEvent::PartyOutcome {
+                call_id: call.0,
+                outcome,
+                ended_at_ms: Some(now_ms()),
+            });
         }
     }
 
     /// Records a merge the first time the call shows the party merged in.
-    pub(super) async fn note_merge(&mut self, call: CallId) {
+    pub(super) fn note_merge(&mut self, call: CallId) {
         let merged = self
             .switchboard
             .view(call)
@@ -261,16 +269,16 @@ impl Dispatcher {
             return;
         }
         p.merged = true;
-        if let Some(id) = p.record
-            && let Err(e) = self.store.party_outcome(id, "merged", None).await
-        {
-            tracing::error!(%call, "recording the merge failed: {e}");
-        }
+        self.record_event(CallEvent::PartyOutcome {
+            call_id: call.0,
+            outcome: "merged",
+            ended_at_ms: None,
+        });
     }
 
     /// Tells the manager who made it that the parallel line ended.
-    pub(super) async fn parallel_ended(&mut self, call: CallId, by: ManagerId, reason: &str) {
-        self.record_party_end(call, reason).await;
+    pub(super) fn parallel_ended(&mut self, call: CallId, by: ManagerId, reason: &'static str) {
+        self.record_party_end(call, reason);
         if self
             .calls
             .get(&call)

@@ -1,8 +1,8 @@
 //! What managers ask for over the WebSocket, checked and turned into switchboard inputs.
 //!
 //! The switchboard decides what a request does to a call; here we check what it cannot know:
-//! that a call exists, that a named manager or team is in the asker's channel, and that the
-//! message is whole.
+//! that a call exists, that a named manager or team is in the asker's channel (looked up off the
+//! dispatcher's task), and that the message is whole.
 
 use ringdesk_core::switchboard::{TransferKind, TransferTarget};
 use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
@@ -11,9 +11,10 @@ use ringdesk_wire::{AgentStatus, ClientMessage, TransferKind as WireTransferKind
 
 use super::{Dispatcher, Joining, error, status_code};
 use crate::room::RoomCommand;
+use crate::writer::Write;
 
 impl Dispatcher {
-    pub(super) async fn handle_client(
+    pub(super) fn handle_client(
         &mut self,
         manager: ManagerId,
         session: u64,
@@ -48,13 +49,11 @@ impl Dispatcher {
                 m.status = status;
                 m.do_not_disturb = do_not_disturb;
                 let presence = m.presence();
-                if let Err(e) = self
-                    .store
-                    .save_status(manager.0, status_code(status), do_not_disturb)
-                    .await
-                {
-                    tracing::warn!("saving status failed: {e}");
-                }
+                self.writer.send(Write::Status {
+                    manager_id: manager.0,
+                    status: status_code(status),
+                    do_not_disturb,
+                });
                 self.input(SwitchboardInput::Presence { manager, presence });
                 self.send_presence(manager);
             }
@@ -136,15 +135,13 @@ impl Dispatcher {
             ClientMessage::Invite {
                 call_id,
                 manager_id,
-            } => {
-                if let Some(invitee) = self.teammate(manager, session, manager_id).await {
-                    self.input(SwitchboardInput::Invite {
-                        call: CallId(call_id),
-                        by: manager,
-                        invitee,
-                    });
-                }
-            }
+            } => self.with_teammate(manager, session, manager_id, move |d, invitee| {
+                d.input(SwitchboardInput::Invite {
+                    call: CallId(call_id),
+                    by: manager,
+                    invitee,
+                })
+            }),
             ClientMessage::Transfer {
                 call_id,
                 kind,
@@ -155,28 +152,25 @@ impl Dispatcher {
                     WireTransferKind::Cold => TransferKind::Cold,
                     WireTransferKind::Warm => TransferKind::Warm,
                 };
-                let target = match (manager_id, team_id) {
-                    (Some(id), None) => self
-                        .teammate(manager, session, id)
-                        .await
-                        .map(TransferTarget::Manager),
-                    (None, Some(id)) => self
-                        .team_members(manager, session, id)
-                        .await
-                        .map(TransferTarget::Team),
-                    _ => {
-                        let why = "a transfer names exactly one of managerId and teamId";
-                        reply(self, "invalidMessage", why.into());
-                        None
-                    }
-                };
-                if let Some(target) = target {
-                    self.input(SwitchboardInput::Transfer {
+                let transfer = move |d: &mut Dispatcher, target| {
+                    d.input(SwitchboardInput::Transfer {
                         call: CallId(call_id),
                         by: manager,
                         kind,
                         target,
-                    });
+                    })
+                };
+                match (manager_id, team_id) {
+                    (Some(id), None) => self.with_teammate(manager, session, id, move |d, m| {
+                        transfer(d, TransferTarget::Manager(m))
+                    }),
+                    (None, Some(id)) => self.with_team(manager, session, id, move |d, team| {
+                        transfer(d, TransferTarget::Team(team))
+                    }),
+                    _ => {
+                        let why = "a transfer names exactly one of managerId and teamId";
+                        reply(self, "invalidMessage", why.into());
+                    }
                 }
             }
             ClientMessage::CompleteTransfer { call_id } => {
@@ -192,13 +186,13 @@ impl Dispatcher {
                 })
             }
             ClientMessage::TransferToQueue { call_id, team_id } => {
-                if let Some(candidates) = self.team_members(manager, session, team_id).await {
-                    self.input(SwitchboardInput::TransferToQueue {
+                self.with_team(manager, session, team_id, move |d, candidates| {
+                    d.input(SwitchboardInput::TransferToQueue {
                         call: CallId(call_id),
                         by: manager,
                         candidates,
-                    });
-                }
+                    })
+                })
             }
             ClientMessage::ParallelCall {
                 call_id,
@@ -206,22 +200,23 @@ impl Dispatcher {
                 number,
                 caller_id,
             } => {
-                let teammate = match manager_id {
-                    Some(id) => match self.teammate(manager, session, id).await {
-                        Some(t) => Some(t),
-                        None => return,
-                    },
-                    None => None,
-                };
-                self.parallel_call(super::parallel::ParallelRequest {
+                let request = super::parallel::ParallelRequest {
                     manager,
                     session,
                     call: CallId(call_id),
-                    teammate,
+                    teammate: None,
                     number,
                     caller_id,
-                })
-                .await
+                };
+                match manager_id {
+                    Some(id) => self.with_teammate(manager, session, id, move |d, teammate| {
+                        d.parallel_call(super::parallel::ParallelRequest {
+                            teammate: Some(teammate),
+                            ..request
+                        })
+                    }),
+                    None => self.parallel_call(request),
+                }
             }
             ClientMessage::SwitchLine { call_id } => self.input(SwitchboardInput::SwitchLine {
                 call: CallId(call_id),
@@ -235,16 +230,13 @@ impl Dispatcher {
                 number,
                 caller_id,
                 sdp_offer,
-            } => {
-                self.dial(super::dial::Dial {
-                    manager,
-                    session,
-                    number,
-                    caller_id,
-                    offer: sdp_offer,
-                })
-                .await
-            }
+            } => self.dial(super::dial::Dial {
+                manager,
+                session,
+                number,
+                caller_id,
+                offer: sdp_offer,
+            }),
             ClientMessage::Ping => {
                 self.send_to(manager, Some(session), ringdesk_wire::ServerMessage::Pong)
             }
@@ -256,54 +248,61 @@ impl Dispatcher {
         self.managers.get(&manager).map(|m| m.info.channel_id)
     }
 
-    /// `id` as a manager of the asker's channel; otherwise tells the asker `unknownManager`
-    /// (another channel's managers don't exist for them).
-    async fn teammate(&self, asker: ManagerId, session: u64, id: i64) -> Option<ManagerId> {
-        let channel = self.channel_of(asker)?;
-        match self.store.manager(id).await {
-            Ok(Some(m)) if m.channel_id == channel => Some(ManagerId(id)),
-            Ok(_) => {
-                let why = format!("there is no manager {id} in your channel");
-                self.send_to(asker, Some(session), error("unknownManager", why));
-                None
-            }
-            Err(e) => self.lookup_failed(asker, session, &format!("manager {id}"), e),
-        }
-    }
-
-    /// A database failure while checking a request: logged, and the asker told no more than
-    /// that it failed.
-    fn lookup_failed<T>(
-        &self,
-        asker: ManagerId,
-        session: u64,
-        what: &str,
-        e: StoreError,
-    ) -> Option<T> {
-        tracing::error!("looking up {what}: {e}");
-        self.send_to(asker, Some(session), error("internal", "internal error"));
-        None
-    }
-
-    /// The members of team `id` of the asker's channel; otherwise tells the asker
-    /// `unknownTeam`.
-    async fn team_members(
+    /// Looks `id` up (off the dispatcher's task) as a manager of the asker's channel and goes
+    /// on with `then`; otherwise tells the asker `unknownManager` (another channel's managers
+    /// don't exist for them).
+    fn with_teammate(
         &self,
         asker: ManagerId,
         session: u64,
         id: i64,
-    ) -> Option<Vec<ManagerId>> {
-        let channel = self.channel_of(asker)?;
-        match self.store.teams(channel, Some(id)).await {
+        then: impl FnOnce(&mut Dispatcher, ManagerId) + Send + 'static,
+    ) {
+        let Some(channel) = self.channel_of(asker) else {
+            return;
+        };
+        let store = self.store.clone();
+        let lookup = async move { store.manager(id).await };
+        self.hand_back(lookup, move |d, found| match found {
+            Ok(Some(m)) if m.channel_id == channel => then(d, ManagerId(id)),
+            Ok(_) => {
+                let why = format!("there is no manager {id} in your channel");
+                d.send_to(asker, Some(session), error("unknownManager", why));
+            }
+            Err(e) => d.lookup_failed(asker, session, &format!("manager {id}"), e),
+        });
+    }
+
+    /// A database failure while checking a request: logged, and the asker told no more than
+    /// that it failed.
+    fn lookup_failed(&self, asker: ManagerId, session: u64, what: &str, e: StoreError) {
+        tracing::error!("looking up {what}: {e}");
+        self.send_to(asker, Some(session), error("internal", "internal error"));
+    }
+
+    /// Looks up (off the dispatcher's task) the members of team `id` of the asker's channel
+    /// and goes on with `then`; otherwise tells the asker `unknownTeam`.
+    fn with_team(
+        &self,
+        asker: ManagerId,
+        session: u64,
+        id: i64,
+        then: impl FnOnce(&mut Dispatcher, Vec<ManagerId>) + Send + 'static,
+    ) {
+        let Some(channel) = self.channel_of(asker) else {
+            return;
+        };
+        let store = self.store.clone();
+        let lookup = async move { store.teams(channel, Some(id)).await };
+        self.hand_back(lookup, move |d, found| match found {
             Ok(teams) => match teams.into_iter().next() {
-                Some(t) => Some(t.members.into_iter().map(ManagerId).collect()),
+                Some(t) => then(d, t.members.into_iter().map(ManagerId).collect()),
                 None => {
                     let why = format!("there is no team {id} in your channel");
-                    self.send_to(asker, Some(session), error("unknownTeam", why));
-                    None
+                    d.send_to(asker, Some(session), error("unknownTeam", why));
                 }
             },
-            Err(e) => self.lookup_failed(asker, session, &format!("team {id}"), e),
-        }
+            Err(e) => d.lookup_failed(asker, session, &format!("team {id}"), e),
+        });
     }
 }

@@ -1,26 +1,83 @@
-//! Calls from the SIP trunk: a new call opens its record and room and goes to the
-//! switchboard; the customer hanging up or failing ends it.
+//! Calls from the SIP trunk: a new call's number and caller are looked up off the dispatcher's
+//! task; then it opens its record and room and goes to the switchboard. The customer hanging up
+//! or failing ends it.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
-use ringdesk_core::{CallId, ManagerId, SwitchboardInput, number};
+use ringdesk_core::switchboard::{HangupCause, MissedReason};
+use ringdesk_core::{ManagerId, SwitchboardInput, number};
 use ringdesk_sip::runtime::TrunkCommand;
 use ringdesk_sip::sdp;
 use ringdesk_sip::trunk::{SipCall, TrunkEvent};
-use ringdesk_store::NewCall;
 use ringdesk_store::time::now_ms;
+use ringdesk_store::{CallEvent, Contact, NewCall, NumberRoute, Store};
 use ringdesk_wire::{CallVia, Caller, ProfileField};
 use tokio::net::UdpSocket;
 
 use super::{ActiveCall, Dispatcher};
 use crate::room::{CustomerMedia, spawn_room};
 
+/// What an arriving call needs before it can ring, looked up off the dispatcher's task.
+struct Arrival {
+    route: NumberRoute,
+    caller_number: String,
+    caller_name: Option<String>,
+    contact: Option<Contact>,
+    socket: UdpSocket,
+    sip_answer: String,
+    media: sdp::Negotiated,
+}
+
+/// The dialled number's route, the caller's contact and an RTP socket for the room; `None`
+/// when the number is not ours.
+async fn look_up_arrival(
+    store: Store,
+    media_ip: IpAddr,
+    dialled: String,
+    caller: Option<String>,
+    caller_name: Option<String>,
+    media: sdp::Negotiated,
+) -> anyhow::Result<Option<Arrival>> {
+    // The dialled number is ours; before the lookup we can't know the channel's country, so a
+    // national form is read as Korean (our trunks are Korean; carriers mostly send E.164).
+    let route = match number::normalize(&dialled, "82") {
+        Some(e164) => store.number_route(&e164).await?,
+        None => None,
+    };
+    let Some(route) = route else {
+        return Ok(None);
+    };
+    let caller_number = caller
+        .as_deref()
+        .and_then(|c| number::normalize(c, &route.default_country_code))
+        .or(caller)
+        .unwrap_or_else(|| "anonymous".into());
+    let contact = store
+        .contact_by_phone(route.channel_id, &caller_number)
+        .await?;
+    let caller_name = contact
+        .as_ref()
+        .and_then(|c| c.name.clone())
+        .or(caller_name);
+    let socket = UdpSocket::bind(SocketAddr::new(media_ip, 0)).await?;
+    let sip_answer = sdp::answer(socket.local_addr()?, rand::random::<u32>().into(), &media);
+    Ok(Some(Arrival {
+        route,
+        caller_number,
+        caller_name,
+        contact,
+        socket,
+        sip_answer,
+        media,
+    }))
+}
+
 impl Dispatcher {
-    pub(super) async fn handle_trunk(&mut self, at: Instant, event: TrunkEvent) {
+    pub(super) fn handle_trunk(&mut self, at: Instant, event: TrunkEvent) {
         // A parallel call's party has its own handling; everything else is a customer's leg.
         if let Some(call) = self.party_call_of(&event) {
-            return self.party_event(call, event).await;
+            return self.party_event(call, event);
         }
         match event {
             TrunkEvent::Incoming {
@@ -31,19 +88,21 @@ impl Dispatcher {
                 media,
                 peer,
             } => {
-                if let Err(e) = self
-                    .incoming(at, call, &dialled, caller, caller_name, media)
-                    .await
-                {
-                    tracing::warn!(%peer, "incoming call failed: {e}");
-                    self.trunk.send(TrunkCommand::Reject {
-                        call,
-                        code: 500,
-                        reason: "Server Internal Error".into(),
-                    });
-                }
+                self.arriving.insert(call);
+                let work = look_up_arrival(
+                    self.store.clone(),
+                    self.config.room.ip,
+                    dialled,
+                    caller,
+                    caller_name,
+                    media,
+                );
+                self.hand_back(work, move |d, arrival| d.arrived(at, call, peer, arrival));
             }
             TrunkEvent::Cancelled { call } | TrunkEvent::HungUp { call } => {
+                if self.arriving.remove(&call) {
+                    return; // told when its lookups are back
+                }
                 if let Some(&id) = self.by_sip.get(&call) {
                     if let Some(c) = self.calls.get_mut(&id) {
                         c.customer_gone = true;
@@ -52,6 +111,9 @@ impl Dispatcher {
                 }
             }
             TrunkEvent::Failed { call, reason } => {
+                if self.arriving.remove(&call) {
+                    return;
+                }
                 if let Some(&id) = self.by_sip.get(&call) {
                     tracing::info!(%id, "customer leg failed: {reason}");
                     if let Some(c) = self.calls.get_mut(&id) {
@@ -62,69 +124,77 @@ impl Dispatcher {
             }
             TrunkEvent::Confirmed { .. } => {}
             TrunkEvent::Progress { call, early_media } => self.dial_progress(call, early_media),
-            TrunkEvent::Answered { call, media } => self.dial_answered(call, media).await,
+            TrunkEvent::Answered { call, media } => self.dial_answered(call, media),
             TrunkEvent::Rejected { call, code, reason } => self.dial_failed(call, code, reason),
         }
     }
 
-    async fn incoming(
+    fn reject(&self, call: SipCall, code: u16, reason: &str) {
+        self.trunk.send(TrunkCommand::Reject {
+            call,
+            code,
+            reason: reason.into(),
+        });
+    }
+
+    /// An arriving call's lookups are back: it rings — unless the caller hung up meanwhile
+    /// (then it is only recorded, as missed), or the number is not ours.
+    fn arrived(
         &mut self,
         at: Instant,
         sip: SipCall,
-        dialled: &str,
-        caller: Option<String>,
-        caller_name: Option<String>,
-        media: sdp::Negotiated,
-    ) -> anyhow::Result<()> {
-        // The dialled number is ours; before the lookup we can't know the channel's country, so a
-        // national form is read as Korean (our trunks are Korean; carriers mostly send E.164).
-        let route = match number::normalize(dialled, "82") {
-            Some(e164) => self.store.number_route(&e164).await?,
-            None => None,
+        peer: String,
+        arrival: anyhow::Result<Option<Arrival>>,
+    ) {
+        let still_there = self.arriving.remove(&sip);
+        let a = match arrival {
+            Ok(Some(a)) => a,
+            Ok(None) => {
+                if still_there {
+                    self.reject(sip, 404, "Not Found (unknown number)");
+                }
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(%peer, "incoming call failed: {e}");
+                if still_there {
+                    self.reject(sip, 500, "Server Internal Error");
+                }
+                return;
+            }
         };
-        let Some(route) = route else {
-            self.trunk.send(TrunkCommand::Reject {
-                call: sip,
-                code: 404,
-                reason: "Not Found (unknown number)".into(),
+        let Some(call_id) = self.next_call_id() else {
+            if still_there {
+                self.reject(sip, 503, "Service Unavailable (try again)");
+            }
+            return;
+        };
+        self.record_event(CallEvent::Started(NewCall {
+            id: call_id.0,
+            channel_id: a.route.channel_id,
+            direction: "inbound",
+            number: a.route.e164.clone(),
+            caller_number: a.caller_number.clone(),
+            caller_name: a.caller_name.clone(),
+            contact_id: a.contact.as_ref().map(|c| c.id),
+            team_id: a.route.team_id,
+            started_at_ms: now_ms(),
+        }));
+        if !still_there {
+            // Hung up before anything rang: a missed call the customer left.
+            self.record_event(CallEvent::Ended {
+                call_id: call_id.0,
+                at_ms: now_ms(),
+                cause: HangupCause::CustomerHangup.code(),
+                missed_reason: Some(MissedReason::UserLeft.code()),
             });
-            return Ok(());
-        };
-        let caller_number = caller
-            .as_deref()
-            .and_then(|c| number::normalize(c, &route.default_country_code))
-            .or(caller)
-            .unwrap_or_else(|| "anonymous".into());
-        let contact = self
-            .store
-            .contact_by_phone(route.channel_id, &caller_number)
-            .await?;
-        let name = contact
-            .as_ref()
-            .and_then(|c| c.name.clone())
-            .or(caller_name);
-        let socket = UdpSocket::bind(SocketAddr::new(self.config.room.ip, 0)).await?;
-        let local = socket.local_addr()?;
-        let sip_answer = sdp::answer(local, rand::random::<u32>().into(), &media);
-        let call_id = CallId(
-            self.store
-                .insert_call(&NewCall {
-                    channel_id: route.channel_id,
-                    direction: "inbound",
-                    number: route.e164.clone(),
-                    caller_number: caller_number.clone(),
-                    caller_name: name.clone(),
-                    contact_id: contact.as_ref().map(|c| c.id),
-                    team_id: route.team_id,
-                    started_at_ms: now_ms(),
-                })
-                .await?,
-        );
+            return;
+        }
         let room = spawn_room(
             call_id,
             CustomerMedia {
-                socket,
-                negotiated: Some(media),
+                socket: a.socket,
+                negotiated: Some(a.media),
             },
             self.config.room.clone(),
             self.room_events.clone(),
@@ -132,13 +202,13 @@ impl Dispatcher {
         // Early media: the caller hears our ringback while desktops ring.
         self.trunk.send(TrunkCommand::Progress {
             call: sip,
-            sdp: Some(sip_answer.clone()),
+            sdp: Some(a.sip_answer.clone()),
         });
-        let fields = contact
+        let fields = a
+            .contact
             .map(|c| {
                 c.fields
                     .into_iter()
-                    .take(3)
                     .map(|(name, value)| ProfileField { name, value })
                     .collect()
             })
@@ -147,29 +217,28 @@ impl Dispatcher {
             call_id,
             ActiveCall {
                 sip: Some(sip),
-                sip_answer,
+                sip_answer: a.sip_answer,
                 ..ActiveCall::new(
                     room,
-                    route.channel_id,
+                    a.route.channel_id,
                     Caller {
-                        number: caller_number,
-                        name,
+                        number: a.caller_number,
+                        name: a.caller_name,
                         fields,
                     },
                     CallVia {
-                        number: route.e164,
-                        team_name: route.team_name,
+                        number: a.route.e164,
+                        team_name: a.route.team_name,
                     },
                     at,
                 )
             },
         );
         self.by_sip.insert(sip, call_id);
-        let candidates = route.members.into_iter().map(ManagerId).collect();
+        let candidates = a.route.members.into_iter().map(ManagerId).collect();
         self.input(SwitchboardInput::CallArrived {
             call: call_id,
             candidates,
         });
-        Ok(())
     }
 }

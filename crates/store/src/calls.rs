@@ -1,0 +1,425 @@
+//! Call records, written as a call goes (start, rings, answers, parallel parties, end) and read
+//! back a page at a time.
+
+use std::ops::Range;
+
+use crate::{
+    CallEvent, CallManagerRow, CallPartyRow, CallRow, ManagerPart, NewCall, Result, Store, on_pool,
+};
+
+/// Picks a call's latest parallel party: one line runs at a time, and its events are written
+/// in order, so the latest row is the party an event is about.
+macro_rules! latest_party {
+    ($call:literal) => {
+        concat!(
+            "(SELECT MAX(id) FROM call_parties WHERE call_id = ",
+            $call,
+            ")"
+        )
+    };
+}
+
+/// The columns of [`CallRow`], as a literal so queries stay static strings.
+macro_rules! call_columns {
+    () => {
+        "id, direction, number, caller_number, caller_name, started_at_ms, answered_at_ms, \
+         ended_at_ms, duration_s, hangup_cause, missed_reason"
+    };
+}
+
+/// One page of a channel's calls, newest first: `$1` channel, `$2` caller or NULL, `$3` page
+/// size, `$4` offset. The page's parts are read with the same filter, so a page costs three
+/// queries whatever its size.
+macro_rules! page_filter {
+    () => {
+        "channel_id = $1 AND ($2 IS NULL OR caller_number = $2)"
+    };
+}
+macro_rules! page_ids {
+    () => {
+        concat!(
+            "SELECT id FROM calls WHERE ",
+            page_filter!(),
+            " ORDER BY started_at_ms DESC, id DESC LIMIT $3 OFFSET $4"
+        )
+    };
+}
+
+/// The managers' events of the calls `WHERE cm.call_id …` picks, in the order recorded.
+macro_rules! call_managers_where {
+    ($($condition:tt)*) => {
+        concat!(
+            "SELECT cm.call_id, cm.manager_id AS id, m.name, cm.role, cm.purpose, \
+             cm.by_manager_id, cm.cause \
+             FROM call_managers cm JOIN managers m ON m.id = cm.manager_id WHERE cm.call_id ",
+            $($condition)*,
+            " ORDER BY cm.id"
+        )
+    };
+}
+
+/// The parallel parties of the calls `WHERE call_id …` picks, in the order dialled.
+macro_rules! call_parties_where {
+    ($($condition:tt)*) => {
+        concat!(
+            "SELECT call_id, number, by_manager_id, started_at_ms, answered_at_ms, ended_at_ms, \
+             outcome FROM call_parties WHERE call_id ",
+            $($condition)*,
+            " ORDER BY id"
+        )
+    };
+}
+
+/// A manager event with the call it belongs to.
+#[derive(sqlx::FromRow)]
+struct CallManagerEvent {
+    call_id: i64,
+    #[sqlx(flatten)]
+    row: CallManagerRow,
+}
+
+/// A parallel party with the call it belongs to.
+#[derive(sqlx::FromRow)]
+struct CallPartyEvent {
+    call_id: i64,
+    #[sqlx(flatten)]
+    row: CallPartyRow,
+}
+
+/// Hands each call its managers and parties; both lists are ordered as recorded.
+fn attach_parts(
+    calls: &mut [CallRow],
+    managers: Vec<CallManagerEvent>,
+    parties: Vec<CallPartyEvent>,
+) {
+    for m in managers {
+        if let Some(c) = calls.iter_mut().find(|c| c.id == m.call_id) {
+            c.managers.push(m.row);
+        }
+    }
+    for p in parties {
+        if let Some(c) = calls.iter_mut().find(|c| c.id == p.call_id) {
+            c.parties.push(p.row);
+        }
+    }
+}
+
+impl Store {
+    /// Reserves `count` call ids for the cloud to hand out itself: new calls ring at once and
+    /// their records follow ([`CallEvent::Started`]). Ids of a block never used are skipped.
+    pub async fn reserve_call_ids(&self, count: u32) -> Result<Range<i64>> {
+        let count = i64::from(count);
+        let start: i64 = on_pool!(self, |p| sqlx::query_scalar(
+            "UPDATE id_blocks SET next_id = next_id + $1 WHERE name = 'calls' \
+             RETURNING next_id - $1"
+        )
+        .bind(count)
+        .fetch_one(p)
+        .await?);
+        Ok(start..start + count)
+    }
+
+    /// Writes one event of a call to its record.
+    pub async fn record(&self, event: &CallEvent) -> Result<()> {
+        match event {
+            CallEvent::Started(call) => self.insert_call(call).await,
+            CallEvent::Manager {
+                call_id,
+                manager_id,
+                part,
+                at_ms,
+            } => {
+                self.record_manager(*call_id, *manager_id, *part, *at_ms)
+                    .await
+            }
+            CallEvent::OutboundAnswered { call_id, at_ms } => {
+                self.outbound_answered(*call_id, *at_ms).await
+            }
+            CallEvent::Ended {
+                call_id,
+                at_ms,
+                cause,
+                missed_reason,
+            } => self.end_call(*call_id, *at_ms, cause, *missed_reason).await,
+            CallEvent::PartyDialled {
+                call_id,
+                number,
+                by_manager_id,
+                at_ms,
+            } => {
+                self.party_dialled(*call_id, number, *by_manager_id, *at_ms)
+                    .await
+            }
+            CallEvent::PartyAnswered { call_id, at_ms } => {
+                self.party_answered(*call_id, *at_ms).await
+            }
+            CallEvent::PartyOutcome {
+                call_id,
+                outcome,
+                ended_at_ms,
+            } => self.party_outcome(*call_id, outcome, *ended_at_ms).await,
+        }
+    }
+
+    /// Records a new call as it starts, under the id it was given.
+    pub async fn insert_call(&self, c: &NewCall) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "INSERT INTO calls (id, channel_id, direction, number, caller_number, caller_name, \
+             contact_id, team_id, started_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        )
+        .bind(c.id)
+        .bind(c.channel_id)
+        .bind(c.direction)
+        .bind(&c.number)
+        .bind(&c.caller_number)
+        .bind(&c.caller_name)
+        .bind(c.contact_id)
+        .bind(c.team_id)
+        .bind(c.started_at_ms)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Records one event of a manager's part in a call.
+    pub async fn record_manager(
+        &self,
+        call_id: i64,
+        manager_id: i64,
+        part: ManagerPart<'_>,
+        at_ms: i64,
+    ) -> Result<()> {
+        let (role, purpose, by, cause) = match part {
+            ManagerPart::Rang { purpose, by } => ("rang", Some(purpose), by, None),
+            ManagerPart::Declined => ("declined", None, None, None),
+            ManagerPart::Answered { purpose } => ("answered", Some(purpose), None, None),
+            ManagerPart::Left { cause } => ("left", None, None, Some(cause)),
+        };
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO call_managers \
+                 (call_id, manager_id, role, at_ms, purpose, by_manager_id, cause) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(call_id)
+            .bind(manager_id)
+            .bind(role)
+            .bind(at_ms)
+            .bind(purpose)
+            .bind(by)
+            .bind(cause)
+            .execute(&mut *tx)
+            .await?;
+            if role == "answered" {
+                // A placed call is answered by the called party, not by the manager who dials.
+                sqlx::query(
+                    "UPDATE calls SET answered_at_ms = COALESCE(answered_at_ms, $1) \
+                     WHERE id = $2 AND direction = 'inbound'",
+                )
+                .bind(at_ms)
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The called party of a placed call answered: the talk time starts now.
+    pub async fn outbound_answered(&self, call_id: i64, at_ms: i64) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "UPDATE calls SET answered_at_ms = COALESCE(answered_at_ms, $1) WHERE id = $2"
+        )
+        .bind(at_ms)
+        .bind(call_id)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Closes a call record: end time, talk duration, cause and missed reason. A record
+    /// already closed keeps its first end.
+    pub async fn end_call(
+        &self,
+        call_id: i64,
+        ended_at_ms: i64,
+        cause: &str,
+        missed_reason: Option<&str>,
+    ) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "UPDATE calls SET ended_at_ms = $1, hangup_cause = $2, missed_reason = $3, \
+             duration_s = CASE WHEN answered_at_ms IS NULL THEN 0 \
+             ELSE ($1 - answered_at_ms) / 1000 END \
+             WHERE id = $4 AND ended_at_ms IS NULL"
+        )
+        .bind(ended_at_ms)
+        .bind(cause)
+        .bind(missed_reason)
+        .bind(call_id)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Closes records left open by a crash, so nothing stays "in progress" forever.
+    pub async fn close_orphaned_calls(&self, now_ms: i64) -> Result<u64> {
+        let r = on_pool!(self, |p| sqlx::query(
+            "UPDATE calls SET ended_at_ms = $1, hangup_cause = 'serviceRestart', \
+             duration_s = CASE WHEN answered_at_ms IS NULL THEN 0 \
+             ELSE ($1 - answered_at_ms) / 1000 END \
+             WHERE ended_at_ms IS NULL"
+        )
+        .bind(now_ms)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(r)
+    }
+
+    /// A manager dialled `number` on a parallel line of `call_id`.
+    pub async fn party_dialled(
+        &self,
+        call_id: i64,
+        number: &str,
+        by_manager_id: i64,
+        at_ms: i64,
+    ) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "INSERT INTO call_parties (call_id, number, by_manager_id, started_at_ms) \
+             VALUES ($1, $2, $3, $4)"
+        )
+        .bind(call_id)
+        .bind(number)
+        .bind(by_manager_id)
+        .bind(at_ms)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// The call's latest parallel party answered.
+    pub async fn party_answered(&self, call_id: i64, at_ms: i64) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(concat!(
+            "UPDATE call_parties SET answered_at_ms = $1 WHERE answered_at_ms IS NULL AND id = ",
+            latest_party!("$2")
+        ))
+        .bind(at_ms)
+        .bind(call_id)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// How the call's latest parallel party's line went: `merged` (the party stays in the
+    /// call; its end is recorded later), or how it ended. The first outcome and end stay.
+    pub async fn party_outcome(
+        &self,
+        call_id: i64,
+        outcome: &str,
+        ended_at_ms: Option<i64>,
+    ) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(concat!(
+            "UPDATE call_parties SET outcome = COALESCE(outcome, $1), \
+             ended_at_ms = COALESCE(ended_at_ms, $2) WHERE id = ",
+            latest_party!("$3")
+        ))
+        .bind(outcome)
+        .bind(ended_at_ms)
+        .bind(call_id)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// One page of a channel's calls, newest first, and the total count; with `caller`, only
+    /// that customer's calls (the ring popup's history button). Four queries, whatever the
+    /// page size: the count, the page, and the page's managers and parties.
+    pub async fn list_calls(
+        &self,
+        channel_id: i64,
+        caller: Option<&str>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<(Vec<CallRow>, i64)> {
+        let limit = i64::from(per_page);
+        let offset = i64::from(page.saturating_sub(1)) * limit;
+        on_pool!(self, |p| {
+            let total: i64 =
+                sqlx::query_scalar(concat!("SELECT COUNT(*) FROM calls WHERE ", page_filter!()))
+                    .bind(channel_id)
+                    .bind(caller)
+                    .fetch_one(p)
+                    .await?;
+            let mut calls: Vec<CallRow> = sqlx::query_as(concat!(
+                "SELECT ",
+                call_columns!(),
+                " FROM calls WHERE ",
+                page_filter!(),
+                " ORDER BY started_at_ms DESC, id DESC LIMIT $3 OFFSET $4"
+            ))
+            .bind(channel_id)
+            .bind(caller)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(p)
+            .await?;
+            let managers: Vec<CallManagerEvent> =
+                sqlx::query_as(call_managers_where!("IN (", page_ids!(), ")"))
+                    .bind(channel_id)
+                    .bind(caller)
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all(p)
+                    .await?;
+            let parties: Vec<CallPartyEvent> =
+                sqlx::query_as(call_parties_where!("IN (", page_ids!(), ")"))
+                    .bind(channel_id)
+                    .bind(caller)
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all(p)
+                    .await?;
+            attach_parts(&mut calls, managers, parties);
+            Ok((calls, total))
+        })
+    }
+
+    /// One call, only if it belongs to `channel_id` (other channels' calls don't exist for you).
+    pub async fn get_call(&self, channel_id: i64, call_id: i64) -> Result<Option<CallRow>> {
+        on_pool!(self, |p| {
+            let call: Option<CallRow> = sqlx::query_as(concat!(
+                "SELECT ",
+                call_columns!(),
+                " FROM calls WHERE channel_id = $1 AND id = $2"
+            ))
+            .bind(channel_id)
+            .bind(call_id)
+            .fetch_optional(p)
+            .await?;
+            let Some(call) = call else {
+                return Ok(None);
+            };
+            let managers: Vec<CallManagerEvent> = sqlx::query_as(call_managers_where!("= $1"))
+                .bind(call_id)
+                .fetch_all(p)
+                .await?;
+            let parties: Vec<CallPartyEvent> = sqlx::query_as(call_parties_where!("= $1"))
+                .bind(call_id)
+                .fetch_all(p)
+                .await?;
+            let mut calls = [call];
+            attach_parts(&mut calls, managers, parties);
+            let [call] = calls;
+            Ok(Some(call))
+        })
+    }
+}
