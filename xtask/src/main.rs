@@ -262,19 +262,12 @@ fn test() -> anyhow::Result<()> {
     run(cargo()
         .args(["fmt", "--all", "--check", "--manifest-path"])
         .arg(fuzz_manifest()))?;
-    let clippy = [
-        "clippy",
-        "--all-targets",
-        "--locked",
-        "--",
-        "-D",
-        "warnings",
-    ];
-    run(cargo().args(["clippy", "--workspace"]).args(&clippy[1..]))?;
+    let strict = ["--all-targets", "--locked", "--", "-D", "warnings"];
+    run(cargo().args(["clippy", "--workspace"]).args(strict))?;
     run(cargo()
         .args(["clippy", "--manifest-path"])
         .arg(fuzz_manifest())
-        .args(&clippy[1..]))?;
+        .args(strict))?;
     run(cargo().args(["build", "--workspace", "--all-targets", "--locked"]))?;
     {
         let pg = postgres::Cluster::start()?;
