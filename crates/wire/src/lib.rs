@@ -16,6 +16,8 @@ mod codes;
 mod desktop;
 mod rest;
 mod signaling;
+#[cfg(test)]
+mod typescript;
 
 pub use codes::*;
 pub use desktop::*;

@@ -3,10 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::AgentStatus;
+use crate::{
+    AgentStatus, CallDirection, EndCause, ErrorCode, HangupCause, JoinPurpose, ManagerRole,
+    MissedReason, NotRingingReason, PartyOutcome,
+};
 
 /// Who the manager is, as the cloud tells the app after login.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ManagerInfo {
     /// Manager id.
@@ -23,6 +27,7 @@ pub struct ManagerInfo {
 
 /// `POST /api/v1/login` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LoginRequest {
     /// Login email.
@@ -33,6 +38,7 @@ pub struct LoginRequest {
 
 /// `POST /api/v1/login` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LoginResponse {
     /// Bearer token for REST and the WebSocket.
@@ -43,10 +49,11 @@ pub struct LoginResponse {
 
 /// Every API error body: a stable `code` for programs, a `message` for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiError {
     /// Stable machine-readable code, e.g. `invalidCredentials`, `notFound`.
-    pub code: String,
+    pub code: ErrorCode,
     /// Human-readable explanation.
     pub message: String,
 }
@@ -54,6 +61,7 @@ pub struct ApiError {
 /// An international destination's country and per-call price (PRODUCT.md §6), shown before
 /// dialing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct InternationalRate {
     /// Calling code, digits only (`81`, `1`, `852`).
@@ -67,6 +75,7 @@ pub struct InternationalRate {
 /// What a dial would be: the number in E.164, the caller-ID, and for an international call
 /// its country and price (`POST /api/v1/dial/check`, and `dialing`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DialPlan {
     /// The destination, E.164.
@@ -79,6 +88,7 @@ pub struct DialPlan {
 
 /// Body of `POST /api/v1/dial/check`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DialCheck {
     /// As typed.
@@ -90,6 +100,7 @@ pub struct DialCheck {
 
 /// Body of `POST /api/v1/meet/{channelId}/calls`: a visitor's browser calls the channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MeetCallRequest {
     /// The browser's WebRTC offer (Opus).
@@ -98,6 +109,7 @@ pub struct MeetCallRequest {
 
 /// Answer to a visitor's call: the call rings the channel's managers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MeetCallResponse {
     /// The call.
@@ -110,6 +122,7 @@ pub struct MeetCallResponse {
 
 /// Body of `POST /api/v1/meet/calls/{callId}/hangup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MeetHangup {
     /// The token the call was created with.
@@ -118,6 +131,7 @@ pub struct MeetHangup {
 
 /// One of the channel's numbers, as the caller-ID picker shows it (`GET /api/v1/numbers`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelNumber {
     /// E.164.
@@ -131,6 +145,7 @@ pub struct ChannelNumber {
 /// A manager of my channel as invite and transfer pickers show them
 /// (`GET /api/v1/teammates`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Teammate {
     /// Manager id.
@@ -143,11 +158,12 @@ pub struct Teammate {
     pub status: Option<AgentStatus>,
     /// Why a call would not ring them now (the same codes as `presence`); `None` when it
     /// would.
-    pub not_ringing: Option<String>,
+    pub not_ringing: Option<NotRingingReason>,
 }
 
 /// A team of my channel (`GET /api/v1/teams`), for transfers to a team or its queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Team {
     /// Team id.
@@ -160,12 +176,13 @@ pub struct Team {
 
 /// One call record as the API returns it (PRODUCT.md §7 raw data).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CallRecord {
     /// Call id.
     pub id: i64,
-    /// `inbound` or `outbound`.
-    pub direction: String,
+    /// Inbound or outbound.
+    pub direction: CallDirection,
     /// The channel number involved.
     pub number: String,
     /// The customer's number.
@@ -182,10 +199,10 @@ pub struct CallRecord {
     pub ended_at: Option<String>,
     /// Talk time in seconds (answer to end), 0 when missed.
     pub duration_s: i64,
-    /// Hangup cause code.
-    pub hangup_cause: Option<String>,
-    /// Missed reason code.
-    pub missed_reason: Option<String>,
+    /// Who or what ended it, once it has ended.
+    pub hangup_cause: Option<HangupCause>,
+    /// Why it was missed, when it was.
+    pub missed_reason: Option<MissedReason>,
     /// Numbers called on a parallel line of this call, in order.
     #[serde(default)]
     pub parties: Vec<CallParty>,
@@ -193,6 +210,7 @@ pub struct CallRecord {
 
 /// A number a manager called on a parallel line of a call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CallParty {
     /// E.164.
@@ -205,35 +223,35 @@ pub struct CallParty {
     pub answered_at: Option<String>,
     /// RFC 3339 UTC, when its leg ended.
     pub ended_at: Option<String>,
-    /// `merged`, `unreachable`, `partyLeft`, `ownerLeft`, or the call's hangup cause.
-    pub outcome: Option<String>,
+    /// Merged, its line's end, or the call's hangup cause; `None` while it is going on.
+    pub outcome: Option<PartyOutcome>,
 }
 
 /// A manager's part in a call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CallManager {
     /// Manager id.
     pub id: i64,
     /// Manager name.
     pub name: String,
-    /// `rang`, `declined`, `answered`, `left`.
-    pub role: String,
-    /// How they came to the call (rang/answered): `route`, `invite`, `coldTransfer`,
-    /// `warmTransfer`, `pickUp`.
+    /// What this entry records: rung, declined, answered, left.
+    pub role: ManagerRole,
+    /// How they came to the call (rang/answered).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purpose: Option<String>,
+    pub purpose: Option<JoinPurpose>,
     /// Who invited or transferred them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_manager_id: Option<i64>,
-    /// How their leg ended (left): `left`, `transferred`, `transferCancelled`, or the call's
-    /// hangup cause.
+    /// How their leg ended (left): on their own, handed over, or with the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cause: Option<String>,
+    pub cause: Option<EndCause>,
 }
 
 /// Query of `GET /api/v1/calls`: `?page=1&perPage=50`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CallsQuery {
     /// 1-based page (default 1).
@@ -246,6 +264,7 @@ pub struct CallsQuery {
 
 /// A page of call records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CallPage {
     /// Records, newest first.

@@ -3,13 +3,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AgentStatus, DialPlan, ManagerInfo, TransferKind};
+use crate::{
+    AgentStatus, DialPlan, EndCause, ErrorCode, ManagerInfo, MissedReason, NotRingingReason,
+    ParallelEndReason, RingStopReason, TransferKind, TransferOutcome,
+};
 
 /// Version of the signaling protocol, sent in `hello` so old apps can tell they are old.
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// One profile field shown on the ring popup (at most 3, PRODUCT.md §2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileField {
     /// Field label.
@@ -20,6 +24,7 @@ pub struct ProfileField {
 
 /// The caller as the ring popup shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Caller {
     /// E.164 number, or the raw presented identity when it is not a number.
@@ -32,6 +37,7 @@ pub struct Caller {
 
 /// Where the call came in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CallVia {
     /// The channel number dialled.
@@ -42,6 +48,7 @@ pub struct CallVia {
 
 /// Messages from the app to the cloud over the WebSocket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(
     tag = "type",
     rename_all = "camelCase",
@@ -188,6 +195,7 @@ pub enum ClientMessage {
 
 /// A manager as other managers see them in a call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ManagerRef {
     /// Manager id.
@@ -198,6 +206,7 @@ pub struct ManagerRef {
 
 /// Why a call rings here: routed to us, or a teammate asking us in.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
@@ -228,6 +237,7 @@ pub enum RingPurpose {
 
 /// A parallel call under way, as the call's managers see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ParallelState {
     /// Who made it.
@@ -246,6 +256,7 @@ pub struct ParallelState {
 
 /// A manager being rung for a call, as the call's managers see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RingingManager {
     /// Who rings.
@@ -256,6 +267,7 @@ pub struct RingingManager {
 
 /// A transfer under way, as the call's managers see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TransferState {
     /// Who transfers.
@@ -269,6 +281,7 @@ pub struct TransferState {
 /// Who is in a call and what it is doing: sent to every manager in it whenever it changes,
 /// for the in-call box's participants.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CallState {
     /// The call.
@@ -309,8 +322,11 @@ fn yes() -> bool {
     true
 }
 
-/// Messages from the cloud to the app over the WebSocket.
+/// Messages from the cloud to the app over the WebSocket: the session's own (`hello`, the
+/// answer's SDP, `pong`) and the [`ServerEvent`]s, which the app passes on to its front end as
+/// they are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(
     tag = "type",
     rename_all = "camelCase",
@@ -328,14 +344,46 @@ pub enum ServerMessage {
         /// Do-not-disturb.
         do_not_disturb: bool,
     },
+    /// The answer was accepted: here is the cloud's SDP answer.
+    Connected {
+        /// The call.
+        call_id: i64,
+        /// The cloud's SDP answer.
+        sdp_answer: String,
+    },
+    /// Answer to `ping`.
+    Pong,
+    /// Everything else: what happens to the manager and their calls (same JSON: the event's
+    /// own `type` tag).
+    #[serde(untagged)]
+    Event(ServerEvent),
+}
+
+impl From<ServerEvent> for ServerMessage {
+    fn from(e: ServerEvent) -> Self {
+        ServerMessage::Event(e)
+    }
+}
+
+/// What the cloud tells an app about the manager and their calls. The app's front ends get
+/// these unchanged (as [`crate::AgentEvent::Server`]), so each is declared once, here. The app
+/// also reports its own failures as [`ServerEvent::Error`]: they read the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum ServerEvent {
     /// The manager's presence changed; `notRinging` says why calls would not ring now.
     Presence {
         /// Current status.
         status: AgentStatus,
         /// Do-not-disturb.
         do_not_disturb: bool,
-        /// Reason code when not eligible to ring (e.g. `away`, `doNotDisturb`).
-        not_ringing: Option<String>,
+        /// Why calls would not ring now; `None` when they would.
+        not_ringing: Option<NotRingingReason>,
     },
     /// A call rings this manager.
     Ring {
@@ -355,26 +403,17 @@ pub enum ServerMessage {
     RingStopped {
         /// The call.
         call_id: i64,
-        /// `declined`, `timedOut`, `callerLeft`, `disconnected`, `answeredElsewhere`,
-        /// `pickedUp`, `cancelled`, `callEnded`.
-        reason: String,
-    },
-    /// The answer was accepted: here is the cloud's SDP answer.
-    Connected {
-        /// The call.
-        call_id: i64,
-        /// The cloud's SDP answer.
-        sdp_answer: String,
+        /// Why.
+        reason: RingStopReason,
     },
     /// The call ended for this manager.
     CallEnded {
         /// The call.
         call_id: i64,
-        /// The call's hangup cause, or how our leg alone ended while the call goes on:
-        /// `left`, `transferred`, `transferCancelled`.
-        cause: String,
-        /// Missed reason code, when the call was missed.
-        missed_reason: Option<String>,
+        /// The call's hangup cause, or how our leg alone ended while the call goes on.
+        cause: EndCause,
+        /// Why it was missed, when it was.
+        missed_reason: Option<MissedReason>,
     },
     /// A DTMF digit the customer pressed.
     Dtmf {
@@ -400,27 +439,27 @@ pub enum ServerMessage {
         call_id: i64,
         /// Who we invited.
         manager: ManagerRef,
-        /// Why their ring stopped (`declined`, `timedOut`, …).
-        reason: String,
+        /// Why their ring stopped.
+        reason: RingStopReason,
     },
     /// Our transfer is over.
     TransferEnded {
         /// The call.
         call_id: i64,
-        /// `completed`, `unanswered`, `cancelled`, `targetLeft`.
-        outcome: String,
+        /// How.
+        outcome: TransferOutcome,
         /// Who has the call now, when completed.
         to: Option<ManagerRef>,
         /// Why the last ring stopped, when unanswered.
-        reason: Option<String>,
+        reason: Option<RingStopReason>,
     },
-    /// Our parallel line ended unmerged: `unanswered`, `unreachable`, `partyLeft`,
-    /// `ownerLeft`; the customer is back (off hold unless they were held before).
+    /// Our parallel line ended unmerged; the customer is back (off hold unless they were held
+    /// before).
     ParallelEnded {
         /// The call.
         call_id: i64,
         /// Why.
-        reason: String,
+        reason: ParallelEndReason,
     },
     /// The customer hung up, but the call goes on with the parallel (or merged) party.
     CustomerLeft {
@@ -462,23 +501,21 @@ pub enum ServerMessage {
         call_id: i64,
         /// The carrier's SIP status (486 busy, 404 unknown, 480 unavailable, 408 no answer…).
         sip_code: u16,
-        /// Its reason phrase.
+        /// Its reason phrase, as the carrier wrote it.
         reason: String,
     },
-    /// Our `dial` was refused before anything rang, with the exact reason.
+    /// Our `dial` was refused before anything rang, with the exact reason: a dial rule
+    /// (`notANumber`, `callerIdNotOurs`, …), `busy`, `noOutboundTrunk`, `noChannelNumber`.
     DialRefused {
-        /// `noOperatorSeat`, `noOutboundPermission`, `callerIdNotOurs`, `notANumber`,
-        /// `unsupportedCountry`, `callerIdNotInternational`, `busy`, `noOutboundTrunk`.
-        code: String,
+        /// Why.
+        code: ErrorCode,
         /// Human-readable explanation.
         message: String,
     },
-    /// Answer to `ping`.
-    Pong,
     /// A request failed; the session stays up.
     Error {
         /// Stable code: `badJson`, `unknownMessage`, `notRinging`, `unknownCall`, …
-        code: String,
+        code: ErrorCode,
         /// Human-readable explanation.
         message: String,
     },
@@ -488,17 +525,18 @@ pub enum ServerMessage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageError {
     /// `badJson`, `unknownMessage` or `invalidMessage`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// The parser's explanation.
     pub message: String,
 }
 
 impl From<MessageError> for ServerMessage {
     fn from(e: MessageError) -> Self {
-        ServerMessage::Error {
-            code: e.code.into(),
+        ServerEvent::Error {
+            code: e.code,
             message: e.message,
         }
+        .into()
     }
 }
 
@@ -508,15 +546,15 @@ pub fn parse_client_message(text: &str) -> Result<ClientMessage, MessageError> {
         Ok(m) => Ok(m),
         Err(e) => {
             let code = match serde_json::from_str::<serde_json::Value>(text) {
-                Err(_) => "badJson",
+                Err(_) => ErrorCode::BadJson,
                 Ok(v)
                     if v.get("type")
                         .and_then(|t| t.as_str())
                         .is_some_and(|t| !CLIENT_TYPES.contains(&t)) =>
                 {
-                    "unknownMessage"
+                    ErrorCode::UnknownMessage
                 }
-                Ok(_) => "invalidMessage",
+                Ok(_) => ErrorCode::InvalidMessage,
             };
             Err(MessageError {
                 code,
@@ -570,10 +608,10 @@ mod tests {
                 do_not_disturb: false
             }
         );
-        let r = ServerMessage::RingStopped {
+        let r = ServerMessage::from(ServerEvent::RingStopped {
             call_id: 1,
-            reason: "timedOut".into(),
-        };
+            reason: RingStopReason::TimedOut,
+        });
         assert_eq!(
             serde_json::to_string(&r).unwrap(),
             r#"{"type":"ringStopped","callId":1,"reason":"timedOut"}"#
@@ -583,17 +621,20 @@ mod tests {
     #[test]
     fn bad_input_gets_typed_errors() {
         let code = |t: &str| parse_client_message(t).unwrap_err().code;
-        assert_eq!(code("{not json"), "badJson");
-        assert_eq!(code(r#"{"type":"teleport"}"#), "unknownMessage");
-        assert_eq!(code(r#"{"type":"answer","callId":"x"}"#), "invalidMessage");
-        assert_eq!(code(r#"{"callId":1}"#), "invalidMessage");
+        assert_eq!(code("{not json"), ErrorCode::BadJson);
+        assert_eq!(code(r#"{"type":"teleport"}"#), ErrorCode::UnknownMessage);
+        assert_eq!(
+            code(r#"{"type":"answer","callId":"x"}"#),
+            ErrorCode::InvalidMessage
+        );
+        assert_eq!(code(r#"{"callId":1}"#), ErrorCode::InvalidMessage);
         assert_eq!(
             parse_client_message(r#"{"type":"ping"}"#),
             Ok(ClientMessage::Ping)
         );
         assert_eq!(
             code(r#"{"type":"transfer","callId":1,"kind":"lukewarm"}"#),
-            "invalidMessage"
+            ErrorCode::InvalidMessage
         );
     }
 
@@ -699,10 +740,10 @@ mod tests {
         .unwrap();
         assert!(matches!(
             ring,
-            ServerMessage::Ring {
+            ServerMessage::Event(ServerEvent::Ring {
                 purpose: RingPurpose::Route,
                 ..
-            }
+            })
         ));
         let purpose = RingPurpose::Transfer {
             by: ManagerRef {

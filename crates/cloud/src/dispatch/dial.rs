@@ -11,11 +11,12 @@ use ringdesk_sip::sdp::{self, Negotiated};
 use ringdesk_sip::trunk::{DialRequest, SipCall};
 use ringdesk_store::time::now_ms;
 use ringdesk_store::{Manager, NewCall};
-use ringdesk_wire::{CallVia, Caller, DialCheck, DialPlan, ServerMessage};
+use ringdesk_wire::{CallDirection, CallVia, Caller, DialCheck, DialPlan, ErrorCode, ServerEvent};
 use tokio::net::UdpSocket;
 
 use super::effects::refusal_message;
 use super::{ActiveCall, Dispatcher, Joining};
+use crate::codes::ToWire;
 use crate::dialplan;
 use crate::room::{CustomerMedia, RoomCommand, spawn_room};
 
@@ -29,18 +30,16 @@ pub(super) struct Dial {
 }
 
 impl Dispatcher {
-    fn refuse_dial(&self, d: &Dial, code: &str, message: String) {
-        let m = ServerMessage::DialRefused {
-            code: code.into(),
-            message,
-        };
+    fn refuse_dial(&self, d: &Dial, code: ErrorCode, message: String) {
+        let m = ServerEvent::DialRefused { code, message };
         self.send_to(d.manager, Some(d.session), m);
     }
 
     pub(super) async fn dial(&mut self, d: Dial) {
         if let Err(e) = self.try_dial(&d).await {
             tracing::error!(manager = %d.manager, "dial failed: {e}");
-            self.refuse_dial(&d, "internal", format!("the call could not be placed: {e}"));
+            let message = format!("the call could not be placed: {e}");
+            self.refuse_dial(&d, ErrorCode::Internal, message);
         }
     }
 
@@ -52,19 +51,19 @@ impl Dispatcher {
         manager: ManagerId,
         number: String,
         caller_id: Option<String>,
-    ) -> anyhow::Result<Result<(Manager, DialPlan), (String, String)>> {
+    ) -> anyhow::Result<Result<(Manager, DialPlan), (ErrorCode, String)>> {
         let Some(m) = self.store.manager(manager.0).await? else {
             let why = "your account is gone".to_string();
-            return Ok(Err(("unknownManager".into(), why)));
+            return Ok(Err((ErrorCode::UnknownManager, why)));
         };
         let check = DialCheck { number, caller_id };
         let plan = match dialplan::plan(&self.store, &m, &check).await {
             Ok(p) => p,
-            Err(e) => return Ok(Err((e.code().into(), e.to_string()))),
+            Err(e) => return Ok(Err((e.code(), e.to_string()))),
         };
         if !self.config.can_dial_out {
             let why = "no outbound trunk is configured (start the cloud with --trunk-outbound)";
-            return Ok(Err(("noOutboundTrunk".into(), why.into())));
+            return Ok(Err((ErrorCode::NoOutboundTrunk, why.into())));
         }
         Ok(Ok((m, plan)))
     }
@@ -80,7 +79,7 @@ impl Dispatcher {
         if let Err(r) = self.switchboard.can_dial(d.manager) {
             // The call has no id yet; the busy refusal's words don't name one.
             let message = refusal_message(CallId(0), Request::Dial, r);
-            self.refuse_dial(d, r.code(), message);
+            self.refuse_dial(d, r.to_wire(), message);
             return Ok(());
         }
         let planned = self
@@ -89,7 +88,7 @@ impl Dispatcher {
         let (manager, plan) = match planned {
             Ok(p) => p,
             Err((code, message)) => {
-                self.refuse_dial(d, &code, message);
+                self.refuse_dial(d, code, message);
                 return Ok(());
             }
         };
@@ -107,7 +106,7 @@ impl Dispatcher {
             self.store
                 .insert_call(&NewCall {
                     channel_id: manager.channel_id,
-                    direction: "outbound",
+                    direction: CallDirection::Outbound.as_str(),
                     number: plan.caller_id.clone(),
                     caller_number: plan.to.clone(),
                     caller_name: customer.name.clone(),
@@ -162,7 +161,7 @@ impl Dispatcher {
             tokio::time::sleep(timeout).await;
             let _ = inbox.send(super::Input::DialTimeout { call });
         });
-        let dialing = ServerMessage::Dialing {
+        let dialing = ServerEvent::Dialing {
             call_id: call.0,
             customer,
             plan,
@@ -183,7 +182,7 @@ impl Dispatcher {
         if let Some(n) = early_media {
             c.room.send(RoomCommand::CustomerMedia(n));
         }
-        let m = ServerMessage::DialProgress {
+        let m = ServerEvent::DialProgress {
             call_id: call.0,
             early_media: early_media.is_some(),
         };
@@ -202,7 +201,7 @@ impl Dispatcher {
             tracing::error!(%call, "recording the answer failed: {e}");
         }
         self.input(SwitchboardInput::CustomerAnswered { call });
-        self.tell_call(call, &ServerMessage::DialAnswered { call_id: call.0 });
+        self.tell_call(call, &ServerEvent::DialAnswered { call_id: call.0 });
     }
 
     /// The carrier could not reach the called party.
@@ -211,7 +210,7 @@ impl Dispatcher {
             return;
         };
         c.customer_gone = true;
-        let m = ServerMessage::DialFailed {
+        let m = ServerEvent::DialFailed {
             call_id: call.0,
             sip_code: code,
             reason,
@@ -231,7 +230,7 @@ impl Dispatcher {
             return;
         }
         let secs = self.config.dial_timeout.as_secs();
-        let m = ServerMessage::DialFailed {
+        let m = ServerEvent::DialFailed {
             call_id: call.0,
             sip_code: 408,
             reason: format!("No answer within {secs} s"),

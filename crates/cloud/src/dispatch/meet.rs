@@ -7,7 +7,7 @@ use std::time::Instant;
 use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
 use ringdesk_store::NewCall;
 use ringdesk_store::time::now_ms;
-use ringdesk_wire::{CallVia, Caller, MeetCallResponse};
+use ringdesk_wire::{CallDirection, CallVia, Caller, ErrorCode, HangupCause, MeetCallResponse};
 
 use super::{ActiveCall, Dispatcher};
 use crate::room::spawn_meet_room;
@@ -23,12 +23,13 @@ impl Dispatcher {
         &mut self,
         channel_id: i64,
         offer: &str,
-    ) -> Result<MeetCallResponse, (&'static str, String)> {
-        let internal = |e: ringdesk_store::StoreError| ("internal", format!("database: {e}"));
+    ) -> Result<MeetCallResponse, (ErrorCode, String)> {
+        let internal =
+            |e: ringdesk_store::StoreError| (ErrorCode::Internal, format!("database: {e}"));
         let teams = self.store.teams(channel_id, None).await.map_err(internal)?;
         let Some(team) = teams.into_iter().next() else {
             return Err((
-                "unknownChannel",
+                ErrorCode::UnknownChannel,
                 format!("there is no channel {channel_id} to call"),
             ));
         };
@@ -36,7 +37,7 @@ impl Dispatcher {
             self.store
                 .insert_call(&NewCall {
                     channel_id,
-                    direction: "inbound",
+                    direction: CallDirection::Inbound.as_str(),
                     number: MEET_NUMBER.into(),
                     caller_number: MEET_NUMBER.into(),
                     caller_name: Some(VISITOR.into()),
@@ -60,9 +61,15 @@ impl Dispatcher {
                 // Nothing rang: close the record at once.
                 let _ = self
                     .store
-                    .end_call(call.0, now_ms(), "customerLegFailed", None)
+                    .end_call(
+                        call.0,
+                        now_ms(),
+                        HangupCause::CustomerLegFailed.as_str(),
+                        None,
+                    )
                     .await;
-                return Err(("badOffer", format!("the browser's offer was refused: {e}")));
+                let why = format!("the browser's offer was refused: {e}");
+                return Err((ErrorCode::BadOffer, why));
             }
         };
         let token = format!("{:032x}", rand::random::<u128>());

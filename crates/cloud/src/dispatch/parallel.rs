@@ -8,10 +8,11 @@ use ringdesk_media::mixer::LegPlace;
 use ringdesk_sip::sdp::Negotiated;
 use ringdesk_sip::trunk::{DialRequest, SipCall, TrunkEvent};
 use ringdesk_store::time::now_ms;
-use ringdesk_wire::ServerMessage;
+use ringdesk_wire::{ErrorCode, ParallelEndReason, PartyOutcome, ServerEvent};
 
 use super::effects::refusal_message;
 use super::{Dispatcher, error};
+use crate::codes::ToWire;
 use crate::room::RoomCommand;
 
 /// The party a parallel call reached through the trunk.
@@ -54,19 +55,23 @@ impl Dispatcher {
             (None, Some(number)) => {
                 if let Err(e) = self.parallel_number(&r, number).await {
                     tracing::error!(call = %r.call, "parallel call failed: {e}");
-                    let m = error("internal", format!("the parallel call failed: {e}"));
+                    let m = error(
+                        ErrorCode::Internal,
+                        format!("the parallel call failed: {e}"),
+                    );
                     self.send_to(r.manager, Some(r.session), m);
                 }
             }
             _ => {
                 let why = "give exactly one of managerId and number";
-                self.send_to(r.manager, Some(r.session), error("invalidMessage", why));
+                let m = error(ErrorCode::InvalidMessage, why);
+                self.send_to(r.manager, Some(r.session), m);
             }
         }
     }
 
     async fn parallel_number(&mut self, r: &ParallelRequest, number: String) -> anyhow::Result<()> {
-        let refuse = |d: &Self, code: &str, message: String| {
+        let refuse = |d: &Self, code: ErrorCode, message: String| {
             d.send_to(r.manager, Some(r.session), error(code, message));
         };
         if let Some(reason) =
@@ -74,7 +79,7 @@ impl Dispatcher {
                 .parallel_refusal(r.call, r.manager, ParallelTarget::External)
         {
             let message = refusal_message(r.call, Request::Parallel, reason);
-            refuse(self, reason.code(), message);
+            refuse(self, reason.to_wire(), message);
             return Ok(());
         }
         let planned = self
@@ -83,7 +88,7 @@ impl Dispatcher {
         let plan = match planned {
             Ok((_, plan)) => plan,
             Err((code, message)) => {
-                refuse(self, &code, message);
+                refuse(self, code, message);
                 return Ok(());
             }
         };
@@ -187,7 +192,7 @@ impl Dispatcher {
         self.input(SwitchboardInput::ParallelPartyGone { call });
         if merged {
             // A merged party has no line of its own to end: its leg just goes.
-            self.record_party_end(call, "partyLeft").await;
+            self.record_party_end(call, PartyOutcome::PartyLeft).await;
             self.drop_party(call);
         }
     }
@@ -240,9 +245,12 @@ impl Dispatcher {
 
     /// Records how the party's line went and when its leg ended (a merged party keeps
     /// `merged`, with the time it left).
-    pub(super) async fn record_party_end(&self, call: CallId, outcome: &str) {
+    pub(super) async fn record_party_end(&self, call: CallId, outcome: PartyOutcome) {
         if let Some(id) = self.party_record(call)
-            && let Err(e) = self.store.party_outcome(id, outcome, Some(now_ms())).await
+            && let Err(e) = self
+                .store
+                .party_outcome(id, outcome.as_str(), Some(now_ms()))
+                .await
         {
             tracing::error!(%call, "recording the parallel party's end failed: {e}");
         }
@@ -262,15 +270,23 @@ impl Dispatcher {
         }
         p.merged = true;
         if let Some(id) = p.record
-            && let Err(e) = self.store.party_outcome(id, "merged", None).await
+            && let Err(e) = self
+                .store
+                .party_outcome(id, PartyOutcome::Merged.as_str(), None)
+                .await
         {
             tracing::error!(%call, "recording the merge failed: {e}");
         }
     }
 
     /// Tells the manager who made it that the parallel line ended.
-    pub(super) async fn parallel_ended(&mut self, call: CallId, by: ManagerId, reason: &str) {
-        self.record_party_end(call, reason).await;
+    pub(super) async fn parallel_ended(
+        &mut self,
+        call: CallId,
+        by: ManagerId,
+        reason: ParallelEndReason,
+    ) {
+        self.record_party_end(call, reason.into()).await;
         if self
             .calls
             .get(&call)
@@ -279,9 +295,9 @@ impl Dispatcher {
         {
             self.drop_party(call);
         }
-        let m = ServerMessage::ParallelEnded {
+        let m = ServerEvent::ParallelEnded {
             call_id: call.0,
-            reason: reason.into(),
+            reason,
         };
         self.send_to(by, None, m);
     }

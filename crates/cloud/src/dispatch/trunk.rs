@@ -10,7 +10,7 @@ use ringdesk_sip::sdp;
 use ringdesk_sip::trunk::{SipCall, TrunkEvent};
 use ringdesk_store::NewCall;
 use ringdesk_store::time::now_ms;
-use ringdesk_wire::{CallVia, Caller, ProfileField};
+use ringdesk_wire::{CallDirection, CallVia, Caller, ProfileField};
 use tokio::net::UdpSocket;
 
 use super::{ActiveCall, Dispatcher};
@@ -110,7 +110,7 @@ impl Dispatcher {
             self.store
                 .insert_call(&NewCall {
                     channel_id: route.channel_id,
-                    direction: "inbound",
+                    direction: CallDirection::Inbound.as_str(),
                     number: route.e164.clone(),
                     caller_number: caller_number.clone(),
                     caller_name: name.clone(),
