@@ -9,7 +9,9 @@ use ringdesk_agent::ringer::RINGTONE_HZ;
 use ringdesk_tests::audio::{best_tone_ratio, read_wav};
 use ringdesk_tests::peers::call_in_background;
 use ringdesk_tests::{AgentProc, Cloud, MINJI, TempDir, binary, block_on};
-use ringdesk_wire::{AgentEvent, RecentCallLists};
+use ringdesk_wire::{
+    AgentEvent, EndCause, HangupCause, RecentCallLists, RecentCallOutcome, ServerEvent,
+};
 
 /// The agent CLI's `--history`: the local cache's lists, read without the cloud.
 fn history(api: &str, data: &Path) -> RecentCallLists {
@@ -53,9 +55,9 @@ fn ringer_rings_until_answer_then_start_muted_and_end_for_all() {
     );
     let caller = call_in_background("uac_silent.xml", &[], cloud.sip, Duration::from_secs(30));
     let (_, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::Ring { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
     });
-    let AgentEvent::Ring { call_id, .. } = ring else {
+    let AgentEvent::Server(ServerEvent::Ring { call_id, .. }) = ring else {
         unreachable!()
     };
     // Let it ring through one whole "on" second of the cadence before answering.
@@ -95,16 +97,16 @@ fn ringer_rings_until_answer_then_start_muted_and_end_for_all() {
     });
     agent.command(&format!("end {call_id}"));
     let (_, ended) = agent.wait_for("end", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::CallEnded { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::CallEnded { .. }))
     });
     assert!(
-        matches!(&ended, AgentEvent::CallEnded { cause, .. } if cause == "endedForAll"),
+        matches!(&ended, AgentEvent::Server(ServerEvent::CallEnded { cause, .. }) if *cause == EndCause::Call(HangupCause::EndedForAll)),
         "{ended:?}"
     );
     let run = caller.join().unwrap();
     assert!(run.success, "the caller should get our BYE:\n{}", run.log);
     let record = block_on(cloud.calls(MINJI, "perPage=1")).calls.remove(0);
-    assert_eq!(record.hangup_cause.as_deref(), Some("endedForAll"));
+    assert_eq!(record.hangup_cause, Some(HangupCause::EndedForAll));
 
     // With the cloud gone, the local cache still lists the call.
     let api = cloud.api.clone();
@@ -112,7 +114,7 @@ fn ringer_rings_until_answer_then_start_muted_and_end_for_all() {
     let recent = history(&api, &data).recent;
     assert_eq!(recent.len(), 1, "{recent:?}");
     assert_eq!(recent[0].call_id, call_id);
-    assert_eq!(recent[0].outcome, "answered");
+    assert_eq!(recent[0].outcome, RecentCallOutcome::Answered);
     assert_eq!(recent[0].caller.number, "+821012345678");
     assert!(recent[0].answered_at_ms.is_some() && recent[0].ended_at_ms.is_some());
 }
@@ -134,11 +136,11 @@ fn a_call_nobody_here_answers_is_missed_in_the_cache() {
         Duration::from_secs(20),
     );
     agent.wait_for("ring stopped", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::RingStopped { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::RingStopped { .. }))
     });
     assert!(caller.join().unwrap().success);
     let missed = history(&cloud.api, &data).missed;
     assert_eq!(missed.len(), 1, "{missed:?}");
-    assert_eq!(missed[0].outcome, "missed");
+    assert_eq!(missed[0].outcome, RecentCallOutcome::Missed);
     assert_eq!(missed[0].answered_at_ms, None);
 }

@@ -10,7 +10,7 @@ use md5::{Digest, Md5};
 use ringdesk_store::NewCall;
 use ringdesk_tests::ws::WsSession;
 use ringdesk_tests::{Cloud, DEMO_NUMBER, MINJI, http};
-use ringdesk_wire::{ApiError, ServerMessage};
+use ringdesk_wire::{ApiError, EndCause, ErrorCode, HangupCause, ServerEvent, ServerMessage};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const OFFER: &str = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 8 101\r\na=rtpmap:101 telephone-event/8000\r\n";
@@ -227,7 +227,10 @@ async fn api_rejects_bad_requests_with_typed_errors() {
     );
     let bad = login("{not json".into()).await.unwrap();
     assert_eq!(bad.status(), 400);
-    assert_eq!(bad.json::<ApiError>().await.unwrap().code, "badJson");
+    assert_eq!(
+        bad.json::<ApiError>().await.unwrap().code,
+        ErrorCode::BadJson
+    );
     let anonymous = client
         .get(format!("{}/api/v1/calls", cloud.api))
         .send()
@@ -265,7 +268,10 @@ async fn api_rejects_bad_requests_with_typed_errors() {
         .await
         .unwrap();
     assert_eq!(peek.status(), 404);
-    assert_eq!(peek.json::<ApiError>().await.unwrap().code, "notFound");
+    assert_eq!(
+        peek.json::<ApiError>().await.unwrap().code,
+        ErrorCode::NotFound
+    );
     let list: ringdesk_wire::CallPage = client
         .get(format!("{}/api/v1/calls", cloud.api))
         .bearer_auth(&other)
@@ -336,7 +342,7 @@ async fn websocket_survives_bad_messages() {
         ws.send_text(text).await;
         let reply = ws.next_reply().await;
         assert!(
-            matches!(&reply, ServerMessage::Error { code: c, .. } if c == code),
+            matches!(&reply, ServerMessage::Event(ServerEvent::Error { code: c, .. }) if c.as_str() == code),
             "{text} → {reply:?}"
         );
     }
@@ -379,10 +385,10 @@ fn a_caller_whose_media_dies_is_hung_up_with_a_bye() {
         matches!(e, AgentEvent::MediaConnected { .. })
     });
     let (ended_at, ended) = agent.wait_for("end", Duration::from_secs(20), |e| {
-        matches!(e, AgentEvent::CallEnded { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::CallEnded { .. }))
     });
     assert!(
-        matches!(&ended, AgentEvent::CallEnded { cause, .. } if cause == "customerLegFailed"),
+        matches!(&ended, AgentEvent::Server(ServerEvent::CallEnded { cause, .. }) if *cause == EndCause::Call(HangupCause::CustomerLegFailed)),
         "{ended:?}"
     );
     assert!(

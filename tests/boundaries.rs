@@ -136,6 +136,29 @@ fn only_wire_speaks_serde() {
     assert!(g.direct("ringdesk-wire").contains("serde"));
 }
 
+/// ts-rs generates the UI's TypeScript in ringdesk-wire's tests; nothing that ships builds it.
+#[test]
+fn typescript_generation_never_ships() {
+    let g = Graph::load();
+    let shipped = [
+        "ringdesk-wire",
+        "ringdesk-core",
+        "ringdesk-media",
+        "ringdesk-sip",
+        "ringdesk-rtc",
+        "ringdesk-store",
+        "ringdesk-cloud",
+        "ringdesk-agent",
+        "ringdesk",
+    ];
+    for ours in shipped.iter().filter(|n| g.names.values().any(|m| m == *n)) {
+        assert!(
+            !g.transitive(ours).contains("ts-rs"),
+            "{ours} depends on ts-rs; keep it a dev-dependency of ringdesk-wire"
+        );
+    }
+}
+
 #[test]
 fn cloud_and_desktop_shell_never_depend_on_each_other() {
     let g = Graph::load();

@@ -9,7 +9,7 @@ use std::time::Duration;
 use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
 use ringdesk_tests::peers::call_in_background;
 use ringdesk_tests::{AgentProc, Cloud, MINJI, TempDir, block_on};
-use ringdesk_wire::AgentEvent;
+use ringdesk_wire::{AgentEvent, HangupCause, ServerEvent};
 use sqlx::Connection;
 
 /// Holds SQLite's write lock on the cloud's database until released.
@@ -57,13 +57,13 @@ fn a_locked_database_delays_no_ring_and_a_clean_stop_loses_no_record() {
     let (_, ring) = agent.wait_for(
         "a ring while the database is locked",
         Duration::from_secs(4),
-        |e| matches!(e, AgentEvent::Ring { .. }),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::Ring { .. })),
     );
-    let AgentEvent::Ring { call_id, .. } = ring else {
+    let AgentEvent::Server(ServerEvent::Ring { call_id, .. }) = ring else {
         unreachable!()
     };
     agent.wait_for("the call's end", Duration::from_secs(20), |e| {
-        matches!(e, AgentEvent::CallEnded { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::CallEnded { .. }))
     });
     let run = caller.join().expect("sipp thread");
     assert!(run.success, "sipp scenario failed:\n{}", run.log);
@@ -85,8 +85,8 @@ fn a_locked_database_delays_no_ring_and_a_clean_stop_loses_no_record() {
     block_on(async {
         let record = cloud.call(MINJI, call_id).await;
         assert_eq!(
-            record.hangup_cause.as_deref(),
-            Some("customerHangup"),
+            record.hangup_cause,
+            Some(HangupCause::CustomerHangup),
             "the end was written before the stop, not closed as serviceRestart"
         );
         assert!(record.answered_at.is_some());

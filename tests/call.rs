@@ -8,7 +8,7 @@ use ringdesk_tests::audio::{
 };
 use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
 use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, MINJI, TempDir, block_on};
-use ringdesk_wire::AgentEvent;
+use ringdesk_wire::{AgentEvent, CallDirection, EndCause, HangupCause, ServerEvent};
 
 #[test]
 fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
@@ -44,14 +44,14 @@ fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
     });
 
     let (_, ring) = agent.wait_for("ring", Duration::from_secs(20), |e| {
-        matches!(e, AgentEvent::Ring { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
     });
-    let AgentEvent::Ring {
+    let AgentEvent::Server(ServerEvent::Ring {
         call_id,
         caller: who,
         via,
         ..
-    } = ring
+    }) = ring
     else {
         unreachable!()
     };
@@ -68,25 +68,25 @@ fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
         |e| matches!(e, AgentEvent::MediaConnected { call_id: c } if *c == call_id),
     );
     let (_, dtmf) = agent.wait_for("dtmf", Duration::from_secs(15), |e| {
-        matches!(e, AgentEvent::Dtmf { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::Dtmf { .. }))
     });
     assert_eq!(
         dtmf,
-        AgentEvent::Dtmf {
+        AgentEvent::Server(ServerEvent::Dtmf {
             call_id,
             digit: "1".into()
-        }
+        })
     );
     let (_, ended) = agent.wait_for("end", Duration::from_secs(15), |e| {
-        matches!(e, AgentEvent::CallEnded { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::CallEnded { .. }))
     });
     assert_eq!(
         ended,
-        AgentEvent::CallEnded {
+        AgentEvent::Server(ServerEvent::CallEnded {
             call_id,
-            cause: "customerHangup".into(),
+            cause: HangupCause::CustomerHangup.into(),
             missed_reason: None
-        }
+        })
     );
     let run = caller.join().expect("sipp thread");
     assert!(run.success, "sipp scenario failed:\n{}", run.log);
@@ -113,10 +113,10 @@ fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
         assert_eq!(page.total, 1);
         let record = &page.calls[0];
         assert_eq!(record.id, call_id);
-        assert_eq!(record.direction, "inbound");
+        assert_eq!(record.direction, CallDirection::Inbound);
         assert_eq!(record.number, DEMO_NUMBER);
         assert_eq!(record.caller_number, "+821012345678");
-        assert_eq!(record.hangup_cause.as_deref(), Some("customerHangup"));
+        assert_eq!(record.hangup_cause, Some(HangupCause::CustomerHangup));
         assert_eq!(record.missed_reason, None);
         assert!(record.answered_at.is_some() && record.ended_at.is_some());
         assert!(
@@ -127,8 +127,8 @@ fn sipp_caller_tone_and_dtmf_reach_the_agent_and_the_record_is_kept() {
         let roles: Vec<&str> = record.managers.iter().map(|m| m.role.as_str()).collect();
         assert_eq!(roles, ["rang", "answered", "left"]);
         assert_eq!(
-            record.managers[2].cause.as_deref(),
-            Some("customerHangup"),
+            record.managers[2].cause,
+            Some(EndCause::Call(HangupCause::CustomerHangup)),
             "the manager's leg ended with the call"
         );
     });
@@ -147,9 +147,9 @@ fn baresip_caller_and_agent_hear_each_other() {
     let uri = format!("sip:{DEMO_NUMBER}@{}", cloud.sip);
     let caller = Baresip::call(&uri, &dir.path("caller.wav"), Duration::from_secs(9));
     let (_, ring) = agent.wait_for("ring", Duration::from_secs(20), |e| {
-        matches!(e, AgentEvent::Ring { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
     });
-    let AgentEvent::Ring { call_id, .. } = ring else {
+    let AgentEvent::Server(ServerEvent::Ring { call_id, .. }) = ring else {
         unreachable!()
     };
     agent.wait_for("media", Duration::from_secs(10), |e| {
@@ -159,15 +159,15 @@ fn baresip_caller_and_agent_hear_each_other() {
         matches!(e, AgentEvent::RemoteAudio { .. })
     });
     let (_, ended) = agent.wait_for("end", Duration::from_secs(30), |e| {
-        matches!(e, AgentEvent::CallEnded { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::CallEnded { .. }))
     });
     assert_eq!(
         ended,
-        AgentEvent::CallEnded {
+        AgentEvent::Server(ServerEvent::CallEnded {
             call_id,
-            cause: "customerHangup".into(),
+            cause: HangupCause::CustomerHangup.into(),
             missed_reason: None
-        }
+        })
     );
 
     let (heard, rate) = read_wav(&rec);

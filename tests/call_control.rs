@@ -12,7 +12,9 @@ use ringdesk_tests::peers::Baresip;
 use ringdesk_tests::ws::WsSession;
 use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, http};
 use ringdesk_wire::{
-    AgentEvent, CallRecord, CallState, ClientMessage, RingPurpose, ServerMessage, Teammate,
+    AgentEvent, CallRecord, CallState, ClientMessage, EndCause, ErrorCode, HangupCause,
+    JoinPurpose, NotRingingReason, RingPurpose, RingStopReason, ServerEvent, ServerMessage,
+    Teammate, TransferOutcome,
 };
 
 /// Per 250 ms window of a recording: how much of it is made of the frequencies `hz`.
@@ -54,9 +56,9 @@ fn on_hold_the_customer_hears_music_and_nobody_hears_the_customer() {
     let uri = format!("sip:{DEMO_NUMBER}@{}", cloud.sip);
     let caller = Baresip::call(&uri, &dir.path("caller.wav"), Duration::from_secs(14));
     let (_, ring) = agent.wait_for("ring", Duration::from_secs(20), |e| {
-        matches!(e, AgentEvent::Ring { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
     });
-    let AgentEvent::Ring { call_id, .. } = ring else {
+    let AgentEvent::Server(ServerEvent::Ring { call_id, .. }) = ring else {
         unreachable!()
     };
     agent.wait_for("audio", Duration::from_secs(10), |e| {
@@ -66,15 +68,21 @@ fn on_hold_the_customer_hears_music_and_nobody_hears_the_customer() {
     std::thread::sleep(Duration::from_secs(2));
     agent.command(&format!("hold {call_id}"));
     agent.wait_for("held", Duration::from_secs(5), |e| {
-        matches!(e, AgentEvent::HoldChanged { held: true, .. })
+        matches!(
+            e,
+            AgentEvent::Server(ServerEvent::HoldChanged { held: true, .. })
+        )
     });
     std::thread::sleep(Duration::from_secs(4));
     agent.command(&format!("resume {call_id}"));
     agent.wait_for("resumed", Duration::from_secs(5), |e| {
-        matches!(e, AgentEvent::HoldChanged { held: false, .. })
+        matches!(
+            e,
+            AgentEvent::Server(ServerEvent::HoldChanged { held: false, .. })
+        )
     });
     agent.wait_for("end", Duration::from_secs(30), |e| {
-        matches!(e, AgentEvent::CallEnded { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::CallEnded { .. }))
     });
 
     // The caller's ear: the agent, then the music and nothing of the agent, then the agent.
@@ -208,8 +216,10 @@ impl Manager {
 
     /// Waits for a ring and returns its call id.
     fn rung(&mut self) -> i64 {
-        match self.wait("ring", |e| matches!(e, AgentEvent::Ring { .. })) {
-            AgentEvent::Ring { call_id, .. } => call_id,
+        match self.wait("ring", |e| {
+            matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
+        }) {
+            AgentEvent::Server(ServerEvent::Ring { call_id, .. }) => call_id,
             _ => unreachable!(),
         }
     }
@@ -219,9 +229,11 @@ impl Manager {
     }
 
     fn call_ended(&mut self, cause: &str) {
-        let ended = self.wait("call ended", |e| matches!(e, AgentEvent::CallEnded { .. }));
+        let ended = self.wait("call ended", |e| {
+            matches!(e, AgentEvent::Server(ServerEvent::CallEnded { .. }))
+        });
         assert!(
-            matches!(&ended, AgentEvent::CallEnded { cause: c, .. } if c == cause),
+            matches!(&ended, AgentEvent::Server(ServerEvent::CallEnded { cause: c, .. }) if c.as_str() == cause),
             "expected the call to end with {cause}: {ended:?}"
         );
     }
@@ -229,7 +241,7 @@ impl Manager {
     /// Waits until the call has exactly these managers in it.
     fn sees_managers(&mut self, ids: &[i64]) {
         self.wait("call state", |e| match e {
-            AgentEvent::CallState(s) => {
+            AgentEvent::Server(ServerEvent::CallState(s)) => {
                 let mut in_call: Vec<i64> = s.managers.iter().map(|m| m.id).collect();
                 in_call.sort_unstable();
                 in_call == ids
@@ -348,7 +360,9 @@ fn parts(record: &CallRecord) -> Vec<String> {
         .managers
         .iter()
         .map(|m| {
-            let detail = m.purpose.as_deref().or(m.cause.as_deref()).unwrap_or("");
+            let detail = (m.purpose.map(JoinPurpose::as_str))
+                .or(m.cause.map(EndCause::as_str))
+                .unwrap_or("");
             format!("{} {} {detail}", m.name, m.role)
         })
         .collect()
@@ -373,9 +387,11 @@ fn an_invited_teammate_makes_it_three_way_then_leaves_and_the_call_is_ended_for_
     minji.hears_audio();
     minji.command(&format!("invite {call} {}", junho.id()));
     let minji_id = minji.id();
-    let ring = junho.wait("invitation", |e| matches!(e, AgentEvent::Ring { .. }));
+    let ring = junho.wait("invitation", |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
+    });
     assert!(
-        matches!(&ring, AgentEvent::Ring { purpose: RingPurpose::Invite { by }, .. } if by.id == minji_id),
+        matches!(&ring, AgentEvent::Server(ServerEvent::Ring { purpose: RingPurpose::Invite { by }, .. }) if by.id == minji_id),
         "{ring:?}"
     );
     junho.hears_audio();
@@ -416,7 +432,7 @@ fn an_invited_teammate_makes_it_three_way_then_leaves_and_the_call_is_ended_for_
     );
 
     let record = call_record(&cloud, call);
-    assert_eq!(record.hangup_cause.as_deref(), Some("endedForAll"));
+    assert_eq!(record.hangup_cause, Some(HangupCause::EndedForAll));
     assert_eq!(
         parts(&record),
         [
@@ -453,11 +469,11 @@ fn a_cold_transfer_declined_comes_back_and_one_to_a_team_goes_to_the_first_to_an
         junho.manager_id()
     ));
     let back = minji.wait("transfer ended", |e| {
-        matches!(e, AgentEvent::TransferEnded { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::TransferEnded { .. }))
     });
     assert!(
-        matches!(&back, AgentEvent::TransferEnded { outcome, reason, .. }
-            if outcome == "unanswered" && reason.as_deref() == Some("declined")),
+        matches!(&back, AgentEvent::Server(ServerEvent::TransferEnded { outcome, reason, .. })
+            if *outcome == TransferOutcome::Unanswered && *reason == Some(RingStopReason::Declined)),
         "{back:?}"
     );
     std::thread::sleep(Duration::from_secs(2));
@@ -465,22 +481,22 @@ fn a_cold_transfer_declined_comes_back_and_one_to_a_team_goes_to_the_first_to_an
     minji.command(&format!("transfer {call} cold team {team}"));
     minji.call_ended("transferred");
     let done = minji.wait("transfer ended", |e| {
-        matches!(e, AgentEvent::TransferEnded { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::TransferEnded { .. }))
     });
     assert!(
-        matches!(&done, AgentEvent::TransferEnded { outcome, to: Some(to), .. }
-            if outcome == "completed" && to.id == haneul.id()),
+        matches!(&done, AgentEvent::Server(ServerEvent::TransferEnded { outcome, to: Some(to), .. })
+            if *outcome == TransferOutcome::Completed && to.id == haneul.id()),
         "{done:?}"
     );
     sora.wait(
         "ring stopped",
-        |e| matches!(e, AgentEvent::RingStopped { reason, .. } if reason == "answeredElsewhere"),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::RingStopped { reason, .. }) if *reason == RingStopReason::AnsweredElsewhere),
     );
     for ring in ["the transfer", "the team's ring"] {
         junho.wait_for(
             ring,
             Duration::from_secs(5),
-            |e| matches!(e, AgentEvent::RingStopped { reason, .. } if reason == "declined"),
+            |e| matches!(e, AgentEvent::Server(ServerEvent::RingStopped { reason, .. }) if *reason == RingStopReason::Declined),
         );
     }
     haneul.hears_audio();
@@ -541,7 +557,7 @@ fn a_warm_transfer_talks_to_the_target_with_the_customer_on_hold_then_hands_over
     minji.command(&format!("transfer {call} warm manager {}", junho.id()));
     let junho_id = junho.id();
     minji.wait("consulting", |e| {
-        matches!(e, AgentEvent::CallState(s)
+        matches!(e, AgentEvent::Server(ServerEvent::CallState(s))
             if s.held && s.transfer.as_ref().and_then(|t| t.consulting.as_ref()).is_some_and(|c| c.id == junho_id))
     });
     junho.hears_audio();
@@ -549,7 +565,10 @@ fn a_warm_transfer_talks_to_the_target_with_the_customer_on_hold_then_hands_over
     minji.command(&format!("complete {call}"));
     minji.call_ended("transferred");
     junho.wait("off hold", |e| {
-        matches!(e, AgentEvent::HoldChanged { held: false, .. })
+        matches!(
+            e,
+            AgentEvent::Server(ServerEvent::HoldChanged { held: false, .. })
+        )
     });
     std::thread::sleep(Duration::from_secs(3));
     junho.command(&format!("end {call}"));
@@ -629,7 +648,7 @@ fn a_call_put_in_the_queue_rings_the_team_and_a_teammate_picks_it_up() {
     );
     // Teammates are told without asking: the call ringing at Junho is pushed to Haneul.
     haneul.wait("the queued call pushed", |e| {
-        matches!(e, AgentEvent::RingingCalls { calls } if calls.iter().any(|c| c.call_id == call
+        matches!(e, AgentEvent::Server(ServerEvent::RingingCalls { calls }) if calls.iter().any(|c| c.call_id == call
             && c.ringing.iter().any(|r| r.manager.name == "이준호")))
     });
     haneul.agent.skip_seen();
@@ -637,14 +656,17 @@ fn a_call_put_in_the_queue_rings_the_team_and_a_teammate_picks_it_up() {
     haneul.command(&format!("pickup {call}"));
     junho.wait(
         "picked up",
-        |e| matches!(e, AgentEvent::RingStopped { reason, .. } if reason == "pickedUp"),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::RingStopped { reason, .. }) if *reason == RingStopReason::PickedUp),
     );
     haneul.hears_audio();
     haneul.wait("off hold", |e| {
-        matches!(e, AgentEvent::HoldChanged { held: false, .. })
+        matches!(
+            e,
+            AgentEvent::Server(ServerEvent::HoldChanged { held: false, .. })
+        )
     });
     haneul.wait("the picked-up call off everyone's list", |e| {
-        matches!(e, AgentEvent::RingingCalls { calls } if !calls.iter().any(|c| c.call_id == call))
+        matches!(e, AgentEvent::Server(ServerEvent::RingingCalls { calls }) if !calls.iter().any(|c| c.call_id == call))
     });
     std::thread::sleep(Duration::from_secs(4));
     haneul.command(&format!("end {call}"));
@@ -686,12 +708,14 @@ fn the_eleventh_participant_is_refused() {
         let teammates: Vec<Teammate> =
             serde_json::from_value(get_json(&cloud, "/api/v1/teammates").await).unwrap();
         let junho = teammates.iter().find(|m| m.name == "이준호").unwrap();
-        assert!(!junho.online && junho.not_ringing.as_deref() == Some("offline"));
+        assert!(!junho.online && junho.not_ringing == Some(NotRingingReason::Offline));
         minji.command(&format!("invite {call} {}", junho.id));
-        let offline = minji.wait("refusal", |e| matches!(e, AgentEvent::Error { .. }));
+        let offline = minji.wait("refusal", |e| {
+            matches!(e, AgentEvent::Server(ServerEvent::Error { .. }))
+        });
         assert!(
-            matches!(&offline, AgentEvent::Error { code, message }
-                if code == "targetUnavailable" && message.contains("offline")),
+            matches!(&offline, AgentEvent::Server(ServerEvent::Error { code, message })
+                if *code == ErrorCode::TargetUnavailable && message.contains("offline")),
             "{offline:?}"
         );
         let mut sessions = Vec::new();
@@ -708,13 +732,17 @@ fn the_eleventh_participant_is_refused() {
         // Minji and 8 ringing invitations: with the customer, 10 people.
         for (s, id) in sessions.iter_mut().zip(&ids).take(8) {
             minji.command(&format!("invite {call} {id}"));
-            s.next_matching("invitation", |m| matches!(m, ServerMessage::Ring { .. }))
-                .await;
+            s.next_matching("invitation", |m| {
+                matches!(m, ServerMessage::Event(ServerEvent::Ring { .. }))
+            })
+            .await;
         }
         minji.command(&format!("invite {call} {}", ids[8]));
-        let full = minji.wait("refusal", |e| matches!(e, AgentEvent::Error { .. }));
+        let full = minji.wait("refusal", |e| {
+            matches!(e, AgentEvent::Server(ServerEvent::Error { .. }))
+        });
         assert!(
-            matches!(&full, AgentEvent::Error { code, .. } if code == "callFull"),
+            matches!(&full, AgentEvent::Server(ServerEvent::Error { code, .. }) if *code == ErrorCode::CallFull),
             "{full:?}"
         );
         // One declines: the seat is free again.
@@ -723,18 +751,20 @@ fn the_eleventh_participant_is_refused() {
             .await;
         minji.wait(
             "declined",
-            |e| matches!(e, AgentEvent::InviteUnanswered { reason, .. } if reason == "declined"),
+            |e| matches!(e, AgentEvent::Server(ServerEvent::InviteUnanswered { reason, .. }) if *reason == RingStopReason::Declined),
         );
         minji.command(&format!("invite {call} {}", ids[8]));
         sessions[8]
-            .next_matching("invitation", |m| matches!(m, ServerMessage::Ring { .. }))
+            .next_matching("invitation", |m| {
+                matches!(m, ServerMessage::Event(ServerEvent::Ring { .. }))
+            })
             .await;
         // Eight invitations ring: the teammates list shows them busy.
         let teammates: Vec<Teammate> =
             serde_json::from_value(get_json(&cloud, "/api/v1/teammates").await).unwrap();
         let ringing = teammates
             .iter()
-            .filter(|m| m.not_ringing.as_deref() == Some("ringingForAnotherCall"))
+            .filter(|m| m.not_ringing == Some(NotRingingReason::RingingForAnotherCall))
             .count();
         assert_eq!(ringing, 8, "{teammates:?}");
     });
@@ -758,29 +788,31 @@ fn a_parallel_call_to_a_teammate_switches_lines_then_merges_into_a_three_way() {
     // Line 2: the customer waits with the music while Minji talks to Junho.
     minji.command(&format!("parallel {call} manager {}", junho.id()));
     let minji_id = minji.id();
-    let ring = junho.wait("parallel ring", |e| matches!(e, AgentEvent::Ring { .. }));
+    let ring = junho.wait("parallel ring", |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
+    });
     assert!(
-        matches!(&ring, AgentEvent::Ring { purpose: RingPurpose::Parallel { by }, .. } if by.id == minji_id),
+        matches!(&ring, AgentEvent::Server(ServerEvent::Ring { purpose: RingPurpose::Parallel { by }, .. }) if by.id == minji_id),
         "{ring:?}"
     );
     junho.hears_audio();
     minji.command(&format!("transfer {call} cold manager {}", junho.id()));
     minji.wait(
         "no transfer meanwhile",
-        |e| matches!(e, AgentEvent::Error { code, .. } if code == "parallelInProgress"),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::Error { code, .. }) if *code == ErrorCode::ParallelInProgress),
     );
     std::thread::sleep(Duration::from_secs(3) + JOINER_SETTLE);
     // Back to line 1: Minji and the customer; Junho waits with the music.
     minji.command(&format!("switch {call}"));
     minji.wait("back on line 1", |e| {
-        matches!(e, AgentEvent::CallState(s) if s.parallel.as_ref().is_some_and(|p| !p.on_second))
+        matches!(e, AgentEvent::Server(ServerEvent::CallState(s)) if s.parallel.as_ref().is_some_and(|p| !p.on_second))
     });
     std::thread::sleep(Duration::from_secs(3));
     // Merge: one conversation of three.
     minji.command(&format!("merge {call}"));
     minji.wait(
         "merged",
-        |e| matches!(e, AgentEvent::CallState(s) if s.parallel.is_none() && s.managers.len() == 2),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::CallState(s)) if s.parallel.is_none() && s.managers.len() == 2),
     );
     std::thread::sleep(Duration::from_secs(3));
     minji.command(&format!("end {call}"));
@@ -853,15 +885,15 @@ fn taking_a_call_while_in_one_leaves_the_current_call_first_only_when_asked() {
     minji.command(&format!("pickup {second}"));
     minji.wait(
         "busy",
-        |e| matches!(e, AgentEvent::Error { code, .. } if code == "busy"),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::Error { code, .. }) if *code == ErrorCode::Busy),
     );
     minji.command(&format!("pickup {second} leave"));
     let left = minji.wait(
         "left the first call",
-        |e| matches!(e, AgentEvent::CallEnded { call_id, .. } if *call_id == first),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::CallEnded { call_id, .. }) if *call_id == first),
     );
     assert!(
-        matches!(&left, AgentEvent::CallEnded { cause, .. } if cause == "left"),
+        matches!(&left, AgentEvent::Server(ServerEvent::CallEnded { cause, .. }) if *cause == EndCause::Left),
         "{left:?}"
     );
     minji.wait(
@@ -869,13 +901,13 @@ fn taking_a_call_while_in_one_leaves_the_current_call_first_only_when_asked() {
         |e| matches!(e, AgentEvent::MediaConnected { call_id } if *call_id == second),
     );
     junho.wait("picked up", |e| {
-        matches!(e, AgentEvent::RingStopped { call_id, reason } if *call_id == second && reason == "pickedUp")
+        matches!(e, AgentEvent::Server(ServerEvent::RingStopped { call_id, reason }) if *call_id == second && *reason == RingStopReason::PickedUp)
     });
     minji.command(&format!("end {second}"));
     minji.call_ended("endedForAll");
     assert_eq!(
-        call_record(&cloud, first).hangup_cause.as_deref(),
-        Some("managerHangup"),
+        call_record(&cloud, first).hangup_cause,
+        Some(HangupCause::ManagerHangup),
         "Minji was alone with the first caller: leaving ended it"
     );
     assert!(parts(&call_record(&cloud, second)).contains(&"김민지 answered pickUp".to_string()));

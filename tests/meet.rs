@@ -10,7 +10,7 @@ use ringdesk_tests::audio::{
 };
 use ringdesk_tests::browser::Browser;
 use ringdesk_tests::{AgentProc, Cloud, JUNHO, MINJI, TempDir, block_on, http};
-use ringdesk_wire::{AgentEvent, ApiError};
+use ringdesk_wire::{AgentEvent, ApiError, EndCause, ErrorCode, HangupCause, ServerEvent};
 
 /// The demo channel (the first one the database creates).
 const DEMO_CHANNEL: i64 = 1;
@@ -73,11 +73,11 @@ fn a_browser_visitor_rings_the_team_and_both_hear_each_other() {
             .eval("document.getElementById('call').click()")
             .await;
         let (_, ring) = agent.wait_for("ring", Duration::from_secs(20), |e| {
-            matches!(e, AgentEvent::Ring { .. })
+            matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
         });
-        let AgentEvent::Ring {
+        let AgentEvent::Server(ServerEvent::Ring {
             call_id, caller, ..
-        } = ring
+        }) = ring
         else {
             unreachable!()
         };
@@ -100,13 +100,13 @@ fn a_browser_visitor_rings_the_team_and_both_hear_each_other() {
         agent.wait_for(
             "the meet's state",
             Duration::from_secs(10),
-            |e| matches!(e, AgentEvent::CallState(s) if s.call_id == call_id && s.meet),
+            |e| matches!(e, AgentEvent::Server(ServerEvent::CallState(s)) if s.call_id == call_id && s.meet),
         );
         agent.command(&format!("hold {call_id}"));
         agent.wait_for(
             "hold refused",
             Duration::from_secs(10),
-            |e| matches!(e, AgentEvent::Error { code, .. } if code == "notSupportedInMeets"),
+            |e| matches!(e, AgentEvent::Server(ServerEvent::Error { code, .. }) if *code == ErrorCode::NotSupportedInMeets),
         );
         agent.command(&format!(
             "transfer {call_id} warm manager {}",
@@ -115,7 +115,7 @@ fn a_browser_visitor_rings_the_team_and_both_hear_each_other() {
         agent.wait_for(
             "warm transfer refused",
             Duration::from_secs(10),
-            |e| matches!(e, AgentEvent::Error { code, .. } if code == "notSupportedInMeets"),
+            |e| matches!(e, AgentEvent::Server(ServerEvent::Error { code, .. }) if *code == ErrorCode::NotSupportedInMeets),
         );
         tokio::time::sleep(Duration::from_secs(1)).await;
         let peak = browser
@@ -140,10 +140,10 @@ fn a_browser_visitor_rings_the_team_and_both_hear_each_other() {
         let (_, ended) = agent.wait_for(
             "end",
             Duration::from_secs(10),
-            |e| matches!(e, AgentEvent::CallEnded { call_id: c, .. } if *c == call_id),
+            |e| matches!(e, AgentEvent::Server(ServerEvent::CallEnded { call_id: c, .. }) if *c == call_id),
         );
         assert!(
-            matches!(&ended, AgentEvent::CallEnded { cause, .. } if cause == "customerHangup"),
+            matches!(&ended, AgentEvent::Server(ServerEvent::CallEnded { cause, .. }) if *cause == EndCause::Call(HangupCause::CustomerHangup)),
             "{ended:?}"
         );
         let record = cloud.call(MINJI, call_id).await;
@@ -187,7 +187,7 @@ fn bad_meet_requests_are_refused_with_reasons() {
         .unwrap();
         assert_eq!(resp.status(), 422);
         let err: ApiError = resp.json().await.unwrap();
-        assert_eq!(err.code, "badOffer");
+        assert_eq!(err.code, ErrorCode::BadOffer);
         let garbage_sdp = serde_json::json!({ "sdpOffer": "v=0\r\nm=video 9 UDP 0\r\n" });
         let resp = post("/api/v1/meet/1/calls", garbage_sdp.clone())
             .await
@@ -197,7 +197,7 @@ fn bad_meet_requests_are_refused_with_reasons() {
         assert_eq!(resp.status(), 404);
         assert_eq!(
             resp.json::<ApiError>().await.unwrap().code,
-            "unknownChannel"
+            ErrorCode::UnknownChannel
         );
         let resp = post(
             "/api/v1/meet/calls/1/hangup",
@@ -224,7 +224,10 @@ fn bad_meet_requests_are_refused_with_reasons() {
             .await
             .unwrap();
         assert_eq!(resp.status(), 429);
-        assert_eq!(resp.json::<ApiError>().await.unwrap().code, "tooManyCalls");
+        assert_eq!(
+            resp.json::<ApiError>().await.unwrap().code,
+            ErrorCode::TooManyCalls
+        );
     });
 }
 

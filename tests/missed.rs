@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use ringdesk_tests::peers::call_in_background;
 use ringdesk_tests::{AgentProc, Cloud, MINJI, block_on};
-use ringdesk_wire::{AgentEvent, CallRecord};
+use ringdesk_wire::{
+    AgentEvent, CallRecord, HangupCause, MissedReason, RingStopReason, ServerEvent,
+};
 
 fn last_call(cloud: &Cloud) -> CallRecord {
     block_on(cloud.calls(MINJI, "perPage=1"))
@@ -29,8 +31,8 @@ fn nobody_available_is_no_operator() {
     .unwrap();
     assert!(run.success, "caller should get 480:\n{}", run.log);
     let record = last_call(&cloud);
-    assert_eq!(record.missed_reason.as_deref(), Some("noOperator"));
-    assert_eq!(record.hangup_cause.as_deref(), Some("notAnswered"));
+    assert_eq!(record.missed_reason, Some(MissedReason::NoOperator));
+    assert_eq!(record.hangup_cause, Some(HangupCause::NotAnswered));
     assert!(
         record.managers.is_empty(),
         "nobody was rung: {:?}",
@@ -50,26 +52,26 @@ fn unanswered_ring_times_out_as_ring_time_over() {
         Duration::from_secs(20),
     );
     let (rang_at, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::Ring { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
     });
-    let AgentEvent::Ring {
+    let AgentEvent::Server(ServerEvent::Ring {
         call_id,
         ring_timeout_ms,
         ..
-    } = ring
+    }) = ring
     else {
         unreachable!()
     };
     assert_eq!(ring_timeout_ms, 2_000);
     let (stopped_at, stopped) = agent.wait_for("ring stop", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::RingStopped { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::RingStopped { .. }))
     });
     assert_eq!(
         stopped,
-        AgentEvent::RingStopped {
+        AgentEvent::Server(ServerEvent::RingStopped {
             call_id,
-            reason: "timedOut".into()
-        }
+            reason: RingStopReason::TimedOut
+        })
     );
     assert!(
         stopped_at - rang_at >= Duration::from_millis(1_500),
@@ -79,7 +81,7 @@ fn unanswered_ring_times_out_as_ring_time_over() {
     let run = caller.join().unwrap();
     assert!(run.success, "caller should get 480:\n{}", run.log);
     let record = last_call(&cloud);
-    assert_eq!(record.missed_reason.as_deref(), Some("ringTimeOver"));
+    assert_eq!(record.missed_reason, Some(MissedReason::RingTimeOver));
     assert_eq!(
         record
             .managers
@@ -101,20 +103,20 @@ fn caller_hanging_up_while_ringing_is_userleft() {
         Duration::from_secs(20),
     );
     let (_, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::Ring { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
     });
-    let AgentEvent::Ring { call_id, .. } = ring else {
+    let AgentEvent::Server(ServerEvent::Ring { call_id, .. }) = ring else {
         unreachable!()
     };
     let (_, stopped) = agent.wait_for("ring stop", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::RingStopped { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::RingStopped { .. }))
     });
     assert_eq!(
         stopped,
-        AgentEvent::RingStopped {
+        AgentEvent::Server(ServerEvent::RingStopped {
             call_id,
-            reason: "callerLeft".into()
-        }
+            reason: RingStopReason::CallerLeft
+        })
     );
     let run = caller.join().unwrap();
     assert!(
@@ -123,6 +125,6 @@ fn caller_hanging_up_while_ringing_is_userleft() {
         run.log
     );
     let record = last_call(&cloud);
-    assert_eq!(record.missed_reason.as_deref(), Some("userleft"));
-    assert_eq!(record.hangup_cause.as_deref(), Some("customerHangup"));
+    assert_eq!(record.missed_reason, Some(MissedReason::UserLeft));
+    assert_eq!(record.hangup_cause, Some(HangupCause::CustomerHangup));
 }

@@ -12,7 +12,10 @@ use ringdesk_tests::peers::{Baresip, carrier_in_background, scenario};
 use ringdesk_tests::{
     AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, free_port, http,
 };
-use ringdesk_wire::{AgentEvent, ApiError, DialPlan, InternationalRate};
+use ringdesk_wire::{
+    AgentEvent, ApiError, CallDirection, DialPlan, EndCause, ErrorCode, HangupCause,
+    InternationalRate, PartyOutcome, ServerEvent,
+};
 
 /// 박서연, a demo contact.
 const CONTACT_NUMBER: &str = "+821012345678";
@@ -32,7 +35,7 @@ fn carrier_args(port: u16) -> Vec<String> {
 
 fn call_of(e: &AgentEvent) -> Option<i64> {
     match e {
-        AgentEvent::Dialing { call_id, .. } => Some(*call_id),
+        AgentEvent::Server(ServerEvent::Dialing { call_id, .. }) => Some(*call_id),
         _ => None,
     }
 }
@@ -67,11 +70,11 @@ fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
     // Typed the Korean way; the cloud dials E.164 from the channel's number.
     agent.command("dial 010-1234-5678");
     let (_, dialing) = agent.wait_for("dialing", Duration::from_secs(10), |e| call_of(e).is_some());
-    let AgentEvent::Dialing {
+    let AgentEvent::Server(ServerEvent::Dialing {
         call_id,
         customer,
         plan,
-    } = dialing
+    }) = dialing
     else {
         unreachable!()
     };
@@ -95,12 +98,12 @@ fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
         |e| matches!(e, AgentEvent::MediaConnected { call_id: c } if *c == call_id),
     );
     let (rang_at, _) = agent.wait_for("progress", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::DialProgress { call_id: c, early_media: false } if *c == call_id)
+        matches!(e, AgentEvent::Server(ServerEvent::DialProgress { call_id: c, early_media: false }) if *c == call_id)
     });
     let (answered_at, _) = agent.wait_for(
         "answer",
         Duration::from_secs(10),
-        |e| matches!(e, AgentEvent::DialAnswered { call_id: c } if *c == call_id),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::DialAnswered { call_id: c }) if *c == call_id),
     );
     let ringing = answered_at - rang_at;
     assert!(ringing > Duration::from_secs(2), "rang {ringing:?}");
@@ -113,9 +116,9 @@ fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
         let (_, e) = agent.wait_for(
             "echoed digit",
             Duration::from_secs(10),
-            |e| matches!(e, AgentEvent::Dtmf { call_id: c, .. } if *c == call_id),
+            |e| matches!(e, AgentEvent::Server(ServerEvent::Dtmf { call_id: c, .. }) if *c == call_id),
         );
-        if let AgentEvent::Dtmf { digit, .. } = e {
+        if let AgentEvent::Server(ServerEvent::Dtmf { digit, .. }) = e {
             digits.push_str(&digit);
         }
     }
@@ -124,10 +127,10 @@ fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
     let (_, ended) = agent.wait_for(
         "end",
         Duration::from_secs(10),
-        |e| matches!(e, AgentEvent::CallEnded { call_id: c, .. } if *c == call_id),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::CallEnded { call_id: c, .. }) if *c == call_id),
     );
     assert!(
-        matches!(&ended, AgentEvent::CallEnded { cause, missed_reason: None, .. } if cause == "left"),
+        matches!(&ended, AgentEvent::Server(ServerEvent::CallEnded { cause, missed_reason: None, .. }) if *cause == EndCause::Left),
         "{ended:?}"
     );
     let run = carrier.join().expect("sipp thread");
@@ -159,10 +162,10 @@ fn a_placed_call_authenticates_rings_connects_and_sends_digits() {
     );
 
     let record = block_on(cloud.call(MINJI, call_id));
-    assert_eq!(record.direction, "outbound");
+    assert_eq!(record.direction, CallDirection::Outbound);
     assert_eq!(record.caller_number, CONTACT_NUMBER);
     assert_eq!(record.number, DEMO_NUMBER);
-    assert_eq!(record.hangup_cause.as_deref(), Some("managerHangup"));
+    assert_eq!(record.hangup_cause, Some(HangupCause::ManagerHangup));
     assert!(record.answered_at.is_some(), "answered by the called party");
     assert!(record.duration_s >= 2, "talk time counted from the answer");
 }
@@ -180,26 +183,26 @@ fn an_unreachable_party_is_told_with_the_carriers_reason() {
     let (_, dialing) = agent.wait_for("dialing", Duration::from_secs(10), |e| call_of(e).is_some());
     let call_id = call_of(&dialing).unwrap();
     let (_, failed) = agent.wait_for("failure", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::DialFailed { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::DialFailed { .. }))
     });
     assert_eq!(
         failed,
-        AgentEvent::DialFailed {
+        AgentEvent::Server(ServerEvent::DialFailed {
             call_id,
             sip_code: 486,
             reason: "Busy Here".into()
-        }
+        })
     );
     let (_, ended) = agent.wait_for("end", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::CallEnded { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::CallEnded { .. }))
     });
     assert_eq!(
         ended,
-        AgentEvent::CallEnded {
+        AgentEvent::Server(ServerEvent::CallEnded {
             call_id,
-            cause: "notReached".into(),
+            cause: HangupCause::NotReached.into(),
             missed_reason: None
-        }
+        })
     );
     let run = carrier.join().expect("sipp thread");
     assert!(run.success, "{}", run.log);
@@ -208,7 +211,7 @@ fn an_unreachable_party_is_told_with_the_carriers_reason() {
     agent.wait_for(
         "dialing again",
         Duration::from_secs(10),
-        |e| matches!(e, AgentEvent::Dialing { call_id: c, .. } if *c != call_id),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::Dialing { call_id: c, .. }) if *c != call_id),
     );
 }
 
@@ -234,19 +237,19 @@ fn a_call_nobody_answers_is_cancelled_at_the_carrier_after_the_dial_timeout() {
     agent.wait_for(
         "ringing",
         Duration::from_secs(10),
-        |e| matches!(e, AgentEvent::DialProgress { call_id: c, .. } if *c == call_id),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::DialProgress { call_id: c, .. }) if *c == call_id),
     );
     let (failed_at, failed) = agent.wait_for("timeout", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::DialFailed { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::DialFailed { .. }))
     });
     assert!(
-        matches!(&failed, AgentEvent::DialFailed { sip_code: 408, reason, .. } if reason.contains("3 s")),
+        matches!(&failed, AgentEvent::Server(ServerEvent::DialFailed { sip_code: 408, reason, .. }) if reason.contains("3 s")),
         "{failed:?}"
     );
     let rang = failed_at - dialed_at;
     assert!(rang >= Duration::from_secs(2), "gave up too soon: {rang:?}");
     agent.wait_for("end", Duration::from_secs(5), |e| {
-        matches!(e, AgentEvent::CallEnded { call_id: c, cause, .. } if *c == call_id && cause == "notReached")
+        matches!(e, AgentEvent::Server(ServerEvent::CallEnded { call_id: c, cause, .. }) if *c == call_id && *cause == EndCause::Call(HangupCause::NotReached))
     });
     // The carrier saw our CANCEL, answered it, and got our ACK for its 487.
     let run = carrier.join().expect("sipp thread");
@@ -307,11 +310,11 @@ fn every_refusal_says_why_and_the_price_shows_before_dialing() {
         );
         assert_eq!(
             code(dial_check(&cloud, &minji, "+44 20 7946 0958", None).await),
-            Err("unsupportedCountry".into())
+            Err(ErrorCode::UnsupportedCountry)
         );
         assert_eq!(
             code(dial_check(&cloud, &minji, "+81 3-1234-5678", Some("02-555-1234")).await),
-            Err("callerIdNotInternational".into()),
+            Err(ErrorCode::CallerIdNotInternational),
             "international only from 7666/7174/4769/4768 numbers"
         );
         assert_eq!(
@@ -321,17 +324,17 @@ fn every_refusal_says_why_and_the_price_shows_before_dialing() {
         );
         assert_eq!(
             code(dial_check(&cloud, &minji, "010-1234-5678", Some("+8231000000")).await),
-            Err("callerIdNotOurs".into())
+            Err(ErrorCode::CallerIdNotOurs)
         );
         assert_eq!(
             code(dial_check(&cloud, &minji, "call me", None).await),
-            Err("notANumber".into())
+            Err(ErrorCode::NotANumber)
         );
         let sua = cloud.token("sua@demo.test", "pw-sua").await;
         let refused = dial_check(&cloud, &sua, "010-1234-5678", None)
             .await
             .unwrap_err();
-        assert_eq!(refused.code, "noOutboundPermission");
+        assert_eq!(refused.code, ErrorCode::NoOutboundPermission);
         assert!(
             refused.message.contains("permission"),
             "{}",
@@ -401,18 +404,18 @@ fn every_refusal_says_why_and_the_price_shows_before_dialing() {
     let mut agent = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 300);
     agent.command("dial 12ab");
     let (_, refused) = agent.wait_for("refusal", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::DialRefused { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::DialRefused { .. }))
     });
     assert!(
-        matches!(&refused, AgentEvent::DialRefused { code, .. } if code == "notANumber"),
+        matches!(&refused, AgentEvent::Server(ServerEvent::DialRefused { code, .. }) if *code == ErrorCode::NotANumber),
         "{refused:?}"
     );
     agent.command("dial 010-1234-5678");
     let (_, refused) = agent.wait_for("refusal", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::DialRefused { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::DialRefused { .. }))
     });
     assert!(
-        matches!(&refused, AgentEvent::DialRefused { code, message } if code == "noOutboundTrunk" && message.contains("--trunk-outbound")),
+        matches!(&refused, AgentEvent::Server(ServerEvent::DialRefused { code, message }) if *code == ErrorCode::NoOutboundTrunk && message.contains("--trunk-outbound")),
         "{refused:?}"
     );
 }
@@ -445,9 +448,9 @@ fn a_parallel_call_to_a_number_outlives_the_customer() {
     let uri = format!("sip:{DEMO_NUMBER}@{}", cloud.sip);
     let customer = Baresip::call(&uri, &dir.path("customer.wav"), Duration::from_secs(12));
     let (_, ring) = agent.wait_for("ring", Duration::from_secs(20), |e| {
-        matches!(e, AgentEvent::Ring { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
     });
-    let AgentEvent::Ring { call_id, .. } = ring else {
+    let AgentEvent::Server(ServerEvent::Ring { call_id, .. }) = ring else {
         unreachable!()
     };
     agent.wait_for("customer audio", Duration::from_secs(10), |e| {
@@ -456,20 +459,20 @@ fn a_parallel_call_to_a_number_outlives_the_customer() {
     std::thread::sleep(Duration::from_secs(2));
     agent.command(&format!("parallel {call_id} number 02-555-1234"));
     agent.wait_for("the number answers", Duration::from_secs(15), |e| {
-        matches!(e, AgentEvent::CallState(s) if s.parallel.as_ref().is_some_and(|p| p.answered && p.number.as_deref() == Some("+8225551234")))
+        matches!(e, AgentEvent::Server(ServerEvent::CallState(s)) if s.parallel.as_ref().is_some_and(|p| p.answered && p.number.as_deref() == Some("+8225551234")))
     });
     // The customer hangs up (baresip quits); the parallel line goes on and we are told.
     agent.wait_for(
         "customer left",
         Duration::from_secs(15),
-        |e| matches!(e, AgentEvent::CustomerLeft { call_id: c } if *c == call_id),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::CustomerLeft { call_id: c }) if *c == call_id),
     );
     std::thread::sleep(Duration::from_secs(3));
     agent.command(&format!("hangup {call_id}"));
     agent.wait_for(
         "end",
         Duration::from_secs(10),
-        |e| matches!(e, AgentEvent::CallEnded { call_id: c, .. } if *c == call_id),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::CallEnded { call_id: c, .. }) if *c == call_id),
     );
     let run = carrier.join().expect("sipp thread");
     assert!(run.success, "the carrier's checks failed:\n{}", run.log);
@@ -521,7 +524,7 @@ fn a_parallel_call_to_a_number_outlives_the_customer() {
         (
             record.parties.len(),
             party.number.as_str(),
-            party.outcome.as_deref()
+            party.outcome.map(PartyOutcome::as_str)
         ),
         (1, "+8225551234", Some("merged"))
     );

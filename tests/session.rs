@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use ringdesk_tests::peers::call_in_background;
 use ringdesk_tests::{AgentProc, Cloud, MINJI};
-use ringdesk_wire::{AgentEvent, AgentStatus};
+use ringdesk_wire::{AgentEvent, AgentStatus, ServerEvent};
 
 #[test]
 fn agent_reconnects_after_a_cloud_restart() {
@@ -15,11 +15,11 @@ fn agent_reconnects_after_a_cloud_restart() {
     agent.wait_for("away", Duration::from_secs(10), |e| {
         matches!(
             e,
-            AgentEvent::Presence {
+            AgentEvent::Server(ServerEvent::Presence {
                 status: AgentStatus::Away,
                 do_not_disturb: true,
                 ..
-            }
+            })
         )
     });
 
@@ -40,11 +40,11 @@ fn agent_reconnects_after_a_cloud_restart() {
     agent.wait_for("status kept", Duration::from_secs(10), |e| {
         matches!(
             e,
-            AgentEvent::Presence {
+            AgentEvent::Server(ServerEvent::Presence {
                 status: AgentStatus::Away,
                 do_not_disturb: true,
                 ..
-            }
+            })
         )
     });
 
@@ -53,11 +53,11 @@ fn agent_reconnects_after_a_cloud_restart() {
     agent.wait_for("available", Duration::from_secs(10), |e| {
         matches!(
             e,
-            AgentEvent::Presence {
+            AgentEvent::Server(ServerEvent::Presence {
                 status: AgentStatus::Available,
                 not_ringing: None,
                 ..
-            }
+            })
         )
     });
     let caller = call_in_background(
@@ -67,7 +67,7 @@ fn agent_reconnects_after_a_cloud_restart() {
         Duration::from_secs(20),
     );
     agent.wait_for("ring after reconnect", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::Ring { .. })
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
     });
     assert!(caller.join().unwrap().success);
 }

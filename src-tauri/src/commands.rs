@@ -1,5 +1,10 @@
 //! The desktop RPC's command half: what the UI may ask of the shell. Each is a thin call into
-//! [`Shell`] or `ringdesk-agent`; errors are short codes or messages the UI shows as they are.
+//! [`Shell`] or `ringdesk-agent`; errors are error codes ([`ErrorCode`], which the UI
+//! translates) or, when the cause has none, messages it shows as they are.
+//!
+//! Every command here is declared in [`ringdesk_wire::COMMANDS`], from which the UI's typed
+//! `invoke` is generated; the test at the end checks the handlers, their arguments and results
+//! against it.
 
 use std::sync::Arc;
 
@@ -13,9 +18,9 @@ use ringdesk_agent::{
     settings,
 };
 use ringdesk_wire::{
-    AgentEvent, AgentStatus, AudioDeviceList, CallRecord, CallTargets, ChannelNumber, DeskState,
-    DesktopSettings, DesktopStartup, DialCheck, DialPlan, ManagerInfo, RecentCallLists,
-    TransferKind,
+    AGENT_EVENT, AgentEvent, AgentStatus, AudioDeviceList, CallRecord, CallTargets, ChannelNumber,
+    DeskState, DesktopSettings, DesktopStartup, DialCheck, DialPlan, ErrorCode, INPUT_LEVEL_EVENT,
+    Language, ManagerInfo, RecentCallLists, SETTINGS_CHANGED_EVENT, TransferKind,
 };
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -29,9 +34,14 @@ fn env(name: &str) -> Option<String> {
 /// The UI shows the cloud's code (translated) or the message.
 fn ui_error(e: AgentError) -> String {
     match e {
-        AgentError::Api { code, .. } => code,
+        AgentError::Api { code, .. } => code.to_string(),
         other => other.to_string(),
     }
+}
+
+/// A command's failure with a code the UI translates.
+fn code(code: ErrorCode) -> String {
+    code.to_string()
 }
 
 async fn blocking<T: Send + 'static>(
@@ -120,7 +130,7 @@ async fn start_agent(
     tauri::async_runtime::spawn(async move {
         while let Some(event) = events.recv().await {
             pump.state::<Shell>().on_event(&pump, &event);
-            if let Err(e) = pump.emit("agent-event", &event) {
+            if let Err(e) = pump.emit(AGENT_EVENT, &event) {
                 tracing::warn!("emitting to the UI failed: {e}");
             }
         }
@@ -140,7 +150,7 @@ pub async fn login(
     let password = password
         .filter(|p| !p.is_empty())
         .or_else(|| env("RINGDESK_PASSWORD"))
-        .ok_or("passwordRequired")?;
+        .ok_or_else(|| code(ErrorCode::PasswordRequired))?;
     let server = server_config(&server)?;
     start_agent(app, server, email, Credentials::Password(password)).await
 }
@@ -151,13 +161,13 @@ pub async fn resume(app: AppHandle) -> Result<ManagerInfo, String> {
     let shell = app.state::<Shell>();
     let (server, email) = shell
         .with_cache(LocalCache::last_account)?
-        .ok_or("noSavedSession")?;
+        .ok_or_else(|| code(ErrorCode::NoSavedSession))?;
     let account = credentials::account(&server, &email);
     let token = {
         let account = account.clone();
         blocking(move || credentials::load_token(&account).map_err(|e| e.to_string())).await?
     }
-    .ok_or("noSavedSession")?;
+    .ok_or_else(|| code(ErrorCode::NoSavedSession))?;
     let result = start_agent(
         app.clone(),
         server_config(&server)?,
@@ -165,9 +175,9 @@ pub async fn resume(app: AppHandle) -> Result<ManagerInfo, String> {
         Credentials::Token(token),
     )
     .await;
-    if result.as_ref().err().map(String::as_str) == Some("unauthorized") {
+    if result.as_ref().err() == Some(&code(ErrorCode::Unauthorized)) {
         blocking(move || credentials::delete_token(&account).map_err(|e| e.to_string())).await?;
-        return Err("sessionExpired".into());
+        return Err(code(ErrorCode::SessionExpired));
     }
     result
 }
@@ -259,7 +269,7 @@ pub fn transfer(
     let to = match (manager_id, team_id) {
         (Some(m), None) => TransferTo::Manager(m),
         (None, Some(t)) => TransferTo::Team(t),
-        _ => return Err("invalidMessage".into()),
+        _ => return Err(code(ErrorCode::InvalidMessage)),
     };
     shell.send(AgentCommand::Transfer { call_id, kind, to })
 }
@@ -281,7 +291,7 @@ pub fn parallel_call(
     let to = match (manager_id, number) {
         (Some(id), None) => ParallelTo::Manager(id),
         (None, Some(n)) => ParallelTo::Number(n, None),
-        _ => return Err("invalidMessage".into()),
+        _ => return Err(code(ErrorCode::InvalidMessage)),
     };
     shell.send(AgentCommand::ParallelCall { call_id, to })
 }
@@ -317,7 +327,9 @@ pub fn transfer_to_queue(
 /// The channel's managers and teams for the invite/transfer panel, from the cloud.
 #[tauri::command]
 pub async fn call_targets(shell: State<'_, Shell>) -> Result<CallTargets, String> {
-    let (_, token, server) = shell.session_info().ok_or("notLoggedIn")?;
+    let (_, token, server) = shell
+        .session_info()
+        .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
     let (teammates, teams) = tokio::try_join!(
         client::teammates(&server, &token),
         client::teams(&server, &token)
@@ -344,7 +356,9 @@ pub async fn dial_check(
     number: String,
     caller_id: Option<String>,
 ) -> Result<DialPlan, String> {
-    let (_, token, server) = shell.session_info().ok_or("notLoggedIn")?;
+    let (_, token, server) = shell
+        .session_info()
+        .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
     let check = DialCheck { number, caller_id };
     client::dial_check(&server, &token, &check)
         .await
@@ -354,7 +368,9 @@ pub async fn dial_check(
 /// The channel's numbers, for the dialpad's caller-ID picker.
 #[tauri::command]
 pub async fn channel_numbers(shell: State<'_, Shell>) -> Result<Vec<ChannelNumber>, String> {
-    let (_, token, server) = shell.session_info().ok_or("notLoggedIn")?;
+    let (_, token, server) = shell
+        .session_info()
+        .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
     client::numbers(&server, &token).await.map_err(ui_error)
 }
 
@@ -372,7 +388,7 @@ pub fn desk_state(shell: State<'_, Shell>) -> DeskState {
         active_call: desk.active_call(),
         ringing_call: desk.ringing_call(),
         muted: desk.muted(),
-        tray: tray::state_name(desk.tray()).into(),
+        tray: desk.tray(),
     }
 }
 
@@ -409,7 +425,7 @@ pub fn save_settings(
     let _ = shell.send(AgentCommand::SetStartMuted(settings.start_muted));
     shell.store_settings(settings.clone())?;
     // Every window re-reads the language; the tray menu follows it too.
-    let _ = app.emit("settings-changed", &settings);
+    let _ = app.emit(SETTINGS_CHANGED_EVENT, &settings);
     if let Some(menu) = shell.tray_menu() {
         tray::relabel(&menu, shell.language() == "ko");
     }
@@ -436,7 +452,7 @@ pub async fn start_level_meter(app: AppHandle, microphone: Option<String>) -> Re
     let emitter = app.clone();
     let meter = blocking(move || {
         check::start_level_meter(device, move |dbfs| {
-            let _ = emitter.emit("input-level", dbfs);
+            let _ = emitter.emit(INPUT_LEVEL_EVENT, dbfs);
         })
         .map_err(|e| e.to_string())
     })
@@ -497,7 +513,9 @@ pub async fn caller_history(
     shell: State<'_, Shell>,
     number: String,
 ) -> Result<Vec<CallRecord>, String> {
-    let (_, token, server) = shell.session_info().ok_or("notLoggedIn")?;
+    let (_, token, server) = shell
+        .session_info()
+        .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
     let page = client::calls(&server, &token, Some(&number), 1, 20)
         .await
         .map_err(ui_error)?;
@@ -506,8 +524,9 @@ pub async fn caller_history(
 
 /// The UI language: the chosen one, else the OS locale's.
 #[tauri::command]
-pub fn language(shell: State<'_, Shell>) -> String {
-    shell.language()
+pub fn language(shell: State<'_, Shell>) -> Language {
+    // The shell only ever has `ko` or `en` (settings are normalized; locales map to one).
+    Language::parse(&shell.language()).unwrap_or(Language::Ko)
 }
 
 /// Grows the in-call box for its dialpad or device panel, or shrinks it back.
@@ -520,5 +539,149 @@ pub fn set_call_window_expanded(app: AppHandle, shell: State<'_, Shell>, expande
             windows::CallShape::InCall
         };
         windows::show_call_window(&app, shape);
+    }
+}
+
+#[cfg(test)]
+mod contract {
+    //! The commands the shell registers are the ones `ringdesk_wire::COMMANDS` declares (and
+    //! the UI's typed `invoke` is generated from), with the same arguments and results.
+
+    use ringdesk_wire::{COMMANDS, Command};
+
+    /// Whitespace-free, so `Option < String >` (how `stringify!` may print a type) and
+    /// `Option<String>` compare equal.
+    fn compact(ty: &str) -> String {
+        ty.split_whitespace().collect()
+    }
+
+    /// The handlers in `generate_handler![…]`, in order.
+    fn registered() -> Vec<String> {
+        let lib = include_str!("lib.rs");
+        let start = lib
+            .find("generate_handler![")
+            .expect("generate_handler! in lib.rs");
+        let list = &lib[start + "generate_handler![".len()..];
+        let list = &list[..list.find(']').expect("the handler list ends")];
+        list.split(',')
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .map(|h| h.strip_prefix("commands::").unwrap_or(h).to_string())
+            .collect()
+    }
+
+    /// Splits at the commas that are not inside `<…>` or `(…)`.
+    fn top_level(list: &str) -> Vec<&str> {
+        let (mut depth, mut start, mut parts) = (0i32, 0, Vec::new());
+        for (i, c) in list.char_indices() {
+            match c {
+                '<' | '(' => depth += 1,
+                '>' | ')' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(list[start..i].trim());
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push(list[start..].trim());
+        parts.into_iter().filter(|p| !p.is_empty()).collect()
+    }
+
+    /// A `#[tauri::command]` function of this file as the UI sees it.
+    struct Handler {
+        name: String,
+        /// The arguments the UI passes (not the ones Tauri injects): name and type.
+        args: Vec<(String, String)>,
+        /// The result when it succeeds.
+        result: String,
+    }
+
+    /// Every `#[tauri::command]` function of this file.
+    fn implemented() -> Vec<Handler> {
+        let source = include_str!("commands.rs");
+        let source = &source[..source.find("#[cfg(test)]\nmod contract").unwrap()];
+        let injected = ["State<", "AppHandle"];
+        source
+            .split("#[tauri::command]")
+            .skip(1)
+            .map(|item| {
+                let sig = &item[item.find("fn ").unwrap() + 3..];
+                let name = sig[..sig.find('(').unwrap()].trim().to_string();
+                let (mut depth, mut close) = (0, 0);
+                for (i, c) in sig.char_indices() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                close = i;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let params = &sig[sig.find('(').unwrap() + 1..close];
+                let args = top_level(params)
+                    .into_iter()
+                    .filter_map(|p| {
+                        let (arg, ty) = p.split_once(':')?;
+                        let ty = ty.trim();
+                        (!injected.iter().any(|i| ty.starts_with(i)))
+                            .then(|| (arg.trim().to_string(), compact(ty)))
+                    })
+                    .collect();
+                let after = &sig[close + 1..sig.find('{').unwrap()];
+                let result = match after.trim().strip_prefix("->") {
+                    None => "()".to_string(),
+                    Some(ty) => {
+                        let ty = compact(ty);
+                        match ty.strip_prefix("Result<") {
+                            Some(ok) => {
+                                let ok = &ok[..ok.len() - 1];
+                                let (ok, err) = ok.rsplit_once(',').unwrap();
+                                assert_eq!(err, "String", "{name}: failures are codes or text");
+                                ok.to_string()
+                            }
+                            None => ty,
+                        }
+                    }
+                };
+                Handler { name, args, result }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_shell_registers_every_declared_command() {
+        let declared: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        assert_eq!(
+            registered(),
+            declared,
+            "generate_handler! in src-tauri/src/lib.rs and ringdesk_wire::COMMANDS \
+             (crates/wire/src/desktop.rs) list different commands"
+        );
+    }
+
+    #[test]
+    fn each_command_takes_and_returns_what_is_declared() {
+        let implemented = implemented();
+        for Command { name, args, result } in COMMANDS {
+            let Some(got) = implemented.iter().find(|h| h.name == *name) else {
+                panic!("{name} is declared in ringdesk_wire::COMMANDS but not in commands.rs");
+            };
+            let want: Vec<(String, String)> = args
+                .iter()
+                .map(|(a, t)| (a.to_string(), compact(t)))
+                .collect();
+            assert_eq!(got.args, want, "{name}'s arguments");
+            assert_eq!(got.result, compact(result), "{name}'s result");
+        }
+        assert_eq!(
+            implemented.len(),
+            COMMANDS.len(),
+            "a #[tauri::command] missing from ringdesk_wire::COMMANDS"
+        );
     }
 }

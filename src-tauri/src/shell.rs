@@ -17,7 +17,9 @@ use ringdesk_agent::cache::{CacheError, LocalCache, unix_now_ms};
 use ringdesk_agent::client::ServerConfig;
 use ringdesk_agent::desk::{Desk, DeskAction, TrayState};
 use ringdesk_agent::{Agent, AgentCommand, AudioSetup, settings};
-use ringdesk_wire::{AgentEvent, AgentStatus, DesktopSettings, HotkeyAction};
+use ringdesk_wire::{
+    AgentEvent, AgentStatus, DesktopSettings, ErrorCode, HotkeyAction, RingStopReason, ServerEvent,
+};
 use tauri::AppHandle;
 
 use crate::notify::{self, Notice};
@@ -237,7 +239,7 @@ impl Shell {
                 s.agent.send(c);
                 Ok(())
             }
-            None => Err("notLoggedIn".into()),
+            None => Err(ErrorCode::NotLoggedIn.to_string()),
         }
     }
 
@@ -305,17 +307,17 @@ impl Shell {
     /// notifications and tray.
     pub fn on_event(&self, app: &AppHandle, event: &AgentEvent) {
         let missed_on = self.settings().missed_call_notifications;
-        let main_focused =
-            matches!(event, AgentEvent::Ring { .. }) && windows::main_is_focused(app);
+        let main_focused = matches!(event, AgentEvent::Server(ServerEvent::Ring { .. }))
+            && windows::main_is_focused(app);
         let effects = {
             let mut inner = self.lock();
             let mut effects = Vec::new();
             let was_active = inner.desk.active_call();
             inner.desk.observe(event);
             match event {
-                AgentEvent::Ring {
+                AgentEvent::Server(ServerEvent::Ring {
                     call_id, caller, ..
-                } => {
+                }) => {
                     inner.ringing.insert(*call_id, caller_label(caller));
                     if was_active.is_none() {
                         effects.push(Effect::ShowCall(CallShape::Ring));
@@ -326,10 +328,13 @@ impl Shell {
                         }));
                     }
                 }
-                AgentEvent::RingStopped { call_id, reason } => {
+                AgentEvent::Server(ServerEvent::RingStopped { call_id, reason }) => {
                     let caller = inner.ringing.remove(call_id);
                     if missed_on
-                        && matches!(reason.as_str(), "timedOut" | "callerLeft")
+                        && matches!(
+                            reason,
+                            RingStopReason::TimedOut | RingStopReason::CallerLeft
+                        )
                         && let Some(caller) = caller
                     {
                         effects.push(Effect::Notify(Notice::MissedCall { caller }));
@@ -339,8 +344,10 @@ impl Shell {
                     inner.ringing.remove(call_id);
                     effects.push(Effect::ShowCall(CallShape::InCall));
                 }
-                AgentEvent::Dialing { .. } => effects.push(Effect::ShowCall(CallShape::InCall)),
-                AgentEvent::CallEnded { call_id, .. } => {
+                AgentEvent::Server(ServerEvent::Dialing { .. }) => {
+                    effects.push(Effect::ShowCall(CallShape::InCall))
+                }
+                AgentEvent::Server(ServerEvent::CallEnded { call_id, .. }) => {
                     if let Some(caller) = inner.ringing.remove(call_id)
                         && missed_on
                     {
@@ -372,8 +379,8 @@ impl Shell {
             if idle
                 && matches!(
                     event,
-                    AgentEvent::RingStopped { .. }
-                        | AgentEvent::CallEnded { .. }
+                    AgentEvent::Server(ServerEvent::RingStopped { .. })
+                        | AgentEvent::Server(ServerEvent::CallEnded { .. })
                         | AgentEvent::SessionExpired
                         | AgentEvent::SessionDown { .. }
                 )

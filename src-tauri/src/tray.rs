@@ -47,17 +47,6 @@ fn icon(state: TrayState) -> Image<'static> {
     Image::from_bytes(bytes).expect("bundled tray icon decodes")
 }
 
-/// The tooltip (and test-visible name) of a state.
-pub fn state_name(state: TrayState) -> &'static str {
-    match state {
-        TrayState::Available => "available",
-        TrayState::Away => "away",
-        TrayState::InCall => "inCall",
-        TrayState::DoNotDisturb => "doNotDisturb",
-        TrayState::Offline => "offline",
-    }
-}
-
 /// The menu's labels in the UI language, in menu order: available, away, do not disturb,
 /// open, quit.
 fn labels(korean: bool) -> [&'static str; 5] {
@@ -145,7 +134,8 @@ pub fn update(
 ) {
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
         let _ = tray.set_icon(Some(icon(state)));
-        let _ = tray.set_tooltip(Some(format!("Ringdesk — {}", state_name(state))));
+        // The tooltip names the state by its code, as `desk_state` reports it.
+        let _ = tray.set_tooltip(Some(format!("Ringdesk — {}", state.as_str())));
     }
     let _ = menu
         .available

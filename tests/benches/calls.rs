@@ -12,7 +12,7 @@ use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
 use ringdesk_tests::{
     AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on,
 };
-use ringdesk_wire::{AgentEvent, RingPurpose};
+use ringdesk_wire::{AgentEvent, EndCause, HangupCause, RingPurpose, ServerEvent};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
@@ -125,14 +125,14 @@ fn latency(calls: usize, busy_database: bool) {
             )
         });
         let (rang, _) = agent.wait_for("ring", Duration::from_secs(10), |e| {
-            matches!(e, AgentEvent::Ring { .. })
+            matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
         });
         let (heard, _) = agent.wait_for("audio", Duration::from_secs(10), |e| {
             matches!(e, AgentEvent::RemoteAudio { .. })
         });
         answer_to_audio.push((heard - rang).as_secs_f64() * 1000.0);
         agent.wait_for("end", Duration::from_secs(20), |e| {
-            matches!(e, AgentEvent::CallEnded { .. })
+            matches!(e, AgentEvent::Server(ServerEvent::CallEnded { .. }))
         });
         assert!(caller.join().unwrap().success);
     }
@@ -238,7 +238,10 @@ fn load(concurrent: usize) {
     for (a, call) in agents.iter_mut().zip(&calls) {
         a.command(&format!("hold {call}"));
         a.wait_for("held", Duration::from_secs(10), |e| {
-            matches!(e, AgentEvent::HoldChanged { held: true, .. })
+            matches!(
+                e,
+                AgentEvent::Server(ServerEvent::HoldChanged { held: true, .. })
+            )
         });
     }
     let held_cpu = cpu_percent_over(pid, Duration::from_secs(10));
@@ -318,13 +321,13 @@ fn transfers(rounds: usize) {
         let (_, ring) = a.wait_for("ring", wait, |e| {
             matches!(
                 e,
-                AgentEvent::Ring {
+                AgentEvent::Server(ServerEvent::Ring {
                     purpose: RingPurpose::Route,
                     ..
-                }
+                })
             )
         });
-        let AgentEvent::Ring { call_id, .. } = ring else {
+        let AgentEvent::Server(ServerEvent::Ring { call_id, .. }) = ring else {
             unreachable!()
         };
         let media = |e: &AgentEvent| matches!(e, AgentEvent::MediaConnected { call_id: c } if *c == call_id);
@@ -345,21 +348,21 @@ fn transfers(rounds: usize) {
         let asked = Instant::now();
         b.command(&format!("complete {call_id}"));
         let (back, _) = a.wait_for("off hold", wait, |e| {
-            matches!(e, AgentEvent::HoldChanged { call_id: c, held: false, .. } if *c == call_id)
+            matches!(e, AgentEvent::Server(ServerEvent::HoldChanged { call_id: c, held: false, .. }) if *c == call_id)
         });
         warm.push((back - asked).as_secs_f64() * 1000.0);
         // A parallel call from A to B, merged once B is on the line.
         a.command(&format!("parallel {call_id} manager {}", b.manager_id()));
         b.wait_for("media", wait, media);
         a.wait_for("parallel answered", wait, |e| {
-            matches!(e, AgentEvent::CallState(s) if s.parallel.as_ref().is_some_and(|p| p.answered))
+            matches!(e, AgentEvent::Server(ServerEvent::CallState(s)) if s.parallel.as_ref().is_some_and(|p| p.answered))
         });
         let asked = Instant::now();
         a.command(&format!("merge {call_id}"));
         let (merged, _) = a.wait_for("merged", wait, |e| {
             // Two managers with the customer off hold and no transfer: only the merge makes
             // that (the warm transfer's consult had the customer on hold).
-            matches!(e, AgentEvent::CallState(s) if s.call_id == call_id && s.parallel.is_none()
+            matches!(e, AgentEvent::Server(ServerEvent::CallState(s)) if s.call_id == call_id && s.parallel.is_none()
                 && s.transfer.is_none() && !s.held && s.managers.len() == 2)
         });
         merge.push((merged - asked).as_secs_f64() * 1000.0);
@@ -367,11 +370,11 @@ fn transfers(rounds: usize) {
         b.wait_for(
             "left",
             wait,
-            |e| matches!(e, AgentEvent::CallEnded { call_id: c, cause, .. } if *c == call_id && cause == "left"),
+            |e| matches!(e, AgentEvent::Server(ServerEvent::CallEnded { call_id: c, cause, .. }) if *c == call_id && *cause == EndCause::Left),
         );
         a.command(&format!("end {call_id}"));
         a.wait_for("end", wait, |e| {
-            matches!(e, AgentEvent::CallEnded { call_id: c, cause, .. } if *c == call_id && cause == "endedForAll")
+            matches!(e, AgentEvent::Server(ServerEvent::CallEnded { call_id: c, cause, .. }) if *c == call_id && *cause == EndCause::Call(HangupCause::EndedForAll))
         });
         drop(caller);
         // B left before A ended, so B is the longer idle and the next call rings B.

@@ -18,7 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use ringdesk_wire::AgentEvent;
+use ringdesk_wire::{AgentEvent, ServerEvent};
 
 /// The directory holding the workspace's built binaries (next to this test executable).
 pub fn bin_dir() -> PathBuf {
@@ -433,7 +433,7 @@ impl AgentProc {
             matches!(e, AgentEvent::SessionUp { .. })
         });
         a.wait_for("presence", Duration::from_secs(10), |e| {
-            matches!(e, AgentEvent::Presence { .. })
+            matches!(e, AgentEvent::Server(ServerEvent::Presence { .. }))
         });
         a
     }

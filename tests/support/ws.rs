@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use ringdesk_wire::{ClientMessage, ServerMessage};
+use ringdesk_wire::{ClientMessage, ServerEvent, ServerMessage};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -62,7 +62,8 @@ impl WsSession {
         self.next_matching("a reply", |m| {
             !matches!(
                 m,
-                ServerMessage::Presence { .. } | ServerMessage::RingingCalls { .. }
+                ServerMessage::Event(ServerEvent::Presence { .. })
+                    | ServerMessage::Event(ServerEvent::RingingCalls { .. })
             )
         })
         .await

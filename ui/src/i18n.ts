@@ -1,5 +1,10 @@
 // Every UI string, Korean first (our first customers are Korean support teams), English second.
-// Components take their words from t(); nothing user-visible is written inline in them.
+// Components take their words from t(); nothing user-visible is written inline in them. The
+// tables of codes are keyed by the generated code types (`satisfies Record<Code, string>`), so
+// a code without a translation — in either language — fails `tsc`.
+import type { ErrorCode, HotkeyAction, Language, NotRingingReason, ParallelEndReason, RecentCallOutcome } from "./wire";
+
+export type { Language };
 
 const ko = {
   appTitle: "링데스크",
@@ -51,7 +56,8 @@ const ko = {
     dialing: "발신 중",
     outbound: "발신",
     notReached: "연결 안 됨",
-  } as Record<string, string>,
+    unknown: "알 수 없음",
+  } satisfies Record<RecentCallOutcome, string>,
   settings: "설정",
   closeSettings: "닫기",
   language: "언어",
@@ -72,7 +78,7 @@ const ko = {
     toggleHold: "보류 / 해제",
     endForAll: "모두 종료",
     leave: "나가기",
-  } as Record<string, string>,
+  } satisfies Record<HotkeyAction, string>,
   hotkeyTaken: "다른 앱이 이미 사용 중이에요",
   hotkeyInvalid: "올바른 단축키가 아니에요",
   save: "저장",
@@ -96,8 +102,35 @@ const ko = {
     wrapUp: "후처리 중이라 전화가 울리지 않아요",
     doNotDisturb: "방해 금지가 켜져 있어 전화가 울리지 않아요",
     ringingForAnotherCall: "다른 전화가 울리고 있어요",
-  } as Record<string, string>,
+    unknown: "지금은 전화가 울리지 않아요",
+  } satisfies Record<NotRingingReason, string>,
   errors: {
+    badJson: "요청 형식이 올바르지 않아요",
+    unknownMessage: "서버가 모르는 요청이에요. 앱을 업데이트해 주세요",
+    invalidMessage: "요청 내용이 올바르지 않아요",
+    unauthorized: "로그인이 만료됐어요. 다시 로그인해 주세요",
+    forbidden: "이 작업을 할 권한이 없어요",
+    notFound: "찾을 수 없어요",
+    badQuery: "조회 조건이 올바르지 않아요",
+    badRate: "요금표에 잘못된 항목이 있어요",
+    tooManyCalls: "전화를 너무 자주 걸었어요. 잠시 후 다시 걸어 주세요",
+    badOffer: "브라우저의 통화 연결 정보를 처리할 수 없어요",
+    unknownChannel: "없는 채널이에요",
+    unavailable: "통화 서비스를 지금 쓸 수 없어요. 잠시 후 다시 시도해 주세요",
+    internal: "서버에 문제가 생겼어요. 잠시 후 다시 시도해 주세요",
+    statusNotSettable: "통화 중과 후처리 상태는 직접 고를 수 없어요",
+    answerInProgress: "이미 이 전화를 받고 있어요",
+    badDigits: "0–9, *, #, A–D만 보낼 수 있어요",
+    unknownManager: "이 채널에 없는 팀원이에요",
+    unknownTeam: "이 채널에 없는 팀이에요",
+    unknownCall: "이미 끝났거나 없는 통화예요",
+    notRinging: "이 전화는 이제 울리지 않아요",
+    notInCall: "참여하고 있는 통화가 아니에요",
+    selfTarget: "나 자신에게는 초대하거나 전환할 수 없어요",
+    noTransfer: "이 통화에서 진행 중인 전환이 없어요",
+    badServerMessage: "서버가 보낸 내용을 읽을 수 없어요. 앱을 업데이트해 주세요",
+    badCommand: "알 수 없는 명령이에요",
+    unknown: "알 수 없는 오류가 생겼어요",
     invalidCredentials: "이메일 또는 비밀번호가 맞지 않아요",
     passwordRequired: "비밀번호를 입력해 주세요",
     sessionExpired: "세션이 만료됐어요. 다시 로그인해 주세요",
@@ -127,7 +160,7 @@ const ko = {
     parallelConference: "병렬 회선에 다른 참여자가 있어 병합할 수 없어요",
     partyNotAnswered: "병렬 통화 상대가 아직 받지 않았어요",
     notSupportedInMeets: "음성 미팅(웹 통화)에는 보류가 없어 보류, 병렬 통화, 상담 후 전환을 쓸 수 없어요",
-  } as Record<string, string>,
+  } satisfies Record<ErrorCode, string>,
   otherLanguage: "English",
   callControl: "초대 · 전환",
   invite: "초대",
@@ -161,7 +194,8 @@ const ko = {
     unreachable: "병렬 통화가 연결되지 않았어요",
     partyLeft: "병렬 통화 상대가 끊었어요",
     ownerLeft: "병렬 통화가 끝났어요",
-  } as Record<string, string>,
+    unknown: "병렬 통화가 끝났어요",
+  } satisfies Record<ParallelEndReason, string>,
   customerLeft: "고객이 전화를 끊었어요. 병렬 통화는 계속돼요",
   callBack: "전화 걸기",
   leaveAndTake: "지금 통화에서 나가고 이 전화를 받을까요?",
@@ -225,6 +259,7 @@ const en: Strings = {
     dialing: "Calling",
     outbound: "Outbound",
     notReached: "Not reached",
+    unknown: "Unknown",
   },
   settings: "Settings",
   closeSettings: "Close",
@@ -270,8 +305,35 @@ const en: Strings = {
     wrapUp: "Wrapping up: calls don't ring",
     doNotDisturb: "Do not disturb is on: calls don't ring",
     ringingForAnotherCall: "Another call is ringing",
+    unknown: "Calls don't ring right now",
   },
   errors: {
+    badJson: "The request was not valid JSON",
+    unknownMessage: "The server does not know this request; update the app",
+    invalidMessage: "The request is incomplete or malformed",
+    unauthorized: "Your login has expired. Please log in again",
+    forbidden: "You don't have the permission to do that",
+    notFound: "Not found",
+    badQuery: "The query is not valid",
+    badRate: "The rate table has an invalid row",
+    tooManyCalls: "Too many calls in a minute; try again shortly",
+    badOffer: "The browser's call could not be connected",
+    unknownChannel: "No such channel",
+    unavailable: "The call service is not available; try again shortly",
+    internal: "Something went wrong on the server; try again shortly",
+    statusNotSettable: "In call and wrap-up are set automatically, not chosen",
+    answerInProgress: "You are already answering this call",
+    badDigits: "Only 0–9, *, # and A–D can be sent",
+    unknownManager: "That teammate is not in this channel",
+    unknownTeam: "That team is not in this channel",
+    unknownCall: "That call has ended or does not exist",
+    notRinging: "That call is no longer ringing for you",
+    notInCall: "You are not in that call",
+    selfTarget: "You can't invite or transfer a call to yourself",
+    noTransfer: "You have no transfer under way in this call",
+    badServerMessage: "The server sent something this app can't read; update the app",
+    badCommand: "Unknown command",
+    unknown: "Something went wrong",
     invalidCredentials: "Email or password is incorrect",
     passwordRequired: "Enter your password",
     sessionExpired: "Your session expired. Please log in again",
@@ -335,6 +397,7 @@ const en: Strings = {
     unreachable: "The parallel call did not connect",
     partyLeft: "The parallel party hung up",
     ownerLeft: "The parallel call ended",
+    unknown: "The parallel call ended",
   },
   customerLeft: "The customer hung up; the parallel call goes on",
   callBack: "Call back",
@@ -346,8 +409,6 @@ const en: Strings = {
   ringingAt: (names: string) => `ringing at ${names}`,
   inQueue: "queue",
 };
-
-export type Language = "ko" | "en";
 
 let current: Language = "ko";
 
@@ -371,7 +432,9 @@ export function t(): Strings {
   return current === "ko" ? ko : en;
 }
 
-/** A translated error code, or the text itself when it is not a known code. */
+/** A translated error code, or the text itself when it is not a known code (a command that
+ * failed without one rejects with a message). */
 export function errorText(code: string): string {
-  return t().errors[code] ?? code;
+  const errors: Partial<Record<string, string>> = t().errors;
+  return errors[code] ?? code;
 }

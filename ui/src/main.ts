@@ -1,16 +1,16 @@
 // Entry of every window: the URL fragment says which view this webview shows.
 import "./style.css";
-import { setLanguage, type Language } from "./i18n";
+import { setLanguage } from "./i18n";
 import { invoke, listen } from "./tauri";
 import { startMainWindow } from "./views/main";
 import { startCallWindow } from "./views/call";
 import { startDialpadWindow } from "./views/dialpad";
 
 async function main(): Promise<void> {
-  setLanguage(await invoke<Language>("language"));
+  setLanguage(await invoke("language"));
   const rerender: Array<() => void> = [];
   await listen("settings-changed", () => {
-    void invoke<Language>("language").then((l) => {
+    void invoke("language").then((l) => {
       setLanguage(l);
       rerender.forEach((r) => r());
     });

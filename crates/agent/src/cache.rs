@@ -8,10 +8,8 @@
 
 use std::path::Path;
 
-use ringdesk_wire::{DesktopSettings, RecentCall};
+use ringdesk_wire::{DesktopSettings, RecentCall, RecentCallOutcome};
 use rusqlite::{Connection, OptionalExtension, params};
-
-use crate::history::outcome;
 
 /// Unix milliseconds now: the clock the cache's times are in.
 pub fn unix_now_ms() -> i64 {
@@ -182,7 +180,7 @@ impl LocalCache {
              VALUES (?1, ?2, ?3, ?4, ?5) \
              ON CONFLICT (account, call_id) DO UPDATE SET \
              started_at_ms = excluded.started_at_ms, outcome = excluded.outcome, line = excluded.line",
-            params![account, line.call_id, line.started_at_ms, line.outcome, json],
+            params![account, line.call_id, line.started_at_ms, line.outcome.as_str(), json],
         )?;
         Ok(())
     }
@@ -197,7 +195,8 @@ impl LocalCache {
             "SELECT line FROM recent_calls WHERE account = ?1 AND (?2 = 0 OR outcome = ?3) \
              ORDER BY started_at_ms DESC, call_id DESC LIMIT ?4",
         )?;
-        let rows = stmt.query_map(params![account, missed_only, outcome::MISSED, limit], |r| {
+        let missed = RecentCallOutcome::Missed.as_str();
+        let rows = stmt.query_map(params![account, missed_only, missed, limit], |r| {
             r.get::<_, String>(0)
         })?;
         let mut out = Vec::new();
@@ -260,7 +259,7 @@ mod tests {
             started_at_ms,
             answered_at_ms: None,
             ended_at_ms: None,
-            outcome: outcome.into(),
+            outcome: RecentCallOutcome::parse(outcome).unwrap(),
         }
     }
 

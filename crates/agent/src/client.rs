@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ringdesk_wire::{
-    ApiError, CallPage, ChannelNumber, DialCheck, DialPlan, LoginRequest, LoginResponse,
+    ApiError, CallPage, ChannelNumber, DialCheck, DialPlan, ErrorCode, LoginRequest, LoginResponse,
     ManagerInfo, Team, Teammate,
 };
 
@@ -93,7 +93,7 @@ async fn api_error(resp: reqwest::Response) -> AgentError {
         },
         Err(_) => AgentError::Api {
             status,
-            code: "unknown".into(),
+            code: ErrorCode::Unknown,
             message: format!("HTTP {status}"),
         },
     }

@@ -3,24 +3,10 @@
 //! Pure, so the hotkey rules are tested without a window; the desktop shell keeps one `Desk`
 //! fed with the event stream.
 
-use ringdesk_wire::{AgentEvent, AgentStatus, HotkeyAction};
+pub use ringdesk_wire::TrayState;
+use ringdesk_wire::{AgentEvent, AgentStatus, HotkeyAction, ServerEvent};
 
 use crate::AgentCommand;
-
-/// The tray icon's state (the status colours of `docs/product.md#status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TrayState {
-    /// Not connected to the cloud.
-    Offline,
-    /// Green.
-    Available,
-    /// Grey.
-    Away,
-    /// Red: in a call (or wrap-up).
-    InCall,
-    /// Assigned, but no ring.
-    DoNotDisturb,
-}
 
 /// What a hotkey does in the current state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,25 +41,29 @@ impl Desk {
     /// Folds one event in.
     pub fn observe(&mut self, event: &AgentEvent) {
         self.apply(event);
-        if matches!(
-            event,
-            AgentEvent::Ring { .. }
-                | AgentEvent::RingStopped { .. }
-                | AgentEvent::CallConnected { .. }
-                | AgentEvent::MediaConnected { .. }
-                | AgentEvent::MuteChanged { .. }
-                | AgentEvent::HoldChanged { .. }
-                | AgentEvent::CallState(_)
-                | AgentEvent::InviteUnanswered { .. }
-                | AgentEvent::TransferEnded { .. }
-                | AgentEvent::ParallelEnded { .. }
-                | AgentEvent::CustomerLeft { .. }
-                | AgentEvent::Dialing { .. }
-                | AgentEvent::DialProgress { .. }
-                | AgentEvent::DialAnswered { .. }
-                | AgentEvent::DialFailed { .. }
-                | AgentEvent::CallEnded { .. }
-        ) {
+        let call_event = match event {
+            AgentEvent::CallConnected { .. }
+            | AgentEvent::MediaConnected { .. }
+            | AgentEvent::MuteChanged { .. } => true,
+            AgentEvent::Server(e) => matches!(
+                e,
+                ServerEvent::Ring { .. }
+                    | ServerEvent::RingStopped { .. }
+                    | ServerEvent::HoldChanged { .. }
+                    | ServerEvent::CallState(_)
+                    | ServerEvent::InviteUnanswered { .. }
+                    | ServerEvent::TransferEnded { .. }
+                    | ServerEvent::ParallelEnded { .. }
+                    | ServerEvent::CustomerLeft { .. }
+                    | ServerEvent::Dialing { .. }
+                    | ServerEvent::DialProgress { .. }
+                    | ServerEvent::DialAnswered { .. }
+                    | ServerEvent::DialFailed { .. }
+                    | ServerEvent::CallEnded { .. }
+            ),
+            _ => false,
+        };
+        if call_event {
             self.call_events.push(event.clone());
         }
         if self.active.is_none() && self.ringing.is_empty() {
@@ -102,20 +92,25 @@ impl Desk {
                 self.online = false;
                 self.ringing.clear();
             }
-            AgentEvent::Presence {
+            AgentEvent::Server(ServerEvent::Presence {
                 status,
                 do_not_disturb,
                 ..
-            } => {
+            }) => {
                 self.online = true;
                 self.status = Some(*status);
                 self.do_not_disturb = *do_not_disturb;
             }
-            AgentEvent::Ring { call_id, .. } if !self.ringing.contains(call_id) => {
+            AgentEvent::Server(ServerEvent::Ring { call_id, .. })
+                if !self.ringing.contains(call_id) =>
+            {
                 self.ringing.push(*call_id);
             }
-            AgentEvent::RingStopped { call_id, .. } => self.ringing.retain(|c| c != call_id),
-            AgentEvent::Dialing { call_id, .. } | AgentEvent::CallConnected { call_id } => {
+            AgentEvent::Server(ServerEvent::RingStopped { call_id, .. }) => {
+                self.ringing.retain(|c| c != call_id)
+            }
+            AgentEvent::Server(ServerEvent::Dialing { call_id, .. })
+            | AgentEvent::CallConnected { call_id } => {
                 self.ringing.retain(|c| c != call_id);
                 self.active = Some(*call_id);
                 self.muted = false;
@@ -124,10 +119,12 @@ impl Desk {
             AgentEvent::MuteChanged { call_id, muted } if self.active == Some(*call_id) => {
                 self.muted = *muted;
             }
-            AgentEvent::HoldChanged { call_id, held, .. } if self.active == Some(*call_id) => {
+            AgentEvent::Server(ServerEvent::HoldChanged { call_id, held, .. })
+                if self.active == Some(*call_id) =>
+            {
                 self.held = *held;
             }
-            AgentEvent::CallEnded { call_id, .. } => {
+            AgentEvent::Server(ServerEvent::CallEnded { call_id, .. }) => {
                 self.ringing.retain(|c| c != call_id);
                 if self.active == Some(*call_id) {
                     self.active = None;
@@ -209,14 +206,15 @@ impl Desk {
 mod tests {
     use super::*;
     use crate::history::test_ring as ring;
-    use ringdesk_wire::ManagerInfo;
+    use ringdesk_wire::{EndCause, HangupCause, ManagerInfo, RingStopReason, TransferOutcome};
 
     fn presence(status: AgentStatus, dnd: bool) -> AgentEvent {
-        AgentEvent::Presence {
+        ServerEvent::Presence {
             status,
             do_not_disturb: dnd,
             not_ringing: None,
         }
+        .into()
     }
 
     fn session_up() -> AgentEvent {
@@ -241,10 +239,13 @@ mod tests {
         let up = session_up();
         d.observe(&up);
         d.observe(&ring(4));
-        d.observe(&AgentEvent::RingStopped {
-            call_id: 4,
-            reason: "timedOut".into(),
-        });
+        d.observe(
+            &ServerEvent::RingStopped {
+                call_id: 4,
+                reason: RingStopReason::TimedOut,
+            }
+            .into(),
+        );
         assert_eq!(
             d.call_window_feed(),
             vec![up.clone()],
@@ -258,12 +259,13 @@ mod tests {
         });
         d.observe(&presence(AgentStatus::Available, false));
         // Who else is in the call: a window opened now shows the teammates and the transfer.
-        let transfer_over = AgentEvent::TransferEnded {
+        let transfer_over: AgentEvent = ServerEvent::TransferEnded {
             call_id: 5,
-            outcome: "unanswered".into(),
+            outcome: TransferOutcome::Unanswered,
             to: None,
-            reason: Some("declined".into()),
-        };
+            reason: Some(RingStopReason::Declined),
+        }
+        .into();
         d.observe(&transfer_over);
         assert_eq!(
             d.call_window_feed(),
@@ -279,11 +281,14 @@ mod tests {
             ],
             "presence is not a call event"
         );
-        d.observe(&AgentEvent::CallEnded {
-            call_id: 5,
-            cause: "byeFromCustomer".into(),
-            missed_reason: None,
-        });
+        d.observe(
+            &ServerEvent::CallEnded {
+                call_id: 5,
+                cause: HangupCause::CustomerHangup.into(),
+                missed_reason: None,
+            }
+            .into(),
+        );
         assert_eq!(d.call_window_feed(), vec![up]);
     }
 
@@ -292,7 +297,7 @@ mod tests {
         let mut d = Desk::default();
         let up = session_up();
         d.observe(&up);
-        let dialing = AgentEvent::Dialing {
+        let dialing: AgentEvent = ServerEvent::Dialing {
             call_id: 9,
             customer: ringdesk_wire::Caller {
                 number: "+821012345678".into(),
@@ -304,28 +309,33 @@ mod tests {
                 caller_id: "+827076660100".into(),
                 international: None,
             },
-        };
+        }
+        .into();
         d.observe(&dialing);
         assert_eq!(
             d.active_call(),
             Some(9),
             "hotkeys act on it while it rings out"
         );
-        let progress = AgentEvent::DialProgress {
+        let progress: AgentEvent = ServerEvent::DialProgress {
             call_id: 9,
             early_media: false,
-        };
+        }
+        .into();
         d.observe(&progress);
         assert_eq!(
             d.call_window_feed(),
             vec![up.clone(), dialing, progress],
             "the call window opened on the dial catches up"
         );
-        d.observe(&AgentEvent::CallEnded {
-            call_id: 9,
-            cause: "notReached".into(),
-            missed_reason: None,
-        });
+        d.observe(
+            &ServerEvent::CallEnded {
+                call_id: 9,
+                cause: HangupCause::NotReached.into(),
+                missed_reason: None,
+            }
+            .into(),
+        );
         assert_eq!((d.active_call(), d.call_window_feed()), (None, vec![up]));
     }
 
@@ -368,11 +378,14 @@ mod tests {
             cmd(AgentCommand::SetHold(4, true))
         );
         // Held by another manager in the call: the same key takes the customer back.
-        d.observe(&AgentEvent::HoldChanged {
-            call_id: 4,
-            held: true,
-            by_manager_id: 9,
-        });
+        d.observe(
+            &ServerEvent::HoldChanged {
+                call_id: 4,
+                held: true,
+                by_manager_id: 9,
+            }
+            .into(),
+        );
         assert!(d.held());
         assert_eq!(
             d.hotkey(HotkeyAction::ToggleHold),
@@ -383,11 +396,14 @@ mod tests {
             cmd(AgentCommand::EndForAll(4))
         );
         assert_eq!(d.hotkey(HotkeyAction::Leave), cmd(AgentCommand::Hangup(4)));
-        d.observe(&AgentEvent::CallEnded {
-            call_id: 4,
-            cause: "endedForAll".into(),
-            missed_reason: None,
-        });
+        d.observe(
+            &ServerEvent::CallEnded {
+                call_id: 4,
+                cause: EndCause::Call(HangupCause::EndedForAll),
+                missed_reason: None,
+            }
+            .into(),
+        );
         assert_eq!(d.hotkey(HotkeyAction::Leave), None);
         assert!(!d.muted());
         assert_eq!(

@@ -4,29 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use ringdesk_wire::{AgentEvent, RecentCall};
-
-/// Outcome codes of [`RecentCall::outcome`].
-pub mod outcome {
-    /// Ringing here now.
-    pub const RINGING: &str = "ringing";
-    /// Answered here; still talking.
-    pub const IN_CALL: &str = "inCall";
-    /// Answered here and over.
-    pub const ANSWERED: &str = "answered";
-    /// Rang here and nobody here took it: timed out, the caller left, or we went offline.
-    pub const MISSED: &str = "missed";
-    /// We declined it.
-    pub const DECLINED: &str = "declined";
-    /// Rang here, a teammate took it.
-    pub const ANSWERED_ELSEWHERE: &str = "answeredElsewhere";
-    /// We placed it; the other end rings.
-    pub const DIALING: &str = "dialing";
-    /// We placed it, they answered, and it is over.
-    pub const OUTBOUND: &str = "outbound";
-    /// We placed it and nobody answered (busy, rejected, or we gave up).
-    pub const NOT_REACHED: &str = "notReached";
-}
+use ringdesk_wire::{
+    AgentEvent, RecentCall, RecentCallOutcome as Outcome, RingStopReason, ServerEvent,
+};
 
 /// Calls seen in this session, by id, until they end.
 #[derive(Debug, Default)]
@@ -40,12 +20,12 @@ impl CallTracker {
     /// Updates the list with one event; returns the line to store when it changed.
     pub fn observe(&mut self, event: &AgentEvent, now_ms: i64) -> Option<RecentCall> {
         match event {
-            AgentEvent::Ring {
+            AgentEvent::Server(ServerEvent::Ring {
                 call_id,
                 caller,
                 via,
                 ..
-            } => {
+            }) => {
                 let line = RecentCall {
                     call_id: *call_id,
                     caller: caller.clone(),
@@ -53,16 +33,16 @@ impl CallTracker {
                     started_at_ms: now_ms,
                     answered_at_ms: None,
                     ended_at_ms: None,
-                    outcome: outcome::RINGING.into(),
+                    outcome: Outcome::Ringing,
                 };
                 self.open.insert(*call_id, line.clone());
                 Some(line)
             }
-            AgentEvent::Dialing {
+            AgentEvent::Server(ServerEvent::Dialing {
                 call_id,
                 customer,
                 plan,
-            } => {
+            }) => {
                 let line = RecentCall {
                     call_id: *call_id,
                     caller: customer.clone(),
@@ -73,49 +53,47 @@ impl CallTracker {
                     started_at_ms: now_ms,
                     answered_at_ms: None,
                     ended_at_ms: None,
-                    outcome: outcome::DIALING.into(),
+                    outcome: Outcome::Dialing,
                 };
                 self.placed.insert(*call_id);
                 self.open.insert(*call_id, line.clone());
                 Some(line)
             }
-            AgentEvent::DialAnswered { call_id } => {
+            AgentEvent::Server(ServerEvent::DialAnswered { call_id }) => {
                 let line = self.open.get_mut(call_id)?;
                 line.answered_at_ms = Some(now_ms);
-                line.outcome = outcome::IN_CALL.into();
+                line.outcome = Outcome::InCall;
                 Some(line.clone())
             }
             AgentEvent::CallConnected { call_id } => {
                 let line = self.open.get_mut(call_id)?;
-                if line.outcome == outcome::DIALING {
+                if line.outcome == Outcome::Dialing {
                     // Our own media is up; the other end has not answered.
                     return None;
                 }
                 line.answered_at_ms = Some(now_ms);
-                line.outcome = outcome::IN_CALL.into();
+                line.outcome = Outcome::InCall;
                 Some(line.clone())
             }
-            AgentEvent::RingStopped { call_id, reason } => {
+            AgentEvent::Server(ServerEvent::RingStopped { call_id, reason }) => {
                 let mut line = self.open.remove(call_id)?;
                 line.ended_at_ms = Some(now_ms);
-                line.outcome = match reason.as_str() {
-                    "declined" => outcome::DECLINED,
-                    "answeredElsewhere" => outcome::ANSWERED_ELSEWHERE,
-                    _ => outcome::MISSED,
-                }
-                .into();
+                line.outcome = match reason {
+                    RingStopReason::Declined => Outcome::Declined,
+                    RingStopReason::AnsweredElsewhere => Outcome::AnsweredElsewhere,
+                    _ => Outcome::Missed,
+                };
                 Some(line)
             }
-            AgentEvent::CallEnded { call_id, .. } => {
+            AgentEvent::Server(ServerEvent::CallEnded { call_id, .. }) => {
                 let mut line = self.open.remove(call_id)?;
                 line.ended_at_ms = Some(now_ms);
                 line.outcome = match (self.placed.remove(call_id), line.answered_at_ms) {
-                    (true, Some(_)) => outcome::OUTBOUND,
-                    (true, None) => outcome::NOT_REACHED,
-                    (false, Some(_)) => outcome::ANSWERED,
-                    (false, None) => outcome::MISSED,
-                }
-                .into();
+                    (true, Some(_)) => Outcome::Outbound,
+                    (true, None) => Outcome::NotReached,
+                    (false, Some(_)) => Outcome::Answered,
+                    (false, None) => Outcome::Missed,
+                };
                 Some(line)
             }
             _ => None,
@@ -127,7 +105,7 @@ impl CallTracker {
 #[cfg(test)]
 pub(crate) fn test_ring(call_id: i64) -> AgentEvent {
     use ringdesk_wire::{CallVia, Caller};
-    AgentEvent::Ring {
+    AgentEvent::Server(ServerEvent::Ring {
         call_id,
         caller: Caller {
             number: "+821012345678".into(),
@@ -140,15 +118,16 @@ pub(crate) fn test_ring(call_id: i64) -> AgentEvent {
         },
         ring_timeout_ms: 30_000,
         purpose: ringdesk_wire::RingPurpose::Route,
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::test_ring as ring;
     use super::*;
+    use ringdesk_wire::{EndCause, HangupCause};
 
-    fn outcomes(events: &[AgentEvent]) -> Vec<(i64, String)> {
+    fn outcomes(events: &[AgentEvent]) -> Vec<(i64, Outcome)> {
         let mut t = CallTracker::default();
         events
             .iter()
@@ -160,45 +139,42 @@ mod tests {
 
     #[test]
     fn each_way_a_ring_ends_has_its_outcome() {
-        let stopped = |call_id, reason: &str| AgentEvent::RingStopped {
-            call_id,
-            reason: reason.into(),
-        };
-        let ended = |call_id| AgentEvent::CallEnded {
-            call_id,
-            cause: "customerHangup".into(),
-            missed_reason: None,
+        let stopped =
+            |call_id, reason| AgentEvent::from(ServerEvent::RingStopped { call_id, reason });
+        let ended = |call_id| {
+            AgentEvent::from(ServerEvent::CallEnded {
+                call_id,
+                cause: HangupCause::CustomerHangup.into(),
+                missed_reason: None,
+            })
         };
         let got = outcomes(&[
             ring(1),
             AgentEvent::CallConnected { call_id: 1 },
             ended(1),
             ring(2),
-            stopped(2, "timedOut"),
+            stopped(2, RingStopReason::TimedOut),
             ring(3),
-            stopped(3, "declined"),
+            stopped(3, RingStopReason::Declined),
             ring(4),
-            stopped(4, "answeredElsewhere"),
+            stopped(4, RingStopReason::AnsweredElsewhere),
             ring(5),
             ended(5),
             ended(99),
         ]);
-        let want: Vec<(i64, String)> = [
-            (1, "ringing"),
-            (1, "inCall"),
-            (1, "answered"),
-            (2, "ringing"),
-            (2, "missed"),
-            (3, "ringing"),
-            (3, "declined"),
-            (4, "ringing"),
-            (4, "answeredElsewhere"),
-            (5, "ringing"),
-            (5, "missed"),
-        ]
-        .into_iter()
-        .map(|(c, o)| (c, o.to_string()))
-        .collect();
+        let want = [
+            (1, Outcome::Ringing),
+            (1, Outcome::InCall),
+            (1, Outcome::Answered),
+            (2, Outcome::Ringing),
+            (2, Outcome::Missed),
+            (3, Outcome::Ringing),
+            (3, Outcome::Declined),
+            (4, Outcome::Ringing),
+            (4, Outcome::AnsweredElsewhere),
+            (5, Outcome::Ringing),
+            (5, Outcome::Missed),
+        ];
         assert_eq!(got, want, "an unknown call's end adds nothing");
     }
 
@@ -209,11 +185,12 @@ mod tests {
         t.observe(&AgentEvent::CallConnected { call_id: 7 }, 4_000);
         let done = t
             .observe(
-                &AgentEvent::CallEnded {
+                &ServerEvent::CallEnded {
                     call_id: 7,
-                    cause: "managerHangup".into(),
+                    cause: HangupCause::ManagerHangup.into(),
                     missed_reason: None,
-                },
+                }
+                .into(),
                 64_000,
             )
             .unwrap();
@@ -225,42 +202,45 @@ mod tests {
 
     #[test]
     fn calls_we_place_are_outbound_or_not_reached() {
-        let dialing = |call_id| AgentEvent::Dialing {
-            call_id,
-            customer: ringdesk_wire::Caller {
-                number: "+821012345678".into(),
-                name: None,
-                fields: vec![],
-            },
-            plan: ringdesk_wire::DialPlan {
-                to: "+821012345678".into(),
-                caller_id: "+827076660100".into(),
-                international: None,
-            },
+        let dialing = |call_id| {
+            AgentEvent::from(ServerEvent::Dialing {
+                call_id,
+                customer: ringdesk_wire::Caller {
+                    number: "+821012345678".into(),
+                    name: None,
+                    fields: vec![],
+                },
+                plan: ringdesk_wire::DialPlan {
+                    to: "+821012345678".into(),
+                    caller_id: "+827076660100".into(),
+                    international: None,
+                },
+            })
         };
-        let ended = |call_id| AgentEvent::CallEnded {
-            call_id,
-            cause: "left".into(),
-            missed_reason: None,
+        let ended = |call_id| {
+            AgentEvent::from(ServerEvent::CallEnded {
+                call_id,
+                cause: EndCause::Left,
+                missed_reason: None,
+            })
         };
         let got = outcomes(&[
             dialing(1),
             AgentEvent::CallConnected { call_id: 1 },
-            AgentEvent::DialAnswered { call_id: 1 },
+            ServerEvent::DialAnswered { call_id: 1 }.into(),
             ended(1),
             dialing(2),
             AgentEvent::CallConnected { call_id: 2 },
             ended(2),
         ]);
-        let got: Vec<(i64, &str)> = got.iter().map(|(c, o)| (*c, o.as_str())).collect();
         assert_eq!(
             got,
             [
-                (1, "dialing"),
-                (1, "inCall"),
-                (1, "outbound"),
-                (2, "dialing"),
-                (2, "notReached")
+                (1, Outcome::Dialing),
+                (1, Outcome::InCall),
+                (1, Outcome::Outbound),
+                (2, Outcome::Dialing),
+                (2, Outcome::NotReached)
             ],
             "our own media coming up is not the other end answering"
         );

@@ -24,6 +24,7 @@ pub mod session;
 pub mod settings;
 
 pub use ringdesk_rtc::install_crypto;
+use ringdesk_wire::ErrorCode;
 pub use session::{
     Agent, AgentCommand, AgentConfig, AudioSetup, Credentials, ParallelTo, Started, TransferTo,
     start,
@@ -50,7 +51,7 @@ pub enum AgentError {
         /// HTTP status.
         status: u16,
         /// Stable error code.
-        code: String,
+        code: ErrorCode,
         /// Message.
         message: String,
     },

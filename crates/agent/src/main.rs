@@ -28,7 +28,7 @@ use ringdesk_agent::client::{self, ServerConfig};
 use ringdesk_agent::{
     AgentCommand, AgentConfig, AudioSetup, Credentials, ParallelTo, TransferTo, credentials,
 };
-use ringdesk_wire::{AgentEvent, AgentStatus, TransferKind};
+use ringdesk_wire::{AgentEvent, AgentStatus, ErrorCode, ServerEvent, TransferKind};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tracing_subscriber::EnvFilter;
 
@@ -341,7 +341,7 @@ async fn main() -> anyhow::Result<()> {
                 let Some(e) = e else { break };
                 print(&e);
                 match &e {
-                    AgentEvent::Ring { call_id, .. } => {
+                    AgentEvent::Server(ServerEvent::Ring { call_id, .. }) => {
                         if let Some(ms) = args.auto_answer_ms {
                             let (agent, call) = (agent.clone(), *call_id);
                             tokio::spawn(async move {
@@ -374,7 +374,7 @@ async fn main() -> anyhow::Result<()> {
                         break;
                     }
                     Ok(c) => agent.send(c),
-                    Err(message) => print(&AgentEvent::Error { code: "badCommand".into(), message }),
+                    Err(message) => print(&AgentEvent::error(ErrorCode::BadCommand, message)),
                 },
                 // stdin closed (e.g. run from a script): keep going on events alone.
                 _ => stdin_open = false,

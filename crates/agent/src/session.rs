@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt, StreamExt};
 use ringdesk_rtc::{AudioPeer, local_ip_towards, spawn_udp_peer};
 use ringdesk_wire::{
-    AgentEvent, AgentStatus, ClientMessage, ManagerInfo, ServerMessage, TransferKind,
+    AgentEvent, AgentStatus, ClientMessage, ErrorCode, ManagerInfo, ServerEvent, ServerMessage,
+    TransferKind,
 };
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
@@ -377,9 +378,11 @@ impl From<String> for NotConnected {
 impl Session {
     fn emit(&mut self, e: AgentEvent) {
         match &e {
-            AgentEvent::RingStopped { call_id, .. }
+            AgentEvent::Server(ServerEvent::RingStopped { call_id, .. })
             | AgentEvent::CallConnected { call_id }
-            | AgentEvent::CallEnded { call_id, .. } => self.stop_ringtone(*call_id),
+            | AgentEvent::Server(ServerEvent::CallEnded { call_id, .. }) => {
+                self.stop_ringtone(*call_id)
+            }
             AgentEvent::SessionDown { .. } | AgentEvent::SessionExpired => self.ringtone = None,
             _ => {}
         }
@@ -483,7 +486,7 @@ impl Session {
                         None | Some(AgentCommand::Shutdown) => return,
                         Some(AgentCommand::SetStatus { status, do_not_disturb }) => self.desired_status = Some((status, do_not_disturb)),
                         Some(c @ (AgentCommand::SetAudio(_) | AgentCommand::SetStartMuted(_) | AgentCommand::SetMuted(..))) => self.local_command(c),
-                        Some(_) => self.emit(AgentEvent::Error { code: "offline".into(), message: "not connected to the cloud; retrying".into() }),
+                        Some(_) => self.emit(AgentEvent::error(ErrorCode::Offline, "not connected to the cloud; retrying")),
                     },
                     Some((call, n)) = notices.recv() => self.media_notice(call, n, None).await,
                 }
@@ -523,7 +526,7 @@ impl Session {
                 msg = ws.next() => match msg {
                     Some(Ok(Message::Text(text))) => match serde_json::from_str::<ServerMessage>(&text) {
                         Ok(m) => self.server_message(m, notice_tx).await,
-                        Err(e) => self.emit(AgentEvent::Error { code: "badServerMessage".into(), message: e.to_string() }),
+                        Err(e) => self.emit(AgentEvent::error(ErrorCode::BadServerMessage, e.to_string())),
                     },
                     Some(Ok(Message::Close(_))) | None => return Ended::Lost("connection closed".into()),
                     Some(Ok(_)) => {}
@@ -557,10 +560,10 @@ impl Session {
                     let _ = controls.send(MediaControl::Mute(muted));
                     self.emit(AgentEvent::MuteChanged { call_id, muted });
                 }
-                _ => self.emit(AgentEvent::Error {
-                    code: "notInCall".into(),
-                    message: format!("no media running for call {call_id}"),
-                }),
+                _ => self.emit(AgentEvent::error(
+                    ErrorCode::NotInCall,
+                    format!("no media running for call {call_id}"),
+                )),
             },
             AgentCommand::SetAudio(setup) => {
                 for media in self.calls.values() {
@@ -616,10 +619,7 @@ impl Session {
                     }
                 }
                 Err(e) => {
-                    self.emit(AgentEvent::Error {
-                        code: "mediaFailed".into(),
-                        message: e,
-                    });
+                    self.emit(AgentEvent::error(ErrorCode::MediaFailed, e));
                     return Ok(());
                 }
             },
@@ -636,10 +636,7 @@ impl Session {
                     }
                 }
                 Err(e) => {
-                    self.emit(AgentEvent::Error {
-                        code: "mediaFailed".into(),
-                        message: e,
-                    });
+                    self.emit(AgentEvent::error(ErrorCode::MediaFailed, e));
                     return Ok(());
                 }
             },
@@ -727,35 +724,6 @@ impl Session {
     ) {
         let event = match m {
             ServerMessage::Hello { manager, .. } => AgentEvent::SessionUp { manager },
-            ServerMessage::Presence {
-                status,
-                do_not_disturb,
-                not_ringing,
-            } => AgentEvent::Presence {
-                status,
-                do_not_disturb,
-                not_ringing,
-            },
-            ServerMessage::Ring {
-                call_id,
-                caller,
-                via,
-                ring_timeout_ms,
-                purpose,
-            } => {
-                self.start_ringtone(call_id);
-                AgentEvent::Ring {
-                    call_id,
-                    caller,
-                    via,
-                    ring_timeout_ms,
-                    purpose,
-                }
-            }
-            ServerMessage::RingStopped { call_id, reason } => {
-                self.calls.remove(&call_id);
-                AgentEvent::RingStopped { call_id, reason }
-            }
             ServerMessage::Connected {
                 call_id,
                 sdp_answer,
@@ -765,10 +733,7 @@ impl Session {
                     return;
                 };
                 if let Err(e) = peer.accept_answer(&sdp_answer) {
-                    self.emit(AgentEvent::Error {
-                        code: "mediaFailed".into(),
-                        message: e.to_string(),
-                    });
+                    self.emit(AgentEvent::error(ErrorCode::MediaFailed, e.to_string()));
                     return;
                 }
                 let link = spawn_udp_peer(*peer, socket);
@@ -806,91 +771,26 @@ impl Session {
                     return;
                 }
             }
-            ServerMessage::CallEnded {
-                call_id,
-                cause,
-                missed_reason,
-            } => {
-                self.stop_media(call_id);
-                AgentEvent::CallEnded {
-                    call_id,
-                    cause,
-                    missed_reason,
-                }
-            }
-            ServerMessage::Dtmf { call_id, digit } => AgentEvent::Dtmf { call_id, digit },
-            ServerMessage::HoldChanged {
-                call_id,
-                held,
-                by_manager_id,
-            } => AgentEvent::HoldChanged {
-                call_id,
-                held,
-                by_manager_id,
-            },
-            ServerMessage::CallState(state) => AgentEvent::CallState(state),
-            ServerMessage::InviteUnanswered {
-                call_id,
-                manager,
-                reason,
-            } => AgentEvent::InviteUnanswered {
-                call_id,
-                manager,
-                reason,
-            },
-            ServerMessage::TransferEnded {
-                call_id,
-                outcome,
-                to,
-                reason,
-            } => AgentEvent::TransferEnded {
-                call_id,
-                outcome,
-                to,
-                reason,
-            },
-            ServerMessage::Dialing {
-                call_id,
-                customer,
-                plan,
-            } => {
-                if let Some(media) = self.dial_pending.take() {
-                    self.calls.insert(call_id, media);
-                }
-                AgentEvent::Dialing {
-                    call_id,
-                    customer,
-                    plan,
-                }
-            }
-            ServerMessage::ParallelEnded { call_id, reason } => {
-                AgentEvent::ParallelEnded { call_id, reason }
-            }
-            ServerMessage::CustomerLeft { call_id } => AgentEvent::CustomerLeft { call_id },
-            ServerMessage::RingingCalls { calls } => AgentEvent::RingingCalls { calls },
-            ServerMessage::DialRefused { code, message } => {
-                self.dial_pending = None;
-                AgentEvent::DialRefused { code, message }
-            }
-            ServerMessage::DialProgress {
-                call_id,
-                early_media,
-            } => AgentEvent::DialProgress {
-                call_id,
-                early_media,
-            },
-            ServerMessage::DialAnswered { call_id } => AgentEvent::DialAnswered { call_id },
-            ServerMessage::DialFailed {
-                call_id,
-                sip_code,
-                reason,
-            } => AgentEvent::DialFailed {
-                call_id,
-                sip_code,
-                reason,
-            },
             ServerMessage::Pong => return,
-            ServerMessage::Error { code, message } => AgentEvent::Error { code, message },
+            ServerMessage::Event(e) => {
+                // What the event means for our media and ringtone; the front end gets it as
+                // it came.
+                match &e {
+                    ServerEvent::Ring { call_id, .. } => self.start_ringtone(*call_id),
+                    ServerEvent::RingStopped { call_id, .. } => {
+                        self.calls.remove(call_id);
+                    }
+                    ServerEvent::CallEnded { call_id, .. } => self.stop_media(*call_id),
+                    ServerEvent::Dialing { call_id, .. } => {
+                        if let Some(media) = self.dial_pending.take() {
+                            self.calls.insert(*call_id, media);
+                        }
+                    }
+                    ServerEvent::DialRefused { .. } => self.dial_pending = None,
+                    _ => {}
+                }
+                AgentEvent::Server(e)
+            }
         };
         self.emit(event);
     }
@@ -906,10 +806,7 @@ impl Session {
             MediaNotice::Closed(reason) => {
                 // Media died under a call we still think is live: leave it cleanly.
                 if self.calls.remove(&call_id).is_some() {
-                    self.emit(AgentEvent::Error {
-                        code: "mediaFailed".into(),
-                        message: reason,
-                    });
+                    self.emit(AgentEvent::error(ErrorCode::MediaFailed, reason));
                     if let Some(ws) = ws {
                         let _ = Self::send(ws, &ClientMessage::Hangup { call_id }).await;
                     }

@@ -17,9 +17,10 @@ use ringdesk_store::RateRow;
 use ringdesk_store::time::{now_ms, rfc3339};
 use ringdesk_store::{CallRow, Manager, Store, StoreError};
 use ringdesk_wire::{
-    ApiError, CallManager, CallPage, CallParty, CallRecord, CallState, CallsQuery, ChannelNumber,
-    DialCheck, DialPlan, InternationalRate, LoginRequest, LoginResponse, ManagerInfo,
-    MeetCallRequest, MeetCallResponse, MeetHangup, Team, Teammate,
+    ApiError, CallDirection, CallManager, CallPage, CallParty, CallRecord, CallState, CallsQuery,
+    ChannelNumber, DialCheck, DialPlan, EndCause, ErrorCode, HangupCause, InternationalRate,
+    JoinPurpose, LoginRequest, LoginResponse, ManagerInfo, ManagerRole, MeetCallRequest,
+    MeetCallResponse, MeetHangup, MissedReason, NotRingingReason, PartyOutcome, Team, Teammate,
 };
 
 use crate::dialplan::{self, DialError};
@@ -53,12 +54,12 @@ pub const MEET_CALLS_PER_MINUTE: u32 = 5;
 #[derive(Debug)]
 pub struct ApiErr {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
 }
 
 impl ApiErr {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         ApiErr {
             status,
             code,
@@ -72,7 +73,7 @@ impl IntoResponse for ApiErr {
         (
             self.status,
             Json(ApiError {
-                code: self.code.into(),
+                code: self.code,
                 message: self.message,
             }),
         )
@@ -85,14 +86,14 @@ impl From<StoreError> for ApiErr {
         match e {
             StoreError::InvalidCredentials => ApiErr::new(
                 StatusCode::UNAUTHORIZED,
-                "invalidCredentials",
+                ErrorCode::InvalidCredentials,
                 "email or password is incorrect",
             ),
             other => {
                 tracing::error!("store error: {other}");
                 ApiErr::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
+                    ErrorCode::Internal,
                     "internal error",
                 )
             }
@@ -101,7 +102,11 @@ impl From<StoreError> for ApiErr {
 }
 
 fn bad_json(rejection: JsonRejection) -> ApiErr {
-    ApiErr::new(StatusCode::BAD_REQUEST, "badJson", rejection.body_text())
+    ApiErr::new(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::BadJson,
+        rejection.body_text(),
+    )
 }
 
 fn bearer_token(parts: &Parts) -> Option<String> {
@@ -122,7 +127,7 @@ fn bearer_token(parts: &Parts) -> Option<String> {
 fn missing_token() -> ApiErr {
     ApiErr::new(
         StatusCode::UNAUTHORIZED,
-        "unauthorized",
+        ErrorCode::Unauthorized,
         "missing bearer token",
     )
 }
@@ -145,7 +150,7 @@ impl FromRequestParts<AppState> for Authed {
             Some(m) => Ok(Authed(m)),
             None => Err(ApiErr::new(
                 StatusCode::UNAUTHORIZED,
-                "unauthorized",
+                ErrorCode::Unauthorized,
                 "invalid or expired token",
             )),
         }
@@ -178,7 +183,13 @@ pub fn router(state: AppState) -> Router {
             "/metrics",
             get(|State(s): State<AppState>| async move { s.metrics.render() }),
         )
-        .fallback(|| async { ApiErr::new(StatusCode::NOT_FOUND, "notFound", "no such endpoint") })
+        .fallback(|| async {
+            ApiErr::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such endpoint",
+            )
+        })
         .with_state(state)
 }
 
@@ -220,10 +231,32 @@ async fn logout(State(s): State<AppState>, parts: Parts) -> Result<StatusCode, A
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A code the store kept, as the wire enum; one this build does not know (written by a newer
+/// version) reads as `unknown` and is logged, so the record is still listed.
+fn stored<T: Copy>(
+    call: i64,
+    what: &str,
+    code: &str,
+    parse: fn(&str) -> Option<T>,
+    unknown: T,
+) -> T {
+    parse(code).unwrap_or_else(|| {
+        tracing::warn!(call, "unknown {what} {code:?} in the call record");
+        unknown
+    })
+}
+
 fn call_record(r: CallRow) -> CallRecord {
+    let id = r.id;
     CallRecord {
-        id: r.id,
-        direction: r.direction,
+        id,
+        direction: stored(
+            id,
+            "direction",
+            &r.direction,
+            CallDirection::parse,
+            CallDirection::Unknown,
+        ),
         number: r.number,
         caller_number: r.caller_number,
         caller_name: r.caller_name,
@@ -233,18 +266,45 @@ fn call_record(r: CallRow) -> CallRecord {
             .map(|m| CallManager {
                 id: m.id,
                 name: m.name,
-                role: m.role,
-                purpose: m.purpose,
+                role: stored(
+                    id,
+                    "role",
+                    &m.role,
+                    ManagerRole::parse,
+                    ManagerRole::Unknown,
+                ),
+                purpose: m
+                    .purpose
+                    .map(|p| stored(id, "purpose", &p, JoinPurpose::parse, JoinPurpose::Unknown)),
                 by_manager_id: m.by_manager_id,
-                cause: m.cause,
+                cause: m.cause.map(|c| {
+                    let unknown = EndCause::Call(HangupCause::Unknown);
+                    stored(id, "leg cause", &c, EndCause::parse, unknown)
+                }),
             })
             .collect(),
         started_at: rfc3339(r.started_at_ms),
         answered_at: r.answered_at_ms.map(rfc3339),
         ended_at: r.ended_at_ms.map(rfc3339),
         duration_s: r.duration_s,
-        hangup_cause: r.hangup_cause,
-        missed_reason: r.missed_reason,
+        hangup_cause: r.hangup_cause.map(|c| {
+            stored(
+                id,
+                "hangup cause",
+                &c,
+                HangupCause::parse,
+                HangupCause::Unknown,
+            )
+        }),
+        missed_reason: r.missed_reason.map(|m| {
+            stored(
+                id,
+                "missed reason",
+                &m,
+                MissedReason::parse,
+                MissedReason::Unknown,
+            )
+        }),
         parties: r
             .parties
             .into_iter()
@@ -254,7 +314,10 @@ fn call_record(r: CallRow) -> CallRecord {
                 started_at: rfc3339(p.started_at_ms),
                 answered_at: p.answered_at_ms.map(rfc3339),
                 ended_at: p.ended_at_ms.map(rfc3339),
-                outcome: p.outcome,
+                outcome: p.outcome.map(|o| {
+                    let unknown = PartyOutcome::Call(HangupCause::Unknown);
+                    stored(id, "party outcome", &o, PartyOutcome::parse, unknown)
+                }),
             })
             .collect(),
     }
@@ -266,13 +329,13 @@ async fn list_calls(
     q: Result<Query<CallsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CallPage>, ApiErr> {
     let Query(q) =
-        q.map_err(|e| ApiErr::new(StatusCode::BAD_REQUEST, "badQuery", e.body_text()))?;
+        q.map_err(|e| ApiErr::new(StatusCode::BAD_REQUEST, ErrorCode::BadQuery, e.body_text()))?;
     let page = q.page.unwrap_or(1).max(1);
     let per_page = q.per_page.unwrap_or(50);
     if !(1..=200).contains(&per_page) {
         return Err(ApiErr::new(
             StatusCode::BAD_REQUEST,
-            "badQuery",
+            ErrorCode::BadQuery,
             "perPage must be between 1 and 200",
         ));
     }
@@ -293,7 +356,7 @@ async fn get_call(
     Authed(m): Authed,
     Path(id): Path<String>,
 ) -> Result<Json<CallRecord>, ApiErr> {
-    let not_found = || ApiErr::new(StatusCode::NOT_FOUND, "notFound", "no such call");
+    let not_found = || ApiErr::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such call");
     let id: i64 = id.parse().map_err(|_| not_found())?;
     // Another channel's call is indistinguishable from a missing one.
     let row = s
@@ -313,7 +376,7 @@ async fn healthz(State(s): State<AppState>) -> Result<&'static str, ApiErr> {
     let stuck = || {
         ApiErr::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
+            ErrorCode::Unavailable,
             "the call dispatcher does not answer",
         )
     };
@@ -333,7 +396,7 @@ async fn snapshot(s: &AppState, channel_id: i64) -> Result<ChannelSnapshot, ApiE
     let unavailable = || {
         ApiErr::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
+            ErrorCode::Unavailable,
             "the call service is not running",
         )
     };
@@ -371,8 +434,8 @@ async fn teammates(
                     online: online.is_some(),
                     status: online.map(|(_, status, _)| *status),
                     not_ringing: match online {
-                        Some((_, _, why)) => why.clone(),
-                        None => Some("offline".into()),
+                        Some((_, _, why)) => *why,
+                        None => Some(NotRingingReason::Offline),
                     },
                 }
             })
@@ -454,7 +517,7 @@ async fn replace_international_rates(
     if m.role != "owner" && m.role != "admin" {
         return Err(ApiErr::new(
             StatusCode::FORBIDDEN,
-            "forbidden",
+            ErrorCode::Forbidden,
             "only owners and admins change the rate table",
         ));
     }
@@ -478,7 +541,7 @@ async fn replace_international_rates(
         if let Some(problem) = problem {
             return Err(ApiErr::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "badRate",
+                ErrorCode::BadRate,
                 format!("row {}: {problem}", i + 1),
             ));
         }
@@ -525,7 +588,7 @@ async fn meet_call(
     if !allowed {
         return Err(ApiErr::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "tooManyCalls",
+            ErrorCode::TooManyCalls,
             format!(
                 "at most {MEET_CALLS_PER_MINUTE} calls a minute from one address; try again shortly"
             ),
@@ -535,7 +598,7 @@ async fn meet_call(
     if !req.sdp_offer.starts_with("v=0") || req.sdp_offer.len() > MAX_OFFER_LEN {
         return Err(ApiErr::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "badOffer",
+            ErrorCode::BadOffer,
             "sdpOffer must be an SDP offer (v=0 …) of at most 64 KiB",
         ));
     }
@@ -548,7 +611,7 @@ async fn meet_call(
     let unavailable = || {
         ApiErr::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
+            ErrorCode::Unavailable,
             "the service is shutting down",
         )
     };
@@ -557,8 +620,8 @@ async fn meet_call(
         Ok(r) => Ok(Json(r)),
         Err((code, message)) => {
             let status = match code {
-                "unknownChannel" => StatusCode::NOT_FOUND,
-                "badOffer" => StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::UnknownChannel => StatusCode::NOT_FOUND,
+                ErrorCode::BadOffer => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             Err(ApiErr::new(status, code, message))
@@ -584,7 +647,7 @@ async fn meet_hangup(
         Ok(true) => Ok(StatusCode::NO_CONTENT),
         _ => Err(ApiErr::new(
             StatusCode::NOT_FOUND,
-            "notFound",
+            ErrorCode::NotFound,
             "no such call of yours is going on",
         )),
     }

@@ -5,7 +5,9 @@
 
 use ringdesk_core::outbound::{CountryRate, DialRefusal, Dialer, parse_rates, plan_outbound};
 use ringdesk_store::{Manager, RateRow, Store, StoreError};
-use ringdesk_wire::{ChannelNumber, DialCheck, DialPlan, InternationalRate};
+use ringdesk_wire::{ChannelNumber, DialCheck, DialPlan, ErrorCode, InternationalRate};
+
+use crate::codes::ToWire;
 
 /// The rate table every fresh database starts from (`assets/international-rates.csv`).
 const BUILT_IN_RATES: &str = include_str!("../../../assets/international-rates.csv");
@@ -26,11 +28,11 @@ pub enum DialError {
 
 impl DialError {
     /// The wire code (`dialRefused.code`, the API error's code).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            DialError::Refused(r) => r.code(),
-            DialError::NoNumber => "noChannelNumber",
-            DialError::Store(_) => "internal",
+            DialError::Refused(r) => r.to_wire(),
+            DialError::NoNumber => ErrorCode::NoChannelNumber,
+            DialError::Store(_) => ErrorCode::Internal,
         }
     }
 }

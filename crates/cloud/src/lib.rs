@@ -8,6 +8,7 @@
 //! Left out for now: IVR, recordings, the inbox (later issues).
 
 pub mod api;
+pub mod codes;
 pub mod config;
 pub mod dialplan;
 pub mod dispatch;

@@ -7,7 +7,7 @@ use axum::extract::ws::{Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use ringdesk_core::ManagerId;
 use ringdesk_store::Manager;
-use ringdesk_wire::{ServerMessage, parse_client_message};
+use ringdesk_wire::{ErrorCode, ServerEvent, ServerMessage, parse_client_message};
 use tokio::sync::mpsc;
 
 use crate::dispatch::Input;
@@ -57,10 +57,13 @@ pub async fn run_session(
                 }
             },
             Message::Binary(_) => {
-                let _ = tx.send(ServerMessage::Error {
-                    code: "badJson".into(),
-                    message: "binary frames are not part of the protocol".into(),
-                });
+                let _ = tx.send(
+                    ServerEvent::Error {
+                        code: ErrorCode::BadJson,
+                        message: "binary frames are not part of the protocol".into(),
+                    }
+                    .into(),
+                );
             }
             Message::Close(_) => break,
             Message::Ping(_) | Message::Pong(_) => {}

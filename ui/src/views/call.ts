@@ -121,7 +121,7 @@ function peoplePanel(c: InCall): string {
   const people = state.targets.teammates
     .filter((m) => m.id !== state.myId && !inCall.has(m.id))
     .map((m) => {
-      const why = m.notRinging ? s.notRinging[m.notRinging] ?? m.notRinging : "";
+      const why = m.notRinging ? s.notRinging[m.notRinging] : "";
       const off = m.notRinging ? "disabled" : "";
       return `<li data-manager="${m.id}"><span title="${esc(why)}">${esc(m.name)}${why ? ` <small class="muted">· ${esc(why)}</small>` : ""}</span>
         <button class="invite secondary" data-manager="${m.id}" ${off}>${s.invite}</button>
@@ -235,8 +235,8 @@ function setPanel(panel: InCall["panel"]): void {
 }
 
 async function switchDevice(field: "microphone" | "speaker", value: string): Promise<void> {
-  const current = await invoke<DesktopSettings>("get_settings");
-  state.settings = await invoke<DesktopSettings>("save_settings", {
+  const current = await invoke("get_settings");
+  state.settings = await invoke("save_settings", {
     settings: { ...current, [field]: value || null },
   });
 }
@@ -250,7 +250,7 @@ function bind(): void {
     if (!r) return;
     r.showHistory = !r.showHistory;
     if (r.showHistory && r.history === null) {
-      void invoke<CallRecord[]>("caller_history", { number: r.caller.number })
+      void invoke("caller_history", { number: r.caller.number })
         .then((h) => (r.history = h.filter((c) => c.id !== r.callId)))
         .catch((e) => (state.error = errorText(String(e))))
         .finally(render);
@@ -261,7 +261,7 @@ function bind(): void {
   on("hold", () => state.call && void invoke("set_hold", { callId: state.call.callId, held: !state.call.held }));
   on("dialpad-toggle", () => setPanel("keypad"));
   on("devices-button", () => {
-    void Promise.all([invoke<AudioDeviceList>("audio_devices"), invoke<DesktopSettings>("get_settings")]).then(
+    void Promise.all([invoke("audio_devices"), invoke("get_settings")]).then(
       ([devices, settings]) => {
         state.devices = devices;
         state.settings = settings;
@@ -271,7 +271,7 @@ function bind(): void {
     setPanel("devices");
   });
   on("people-button", () => {
-    void invoke<CallTargets>("call_targets")
+    void invoke("call_targets")
       .then((targets) => (state.targets = targets))
       .catch((e) => (state.error = errorText(String(e))))
       .finally(render);
@@ -397,7 +397,7 @@ function onEvent(e: AgentEvent): void {
       }
       break;
     case "parallelEnded":
-      if (state.call?.callId === e.callId) state.call.note = t().parallelEnded[e.reason] ?? e.reason;
+      if (state.call?.callId === e.callId) state.call.note = t().parallelEnded[e.reason];
       break;
     case "customerLeft":
       if (state.call?.callId === e.callId) state.call.note = t().customerLeft;
@@ -424,8 +424,8 @@ export async function startCallWindow(): Promise<() => void> {
   // The window is created on the ring, so the ring itself may be over before we listen:
   // replay what the shell has seen of the current call, then what arrived meanwhile.
   let early: AgentEvent[] | null = [];
-  await listen<AgentEvent>("agent-event", (e) => (early ? early.push(e) : onEvent(e)));
-  for (const e of await invoke<AgentEvent[]>("call_window_feed")) onEvent(e);
+  await listen("agent-event", (e) => (early ? early.push(e) : onEvent(e)));
+  for (const e of await invoke("call_window_feed")) onEvent(e);
   for (const e of early) onEvent(e);
   early = null;
   setInterval(() => {

@@ -4,7 +4,7 @@
 // before the call button is pressed. In a call every digit goes to the far end as DTMF.
 import { errorText, t } from "../i18n";
 import { esc, invoke, listen } from "../tauri";
-import type { AgentEvent, ChannelNumber, DeskState, DialPlan } from "../wire";
+import type { AgentEvent, ChannelNumber, DialPlan } from "../wire";
 
 const state = {
   number: "",
@@ -72,7 +72,7 @@ function numberChanged(): void {
   if (state.activeCall === null && state.number) {
     const number = state.number;
     checkTimer = window.setTimeout(() => {
-      invoke<DialPlan>("dial_check", { number, callerId: state.callerId })
+      invoke("dial_check", { number, callerId: state.callerId })
         .then((plan) => {
           if (number !== state.number) return;
           state.plan = plan;
@@ -107,7 +107,7 @@ function bind(): void {
     numberChanged();
   });
   document.getElementById("paste")?.addEventListener("click", () => {
-    void invoke<string>("read_clipboard")
+    void invoke("read_clipboard")
       .then(paste)
       .catch(() => undefined);
   });
@@ -160,10 +160,10 @@ function onEvent(e: AgentEvent): void {
 }
 
 export async function startDialpadWindow(): Promise<() => void> {
-  await listen<AgentEvent>("agent-event", onEvent);
-  state.activeCall = (await invoke<DeskState>("desk_state")).activeCall;
+  await listen("agent-event", onEvent);
+  state.activeCall = (await invoke("desk_state")).activeCall;
   render();
-  invoke<ChannelNumber[]>("channel_numbers")
+  invoke("channel_numbers")
     .then((numbers) => {
       state.numbers = numbers;
       state.callerId = numbers[0]?.e164 ?? null;

@@ -4,7 +4,7 @@
 // cache, so also offline), settings and logout. Ringing and calls live in the call window.
 import { errorText, t } from "../i18n";
 import { esc, invoke, listen } from "../tauri";
-import type { AgentEvent, AgentStatus, CallState, DeskState, DesktopStartup, ManagerInfo, RecentCall, RecentCallLists } from "../wire";
+import type { AgentEvent, AgentStatus, CallState, DesktopStartup, ManagerInfo, NotRingingReason, RecentCall, RecentCallLists } from "../wire";
 import { callerLabel, clock } from "./format";
 import { settingsPanel } from "./settings";
 
@@ -16,7 +16,7 @@ const state = {
   online: false,
   status: "away" as AgentStatus,
   dnd: false,
-  notRinging: null as string | null,
+  notRinging: null as NotRingingReason | null,
   lists: { recent: [], missed: [] } as RecentCallLists,
   lastError: "",
   showSettings: false,
@@ -52,7 +52,7 @@ function callLine(c: RecentCall): string {
       : "";
   return `<li class="recent-call ${esc(c.outcome)}" data-call-id="${c.callId}">
       <span class="who">${esc(callerLabel(c.caller))}</span>
-      <span class="muted">${esc(s.outcome[c.outcome] ?? c.outcome)} · ${esc(clock(c.startedAtMs))}</span>
+      <span class="muted">${esc(s.outcome[c.outcome])} · ${esc(clock(c.startedAtMs))}</span>
       ${redial}
     </li>`;
 }
@@ -65,7 +65,7 @@ function listView(id: string, title: string, calls: RecentCall[]): string {
 function statusView(): string {
   const s = t();
   const shown = state.status;
-  const reason = state.notRinging ? s.notRinging[state.notRinging] ?? state.notRinging : s.waitingForCalls;
+  const reason = state.notRinging ? s.notRinging[state.notRinging] : s.waitingForCalls;
   const chosen = shown === "available" || shown === "away";
   return `
     <header class="bar">
@@ -119,7 +119,7 @@ function liveView(): string {
 
 /** We are in a call (taking another one leaves it first, once confirmed). */
 async function inCall(): Promise<boolean> {
-  return (await invoke<DeskState>("desk_state")).activeCall !== null;
+  return (await invoke("desk_state")).activeCall !== null;
 }
 
 /** The cloud pushed the channel's ringing calls: redraw only when the list changed. */
@@ -170,7 +170,7 @@ function bind(): void {
     render();
   });
   document.querySelectorAll<HTMLButtonElement>("button.redial").forEach((b) =>
-    b.addEventListener("click", () => void invoke("dial", { number: b.dataset.number, callerId: null })),
+    b.addEventListener("click", () => void invoke("dial", { number: b.dataset.number ?? "", callerId: null })),
   );
   document.querySelectorAll<HTMLButtonElement>("#live-calls button.pick-up").forEach((b) =>
     b.addEventListener("click", async () => {
@@ -205,19 +205,19 @@ function bind(): void {
 
 async function refreshLists(): Promise<void> {
   try {
-    state.lists = await invoke<RecentCallLists>("recent_calls");
+    state.lists = await invoke("recent_calls");
   } catch (e) {
     state.lastError = errorText(String(e));
   }
 }
 
 /** Logs in (`login`) or resumes the keyring-held session (`resume`), then loads the lists. */
-async function startSession(cmd: "login" | "resume", args?: Record<string, unknown>): Promise<void> {
-  state.busy = cmd;
+async function startSession(how: "login" | "resume", start: () => Promise<ManagerInfo>): Promise<void> {
+  state.busy = how;
   state.loginError = "";
   render();
   try {
-    state.manager = await invoke<ManagerInfo>(cmd, args);
+    state.manager = await start();
     await refreshLists();
   } catch (e) {
     state.loginError = errorText(String(e));
@@ -228,7 +228,7 @@ async function startSession(cmd: "login" | "resume", args?: Record<string, unkno
 }
 
 const doLogin = (server: string, email: string, password: string | null) =>
-  startSession("login", { server, email, password });
+  startSession("login", () => invoke("login", { server, email, password }));
 
 function onEvent(e: AgentEvent): void {
   switch (e.event) {
@@ -279,12 +279,12 @@ function onEvent(e: AgentEvent): void {
 }
 
 export async function startMainWindow(): Promise<() => void> {
-  await listen<AgentEvent>("agent-event", onEvent);
-  state.startup = await invoke<DesktopStartup>("startup");
+  await listen("agent-event", onEvent);
+  state.startup = await invoke("startup");
   // Offline or not, the cached lists show at once.
   await refreshLists();
   render();
   if (state.startup.autoLogin && state.startup.email) await doLogin(state.startup.server, state.startup.email, null);
-  else if (state.startup.savedSession) await startSession("resume");
+  else if (state.startup.savedSession) await startSession("resume", () => invoke("resume"));
   return render;
 }

@@ -24,7 +24,7 @@ function hotkeyRow(b: HotkeyBinding): string {
   const s = t();
   const error = b.error === null ? "" : b.error === "taken" ? s.hotkeyTaken : `${s.hotkeyInvalid} (${b.error})`;
   return `<li class="hotkey-row">
-      <span>${esc(s.hotkeyActions[b.action] ?? b.action)}</span>
+      <span>${esc(s.hotkeyActions[b.action])}</span>
       <input class="hotkey" data-action="${b.action}" value="${esc(b.accelerator)}" />
       <span class="error hotkey-error" data-action="${b.action}">${esc(error)}</span>
     </li>`;
@@ -91,7 +91,7 @@ export function settingsPanel(rerender: () => void): SettingsPanel {
     },
     bind(): void {
       document.getElementById("save-settings")?.addEventListener("click", () => {
-        void invoke<DesktopSettings>("save_settings", { settings: read() }).then((saved) => {
+        void invoke("save_settings", { settings: read() }).then((saved) => {
           settings = saved;
           note = t().saved;
           rerender();
@@ -114,9 +114,9 @@ export function settingsPanel(rerender: () => void): SettingsPanel {
       peak = -90;
       // Nothing from the last opening is shown (or typed into) before the fresh values arrive.
       settings = null;
-      settings = await invoke<DesktopSettings>("get_settings");
-      devices = await invoke<AudioDeviceList>("audio_devices").catch(() => ({ inputs: [], outputs: [] }));
-      unlisten = await listen<number>("input-level", (dbfs) => {
+      settings = await invoke("get_settings");
+      devices = await invoke("audio_devices").catch(() => ({ inputs: [], outputs: [] }));
+      unlisten = await listen("input-level", (dbfs) => {
         level = dbfs;
         peak = Math.max(peak, dbfs);
         const bar = document.getElementById("level-meter");

@@ -11,11 +11,12 @@ use ringdesk_sip::sdp::{self, Negotiated};
 use ringdesk_sip::trunk::{DialRequest, SipCall};
 use ringdesk_store::time::now_ms;
 use ringdesk_store::{CallEvent, Contact, Manager, NewCall, Store};
-use ringdesk_wire::{CallVia, Caller, DialCheck, DialPlan, ServerMessage};
+use ringdesk_wire::{CallDirection, CallVia, Caller, DialCheck, DialPlan, ErrorCode, ServerEvent};
 use tokio::net::UdpSocket;
 
 use super::effects::refusal_message;
 use super::{ActiveCall, Dispatcher, Joining};
+use crate::codes::ToWire;
 use crate::dialplan::{self, DialError};
 use crate::room::{CustomerMedia, RoomCommand, spawn_room};
 
@@ -41,7 +42,7 @@ pub(super) struct Outbound {
 /// Why a call to a number does not go ahead.
 pub(super) enum NotPlaced {
     /// The rules (or the set-up) refuse it: a code and words for the manager.
-    Refused(&'static str, String),
+    Refused(ErrorCode, String),
     /// Something failed on our side (logged; the manager hears `internal`).
     Failed(anyhow::Error),
 }
@@ -70,7 +71,7 @@ pub(super) async fn prepare_outbound(
 ) -> Result<Outbound, NotPlaced> {
     let Some(m) = store.manager(manager.0).await? else {
         return Err(NotPlaced::Refused(
-            "unknownManager",
+            ErrorCode::UnknownManager,
             "your account is gone".into(),
         ));
     };
@@ -81,7 +82,7 @@ pub(super) async fn prepare_outbound(
     };
     if !can_dial_out {
         let why = "no outbound trunk is configured (start the cloud with --trunk-outbound)";
-        return Err(NotPlaced::Refused("noOutboundTrunk", why.into()));
+        return Err(NotPlaced::Refused(ErrorCode::NoOutboundTrunk, why.into()));
     }
     let contact = store.contact_by_phone(m.channel_id, &plan.to).await?;
     let socket = UdpSocket::bind(SocketAddr::new(media_ip, 0)).await?;
@@ -96,11 +97,8 @@ pub(super) async fn prepare_outbound(
 }
 
 impl Dispatcher {
-    fn refuse_dial(&self, d: &Dial, code: &str, message: String) {
-        let m = ServerMessage::DialRefused {
-            code: code.into(),
-            message,
-        };
+    fn refuse_dial(&self, d: &Dial, code: ErrorCode, message: String) {
+        let m = ServerEvent::DialRefused { code, message };
         self.send_to(d.manager, Some(d.session), m);
     }
 
@@ -127,7 +125,7 @@ impl Dispatcher {
         if let Err(r) = self.switchboard.can_dial(d.manager) {
             // The call has no id yet; the busy refusal's words don't name one.
             let message = refusal_message(CallId(0), Request::Dial, r);
-            self.refuse_dial(&d, r.code(), message);
+            self.refuse_dial(&d, r.to_wire(), message);
             return;
         }
         let (number, caller_id) = (d.number.clone(), d.caller_id.clone());
@@ -144,17 +142,17 @@ impl Dispatcher {
             Err(NotPlaced::Failed(e)) => {
                 tracing::error!(manager = %d.manager, "dial failed: {e}");
                 let why = format!("the call could not be placed: {e}");
-                return self.refuse_dial(&d, "internal", why);
+                return self.refuse_dial(&d, ErrorCode::Internal, why);
             }
         };
         // The manager may have answered a call or dialled again meanwhile.
         if let Err(r) = self.switchboard.can_dial(d.manager) {
             let message = refusal_message(CallId(0), Request::Dial, r);
-            return self.refuse_dial(&d, r.code(), message);
+            return self.refuse_dial(&d, r.to_wire(), message);
         }
         let Some(call) = self.next_call_id() else {
             let why = "too many calls are starting at once; try again".to_string();
-            return self.refuse_dial(&d, "internal", why);
+            return self.refuse_dial(&d, ErrorCode::Internal, why);
         };
         let Outbound {
             manager,
@@ -171,7 +169,7 @@ impl Dispatcher {
         self.record_event(CallEvent::Started(NewCall {
             id: call.0,
             channel_id: manager.channel_id,
-            direction: "outbound",
+            direction: CallDirection::Outbound.as_str(),
             number: plan.caller_id.clone(),
             caller_number: plan.to.clone(),
             caller_name: customer.name.clone(),
@@ -224,7 +222,7 @@ impl Dispatcher {
             tokio::time::sleep(timeout).await;
             let _ = inbox.send(super::Input::DialTimeout { call });
         });
-        let dialing = ServerMessage::Dialing {
+        let dialing = ServerEvent::Dialing {
             call_id: call.0,
             customer,
             plan,
@@ -244,7 +242,7 @@ impl Dispatcher {
         if let Some(n) = early_media {
             c.room.send(RoomCommand::CustomerMedia(n));
         }
-        let m = ServerMessage::DialProgress {
+        let m = ServerEvent::DialProgress {
             call_id: call.0,
             early_media: early_media.is_some(),
         };
@@ -264,7 +262,7 @@ impl Dispatcher {
             at_ms: now_ms(),
         });
         self.input(SwitchboardInput::CustomerAnswered { call });
-        self.tell_call(call, &ServerMessage::DialAnswered { call_id: call.0 });
+        self.tell_call(call, &ServerEvent::DialAnswered { call_id: call.0 });
     }
 
     /// The carrier could not reach the called party.
@@ -273,7 +271,7 @@ impl Dispatcher {
             return;
         };
         c.customer_gone = true;
-        let m = ServerMessage::DialFailed {
+        let m = ServerEvent::DialFailed {
             call_id: call.0,
             sip_code: code,
             reason,
@@ -293,7 +291,7 @@ impl Dispatcher {
             return;
         }
         let secs = self.config.dial_timeout.as_secs();
-        let m = ServerMessage::DialFailed {
+        let m = ServerEvent::DialFailed {
             call_id: call.0,
             sip_code: 408,
             reason: format!("No answer within {secs} s"),

@@ -2,45 +2,21 @@
 //! hangups, and the call record.
 
 use ringdesk_core::switchboard::{
-    CallView, ParallelTarget, Refusal, Request, RingPurpose, RingStop, TransferKind,
-    TransferOutcome,
+    CallView, ParallelTarget, Refusal, Request, RingPurpose, RingStop, TransferOutcome,
 };
 use ringdesk_core::{CallId, ManagerId, SwitchboardOutput};
 use ringdesk_sip::runtime::TrunkCommand;
 use ringdesk_store::time::now_ms;
 use ringdesk_store::{CallEvent, ManagerPart};
 use ringdesk_wire::{
-    CallState, ParallelState, RingPurpose as WirePurpose, RingingManager, ServerMessage,
-    TransferKind as WireKind, TransferState,
+    CallState, EndCause, JoinPurpose, ParallelState, RingPurpose as WirePurpose, RingingManager,
+    ServerEvent, TransferState,
 };
 use tokio::sync::oneshot;
 
 use super::{Dispatcher, Input, error};
+use crate::codes::ToWire;
 use crate::room::RoomCommand;
-
-/// How a manager came to a call, as the record keeps it.
-fn purpose_code(p: RingPurpose) -> &'static str {
-    match p {
-        RingPurpose::Route => "route",
-        RingPurpose::Invite { .. } => "invite",
-        RingPurpose::Parallel { .. } => "parallel",
-        RingPurpose::Transfer {
-            kind: TransferKind::Cold,
-            ..
-        } => "coldTransfer",
-        RingPurpose::Transfer {
-            kind: TransferKind::Warm,
-            ..
-        } => "warmTransfer",
-    }
-}
-
-fn wire_kind(k: TransferKind) -> WireKind {
-    match k {
-        TransferKind::Cold => WireKind::Cold,
-        TransferKind::Warm => WireKind::Warm,
-    }
-}
 
 /// What a refusal tells the manager, in words.
 pub(super) fn refusal_message(call: CallId, request: Request, reason: Refusal) -> String {
@@ -80,7 +56,7 @@ impl Dispatcher {
             },
             RingPurpose::Transfer { by, kind } => WirePurpose::Transfer {
                 by: self.manager_ref(by),
-                transfer: wire_kind(kind),
+                transfer: kind.to_wire(),
             },
             RingPurpose::Parallel { by } => WirePurpose::Parallel {
                 by: self.manager_ref(by),
@@ -107,7 +83,7 @@ impl Dispatcher {
                 .collect(),
             transfer: view.transfer.map(|t| TransferState {
                 by: self.manager_ref(t.by),
-                kind: wire_kind(t.kind),
+                kind: t.kind.to_wire(),
                 consulting: t.consulting.map(|m| self.manager_ref(m)),
             }),
             queued: view.queued,
@@ -133,7 +109,7 @@ impl Dispatcher {
     }
 
     /// Sends `m` to every manager in the call.
-    pub(super) fn tell_call(&self, call: CallId, m: &ServerMessage) {
+    pub(super) fn tell_call(&self, call: CallId, m: &ServerEvent) {
         if let Some(view) = self.switchboard.view(call) {
             for manager in view.managers {
                 self.send_to(manager, None, m.clone());
@@ -157,9 +133,9 @@ impl Dispatcher {
                     self.send_to(
                         manager,
                         None,
-                        ServerMessage::RingStopped {
+                        ServerEvent::RingStopped {
                             call_id: call.0,
-                            reason: reason.code().into(),
+                            reason: reason.to_wire(),
                         },
                     );
                     self.send_presence(manager);
@@ -185,7 +161,7 @@ impl Dispatcher {
                         _ => None,
                     };
                     let message = refusal_message(call, request, reason);
-                    self.send_to(manager, session, error(reason.code(), message));
+                    self.send_to(manager, session, error(reason.to_wire(), message));
                 }
                 SwitchboardOutput::ManagerLeft {
                     call,
@@ -198,9 +174,9 @@ impl Dispatcher {
                     self.send_to(
                         manager,
                         None,
-                        ServerMessage::CallEnded {
+                        ServerEvent::CallEnded {
                             call_id: call.0,
-                            cause: cause.code().into(),
+                            cause: cause.to_wire(),
                             missed_reason: None,
                         },
                     );
@@ -212,7 +188,7 @@ impl Dispatcher {
                 }
                 SwitchboardOutput::HoldChanged { call, held, by } => {
                     // The room hears of it with the call's arrangement (`CallChanged`).
-                    let m = ServerMessage::HoldChanged {
+                    let m = ServerEvent::HoldChanged {
                         call_id: call.0,
                         held,
                         by_manager_id: by.0,
@@ -225,37 +201,35 @@ impl Dispatcher {
                     invitee,
                     reason,
                 } => {
-                    let m = ServerMessage::InviteUnanswered {
+                    let m = ServerEvent::InviteUnanswered {
                         call_id: call.0,
                         manager: self.manager_ref(invitee),
-                        reason: reason.code().into(),
+                        reason: reason.to_wire(),
                     };
                     self.send_to(by, None, m);
                 }
                 SwitchboardOutput::TransferEnded { call, by, outcome } => {
                     let (to, reason) = match outcome {
                         TransferOutcome::Completed { to } => (Some(self.manager_ref(to)), None),
-                        TransferOutcome::Unanswered { reason } => {
-                            (None, Some(reason.code().to_string()))
-                        }
+                        TransferOutcome::Unanswered { reason } => (None, Some(reason.to_wire())),
                         TransferOutcome::Cancelled | TransferOutcome::TargetLeft => (None, None),
                     };
-                    let m = ServerMessage::TransferEnded {
+                    let m = ServerEvent::TransferEnded {
                         call_id: call.0,
-                        outcome: outcome.code().into(),
+                        outcome: outcome.to_wire(),
                         to,
                         reason,
                     };
                     self.send_to(by, None, m);
                 }
                 SwitchboardOutput::ParallelEnded { call, by, reason } => {
-                    self.parallel_ended(call, by, reason.code());
+                    self.parallel_ended(call, by, reason.to_wire());
                 }
                 SwitchboardOutput::CustomerLeft { call } => {
                     if let Some(c) = self.calls.get(&call) {
                         c.room.send(RoomCommand::DropCustomer);
                     }
-                    self.tell_call(call, &ServerMessage::CustomerLeft { call_id: call.0 });
+                    self.tell_call(call, &ServerEvent::CustomerLeft { call_id: call.0 });
                 }
                 SwitchboardOutput::CallChanged { call } => {
                     if let Some(c) = self.calls.get(&call) {
@@ -268,7 +242,7 @@ impl Dispatcher {
                         .view(call)
                         .and_then(|v| self.call_state(call, &v));
                     if let Some(state) = state {
-                        self.tell_call(call, &ServerMessage::CallState(Box::new(state)));
+                        self.tell_call(call, &ServerEvent::CallState(Box::new(state)));
                     }
                 }
                 SwitchboardOutput::Ended {
@@ -277,7 +251,7 @@ impl Dispatcher {
                     missed,
                     managers,
                 } => {
-                    self.record_party_end(call, cause.code());
+                    self.record_party_end(call, cause.to_wire().into());
                     self.drop_party(call);
                     let Some(c) = self.calls.remove(&call) else {
                         continue;
@@ -297,10 +271,10 @@ impl Dispatcher {
                         cause: cause.code(),
                         missed_reason: missed.map(|m| m.code()),
                     });
-                    let msg = ServerMessage::CallEnded {
+                    let msg = ServerEvent::CallEnded {
                         call_id: call.0,
-                        cause: cause.code().into(),
-                        missed_reason: missed.map(|m| m.code().into()),
+                        cause: EndCause::from(cause.to_wire()),
+                        missed_reason: missed.map(ToWire::to_wire),
                     };
                     for m in managers {
                         self.send_to(m, None, msg.clone());
@@ -322,7 +296,7 @@ impl Dispatcher {
             return;
         };
         c.rang_for.insert(manager, purpose);
-        let msg = ServerMessage::Ring {
+        let msg = ServerEvent::Ring {
             call_id: call.0,
             caller: c.caller.clone(),
             via: c.via.clone(),
@@ -342,7 +316,7 @@ impl Dispatcher {
             | RingPurpose::Parallel { by } => Some(by.0),
         };
         let part = ManagerPart::Rang {
-            purpose: purpose_code(purpose),
+            purpose: purpose.to_wire().as_str(),
             by,
         };
         self.record(call, manager, part);
@@ -369,10 +343,10 @@ impl Dispatcher {
             c.room.send(RoomCommand::StopRingback);
         }
         let purpose = match c.rang_for.remove(&manager) {
-            _ if joining.pick_up => "pickUp",
-            Some(p) => purpose_code(p),
-            None if c.placed => "dial",
-            None => "route",
+            _ if joining.pick_up => JoinPurpose::PickUp,
+            Some(p) => p.to_wire(),
+            None if c.placed => JoinPurpose::Dial,
+            None => JoinPurpose::Route,
         };
         let (reply_tx, reply_rx) = oneshot::channel();
         c.room.send(RoomCommand::AddManager {
@@ -392,6 +366,7 @@ impl Dispatcher {
             });
         });
         self.send_presence(manager);
+        let purpose = purpose.as_str();
         self.record(call, manager, ManagerPart::Answered { purpose });
     }
 

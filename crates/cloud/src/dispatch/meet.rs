@@ -7,7 +7,7 @@ use std::time::Instant;
 use ringdesk_core::{CallId, HangupCause, ManagerId, SwitchboardInput};
 use ringdesk_store::time::now_ms;
 use ringdesk_store::{CallEvent, NewCall, Store, TeamRow};
-use ringdesk_wire::{CallVia, Caller, MeetCallResponse};
+use ringdesk_wire::{CallDirection, CallVia, Caller, ErrorCode, MeetCallResponse};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{ActiveCall, Dispatcher};
@@ -19,7 +19,7 @@ const VISITOR: &str = "웹 방문자";
 const MEET_NUMBER: &str = "meet";
 
 /// A meet's answer for the page: the call, or an error code and message.
-pub type MeetReply = oneshot::Sender<Result<MeetCallResponse, (&'static str, String)>>;
+pub type MeetReply = oneshot::Sender<Result<MeetCallResponse, (ErrorCode, String)>>;
 
 /// What a meet needs before it rings — the team it rings and its room with the visitor's leg
 /// (or why not) — set up off the dispatcher's task.
@@ -59,7 +59,7 @@ impl Dispatcher {
     pub(super) fn meet(&mut self, channel_id: i64, offer: String, reply: MeetReply) {
         let Some(call) = self.next_call_id() else {
             let why = "too many calls are starting at once; try again".to_string();
-            let _ = reply.send(Err(("internal", why)));
+            let _ = reply.send(Err((ErrorCode::Internal, why)));
             return;
         };
         let work = set_up_meet(
@@ -79,7 +79,7 @@ impl Dispatcher {
         self.record_event(CallEvent::Started(NewCall {
             id: call.0,
             channel_id,
-            direction: "inbound",
+            direction: CallDirection::Inbound.as_str(),
             number: MEET_NUMBER.into(),
             caller_number: MEET_NUMBER.into(),
             caller_name: Some(VISITOR.into()),
@@ -94,12 +94,12 @@ impl Dispatcher {
         call: CallId,
         channel_id: i64,
         set_up: MeetSetUp,
-    ) -> Result<MeetCallResponse, (&'static str, String)> {
+    ) -> Result<MeetCallResponse, (ErrorCode, String)> {
         let (team, room, answer) = match set_up {
             MeetSetUp::Ready(team, room, answer) => (team, room, answer),
             MeetSetUp::NoChannel => {
                 let why = format!("there is no channel {channel_id} to call");
-                return Err(("unknownChannel", why));
+                return Err((ErrorCode::UnknownChannel, why));
             }
             MeetSetUp::BadOffer(team, e) => {
                 // Nothing rang: the record opens and closes at once.
@@ -110,9 +110,12 @@ impl Dispatcher {
                     cause: HangupCause::CustomerLegFailed.code(),
                     missed_reason: None,
                 });
-                return Err(("badOffer", format!("the browser's offer was refused: {e}")));
+                return Err((
+                    ErrorCode::BadOffer,
+                    format!("the browser's offer was refused: {e}"),
+                ));
             }
-            MeetSetUp::Failed(e) => return Err(("internal", e)),
+            MeetSetUp::Failed(e) => return Err((ErrorCode::Internal, e)),
         };
         self.meet_started(call, channel_id, &team);
         let token = format!("{:032x}", rand::random::<u128>());

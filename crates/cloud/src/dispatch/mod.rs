@@ -31,16 +31,17 @@ use std::time::{Duration, Instant};
 
 use ringdesk_core::presence::Presence;
 use ringdesk_core::switchboard::RingPurpose;
-use ringdesk_core::{CallId, ManagerId, Status, Switchboard, SwitchboardInput};
+use ringdesk_core::{CallId, ManagerId, Switchboard, SwitchboardInput};
 use ringdesk_sip::runtime::TrunkHandle;
 use ringdesk_sip::trunk::{SipCall, TrunkEvent};
 use ringdesk_store::{Manager, Store};
 use ringdesk_wire::{
-    AgentStatus, CallState, CallVia, Caller, ClientMessage, ManagerInfo, ManagerRef,
-    PROTOCOL_VERSION, ServerMessage,
+    AgentStatus, CallState, CallVia, Caller, ClientMessage, ErrorCode, ManagerInfo, ManagerRef,
+    PROTOCOL_VERSION, ServerEvent, ServerMessage,
 };
 use tokio::sync::{mpsc, oneshot};
 
+use crate::codes::{ToWire, core_status};
 use crate::metrics::Metrics;
 use crate::room::{RoomCommand, RoomEvent, RoomHandle, RoomMedia};
 use crate::writer::{RecordWriter, Write};
@@ -99,7 +100,7 @@ pub enum Input {
         offer: String,
         /// The call, the SDP answer and the visitor's hang-up token — or an error code and
         /// message.
-        reply: oneshot::Sender<Result<ringdesk_wire::MeetCallResponse, (&'static str, String)>>,
+        reply: oneshot::Sender<Result<ringdesk_wire::MeetCallResponse, (ErrorCode, String)>>,
     },
     /// The visitor hangs up from the page.
     MeetHangup {
@@ -160,12 +161,7 @@ impl ManagerEntry {
     fn presence(&self) -> Presence {
         Presence {
             operator_seat: self.operator_seat,
-            status: match self.status {
-                AgentStatus::Available => Status::Available,
-                AgentStatus::Away => Status::Away,
-                AgentStatus::InCall => Status::InCall,
-                AgentStatus::WrapUp => Status::WrapUp,
-            },
+            status: core_status(self.status),
             do_not_disturb: self.do_not_disturb,
             online: !self.sessions.is_empty(),
         }
@@ -272,18 +268,9 @@ pub struct Dispatcher {
     ringing_sent: HashMap<i64, Vec<CallState>>,
 }
 
-fn status_code(s: AgentStatus) -> &'static str {
-    match s {
-        AgentStatus::Available => "available",
-        AgentStatus::Away => "away",
-        AgentStatus::InCall => "inCall",
-        AgentStatus::WrapUp => "wrapUp",
-    }
-}
-
-fn error(code: &str, message: impl Into<String>) -> ServerMessage {
-    ServerMessage::Error {
-        code: code.into(),
+fn error(code: ErrorCode, message: impl Into<String>) -> ServerEvent {
+    ServerEvent::Error {
+        code,
         message: message.into(),
     }
 }
@@ -445,7 +432,7 @@ impl Dispatcher {
         let entry = self.managers.entry(id).or_insert_with(|| ManagerEntry {
             info: info.clone(),
             sessions: Vec::new(),
-            status: if m.status == "away" {
+            status: if m.status == AgentStatus::Away.as_str() {
                 AgentStatus::Away
             } else {
                 AgentStatus::Available
@@ -460,7 +447,7 @@ impl Dispatcher {
             status: entry.status,
             do_not_disturb: entry.do_not_disturb,
         });
-        let _ = tx.send(ServerMessage::RingingCalls { calls: ringing });
+        let _ = tx.send(ServerEvent::RingingCalls { calls: ringing }.into());
         entry.sessions.push(Session { id: session, tx });
         let presence = entry.presence();
         self.input(SwitchboardInput::Presence {
@@ -487,18 +474,22 @@ impl Dispatcher {
             .switchboard
             .eligibility(manager)
             .err()
-            .map(|r| r.code().to_string());
-        m.send(&ServerMessage::Presence {
-            status: self.shown_status(manager, m.status),
-            do_not_disturb: m.do_not_disturb,
-            not_ringing,
-        });
+            .map(ToWire::to_wire);
+        m.send(
+            &ServerEvent::Presence {
+                status: self.shown_status(manager, m.status),
+                do_not_disturb: m.do_not_disturb,
+                not_ringing,
+            }
+            .into(),
+        );
     }
 
-    fn send_to(&self, manager: ManagerId, session: Option<u64>, m: ServerMessage) {
+    fn send_to(&self, manager: ManagerId, session: Option<u64>, m: impl Into<ServerMessage>) {
         let Some(entry) = self.managers.get(&manager) else {
             return;
         };
+        let m = m.into();
         match session {
             Some(id) => {
                 if let Some(s) = entry.sessions.iter().find(|s| s.id == id) {
@@ -531,7 +522,7 @@ impl Dispatcher {
                     self.send_to(
                         m,
                         None,
-                        ServerMessage::Dtmf {
+                        ServerEvent::Dtmf {
                             call_id: call.0,
                             digit: digit.to_string(),
                         },
@@ -580,7 +571,7 @@ impl Dispatcher {
             self.send_to(
                 manager,
                 Some(session),
-                error("unknownCall", format!("call {} has ended", call.0)),
+                error(ErrorCode::UnknownCall, format!("call {} has ended", call.0)),
             );
             return;
         }
@@ -597,7 +588,10 @@ impl Dispatcher {
                 self.send_to(
                     manager,
                     Some(session),
-                    error("mediaFailed", format!("could not set up media: {e}")),
+                    error(
+                        ErrorCode::MediaFailed,
+                        format!("could not set up media: {e}"),
+                    ),
                 );
                 self.input(SwitchboardInput::ManagerHungUp { call, manager });
             }

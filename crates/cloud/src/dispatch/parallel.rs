@@ -9,11 +9,12 @@ use ringdesk_sip::sdp::Negotiated;
 use ringdesk_sip::trunk::{DialRequest, SipCall, TrunkEvent};
 use ringdesk_store::CallEvent;
 use ringdesk_store::time::now_ms;
-use ringdesk_wire::ServerMessage;
+use ringdesk_wire::{ErrorCode, ParallelEndReason, PartyOutcome, ServerEvent};
 
 use super::dial::{NotPlaced, Outbound};
 use super::effects::refusal_message;
 use super::{Dispatcher, error};
+use crate::codes::ToWire;
 use crate::room::RoomCommand;
 
 /// The party a parallel call reached through the trunk.
@@ -62,7 +63,8 @@ impl Dispatcher {
             }
             _ => {
                 let why = "give exactly one of managerId and number";
-                self.send_to(r.manager, Some(r.session), error("invalidMessage", why));
+                let m = error(ErrorCode::InvalidMessage, why);
+                self.send_to(r.manager, Some(r.session), m);
             }
         }
     }
@@ -77,7 +79,7 @@ impl Dispatcher {
             return false;
         };
         let message = refusal_message(r.call, Request::Parallel, reason);
-        self.send_to(r.manager, Some(r.session), error(reason.code(), message));
+        self.send_to(r.manager, Some(r.session), error(reason.to_wire(), message));
         true
     }
 
@@ -91,7 +93,10 @@ impl Dispatcher {
             }
             Err(NotPlaced::Failed(e)) => {
                 tracing::error!(call = %r.call, "parallel call failed: {e}");
-                let m = error("internal", format!("the parallel call failed: {e}"));
+                let m = error(
+                    ErrorCode::Internal,
+                    format!("the parallel call failed: {e}"),
+                );
                 return self.send_to(r.manager, Some(r.session), m);
             }
         };
@@ -192,7 +197,7 @@ impl Dispatcher {
         self.input(SwitchboardInput::ParallelPartyGone { call });
         if merged {
             // A merged party has no line of its own to end: its leg just goes.
-            self.record_party_end(call, "partyLeft");
+            self.record_party_end(call, PartyOutcome::PartyLeft);
             self.drop_party(call);
         }
     }
@@ -246,11 +251,11 @@ impl Dispatcher {
 
     /// Records how the party's line went and when its leg ended (a merged party keeps
     /// `merged`, with the time it left).
-    pub(super) fn record_party_end(&self, call: CallId, outcome: &'static str) {
+    pub(super) fn record_party_end(&self, call: CallId, outcome: PartyOutcome) {
         if self.has_party(call) {
             self.record_event(CallEvent::PartyOutcome {
                 call_id: call.0,
-                outcome,
+                outcome: outcome.as_str(),
                 ended_at_ms: Some(now_ms()),
             });
         }
@@ -271,14 +276,19 @@ impl Dispatcher {
         p.merged = true;
         self.record_event(CallEvent::PartyOutcome {
             call_id: call.0,
-            outcome: "merged",
+            outcome: PartyOutcome::Merged.as_str(),
             ended_at_ms: None,
         });
     }
 
     /// Tells the manager who made it that the parallel line ended.
-    pub(super) fn parallel_ended(&mut self, call: CallId, by: ManagerId, reason: &'static str) {
-        self.record_party_end(call, reason);
+    pub(super) fn parallel_ended(
+        &mut self,
+        call: CallId,
+        by: ManagerId,
+        reason: ParallelEndReason,
+    ) {
+        self.record_party_end(call, reason.into());
         if self
             .calls
             .get(&call)
@@ -287,9 +297,9 @@ impl Dispatcher {
         {
             self.drop_party(call);
         }
-        let m = ServerMessage::ParallelEnded {
+        let m = ServerEvent::ParallelEnded {
             call_id: call.0,
-            reason: reason.into(),
+            reason,
         };
         self.send_to(by, None, m);
     }

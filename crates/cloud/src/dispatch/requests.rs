@@ -4,12 +4,13 @@
 //! that a call exists, that a named manager or team is in the asker's channel (looked up off the
 //! dispatcher's task), and that the message is whole.
 
-use ringdesk_core::switchboard::{TransferKind, TransferTarget};
+use ringdesk_core::switchboard::TransferTarget;
 use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
 use ringdesk_store::StoreError;
-use ringdesk_wire::{AgentStatus, ClientMessage, TransferKind as WireTransferKind};
+use ringdesk_wire::{AgentStatus, ClientMessage, ErrorCode};
 
-use super::{Dispatcher, Joining, error, status_code};
+use super::{Dispatcher, Joining, error};
+use crate::codes::core_kind;
 use crate::room::RoomCommand;
 use crate::writer::Write;
 
@@ -20,7 +21,7 @@ impl Dispatcher {
         session: u64,
         message: ClientMessage,
     ) {
-        let reply = |d: &Self, code: &str, message: String| {
+        let reply = |d: &Self, code: ErrorCode, message: String| {
             d.send_to(manager, Some(session), error(code, message))
         };
         let unknown_call = |call_id: i64| format!("call {call_id} is not active");
@@ -40,7 +41,7 @@ impl Dispatcher {
                 if !matches!(status, AgentStatus::Available | AgentStatus::Away) {
                     let why =
                         "only available and away can be chosen; the cloud sets inCall and wrapUp";
-                    reply(self, "statusNotSettable", why.into());
+                    reply(self, ErrorCode::StatusNotSettable, why.into());
                     return;
                 }
                 let Some(m) = self.managers.get_mut(&manager) else {
@@ -51,7 +52,7 @@ impl Dispatcher {
                 let presence = m.presence();
                 self.writer.send(Write::Status {
                     manager_id: manager.0,
-                    status: status_code(status),
+                    status: status.as_str(),
                     do_not_disturb,
                 });
                 self.input(SwitchboardInput::Presence { manager, presence });
@@ -65,12 +66,12 @@ impl Dispatcher {
                 let same_channel = self.calls.get(&call).map(|c| c.channel_id)
                     == self.managers.get(&manager).map(|m| m.info.channel_id);
                 let Some(c) = self.calls.get_mut(&call).filter(|_| same_channel) else {
-                    reply(self, "unknownCall", unknown_call(call_id));
+                    reply(self, ErrorCode::UnknownCall, unknown_call(call_id));
                     return;
                 };
                 if c.joining.contains_key(&manager) {
                     let why = "you are already answering this call".to_string();
-                    reply(self, "answerInProgress", why);
+                    reply(self, ErrorCode::AnswerInProgress, why);
                     return;
                 }
                 c.joining.insert(
@@ -98,7 +99,7 @@ impl Dispatcher {
             ClientMessage::Hangup { call_id } => {
                 let call = CallId(call_id);
                 let Some(view) = self.switchboard.view(call) else {
-                    reply(self, "unknownCall", unknown_call(call_id));
+                    reply(self, ErrorCode::UnknownCall, unknown_call(call_id));
                     return;
                 };
                 // Hanging up a call that rings here declines it.
@@ -124,9 +125,11 @@ impl Dispatcher {
                         .chars()
                         .all(|d| ringdesk_media::dtmf::digit_to_event(d).is_some());
                 if !valid {
-                    reply(self, "badDigits", "digits must be 0-9, *, # or A-D".into());
+                    let why = "digits must be 0-9, *, # or A-D";
+                    reply(self, ErrorCode::BadDigits, why.into());
                 } else if self.switchboard.call_of(manager) != Some(CallId(call_id)) {
-                    reply(self, "notInCall", format!("you are not in call {call_id}"));
+                    let why = format!("you are not in call {call_id}");
+                    reply(self, ErrorCode::NotInCall, why);
                 } else if let Some(c) = self.calls.get(&CallId(call_id)) {
                     let to_party = self.digits_to_party(CallId(call_id), manager);
                     c.room.send(RoomCommand::SendDtmf { digits, to_party });
@@ -148,10 +151,7 @@ impl Dispatcher {
                 manager_id,
                 team_id,
             } => {
-                let kind = match kind {
-                    WireTransferKind::Cold => TransferKind::Cold,
-                    WireTransferKind::Warm => TransferKind::Warm,
-                };
+                let kind = core_kind(kind);
                 let transfer = move |d: &mut Dispatcher, target| {
                     d.input(SwitchboardInput::Transfer {
                         call: CallId(call_id),
@@ -169,7 +169,7 @@ impl Dispatcher {
                     }),
                     _ => {
                         let why = "a transfer names exactly one of managerId and teamId";
-                        reply(self, "invalidMessage", why.into());
+                        reply(self, ErrorCode::InvalidMessage, why.into());
                     }
                 }
             }
@@ -267,7 +267,7 @@ impl Dispatcher {
             Ok(Some(m)) if m.channel_id == channel => then(d, ManagerId(id)),
             Ok(_) => {
                 let why = format!("there is no manager {id} in your channel");
-                d.send_to(asker, Some(session), error("unknownManager", why));
+                d.send_to(asker, Some(session), error(ErrorCode::UnknownManager, why));
             }
             Err(e) => d.lookup_failed(asker, session, &format!("manager {id}"), e),
         });
@@ -277,7 +277,11 @@ impl Dispatcher {
     /// that it failed.
     fn lookup_failed(&self, asker: ManagerId, session: u64, what: &str, e: StoreError) {
         tracing::error!("looking up {what}: {e}");
-        self.send_to(asker, Some(session), error("internal", "internal error"));
+        self.send_to(
+            asker,
+            Some(session),
+            error(ErrorCode::Internal, "internal error"),
+        );
     }
 
     /// Looks up (off the dispatcher's task) the members of team `id` of the asker's channel
@@ -299,7 +303,7 @@ impl Dispatcher {
                 Some(t) => then(d, t.members.into_iter().map(ManagerId).collect()),
                 None => {
                     let why = format!("there is no team {id} in your channel");
-                    d.send_to(asker, Some(session), error("unknownTeam", why));
+                    d.send_to(asker, Some(session), error(ErrorCode::UnknownTeam, why));
                 }
             },
             Err(e) => d.lookup_failed(asker, session, &format!("team {id}"), e),

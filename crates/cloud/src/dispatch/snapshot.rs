@@ -1,15 +1,18 @@
 //! What is live in a channel right now, for the REST API and the managers' `ringingCalls`:
 //! who is online and how, and the calls going on (to pick one up, or to see the queue).
 
-use ringdesk_wire::{AgentStatus, CallState, RingPurpose, ServerMessage};
+use ringdesk_wire::{
+    AgentStatus, CallState, NotRingingReason, RingPurpose, ServerEvent, ServerMessage,
+};
 
 use super::Dispatcher;
+use crate::codes::ToWire;
 
 /// A channel's live state.
 #[derive(Debug, Clone, Default)]
 pub struct ChannelSnapshot {
     /// Managers with an app open: id, shown status, why a call would not ring them.
-    pub online: Vec<(i64, AgentStatus, Option<String>)>,
+    pub online: Vec<(i64, AgentStatus, Option<NotRingingReason>)>,
     /// The channel's live calls, oldest first.
     pub calls: Vec<CallState>,
 }
@@ -25,7 +28,7 @@ impl Dispatcher {
                 (
                     id.0,
                     self.shown_status(*id, m.status),
-                    not_ringing.map(|r| r.code().to_string()),
+                    not_ringing.map(ToWire::to_wire),
                 )
             })
             .collect();
@@ -66,9 +69,9 @@ impl Dispatcher {
             if self.ringing_sent.get(&channel_id) == Some(&calls) {
                 continue;
             }
-            let message = ServerMessage::RingingCalls {
+            let message = ServerMessage::from(ServerEvent::RingingCalls {
                 calls: calls.clone(),
-            };
+            });
             for m in self
                 .managers
                 .values()

@@ -12,7 +12,7 @@ use ringdesk_sip::sdp;
 use ringdesk_sip::trunk::{SipCall, TrunkEvent};
 use ringdesk_store::time::now_ms;
 use ringdesk_store::{CallEvent, Contact, NewCall, NumberRoute, Store};
-use ringdesk_wire::{CallVia, Caller, ProfileField};
+use ringdesk_wire::{CallDirection, CallVia, Caller, ProfileField};
 use tokio::net::UdpSocket;
 
 use super::{ActiveCall, Dispatcher};
@@ -172,7 +172,7 @@ impl Dispatcher {
         self.record_event(CallEvent::Started(NewCall {
             id: call_id.0,
             channel_id: a.route.channel_id,
-            direction: "inbound",
+            direction: CallDirection::Inbound.as_str(),
             number: a.route.e164.clone(),
             caller_number: a.caller_number.clone(),
             caller_name: a.caller_name.clone(),

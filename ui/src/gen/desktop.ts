@@ -1,0 +1,287 @@
+// Generated from crates/wire/src/desktop.rs by its tests: do not edit. After changing the
+// types, regenerate with `RINGDESK_UPDATE_TS=1 cargo test -p ringdesk-wire`.
+
+import type { AgentStatus, TransferKind } from "./codes";
+import type { ManagerInfo, DialPlan, ChannelNumber, Teammate, Team, CallRecord } from "./rest";
+import type { Caller, CallVia, ServerEvent } from "./signaling";
+
+/**
+ * A signaling event as the desktop RPC carries it: the same fields, with its kind
+ * named `event` instead of `type`.
+ */
+export type Retagged<E> = E extends { type: infer K } ? Omit<E, "type"> & { event: K } : never;
+
+/**
+ * Events the agent library reports to its front end: the desktop UI (as Tauri events, see
+ * `AGENT_EVENT`) and the `ringdesk-agent` CLI (as JSON lines). This is the desktop RPC's event
+ * half. What the cloud said is passed on whole (`AgentEvent::Server`); the rest is the
+ * agent's own: the session, media and devices.
+ */
+export type AgentEvent =
+  | {
+      "event": "sessionUp",
+      /** Who. */
+      manager: ManagerInfo,
+    }
+  | {
+      "event": "sessionDown",
+      /** Why (the connection's error, for people). */
+      reason: string,
+      /** Back-off before the next attempt. */
+      retryInMs: number,
+    }
+  | {
+      "event": "callConnected",
+      /** The call. */
+      callId: number,
+    }
+  | {
+      "event": "mediaConnected",
+      /** The call. */
+      callId: number,
+    }
+  | {
+      "event": "remoteAudio",
+      /** The call. */
+      callId: number,
+    }
+  | {
+      "event": "muteChanged",
+      /** The call. */
+      callId: number,
+      /** Whether the far end now hears silence from us. */
+      muted: boolean,
+    }
+  | {
+      "event": "audioDeviceLost",
+      /** The call, if one was running. */
+      callId: number | null,
+      /** What failed, for the notification. */
+      message: string,
+    }
+  | { "event": "sessionExpired" }
+  | Retagged<ServerEvent>;
+
+/** Whom a call can go to (desktop RPC): the in-call box's invite and transfer panel. */
+export type CallTargets = {
+  /** The channel's managers. */
+  teammates: Array<Teammate>,
+  /** The channel's teams. */
+  teams: Array<Team>,
+};
+
+/** One line of the app's recent-calls list, kept in the local cache so it shows offline too. */
+export type RecentCall = {
+  /** The cloud's call id. */
+  callId: number,
+  /** Who called. */
+  caller: Caller,
+  /** Which number and team it came through. */
+  via: CallVia,
+  /** When it started ringing here, Unix milliseconds. */
+  startedAtMs: number,
+  /** When we answered, if we did. */
+  answeredAtMs: number | null,
+  /** When it ended for us, if it has. */
+  endedAtMs: number | null,
+  /** How it went for us (or how it goes, while it is going on). */
+  outcome: RecentCallOutcome,
+};
+
+/**
+ * How a call went for this app, as its recent-calls list shows it (kept in the local
+ * cache, so a line written by a newer version reads as `unknown`).
+ */
+export type RecentCallOutcome =
+  | "ringing"
+  | "inCall"
+  | "answered"
+  | "missed"
+  | "declined"
+  | "answeredElsewhere"
+  | "dialing"
+  | "outbound"
+  | "notReached"
+  | "unknown";
+
+/** A global-hotkey action (`docs/product.md#hotkeys`). */
+export type HotkeyAction = "openDialpad" | "answer" | "toggleMute" | "toggleHold" | "endForAll" | "leave";
+
+/** One hotkey as configured, and whether the OS let us register it. */
+export type HotkeyBinding = {
+  /** What it does. */
+  action: HotkeyAction,
+  /** Accelerator, e.g. `Ctrl+Shift+M` (`Cmd` on macOS). */
+  accelerator: string,
+  /** Why it could not be registered (taken by another app, bad syntax), when it could not. */
+  error: string | null,
+};
+
+/**
+ * The desktop app's settings, kept in the local cache (never the token: that is in the OS
+ * keyring).
+ */
+export type DesktopSettings = {
+  /**
+   * `ko` or `en`; `None` follows the OS locale. Any other value saved by hand is reset to
+   * `None` before the UI sees it (`ringdesk_agent::settings::normalized`).
+   */
+  language: Language | null,
+  /** Microphone by device name; `None` is the system default. */
+  microphone: string | null,
+  /** Speaker by device name; `None` is the system default. */
+  speaker: string | null,
+  /** Where the ringtone plays; `None` is the system default output. */
+  ringer: string | null,
+  /** Join every call muted. */
+  startMuted: boolean,
+  /** Raise a notification for missed calls. */
+  missedCallNotifications: boolean,
+  /** Global hotkeys. */
+  hotkeys: Array<HotkeyBinding>,
+};
+
+/** The audio devices the machine has, for the settings screen. */
+export type AudioDeviceList = {
+  /** Microphones. */
+  inputs: Array<string>,
+  /** Speakers (also the ringer choices). */
+  outputs: Array<string>,
+};
+
+/** The main window's two lists (desktop RPC), from the local cache. */
+export type RecentCallLists = {
+  /** The last 5 calls. */
+  recent: Array<RecentCall>,
+  /** Missed calls, newest first. */
+  missed: Array<RecentCall>,
+};
+
+/** The desk as the shell sees it (desktop RPC), for windows that open mid-call. */
+export type DeskState = {
+  /** The call we are in. */
+  activeCall: number | null,
+  /** The call that rings here. */
+  ringingCall: number | null,
+  /** Our microphone is muted. */
+  muted: boolean,
+  /** What the tray icon shows. */
+  tray: TrayState,
+};
+
+/** What the tray icon shows: the manager's status as far as calls go. */
+export type TrayState = "available" | "away" | "inCall" | "doNotDisturb" | "offline";
+
+/** A UI language: Korean first (our first customers are Korean support teams), English. */
+export type Language = "ko" | "en";
+
+/** What the desktop shell tells its UI at start-up (desktop RPC). */
+export type DesktopStartup = {
+  /** Cloud URL to log in to. */
+  server: string,
+  /** Pre-filled email. */
+  email: string | null,
+  /** Log in right away with credentials from the environment (demo quickstart). */
+  autoLogin: boolean,
+  /** A token for `server`/`email` is in the OS keyring: the app can resume without a password. */
+  savedSession: boolean,
+};
+
+/** The desktop events: what `listen` hears by name, and its payload. */
+export interface Events {
+  "agent-event": AgentEvent;
+  "settings-changed": DesktopSettings;
+  "input-level": number;
+}
+
+/**
+ * The desktop commands: what `invoke` takes by name, with its arguments (camelCase)
+ * and what it resolves to. It rejects with an error code (`ErrorCode`) or a message.
+ */
+export interface Commands {
+  /** Where to log in by default, and whether a saved session can resume without a password. */
+  startup: { args: Record<string, never>; result: DesktopStartup };
+  /**
+   * Logs in with a password (the environment's, for the demo, when this one is empty); the
+   * token goes to the OS keyring.
+   */
+  login: { args: { server: string; email: string; password: string | null }; result: ManagerInfo };
+  /**
+   * Resumes the last account with the token from the keyring (`sessionExpired` when the
+   * cloud refuses it).
+   */
+  resume: { args: Record<string, never>; result: ManagerInfo };
+  /** Logs out: revokes the token, forgets it, stops the agent. */
+  logout: { args: Record<string, never>; result: null };
+  /** Chooses status (`available` or `away`) and do-not-disturb. */
+  set_status: { args: { status: AgentStatus; doNotDisturb: boolean }; result: null };
+  /** Answers a ringing call. */
+  answer: { args: { callId: number }; result: null };
+  /** Declines a ringing call. */
+  decline: { args: { callId: number }; result: null };
+  /** Leaves a call (only me). */
+  hangup: { args: { callId: number }; result: null };
+  /** Ends a call for everyone. */
+  end_for_all: { args: { callId: number }; result: null };
+  /** Sends DTMF digits to the far end. */
+  dtmf: { args: { callId: number; digits: string }; result: null };
+  /** Mutes or unmutes our microphone in a call. */
+  set_muted: { args: { callId: number; muted: boolean }; result: null };
+  /** Puts the customer on hold or takes them off it. */
+  set_hold: { args: { callId: number; held: boolean }; result: null };
+  /** Takes a call ringing at a teammate; `leaveCurrent` leaves ours first (confirmed). */
+  pick_up: { args: { callId: number; leaveCurrent: boolean }; result: null };
+  /** Rings a teammate to join the call. */
+  invite: { args: { callId: number; managerId: number }; result: null };
+  /** Transfers the call, cold or warm, to a manager or a team (exactly one of the two). */
+  transfer: { args: { callId: number; kind: TransferKind; managerId: number | null; teamId: number | null }; result: null };
+  /** Completes our warm transfer: hand over and leave. */
+  complete_transfer: { args: { callId: number }; result: null };
+  /** Takes our transfer back. */
+  cancel_transfer: { args: { callId: number }; result: null };
+  /** Holds the customer and calls a teammate or a number (exactly one) on a second line. */
+  parallel_call: { args: { callId: number; managerId: number | null; number: string | null }; result: null };
+  /** Moves to the other line of our parallel call. */
+  switch_line: { args: { callId: number }; result: null };
+  /** Joins both lines of our parallel call. */
+  merge: { args: { callId: number }; result: null };
+  /** Puts the call in a team's queue and leaves. */
+  transfer_to_queue: { args: { callId: number; teamId: number }; result: null };
+  /** The channel's managers and teams, for the invite and transfer panel. */
+  call_targets: { args: Record<string, never>; result: CallTargets };
+  /** Places a call; `dialing` or `dialRefused` follows as an event. */
+  dial: { args: { number: string; callerId: string | null }; result: null };
+  /**
+   * What dialing would be (E.164, caller-ID, the international price), or the refusal's
+   * code, before the call button is pressed.
+   */
+  dial_check: { args: { number: string; callerId: string | null }; result: DialPlan };
+  /** The channel's numbers, for the dialpad's caller-ID picker. */
+  channel_numbers: { args: Record<string, never>; result: Array<ChannelNumber> };
+  /** The desk now: active call, ringing call, mute, tray. */
+  desk_state: { args: Record<string, never>; result: DeskState };
+  /** The settings, with each hotkey's registration error. */
+  get_settings: { args: Record<string, never>; result: DesktopSettings };
+  /** Saves and applies settings; returns them with registration errors filled in. */
+  save_settings: { args: { settings: DesktopSettings }; result: DesktopSettings };
+  /** The machine's microphones and speakers. */
+  audio_devices: { args: Record<string, never>; result: AudioDeviceList };
+  /** Starts the microphone level meter (`input-level` events). */
+  start_level_meter: { args: { microphone: string | null }; result: null };
+  /** Stops the level meter. */
+  stop_level_meter: { args: Record<string, never>; result: null };
+  /** Plays the one-second test tone on an output (speaker or ringer). */
+  play_test_tone: { args: { output: string | null }; result: null };
+  /** The recent and missed calls, from the local cache (works offline). */
+  recent_calls: { args: Record<string, never>; result: RecentCallLists };
+  /** A caller's earlier calls, from the cloud. */
+  caller_history: { args: { number: string }; result: Array<CallRecord> };
+  /** The UI language: the chosen one, else the OS locale's. */
+  language: { args: Record<string, never>; result: Language };
+  /** Grows the in-call box for a panel, or shrinks it back. */
+  set_call_window_expanded: { args: { expanded: boolean }; result: null };
+  /** The events a just-created call window replays to catch up. */
+  call_window_feed: { args: Record<string, never>; result: Array<AgentEvent> };
+  /** The clipboard's text, for the dialpad's paste button. */
+  read_clipboard: { args: Record<string, never>; result: string };
+}

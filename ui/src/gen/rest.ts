@@ -1,0 +1,233 @@
+// Generated from crates/wire/src/rest.rs by its tests: do not edit. After changing the
+// types, regenerate with `RINGDESK_UPDATE_TS=1 cargo test -p ringdesk-wire`.
+
+import type {
+  AgentStatus,
+  ErrorCode,
+  NotRingingReason,
+  HangupCause,
+  EndCause,
+  MissedReason,
+  PartyOutcome,
+  CallDirection,
+  ManagerRole,
+  JoinPurpose,
+} from "./codes";
+
+/** Who the manager is, as the cloud tells the app after login. */
+export type ManagerInfo = {
+  /** Manager id. */
+  id: number,
+  /** Display name. */
+  name: string,
+  /** Login email. */
+  email: string,
+  /** The channel (tenant) the manager belongs to. */
+  channelId: number,
+  /** The channel's name. */
+  channelName: string,
+};
+
+/** `POST /api/v1/login` body. */
+export type LoginRequest = {
+  /** Login email. */
+  email: string,
+  /** Password. */
+  password: string,
+};
+
+/** `POST /api/v1/login` answer. */
+export type LoginResponse = {
+  /** Bearer token for REST and the WebSocket. */
+  token: string,
+  /** Who logged in. */
+  manager: ManagerInfo,
+};
+
+/** Every API error body: a stable `code` for programs, a `message` for people. */
+export type ApiError = {
+  /** Stable machine-readable code, e.g. `invalidCredentials`, `notFound`. */
+  code: ErrorCode,
+  /** Human-readable explanation. */
+  message: string,
+};
+
+/**
+ * An international destination's country and per-call price (`docs/product.md#international-dialing`), shown before
+ * dialing.
+ */
+export type InternationalRate = {
+  /** Calling code, digits only (`81`, `1`, `852`). */
+  code: string,
+  /** Country name. */
+  country: string,
+  /** Price per call in CU (1 CU = 1 KRW, VAT excluded). */
+  priceCu: number,
+};
+
+/**
+ * What a dial would be: the number in E.164, the caller-ID, and for an international call
+ * its country and price (`POST /api/v1/dial/check`, and `dialing`).
+ */
+export type DialPlan = {
+  /** The destination, E.164. */
+  to: string,
+  /** The caller-ID shown, E.164. */
+  callerId: string,
+  /** Set for an international call. */
+  international: InternationalRate | null,
+};
+
+/** Body of `POST /api/v1/dial/check`. */
+export type DialCheck = {
+  /** As typed. */
+  number: string,
+  /** One of the channel's numbers; the first when absent. */
+  callerId: string | null,
+};
+
+/** Body of `POST /api/v1/meet/{channelId}/calls`: a visitor's browser calls the channel. */
+export type MeetCallRequest = {
+  /** The browser's WebRTC offer (Opus). */
+  sdpOffer: string,
+};
+
+/** Answer to a visitor's call: the call rings the channel's managers. */
+export type MeetCallResponse = {
+  /** The call. */
+  callId: number,
+  /** The cloud's WebRTC answer. */
+  sdpAnswer: string,
+  /** The visitor's secret for `POST /api/v1/meet/calls/{callId}/hangup`. */
+  token: string,
+};
+
+/** Body of `POST /api/v1/meet/calls/{callId}/hangup`. */
+export type MeetHangup = {
+  /** The token the call was created with. */
+  token: string,
+};
+
+/** One of the channel's numbers, as the caller-ID picker shows it (`GET /api/v1/numbers`). */
+export type ChannelNumber = {
+  /** E.164. */
+  e164: string,
+  /** The admin's label (e.g. 대표번호). */
+  label: string,
+  /** International calls may leave from it (middle digits 7666, 7174, 4769, 4768). */
+  international: boolean,
+};
+
+/**
+ * A manager of my channel as invite and transfer pickers show them
+ * (`GET /api/v1/teammates`).
+ */
+export type Teammate = {
+  /** Manager id. */
+  id: number,
+  /** Display name. */
+  name: string,
+  /** Has the app open. */
+  online: boolean,
+  /** Their status, when online. */
+  status: AgentStatus | null,
+  /**
+   * Why a call would not ring them now (the same codes as `presence`); `None` when it
+   * would.
+   */
+  notRinging: NotRingingReason | null,
+};
+
+/** A team of my channel (`GET /api/v1/teams`), for transfers to a team or its queue. */
+export type Team = {
+  /** Team id. */
+  id: number,
+  /** Name. */
+  name: string,
+  /** Member manager ids in ring order. */
+  memberIds: Array<number>,
+};
+
+/** One call record as the API returns it (`docs/product.md#call-records`). */
+export type CallRecord = {
+  /** Call id. */
+  id: number,
+  /** Inbound or outbound. */
+  direction: CallDirection,
+  /** The channel number involved. */
+  number: string,
+  /** The customer's number. */
+  callerNumber: string,
+  /** The customer's name, when known. */
+  callerName: string | null,
+  /** Managers who were rung or talked, in order. */
+  managers: Array<CallManager>,
+  /** RFC 3339 UTC. */
+  startedAt: string,
+  /** RFC 3339 UTC, when a manager answered. */
+  answeredAt: string | null,
+  /** RFC 3339 UTC, when it ended. */
+  endedAt: string | null,
+  /** Talk time in seconds (answer to end), 0 when missed. */
+  durationS: number,
+  /** Who or what ended it, once it has ended. */
+  hangupCause: HangupCause | null,
+  /** Why it was missed, when it was. */
+  missedReason: MissedReason | null,
+  /** Numbers called on a parallel line of this call, in order. */
+  parties: Array<CallParty>,
+};
+
+/** A number a manager called on a parallel line of a call. */
+export type CallParty = {
+  /** E.164. */
+  number: string,
+  /** Who called it. */
+  byManagerId: number,
+  /** RFC 3339 UTC. */
+  startedAt: string,
+  /** RFC 3339 UTC, when it answered. */
+  answeredAt: string | null,
+  /** RFC 3339 UTC, when its leg ended. */
+  endedAt: string | null,
+  /** Merged, its line's end, or the call's hangup cause; `None` while it is going on. */
+  outcome: PartyOutcome | null,
+};
+
+/** A manager's part in a call. */
+export type CallManager = {
+  /** Manager id. */
+  id: number,
+  /** Manager name. */
+  name: string,
+  /** What this entry records: rung, declined, answered, left. */
+  role: ManagerRole,
+  /** How they came to the call (rang/answered). */
+  purpose?: JoinPurpose | null,
+  /** Who invited or transferred them. */
+  byManagerId?: number | null,
+  /** How their leg ended (left): on their own, handed over, or with the call. */
+  cause?: EndCause | null,
+};
+
+/** Query of `GET /api/v1/calls`: `?page=1&perPage=50`. */
+export type CallsQuery = {
+  /** 1-based page (default 1). */
+  page: number | null,
+  /** Page size, 1–200 (default 50). */
+  perPage: number | null,
+  /** Only calls of this customer number (E.164), for the ring popup's history. */
+  caller: string | null,
+};
+
+/** A page of call records. */
+export type CallPage = {
+  /** Records, newest first. */
+  calls: Array<CallRecord>,
+  /** 1-based page number. */
+  page: number,
+  /** Page size. */
+  perPage: number,
+  /** Records in all pages. */
+  total: number,
+};
