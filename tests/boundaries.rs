@@ -18,7 +18,10 @@ impl Graph {
                 "--format-version",
                 "1",
                 "--manifest-path",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml"),
+                ringdesk_tests::crate_dir()
+                    .join("../Cargo.toml")
+                    .to_str()
+                    .unwrap(),
             ])
             .output()
             .expect("cargo metadata");

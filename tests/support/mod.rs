@@ -20,6 +20,15 @@ use std::time::{Duration, Instant};
 
 use ringdesk_wire::{AgentEvent, ServerEvent};
 
+/// This crate's directory (`tests/`) in the clone being tested: cargo's run-time
+/// `CARGO_MANIFEST_DIR`, not the compile-time one — clones sharing a target dir may share a
+/// test binary built in another clone, and must still read their own files.
+pub fn crate_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
 /// The directory holding the workspace's built binaries (next to this test executable).
 pub fn bin_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");

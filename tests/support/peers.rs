@@ -9,9 +9,7 @@ use super::{ChildGuard, TempDir, free_port};
 
 /// Renders a scenario template from `tests/data/sipp` with `{KEY}` substitutions.
 pub fn scenario(dir: &TempDir, name: &str, vars: &[(&str, &str)]) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data/sipp")
-        .join(name);
+    let src = super::crate_dir().join("data/sipp").join(name);
     let mut text =
         std::fs::read_to_string(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
     for (k, v) in vars {

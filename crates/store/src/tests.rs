@@ -501,7 +501,11 @@ async fn times_are_64_bit(db: ScratchDatabase) {
 #[test]
 fn both_backends_have_the_same_migration_versions() {
     let versions = |dir: &str| -> Vec<String> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        // The run-time directory: a binary built in another clone sharing the target dir may
+        // be the one running.
+        let crate_dir =
+            std::env::var("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
+        let path = std::path::Path::new(&crate_dir).join(dir);
         let mut names: Vec<String> = std::fs::read_dir(path)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
