@@ -12,6 +12,7 @@ pub mod number;
 pub mod outbound;
 pub mod presence;
 pub mod switchboard;
+pub mod workflow;
 
 pub use ids::{CallId, ManagerId};
 pub use presence::{NotRingingReason, Presence, Status};
