@@ -12,6 +12,7 @@
 //! of [`FRAME_MS`].
 
 pub mod dtmf;
+pub mod dtmf_detect;
 pub mod g711;
 pub mod inbound;
 pub mod jitter;
