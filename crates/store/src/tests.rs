@@ -29,6 +29,7 @@ on_both_backends!(
     times_are_64_bit,
     call_ids_come_in_blocks_that_never_overlap,
     a_calls_events_are_recorded_in_order,
+    workflows_publish_immutable_versions_per_channel,
 );
 
 async fn first_start_migrates_seeds_and_reopens(db: ScratchDatabase) {
@@ -656,4 +657,200 @@ async fn a_calls_events_are_recorded_in_order(db: ScratchDatabase) {
         ],
         "each party event lands on the party dialled last; a merge stays a merge"
     );
+}
+
+async fn workflows_publish_immutable_versions_per_channel(db: ScratchDatabase) {
+    let store = db.open().await;
+    store.seed_demo_if_empty(1).await.unwrap();
+    let demo = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
+    let channel = demo.channel_id;
+    let admin = demo.members[0];
+    let other = store
+        .create_channel("Other", "owner@other.test", "pw", "+8225550000", 1)
+        .await
+        .unwrap();
+
+    let menu = store
+        .create_workflow(channel, "메뉴", "{\"v\":1}", 10)
+        .await
+        .unwrap();
+    let night = store
+        .create_workflow(channel, "야간", "{}", 11)
+        .await
+        .unwrap();
+    let names: Vec<(String, i64)> = store
+        .workflows(channel)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|w| (w.name, w.position))
+        .collect();
+    assert_eq!(names, [("메뉴".to_string(), 1), ("야간".to_string(), 2)]);
+    assert_eq!(
+        store.workflow(other, menu).await.unwrap(),
+        None,
+        "other channel"
+    );
+    assert!(
+        store
+            .live_workflows_for_number(DEMO_NUMBER)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Publishing numbers versions from 1; each is kept as it was.
+    assert_eq!(
+        store
+            .publish_workflow(channel, menu, "{\"v\":1}", admin, 20)
+            .await
+            .unwrap(),
+        Some(1)
+    );
+    assert!(
+        store
+            .save_workflow_draft(channel, menu, "메뉴", "{\"v\":2}", 30)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .publish_workflow(channel, menu, "{\"v\":2}", admin, 40)
+            .await
+            .unwrap(),
+        Some(2)
+    );
+    assert_eq!(
+        store
+            .publish_workflow(other, menu, "{}", admin, 41)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        !store
+            .save_workflow_draft(other, menu, "x", "{}", 42)
+            .await
+            .unwrap()
+    );
+    let versions: Vec<i64> = store
+        .workflow_versions(channel, menu)
+        .await
+        .unwrap()
+        .iter()
+        .map(|v| v.version)
+        .collect();
+    assert_eq!(versions, [2, 1]);
+    assert_eq!(
+        store
+            .workflow_version(channel, menu, 1)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("{\"v\":1}")
+    );
+    let live = store.live_workflows_for_number(DEMO_NUMBER).await.unwrap();
+    assert_eq!(
+        live.iter()
+            .map(|l| (l.workflow_id, l.version))
+            .collect::<Vec<_>>(),
+        [(menu, 2)],
+        "only published workflows run"
+    );
+
+    // Rolling back moves the current version; a version that does not exist is refused.
+    assert!(store.roll_back_workflow(channel, menu, 1).await.unwrap());
+    assert!(!store.roll_back_workflow(channel, menu, 9).await.unwrap());
+    assert!(!store.roll_back_workflow(other, menu, 1).await.unwrap());
+    let current = store.workflow(channel, menu).await.unwrap().unwrap();
+    assert_eq!(
+        (current.published_version, current.draft.as_str()),
+        (Some(1), "{\"v\":2}")
+    );
+
+    // The number's own workflow comes first; then the list order.
+    store
+        .publish_workflow(channel, night, "{}", admin, 50)
+        .await
+        .unwrap();
+    let order = |live: Vec<LiveWorkflow>| live.iter().map(|l| l.workflow_id).collect::<Vec<_>>();
+    assert_eq!(
+        order(store.live_workflows_for_number(DEMO_NUMBER).await.unwrap()),
+        [menu, night]
+    );
+    assert!(
+        store
+            .link_number_workflow(channel, DEMO_NUMBER, Some(night))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        order(store.live_workflows_for_number(DEMO_NUMBER).await.unwrap()),
+        [night, menu]
+    );
+    assert!(
+        !store
+            .link_number_workflow(other, DEMO_NUMBER, None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .link_number_workflow(channel, DEMO_NUMBER, Some(9_999))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store.reorder_workflows(channel, &[night]).await.unwrap(),
+        "not all of them"
+    );
+    assert!(
+        store
+            .reorder_workflows(channel, &[night, menu])
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .link_number_workflow(channel, DEMO_NUMBER, None)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        order(store.live_workflows_for_number(DEMO_NUMBER).await.unwrap()),
+        [night, menu]
+    );
+
+    // Deleting a linked workflow unlinks its numbers.
+    store
+        .link_number_workflow(channel, DEMO_NUMBER, Some(menu))
+        .await
+        .unwrap();
+    assert!(!store.delete_workflow(other, menu).await.unwrap());
+    assert!(store.delete_workflow(channel, menu).await.unwrap());
+    assert_eq!(
+        store.number_workflows(channel).await.unwrap(),
+        [(DEMO_NUMBER.to_string(), None)]
+    );
+
+    // Hours and prompts are the channel's own.
+    assert_eq!(store.operating_hours(channel).await.unwrap(), None);
+    store
+        .save_operating_hours(channel, "{\"zone\":\"Asia/Seoul\"}")
+        .await
+        .unwrap();
+    assert!(store.operating_hours(channel).await.unwrap().is_some());
+    assert_eq!(store.operating_hours(other).await.unwrap(), None);
+    let prompt = store
+        .add_prompt(channel, "인사", &[1, 2, 3], 1500, 60)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.prompt_wav(channel, prompt).await.unwrap(),
+        Some(vec![1, 2, 3])
+    );
+    assert_eq!(store.prompt_wav(other, prompt).await.unwrap(), None);
+    assert_eq!(store.prompts(channel).await.unwrap()[0].duration_ms, 1500);
+    assert!(!store.delete_prompt(other, prompt).await.unwrap());
+    assert!(store.delete_prompt(channel, prompt).await.unwrap());
 }
