@@ -6,3 +6,4 @@ export type * from "./gen/codes";
 export type * from "./gen/rest";
 export type * from "./gen/signaling";
 export type * from "./gen/desktop";
+export type * from "./gen/workflows";

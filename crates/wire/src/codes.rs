@@ -194,6 +194,17 @@ codes! {
         NoChannelNumber = "noChannelNumber",
         /// Dial: the cloud has no outbound route (`--trunk-outbound`).
         NoOutboundTrunk = "noOutboundTrunk",
+        /// Workflows: the draft has problems (listed with the error) and was not published.
+        WorkflowProblems = "workflowProblems",
+        /// Workflows: a definition or operating hours that cannot be read (a time zone, a
+        /// time of day or a date that is not one); the message says which.
+        BadWorkflow = "badWorkflow",
+        /// Prompts: the upload is not audio a call can play (not a WAV, not PCM…).
+        BadAudio = "badAudio",
+        /// An upload larger than the endpoint takes.
+        TooLarge = "tooLarge",
+        /// Prompts: a workflow still plays it.
+        PromptInUse = "promptInUse",
         /// The app: not connected to the cloud (it retries).
         Offline = "offline",
         /// The app: the cloud sent a message this app cannot read.

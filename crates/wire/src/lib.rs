@@ -10,12 +10,14 @@
 //! - `rest`: the REST API's bodies;
 //! - `signaling`: the WebSocket messages and what they carry;
 //! - `desktop`: the desktop RPC (the agent's events, settings, the desk's state);
+//! - `workflows`: the IVR's definition and the admin API that edits and publishes it;
 //! - `codes`: the vocabulary they share (statuses, reasons, outcomes).
 
 mod codes;
 mod desktop;
 mod rest;
 mod signaling;
+mod workflows;
 #[cfg(test)]
 mod typescript;
 
@@ -23,3 +25,4 @@ pub use codes::*;
 pub use desktop::*;
 pub use rest::*;
 pub use signaling::*;
+pub use workflows::*;

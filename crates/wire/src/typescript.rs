@@ -87,6 +87,17 @@ fn files() -> Vec<(&'static str, String)> {
             ],
         },
         File {
+            name: "workflows.ts",
+            module: "workflows",
+            decls: decls![cfg;
+                Weekday, SpeechLanguage, WorkflowRecipe, ProblemCode, OpenPeriod, OperatingHours,
+                PromptSource, WorkflowCondition, BranchArm, MenuButton, WorkflowAction,
+                WorkflowStep, WorkflowTrigger, WorkflowDefinition, WorkflowProblem,
+                WorkflowSummary, WorkflowVersion, WorkflowDetail, NewWorkflow, SaveDraft,
+                Published, PublishRefused, RollBack, WorkflowOrder, NumberWorkflow, PromptInfo,
+            ],
+        },
+        File {
             name: "signaling.ts",
             module: "signaling",
             decls: decls![cfg;
