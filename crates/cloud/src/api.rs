@@ -59,7 +59,8 @@ pub struct ApiErr {
 }
 
 impl ApiErr {
-    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+    /// An error with this status, code and message.
+    pub(crate) fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         ApiErr {
             status,
             code,
@@ -101,7 +102,8 @@ impl From<StoreError> for ApiErr {
     }
 }
 
-fn bad_json(rejection: JsonRejection) -> ApiErr {
+/// A body that is not the JSON the endpoint takes: 400 `badJson` with serde's reason.
+pub(crate) fn bad_json(rejection: JsonRejection) -> ApiErr {
     ApiErr::new(
         StatusCode::BAD_REQUEST,
         ErrorCode::BadJson,
@@ -157,6 +159,29 @@ impl FromRequestParts<AppState> for Authed {
     }
 }
 
+/// An owner or admin of the channel: what changes the channel's setup (rates, workflows,
+/// prompts, hours) takes. Managers get 403 `forbidden`.
+pub struct Admin(pub Manager);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiErr;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Authed(m) = Authed::from_request_parts(parts, state).await?;
+        if m.role != "owner" && m.role != "admin" {
+            return Err(ApiErr::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                "only owners and admins may do this",
+            ));
+        }
+        Ok(Admin(m))
+    }
+}
+
 /// All routes.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -177,6 +202,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/international-rates",
             get(international_rates).put(replace_international_rates),
         )
+        .merge(crate::workflows::routes())
         .route("/api/v1/ws", get(ws))
         .route("/healthz", get(healthz))
         .route(
@@ -511,16 +537,9 @@ async fn international_rates(
 /// first; one bad row refuses the lot and says which.
 async fn replace_international_rates(
     State(s): State<AppState>,
-    Authed(m): Authed,
+    Admin(_): Admin,
     body: Result<Json<Vec<InternationalRate>>, JsonRejection>,
 ) -> Result<StatusCode, ApiErr> {
-    if m.role != "owner" && m.role != "admin" {
-        return Err(ApiErr::new(
-            StatusCode::FORBIDDEN,
-            ErrorCode::Forbidden,
-            "only owners and admins change the rate table",
-        ));
-    }
     let Json(rates) = body.map_err(bad_json)?;
     let mut seen = std::collections::HashSet::new();
     for (i, r) in rates.iter().enumerate() {

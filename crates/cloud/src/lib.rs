@@ -16,6 +16,7 @@ pub mod limit;
 pub mod metrics;
 pub mod room;
 pub mod tls;
+pub mod workflows;
 pub mod writer;
 mod ws;
 

@@ -44,6 +44,39 @@ const AUTHENTICATED: &[(Method, &str, &str)] = &[
     (Method::GET, "/api/v1/ws", ""),
 ];
 
+/// Every route of the channel's setup (owners and admins only), with a body that would be
+/// valid; `{id}` is a workflow, `{prompt}` a prompt of the demo channel.
+const ADMIN: &[(Method, &str, &str)] = &[
+    (Method::GET, "/api/v1/workflows", ""),
+    (Method::POST, "/api/v1/workflows", r#"{"name":"메뉴"}"#),
+    (Method::PUT, "/api/v1/workflows/order", r#"{"ids":[{id}]}"#),
+    (Method::GET, "/api/v1/workflows/{id}", ""),
+    (Method::PUT, "/api/v1/workflows/{id}/draft", "{draft}"),
+    (Method::POST, "/api/v1/workflows/{id}/publish", ""),
+    (
+        Method::POST,
+        "/api/v1/workflows/{id}/rollback",
+        r#"{"version":1}"#,
+    ),
+    (Method::GET, "/api/v1/workflows/{id}/versions/1", ""),
+    (Method::DELETE, "/api/v1/workflows/{id}", ""),
+    (
+        Method::PUT,
+        "/api/v1/numbers/+827076660100/workflow",
+        r#"{"workflowId":null}"#,
+    ),
+    (Method::GET, "/api/v1/operating-hours", ""),
+    (
+        Method::PUT,
+        "/api/v1/operating-hours",
+        r#"{"timeZone":"Asia/Seoul","periods":[]}"#,
+    ),
+    (Method::GET, "/api/v1/prompts", ""),
+    (Method::POST, "/api/v1/prompts?name=hi", "RIFF"),
+    (Method::GET, "/api/v1/prompts/{prompt}/audio", ""),
+    (Method::DELETE, "/api/v1/prompts/{prompt}", ""),
+];
+
 /// The router's state over `store`, and the dispatcher's inbox (nothing here reaches it: the
 /// routes that ask the dispatcher are refused before they do).
 fn state(store: Store) -> (AppState, UnboundedReceiver<Input>) {
@@ -76,13 +109,18 @@ fn request(method: &Method, path: &str, body: &str, token: Option<&str>) -> Requ
     r
 }
 
-async fn status_and_code(state: &AppState, r: Request<Body>) -> (StatusCode, String) {
+/// The answer's status and JSON body (`null` when it has none).
+async fn answer(state: &AppState, r: Request<Body>) -> (StatusCode, serde_json::Value) {
     let response = api::router(state.clone()).oneshot(r).await.unwrap();
     let status = response.status();
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
         .await
         .unwrap();
-    let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    (status, serde_json::from_slice(&bytes).unwrap_or_default())
+}
+
+async fn status_and_code(state: &AppState, r: Request<Body>) -> (StatusCode, String) {
+    let (status, body) = answer(state, r).await;
     (
         status,
         body["code"].as_str().unwrap_or_default().to_string(),
@@ -181,4 +219,437 @@ async fn another_channels_ids_do_not_exist() {
         .unwrap();
     let page: ringdesk_wire::CallPage = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(page.total, 0);
+}
+
+/// A mono 16-bit PCM WAV file at `rate` (`format` 1) or the same header claiming 32-bit float
+/// (`format` 3), for uploads.
+fn wav(rate: u32, samples: &[i16], format: u16) -> Vec<u8> {
+    let data_len = (samples.len() * 2) as u32;
+    let bits: u16 = if format == 3 { 32 } else { 16 };
+    let block = bits / 8;
+    let mut v = Vec::new();
+    v.extend(b"RIFF");
+    v.extend((36 + data_len).to_le_bytes());
+    v.extend(b"WAVEfmt ");
+    v.extend(16u32.to_le_bytes());
+    v.extend(format.to_le_bytes());
+    v.extend(1u16.to_le_bytes());
+    v.extend(rate.to_le_bytes());
+    v.extend((rate * u32::from(block)).to_le_bytes());
+    v.extend(block.to_le_bytes());
+    v.extend(bits.to_le_bytes());
+    v.extend(b"data");
+    v.extend(data_len.to_le_bytes());
+    for s in samples {
+        v.extend(s.to_le_bytes());
+    }
+    v
+}
+
+fn raw_request(method: &Method, path: &str, body: Vec<u8>, token: &str) -> Request<Body> {
+    let mut r = Request::builder()
+        .method(method.clone())
+        .uri(path)
+        .header("content-type", "audio/wav")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::from(body))
+        .unwrap();
+    let from: SocketAddr = "127.0.0.1:50000".parse().unwrap();
+    r.extensions_mut().insert(ConnectInfo(from));
+    r
+}
+
+/// The demo channel's owner, a plain manager of it, and another channel's owner, logged in.
+struct Tokens {
+    owner: String,
+    manager: String,
+    other: String,
+}
+
+async fn setup_channels() -> (ScratchDatabase, Store, Tokens) {
+    let db = ScratchDatabase::new(Backend::Sqlite).await;
+    let store = db.open().await;
+    store.seed_demo_if_empty(1).await.unwrap();
+    store
+        .create_channel("Other Co", "owner@other.test", "other-pw", "+8225559999", 1)
+        .await
+        .unwrap();
+    let now = ringdesk_store::time::now_ms();
+    let mut tokens = Vec::new();
+    for (email, password) in [
+        (DEMO_MANAGERS[0].email, DEMO_MANAGERS[0].password),
+        (DEMO_MANAGERS[1].email, DEMO_MANAGERS[1].password),
+        ("owner@other.test", "other-pw"),
+    ] {
+        let m = store.verify_login(email, password).await.unwrap();
+        tokens.push(store.create_session(m.id, now).await.unwrap());
+    }
+    let [owner, manager, other] = tokens.try_into().unwrap();
+    (
+        db,
+        store,
+        Tokens {
+            owner,
+            manager,
+            other,
+        },
+    )
+}
+
+async fn create_workflow(state: &AppState, token: &str, body: &str) -> serde_json::Value {
+    let r = request(&Method::POST, "/api/v1/workflows", body, Some(token));
+    let (status, detail) = answer(state, r).await;
+    assert_eq!(status, StatusCode::CREATED, "{detail}");
+    detail
+}
+
+#[tokio::test]
+async fn the_channels_setup_is_for_its_owners_and_admins_only() {
+    let (_db, store, t) = setup_channels().await;
+    let (state, _inbox) = state(store);
+    let detail = create_workflow(&state, &t.owner, r#"{"name":"메뉴"}"#).await;
+    let id = detail["id"].as_i64().unwrap();
+    let draft = serde_json::json!({ "name": "메뉴", "draft": detail["draft"] }).to_string();
+    let upload = raw_request(
+        &Method::POST,
+        "/api/v1/prompts?name=인사",
+        wav(8_000, &[0; 800], 1),
+        &t.owner,
+    );
+    let (status, prompt) = answer(&state, upload).await;
+    assert_eq!(status, StatusCode::CREATED, "{prompt}");
+    let prompt = prompt["id"].as_i64().unwrap();
+    let fill = |path: &str, body: &str| {
+        (
+            path.replace("{id}", &id.to_string())
+                .replace("{prompt}", &prompt.to_string()),
+            body.replace("{id}", &id.to_string())
+                .replace("{draft}", &draft),
+        )
+    };
+    for (method, path, body) in ADMIN {
+        let (path, body) = fill(path, body);
+        assert_eq!(
+            status_and_code(&state, request(method, &path, &body, None)).await,
+            (StatusCode::UNAUTHORIZED, "unauthorized".to_string()),
+            "{method} {path} without a token"
+        );
+        assert_eq!(
+            status_and_code(&state, request(method, &path, &body, Some(&t.manager))).await,
+            (StatusCode::FORBIDDEN, "forbidden".to_string()),
+            "{method} {path} as a manager"
+        );
+        let ids_ours = path.contains(&format!("/{id}")) && !path.ends_with("/order")
+            || path.contains(&format!("/prompts/{prompt}"))
+            || path.contains("/numbers/");
+        if ids_ours {
+            assert_eq!(
+                status_and_code(&state, request(method, &path, &body, Some(&t.other))).await,
+                (StatusCode::NOT_FOUND, "notFound".to_string()),
+                "{method} {path} from another channel"
+            );
+        }
+    }
+    // The other channel's list is its own (empty), and nothing of ours was touched.
+    let list = |token: &str| request(&Method::GET, "/api/v1/workflows", "", Some(token));
+    assert_eq!(
+        answer(&state, list(&t.other)).await.1,
+        serde_json::json!([])
+    );
+    let ours = answer(&state, list(&t.owner)).await.1;
+    assert_eq!(ours[0]["id"].as_i64(), Some(id));
+    assert_eq!(
+        ours[0]["numbers"],
+        serde_json::json!(["+827076660100"]),
+        "first of the list"
+    );
+}
+
+#[tokio::test]
+async fn a_draft_is_kept_with_its_problems_and_published_only_without_them() {
+    let (_db, store, t) = setup_channels().await;
+    let (state, _inbox) = state(store);
+    let owner = Some(t.owner.as_str());
+    let detail = create_workflow(&state, &t.owner, r#"{"name":"예약 IVR","recipe":"ivr"}"#).await;
+    let id = detail["id"].as_i64().unwrap();
+    assert_eq!(
+        detail["problems"],
+        serde_json::json!([]),
+        "a recipe is ready to publish"
+    );
+    assert_eq!(detail["draft"]["steps"].as_array().unwrap().len(), 5);
+    let good = detail["draft"].clone();
+
+    // A button to nowhere: saved, with the problem; publishing refuses and lists it.
+    let mut broken = good.clone();
+    broken["steps"][1]["action"]["buttons"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"key": 3, "next": 99}));
+    let save = |draft: &serde_json::Value| {
+        let body = serde_json::json!({"name": "예약 IVR", "draft": draft}).to_string();
+        request(
+            &Method::PUT,
+            &format!("/api/v1/workflows/{id}/draft"),
+            &body,
+            owner,
+        )
+    };
+    let publish = || {
+        request(
+            &Method::POST,
+            &format!("/api/v1/workflows/{id}/publish"),
+            "",
+            owner,
+        )
+    };
+    let (status, saved) = answer(&state, save(&broken)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        saved["problems"],
+        serde_json::json!([{
+            "code": "missingTarget",
+            "stepId": 2,
+            "message": "step #2 leads to #99, which does not exist"
+        }])
+    );
+    let (status, refused) = answer(&state, publish()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["code"], "workflowProblems");
+    assert_eq!(refused["problems"], saved["problems"]);
+
+    // Fixed, it publishes as version 1, then 2; a rollback makes 1 current again.
+    assert_eq!(answer(&state, save(&good)).await.0, StatusCode::OK);
+    assert_eq!(
+        answer(&state, publish()).await,
+        (StatusCode::OK, serde_json::json!({"version": 1}))
+    );
+    assert_eq!(
+        answer(&state, publish()).await.1,
+        serde_json::json!({"version": 2})
+    );
+    let back = |version: i64| {
+        request(
+            &Method::POST,
+            &format!("/api/v1/workflows/{id}/rollback"),
+            &format!(r#"{{"version":{version}}}"#),
+            owner,
+        )
+    };
+    let (status, rolled) = answer(&state, back(1)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(rolled["publishedVersion"], 1);
+    let versions: Vec<i64> = rolled["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versions, [2, 1]);
+    assert_eq!(
+        status_and_code(&state, back(7)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let v1 = request(
+        &Method::GET,
+        &format!("/api/v1/workflows/{id}/versions/1"),
+        "",
+        owner,
+    );
+    assert_eq!(answer(&state, v1).await.1, good);
+
+    // What cannot be read is refused with the reason, and the draft stays as it was.
+    let mut zoned = good.clone();
+    zoned["active"] = serde_json::json!({"timeZone": "Mars/Olympus", "periods": []});
+    assert_eq!(
+        answer(&state, save(&zoned)).await,
+        (
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({
+                "code": "badWorkflow",
+                "message": "the workflow's schedule: time zone \"Mars/Olympus\" is not one \
+                            (use an IANA name such as Asia/Seoul)"
+            })
+        )
+    );
+    let mut both = good.clone();
+    both["steps"][4]["action"]["managerId"] = serde_json::json!(1);
+    let (status, code) = status_and_code(&state, save(&both)).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::BAD_REQUEST, "badWorkflow")
+    );
+    let garbage = request(
+        &Method::PUT,
+        &format!("/api/v1/workflows/{id}/draft"),
+        r#"{"name":"x","draft":{"steps":"none"}}"#,
+        owner,
+    );
+    assert_eq!(status_and_code(&state, garbage).await.1, "badJson");
+    let detail = request(&Method::GET, &format!("/api/v1/workflows/{id}"), "", owner);
+    assert_eq!(answer(&state, detail).await.1["draft"], good);
+
+    // The demo number runs it once linked; a workflow of nowhere is refused.
+    let link = |body: &str| {
+        request(
+            &Method::PUT,
+            "/api/v1/numbers/+827076660100/workflow",
+            body,
+            owner,
+        )
+    };
+    assert_eq!(
+        answer(&state, link(&format!(r#"{{"workflowId":{id}}}"#)))
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        status_and_code(&state, link(r#"{"workflowId":9999}"#)).await,
+        (StatusCode::NOT_FOUND, "notFound".to_string())
+    );
+
+    // Operating hours: kept when they read, refused with the reason when not.
+    let hours = r#"{"timeZone":"Asia/Seoul","periods":[{"day":"mon","start":"09:00","end":"18:00"}],"holidays":["2026-12-25"]}"#;
+    let put_hours = |body: &str| request(&Method::PUT, "/api/v1/operating-hours", body, owner);
+    assert_eq!(
+        answer(&state, put_hours(hours)).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let got = answer(
+        &state,
+        request(&Method::GET, "/api/v1/operating-hours", "", owner),
+    )
+    .await;
+    assert_eq!(
+        got.1,
+        serde_json::from_str::<serde_json::Value>(hours).unwrap()
+    );
+    let bad = hours.replace("09:00", "9시");
+    assert_eq!(
+        answer(&state, put_hours(&bad)).await.1["message"],
+        "start \"9시\" is not a time of day (HH:MM)"
+    );
+}
+
+#[tokio::test]
+async fn prompts_are_checked_converted_and_kept_while_a_workflow_plays_them() {
+    let (_db, store, t) = setup_channels().await;
+    let (state, _inbox) = state(store);
+    let upload = |name: &str, body: Vec<u8>| {
+        raw_request(
+            &Method::POST,
+            &format!("/api/v1/prompts?name={name}"),
+            body,
+            &t.owner,
+        )
+    };
+    let (status, body) = answer(&state, upload("mp3", b"ID3\x04 an mp3 file".to_vec())).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("badAudio"))
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("not a WAV file"),
+        "{body}"
+    );
+    let (status, body) = answer(&state, upload("float", wav(8_000, &[0; 80], 3))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["message"], "32-bit Float audio: upload 16-bit PCM WAV");
+    let huge = vec![0u8; ringdesk_cloud::workflows::MAX_PROMPT_BYTES + 1];
+    assert_eq!(
+        status_and_code(&state, upload("huge", huge)).await,
+        (StatusCode::PAYLOAD_TOO_LARGE, "tooLarge".to_string())
+    );
+    let no_name = raw_request(
+        &Method::POST,
+        "/api/v1/prompts",
+        wav(8_000, &[0; 80], 1),
+        &t.owner,
+    );
+    assert_eq!(status_and_code(&state, no_name).await.1, "badQuery");
+    let listed = answer(
+        &state,
+        request(&Method::GET, "/api/v1/prompts", "", Some(&t.owner)),
+    )
+    .await;
+    assert_eq!(listed.1, serde_json::json!([]), "nothing refused was kept");
+
+    // One second at 8 kHz is kept as one second at 48 kHz.
+    let tone: Vec<i16> = ringdesk_media::tone::sine(8_000, 440.0, 8_000.0, 8_000);
+    let (status, prompt) = answer(&state, upload("안내", wav(8_000, &tone, 1))).await;
+    assert_eq!(status, StatusCode::CREATED, "{prompt}");
+    assert_eq!(prompt["durationMs"], 1000);
+    let id = prompt["id"].as_i64().unwrap();
+    let audio = raw_request(
+        &Method::GET,
+        &format!("/api/v1/prompts/{id}/audio"),
+        Vec::new(),
+        &t.owner,
+    );
+    let response = api::router(state.clone()).oneshot(audio).await.unwrap();
+    assert_eq!(response.headers()["content-type"], "audio/wav");
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
+        .await
+        .unwrap();
+    assert_eq!(
+        u32::from_le_bytes(bytes[24..28].try_into().unwrap()),
+        48_000
+    );
+    assert_eq!(bytes.len(), 44 + 2 * 48_000);
+
+    // A draft that plays it keeps it; once no workflow does, it goes.
+    let detail = create_workflow(&state, &t.owner, r#"{"name":"인사"}"#).await;
+    let wf = detail["id"].as_i64().unwrap();
+    let mut draft = detail["draft"].clone();
+    draft["steps"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "id": 2, "name": "인사말",
+            "action": {"kind": "message", "prompt": {"kind": "recording", "promptId": id}, "next": 1}
+        }));
+    draft["first"] = serde_json::json!(2);
+    let save = |draft: &serde_json::Value| {
+        let body = serde_json::json!({"name": "인사", "draft": draft}).to_string();
+        request(
+            &Method::PUT,
+            &format!("/api/v1/workflows/{wf}/draft"),
+            &body,
+            Some(&t.owner),
+        )
+    };
+    let (status, saved) = answer(&state, save(&draft)).await;
+    assert_eq!(
+        (status, &saved["problems"]),
+        (StatusCode::OK, &serde_json::json!([]))
+    );
+    let remove = || {
+        raw_request(
+            &Method::DELETE,
+            &format!("/api/v1/prompts/{id}"),
+            Vec::new(),
+            &t.owner,
+        )
+    };
+    assert_eq!(
+        answer(&state, remove()).await,
+        (
+            StatusCode::CONFLICT,
+            serde_json::json!({"code": "promptInUse", "message": "the workflow \"인사\" plays this prompt"})
+        )
+    );
+    assert_eq!(
+        answer(&state, save(&detail["draft"])).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(answer(&state, remove()).await.0, StatusCode::NO_CONTENT);
+    let (_, saved) = answer(&state, save(&draft)).await;
+    assert_eq!(
+        saved["problems"][0]["code"], "missingPrompt",
+        "a deleted prompt is missing"
+    );
 }

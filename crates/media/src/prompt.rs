@@ -92,6 +92,32 @@ impl Prompt {
         self.samples.is_empty()
     }
 
+    /// Its length in milliseconds.
+    pub fn duration_ms(&self) -> u64 {
+        self.samples.len() as u64 * 1000 / u64::from(ROOM_RATE_HZ)
+    }
+
+    /// The decoded audio as a WAV file (48 kHz mono 16-bit PCM), what the cloud keeps so it
+    /// decodes and resamples an upload once.
+    pub fn to_wav(&self) -> Vec<u8> {
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: ROOM_RATE_HZ,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut bytes = std::io::Cursor::new(Vec::with_capacity(44 + 2 * self.samples.len()));
+        {
+            // Writing to memory cannot fail but for a file over 4 GiB, which a prompt is not.
+            let mut w = hound::WavWriter::new(&mut bytes, spec).expect("an in-memory WAV");
+            for &s in self.samples.iter() {
+                w.write_sample(s).expect("an in-memory WAV");
+            }
+            w.finalize().expect("an in-memory WAV");
+        }
+        bytes.into_inner()
+    }
+
     /// A player that starts at the beginning and loops.
     pub fn looping(&self) -> LoopingPlayer {
         LoopingPlayer {
@@ -164,6 +190,23 @@ mod tests {
         }
         let middle = frame[480];
         assert!((1900..=2100).contains(&middle), "stereo averaged: {middle}");
+    }
+
+    #[test]
+    fn a_decoded_prompt_is_kept_as_48k_mono_wav_and_reads_back_the_same() {
+        let frames: Vec<i32> = (0..16_000).map(|i| (i % 200) * 50).collect();
+        let prompt = Prompt::from_wav(&wav(pcm(16_000, 1, 16), &frames)).unwrap();
+        assert_eq!(prompt.duration_ms(), 1_000);
+        let kept = prompt.to_wav();
+        let spec = hound::WavReader::new(std::io::Cursor::new(&kept))
+            .unwrap()
+            .spec();
+        assert_eq!(
+            (spec.sample_rate, spec.channels, spec.bits_per_sample),
+            (48_000, 1, 16)
+        );
+        let again = Prompt::from_wav(&kept).unwrap();
+        assert_eq!(again.samples, prompt.samples);
     }
 
     #[test]

@@ -110,7 +110,7 @@ codes! {
         InvalidCredentials = "invalidCredentials",
         /// The bearer token is missing, expired or revoked.
         Unauthorized = "unauthorized",
-        /// The manager's role may not do this (only owners and admins change the rate table).
+        /// The manager's role may not do this (only owners and admins change the channel's setup).
         Forbidden = "forbidden",
         /// No such endpoint, call or visitor call (another channel's look the same).
         NotFound = "notFound",

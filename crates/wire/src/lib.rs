@@ -17,9 +17,9 @@ mod codes;
 mod desktop;
 mod rest;
 mod signaling;
-mod workflows;
 #[cfg(test)]
 mod typescript;
+mod workflows;
 
 pub use codes::*;
 pub use desktop::*;

@@ -95,6 +95,7 @@ fn files() -> Vec<(&'static str, String)> {
                 WorkflowStep, WorkflowTrigger, WorkflowDefinition, WorkflowProblem,
                 WorkflowSummary, WorkflowVersion, WorkflowDetail, NewWorkflow, SaveDraft,
                 Published, PublishRefused, RollBack, WorkflowOrder, NumberWorkflow, PromptInfo,
+                PromptUpload,
             ],
         },
         File {

@@ -129,7 +129,11 @@ pub struct OperatingHours {
 /// What the caller hears.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum PromptSource {
     /// An uploaded recording.
     Recording {
@@ -148,7 +152,11 @@ pub enum PromptSource {
 /// One test on a call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum WorkflowCondition {
     /// The channel is open (its operating hours).
     OperatingHours,
@@ -206,7 +214,11 @@ pub struct MenuButton {
 /// What a step does (`docs/product.md#workflow-rules`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum WorkflowAction {
     /// The first arm whose conditions hold, else `otherwise` (none: the call ends).
     Branch {
@@ -293,7 +305,11 @@ pub struct WorkflowStep {
 /// When a workflow starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum WorkflowTrigger {
     /// A customer called.
     CustomerCalled,
@@ -470,4 +486,13 @@ pub struct PromptInfo {
     pub duration_ms: i64,
     /// When uploaded.
     pub created_at_ms: i64,
+}
+
+/// `POST /api/v1/prompts?name=…`: the body is the WAV file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct PromptUpload {
+    /// The prompt's name.
+    pub name: String,
 }

@@ -338,3 +338,9 @@ export type PromptInfo = {
   /** When uploaded. */
   createdAtMs: number,
 };
+
+/** `POST /api/v1/prompts?name=…`: the body is the WAV file. */
+export type PromptUpload = {
+  /** The prompt's name. */
+  name: string,
+};

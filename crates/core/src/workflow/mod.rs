@@ -12,7 +12,7 @@
 //!   while a message plays are dropped. `*` in a menu repeats its prompt; a key without a
 //!   button repeats it too (counted in the analytics).
 //! - After a menu's or a form's prompt, the caller has the workflow's input timeout to press a
-//!   key; silence ends the call. A form's digits keep coming until it has its count, `#`, or the
+//!   key; silence ends the call (in a queue workflow, the caller goes back to waiting). A form's digits keep coming until it has its count, `#`, or the
 //!   timeout (then what was typed is taken; nothing typed ends the call). `*` starts a form over.
 //! - A call the workflow ends is missed with `notInOperation` when the channel is closed at that
 //!   moment, else with `workflow` (`docs/product.md#missed-reasons`).
@@ -229,7 +229,8 @@ impl WorkflowRun {
                 if self.form_of(step).is_some() && !self.typed.is_empty() {
                     self.fill_form(now, step);
                 } else {
-                    self.end_call(now);
+                    // Silence: the end of the path (a waiting caller keeps waiting).
+                    self.path_ended(now);
                 }
             }
             Phase::Recording { until, .. } if until <= now => {

@@ -560,7 +560,7 @@ fn a_waiting_caller_goes_back_to_the_queue_or_keeps_their_place_for_a_callback()
                → play 1 "통화량이 많아요. 전화를 다시 받으시려면 1번을 눌러 주세요."
           4.0s prompt 1 ends
           9.0s timeout
-               → end call (workflow)
+               → back to the queue
         (done)
     "#]]);
 
