@@ -401,6 +401,30 @@ pub enum SwitchboardInput {
         /// Team members who could be rung.
         candidates: Vec<ManagerId>,
     },
+    /// A call comes in and walks a workflow (the IVR) before anyone rings: it is live — the
+    /// customer may hang up — but routed only when the workflow assigns it ([`Route`]) and
+    /// ended by the workflow ([`WorkflowEnded`]).
+    ///
+    /// [`Route`]: SwitchboardInput::Route
+    /// [`WorkflowEnded`]: SwitchboardInput::WorkflowEnded
+    WorkflowArrived {
+        /// The call.
+        call: CallId,
+    },
+    /// The workflow assigned the call: it rings `candidates` as an arriving call would.
+    Route {
+        /// The call.
+        call: CallId,
+        /// Who could be rung, in preference order.
+        candidates: Vec<ManagerId>,
+    },
+    /// The workflow ended the call before any manager took it.
+    WorkflowEnded {
+        /// The call.
+        call: CallId,
+        /// `workflow`, or `notInOperation` outside operating hours.
+        missed: MissedReason,
+    },
     /// A manager places a call (the runtime checked the number and the permission, and
     /// sends the INVITE): they are in it at once, hearing it ring.
     Dial {

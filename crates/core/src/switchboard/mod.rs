@@ -120,9 +120,29 @@ struct CallState {
     extra_external: bool,
     /// A browser visitor's call (a "voice meet"): no hold.
     meet: bool,
+    /// The call walks a workflow; nobody rings until it assigns the call.
+    in_workflow: bool,
 }
 
 impl CallState {
+    /// A call from a customer, nobody in it yet.
+    fn incoming(routing: Option<Routing>, meet: bool) -> CallState {
+        CallState {
+            routing,
+            managers: BTreeSet::new(),
+            rings: BTreeMap::new(),
+            answered: false,
+            held: false,
+            transfer: None,
+            outbound: false,
+            parallel: None,
+            customer_present: true,
+            extra_external: false,
+            meet,
+            in_workflow: false,
+        }
+    }
+
     /// Managers in the call plus the seats its rings would fill (a transfer's rings fill one:
     /// only one of them can answer).
     fn seats_taken(&self) -> usize {
@@ -301,6 +321,20 @@ impl Switchboard {
             SwitchboardInput::MeetArrived { call, candidates } => {
                 self.arrive(now, call, candidates, true)
             }
+            SwitchboardInput::WorkflowArrived { call } => self.workflow_arrived(call),
+            SwitchboardInput::Route { call, candidates } => self.route(now, call, candidates),
+            SwitchboardInput::WorkflowEnded { call, missed } => {
+                // Only a call still in its workflow: one a manager has is not the workflow's.
+                if self.calls.get(&call).is_some_and(|c| c.in_workflow) {
+                    self.end(
+                        now,
+                        call,
+                        HangupCause::NotAnswered,
+                        Some(missed),
+                        RingStop::CallEnded,
+                    );
+                }
+            }
             SwitchboardInput::Dial { call, manager } => self.dial(call, manager),
             SwitchboardInput::CustomerAnswered { call } => {
                 if let Some(c) = self.calls.get_mut(&call).filter(|c| c.outbound) {
@@ -454,26 +488,37 @@ impl Switchboard {
 
     /// A call from outside comes in (`meet`: from a browser, where there is no hold).
     fn arrive(&mut self, now: Instant, call: CallId, candidates: Vec<ManagerId>, meet: bool) {
+        let routing = Routing {
+            candidates,
+            tried: BTreeSet::new(),
+            wait_until: None,
+        };
+        self.calls
+            .insert(call, CallState::incoming(Some(routing), meet));
+        self.route_next(now, call);
+    }
+
+    fn workflow_arrived(&mut self, call: CallId) {
         self.calls.insert(
             call,
             CallState {
-                routing: Some(Routing {
-                    candidates,
-                    tried: BTreeSet::new(),
-                    wait_until: None,
-                }),
-                managers: BTreeSet::new(),
-                rings: BTreeMap::new(),
-                answered: false,
-                held: false,
-                transfer: None,
-                outbound: false,
-                parallel: None,
-                customer_present: true,
-                extra_external: false,
-                meet,
+                in_workflow: true,
+                ..CallState::incoming(None, false)
             },
         );
+    }
+
+    /// A workflow's call goes to its candidates; a call not in a workflow is left alone.
+    fn route(&mut self, now: Instant, call: CallId, candidates: Vec<ManagerId>) {
+        let Some(c) = self.calls.get_mut(&call).filter(|c| c.in_workflow) else {
+            return;
+        };
+        c.in_workflow = false;
+        c.routing = Some(Routing {
+            candidates,
+            tried: BTreeSet::new(),
+            wait_until: None,
+        });
         self.route_next(now, call);
     }
 
@@ -495,6 +540,7 @@ impl Switchboard {
                 customer_present: true,
                 extra_external: false,
                 meet: false,
+                in_workflow: false,
             },
         );
         if let Some(m) = self.managers.get_mut(&manager) {

@@ -36,6 +36,13 @@ fn label(input: &SwitchboardInput) -> String {
         SwitchboardInput::MeetArrived { call, candidates } => {
             format!("{call} arrives from a browser for {}", ids(candidates))
         }
+        SwitchboardInput::WorkflowArrived { call } => format!("{call} arrives into a workflow"),
+        SwitchboardInput::Route { call, candidates } => {
+            format!("the workflow routes {call} to {}", ids(candidates))
+        }
+        SwitchboardInput::WorkflowEnded { call, missed } => {
+            format!("the workflow ends {call} ({})", missed.code())
+        }
         SwitchboardInput::Dial { call, manager } => format!("{manager} dials out as {call}"),
         SwitchboardInput::CustomerAnswered { call } => format!("called party of {call} answers"),
         SwitchboardInput::DialFailed { call } => format!("called party of {call} unreachable"),
@@ -1461,5 +1468,55 @@ fn picking_up_while_in_a_call_leaves_it_first_only_when_confirmed() {
                  < stop ringing c2 at m2: pickedUp
                  < connect c2 to m1
                  < c2 changed
+    "#]]);
+}
+
+fn in_workflow(call: i64) -> SwitchboardInput {
+    SwitchboardInput::WorkflowArrived { call: CallId(call) }
+}
+
+fn route(call: i64, candidates: &[i64]) -> SwitchboardInput {
+    SwitchboardInput::Route {
+        call: CallId(call),
+        candidates: candidates.iter().map(|&m| ManagerId(m)).collect(),
+    }
+}
+
+fn workflow_ends(call: i64, missed: MissedReason) -> SwitchboardInput {
+    SwitchboardInput::WorkflowEnded {
+        call: CallId(call),
+        missed,
+    }
+}
+
+#[test]
+fn a_call_in_a_workflow_rings_nobody_until_routed_and_the_workflow_may_end_it() {
+    let mut s = Scenario::available(2);
+    s.input(in_workflow(1))
+        .wait(20)
+        .input(route(1, &[2, 1]))
+        .input(workflow_ends(1, MissedReason::Workflow))
+        .input(answer(1, 2));
+    s.input(in_workflow(2))
+        .wait(5)
+        .input(workflow_ends(2, MissedReason::NotInOperation))
+        .input(route(2, &[1]));
+    s.input(in_workflow(3)).input(SwitchboardInput::CustomerHungUp { call: CallId(3) });
+    s.check(expect![[r#"
+        t=000s > c1 arrives into a workflow
+        t=020s > the workflow routes c1 to [m2, m1]
+                 < ring c1 at m2
+                 < c1 changed
+        t=020s > the workflow ends c1 (workflow)
+        t=020s > m2 answers c1
+                 < connect c1 to m2
+                 < c1 changed
+        t=020s > c2 arrives into a workflow
+        t=025s > the workflow ends c2 (notInOperation)
+                 < end c2: notAnswered (missed: notInOperation)
+        t=025s > the workflow routes c2 to [m1]
+        t=025s > c3 arrives into a workflow
+        t=025s > customer of c3 hangs up
+                 < end c3: customerHangup (missed: userleft)
     "#]]);
 }
