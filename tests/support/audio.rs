@@ -64,9 +64,35 @@ pub fn best_tone_ratio(samples: &[i16], rate_hz: u32, freq_hz: f64) -> f64 {
 }
 
 /// Writes a pcap of RTP/PCMA packets (20 ms each) carrying a tone, for sipp's
-/// `play_pcap_audio`. Ethernet/IPv4/UDP framing as libpcap writes it; sipp rewrites addresses.
+/// `play_pcap_audio`.
 pub fn write_tone_pcap(path: &Path, freq_hz: f64, seconds: f64) {
-    let samples = sine(8_000, freq_hz, 8_000.0, (8_000.0 * seconds) as usize);
+    write_pcap(
+        path,
+        &sine(8_000, freq_hz, 8_000.0, (8_000.0 * seconds) as usize),
+    );
+}
+
+/// A key pressed as tones in the audio (DTMF in-band): `lead_s` of a quiet 300 Hz hum, the
+/// key's two tones for 120 ms, then `tail_s` of the hum — as a pcap for sipp.
+pub fn write_inband_key_pcap(path: &Path, lead_s: f64, key: char, tail_s: f64) {
+    let (low, high) = match key {
+        '1' => (697.0, 1209.0),
+        '2' => (697.0, 1336.0),
+        '3' => (697.0, 1477.0),
+        other => panic!("no tones written for key {other}"),
+    };
+    let hum = |seconds: f64| sine(8_000, 300.0, 500.0, (8_000.0 * seconds) as usize);
+    let mut samples = hum(lead_s);
+    let n = 960;
+    let (a, b) = (sine(8_000, low, 6_000.0, n), sine(8_000, high, 6_000.0, n));
+    samples.extend(a.iter().zip(&b).map(|(x, y)| x.saturating_add(*y)));
+    samples.extend(hum(tail_s));
+    write_pcap(path, &samples);
+}
+
+/// Writes 8 kHz `samples` as a pcap of RTP/PCMA packets (20 ms each), for sipp's
+/// `play_pcap_audio`. Ethernet/IPv4/UDP framing as libpcap writes it; sipp rewrites addresses.
+pub fn write_pcap(path: &Path, samples: &[i16]) {
     let mut out = Vec::new();
     // Global header: magic, v2.4, tz 0, sigfigs 0, snaplen 65535, linktype 1 (Ethernet).
     out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());

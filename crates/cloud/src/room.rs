@@ -9,7 +9,11 @@
 //! hears ringback instead; on a call a manager placed it is the other way round: the manager
 //! hears our ringback until the carrier's early media or the answer (likewise on a parallel
 //! line to a number). RFC 4733 digits from the customer come out as
-//! [`RoomEvent::CustomerDigit`].
+//! [`RoomEvent::CustomerDigit`], and so do tones heard in the customer's audio while a workflow
+//! listens for them (carriers that send keys in-band), unless the carrier sends RFC 4733.
+//!
+//! For a workflow (the IVR) the room plays prompts to the customer, each reported when it ends,
+//! and records voicemail: a beep, then the customer's voice at 16 kHz until told to stop.
 
 mod trunk_leg;
 
@@ -18,10 +22,12 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use ringdesk_core::{CallId, ManagerId};
+use ringdesk_media::dtmf_detect::DtmfDetector;
 use ringdesk_media::inbound::OpusInbound;
 use ringdesk_media::mixer::{LegPlace, RoomMixer};
 use ringdesk_media::opus_codec::OpusEncoder;
-use ringdesk_media::prompt::{LoopingPlayer, Prompt};
+use ringdesk_media::prompt::{LoopingPlayer, OncePlayer, Prompt, wav_bytes};
+use ringdesk_media::resample::Resampler;
 use ringdesk_media::tone::ToneGenerator;
 use ringdesk_media::{NB_FRAME_SAMPLES, ROOM_FRAME_SAMPLES, ROOM_RATE_HZ};
 use ringdesk_rtc::{AudioPeer, PeerEvent, spawn_udp_peer};
@@ -33,6 +39,12 @@ use trunk_leg::TrunkLeg;
 
 /// Opus bitrate toward managers: wideband voice with room for FEC.
 const OPUS_BITRATE_BPS: i32 = 32_000;
+/// Voicemail is kept at this rate: wideband voice at a third of the room's size.
+const VOICEMAIL_RATE_HZ: u32 = 16_000;
+/// The beep before a voicemail: 1 kHz for 300 ms.
+const BEEP_HZ: f64 = 1_000.0;
+/// Frames of the beep.
+const BEEP_FRAMES: u32 = 15;
 
 /// Requests to a room.
 #[derive(Debug)]
@@ -88,6 +100,27 @@ pub enum RoomCommand {
     RemoveParty,
     /// The customer hung up while the call goes on (a parallel party stays).
     DropCustomer,
+    /// Play a prompt to the customer, instead of anything else they would hear; its end is
+    /// reported as [`RoomEvent::PromptFinished`].
+    PlayPrompt {
+        /// Names this playback in that report.
+        id: u32,
+        /// What to play.
+        prompt: Prompt,
+    },
+    /// Stop the prompt playing (a key cut it short).
+    StopPrompt,
+    /// The customer hears ringback again (a workflow handed the call on to be rung).
+    StartRingback,
+    /// Listen for DTMF tones in the customer's audio (`true` while a workflow waits for keys).
+    ListenForTones(bool),
+    /// Beep, then record the customer, for at most `max`.
+    RecordVoicemail {
+        /// The longest message.
+        max: Duration,
+    },
+    /// Stop recording; the message comes back as [`RoomEvent::Voicemail`].
+    StopVoicemail,
 }
 
 /// What a room reports.
@@ -115,6 +148,18 @@ pub enum RoomEvent {
         manager: ManagerId,
         /// Why.
         reason: String,
+    },
+    /// A prompt played to its end.
+    PromptFinished {
+        /// The playback.
+        id: u32,
+    },
+    /// A recorded voicemail: a WAV file (16 kHz mono).
+    Voicemail {
+        /// The file.
+        wav: Vec<u8>,
+        /// Its length.
+        duration_ms: u64,
     },
 }
 
@@ -197,6 +242,67 @@ struct Mix {
     manager_ringback: Option<(u8, ToneGenerator)>,
     /// The hold music, while anyone waits with it.
     music: Option<LoopingPlayer>,
+    /// A workflow's prompt the customer hears, and its playback id.
+    prompt: Option<(u32, OncePlayer)>,
+    /// Finds keys in the customer's audio while a workflow listens; `None` otherwise, and for
+    /// good once the carrier sent an RFC 4733 digit.
+    tones: Option<DtmfDetector>,
+    rfc4733_seen: bool,
+    /// A voicemail being recorded.
+    voicemail: Option<Voicemail>,
+}
+
+/// A voicemail being recorded: the beep first, then the customer's voice.
+struct Voicemail {
+    beep: ToneGenerator,
+    beep_left: u32,
+    to_16k: Resampler,
+    samples: Vec<i16>,
+    max_samples: usize,
+}
+
+impl Mix {
+    /// Nobody placed or joined anything yet: the defaults every room starts from.
+    fn new(
+        customer_ringback: Option<ToneGenerator>,
+        manager_ringback: Option<(u8, ToneGenerator)>,
+    ) -> Mix {
+        Mix {
+            customer: LegPlace::Line(1),
+            party: LegPlace::Line(1),
+            managers: HashMap::new(),
+            customer_ringback,
+            manager_ringback,
+            music: None,
+            prompt: None,
+            tones: None,
+            rfc4733_seen: false,
+            voicemail: None,
+        }
+    }
+
+    /// What a workflow plays or records takes the customer's frame `out` (their mix); the
+    /// customer's own audio `heard` is what a voicemail keeps.
+    fn workflow_audio(&mut self, heard: &[i16], out: &mut [i16]) -> Option<RoomEvent> {
+        if let Some((id, player)) = &mut self.prompt {
+            let id = *id;
+            if player.fill(out) {
+                self.prompt = None;
+                return Some(RoomEvent::PromptFinished { id });
+            }
+        } else if let Some(vm) = &mut self.voicemail {
+            if vm.beep_left > 0 {
+                vm.beep.fill(out);
+                vm.beep_left -= 1;
+            } else {
+                out.fill(0);
+                if vm.samples.len() < vm.max_samples {
+                    vm.to_16k.process(heard, &mut vm.samples);
+                }
+            }
+        }
+        None
+    }
 }
 
 /// Starts a room for `call`.
@@ -213,14 +319,10 @@ pub fn spawn_room(
         customer.negotiated,
         media.rtp_timeout,
     ));
-    let mix = Mix {
-        customer: LegPlace::Line(1),
-        party: LegPlace::Line(1),
-        managers: HashMap::new(),
-        customer_ringback: (!placed).then(|| ToneGenerator::korean_ringback(8_000)),
-        manager_ringback: placed.then(|| (1, ToneGenerator::korean_ringback(ROOM_RATE_HZ))),
-        music: None,
-    };
+    let mix = Mix::new(
+        (!placed).then(|| ToneGenerator::korean_ringback(8_000)),
+        placed.then(|| (1, ToneGenerator::korean_ringback(ROOM_RATE_HZ))),
+    );
     let (web_tx, web_rx) = mpsc::unbounded_channel();
     tokio::spawn(run(call, leg, mix, media, rx, (web_tx, web_rx), events));
     RoomHandle { tx }
@@ -237,14 +339,7 @@ pub async fn spawn_meet_room(
     let (tx, rx) = mpsc::unbounded_channel();
     let (web_tx, web_rx) = mpsc::unbounded_channel();
     let (visitor, answer) = open_web_leg(None, offer, media.ip, &web_tx).await?;
-    let mix = Mix {
-        customer: LegPlace::Line(1),
-        party: LegPlace::Line(1),
-        managers: HashMap::new(),
-        customer_ringback: Some(ToneGenerator::korean_ringback(ROOM_RATE_HZ)),
-        manager_ringback: None,
-        music: None,
-    };
+    let mix = Mix::new(Some(ToneGenerator::korean_ringback(ROOM_RATE_HZ)), None);
     let customer = Customer::Browser(visitor);
     tokio::spawn(run(
         call,
@@ -309,6 +404,9 @@ async fn run(
             r = recv_on(trunk_socket(&customer), &mut buf) => {
                 let (Ok((n, from)), Customer::Trunk(t)) = (r, &mut customer) else { continue };
                 if let Some(digit) = t.packet(Instant::now(), from, &buf[..n]) {
+                    // The carrier sends RFC 4733: tones in its audio are not keys.
+                    mix.rfc4733_seen = true;
+                    mix.tones = None;
                     let _ = events.send((call, RoomEvent::CustomerDigit { digit }));
                 }
             }
@@ -413,6 +511,35 @@ async fn run(
                             t.drop_media();
                         }
                     }
+                    RoomCommand::PlayPrompt { id, prompt } => mix.prompt = Some((id, prompt.once())),
+                    RoomCommand::StopPrompt => mix.prompt = None,
+                    RoomCommand::StartRingback => {
+                        let rate = match customer {
+                            Customer::Trunk(_) => 8_000,
+                            Customer::Browser(_) => ROOM_RATE_HZ,
+                        };
+                        mix.customer_ringback = Some(ToneGenerator::korean_ringback(rate));
+                    }
+                    RoomCommand::ListenForTones(on) => {
+                        mix.tones = (on && !mix.rfc4733_seen).then(|| DtmfDetector::new(ROOM_RATE_HZ));
+                    }
+                    RoomCommand::RecordVoicemail { max } => {
+                        mix.prompt = None;
+                        mix.voicemail = Some(Voicemail {
+                            beep: ToneGenerator::new(ROOM_RATE_HZ, &[BEEP_HZ], 6_000.0),
+                            beep_left: BEEP_FRAMES,
+                            to_16k: Resampler::new(ROOM_RATE_HZ, VOICEMAIL_RATE_HZ),
+                            samples: Vec::new(),
+                            max_samples: (max.as_millis() as usize) * (VOICEMAIL_RATE_HZ as usize) / 1000,
+                        });
+                    }
+                    RoomCommand::StopVoicemail => {
+                        if let Some(vm) = mix.voicemail.take() {
+                            let duration_ms = vm.samples.len() as u64 * 1000 / u64::from(VOICEMAIL_RATE_HZ);
+                            let wav = wav_bytes(&vm.samples, VOICEMAIL_RATE_HZ);
+                            let _ = events.send((call, RoomEvent::Voicemail { wav, duration_ms }));
+                        }
+                    }
                 }
             }
             _ = tick.tick() => {
@@ -436,6 +563,11 @@ async fn run(
                     }
                 }
                 places.push(mix.customer);
+                if let Some(detector) = &mut mix.tones {
+                    for digit in detector.push(&frames[0]) {
+                        let _ = events.send((call, RoomEvent::CustomerDigit { digit }));
+                    }
+                }
                 if let Some(p) = party.as_mut() {
                     p.pop_frame(now, &mut frames[1]);
                     places.push(mix.party);
@@ -454,6 +586,9 @@ async fn run(
                 let inputs: Vec<&[i16]> = frames.iter().map(|f| f.as_slice()).collect();
                 // The tap (every voice, never the music) is what the recorder will take.
                 mixer.mix(&inputs, &places, &music, &mut mixes, &mut tap);
+                if let Some(e) = mix.workflow_audio(&frames[0], &mut mixes[0]) {
+                    let _ = events.send((call, e));
+                }
                 if let Some((line, ringback)) = &mut mix.manager_ringback {
                     ringback.fill(&mut tone);
                     for (mix, place) in mixes.iter_mut().zip(&places).skip(first_manager) {

@@ -100,22 +100,15 @@ impl Prompt {
     /// The decoded audio as a WAV file (48 kHz mono 16-bit PCM), what the cloud keeps so it
     /// decodes and resamples an upload once.
     pub fn to_wav(&self) -> Vec<u8> {
-        let spec = hound::WavSpec {
-            channels: 1,
-            sample_rate: ROOM_RATE_HZ,
-            bits_per_sample: 16,
-            sample_format: hound::SampleFormat::Int,
-        };
-        let mut bytes = std::io::Cursor::new(Vec::with_capacity(44 + 2 * self.samples.len()));
-        {
-            // Writing to memory cannot fail but for a file over 4 GiB, which a prompt is not.
-            let mut w = hound::WavWriter::new(&mut bytes, spec).expect("an in-memory WAV");
-            for &s in self.samples.iter() {
-                w.write_sample(s).expect("an in-memory WAV");
-            }
-            w.finalize().expect("an in-memory WAV");
+        wav_bytes(&self.samples, ROOM_RATE_HZ)
+    }
+
+    /// A player that plays it once, from the beginning.
+    pub fn once(&self) -> OncePlayer {
+        OncePlayer {
+            prompt: self.clone(),
+            position: 0,
         }
-        bytes.into_inner()
     }
 
     /// A player that starts at the beginning and loops.
@@ -124,6 +117,46 @@ impl Prompt {
             prompt: self.clone(),
             position: 0,
         }
+    }
+}
+
+/// Mono 16-bit PCM samples at `rate_hz` as the bytes of a WAV file.
+pub fn wav_bytes(samples: &[i16], rate_hz: u32) -> Vec<u8> {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate_hz,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut bytes = std::io::Cursor::new(Vec::with_capacity(44 + 2 * samples.len()));
+    {
+        // Writing to memory cannot fail but past 4 GiB, which no prompt or message reaches.
+        let mut w = hound::WavWriter::new(&mut bytes, spec).expect("an in-memory WAV");
+        for &s in samples {
+            w.write_sample(s).expect("an in-memory WAV");
+        }
+        w.finalize().expect("an in-memory WAV");
+    }
+    bytes.into_inner()
+}
+
+/// Plays a prompt once, one frame at a time (an IVR prompt).
+#[derive(Debug, Clone)]
+pub struct OncePlayer {
+    prompt: Prompt,
+    position: usize,
+}
+
+impl OncePlayer {
+    /// Fills `out` with the next samples, silence past the end; true once the whole prompt
+    /// has been played.
+    pub fn fill(&mut self, out: &mut [i16]) -> bool {
+        let samples = &self.prompt.samples;
+        let n = out.len().min(samples.len() - self.position);
+        out[..n].copy_from_slice(&samples[self.position..self.position + n]);
+        out[n..].fill(0);
+        self.position += n;
+        self.position == samples.len()
     }
 }
 
@@ -207,6 +240,21 @@ mod tests {
         );
         let again = Prompt::from_wav(&kept).unwrap();
         assert_eq!(again.samples, prompt.samples);
+    }
+
+    #[test]
+    fn a_prompt_played_once_ends_with_silence_and_says_so() {
+        let prompt = Prompt::from_wav(&wav(pcm(48_000, 1, 16), &[7; 1_500])).unwrap();
+        let mut player = prompt.once();
+        let mut frame = [1i16; 960];
+        assert!(!player.fill(&mut frame), "540 samples to go");
+        assert!(frame.iter().all(|&s| s == 7));
+        assert!(player.fill(&mut frame), "the end");
+        assert!(frame[..540].iter().all(|&s| s == 7) && frame[540..].iter().all(|&s| s == 0));
+        assert!(
+            player.fill(&mut frame) && frame.iter().all(|&s| s == 0),
+            "then silence"
+        );
     }
 
     #[test]

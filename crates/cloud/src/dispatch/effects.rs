@@ -332,13 +332,16 @@ impl Dispatcher {
             tracing::error!(%call, %manager, "connected without an offer");
             return;
         };
-        if !c.placed && !c.customer_answered {
-            c.customer_answered = true;
-            if let Some(sip) = c.sip {
-                self.trunk.send(TrunkCommand::Answer {
-                    call: sip,
-                    sdp: c.sip_answer.clone(),
-                });
+        if !c.placed {
+            // A workflow may have answered the customer already.
+            if !c.customer_answered {
+                c.customer_answered = true;
+                if let Some(sip) = c.sip {
+                    self.trunk.send(TrunkCommand::Answer {
+                        call: sip,
+                        sdp: c.sip_answer.clone(),
+                    });
+                }
             }
             c.room.send(RoomCommand::StopRingback);
         }

@@ -16,6 +16,7 @@
 //! - `requests.rs`: what managers ask for over the WebSocket.
 //! - `effects.rs`: the switchboard's outputs carried out.
 //! - `snapshot.rs`: the live state the REST API shows (teammates, live calls).
+//! - `workflow.rs`: calls walking a workflow (the IVR) before anyone rings.
 
 mod dial;
 mod effects;
@@ -25,6 +26,7 @@ mod parallel;
 mod requests;
 mod snapshot;
 mod trunk;
+mod workflow;
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -204,6 +206,8 @@ struct ActiveCall {
     customer_gone: bool,
     invite_at: Instant,
     rung_once: bool,
+    /// The workflow the call walks, until it routes or ends the call.
+    workflow: Option<Box<workflow::CallWorkflow>>,
 }
 
 impl ActiveCall {
@@ -227,6 +231,7 @@ impl ActiveCall {
             customer_gone: false,
             invite_at: at,
             rung_once: false,
+            workflow: None,
         }
     }
 }
@@ -317,7 +322,10 @@ impl Dispatcher {
         };
         let task = tokio::spawn(async move {
             loop {
-                let deadline = d.switchboard.poll_timeout();
+                let deadline = match (d.switchboard.poll_timeout(), d.workflow_deadline()) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
                 let sleep = async {
                     match deadline {
                         Some(t) => tokio::time::sleep_until(t.into()).await,
@@ -329,7 +337,9 @@ impl Dispatcher {
                     Some((at, e)) = trunk_events.recv() => Input::Trunk(at, e),
                     Some((call, e)) = room_rx.recv() => Input::Room(call, e),
                     _ = sleep => {
-                        d.switchboard.handle_timeout(Instant::now());
+                        let now = Instant::now();
+                        d.workflow_timeouts(now);
+                        d.switchboard.handle_timeout(now);
                         d.apply_outputs();
                         continue;
                     }
@@ -515,6 +525,9 @@ impl Dispatcher {
     fn handle_room(&mut self, call: CallId, event: RoomEvent) {
         match event {
             RoomEvent::CustomerDigit { digit } => {
+                if self.workflow_key(call, digit) {
+                    return;
+                }
                 let Some(view) = self.switchboard.view(call) else {
                     return;
                 };
@@ -551,6 +564,12 @@ impl Dispatcher {
             RoomEvent::ManagerLegLost { manager, reason } => {
                 tracing::info!(%call, %manager, "manager media lost: {reason}");
                 self.input(SwitchboardInput::ManagerHungUp { call, manager });
+            }
+            RoomEvent::PromptFinished { id } => {
+                self.workflow_input(call, workflow::play_id(id));
+            }
+            RoomEvent::Voicemail { wav, duration_ms } => {
+                tracing::info!(%call, duration_ms, bytes = wav.len(), "voicemail recorded");
             }
         }
     }

@@ -6,6 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use ringdesk_core::switchboard::{HangupCause, MissedReason};
+use ringdesk_core::workflow::{CallFacts, RunInput};
 use ringdesk_core::{ManagerId, SwitchboardInput, number};
 use ringdesk_sip::runtime::TrunkCommand;
 use ringdesk_sip::sdp;
@@ -15,8 +16,9 @@ use ringdesk_store::{CallEvent, Contact, NewCall, NumberRoute, Store};
 use ringdesk_wire::{CallDirection, CallVia, Caller, ProfileField};
 use tokio::net::UdpSocket;
 
+use super::workflow::{self, Prepared};
 use super::{ActiveCall, Dispatcher};
-use crate::room::{CustomerMedia, spawn_room};
+use crate::room::{CustomerMedia, RoomCommand, spawn_room};
 
 /// What an arriving call needs before it can ring, looked up off the dispatcher's task.
 struct Arrival {
@@ -27,6 +29,10 @@ struct Arrival {
     socket: UdpSocket,
     sip_answer: String,
     media: sdp::Negotiated,
+    /// What the workflow tests the call by.
+    facts: CallFacts,
+    /// The workflow it walks first, if its number has one that fits.
+    workflow: Option<Prepared>,
 }
 
 /// The dialled number's route, the caller's contact and an RTP socket for the room; `None`
@@ -60,9 +66,21 @@ async fn look_up_arrival(
         .as_ref()
         .and_then(|c| c.name.clone())
         .or(caller_name);
+    let facts = CallFacts {
+        caller: caller_number.clone(),
+        number: route.e164.clone(),
+        known_contact: contact.is_some(),
+        fields: contact
+            .as_ref()
+            .map(|c| c.fields.clone())
+            .unwrap_or_default(),
+    };
+    let workflow = workflow::prepare(&store, route.channel_id, &route.e164, &facts).await?;
     let socket = UdpSocket::bind(SocketAddr::new(media_ip, 0)).await?;
     let sip_answer = sdp::answer(socket.local_addr()?, rand::random::<u32>().into(), &media);
     Ok(Some(Arrival {
+        facts,
+        workflow,
         route,
         caller_number,
         caller_name,
@@ -107,6 +125,7 @@ impl Dispatcher {
                     if let Some(c) = self.calls.get_mut(&id) {
                         c.customer_gone = true;
                     }
+                    self.workflow_input(id, RunInput::CallerLeft);
                     self.input(SwitchboardInput::CustomerHungUp { call: id });
                 }
             }
@@ -119,6 +138,7 @@ impl Dispatcher {
                     if let Some(c) = self.calls.get_mut(&id) {
                         c.customer_gone = true;
                     }
+                    self.workflow_input(id, RunInput::CallerLeft);
                     self.input(SwitchboardInput::CustomerLegFailed { call: id });
                 }
             }
@@ -199,11 +219,20 @@ impl Dispatcher {
             self.config.room.clone(),
             self.room_events.clone(),
         );
-        // Early media: the caller hears our ringback while desktops ring.
-        self.trunk.send(TrunkCommand::Progress {
-            call: sip,
-            sdp: Some(a.sip_answer.clone()),
-        });
+        if a.workflow.is_some() {
+            // The workflow talks to the caller: answer now; nobody rings until it routes.
+            self.trunk.send(TrunkCommand::Answer {
+                call: sip,
+                sdp: a.sip_answer.clone(),
+            });
+            room.send(RoomCommand::StopRingback);
+        } else {
+            // Early media: the caller hears our ringback while desktops ring.
+            self.trunk.send(TrunkCommand::Progress {
+                call: sip,
+                sdp: Some(a.sip_answer.clone()),
+            });
+        }
         let fields = a
             .contact
             .map(|c| {
@@ -218,6 +247,7 @@ impl Dispatcher {
             ActiveCall {
                 sip: Some(sip),
                 sip_answer: a.sip_answer,
+                customer_answered: a.workflow.is_some(),
                 ..ActiveCall::new(
                     room,
                     a.route.channel_id,
@@ -235,6 +265,10 @@ impl Dispatcher {
             },
         );
         self.by_sip.insert(sip, call_id);
+        if let Some(prepared) = a.workflow {
+            self.input(SwitchboardInput::WorkflowArrived { call: call_id });
+            return self.start_workflow(call_id, prepared, a.facts);
+        }
         let candidates = a.route.members.into_iter().map(ManagerId).collect();
         self.input(SwitchboardInput::CallArrived {
             call: call_id,

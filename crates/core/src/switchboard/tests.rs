@@ -1501,7 +1501,8 @@ fn a_call_in_a_workflow_rings_nobody_until_routed_and_the_workflow_may_end_it() 
         .wait(5)
         .input(workflow_ends(2, MissedReason::NotInOperation))
         .input(route(2, &[1]));
-    s.input(in_workflow(3)).input(SwitchboardInput::CustomerHungUp { call: CallId(3) });
+    s.input(in_workflow(3))
+        .input(SwitchboardInput::CustomerHungUp { call: CallId(3) });
     s.check(expect![[r#"
         t=000s > c1 arrives into a workflow
         t=020s > the workflow routes c1 to [m2, m1]

@@ -1,0 +1,300 @@
+//! Calls walking a workflow (the IVR) before anyone rings (`docs/product.md#workflow-rules`).
+//!
+//! When a call arrives, the number's published workflow — its own, else the first of the
+//! channel's list whose trigger is "customer called" and whose filters and schedule fit — is
+//! loaded off the dispatcher's task with everything it plays and routes to. The call is then
+//! answered, the switchboard holds it without ringing anyone, and the core's `WorkflowRun`
+//! drives it: its outputs become room commands (prompts, voicemail), switchboard inputs (route,
+//! end) and records; the room's reports and the customer's keys go back in.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use ringdesk_core::workflow::{
+    self as wf, AssignTarget, CallFacts, Key, PlayId, RunInput, RunOutput, Schedule, Trigger,
+    Workflow, WorkflowRun,
+};
+use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
+use ringdesk_media::prompt::Prompt;
+use ringdesk_store::Store;
+use ringdesk_store::time::now_ms;
+use ringdesk_wire::{OperatingHours, ProfileField, WorkflowDefinition};
+
+use super::Dispatcher;
+use crate::room::RoomCommand;
+use crate::workflows::convert;
+
+/// A channel without operating hours set is always open, in Seoul.
+fn always_open() -> Schedule {
+    Schedule::always(chrono_tz::Asia::Seoul)
+}
+
+/// The workflow a call runs, with all it needs, loaded before it starts.
+pub(super) struct Prepared {
+    workflow_id: i64,
+    version: i64,
+    workflow: Arc<Workflow>,
+    hours: Schedule,
+    /// Its recordings, decoded.
+    recordings: HashMap<i64, Prompt>,
+    /// The channel's teams and their members, for its assign steps.
+    teams: HashMap<i64, Vec<i64>>,
+}
+
+/// The channel's operating hours; unset or unreadable (logged) is always open.
+async fn channel_hours(store: &Store, channel_id: i64) -> anyhow::Result<Schedule> {
+    let Some(json) = store.operating_hours(channel_id).await? else {
+        return Ok(always_open());
+    };
+    let read = serde_json::from_str::<OperatingHours>(&json)
+        .map_err(|e| e.to_string())
+        .and_then(|h| convert::schedule(&h).map_err(|e| e.to_string()));
+    Ok(read.unwrap_or_else(|e| {
+        tracing::error!(
+            channel_id,
+            "operating hours do not read ({e}); taken as always open"
+        );
+        always_open()
+    }))
+}
+
+/// The workflow a call to `e164` runs now, if any, loaded with what it plays and routes to.
+pub(super) async fn prepare(
+    store: &Store,
+    channel_id: i64,
+    e164: &str,
+    facts: &CallFacts,
+) -> anyhow::Result<Option<Prepared>> {
+    let live = store.live_workflows_for_number(e164).await?;
+    if live.is_empty() {
+        return Ok(None);
+    }
+    let hours = channel_hours(store, channel_id).await?;
+    let unix_ms = now_ms();
+    let chosen = live.into_iter().find_map(|l| {
+        let read = serde_json::from_str::<WorkflowDefinition>(&l.definition)
+            .map_err(|e| e.to_string())
+            .and_then(|d| convert::workflow(&d).map_err(|e| e.to_string()));
+        match read {
+            Ok(w) if w.trigger == Trigger::CustomerCalled && w.applies(facts, unix_ms, &hours) => {
+                Some((l, w))
+            }
+            Ok(_) => None,
+            Err(e) => {
+                tracing::error!(
+                    workflow = l.workflow_id,
+                    "a published workflow does not read: {e}"
+                );
+                None
+            }
+        }
+    });
+    let Some((live, workflow)) = chosen else {
+        return Ok(None);
+    };
+    let mut recordings = HashMap::new();
+    for step in workflow.steps.values() {
+        if let Some(wf::Prompt::Recording(id)) = step.action.prompt()
+            && !recordings.contains_key(id)
+        {
+            match store.prompt_wav(channel_id, *id).await? {
+                Some(wav) => match Prompt::from_wav(&wav) {
+                    Ok(p) => {
+                        recordings.insert(*id, p);
+                    }
+                    Err(e) => tracing::error!(prompt = id, "a kept prompt does not decode: {e}"),
+                },
+                None => tracing::warn!(prompt = id, "a workflow plays a deleted prompt"),
+            }
+        }
+    }
+    let teams = store
+        .teams(channel_id, None)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.members))
+        .collect();
+    Ok(Some(Prepared {
+        workflow_id: live.workflow_id,
+        version: live.version,
+        workflow: Arc::new(workflow),
+        hours,
+        recordings,
+        teams,
+    }))
+}
+
+/// A call's workflow while it runs.
+pub(super) struct CallWorkflow {
+    run: WorkflowRun,
+    workflow_id: i64,
+    version: i64,
+    recordings: HashMap<i64, Prompt>,
+    teams: HashMap<i64, Vec<i64>>,
+}
+
+impl Dispatcher {
+    /// Starts `prepared` for a call the switchboard holds (answered, not ringing anyone).
+    pub(super) fn start_workflow(&mut self, call: CallId, prepared: Prepared, facts: CallFacts) {
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
+        tracing::info!(
+            %call,
+            workflow = prepared.workflow_id,
+            version = prepared.version,
+            "the call walks a workflow"
+        );
+        c.room.send(RoomCommand::ListenForTones(true));
+        let run = WorkflowRun::start(
+            Instant::now(),
+            now_ms(),
+            prepared.workflow,
+            facts,
+            prepared.hours,
+        );
+        c.workflow = Some(Box::new(CallWorkflow {
+            run,
+            workflow_id: prepared.workflow_id,
+            version: prepared.version,
+            recordings: prepared.recordings,
+            teams: prepared.teams,
+        }));
+        self.drive_workflow(call);
+    }
+
+    /// Gives the call's workflow an input; false when the call has no workflow running.
+    pub(super) fn workflow_input(&mut self, call: CallId, input: RunInput) -> bool {
+        let Some(w) = self.calls.get_mut(&call).and_then(|c| c.workflow.as_mut()) else {
+            return false;
+        };
+        w.run.handle_input(Instant::now(), input);
+        self.drive_workflow(call);
+        true
+    }
+
+    /// A key the customer pressed, for the call's workflow; false when it has none.
+    pub(super) fn workflow_key(&mut self, call: CallId, digit: char) -> bool {
+        match Key::from_char(digit) {
+            Some(key) => self.workflow_input(call, RunInput::Key(key)),
+            None => self.calls.get(&call).is_some_and(|c| c.workflow.is_some()),
+        }
+    }
+
+    /// The earliest deadline of any call's workflow.
+    pub(super) fn workflow_deadline(&self) -> Option<Instant> {
+        self.calls
+            .values()
+            .filter_map(|c| c.workflow.as_ref()?.run.poll_timeout())
+            .min()
+    }
+
+    /// Expires workflow deadlines at or before `now`.
+    pub(super) fn workflow_timeouts(&mut self, now: Instant) {
+        let due: Vec<CallId> = self
+            .calls
+            .iter()
+            .filter(|(_, c)| {
+                c.workflow
+                    .as_ref()
+                    .and_then(|w| w.run.poll_timeout())
+                    .is_some_and(|t| t <= now)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for call in due {
+            if let Some(w) = self.calls.get_mut(&call).and_then(|c| c.workflow.as_mut()) {
+                w.run.handle_timeout(now);
+            }
+            self.drive_workflow(call);
+        }
+    }
+
+    /// Carries out the run's outputs until it waits for something.
+    fn drive_workflow(&mut self, call: CallId) {
+        loop {
+            let Some(c) = self.calls.get_mut(&call) else {
+                return;
+            };
+            let Some(w) = c.workflow.as_mut() else {
+                return;
+            };
+            let Some(output) = w.run.poll_output() else {
+                if w.run.is_done() {
+                    c.workflow = None;
+                    c.room.send(RoomCommand::ListenForTones(false));
+                }
+                return;
+            };
+            let (workflow_id, version) = (w.workflow_id, w.version);
+            match output {
+                RunOutput::Entered(step) => {
+                    tracing::debug!(%call, workflow_id, version, %step, "workflow step");
+                }
+                RunOutput::Play { id, prompt } => {
+                    let audio = match &prompt {
+                        wf::Prompt::Recording(r) => w.recordings.get(r).cloned(),
+                        wf::Prompt::Speech { .. } => None,
+                    };
+                    match audio {
+                        Some(p) => c.room.send(RoomCommand::PlayPrompt {
+                            id: id.0,
+                            prompt: p,
+                        }),
+                        None => {
+                            // Nothing to play (a prompt deleted since, or no speech engine):
+                            // the caller hears nothing and the workflow goes on.
+                            tracing::warn!(%call, workflow_id, "a prompt has no audio: {prompt:?}");
+                            w.run
+                                .handle_input(Instant::now(), RunInput::PromptFinished(id));
+                        }
+                    }
+                }
+                RunOutput::StopPrompt => c.room.send(RoomCommand::StopPrompt),
+                RunOutput::RecordVoicemail { max } => {
+                    c.room.send(RoomCommand::RecordVoicemail { max })
+                }
+                RunOutput::SaveVoicemail => c.room.send(RoomCommand::StopVoicemail),
+                RunOutput::Pressed { step, key } => {
+                    tracing::debug!(%call, workflow_id, %step, %key, "workflow key");
+                }
+                RunOutput::FormFilled { label, value, .. } => {
+                    // The manager who answers sees it on the ring.
+                    c.caller
+                        .fields
+                        .insert(0, ProfileField { name: label, value });
+                }
+                RunOutput::Tag(tag) => tracing::info!(%call, "tagged {tag:?}"),
+                RunOutput::SendSms(_) => {
+                    tracing::warn!(%call, "a workflow sends a text message; no SMS provider yet")
+                }
+                RunOutput::KeepPlaceForCallback => {
+                    tracing::warn!(%call, "a callback was asked for; queues do not keep places yet")
+                }
+                RunOutput::Assign(target) => {
+                    let candidates = match target {
+                        AssignTarget::Team(t) => w.teams.get(&t).cloned().unwrap_or_default(),
+                        AssignTarget::Manager(m) => vec![m],
+                    };
+                    c.room.send(RoomCommand::ListenForTones(false));
+                    c.room.send(RoomCommand::StartRingback);
+                    let candidates = candidates.into_iter().map(ManagerId).collect();
+                    self.input(SwitchboardInput::Route { call, candidates });
+                }
+                RunOutput::BackToQueue => {}
+                RunOutput::EndCall(missed) => {
+                    self.input(SwitchboardInput::WorkflowEnded { call, missed });
+                }
+                RunOutput::Dropped(step) => {
+                    tracing::info!(%call, workflow_id, %step, "the caller hung up in the workflow");
+                }
+            }
+        }
+    }
+}
+
+/// A played prompt's id as the room reports it.
+pub(super) fn play_id(id: u32) -> RunInput {
+    RunInput::PromptFinished(PlayId(id))
+}

@@ -1,0 +1,262 @@
+//! End to end: the IVR. An owner uploads a prompt and publishes a workflow over the API; a real
+//! SIP caller (sipp) reaches it, presses a key — as an RFC 4733 event or as tones in its audio —
+//! and lands on the manager that key routes to (judged by which agent rings); pressing nothing
+//! ends the call as missed by the workflow, and outside operating hours as `notInOperation`.
+
+use std::time::Duration;
+
+use ringdesk_tests::audio::{write_inband_key_pcap, write_tone_pcap, write_tone_wav};
+use ringdesk_tests::peers::call_in_background;
+use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, http};
+use ringdesk_wire::{
+    AgentEvent, CallRecord, HangupCause, MissedReason, PromptInfo, ServerEvent, WorkflowDetail,
+};
+use serde_json::{Value, json};
+
+/// Calls `method path` as the demo owner with a JSON body; the answer's status and body.
+async fn admin(cloud: &Cloud, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
+    let token = cloud.token(MINJI.0, MINJI.1).await;
+    let response = http(cloud)
+        .request(method, format!("{}{path}", cloud.api))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("the API answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Uploads a one-second tone as the menu's prompt.
+async fn upload_prompt(cloud: &Cloud, dir: &TempDir) -> i64 {
+    let wav = dir.path("prompt.wav");
+    write_tone_wav(&wav, 8_000, 700.0, 1.0);
+    let token = cloud.token(MINJI.0, MINJI.1).await;
+    let response = http(cloud)
+        .post(format!("{}/api/v1/prompts?name=menu", cloud.api))
+        .bearer_auth(token)
+        .body(std::fs::read(&wav).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    response.json::<PromptInfo>().await.unwrap().id
+}
+
+/// Publishes `steps`, starting at step `first`, as the demo number's workflow.
+async fn publish(cloud: &Cloud, steps: Value, first: u32) {
+    let (status, created) = admin(
+        cloud,
+        reqwest::Method::POST,
+        "/api/v1/workflows",
+        json!({"name": "테스트 IVR"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let draft = json!({
+        "name": "테스트 IVR",
+        "draft": {
+            "trigger": {"kind": "customerCalled"},
+            "inputTimeoutSeconds": 4,
+            "first": first,
+            "steps": steps,
+        }
+    });
+    let path = format!("/api/v1/workflows/{id}/draft");
+    let (status, saved) = admin(cloud, reqwest::Method::PUT, &path, draft).await;
+    assert_eq!(status, 200, "{saved}");
+    let saved: WorkflowDetail = serde_json::from_value(saved).unwrap();
+    assert!(saved.problems.is_empty(), "{:?}", saved.problems);
+    let path = format!("/api/v1/workflows/{id}/publish");
+    let (status, published) = admin(cloud, reqwest::Method::POST, &path, json!(null)).await;
+    assert_eq!((status, published), (200, json!({"version": 1})));
+}
+
+/// A menu playing `prompt`: 1 to Junho, 2 to Minji.
+fn menu(prompt: i64, junho: i64, minji: i64) -> Value {
+    json!([
+        {"id": 1, "name": "메뉴", "action": {
+            "kind": "menu",
+            "prompt": {"kind": "recording", "promptId": prompt},
+            "buttons": [{"key": 1, "next": 2}, {"key": 2, "next": 3}]}},
+        {"id": 2, "name": "준호에게", "action": {"kind": "assign", "managerId": junho}},
+        {"id": 3, "name": "민지에게", "action": {"kind": "assign", "managerId": minji}},
+    ])
+}
+
+fn last_call(cloud: &Cloud) -> CallRecord {
+    block_on(cloud.calls(MINJI, "perPage=1"))
+        .calls
+        .into_iter()
+        .next()
+        .expect("a call record")
+}
+
+/// Runs one call through the menu and returns which agent rang: the other must not.
+fn routed_call(scenario: &'static str, vars: &[(&str, &str)], expect_junho: bool) {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("ivr");
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 440.0, 10.0);
+    let mut minji = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 300);
+    let mut junho = AgentProc::wav(&cloud, JUNHO, &dir.path("agent.wav"), None, 300);
+    let (minji_id, junho_id) = (minji.manager_id(), junho.manager_id());
+    block_on(async {
+        let prompt = upload_prompt(&cloud, &dir).await;
+        publish(&cloud, menu(prompt, junho_id, minji_id), 1).await;
+    });
+    let vars: Vec<(&str, &str)> = vars.to_vec();
+    let caller = call_in_background(scenario, &vars, cloud.sip, Duration::from_secs(40));
+    let (chosen, other) = if expect_junho {
+        (&mut junho, &mut minji)
+    } else {
+        (&mut minji, &mut junho)
+    };
+    let (_, ring) = chosen.wait_for("the ring the key routes to", Duration::from_secs(20), |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
+    });
+    let AgentEvent::Server(ServerEvent::Ring { call_id, via, .. }) = ring else {
+        unreachable!()
+    };
+    assert_eq!(via.number, DEMO_NUMBER);
+    chosen.wait_for("the end", Duration::from_secs(20), |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::CallEnded { .. }))
+    });
+    let run = caller.join().expect("sipp thread");
+    assert!(run.success, "sipp scenario failed:\n{}", run.log);
+    assert!(
+        !other
+            .seen
+            .iter()
+            .any(|(_, e)| matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))),
+        "only the manager the key routes to rings"
+    );
+    let record = last_call(&cloud);
+    assert_eq!(record.id, call_id);
+    assert_eq!(record.hangup_cause, Some(HangupCause::CustomerHangup));
+    assert_eq!(record.missed_reason, None, "answered");
+    assert_eq!(record.managers[0].role.as_str(), "rang");
+}
+
+#[test]
+fn a_key_sent_as_rfc4733_routes_the_call_to_its_manager() {
+    let dir = TempDir::new("ivr-pcap");
+    let pcap = dir.path("tone.pcap");
+    write_tone_pcap(&pcap, 300.0, 6.0);
+    // The prompt lasts 1 s; the RFC 4733 key 1 comes at 2 s.
+    routed_call(
+        "uac_tone_dtmf.xml",
+        &[
+            ("TONE_PCAP", pcap.to_str().unwrap()),
+            ("TONE_MS", "2000"),
+            ("TALK_MS", "3000"),
+        ],
+        true,
+    );
+}
+
+#[test]
+fn a_key_sent_as_tones_in_the_audio_routes_the_call_too() {
+    let dir = TempDir::new("ivr-pcap");
+    let pcap = dir.path("keys.pcap");
+    write_inband_key_pcap(&pcap, 2.0, '2', 6.0);
+    routed_call(
+        "uac_tone_bye.xml",
+        &[("TONE_PCAP", pcap.to_str().unwrap()), ("TALK_MS", "5000")],
+        false,
+    );
+}
+
+/// A call that presses nothing until the cloud hangs up; the record it leaves.
+fn unrouted_call(cloud: &Cloud) -> CallRecord {
+    let dir = TempDir::new("ivr-pcap");
+    let pcap = dir.path("hum.pcap");
+    write_tone_pcap(&pcap, 300.0, 12.0);
+    let vars = [("TONE_PCAP", pcap.to_str().unwrap())];
+    let caller = call_in_background(
+        "uac_until_bye.xml",
+        &vars,
+        cloud.sip,
+        Duration::from_secs(30),
+    );
+    let run = caller.join().expect("sipp thread");
+    assert!(run.success, "the cloud hangs up: sipp failed:\n{}", run.log);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let record = last_call(cloud);
+        if record.ended_at.is_some() {
+            return record;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the record was not closed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn pressing_nothing_ends_the_call_as_missed_by_the_workflow_and_off_hours_as_not_in_operation() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("ivr");
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 440.0, 1.0);
+    let minji = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 300);
+    let minji_id = minji.manager_id();
+    block_on(async {
+        let prompt = upload_prompt(&cloud, &dir).await;
+        // Open hours first, then the menu; closed, the prompt and the end of the path.
+        let mut steps = menu(prompt, minji_id, minji_id);
+        let steps = steps.as_array_mut().unwrap();
+        steps.insert(
+            0,
+            json!({"id": 10, "name": "운영시간", "action": {
+                "kind": "branch",
+                "arms": [{"when": [{"kind": "operatingHours"}], "next": 1}],
+                "otherwise": 11}}),
+        );
+        steps.push(json!({"id": 11, "name": "미운영 안내", "action": {
+            "kind": "message",
+            "prompt": {"kind": "recording", "promptId": prompt},
+            "next": null}}));
+        publish(&cloud, json!(steps), 10).await;
+    });
+
+    let record = unrouted_call(&cloud);
+    assert_eq!(record.hangup_cause, Some(HangupCause::NotAnswered));
+    assert_eq!(record.missed_reason, Some(MissedReason::Workflow));
+    assert!(record.managers.is_empty(), "nobody rang");
+
+    // Closed today: every day open, but today a holiday in Seoul.
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let today = chrono::TimeZone::timestamp_millis_opt(&chrono_tz::Asia::Seoul, now_ms)
+        .unwrap()
+        .format("%Y-%m-%d")
+        .to_string();
+    block_on(async {
+        let periods: Vec<Value> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            .iter()
+            .map(|d| json!({"day": d, "start": "00:00", "end": "24:00"}))
+            .collect();
+        let hours = json!({"timeZone": "Asia/Seoul", "periods": periods, "holidays": [today]});
+        let (status, _) = admin(
+            &cloud,
+            reqwest::Method::PUT,
+            "/api/v1/operating-hours",
+            hours,
+        )
+        .await;
+        assert_eq!(status, 204);
+    });
+    let record = unrouted_call(&cloud);
+    assert_eq!(record.missed_reason, Some(MissedReason::NotInOperation));
+    assert!(
+        !minji
+            .seen
+            .iter()
+            .any(|(_, e)| matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))),
+        "no call rang"
+    );
+}
