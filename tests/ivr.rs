@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use ringdesk_tests::audio::{write_inband_key_pcap, write_tone_pcap, write_tone_wav};
+use ringdesk_tests::audio::{
+    best_tone_ratio, read_wav, write_inband_key_pcap, write_tone_pcap, write_tone_wav,
+};
 use ringdesk_tests::peers::call_in_background;
 use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, http};
 use ringdesk_wire::{
@@ -73,16 +75,42 @@ async fn publish(cloud: &Cloud, steps: Value, first: u32) {
     assert_eq!((status, published), (200, json!({"version": 1})));
 }
 
-/// A menu playing `prompt`: 1 to Junho, 2 to Minji.
+/// A menu playing `prompt`: 1 tags the call and goes to Junho, 2 to Minji.
 fn menu(prompt: i64, junho: i64, minji: i64) -> Value {
     json!([
         {"id": 1, "name": "메뉴", "action": {
             "kind": "menu",
             "prompt": {"kind": "recording", "promptId": prompt},
-            "buttons": [{"key": 1, "next": 2}, {"key": 2, "next": 3}]}},
+            "buttons": [{"key": 1, "next": 4}, {"key": 2, "next": 3}]}},
+        {"id": 4, "name": "예약 태그", "action": {"kind": "tag", "tag": "예약", "next": 2}},
         {"id": 2, "name": "준호에게", "action": {"kind": "assign", "managerId": junho}},
         {"id": 3, "name": "민지에게", "action": {"kind": "assign", "managerId": minji}},
     ])
+}
+
+/// The menu step's figures: calls that entered, dropped, and the keys pressed.
+fn menu_figures(cloud: &Cloud) -> Value {
+    block_on(async {
+        let (status, list) = admin(
+            cloud,
+            reqwest::Method::GET,
+            "/api/v1/workflows",
+            json!(null),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let id = list[0]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/workflows/{id}/analytics");
+        let (status, figures) = admin(cloud, reqwest::Method::GET, &path, json!(null)).await;
+        assert_eq!(status, 200, "{figures}");
+        figures
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["stepId"] == 1)
+            .cloned()
+            .unwrap_or(Value::Null)
+    })
 }
 
 fn last_call(cloud: &Cloud) -> CallRecord {
@@ -136,6 +164,13 @@ fn routed_call(scenario: &'static str, vars: &[(&str, &str)], expect_junho: bool
     assert_eq!(record.hangup_cause, Some(HangupCause::CustomerHangup));
     assert_eq!(record.missed_reason, None, "answered");
     assert_eq!(record.managers[0].role.as_str(), "rang");
+    let key = if expect_junho { "1" } else { "2" };
+    let tags: &[&str] = if expect_junho { &["예약"] } else { &[] };
+    assert_eq!(record.tags, tags);
+    assert_eq!(
+        menu_figures(&cloud),
+        json!({"stepId": 1, "entered": 1, "dropped": 0, "keys": [{"key": key, "count": 1}]})
+    );
 }
 
 #[test]
@@ -159,7 +194,7 @@ fn a_key_sent_as_rfc4733_routes_the_call_to_its_manager() {
 fn a_key_sent_as_tones_in_the_audio_routes_the_call_too() {
     let dir = TempDir::new("ivr-pcap");
     let pcap = dir.path("keys.pcap");
-    write_inband_key_pcap(&pcap, 2.0, '2', 6.0);
+    write_inband_key_pcap(&pcap, 2.0, '2', 6.0, 300.0);
     routed_call(
         "uac_tone_bye.xml",
         &[("TONE_PCAP", pcap.to_str().unwrap()), ("TALK_MS", "5000")],
@@ -225,6 +260,11 @@ fn pressing_nothing_ends_the_call_as_missed_by_the_workflow_and_off_hours_as_not
     assert_eq!(record.hangup_cause, Some(HangupCause::NotAnswered));
     assert_eq!(record.missed_reason, Some(MissedReason::Workflow));
     assert!(record.managers.is_empty(), "nobody rang");
+    assert_eq!(
+        menu_figures(&cloud),
+        json!({"stepId": 1, "entered": 1, "dropped": 0, "keys": []}),
+        "the caller heard the menu and pressed nothing"
+    );
 
     // Closed today: every day open, but today a holiday in Seoul.
     let now_ms = std::time::SystemTime::now()
@@ -259,4 +299,77 @@ fn pressing_nothing_ends_the_call_as_missed_by_the_workflow_and_off_hours_as_not
             .any(|(_, e)| matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))),
         "no call rang"
     );
+}
+
+#[test]
+fn a_voicemail_is_recorded_and_played_back_from_the_call() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("ivr");
+    let caller_hz = 523.0;
+    // The key in-band at 2 s, then the caller's voice: sipp plays one pcap at a time, so the
+    // voice after an RFC 4733 key would be cut.
+    let pcap = dir.path("voice.pcap");
+    write_inband_key_pcap(&pcap, 2.0, '1', 4.0, caller_hz);
+    block_on(async {
+        let prompt = upload_prompt(&cloud, &dir).await;
+        let steps = json!([
+            {"id": 1, "name": "메뉴", "action": {
+                "kind": "menu",
+                "prompt": {"kind": "recording", "promptId": prompt},
+                "buttons": [{"key": 1, "next": 2}]}},
+            {"id": 2, "name": "음성 사서함", "action": {
+                "kind": "voicemail",
+                "prompt": {"kind": "recording", "promptId": prompt},
+                "maxSeconds": 30}},
+        ]);
+        publish(&cloud, steps, 1).await;
+    });
+    // Key 1 at 2 s; the greeting (1 s) and the beep; then the caller talks until 6 s.
+    let vars = [("TONE_PCAP", pcap.to_str().unwrap()), ("TALK_MS", "6000")];
+    let caller = call_in_background(
+        "uac_tone_bye.xml",
+        &vars,
+        cloud.sip,
+        Duration::from_secs(30),
+    );
+    let run = caller.join().expect("sipp thread");
+    assert!(run.success, "sipp scenario failed:\n{}", run.log);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let record = loop {
+        let record = last_call(&cloud);
+        if record.voicemail_ms.is_some() {
+            break record;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no voicemail on {record:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let ms = record.voicemail_ms.unwrap();
+    assert!((1_500..=3_500).contains(&ms), "voicemail of {ms} ms");
+    assert_eq!(record.missed_reason, Some(MissedReason::Workflow));
+    let wav = block_on(async {
+        let token = cloud.token(MINJI.0, MINJI.1).await;
+        let url = format!("{}/api/v1/calls/{}/voicemail", cloud.api, record.id);
+        let response = http(&cloud)
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.bytes().await.unwrap()
+    });
+    let path = dir.path("voicemail.wav");
+    std::fs::write(&path, &wav).unwrap();
+    let (samples, rate) = read_wav(&path);
+    assert_eq!(rate, 16_000);
+    let ratio = best_tone_ratio(&samples, rate, caller_hz);
+    assert!(
+        ratio > 0.7,
+        "the caller's {caller_hz} Hz in the voicemail: {ratio:.3}"
+    );
+    let beep = best_tone_ratio(&samples, rate, 1_000.0);
+    assert!(beep < 0.2, "the beep is not in the message: {beep:.3}");
 }

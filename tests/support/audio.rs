@@ -73,8 +73,9 @@ pub fn write_tone_pcap(path: &Path, freq_hz: f64, seconds: f64) {
 }
 
 /// A key pressed as tones in the audio (DTMF in-band): `lead_s` of a quiet 300 Hz hum, the
-/// key's two tones for 120 ms, then `tail_s` of the hum — as a pcap for sipp.
-pub fn write_inband_key_pcap(path: &Path, lead_s: f64, key: char, tail_s: f64) {
+/// key's two tones for 120 ms, then `tail_s` of a `tail_hz` tone (the caller talking) — as a
+/// pcap for sipp.
+pub fn write_inband_key_pcap(path: &Path, lead_s: f64, key: char, tail_s: f64, tail_hz: f64) {
     let (low, high) = match key {
         '1' => (697.0, 1209.0),
         '2' => (697.0, 1336.0),
@@ -86,7 +87,7 @@ pub fn write_inband_key_pcap(path: &Path, lead_s: f64, key: char, tail_s: f64) {
     let n = 960;
     let (a, b) = (sine(8_000, low, 6_000.0, n), sine(8_000, high, 6_000.0, n));
     samples.extend(a.iter().zip(&b).map(|(x, y)| x.saturating_add(*y)));
-    samples.extend(hum(tail_s));
+    samples.extend(sine(8_000, tail_hz, 8_000.0, (8_000.0 * tail_s) as usize));
     write_pcap(path, &samples);
 }
 

@@ -17,10 +17,11 @@ use ringdesk_store::RateRow;
 use ringdesk_store::time::{now_ms, rfc3339};
 use ringdesk_store::{CallRow, Manager, Store, StoreError};
 use ringdesk_wire::{
-    ApiError, CallDirection, CallManager, CallPage, CallParty, CallRecord, CallState, CallsQuery,
-    ChannelNumber, DialCheck, DialPlan, EndCause, ErrorCode, HangupCause, InternationalRate,
-    JoinPurpose, LoginRequest, LoginResponse, ManagerInfo, ManagerRole, MeetCallRequest,
-    MeetCallResponse, MeetHangup, MissedReason, NotRingingReason, PartyOutcome, Team, Teammate,
+    ApiError, CallDirection, CallInput, CallManager, CallPage, CallParty, CallRecord, CallState,
+    CallsQuery, ChannelNumber, DialCheck, DialPlan, EndCause, ErrorCode, HangupCause,
+    InternationalRate, JoinPurpose, LoginRequest, LoginResponse, ManagerInfo, ManagerRole,
+    MeetCallRequest, MeetCallResponse, MeetHangup, MissedReason, NotRingingReason, PartyOutcome,
+    Team, Teammate,
 };
 
 use crate::dialplan::{self, DialError};
@@ -191,6 +192,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/calls", get(list_calls))
         .route("/api/v1/calls/live", get(live_calls))
         .route("/api/v1/calls/{id}", get(get_call))
+        .route("/api/v1/calls/{id}/voicemail", get(voicemail))
         .route("/api/v1/teammates", get(teammates))
         .route("/api/v1/teams", get(teams))
         .route("/api/v1/numbers", get(numbers))
@@ -346,6 +348,29 @@ fn call_record(r: CallRow) -> CallRecord {
                 }),
             })
             .collect(),
+        inputs: r
+            .inputs
+            .into_iter()
+            .map(|(label, value)| CallInput { label, value })
+            .collect(),
+        tags: r.tags,
+        voicemail_ms: r.voicemail_ms,
+    }
+}
+
+/// A call's voicemail, for its channel's managers (`audio/wav`).
+async fn voicemail(
+    State(s): State<AppState>,
+    Authed(m): Authed,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiErr> {
+    match s.store.voicemail(m.channel_id, id).await? {
+        Some(wav) => Ok(([(header::CONTENT_TYPE, "audio/wav")], wav).into_response()),
+        None => Err(ApiErr::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no voicemail for that call",
+        )),
     }
 }
 

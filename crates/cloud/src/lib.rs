@@ -5,7 +5,9 @@
 //! embedded SQLite file by default, or PostgreSQL). The `ringdesk-cloud` binary is a thin CLI around it; the desktop app runs that binary
 //! as a child process for the single-machine setup (see ARCHITECTURE.md).
 //!
-//! Left out for now: IVR, recordings, the inbox (later issues).
+//! Calls to a number with a published workflow walk it (the IVR) before anyone rings
+//! (`workflows`, `dispatch/workflow.rs`). Left out for now: text-to-speech, queues that wait,
+//! recordings, the inbox (later issues).
 
 pub mod api;
 pub mod codes;

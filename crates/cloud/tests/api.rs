@@ -27,6 +27,7 @@ const AUTHENTICATED: &[(Method, &str, &str)] = &[
     (Method::GET, "/api/v1/calls", ""),
     (Method::GET, "/api/v1/calls/live", ""),
     (Method::GET, "/api/v1/calls/1", ""),
+    (Method::GET, "/api/v1/calls/1/voicemail", ""),
     (Method::GET, "/api/v1/teammates", ""),
     (Method::GET, "/api/v1/teams", ""),
     (Method::GET, "/api/v1/numbers", ""),
@@ -59,6 +60,7 @@ const ADMIN: &[(Method, &str, &str)] = &[
         r#"{"version":1}"#,
     ),
     (Method::GET, "/api/v1/workflows/{id}/versions/1", ""),
+    (Method::GET, "/api/v1/workflows/{id}/analytics", ""),
     (Method::DELETE, "/api/v1/workflows/{id}", ""),
     (
         Method::PUT,

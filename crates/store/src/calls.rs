@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use crate::workflow_records::{WorkflowRecords, records_where};
 use crate::{
     CallEvent, CallManagerRow, CallPartyRow, CallRow, ManagerPart, NewCall, Result, Store, on_pool,
 };
@@ -158,6 +159,42 @@ impl Store {
                 outcome,
                 ended_at_ms,
             } => self.party_outcome(*call_id, outcome, *ended_at_ms).await,
+            CallEvent::WorkflowStep {
+                call_id,
+                workflow_id,
+                version,
+                step_id,
+                event,
+                key,
+                at_ms,
+            } => {
+                self.record_step(
+                    *call_id,
+                    *workflow_id,
+                    *version,
+                    *step_id,
+                    event,
+                    *key,
+                    *at_ms,
+                )
+                .await
+            }
+            CallEvent::Input {
+                call_id,
+                label,
+                value,
+                at_ms,
+            } => self.record_input(*call_id, label, value, *at_ms).await,
+            CallEvent::Tagged { call_id, tag } => self.record_tag(*call_id, tag).await,
+            CallEvent::Voicemail {
+                call_id,
+                wav,
+                duration_ms,
+                at_ms,
+            } => {
+                self.record_voicemail(*call_id, wav, *duration_ms, *at_ms)
+                    .await
+            }
         }
     }
 
@@ -389,6 +426,51 @@ impl Store {
                     .fetch_all(p)
                     .await?;
             attach_parts(&mut calls, managers, parties);
+            let records = WorkflowRecords {
+                inputs: sqlx::query_as(records_where!(
+                    "label, value",
+                    "call_inputs",
+                    "call_id, at_ms",
+                    "IN (",
+                    page_ids!(),
+                    ")"
+                ))
+                .bind(channel_id)
+                .bind(caller)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(p)
+                .await?,
+                tags: sqlx::query_as(records_where!(
+                    "tag",
+                    "call_tags",
+                    "call_id, tag",
+                    "IN (",
+                    page_ids!(),
+                    ")"
+                ))
+                .bind(channel_id)
+                .bind(caller)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(p)
+                .await?,
+                voicemails: sqlx::query_as(records_where!(
+                    "duration_ms",
+                    "call_voicemails",
+                    "call_id",
+                    "IN (",
+                    page_ids!(),
+                    ")"
+                ))
+                .bind(channel_id)
+                .bind(caller)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(p)
+                .await?,
+            };
+            records.attach(&mut calls);
             Ok((calls, total))
         })
     }
@@ -418,6 +500,31 @@ impl Store {
                 .await?;
             let mut calls = [call];
             attach_parts(&mut calls, managers, parties);
+            let records = WorkflowRecords {
+                inputs: sqlx::query_as(records_where!(
+                    "label, value",
+                    "call_inputs",
+                    "call_id, at_ms",
+                    "= $1"
+                ))
+                .bind(call_id)
+                .fetch_all(p)
+                .await?,
+                tags: sqlx::query_as(records_where!("tag", "call_tags", "call_id, tag", "= $1"))
+                    .bind(call_id)
+                    .fetch_all(p)
+                    .await?,
+                voicemails: sqlx::query_as(records_where!(
+                    "duration_ms",
+                    "call_voicemails",
+                    "call_id",
+                    "= $1"
+                ))
+                .bind(call_id)
+                .fetch_all(p)
+                .await?,
+            };
+            records.attach(&mut calls);
             let [call] = calls;
             Ok(Some(call))
         })

@@ -22,6 +22,7 @@ mod directory;
 mod rows;
 pub mod scratch;
 pub mod time;
+mod workflow_records;
 mod workflows;
 
 use std::str::FromStr;
@@ -38,6 +39,7 @@ use sqlx::sqlite::{
 pub use demo::{DEMO_MANAGERS, DEMO_NUMBER, DemoManager};
 pub use directory::CONTACT_FIELDS_SHOWN;
 pub use rows::*;
+pub use workflow_records::StepFigures;
 pub use workflows::{LiveWorkflow, PromptRow, VersionRow, WorkflowRow};
 
 /// Errors of the store.

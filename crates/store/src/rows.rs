@@ -123,6 +123,15 @@ pub struct CallRow {
     /// Numbers called on a parallel line, in order.
     #[sqlx(skip)]
     pub parties: Vec<CallPartyRow>,
+    /// What the caller typed into a workflow's input forms: (label, digits), in order.
+    #[sqlx(skip)]
+    pub inputs: Vec<(String, String)>,
+    /// Tags a workflow put on the call, in order.
+    #[sqlx(skip)]
+    pub tags: Vec<String>,
+    /// The length of the caller's voicemail, when they left one.
+    #[sqlx(skip)]
+    pub voicemail_ms: Option<i64>,
 }
 
 /// A number a manager called on a parallel line of a call.
@@ -249,6 +258,53 @@ pub enum CallEvent {
         /// When its leg ended, if it did.
         ended_at_ms: Option<i64>,
     },
+    /// A workflow step the call walked: entered, dropped (the caller hung up there), or a
+    /// key pressed there — what the step analytics count.
+    WorkflowStep {
+        /// The call.
+        call_id: i64,
+        /// The workflow.
+        workflow_id: i64,
+        /// Its version the call ran.
+        version: i64,
+        /// The step.
+        step_id: i64,
+        /// `entered`, `dropped` or `pressed`.
+        event: &'static str,
+        /// The key, for `pressed`.
+        key: Option<char>,
+        /// When, Unix ms.
+        at_ms: i64,
+    },
+    /// Digits the caller typed into a workflow's input form.
+    Input {
+        /// The call.
+        call_id: i64,
+        /// The form's label.
+        label: String,
+        /// The digits.
+        value: String,
+        /// When, Unix ms.
+        at_ms: i64,
+    },
+    /// A tag a workflow put on the call (once per tag).
+    Tagged {
+        /// The call.
+        call_id: i64,
+        /// The tag.
+        tag: String,
+    },
+    /// The caller's voicemail (a WAV file).
+    Voicemail {
+        /// The call.
+        call_id: i64,
+        /// The file.
+        wav: Vec<u8>,
+        /// Its length.
+        duration_ms: i64,
+        /// When it was recorded, Unix ms.
+        at_ms: i64,
+    },
 }
 
 impl CallEvent {
@@ -260,6 +316,10 @@ impl CallEvent {
             | CallEvent::OutboundAnswered { call_id, .. }
             | CallEvent::Ended { call_id, .. }
             | CallEvent::PartyDialled { call_id, .. }
+            | CallEvent::WorkflowStep { call_id, .. }
+            | CallEvent::Input { call_id, .. }
+            | CallEvent::Tagged { call_id, .. }
+            | CallEvent::Voicemail { call_id, .. }
             | CallEvent::PartyAnswered { call_id, .. }
             | CallEvent::PartyOutcome { call_id, .. } => *call_id,
         }

@@ -30,6 +30,7 @@ on_both_backends!(
     call_ids_come_in_blocks_that_never_overlap,
     a_calls_events_are_recorded_in_order,
     workflows_publish_immutable_versions_per_channel,
+    what_a_workflow_leaves_is_kept_on_the_call_and_counted_per_step,
 );
 
 async fn first_start_migrates_seeds_and_reopens(db: ScratchDatabase) {
@@ -853,4 +854,134 @@ async fn workflows_publish_immutable_versions_per_channel(db: ScratchDatabase) {
     assert_eq!(store.prompts(channel).await.unwrap()[0].duration_ms, 1500);
     assert!(!store.delete_prompt(other, prompt).await.unwrap());
     assert!(store.delete_prompt(channel, prompt).await.unwrap());
+}
+
+async fn what_a_workflow_leaves_is_kept_on_the_call_and_counted_per_step(db: ScratchDatabase) {
+    let store = db.open().await;
+    store.seed_demo_if_empty(1).await.unwrap();
+    let demo = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
+    let channel = demo.channel_id;
+    let other = store
+        .create_channel("Other", "owner@other.test", "pw", "+8225550000", 1)
+        .await
+        .unwrap();
+    let workflow = store
+        .create_workflow(channel, "메뉴", "{}", 1)
+        .await
+        .unwrap();
+    let ids = store.reserve_call_ids(2).await.unwrap();
+    for (n, id) in ids.clone().enumerate() {
+        store
+            .record(&CallEvent::Started(NewCall {
+                id,
+                channel_id: channel,
+                direction: "inbound",
+                number: DEMO_NUMBER.into(),
+                caller_number: "+821012345678".into(),
+                caller_name: None,
+                contact_id: None,
+                team_id: None,
+                started_at_ms: 10 + n as i64,
+            }))
+            .await
+            .unwrap();
+    }
+    let (first, second) = (ids.start, ids.start + 1);
+    let step = |call_id, step_id, event, key| CallEvent::WorkflowStep {
+        call_id,
+        workflow_id: workflow,
+        version: 1,
+        step_id,
+        event,
+        key,
+        at_ms: 20,
+    };
+    for e in [
+        step(first, 1, "entered", None),
+        step(first, 1, "pressed", Some('*')),
+        step(first, 1, "pressed", Some('1')),
+        step(first, 4, "entered", None),
+        step(second, 1, "entered", None),
+        step(second, 1, "pressed", Some('1')),
+        step(second, 4, "entered", None),
+        step(second, 4, "dropped", None),
+        CallEvent::Input {
+            call_id: first,
+            label: "예약 번호".into(),
+            value: "123456".into(),
+            at_ms: 21,
+        },
+        CallEvent::Tagged {
+            call_id: first,
+            tag: "예약".into(),
+        },
+        CallEvent::Tagged {
+            call_id: first,
+            tag: "예약".into(),
+        },
+        CallEvent::Voicemail {
+            call_id: second,
+            wav: vec![1, 2, 3],
+            duration_ms: 4_000,
+            at_ms: 22,
+        },
+    ] {
+        store.record(&e).await.unwrap();
+    }
+    let figures = store.step_figures(channel, workflow, 1).await.unwrap();
+    assert_eq!(
+        figures,
+        [
+            StepFigures {
+                step_id: 1,
+                entered: 2,
+                dropped: 0,
+                keys: vec![("*".into(), 1), ("1".into(), 2)],
+            },
+            StepFigures {
+                step_id: 4,
+                entered: 2,
+                dropped: 1,
+                keys: vec![],
+            },
+        ]
+    );
+    assert!(
+        store
+            .step_figures(other, workflow, 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .step_figures(channel, workflow, 2)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let (page, _) = store.list_calls(channel, None, 1, 10).await.unwrap();
+    let (newest, oldest) = (&page[0], &page[1]);
+    assert_eq!((newest.id, oldest.id), (second, first));
+    assert_eq!(
+        oldest.inputs,
+        [("예약 번호".to_string(), "123456".to_string())]
+    );
+    assert_eq!(oldest.tags, ["예약"], "a tag once");
+    assert_eq!(
+        (oldest.voicemail_ms, newest.voicemail_ms),
+        (None, Some(4_000))
+    );
+    let one = store.get_call(channel, first).await.unwrap().unwrap();
+    assert_eq!(
+        (one.inputs, one.tags),
+        (oldest.inputs.clone(), oldest.tags.clone())
+    );
+    assert_eq!(
+        store.voicemail(channel, second).await.unwrap(),
+        Some(vec![1, 2, 3])
+    );
+    assert_eq!(store.voicemail(other, second).await.unwrap(), None);
+    assert_eq!(store.voicemail(channel, first).await.unwrap(), None);
 }

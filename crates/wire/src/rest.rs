@@ -206,6 +206,27 @@ pub struct CallRecord {
     /// Numbers called on a parallel line of this call, in order.
     #[serde(default)]
     pub parties: Vec<CallParty>,
+    /// What the caller typed into the workflow's input forms, in order.
+    #[serde(default)]
+    pub inputs: Vec<CallInput>,
+    /// Tags the workflow put on the call.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The caller's voicemail's length, when they left one
+    /// (`GET /api/v1/calls/{id}/voicemail` plays it).
+    #[serde(default)]
+    pub voicemail_ms: Option<i64>,
+}
+
+/// Digits the caller typed into a workflow's input form (e.g. a reservation number).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct CallInput {
+    /// The form's label.
+    pub label: String,
+    /// The digits.
+    pub value: String,
 }
 
 /// A number a manager called on a parallel line of a call.

@@ -83,7 +83,7 @@ fn files() -> Vec<(&'static str, String)> {
             decls: decls![cfg;
                 ManagerInfo, LoginRequest, LoginResponse, ApiError, InternationalRate, DialPlan,
                 DialCheck, MeetCallRequest, MeetCallResponse, MeetHangup, ChannelNumber, Teammate,
-                Team, CallRecord, CallParty, CallManager, CallsQuery, CallPage,
+                Team, CallRecord, CallInput, CallParty, CallManager, CallsQuery, CallPage,
             ],
         },
         File {
@@ -95,7 +95,7 @@ fn files() -> Vec<(&'static str, String)> {
                 WorkflowStep, WorkflowTrigger, WorkflowDefinition, WorkflowProblem,
                 WorkflowSummary, WorkflowVersion, WorkflowDetail, NewWorkflow, SaveDraft,
                 Published, PublishRefused, RollBack, WorkflowOrder, NumberWorkflow, PromptInfo,
-                PromptUpload,
+                PromptUpload, StepAnalytics, KeyCount, AnalyticsQuery,
             ],
         },
         File {

@@ -496,3 +496,39 @@ pub struct PromptUpload {
     /// The prompt's name.
     pub name: String,
 }
+
+/// One step's figures for one published version (`GET /api/v1/workflows/{id}/analytics`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct StepAnalytics {
+    /// The step.
+    pub step_id: u32,
+    /// Calls that entered it.
+    pub entered: i64,
+    /// Calls whose caller hung up there.
+    pub dropped: i64,
+    /// Keys pressed there.
+    pub keys: Vec<KeyCount>,
+}
+
+/// How often a key was pressed at a step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct KeyCount {
+    /// `0`–`9`, `*`, `#`.
+    pub key: String,
+    /// Times pressed.
+    pub count: i64,
+}
+
+/// `GET /api/v1/workflows/{id}/analytics?version=`: a version (none: the current one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyticsQuery {
+    /// The version.
+    #[serde(default)]
+    pub version: Option<i64>,
+}

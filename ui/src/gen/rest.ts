@@ -176,6 +176,23 @@ export type CallRecord = {
   missedReason: MissedReason | null,
   /** Numbers called on a parallel line of this call, in order. */
   parties: Array<CallParty>,
+  /** What the caller typed into the workflow's input forms, in order. */
+  inputs: Array<CallInput>,
+  /** Tags the workflow put on the call. */
+  tags: Array<string>,
+  /**
+   * The caller's voicemail's length, when they left one
+   * (`GET /api/v1/calls/{id}/voicemail` plays it).
+   */
+  voicemailMs: number | null,
+};
+
+/** Digits the caller typed into a workflow's input form (e.g. a reservation number). */
+export type CallInput = {
+  /** The form's label. */
+  label: string,
+  /** The digits. */
+  value: string,
 };
 
 /** A number a manager called on a parallel line of a call. */

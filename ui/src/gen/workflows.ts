@@ -344,3 +344,29 @@ export type PromptUpload = {
   /** The prompt's name. */
   name: string,
 };
+
+/** One step's figures for one published version (`GET /api/v1/workflows/{id}/analytics`). */
+export type StepAnalytics = {
+  /** The step. */
+  stepId: number,
+  /** Calls that entered it. */
+  entered: number,
+  /** Calls whose caller hung up there. */
+  dropped: number,
+  /** Keys pressed there. */
+  keys: Array<KeyCount>,
+};
+
+/** How often a key was pressed at a step. */
+export type KeyCount = {
+  /** `0`–`9`, `*`, `#`. */
+  key: string,
+  /** Times pressed. */
+  count: number,
+};
+
+/** `GET /api/v1/workflows/{id}/analytics?version=`: a version (none: the current one). */
+export type AnalyticsQuery = {
+  /** The version. */
+  version: number | null,
+};

@@ -569,7 +569,7 @@ impl Dispatcher {
                 self.workflow_input(call, workflow::play_id(id));
             }
             RoomEvent::Voicemail { wav, duration_ms } => {
-                tracing::info!(%call, duration_ms, bytes = wav.len(), "voicemail recorded");
+                self.voicemail_recorded(call, wav, duration_ms)
             }
         }
     }

@@ -17,8 +17,8 @@ use ringdesk_core::workflow::{
 };
 use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
 use ringdesk_media::prompt::Prompt;
-use ringdesk_store::Store;
 use ringdesk_store::time::now_ms;
+use ringdesk_store::{CallEvent, Store};
 use ringdesk_wire::{OperatingHours, ProfileField, WorkflowDefinition};
 
 use super::Dispatcher;
@@ -230,7 +230,7 @@ impl Dispatcher {
             let (workflow_id, version) = (w.workflow_id, w.version);
             match output {
                 RunOutput::Entered(step) => {
-                    tracing::debug!(%call, workflow_id, version, %step, "workflow step");
+                    self.record_step(call, (workflow_id, version), step.0, "entered", None)
                 }
                 RunOutput::Play { id, prompt } => {
                     let audio = match &prompt {
@@ -257,15 +257,27 @@ impl Dispatcher {
                 }
                 RunOutput::SaveVoicemail => c.room.send(RoomCommand::StopVoicemail),
                 RunOutput::Pressed { step, key } => {
-                    tracing::debug!(%call, workflow_id, %step, %key, "workflow key");
+                    let key = Some(key.as_char());
+                    self.record_step(call, (workflow_id, version), step.0, "pressed", key)
                 }
                 RunOutput::FormFilled { label, value, .. } => {
-                    // The manager who answers sees it on the ring.
-                    c.caller
-                        .fields
-                        .insert(0, ProfileField { name: label, value });
+                    // The manager who answers sees it on the ring, and it stays on the call.
+                    let field = ProfileField {
+                        name: label.clone(),
+                        value: value.clone(),
+                    };
+                    c.caller.fields.insert(0, field);
+                    self.record_event(CallEvent::Input {
+                        call_id: call.0,
+                        label,
+                        value,
+                        at_ms: now_ms(),
+                    });
                 }
-                RunOutput::Tag(tag) => tracing::info!(%call, "tagged {tag:?}"),
+                RunOutput::Tag(tag) => self.record_event(CallEvent::Tagged {
+                    call_id: call.0,
+                    tag,
+                }),
                 RunOutput::SendSms(_) => {
                     tracing::warn!(%call, "a workflow sends a text message; no SMS provider yet")
                 }
@@ -287,10 +299,42 @@ impl Dispatcher {
                     self.input(SwitchboardInput::WorkflowEnded { call, missed });
                 }
                 RunOutput::Dropped(step) => {
-                    tracing::info!(%call, workflow_id, %step, "the caller hung up in the workflow");
+                    self.record_step(call, (workflow_id, version), step.0, "dropped", None)
                 }
             }
         }
+    }
+}
+
+impl Dispatcher {
+    /// Queues a step event for the step analytics.
+    fn record_step(
+        &self,
+        call: CallId,
+        (workflow_id, version): (i64, i64),
+        step_id: u32,
+        event: &'static str,
+        key: Option<char>,
+    ) {
+        self.record_event(CallEvent::WorkflowStep {
+            call_id: call.0,
+            workflow_id,
+            version,
+            step_id: i64::from(step_id),
+            event,
+            key,
+            at_ms: now_ms(),
+        });
+    }
+
+    /// Keeps the caller's voicemail (the call may have ended meanwhile).
+    pub(super) fn voicemail_recorded(&self, call: CallId, wav: Vec<u8>, duration_ms: u64) {
+        self.record_event(CallEvent::Voicemail {
+            call_id: call.0,
+            wav,
+            duration_ms: duration_ms as i64,
+            at_ms: now_ms(),
+        });
     }
 }
 

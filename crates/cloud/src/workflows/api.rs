@@ -15,9 +15,10 @@ use ringdesk_media::prompt::Prompt;
 use ringdesk_store::time::now_ms;
 use ringdesk_store::{Store, WorkflowRow};
 use ringdesk_wire::{
-    ErrorCode, NewWorkflow, NumberWorkflow, OperatingHours, PromptInfo, PromptSource, PromptUpload,
-    PublishRefused, Published, RollBack, SaveDraft, WorkflowAction, WorkflowDefinition,
-    WorkflowDetail, WorkflowOrder, WorkflowProblem, WorkflowSummary, WorkflowVersion,
+    AnalyticsQuery, ErrorCode, KeyCount, NewWorkflow, NumberWorkflow, OperatingHours, PromptInfo,
+    PromptSource, PromptUpload, PublishRefused, Published, RollBack, SaveDraft, StepAnalytics,
+    WorkflowAction, WorkflowDefinition, WorkflowDetail, WorkflowOrder, WorkflowProblem,
+    WorkflowSummary, WorkflowVersion,
 };
 
 use super::{convert, recipes};
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/workflows/{id}/publish", post(publish))
         .route("/api/v1/workflows/{id}/rollback", post(roll_back))
         .route("/api/v1/workflows/{id}/versions/{version}", get(version))
+        .route("/api/v1/workflows/{id}/analytics", get(analytics))
         .route("/api/v1/numbers/{e164}/workflow", put(link_number))
         .route("/api/v1/operating-hours", get(hours).put(save_hours))
         .route(
@@ -304,6 +306,42 @@ async fn version(
         .await?
         .ok_or_else(|| not_found("workflow version"))?;
     Ok(Json(stored_definition(&json)?))
+}
+
+/// Each step's figures for a version (the current one by default): calls that entered,
+/// dropped there, and the keys pressed.
+async fn analytics(
+    State(s): State<AppState>,
+    Admin(m): Admin,
+    Path(id): Path<i64>,
+    query: Result<Query<AnalyticsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<StepAnalytics>>, ApiErr> {
+    let Query(q) = query
+        .map_err(|e| ApiErr::new(StatusCode::BAD_REQUEST, ErrorCode::BadQuery, e.body_text()))?;
+    let w = s
+        .store
+        .workflow(m.channel_id, id)
+        .await?
+        .ok_or_else(|| not_found("workflow"))?;
+    let Some(version) = q.version.or(w.published_version) else {
+        return Ok(Json(Vec::new()));
+    };
+    let figures = s.store.step_figures(m.channel_id, id, version).await?;
+    Ok(Json(
+        figures
+            .into_iter()
+            .map(|f| StepAnalytics {
+                step_id: f.step_id as u32,
+                entered: f.entered,
+                dropped: f.dropped,
+                keys: f
+                    .keys
+                    .into_iter()
+                    .map(|(key, count)| KeyCount { key, count })
+                    .collect(),
+            })
+            .collect(),
+    ))
 }
 
 async fn remove(

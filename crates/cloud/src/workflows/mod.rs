@@ -2,8 +2,8 @@
 //! ones start from (`recipes`), and the admin API that edits, checks and publishes them, with
 //! the prompts they play and the channel's operating hours (`api`).
 //!
-//! Left out for now: running them for calls (the dispatcher still rings a number's team
-//! directly), text-to-speech rendering, step analytics.
+//! Running them for calls is the dispatcher's (`dispatch/workflow.rs`). Left out for now:
+//! text-to-speech rendering, text messages, callbacks.
 
 mod api;
 pub mod convert;
