@@ -29,7 +29,7 @@ const BUILD_PACKAGES: &[&str] = &[
     "librsvg2-dev",
     "libssl-dev",
 ];
-const RUN_PACKAGES: &[&str] = &["sip-tester", "baresip", "fonts-noto-cjk"];
+const RUN_PACKAGES: &[&str] = &["sip-tester", "baresip", "fonts-noto-cjk", "espeak-ng"];
 /// What the suites use. The desktop test runs the app under Xvfb + WebKitWebDriver inside
 /// `dbus-run-session`, with an unlocked gnome-keyring (read back by secret-tool), dunst as the
 /// notification server (watched by dbus-monitor), PulseAudio test devices (reached by cpal

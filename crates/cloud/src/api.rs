@@ -45,6 +45,8 @@ pub struct AppState {
     pub meet_limit: Arc<std::sync::Mutex<crate::limit::AttemptLimit>>,
     /// Reverse proxies whose `X-Forwarded-For` names the visitor (`--trusted-proxy`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// Speaks workflow prompts written as text, when they are published.
+    pub speech: Arc<dyn crate::speech::SpeechEngine>,
 }
 
 /// How many voice-meet calls one address may start per minute: plenty for a visitor who

@@ -17,6 +17,7 @@ pub mod dispatch;
 pub mod limit;
 pub mod metrics;
 pub mod room;
+pub mod speech;
 pub mod tls;
 pub mod workflows;
 pub mod writer;
@@ -122,6 +123,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
         ))),
         trusted_proxies: config.trusted_proxies.clone().into(),
         metrics,
+        speech: Arc::new(speech::Espeak::default()),
     });
     let listener = std::net::TcpListener::bind(config.api)
         .with_context(|| format!("binding the API on {}", config.api))?;

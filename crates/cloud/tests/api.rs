@@ -15,6 +15,7 @@ use ringdesk_cloud::api::{self, AppState, MEET_CALLS_PER_MINUTE};
 use ringdesk_cloud::dispatch::Input;
 use ringdesk_cloud::limit::AttemptLimit;
 use ringdesk_cloud::metrics::Metrics;
+use ringdesk_cloud::speech::Espeak;
 use ringdesk_store::scratch::ScratchDatabase;
 use ringdesk_store::{Backend, CallEvent, DEMO_MANAGERS, NewCall, Store};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -82,6 +83,11 @@ const ADMIN: &[(Method, &str, &str)] = &[
 /// The router's state over `store`, and the dispatcher's inbox (nothing here reaches it: the
 /// routes that ask the dispatcher are refused before they do).
 fn state(store: Store) -> (AppState, UnboundedReceiver<Input>) {
+    state_speaking(store, Espeak::default())
+}
+
+/// The router's state, with spoken prompts rendered by `speech`.
+fn state_speaking(store: Store, speech: Espeak) -> (AppState, UnboundedReceiver<Input>) {
     let (dispatcher, inbox) = tokio::sync::mpsc::unbounded_channel();
     let state = AppState {
         store,
@@ -93,6 +99,7 @@ fn state(store: Store) -> (AppState, UnboundedReceiver<Input>) {
             std::time::Duration::from_secs(60),
         ))),
         trusted_proxies: Arc::new([]),
+        speech: Arc::new(speech),
     };
     (state, inbox)
 }
@@ -654,4 +661,63 @@ async fn prompts_are_checked_converted_and_kept_while_a_workflow_plays_them() {
         saved["problems"][0]["code"], "missingPrompt",
         "a deleted prompt is missing"
     );
+}
+
+#[tokio::test]
+async fn publishing_renders_spoken_prompts_once_and_refuses_when_it_cannot() {
+    let (_db, store, t) = setup_channels().await;
+    let (mute, _inbox) = state_speaking(store.clone(), Espeak::new("/nonexistent/espeak-ng"));
+    let detail = create_workflow(&mute, &t.owner, r#"{"name":"예약 IVR","recipe":"ivr"}"#).await;
+    let id = detail["id"].as_i64().unwrap();
+    let publish = |state: &AppState| {
+        let state = state.clone();
+        let r = request(
+            &Method::POST,
+            &format!("/api/v1/workflows/{id}/publish"),
+            "",
+            Some(&t.owner),
+        );
+        async move { answer(&state, r).await }
+    };
+    let (status, refused) = publish(&mute).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("speechFailed"))
+    );
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("upload a recording"),
+        "{refused}"
+    );
+    let menu_text = detail["draft"]["steps"][1]["action"]["prompt"]["text"]
+        .as_str()
+        .unwrap();
+    assert_eq!(store.speech("ko", menu_text).await.unwrap(), None);
+    let unpublished = request(
+        &Method::GET,
+        &format!("/api/v1/workflows/{id}"),
+        "",
+        Some(&t.owner),
+    );
+    assert_eq!(
+        answer(&mute, unpublished).await.1["publishedVersion"],
+        serde_json::Value::Null
+    );
+
+    let (speaking, _inbox) = state(store.clone());
+    assert_eq!(
+        publish(&speaking).await,
+        (StatusCode::OK, serde_json::json!({"version": 1}))
+    );
+    let wav = store
+        .speech("ko", menu_text)
+        .await
+        .unwrap()
+        .expect("rendered at publish");
+    let prompt = ringdesk_media::prompt::Prompt::from_wav(&wav).unwrap();
+    assert!(prompt.duration_ms() > 1_000, "{} ms", prompt.duration_ms());
+    // Kept: publishing again does not need the engine.
+    assert_eq!(publish(&mute).await.1, serde_json::json!({"version": 2}));
 }

@@ -854,6 +854,25 @@ async fn workflows_publish_immutable_versions_per_channel(db: ScratchDatabase) {
     assert_eq!(store.prompts(channel).await.unwrap()[0].duration_ms, 1500);
     assert!(!store.delete_prompt(other, prompt).await.unwrap());
     assert!(store.delete_prompt(channel, prompt).await.unwrap());
+
+    // Spoken prompts are kept by language and text; a new rendering replaces the old.
+    assert_eq!(store.speech("ko", "안녕하세요").await.unwrap(), None);
+    store
+        .save_speech("ko", "안녕하세요", &[1], 900, 70)
+        .await
+        .unwrap();
+    store
+        .save_speech("ko", "안녕하세요", &[2], 950, 71)
+        .await
+        .unwrap();
+    store
+        .save_speech("en", "안녕하세요", &[3], 950, 71)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.speech("ko", "안녕하세요").await.unwrap(),
+        Some(vec![2])
+    );
 }
 
 async fn what_a_workflow_leaves_is_kept_on_the_call_and_counted_per_step(db: ScratchDatabase) {

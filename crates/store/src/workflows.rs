@@ -341,6 +341,43 @@ impl Store {
         Ok(())
     }
 
+    /// The kept rendering of `text` spoken in `language` (a WAV), if there is one.
+    pub async fn speech(&self, language: &str, text: &str) -> Result<Option<Vec<u8>>> {
+        Ok(on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT wav FROM speech_renders WHERE language = $1 AND text = $2"
+        )
+        .bind(language)
+        .bind(text)
+        .fetch_optional(p)
+        .await?))
+    }
+
+    /// Keeps the rendering of `text` spoken in `language` (a later one replaces it).
+    pub async fn save_speech(
+        &self,
+        language: &str,
+        text: &str,
+        wav: &[u8],
+        duration_ms: i64,
+        now_ms: i64,
+    ) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "INSERT INTO speech_renders (language, text, wav, duration_ms, rendered_at_ms) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (language, text) DO UPDATE SET wav = $3, duration_ms = $4, \
+             rendered_at_ms = $5"
+        )
+        .bind(language)
+        .bind(text)
+        .bind(wav)
+        .bind(duration_ms)
+        .bind(now_ms)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
     /// Keeps an uploaded prompt (already checked and converted).
     pub async fn add_prompt(
         &self,

@@ -205,6 +205,9 @@ codes! {
         TooLarge = "tooLarge",
         /// Prompts: a workflow still plays it.
         PromptInUse = "promptInUse",
+        /// Workflows: a spoken prompt could not be rendered at publish (no text-to-speech
+        /// engine, or it failed); the message says why. Nothing was published.
+        SpeechFailed = "speechFailed",
         /// The app: not connected to the cloud (it retries).
         Offline = "offline",
         /// The app: the cloud sent a message this app cannot read.

@@ -71,6 +71,7 @@ export type ErrorCode =
   | "badAudio"
   | "tooLarge"
   | "promptInUse"
+  | "speechFailed"
   | "offline"
   | "badServerMessage"
   | "badCommand"

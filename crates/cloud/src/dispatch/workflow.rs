@@ -23,6 +23,7 @@ use ringdesk_wire::{OperatingHours, ProfileField, WorkflowDefinition};
 
 use super::Dispatcher;
 use crate::room::RoomCommand;
+use crate::speech::language_code;
 use crate::workflows::convert;
 
 /// A channel without operating hours set is always open, in Seoul.
@@ -38,6 +39,8 @@ pub(super) struct Prepared {
     hours: Schedule,
     /// Its recordings, decoded.
     recordings: HashMap<i64, Prompt>,
+    /// Its spoken prompts, rendered when it was published, by language code and text.
+    speech: HashMap<(&'static str, String), Prompt>,
     /// The channel's teams and their members, for its assign steps.
     teams: HashMap<i64, Vec<i64>>,
 }
@@ -94,7 +97,23 @@ pub(super) async fn prepare(
         return Ok(None);
     };
     let mut recordings = HashMap::new();
+    let mut speech = HashMap::new();
     for step in workflow.steps.values() {
+        if let Some(wf::Prompt::Speech { language, text }) = step.action.prompt() {
+            let key = (language_code(*language), text.clone());
+            if speech.contains_key(&key) {
+                continue;
+            }
+            match store.speech(key.0, text).await? {
+                Some(wav) => match Prompt::from_wav(&wav) {
+                    Ok(p) => {
+                        speech.insert(key, p);
+                    }
+                    Err(e) => tracing::error!("a kept spoken prompt does not decode: {e}"),
+                },
+                None => tracing::warn!("a spoken prompt was never rendered: {text:?}"),
+            }
+        }
         if let Some(wf::Prompt::Recording(id)) = step.action.prompt()
             && !recordings.contains_key(id)
         {
@@ -121,6 +140,7 @@ pub(super) async fn prepare(
         workflow: Arc::new(workflow),
         hours,
         recordings,
+        speech,
         teams,
     }))
 }
@@ -131,6 +151,7 @@ pub(super) struct CallWorkflow {
     workflow_id: i64,
     version: i64,
     recordings: HashMap<i64, Prompt>,
+    speech: HashMap<(&'static str, String), Prompt>,
     teams: HashMap<i64, Vec<i64>>,
 }
 
@@ -159,6 +180,7 @@ impl Dispatcher {
             workflow_id: prepared.workflow_id,
             version: prepared.version,
             recordings: prepared.recordings,
+            speech: prepared.speech,
             teams: prepared.teams,
         }));
         self.drive_workflow(call);
@@ -235,7 +257,10 @@ impl Dispatcher {
                 RunOutput::Play { id, prompt } => {
                     let audio = match &prompt {
                         wf::Prompt::Recording(r) => w.recordings.get(r).cloned(),
-                        wf::Prompt::Speech { .. } => None,
+                        wf::Prompt::Speech { language, text } => w
+                            .speech
+                            .get(&(language_code(*language), text.clone()))
+                            .cloned(),
                     };
                     match audio {
                         Some(p) => c.room.send(RoomCommand::PlayPrompt {

@@ -1,0 +1,119 @@
+//! Text-to-speech for workflow prompts: rendered once, when a workflow is published, and kept,
+//! so a call never waits for it (`docs/product.md#workflow-rules`).
+//!
+//! The engine is behind [`SpeechEngine`]. The one shipped is eSpeak NG (Debian's `espeak-ng`),
+//! run as a program: offline and fast, clear in English, but its Korean is hard to follow, so
+//! the editor says to upload a recording for Korean prompts.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use ringdesk_core::workflow::Language;
+use ringdesk_media::prompt::Prompt;
+
+/// Why a text could not be spoken.
+#[derive(Debug, thiserror::Error)]
+pub enum SpeechError {
+    /// The engine is not installed or would not start.
+    #[error("text-to-speech is not available ({0}); upload a recording instead")]
+    Unavailable(String),
+    /// The engine ran and failed, or made no audio.
+    #[error("text-to-speech failed: {0}")]
+    Failed(String),
+}
+
+/// How a language is kept with its renderings (the wire's `SpeechLanguage` codes).
+pub fn language_code(language: Language) -> &'static str {
+    match language {
+        Language::Korean => "ko",
+        Language::English => "en",
+    }
+}
+
+/// Speaks text.
+pub trait SpeechEngine: Send + Sync + std::fmt::Debug {
+    /// The audio of `text` in `language`. It blocks: call it off the async runtime.
+    fn render(&self, language: Language, text: &str) -> Result<Prompt, SpeechError>;
+}
+
+/// eSpeak NG, run as a program.
+#[derive(Debug, Clone)]
+pub struct Espeak {
+    program: PathBuf,
+}
+
+impl Espeak {
+    /// `program` is the `espeak-ng` binary (found on `PATH` by name).
+    pub fn new(program: impl Into<PathBuf>) -> Espeak {
+        Espeak {
+            program: program.into(),
+        }
+    }
+}
+
+impl Default for Espeak {
+    fn default() -> Self {
+        Espeak::new("espeak-ng")
+    }
+}
+
+impl SpeechEngine for Espeak {
+    fn render(&self, language: Language, text: &str) -> Result<Prompt, SpeechError> {
+        let voice = language_code(language);
+        let out = std::env::temp_dir().join(format!(
+            "ringdesk-speech-{}-{}.wav",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        let run = Command::new(&self.program)
+            .args(["-v", voice, "-w"])
+            .arg(&out)
+            // After `--`, a text starting with `-` is still text.
+            .arg("--")
+            .arg(text)
+            .output();
+        let result = match run {
+            Err(e) => Err(SpeechError::Unavailable(format!(
+                "{}: {e}",
+                self.program.display()
+            ))),
+            Ok(o) if !o.status.success() => Err(SpeechError::Failed(
+                String::from_utf8_lossy(&o.stderr).trim().to_string(),
+            )),
+            Ok(_) => std::fs::read(&out)
+                .map_err(|e| SpeechError::Failed(format!("no audio: {e}")))
+                .and_then(|wav| {
+                    Prompt::from_wav(&wav).map_err(|e| SpeechError::Failed(e.to_string()))
+                }),
+        };
+        let _ = std::fs::remove_file(&out);
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn espeak_speaks_korean_and_english_and_says_when_it_is_missing() {
+        let engine = Espeak::default();
+        let korean = engine
+            .render(Language::Korean, "예약 확인은 1번을 눌러 주세요.")
+            .expect("espeak-ng is installed (cargo xtask setup)");
+        let english = engine
+            .render(Language::English, "-1 is not a flag here")
+            .unwrap();
+        for p in [&korean, &english] {
+            assert!(p.duration_ms() > 500, "{} ms", p.duration_ms());
+        }
+        let missing = Espeak::new("/nonexistent/espeak-ng")
+            .render(Language::English, "hello")
+            .unwrap_err();
+        assert!(matches!(missing, SpeechError::Unavailable(_)), "{missing}");
+        assert!(
+            missing.to_string().contains("upload a recording"),
+            "{missing}"
+        );
+    }
+}
