@@ -5,10 +5,11 @@
 
 use std::time::Duration;
 
+use ringdesk_store::DEMO_IVR_NUMBER;
 use ringdesk_tests::audio::{
     best_tone_ratio, read_wav, write_inband_key_pcap, write_tone_pcap, write_tone_wav,
 };
-use ringdesk_tests::peers::call_in_background;
+use ringdesk_tests::peers::{call_in_background, run_sipp, scenario};
 use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, http};
 use ringdesk_wire::{
     AgentEvent, CallRecord, HangupCause, MissedReason, PromptInfo, ServerEvent, WorkflowDetail,
@@ -90,6 +91,11 @@ fn menu(prompt: i64, junho: i64, minji: i64) -> Value {
 
 /// The menu step's figures: calls that entered, dropped, and the keys pressed.
 fn menu_figures(cloud: &Cloud) -> Value {
+    menu_figures_of(cloud, "테스트 IVR", 1)
+}
+
+/// The figures of step `step` of the workflow named `name`.
+fn menu_figures_of(cloud: &Cloud, name: &str, step: u32) -> Value {
     block_on(async {
         let (status, list) = admin(
             cloud,
@@ -99,7 +105,13 @@ fn menu_figures(cloud: &Cloud) -> Value {
         )
         .await;
         assert_eq!(status, 200);
-        let id = list[0]["id"].as_i64().unwrap();
+        let id = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["name"] == name)
+            .and_then(|w| w["id"].as_i64())
+            .unwrap_or_else(|| panic!("no workflow {name}: {list}"));
         let path = format!("/api/v1/workflows/{id}/analytics");
         let (status, figures) = admin(cloud, reqwest::Method::GET, &path, json!(null)).await;
         assert_eq!(status, 200, "{figures}");
@@ -107,7 +119,7 @@ fn menu_figures(cloud: &Cloud) -> Value {
             .as_array()
             .unwrap()
             .iter()
-            .find(|f| f["stepId"] == 1)
+            .find(|f| f["stepId"] == step)
             .cloned()
             .unwrap_or(Value::Null)
     })
@@ -372,4 +384,57 @@ fn a_voicemail_is_recorded_and_played_back_from_the_call() {
     );
     let beep = best_tone_ratio(&samples, rate, 1_000.0);
     assert!(beep < 0.2, "the beep is not in the message: {beep:.3}");
+}
+
+#[test]
+fn the_demo_ivr_speaks_its_menu_and_sends_key_1_to_the_team() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("ivr-demo");
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 440.0, 10.0);
+    let mut minji = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 300);
+    let pcap = dir.path("tone.pcap");
+    write_tone_pcap(&pcap, 300.0, 6.0);
+    let sf = scenario(
+        &dir,
+        "uac_tone_dtmf.xml",
+        &[
+            ("TONE_PCAP", pcap.to_str().unwrap()),
+            ("TONE_MS", "3000"),
+            ("TALK_MS", "3000"),
+        ],
+    );
+    let sip = cloud.sip;
+    let sipp_dir = TempDir::new("sipp");
+    let caller = std::thread::spawn(move || {
+        run_sipp(
+            &sipp_dir,
+            &sf,
+            sip,
+            "827076660200",
+            1,
+            &[],
+            Duration::from_secs(40),
+        )
+    });
+    let (_, ring) = minji.wait_for("the team rings", Duration::from_secs(20), |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
+    });
+    let AgentEvent::Server(ServerEvent::Ring { via, .. }) = ring else {
+        unreachable!()
+    };
+    assert_eq!(via.number, DEMO_IVR_NUMBER);
+    let run = caller.join().expect("sipp thread");
+    assert!(run.success, "sipp scenario failed:\n{}", run.log);
+    // The menu was spoken (rendered at the first start) and the key pressed during it counted.
+    let figures = menu_figures_of(&cloud, "IVR 데모", 2);
+    assert_eq!(figures["entered"], 1);
+    assert_eq!(figures["keys"], json!([{"key": "1", "count": 1}]));
+    let speech = block_on(async {
+        let store = cloud.store().await;
+        store
+            .speech("ko", "삐 소리가 나면 메시지를 남겨 주세요.")
+            .await
+            .unwrap()
+    });
+    assert!(speech.is_some(), "the demo's prompts were rendered");
 }

@@ -449,7 +449,9 @@ fn run_app() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn call() -> anyhow::Result<()> {
+/// Places a test call to the running cloud's demo number, or with `--ivr` to the number its
+/// demo IVR answers.
+fn call(ivr: bool) -> anyhow::Result<()> {
     let ready: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(ready_file())
             .context("no running cloud found: start one with `cargo xtask run`")?,
@@ -468,12 +470,20 @@ fn call() -> anyhow::Result<()> {
             .replace("{TONE_MS}", "5000")
             .replace("{TALK_MS}", "15000"),
     )?;
-    println!(
-        "Calling +827076660100 at {sip} from 010-1234-5678 (박서연): answer it in the app; the caller plays audio, presses 1, and hangs up ~20 s after you answer."
-    );
+    let service = if ivr {
+        println!(
+            "Calling the demo IVR (+827076660200) at {sip} from 010-1234-5678 (박서연): the IVR answers and speaks its menu; at 5 s the caller presses 1 (a manager), so the app rings — answer it; the caller hangs up ~15 s later."
+        );
+        "827076660200"
+    } else {
+        println!(
+            "Calling +827076660100 at {sip} from 010-1234-5678 (박서연): answer it in the app; the caller plays audio, presses 1, and hangs up ~20 s after you answer."
+        );
+        "827076660100"
+    };
     run(Command::new("sipp").args(["-sf"]).arg(&scenario).args([
         "-s",
-        "827076660100",
+        service,
         "-m",
         "1",
         "-i",
@@ -506,7 +516,7 @@ fn main() -> anyhow::Result<()> {
     match task.as_str() {
         "run" => run_app(),
         "test" => test(),
-        "call" => call(),
+        "call" => call(std::env::args().nth(2).as_deref() == Some("--ivr")),
         "bench" => bench(),
         "setup" => setup(true),
         "root" => {

@@ -72,8 +72,10 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
     if orphans > 0 {
         tracing::warn!("closed {orphans} call records left open by an earlier crash");
     }
+    let speech: Arc<dyn speech::SpeechEngine> = Arc::new(speech::Espeak::default());
     if config.demo && store.seed_demo_if_empty(now_ms()).await? {
         tracing::info!("created demo data");
+        workflows::demo::seed(&store, &speech).await?;
     }
     if dialplan::seed_rates_if_empty(&store).await? {
         tracing::info!("seeded the international rate table");
@@ -123,7 +125,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
         ))),
         trusted_proxies: config.trusted_proxies.clone().into(),
         metrics,
-        speech: Arc::new(speech::Espeak::default()),
+        speech,
     });
     let listener = std::net::TcpListener::bind(config.api)
         .with_context(|| format!("binding the API on {}", config.api))?;

@@ -369,7 +369,7 @@ async fn the_channels_setup_is_for_its_owners_and_admins_only() {
     assert_eq!(ours[0]["id"].as_i64(), Some(id));
     assert_eq!(
         ours[0]["numbers"],
-        serde_json::json!(["+827076660100"]),
+        serde_json::json!(["+827076660100", "+827076660200"]),
         "first of the list"
     );
 }

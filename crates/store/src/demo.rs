@@ -30,6 +30,8 @@ pub const DEMO_MANAGERS: [DemoManager; 2] = [
 
 /// The demo channel's number (070-7666-0100 in E.164).
 pub const DEMO_NUMBER: &str = "+827076660100";
+/// The demo channel's second number: the cloud puts its demo IVR in front of it.
+pub const DEMO_IVR_NUMBER: &str = "+827076660200";
 
 /// (name, phone, email, profile fields) of a demo contact.
 type DemoContact = (
@@ -146,6 +148,14 @@ pub(crate) async fn seed(store: &Store, now_ms: i64) -> Result<()> {
         )
         .bind(channel)
         .bind(DEMO_NUMBER)
+        .bind(team)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO numbers (channel_id, e164, team_id, label) VALUES ($1, $2, $3, 'IVR 데모')",
+        )
+        .bind(channel)
+        .bind(DEMO_IVR_NUMBER)
         .bind(team)
         .execute(&mut *tx)
         .await?;

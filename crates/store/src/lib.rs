@@ -36,7 +36,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use demo::{DEMO_MANAGERS, DEMO_NUMBER, DemoManager};
+pub use demo::{DEMO_IVR_NUMBER, DEMO_MANAGERS, DEMO_NUMBER, DemoManager};
 pub use directory::CONTACT_FIELDS_SHOWN;
 pub use rows::*;
 pub use workflow_records::StepFigures;

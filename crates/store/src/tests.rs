@@ -331,7 +331,10 @@ async fn a_placed_call_is_answered_by_the_called_party_not_the_dialler(db: Scrat
     let numbers = store.channel_numbers(route.channel_id).await.unwrap();
     assert_eq!(
         numbers,
-        vec![(DEMO_NUMBER.to_string(), "대표번호".to_string())]
+        vec![
+            (DEMO_NUMBER.to_string(), "대표번호".to_string()),
+            (DEMO_IVR_NUMBER.to_string(), "IVR 데모".to_string())
+        ]
     );
     let call = insert(
         &store,
@@ -831,7 +834,10 @@ async fn workflows_publish_immutable_versions_per_channel(db: ScratchDatabase) {
     assert!(store.delete_workflow(channel, menu).await.unwrap());
     assert_eq!(
         store.number_workflows(channel).await.unwrap(),
-        [(DEMO_NUMBER.to_string(), None)]
+        [
+            (DEMO_NUMBER.to_string(), None),
+            (DEMO_IVR_NUMBER.to_string(), None)
+        ]
     );
 
     // Hours and prompts are the channel's own.

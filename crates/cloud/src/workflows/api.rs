@@ -21,9 +21,9 @@ use ringdesk_wire::{
     WorkflowSummary, WorkflowVersion,
 };
 
+use super::speech::{Rendering, render_speech};
 use super::{convert, recipes};
 use crate::api::{Admin, ApiErr, AppState, bad_json};
-use crate::speech::{SpeechError, language_code};
 
 /// The largest prompt upload.
 pub const MAX_PROMPT_BYTES: usize = 20 * 1024 * 1024;
@@ -265,7 +265,16 @@ async fn publish(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(refused)).into_response());
     }
     let workflow = convert::workflow(&draft).map_err(unreadable)?;
-    render_speech(&s, &workflow).await?;
+    render_speech(&s.store, &s.speech, &workflow)
+        .await
+        .map_err(|e| match e {
+            Rendering::Store(e) => ApiErr::from(e),
+            Rendering::Speech(e) => ApiErr::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::SpeechFailed,
+                e.to_string(),
+            ),
+        })?;
     let version = s
         .store
         .publish_workflow(m.channel_id, id, &w.draft, m.id, now_ms())
@@ -273,37 +282,6 @@ async fn publish(
         .ok_or_else(|| not_found("workflow"))?;
     tracing::info!(workflow = id, version, by = m.id, "workflow published");
     Ok(Json(Published { version }).into_response())
-}
-
-/// Renders the spoken prompts of a workflow about to be published that are not kept yet; any
-/// failure refuses the publish with the reason.
-async fn render_speech(s: &AppState, workflow: &core::Workflow) -> Result<(), ApiErr> {
-    for step in workflow.steps.values() {
-        let Some(core::Prompt::Speech { language, text }) = step.action.prompt() else {
-            continue;
-        };
-        let code = language_code(*language);
-        if s.store.speech(code, text).await?.is_some() {
-            continue;
-        }
-        let (engine, language, spoken) = (s.speech.clone(), *language, text.clone());
-        let rendered = tokio::task::spawn_blocking(move || engine.render(language, &spoken))
-            .await
-            .map_err(|e| SpeechError::Failed(e.to_string()))
-            .and_then(|r| r)
-            .map_err(|e| {
-                ApiErr::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ErrorCode::SpeechFailed,
-                    e.to_string(),
-                )
-            })?;
-        let ms = rendered.duration_ms() as i64;
-        s.store
-            .save_speech(code, text, &rendered.to_wav(), ms, now_ms())
-            .await?;
-    }
-    Ok(())
 }
 
 async fn roll_back(

@@ -7,6 +7,8 @@
 
 mod api;
 pub mod convert;
+pub mod demo;
 mod recipes;
+mod speech;
 
 pub use api::{MAX_PROMPT_BYTES, routes};

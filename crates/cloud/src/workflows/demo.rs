@@ -1,0 +1,129 @@
+//! The demo channel's IVR: published on first start in front of the demo's second number, so a
+//! test call shows a workflow (the first number keeps ringing the team directly).
+
+use std::sync::Arc;
+
+use ringdesk_store::time::now_ms;
+use ringdesk_store::{DEMO_IVR_NUMBER, DEMO_NUMBER, Store};
+use ringdesk_wire::{
+    BranchArm, MenuButton, PromptSource, SpeechLanguage, WorkflowAction, WorkflowCondition,
+    WorkflowDefinition, WorkflowStep, WorkflowTrigger,
+};
+
+use super::convert;
+use super::speech::render_speech;
+use crate::speech::SpeechEngine;
+
+fn korean(text: &str) -> PromptSource {
+    PromptSource::Speech {
+        language: SpeechLanguage::Korean,
+        text: text.into(),
+    }
+}
+
+fn step(id: u32, name: &str, action: WorkflowAction) -> WorkflowStep {
+    WorkflowStep {
+        id,
+        name: name.into(),
+        action,
+    }
+}
+
+/// The demo IVR: in operating hours a menu (1: a manager, 2: a reservation number first,
+/// 3: a voicemail), outside them a closed message.
+fn definition(team_id: i64) -> WorkflowDefinition {
+    let assign = WorkflowAction::Assign {
+        team_id: Some(team_id),
+        manager_id: None,
+    };
+    WorkflowDefinition {
+        trigger: WorkflowTrigger::CustomerCalled,
+        filters: vec![WorkflowCondition::NumberIs {
+            number: DEMO_IVR_NUMBER.into(),
+        }],
+        active: None,
+        input_timeout_seconds: 10,
+        first: 1,
+        steps: vec![
+            step(
+                1,
+                "운영시간 확인",
+                WorkflowAction::Branch {
+                    arms: vec![BranchArm {
+                        when: vec![WorkflowCondition::OperatingHours],
+                        next: 2,
+                    }],
+                    otherwise: Some(3),
+                },
+            ),
+            step(
+                2,
+                "문의 유형 선택",
+                WorkflowAction::Menu {
+                    prompt: korean(
+                        "링데스크 데모입니다. 상담원 연결은 1번, 예약 번호를 남기시려면 2번, \
+                         음성 메시지는 3번을 눌러 주세요. 다시 들으시려면 별표를 눌러 주세요.",
+                    ),
+                    buttons: vec![
+                        MenuButton { key: 1, next: 5 },
+                        MenuButton { key: 2, next: 4 },
+                        MenuButton { key: 3, next: 6 },
+                    ],
+                },
+            ),
+            step(
+                3,
+                "미운영 안내",
+                WorkflowAction::Message {
+                    prompt: korean("지금은 상담 시간이 아니에요. 운영 시간에 다시 전화해 주세요."),
+                    next: None,
+                },
+            ),
+            step(
+                4,
+                "예약 번호 입력",
+                WorkflowAction::InputForm {
+                    prompt: korean("예약 번호 여섯 자리를 눌러 주세요."),
+                    label: "예약 번호".into(),
+                    digits: 6,
+                    next: Some(5),
+                },
+            ),
+            step(5, "고객지원팀 배정", assign),
+            step(
+                6,
+                "음성 메시지",
+                WorkflowAction::Voicemail {
+                    prompt: korean("삐 소리가 나면 메시지를 남겨 주세요."),
+                    max_seconds: 120,
+                },
+            ),
+        ],
+    }
+}
+
+/// Creates and publishes the demo IVR (the demo data was just created). Without a speech engine
+/// it stays a draft, with a warning: everything else of the demo works without it.
+pub async fn seed(store: &Store, speech: &Arc<dyn SpeechEngine>) -> anyhow::Result<()> {
+    let Some(route) = store.number_route(DEMO_NUMBER).await? else {
+        return Ok(());
+    };
+    let (Some(team), Some(&owner)) = (route.team_id, route.members.first()) else {
+        return Ok(());
+    };
+    let draft = definition(team);
+    let json = serde_json::to_string(&draft)?;
+    let id = store
+        .create_workflow(route.channel_id, "IVR 데모", &json, now_ms())
+        .await?;
+    let workflow = convert::workflow(&draft)?;
+    if let Err(e) = render_speech(store, speech, &workflow).await {
+        tracing::warn!("the demo IVR stays a draft: {e}");
+        return Ok(());
+    }
+    store
+        .publish_workflow(route.channel_id, id, &json, owner, now_ms())
+        .await?;
+    tracing::info!("published the demo IVR in front of {DEMO_IVR_NUMBER}");
+    Ok(())
+}
