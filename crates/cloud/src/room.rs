@@ -534,7 +534,8 @@ async fn run(
                         });
                     }
                     RoomCommand::StopVoicemail => {
-                        if let Some(vm) = mix.voicemail.take() {
+                        // A caller gone during the beep left no message.
+                        if let Some(vm) = mix.voicemail.take().filter(|vm| !vm.samples.is_empty()) {
                             let duration_ms = vm.samples.len() as u64 * 1000 / u64::from(VOICEMAIL_RATE_HZ);
                             let wav = wav_bytes(&vm.samples, VOICEMAIL_RATE_HZ);
                             let _ = events.send((call, RoomEvent::Voicemail { wav, duration_ms }));

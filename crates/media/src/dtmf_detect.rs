@@ -7,7 +7,8 @@
 //! above the others of its group, at a usable level and with a twist (high group vs low group)
 //! within −8 dB … +4 dB, the limits of ITU-T Q.24. A key is reported once it holds for two blocks
 //! in a row (so a tone needs ≥ ~26 ms; keys are pressed for ≥ 40 ms), and the same key again
-//! only after two blocks without it, so a tone that flickers for a block is still one press.
+//! only after three blocks (38 ms) without it — Q.24's shortest pause between keys is 40 ms — so
+//! a tone broken by a lost packet or two is still one press.
 
 use crate::tone::goertzel_power;
 
@@ -122,7 +123,7 @@ impl DtmfDetector {
         }
         if self.held.is_some() && key != self.held {
             self.gap += 1;
-            if self.gap >= 2 {
+            if self.gap >= 3 {
                 self.held = None;
             }
         } else {
@@ -233,6 +234,11 @@ mod tests {
     fn a_held_key_is_one_press_and_a_repeated_key_is_two() {
         assert_eq!(detect(8_000, &dialled("5", 2_000, 0)), "5");
         assert_eq!(detect(8_000, &dialled("55", 45, 45)), "55");
+        // Two lost packets (40 ms of silence) inside a held key: still one press.
+        let mut broken = key_tone(8_000, '5', 100, 6_000.0, 0.0, 0.0);
+        broken.extend(silence(8_000, 24));
+        broken.extend(key_tone(8_000, '5', 100, 6_000.0, 0.0, 0.0));
+        assert_eq!(detect(8_000, &broken), "5");
     }
 
     #[test]

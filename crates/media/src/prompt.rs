@@ -19,10 +19,25 @@ pub enum PromptError {
     /// Channels other than mono or stereo.
     #[error("{0} channels: upload mono or stereo")]
     Channels(u16),
+    /// A sample rate that is not one audio files use.
+    #[error("{0} Hz: upload audio at one of {RATES_TEXT} Hz")]
+    Rate(u32),
+    /// Longer than any prompt should be.
+    #[error("{0} s long: a prompt is at most {MAX_PROMPT_SECONDS} s")]
+    TooLong(u64),
     /// Nothing to play.
     #[error("the file has no audio")]
     Empty,
 }
+
+/// The sample rates a prompt file may have (the usual ones); anything else — a header saying
+/// 0 Hz or 4 GHz — is refused before it reaches the resampler.
+pub const PROMPT_RATES: [u32; 9] = [
+    8_000, 11_025, 12_000, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000,
+];
+const RATES_TEXT: &str = "8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000";
+/// The longest prompt: ten minutes (hold music included).
+pub const MAX_PROMPT_SECONDS: u64 = 600;
 
 /// A decoded prompt: 48 kHz mono, shared by every room that plays it.
 #[derive(Clone)]
@@ -55,6 +70,14 @@ impl Prompt {
         }
         if !(1..=2).contains(&spec.channels) {
             return Err(PromptError::Channels(spec.channels));
+        }
+        if !PROMPT_RATES.contains(&spec.sample_rate) {
+            return Err(PromptError::Rate(spec.sample_rate));
+        }
+        // Before decoding: the header says how long it is.
+        let seconds = u64::from(reader.duration()) / u64::from(spec.sample_rate);
+        if seconds > MAX_PROMPT_SECONDS {
+            return Err(PromptError::TooLong(seconds));
         }
         // Scale any integer width to 16 bits.
         let shift = i32::from(spec.bits_per_sample) - 16;
@@ -281,6 +304,13 @@ mod tests {
         assert!(err.to_string().contains("16-bit PCM"), "{err}");
         let err = Prompt::from_wav(&wav(pcm(8_000, 4, 16), &[0; 8])).unwrap_err();
         assert_eq!(err, PromptError::Channels(4));
+        for rate in [1, 8, 1_000_000_000] {
+            let err = Prompt::from_wav(&wav(pcm(rate, 1, 16), &[0; 8])).unwrap_err();
+            assert_eq!(err, PromptError::Rate(rate));
+        }
+        let long = vec![0; 8_000 * 601];
+        let err = Prompt::from_wav(&wav(pcm(8_000, 1, 16), &long)).unwrap_err();
+        assert_eq!(err, PromptError::TooLong(601));
         let err = Prompt::from_wav(&wav(pcm(8_000, 1, 16), &[])).unwrap_err();
         assert_eq!(err, PromptError::Empty);
     }

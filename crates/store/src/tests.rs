@@ -1009,4 +1009,19 @@ async fn what_a_workflow_leaves_is_kept_on_the_call_and_counted_per_step(db: Scr
     );
     assert_eq!(store.voicemail(other, second).await.unwrap(), None);
     assert_eq!(store.voicemail(channel, first).await.unwrap(), None);
+
+    // A deleted workflow takes its figures along; its id is never handed out again.
+    assert!(store.delete_workflow(channel, workflow).await.unwrap());
+    let next = store
+        .create_workflow(other, "새 메뉴", "{}", 2)
+        .await
+        .unwrap();
+    assert_ne!(next, workflow);
+    assert!(
+        store
+            .step_figures(channel, workflow, 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

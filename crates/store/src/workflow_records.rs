@@ -163,8 +163,8 @@ impl Store {
     ) -> Result<Vec<StepFigures>> {
         let rows: Vec<(i64, String, Option<String>, i64)> = on_pool!(self, |p| sqlx::query_as(
             "SELECT s.step_id, s.event, s.key, COUNT(*) FROM workflow_steps s \
-             JOIN workflows w ON w.id = s.workflow_id \
-             WHERE w.channel_id = $1 AND s.workflow_id = $2 AND s.version = $3 \
+             JOIN calls c ON c.id = s.call_id \
+             WHERE c.channel_id = $1 AND s.workflow_id = $2 AND s.version = $3 \
              GROUP BY s.step_id, s.event, s.key ORDER BY s.step_id, s.event, s.key"
         )
         .bind(channel_id)

@@ -150,13 +150,19 @@ impl Store {
     ) -> Result<Option<i64>> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM workflows WHERE channel_id = $1 AND id = $2")
-                    .bind(channel_id)
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if exists.is_none() {
+            // A write first: it locks the workflow's row (PostgreSQL) or makes the transaction
+            // the writer (SQLite), so two publishes take turns instead of colliding on a
+            // version number or failing to upgrade a read.
+            let exists = sqlx::query(
+                "UPDATE workflows SET draft_saved_at_ms = draft_saved_at_ms \
+                 WHERE channel_id = $1 AND id = $2",
+            )
+            .bind(channel_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if exists == 0 {
                 return Ok(None);
             }
             let version: i64 = sqlx::query_scalar(
@@ -229,17 +235,26 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Deletes a workflow and its versions; numbers linked to it fall back to the first.
+    /// Deletes a workflow, its versions and its step analytics; numbers linked to it fall back
+    /// to the first.
     pub async fn delete_workflow(&self, channel_id: i64, id: i64) -> Result<bool> {
-        let done = on_pool!(self, |p| sqlx::query(
-            "DELETE FROM workflows WHERE channel_id = $1 AND id = $2"
-        )
-        .bind(channel_id)
-        .bind(id)
-        .execute(p)
-        .await?
-        .rows_affected());
-        Ok(done == 1)
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query("DELETE FROM workflows WHERE channel_id = $1 AND id = $2")
+                .bind(channel_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if done == 1 {
+                sqlx::query("DELETE FROM workflow_steps WHERE workflow_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(done == 1)
+        })
     }
 
     /// Puts the channel's workflows in this order. `ids` must be exactly the channel's
@@ -247,6 +262,11 @@ impl Store {
     pub async fn reorder_workflows(&self, channel_id: i64, ids: &[i64]) -> Result<bool> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
+            // A write first, as in `publish_workflow`: concurrent reorders take turns.
+            sqlx::query("UPDATE workflows SET position = position WHERE channel_id = $1")
+                .bind(channel_id)
+                .execute(&mut *tx)
+                .await?;
             let mut have: Vec<i64> =
                 sqlx::query_scalar("SELECT id FROM workflows WHERE channel_id = $1")
                     .bind(channel_id)

@@ -263,6 +263,10 @@ impl Dispatcher {
                             self.trunk.send(TrunkCommand::HangUp { call: sip });
                         }
                     }
+                    // A voicemail still recording is kept (the room reports it before it ends).
+                    if c.workflow.is_some() {
+                        c.room.send(RoomCommand::StopVoicemail);
+                    }
                     // Dropping the handle ends the room task and its legs.
                     drop(c.room);
                     self.record_event(CallEvent::Ended {

@@ -559,6 +559,7 @@ impl Dispatcher {
             RoomEvent::CustomerMediaTimeout => {
                 // The trunk went quiet without a BYE: end the call, sending one ourselves.
                 tracing::info!(%call, "no RTP from the customer; ending the call");
+                self.workflow_input(call, ringdesk_core::workflow::RunInput::CallerLeft);
                 self.input(SwitchboardInput::CustomerLegFailed { call });
             }
             RoomEvent::ManagerLegLost { manager, reason } => {

@@ -75,7 +75,13 @@ async fn look_up_arrival(
             .map(|c| c.fields.clone())
             .unwrap_or_default(),
     };
-    let workflow = workflow::prepare(&store, route.channel_id, &route.e164, &facts).await?;
+    // A workflow that cannot be loaded must not cost the call: it rings the team instead.
+    let workflow = workflow::prepare(&store, route.channel_id, &route.e164, &facts)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(number = %route.e164, "loading the workflow failed ({e}); ringing the team");
+            None
+        });
     let socket = UdpSocket::bind(SocketAddr::new(media_ip, 0)).await?;
     let sip_answer = sdp::answer(socket.local_addr()?, rand::random::<u32>().into(), &media);
     Ok(Some(Arrival {

@@ -485,7 +485,18 @@ async fn upload_prompt(
             ApiErr::new(StatusCode::BAD_REQUEST, ErrorCode::BadAudio, e.body_text())
         }
     })?;
-    let prompt = Prompt::from_wav(&bytes).map_err(|e| {
+    // Decoding and resampling up to ten minutes of audio is CPU work: off the async threads.
+    let decoded = tokio::task::spawn_blocking(move || Prompt::from_wav(&bytes))
+        .await
+        .map_err(|e| {
+            tracing::error!("decoding a prompt: {e}");
+            ApiErr::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+                "internal error",
+            )
+        })?;
+    let prompt = decoded.map_err(|e| {
         ApiErr::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::BadAudio,

@@ -1,8 +1,9 @@
 -- Workflows (the IVR): a draft an admin edits and immutable published versions; calls run the
 -- version that was current when they arrived. Definitions are JSON the cloud reads and checks;
--- the store keeps them as text.
+-- the store keeps them as text. Ids are never reused (AUTOINCREMENT): a deleted workflow's or
+-- prompt's id must not come back naming another channel's.
 CREATE TABLE workflows (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     channel_id INTEGER NOT NULL REFERENCES channels(id),
     name TEXT NOT NULL,
     -- Place in the channel's list: a number without a workflow of its own runs the first one.
@@ -31,7 +32,7 @@ ALTER TABLE channels ADD COLUMN operating_hours TEXT;
 
 -- Prompts admins upload: kept as 16-bit PCM WAV at 48 kHz mono, checked and converted once.
 CREATE TABLE prompts (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     channel_id INTEGER NOT NULL REFERENCES channels(id),
     name TEXT NOT NULL,
     wav BLOB NOT NULL,
