@@ -229,7 +229,7 @@ async fn a_refused_saved_token_ends_the_session_and_asks_for_the_password() {
     c.drop_connection();
     agent.event(&mut t).await;
     agent.stopped(&mut t).await;
-    assert!(cloud.no_new_connection(), "a refused token is not retried");
+    assert_eq!(cloud.ws_attempts(), 2, "a refused token is not retried");
     t.note(format!("cloud: {} logins", cloud.logins()));
 
     let again = cloud.agent(Credentials::Token(saved), None).await;
@@ -304,7 +304,7 @@ async fn bad_messages_from_the_cloud_are_reported_and_the_session_goes_on() {
         app → {"callId":5,"caller":{"fields":[],"name":"최도윤","number":"+821098765432"},"event":"ring","purpose":{"kind":"route"},"ringTimeoutMs":30000,"via":{"number":"+827076660100","teamName":"고객지원팀"}}
         app: answer
         cloud ← {"callId":5,"sdpOffer":"<sdp>","type":"answer"}
-        app → {"code":"mediaFailed","event":"error","message":"SDP: SDP parse: Parse error at PointerOffset(0x…)\nUnexpected `n`\nExpected `v`\nsdp line\n"}
+        app → {"code":"mediaFailed","event":"error","message":"SDP: …"}
         app → {"callId":5,"cause":"customerHangup","event":"callEnded","missedReason":null}
     "#]]
     .assert_eq(&t.text());

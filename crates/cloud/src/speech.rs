@@ -6,7 +6,8 @@
 //! the editor says to upload a recording for Korean prompts.
 
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use ringdesk_core::workflow::Language;
 use ringdesk_media::prompt::Prompt;
@@ -29,6 +30,9 @@ pub fn language_code(language: Language) -> &'static str {
         Language::English => "en",
     }
 }
+
+/// The longest a rendering may take before it is given up (a prompt takes milliseconds).
+const RENDER_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Speaks text.
 pub trait SpeechEngine: Send + Sync + std::fmt::Debug {
@@ -65,29 +69,52 @@ impl SpeechEngine for Espeak {
             std::process::id(),
             rand::random::<u64>()
         ));
-        let run = Command::new(&self.program)
+        let spawned = Command::new(&self.program)
             .args(["-v", voice, "-w"])
             .arg(&out)
             // After `--`, a text starting with `-` is still text.
             .arg("--")
             .arg(text)
-            .output();
-        let result = match run {
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let result = match spawned {
             Err(e) => Err(SpeechError::Unavailable(format!(
                 "{}: {e}",
                 self.program.display()
             ))),
-            Ok(o) if !o.status.success() => Err(SpeechError::Failed(
-                String::from_utf8_lossy(&o.stderr).trim().to_string(),
-            )),
-            Ok(_) => std::fs::read(&out)
-                .map_err(|e| SpeechError::Failed(format!("no audio: {e}")))
-                .and_then(|wav| {
-                    Prompt::from_wav(&wav).map_err(|e| SpeechError::Failed(e.to_string()))
-                }),
+            Ok(child) => finish(child).and_then(|()| {
+                std::fs::read(&out)
+                    .map_err(|e| SpeechError::Failed(format!("no audio: {e}")))
+                    .and_then(|wav| {
+                        Prompt::from_wav(&wav).map_err(|e| SpeechError::Failed(e.to_string()))
+                    })
+            }),
         };
         let _ = std::fs::remove_file(&out);
         result
+    }
+}
+
+/// Waits for the engine to finish, at most [`RENDER_TIMEOUT`] (then it is killed).
+fn finish(mut child: std::process::Child) -> Result<(), SpeechError> {
+    let deadline = Instant::now() + RENDER_TIMEOUT;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(SpeechError::Failed(format!("the engine {status}"))),
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(SpeechError::Failed(format!(
+                    "the engine took over {} s",
+                    RENDER_TIMEOUT.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => return Err(SpeechError::Failed(e.to_string())),
+        }
     }
 }
 

@@ -651,11 +651,31 @@ async fn prompts_are_checked_converted_and_kept_while_a_workflow_plays_them() {
             serde_json::json!({"code": "promptInUse", "message": "the workflow \"인사\" plays this prompt"})
         )
     );
+    // Version 1 plays it; version 2 and the draft do not, so it may go — and then version 1
+    // cannot come back.
+    let post = |path: String, body: &str| request(&Method::POST, &path, body, Some(&t.owner));
+    let publish = || post(format!("/api/v1/workflows/{wf}/publish"), "");
+    assert_eq!(
+        answer(&state, publish()).await.1,
+        serde_json::json!({"version": 1})
+    );
     assert_eq!(
         answer(&state, save(&detail["draft"])).await.0,
         StatusCode::OK
     );
+    assert_eq!(
+        answer(&state, publish()).await.1,
+        serde_json::json!({"version": 2})
+    );
     assert_eq!(answer(&state, remove()).await.0, StatusCode::NO_CONTENT);
+    let back = post(
+        format!("/api/v1/workflows/{wf}/rollback"),
+        r#"{"version":1}"#,
+    );
+    let (status, refused) = answer(&state, back).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["code"], "workflowProblems");
+    assert_eq!(refused["problems"][0]["code"], "missingPrompt");
     let (_, saved) = answer(&state, save(&draft)).await;
     assert_eq!(
         saved["problems"][0]["code"], "missingPrompt",

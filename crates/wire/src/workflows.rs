@@ -69,6 +69,8 @@ codes! {
         BadButton = "badButton",
         /// A prompt with nothing to say, or a recording not uploaded.
         MissingPrompt = "missingPrompt",
+        /// A spoken prompt too long to speak (upload a recording).
+        SpeechTooLong = "speechTooLong",
         /// An input form's digit count is out of range.
         BadDigitCount = "badDigitCount",
         /// An input form without a label.

@@ -24,6 +24,7 @@ export type ProblemCode =
   | "menuWithoutButtons"
   | "badButton"
   | "missingPrompt"
+  | "speechTooLong"
   | "badDigitCount"
   | "unlabelledForm"
   | "badVoicemailLength"

@@ -208,6 +208,9 @@ struct ActiveCall {
     rung_once: bool,
     /// The workflow the call walks, until it routes or ends the call.
     workflow: Option<Box<workflow::CallWorkflow>>,
+    /// The workflow it will walk once the caller's ACK confirms our answer (a prompt started
+    /// before that would be clipped by carriers still setting up the media path).
+    pending_workflow: Option<Box<(workflow::Prepared, ringdesk_core::workflow::CallFacts)>>,
 }
 
 impl ActiveCall {
@@ -232,6 +235,7 @@ impl ActiveCall {
             invite_at: at,
             rung_once: false,
             workflow: None,
+            pending_workflow: None,
         }
     }
 }

@@ -148,7 +148,11 @@ impl Dispatcher {
                     self.input(SwitchboardInput::CustomerLegFailed { call: id });
                 }
             }
-            TrunkEvent::Confirmed { .. } => {}
+            TrunkEvent::Confirmed { call } => {
+                if let Some(&id) = self.by_sip.get(&call) {
+                    self.answer_confirmed(id);
+                }
+            }
             TrunkEvent::Progress { call, early_media } => self.dial_progress(call, early_media),
             TrunkEvent::Answered { call, media } => self.dial_answered(call, media),
             TrunkEvent::Rejected { call, code, reason } => self.dial_failed(call, code, reason),
@@ -273,7 +277,10 @@ impl Dispatcher {
         self.by_sip.insert(sip, call_id);
         if let Some(prepared) = a.workflow {
             self.input(SwitchboardInput::WorkflowArrived { call: call_id });
-            return self.start_workflow(call_id, prepared, a.facts);
+            if let Some(c) = self.calls.get_mut(&call_id) {
+                c.pending_workflow = Some(Box::new((prepared, a.facts)));
+            }
+            return;
         }
         let candidates = a.route.members.into_iter().map(ManagerId).collect();
         self.input(SwitchboardInput::CallArrived {

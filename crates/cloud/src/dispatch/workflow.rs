@@ -186,6 +186,18 @@ impl Dispatcher {
         self.drive_workflow(call);
     }
 
+    /// The caller's ACK confirmed our answer: the workflow waiting for it starts.
+    pub(super) fn answer_confirmed(&mut self, call: CallId) {
+        let pending = self
+            .calls
+            .get_mut(&call)
+            .and_then(|c| c.pending_workflow.take());
+        if let Some(pending) = pending {
+            let (prepared, facts) = *pending;
+            self.start_workflow(call, prepared, facts);
+        }
+    }
+
     /// Gives the call's workflow an input; false when the call has no workflow running.
     pub(super) fn workflow_input(&mut self, call: CallId, input: RunInput) -> bool {
         let Some(w) = self.calls.get_mut(&call).and_then(|c| c.workflow.as_mut()) else {

@@ -251,30 +251,9 @@ async fn publish(
         .await?
         .ok_or_else(|| not_found("workflow"))?;
     let draft = stored_definition(&w.draft)?;
-    let problems = problems(&s.store, m.channel_id, &draft).await?;
-    if !problems.is_empty() {
-        let refused = PublishRefused {
-            code: ErrorCode::WorkflowProblems,
-            message: format!(
-                "the draft has {} problem{} to fix first",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" }
-            ),
-            problems,
-        };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(refused)).into_response());
+    if let Some(refused) = ready_to_run(&s, m.channel_id, &draft, "the draft").await? {
+        return Ok(refused);
     }
-    let workflow = convert::workflow(&draft).map_err(unreadable)?;
-    render_speech(&s.store, &s.speech, &workflow)
-        .await
-        .map_err(|e| match e {
-            Rendering::Store(e) => ApiErr::from(e),
-            Rendering::Speech(e) => ApiErr::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::SpeechFailed,
-                e.to_string(),
-            ),
-        })?;
     let version = s
         .store
         .publish_workflow(m.channel_id, id, &w.draft, m.id, now_ms())
@@ -284,13 +263,25 @@ async fn publish(
     Ok(Json(Published { version }).into_response())
 }
 
+/// Makes an earlier version current again — checked against the channel as it is now (a
+/// prompt or team it names may be gone since) like a publish.
 async fn roll_back(
     State(s): State<AppState>,
     Admin(m): Admin,
     Path(id): Path<i64>,
     body: Result<Json<RollBack>, JsonRejection>,
-) -> Result<Json<WorkflowDetail>, ApiErr> {
+) -> Result<Response, ApiErr> {
     let Json(to) = body.map_err(bad_json)?;
+    let json = s
+        .store
+        .workflow_version(m.channel_id, id, to.version)
+        .await?
+        .ok_or_else(|| not_found("workflow version"))?;
+    let definition = stored_definition(&json)?;
+    let what = format!("version {}", to.version);
+    if let Some(refused) = ready_to_run(&s, m.channel_id, &definition, &what).await? {
+        return Ok(refused);
+    }
     if !s
         .store
         .roll_back_workflow(m.channel_id, id, to.version)
@@ -304,7 +295,44 @@ async fn roll_back(
         by = m.id,
         "workflow rolled back"
     );
-    Ok(Json(detail_of(&s.store, m.channel_id, id).await?))
+    Ok(Json(detail_of(&s.store, m.channel_id, id).await?).into_response())
+}
+
+/// Checks that `definition` can run now — no problems, its spoken prompts rendered (and kept)
+/// — or the 422 answer saying why not.
+async fn ready_to_run(
+    s: &AppState,
+    channel: i64,
+    definition: &WorkflowDefinition,
+    what: &str,
+) -> Result<Option<Response>, ApiErr> {
+    let problems = problems(&s.store, channel, definition).await?;
+    if !problems.is_empty() {
+        let refused = PublishRefused {
+            code: ErrorCode::WorkflowProblems,
+            message: format!(
+                "{what} has {} problem{} to fix first",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            ),
+            problems,
+        };
+        return Ok(Some(
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(refused)).into_response(),
+        ));
+    }
+    let workflow = convert::workflow(definition).map_err(unreadable)?;
+    render_speech(&s.store, &s.speech, &workflow)
+        .await
+        .map_err(|e| match e {
+            Rendering::Store(e) => ApiErr::from(e),
+            Rendering::Speech(e) => ApiErr::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::SpeechFailed,
+                e.to_string(),
+            ),
+        })?;
+    Ok(None)
 }
 
 async fn version(

@@ -229,6 +229,7 @@ pub fn problem(p: &Problem) -> WorkflowProblem {
         Problem::MenuWithoutButtons(s) => (ProblemCode::MenuWithoutButtons, Some(*s)),
         Problem::BadButton { step, .. } => (ProblemCode::BadButton, Some(*step)),
         Problem::MissingPrompt(s) => (ProblemCode::MissingPrompt, Some(*s)),
+        Problem::SpeechTooLong(s) => (ProblemCode::SpeechTooLong, Some(*s)),
         Problem::BadDigitCount(s) => (ProblemCode::BadDigitCount, Some(*s)),
         Problem::UnlabelledForm(s) => (ProblemCode::UnlabelledForm, Some(*s)),
         Problem::BadVoicemailLength(s) => (ProblemCode::BadVoicemailLength, Some(*s)),

@@ -37,7 +37,7 @@ pub use model::{
     Action, AssignTarget, BranchArm, CallFacts, Condition, Key, Language, Prompt, Step, StepId,
     Trigger, Workflow,
 };
-pub use validate::{Known, Problem, validate};
+pub use validate::{Known, MAX_SPEECH_CHARS, Problem, validate};
 
 use crate::switchboard::MissedReason;
 

@@ -791,6 +791,13 @@ fn validation_lists_every_problem_at_once() {
     );
     w.steps
         .insert(StepId(12), step("콜백", Action::Callback { next: None }));
+    if let Some(Step {
+        action: Action::Message { prompt, .. },
+        ..
+    }) = w.steps.get_mut(&StepId(3))
+    {
+        *prompt = speech(&"가".repeat(MAX_SPEECH_CHARS + 1));
+    }
     w.steps.insert(
         StepId(13),
         step(
@@ -810,6 +817,7 @@ fn validation_lists_every_problem_at_once() {
         a filter condition is empty
         step #2 leads to #99, which does not exist
         step #2 has nothing to play
+        step #3 speaks more than 500 characters; upload a recording
         the input form #4 must take 1 to 20 digits
         step #5 assigns to team 3, which does not exist
         step #12 offers a callback, which only a workflow for waiting calls can

@@ -13,6 +13,9 @@ pub const MAX_FORM_DIGITS: u8 = 20;
 pub const MAX_VOICEMAIL: Duration = Duration::from_secs(5 * 60);
 /// The longest a caller may be given to press a key.
 pub const MAX_INPUT_TIMEOUT: Duration = Duration::from_secs(120);
+/// The longest text a spoken prompt may have (a minute or two of speech; longer belongs in a
+/// recording).
+pub const MAX_SPEECH_CHARS: usize = 500;
 
 /// What exists in the channel, for the references a workflow makes.
 #[derive(Debug, Clone, Default)]
@@ -59,6 +62,8 @@ pub enum Problem {
     },
     /// A prompt with nothing to say, or a recording that is not uploaded.
     MissingPrompt(StepId),
+    /// A spoken prompt longer than [`MAX_SPEECH_CHARS`].
+    SpeechTooLong(StepId),
     /// An input form taking no digits, or more than [`MAX_FORM_DIGITS`].
     BadDigitCount(StepId),
     /// An input form without a label.
@@ -112,6 +117,10 @@ impl fmt::Display for Problem {
                 write!(f, "the menu {step} has a button on {key}; buttons are 0–9")
             }
             Problem::MissingPrompt(s) => write!(f, "step {s} has nothing to play"),
+            Problem::SpeechTooLong(s) => write!(
+                f,
+                "step {s} speaks more than {MAX_SPEECH_CHARS} characters; upload a recording"
+            ),
             Problem::BadDigitCount(s) => write!(
                 f,
                 "the input form {s} must take 1 to {MAX_FORM_DIGITS} digits"
@@ -233,10 +242,15 @@ fn step_problems(
     known: &Known,
     problems: &mut Vec<Problem>,
 ) {
-    if let Some(prompt) = action.prompt()
-        && !prompt_is_whole(prompt, known)
-    {
-        problems.push(Problem::MissingPrompt(id));
+    if let Some(prompt) = action.prompt() {
+        if !prompt_is_whole(prompt, known) {
+            problems.push(Problem::MissingPrompt(id));
+        }
+        if let Prompt::Speech { text, .. } = prompt
+            && text.chars().count() > MAX_SPEECH_CHARS
+        {
+            problems.push(Problem::SpeechTooLong(id));
+        }
     }
     match action {
         Action::Branch { arms, otherwise } => {
