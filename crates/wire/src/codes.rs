@@ -264,6 +264,8 @@ codes! {
         CallerLeft = "callerLeft",
         /// The manager's app went offline.
         Disconnected = "disconnected",
+        /// The manager went away, turned on do-not-disturb or lost their seat while it rang.
+        Unavailable = "unavailable",
         /// Another manager answered first (a transfer to a team rings all its managers).
         AnsweredElsewhere = "answeredElsewhere",
         /// Another manager picked the call up.

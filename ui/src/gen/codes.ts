@@ -104,6 +104,7 @@ export type RingStopReason =
   | "timedOut"
   | "callerLeft"
   | "disconnected"
+  | "unavailable"
   | "answeredElsewhere"
   | "pickedUp"
   | "cancelled"

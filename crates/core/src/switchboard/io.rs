@@ -103,6 +103,9 @@ pub enum RingStop {
     CallerLeft,
     /// The manager's app went offline.
     Disconnected,
+    /// The manager went away, turned on do-not-disturb or lost their operator seat while it
+    /// rang: the call moves on at once instead of ringing out the timeout.
+    Unavailable,
     /// Another manager answered first (a transfer to a team rings all its managers).
     AnsweredElsewhere,
     /// Another manager picked the call up.
@@ -121,6 +124,7 @@ impl RingStop {
             RingStop::TimedOut => "timedOut",
             RingStop::CallerLeft => "callerLeft",
             RingStop::Disconnected => "disconnected",
+            RingStop::Unavailable => "unavailable",
             RingStop::AnsweredElsewhere => "answeredElsewhere",
             RingStop::PickedUp => "pickedUp",
             RingStop::Cancelled => "cancelled",

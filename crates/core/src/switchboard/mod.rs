@@ -559,10 +559,17 @@ impl Switchboard {
             last_call_ended: None,
         });
         state.presence = presence;
-        if !presence.online
-            && let Some(call) = state.ringing
-        {
-            self.ring_unanswered(now, call, manager, RingStop::Disconnected);
+        let Some(call) = state.ringing else {
+            return;
+        };
+        // A manager who can no longer take calls stops ringing now; the call moves on.
+        let stop = match ring_eligibility(&presence, false, false) {
+            Err(NotRingingReason::Offline) => Some(RingStop::Disconnected),
+            Err(_) => Some(RingStop::Unavailable),
+            Ok(()) => None,
+        };
+        if let Some(reason) = stop {
+            self.ring_unanswered(now, call, manager, reason);
         }
     }
 

@@ -1081,8 +1081,7 @@ fn a_call_in_a_queue_waits_for_a_free_manager_up_to_an_hour() {
                  < ring c1 at m3
                  < c1 changed
         t=015s > m3 presence Presence { operator_seat: true, status: Away, do_not_disturb: false, online: true }
-        t=045s > timeout
-                 < stop ringing c1 at m3: timedOut
+                 < stop ringing c1 at m3: unavailable
                  < c1 changed
         t=3615s > timeout
                  < end c1: notAnswered (missed: abandonedInQueue)
@@ -1519,5 +1518,48 @@ fn a_call_in_a_workflow_rings_nobody_until_routed_and_the_workflow_may_end_it() 
         t=025s > c3 arrives into a workflow
         t=025s > customer of c3 hangs up
                  < end c3: customerHangup (missed: userleft)
+    "#]]);
+}
+
+#[test]
+fn a_manager_who_goes_away_or_turns_on_do_not_disturb_stops_ringing_and_the_call_moves_on() {
+    let away = Presence {
+        status: Status::Away,
+        ..available()
+    };
+    let dnd = Presence {
+        do_not_disturb: true,
+        ..available()
+    };
+    let mut s = Scenario::available(3);
+    s.input(arrive(1, &[1, 2, 3]))
+        .wait(5)
+        .input(SwitchboardInput::Presence {
+            manager: ManagerId(1),
+            presence: away,
+        })
+        .wait(5)
+        .input(SwitchboardInput::Presence {
+            manager: ManagerId(2),
+            presence: dnd,
+        })
+        .wait(5)
+        .input(SwitchboardInput::Presence {
+            manager: ManagerId(3),
+            presence: available(),
+        });
+    s.check(expect![[r#"
+        t=000s > c1 arrives for [m1, m2, m3]
+                 < ring c1 at m1
+                 < c1 changed
+        t=005s > m1 presence Presence { operator_seat: true, status: Away, do_not_disturb: false, online: true }
+                 < stop ringing c1 at m1: unavailable
+                 < ring c1 at m2
+                 < c1 changed
+        t=010s > m2 presence Presence { operator_seat: true, status: Available, do_not_disturb: true, online: true }
+                 < stop ringing c1 at m2: unavailable
+                 < ring c1 at m3
+                 < c1 changed
+        t=015s > m3 presence Presence { operator_seat: true, status: Available, do_not_disturb: false, online: true }
     "#]]);
 }
