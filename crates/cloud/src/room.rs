@@ -41,10 +41,11 @@ use trunk_leg::TrunkLeg;
 const OPUS_BITRATE_BPS: i32 = 32_000;
 /// Voicemail is kept at this rate: wideband voice at a third of the room's size.
 const VOICEMAIL_RATE_HZ: u32 = 16_000;
-/// The beep before a voicemail: 1 kHz for 300 ms.
+/// The beep before a voicemail: 1 kHz.
 const BEEP_HZ: f64 = 1_000.0;
-/// Frames of the beep.
-const BEEP_FRAMES: u32 = 15;
+/// Frames of the beep (the workflow's timer counts the message from its end).
+const BEEP_FRAMES: u32 =
+    (ringdesk_core::workflow::VOICEMAIL_BEEP.as_millis() / ringdesk_media::FRAME_MS as u128) as u32;
 
 /// Requests to a room.
 #[derive(Debug)]

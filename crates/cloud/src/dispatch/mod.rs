@@ -275,6 +275,8 @@ pub struct Dispatcher {
     live_changed: HashSet<i64>,
     /// The `ringingCalls` each channel's managers were sent last.
     ringing_sent: HashMap<i64, Vec<CallState>>,
+    /// What published workflow versions play, decoded (shared with the arrival lookups).
+    audio_cache: workflow::AudioCache,
 }
 
 fn error(code: ErrorCode, message: impl Into<String>) -> ServerEvent {
@@ -323,6 +325,7 @@ impl Dispatcher {
             metrics,
             live_changed: HashSet::new(),
             ringing_sent: HashMap::new(),
+            audio_cache: Default::default(),
         };
         let task = tokio::spawn(async move {
             loop {

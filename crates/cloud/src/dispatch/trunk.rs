@@ -16,7 +16,7 @@ use ringdesk_store::{CallEvent, Contact, NewCall, NumberRoute, Store};
 use ringdesk_wire::{CallDirection, CallVia, Caller, ProfileField};
 use tokio::net::UdpSocket;
 
-use super::workflow::{self, Prepared};
+use super::workflow::{self, AudioCache, Prepared};
 use super::{ActiveCall, Dispatcher};
 use crate::room::{CustomerMedia, RoomCommand, spawn_room};
 
@@ -39,6 +39,7 @@ struct Arrival {
 /// when the number is not ours.
 async fn look_up_arrival(
     store: Store,
+    audio_cache: AudioCache,
     media_ip: IpAddr,
     dialled: String,
     caller: Option<String>,
@@ -76,7 +77,7 @@ async fn look_up_arrival(
             .unwrap_or_default(),
     };
     // A workflow that cannot be loaded must not cost the call: it rings the team instead.
-    let workflow = workflow::prepare(&store, route.channel_id, &route.e164, &facts)
+    let workflow = workflow::prepare(&store, &audio_cache, route.channel_id, &route.e164, &facts)
         .await
         .unwrap_or_else(|e| {
             tracing::error!(number = %route.e164, "loading the workflow failed ({e}); ringing the team");
@@ -115,6 +116,7 @@ impl Dispatcher {
                 self.arriving.insert(call);
                 let work = look_up_arrival(
                     self.store.clone(),
+                    self.audio_cache.clone(),
                     self.config.room.ip,
                     dialled,
                     caller,

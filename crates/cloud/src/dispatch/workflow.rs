@@ -8,7 +8,7 @@
 //! end) and records; the room's reports and the customer's keys go back in.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use ringdesk_core::workflow::{
@@ -31,16 +31,30 @@ fn always_open() -> Schedule {
     Schedule::always(chrono_tz::Asia::Seoul)
 }
 
+/// What one published version plays, decoded once: versions never change, so calls share it.
+#[derive(Default)]
+pub(super) struct VersionAudio {
+    recordings: HashMap<i64, Prompt>,
+    /// Spoken prompts, by language code and text.
+    speech: HashMap<(&'static str, String), Prompt>,
+}
+
+/// Decoded audio by (workflow, version), so an arriving call does not read and decode its
+/// prompts from the database again.
+pub(super) type AudioCache = Arc<Mutex<HashMap<(i64, i64), Arc<VersionAudio>>>>;
+
+/// How many versions' audio are kept; past it the cache starts over (rare: versions in use at
+/// once are few).
+const AUDIO_CACHE_VERSIONS: usize = 64;
+
 /// The workflow a call runs, with all it needs, loaded before it starts.
 pub(super) struct Prepared {
     workflow_id: i64,
     version: i64,
     workflow: Arc<Workflow>,
     hours: Schedule,
-    /// Its recordings, decoded.
-    recordings: HashMap<i64, Prompt>,
-    /// Its spoken prompts, rendered when it was published, by language code and text.
-    speech: HashMap<(&'static str, String), Prompt>,
+    /// What it plays, decoded.
+    audio: Arc<VersionAudio>,
     /// The channel's teams and their members, for its assign steps.
     teams: HashMap<i64, Vec<i64>>,
 }
@@ -65,6 +79,7 @@ async fn channel_hours(store: &Store, channel_id: i64) -> anyhow::Result<Schedul
 /// The workflow a call to `e164` runs now, if any, loaded with what it plays and routes to.
 pub(super) async fn prepare(
     store: &Store,
+    audio_cache: &AudioCache,
     channel_id: i64,
     e164: &str,
     facts: &CallFacts,
@@ -96,38 +111,20 @@ pub(super) async fn prepare(
     let Some((live, workflow)) = chosen else {
         return Ok(None);
     };
-    let mut recordings = HashMap::new();
-    let mut speech = HashMap::new();
-    for step in workflow.steps.values() {
-        if let Some(wf::Prompt::Speech { language, text }) = step.action.prompt() {
-            let key = (language_code(*language), text.clone());
-            if speech.contains_key(&key) {
-                continue;
+    let key = (live.workflow_id, live.version);
+    let cached = audio_cache.lock().expect("audio cache").get(&key).cloned();
+    let audio = match cached {
+        Some(audio) => audio,
+        None => {
+            let audio = Arc::new(load_audio(store, channel_id, &workflow).await?);
+            let mut cache = audio_cache.lock().expect("audio cache");
+            if cache.len() >= AUDIO_CACHE_VERSIONS {
+                cache.clear();
             }
-            match store.speech(key.0, text).await? {
-                Some(wav) => match Prompt::from_wav(&wav) {
-                    Ok(p) => {
-                        speech.insert(key, p);
-                    }
-                    Err(e) => tracing::error!("a kept spoken prompt does not decode: {e}"),
-                },
-                None => tracing::warn!("a spoken prompt was never rendered: {text:?}"),
-            }
+            cache.insert(key, audio.clone());
+            audio
         }
-        if let Some(wf::Prompt::Recording(id)) = step.action.prompt()
-            && !recordings.contains_key(id)
-        {
-            match store.prompt_wav(channel_id, *id).await? {
-                Some(wav) => match Prompt::from_wav(&wav) {
-                    Ok(p) => {
-                        recordings.insert(*id, p);
-                    }
-                    Err(e) => tracing::error!(prompt = id, "a kept prompt does not decode: {e}"),
-                },
-                None => tracing::warn!(prompt = id, "a workflow plays a deleted prompt"),
-            }
-        }
-    }
+    };
     let teams = store
         .teams(channel_id, None)
         .await?
@@ -139,10 +136,51 @@ pub(super) async fn prepare(
         version: live.version,
         workflow: Arc::new(workflow),
         hours,
-        recordings,
-        speech,
+        audio,
         teams,
     }))
+}
+
+/// Decodes every prompt a workflow plays: its recordings, and its spoken prompts as rendered
+/// when it was published. One missing or undecodable is logged and left out (the step then
+/// plays nothing).
+async fn load_audio(
+    store: &Store,
+    channel_id: i64,
+    workflow: &Workflow,
+) -> anyhow::Result<VersionAudio> {
+    let mut audio = VersionAudio::default();
+    for step in workflow.steps.values() {
+        if let Some(wf::Prompt::Speech { language, text }) = step.action.prompt() {
+            let key = (language_code(*language), text.clone());
+            if audio.speech.contains_key(&key) {
+                continue;
+            }
+            match store.speech(key.0, text).await? {
+                Some(wav) => match Prompt::from_wav(&wav) {
+                    Ok(p) => {
+                        audio.speech.insert(key, p);
+                    }
+                    Err(e) => tracing::error!("a kept spoken prompt does not decode: {e}"),
+                },
+                None => tracing::warn!("a spoken prompt was never rendered: {text:?}"),
+            }
+        }
+        if let Some(wf::Prompt::Recording(id)) = step.action.prompt()
+            && !audio.recordings.contains_key(id)
+        {
+            match store.prompt_wav(channel_id, *id).await? {
+                Some(wav) => match Prompt::from_wav(&wav) {
+                    Ok(p) => {
+                        audio.recordings.insert(*id, p);
+                    }
+                    Err(e) => tracing::error!(prompt = id, "a kept prompt does not decode: {e}"),
+                },
+                None => tracing::warn!(prompt = id, "a workflow plays a deleted prompt"),
+            }
+        }
+    }
+    Ok(audio)
 }
 
 /// A call's workflow while it runs.
@@ -150,8 +188,7 @@ pub(super) struct CallWorkflow {
     run: WorkflowRun,
     workflow_id: i64,
     version: i64,
-    recordings: HashMap<i64, Prompt>,
-    speech: HashMap<(&'static str, String), Prompt>,
+    audio: Arc<VersionAudio>,
     teams: HashMap<i64, Vec<i64>>,
 }
 
@@ -179,8 +216,7 @@ impl Dispatcher {
             run,
             workflow_id: prepared.workflow_id,
             version: prepared.version,
-            recordings: prepared.recordings,
-            speech: prepared.speech,
+            audio: prepared.audio,
             teams: prepared.teams,
         }));
         self.drive_workflow(call);
@@ -268,8 +304,9 @@ impl Dispatcher {
                 }
                 RunOutput::Play { id, prompt } => {
                     let audio = match &prompt {
-                        wf::Prompt::Recording(r) => w.recordings.get(r).cloned(),
+                        wf::Prompt::Recording(r) => w.audio.recordings.get(r).cloned(),
                         wf::Prompt::Speech { language, text } => w
+                            .audio
                             .speech
                             .get(&(language_code(*language), text.clone()))
                             .cloned(),

@@ -41,6 +41,9 @@ pub use validate::{Known, MAX_SPEECH_CHARS, Problem, validate};
 
 use crate::switchboard::MissedReason;
 
+/// The beep before a voicemail records; the message may last its full length after it.
+pub const VOICEMAIL_BEEP: Duration = Duration::from_millis(300);
+
 /// Steps a run may enter in a row without a key from the caller before it gives up.
 pub const MAX_STEPS_WITHOUT_INPUT: u32 = 50;
 
@@ -286,7 +289,7 @@ impl WorkflowRun {
                 self.outputs.push_back(RunOutput::RecordVoicemail { max });
                 self.phase = Phase::Recording {
                     step,
-                    until: now + max,
+                    until: now + VOICEMAIL_BEEP + max,
                 };
             }
             Action::Message { next, .. } => self.enter(now, next),

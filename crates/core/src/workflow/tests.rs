@@ -524,7 +524,7 @@ fn a_voicemail_is_saved_on_hash_on_hanging_up_and_at_its_limit() {
                → play 2 "삐 소리 후 메시지를 남겨 주세요."
           3.0s prompt 2 ends
                → beep, record up to 60s
-         63.0s timeout
+         63.3s timeout
                → save voicemail
                → end call (workflow)
         (done)
