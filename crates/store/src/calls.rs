@@ -29,8 +29,8 @@ macro_rules! call_columns {
 }
 
 /// One page of a channel's calls, newest first: `$1` channel, `$2` caller or NULL, `$3` page
-/// size, `$4` offset. The page's parts are read with the same filter, so a page costs three
-/// queries whatever its size.
+/// size, `$4` offset. The page's parts are read with the same filter (`read_parts!`), so a page
+/// costs the same seven queries whatever its size.
 macro_rules! page_filter {
     () => {
         "channel_id = $1 AND ($2 IS NULL OR caller_number = $2)"
@@ -69,6 +69,30 @@ macro_rules! call_parties_where {
             " ORDER BY id"
         )
     };
+}
+
+/// Reads the parts of the calls `WHERE call_id <condition>` picks — the managers' events, the
+/// parallel parties, what a workflow left — binding the condition's parameters, and puts each
+/// on its call: a page costs the same five queries as a single call.
+macro_rules! read_parts {
+    ($p:expr, $calls:expr, [$($condition:tt)*], $($bind:expr),+) => {{
+        let managers: Vec<CallManagerEvent> =
+            sqlx::query_as(call_managers_where!($($condition)*))$(.bind($bind))+.fetch_all($p).await?;
+        let parties: Vec<CallPartyEvent> =
+            sqlx::query_as(call_parties_where!($($condition)*))$(.bind($bind))+.fetch_all($p).await?;
+        attach_parts($calls, managers, parties);
+        WorkflowRecords {
+            inputs: sqlx::query_as(records_where!(
+                "label, value", "call_inputs", "call_id, at_ms", $($condition)*
+            ))$(.bind($bind))+.fetch_all($p).await?,
+            tags: sqlx::query_as(records_where!("tag", "call_tags", "call_id, tag", $($condition)*))
+                $(.bind($bind))+.fetch_all($p).await?,
+            voicemails: sqlx::query_as(records_where!(
+                "duration_ms", "call_voicemails", "call_id", $($condition)*
+            ))$(.bind($bind))+.fetch_all($p).await?,
+        }
+        .attach($calls);
+    }};
 }
 
 /// A manager event with the call it belongs to.
@@ -409,68 +433,15 @@ impl Store {
             .bind(offset)
             .fetch_all(p)
             .await?;
-            let managers: Vec<CallManagerEvent> =
-                sqlx::query_as(call_managers_where!("IN (", page_ids!(), ")"))
-                    .bind(channel_id)
-                    .bind(caller)
-                    .bind(limit)
-                    .bind(offset)
-                    .fetch_all(p)
-                    .await?;
-            let parties: Vec<CallPartyEvent> =
-                sqlx::query_as(call_parties_where!("IN (", page_ids!(), ")"))
-                    .bind(channel_id)
-                    .bind(caller)
-                    .bind(limit)
-                    .bind(offset)
-                    .fetch_all(p)
-                    .await?;
-            attach_parts(&mut calls, managers, parties);
-            let records = WorkflowRecords {
-                inputs: sqlx::query_as(records_where!(
-                    "label, value",
-                    "call_inputs",
-                    "call_id, at_ms",
-                    "IN (",
-                    page_ids!(),
-                    ")"
-                ))
-                .bind(channel_id)
-                .bind(caller)
-                .bind(limit)
-                .bind(offset)
-                .fetch_all(p)
-                .await?,
-                tags: sqlx::query_as(records_where!(
-                    "tag",
-                    "call_tags",
-                    "call_id, tag",
-                    "IN (",
-                    page_ids!(),
-                    ")"
-                ))
-                .bind(channel_id)
-                .bind(caller)
-                .bind(limit)
-                .bind(offset)
-                .fetch_all(p)
-                .await?,
-                voicemails: sqlx::query_as(records_where!(
-                    "duration_ms",
-                    "call_voicemails",
-                    "call_id",
-                    "IN (",
-                    page_ids!(),
-                    ")"
-                ))
-                .bind(channel_id)
-                .bind(caller)
-                .bind(limit)
-                .bind(offset)
-                .fetch_all(p)
-                .await?,
-            };
-            records.attach(&mut calls);
+            read_parts!(
+                p,
+                &mut calls,
+                ["IN (", page_ids!(), ")"],
+                channel_id,
+                caller,
+                limit,
+                offset
+            );
             Ok((calls, total))
         })
     }
@@ -490,41 +461,8 @@ impl Store {
             let Some(call) = call else {
                 return Ok(None);
             };
-            let managers: Vec<CallManagerEvent> = sqlx::query_as(call_managers_where!("= $1"))
-                .bind(call_id)
-                .fetch_all(p)
-                .await?;
-            let parties: Vec<CallPartyEvent> = sqlx::query_as(call_parties_where!("= $1"))
-                .bind(call_id)
-                .fetch_all(p)
-                .await?;
             let mut calls = [call];
-            attach_parts(&mut calls, managers, parties);
-            let records = WorkflowRecords {
-                inputs: sqlx::query_as(records_where!(
-                    "label, value",
-                    "call_inputs",
-                    "call_id, at_ms",
-                    "= $1"
-                ))
-                .bind(call_id)
-                .fetch_all(p)
-                .await?,
-                tags: sqlx::query_as(records_where!("tag", "call_tags", "call_id, tag", "= $1"))
-                    .bind(call_id)
-                    .fetch_all(p)
-                    .await?,
-                voicemails: sqlx::query_as(records_where!(
-                    "duration_ms",
-                    "call_voicemails",
-                    "call_id",
-                    "= $1"
-                ))
-                .bind(call_id)
-                .fetch_all(p)
-                .await?,
-            };
-            records.attach(&mut calls);
+            read_parts!(p, &mut calls, ["= $1"], call_id);
             let [call] = calls;
             Ok(Some(call))
         })
