@@ -6,99 +6,78 @@ use std::sync::Arc;
 use ringdesk_store::time::now_ms;
 use ringdesk_store::{DEMO_IVR_NUMBER, DEMO_NUMBER, Store};
 use ringdesk_wire::{
-    BranchArm, MenuButton, PromptSource, SpeechLanguage, WorkflowAction, WorkflowCondition,
-    WorkflowDefinition, WorkflowStep, WorkflowTrigger,
+    BranchArm, MenuButton, WorkflowAction, WorkflowCondition, WorkflowDefinition, WorkflowTrigger,
 };
 
 use super::convert;
+use super::recipes::{assign, korean, step, workflow};
 use super::speech::render_speech;
 use crate::speech::SpeechEngine;
-
-fn korean(text: &str) -> PromptSource {
-    PromptSource::Speech {
-        language: SpeechLanguage::Korean,
-        text: text.into(),
-    }
-}
-
-fn step(id: u32, name: &str, action: WorkflowAction) -> WorkflowStep {
-    WorkflowStep {
-        id,
-        name: name.into(),
-        action,
-    }
-}
 
 /// The demo IVR: in operating hours a menu (1: a manager, 2: a reservation number first,
 /// 3: a voicemail), outside them a closed message.
 fn definition(team_id: i64) -> WorkflowDefinition {
-    let assign = WorkflowAction::Assign {
-        team_id: Some(team_id),
-        manager_id: None,
-    };
+    let steps = vec![
+        step(
+            1,
+            "운영시간 확인",
+            WorkflowAction::Branch {
+                arms: vec![BranchArm {
+                    when: vec![WorkflowCondition::OperatingHours],
+                    next: 2,
+                }],
+                otherwise: Some(3),
+            },
+        ),
+        step(
+            2,
+            "문의 유형 선택",
+            WorkflowAction::Menu {
+                prompt: korean(
+                    "링데스크 데모입니다. 상담원 연결은 1번, 예약 번호를 남기시려면 2번, \
+                     음성 메시지는 3번을 눌러 주세요. 다시 들으시려면 별표를 눌러 주세요.",
+                ),
+                buttons: vec![
+                    MenuButton { key: 1, next: 5 },
+                    MenuButton { key: 2, next: 4 },
+                    MenuButton { key: 3, next: 6 },
+                ],
+            },
+        ),
+        step(
+            3,
+            "미운영 안내",
+            WorkflowAction::Message {
+                prompt: korean("지금은 상담 시간이 아니에요. 운영 시간에 다시 전화해 주세요."),
+                next: None,
+            },
+        ),
+        step(
+            4,
+            "예약 번호 입력",
+            WorkflowAction::InputForm {
+                prompt: korean("예약 번호 여섯 자리를 눌러 주세요."),
+                label: "예약 번호".into(),
+                digits: 6,
+                next: Some(5),
+            },
+        ),
+        step(5, "고객지원팀 배정", assign(team_id)),
+        step(
+            6,
+            "음성 메시지",
+            WorkflowAction::Voicemail {
+                prompt: korean("삐 소리가 나면 메시지를 남겨 주세요."),
+                max_seconds: 120,
+            },
+        ),
+    ];
     WorkflowDefinition {
-        trigger: WorkflowTrigger::CustomerCalled,
+        // Only for calls to its own number: the demo's first number rings the team directly.
         filters: vec![WorkflowCondition::NumberIs {
             number: DEMO_IVR_NUMBER.into(),
         }],
-        active: None,
-        input_timeout_seconds: 10,
-        first: 1,
-        steps: vec![
-            step(
-                1,
-                "운영시간 확인",
-                WorkflowAction::Branch {
-                    arms: vec![BranchArm {
-                        when: vec![WorkflowCondition::OperatingHours],
-                        next: 2,
-                    }],
-                    otherwise: Some(3),
-                },
-            ),
-            step(
-                2,
-                "문의 유형 선택",
-                WorkflowAction::Menu {
-                    prompt: korean(
-                        "링데스크 데모입니다. 상담원 연결은 1번, 예약 번호를 남기시려면 2번, \
-                         음성 메시지는 3번을 눌러 주세요. 다시 들으시려면 별표를 눌러 주세요.",
-                    ),
-                    buttons: vec![
-                        MenuButton { key: 1, next: 5 },
-                        MenuButton { key: 2, next: 4 },
-                        MenuButton { key: 3, next: 6 },
-                    ],
-                },
-            ),
-            step(
-                3,
-                "미운영 안내",
-                WorkflowAction::Message {
-                    prompt: korean("지금은 상담 시간이 아니에요. 운영 시간에 다시 전화해 주세요."),
-                    next: None,
-                },
-            ),
-            step(
-                4,
-                "예약 번호 입력",
-                WorkflowAction::InputForm {
-                    prompt: korean("예약 번호 여섯 자리를 눌러 주세요."),
-                    label: "예약 번호".into(),
-                    digits: 6,
-                    next: Some(5),
-                },
-            ),
-            step(5, "고객지원팀 배정", assign),
-            step(
-                6,
-                "음성 메시지",
-                WorkflowAction::Voicemail {
-                    prompt: korean("삐 소리가 나면 메시지를 남겨 주세요."),
-                    max_seconds: 120,
-                },
-            ),
-        ],
+        ..workflow(WorkflowTrigger::CustomerCalled, steps)
     }
 }
 

@@ -6,14 +6,16 @@ use ringdesk_wire::{
     WorkflowDefinition, WorkflowRecipe, WorkflowStep, WorkflowTrigger,
 };
 
-fn korean(text: &str) -> PromptSource {
+/// Korean text for text-to-speech.
+pub(super) fn korean(text: &str) -> PromptSource {
     PromptSource::Speech {
         language: SpeechLanguage::Korean,
         text: text.into(),
     }
 }
 
-fn step(id: u32, name: &str, action: WorkflowAction) -> WorkflowStep {
+/// A step.
+pub(super) fn step(id: u32, name: &str, action: WorkflowAction) -> WorkflowStep {
     WorkflowStep {
         id,
         name: name.into(),
@@ -21,24 +23,33 @@ fn step(id: u32, name: &str, action: WorkflowAction) -> WorkflowStep {
     }
 }
 
-fn assign(team_id: i64) -> WorkflowAction {
+/// Hands the call to a team.
+pub(super) fn assign(team_id: i64) -> WorkflowAction {
     WorkflowAction::Assign {
         team_id: Some(team_id),
         manager_id: None,
     }
 }
 
+/// A workflow of `steps` from step 1, for every call, with the usual 10 s to press a key.
+pub(super) fn workflow(trigger: WorkflowTrigger, steps: Vec<WorkflowStep>) -> WorkflowDefinition {
+    WorkflowDefinition {
+        trigger,
+        filters: Vec::new(),
+        active: None,
+        input_timeout_seconds: 10,
+        first: 1,
+        steps,
+    }
+}
+
 /// The definition a new workflow starts with; `team_id` is the channel's first team.
 pub fn definition(recipe: Option<WorkflowRecipe>, team_id: i64) -> WorkflowDefinition {
     match recipe {
-        None => WorkflowDefinition {
-            trigger: WorkflowTrigger::CustomerCalled,
-            filters: Vec::new(),
-            active: None,
-            input_timeout_seconds: 10,
-            first: 1,
-            steps: vec![step(1, "상담팀 배정", assign(team_id))],
-        },
+        None => workflow(
+            WorkflowTrigger::CustomerCalled,
+            vec![step(1, "상담팀 배정", assign(team_id))],
+        ),
         Some(WorkflowRecipe::Ivr) => ivr(team_id),
         Some(WorkflowRecipe::Callback) => callback(),
     }
@@ -47,13 +58,9 @@ pub fn definition(recipe: Option<WorkflowRecipe>, team_id: i64) -> WorkflowDefin
 /// "IVR 경험 설계하기": in operating hours a menu by inquiry type (a reservation number first,
 /// or straight to the team), outside them a closed message.
 fn ivr(team_id: i64) -> WorkflowDefinition {
-    WorkflowDefinition {
-        trigger: WorkflowTrigger::CustomerCalled,
-        filters: Vec::new(),
-        active: None,
-        input_timeout_seconds: 10,
-        first: 1,
-        steps: vec![
+    workflow(
+        WorkflowTrigger::CustomerCalled,
+        vec![
             step(
                 1,
                 "운영시간 확인",
@@ -99,19 +106,15 @@ fn ivr(team_id: i64) -> WorkflowDefinition {
             ),
             step(5, "상담팀 배정", assign(team_id)),
         ],
-    }
+    )
 }
 
 /// "전화 상담량이 많을 때, 콜백 정보 받기": after a minute in the queue, offer a callback that
 /// keeps the caller's place, or a voicemail; silence keeps them waiting.
 fn callback() -> WorkflowDefinition {
-    WorkflowDefinition {
-        trigger: WorkflowTrigger::WaitingInQueue { after_seconds: 60 },
-        filters: Vec::new(),
-        active: None,
-        input_timeout_seconds: 10,
-        first: 1,
-        steps: vec![
+    workflow(
+        WorkflowTrigger::WaitingInQueue { after_seconds: 60 },
+        vec![
             step(
                 1,
                 "대기 안내",
@@ -145,5 +148,5 @@ fn callback() -> WorkflowDefinition {
                 },
             ),
         ],
-    }
+    )
 }
