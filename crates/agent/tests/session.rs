@@ -14,6 +14,18 @@ use ringdesk_wire::{
     ServerEvent, ServerMessage,
 };
 
+/// A fake cloud and an agent logged in to it with the password, its session up.
+async fn logged_in() -> (FakeCloud, Trace, common::TestAgent, common::Connection) {
+    let mut cloud = FakeCloud::start().await;
+    let mut t = Trace::default();
+    let mut agent = cloud
+        .agent(Credentials::Password(PASSWORD.into()), None)
+        .await
+        .expect("login");
+    let c = session_up(&mut cloud, &mut agent, &mut t).await;
+    (cloud, t, agent, c)
+}
+
 /// The session up: the status it was started with, then `hello`.
 async fn session_up(
     cloud: &mut FakeCloud,
@@ -118,13 +130,7 @@ async fn a_call_rings_is_answered_heard_muted_and_hung_up_and_kept_in_recent_cal
 
 #[tokio::test]
 async fn a_lost_connection_is_retried_and_the_status_chosen_meanwhile_is_restored() {
-    let mut cloud = FakeCloud::start().await;
-    let mut t = Trace::default();
-    let mut agent = cloud
-        .agent(Credentials::Password(PASSWORD.into()), None)
-        .await
-        .expect("login");
-    let c = session_up(&mut cloud, &mut agent, &mut t).await;
+    let (mut cloud, mut t, mut agent, c) = logged_in().await;
 
     // The cloud goes away and stays away until the commands below were taken offline.
     cloud.set_unavailable(true);
@@ -171,13 +177,7 @@ async fn a_lost_connection_is_retried_and_the_status_chosen_meanwhile_is_restore
 
 #[tokio::test]
 async fn an_expired_token_is_replaced_by_logging_in_again_with_the_password() {
-    let mut cloud = FakeCloud::start().await;
-    let mut t = Trace::default();
-    let mut agent = cloud
-        .agent(Credentials::Password(PASSWORD.into()), None)
-        .await
-        .expect("login");
-    let c = session_up(&mut cloud, &mut agent, &mut t).await;
+    let (mut cloud, mut t, mut agent, c) = logged_in().await;
 
     cloud.revoke_tokens();
     c.drop_connection();
@@ -257,13 +257,7 @@ async fn a_refused_saved_token_ends_the_session_and_asks_for_the_password() {
 
 #[tokio::test]
 async fn bad_messages_from_the_cloud_are_reported_and_the_session_goes_on() {
-    let mut cloud = FakeCloud::start().await;
-    let mut t = Trace::default();
-    let mut agent = cloud
-        .agent(Credentials::Password(PASSWORD.into()), None)
-        .await
-        .expect("login");
-    let mut c = session_up(&mut cloud, &mut agent, &mut t).await;
+    let (_cloud, mut t, mut agent, mut c) = logged_in().await;
 
     c.say_raw("not json");
     agent.event(&mut t).await;
@@ -312,13 +306,7 @@ async fn bad_messages_from_the_cloud_are_reported_and_the_session_goes_on() {
 
 #[tokio::test]
 async fn a_refused_dial_drops_its_offer_and_a_placed_one_connects_its_media() {
-    let mut cloud = FakeCloud::start().await;
-    let mut t = Trace::default();
-    let mut agent = cloud
-        .agent(Credentials::Password(PASSWORD.into()), None)
-        .await
-        .expect("login");
-    let mut c = session_up(&mut cloud, &mut agent, &mut t).await;
+    let (_cloud, mut t, mut agent, mut c) = logged_in().await;
     let dial = || AgentCommand::Dial {
         number: "01012345678".into(),
         caller_id: None,
