@@ -9,7 +9,7 @@ use ringdesk_store::DEMO_IVR_NUMBER;
 use ringdesk_tests::audio::{
     best_tone_ratio, read_wav, write_inband_key_pcap, write_tone_pcap, write_tone_wav,
 };
-use ringdesk_tests::peers::{call_in_background, run_sipp, scenario};
+use ringdesk_tests::peers::{call_in_background, call_number_in_background};
 use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, http};
 use ringdesk_wire::{
     AgentEvent, CallRecord, HangupCause, MissedReason, PromptInfo, ServerEvent, WorkflowDetail,
@@ -125,14 +125,6 @@ fn menu_figures_of(cloud: &Cloud, name: &str, step: u32) -> Value {
     })
 }
 
-fn last_call(cloud: &Cloud) -> CallRecord {
-    block_on(cloud.calls(MINJI, "perPage=1"))
-        .calls
-        .into_iter()
-        .next()
-        .expect("a call record")
-}
-
 /// Runs one call through the menu and returns which agent rang: the other must not.
 fn routed_call(scenario: &'static str, vars: &[(&str, &str)], expect_junho: bool) {
     let cloud = Cloud::start(&[]);
@@ -171,7 +163,7 @@ fn routed_call(scenario: &'static str, vars: &[(&str, &str)], expect_junho: bool
             .any(|(_, e)| matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))),
         "only the manager the key routes to rings"
     );
-    let record = last_call(&cloud);
+    let record = cloud.last_call();
     assert_eq!(record.id, call_id);
     assert_eq!(record.hangup_cause, Some(HangupCause::CustomerHangup));
     assert_eq!(record.missed_reason, None, "answered");
@@ -230,7 +222,7 @@ fn unrouted_call(cloud: &Cloud) -> CallRecord {
     assert!(run.success, "the cloud hangs up: sipp failed:\n{}", run.log);
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let record = last_call(cloud);
+        let record = cloud.last_call();
         if record.ended_at.is_some() {
             return record;
         }
@@ -348,7 +340,7 @@ fn a_voicemail_is_recorded_and_played_back_from_the_call() {
     assert!(run.success, "sipp scenario failed:\n{}", run.log);
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let record = loop {
-        let record = last_call(&cloud);
+        let record = cloud.last_call();
         if record.voicemail_ms.is_some() {
             break record;
         }
@@ -394,28 +386,19 @@ fn the_demo_ivr_speaks_its_menu_and_sends_key_1_to_the_team() {
     let mut minji = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 300);
     let pcap = dir.path("tone.pcap");
     write_tone_pcap(&pcap, 300.0, 6.0);
-    let sf = scenario(
-        &dir,
+    let vars = [
+        ("TONE_PCAP", pcap.to_str().unwrap()),
+        ("TONE_MS", "3000"),
+        ("TALK_MS", "3000"),
+    ];
+    // The demo IVR's number, as a carrier puts it in the Request-URI.
+    let caller = call_number_in_background(
         "uac_tone_dtmf.xml",
-        &[
-            ("TONE_PCAP", pcap.to_str().unwrap()),
-            ("TONE_MS", "3000"),
-            ("TALK_MS", "3000"),
-        ],
+        &vars,
+        cloud.sip,
+        "827076660200",
+        Duration::from_secs(40),
     );
-    let sip = cloud.sip;
-    let sipp_dir = TempDir::new("sipp");
-    let caller = std::thread::spawn(move || {
-        run_sipp(
-            &sipp_dir,
-            &sf,
-            sip,
-            "827076660200",
-            1,
-            &[],
-            Duration::from_secs(40),
-        )
-    });
     let (_, ring) = minji.wait_for("the team rings", Duration::from_secs(20), |e| {
         matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
     });

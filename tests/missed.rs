@@ -4,18 +4,8 @@
 use std::time::Duration;
 
 use ringdesk_tests::peers::call_in_background;
-use ringdesk_tests::{AgentProc, Cloud, MINJI, block_on};
-use ringdesk_wire::{
-    AgentEvent, CallRecord, HangupCause, MissedReason, RingStopReason, ServerEvent,
-};
-
-fn last_call(cloud: &Cloud) -> CallRecord {
-    block_on(cloud.calls(MINJI, "perPage=1"))
-        .calls
-        .into_iter()
-        .next()
-        .expect("a call record")
-}
+use ringdesk_tests::{AgentProc, Cloud, MINJI};
+use ringdesk_wire::{AgentEvent, HangupCause, MissedReason, RingStopReason, ServerEvent};
 
 #[test]
 fn nobody_available_is_no_operator() {
@@ -30,7 +20,7 @@ fn nobody_available_is_no_operator() {
     .join()
     .unwrap();
     assert!(run.success, "caller should get 480:\n{}", run.log);
-    let record = last_call(&cloud);
+    let record = cloud.last_call();
     assert_eq!(record.missed_reason, Some(MissedReason::NoOperator));
     assert_eq!(record.hangup_cause, Some(HangupCause::NotAnswered));
     assert!(
@@ -80,7 +70,7 @@ fn unanswered_ring_times_out_as_ring_time_over() {
     );
     let run = caller.join().unwrap();
     assert!(run.success, "caller should get 480:\n{}", run.log);
-    let record = last_call(&cloud);
+    let record = cloud.last_call();
     assert_eq!(record.missed_reason, Some(MissedReason::RingTimeOver));
     assert_eq!(
         record
@@ -124,7 +114,7 @@ fn caller_hanging_up_while_ringing_is_userleft() {
         "caller should get 200 + 487 for its CANCEL:\n{}",
         run.log
     );
-    let record = last_call(&cloud);
+    let record = cloud.last_call();
     assert_eq!(record.missed_reason, Some(MissedReason::UserLeft));
     assert_eq!(record.hangup_cause, Some(HangupCause::CustomerHangup));
 }

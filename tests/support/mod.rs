@@ -295,6 +295,15 @@ impl Cloud {
             .expect("a call page")
     }
 
+    /// The newest call record of the demo channel.
+    pub fn last_call(&self) -> ringdesk_wire::CallRecord {
+        block_on(self.calls(MINJI, "perPage=1"))
+            .calls
+            .into_iter()
+            .next()
+            .expect("a call record")
+    }
+
     /// One call's record, as `who` sees it.
     pub async fn call(&self, who: (&str, &str), id: i64) -> ringdesk_wire::CallRecord {
         let token = self.token(who.0, who.1).await;

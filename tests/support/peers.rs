@@ -154,9 +154,21 @@ pub fn call_in_background(
     target: SocketAddr,
     timeout: Duration,
 ) -> std::thread::JoinHandle<SippRun> {
+    call_number_in_background(name, vars, target, super::DEMO_SERVICE, timeout)
+}
+
+/// [`call_in_background`] to another number (`service`, as a carrier puts it in the
+/// Request-URI).
+pub fn call_number_in_background(
+    name: &'static str,
+    vars: &[(&str, &str)],
+    target: SocketAddr,
+    service: &'static str,
+    timeout: Duration,
+) -> std::thread::JoinHandle<SippRun> {
     let dir = TempDir::new("sipp");
     let sf = scenario(&dir, name, vars);
-    std::thread::spawn(move || run_sipp(&dir, &sf, target, super::DEMO_SERVICE, 1, &[], timeout))
+    std::thread::spawn(move || run_sipp(&dir, &sf, target, service, 1, &[], timeout))
 }
 
 /// A baresip caller playing `play` as its microphone and dumping what it hears (sndfile).
