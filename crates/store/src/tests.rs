@@ -663,16 +663,20 @@ async fn a_calls_events_are_recorded_in_order(db: ScratchDatabase) {
     );
 }
 
-async fn workflows_publish_immutable_versions_per_channel(db: ScratchDatabase) {
-    let store = db.open().await;
+/// The demo channel (seeded) and another one: `(demo channel, its owner, the other channel)`.
+async fn demo_and_other_channel(store: &Store) -> (i64, i64, i64) {
     store.seed_demo_if_empty(1).await.unwrap();
     let demo = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
-    let channel = demo.channel_id;
-    let admin = demo.members[0];
     let other = store
         .create_channel("Other", "owner@other.test", "pw", "+8225550000", 1)
         .await
         .unwrap();
+    (demo.channel_id, demo.members[0], other)
+}
+
+async fn workflows_publish_immutable_versions_per_channel(db: ScratchDatabase) {
+    let store = db.open().await;
+    let (channel, admin, other) = demo_and_other_channel(&store).await;
 
     let menu = store
         .create_workflow(channel, "메뉴", "{\"v\":1}", 10)
@@ -883,35 +887,13 @@ async fn workflows_publish_immutable_versions_per_channel(db: ScratchDatabase) {
 
 async fn what_a_workflow_leaves_is_kept_on_the_call_and_counted_per_step(db: ScratchDatabase) {
     let store = db.open().await;
-    store.seed_demo_if_empty(1).await.unwrap();
-    let demo = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
-    let channel = demo.channel_id;
-    let other = store
-        .create_channel("Other", "owner@other.test", "pw", "+8225550000", 1)
-        .await
-        .unwrap();
+    let (channel, _, other) = demo_and_other_channel(&store).await;
     let workflow = store
         .create_workflow(channel, "메뉴", "{}", 1)
         .await
         .unwrap();
-    let ids = store.reserve_call_ids(2).await.unwrap();
-    for (n, id) in ids.clone().enumerate() {
-        store
-            .record(&CallEvent::Started(NewCall {
-                id,
-                channel_id: channel,
-                direction: "inbound",
-                number: DEMO_NUMBER.into(),
-                caller_number: "+821012345678".into(),
-                caller_name: None,
-                contact_id: None,
-                team_id: None,
-                started_at_ms: 10 + n as i64,
-            }))
-            .await
-            .unwrap();
-    }
-    let (first, second) = (ids.start, ids.start + 1);
+    let first = insert(&store, new_call(channel, "+821012345678", 10)).await;
+    let second = insert(&store, new_call(channel, "+821012345678", 11)).await;
     let step = |call_id, step_id, event, key| CallEvent::WorkflowStep {
         call_id,
         workflow_id: workflow,
