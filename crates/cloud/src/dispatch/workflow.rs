@@ -363,11 +363,12 @@ impl Dispatcher {
                         AssignTarget::Team(t) => w.teams.get(&t).cloned().unwrap_or_default(),
                         AssignTarget::Manager(m) => vec![m],
                     };
-                    c.room.send(RoomCommand::ListenForTones(false));
+                    // The run is done: tone listening stops with it (above).
                     c.room.send(RoomCommand::StartRingback);
                     let candidates = candidates.into_iter().map(ManagerId).collect();
                     self.input(SwitchboardInput::Route { call, candidates });
                 }
+                // Only queue workflows send a caller back, and `prepare` picks none yet.
                 RunOutput::BackToQueue => {}
                 RunOutput::EndCall(missed) => {
                     self.input(SwitchboardInput::WorkflowEnded { call, missed });
@@ -378,9 +379,7 @@ impl Dispatcher {
             }
         }
     }
-}
 
-impl Dispatcher {
     /// Queues a step event for the step analytics.
     fn record_step(
         &self,
