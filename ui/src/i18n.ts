@@ -102,6 +102,7 @@ const ko = {
     wrapUp: "후처리 중이라 전화가 울리지 않아요",
     doNotDisturb: "방해 금지가 켜져 있어 전화가 울리지 않아요",
     ringingForAnotherCall: "다른 전화가 울리고 있어요",
+    phoneOff: "배정 설정에서 전화가 꺼져 있어 전화가 울리지 않아요",
     unknown: "지금은 전화가 울리지 않아요",
   } satisfies Record<NotRingingReason, string>,
   errors: {
@@ -155,6 +156,7 @@ const ko = {
     noOutboundTrunk: "발신 회선이 설정되어 있지 않아요",
     workflowProblems: "워크플로우에 고칠 곳이 있어 게시하지 않았어요",
     badWorkflow: "워크플로우 내용을 읽을 수 없어요",
+    badQueueSettings: "대기열 설정 값이 허용 범위를 벗어났어요",
     badAudio: "재생할 수 없는 음성 파일이에요. PCM WAV 파일을 올려 주세요",
     tooLarge: "파일이 너무 커요",
     promptInUse: "워크플로우에서 쓰고 있는 음성이에요",
@@ -311,6 +313,7 @@ const en: Strings = {
     wrapUp: "Wrapping up: calls don't ring",
     doNotDisturb: "Do not disturb is on: calls don't ring",
     ringingForAnotherCall: "Another call is ringing",
+    phoneOff: "Phone is off in your assignment settings: calls don't ring",
     unknown: "Calls don't ring right now",
   },
   errors: {
@@ -364,6 +367,7 @@ const en: Strings = {
     noOutboundTrunk: "No outbound trunk is configured",
     workflowProblems: "The workflow has problems to fix; it was not published",
     badWorkflow: "The workflow cannot be read",
+    badQueueSettings: "A queue setting is out of its range",
     badAudio: "This audio file cannot be played. Upload a PCM WAV file",
     tooLarge: "The file is too large",
     promptInUse: "A workflow still plays this prompt",

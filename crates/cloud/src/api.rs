@@ -504,6 +504,7 @@ async fn teams(State(s): State<AppState>, Authed(m): Authed) -> Result<Json<Vec<
             .await?
             .into_iter()
             .map(|t| Team {
+                queue: crate::workflows::queues::to_wire(&t.queue),
                 id: t.id,
                 name: t.name,
                 member_ids: t.members,

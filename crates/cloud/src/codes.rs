@@ -81,6 +81,7 @@ impl ToWire for CoreNotRinging {
             CoreNotRinging::WrapUp => NotRingingReason::WrapUp,
             CoreNotRinging::DoNotDisturb => NotRingingReason::DoNotDisturb,
             CoreNotRinging::RingingForAnotherCall => NotRingingReason::RingingForAnotherCall,
+            CoreNotRinging::PhoneOff => NotRingingReason::PhoneOff,
         }
     }
 }
@@ -289,6 +290,7 @@ mod tests {
             CoreNotRinging::WrapUp,
             CoreNotRinging::DoNotDisturb,
             CoreNotRinging::RingingForAnotherCall,
+            CoreNotRinging::PhoneOff,
         ] {
             assert_eq!(r.code(), r.to_wire().as_str());
         }

@@ -107,6 +107,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
                 rtp_timeout: config.rtp_timeout,
                 hold_music: config.hold_music.clone(),
             },
+            speech: speech.clone(),
         },
         store.clone(),
         writer.clone(),

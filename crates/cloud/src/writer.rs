@@ -28,6 +28,15 @@ pub enum Write {
         /// Do-not-disturb.
         do_not_disturb: bool,
     },
+    /// A manager's assignment settings.
+    Assignment {
+        /// The manager.
+        manager_id: i64,
+        /// The "phone" type is on.
+        takes_phone_calls: bool,
+        /// Calls to a number without a team ring them.
+        ring_unassigned: bool,
+    },
 }
 
 enum Job {
@@ -100,6 +109,15 @@ async fn write_once(store: &Store, write: &Write) -> Result<(), StoreError> {
                 .save_status(*manager_id, status, *do_not_disturb)
                 .await
         }
+        Write::Assignment {
+            manager_id,
+            takes_phone_calls,
+            ring_unassigned,
+        } => {
+            store
+                .set_assignment(*manager_id, *takes_phone_calls, *ring_unassigned)
+                .await
+        }
     }
 }
 
@@ -108,6 +126,9 @@ fn subject(write: &Write) -> String {
     match write {
         Write::Call(e) => format!("call {}", e.call_id()),
         Write::Status { manager_id, .. } => format!("manager {manager_id}'s status"),
+        Write::Assignment { manager_id, .. } => {
+            format!("manager {manager_id}'s assignment settings")
+        }
     }
 }
 

@@ -60,6 +60,7 @@ impl Rig {
                 rtp_timeout: Duration::from_secs(60),
                 hold_music: defaults.hold_music,
             },
+            speech: std::sync::Arc::new(ringdesk_cloud::speech::Espeak::default()),
         };
         let writer = RecordWriter::spawn(store.clone());
         let ids = store.reserve_call_ids(CALL_ID_BLOCK).await.unwrap();

@@ -22,6 +22,9 @@ pub struct Presence {
     pub status: Status,
     /// Do-not-disturb: may be assigned, but is never rung.
     pub do_not_disturb: bool,
+    /// The "phone" type is on in their assignment settings: phone calls may be assigned to
+    /// them. A manager who only handles chats turns it off and is never rung.
+    pub takes_phone_calls: bool,
     /// Has a live app session (someone to ring).
     pub online: bool,
 }
@@ -43,6 +46,8 @@ pub enum NotRingingReason {
     DoNotDisturb,
     /// Already ringing for another call.
     RingingForAnotherCall,
+    /// The "phone" type is off in their assignment settings.
+    PhoneOff,
 }
 
 impl NotRingingReason {
@@ -56,6 +61,7 @@ impl NotRingingReason {
             NotRingingReason::WrapUp => "wrapUp",
             NotRingingReason::DoNotDisturb => "doNotDisturb",
             NotRingingReason::RingingForAnotherCall => "ringingForAnotherCall",
+            NotRingingReason::PhoneOff => "phoneOff",
         }
     }
 }
@@ -79,6 +85,9 @@ pub fn ring_eligibility(
     if p.do_not_disturb {
         return Err(NotRingingReason::DoNotDisturb);
     }
+    if !p.takes_phone_calls {
+        return Err(NotRingingReason::PhoneOff);
+    }
     match p.status {
         Status::Away => return Err(NotRingingReason::Away),
         Status::WrapUp => return Err(NotRingingReason::WrapUp),
@@ -99,6 +108,7 @@ mod tests {
             operator_seat: true,
             status: Status::Available,
             do_not_disturb: false,
+            takes_phone_calls: true,
             online: true,
         }
     }
@@ -160,6 +170,15 @@ mod tests {
                 false,
                 false,
                 NotRingingReason::DoNotDisturb,
+            ),
+            (
+                Presence {
+                    takes_phone_calls: false,
+                    ..available()
+                },
+                false,
+                false,
+                NotRingingReason::PhoneOff,
             ),
             (
                 available(),

@@ -14,7 +14,8 @@ macro_rules! select_manager {
     ($($rest:literal)?) => {
         concat!(
             "SELECT m.id, m.channel_id, c.name AS channel_name, m.name, m.email, m.operator_seat, \
-             m.status, m.do_not_disturb, m.outbound_permission, m.role",
+             m.status, m.do_not_disturb, m.outbound_permission, m.role, m.takes_phone_calls, \
+             m.ring_unassigned",
             $($rest,)?
         )
     };

@@ -1,7 +1,9 @@
 //! Who and what a channel has: numbers, teams, managers, contacts, and the international rate
 //! table its managers dial by.
 
-use crate::{Contact, NumberRoute, RateRow, Result, Store, TeamRow, hash_password, on_pool};
+use crate::{
+    Contact, NumberRoute, QueueSettingsRow, RateRow, Result, Store, TeamRow, hash_password, on_pool,
+};
 
 /// How many of a contact's profile fields a ring shows (docs/product.md#ring).
 pub const CONTACT_FIELDS_SHOWN: i64 = 3;
@@ -16,6 +18,35 @@ fn group_by_key<K: PartialEq + Copy, V>(rows: Vec<(K, V)>) -> Vec<(K, Vec<V>)> {
         }
     }
     groups
+}
+
+/// A team with its queue settings, if it has any.
+#[derive(sqlx::FromRow)]
+struct TeamQueueRow {
+    id: i64,
+    name: String,
+    max_wait_seconds: Option<i64>,
+    announce_every_seconds: Option<i64>,
+    language: Option<String>,
+}
+
+impl TeamQueueRow {
+    fn queue(&self) -> QueueSettingsRow {
+        match (
+            self.max_wait_seconds,
+            self.announce_every_seconds,
+            &self.language,
+        ) {
+            (Some(max_wait_seconds), Some(announce_every_seconds), Some(language)) => {
+                QueueSettingsRow {
+                    max_wait_seconds,
+                    announce_every_seconds,
+                    language: language.clone(),
+                }
+            }
+            _ => QueueSettingsRow::default(),
+        }
+    }
 }
 
 impl Store {
@@ -33,10 +64,67 @@ impl Store {
         let Some(mut route) = route else {
             return Ok(None);
         };
-        if let Some(team) = route.team_id {
-            route.members = self.team_members(team).await?;
-        }
+        route.members = match route.team_id {
+            Some(team) => self.team_members(team).await?,
+            None => self.unassigned_ringers(route.channel_id).await?,
+        };
         Ok(Some(route))
+    }
+
+    /// The channel's managers who asked to be rung for calls nobody is assigned.
+    async fn unassigned_ringers(&self, channel_id: i64) -> Result<Vec<i64>> {
+        Ok(on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT id FROM managers WHERE channel_id = $1 AND ring_unassigned ORDER BY id"
+        )
+        .bind(channel_id)
+        .fetch_all(p)
+        .await?))
+    }
+
+    /// Saves a manager's assignment settings: the "phone" type and "ring me for unassigned
+    /// calls".
+    pub async fn set_assignment(
+        &self,
+        manager_id: i64,
+        takes_phone_calls: bool,
+        ring_unassigned: bool,
+    ) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "UPDATE managers SET takes_phone_calls = $1, ring_unassigned = $2 WHERE id = $3"
+        )
+        .bind(takes_phone_calls)
+        .bind(ring_unassigned)
+        .bind(manager_id)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// Sets how a team's queue treats callers; false when the channel has no such team.
+    pub async fn set_queue_settings(
+        &self,
+        channel_id: i64,
+        team_id: i64,
+        settings: &QueueSettingsRow,
+    ) -> Result<bool> {
+        let done = on_pool!(self, |p| sqlx::query(
+            "INSERT INTO queue_settings \
+             (team_id, max_wait_seconds, announce_every_seconds, language) \
+             SELECT id, $3, $4, $5 FROM teams WHERE id = $1 AND channel_id = $2 \
+             ON CONFLICT (team_id) DO UPDATE SET max_wait_seconds = excluded.max_wait_seconds, \
+             announce_every_seconds = excluded.announce_every_seconds, \
+             language = excluded.language"
+        )
+        .bind(team_id)
+        .bind(channel_id)
+        .bind(settings.max_wait_seconds)
+        .bind(settings.announce_every_seconds)
+        .bind(&settings.language)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(done == 1)
     }
 
     async fn team_members(&self, team_id: i64) -> Result<Vec<i64>> {
@@ -73,11 +161,12 @@ impl Store {
         Ok(Some(contact))
     }
 
-    /// The channel's teams with their members, for transfers; `team_id` picks one.
+    /// The channel's teams with their members and queue settings; `team_id` picks one.
     pub async fn teams(&self, channel_id: i64, team_id: Option<i64>) -> Result<Vec<TeamRow>> {
-        let teams: Vec<(i64, String)> = on_pool!(self, |p| sqlx::query_as(
-            "SELECT id, name FROM teams WHERE channel_id = $1 AND ($2 IS NULL OR id = $2) \
-             ORDER BY id"
+        let teams: Vec<TeamQueueRow> = on_pool!(self, |p| sqlx::query_as(
+            "SELECT t.id, t.name, q.max_wait_seconds, q.announce_every_seconds, q.language \
+             FROM teams t LEFT JOIN queue_settings q ON q.team_id = t.id \
+             WHERE t.channel_id = $1 AND ($2 IS NULL OR t.id = $2) ORDER BY t.id"
         )
         .bind(channel_id)
         .bind(team_id)
@@ -96,13 +185,14 @@ impl Store {
         let mut members = group_by_key(members).into_iter().peekable();
         Ok(teams
             .into_iter()
-            .map(|(id, name)| TeamRow {
-                id,
-                name,
+            .map(|t| TeamRow {
+                queue: t.queue(),
                 members: members
-                    .next_if(|(team, _)| *team == id)
+                    .next_if(|(team, _)| *team == t.id)
                     .map(|(_, m)| m)
                     .unwrap_or_default(),
+                id: t.id,
+                name: t.name,
             })
             .collect())
     }

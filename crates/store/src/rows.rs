@@ -25,6 +25,10 @@ pub struct Manager {
     pub outbound_permission: bool,
     /// `owner`, `admin` or `manager`: owners and admins change the channel's settings.
     pub role: String,
+    /// The "phone" type of their assignment settings: off, they are never rung.
+    pub takes_phone_calls: bool,
+    /// Calls to a number without a team ring them.
+    pub ring_unassigned: bool,
 }
 
 /// One row of the international rate table: where calls may go and what one costs.
@@ -326,7 +330,7 @@ impl CallEvent {
     }
 }
 
-/// A team of a channel, for transfer pickers.
+/// A team of a channel, for transfer pickers and its queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamRow {
     /// Id.
@@ -335,4 +339,27 @@ pub struct TeamRow {
     pub name: String,
     /// Members in ring order.
     pub members: Vec<i64>,
+    /// How its queue treats callers.
+    pub queue: QueueSettingsRow,
+}
+
+/// How a team's queue treats its callers (a team never set has [`Default`]).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueueSettingsRow {
+    /// The longest a caller waits, then the call ends `abandonedInQueue`.
+    pub max_wait_seconds: i64,
+    /// How often a waiting caller hears their position and estimated wait; 0: never.
+    pub announce_every_seconds: i64,
+    /// The language of those announcements (`ko`, `en`).
+    pub language: String,
+}
+
+impl Default for QueueSettingsRow {
+    fn default() -> Self {
+        QueueSettingsRow {
+            max_wait_seconds: 3600,
+            announce_every_seconds: 0,
+            language: "ko".into(),
+        }
+    }
 }

@@ -31,6 +31,7 @@ on_both_backends!(
     a_calls_events_are_recorded_in_order,
     workflows_publish_immutable_versions_per_channel,
     what_a_workflow_leaves_is_kept_on_the_call_and_counted_per_step,
+    queue_settings_and_assignment_settings_decide_who_waits_and_who_rings,
 );
 
 async fn first_start_migrates_seeds_and_reopens(db: ScratchDatabase) {
@@ -1006,4 +1007,68 @@ async fn what_a_workflow_leaves_is_kept_on_the_call_and_counted_per_step(db: Scr
             .unwrap()
             .is_empty()
     );
+}
+
+async fn queue_settings_and_assignment_settings_decide_who_waits_and_who_rings(
+    db: ScratchDatabase,
+) {
+    let store = db.open().await;
+    let (channel, owner, other) = demo_and_other_channel(&store).await;
+    let team = store.teams(channel, None).await.unwrap()[0].clone();
+    assert_eq!(
+        team.queue,
+        QueueSettingsRow::default(),
+        "never set: the defaults"
+    );
+    let quick = QueueSettingsRow {
+        max_wait_seconds: 90,
+        announce_every_seconds: 30,
+        language: "en".into(),
+    };
+    assert!(
+        store
+            .set_queue_settings(channel, team.id, &quick)
+            .await
+            .unwrap()
+    );
+    let again = QueueSettingsRow {
+        max_wait_seconds: 120,
+        ..quick.clone()
+    };
+    assert!(
+        store
+            .set_queue_settings(channel, team.id, &again)
+            .await
+            .unwrap()
+    );
+    let read = store.teams(channel, Some(team.id)).await.unwrap();
+    assert_eq!(read[0].queue, again, "saved over the first");
+    assert_eq!(read[0].members, team.members);
+    assert!(
+        !store
+            .set_queue_settings(other, team.id, &quick)
+            .await
+            .unwrap(),
+        "another channel's team is not there"
+    );
+    assert_eq!(
+        store.teams(channel, Some(team.id)).await.unwrap()[0].queue,
+        again
+    );
+
+    // A number without a team rings those who want unassigned calls.
+    store
+        .add_number(channel, "+827000000009", "no team")
+        .await
+        .unwrap();
+    let everyone = store.number_route("+827000000009").await.unwrap().unwrap();
+    assert!(everyone.members.contains(&owner), "{:?}", everyone.members);
+    store.set_assignment(owner, false, false).await.unwrap();
+    let without = store.number_route("+827000000009").await.unwrap().unwrap();
+    assert!(!without.members.contains(&owner));
+    assert_eq!(without.members.len() + 1, everyone.members.len());
+    let (email, password) = (DEMO_MANAGERS[0].email, DEMO_MANAGERS[0].password);
+    let me = store.verify_login(email, password).await.unwrap();
+    assert_eq!(me.id, owner);
+    assert!(!me.takes_phone_calls && !me.ring_unassigned);
 }

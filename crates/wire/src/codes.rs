@@ -199,6 +199,9 @@ codes! {
         /// Workflows: a definition or operating hours that cannot be read (a time zone, a
         /// time of day or a date that is not one); the message says which.
         BadWorkflow = "badWorkflow",
+        /// Queues: a maximum wait or announcement interval outside its range; the message
+        /// says which.
+        BadQueueSettings = "badQueueSettings",
         /// Prompts: the upload is not audio a call can play (not a WAV, not PCM…).
         BadAudio = "badAudio",
         /// An upload larger than the endpoint takes.
@@ -246,6 +249,8 @@ codes! {
         DoNotDisturb = "doNotDisturb",
         /// Already ringing for another call.
         RingingForAnotherCall = "ringingForAnotherCall",
+        /// The "phone" type is off in their assignment settings.
+        PhoneOff = "phoneOff",
         /// A reason this build does not know.
         #[serde(other)]
         Unknown = "unknown",

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     AgentStatus, CallDirection, EndCause, ErrorCode, HangupCause, JoinPurpose, ManagerRole,
-    MissedReason, NotRingingReason, PartyOutcome,
+    MissedReason, NotRingingReason, PartyOutcome, QueueSettings,
 };
 
 /// Who the manager is, as the cloud tells the app after login.
@@ -172,6 +172,8 @@ pub struct Team {
     pub name: String,
     /// Member manager ids in ring order.
     pub member_ids: Vec<i64>,
+    /// How its queue treats callers (`PUT /api/v1/teams/{id}/queue`, owners and admins).
+    pub queue: QueueSettings,
 }
 
 /// One call record as the API returns it (`docs/product.md#call-records`).

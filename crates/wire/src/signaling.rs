@@ -46,6 +46,27 @@ pub struct CallVia {
     pub team_name: String,
 }
 
+/// A manager's assignment settings, as the cloud keeps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Assignment {
+    /// The "phone" type is on: calls may ring me.
+    pub takes_phone_calls: bool,
+    /// Calls to a number without a team ring me.
+    pub ring_unassigned: bool,
+}
+
+impl Default for Assignment {
+    /// Both on, as for a new manager.
+    fn default() -> Self {
+        Assignment {
+            takes_phone_calls: true,
+            ring_unassigned: true,
+        }
+    }
+}
+
 /// Messages from the app to the cloud over the WebSocket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -62,6 +83,14 @@ pub enum ClientMessage {
         /// Do-not-disturb.
         #[serde(default)]
         do_not_disturb: bool,
+    },
+    /// Change my assignment settings: the "phone" type (off: calls never ring me) and "ring
+    /// me for unassigned calls".
+    SetAssignment {
+        /// The "phone" type is on.
+        takes_phone_calls: bool,
+        /// Calls to a number without a team ring me.
+        ring_unassigned: bool,
     },
     /// Answer a ringing call, offering WebRTC media.
     Answer {
@@ -343,6 +372,9 @@ pub enum ServerMessage {
         status: AgentStatus,
         /// Do-not-disturb.
         do_not_disturb: bool,
+        /// My assignment settings.
+        #[serde(default)]
+        assignment: Assignment,
     },
     /// The answer was accepted: here is the cloud's SDP answer.
     Connected {
@@ -566,6 +598,7 @@ pub fn parse_client_message(text: &str) -> Result<ClientMessage, MessageError> {
 
 const CLIENT_TYPES: &[&str] = &[
     "setStatus",
+    "setAssignment",
     "answer",
     "decline",
     "hangup",
@@ -647,6 +680,10 @@ mod tests {
                 status: AgentStatus::Available,
                 do_not_disturb: false,
             },
+            ClientMessage::SetAssignment {
+                takes_phone_calls: false,
+                ring_unassigned: true,
+            },
             ClientMessage::Answer {
                 call_id: 1,
                 sdp_offer: String::new(),
@@ -703,6 +740,7 @@ mod tests {
             // stops compiling until it is.
             match m {
                 ClientMessage::SetStatus { .. }
+                | ClientMessage::SetAssignment { .. }
                 | ClientMessage::Answer { .. }
                 | ClientMessage::Decline { .. }
                 | ClientMessage::Hangup { .. }

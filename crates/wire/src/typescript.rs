@@ -95,14 +95,14 @@ fn files() -> Vec<(&'static str, String)> {
                 WorkflowStep, WorkflowTrigger, WorkflowDefinition, WorkflowProblem,
                 WorkflowSummary, WorkflowVersion, WorkflowDetail, NewWorkflow, SaveDraft,
                 Published, PublishRefused, RollBack, WorkflowOrder, NumberWorkflow, PromptInfo,
-                PromptUpload, StepAnalytics, KeyCount, AnalyticsQuery,
+                PromptUpload, StepAnalytics, KeyCount, AnalyticsQuery, QueueSettings,
             ],
         },
         File {
             name: "signaling.ts",
             module: "signaling",
             decls: decls![cfg;
-                ProfileField, Caller, CallVia, ClientMessage, ManagerRef, RingPurpose,
+                ProfileField, Caller, CallVia, Assignment, ClientMessage, ManagerRef, RingPurpose,
                 ParallelState, RingingManager, TransferState, CallState, ServerMessage,
                 ServerEvent,
             ],

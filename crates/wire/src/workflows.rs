@@ -534,3 +534,25 @@ pub struct AnalyticsQuery {
     #[serde(default)]
     pub version: Option<i64>,
 }
+
+/// How a team's queue treats its callers (`GET /api/v1/teams`, `PUT /api/v1/teams/{id}/queue`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct QueueSettings {
+    /// The longest a caller waits before the call ends `abandonedInQueue`:
+    /// [`QUEUE_WAIT_SECONDS`].
+    pub max_wait_seconds: u32,
+    /// How often a waiting caller hears their position and estimated wait; 0: never, else
+    /// within [`ANNOUNCE_EVERY_SECONDS`].
+    pub announce_every_seconds: u32,
+    /// The language of those announcements.
+    pub language: SpeechLanguage,
+}
+
+/// The range of a queue's maximum wait, in seconds (a short one suits a small team that
+/// would rather take a voicemail; at most an hour).
+pub const QUEUE_WAIT_SECONDS: std::ops::RangeInclusive<u32> = 5..=3600;
+
+/// The range of a queue's announcement interval, in seconds, when it has one.
+pub const ANNOUNCE_EVERY_SECONDS: std::ops::RangeInclusive<u32> = 10..=600;

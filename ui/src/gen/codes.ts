@@ -68,6 +68,7 @@ export type ErrorCode =
   | "noOutboundTrunk"
   | "workflowProblems"
   | "badWorkflow"
+  | "badQueueSettings"
   | "badAudio"
   | "tooLarge"
   | "promptInUse"
@@ -93,6 +94,7 @@ export type NotRingingReason =
   | "wrapUp"
   | "doNotDisturb"
   | "ringingForAnotherCall"
+  | "phoneOff"
   | "unknown";
 
 /**

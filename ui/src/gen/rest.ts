@@ -13,6 +13,7 @@ import type {
   ManagerRole,
   JoinPurpose,
 } from "./codes";
+import type { QueueSettings } from "./workflows";
 
 /** Who the manager is, as the cloud tells the app after login. */
 export type ManagerInfo = {
@@ -146,6 +147,8 @@ export type Team = {
   name: string,
   /** Member manager ids in ring order. */
   memberIds: Array<number>,
+  /** How its queue treats callers (`PUT /api/v1/teams/{id}/queue`, owners and admins). */
+  queue: QueueSettings,
 };
 
 /** One call record as the API returns it (`docs/product.md#call-records`). */

@@ -40,6 +40,14 @@ export type CallVia = {
   teamName: string,
 };
 
+/** A manager's assignment settings, as the cloud keeps them. */
+export type Assignment = {
+  /** The "phone" type is on: calls may ring me. */
+  takesPhoneCalls: boolean,
+  /** Calls to a number without a team ring me. */
+  ringUnassigned: boolean,
+};
+
 /** Messages from the app to the cloud over the WebSocket. */
 export type ClientMessage =
   | {
@@ -48,6 +56,13 @@ export type ClientMessage =
       status: AgentStatus,
       /** Do-not-disturb. */
       doNotDisturb: boolean,
+    }
+  | {
+      "type": "setAssignment",
+      /** The "phone" type is on. */
+      takesPhoneCalls: boolean,
+      /** Calls to a number without a team ring me. */
+      ringUnassigned: boolean,
     }
   | {
       "type": "answer",
@@ -279,6 +294,8 @@ export type ServerMessage =
       status: AgentStatus,
       /** Do-not-disturb. */
       doNotDisturb: boolean,
+      /** My assignment settings. */
+      assignment: Assignment,
     }
   | {
       "type": "connected",

@@ -371,3 +371,19 @@ export type AnalyticsQuery = {
   /** The version. */
   version: number | null,
 };
+
+/** How a team's queue treats its callers (`GET /api/v1/teams`, `PUT /api/v1/teams/{id}/queue`). */
+export type QueueSettings = {
+  /**
+   * The longest a caller waits before the call ends `abandonedInQueue`:
+   * `QUEUE_WAIT_SECONDS`.
+   */
+  maxWaitSeconds: number,
+  /**
+   * How often a waiting caller hears their position and estimated wait; 0: never, else
+   * within `ANNOUNCE_EVERY_SECONDS`.
+   */
+  announceEverySeconds: number,
+  /** The language of those announcements. */
+  language: SpeechLanguage,
+};

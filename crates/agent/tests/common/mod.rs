@@ -373,6 +373,7 @@ impl Connection {
             manager: manager(),
             status: AgentStatus::Available,
             do_not_disturb: false,
+            assignment: Default::default(),
         });
     }
 

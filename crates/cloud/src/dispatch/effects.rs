@@ -329,6 +329,7 @@ impl Dispatcher {
     /// The switchboard put `manager` in the call: answer the customer the first time, add
     /// the manager's WebRTC leg to the room, and send them the SDP answer when it is ready.
     fn connected(&mut self, call: CallId, manager: ManagerId) {
+        self.stop_announcing(call);
         let Some(c) = self.calls.get_mut(&call) else {
             return;
         };

@@ -23,12 +23,14 @@ mod effects;
 mod ids;
 mod meet;
 mod parallel;
+mod queue;
 mod requests;
 mod snapshot;
 mod trunk;
 mod workflow;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ringdesk_core::presence::Presence;
@@ -38,14 +40,15 @@ use ringdesk_sip::runtime::TrunkHandle;
 use ringdesk_sip::trunk::{SipCall, TrunkEvent};
 use ringdesk_store::{Manager, Store};
 use ringdesk_wire::{
-    AgentStatus, CallState, CallVia, Caller, ClientMessage, ErrorCode, ManagerInfo, ManagerRef,
-    PROTOCOL_VERSION, ServerEvent, ServerMessage,
+    AgentStatus, Assignment, CallState, CallVia, Caller, ClientMessage, ErrorCode, ManagerInfo,
+    ManagerRef, PROTOCOL_VERSION, ServerEvent, ServerMessage,
 };
 use tokio::sync::{mpsc, oneshot};
 
 use crate::codes::{ToWire, core_status};
 use crate::metrics::Metrics;
 use crate::room::{RoomCommand, RoomEvent, RoomHandle, RoomMedia};
+use crate::speech::SpeechEngine;
 use crate::writer::{RecordWriter, Write};
 
 pub use ids::BLOCK as CALL_ID_BLOCK;
@@ -157,6 +160,7 @@ struct ManagerEntry {
     status: AgentStatus,
     do_not_disturb: bool,
     operator_seat: bool,
+    assignment: Assignment,
 }
 
 impl ManagerEntry {
@@ -165,6 +169,7 @@ impl ManagerEntry {
             operator_seat: self.operator_seat,
             status: core_status(self.status),
             do_not_disturb: self.do_not_disturb,
+            takes_phone_calls: self.assignment.takes_phone_calls,
             online: !self.sessions.is_empty(),
         }
     }
@@ -211,6 +216,8 @@ struct ActiveCall {
     /// The workflow it will walk once the caller's ACK confirms our answer (a prompt started
     /// before that would be clipped by carriers still setting up the media path).
     pending_workflow: Option<Box<(workflow::Prepared, ringdesk_core::workflow::CallFacts)>>,
+    /// While it waits in a queue that tells callers where they are.
+    announcing: Option<queue::Announcing>,
 }
 
 impl ActiveCall {
@@ -236,6 +243,7 @@ impl ActiveCall {
             rung_once: false,
             workflow: None,
             pending_workflow: None,
+            announcing: None,
         }
     }
 }
@@ -251,6 +259,8 @@ pub struct DispatchConfig {
     pub dial_timeout: Duration,
     /// What every call's room gets: media IP, customer RTP timeout, hold music.
     pub room: RoomMedia,
+    /// Speaks queue announcements.
+    pub speech: Arc<dyn SpeechEngine>,
 }
 
 /// See the module docs.
@@ -277,6 +287,8 @@ pub struct Dispatcher {
     ringing_sent: HashMap<i64, Vec<CallState>>,
     /// What published workflow versions play, decoded (shared with the arrival lookups).
     audio_cache: workflow::AudioCache,
+    /// Queue announcements already spoken.
+    rendered: queue::Rendered,
 }
 
 fn error(code: ErrorCode, message: impl Into<String>) -> ServerEvent {
@@ -326,13 +338,18 @@ impl Dispatcher {
             live_changed: HashSet::new(),
             ringing_sent: HashMap::new(),
             audio_cache: Default::default(),
+            rendered: Default::default(),
         };
         let task = tokio::spawn(async move {
             loop {
-                let deadline = match (d.switchboard.poll_timeout(), d.workflow_deadline()) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
+                let deadline = [
+                    d.switchboard.poll_timeout(),
+                    d.workflow_deadline(),
+                    d.announcement_deadline(),
+                ]
+                .into_iter()
+                .flatten()
+                .min();
                 let sleep = async {
                     match deadline {
                         Some(t) => tokio::time::sleep_until(t.into()).await,
@@ -346,6 +363,7 @@ impl Dispatcher {
                     _ = sleep => {
                         let now = Instant::now();
                         d.workflow_timeouts(now);
+                        d.announce_due(now);
                         d.switchboard.handle_timeout(now);
                         d.apply_outputs();
                         continue;
@@ -456,6 +474,10 @@ impl Dispatcher {
             },
             do_not_disturb: m.do_not_disturb,
             operator_seat: m.operator_seat,
+            assignment: Assignment {
+                takes_phone_calls: m.takes_phone_calls,
+                ring_unassigned: m.ring_unassigned,
+            },
         });
         entry.info = info.clone();
         let _ = tx.send(ServerMessage::Hello {
@@ -463,6 +485,7 @@ impl Dispatcher {
             manager: info,
             status: entry.status,
             do_not_disturb: entry.do_not_disturb,
+            assignment: entry.assignment,
         });
         let _ = tx.send(ServerEvent::RingingCalls { calls: ringing }.into());
         entry.sessions.push(Session { id: session, tx });
@@ -574,7 +597,9 @@ impl Dispatcher {
                 self.input(SwitchboardInput::ManagerHungUp { call, manager });
             }
             RoomEvent::PromptFinished { id } => {
-                self.workflow_input(call, workflow::play_id(id));
+                if id != queue::ANNOUNCEMENT_PLAY {
+                    self.workflow_input(call, workflow::play_id(id));
+                }
             }
             RoomEvent::Voicemail { wav, duration_ms } => {
                 self.voicemail_recorded(call, wav, duration_ms)

@@ -4,11 +4,12 @@
 //! that a call exists, that a named manager or team is in the asker's channel (looked up off the
 //! dispatcher's task), and that the message is whole.
 
-use ringdesk_core::switchboard::TransferTarget;
+use ringdesk_core::switchboard::{QueueId, TransferTarget};
 use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
-use ringdesk_store::StoreError;
-use ringdesk_wire::{AgentStatus, ClientMessage, ErrorCode};
+use ringdesk_store::{StoreError, TeamRow};
+use ringdesk_wire::{AgentStatus, Assignment, ClientMessage, ErrorCode};
 
+use super::queue::{max_wait, members};
 use super::{Dispatcher, Joining, error};
 use crate::codes::core_kind;
 use crate::room::RoomCommand;
@@ -54,6 +55,26 @@ impl Dispatcher {
                     manager_id: manager.0,
                     status: status.as_str(),
                     do_not_disturb,
+                });
+                self.input(SwitchboardInput::Presence { manager, presence });
+                self.send_presence(manager);
+            }
+            ClientMessage::SetAssignment {
+                takes_phone_calls,
+                ring_unassigned,
+            } => {
+                let Some(m) = self.managers.get_mut(&manager) else {
+                    return;
+                };
+                m.assignment = Assignment {
+                    takes_phone_calls,
+                    ring_unassigned,
+                };
+                let presence = m.presence();
+                self.writer.send(Write::Assignment {
+                    manager_id: manager.0,
+                    takes_phone_calls,
+                    ring_unassigned,
                 });
                 self.input(SwitchboardInput::Presence { manager, presence });
                 self.send_presence(manager);
@@ -165,7 +186,7 @@ impl Dispatcher {
                         transfer(d, TransferTarget::Manager(m))
                     }),
                     (None, Some(id)) => self.with_team(manager, session, id, move |d, team| {
-                        transfer(d, TransferTarget::Team(team))
+                        transfer(d, TransferTarget::Team(members(&team)))
                     }),
                     _ => {
                         let why = "a transfer names exactly one of managerId and teamId";
@@ -186,11 +207,13 @@ impl Dispatcher {
                 })
             }
             ClientMessage::TransferToQueue { call_id, team_id } => {
-                self.with_team(manager, session, team_id, move |d, candidates| {
+                self.with_team(manager, session, team_id, move |d, team| {
                     d.input(SwitchboardInput::TransferToQueue {
                         call: CallId(call_id),
                         by: manager,
-                        candidates,
+                        queue: QueueId::Team(team.id),
+                        candidates: members(&team),
+                        max_wait: max_wait(&team.queue),
                     })
                 })
             }
@@ -291,7 +314,7 @@ impl Dispatcher {
         asker: ManagerId,
         session: u64,
         id: i64,
-        then: impl FnOnce(&mut Dispatcher, Vec<ManagerId>) + Send + 'static,
+        then: impl FnOnce(&mut Dispatcher, TeamRow) + Send + 'static,
     ) {
         let Some(channel) = self.channel_of(asker) else {
             return;
@@ -300,7 +323,7 @@ impl Dispatcher {
         let lookup = async move { store.teams(channel, Some(id)).await };
         self.hand_back(lookup, move |d, found| match found {
             Ok(teams) => match teams.into_iter().next() {
-                Some(t) => then(d, t.members.into_iter().map(ManagerId).collect()),
+                Some(t) => then(d, t),
                 None => {
                     let why = format!("there is no team {id} in your channel");
                     d.send_to(asker, Some(session), error(ErrorCode::UnknownTeam, why));

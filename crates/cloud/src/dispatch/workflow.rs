@@ -15,10 +15,10 @@ use ringdesk_core::workflow::{
     self as wf, AssignTarget, CallFacts, Key, PlayId, RunInput, RunOutput, Schedule, Trigger,
     Workflow, WorkflowRun,
 };
-use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
+use ringdesk_core::{CallId, SwitchboardInput};
 use ringdesk_media::prompt::Prompt;
 use ringdesk_store::time::now_ms;
-use ringdesk_store::{CallEvent, Store};
+use ringdesk_store::{CallEvent, Store, TeamRow};
 use ringdesk_wire::{OperatingHours, ProfileField, WorkflowDefinition};
 
 use super::Dispatcher;
@@ -55,8 +55,8 @@ pub(super) struct Prepared {
     hours: Schedule,
     /// What it plays, decoded.
     audio: Arc<VersionAudio>,
-    /// The channel's teams and their members, for its assign steps.
-    teams: HashMap<i64, Vec<i64>>,
+    /// The channel's teams, their members and queues, for its assign steps.
+    teams: HashMap<i64, TeamRow>,
 }
 
 /// The channel's operating hours; unset or unreadable (logged) is always open.
@@ -129,7 +129,7 @@ pub(super) async fn prepare(
         .teams(channel_id, None)
         .await?
         .into_iter()
-        .map(|t| (t.id, t.members))
+        .map(|t| (t.id, t))
         .collect();
     Ok(Some(Prepared {
         workflow_id: live.workflow_id,
@@ -189,7 +189,7 @@ pub(super) struct CallWorkflow {
     workflow_id: i64,
     version: i64,
     audio: Arc<VersionAudio>,
-    teams: HashMap<i64, Vec<i64>>,
+    teams: HashMap<i64, TeamRow>,
 }
 
 impl Dispatcher {
@@ -359,14 +359,12 @@ impl Dispatcher {
                     tracing::warn!(%call, "a callback was asked for; queues do not keep places yet")
                 }
                 RunOutput::Assign(target) => {
-                    let candidates = match target {
-                        AssignTarget::Team(t) => w.teams.get(&t).cloned().unwrap_or_default(),
-                        AssignTarget::Manager(m) => vec![m],
-                    };
                     // The run is done: tone listening stops with it (above).
-                    c.room.send(RoomCommand::StartRingback);
-                    let candidates = candidates.into_iter().map(ManagerId).collect();
-                    self.input(SwitchboardInput::Route { call, candidates });
+                    let team = match target {
+                        AssignTarget::Team(t) => w.teams.get(&t).cloned(),
+                        AssignTarget::Manager(_) => None,
+                    };
+                    self.assign(call, target, team.as_ref());
                 }
                 // Only queue workflows send a caller back, and `prepare` picks none yet.
                 RunOutput::BackToQueue => {}

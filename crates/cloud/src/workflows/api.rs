@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/workflows/{id}/analytics", get(analytics))
         .route("/api/v1/numbers/{e164}/workflow", put(link_number))
         .route("/api/v1/operating-hours", get(hours).put(save_hours))
+        .route("/api/v1/teams/{id}/queue", put(super::queues::save))
         .route(
             "/api/v1/prompts",
             get(prompts)

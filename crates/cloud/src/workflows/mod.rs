@@ -8,6 +8,7 @@
 mod api;
 pub mod convert;
 pub mod demo;
+pub mod queues;
 mod recipes;
 mod speech;
 

@@ -1,6 +1,9 @@
 //! What goes into the switchboard and what comes out: the vocabulary of call control.
 
 use std::fmt;
+use std::time::Duration;
+
+use super::queue::QueueId;
 
 use crate::ids::{CallId, ManagerId};
 use crate::presence::{NotRingingReason, Presence};
@@ -415,12 +418,19 @@ pub enum SwitchboardInput {
         /// The call.
         call: CallId,
     },
-    /// The workflow assigned the call: it rings `candidates` as an arriving call would.
+    /// The workflow assigned the call to a queue: it waits there, hearing the queue music, in
+    /// arrival order behind the queue's other callers until one of `candidates` answers. It
+    /// is turned away `exceededQueue` when the queue is full and `noOperator` when none of
+    /// them could take calls at all; it ends `abandonedInQueue` after `max_wait`.
     Route {
         /// The call.
         call: CallId,
+        /// A team's queue, or one manager's own.
+        queue: QueueId,
         /// Who could be rung, in preference order.
         candidates: Vec<ManagerId>,
+        /// The longest it waits.
+        max_wait: Duration,
     },
     /// The workflow ended the call before any manager took it.
     WorkflowEnded {
@@ -581,8 +591,12 @@ pub enum SwitchboardInput {
         call: CallId,
         /// Who transfers.
         by: ManagerId,
+        /// The team's queue.
+        queue: QueueId,
         /// The team's members in ring order.
         candidates: Vec<ManagerId>,
+        /// The longest the customer waits there.
+        max_wait: Duration,
     },
 }
 

@@ -14,6 +14,7 @@
 
 mod io;
 mod parallel;
+mod queue;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
@@ -26,13 +27,10 @@ pub use io::{
     RingStop, SwitchboardInput, SwitchboardOutput, TransferKind, TransferOutcome, TransferTarget,
 };
 pub use parallel::{Arrangement, ParallelView, Place};
+pub use queue::{MIN_SAMPLES, QUEUE_CAPACITY, QUEUE_MAX_WAIT, QueueId, QueuePlace, SAMPLE_WINDOW};
 
 /// At most 1 customer + 9 managers in a call (`docs/product.md#invite`).
 pub const MAX_MANAGERS_PER_CALL: usize = 9;
-
-/// A caller waits in a queue at most this long (`docs/product.md#routing`), then
-/// `abandonedInQueue`.
-pub const QUEUE_MAX_WAIT: Duration = Duration::from_secs(3600);
 
 /// A call as the managers in it see it: who is in, who rings, the hold and any transfer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,8 +87,19 @@ struct Ring {
 struct Routing {
     candidates: Vec<ManagerId>,
     tried: BTreeSet<ManagerId>,
-    /// A call in a queue waits for a manager (until then) instead of ending unanswered.
-    wait_until: Option<Instant>,
+    /// A call in a queue waits there for a manager instead of ending unanswered.
+    queued: Option<Waiting>,
+}
+
+/// A call's wait in a queue.
+#[derive(Debug, Clone, Copy)]
+struct Waiting {
+    queue: QueueId,
+    entered: Instant,
+    /// Ends `abandonedInQueue` then.
+    until: Instant,
+    /// Arrival order across every queue: the longest waiting caller gets a free manager.
+    seq: u64,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -205,6 +214,10 @@ pub struct Switchboard {
     outputs: VecDeque<SwitchboardOutput>,
     /// Calls whose view changed during the current input.
     changed: BTreeSet<CallId>,
+    /// Each queue's recent answers, for the estimated wait.
+    histories: BTreeMap<QueueId, queue::QueueHistory>,
+    /// The next caller's place in arrival order.
+    next_seq: u64,
 }
 
 impl Switchboard {
@@ -216,6 +229,8 @@ impl Switchboard {
             calls: BTreeMap::new(),
             outputs: VecDeque::new(),
             changed: BTreeSet::new(),
+            histories: BTreeMap::new(),
+            next_seq: 0,
         }
     }
 
@@ -244,7 +259,7 @@ impl Switchboard {
                 kind: t.kind,
                 consulting: t.consulting,
             }),
-            queued: c.routing.as_ref().is_some_and(|r| r.wait_until.is_some()),
+            queued: c.routing.as_ref().is_some_and(|r| r.queued.is_some()),
             dialing: c.outbound && !c.answered,
             parallel: c.parallel.as_ref().map(parallel::Parallel::view),
             customer_present: c.customer_present,
@@ -264,7 +279,7 @@ impl Switchboard {
             .values()
             .flat_map(|c| {
                 let rings = c.rings.values().map(|r| r.deadline);
-                let wait = c.routing.as_ref().and_then(|r| r.wait_until);
+                let wait = c.routing.as_ref().and_then(|r| r.queued).map(|w| w.until);
                 rings.chain(wait)
             })
             .min()
@@ -291,8 +306,8 @@ impl Switchboard {
             .filter(|(_, c)| {
                 c.routing
                     .as_ref()
-                    .and_then(|r| r.wait_until)
-                    .is_some_and(|t| t <= now)
+                    .and_then(|r| r.queued)
+                    .is_some_and(|w| w.until <= now)
             })
             .map(|(id, _)| *id)
             .collect();
@@ -322,7 +337,12 @@ impl Switchboard {
                 self.arrive(now, call, candidates, true)
             }
             SwitchboardInput::WorkflowArrived { call } => self.workflow_arrived(call),
-            SwitchboardInput::Route { call, candidates } => self.route(now, call, candidates),
+            SwitchboardInput::Route {
+                call,
+                queue,
+                candidates,
+                max_wait,
+            } => self.route(now, call, queue, candidates, max_wait),
             SwitchboardInput::WorkflowEnded { call, missed } => {
                 // Only a call still in its workflow: one a manager has is not the workflow's.
                 if self.calls.get(&call).is_some_and(|c| c.in_workflow) {
@@ -418,26 +438,30 @@ impl Switchboard {
             SwitchboardInput::TransferToQueue {
                 call,
                 by,
+                queue,
                 candidates,
-            } => self.transfer_to_queue(now, call, by, candidates),
+                max_wait,
+            } => self.transfer_to_queue(now, call, by, (queue, max_wait), candidates),
         }
         self.finish_input(now);
     }
 
-    /// Rings waiting queue calls whose managers may have become free, then reports the calls
-    /// that changed.
+    /// Rings waiting queue calls whose managers may have become free, longest waiting first,
+    /// then reports the calls that changed.
     fn finish_input(&mut self, now: Instant) {
-        let waiting: Vec<CallId> = self
-            .calls
-            .iter()
-            .filter(|(_, c)| {
-                c.route_ring().is_none()
-                    && c.routing.as_ref().is_some_and(|r| r.wait_until.is_some())
-            })
-            .map(|(id, _)| *id)
-            .collect();
-        for call in waiting {
-            self.ring_next(now, call);
+        // Most of the time nobody is free: then there is nothing to look at.
+        let anyone_free = self.managers.keys().any(|m| self.eligibility(*m).is_ok());
+        if anyone_free {
+            let mut waiting: Vec<(u64, CallId)> = self
+                .calls
+                .iter()
+                .filter(|(_, c)| c.route_ring().is_none())
+                .filter_map(|(id, c)| Some((c.routing.as_ref()?.queued?.seq, *id)))
+                .collect();
+            waiting.sort_unstable();
+            for (_, call) in waiting {
+                self.ring_next(now, call);
+            }
         }
         for call in std::mem::take(&mut self.changed) {
             if self.calls.contains_key(&call) {
@@ -491,7 +515,7 @@ impl Switchboard {
         let routing = Routing {
             candidates,
             tried: BTreeSet::new(),
-            wait_until: None,
+            queued: None,
         };
         self.calls
             .insert(call, CallState::incoming(Some(routing), meet));
@@ -508,18 +532,114 @@ impl Switchboard {
         );
     }
 
-    /// A workflow's call goes to its candidates; a call not in a workflow is left alone.
-    fn route(&mut self, now: Instant, call: CallId, candidates: Vec<ManagerId>) {
-        let Some(c) = self.calls.get_mut(&call).filter(|c| c.in_workflow) else {
+    /// A workflow's call joins a queue (rung in [`Self::finish_input`], in arrival order); a
+    /// call not in a workflow is left alone.
+    fn route(
+        &mut self,
+        now: Instant,
+        call: CallId,
+        queue: QueueId,
+        candidates: Vec<ManagerId>,
+        max_wait: Duration,
+    ) {
+        if !self.calls.get(&call).is_some_and(|c| c.in_workflow) {
             return;
+        }
+        let turned_away = if self.queue_len(queue) >= QUEUE_CAPACITY {
+            Some(MissedReason::ExceededQueue)
+        } else if !candidates.iter().any(|m| self.could_take_calls(*m)) {
+            Some(MissedReason::NoOperator)
+        } else {
+            None
         };
-        c.in_workflow = false;
-        c.routing = Some(Routing {
-            candidates,
-            tried: BTreeSet::new(),
-            wait_until: None,
-        });
-        self.route_next(now, call);
+        if let Some(missed) = turned_away {
+            return self.end(
+                now,
+                call,
+                HangupCause::NotAnswered,
+                Some(missed),
+                RingStop::CallEnded,
+            );
+        }
+        let waiting = self.start_waiting(now, queue, max_wait);
+        if let Some(c) = self.calls.get_mut(&call) {
+            c.in_workflow = false;
+            // The queue music plays until a manager answers.
+            c.held = true;
+            c.routing = Some(Routing {
+                candidates,
+                tried: BTreeSet::new(),
+                queued: Some(waiting),
+            });
+        }
+        self.changed.insert(call);
+    }
+
+    /// A caller's wait in `queue` starting now.
+    fn start_waiting(&mut self, now: Instant, queue: QueueId, max_wait: Duration) -> Waiting {
+        self.next_seq += 1;
+        Waiting {
+            queue,
+            entered: now,
+            until: now + max_wait,
+            seq: self.next_seq,
+        }
+    }
+
+    /// Callers waiting in `queue` (being rung or not).
+    fn queue_len(&self, queue: QueueId) -> usize {
+        self.calls
+            .values()
+            .filter(|c| Self::waits_in(c, queue))
+            .count()
+    }
+
+    fn waits_in(c: &CallState, queue: QueueId) -> bool {
+        c.routing
+            .as_ref()
+            .and_then(|r| r.queued)
+            .is_some_and(|w| w.queue == queue)
+    }
+
+    /// Whether `manager` could be rung once free: online with a seat and taking calls, maybe
+    /// busy with another one. A queue nobody could ever answer turns callers away at once.
+    fn could_take_calls(&self, manager: ManagerId) -> bool {
+        let Some(m) = self.managers.get(&manager) else {
+            return false;
+        };
+        matches!(
+            ring_eligibility(&m.presence, false, false),
+            Ok(()) | Err(NotRingingReason::InCall | NotRingingReason::WrapUp)
+        )
+    }
+
+    /// Where `call` waits: its queue, its position and how many wait there.
+    pub fn queue_place(&self, call: CallId) -> Option<QueuePlace> {
+        let me = self.calls.get(&call)?.routing.as_ref()?.queued?;
+        let ahead = self
+            .calls
+            .values()
+            .filter_map(|c| c.routing.as_ref()?.queued)
+            .filter(|w| w.queue == me.queue);
+        let (mut position, mut waiting) = (0, 0);
+        for w in ahead {
+            waiting += 1;
+            position += usize::from(w.seq <= me.seq);
+        }
+        Some(QueuePlace {
+            queue: me.queue,
+            position,
+            waiting,
+        })
+    }
+
+    /// How long `call` is likely still to wait, from its queue's recent answers; `None` when
+    /// they are too few to say (a caller is told nothing rather than a wrong number).
+    pub fn estimated_wait(&self, now: Instant, call: CallId) -> Option<Duration> {
+        let place = self.queue_place(call)?;
+        self.histories
+            .get(&place.queue)?
+            .estimate(now, place.position)
     }
 
     fn dial(&mut self, call: CallId, manager: ManagerId) {
@@ -659,10 +779,16 @@ impl Switchboard {
         let Some(routing) = self.calls.get_mut(&call).and_then(|c| c.routing.as_mut()) else {
             return;
         };
-        if routing.wait_until.is_some() {
-            // A queue keeps going round its team until someone answers or the wait runs out.
-            routing.tried.clear();
-            return;
+        if let Some(waiting) = routing.queued {
+            if waiting.queue.goes_round() {
+                // A team's queue goes round its managers until one answers or the wait runs out.
+                routing.tried.clear();
+                return;
+            }
+            if routing.tried.is_empty() {
+                // Its manager is busy: the caller waits for them.
+                return;
+            }
         }
         let missed = if routing.tried.is_empty() {
             MissedReason::NoOperator
@@ -785,9 +911,19 @@ impl Switchboard {
             .push_back(SwitchboardOutput::Connected { call, manager });
         match purpose {
             RingPurpose::Route => {
-                let was_queued = c.routing.take().is_some_and(|r| r.wait_until.is_some());
-                if !first && was_queued {
-                    // Out of the queue: the new manager talks to the customer.
+                let Some(waiting) = c.routing.take().and_then(|r| r.queued) else {
+                    return;
+                };
+                // Out of the queue: the manager talks to the customer (the others in a
+                // transferred call hear the hold end).
+                if first {
+                    c.held = false;
+                }
+                self.histories
+                    .entry(waiting.queue)
+                    .or_default()
+                    .answered(now, waiting.entered);
+                if !first {
                     self.set_held(call, false, manager);
                 }
             }
@@ -1084,6 +1220,7 @@ impl Switchboard {
         now: Instant,
         call: CallId,
         by: ManagerId,
+        (queue, max_wait): (QueueId, Duration),
         candidates: Vec<ManagerId>,
     ) {
         if !self.in_answered_call(call, by, Request::Transfer) {
@@ -1103,16 +1240,16 @@ impl Switchboard {
         if let Some(reason) = refusal {
             return self.refuse(call, by, Request::Transfer, reason);
         }
+        let waiting = self.start_waiting(now, queue, max_wait);
         if let Some(c) = self.calls.get_mut(&call) {
             c.routing = Some(Routing {
                 candidates,
                 tried: BTreeSet::new(),
-                wait_until: Some(now + QUEUE_MAX_WAIT),
+                queued: Some(waiting),
             });
         }
         self.set_held(call, true, by);
         self.leave(now, call, by, LegEnd::Transferred);
-        self.ring_next(now, call);
     }
 
     fn end(

@@ -15,6 +15,7 @@ fn available() -> Presence {
         operator_seat: true,
         status: Status::Available,
         do_not_disturb: false,
+        takes_phone_calls: true,
         online: true,
     }
 }
@@ -37,9 +38,16 @@ fn label(input: &SwitchboardInput) -> String {
             format!("{call} arrives from a browser for {}", ids(candidates))
         }
         SwitchboardInput::WorkflowArrived { call } => format!("{call} arrives into a workflow"),
-        SwitchboardInput::Route { call, candidates } => {
-            format!("the workflow routes {call} to {}", ids(candidates))
-        }
+        SwitchboardInput::Route {
+            call,
+            queue,
+            candidates,
+            max_wait,
+        } => format!(
+            "the workflow queues {call} in {queue} for {} (wait at most {}s)",
+            ids(candidates),
+            max_wait.as_secs()
+        ),
         SwitchboardInput::WorkflowEnded { call, missed } => {
             format!("the workflow ends {call} ({})", missed.code())
         }
@@ -99,8 +107,10 @@ fn label(input: &SwitchboardInput) -> String {
         SwitchboardInput::TransferToQueue {
             call,
             by,
+            queue,
             candidates,
-        } => format!("{by} puts {call} in the queue of {}", ids(candidates)),
+            ..
+        } => format!("{by} puts {call} in {queue} of {}", ids(candidates)),
     }
 }
 
@@ -260,7 +270,9 @@ fn to_queue(call: i64, by: i64, team: &[i64]) -> SwitchboardInput {
     SwitchboardInput::TransferToQueue {
         call: CallId(call),
         by: ManagerId(by),
+        queue: QueueId::Team(1),
         candidates: team.iter().map(|&m| ManagerId(m)).collect(),
+        max_wait: QUEUE_MAX_WAIT,
     }
 }
 
@@ -477,7 +489,7 @@ fn longest_idle_manager_rings_first_and_offline_moves_on() {
         t=010s > c2 arrives for [m1, m2]
                  < ring c2 at m2
                  < c2 changed
-        t=010s > m2 presence Presence { operator_seat: true, status: Available, do_not_disturb: false, online: false }
+        t=010s > m2 presence Presence { operator_seat: true, status: Available, do_not_disturb: false, takes_phone_calls: true, online: false }
                  < stop ringing c2 at m2: disconnected
                  < ring c2 at m1
                  < c2 changed
@@ -1062,7 +1074,7 @@ fn a_call_in_a_queue_waits_for_a_free_manager_up_to_an_hour() {
         t=000s > m2 answers c2
                  < connect c2 to m2
                  < c2 changed
-        t=000s > m1 puts c1 in the queue of [m1, m2]
+        t=000s > m1 puts c1 in team1 of [m1, m2]
                  < c1 on hold by m1
                  < m1 left c1: transferred
                  < c1 changed
@@ -1075,12 +1087,12 @@ fn a_call_in_a_queue_waits_for_a_free_manager_up_to_an_hour() {
                  < connect c1 to m2
                  < c1 off hold by m2
                  < c1 changed
-        t=015s > m2 puts c1 in the queue of [m3]
+        t=015s > m2 puts c1 in team1 of [m3]
                  < c1 on hold by m2
                  < m2 left c1: transferred
                  < ring c1 at m3
                  < c1 changed
-        t=015s > m3 presence Presence { operator_seat: true, status: Away, do_not_disturb: false, online: true }
+        t=015s > m3 presence Presence { operator_seat: true, status: Away, do_not_disturb: false, takes_phone_calls: true, online: true }
                  < stop ringing c1 at m3: unavailable
                  < c1 changed
         t=3615s > timeout
@@ -1474,10 +1486,17 @@ fn in_workflow(call: i64) -> SwitchboardInput {
     SwitchboardInput::WorkflowArrived { call: CallId(call) }
 }
 
+/// The workflow puts `call` in team 1's queue of `candidates`.
 fn route(call: i64, candidates: &[i64]) -> SwitchboardInput {
+    route_to(call, QueueId::Team(1), candidates, QUEUE_MAX_WAIT)
+}
+
+fn route_to(call: i64, queue: QueueId, candidates: &[i64], max_wait: Duration) -> SwitchboardInput {
     SwitchboardInput::Route {
         call: CallId(call),
+        queue,
         candidates: candidates.iter().map(|&m| ManagerId(m)).collect(),
+        max_wait,
     }
 }
 
@@ -1504,7 +1523,7 @@ fn a_call_in_a_workflow_rings_nobody_until_routed_and_the_workflow_may_end_it() 
         .input(SwitchboardInput::CustomerHungUp { call: CallId(3) });
     s.check(expect![[r#"
         t=000s > c1 arrives into a workflow
-        t=020s > the workflow routes c1 to [m2, m1]
+        t=020s > the workflow queues c1 in team1 for [m2, m1] (wait at most 3600s)
                  < ring c1 at m2
                  < c1 changed
         t=020s > the workflow ends c1 (workflow)
@@ -1514,7 +1533,7 @@ fn a_call_in_a_workflow_rings_nobody_until_routed_and_the_workflow_may_end_it() 
         t=020s > c2 arrives into a workflow
         t=025s > the workflow ends c2 (notInOperation)
                  < end c2: notAnswered (missed: notInOperation)
-        t=025s > the workflow routes c2 to [m1]
+        t=025s > the workflow queues c2 in team1 for [m1] (wait at most 3600s)
         t=025s > c3 arrives into a workflow
         t=025s > customer of c3 hangs up
                  < end c3: customerHangup (missed: userleft)
@@ -1552,14 +1571,223 @@ fn a_manager_who_goes_away_or_turns_on_do_not_disturb_stops_ringing_and_the_call
         t=000s > c1 arrives for [m1, m2, m3]
                  < ring c1 at m1
                  < c1 changed
-        t=005s > m1 presence Presence { operator_seat: true, status: Away, do_not_disturb: false, online: true }
+        t=005s > m1 presence Presence { operator_seat: true, status: Away, do_not_disturb: false, takes_phone_calls: true, online: true }
                  < stop ringing c1 at m1: unavailable
                  < ring c1 at m2
                  < c1 changed
-        t=010s > m2 presence Presence { operator_seat: true, status: Available, do_not_disturb: true, online: true }
+        t=010s > m2 presence Presence { operator_seat: true, status: Available, do_not_disturb: true, takes_phone_calls: true, online: true }
                  < stop ringing c1 at m2: unavailable
                  < ring c1 at m3
                  < c1 changed
-        t=015s > m3 presence Presence { operator_seat: true, status: Available, do_not_disturb: false, online: true }
+        t=015s > m3 presence Presence { operator_seat: true, status: Available, do_not_disturb: false, takes_phone_calls: true, online: true }
+    "#]]);
+}
+
+impl Scenario {
+    /// Applies `input` without tracing it (set-up that would drown the trace).
+    fn quietly(&mut self, input: SwitchboardInput) -> &mut Self {
+        self.sb.handle_input(self.now, input);
+        while self.sb.poll_output().is_some() {}
+        self
+    }
+
+    /// Where `call` waits, and what it would be told, as one line of the trace.
+    fn note_place(&mut self, call: i64) -> &mut Self {
+        let place = self.sb.queue_place(CallId(call));
+        let wait = self.sb.estimated_wait(self.now, CallId(call));
+        let line = match place {
+            Some(p) => format!(
+                "c{call} is {} of {} in {}; estimated wait {}",
+                p.position,
+                p.waiting,
+                p.queue,
+                wait.map_or("unknown".into(), |w| format!("{}s", w.as_secs()))
+            ),
+            None => format!("c{call} waits in no queue"),
+        };
+        writeln!(self.trace, "         = {line}").unwrap();
+        self
+    }
+}
+
+#[test]
+fn a_team_queue_serves_callers_in_arrival_order_and_tells_them_where_they_are() {
+    let mut s = Scenario::available(2);
+    for call in 1..=5 {
+        s.input(in_workflow(call)).input(route(call, &[1, 2]));
+    }
+    s.input(answer(1, 1)).input(answer(2, 2));
+    assert_eq!(
+        places(&s, 3),
+        "c:M p:1",
+        "a waiting caller hears the queue music"
+    );
+    s.note_place(3).note_place(4).note_place(5);
+    // The caller in the middle gives up; the last moves up.
+    s.input(SwitchboardInput::CustomerHungUp { call: CallId(4) })
+        .note_place(5)
+        .wait(40);
+    // A manager comes free: the longest waiting caller rings, not the latest.
+    s.input(leave(1, 1)).note_place(5).input(answer(3, 1));
+    assert_eq!(places(&s, 3), "c:1 p:1 m1:1", "answered: out of the music");
+    s.check(expect![[r#"
+        t=000s > c1 arrives into a workflow
+        t=000s > the workflow queues c1 in team1 for [m1, m2] (wait at most 3600s)
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > c2 arrives into a workflow
+        t=000s > the workflow queues c2 in team1 for [m1, m2] (wait at most 3600s)
+                 < ring c2 at m2
+                 < c2 changed
+        t=000s > c3 arrives into a workflow
+        t=000s > the workflow queues c3 in team1 for [m1, m2] (wait at most 3600s)
+                 < c3 changed
+        t=000s > c4 arrives into a workflow
+        t=000s > the workflow queues c4 in team1 for [m1, m2] (wait at most 3600s)
+                 < c4 changed
+        t=000s > c5 arrives into a workflow
+        t=000s > the workflow queues c5 in team1 for [m1, m2] (wait at most 3600s)
+                 < c5 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < c1 changed
+        t=000s > m2 answers c2
+                 < connect c2 to m2
+                 < c2 changed
+                 = c3 is 1 of 3 in team1; estimated wait unknown
+                 = c4 is 2 of 3 in team1; estimated wait unknown
+                 = c5 is 3 of 3 in team1; estimated wait unknown
+        t=000s > customer of c4 hangs up
+                 < end c4: customerHangup (missed: userleft)
+                 = c5 is 2 of 2 in team1; estimated wait unknown
+        t=040s > m1 hangs up c1
+                 < m1 left c1: left
+                 < end c1: managerHangup
+                 < ring c3 at m1
+                 < c3 changed
+                 = c5 is 2 of 2 in team1; estimated wait unknown
+        t=040s > m1 answers c3
+                 < connect c3 to m1
+                 < c3 changed
+    "#]]);
+}
+
+#[test]
+fn the_estimated_wait_comes_from_recent_answers_only() {
+    let mut s = Scenario::available(1);
+    for call in 1..=6 {
+        s.quietly(in_workflow(call)).quietly(route(call, &[1]));
+    }
+    // m1 takes a caller every 40 s: 10 s ringing, 30 s talking.
+    for call in 1..=3 {
+        s.wait(10)
+            .quietly(answer(call, 1))
+            .wait(30)
+            .quietly(leave(call, 1));
+    }
+    s.note_place(4).note_place(6);
+    s.wait(31 * 60).note_place(6);
+    s.check(expect![[r#"
+                 = c4 is 1 of 3 in team1; estimated wait 30s
+                 = c6 is 3 of 3 in team1; estimated wait 90s
+                 = c6 is 3 of 3 in team1; estimated wait unknown
+    "#]]);
+}
+
+#[test]
+fn a_full_queue_turns_the_next_caller_away_and_so_does_a_queue_nobody_could_answer() {
+    let away = Presence {
+        status: Status::Away,
+        ..available()
+    };
+    let phone_off = Presence {
+        takes_phone_calls: false,
+        ..available()
+    };
+    let mut s = Scenario::new(&[(1, available()), (2, away), (3, phone_off)]);
+    s.quietly(arrive(1000, &[1])).quietly(answer(1000, 1));
+    for call in 1..=QUEUE_CAPACITY as i64 {
+        s.quietly(in_workflow(call)).quietly(route(call, &[1]));
+    }
+    s.note_place(QUEUE_CAPACITY as i64);
+    let next = QUEUE_CAPACITY as i64 + 1;
+    s.input(in_workflow(next)).input(route(next, &[1]));
+    // Another queue is not full; but nobody in it could take a call: away, phone off, unknown.
+    s.input(in_workflow(300))
+        .input(route_to(300, QueueId::Team(2), &[2, 3, 4], QUEUE_MAX_WAIT));
+    s.check(expect![[r#"
+                 = c200 is 200 of 200 in team1; estimated wait unknown
+        t=000s > c201 arrives into a workflow
+        t=000s > the workflow queues c201 in team1 for [m1] (wait at most 3600s)
+                 < end c201: notAnswered (missed: exceededQueue)
+        t=000s > c300 arrives into a workflow
+        t=000s > the workflow queues c300 in team2 for [m2, m3, m4] (wait at most 3600s)
+                 < end c300: notAnswered (missed: noOperator)
+    "#]]);
+}
+
+#[test]
+fn a_call_for_one_manager_waits_while_they_are_busy_and_ends_ring_time_over_when_they_let_it_ring()
+{
+    let mut s = Scenario::available(2);
+    let mine = QueueId::Manager(ManagerId(1));
+    s.quietly(arrive(9, &[1])).quietly(answer(9, 1));
+    s.input(in_workflow(1))
+        .input(route_to(1, mine, &[1], QUEUE_MAX_WAIT))
+        .wait(20)
+        .input(leave(9, 1))
+        .wait(31);
+    s.input(in_workflow(2))
+        .input(route_to(2, mine, &[1], QUEUE_MAX_WAIT))
+        .input(decline(2, 1));
+    s.check(expect![[r#"
+        t=000s > c1 arrives into a workflow
+        t=000s > the workflow queues c1 in m1's queue for [m1] (wait at most 3600s)
+                 < c1 changed
+        t=020s > m1 hangs up c9
+                 < m1 left c9: left
+                 < end c9: managerHangup
+                 < ring c1 at m1
+                 < c1 changed
+        t=050s > timeout
+                 < stop ringing c1 at m1: timedOut
+                 < end c1: notAnswered (missed: ringTimeOver)
+        t=051s > c2 arrives into a workflow
+        t=051s > the workflow queues c2 in m1's queue for [m1] (wait at most 3600s)
+                 < ring c2 at m1
+                 < c2 changed
+        t=051s > m1 declines c2
+                 < stop ringing c2 at m1: declined
+                 < end c2: notAnswered (missed: ringTimeOver)
+    "#]]);
+}
+
+#[test]
+fn a_caller_waits_at_most_the_queue_wait_and_goes_round_the_team_meanwhile() {
+    let mut s = Scenario::available(2);
+    s.input(in_workflow(1))
+        .input(route_to(
+            1,
+            QueueId::Team(7),
+            &[1, 2],
+            Duration::from_secs(70),
+        ))
+        .wait(80);
+    s.check(expect![[r#"
+        t=000s > c1 arrives into a workflow
+        t=000s > the workflow queues c1 in team7 for [m1, m2] (wait at most 70s)
+                 < ring c1 at m1
+                 < c1 changed
+        t=030s > timeout
+                 < stop ringing c1 at m1: timedOut
+                 < ring c1 at m2
+                 < c1 changed
+        t=060s > timeout
+                 < stop ringing c1 at m2: timedOut
+                 < ring c1 at m1
+                 < c1 changed
+        t=070s > timeout
+                 < stop ringing c1 at m1: callEnded
+                 < end c1: notAnswered (missed: abandonedInQueue)
     "#]]);
 }

@@ -73,7 +73,7 @@ pub enum Prompt {
 }
 
 /// A language prompts are spoken in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Language {
     /// 한국어.
     Korean,
