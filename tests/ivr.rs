@@ -6,29 +6,14 @@
 use std::time::Duration;
 
 use ringdesk_store::DEMO_IVR_NUMBER;
+use ringdesk_tests::admin::{admin, publish};
 use ringdesk_tests::audio::{
     best_tone_ratio, read_wav, write_inband_key_pcap, write_tone_pcap, write_tone_wav,
 };
 use ringdesk_tests::peers::{call_in_background, call_number_in_background};
 use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, http};
-use ringdesk_wire::{
-    AgentEvent, CallRecord, HangupCause, MissedReason, PromptInfo, ServerEvent, WorkflowDetail,
-};
+use ringdesk_wire::{AgentEvent, CallRecord, HangupCause, MissedReason, PromptInfo, ServerEvent};
 use serde_json::{Value, json};
-
-/// Calls `method path` as the demo owner with a JSON body; the answer's status and body.
-async fn admin(cloud: &Cloud, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
-    let token = cloud.token(MINJI.0, MINJI.1).await;
-    let response = http(cloud)
-        .request(method, format!("{}{path}", cloud.api))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("the API answers");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 /// Uploads a one-second tone as the menu's prompt.
 async fn upload_prompt(cloud: &Cloud, dir: &TempDir) -> i64 {
@@ -44,36 +29,6 @@ async fn upload_prompt(cloud: &Cloud, dir: &TempDir) -> i64 {
         .unwrap();
     assert_eq!(response.status(), 201);
     response.json::<PromptInfo>().await.unwrap().id
-}
-
-/// Publishes `steps`, starting at step `first`, as the demo number's workflow.
-async fn publish(cloud: &Cloud, steps: Value, first: u32) {
-    let (status, created) = admin(
-        cloud,
-        reqwest::Method::POST,
-        "/api/v1/workflows",
-        json!({"name": "테스트 IVR"}),
-    )
-    .await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_i64().unwrap();
-    let draft = json!({
-        "name": "테스트 IVR",
-        "draft": {
-            "trigger": {"kind": "customerCalled"},
-            "inputTimeoutSeconds": 4,
-            "first": first,
-            "steps": steps,
-        }
-    });
-    let path = format!("/api/v1/workflows/{id}/draft");
-    let (status, saved) = admin(cloud, reqwest::Method::PUT, &path, draft).await;
-    assert_eq!(status, 200, "{saved}");
-    let saved: WorkflowDetail = serde_json::from_value(saved).unwrap();
-    assert!(saved.problems.is_empty(), "{:?}", saved.problems);
-    let path = format!("/api/v1/workflows/{id}/publish");
-    let (status, published) = admin(cloud, reqwest::Method::POST, &path, json!(null)).await;
-    assert_eq!((status, published), (200, json!({"version": 1})));
 }
 
 /// A menu playing `prompt`: 1 tags the call and goes to Junho, 2 to Minji.

@@ -6,6 +6,7 @@
 
 #![allow(missing_docs)]
 
+pub mod admin;
 pub mod audio;
 pub mod browser;
 pub mod peers;

@@ -78,6 +78,11 @@ const ADMIN: &[(Method, &str, &str)] = &[
     (Method::POST, "/api/v1/prompts?name=hi", "RIFF"),
     (Method::GET, "/api/v1/prompts/{prompt}/audio", ""),
     (Method::DELETE, "/api/v1/prompts/{prompt}", ""),
+    (
+        Method::PUT,
+        "/api/v1/teams/{team}/queue",
+        r#"{"maxWaitSeconds":60,"announceEverySeconds":0,"language":"ko"}"#,
+    ),
 ];
 
 /// The router's state over `store`, and the dispatcher's inbox (nothing here reaches it: the
@@ -315,6 +320,12 @@ async fn create_workflow(state: &AppState, token: &str, body: &str) -> serde_jso
 #[tokio::test]
 async fn the_channels_setup_is_for_its_owners_and_admins_only() {
     let (_db, store, t) = setup_channels().await;
+    let demo = store
+        .number_route(ringdesk_store::DEMO_NUMBER)
+        .await
+        .unwrap()
+        .unwrap();
+    let team = demo.team_id.unwrap();
     let (state, _inbox) = state(store);
     let detail = create_workflow(&state, &t.owner, r#"{"name":"메뉴"}"#).await;
     let id = detail["id"].as_i64().unwrap();
@@ -331,7 +342,8 @@ async fn the_channels_setup_is_for_its_owners_and_admins_only() {
     let fill = |path: &str, body: &str| {
         (
             path.replace("{id}", &id.to_string())
-                .replace("{prompt}", &prompt.to_string()),
+                .replace("{prompt}", &prompt.to_string())
+                .replace("{team}", &team.to_string()),
             body.replace("{id}", &id.to_string())
                 .replace("{draft}", &draft),
         )
@@ -350,7 +362,8 @@ async fn the_channels_setup_is_for_its_owners_and_admins_only() {
         );
         let ids_ours = path.contains(&format!("/{id}")) && !path.ends_with("/order")
             || path.contains(&format!("/prompts/{prompt}"))
-            || path.contains("/numbers/");
+            || path.contains("/numbers/")
+            || path.contains("/teams/");
         if ids_ours {
             assert_eq!(
                 status_and_code(&state, request(method, &path, &body, Some(&t.other))).await,

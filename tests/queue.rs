@@ -1,0 +1,202 @@
+//! End to end: ACD queues. A published workflow assigns every call to the demo team; real SIP
+//! callers (sipp) wait in its queue. A full queue turns the 201st caller away
+//! (`exceededQueue`); nobody who could answer ends a call at once (`noOperator`); a ring that
+//! times out moves to the next manager, round the team, until the queue's maximum wait ends the
+//! call (`abandonedInQueue`).
+
+use std::time::{Duration, Instant};
+
+use ringdesk_tests::admin::{admin, publish};
+use ringdesk_tests::peers::{call_in_background, run_sipp, scenario};
+use ringdesk_tests::{AgentProc, Cloud, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on};
+use ringdesk_wire::{
+    AgentEvent, CallRecord, HangupCause, MissedReason, RingStopReason, ServerEvent,
+};
+use serde_json::{Value, json};
+
+/// The demo team's id.
+fn demo_team(cloud: &Cloud) -> i64 {
+    block_on(async {
+        let (status, teams) =
+            admin(cloud, reqwest::Method::GET, "/api/v1/teams", json!(null)).await;
+        assert_eq!(status, 200, "{teams}");
+        teams[0]["id"].as_i64().expect("a team")
+    })
+}
+
+/// Publishes a workflow whose only step assigns the call to `team`.
+fn assign_everything_to(cloud: &Cloud, team: i64) {
+    let steps =
+        json!([{"id": 1, "name": "지원팀 대기열", "action": {"kind": "assign", "teamId": team}}]);
+    block_on(publish(cloud, steps, 1));
+}
+
+/// Sets the team's queue settings; the status the API answers.
+fn set_queue(cloud: &Cloud, team: i64, settings: Value) -> (u16, Value) {
+    let path = format!("/api/v1/teams/{team}/queue");
+    block_on(admin(cloud, reqwest::Method::PUT, &path, settings))
+}
+
+/// The demo channel's newest `n` call records.
+fn newest_calls(cloud: &Cloud, n: usize) -> Vec<CallRecord> {
+    let mut calls = Vec::new();
+    let mut page = 1;
+    while calls.len() < n {
+        let query = format!("perPage=200&page={page}");
+        let got = block_on(cloud.calls(MINJI, &query)).calls;
+        assert!(!got.is_empty(), "only {} records", calls.len());
+        calls.extend(got);
+        page += 1;
+    }
+    calls.truncate(n);
+    calls
+}
+
+/// Waits until the newest `n` records are all closed.
+fn closed_calls(cloud: &Cloud, n: usize) -> Vec<CallRecord> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let calls = newest_calls(cloud, n);
+        if calls.iter().all(|c| c.ended_at.is_some()) {
+            return calls;
+        }
+        assert!(Instant::now() < deadline, "records were left open");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn the_201st_caller_waiting_at_once_is_turned_away_as_exceeded_queue() {
+    let cloud = Cloud::start(&[]);
+    let team = demo_team(&cloud);
+    assign_everything_to(&cloud, team);
+    // Minji is there but does not answer: the first caller rings her, the others wait.
+    let mut minji = AgentProc::start(&cloud, MINJI, &["--wav"]);
+    let dir = TempDir::new("queue-load");
+    let sf = scenario(&dir, "uac_queue.xml", &[("HOLD_MS", "12000")]);
+    let run = run_sipp(
+        &dir,
+        &sf,
+        cloud.sip,
+        DEMO_SERVICE,
+        201,
+        &["-r", "40", "-l", "201"],
+        Duration::from_secs(60),
+    );
+    assert!(
+        run.success,
+        "every caller's scenario ends well:\n{}",
+        run.log
+    );
+    minji.wait_for("the first caller rings", Duration::from_secs(5), |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
+    });
+    let calls = closed_calls(&cloud, 201);
+    let turned_away: Vec<&CallRecord> = calls
+        .iter()
+        .filter(|c| c.missed_reason == Some(MissedReason::ExceededQueue))
+        .collect();
+    assert_eq!(
+        turned_away.len(),
+        1,
+        "exactly one caller finds the queue full"
+    );
+    assert_eq!(turned_away[0].hangup_cause, Some(HangupCause::NotAnswered));
+    assert!(turned_away[0].managers.is_empty(), "nobody rang for it");
+    let gave_up = calls
+        .iter()
+        .filter(|c| c.missed_reason == Some(MissedReason::UserLeft))
+        .count();
+    assert_eq!(gave_up, 200, "the 200 who waited hung up themselves");
+}
+
+/// Places one call that waits until the cloud hangs up; its record once closed.
+fn waiting_call(cloud: &Cloud) -> std::thread::JoinHandle<ringdesk_tests::peers::SippRun> {
+    call_in_background(
+        "uac_queue.xml",
+        &[("HOLD_MS", "30000")],
+        cloud.sip,
+        Duration::from_secs(40),
+    )
+}
+
+#[test]
+fn a_ring_timeout_rings_the_next_manager_round_the_team_until_the_queue_wait_runs_out() {
+    let cloud = Cloud::start(&["--ring-timeout-secs", "2"]);
+    let team = demo_team(&cloud);
+    assign_everything_to(&cloud, team);
+
+    // Nobody logged in: nobody could ever answer, so the call ends at once.
+    let run = waiting_call(&cloud).join().unwrap();
+    assert!(run.success, "{}", run.log);
+    let record = closed_calls(&cloud, 1).remove(0);
+    assert_eq!(record.missed_reason, Some(MissedReason::NoOperator));
+
+    // Bad settings are refused whole.
+    for (settings, code) in [
+        (
+            json!({"maxWaitSeconds": 4, "announceEverySeconds": 0, "language": "ko"}),
+            400,
+        ),
+        (
+            json!({"maxWaitSeconds": 60, "announceEverySeconds": 5, "language": "ko"}),
+            400,
+        ),
+        (
+            json!({"maxWaitSeconds": 60, "announceEverySeconds": 0, "language": "fr"}),
+            400,
+        ),
+    ] {
+        let (status, body) = set_queue(&cloud, team, settings);
+        assert_eq!(status, code, "{body}");
+    }
+    let (status, body) = set_queue(
+        &cloud,
+        team + 1000,
+        json!({"maxWaitSeconds": 7, "announceEverySeconds": 0, "language": "ko"}),
+    );
+    assert_eq!(status, 404, "{body}");
+    let (status, body) = set_queue(
+        &cloud,
+        team,
+        json!({"maxWaitSeconds": 7, "announceEverySeconds": 0, "language": "ko"}),
+    );
+    assert_eq!(status, 204, "{body}");
+
+    let mut minji = AgentProc::start(&cloud, MINJI, &["--wav"]);
+    let mut junho = AgentProc::start(&cloud, JUNHO, &["--wav"]);
+    let caller = waiting_call(&cloud);
+    let ring = |e: &AgentEvent| matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }));
+    let timed_out = |e: &AgentEvent| {
+        matches!(
+            e,
+            AgentEvent::Server(ServerEvent::RingStopped {
+                reason: RingStopReason::TimedOut,
+                ..
+            })
+        )
+    };
+    let (first_ring, _) = minji.wait_for("Minji rings first", Duration::from_secs(10), ring);
+    minji.wait_for("her ring times out", Duration::from_secs(5), timed_out);
+    let (next_ring, _) = junho.wait_for("then Junho rings", Duration::from_secs(5), ring);
+    assert!(next_ring > first_ring);
+    junho.wait_for("his ring times out", Duration::from_secs(5), timed_out);
+    minji.wait_for("round again to Minji", Duration::from_secs(5), ring);
+    let run = caller.join().unwrap();
+    assert!(run.success, "the cloud hangs up:\n{}", run.log);
+    let record = closed_calls(&cloud, 1).remove(0);
+    assert_eq!(record.missed_reason, Some(MissedReason::AbandonedInQueue));
+    assert_eq!(record.hangup_cause, Some(HangupCause::NotAnswered));
+    let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).expect("an RFC 3339 time");
+    let waited =
+        (at(record.ended_at.as_deref().unwrap()) - at(&record.started_at)).num_milliseconds();
+    assert!(
+        (7_000..10_000).contains(&waited),
+        "ended by the 7 s wait, after the workflow answered: {waited} ms"
+    );
+    let rung: Vec<&str> = record.managers.iter().map(|m| m.name.as_str()).collect();
+    assert!(
+        rung.contains(&"김민지") && rung.contains(&"이준호"),
+        "both were rung: {rung:?}"
+    );
+}

@@ -1,0 +1,54 @@
+//! The admin API as the demo owner (Minji) uses it: JSON requests and publishing a workflow.
+
+use serde_json::{Value, json};
+
+use super::{Cloud, MINJI, http};
+
+/// Calls `method path` as the demo owner with a JSON body; the answer's status and body.
+pub async fn admin(
+    cloud: &Cloud,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
+    let token = cloud.token(MINJI.0, MINJI.1).await;
+    let response = http(cloud)
+        .request(method, format!("{}{path}", cloud.api))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("the API answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Publishes `steps`, starting at step `first`, as a new workflow named "테스트 IVR" — first in
+/// the list, so the demo number runs it — with a 4 s input timeout.
+pub async fn publish(cloud: &Cloud, steps: Value, first: u32) {
+    let (status, created) = admin(
+        cloud,
+        reqwest::Method::POST,
+        "/api/v1/workflows",
+        json!({"name": "테스트 IVR"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let draft = json!({
+        "name": "테스트 IVR",
+        "draft": {
+            "trigger": {"kind": "customerCalled"},
+            "inputTimeoutSeconds": 4,
+            "first": first,
+            "steps": steps,
+        }
+    });
+    let path = format!("/api/v1/workflows/{id}/draft");
+    let (status, saved) = admin(cloud, reqwest::Method::PUT, &path, draft).await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["problems"], json!([]), "{saved}");
+    let path = format!("/api/v1/workflows/{id}/publish");
+    let (status, published) = admin(cloud, reqwest::Method::POST, &path, json!(null)).await;
+    assert_eq!((status, published), (200, json!({"version": 1})));
+}
