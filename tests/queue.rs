@@ -6,11 +6,14 @@
 
 use std::time::{Duration, Instant};
 
-use ringdesk_tests::admin::{admin, publish};
-use ringdesk_tests::peers::{call_in_background, run_sipp, scenario};
-use ringdesk_tests::{AgentProc, Cloud, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on};
+use ringdesk_tests::admin::{admin, publish, publish_named};
+use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
+use ringdesk_tests::peers::{call_in_background, carrier_in_background, run_sipp, scenario};
+use ringdesk_tests::{
+    AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on, free_port, http,
+};
 use ringdesk_wire::{
-    AgentEvent, CallRecord, HangupCause, MissedReason, RingStopReason, ServerEvent,
+    AgentEvent, CallRecord, HangupCause, MissedReason, PromptInfo, RingStopReason, ServerEvent,
 };
 use serde_json::{Value, json};
 
@@ -199,4 +202,108 @@ fn a_ring_timeout_rings_the_next_manager_round_the_team_until_the_queue_wait_run
         rung.contains(&"김민지") && rung.contains(&"이준호"),
         "both were rung: {rung:?}"
     );
+}
+
+/// Uploads a one-second tone as a prompt; its id.
+fn upload_tone(cloud: &Cloud, dir: &TempDir) -> i64 {
+    let wav = dir.path("prompt.wav");
+    write_tone_wav(&wav, 8_000, 700.0, 1.0);
+    block_on(async {
+        let token = cloud.token(MINJI.0, MINJI.1).await;
+        let response = http(cloud)
+            .post(format!("{}/api/v1/prompts?name=tone", cloud.api))
+            .bearer_auth(token)
+            .body(std::fs::read(&wav).unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        response.json::<PromptInfo>().await.unwrap().id
+    })
+}
+
+#[test]
+fn a_caller_who_asks_for_a_callback_keeps_their_place_and_is_dialled_once_a_manager_answers() {
+    let port = free_port();
+    let carrier_args = [
+        "--trunk-outbound".to_string(),
+        format!("127.0.0.1:{port}"),
+        "--trunk-outbound-user".into(),
+        "ringdesk".into(),
+        "--trunk-outbound-password".into(),
+        "carrier-s3cret".into(),
+    ];
+    let args: Vec<&str> = carrier_args.iter().map(String::as_str).collect();
+    let cloud = Cloud::start(&args);
+    let dir = TempDir::new("queue-callback");
+    let team = demo_team(&cloud);
+    let tone = upload_tone(&cloud, &dir);
+    assign_everything_to(&cloud, team);
+    // After a second in the queue: "press 1 to be called back", then a confirmation.
+    let prompt = json!({"kind": "recording", "promptId": tone});
+    let offer = json!([
+        {"id": 1, "name": "콜백 안내", "action": {
+            "kind": "menu", "prompt": prompt, "buttons": [{"key": 1, "next": 2}]}},
+        {"id": 2, "name": "콜백 접수", "action": {"kind": "callback", "next": 3}},
+        {"id": 3, "name": "접수 확인", "action": {"kind": "message", "prompt": prompt, "next": null}},
+    ]);
+    let waiting = json!({"kind": "waitingInQueue", "afterSeconds": 1});
+    block_on(publish_named(&cloud, "콜백 제안", waiting, offer, 1));
+
+    // The carrier the callback goes out through: it checks the number and the caller-ID.
+    let sf = scenario(
+        &dir,
+        "carrier_answer.xml",
+        &[
+            ("TO_DIGITS", "821012345678"),
+            ("CALLER_DIGITS", &DEMO_NUMBER[1..]),
+            ("USER", "ringdesk"),
+            ("PASSWORD", "carrier-s3cret"),
+            ("RING_MS", "1000"),
+        ],
+    );
+    let carrier = carrier_in_background(TempDir::new("carrier"), sf, port, Duration::from_secs(60));
+
+    // Minji is rung at once but answers only after the caller has left for a callback.
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 440.0, 30.0);
+    let mut minji = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 8_000);
+    let pcap = dir.path("hum.pcap");
+    write_tone_pcap(&pcap, 300.0, 8.0);
+    let caller = call_in_background(
+        "uac_dtmf_until_bye.xml",
+        &[("TONE_PCAP", pcap.to_str().unwrap()), ("TONE_MS", "2500")],
+        cloud.sip,
+        Duration::from_secs(30),
+    );
+    let run = caller.join().unwrap();
+    assert!(run.success, "the cloud lets the caller go:\n{}", run.log);
+    let (_, ring) = minji.wait_for("the callback rings", Duration::from_secs(5), |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
+    });
+    let AgentEvent::Server(ServerEvent::Ring { call_id, .. }) = ring else {
+        unreachable!()
+    };
+    let waiting_record = block_on(cloud.call(MINJI, call_id));
+    assert!(
+        waiting_record.ended_at.is_none(),
+        "the call keeps its place"
+    );
+    assert!(waiting_record.callback.is_some(), "{waiting_record:?}");
+
+    minji.wait_for("the customer answers the callback", Duration::from_secs(20), |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::DialAnswered { call_id: c }) if *c == call_id)
+    });
+    minji.command(&format!("hangup {call_id}"));
+    minji.wait_for("the end", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::CallEnded { call_id: c, .. }) if *c == call_id)
+    });
+    let run = carrier.join().unwrap();
+    assert!(run.success, "the carrier took the callback:\n{}", run.log);
+    let record = closed_calls(&cloud, 1).remove(0);
+    assert_eq!(record.id, call_id);
+    assert_eq!(record.missed_reason, None, "the customer was reached");
+    let callback = record.callback.expect("the callback is on the record");
+    assert_eq!(callback.attempts, 1);
+    assert!(callback.answered_at.is_some());
+    assert!(record.answered_at.is_some());
 }

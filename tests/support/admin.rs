@@ -23,22 +23,28 @@ pub async fn admin(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-/// Publishes `steps`, starting at step `first`, as a new workflow named "테스트 IVR" — first in
-/// the list, so the demo number runs it — with a 4 s input timeout.
+/// Publishes `steps`, starting at step `first`, as a new workflow named "테스트 IVR" for calls
+/// that come in — the demo number runs it — with a 4 s input timeout.
 pub async fn publish(cloud: &Cloud, steps: Value, first: u32) {
+    let trigger = json!({"kind": "customerCalled"});
+    publish_named(cloud, "테스트 IVR", trigger, steps, first).await;
+}
+
+/// Publishes a new workflow `name` with `trigger` (e.g. for calls waiting in a queue).
+pub async fn publish_named(cloud: &Cloud, name: &str, trigger: Value, steps: Value, first: u32) {
     let (status, created) = admin(
         cloud,
         reqwest::Method::POST,
         "/api/v1/workflows",
-        json!({"name": "테스트 IVR"}),
+        json!({ "name": name }),
     )
     .await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_i64().unwrap();
     let draft = json!({
-        "name": "테스트 IVR",
+        "name": name,
         "draft": {
-            "trigger": {"kind": "customerCalled"},
+            "trigger": trigger,
             "inputTimeoutSeconds": 4,
             "first": first,
             "steps": steps,

@@ -499,6 +499,7 @@ fn bench() -> anyhow::Result<()> {
     setup(true)?;
     run(cargo().args(["build", "--workspace", "--bins", "--release", "--locked"]))?;
     run(cargo().args(["bench", "-p", "ringdesk-media", "--locked"]))?;
+    run(cargo().args(["bench", "-p", "ringdesk-core", "--locked"]))?;
     // The call figures drive the release binaries built above (the bench runs from
     // target/release, where they are).
     run(cargo().args([

@@ -18,10 +18,10 @@ use ringdesk_store::time::{now_ms, rfc3339};
 use ringdesk_store::{CallRow, Manager, Store, StoreError};
 use ringdesk_wire::{
     ApiError, CallDirection, CallInput, CallManager, CallPage, CallParty, CallRecord, CallState,
-    CallsQuery, ChannelNumber, DialCheck, DialPlan, EndCause, ErrorCode, HangupCause,
-    InternationalRate, JoinPurpose, LoginRequest, LoginResponse, ManagerInfo, ManagerRole,
-    MeetCallRequest, MeetCallResponse, MeetHangup, MissedReason, NotRingingReason, PartyOutcome,
-    Team, Teammate,
+    CallbackRecord, CallsQuery, ChannelNumber, DialCheck, DialPlan, EndCause, ErrorCode,
+    HangupCause, InternationalRate, JoinPurpose, LoginRequest, LoginResponse, ManagerInfo,
+    ManagerRole, MeetCallRequest, MeetCallResponse, MeetHangup, MissedReason, NotRingingReason,
+    PartyOutcome, Team, Teammate,
 };
 
 use crate::dialplan::{self, DialError};
@@ -357,6 +357,11 @@ fn call_record(r: CallRow) -> CallRecord {
             .collect(),
         tags: r.tags,
         voicemail_ms: r.voicemail_ms,
+        callback: r.callback_requested_at_ms.map(|at| CallbackRecord {
+            requested_at: rfc3339(at),
+            attempts: u32::try_from(r.callback_attempts).unwrap_or(0),
+            answered_at: r.callback_answered_at_ms.map(rfc3339),
+        }),
     }
 }
 

@@ -122,6 +122,13 @@ pub enum RoomCommand {
     },
     /// Stop recording; the message comes back as [`RoomEvent::Voicemail`].
     StopVoicemail,
+    /// A callback dials the customer from this socket (in our offer): a new customer leg,
+    /// its media known once they answer ([`RoomCommand::CustomerMedia`]); meanwhile the
+    /// managers hear ringback.
+    DialCustomerBack {
+        /// Bound RTP socket.
+        socket: UdpSocket,
+    },
 }
 
 /// What a room reports.
@@ -506,6 +513,11 @@ async fn run(
                         if mix.manager_ringback.as_ref().is_some_and(|(line, _)| *line == 2) {
                             mix.manager_ringback = None;
                         }
+                    }
+                    RoomCommand::DialCustomerBack { socket } => {
+                        customer = Customer::Trunk(TrunkLeg::new(socket, None, media.rtp_timeout));
+                        mix.customer_ringback = None;
+                        mix.manager_ringback = Some((1, ToneGenerator::korean_ringback(ROOM_RATE_HZ)));
                     }
                     RoomCommand::DropCustomer => {
                         if let Customer::Trunk(t) = &mut customer {

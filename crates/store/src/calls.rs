@@ -5,7 +5,8 @@ use std::ops::Range;
 
 use crate::workflow_records::{WorkflowRecords, records_where};
 use crate::{
-    CallEvent, CallManagerRow, CallPartyRow, CallRow, ManagerPart, NewCall, Result, Store, on_pool,
+    CallEvent, CallManagerRow, CallPartyRow, CallRow, CallbackStep, ManagerPart, NewCall, Result,
+    Store, on_pool,
 };
 
 /// Picks a call's latest parallel party: one line runs at a time, and its events are written
@@ -24,7 +25,8 @@ macro_rules! latest_party {
 macro_rules! call_columns {
     () => {
         "id, direction, number, caller_number, caller_name, started_at_ms, answered_at_ms, \
-         ended_at_ms, duration_s, hangup_cause, missed_reason"
+         ended_at_ms, duration_s, hangup_cause, missed_reason, callback_requested_at_ms, \
+         callback_attempts, callback_answered_at_ms"
     };
 }
 
@@ -160,6 +162,11 @@ impl Store {
             CallEvent::OutboundAnswered { call_id, at_ms } => {
                 self.outbound_answered(*call_id, *at_ms).await
             }
+            CallEvent::Callback {
+                call_id,
+                step,
+                at_ms,
+            } => self.callback_step(*call_id, *step, *at_ms).await,
             CallEvent::Ended {
                 call_id,
                 at_ms,
@@ -300,6 +307,32 @@ impl Store {
         .execute(p)
         .await?
         .rows_affected());
+        Ok(())
+    }
+
+    /// Notes a queue callback's progress on its call.
+    pub async fn callback_step(&self, call_id: i64, step: CallbackStep, at_ms: i64) -> Result<()> {
+        // Each statement takes the time as $1 (a try's count has no use for it but keeps it
+        // bound the same way).
+        let sql = match step {
+            CallbackStep::Requested => {
+                "UPDATE calls SET callback_requested_at_ms = $1 WHERE id = $2"
+            }
+            CallbackStep::Dialled => {
+                "UPDATE calls SET callback_attempts = callback_attempts + 1 \
+                 WHERE id = $2 AND callback_requested_at_ms <= $1"
+            }
+            CallbackStep::Answered => {
+                "UPDATE calls SET callback_answered_at_ms = $1, \
+                 answered_at_ms = COALESCE(answered_at_ms, $1) WHERE id = $2"
+            }
+        };
+        on_pool!(self, |p| sqlx::query(sql)
+            .bind(at_ms)
+            .bind(call_id)
+            .execute(p)
+            .await?
+            .rows_affected());
         Ok(())
     }
 

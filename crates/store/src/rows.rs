@@ -136,6 +136,12 @@ pub struct CallRow {
     /// The length of the caller's voicemail, when they left one.
     #[sqlx(skip)]
     pub voicemail_ms: Option<i64>,
+    /// When the caller asked to be called back from a queue.
+    pub callback_requested_at_ms: Option<i64>,
+    /// How many times they were dialled back.
+    pub callback_attempts: i64,
+    /// When they answered the callback.
+    pub callback_answered_at_ms: Option<i64>,
 }
 
 /// A number a manager called on a parallel line of a call.
@@ -198,6 +204,17 @@ pub enum ManagerPart<'a> {
     },
 }
 
+/// A queue callback's steps, as its call's record keeps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackStep {
+    /// The caller asked to be called back and left the line.
+    Requested,
+    /// A manager took it and the customer was dialled (once per try).
+    Dialled,
+    /// The customer answered: the talk time starts.
+    Answered,
+}
+
 /// Something that happened to a call, for its record. The cloud queues these, as they
 /// happen, to one writer ([`crate::Store::record`]), so a slow database delays the record and
 /// never the call, and each call's events are written in the order they happened.
@@ -213,6 +230,15 @@ pub enum CallEvent {
         manager_id: i64,
         /// What they did.
         part: ManagerPart<'static>,
+        /// When, Unix ms.
+        at_ms: i64,
+    },
+    /// A queue callback went a step further.
+    Callback {
+        /// The call.
+        call_id: i64,
+        /// Which step.
+        step: CallbackStep,
         /// When, Unix ms.
         at_ms: i64,
     },
@@ -318,6 +344,7 @@ impl CallEvent {
             CallEvent::Started(c) => c.id,
             CallEvent::Manager { call_id, .. }
             | CallEvent::OutboundAnswered { call_id, .. }
+            | CallEvent::Callback { call_id, .. }
             | CallEvent::Ended { call_id, .. }
             | CallEvent::PartyDialled { call_id, .. }
             | CallEvent::WorkflowStep { call_id, .. }

@@ -32,6 +32,7 @@ on_both_backends!(
     workflows_publish_immutable_versions_per_channel,
     what_a_workflow_leaves_is_kept_on_the_call_and_counted_per_step,
     queue_settings_and_assignment_settings_decide_who_waits_and_who_rings,
+    a_callback_is_kept_on_its_call,
 );
 
 async fn first_start_migrates_seeds_and_reopens(db: ScratchDatabase) {
@@ -1071,4 +1072,35 @@ async fn queue_settings_and_assignment_settings_decide_who_waits_and_who_rings(
     let me = store.verify_login(email, password).await.unwrap();
     assert_eq!(me.id, owner);
     assert!(!me.takes_phone_calls && !me.ring_unassigned);
+}
+
+async fn a_callback_is_kept_on_its_call(db: ScratchDatabase) {
+    let store = db.open().await;
+    let (channel, _, other) = demo_and_other_channel(&store).await;
+    let id = insert(&store, new_call(channel, "+821012345678", 1_000)).await;
+    let step = |step, at_ms| CallEvent::Callback {
+        call_id: id,
+        step,
+        at_ms,
+    };
+    for event in [
+        step(CallbackStep::Requested, 5_000),
+        step(CallbackStep::Dialled, 60_000),
+        step(CallbackStep::Dialled, 90_000),
+        step(CallbackStep::Answered, 95_000),
+    ] {
+        store.record(&event).await.unwrap();
+    }
+    let call = store.get_call(channel, id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            call.callback_requested_at_ms,
+            call.callback_attempts,
+            call.callback_answered_at_ms,
+            call.answered_at_ms
+        ),
+        (Some(5_000), 2, Some(95_000), Some(95_000)),
+        "asked, dialled twice, answered: the talk starts then"
+    );
+    assert_eq!(store.get_call(other, id).await.unwrap(), None);
 }

@@ -700,6 +700,7 @@ mod tests {
             customer_present: true,
             party_number: None,
             meet: false,
+            callback: false,
         }
     }
 

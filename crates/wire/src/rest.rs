@@ -218,6 +218,22 @@ pub struct CallRecord {
     /// (`GET /api/v1/calls/{id}/voicemail` plays it).
     #[serde(default)]
     pub voicemail_ms: Option<i64>,
+    /// The queue callback the caller asked for, if they did.
+    #[serde(default)]
+    pub callback: Option<CallbackRecord>,
+}
+
+/// A queue callback as a call record keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct CallbackRecord {
+    /// When the caller asked for it (RFC 3339).
+    pub requested_at: String,
+    /// How many times the customer was dialled back.
+    pub attempts: u32,
+    /// When they answered (RFC 3339); `None`: not (yet) reached.
+    pub answered_at: Option<String>,
 }
 
 /// Digits the caller typed into a workflow's input form (e.g. a reservation number).

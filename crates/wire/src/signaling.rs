@@ -345,6 +345,10 @@ pub struct CallState {
     /// warm transfer, which the cloud would refuse.
     #[serde(default)]
     pub meet: bool,
+    /// The caller asked to be called back from a queue: a manager who takes it waits while
+    /// the cloud dials the customer (`dialing`) until they answer.
+    #[serde(default)]
+    pub callback: bool,
 }
 
 fn yes() -> bool {

@@ -10,7 +10,7 @@ use ringdesk_core::{CallId, ManagerId, SwitchboardInput};
 use ringdesk_sip::sdp::{self, Negotiated};
 use ringdesk_sip::trunk::{DialRequest, SipCall};
 use ringdesk_store::time::now_ms;
-use ringdesk_store::{CallEvent, Contact, Manager, NewCall, Store};
+use ringdesk_store::{CallEvent, CallbackStep, Contact, Manager, NewCall, Store};
 use ringdesk_wire::{CallDirection, CallVia, Caller, DialCheck, DialPlan, ErrorCode, ServerEvent};
 use tokio::net::UdpSocket;
 
@@ -217,11 +217,7 @@ impl Dispatcher {
             },
         );
         self.by_sip.insert(sip, call);
-        let (inbox, timeout) = (self.inbox.clone(), self.config.dial_timeout);
-        tokio::spawn(async move {
-            tokio::time::sleep(timeout).await;
-            let _ = inbox.send(super::Input::DialTimeout { call });
-        });
+        self.time_dial(call, sip);
         let dialing = ServerEvent::Dialing {
             call_id: call.0,
             customer,
@@ -257,10 +253,14 @@ impl Dispatcher {
         c.customer_answered = true;
         c.room.send(RoomCommand::CustomerMedia(media));
         c.room.send(RoomCommand::StopRingback);
-        self.record_event(CallEvent::OutboundAnswered {
-            call_id: call.0,
-            at_ms: now_ms(),
-        });
+        if c.callback_kept {
+            self.record_callback(call, CallbackStep::Answered);
+        } else {
+            self.record_event(CallEvent::OutboundAnswered {
+                call_id: call.0,
+                at_ms: now_ms(),
+            });
+        }
         self.input(SwitchboardInput::CustomerAnswered { call });
         self.tell_call(call, &ServerEvent::DialAnswered { call_id: call.0 });
     }
@@ -282,11 +282,10 @@ impl Dispatcher {
 
     /// Nobody answered the call we placed in time: tell the manager and end it, which
     /// cancels the INVITE at the carrier.
-    pub(super) fn dial_timed_out(&mut self, call: CallId) {
-        let unanswered = self
-            .calls
-            .get(&call)
-            .is_some_and(|c| c.placed && !c.customer_answered && !c.customer_gone);
+    pub(super) fn dial_timed_out(&mut self, call: CallId, sip: SipCall) {
+        let unanswered = self.calls.get(&call).is_some_and(|c| {
+            c.placed && c.sip == Some(sip) && !c.customer_answered && !c.customer_gone
+        });
         if !unanswered {
             return;
         }

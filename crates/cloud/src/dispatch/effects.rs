@@ -105,6 +105,7 @@ impl Dispatcher {
             customer_present: view.customer_present,
             party_number: c.party.as_ref().map(|p| p.number.clone()),
             meet: view.meet,
+            callback: view.callback,
         })
     }
 
@@ -120,6 +121,10 @@ impl Dispatcher {
     pub(super) fn apply_outputs(&mut self) {
         while let Some(out) = self.switchboard.poll_output() {
             match out {
+                SwitchboardOutput::CallCustomerBack { call, attempt } => {
+                    self.call_customer_back(call, attempt)
+                }
+                SwitchboardOutput::CallbackUnanswered { call, .. } => self.callback_try_over(call),
                 SwitchboardOutput::Ring {
                     call,
                     manager,
@@ -330,6 +335,7 @@ impl Dispatcher {
     /// the manager's WebRTC leg to the room, and send them the SDP answer when it is ready.
     fn connected(&mut self, call: CallId, manager: ManagerId) {
         self.stop_announcing(call);
+        self.stop_waiting_workflow(call);
         let Some(c) = self.calls.get_mut(&call) else {
             return;
         };

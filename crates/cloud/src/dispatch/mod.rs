@@ -18,6 +18,7 @@
 //! - `snapshot.rs`: the live state the REST API shows (teammates, live calls).
 //! - `workflow.rs`: calls walking a workflow (the IVR) before anyone rings.
 
+mod callback;
 mod dial;
 mod effects;
 mod ids;
@@ -120,6 +121,8 @@ pub enum Input {
     DialTimeout {
         /// The call.
         call: CallId,
+        /// The leg that rang (a callback dials one per try).
+        sip: SipCall,
     },
     /// The REST API asks what is live in a channel now.
     Snapshot {
@@ -218,6 +221,10 @@ struct ActiveCall {
     pending_workflow: Option<Box<(workflow::Prepared, ringdesk_core::workflow::CallFacts)>>,
     /// While it waits in a queue that tells callers where they are.
     announcing: Option<queue::Announcing>,
+    /// The caller took a queue callback: they are let go when the workflow is done.
+    callback_kept: bool,
+    /// The workflow for waiting calls due to talk to the caller once they waited long enough.
+    waiting_workflow: Option<Box<workflow::WaitingWorkflow>>,
 }
 
 impl ActiveCall {
@@ -244,6 +251,8 @@ impl ActiveCall {
             workflow: None,
             pending_workflow: None,
             announcing: None,
+            callback_kept: false,
+            waiting_workflow: None,
         }
     }
 }
@@ -432,7 +441,7 @@ impl Dispatcher {
             Input::MeetHangup { call, token, reply } => {
                 let _ = reply.send(self.meet_hangup(call, &token));
             }
-            Input::DialTimeout { call } => self.dial_timed_out(call),
+            Input::DialTimeout { call, sip } => self.dial_timed_out(call, sip),
             Input::Snapshot { channel_id, reply } => {
                 let _ = reply.send(self.snapshot(channel_id));
             }

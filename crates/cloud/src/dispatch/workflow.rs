@@ -18,7 +18,7 @@ use ringdesk_core::workflow::{
 use ringdesk_core::{CallId, SwitchboardInput};
 use ringdesk_media::prompt::Prompt;
 use ringdesk_store::time::now_ms;
-use ringdesk_store::{CallEvent, Store, TeamRow};
+use ringdesk_store::{CallEvent, LiveWorkflow, Store, TeamRow};
 use ringdesk_wire::{OperatingHours, ProfileField, WorkflowDefinition};
 
 use super::Dispatcher;
@@ -47,15 +47,31 @@ pub(super) type AudioCache = Arc<Mutex<HashMap<(i64, i64), Arc<VersionAudio>>>>;
 /// once are few).
 const AUDIO_CACHE_VERSIONS: usize = 64;
 
-/// The workflow a call runs, with all it needs, loaded before it starts.
-pub(super) struct Prepared {
+/// A published version, with what it plays decoded.
+#[derive(Clone)]
+pub(super) struct Loaded {
     workflow_id: i64,
     version: i64,
     workflow: Arc<Workflow>,
-    hours: Schedule,
-    /// What it plays, decoded.
     audio: Arc<VersionAudio>,
+}
+
+/// The workflow a call runs, with all it needs, loaded before it starts.
+pub(super) struct Prepared {
+    main: Loaded,
+    /// The channel's workflow for calls waiting in a queue that fits this call, if any.
+    waiting: Option<Loaded>,
+    hours: Schedule,
     /// The channel's teams, their members and queues, for its assign steps.
+    teams: HashMap<i64, TeamRow>,
+}
+
+/// A workflow for waiting calls, due to start for a call that waits that long in its queue.
+pub(super) struct WaitingWorkflow {
+    loaded: Loaded,
+    due: Instant,
+    facts: CallFacts,
+    hours: Schedule,
     teams: HashMap<i64, TeamRow>,
 }
 
@@ -90,40 +106,36 @@ pub(super) async fn prepare(
     }
     let hours = channel_hours(store, channel_id).await?;
     let unix_ms = now_ms();
-    let chosen = live.into_iter().find_map(|l| {
-        let read = serde_json::from_str::<WorkflowDefinition>(&l.definition)
-            .map_err(|e| e.to_string())
-            .and_then(|d| convert::workflow(&d).map_err(|e| e.to_string()));
-        match read {
-            Ok(w) if w.trigger == Trigger::CustomerCalled && w.applies(facts, unix_ms, &hours) => {
-                Some((l, w))
+    let fitting: Vec<(LiveWorkflow, Workflow)> = live
+        .into_iter()
+        .filter_map(|l| {
+            let read = serde_json::from_str::<WorkflowDefinition>(&l.definition)
+                .map_err(|e| e.to_string())
+                .and_then(|d| convert::workflow(&d).map_err(|e| e.to_string()));
+            match read {
+                Ok(w) => w.applies(facts, unix_ms, &hours).then_some((l, w)),
+                Err(e) => {
+                    tracing::error!(
+                        workflow = l.workflow_id,
+                        "a published workflow does not read: {e}"
+                    );
+                    None
+                }
             }
-            Ok(_) => None,
-            Err(e) => {
-                tracing::error!(
-                    workflow = l.workflow_id,
-                    "a published workflow does not read: {e}"
-                );
-                None
-            }
-        }
-    });
-    let Some((live, workflow)) = chosen else {
+        })
+        .collect();
+    let first_with = |waiting: bool| {
+        fitting
+            .iter()
+            .find(|(_, w)| matches!(w.trigger, Trigger::WaitingInQueue { .. }) == waiting)
+    };
+    let Some(main) = first_with(false) else {
         return Ok(None);
     };
-    let key = (live.workflow_id, live.version);
-    let cached = audio_cache.lock().expect("audio cache").get(&key).cloned();
-    let audio = match cached {
-        Some(audio) => audio,
-        None => {
-            let audio = Arc::new(load_audio(store, channel_id, &workflow).await?);
-            let mut cache = audio_cache.lock().expect("audio cache");
-            if cache.len() >= AUDIO_CACHE_VERSIONS {
-                cache.clear();
-            }
-            cache.insert(key, audio.clone());
-            audio
-        }
+    let main = load(store, audio_cache, channel_id, main).await?;
+    let waiting = match first_with(true) {
+        Some(w) => Some(load(store, audio_cache, channel_id, w).await?),
+        None => None,
     };
     let teams = store
         .teams(channel_id, None)
@@ -132,13 +144,40 @@ pub(super) async fn prepare(
         .map(|t| (t.id, t))
         .collect();
     Ok(Some(Prepared {
-        workflow_id: live.workflow_id,
-        version: live.version,
-        workflow: Arc::new(workflow),
+        main,
+        waiting,
         hours,
-        audio,
         teams,
     }))
+}
+
+/// A published version with its audio, decoded once per version (see [`AudioCache`]).
+async fn load(
+    store: &Store,
+    audio_cache: &AudioCache,
+    channel_id: i64,
+    (live, workflow): &(LiveWorkflow, Workflow),
+) -> anyhow::Result<Loaded> {
+    let key = (live.workflow_id, live.version);
+    let cached = audio_cache.lock().expect("audio cache").get(&key).cloned();
+    let audio = match cached {
+        Some(audio) => audio,
+        None => {
+            let audio = Arc::new(load_audio(store, channel_id, workflow).await?);
+            let mut cache = audio_cache.lock().expect("audio cache");
+            if cache.len() >= AUDIO_CACHE_VERSIONS {
+                cache.clear();
+            }
+            cache.insert(key, audio.clone());
+            audio
+        }
+    };
+    Ok(Loaded {
+        workflow_id: live.workflow_id,
+        version: live.version,
+        workflow: Arc::new(workflow.clone()),
+        audio,
+    })
 }
 
 /// Decodes every prompt a workflow plays: its recordings, and its spoken prompts as rendered
@@ -190,36 +229,88 @@ pub(super) struct CallWorkflow {
     version: i64,
     audio: Arc<VersionAudio>,
     teams: HashMap<i64, TeamRow>,
+    /// The workflow for waiting calls, started if this one puts the call in a queue.
+    then_waiting: Option<(Loaded, CallFacts, Schedule)>,
 }
 
 impl Dispatcher {
     /// Starts `prepared` for a call the switchboard holds (answered, not ringing anyone).
     pub(super) fn start_workflow(&mut self, call: CallId, prepared: Prepared, facts: CallFacts) {
+        let then_waiting = prepared
+            .waiting
+            .map(|w| (w, facts.clone(), prepared.hours.clone()));
+        self.run_workflow(
+            call,
+            prepared.main,
+            (facts, prepared.hours),
+            prepared.teams,
+            then_waiting,
+        );
+    }
+
+    fn run_workflow(
+        &mut self,
+        call: CallId,
+        loaded: Loaded,
+        (facts, hours): (CallFacts, Schedule),
+        teams: HashMap<i64, TeamRow>,
+        then_waiting: Option<(Loaded, CallFacts, Schedule)>,
+    ) {
         let Some(c) = self.calls.get_mut(&call) else {
             return;
         };
         tracing::info!(
             %call,
-            workflow = prepared.workflow_id,
-            version = prepared.version,
+            workflow = loaded.workflow_id,
+            version = loaded.version,
             "the call walks a workflow"
         );
         c.room.send(RoomCommand::ListenForTones(true));
-        let run = WorkflowRun::start(
-            Instant::now(),
-            now_ms(),
-            prepared.workflow,
-            facts,
-            prepared.hours,
-        );
+        let run = WorkflowRun::start(Instant::now(), now_ms(), loaded.workflow, facts, hours);
         c.workflow = Some(Box::new(CallWorkflow {
             run,
-            workflow_id: prepared.workflow_id,
-            version: prepared.version,
-            audio: prepared.audio,
-            teams: prepared.teams,
+            workflow_id: loaded.workflow_id,
+            version: loaded.version,
+            audio: loaded.audio,
+            teams,
+            then_waiting,
         }));
         self.drive_workflow(call);
+    }
+
+    /// Starts the workflows for waiting calls that are due, for calls still waiting.
+    fn start_waiting_workflows(&mut self, now: Instant) {
+        let due: Vec<CallId> = self
+            .calls
+            .iter()
+            .filter(|(_, c)| c.waiting_workflow.as_ref().is_some_and(|w| w.due <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        for call in due {
+            let Some(w) = self
+                .calls
+                .get_mut(&call)
+                .and_then(|c| c.waiting_workflow.take())
+            else {
+                continue;
+            };
+            let still_waiting = self.switchboard.queue_place(call).is_some();
+            if still_waiting && self.calls.get(&call).is_some_and(|c| c.workflow.is_none()) {
+                self.run_workflow(call, w.loaded, (w.facts, w.hours), w.teams, None);
+            }
+        }
+    }
+
+    /// A manager took the call: a workflow for waiting calls talking to the caller stops.
+    pub(super) fn stop_waiting_workflow(&mut self, call: CallId) {
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
+        c.waiting_workflow = None;
+        if c.workflow.take().is_some() {
+            c.room.send(RoomCommand::StopPrompt);
+            c.room.send(RoomCommand::ListenForTones(false));
+        }
     }
 
     /// The caller's ACK confirmed our answer: the workflow waiting for it starts.
@@ -252,11 +343,17 @@ impl Dispatcher {
         }
     }
 
-    /// The earliest deadline of any call's workflow.
+    /// The earliest deadline of any call's workflow, or of a workflow for waiting calls due
+    /// to start.
     pub(super) fn workflow_deadline(&self) -> Option<Instant> {
         self.calls
             .values()
-            .filter_map(|c| c.workflow.as_ref()?.run.poll_timeout())
+            .flat_map(|c| {
+                let running = c.workflow.as_ref().and_then(|w| w.run.poll_timeout());
+                running
+                    .into_iter()
+                    .chain(c.waiting_workflow.as_ref().map(|w| w.due))
+            })
             .min()
     }
 
@@ -279,6 +376,7 @@ impl Dispatcher {
             }
             self.drive_workflow(call);
         }
+        self.start_waiting_workflows(now);
     }
 
     /// Carries out the run's outputs until it waits for something.
@@ -355,19 +453,29 @@ impl Dispatcher {
                 RunOutput::SendSms(_) => {
                     tracing::warn!(%call, "a workflow sends a text message; no SMS provider yet")
                 }
-                RunOutput::KeepPlaceForCallback => {
-                    tracing::warn!(%call, "a callback was asked for; queues do not keep places yet")
-                }
+                RunOutput::KeepPlaceForCallback => self.keep_place_for_callback(call),
                 RunOutput::Assign(target) => {
                     // The run is done: tone listening stops with it (above).
                     let team = match target {
                         AssignTarget::Team(t) => w.teams.get(&t).cloned(),
                         AssignTarget::Manager(_) => None,
                     };
+                    if let Some((loaded, facts, hours)) = w.then_waiting.take()
+                        && let Trigger::WaitingInQueue { after } = loaded.workflow.trigger
+                    {
+                        c.waiting_workflow = Some(Box::new(WaitingWorkflow {
+                            loaded,
+                            due: Instant::now() + after,
+                            facts,
+                            hours,
+                            teams: w.teams.clone(),
+                        }));
+                    }
                     self.assign(call, target, team.as_ref());
                 }
-                // Only queue workflows send a caller back, and `prepare` picks none yet.
+                // The caller waits on with the queue music.
                 RunOutput::BackToQueue => {}
+                RunOutput::EndCall(_) if self.awaits_callback(call) => self.let_caller_go(call),
                 RunOutput::EndCall(missed) => {
                     self.input(SwitchboardInput::WorkflowEnded { call, missed });
                 }

@@ -432,6 +432,13 @@ pub enum SwitchboardInput {
         /// The longest it waits.
         max_wait: Duration,
     },
+    /// The caller waiting in a queue asked to be called back: the call keeps its place while
+    /// the caller hangs up. When a manager takes it, the customer is dialled
+    /// ([`SwitchboardOutput::CallCustomerBack`]).
+    KeepPlaceForCallback {
+        /// The call.
+        call: CallId,
+    },
     /// The workflow ended the call before any manager took it.
     WorkflowEnded {
         /// The call.
@@ -603,6 +610,24 @@ pub enum SwitchboardInput {
 /// Work for the runtime.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SwitchboardOutput {
+    /// A manager took a callback: dial the customer now ([`SwitchboardInput::CustomerAnswered`]
+    /// or [`SwitchboardInput::DialFailed`] say how it went).
+    CallCustomerBack {
+        /// The call.
+        call: CallId,
+        /// 1 for the first try.
+        attempt: u32,
+    },
+    /// A callback's dial was not answered; `retry_in` says when the next try is, `None` when
+    /// there is none left (the call ends).
+    CallbackUnanswered {
+        /// The call.
+        call: CallId,
+        /// The try that failed.
+        attempt: u32,
+        /// When the customer is dialled again.
+        retry_in: Option<Duration>,
+    },
     /// Ring this manager's app for this call.
     Ring {
         /// The call.
@@ -805,6 +830,21 @@ impl fmt::Display for SwitchboardOutput {
             SwitchboardOutput::CustomerLeft { call } => {
                 write!(f, "customer left {call}; it goes on")
             }
+            SwitchboardOutput::CallCustomerBack { call, attempt } => {
+                write!(f, "call the customer of {call} back (try {attempt})")
+            }
+            SwitchboardOutput::CallbackUnanswered {
+                call,
+                attempt,
+                retry_in,
+            } => match retry_in {
+                Some(d) => write!(
+                    f,
+                    "callback try {attempt} of {call} unanswered; again in {}s",
+                    d.as_secs()
+                ),
+                None => write!(f, "callback try {attempt} of {call} unanswered; no more"),
+            },
             SwitchboardOutput::Ended {
                 call,
                 cause,

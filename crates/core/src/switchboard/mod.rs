@@ -12,6 +12,7 @@
 //! Left out: which channel a manager belongs to (the runtime checks that both sides of an
 //! invite or transfer are in the same channel), media, and persistence.
 
+mod callback;
 mod io;
 mod parallel;
 mod queue;
@@ -22,6 +23,7 @@ use std::time::{Duration, Instant};
 use crate::ids::{CallId, ManagerId};
 use crate::presence::{NotRingingReason, Presence, ring_eligibility};
 
+pub use callback::{CALLBACK_ATTEMPTS, CALLBACK_RETRY_PAUSE};
 pub use io::{
     HangupCause, LegEnd, MissedReason, ParallelEnd, ParallelTarget, Refusal, Request, RingPurpose,
     RingStop, SwitchboardInput, SwitchboardOutput, TransferKind, TransferOutcome, TransferTarget,
@@ -55,6 +57,9 @@ pub struct CallView {
     pub extra_external: bool,
     /// A browser visitor's call (a voice meet): no hold, so no warm transfer or parallel call.
     pub meet: bool,
+    /// The caller asked to be called back: they are not on the line until a manager takes
+    /// the call and the customer answers the dial.
+    pub callback: bool,
 }
 
 /// A transfer under way, as [`CallView`] shows it.
@@ -131,6 +136,8 @@ struct CallState {
     meet: bool,
     /// The call walks a workflow; nobody rings until it assigns the call.
     in_workflow: bool,
+    /// The caller waits for a callback.
+    callback: Option<callback::Callback>,
 }
 
 impl CallState {
@@ -149,6 +156,7 @@ impl CallState {
             extra_external: false,
             meet,
             in_workflow: false,
+            callback: None,
         }
     }
 
@@ -194,6 +202,13 @@ impl CallState {
         self.managers.contains(&manager) || self.rings.contains_key(&manager)
     }
 
+    /// Nobody has the call yet: it walks a workflow, or waits in a queue (where a workflow for
+    /// waiting calls may talk to the caller, route the call on or end it).
+    fn workflows_own(&self) -> bool {
+        let waiting = self.routing.as_ref().is_some_and(|r| r.queued.is_some());
+        self.in_workflow || waiting && self.managers.is_empty() && !self.answered
+    }
+
     /// Someone from outside is on the line: the customer, or a party called from the trunk.
     fn has_external(&self) -> bool {
         self.customer_present
@@ -218,6 +233,8 @@ pub struct Switchboard {
     histories: BTreeMap<QueueId, queue::QueueHistory>,
     /// The next caller's place in arrival order.
     next_seq: u64,
+    /// The pause between a callback's tries.
+    callback_pause: Duration,
 }
 
 impl Switchboard {
@@ -231,7 +248,14 @@ impl Switchboard {
             changed: BTreeSet::new(),
             histories: BTreeMap::new(),
             next_seq: 0,
+            callback_pause: CALLBACK_RETRY_PAUSE,
         }
+    }
+
+    /// The same, pausing `pause` between a callback's tries (shorter in tests).
+    pub fn with_callback_pause(mut self, pause: Duration) -> Self {
+        self.callback_pause = pause;
+        self
     }
 
     /// Why `manager` would not be rung right now, or `Ok` if they would.
@@ -265,6 +289,7 @@ impl Switchboard {
             customer_present: c.customer_present,
             extra_external: c.extra_external,
             meet: c.meet,
+            callback: c.callback.is_some(),
         })
     }
 
@@ -273,7 +298,7 @@ impl Switchboard {
         self.outputs.pop_front()
     }
 
-    /// The earliest deadline: a ring timeout or a queue's maximum wait.
+    /// The earliest deadline: a ring timeout, a queue's maximum wait or a callback's retry.
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.calls
             .values()
@@ -282,6 +307,7 @@ impl Switchboard {
                 let wait = c.routing.as_ref().and_then(|r| r.queued).map(|w| w.until);
                 rings.chain(wait)
             })
+            .chain(self.next_redial())
             .min()
     }
 
@@ -311,6 +337,7 @@ impl Switchboard {
             })
             .map(|(id, _)| *id)
             .collect();
+        self.redial_due(now);
         for call in waited {
             let missed = Some(MissedReason::AbandonedInQueue);
             self.end(
@@ -343,9 +370,10 @@ impl Switchboard {
                 candidates,
                 max_wait,
             } => self.route(now, call, queue, candidates, max_wait),
+            SwitchboardInput::KeepPlaceForCallback { call } => self.keep_place_for_callback(call),
             SwitchboardInput::WorkflowEnded { call, missed } => {
-                // Only a call still in its workflow: one a manager has is not the workflow's.
-                if self.calls.get(&call).is_some_and(|c| c.in_workflow) {
+                // Only a call still the workflow's: one a manager has is not.
+                if self.calls.get(&call).is_some_and(CallState::workflows_own) {
                     self.end(
                         now,
                         call,
@@ -361,14 +389,19 @@ impl Switchboard {
                     c.answered = true;
                     self.changed.insert(call);
                 }
+                self.callback_answered(call);
             }
-            SwitchboardInput::DialFailed { call } => self.end(
-                now,
-                call,
-                HangupCause::NotReached,
-                None,
-                RingStop::CallEnded,
-            ),
+            SwitchboardInput::DialFailed { call } => {
+                if !self.callback_unanswered(now, call) {
+                    self.end(
+                        now,
+                        call,
+                        HangupCause::NotReached,
+                        None,
+                        RingStop::CallEnded,
+                    );
+                }
+            }
             SwitchboardInput::ParallelCall { call, by, target } => {
                 self.parallel_call(now, call, by, target)
             }
@@ -449,9 +482,15 @@ impl Switchboard {
     /// Rings waiting queue calls whose managers may have become free, longest waiting first,
     /// then reports the calls that changed.
     fn finish_input(&mut self, now: Instant) {
-        // Most of the time nobody is free: then there is nothing to look at.
-        let anyone_free = self.managers.keys().any(|m| self.eligibility(*m).is_ok());
-        if anyone_free {
+        // Most of the time nobody is free: then there is nothing to look at. Otherwise only
+        // the callers one of the free managers could take are tried, until none is free.
+        let mut free: Vec<ManagerId> = self
+            .managers
+            .keys()
+            .copied()
+            .filter(|m| self.eligibility(*m).is_ok())
+            .collect();
+        if !free.is_empty() {
             let mut waiting: Vec<(u64, CallId)> = self
                 .calls
                 .iter()
@@ -460,7 +499,16 @@ impl Switchboard {
                 .collect();
             waiting.sort_unstable();
             for (_, call) in waiting {
-                self.ring_next(now, call);
+                let takes_one = self.calls[&call]
+                    .routing
+                    .as_ref()
+                    .is_some_and(|r| r.candidates.iter().any(|m| free.contains(m)));
+                if takes_one && self.ring_next(now, call) {
+                    free.retain(|m| self.eligibility(*m).is_ok());
+                    if free.is_empty() {
+                        break;
+                    }
+                }
             }
         }
         for call in std::mem::take(&mut self.changed) {
@@ -542,8 +590,12 @@ impl Switchboard {
         candidates: Vec<ManagerId>,
         max_wait: Duration,
     ) {
-        if !self.calls.get(&call).is_some_and(|c| c.in_workflow) {
+        if !self.calls.get(&call).is_some_and(CallState::workflows_own) {
             return;
+        }
+        // A waiting call sent to another queue stops ringing here first.
+        if let Some(m) = self.calls.get(&call).and_then(CallState::route_ring) {
+            self.stop_ring(call, m, Some(RingStop::CallEnded));
         }
         let turned_away = if self.queue_len(queue) >= QUEUE_CAPACITY {
             Some(MissedReason::ExceededQueue)
@@ -661,6 +713,7 @@ impl Switchboard {
                 extra_external: false,
                 meet: false,
                 in_workflow: false,
+                callback: None,
             },
         );
         if let Some(m) = self.managers.get_mut(&manager) {
@@ -926,6 +979,7 @@ impl Switchboard {
                 if !first {
                     self.set_held(call, false, manager);
                 }
+                self.callback_taken(call);
             }
             RingPurpose::Invite { .. } => self.joined_by_invite(call, manager),
             RingPurpose::Parallel { .. } => self.parallel_answered(call),
@@ -1068,6 +1122,9 @@ impl Switchboard {
     }
 
     fn customer_gone(&mut self, now: Instant, call: CallId, cause: HangupCause) {
+        if self.left_for_callback(call) {
+            return;
+        }
         let Some(c) = self.calls.get(&call) else {
             return;
         };

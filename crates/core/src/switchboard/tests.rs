@@ -51,6 +51,7 @@ fn label(input: &SwitchboardInput) -> String {
         SwitchboardInput::WorkflowEnded { call, missed } => {
             format!("the workflow ends {call} ({})", missed.code())
         }
+        SwitchboardInput::KeepPlaceForCallback { call } => format!("{call} asks to be called back"),
         SwitchboardInput::Dial { call, manager } => format!("{manager} dials out as {call}"),
         SwitchboardInput::CustomerAnswered { call } => format!("called party of {call} answers"),
         SwitchboardInput::DialFailed { call } => format!("called party of {call} unreachable"),
@@ -1513,8 +1514,8 @@ fn a_call_in_a_workflow_rings_nobody_until_routed_and_the_workflow_may_end_it() 
     s.input(in_workflow(1))
         .wait(20)
         .input(route(1, &[2, 1]))
-        .input(workflow_ends(1, MissedReason::Workflow))
-        .input(answer(1, 2));
+        .input(answer(1, 2))
+        .input(workflow_ends(1, MissedReason::Workflow));
     s.input(in_workflow(2))
         .wait(5)
         .input(workflow_ends(2, MissedReason::NotInOperation))
@@ -1526,10 +1527,10 @@ fn a_call_in_a_workflow_rings_nobody_until_routed_and_the_workflow_may_end_it() 
         t=020s > the workflow queues c1 in team1 for [m2, m1] (wait at most 3600s)
                  < ring c1 at m2
                  < c1 changed
-        t=020s > the workflow ends c1 (workflow)
         t=020s > m2 answers c1
                  < connect c1 to m2
                  < c1 changed
+        t=020s > the workflow ends c1 (workflow)
         t=020s > c2 arrives into a workflow
         t=025s > the workflow ends c2 (notInOperation)
                  < end c2: notAnswered (missed: notInOperation)
@@ -1686,11 +1687,15 @@ fn the_estimated_wait_comes_from_recent_answers_only() {
             .quietly(leave(call, 1));
     }
     s.note_place(4).note_place(6);
-    s.wait(31 * 60).note_place(6);
+    // m1 takes the next caller; half an hour later the answers are too old to say anything.
+    s.input(answer(4, 1)).wait(31 * 60).note_place(6);
     s.check(expect![[r#"
                  = c4 is 1 of 3 in team1; estimated wait 30s
                  = c6 is 3 of 3 in team1; estimated wait 90s
-                 = c6 is 3 of 3 in team1; estimated wait unknown
+        t=120s > m1 answers c4
+                 < connect c4 to m1
+                 < c4 changed
+                 = c6 is 2 of 2 in team1; estimated wait unknown
     "#]]);
 }
 
@@ -1789,5 +1794,108 @@ fn a_caller_waits_at_most_the_queue_wait_and_goes_round_the_team_meanwhile() {
         t=070s > timeout
                  < stop ringing c1 at m1: callEnded
                  < end c1: notAnswered (missed: abandonedInQueue)
+    "#]]);
+}
+
+#[test]
+fn a_callback_keeps_the_callers_place_rings_a_manager_first_then_dials_the_customer() {
+    let mut s = Scenario::available(1);
+    s.sb = Switchboard::new(RING).with_callback_pause(Duration::from_secs(20));
+    s.quietly(SwitchboardInput::Presence {
+        manager: ManagerId(1),
+        presence: available(),
+    });
+    s.quietly(arrive(9, &[1])).quietly(answer(9, 1));
+    for call in 1..=3 {
+        s.quietly(in_workflow(call)).quietly(route(call, &[1]));
+    }
+    // The first caller takes the callback offer and hangs up: still first in line.
+    s.input(SwitchboardInput::KeepPlaceForCallback { call: CallId(1) })
+        .input(SwitchboardInput::CustomerHungUp { call: CallId(1) })
+        .note_place(1)
+        .note_place(2);
+    // m1 comes free: the callback rings first; m1 answers and the customer is dialled, twice.
+    s.input(leave(9, 1)).input(answer(1, 1));
+    assert!(
+        s.sb.view(CallId(1)).unwrap().dialing,
+        "m1 waits for the customer"
+    );
+    s.input(SwitchboardInput::SetHold {
+        call: CallId(1),
+        manager: ManagerId(1),
+        held: true,
+    })
+    .input(SwitchboardInput::DialFailed { call: CallId(1) })
+    .wait(20)
+    .input(SwitchboardInput::CustomerAnswered { call: CallId(1) });
+    assert!(s.sb.view(CallId(1)).unwrap().customer_present);
+    s.input(SwitchboardInput::CustomerHungUp { call: CallId(1) });
+    s.check(expect![[r#"
+        t=000s > c1 asks to be called back
+                 < c1 changed
+        t=000s > customer of c1 hangs up
+                 < c1 changed
+                 = c1 is 1 of 3 in team1; estimated wait unknown
+                 = c2 is 2 of 3 in team1; estimated wait unknown
+        t=000s > m1 hangs up c9
+                 < m1 left c9: left
+                 < end c9: managerHangup
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < call the customer of c1 back (try 1)
+                 < c1 changed
+        t=000s > m1 sets hold of c1 to true
+                 < refuse setHold of c1 by m1: notAnsweredYet
+        t=000s > called party of c1 unreachable
+                 < callback try 1 of c1 unanswered; again in 20s
+        t=020s > timeout
+                 < call the customer of c1 back (try 2)
+        t=020s > called party of c1 answers
+                 < c1 changed
+        t=020s > customer of c1 hangs up
+                 < end c1: customerHangup; hang up [m1]
+                 < ring c2 at m1
+                 < c2 changed
+    "#]]);
+}
+
+#[test]
+fn a_callback_nobody_answers_ends_after_its_last_try() {
+    let mut s = Scenario::available(1);
+    s.input(in_workflow(1))
+        .input(route(1, &[1]))
+        .input(SwitchboardInput::KeepPlaceForCallback { call: CallId(1) })
+        .input(SwitchboardInput::CustomerHungUp { call: CallId(1) })
+        .input(answer(1, 1));
+    for _ in 0..CALLBACK_ATTEMPTS {
+        s.input(SwitchboardInput::DialFailed { call: CallId(1) })
+            .wait(CALLBACK_RETRY_PAUSE.as_secs());
+    }
+    s.check(expect![[r#"
+        t=000s > c1 arrives into a workflow
+        t=000s > the workflow queues c1 in team1 for [m1] (wait at most 3600s)
+                 < ring c1 at m1
+                 < c1 changed
+        t=000s > c1 asks to be called back
+                 < c1 changed
+        t=000s > customer of c1 hangs up
+                 < c1 changed
+        t=000s > m1 answers c1
+                 < connect c1 to m1
+                 < call the customer of c1 back (try 1)
+                 < c1 changed
+        t=000s > called party of c1 unreachable
+                 < callback try 1 of c1 unanswered; again in 30s
+        t=030s > timeout
+                 < call the customer of c1 back (try 2)
+        t=030s > called party of c1 unreachable
+                 < callback try 2 of c1 unanswered; again in 30s
+        t=060s > timeout
+                 < call the customer of c1 back (try 3)
+        t=060s > called party of c1 unreachable
+                 < callback try 3 of c1 unanswered; no more
+                 < end c1: notReached (missed: userleft); hang up [m1]
     "#]]);
 }
