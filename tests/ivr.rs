@@ -11,6 +11,7 @@ use ringdesk_tests::audio::{
     best_tone_ratio, read_wav, write_inband_key_pcap, write_tone_pcap, write_tone_wav,
 };
 use ringdesk_tests::peers::{call_in_background, call_number_in_background};
+use ringdesk_tests::sms::SmsProviderStub;
 use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, http};
 use ringdesk_wire::{AgentEvent, CallRecord, HangupCause, MissedReason, PromptInfo, ServerEvent};
 use serde_json::{Value, json};
@@ -375,4 +376,55 @@ fn the_demo_ivr_speaks_its_menu_and_sends_key_1_to_the_team() {
             .unwrap()
     });
     assert!(speech.is_some(), "the demo's prompts were rendered");
+}
+
+#[test]
+fn a_workflow_texts_the_caller_through_the_sms_provider_and_a_refusal_is_kept_with_its_reason() {
+    let provider = SmsProviderStub::start(200);
+    let refusing = SmsProviderStub::start(503);
+    for (stub, sent) in [(&provider, true), (&refusing, false)] {
+        let cloud = Cloud::start(&["--sms-endpoint", &stub.url, "--sms-api-key", "k3y"]);
+        let dir = TempDir::new("ivr-sms");
+        block_on(async {
+            let prompt = upload_prompt(&cloud, &dir).await;
+            let steps = json!([
+                {"id": 1, "name": "예약 링크 문자", "action": {
+                    "kind": "sendSms", "text": "예약은 https://ringdesk.dev/r 에서 하실 수 있어요", "next": 2}},
+                {"id": 2, "name": "문자 안내", "action": {
+                    "kind": "message", "prompt": {"kind": "recording", "promptId": prompt}, "next": null}},
+            ]);
+            publish(&cloud, steps, 1).await;
+        });
+        let record = unrouted_call(&cloud);
+        let got = stub
+            .requests
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the provider is asked");
+        assert_eq!(got.authorization.as_deref(), Some("Bearer k3y"));
+        assert_eq!(
+            got.body,
+            json!({
+                "from": DEMO_NUMBER,
+                "to": "+821012345678",
+                "text": "예약은 https://ringdesk.dev/r 에서 하실 수 있어요",
+            })
+        );
+        assert_eq!(record.missed_reason, Some(MissedReason::Workflow));
+        // The outcome is written once the provider answered: poll the record for it.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let sms = loop {
+            let sms = block_on(cloud.call(ringdesk_tests::MINJI, record.id)).sms;
+            if !sms.is_empty() || std::time::Instant::now() > deadline {
+                break sms;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        assert_eq!(sms.len(), 1, "{sms:?}");
+        if sent {
+            assert_eq!(sms[0].error, None);
+        } else {
+            let error = sms[0].error.as_deref().unwrap_or_default();
+            assert!(error.contains("503"), "{error}");
+        }
+    }
 }

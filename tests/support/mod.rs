@@ -10,6 +10,7 @@ pub mod admin;
 pub mod audio;
 pub mod browser;
 pub mod peers;
+pub mod sms;
 pub mod ws;
 
 use std::io::{BufRead, BufReader};

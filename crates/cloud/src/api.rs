@@ -17,8 +17,8 @@ use ringdesk_store::RateRow;
 use ringdesk_store::time::{now_ms, rfc3339};
 use ringdesk_store::{CallRow, Manager, Store, StoreError};
 use ringdesk_wire::{
-    ApiError, CallDirection, CallInput, CallManager, CallPage, CallParty, CallRecord, CallState,
-    CallbackRecord, CallsQuery, ChannelNumber, DialCheck, DialPlan, EndCause, ErrorCode,
+    ApiError, CallDirection, CallInput, CallManager, CallPage, CallParty, CallRecord, CallSms,
+    CallState, CallbackRecord, CallsQuery, ChannelNumber, DialCheck, DialPlan, EndCause, ErrorCode,
     HangupCause, InternationalRate, JoinPurpose, LoginRequest, LoginResponse, ManagerInfo,
     ManagerRole, MeetCallRequest, MeetCallResponse, MeetHangup, MissedReason, NotRingingReason,
     PartyOutcome, Team, Teammate,
@@ -362,6 +362,15 @@ fn call_record(r: CallRow) -> CallRecord {
             attempts: u32::try_from(r.callback_attempts).unwrap_or(0),
             answered_at: r.callback_answered_at_ms.map(rfc3339),
         }),
+        sms: r
+            .sms
+            .into_iter()
+            .map(|m| CallSms {
+                to: m.to,
+                text: m.text,
+                error: m.error,
+            })
+            .collect(),
     }
 }
 

@@ -77,6 +77,13 @@ pub struct Args {
     /// Seconds a call a manager places may ring unanswered before we give up on it (CANCEL).
     #[arg(long, default_value_t = 60)]
     pub dial_timeout_secs: u64,
+    /// The SMS provider's API that workflows' text messages are POSTed to (`http(s)://…`);
+    /// without it an SMS step is recorded as not sent.
+    #[arg(long)]
+    pub sms_endpoint: Option<String>,
+    /// Bearer key for `--sms-endpoint`.
+    #[arg(long, env = "RINGDESK_SMS_API_KEY", requires = "sms_endpoint")]
+    pub sms_api_key: Option<String>,
     /// Seconds a call rings one manager before moving on.
     #[arg(long, default_value_t = 30)]
     pub ring_timeout_secs: u64,
@@ -130,6 +137,8 @@ pub struct CloudConfig {
     pub demo: bool,
     /// What held customers hear, decoded.
     pub hold_music: Prompt,
+    /// Where workflows' text messages go: the endpoint and its key.
+    pub sms: Option<(String, Option<String>)>,
 }
 
 /// Why a configuration is refused.
@@ -145,6 +154,9 @@ pub enum ConfigError {
         "{0} is a wildcard address; pass --sip-advertised / --media-ip with the address peers should use"
     )]
     WildcardNeedsAdvertised(IpAddr),
+    /// The SMS endpoint is not an HTTP(S) URL.
+    #[error("--sms-endpoint must be an http:// or https:// URL, not {0:?}")]
+    SmsEndpoint(String),
     /// The hold music file cannot be read or played.
     #[error("hold music {path}: {problem}")]
     HoldMusic {
@@ -226,6 +238,13 @@ impl Args {
             rtp_timeout: Duration::from_secs(self.rtp_timeout_secs.max(1)),
             demo: !self.no_demo,
             hold_music,
+            sms: match self.sms_endpoint {
+                Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                    Some((url, self.sms_api_key))
+                }
+                Some(other) => return Err(ConfigError::SmsEndpoint(other)),
+                None => None,
+            },
         })
     }
 }
@@ -238,6 +257,16 @@ mod tests {
     fn parse(args: &[&str]) -> Result<CloudConfig, ConfigError> {
         Args::parse_from(std::iter::once("ringdesk-cloud").chain(args.iter().copied()))
             .into_config()
+    }
+
+    #[test]
+    fn the_sms_endpoint_is_an_http_url() {
+        assert_eq!(
+            parse(&["--sms-endpoint", "sms.example.com/send"]).unwrap_err(),
+            ConfigError::SmsEndpoint("sms.example.com/send".into())
+        );
+        let ok = parse(&["--sms-endpoint", "https://sms.example.com/send"]).unwrap();
+        assert_eq!(ok.sms, Some(("https://sms.example.com/send".into(), None)));
     }
 
     #[test]

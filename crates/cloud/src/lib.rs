@@ -17,6 +17,7 @@ pub mod dispatch;
 pub mod limit;
 pub mod metrics;
 pub mod room;
+pub mod sms;
 pub mod speech;
 pub mod tls;
 pub mod workflows;
@@ -108,6 +109,10 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
                 hold_music: config.hold_music.clone(),
             },
             speech: speech.clone(),
+            sms: config
+                .sms
+                .clone()
+                .map(|(endpoint, key)| sms::SmsProvider::new(endpoint, key)),
         },
         store.clone(),
         writer.clone(),

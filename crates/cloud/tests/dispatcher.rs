@@ -61,6 +61,7 @@ impl Rig {
                 hold_music: defaults.hold_music,
             },
             speech: std::sync::Arc::new(ringdesk_cloud::speech::Espeak::default()),
+            sms: None,
         };
         let writer = RecordWriter::spawn(store.clone());
         let ids = store.reserve_call_ids(CALL_ID_BLOCK).await.unwrap();

@@ -92,6 +92,9 @@ macro_rules! read_parts {
             voicemails: sqlx::query_as(records_where!(
                 "duration_ms", "call_voicemails", "call_id", $($condition)*
             ))$(.bind($bind))+.fetch_all($p).await?,
+            sms: sqlx::query_as(records_where!(
+                "to_number, text, error", "call_sms", "call_id, at_ms", $($condition)*
+            ))$(.bind($bind))+.fetch_all($p).await?,
         }
         .attach($calls);
     }};
@@ -217,6 +220,16 @@ impl Store {
                 at_ms,
             } => self.record_input(*call_id, label, value, *at_ms).await,
             CallEvent::Tagged { call_id, tag } => self.record_tag(*call_id, tag).await,
+            CallEvent::Sms {
+                call_id,
+                to,
+                text,
+                error,
+                at_ms,
+            } => {
+                self.record_sms(*call_id, to, text, error.as_deref(), *at_ms)
+                    .await
+            }
             CallEvent::Voicemail {
                 call_id,
                 wav,

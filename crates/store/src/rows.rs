@@ -136,6 +136,9 @@ pub struct CallRow {
     /// The length of the caller's voicemail, when they left one.
     #[sqlx(skip)]
     pub voicemail_ms: Option<i64>,
+    /// Text messages a workflow sent, in order.
+    #[sqlx(skip)]
+    pub sms: Vec<CallSmsRow>,
     /// When the caller asked to be called back from a queue.
     pub callback_requested_at_ms: Option<i64>,
     /// How many times they were dialled back.
@@ -204,6 +207,17 @@ pub enum ManagerPart<'a> {
     },
 }
 
+/// A text message a workflow sent for a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSmsRow {
+    /// To whom (E.164).
+    pub to: String,
+    /// What it said.
+    pub text: String,
+    /// Why it was not sent; `None`: the provider took it.
+    pub error: Option<String>,
+}
+
 /// A queue callback's steps, as its call's record keeps them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallbackStep {
@@ -230,6 +244,19 @@ pub enum CallEvent {
         manager_id: i64,
         /// What they did.
         part: ManagerPart<'static>,
+        /// When, Unix ms.
+        at_ms: i64,
+    },
+    /// A workflow sent (or failed to send) a text message.
+    Sms {
+        /// The call.
+        call_id: i64,
+        /// To whom (E.164).
+        to: String,
+        /// What it said.
+        text: String,
+        /// Why it was not sent; `None`: the provider took it.
+        error: Option<String>,
         /// When, Unix ms.
         at_ms: i64,
     },
@@ -345,6 +372,7 @@ impl CallEvent {
             CallEvent::Manager { call_id, .. }
             | CallEvent::OutboundAnswered { call_id, .. }
             | CallEvent::Callback { call_id, .. }
+            | CallEvent::Sms { call_id, .. }
             | CallEvent::Ended { call_id, .. }
             | CallEvent::PartyDialled { call_id, .. }
             | CallEvent::WorkflowStep { call_id, .. }

@@ -32,7 +32,7 @@ on_both_backends!(
     workflows_publish_immutable_versions_per_channel,
     what_a_workflow_leaves_is_kept_on_the_call_and_counted_per_step,
     queue_settings_and_assignment_settings_decide_who_waits_and_who_rings,
-    a_callback_is_kept_on_its_call,
+    a_callback_and_text_messages_are_kept_on_their_call,
 );
 
 async fn first_start_migrates_seeds_and_reopens(db: ScratchDatabase) {
@@ -1074,7 +1074,7 @@ async fn queue_settings_and_assignment_settings_decide_who_waits_and_who_rings(
     assert!(!me.takes_phone_calls && !me.ring_unassigned);
 }
 
-async fn a_callback_is_kept_on_its_call(db: ScratchDatabase) {
+async fn a_callback_and_text_messages_are_kept_on_their_call(db: ScratchDatabase) {
     let store = db.open().await;
     let (channel, _, other) = demo_and_other_channel(&store).await;
     let id = insert(&store, new_call(channel, "+821012345678", 1_000)).await;
@@ -1088,6 +1088,20 @@ async fn a_callback_is_kept_on_its_call(db: ScratchDatabase) {
         step(CallbackStep::Dialled, 60_000),
         step(CallbackStep::Dialled, 90_000),
         step(CallbackStep::Answered, 95_000),
+        CallEvent::Sms {
+            call_id: id,
+            to: "+821012345678".into(),
+            text: "예약이 접수되었어요".into(),
+            error: None,
+            at_ms: 2_000,
+        },
+        CallEvent::Sms {
+            call_id: id,
+            to: "+821012345678".into(),
+            text: "두 번째".into(),
+            error: Some("the SMS provider refused it (500): down".into()),
+            at_ms: 3_000,
+        },
     ] {
         store.record(&event).await.unwrap();
     }
@@ -1101,6 +1115,18 @@ async fn a_callback_is_kept_on_its_call(db: ScratchDatabase) {
         ),
         (Some(5_000), 2, Some(95_000), Some(95_000)),
         "asked, dialled twice, answered: the talk starts then"
+    );
+    let sent: Vec<(&str, Option<&str>)> = call
+        .sms
+        .iter()
+        .map(|m| (m.text.as_str(), m.error.as_deref()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("예약이 접수되었어요", None),
+            ("두 번째", Some("the SMS provider refused it (500): down"))
+        ]
     );
     assert_eq!(store.get_call(other, id).await.unwrap(), None);
 }

@@ -1,7 +1,8 @@
 //! What a workflow leaves on a call — the digits typed into its forms, its tags, the caller's
-//! voicemail — and the steps each call walked, which the step analytics count when asked.
+//! voicemail, the text messages it sent — and the steps each call walked, which the step
+//! analytics count when asked.
 
-use crate::{CallRow, Result, Store, on_pool};
+use crate::{CallRow, CallSmsRow, Result, Store, on_pool};
 
 /// One step's figures for one published version.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,12 +26,13 @@ macro_rules! records_where {
 }
 pub(crate) use records_where;
 
-/// What a workflow left on some calls, read in three queries.
+/// What a workflow left on some calls, read in four queries.
 #[derive(Default)]
 pub(crate) struct WorkflowRecords {
     pub inputs: Vec<(i64, String, String)>,
     pub tags: Vec<(i64, String)>,
     pub voicemails: Vec<(i64, i64)>,
+    pub sms: Vec<(i64, String, String, Option<String>)>,
 }
 
 impl WorkflowRecords {
@@ -51,10 +53,39 @@ impl WorkflowRecords {
                 c.voicemail_ms = Some(ms);
             }
         }
+        for (call_id, to, text, error) in self.sms {
+            if let Some(c) = calls.iter_mut().find(|c| c.id == call_id) {
+                c.sms.push(CallSmsRow { to, text, error });
+            }
+        }
     }
 }
 
 impl Store {
+    /// Records a text message a workflow sent for a call (`error`: why it failed).
+    pub(crate) async fn record_sms(
+        &self,
+        call_id: i64,
+        to: &str,
+        text: &str,
+        error: Option<&str>,
+        at_ms: i64,
+    ) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "INSERT INTO call_sms (call_id, to_number, text, error, at_ms) \
+             VALUES ($1, $2, $3, $4, $5)"
+        )
+        .bind(call_id)
+        .bind(to)
+        .bind(text)
+        .bind(error)
+        .bind(at_ms)
+        .execute(p)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
     /// Records a step a call walked.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn record_step(

@@ -221,6 +221,22 @@ pub struct CallRecord {
     /// The queue callback the caller asked for, if they did.
     #[serde(default)]
     pub callback: Option<CallbackRecord>,
+    /// Text messages a workflow sent to the caller, in order.
+    #[serde(default)]
+    pub sms: Vec<CallSms>,
+}
+
+/// A text message a workflow sent for a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct CallSms {
+    /// To whom (E.164).
+    pub to: String,
+    /// What it said.
+    pub text: String,
+    /// Why it was not sent; `None`: the SMS provider took it.
+    pub error: Option<String>,
 }
 
 /// A queue callback as a call record keeps it.

@@ -188,6 +188,30 @@ export type CallRecord = {
    * (`GET /api/v1/calls/{id}/voicemail` plays it).
    */
   voicemailMs: number | null,
+  /** The queue callback the caller asked for, if they did. */
+  callback: CallbackRecord | null,
+  /** Text messages a workflow sent to the caller, in order. */
+  sms: Array<CallSms>,
+};
+
+/** A queue callback as a call record keeps it. */
+export type CallbackRecord = {
+  /** When the caller asked for it (RFC 3339). */
+  requestedAt: string,
+  /** How many times the customer was dialled back. */
+  attempts: number,
+  /** When they answered (RFC 3339); `None`: not (yet) reached. */
+  answeredAt: string | null,
+};
+
+/** A text message a workflow sent for a call. */
+export type CallSms = {
+  /** To whom (E.164). */
+  to: string,
+  /** What it said. */
+  text: string,
+  /** Why it was not sent; `None`: the SMS provider took it. */
+  error: string | null,
 };
 
 /** Digits the caller typed into a workflow's input form (e.g. a reservation number). */

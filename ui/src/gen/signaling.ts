@@ -276,6 +276,11 @@ export type CallState = {
    * warm transfer, which the cloud would refuse.
    */
   meet: boolean,
+  /**
+   * The caller asked to be called back from a queue: a manager who takes it waits while
+   * the cloud dials the customer (`dialing`) until they answer.
+   */
+  callback: boolean,
 };
 
 /**

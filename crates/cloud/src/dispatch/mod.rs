@@ -49,6 +49,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::codes::{ToWire, core_status};
 use crate::metrics::Metrics;
 use crate::room::{RoomCommand, RoomEvent, RoomHandle, RoomMedia};
+use crate::sms::SmsProvider;
 use crate::speech::SpeechEngine;
 use crate::writer::{RecordWriter, Write};
 
@@ -270,6 +271,8 @@ pub struct DispatchConfig {
     pub room: RoomMedia,
     /// Speaks queue announcements.
     pub speech: Arc<dyn SpeechEngine>,
+    /// Sends workflows' text messages; `None`: none configured.
+    pub sms: Option<SmsProvider>,
 }
 
 /// See the module docs.

@@ -23,6 +23,7 @@ use ringdesk_wire::{OperatingHours, ProfileField, WorkflowDefinition};
 
 use super::Dispatcher;
 use crate::room::RoomCommand;
+use crate::sms::SmsMessage;
 use crate::speech::language_code;
 use crate::workflows::convert;
 
@@ -450,8 +451,13 @@ impl Dispatcher {
                     call_id: call.0,
                     tag,
                 }),
-                RunOutput::SendSms(_) => {
-                    tracing::warn!(%call, "a workflow sends a text message; no SMS provider yet")
+                RunOutput::SendSms(text) => {
+                    let message = SmsMessage {
+                        from: c.via.number.clone(),
+                        to: c.caller.number.clone(),
+                        text,
+                    };
+                    self.send_sms(call, message);
                 }
                 RunOutput::KeepPlaceForCallback => self.keep_place_for_callback(call),
                 RunOutput::Assign(target) => {
@@ -484,6 +490,28 @@ impl Dispatcher {
                 }
             }
         }
+    }
+
+    /// Sends a workflow's text message off the dispatcher's task and keeps how it went on the
+    /// call (a failure is logged, and the workflow goes on either way).
+    fn send_sms(&self, call: CallId, message: SmsMessage) {
+        let provider = self.config.sms.clone();
+        let work = async move {
+            let sent = crate::sms::send(provider.as_ref(), &message).await;
+            (message, sent)
+        };
+        self.hand_back(work, move |d, (message, sent)| {
+            if let Err(e) = &sent {
+                tracing::warn!(%call, "a workflow's text message was not sent: {e}");
+            }
+            d.record_event(CallEvent::Sms {
+                call_id: call.0,
+                to: message.to,
+                text: message.text,
+                error: sent.err().map(|e| e.to_string()),
+                at_ms: now_ms(),
+            });
+        });
     }
 
     /// Queues a step event for the step analytics.
