@@ -428,3 +428,108 @@ fn a_workflow_texts_the_caller_through_the_sms_provider_and_a_refusal_is_kept_wi
         }
     }
 }
+
+/// The id of the workflow named "테스트 IVR".
+fn test_workflow_id(cloud: &Cloud) -> i64 {
+    block_on(async {
+        let (_, list) = admin(
+            cloud,
+            reqwest::Method::GET,
+            "/api/v1/workflows",
+            json!(null),
+        )
+        .await;
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["name"] == "테스트 IVR")
+            .and_then(|w| w["id"].as_i64())
+            .expect("the test workflow")
+    })
+}
+
+#[test]
+fn a_call_finishes_on_the_version_it_started_with_while_a_new_one_is_published() {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("ivr-publish");
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 440.0, 10.0);
+    let mut minji = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 300);
+    let mut junho = AgentProc::wav(&cloud, JUNHO, &dir.path("agent.wav"), None, 300);
+    let (minji_id, junho_id) = (minji.manager_id(), junho.manager_id());
+    let prompt = block_on(async {
+        let prompt = upload_prompt(&cloud, &dir).await;
+        publish(&cloud, menu(prompt, junho_id, minji_id), 1).await;
+        prompt
+    });
+    let id = test_workflow_id(&cloud);
+    let pcap = dir.path("tone.pcap");
+    write_tone_pcap(&pcap, 300.0, 6.0);
+    let pcap = pcap.to_str().unwrap().to_string();
+    let key_one = move |cloud: &Cloud| {
+        let vars = [
+            ("TONE_PCAP", pcap.as_str()),
+            ("TONE_MS", "2000"),
+            ("TALK_MS", "2000"),
+        ];
+        call_in_background(
+            "uac_tone_dtmf.xml",
+            &vars,
+            cloud.sip,
+            Duration::from_secs(40),
+        )
+    };
+
+    // The first call is walking version 1 (key 1 → Junho) when version 2 (key 1 → Minji) goes
+    // live.
+    let first = key_one(&cloud);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while block_on(cloud.calls(MINJI, "perPage=1")).calls.is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the call arrives");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    block_on(async {
+        let draft = json!({"name": "테스트 IVR", "draft": {
+            "trigger": {"kind": "customerCalled"}, "inputTimeoutSeconds": 4, "first": 1,
+            "steps": menu(prompt, minji_id, junho_id)}});
+        let path = format!("/api/v1/workflows/{id}/draft");
+        let (status, _) = admin(&cloud, reqwest::Method::PUT, &path, draft).await;
+        assert_eq!(status, 200);
+        let path = format!("/api/v1/workflows/{id}/publish");
+        let (status, published) = admin(&cloud, reqwest::Method::POST, &path, json!(null)).await;
+        assert_eq!((status, published), (200, json!({"version": 2})));
+    });
+    let ring = |e: &AgentEvent| matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }));
+    junho.wait_for(
+        "version 1 sends key 1 to Junho",
+        Duration::from_secs(20),
+        ring,
+    );
+    assert!(first.join().unwrap().success);
+    let second = key_one(&cloud);
+    minji.wait_for("version 2 sends it to Minji", Duration::from_secs(20), ring);
+    assert!(second.join().unwrap().success);
+    assert_eq!(
+        junho.seen.iter().filter(|(_, e)| ring(e)).count(),
+        1,
+        "Junho rang once only"
+    );
+    // Each version counts its own call.
+    for version in [1, 2] {
+        let path = format!("/api/v1/workflows/{id}/analytics?version={version}");
+        let (status, figures) = block_on(admin(&cloud, reqwest::Method::GET, &path, json!(null)));
+        assert_eq!(status, 200, "{figures}");
+        let menu = figures
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["stepId"] == 1)
+            .cloned();
+        assert_eq!(
+            menu,
+            Some(
+                json!({"stepId": 1, "entered": 1, "dropped": 0, "keys": [{"key": "1", "count": 1}]})
+            ),
+            "version {version}"
+        );
+    }
+}
