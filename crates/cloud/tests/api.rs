@@ -83,6 +83,12 @@ const ADMIN: &[(Method, &str, &str)] = &[
         "/api/v1/teams/{team}/queue",
         r#"{"maxWaitSeconds":60,"announceEverySeconds":0,"language":"ko"}"#,
     ),
+    (Method::POST, "/api/v1/workflows/{id}/simulate", "{}"),
+    (
+        Method::POST,
+        "/api/v1/speech/preview",
+        r#"{"language":"en","text":"Hello"}"#,
+    ),
 ];
 
 /// The router's state over `store`, and the dispatcher's inbox (nothing here reaches it: the
@@ -753,4 +759,102 @@ async fn publishing_renders_spoken_prompts_once_and_refuses_when_it_cannot() {
     assert!(prompt.duration_ms() > 1_000, "{} ms", prompt.duration_ms());
     // Kept: publishing again does not need the engine.
     assert_eq!(publish(&mute).await.1, serde_json::json!({"version": 2}));
+}
+
+#[tokio::test]
+async fn the_simulator_walks_the_draft_on_a_pretend_call_and_speaks_its_prompts() {
+    let (_db, store, t) = setup_channels().await;
+    let (state, _inbox) = state(store);
+    let owner = Some(t.owner.as_str());
+    let detail = create_workflow(&state, &t.owner, r#"{"name":"예약 IVR","recipe":"ivr"}"#).await;
+    let id = detail["id"].as_i64().unwrap();
+    let simulate = |body: serde_json::Value| {
+        let path = format!("/api/v1/workflows/{id}/simulate");
+        request(&Method::POST, &path, &body.to_string(), owner)
+    };
+    let kinds = |result: &serde_json::Value| -> Vec<String> {
+        result["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["event"]["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Open on weekdays, 9 to 6 in Seoul.
+    let periods: Vec<serde_json::Value> = ["mon", "tue", "wed", "thu", "fri"]
+        .iter()
+        .map(|d| serde_json::json!({"day": d, "start": "09:00", "end": "18:00"}))
+        .collect();
+    let hours = serde_json::json!({"timeZone": "Asia/Seoul", "periods": periods});
+    let put = request(
+        &Method::PUT,
+        "/api/v1/operating-hours",
+        &hours.to_string(),
+        owner,
+    );
+    assert_eq!(answer(&state, put).await.0, StatusCode::NO_CONTENT);
+    // A Tuesday morning: open; the menu plays and waits for a key.
+    let tuesday = serde_json::json!({"at": "2026-12-01T10:00"});
+    let (status, waiting) = answer(&state, simulate(tuesday)).await;
+    assert_eq!(status, StatusCode::OK, "{waiting}");
+    assert_eq!(kinds(&waiting), ["entered", "entered", "played"]);
+    assert_eq!(waiting["end"], "waitsForCaller");
+    assert_eq!(waiting["lines"][1]["event"]["name"], "문의 유형 선택");
+    assert!(waiting["lines"][2]["event"]["durationMs"].as_u64().unwrap() > 0);
+    // 1, a reservation number and # reach the team's queue behind 3 callers.
+    let keys: Vec<serde_json::Value> = "1123456#"
+        .chars()
+        .map(|k| serde_json::json!({"kind": "press", "key": k.to_string()}))
+        .collect();
+    let body =
+        serde_json::json!({"at": "2026-12-01T10:00", "actions": keys, "queue": {"waiting": 3}});
+    let (_, queued) = answer(&state, simulate(body)).await;
+    assert_eq!(queued["end"], "done");
+    let last = queued["lines"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["event"]["kind"], "queued", "{queued}");
+    assert_eq!(last["event"]["position"], 4);
+    assert!(
+        queued["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["event"]
+                == serde_json::json!({"kind": "typed", "label": "예약 번호", "value": "123456"})),
+        "{queued}"
+    );
+    // Sunday night: closed; the message plays and the call ends not in operation.
+    let (_, closed) = answer(
+        &state,
+        simulate(serde_json::json!({"at": "2026-12-06T23:00"})),
+    )
+    .await;
+    assert_eq!(kinds(&closed), ["entered", "entered", "played", "ended"]);
+    assert_eq!(
+        closed["lines"][3]["event"]["missedReason"],
+        "notInOperation"
+    );
+    // Bad input: a key that is none, a time that is none.
+    for body in [
+        serde_json::json!({"actions": [{"kind": "press", "key": "12"}]}),
+        serde_json::json!({"at": "tuesday"}),
+    ] {
+        let (status, error) = answer(&state, simulate(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+        assert_eq!(error["code"], "invalidMessage");
+    }
+
+    // A prompt is heard before anything is published.
+    let preview = request(
+        &Method::POST,
+        "/api/v1/speech/preview",
+        r#"{"language":"en","text":"Press one for reservations."}"#,
+        owner,
+    );
+    let response = api::router(state.clone()).oneshot(preview).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let wav = axum::body::to_bytes(response.into_body(), 1 << 24)
+        .await
+        .unwrap();
+    let prompt = ringdesk_media::prompt::Prompt::from_wav(&wav).expect("a playable WAV");
+    assert!(prompt.duration_ms() > 500, "{} ms", prompt.duration_ms());
 }

@@ -372,6 +372,17 @@ impl Store {
         .await?))
     }
 
+    /// How long the kept rendering of `text` in `language` plays, if there is one.
+    pub async fn speech_length(&self, language: &str, text: &str) -> Result<Option<i64>> {
+        Ok(on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT duration_ms FROM speech_renders WHERE language = $1 AND text = $2"
+        )
+        .bind(language)
+        .bind(text)
+        .fetch_optional(p)
+        .await?))
+    }
+
     /// Keeps the rendering of `text` spoken in `language` (a later one replaces it).
     pub async fn save_speech(
         &self,

@@ -96,6 +96,8 @@ fn files() -> Vec<(&'static str, String)> {
                 WorkflowSummary, WorkflowVersion, WorkflowDetail, NewWorkflow, SaveDraft,
                 Published, PublishRefused, RollBack, WorkflowOrder, NumberWorkflow, PromptInfo,
                 PromptUpload, StepAnalytics, KeyCount, AnalyticsQuery, QueueSettings,
+                SimulationRequest, SimulatedCaller, SimulatedAction, SimulatedQueue,
+                SimulationResult, SimulationEnd, SimulationLine, SimulationEvent, SpeechPreview,
             ],
         },
         File {

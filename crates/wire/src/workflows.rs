@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::MissedReason;
 use crate::codes::codes;
 
 codes! {
@@ -556,3 +557,204 @@ pub const QUEUE_WAIT_SECONDS: std::ops::RangeInclusive<u32> = 5..=3600;
 
 /// The range of a queue's announcement interval, in seconds, when it has one.
 pub const ANNOUNCE_EVERY_SECONDS: std::ops::RangeInclusive<u32> = 10..=600;
+
+/// `POST /api/v1/workflows/{id}/simulate`: walk the draft on a pretend call. Everything is
+/// optional: now, an unknown caller, nothing pressed, an empty queue with managers free.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SimulationRequest {
+    /// The time of the call on the channel's clock, `YYYY-MM-DDTHH:MM`; none: now.
+    #[serde(default)]
+    pub at: Option<String>,
+    /// Who calls; none: an unknown caller (+821012345678) to the channel's first number.
+    #[serde(default)]
+    pub caller: Option<SimulatedCaller>,
+    /// What the caller does, in turn, once what plays has ended.
+    #[serde(default)]
+    pub actions: Vec<SimulatedAction>,
+    /// The queue an assign step meets.
+    #[serde(default)]
+    pub queue: SimulatedQueue,
+}
+
+/// The pretend caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SimulatedCaller {
+    /// Their number.
+    pub number: String,
+    /// The number called (one of the channel's); none: the first.
+    #[serde(default)]
+    pub called: Option<String>,
+    /// They are a known contact.
+    #[serde(default)]
+    pub known_contact: bool,
+    /// Their contact's profile fields.
+    #[serde(default)]
+    pub fields: Vec<crate::ProfileField>,
+}
+
+/// One thing the pretend caller does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum SimulatedAction {
+    /// Presses a key (`0`–`9`, `*`, `#`).
+    Press {
+        /// The key.
+        key: String,
+    },
+    /// Says nothing until the step stops waiting.
+    Silence,
+    /// Hangs up.
+    HangUp,
+}
+
+/// The queue an assign step meets in a simulation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SimulatedQueue {
+    /// Callers already waiting.
+    #[serde(default)]
+    pub waiting: u32,
+    /// Nobody of the team could take calls.
+    #[serde(default)]
+    pub nobody_available: bool,
+}
+
+/// The simulation's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SimulationResult {
+    /// What happened, in order.
+    pub lines: Vec<SimulationLine>,
+    /// Where it stopped.
+    pub end: SimulationEnd,
+    /// The draft's problems, which would keep it from being published.
+    pub problems: Vec<WorkflowProblem>,
+}
+
+codes! {
+    /// Where a simulation stopped.
+    pub enum SimulationEnd {
+        /// The workflow is done with the call.
+        Done = "done",
+        /// The call waits for the caller: a key, or silence until the step gives up.
+        WaitsForCaller = "waitsForCaller",
+    }
+}
+
+/// One thing that happened in a simulation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SimulationLine {
+    /// When, from the start of the call.
+    pub at_ms: u64,
+    /// What.
+    pub event: SimulationEvent,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum SimulationEvent {
+    /// The call entered a step.
+    Entered {
+        /// The step.
+        step_id: u32,
+        /// Its name.
+        name: String,
+    },
+    /// A prompt played (`GET /api/v1/prompts/{id}/audio`, or `POST /api/v1/speech/preview`).
+    Played {
+        /// What.
+        prompt: PromptSource,
+        /// How long it lasts.
+        duration_ms: u64,
+    },
+    /// The caller pressed a key.
+    Pressed {
+        /// At which step.
+        step_id: u32,
+        /// The key.
+        key: String,
+    },
+    /// An input form's value.
+    Typed {
+        /// The form's label.
+        label: String,
+        /// The digits.
+        value: String,
+    },
+    /// The call was tagged.
+    Tagged {
+        /// The tag.
+        tag: String,
+    },
+    /// A text message would go to the caller.
+    Texted {
+        /// What it says.
+        text: String,
+    },
+    /// A voicemail would be recorded.
+    RecordsVoicemail,
+    /// The voicemail would be kept.
+    VoicemailKept,
+    /// The caller's place would be kept for a callback.
+    KeepsPlaceForCallback,
+    /// The call would wait in a queue.
+    Queued {
+        /// The team's queue, or
+        team_id: Option<i64>,
+        /// the manager's own.
+        manager_id: Option<i64>,
+        /// Its position (1: first).
+        position: u32,
+    },
+    /// The queue would turn the call away.
+    TurnedAway {
+        /// The team's queue, or
+        team_id: Option<i64>,
+        /// the manager's own.
+        manager_id: Option<i64>,
+        /// Why.
+        missed_reason: MissedReason,
+    },
+    /// The caller goes back to waiting.
+    BackToQueue,
+    /// The call would end, missed for this reason.
+    Ended {
+        /// Why.
+        missed_reason: MissedReason,
+    },
+    /// The caller hung up at a step.
+    HungUp {
+        /// The step.
+        step_id: u32,
+    },
+}
+
+/// `POST /api/v1/speech/preview`: hear a spoken prompt before it is published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SpeechPreview {
+    /// The language.
+    pub language: SpeechLanguage,
+    /// What is said.
+    pub text: String,
+}

@@ -1,7 +1,8 @@
 // Generated from crates/wire/src/workflows.rs by its tests: do not edit. After changing the
 // types, regenerate with `RINGDESK_UPDATE_TS=1 cargo test -p ringdesk-wire`.
 
-import type { ErrorCode } from "./codes";
+import type { ErrorCode, MissedReason } from "./codes";
+import type { ProfileField } from "./signaling";
 
 /** A day of the week in a schedule. */
 export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
@@ -386,4 +387,151 @@ export type QueueSettings = {
   announceEverySeconds: number,
   /** The language of those announcements. */
   language: SpeechLanguage,
+};
+
+/**
+ * `POST /api/v1/workflows/{id}/simulate`: walk the draft on a pretend call. Everything is
+ * optional: now, an unknown caller, nothing pressed, an empty queue with managers free.
+ */
+export type SimulationRequest = {
+  /** The time of the call on the channel's clock, `YYYY-MM-DDTHH:MM`; none: now. */
+  at: string | null,
+  /** Who calls; none: an unknown caller (+821012345678) to the channel's first number. */
+  caller: SimulatedCaller | null,
+  /** What the caller does, in turn, once what plays has ended. */
+  actions: Array<SimulatedAction>,
+  /** The queue an assign step meets. */
+  queue: SimulatedQueue,
+};
+
+/** The pretend caller. */
+export type SimulatedCaller = {
+  /** Their number. */
+  number: string,
+  /** The number called (one of the channel's); none: the first. */
+  called: string | null,
+  /** They are a known contact. */
+  knownContact: boolean,
+  /** Their contact's profile fields. */
+  fields: Array<ProfileField>,
+};
+
+/** One thing the pretend caller does. */
+export type SimulatedAction =
+  | {
+      "kind": "press",
+      /** The key. */
+      key: string,
+    }
+  | { "kind": "silence" }
+  | { "kind": "hangUp" };
+
+/** The queue an assign step meets in a simulation. */
+export type SimulatedQueue = {
+  /** Callers already waiting. */
+  waiting: number,
+  /** Nobody of the team could take calls. */
+  nobodyAvailable: boolean,
+};
+
+/** The simulation's answer. */
+export type SimulationResult = {
+  /** What happened, in order. */
+  lines: Array<SimulationLine>,
+  /** Where it stopped. */
+  end: SimulationEnd,
+  /** The draft's problems, which would keep it from being published. */
+  problems: Array<WorkflowProblem>,
+};
+
+/** Where a simulation stopped. */
+export type SimulationEnd = "done" | "waitsForCaller";
+
+/** One thing that happened in a simulation. */
+export type SimulationLine = {
+  /** When, from the start of the call. */
+  atMs: number,
+  /** What. */
+  event: SimulationEvent,
+};
+
+/** What happened. */
+export type SimulationEvent =
+  | {
+      "kind": "entered",
+      /** The step. */
+      stepId: number,
+      /** Its name. */
+      name: string,
+    }
+  | {
+      "kind": "played",
+      /** What. */
+      prompt: PromptSource,
+      /** How long it lasts. */
+      durationMs: number,
+    }
+  | {
+      "kind": "pressed",
+      /** At which step. */
+      stepId: number,
+      /** The key. */
+      key: string,
+    }
+  | {
+      "kind": "typed",
+      /** The form's label. */
+      label: string,
+      /** The digits. */
+      value: string,
+    }
+  | {
+      "kind": "tagged",
+      /** The tag. */
+      tag: string,
+    }
+  | {
+      "kind": "texted",
+      /** What it says. */
+      text: string,
+    }
+  | { "kind": "recordsVoicemail" }
+  | { "kind": "voicemailKept" }
+  | { "kind": "keepsPlaceForCallback" }
+  | {
+      "kind": "queued",
+      /** The team's queue, or */
+      teamId: number | null,
+      /** the manager's own. */
+      managerId: number | null,
+      /** Its position (1: first). */
+      position: number,
+    }
+  | {
+      "kind": "turnedAway",
+      /** The team's queue, or */
+      teamId: number | null,
+      /** the manager's own. */
+      managerId: number | null,
+      /** Why. */
+      missedReason: MissedReason,
+    }
+  | { "kind": "backToQueue" }
+  | {
+      "kind": "ended",
+      /** Why. */
+      missedReason: MissedReason,
+    }
+  | {
+      "kind": "hungUp",
+      /** The step. */
+      stepId: number,
+    };
+
+/** `POST /api/v1/speech/preview`: hear a spoken prompt before it is published. */
+export type SpeechPreview = {
+  /** The language. */
+  language: SpeechLanguage,
+  /** What is said. */
+  text: string,
 };

@@ -19,18 +19,13 @@ use ringdesk_core::{CallId, SwitchboardInput};
 use ringdesk_media::prompt::Prompt;
 use ringdesk_store::time::now_ms;
 use ringdesk_store::{CallEvent, LiveWorkflow, Store, TeamRow};
-use ringdesk_wire::{OperatingHours, ProfileField, WorkflowDefinition};
+use ringdesk_wire::{ProfileField, WorkflowDefinition};
 
 use super::Dispatcher;
 use crate::room::RoomCommand;
 use crate::sms::SmsMessage;
 use crate::speech::language_code;
 use crate::workflows::convert;
-
-/// A channel without operating hours set is always open, in Seoul.
-fn always_open() -> Schedule {
-    Schedule::always(chrono_tz::Asia::Seoul)
-}
 
 /// What one published version plays, decoded once: versions never change, so calls share it.
 #[derive(Default)]
@@ -76,23 +71,6 @@ pub(super) struct WaitingWorkflow {
     teams: HashMap<i64, TeamRow>,
 }
 
-/// The channel's operating hours; unset or unreadable (logged) is always open.
-async fn channel_hours(store: &Store, channel_id: i64) -> anyhow::Result<Schedule> {
-    let Some(json) = store.operating_hours(channel_id).await? else {
-        return Ok(always_open());
-    };
-    let read = serde_json::from_str::<OperatingHours>(&json)
-        .map_err(|e| e.to_string())
-        .and_then(|h| convert::schedule(&h).map_err(|e| e.to_string()));
-    Ok(read.unwrap_or_else(|e| {
-        tracing::error!(
-            channel_id,
-            "operating hours do not read ({e}); taken as always open"
-        );
-        always_open()
-    }))
-}
-
 /// The workflow a call to `e164` runs now, if any, loaded with what it plays and routes to.
 pub(super) async fn prepare(
     store: &Store,
@@ -105,7 +83,7 @@ pub(super) async fn prepare(
     if live.is_empty() {
         return Ok(None);
     }
-    let hours = channel_hours(store, channel_id).await?;
+    let hours = crate::workflows::channel_hours(store, channel_id).await?;
     let unix_ms = now_ms();
     let fitting: Vec<(LiveWorkflow, Workflow)> = live
         .into_iter()

@@ -45,6 +45,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/operating-hours", get(hours).put(save_hours))
         .route("/api/v1/teams/{id}/queue", put(super::queues::save))
         .route(
+            "/api/v1/workflows/{id}/simulate",
+            post(super::simulate::simulate),
+        )
+        .route(
+            "/api/v1/speech/preview",
+            post(super::simulate::speech_preview),
+        )
+        .route(
             "/api/v1/prompts",
             get(prompts)
                 .post(upload_prompt)
@@ -55,7 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/prompts/{id}/audio", get(prompt_audio))
 }
 
-fn not_found(what: &str) -> ApiErr {
+pub(super) fn not_found(what: &str) -> ApiErr {
     ApiErr::new(
         StatusCode::NOT_FOUND,
         ErrorCode::NotFound,
@@ -63,7 +71,7 @@ fn not_found(what: &str) -> ApiErr {
     )
 }
 
-fn unreadable(e: convert::ReadError) -> ApiErr {
+pub(super) fn unreadable(e: convert::ReadError) -> ApiErr {
     ApiErr::new(
         StatusCode::BAD_REQUEST,
         ErrorCode::BadWorkflow,
@@ -84,7 +92,7 @@ fn checked_name(name: &str) -> Result<String, ApiErr> {
 }
 
 /// A definition the store keeps, read back; one it cannot read was written by a newer version.
-fn stored_definition(json: &str) -> Result<WorkflowDefinition, ApiErr> {
+pub(super) fn stored_definition(json: &str) -> Result<WorkflowDefinition, ApiErr> {
     serde_json::from_str(json).map_err(|e| {
         tracing::error!("a stored workflow does not read: {e}");
         ApiErr::new(
@@ -119,7 +127,7 @@ async fn known(store: &Store, channel: i64) -> Result<Known, ApiErr> {
 }
 
 /// Every problem of a definition, as the editor shows them.
-async fn problems(
+pub(super) async fn problems(
     store: &Store,
     channel: i64,
     d: &WorkflowDefinition,

@@ -23,6 +23,7 @@
 
 pub mod hours;
 pub mod model;
+pub mod simulate;
 pub mod validate;
 
 #[cfg(test)]
@@ -37,6 +38,7 @@ pub use model::{
     Action, AssignTarget, BranchArm, CallFacts, Condition, Key, Language, Prompt, Step, StepId,
     Trigger, Workflow,
 };
+pub use simulate::{CallerAction, PretendQueue, SimEnd, SimEvent, SimLine, Simulation, simulate};
 pub use validate::{Known, MAX_SPEECH_CHARS, Problem, validate};
 
 use crate::switchboard::MissedReason;

@@ -59,7 +59,7 @@ impl fmt::Display for Key {
 
 /// What the caller hears: an uploaded recording or text spoken by the text-to-speech engine
 /// (rendered once, when the workflow is published).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Prompt {
     /// An uploaded recording, by id.
     Recording(i64),

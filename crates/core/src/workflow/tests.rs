@@ -837,3 +837,145 @@ fn validation_lists_every_problem_at_once() {
     };
     assert_eq!(validate(&empty, &known), vec![Problem::NoSteps]);
 }
+
+/// A simulation as lines of a trace: every prompt lasts 3 s.
+fn simulated(
+    workflow: Workflow,
+    unix_ms: i64,
+    actions: &[CallerAction],
+    queue: PretendQueue,
+) -> String {
+    let facts = CallFacts {
+        caller: "+821012345678".into(),
+        number: "+827076660100".into(),
+        ..CallFacts::default()
+    };
+    let sim = simulate(
+        Arc::new(workflow),
+        (facts, Schedule::office_hours(), unix_ms),
+        actions,
+        queue,
+        Instant::now(),
+        |_| Duration::from_secs(3),
+    );
+    let mut out = String::new();
+    for line in &sim.lines {
+        let what = match &line.event {
+            SimEvent::Played(Prompt::Speech { text, .. }) => format!("plays {text:?}"),
+            other => format!("{other:?}"),
+        };
+        writeln!(out, "{:>5.1}s {what}", line.at.as_secs_f64()).unwrap();
+    }
+    writeln!(out, "({:?})", sim.end).unwrap();
+    out
+}
+
+const OPEN_QUEUE: PretendQueue = PretendQueue {
+    waiting: 4,
+    nobody_available: false,
+};
+
+#[test]
+fn the_simulator_walks_a_draft_with_the_callers_keys_and_stops_where_the_call_waits() {
+    use CallerAction::{HangUp, Press, Silence};
+    let key = |c| Press(Key::from_char(c).unwrap());
+    // Nothing pressed yet: the menu waits.
+    expect![[r#"
+          0.0s Entered(StepId(1))
+          0.0s Entered(StepId(2))
+          0.0s plays "예약 확인은 1번, 예약 변경은 2번, 메시지는 9번을 눌러 주세요."
+        (WaitsForCaller)
+    "#]]
+    .assert_eq(&simulated(
+        reservations(),
+        tuesday_morning(),
+        &[],
+        OPEN_QUEUE,
+    ));
+    let typed: Vec<CallerAction> = "1123456".chars().map(key).collect();
+    expect![[r#"
+          0.0s Entered(StepId(1))
+          0.0s Entered(StepId(2))
+          0.0s plays "예약 확인은 1번, 예약 변경은 2번, 메시지는 9번을 눌러 주세요."
+          3.0s Pressed(StepId(2), Digit(1))
+          3.0s Entered(StepId(4))
+          3.0s plays "예약 번호 여섯 자리를 눌러 주세요."
+          6.0s Typed { label: "예약 번호", value: "123456" }
+          6.0s Entered(StepId(6))
+          6.0s Tagged("예약")
+          6.0s Entered(StepId(7))
+          6.0s Queued(Team(1), 5)
+        (Done)
+    "#]]
+    .assert_eq(&simulated(
+        reservations(),
+        tuesday_morning(),
+        &typed,
+        OPEN_QUEUE,
+    ));
+    // A full queue turns the caller away; off hours the closed message ends the call.
+    let full = PretendQueue {
+        waiting: 200,
+        nobody_available: false,
+    };
+    expect![[r#"
+          0.0s Entered(StepId(1))
+          0.0s Entered(StepId(2))
+          0.0s plays "예약 확인은 1번, 예약 변경은 2번, 메시지는 9번을 눌러 주세요."
+          3.0s Pressed(StepId(2), Digit(2))
+          3.0s Entered(StepId(5))
+          3.0s TurnedAway(Team(2), ExceededQueue)
+        (Done)
+    "#]]
+    .assert_eq(&simulated(
+        reservations(),
+        tuesday_morning(),
+        &[key('2')],
+        full,
+    ));
+    expect![[r#"
+          0.0s Entered(StepId(1))
+          0.0s Entered(StepId(3))
+          0.0s plays "지금은 상담 시간이 아니에요."
+          3.0s Ended(NotInOperation)
+        (Done)
+    "#]]
+    .assert_eq(&simulated(
+        reservations(),
+        tuesday_evening(),
+        &[],
+        OPEN_QUEUE,
+    ));
+    // Silence ends the call at the input timeout; a voicemail keeps what was said on hang-up.
+    expect![[r#"
+          0.0s Entered(StepId(1))
+          0.0s Entered(StepId(2))
+          0.0s plays "예약 확인은 1번, 예약 변경은 2번, 메시지는 9번을 눌러 주세요."
+          8.0s Ended(Workflow)
+        (Done)
+    "#]]
+    .assert_eq(&simulated(
+        reservations(),
+        tuesday_morning(),
+        &[Silence],
+        OPEN_QUEUE,
+    ));
+    expect![[r#"
+          0.0s Entered(StepId(1))
+          0.0s Entered(StepId(2))
+          0.0s plays "예약 확인은 1번, 예약 변경은 2번, 메시지는 9번을 눌러 주세요."
+          3.0s Pressed(StepId(2), Digit(9))
+          3.0s Entered(StepId(8))
+          3.0s plays "삐 소리 후 메시지를 남겨 주세요."
+          6.0s RecordsVoicemail
+          6.0s VoicemailKept
+          6.0s Ended(Workflow)
+        (Done)
+    "#]]
+    .assert_eq(&simulated(
+        reservations(),
+        tuesday_morning(),
+        &[key('9'), HangUp],
+        OPEN_QUEUE,
+    ));
+}
