@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use ringdesk_tests::peers::call_in_background;
 use ringdesk_tests::{AgentProc, Cloud, MINJI};
-use ringdesk_wire::{AgentEvent, HangupCause, MissedReason, RingStopReason, ServerEvent};
+use ringdesk_wire::{
+    AgentEvent, Assignment, HangupCause, MissedReason, NotRingingReason, RingStopReason,
+    ServerEvent,
+};
 
 #[test]
 fn nobody_available_is_no_operator() {
@@ -117,4 +120,48 @@ fn caller_hanging_up_while_ringing_is_userleft() {
     let record = cloud.last_call();
     assert_eq!(record.missed_reason, Some(MissedReason::UserLeft));
     assert_eq!(record.hangup_cause, Some(HangupCause::CustomerHangup));
+}
+
+#[test]
+fn a_manager_with_phone_calls_off_is_never_rung_and_the_setting_is_kept() {
+    let cloud = Cloud::start(&[]);
+    let mut agent = AgentProc::start(&cloud, MINJI, &["--wav"]);
+    agent.command("assignment no-phone");
+    let phone_off = |e: &AgentEvent| {
+        matches!(
+            e,
+            AgentEvent::Server(ServerEvent::Presence {
+                assignment: Assignment {
+                    takes_phone_calls: false,
+                    ring_unassigned: true,
+                },
+                not_ringing: Some(NotRingingReason::PhoneOff),
+                ..
+            })
+        )
+    };
+    agent.wait_for("phone calls off", Duration::from_secs(10), phone_off);
+    let run = call_in_background(
+        "uac_unanswered.xml",
+        &[("FINAL", "480")],
+        cloud.sip,
+        Duration::from_secs(20),
+    )
+    .join()
+    .unwrap();
+    assert!(run.success, "caller should get 480:\n{}", run.log);
+    assert_eq!(
+        cloud.last_call().missed_reason,
+        Some(MissedReason::NoOperator)
+    );
+    drop(agent);
+    // After a restart of the cloud a new session finds the setting where it was left (in its
+    // first presence).
+    let cloud = cloud.restart();
+    let again = AgentProc::start(&cloud, MINJI, &["--wav"]);
+    assert!(
+        again.seen.iter().any(|(_, e)| phone_off(e)),
+        "still off: {:?}",
+        again.seen
+    );
 }

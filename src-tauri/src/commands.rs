@@ -18,9 +18,10 @@ use ringdesk_agent::{
     settings,
 };
 use ringdesk_wire::{
-    AGENT_EVENT, AgentEvent, AgentStatus, AudioDeviceList, CallRecord, CallTargets, ChannelNumber,
-    DeskState, DesktopSettings, DesktopStartup, DialCheck, DialPlan, ErrorCode, INPUT_LEVEL_EVENT,
-    Language, ManagerInfo, RecentCallLists, SETTINGS_CHANGED_EVENT, TransferKind,
+    AGENT_EVENT, AgentEvent, AgentStatus, Assignment, AudioDeviceList, CallRecord, CallTargets,
+    ChannelNumber, DeskState, DesktopSettings, DesktopStartup, DialCheck, DialPlan, ErrorCode,
+    INPUT_LEVEL_EVENT, Language, ManagerInfo, RecentCallLists, SETTINGS_CHANGED_EVENT,
+    TransferKind,
 };
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -196,6 +197,19 @@ pub async fn logout(app: AppHandle) -> Result<(), String> {
     }
     let account = session.account;
     blocking(move || credentials::delete_token(&account).map_err(|e| e.to_string())).await
+}
+
+/// Sets my assignment settings: the "phone" type and "ring me for unassigned calls".
+#[tauri::command]
+pub fn set_assignment(
+    shell: State<'_, Shell>,
+    takes_phone_calls: bool,
+    ring_unassigned: bool,
+) -> Result<(), String> {
+    shell.send(AgentCommand::SetAssignment(Assignment {
+        takes_phone_calls,
+        ring_unassigned,
+    }))
 }
 
 /// Sets status and do-not-disturb.

@@ -75,6 +75,7 @@ pub fn run() {
             commands::resume,
             commands::logout,
             commands::set_status,
+            commands::set_assignment,
             commands::answer,
             commands::decline,
             commands::hangup,

@@ -212,6 +212,7 @@ mod tests {
         ServerEvent::Presence {
             status,
             do_not_disturb: dnd,
+            assignment: Default::default(),
             not_ringing: None,
         }
         .into()

@@ -28,7 +28,7 @@ use ringdesk_agent::client::{self, ServerConfig};
 use ringdesk_agent::{
     AgentCommand, AgentConfig, AudioSetup, Credentials, ParallelTo, TransferTo, credentials,
 };
-use ringdesk_wire::{AgentEvent, AgentStatus, ErrorCode, ServerEvent, TransferKind};
+use ringdesk_wire::{AgentEvent, AgentStatus, Assignment, ErrorCode, ServerEvent, TransferKind};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tracing_subscriber::EnvFilter;
 
@@ -222,6 +222,10 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
             status: parse_status(parts.get(1).copied().unwrap_or(""))?,
             do_not_disturb: parts.get(2) == Some(&"dnd"),
         }),
+        Some("assignment") => Ok(AgentCommand::SetAssignment(Assignment {
+            takes_phone_calls: !parts.contains(&"no-phone"),
+            ring_unassigned: !parts.contains(&"no-unassigned"),
+        })),
         Some("quit") => Ok(AgentCommand::Shutdown),
         _ => Err(format!("unknown command {line:?}")),
     }

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt, StreamExt};
 use ringdesk_rtc::{AudioPeer, local_ip_towards, spawn_udp_peer};
 use ringdesk_wire::{
-    AgentEvent, AgentStatus, ClientMessage, ErrorCode, ManagerInfo, ServerEvent, ServerMessage,
-    TransferKind,
+    AgentEvent, AgentStatus, Assignment, ClientMessage, ErrorCode, ManagerInfo, ServerEvent,
+    ServerMessage, TransferKind,
 };
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
@@ -89,6 +89,8 @@ pub enum AgentCommand {
         /// Do-not-disturb.
         do_not_disturb: bool,
     },
+    /// Change the assignment settings (the cloud keeps them).
+    SetAssignment(Assignment),
     /// Answer a ringing call.
     Answer(i64),
     /// Take a call that rings at another manager.
@@ -593,6 +595,10 @@ impl Session {
                     do_not_disturb,
                 }
             }
+            AgentCommand::SetAssignment(a) => ClientMessage::SetAssignment {
+                takes_phone_calls: a.takes_phone_calls,
+                ring_unassigned: a.ring_unassigned,
+            },
             c @ (AgentCommand::Answer(call_id)
             | AgentCommand::PickUp(call_id)
             | AgentCommand::PickUpLeavingCurrent(call_id)) => match self.offer().await {

@@ -596,6 +596,8 @@ desktop_commands! {
     fn logout() -> ();
     /// Chooses status (`available` or `away`) and do-not-disturb.
     fn set_status(status: AgentStatus, do_not_disturb: bool) -> ();
+    /// Sets my assignment settings: the "phone" type and "ring me for unassigned calls".
+    fn set_assignment(takes_phone_calls: bool, ring_unassigned: bool) -> ();
     /// Answers a ringing call.
     fn answer(call_id: i64) -> ();
     /// Declines a ringing call.
@@ -719,10 +721,11 @@ mod tests {
                 ServerEvent::Presence {
                     status: AgentStatus::Away,
                     do_not_disturb: false,
+                    assignment: crate::Assignment::default(),
                     not_ringing: Some(NotRingingReason::Away),
                 }
                 .into(),
-                r#"{"event":"presence","status":"away","doNotDisturb":false,"notRinging":"away"}"#,
+                r#"{"event":"presence","status":"away","doNotDisturb":false,"assignment":{"takesPhoneCalls":true,"ringUnassigned":true},"notRinging":"away"}"#,
             ),
             (
                 ServerEvent::RingStopped {

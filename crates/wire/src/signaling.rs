@@ -418,6 +418,9 @@ pub enum ServerEvent {
         status: AgentStatus,
         /// Do-not-disturb.
         do_not_disturb: bool,
+        /// My assignment settings.
+        #[serde(default)]
+        assignment: Assignment,
         /// Why calls would not ring now; `None` when they would.
         not_ringing: Option<NotRingingReason>,
     },

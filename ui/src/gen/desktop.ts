@@ -215,6 +215,8 @@ export interface Commands {
   logout: { args: Record<string, never>; result: null };
   /** Chooses status (`available` or `away`) and do-not-disturb. */
   set_status: { args: { status: AgentStatus; doNotDisturb: boolean }; result: null };
+  /** Sets my assignment settings: the "phone" type and "ring me for unassigned calls". */
+  set_assignment: { args: { takesPhoneCalls: boolean; ringUnassigned: boolean }; result: null };
   /** Answers a ringing call. */
   answer: { args: { callId: number }; result: null };
   /** Declines a ringing call. */

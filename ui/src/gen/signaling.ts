@@ -324,6 +324,8 @@ export type ServerEvent =
       status: AgentStatus,
       /** Do-not-disturb. */
       doNotDisturb: boolean,
+      /** My assignment settings. */
+      assignment: Assignment,
       /** Why calls would not ring now; `None` when they would. */
       notRinging: NotRingingReason | null,
     }

@@ -4,7 +4,7 @@
 // cache, so also offline), settings and logout. Ringing and calls live in the call window.
 import { errorText, t } from "../i18n";
 import { esc, invoke, listen } from "../tauri";
-import type { AgentEvent, AgentStatus, CallState, DesktopStartup, ManagerInfo, NotRingingReason, RecentCall, RecentCallLists } from "../wire";
+import type { AgentEvent, AgentStatus, Assignment, CallState, DesktopStartup, ManagerInfo, NotRingingReason, RecentCall, RecentCallLists } from "../wire";
 import { callerLabel, clock } from "./format";
 import { settingsPanel } from "./settings";
 
@@ -16,6 +16,8 @@ const state = {
   online: false,
   status: "away" as AgentStatus,
   dnd: false,
+  /** The assignment settings as the cloud last said (`presence`). */
+  assignment: { takesPhoneCalls: true, ringUnassigned: true } as Assignment,
   notRinging: null as NotRingingReason | null,
   lists: { recent: [], missed: [] } as RecentCallLists,
   lastError: "",
@@ -86,6 +88,8 @@ function statusView(): string {
         </select></span>
       </label>
       <label class="row"><input id="dnd" type="checkbox" ${state.dnd ? "checked" : ""} /> ${s.dnd}</label>
+      <label class="row"><input id="takes-phone" type="checkbox" ${state.assignment.takesPhoneCalls ? "checked" : ""} /> ${s.takesPhoneCalls}</label>
+      <label class="row"><input id="ring-unassigned" type="checkbox" ${state.assignment.ringUnassigned ? "checked" : ""} /> ${s.ringUnassigned}</label>
       <p id="not-ringing" class="muted">${esc(state.online ? reason : s.reconnecting)}</p>
       ${state.lastError ? `<p id="last-error" class="error">${esc(state.lastError)}</p>` : ""}
     </section>
@@ -163,6 +167,13 @@ function bind(): void {
     const status = state.status === "available" ? "available" : "away";
     void invoke("set_status", { status, doNotDisturb: dnd });
   });
+  const assignment = () => ({
+    takesPhoneCalls: (document.getElementById("takes-phone") as HTMLInputElement).checked,
+    ringUnassigned: (document.getElementById("ring-unassigned") as HTMLInputElement).checked,
+  });
+  for (const id of ["takes-phone", "ring-unassigned"]) {
+    document.getElementById(id)?.addEventListener("change", () => void invoke("set_assignment", assignment()));
+  }
   document.getElementById("open-settings")?.addEventListener("click", () => {
     state.showSettings = !state.showSettings;
     if (state.showSettings) void panel.open();
@@ -249,6 +260,7 @@ function onEvent(e: AgentEvent): void {
       state.online = true;
       state.status = e.status;
       state.dnd = e.doNotDisturb;
+      state.assignment = e.assignment;
       state.notRinging = e.notRinging;
       break;
     case "ring":

@@ -531,6 +531,7 @@ impl Dispatcher {
             &ServerEvent::Presence {
                 status: self.shown_status(manager, m.status),
                 do_not_disturb: m.do_not_disturb,
+                assignment: m.assignment,
                 not_ringing,
             }
             .into(),
