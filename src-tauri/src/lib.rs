@@ -108,6 +108,15 @@ pub fn run() {
             commands::language,
             commands::set_call_window_expanded,
             commands::call_window_feed,
+            commands::open_workflows,
+            commands::workflows,
+            commands::workflow_detail,
+            commands::save_workflow_draft,
+            commands::publish_workflow,
+            commands::simulate_workflow,
+            commands::workflow_analytics,
+            commands::workflow_prompts,
+            commands::play_prompt,
             commands::read_clipboard,
         ])
         .run(tauri::generate_context!());

@@ -191,6 +191,30 @@ pub fn main_is_focused(app: &AppHandle) -> bool {
     })
 }
 
+/// Label of the workflow editor window.
+pub const WORKFLOWS: &str = "workflows";
+
+/// Opens (or focuses) the workflow editor window: big enough for the steps and the simulator
+/// side by side.
+pub fn open_workflows(app: &AppHandle) {
+    if window(app, WORKFLOWS).is_some() {
+        focus(app, WORKFLOWS);
+        return;
+    }
+    let built = WebviewWindowBuilder::new(
+        app,
+        WORKFLOWS,
+        WebviewUrl::App("index.html#workflows".into()),
+    )
+    .title("Ringdesk IVR")
+    .inner_size(1100.0, 720.0)
+    .build();
+    match built {
+        Ok(w) => render_in_software(&w),
+        Err(e) => tracing::warn!("opening the workflow editor: {e}"),
+    }
+}
+
 /// Opens (or focuses) the dialpad window.
 pub fn open_dialpad(app: &AppHandle) {
     if window(app, DIALPAD).is_some() {

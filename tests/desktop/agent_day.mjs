@@ -497,6 +497,37 @@ try {
   lazyJunho.stop();
   await d.window("");
 
+  // 13a. The IVR editor (Minji owns the channel): opened from the main window, the demo IVR's
+  // steps with their figures; the simulator walks its saved draft (the menu waits, 1 reaches the
+  // team's queue); a prompt plays; an edited prompt is saved and published as version 2. The
+  // window's picture is kept beside the ring's.
+  step("IVR editor, simulator and publish");
+  await d.window("");
+  await d.click("#open-workflows");
+  await until("editor window", 20000, () => d.window("#workflows").catch(() => false));
+  await until("workflow list", 10000, () => d.exists("#wf-list button.wf-open"));
+  await d.click("#wf-list button.wf-open");
+  await until("steps", 10000, () => d.exists("#steps li.step"));
+  assert((await d.text("#steps")).includes("문의 유형 선택"), "the demo IVR's menu is not shown");
+  assert((await d.text("#wf-published")).includes("게시된 버전 1"), "the demo IVR is not live");
+  await d.click("#sim-start");
+  await until("the menu waits for a key", 10000, async () => (await d.exists("#sim-end")) && (await d.text("#sim-end")).includes("기다리는"));
+  await d.click("#sim-key-1");
+  await until("key 1 reaches the queue", 10000, async () => (await d.text("#sim-lines")).includes("대기열 1번째"));
+  assert((await d.text("#sim-lines")).includes("고객이 1 누름"), "the key is not in the simulation");
+  await d.click('.play[data-step="2"]');
+  await sleep(500);
+  assert(!(await d.attr("#wf-notice", "class")).includes("error"), `playing a prompt failed: ${await d.text("#wf-notice")}`);
+  await d.type('textarea.f-text[data-step="3"]', "지금은 상담 시간이 아니에요. 내일 아침 아홉 시에 다시 걸어 주세요.");
+  assert((await d.text("#wf-notice")).includes("저장하지 않은"), "the edit is not marked unsaved");
+  await d.click("#wf-publish");
+  await until("published as version 2", 30000, async () => (await d.text("#wf-notice")).includes("버전 2"));
+  assert((await d.text("#problems")).includes("고칠 곳이 없어요"), "the published draft shows problems");
+  const ivrShot = join(dirname(screenshot), "ringdesk-desktop-ivr.png");
+  writeFileSync(ivrShot, Buffer.from(await d.screenshot(), "base64"));
+  console.log("screenshot saved to", ivrShot);
+  await d.window("");
+
   // 13b. The cloud goes away and comes back on the same address: "connection lost", then
   // "reconnected", and the agent is available again.
   step("reconnect");

@@ -5,6 +5,7 @@ import { invoke, listen } from "./tauri";
 import { startMainWindow } from "./views/main";
 import { startCallWindow } from "./views/call";
 import { startDialpadWindow } from "./views/dialpad";
+import { startWorkflowsWindow } from "./views/workflows";
 
 async function main(): Promise<void> {
   setLanguage(await invoke("language"));
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   document.body.dataset.view = view.slice(1) || "main";
   if (view === "#call") rerender.push(await startCallWindow());
   else if (view === "#dialpad") rerender.push(await startDialpadWindow());
+  else if (view === "#workflows") rerender.push(await startWorkflowsWindow());
   else rerender.push(await startMainWindow());
 }
 

@@ -58,7 +58,7 @@ impl ServerConfig {
         ))
     }
 
-    fn http(&self) -> Result<reqwest::Client, AgentError> {
+    pub(crate) fn http(&self) -> Result<reqwest::Client, AgentError> {
         let mut b = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15));
         if let Some(pem) = &self.ca_cert_pem {
             let cert = reqwest::Certificate::from_pem(pem)
@@ -118,7 +118,7 @@ pub async fn login(
 }
 
 /// The response when it is a success, else the cloud's `{code, message}` as an error.
-async fn checked(
+pub(crate) async fn checked(
     resp: Result<reqwest::Response, reqwest::Error>,
 ) -> Result<reqwest::Response, AgentError> {
     let resp = resp.map_err(|e| AgentError::Network(e.to_string()))?;
@@ -130,7 +130,7 @@ async fn checked(
 }
 
 /// `GET path` with the token; the response when it is a success.
-async fn get(
+pub(crate) async fn get(
     server: &ServerConfig,
     token: &str,
     path: &str,
@@ -144,7 +144,7 @@ async fn get(
     checked(resp).await
 }
 
-fn unreadable(e: reqwest::Error) -> AgentError {
+pub(crate) fn unreadable(e: reqwest::Error) -> AgentError {
     AgentError::Network(format!("unreadable answer: {e}"))
 }
 

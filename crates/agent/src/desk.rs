@@ -226,6 +226,7 @@ mod tests {
                 email: "e".into(),
                 channel_id: 1,
                 channel_name: "c".into(),
+                can_administer: false,
             },
         }
     }

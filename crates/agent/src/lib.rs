@@ -12,6 +12,7 @@
 //!
 //! Left out for now: echo cancellation and noise suppression (a later issue).
 
+pub mod admin;
 pub mod audio;
 pub mod cache;
 pub mod client;

@@ -174,7 +174,7 @@ impl FromRequestParts<AppState> for Admin {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Authed(m) = Authed::from_request_parts(parts, state).await?;
-        if m.role != "owner" && m.role != "admin" {
+        if !m.can_administer() {
             return Err(ApiErr::new(
                 StatusCode::FORBIDDEN,
                 ErrorCode::Forbidden,
@@ -223,13 +223,15 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn manager_info(m: &Manager) -> ManagerInfo {
+/// Who a manager is, as the app is told.
+pub fn manager_info(m: &Manager) -> ManagerInfo {
     ManagerInfo {
         id: m.id,
         name: m.name.clone(),
         email: m.email.clone(),
         channel_id: m.channel_id,
         channel_name: m.channel_name.clone(),
+        can_administer: m.can_administer(),
     }
 }
 

@@ -23,12 +23,20 @@ pub struct Manager {
     pub do_not_disturb: bool,
     /// May place calls (docs/product.md#outbound).
     pub outbound_permission: bool,
-    /// `owner`, `admin` or `manager`: owners and admins change the channel's settings.
+    /// `owner`, `admin` or `manager`: owners and admins change the channel's settings
+    /// ([`Manager::can_administer`]).
     pub role: String,
     /// The "phone" type of their assignment settings: off, they are never rung.
     pub takes_phone_calls: bool,
     /// Calls to a number without a team ring them.
     pub ring_unassigned: bool,
+}
+
+impl Manager {
+    /// An owner or admin: may change the channel's setup.
+    pub fn can_administer(&self) -> bool {
+        self.role == "owner" || self.role == "admin"
+    }
 }
 
 /// One row of the international rate table: where calls may go and what one costs.

@@ -8,6 +8,11 @@ use crate::{CallVia, Caller, ErrorCode, ManagerInfo, ServerEvent, Team, Teammate
 // The commands' argument and result types, named only in their generated TypeScript.
 #[cfg(test)]
 use crate::{AgentStatus, CallRecord, ChannelNumber, DialPlan, TransferKind};
+#[cfg(test)]
+use crate::{
+    PromptInfo, PromptSource, Published, SaveDraft, SimulationRequest, SimulationResult,
+    StepAnalytics, WorkflowDetail, WorkflowSummary,
+};
 
 /// Whom a call can go to (desktop RPC): the in-call box's invite and transfer panel.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -670,6 +675,24 @@ desktop_commands! {
     fn call_window_feed() -> Vec<AgentEvent>;
     /// The clipboard's text, for the dialpad's paste button.
     fn read_clipboard() -> String;
+    /// Opens (or focuses) the workflow editor window (owners and admins).
+    fn open_workflows() -> ();
+    /// The channel's workflows, in list order.
+    fn workflows() -> Vec<WorkflowSummary>;
+    /// One workflow: its draft with its problems, and its versions.
+    fn workflow_detail(id: i64) -> WorkflowDetail;
+    /// Saves a workflow's draft; its problems come back listed.
+    fn save_workflow_draft(id: i64, save: SaveDraft) -> WorkflowDetail;
+    /// Publishes the saved draft as the next version (`workflowProblems` while it has any).
+    fn publish_workflow(id: i64) -> Published;
+    /// Walks the saved draft on a pretend call.
+    fn simulate_workflow(id: i64, request: SimulationRequest) -> SimulationResult;
+    /// Each step's figures for the current version.
+    fn workflow_analytics(id: i64) -> Vec<StepAnalytics>;
+    /// The channel's uploaded prompts.
+    fn workflow_prompts() -> Vec<PromptInfo>;
+    /// Plays a prompt on the speaker: an upload, or a text spoken now.
+    fn play_prompt(prompt: PromptSource) -> ();
 }
 
 #[cfg(test)]

@@ -23,6 +23,9 @@ pub struct ManagerInfo {
     pub channel_id: i64,
     /// The channel's name.
     pub channel_name: String,
+    /// An owner or admin: may change the channel's setup (its workflows, queues, rates).
+    #[serde(default)]
+    pub can_administer: bool,
 }
 
 /// `POST /api/v1/login` body.

@@ -3,6 +3,17 @@
 
 import type { AgentStatus, TransferKind } from "./codes";
 import type { ManagerInfo, DialPlan, ChannelNumber, Teammate, Team, CallRecord } from "./rest";
+import type {
+  PromptSource,
+  WorkflowSummary,
+  WorkflowDetail,
+  SaveDraft,
+  Published,
+  PromptInfo,
+  StepAnalytics,
+  SimulationRequest,
+  SimulationResult,
+} from "./workflows";
 import type { Caller, CallVia, ServerEvent } from "./signaling";
 
 /**
@@ -286,4 +297,22 @@ export interface Commands {
   call_window_feed: { args: Record<string, never>; result: Array<AgentEvent> };
   /** The clipboard's text, for the dialpad's paste button. */
   read_clipboard: { args: Record<string, never>; result: string };
+  /** Opens (or focuses) the workflow editor window (owners and admins). */
+  open_workflows: { args: Record<string, never>; result: null };
+  /** The channel's workflows, in list order. */
+  workflows: { args: Record<string, never>; result: Array<WorkflowSummary> };
+  /** One workflow: its draft with its problems, and its versions. */
+  workflow_detail: { args: { id: number }; result: WorkflowDetail };
+  /** Saves a workflow's draft; its problems come back listed. */
+  save_workflow_draft: { args: { id: number; save: SaveDraft }; result: WorkflowDetail };
+  /** Publishes the saved draft as the next version (`workflowProblems` while it has any). */
+  publish_workflow: { args: { id: number }; result: Published };
+  /** Walks the saved draft on a pretend call. */
+  simulate_workflow: { args: { id: number; request: SimulationRequest }; result: SimulationResult };
+  /** Each step's figures for the current version. */
+  workflow_analytics: { args: { id: number }; result: Array<StepAnalytics> };
+  /** The channel's uploaded prompts. */
+  workflow_prompts: { args: Record<string, never>; result: Array<PromptInfo> };
+  /** Plays a prompt on the speaker: an upload, or a text spoken now. */
+  play_prompt: { args: { prompt: PromptSource }; result: null };
 }

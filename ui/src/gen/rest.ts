@@ -27,6 +27,8 @@ export type ManagerInfo = {
   channelId: number,
   /** The channel's name. */
   channelName: string,
+  /** An owner or admin: may change the channel's setup (its workflows, queues, rates). */
+  canAdminister: boolean,
 };
 
 /** `POST /api/v1/login` body. */

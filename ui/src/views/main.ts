@@ -144,7 +144,8 @@ function render(): void {
   else if (state.showSettings) body = panel.html();
   else body = statusView();
   const footer = state.manager
-    ? `<button id="open-settings" class="link">${state.showSettings ? s.closeSettings : s.settings}</button>
+    ? `${state.manager.canAdminister ? `<button id="open-workflows" class="link">${s.openWorkflows}</button>` : ""}
+       <button id="open-settings" class="link">${state.showSettings ? s.closeSettings : s.settings}</button>
        <button id="logout" class="link">${s.logout}</button>`
     : "";
   app.innerHTML = `${body}<footer>${footer}</footer>`;
@@ -174,6 +175,7 @@ function bind(): void {
   for (const id of ["takes-phone", "ring-unassigned"]) {
     document.getElementById(id)?.addEventListener("change", () => void invoke("set_assignment", assignment()));
   }
+  document.getElementById("open-workflows")?.addEventListener("click", () => void invoke("open_workflows"));
   document.getElementById("open-settings")?.addEventListener("click", () => {
     state.showSettings = !state.showSettings;
     if (state.showSettings) void panel.open();

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use ringdesk_media::prompt::Prompt;
 use ringdesk_media::tone::ToneGenerator;
 use ringdesk_media::{ROOM_FRAME_SAMPLES, ROOM_RATE_HZ};
 
@@ -73,20 +74,47 @@ pub fn start_level_meter(
 
 /// Plays the one-second test tone on `device`'s output (speaker or ringer), blocking until done.
 pub fn play_test_tone(device: &dyn AudioDevice) -> Result<(), AudioError> {
-    let mut playback = device.open_playback()?;
     let mut tone = ToneGenerator::new(ROOM_RATE_HZ, &[TEST_TONE_HZ], 8_000.0);
+    let mut frames = TEST_TONE_MS / 20;
+    play_frames(device, |frame| {
+        tone.fill(frame);
+        frames -= 1;
+        frames > 0
+    })
+}
+
+/// Plays a WAV file (any PCM rate) once on `device`'s output, blocking until done: how the
+/// workflow editor lets an admin hear a prompt.
+pub fn play_wav(device: &dyn AudioDevice, wav: &[u8]) -> Result<(), AudioError> {
+    let clip = Prompt::from_wav(wav).map_err(|e| AudioError::Wav {
+        path: "(prompt)".into(),
+        message: e.to_string(),
+    })?;
+    let mut player = clip.once();
+    play_frames(device, |frame| !player.fill(frame))
+}
+
+/// Writes the frames `next` fills (until it says there are no more) to `device`'s output.
+fn play_frames(
+    device: &dyn AudioDevice,
+    mut next: impl FnMut(&mut [i16]) -> bool,
+) -> Result<(), AudioError> {
+    let mut playback = device.open_playback()?;
     let mut frame = vec![0i16; ROOM_FRAME_SAMPLES];
     // Frames go out on a fixed schedule, a few ahead of the device: paced by plain sleeps
     // (which only ever run long) they fell behind it, and it played the gaps as silence.
     let start = Instant::now();
-    for i in 0..TEST_TONE_MS / 20 {
-        let due = start + Duration::from_millis(20 * i.saturating_sub(TONE_LEAD_FRAMES));
+    for i in 0.. {
+        let due = start + Duration::from_millis(20 * u64::saturating_sub(i, TONE_LEAD_FRAMES));
         std::thread::sleep(due.saturating_duration_since(Instant::now()));
-        tone.fill(&mut frame);
+        let more = next(&mut frame);
         playback.write(&frame);
+        if !more {
+            break;
+        }
     }
     // Let what is queued (up to 200 ms) and in the device's buffer play out before the
-    // stream closes, or the tone's end is cut off.
+    // stream closes, or the sound's end is cut off.
     std::thread::sleep(TONE_DRAIN);
     Ok(())
 }
@@ -142,6 +170,25 @@ mod tests {
         let out = read_wav_48k(&dir.join("out.wav")).unwrap();
         assert_eq!(out.len(), 48_000);
         assert!(tone_energy_ratio(&out, 48_000, TEST_TONE_HZ) > 0.9);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_prompt_is_played_whole_on_the_output() {
+        let dir = std::env::temp_dir().join(format!("ringdesk-clip-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let device = WavDevice {
+            play: None,
+            record: Some(dir.join("out.wav")),
+            loop_play: false,
+        };
+        // 0.51 s of 600 Hz: the last frame is part-filled, then silence.
+        let wav = ringdesk_media::prompt::wav_bytes(&sine(48_000, 600.0, 8_000.0, 24_480), 48_000);
+        play_wav(&device, &wav).unwrap();
+        assert!(play_wav(&device, b"RIFF not really").is_err(), "not a WAV");
+        let out = read_wav_48k(&dir.join("out.wav")).unwrap();
+        assert_eq!(out.len(), 26 * 960, "whole frames, the last one padded");
+        assert!(tone_energy_ratio(&out[..24_480], 48_000, 600.0) > 0.9);
         std::fs::remove_dir_all(dir).ok();
     }
 }

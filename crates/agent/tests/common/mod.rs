@@ -135,6 +135,7 @@ fn manager() -> ManagerInfo {
         email: EMAIL.into(),
         channel_id: 1,
         channel_name: "데모 상점".into(),
+        can_administer: true,
     }
 }
 

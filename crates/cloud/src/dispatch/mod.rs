@@ -469,13 +469,7 @@ impl Dispatcher {
     ) {
         let id = ManagerId(m.id);
         let ringing = self.ringing_calls(m.channel_id);
-        let info = ManagerInfo {
-            id: m.id,
-            name: m.name.clone(),
-            email: m.email.clone(),
-            channel_id: m.channel_id,
-            channel_name: m.channel_name.clone(),
-        };
+        let info = crate::api::manager_info(&m);
         let entry = self.managers.entry(id).or_insert_with(|| ManagerEntry {
             info: info.clone(),
             sessions: Vec::new(),
