@@ -558,6 +558,107 @@ pub fn set_call_window_expanded(app: AppHandle, shell: State<'_, Shell>, expande
     }
 }
 
+/// Opens (or focuses) the workflow editor window.
+#[tauri::command]
+pub fn open_workflows(app: AppHandle) {
+    crate::windows::open_workflows(&app);
+}
+
+/// The session's server and token, for the admin API.
+fn admin_session(shell: &State<'_, Shell>) -> Result<(String, ServerConfig), String> {
+    let (_, token, server) = shell
+        .session_info()
+        .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
+    Ok((token, server))
+}
+
+/// The channel's workflows, in list order.
+#[tauri::command]
+pub async fn workflows(shell: State<'_, Shell>) -> Result<Vec<WorkflowSummary>, String> {
+    let (token, server) = admin_session(&shell)?;
+    admin::workflows(&server, &token).await.map_err(ui_error)
+}
+
+/// One workflow: its draft with its problems, and its versions.
+#[tauri::command]
+pub async fn workflow_detail(shell: State<'_, Shell>, id: i64) -> Result<WorkflowDetail, String> {
+    let (token, server) = admin_session(&shell)?;
+    admin::workflow(&server, &token, id).await.map_err(ui_error)
+}
+
+/// Saves a workflow's draft; its problems come back listed.
+#[tauri::command]
+pub async fn save_workflow_draft(
+    shell: State<'_, Shell>,
+    id: i64,
+    save: SaveDraft,
+) -> Result<WorkflowDetail, String> {
+    let (token, server) = admin_session(&shell)?;
+    admin::save_draft(&server, &token, id, &save)
+        .await
+        .map_err(ui_error)
+}
+
+/// Publishes the saved draft as the next version.
+#[tauri::command]
+pub async fn publish_workflow(shell: State<'_, Shell>, id: i64) -> Result<Published, String> {
+    let (token, server) = admin_session(&shell)?;
+    admin::publish(&server, &token, id).await.map_err(ui_error)
+}
+
+/// Walks the saved draft on a pretend call.
+#[tauri::command]
+pub async fn simulate_workflow(
+    shell: State<'_, Shell>,
+    id: i64,
+    request: SimulationRequest,
+) -> Result<SimulationResult, String> {
+    let (token, server) = admin_session(&shell)?;
+    admin::simulate(&server, &token, id, &request)
+        .await
+        .map_err(ui_error)
+}
+
+/// Each step's figures for the current version.
+#[tauri::command]
+pub async fn workflow_analytics(
+    shell: State<'_, Shell>,
+    id: i64,
+) -> Result<Vec<StepAnalytics>, String> {
+    let (token, server) = admin_session(&shell)?;
+    admin::analytics(&server, &token, id)
+        .await
+        .map_err(ui_error)
+}
+
+/// The channel's uploaded prompts.
+#[tauri::command]
+pub async fn workflow_prompts(shell: State<'_, Shell>) -> Result<Vec<PromptInfo>, String> {
+    let (token, server) = admin_session(&shell)?;
+    admin::prompts(&server, &token).await.map_err(ui_error)
+}
+
+/// Plays a prompt on the speaker the settings chose: an upload, or a text spoken now.
+#[tauri::command]
+pub async fn play_prompt(shell: State<'_, Shell>, prompt: PromptSource) -> Result<(), String> {
+    let (token, server) = admin_session(&shell)?;
+    let wav = admin::prompt_wav(&server, &token, &prompt)
+        .await
+        .map_err(ui_error)?;
+    let output = shell.settings().speaker;
+    blocking(move || {
+        check::play_wav(
+            &CpalDevice {
+                input: None,
+                output,
+            },
+            &wav,
+        )
+        .map_err(|e| e.to_string())
+    })
+    .await
+}
+
 #[cfg(test)]
 mod contract {
     //! The commands the shell registers are the ones `ringdesk_wire::COMMANDS` declares (and
@@ -700,105 +801,4 @@ mod contract {
             "a #[tauri::command] missing from ringdesk_wire::COMMANDS"
         );
     }
-}
-
-/// Opens (or focuses) the workflow editor window.
-#[tauri::command]
-pub fn open_workflows(app: AppHandle) {
-    crate::windows::open_workflows(&app);
-}
-
-/// The session's server and token, for the admin API.
-fn admin_session(shell: &State<'_, Shell>) -> Result<(String, ServerConfig), String> {
-    let (_, token, server) = shell
-        .session_info()
-        .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
-    Ok((token, server))
-}
-
-/// The channel's workflows, in list order.
-#[tauri::command]
-pub async fn workflows(shell: State<'_, Shell>) -> Result<Vec<WorkflowSummary>, String> {
-    let (token, server) = admin_session(&shell)?;
-    admin::workflows(&server, &token).await.map_err(ui_error)
-}
-
-/// One workflow: its draft with its problems, and its versions.
-#[tauri::command]
-pub async fn workflow_detail(shell: State<'_, Shell>, id: i64) -> Result<WorkflowDetail, String> {
-    let (token, server) = admin_session(&shell)?;
-    admin::workflow(&server, &token, id).await.map_err(ui_error)
-}
-
-/// Saves a workflow's draft; its problems come back listed.
-#[tauri::command]
-pub async fn save_workflow_draft(
-    shell: State<'_, Shell>,
-    id: i64,
-    save: SaveDraft,
-) -> Result<WorkflowDetail, String> {
-    let (token, server) = admin_session(&shell)?;
-    admin::save_draft(&server, &token, id, &save)
-        .await
-        .map_err(ui_error)
-}
-
-/// Publishes the saved draft as the next version.
-#[tauri::command]
-pub async fn publish_workflow(shell: State<'_, Shell>, id: i64) -> Result<Published, String> {
-    let (token, server) = admin_session(&shell)?;
-    admin::publish(&server, &token, id).await.map_err(ui_error)
-}
-
-/// Walks the saved draft on a pretend call.
-#[tauri::command]
-pub async fn simulate_workflow(
-    shell: State<'_, Shell>,
-    id: i64,
-    request: SimulationRequest,
-) -> Result<SimulationResult, String> {
-    let (token, server) = admin_session(&shell)?;
-    admin::simulate(&server, &token, id, &request)
-        .await
-        .map_err(ui_error)
-}
-
-/// Each step's figures for the current version.
-#[tauri::command]
-pub async fn workflow_analytics(
-    shell: State<'_, Shell>,
-    id: i64,
-) -> Result<Vec<StepAnalytics>, String> {
-    let (token, server) = admin_session(&shell)?;
-    admin::analytics(&server, &token, id)
-        .await
-        .map_err(ui_error)
-}
-
-/// The channel's uploaded prompts.
-#[tauri::command]
-pub async fn workflow_prompts(shell: State<'_, Shell>) -> Result<Vec<PromptInfo>, String> {
-    let (token, server) = admin_session(&shell)?;
-    admin::prompts(&server, &token).await.map_err(ui_error)
-}
-
-/// Plays a prompt on the speaker the settings chose: an upload, or a text spoken now.
-#[tauri::command]
-pub async fn play_prompt(shell: State<'_, Shell>, prompt: PromptSource) -> Result<(), String> {
-    let (token, server) = admin_session(&shell)?;
-    let wav = admin::prompt_wav(&server, &token, &prompt)
-        .await
-        .map_err(ui_error)?;
-    let output = shell.settings().speaker;
-    blocking(move || {
-        check::play_wav(
-            &CpalDevice {
-                input: None,
-                output,
-            },
-            &wav,
-        )
-        .map_err(|e| e.to_string())
-    })
-    .await
 }

@@ -108,6 +108,7 @@ pub fn run() {
             commands::language,
             commands::set_call_window_expanded,
             commands::call_window_feed,
+            commands::read_clipboard,
             commands::open_workflows,
             commands::workflows,
             commands::workflow_detail,
@@ -117,7 +118,6 @@ pub fn run() {
             commands::workflow_analytics,
             commands::workflow_prompts,
             commands::play_prompt,
-            commands::read_clipboard,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
