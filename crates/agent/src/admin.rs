@@ -3,45 +3,37 @@
 //! (`docs/protocol.md#workflows`). Each is one REST call with the session's token; the cloud's
 //! refusals come back as `Api` errors with their code.
 
-use reqwest::Method;
+use reqwest::{Method, RequestBuilder};
 use ringdesk_wire::{
     PromptInfo, PromptSource, Published, SaveDraft, SimulationRequest, SimulationResult,
     SpeechPreview, StepAnalytics, WorkflowDetail, WorkflowSummary,
 };
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::AgentError;
 use crate::client::{ServerConfig, checked, get, unreadable};
 
-/// `method path` with a JSON body; the answer read as `T`.
-async fn send<B: Serialize, T: DeserializeOwned>(
+/// `method path` with the token, ready for a body.
+fn request(
     server: &ServerConfig,
     token: &str,
     method: Method,
     path: &str,
-    body: &B,
-) -> Result<T, AgentError> {
-    let resp = server
+) -> Result<RequestBuilder, AgentError> {
+    Ok(server
         .http()?
         .request(method, format!("{}{path}", server.url))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await;
-    checked(resp).await?.json().await.map_err(unreadable)
+        .bearer_auth(token))
 }
 
-async fn read<T: DeserializeOwned>(
-    server: &ServerConfig,
-    token: &str,
-    path: &str,
-) -> Result<T, AgentError> {
-    get(server, token, path)
-        .await?
-        .json()
-        .await
-        .map_err(unreadable)
+/// Reads a JSON answer (the wire's types know their shape).
+macro_rules! answer {
+    ($request:expr) => {
+        checked($request.send().await)
+            .await?
+            .json()
+            .await
+            .map_err(unreadable)
+    };
 }
 
 /// The channel's workflows, in list order.
@@ -49,7 +41,7 @@ pub async fn workflows(
     server: &ServerConfig,
     token: &str,
 ) -> Result<Vec<WorkflowSummary>, AgentError> {
-    read(server, token, "/api/v1/workflows").await
+    answer!(request(server, token, Method::GET, "/api/v1/workflows")?)
 }
 
 /// One workflow: its draft, the draft's problems and its versions.
@@ -58,7 +50,12 @@ pub async fn workflow(
     token: &str,
     id: i64,
 ) -> Result<WorkflowDetail, AgentError> {
-    read(server, token, &format!("/api/v1/workflows/{id}")).await
+    answer!(request(
+        server,
+        token,
+        Method::GET,
+        &format!("/api/v1/workflows/{id}")
+    )?)
 }
 
 /// Saves a draft (kept with its problems, which come back listed).
@@ -69,13 +66,13 @@ pub async fn save_draft(
     save: &SaveDraft,
 ) -> Result<WorkflowDetail, AgentError> {
     let path = format!("/api/v1/workflows/{id}/draft");
-    send(server, token, Method::PUT, &path, save).await
+    answer!(request(server, token, Method::PUT, &path)?.json(save))
 }
 
 /// Publishes the saved draft as the next version (refused with `workflowProblems`).
 pub async fn publish(server: &ServerConfig, token: &str, id: i64) -> Result<Published, AgentError> {
     let path = format!("/api/v1/workflows/{id}/publish");
-    send(server, token, Method::POST, &path, &()).await
+    answer!(request(server, token, Method::POST, &path)?)
 }
 
 /// Walks the saved draft on a pretend call.
@@ -86,7 +83,7 @@ pub async fn simulate(
     request: &SimulationRequest,
 ) -> Result<SimulationResult, AgentError> {
     let path = format!("/api/v1/workflows/{id}/simulate");
-    send(server, token, Method::POST, &path, request).await
+    answer!(self::request(server, token, Method::POST, &path)?.json(request))
 }
 
 /// Each step's figures for the current version.
@@ -95,12 +92,13 @@ pub async fn analytics(
     token: &str,
     id: i64,
 ) -> Result<Vec<StepAnalytics>, AgentError> {
-    read(server, token, &format!("/api/v1/workflows/{id}/analytics")).await
+    let path = format!("/api/v1/workflows/{id}/analytics");
+    answer!(request(server, token, Method::GET, &path)?)
 }
 
 /// The channel's uploaded prompts.
 pub async fn prompts(server: &ServerConfig, token: &str) -> Result<Vec<PromptInfo>, AgentError> {
-    read(server, token, "/api/v1/prompts").await
+    answer!(request(server, token, Method::GET, "/api/v1/prompts")?)
 }
 
 /// A prompt's audio as a WAV: an upload as kept, or a text spoken now.
@@ -114,19 +112,16 @@ pub async fn prompt_wav(
             get(server, token, &format!("/api/v1/prompts/{prompt_id}/audio")).await?
         }
         PromptSource::Speech { language, text } => {
-            let preview = SpeechPreview {
-                language: *language,
-                text: text.clone(),
-            };
-            let resp = server
-                .http()?
-                .post(format!("{}/api/v1/speech/preview", server.url))
-                .bearer_auth(token)
-                .json(&preview)
-                .send()
-                .await;
-            checked(resp).await?
+            let preview = request(server, token, Method::POST, "/api/v1/speech/preview")?;
+            checked(preview.json(&preview_body(language, text)).send().await).await?
         }
     };
     Ok(resp.bytes().await.map_err(unreadable)?.to_vec())
+}
+
+fn preview_body(language: &ringdesk_wire::SpeechLanguage, text: &str) -> SpeechPreview {
+    SpeechPreview {
+        language: *language,
+        text: text.to_string(),
+    }
 }

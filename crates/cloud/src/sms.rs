@@ -8,24 +8,13 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+pub use ringdesk_wire::SmsRequest as SmsMessage;
 
 /// The longest a provider may take to answer.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How much of a provider's error body is kept with the failure.
 const ERROR_BODY_CHARS: usize = 200;
-
-/// One message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SmsMessage {
-    /// The channel's number the customer called (E.164).
-    pub from: String,
-    /// The customer's number (E.164).
-    pub to: String,
-    /// What it says.
-    pub text: String,
-}
 
 /// Why a message was not sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -334,3 +334,15 @@ pub struct CallPage {
     /// Records in all pages.
     pub total: i64,
 }
+
+/// What the cloud `POST`s to an SMS provider (`--sms-endpoint`) for a workflow's text message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SmsRequest {
+    /// The channel's number the customer called (E.164).
+    pub from: String,
+    /// The customer's number (E.164).
+    pub to: String,
+    /// What it says.
+    pub text: String,
+}
