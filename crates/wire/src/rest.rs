@@ -337,6 +337,7 @@ pub struct CallPage {
 
 /// What the cloud `POST`s to an SMS provider (`--sms-endpoint`) for a workflow's text message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SmsRequest {
     /// The channel's number the customer called (E.164).

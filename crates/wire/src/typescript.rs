@@ -83,7 +83,7 @@ fn files() -> Vec<(&'static str, String)> {
             decls: decls![cfg;
                 ManagerInfo, LoginRequest, LoginResponse, ApiError, InternationalRate, DialPlan,
                 DialCheck, MeetCallRequest, MeetCallResponse, MeetHangup, ChannelNumber, Teammate,
-                Team, CallRecord, CallbackRecord, CallSms, CallInput, CallParty, CallManager, CallsQuery, CallPage,
+                Team, CallRecord, CallbackRecord, CallSms, SmsRequest, CallInput, CallParty, CallManager, CallsQuery, CallPage,
             ],
         },
         File {

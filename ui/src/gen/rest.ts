@@ -216,6 +216,16 @@ export type CallSms = {
   error: string | null,
 };
 
+/** What the cloud `POST`s to an SMS provider (`--sms-endpoint`) for a workflow's text message. */
+export type SmsRequest = {
+  /** The channel's number the customer called (E.164). */
+  from: string,
+  /** The customer's number (E.164). */
+  to: string,
+  /** What it says. */
+  text: string,
+};
+
 /** Digits the caller typed into a workflow's input form (e.g. a reservation number). */
 export type CallInput = {
   /** The form's label. */
