@@ -114,6 +114,27 @@ enum Net {
     },
 }
 
+/// How many ports an ephemeral bind tries before it gives up.
+const EPHEMERAL_TRIES: usize = 20;
+
+/// Binds UDP and TCP on the same address. With port 0 the system picks the UDP port, which
+/// TCP may already have in use for something else: then another port is tried.
+async fn bind_both(bind: SocketAddr) -> Result<(UdpSocket, TcpListener, SocketAddr), SipError> {
+    let tries = if bind.port() == 0 { EPHEMERAL_TRIES } else { 1 };
+    let mut last = String::new();
+    for _ in 0..tries {
+        let udp = UdpSocket::bind(bind)
+            .await
+            .map_err(|e| SipError::Io(format!("bind UDP {bind}: {e}")))?;
+        let local_addr = udp.local_addr().map_err(|e| SipError::Io(e.to_string()))?;
+        match TcpListener::bind(local_addr).await {
+            Ok(tcp) => return Ok((udp, tcp, local_addr)),
+            Err(e) => last = format!("bind TCP {local_addr}: {e}"),
+        }
+    }
+    Err(SipError::Io(last))
+}
+
 /// Binds UDP and TCP on `bind` and starts the engine task. Events come out of the returned
 /// receiver (each with the instant it was observed, for latency figures).
 pub async fn start(
@@ -121,13 +142,7 @@ pub async fn start(
     mut config: TrunkConfig,
     seed: u64,
 ) -> Result<(TrunkHandle, mpsc::UnboundedReceiver<(Instant, TrunkEvent)>), SipError> {
-    let udp = UdpSocket::bind(bind)
-        .await
-        .map_err(|e| SipError::Io(format!("bind UDP {bind}: {e}")))?;
-    let local_addr = udp.local_addr().map_err(|e| SipError::Io(e.to_string()))?;
-    let tcp = TcpListener::bind(local_addr)
-        .await
-        .map_err(|e| SipError::Io(format!("bind TCP {local_addr}: {e}")))?;
+    let (udp, tcp, local_addr) = bind_both(bind).await?;
     if config.advertised.port() == 0 {
         config.advertised.set_port(local_addr.port());
     }
@@ -348,5 +363,21 @@ mod tests {
         assert!(take_framed(&mut buf).unwrap().unwrap().starts_with(b"BYE"));
         let mut bad = b"INVITE sip:x SIP/2.0\r\nVia: x\r\n\r\n".to_vec();
         assert!(take_framed(&mut bad).is_err(), "TCP needs Content-Length");
+    }
+
+    #[tokio::test]
+    async fn udp_and_tcp_share_the_port_and_a_taken_one_is_refused_clearly() {
+        let (udp, tcp, addr) = crate::runtime::bind_both("127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(udp.local_addr().unwrap(), addr);
+        assert_eq!(tcp.local_addr().unwrap(), addr);
+        // The same port asked for again: UDP is taken, and the error says which.
+        let taken = crate::runtime::bind_both(addr)
+            .await
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(taken.contains(&format!("bind UDP {addr}")), "{taken}");
     }
 }

@@ -147,7 +147,8 @@ impl Dispatcher {
             .filter_map(|(id, c)| {
                 let a = c.announcing.as_mut().filter(|a| a.next <= now)?;
                 a.next = now + a.every;
-                Some((*id, a.language))
+                // A caller waiting for a callback is not on the line to hear it.
+                (!c.customer_gone).then_some((*id, a.language))
             })
             .collect();
         for (call, language) in due {
