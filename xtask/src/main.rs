@@ -500,6 +500,14 @@ fn bench() -> anyhow::Result<()> {
     run(cargo().args(["build", "--workspace", "--bins", "--release", "--locked"]))?;
     run(cargo().args(["bench", "-p", "ringdesk-media", "--locked"]))?;
     run(cargo().args(["bench", "-p", "ringdesk-core", "--locked"]))?;
+    run(cargo().args([
+        "bench",
+        "-p",
+        "ringdesk-cloud",
+        "--bench",
+        "speech",
+        "--locked",
+    ]))?;
     // The call figures drive the release binaries built above (the bench runs from
     // target/release, where they are).
     run(cargo().args([
