@@ -6,31 +6,15 @@
 use std::time::Duration;
 
 use ringdesk_store::DEMO_IVR_NUMBER;
-use ringdesk_tests::admin::{admin, publish};
+use ringdesk_tests::admin::{admin, publish, upload_tone_prompt};
 use ringdesk_tests::audio::{
     best_tone_ratio, read_wav, write_inband_key_pcap, write_tone_pcap, write_tone_wav,
 };
 use ringdesk_tests::peers::{call_in_background, call_number_in_background};
 use ringdesk_tests::sms::SmsProviderStub;
 use ringdesk_tests::{AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, http};
-use ringdesk_wire::{AgentEvent, CallRecord, HangupCause, MissedReason, PromptInfo, ServerEvent};
+use ringdesk_wire::{AgentEvent, CallRecord, HangupCause, MissedReason, ServerEvent};
 use serde_json::{Value, json};
-
-/// Uploads a one-second tone as the menu's prompt.
-async fn upload_prompt(cloud: &Cloud, dir: &TempDir) -> i64 {
-    let wav = dir.path("prompt.wav");
-    write_tone_wav(&wav, 8_000, 700.0, 1.0);
-    let token = cloud.token(MINJI.0, MINJI.1).await;
-    let response = http(cloud)
-        .post(format!("{}/api/v1/prompts?name=menu", cloud.api))
-        .bearer_auth(token)
-        .body(std::fs::read(&wav).unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    response.json::<PromptInfo>().await.unwrap().id
-}
 
 /// A menu playing `prompt`: 1 tags the call and goes to Junho, 2 to Minji.
 fn menu(prompt: i64, junho: i64, minji: i64) -> Value {
@@ -90,7 +74,7 @@ fn routed_call(scenario: &'static str, vars: &[(&str, &str)], expect_junho: bool
     let mut junho = AgentProc::wav(&cloud, JUNHO, &dir.path("agent.wav"), None, 300);
     let (minji_id, junho_id) = (minji.manager_id(), junho.manager_id());
     block_on(async {
-        let prompt = upload_prompt(&cloud, &dir).await;
+        let prompt = upload_tone_prompt(&cloud, &dir).await;
         publish(&cloud, menu(prompt, junho_id, minji_id), 1).await;
     });
     let vars: Vec<(&str, &str)> = vars.to_vec();
@@ -198,7 +182,7 @@ fn pressing_nothing_ends_the_call_as_missed_by_the_workflow_and_off_hours_as_not
     let minji = AgentProc::wav(&cloud, MINJI, &dir.path("agent.wav"), None, 300);
     let minji_id = minji.manager_id();
     block_on(async {
-        let prompt = upload_prompt(&cloud, &dir).await;
+        let prompt = upload_tone_prompt(&cloud, &dir).await;
         // Open hours first, then the menu; closed, the prompt and the end of the path.
         let mut steps = menu(prompt, minji_id, minji_id);
         let steps = steps.as_array_mut().unwrap();
@@ -271,7 +255,7 @@ fn a_voicemail_is_recorded_and_played_back_from_the_call() {
     let pcap = dir.path("voice.pcap");
     write_inband_key_pcap(&pcap, 2.0, '1', 4.0, caller_hz);
     block_on(async {
-        let prompt = upload_prompt(&cloud, &dir).await;
+        let prompt = upload_tone_prompt(&cloud, &dir).await;
         let steps = json!([
             {"id": 1, "name": "메뉴", "action": {
                 "kind": "menu",
@@ -386,7 +370,7 @@ fn a_workflow_texts_the_caller_through_the_sms_provider_and_a_refusal_is_kept_wi
         let cloud = Cloud::start(&["--sms-endpoint", &stub.url, "--sms-api-key", "k3y"]);
         let dir = TempDir::new("ivr-sms");
         block_on(async {
-            let prompt = upload_prompt(&cloud, &dir).await;
+            let prompt = upload_tone_prompt(&cloud, &dir).await;
             let steps = json!([
                 {"id": 1, "name": "예약 링크 문자", "action": {
                     "kind": "sendSms", "text": "예약은 https://ringdesk.dev/r 에서 하실 수 있어요", "next": 2}},
@@ -457,7 +441,7 @@ fn a_call_finishes_on_the_version_it_started_with_while_a_new_one_is_published()
     let mut junho = AgentProc::wav(&cloud, JUNHO, &dir.path("agent.wav"), None, 300);
     let (minji_id, junho_id) = (minji.manager_id(), junho.manager_id());
     let prompt = block_on(async {
-        let prompt = upload_prompt(&cloud, &dir).await;
+        let prompt = upload_tone_prompt(&cloud, &dir).await;
         publish(&cloud, menu(prompt, junho_id, minji_id), 1).await;
         prompt
     });

@@ -6,14 +6,14 @@
 
 use std::time::{Duration, Instant};
 
-use ringdesk_tests::admin::{admin, publish, publish_named};
+use ringdesk_tests::admin::{admin, publish, publish_named, upload_tone_prompt};
 use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
 use ringdesk_tests::peers::{call_in_background, carrier_in_background, run_sipp, scenario};
 use ringdesk_tests::{
-    AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on, free_port, http,
+    AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on, free_port,
 };
 use ringdesk_wire::{
-    AgentEvent, CallRecord, HangupCause, MissedReason, PromptInfo, RingStopReason, ServerEvent,
+    AgentEvent, CallRecord, HangupCause, MissedReason, RingStopReason, ServerEvent,
 };
 use serde_json::{Value, json};
 
@@ -204,24 +204,6 @@ fn a_ring_timeout_rings_the_next_manager_round_the_team_until_the_queue_wait_run
     );
 }
 
-/// Uploads a one-second tone as a prompt; its id.
-fn upload_tone(cloud: &Cloud, dir: &TempDir) -> i64 {
-    let wav = dir.path("prompt.wav");
-    write_tone_wav(&wav, 8_000, 700.0, 1.0);
-    block_on(async {
-        let token = cloud.token(MINJI.0, MINJI.1).await;
-        let response = http(cloud)
-            .post(format!("{}/api/v1/prompts?name=tone", cloud.api))
-            .bearer_auth(token)
-            .body(std::fs::read(&wav).unwrap())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
-        response.json::<PromptInfo>().await.unwrap().id
-    })
-}
-
 #[test]
 fn a_caller_who_asks_for_a_callback_keeps_their_place_and_is_dialled_once_a_manager_answers() {
     let port = free_port();
@@ -237,7 +219,7 @@ fn a_caller_who_asks_for_a_callback_keeps_their_place_and_is_dialled_once_a_mana
     let cloud = Cloud::start(&args);
     let dir = TempDir::new("queue-callback");
     let team = demo_team(&cloud);
-    let tone = upload_tone(&cloud, &dir);
+    let tone = block_on(upload_tone_prompt(&cloud, &dir));
     assign_everything_to(&cloud, team);
     // After a second in the queue: "press 1 to be called back", then a confirmation.
     let prompt = json!({"kind": "recording", "promptId": tone});

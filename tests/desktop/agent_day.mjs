@@ -516,8 +516,11 @@ try {
   await until("key 1 reaches the queue", 10000, async () => (await d.text("#sim-lines")).includes("대기열 1번째"));
   assert((await d.text("#sim-lines")).includes("고객이 1 누름"), "the key is not in the simulation");
   await d.click('.play[data-step="2"]');
-  await sleep(500);
-  assert(!(await d.attr("#wf-notice", "class")).includes("error"), `playing a prompt failed: ${await d.text("#wf-notice")}`);
+  await until("the prompt played (12 s of speech)", 30000, async () => {
+    const notice = await d.text("#wf-notice");
+    assert(!(await d.attr("#wf-notice", "class")).includes("error"), `playing a prompt failed: ${notice}`);
+    return notice.includes("재생했어요");
+  });
   await d.type('textarea.f-text[data-step="3"]', "지금은 상담 시간이 아니에요. 내일 아침 아홉 시에 다시 걸어 주세요.");
   assert((await d.text("#wf-notice")).includes("저장하지 않은"), "the edit is not marked unsaved");
   await d.click("#wf-publish");

@@ -1,8 +1,26 @@
 //! The admin API as the demo owner (Minji) uses it: JSON requests and publishing a workflow.
 
+use ringdesk_wire::PromptInfo;
 use serde_json::{Value, json};
 
-use super::{Cloud, MINJI, http};
+use super::audio::write_tone_wav;
+use super::{Cloud, MINJI, TempDir, http};
+
+/// Uploads a one-second 700 Hz tone as a prompt; its id.
+pub async fn upload_tone_prompt(cloud: &Cloud, dir: &TempDir) -> i64 {
+    let wav = dir.path("prompt.wav");
+    write_tone_wav(&wav, 8_000, 700.0, 1.0);
+    let token = cloud.token(MINJI.0, MINJI.1).await;
+    let response = http(cloud)
+        .post(format!("{}/api/v1/prompts?name=tone", cloud.api))
+        .bearer_auth(token)
+        .body(std::fs::read(&wav).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    response.json::<PromptInfo>().await.unwrap().id
+}
 
 /// Calls `method path` as the demo owner with a JSON body; the answer's status and body.
 pub async fn admin(

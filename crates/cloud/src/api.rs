@@ -70,6 +70,16 @@ impl ApiErr {
             message: message.into(),
         }
     }
+
+    /// A failure on our side: logged with what failed; the client learns no more than that.
+    pub(crate) fn internal(what: impl std::fmt::Display) -> Self {
+        tracing::error!("{what}");
+        ApiErr::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            "internal error",
+        )
+    }
 }
 
 impl IntoResponse for ApiErr {
@@ -93,14 +103,7 @@ impl From<StoreError> for ApiErr {
                 ErrorCode::InvalidCredentials,
                 "email or password is incorrect",
             ),
-            other => {
-                tracing::error!("store error: {other}");
-                ApiErr::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    ErrorCode::Internal,
-                    "internal error",
-                )
-            }
+            other => ApiErr::internal(format!("store error: {other}")),
         }
     }
 }

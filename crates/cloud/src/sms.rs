@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-pub use ringdesk_wire::SmsRequest as SmsMessage;
+use ringdesk_wire::SmsRequest;
 
 /// The longest a provider may take to answer.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -58,7 +58,7 @@ impl SmsProvider {
     }
 
     /// Sends one message.
-    pub async fn send(&self, message: &SmsMessage) -> Result<(), SmsError> {
+    pub async fn send(&self, message: &SmsRequest) -> Result<(), SmsError> {
         let mut request = self.client.post(&self.endpoint).json(message);
         if let Some(key) = &self.api_key {
             request = request.bearer_auth(key);
@@ -80,7 +80,7 @@ impl SmsProvider {
 }
 
 /// Sends `message` through `provider`, if there is one.
-pub async fn send(provider: Option<&SmsProvider>, message: &SmsMessage) -> Result<(), SmsError> {
+pub async fn send(provider: Option<&SmsProvider>, message: &SmsRequest) -> Result<(), SmsError> {
     match provider {
         Some(p) => p.send(message).await,
         None => Err(SmsError::NotConfigured),

@@ -377,6 +377,9 @@ function shown(e: unknown): void {
 async function play(prompt: PromptSource): Promise<void> {
   try {
     await invoke("play_prompt", { prompt });
+    state.error = "";
+    state.notice = t().wf.played;
+    render();
   } catch (e) {
     shown(e);
   }

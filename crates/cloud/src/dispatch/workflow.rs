@@ -23,9 +23,9 @@ use ringdesk_wire::{ProfileField, WorkflowDefinition};
 
 use super::Dispatcher;
 use crate::room::RoomCommand;
-use crate::sms::SmsMessage;
 use crate::speech::language_code;
 use crate::workflows::convert;
+use ringdesk_wire::SmsRequest;
 
 /// What one published version plays, decoded once: versions never change, so calls share it.
 #[derive(Default)]
@@ -430,7 +430,7 @@ impl Dispatcher {
                     tag,
                 }),
                 RunOutput::SendSms(text) => {
-                    let message = SmsMessage {
+                    let message = SmsRequest {
                         from: c.via.number.clone(),
                         to: c.caller.number.clone(),
                         text,
@@ -472,7 +472,7 @@ impl Dispatcher {
 
     /// Sends a workflow's text message off the dispatcher's task and keeps how it went on the
     /// call (a failure is logged, and the workflow goes on either way).
-    fn send_sms(&self, call: CallId, message: SmsMessage) {
+    fn send_sms(&self, call: CallId, message: SmsRequest) {
         let provider = self.config.sms.clone();
         let work = async move {
             let sent = crate::sms::send(provider.as_ref(), &message).await;

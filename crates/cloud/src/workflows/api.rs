@@ -93,14 +93,8 @@ fn checked_name(name: &str) -> Result<String, ApiErr> {
 
 /// A definition the store keeps, read back; one it cannot read was written by a newer version.
 pub(super) fn stored_definition(json: &str) -> Result<WorkflowDefinition, ApiErr> {
-    serde_json::from_str(json).map_err(|e| {
-        tracing::error!("a stored workflow does not read: {e}");
-        ApiErr::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::Internal,
-            "internal error",
-        )
-    })
+    serde_json::from_str(json)
+        .map_err(|e| ApiErr::internal(format!("a stored workflow does not read: {e}")))
 }
 
 fn to_json(d: &WorkflowDefinition) -> String {
@@ -446,14 +440,8 @@ async fn hours(
     let hours = s.store.operating_hours(m.channel_id).await?;
     let hours = hours
         .map(|json| {
-            serde_json::from_str(&json).map_err(|e| {
-                tracing::error!("stored operating hours do not read: {e}");
-                ApiErr::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    ErrorCode::Internal,
-                    "internal error",
-                )
-            })
+            serde_json::from_str(&json)
+                .map_err(|e| ApiErr::internal(format!("stored operating hours do not read: {e}")))
         })
         .transpose()?;
     Ok(Json(hours))
@@ -525,14 +513,7 @@ async fn upload_prompt(
     // Decoding and resampling up to ten minutes of audio is CPU work: off the async threads.
     let decoded = tokio::task::spawn_blocking(move || Prompt::from_wav(&bytes))
         .await
-        .map_err(|e| {
-            tracing::error!("decoding a prompt: {e}");
-            ApiErr::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                ErrorCode::Internal,
-                "internal error",
-            )
-        })?;
+        .map_err(|e| ApiErr::internal(format!("decoding a prompt: {e}")))?;
     let prompt = decoded.map_err(|e| {
         ApiErr::new(
             StatusCode::UNPROCESSABLE_ENTITY,

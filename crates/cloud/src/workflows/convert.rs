@@ -82,12 +82,25 @@ fn prompt(p: &PromptSource) -> core::Prompt {
     match p {
         PromptSource::Recording { prompt_id } => core::Prompt::Recording(*prompt_id),
         PromptSource::Speech { language, text } => core::Prompt::Speech {
-            language: match language {
-                SpeechLanguage::Korean => core::Language::Korean,
-                SpeechLanguage::English => core::Language::English,
-            },
+            language: self::language(*language),
             text: text.clone(),
         },
+    }
+}
+
+/// A prompt's language in the core's terms.
+pub fn language(l: SpeechLanguage) -> core::Language {
+    match l {
+        SpeechLanguage::Korean => core::Language::Korean,
+        SpeechLanguage::English => core::Language::English,
+    }
+}
+
+/// A prompt's language in the wire's terms.
+pub fn wire_language(l: core::Language) -> SpeechLanguage {
+    match l {
+        core::Language::Korean => SpeechLanguage::Korean,
+        core::Language::English => SpeechLanguage::English,
     }
 }
 

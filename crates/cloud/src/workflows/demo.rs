@@ -6,11 +6,13 @@ use std::sync::Arc;
 use ringdesk_store::time::now_ms;
 use ringdesk_store::{DEMO_IVR_NUMBER, DEMO_NUMBER, Store};
 use ringdesk_wire::{
-    BranchArm, MenuButton, WorkflowAction, WorkflowCondition, WorkflowDefinition, WorkflowTrigger,
+    MenuButton, WorkflowAction, WorkflowCondition, WorkflowDefinition, WorkflowTrigger,
 };
 
 use super::convert;
-use super::recipes::{assign, korean, step, workflow};
+use super::recipes::{
+    assign, closed_message, hours_check, korean, reservation_form, step, workflow,
+};
 use super::speech::render_speech;
 use crate::speech::SpeechEngine;
 
@@ -18,17 +20,7 @@ use crate::speech::SpeechEngine;
 /// 3: a voicemail), outside them a closed message.
 fn definition(team_id: i64) -> WorkflowDefinition {
     let steps = vec![
-        step(
-            1,
-            "운영시간 확인",
-            WorkflowAction::Branch {
-                arms: vec![BranchArm {
-                    when: vec![WorkflowCondition::OperatingHours],
-                    next: 2,
-                }],
-                otherwise: Some(3),
-            },
-        ),
+        hours_check(2),
         step(
             2,
             "문의 유형 선택",
@@ -44,24 +36,8 @@ fn definition(team_id: i64) -> WorkflowDefinition {
                 ],
             },
         ),
-        step(
-            3,
-            "미운영 안내",
-            WorkflowAction::Message {
-                prompt: korean("지금은 상담 시간이 아니에요. 운영 시간에 다시 전화해 주세요."),
-                next: None,
-            },
-        ),
-        step(
-            4,
-            "예약 번호 입력",
-            WorkflowAction::InputForm {
-                prompt: korean("예약 번호 여섯 자리를 눌러 주세요."),
-                label: "예약 번호".into(),
-                digits: 6,
-                next: Some(5),
-            },
-        ),
+        closed_message(),
+        reservation_form("예약 번호 여섯 자리를 눌러 주세요."),
         step(5, "고객지원팀 배정", assign(team_id)),
         step(
             6,

@@ -31,6 +31,47 @@ pub(super) fn assign(team_id: i64) -> WorkflowAction {
     }
 }
 
+/// Step 1 of the IVR shapes: open → `open`, closed → step 3, the closed message.
+pub(super) fn hours_check(open: u32) -> WorkflowStep {
+    step(
+        1,
+        "운영시간 확인",
+        WorkflowAction::Branch {
+            arms: vec![BranchArm {
+                when: vec![WorkflowCondition::OperatingHours],
+                next: open,
+            }],
+            otherwise: Some(3),
+        },
+    )
+}
+
+/// Step 3 of the IVR shapes: said outside operating hours, then the call ends.
+pub(super) fn closed_message() -> WorkflowStep {
+    step(
+        3,
+        "미운영 안내",
+        WorkflowAction::Message {
+            prompt: korean("지금은 상담 시간이 아니에요. 운영 시간에 다시 전화해 주세요."),
+            next: None,
+        },
+    )
+}
+
+/// Step 4 of the IVR shapes: a six-digit reservation number asked with `prompt`, then step 5.
+pub(super) fn reservation_form(prompt: &str) -> WorkflowStep {
+    step(
+        4,
+        "예약 번호 입력",
+        WorkflowAction::InputForm {
+            prompt: korean(prompt),
+            label: "예약 번호".into(),
+            digits: 6,
+            next: Some(5),
+        },
+    )
+}
+
 /// A workflow of `steps` from step 1, for every call, with the usual 10 s to press a key.
 pub(super) fn workflow(trigger: WorkflowTrigger, steps: Vec<WorkflowStep>) -> WorkflowDefinition {
     WorkflowDefinition {
@@ -61,17 +102,7 @@ fn ivr(team_id: i64) -> WorkflowDefinition {
     workflow(
         WorkflowTrigger::CustomerCalled,
         vec![
-            step(
-                1,
-                "운영시간 확인",
-                WorkflowAction::Branch {
-                    arms: vec![BranchArm {
-                        when: vec![WorkflowCondition::OperatingHours],
-                        next: 2,
-                    }],
-                    otherwise: Some(3),
-                },
-            ),
+            hours_check(2),
             step(
                 2,
                 "문의 유형 선택",
@@ -86,24 +117,8 @@ fn ivr(team_id: i64) -> WorkflowDefinition {
                     ],
                 },
             ),
-            step(
-                3,
-                "미운영 안내",
-                WorkflowAction::Message {
-                    prompt: korean("지금은 상담 시간이 아니에요. 운영 시간에 다시 전화해 주세요."),
-                    next: None,
-                },
-            ),
-            step(
-                4,
-                "예약 번호 입력",
-                WorkflowAction::InputForm {
-                    prompt: korean("예약 번호 여섯 자리를 누르고 우물 정자를 눌러 주세요."),
-                    label: "예약 번호".into(),
-                    digits: 6,
-                    next: Some(5),
-                },
-            ),
+            closed_message(),
+            reservation_form("예약 번호 여섯 자리를 누르고 우물 정자를 눌러 주세요."),
             step(5, "상담팀 배정", assign(team_id)),
         ],
     )

@@ -18,10 +18,11 @@ use ringdesk_core::workflow::{
 use ringdesk_store::time::now_ms;
 use ringdesk_wire::{
     ErrorCode, PromptSource, SimulatedAction, SimulationEnd, SimulationEvent, SimulationLine,
-    SimulationRequest, SimulationResult, SpeechLanguage, SpeechPreview,
+    SimulationRequest, SimulationResult, SpeechPreview,
 };
 
 use super::api::{not_found, problems, stored_definition, unreadable};
+use super::convert;
 use crate::api::{Admin, ApiErr, AppState, bad_json};
 use crate::speech::language_code;
 
@@ -70,10 +71,7 @@ fn wire_prompt(p: &core::Prompt) -> PromptSource {
     match p {
         core::Prompt::Recording(id) => PromptSource::Recording { prompt_id: *id },
         core::Prompt::Speech { language, text } => PromptSource::Speech {
-            language: match language {
-                core::Language::Korean => SpeechLanguage::Korean,
-                core::Language::English => SpeechLanguage::English,
-            },
+            language: convert::wire_language(*language),
             text: text.clone(),
         },
     }
@@ -138,17 +136,11 @@ pub async fn simulate(
         .ok_or_else(|| not_found("workflow"))?;
     let draft = stored_definition(&w.draft)?;
     let problems = problems(&s.store, m.channel_id, &draft).await?;
-    let workflow = convert_or_400(&draft)?;
+    let workflow = convert::workflow(&draft).map_err(unreadable)?;
     let actions = actions(&request.actions)?;
     let hours = super::channel_hours(&s.store, m.channel_id)
         .await
-        .map_err(|e| {
-            ApiErr::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                ErrorCode::Internal,
-                e.to_string(),
-            )
-        })?;
+        .map_err(|e| ApiErr::internal(format!("a channel's hours: {e}")))?;
     let unix_ms = when(request.at.as_deref(), hours.zone)?;
     let first_number = s
         .store
@@ -205,10 +197,6 @@ pub async fn simulate(
         },
         problems,
     }))
-}
-
-fn convert_or_400(d: &ringdesk_wire::WorkflowDefinition) -> Result<core::Workflow, ApiErr> {
-    super::convert::workflow(d).map_err(unreadable)
 }
 
 fn wire_event(
@@ -275,20 +263,11 @@ pub async fn speech_preview(
         );
         return Err(bad(why));
     }
-    let language = match preview.language {
-        SpeechLanguage::Korean => core::Language::Korean,
-        SpeechLanguage::English => core::Language::English,
-    };
+    let language = convert::language(preview.language);
     let engine = s.speech.clone();
     let rendered = tokio::task::spawn_blocking(move || engine.render(language, &preview.text))
         .await
-        .map_err(|e| {
-            ApiErr::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                ErrorCode::Internal,
-                e.to_string(),
-            )
-        })?
+        .map_err(|e| ApiErr::internal(format!("speaking a preview: {e}")))?
         .map_err(|e| {
             ApiErr::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
