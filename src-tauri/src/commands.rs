@@ -638,6 +638,54 @@ pub async fn workflow_prompts(shell: State<'_, Shell>) -> Result<Vec<PromptInfo>
     admin::prompts(&server, &token).await.map_err(ui_error)
 }
 
+/// Uploads a prompt recording (a WAV file the admin picked) under a name.
+#[tauri::command]
+pub async fn upload_prompt(
+    shell: State<'_, Shell>,
+    name: String,
+    wav: Vec<u8>,
+) -> Result<PromptInfo, String> {
+    let (token, server) = admin_session(&shell)?;
+    admin::upload_prompt(&server, &token, &name, wav)
+        .await
+        .map_err(ui_error)
+}
+
+/// Starts recording a prompt from the microphone the settings chose.
+#[tauri::command]
+pub async fn start_prompt_recording(shell: State<'_, Shell>) -> Result<(), String> {
+    let device: Arc<dyn AudioDevice> = Arc::new(CpalDevice {
+        input: shell.settings().microphone,
+        output: None,
+    });
+    let recorder =
+        blocking(move || check::start_prompt_recording(device).map_err(|e| e.to_string())).await?;
+    shell.swap_recorder(Some(recorder));
+    Ok(())
+}
+
+/// Stops the recording and uploads it under `name`.
+#[tauri::command]
+pub async fn finish_prompt_recording(
+    shell: State<'_, Shell>,
+    name: String,
+) -> Result<PromptInfo, String> {
+    let (token, server) = admin_session(&shell)?;
+    let recorder = shell
+        .swap_recorder(None)
+        .ok_or("no recording is under way")?;
+    let wav = blocking(move || recorder.finish().map_err(|e| e.to_string())).await?;
+    admin::upload_prompt(&server, &token, &name, wav)
+        .await
+        .map_err(ui_error)
+}
+
+/// Stops the recording and throws it away.
+#[tauri::command]
+pub fn cancel_prompt_recording(shell: State<'_, Shell>) {
+    shell.swap_recorder(None);
+}
+
 /// Plays a prompt on the speaker the settings chose: an upload, or a text spoken now.
 #[tauri::command]
 pub async fn play_prompt(shell: State<'_, Shell>, prompt: PromptSource) -> Result<(), String> {

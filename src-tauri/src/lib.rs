@@ -118,6 +118,10 @@ pub fn run() {
             commands::workflow_analytics,
             commands::workflow_prompts,
             commands::play_prompt,
+            commands::upload_prompt,
+            commands::start_prompt_recording,
+            commands::finish_prompt_recording,
+            commands::cancel_prompt_recording,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ringdesk_agent::audio::AudioDevice;
-use ringdesk_agent::audio::check::LevelMeter;
+use ringdesk_agent::audio::check::{LevelMeter, PromptRecorder};
 use ringdesk_agent::audio::cpal_device::CpalDevice;
 use ringdesk_agent::audio::wav::WavDevice;
 use ringdesk_agent::cache::{CacheError, LocalCache, unix_now_ms};
@@ -49,6 +49,8 @@ struct Inner {
     /// A "reconnecting" notification is up; say "reconnected" when back.
     told_offline: bool,
     meter: Option<LevelMeter>,
+    /// The workflow editor's prompt recording under way.
+    recorder: Option<PromptRecorder>,
     tray: Option<TrayMenu>,
     /// What the tray shows now, so it is redrawn only when that changes (not on every
     /// audio or DTMF event).
@@ -267,6 +269,12 @@ impl Shell {
     /// A snapshot of the desk for windows that open late (dialpad) and for tests.
     pub fn desk(&self) -> Desk {
         self.lock().desk.clone()
+    }
+
+    /// Keeps the prompt recording under way (or, with `None`, hands it back to be finished);
+    /// the one it replaces is discarded.
+    pub fn swap_recorder(&self, recorder: Option<PromptRecorder>) -> Option<PromptRecorder> {
+        std::mem::replace(&mut self.lock().recorder, recorder)
     }
 
     /// Replaces the level meter (or stops it with `None`).

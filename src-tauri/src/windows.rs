@@ -142,7 +142,10 @@ pub fn show_call_window(app: &AppHandle, shape: CallShape) {
     let (w, created) = match window(app, CALL) {
         Some(w) => (w, false),
         None => match create_call_window(app) {
-            Ok(w) => (w, true),
+            Ok(w) => {
+                tracing::info!("call window {} created ({shape:?})", w.label());
+                (w, true)
+            }
             Err(e) => {
                 tracing::warn!("creating the call window: {e}");
                 return;
@@ -167,6 +170,7 @@ pub fn show_call_window(app: &AppHandle, shape: CallShape) {
 pub fn close_call_window(app: &AppHandle) {
     let Some(w) = window(app, CALL) else { return };
     CALL_GENERATION.fetch_add(1, Ordering::SeqCst);
+    tracing::info!("call window {} closed", w.label());
     let closed = w.hide().and_then(|()| w.destroy());
     if let Err(e) = closed {
         tracing::warn!("closing the call window: {e}");

@@ -1,5 +1,6 @@
 //! Call figures for BENCHMARKS.md: transfer completion times, ring latency, answer-to-audio,
-//! and the cloud's CPU and memory per bridged call at 1 and 50 concurrent calls, free and on
+//! the IVR's answer-to-prompt and key-to-next-prompt delays (a bare SIP caller,
+//! `ivr_caller.rs`), and the cloud's CPU and memory per bridged call at 1 and 50 concurrent calls, free and on
 //! hold (sipp and baresip callers, headless agents, all on loopback). Run with
 //! `cargo xtask bench` (release binaries).
 
@@ -7,12 +8,17 @@
 
 use std::time::{Duration, Instant};
 
+use ringdesk_tests::admin::{publish, upload_tone};
 use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
 use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
 use ringdesk_tests::{
     AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on,
 };
 use ringdesk_wire::{AgentEvent, EndCause, HangupCause, RingPurpose, ServerEvent};
+use serde_json::json;
+
+mod ivr_caller;
+use ivr_caller::IvrCaller;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
@@ -397,6 +403,57 @@ fn transfers(rounds: usize) {
     }
 }
 
+/// The IVR's own delays, from the caller's side: answer → the first prompt's first packet, and
+/// a key's end (RFC 4733, pressed while the menu speaks) → the next prompt's first packet.
+fn ivr(rounds: usize) {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("bench-ivr");
+    block_on(async {
+        let menu = upload_tone(&cloud, &dir, "menu", MENU_HZ, 2.0).await;
+        let next = upload_tone(&cloud, &dir, "next", NEXT_HZ, 2.0).await;
+        let steps = json!([
+            {"id": 1, "name": "메뉴", "action": {
+                "kind": "menu",
+                "prompt": {"kind": "recording", "promptId": menu},
+                "buttons": [{"key": 1, "next": 2}]}},
+            {"id": 2, "name": "안내", "action": {
+                "kind": "message",
+                "prompt": {"kind": "recording", "promptId": next},
+                "next": null}},
+        ]);
+        publish(&cloud, steps, 1).await;
+    });
+    let (mut to_prompt, mut to_next) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let (mut caller, answered) = IvrCaller::call(cloud.sip, DEMO_SERVICE);
+        let (first, _) = caller.until_tone(MENU_HZ, None, Duration::from_secs(5));
+        let press = Some((1, first + Duration::from_millis(300)));
+        let (next, key_end) = caller.until_tone(NEXT_HZ, press, Duration::from_secs(5));
+        to_prompt.push((first - answered).as_secs_f64() * 1000.0);
+        to_next.push((next - key_end.expect("the key was sent")).as_secs_f64() * 1000.0);
+        caller.hang_up();
+    }
+    for (what, figures) in [
+        ("answer (200 OK) → first prompt packet", &mut to_prompt),
+        (
+            "key end (RFC 4733) → next prompt's first packet",
+            &mut to_next,
+        ),
+    ] {
+        figures.sort_by(f64::total_cmp);
+        println!(
+            "IVR {what}: p50 {:.0} ms, p90 {:.0} ms, max {:.0} ms over {rounds} calls",
+            percentile(figures, 0.5),
+            percentile(figures, 0.9),
+            figures.last().unwrap()
+        );
+    }
+}
+
+/// The menu prompt's tone and the next prompt's: what the caller listens for.
+const MENU_HZ: f64 = 700.0;
+const NEXT_HZ: f64 = 1_200.0;
+
 fn main() {
     // `cargo bench` passes `--bench`; other arguments pick parts by name (none: all of them).
     let picked: Vec<String> = std::env::args()
@@ -415,6 +472,9 @@ fn main() {
     }
     if run("busy-database") {
         latency(20, true);
+    }
+    if run("ivr") {
+        ivr(20);
     }
     if run("load") {
         load(1);

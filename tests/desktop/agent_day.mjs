@@ -526,6 +526,30 @@ try {
   await d.click("#wf-publish");
   await until("published as version 2", 30000, async () => (await d.text("#wf-notice")).includes("버전 2"));
   assert((await d.text("#problems")).includes("고칠 곳이 없어요"), "the published draft shows problems");
+  // Prompts: a file that is not PCM audio is refused with the reason, a WAV is uploaded, and
+  // one is recorded from the microphone (the test microphone plays the agent's tone).
+  const refused = await d.invoke("upload_prompt", { name: "not audio", wav: Array.from(Buffer.from("ID3 an MP3 file, not a WAV")) });
+  assert(refused?.error === "badAudio", `a non-WAV upload was not refused as badAudio: ${JSON.stringify(refused)}`);
+  const uploadWav = join(work, "upload.wav");
+  writeToneWav(uploadWav, 8000, CALLER_HZ, 2);
+  const uploaded = await d.invoke("upload_prompt", { name: "데스크톱 업로드", wav: Array.from(readFileSync(uploadWav)) });
+  assert(uploaded?.name === "데스크톱 업로드" && Math.abs(uploaded.durationMs - 2000) < 50, `upload: ${JSON.stringify(uploaded)}`);
+  await d.type("#prompt-name", "데스크톱 녹음");
+  await d.click("#rec-start");
+  await until("recording under way", 5000, () => d.exists("#rec-live"));
+  // The recording's length is the input here, not a condition to wait for.
+  await sleep(1500);
+  await d.click("#rec-stop");
+  await until("the recording is listed", 10000, async () => {
+    const notice = await d.text("#wf-notice");
+    assert(!(await d.attr("#wf-notice", "class")).includes("error"), `saving the recording failed: ${notice}`);
+    return (await d.text("#prompt-list")).includes("데스크톱 녹음");
+  });
+  const recorded = (await d.invoke("workflow_prompts")).find((p) => p.name === "데스크톱 녹음");
+  assert(recorded && recorded.durationMs >= 1000, `recorded prompt: ${JSON.stringify(recorded)}`);
+  const wav = run("curl", ["-s", "--cacert", cloud.caCert, "-H", `authorization: Bearer ${token}`, `${cloud.api}/api/v1/prompts/${recorded.id}/audio`], { encoding: "buffer" });
+  const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length - (wav.length % 2)));
+  assert(bestBlock(samples, [AGENT_HZ]) > 0.5, `the recording does not hold the microphone's ${AGENT_HZ} Hz tone`);
   const ivrShot = join(dirname(screenshot), "ringdesk-desktop-ivr.png");
   writeFileSync(ivrShot, Buffer.from(await d.screenshot(), "base64"));
   console.log("screenshot saved to", ivrShot);

@@ -8,11 +8,22 @@ use super::{Cloud, MINJI, TempDir, http};
 
 /// Uploads a one-second 700 Hz tone as a prompt; its id.
 pub async fn upload_tone_prompt(cloud: &Cloud, dir: &TempDir) -> i64 {
-    let wav = dir.path("prompt.wav");
-    write_tone_wav(&wav, 8_000, 700.0, 1.0);
+    upload_tone(cloud, dir, "tone", 700.0, 1.0).await
+}
+
+/// Uploads `seconds` of a `freq_hz` tone as the prompt `name` (URL-safe); its id.
+pub async fn upload_tone(
+    cloud: &Cloud,
+    dir: &TempDir,
+    name: &str,
+    freq_hz: f64,
+    seconds: f64,
+) -> i64 {
+    let wav = dir.path(&format!("prompt-{freq_hz}.wav"));
+    write_tone_wav(&wav, 8_000, freq_hz, seconds);
     let token = cloud.token(MINJI.0, MINJI.1).await;
     let response = http(cloud)
-        .post(format!("{}/api/v1/prompts?name=tone", cloud.api))
+        .post(format!("{}/api/v1/prompts?name={name}", cloud.api))
         .bearer_auth(token)
         .body(std::fs::read(&wav).unwrap())
         .send()

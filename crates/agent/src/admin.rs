@@ -101,6 +101,27 @@ pub async fn prompts(server: &ServerConfig, token: &str) -> Result<Vec<PromptInf
     answer!(request(server, token, Method::GET, "/api/v1/prompts")?)
 }
 
+/// Uploads a prompt recording (a PCM WAV) under `name`; the cloud refuses anything else with
+/// the reason (`badAudio`, `tooLarge`).
+pub async fn upload_prompt(
+    server: &ServerConfig,
+    token: &str,
+    name: &str,
+    wav: Vec<u8>,
+) -> Result<PromptInfo, AgentError> {
+    let mut url = reqwest::Url::parse(&format!("{}/api/v1/prompts", server.url))
+        .map_err(|e| AgentError::Config(format!("server URL {}: {e}", server.url)))?;
+    url.query_pairs_mut().append_pair("name", name);
+    answer!(
+        server
+            .http()?
+            .post(url)
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, "audio/wav")
+            .body(wav)
+    )
+}
+
 /// A prompt's audio as a WAV: an upload as kept, or a text spoken now.
 pub async fn prompt_wav(
     server: &ServerConfig,

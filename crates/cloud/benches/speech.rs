@@ -1,16 +1,18 @@
 //! Text-to-speech render time per prompt: how long publishing a workflow waits for each of its
 //! spoken prompts (rendered once, then kept). Typical Korean and English menu prompts through
-//! the shipped engine (eSpeak NG). `cargo bench -p ringdesk-cloud --bench speech`.
+//! the shipped engines: eSpeak NG, and the Kokoro voice for Korean when `RINGDESK_KOREAN_VOICE`
+//! names it. `RINGDESK_KOREAN_VOICE=~/.cache/ringdesk/voices/kokoro cargo bench -p
+//! ringdesk-cloud --bench speech`.
 
 // A benchmark measures wall time.
 #![allow(clippy::disallowed_methods, missing_docs)]
 
 use std::time::{Duration, Instant};
 
-use ringdesk_cloud::speech::{Espeak, SpeechEngine};
+use ringdesk_cloud::speech::{Espeak, KokoroVoice, SpeechEngine};
 use ringdesk_core::workflow::Language;
 
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 3;
 
 const PROMPTS: &[(Language, &str)] = &[
     (
@@ -36,16 +38,38 @@ const PROMPTS: &[(Language, &str)] = &[
 ];
 
 fn main() {
-    let engine = Espeak::default();
-    println!("text-to-speech (eSpeak NG), {ROUNDS} renders each, median:");
-    for (language, text) in PROMPTS {
+    report("eSpeak NG", &Espeak::default(), PROMPTS);
+    // The Korean voice `cargo xtask setup` installed (`cargo xtask bench` names it).
+    match std::env::var_os("RINGDESK_KOREAN_VOICE") {
+        Some(dir) => {
+            let loading = Instant::now();
+            let voice = KokoroVoice::load(std::path::Path::new(&dir)).expect("the Kokoro voice");
+            println!(
+                "Kokoro voice loaded in {:.0} ms",
+                loading.elapsed().as_secs_f64() * 1000.0
+            );
+            let korean: Vec<_> = PROMPTS
+                .iter()
+                .copied()
+                .filter(|(language, _)| *language == Language::Korean)
+                .collect();
+            report("Kokoro-82M int8, one thread", &voice, &korean);
+        }
+        None => println!("RINGDESK_KOREAN_VOICE is not set: the Kokoro voice is not measured"),
+    }
+}
+
+/// Renders each prompt [`ROUNDS`] times with `engine` and prints the median.
+fn report(name: &str, engine: &dyn SpeechEngine, prompts: &[(Language, &str)]) {
+    println!("text-to-speech ({name}), {ROUNDS} renders each, median:");
+    for (language, text) in prompts {
         let mut times: Vec<Duration> = Vec::with_capacity(ROUNDS);
         let mut audio_ms = 0;
         for _ in 0..ROUNDS {
             let start = Instant::now();
             let prompt = engine
                 .render(*language, text)
-                .expect("espeak-ng is installed");
+                .expect("the engine is installed");
             times.push(start.elapsed());
             audio_ms = prompt.duration_ms();
         }

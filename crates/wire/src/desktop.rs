@@ -693,6 +693,15 @@ desktop_commands! {
     fn workflow_prompts() -> Vec<PromptInfo>;
     /// Plays a prompt on the speaker: an upload, or a text spoken now.
     fn play_prompt(prompt: PromptSource) -> ();
+    /// Uploads a prompt recording (a PCM WAV file's bytes) under a name (`badAudio`,
+    /// `tooLarge` when the cloud refuses it).
+    fn upload_prompt(name: String, wav: Vec<u8>) -> PromptInfo;
+    /// Starts recording a prompt from the microphone the settings chose.
+    fn start_prompt_recording() -> ();
+    /// Stops the recording and uploads it under a name.
+    fn finish_prompt_recording(name: String) -> PromptInfo;
+    /// Stops the recording and throws it away.
+    fn cancel_prompt_recording() -> ();
 }
 
 #[cfg(test)]

@@ -315,4 +315,15 @@ export interface Commands {
   workflow_prompts: { args: Record<string, never>; result: Array<PromptInfo> };
   /** Plays a prompt on the speaker: an upload, or a text spoken now. */
   play_prompt: { args: { prompt: PromptSource }; result: null };
+  /**
+   * Uploads a prompt recording (a PCM WAV file's bytes) under a name (`badAudio`,
+   * `tooLarge` when the cloud refuses it).
+   */
+  upload_prompt: { args: { name: string; wav: Array<number> }; result: PromptInfo };
+  /** Starts recording a prompt from the microphone the settings chose. */
+  start_prompt_recording: { args: Record<string, never>; result: null };
+  /** Stops the recording and uploads it under a name. */
+  finish_prompt_recording: { args: { name: string }; result: PromptInfo };
+  /** Stops the recording and throws it away. */
+  cancel_prompt_recording: { args: Record<string, never>; result: null };
 }

@@ -24,6 +24,10 @@ const state = {
   targets: { teammates: [], teams: [] } as CallTargets,
   notice: "",
   error: "",
+  /** A prompt being recorded from the microphone. */
+  recording: false,
+  /** The name typed for the next upload or recording (kept across renders). */
+  promptName: "",
   sim: {
     at: "",
     waiting: 0,
@@ -200,6 +204,28 @@ function simulatorView(): string {
     </section>`;
 }
 
+/** The channel's recorded prompts: play one, upload a WAV, or record one now. */
+function promptsView(): string {
+  const s = t().wf;
+  const items = state.prompts
+    .map((p) => `<li>${esc(p.name)} <small class="muted">${(p.durationMs / 1000).toFixed(1)}s</small> <button class="prompt-play link" data-id="${p.id}" aria-label="${s.listen}">▶</button></li>`)
+    .join("");
+  const record = state.recording
+    ? `<button id="rec-stop">${s.recordSave}</button><button id="rec-cancel" class="secondary">${s.recordCancel}</button><span id="rec-live" class="error">● ${s.recordingNow}</span>`
+    : `<button id="rec-start" class="secondary">● ${s.recordStart}</button>`;
+  return `<section class="card prompts">
+      <h3>${s.recordings}</h3>
+      <ul id="prompt-list">${items || `<li class="muted">${s.noRecordings}</li>`}</ul>
+      <input id="prompt-name" placeholder="${s.promptName}" value="${esc(state.promptName)}" />
+      <div class="row">
+        <label class="button secondary" for="prompt-file">${s.uploadWav}</label>
+        <input id="prompt-file" type="file" accept=".wav,audio/wav,audio/x-wav" hidden />
+        ${record}
+      </div>
+      <small class="muted">${s.recordingHint}</small>
+    </section>`;
+}
+
 function editorView(): string {
   const s = t().wf;
   const d = state.detail!;
@@ -233,7 +259,7 @@ function render(): void {
         <small class="muted">${w.publishedVersion ? `v${w.publishedVersion}` : s.draftOnly} ${esc(w.numbers.join(", "))}</small></li>`)
     .join("");
   app.innerHTML = `<div class="workflows">
-      <nav class="card"><h3>${s.workflows}</h3><ul id="wf-list">${list}</ul></nav>
+      <nav><section class="card"><h3>${s.workflows}</h3><ul id="wf-list">${list}</ul></section>${promptsView()}</nav>
       ${state.detail ? editorView() + simulatorView() : `<p class="muted">${s.pick}</p>`}
     </div>
     <p id="wf-notice" class="${state.error ? "error" : "muted"}">${esc(state.error || state.notice)}</p>`;
@@ -274,8 +300,68 @@ function on(selector: string, event: string, act: (el: HTMLElement) => void): vo
   document.querySelectorAll<HTMLElement>(selector).forEach((el) => el.addEventListener(event, () => act(el)));
 }
 
+/** The name typed for a new prompt, else `fallback`. */
+function promptName(fallback: string): string {
+  return state.promptName.trim() || fallback;
+}
+
+/** The most a prompt file may weigh: what the cloud takes. */
+const MAX_PROMPT_BYTES = 20 * 1024 * 1024;
+
+/** A prompt was added: list it and say so. */
+async function promptAdded(p: PromptInfo): Promise<void> {
+  state.prompts = await invoke("workflow_prompts");
+  state.promptName = "";
+  state.error = "";
+  state.notice = t().wf.promptAdded(p.name);
+  render();
+}
+
+async function uploadFile(file: File): Promise<void> {
+  if (file.size > MAX_PROMPT_BYTES) {
+    state.error = errorText("tooLarge");
+    return render();
+  }
+  try {
+    const wav = Array.from(new Uint8Array(await file.arrayBuffer()));
+    await promptAdded(await invoke("upload_prompt", { name: promptName(file.name.replace(/\.[^.]*$/, "")), wav }));
+  } catch (e) {
+    shown(e);
+  }
+}
+
+async function recordControl(action: "start" | "save" | "cancel"): Promise<void> {
+  try {
+    if (action === "start") {
+      await invoke("start_prompt_recording");
+      state.recording = true;
+      state.error = "";
+      state.notice = "";
+      return render();
+    }
+    state.recording = false;
+    if (action === "cancel") {
+      await invoke("cancel_prompt_recording");
+      return render();
+    }
+    const stamp = new Date().toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    await promptAdded(await invoke("finish_prompt_recording", { name: promptName(t().wf.recordedName(stamp)) }));
+  } catch (e) {
+    shown(e);
+  }
+}
+
 function bind(): void {
   on(".wf-open", "click", (el) => void open(Number(el.dataset.id)));
+  on(".prompt-play", "click", (el) => void play({ kind: "recording", promptId: Number(el.dataset.id) }));
+  on("#prompt-file", "change", (el) => {
+    const file = (el as HTMLInputElement).files?.[0];
+    if (file) void uploadFile(file);
+  });
+  on("#prompt-name", "input", (el) => { state.promptName = (el as HTMLInputElement).value; });
+  on("#rec-start", "click", () => void recordControl("start"));
+  on("#rec-stop", "click", () => void recordControl("save"));
+  on("#rec-cancel", "click", () => void recordControl("cancel"));
   on(".f-name", "input", (el) => { findStep(el).name = (el as HTMLInputElement).value; edited(false); });
   on(".f-text", "input", (el) => {
     const p = promptOf(findStep(el).action);

@@ -119,6 +119,81 @@ fn play_frames(
     Ok(())
 }
 
+/// The longest prompt recording: what the cloud keeps of an upload (ten minutes).
+pub const MAX_RECORDING_MS: u64 = ringdesk_media::prompt::MAX_PROMPT_SECONDS * 1000;
+
+/// A prompt being recorded from the microphone (the workflow editor's record button), on its
+/// own thread until [`PromptRecorder::finish`] or ten minutes; dropping it discards it.
+#[derive(Debug)]
+pub struct PromptRecorder {
+    stop: Arc<AtomicBool>,
+    recorded_ms: Arc<std::sync::atomic::AtomicU64>,
+    thread: Option<std::thread::JoinHandle<Result<Vec<i16>, AudioError>>>,
+}
+
+impl PromptRecorder {
+    /// How much has been recorded so far.
+    pub fn recorded_ms(&self) -> u64 {
+        self.recorded_ms.load(Ordering::Relaxed)
+    }
+
+    /// Stops and returns the recording as a 48 kHz mono WAV file, or why the microphone
+    /// failed.
+    pub fn finish(mut self) -> Result<Vec<u8>, AudioError> {
+        self.stop.store(true, Ordering::Relaxed);
+        let samples = self
+            .thread
+            .take()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|_| Err(AudioError::Device("the recorder stopped".into())))
+            })
+            .unwrap_or_else(|| Ok(Vec::new()))?;
+        Ok(ringdesk_media::prompt::wav_bytes(&samples, ROOM_RATE_HZ))
+    }
+}
+
+impl Drop for PromptRecorder {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Starts recording `device`'s microphone, 20 ms frames read on a fixed schedule.
+pub fn start_prompt_recording(device: Arc<dyn AudioDevice>) -> Result<PromptRecorder, AudioError> {
+    let mut capture = device.open_capture()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let recorded_ms = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (stopped, progress) = (stop.clone(), recorded_ms.clone());
+    let thread = std::thread::Builder::new()
+        .name("ringdesk-prompt-recorder".into())
+        .spawn(move || {
+            let mut samples: Vec<i16> = Vec::new();
+            let start = Instant::now();
+            for i in 1..=MAX_RECORDING_MS / 20 {
+                if stopped.load(Ordering::Relaxed) {
+                    break;
+                }
+                let due = start + Duration::from_millis(20 * i);
+                std::thread::sleep(due.saturating_duration_since(Instant::now()));
+                let mut frame = [0i16; ROOM_FRAME_SAMPLES];
+                capture.read(&mut frame);
+                if let Some(failure) = capture.failure() {
+                    return Err(AudioError::Device(failure));
+                }
+                samples.extend_from_slice(&frame);
+                progress.store(20 * i, Ordering::Relaxed);
+            }
+            Ok(samples)
+        })
+        .map_err(|e| AudioError::Device(e.to_string()))?;
+    Ok(PromptRecorder {
+        stop,
+        recorded_ms,
+        thread: Some(thread),
+    })
+}
+
 /// How many 20 ms frames the test tone keeps queued ahead of the device (its cushion
 /// against scheduling delays).
 const TONE_LEAD_FRAMES: u64 = 4;
@@ -170,6 +245,32 @@ mod tests {
         let out = read_wav_48k(&dir.join("out.wav")).unwrap();
         assert_eq!(out.len(), 48_000);
         assert!(tone_energy_ratio(&out, 48_000, TEST_TONE_HZ) > 0.9);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_recording_keeps_what_the_microphone_heard() {
+        let dir = std::env::temp_dir().join(format!("ringdesk-rec-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mic = dir.join("mic.wav");
+        write_test_wav(&mic, 48_000, &sine(48_000, 500.0, 8_000.0, 48_000));
+        let device = Arc::new(WavDevice {
+            play: Some(mic),
+            record: None,
+            loop_play: true,
+        });
+        let recorder = start_prompt_recording(device).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while recorder.recorded_ms() < 400 {
+            assert!(Instant::now() < deadline, "nothing recorded");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let wav = recorder.finish().unwrap();
+        let prompt = Prompt::from_wav(&wav).unwrap();
+        assert!(prompt.duration_ms() >= 400, "{} ms", prompt.duration_ms());
+        let mut heard = vec![0i16; prompt.len()];
+        prompt.once().fill(&mut heard);
+        assert!(tone_energy_ratio(&heard, 48_000, 500.0) > 0.9);
         std::fs::remove_dir_all(dir).ok();
     }
 

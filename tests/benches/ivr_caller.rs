@@ -1,0 +1,204 @@
+//! A bare SIP caller for the IVR figures: one UDP socket for SIP, one for RTP (PCMU and RFC 4733
+//! events), every packet timestamped as it arrives — sipp and baresip cannot say when a
+//! prompt's first packet reached them.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+use ringdesk_media::g711::{ulaw_decode, ulaw_encode};
+use ringdesk_media::tone::tone_energy_ratio;
+
+/// One call from the caller's side.
+pub struct IvrCaller {
+    sip: UdpSocket,
+    rtp: UdpSocket,
+    cloud: SocketAddr,
+    call_id: String,
+    to_tag: String,
+    media_to: SocketAddr,
+    seq: u16,
+    timestamp: u32,
+}
+
+/// How long a packet's tone must dominate it to count as the prompt (0..1 of its energy).
+const TONE_SHARE: f64 = 0.6;
+
+impl IvrCaller {
+    /// Calls `number` at `cloud`; returns once the call is answered, with the moment the 200 OK
+    /// arrived.
+    pub fn call(cloud: SocketAddr, number: &str) -> (IvrCaller, Instant) {
+        let sip = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let rtp = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let (sip_port, rtp_port) = (
+            sip.local_addr().unwrap().port(),
+            rtp.local_addr().unwrap().port(),
+        );
+        let call_id = format!("ivr-bench-{}@127.0.0.1", rand_id());
+        let sdp = format!(
+            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {rtp_port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=ptime:20\r\n"
+        );
+        let invite = format!(
+            "INVITE sip:{number}@{cloud} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{sip_port};branch=z9hG4bK{call_id}\r\nFrom: <sip:01012345678@127.0.0.1>;tag=caller\r\nTo: <sip:{number}@{cloud}>\r\nCall-ID: {call_id}\r\nCSeq: 1 INVITE\r\nContact: <sip:caller@127.0.0.1:{sip_port}>\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+            sdp.len()
+        );
+        sip.send_to(invite.as_bytes(), cloud).unwrap();
+        sip.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut buf = [0u8; 8192];
+        loop {
+            let (n, _) = sip
+                .recv_from(&mut buf)
+                .expect("the cloud answers the INVITE");
+            let answered = Instant::now();
+            let text = String::from_utf8_lossy(&buf[..n]).to_string();
+            let status: u16 = text
+                .split_whitespace()
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            if status < 200 {
+                continue;
+            }
+            assert_eq!(status, 200, "the IVR call was refused: {text}");
+            let to_tag = header(&text, "To")
+                .and_then(|to| to.split(";tag=").nth(1))
+                .map(|t| t.split(';').next().unwrap_or(t).trim().to_string())
+                .expect("a To tag");
+            let media_ip = text
+                .lines()
+                .find_map(|l| l.strip_prefix("c=IN IP4 "))
+                .expect("c= line")
+                .trim()
+                .to_string();
+            let media_port = text
+                .lines()
+                .find_map(|l| l.strip_prefix("m=audio "))
+                .and_then(|m| m.split_whitespace().next())
+                .expect("m= line");
+            let media_to: SocketAddr = format!("{media_ip}:{media_port}").parse().unwrap();
+            let caller = IvrCaller {
+                sip,
+                rtp,
+                cloud,
+                call_id,
+                to_tag,
+                media_to,
+                seq: 1,
+                timestamp: 0,
+            };
+            caller.send_in_dialog("ACK", 1);
+            return (caller, answered);
+        }
+    }
+
+    fn send_in_dialog(&self, method: &str, cseq: u32) {
+        let port = self.sip.local_addr().unwrap().port();
+        let msg = format!(
+            "{method} sip:ringdesk@{} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{method}{}\r\nFrom: <sip:01012345678@127.0.0.1>;tag=caller\r\nTo: <sip:ringdesk@{}>;tag={}\r\nCall-ID: {}\r\nCSeq: {cseq} {method}\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+            self.cloud,
+            rand_id(),
+            self.cloud,
+            self.to_tag,
+            self.call_id
+        );
+        self.sip.send_to(msg.as_bytes(), self.cloud).unwrap();
+    }
+
+    /// Sends RTP every 20 ms (silence, or `key` as an RFC 4733 event once `press_at` is
+    /// reached: 100 ms of tone, then its three end packets) and watches what arrives, until the
+    /// first packet in which `freq_hz` dominates. Returns when that packet arrived, and when
+    /// the key's first end packet was sent (the end of the tone), if a key was pressed.
+    pub fn until_tone(
+        &mut self,
+        freq_hz: f64,
+        press: Option<(u8, Instant)>,
+        limit: Duration,
+    ) -> (Instant, Option<Instant>) {
+        let deadline = Instant::now() + limit;
+        let mut next_send = Instant::now();
+        let mut key_frames: Option<(u8, u32, u16)> = None; // key, event timestamp, frames sent
+        let mut key_ended = None;
+        let mut buf = [0u8; 2048];
+        self.rtp
+            .set_read_timeout(Some(Duration::from_millis(2)))
+            .unwrap();
+        loop {
+            let now = Instant::now();
+            assert!(now < deadline, "no {freq_hz} Hz prompt within {limit:?}");
+            if now >= next_send {
+                next_send += Duration::from_millis(20);
+                if key_frames.is_none()
+                    && key_ended.is_none()
+                    && let Some((key, at)) = press
+                    && now >= at
+                {
+                    key_frames = Some((key, self.timestamp, 0));
+                }
+                match key_frames {
+                    Some((key, start, sent)) => {
+                        let ending = sent >= 5;
+                        let duration = 160 * u32::from(sent.min(5) + 1);
+                        let payload = [
+                            key,
+                            if ending { 0x80 | 10 } else { 10 },
+                            (duration >> 8) as u8,
+                            duration as u8,
+                        ];
+                        if ending && key_ended.is_none() {
+                            key_ended = Some(Instant::now());
+                        }
+                        self.send_rtp(101, start, sent == 0, &payload);
+                        key_frames = (sent < 7).then_some((key, start, sent + 1));
+                        if sent == 7 {
+                            self.timestamp = self.timestamp.wrapping_add(duration);
+                        }
+                    }
+                    None => {
+                        let silence = [ulaw_encode(0); 160];
+                        self.timestamp = self.timestamp.wrapping_add(160);
+                        self.send_rtp(0, self.timestamp, false, &silence);
+                    }
+                }
+            }
+            if let Ok((n, _)) = self.rtp.recv_from(&mut buf) {
+                let arrived = Instant::now();
+                if n > 12 && buf[1] & 0x7f == 0 {
+                    let samples: Vec<i16> = buf[12..n].iter().map(|&b| ulaw_decode(b)).collect();
+                    let loud = samples.iter().any(|s| s.unsigned_abs() > 500);
+                    if loud
+                        && tone_energy_ratio(&samples, 8_000, freq_hz) > TONE_SHARE
+                        && (press.is_none() || key_ended.is_some())
+                    {
+                        return (arrived, key_ended);
+                    }
+                }
+            }
+        }
+    }
+
+    fn send_rtp(&mut self, payload_type: u8, timestamp: u32, marker: bool, payload: &[u8]) {
+        let mut packet = vec![0x80, payload_type | if marker { 0x80 } else { 0 }];
+        packet.extend(self.seq.to_be_bytes());
+        packet.extend(timestamp.to_be_bytes());
+        packet.extend(0x1234_5678_u32.to_be_bytes());
+        packet.extend_from_slice(payload);
+        self.seq = self.seq.wrapping_add(1);
+        let _ = self.rtp.send_to(&packet, self.media_to);
+    }
+
+    /// Hangs up.
+    pub fn hang_up(self) {
+        self.send_in_dialog("BYE", 2);
+    }
+}
+
+fn header<'a>(message: &'a str, name: &str) -> Option<&'a str> {
+    message.lines().find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then_some(v.trim())
+    })
+}
+
+fn rand_id() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(Instant::now())
+}
