@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ort::session::Session;
+use ort::session::builder::GraphOptimizationLevel;
 use ort::value::Tensor;
 use ringdesk_core::workflow::Language;
 use ringdesk_media::prompt::{Prompt, wav_bytes};
@@ -74,7 +75,11 @@ impl KokoroVoice {
             .with_name("ringdesk-speech")
             .commit();
         let session = Session::builder()
-            .and_then(|b| b.with_intra_threads(1).map_err(Into::into))
+            .and_then(|b| {
+                b.with_optimization_level(GraphOptimizationLevel::All)
+                    .and_then(|b| b.with_intra_threads(1))
+                    .map_err(Into::into)
+            })
             .and_then(|mut b| b.commit_from_file(dir.join(MODEL_FILE)))
             .map_err(|e| unavailable(format!("{}: {e}", dir.join(MODEL_FILE).display())))?;
         Ok(KokoroVoice {
