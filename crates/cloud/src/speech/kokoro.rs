@@ -74,14 +74,9 @@ impl KokoroVoice {
             .map_err(|e| unavailable(format!("ONNX Runtime {}: {e}", runtime.display())))?
             .with_name("ringdesk-speech")
             .commit();
-        let session = Session::builder()
-            .and_then(|b| {
-                b.with_optimization_level(GraphOptimizationLevel::All)
-                    .and_then(|b| b.with_intra_threads(1))
-                    .map_err(Into::into)
-            })
-            .and_then(|mut b| b.commit_from_file(dir.join(MODEL_FILE)))
-            .map_err(|e| unavailable(format!("{}: {e}", dir.join(MODEL_FILE).display())))?;
+        let model = dir.join(MODEL_FILE);
+        let session =
+            open_session(&model).map_err(|e| unavailable(format!("{}: {e}", model.display())))?;
         Ok(KokoroVoice {
             session: Mutex::new(session),
             styles,
@@ -146,6 +141,17 @@ impl SpeechEngine for KokoroVoice {
         Prompt::from_wav(&wav_bytes(&samples, SAMPLE_RATE_HZ))
             .map_err(|e| SpeechError::Failed(e.to_string()))
     }
+}
+
+/// Opens the model fully optimised, on one thread: rendering must not take a core from live
+/// calls.
+fn open_session(model: &Path) -> Result<Session, String> {
+    let builder = Session::builder().map_err(|e| e.to_string())?;
+    let builder = builder
+        .with_optimization_level(GraphOptimizationLevel::All)
+        .map_err(|e| e.to_string())?;
+    let mut builder = builder.with_intra_threads(1).map_err(|e| e.to_string())?;
+    builder.commit_from_file(model).map_err(|e| e.to_string())
 }
 
 /// The model's id of one phoneme symbol, from the Kokoro v1.0 vocabulary (the subset the
