@@ -2,13 +2,14 @@
 //! callers (sipp) wait in its queue. A full queue turns the 201st caller away
 //! (`exceededQueue`); nobody who could answer ends a call at once (`noOperator`); a ring that
 //! times out moves to the next manager, round the team, until the queue's maximum wait ends the
-//! call (`abandonedInQueue`).
+//! call (`abandonedInQueue`); a waiting caller hears their place announced over the music.
 
 use std::time::{Duration, Instant};
 
 use ringdesk_tests::admin::{admin, publish, publish_named, upload_tone_prompt};
 use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
 use ringdesk_tests::peers::{call_in_background, carrier_in_background, run_sipp, scenario};
+use ringdesk_tests::rtp_caller::RtpCaller;
 use ringdesk_tests::{
     AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on, free_port,
 };
@@ -288,4 +289,54 @@ fn a_caller_who_asks_for_a_callback_keeps_their_place_and_is_dialled_once_a_mana
     assert_eq!(callback.attempts, 1);
     assert!(callback.answered_at.is_some());
     assert!(record.answered_at.is_some());
+}
+
+/// The share of 200 ms blocks of `heard` (8 kHz) in which something else than `music_hz` is
+/// loud: speech over a pure-tone queue music.
+fn speech_share(heard: &[i16], music_hz: f64) -> f64 {
+    let blocks: Vec<&[i16]> = heard.chunks_exact(1_600).collect();
+    let spoken = blocks
+        .iter()
+        .filter(|b| {
+            let loud = b.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / b.len() as f64
+                > 200.0_f64.powi(2);
+            loud && ringdesk_media::tone::tone_energy_ratio(b, 8_000, music_hz) < 0.5
+        })
+        .count();
+    spoken as f64 / blocks.len().max(1) as f64
+}
+
+#[test]
+fn a_waiting_caller_hears_their_place_announced_over_the_queue_music() {
+    const MUSIC_HZ: f64 = 400.0;
+    let dir = TempDir::new("queue-announce");
+    let music = dir.path("music.wav");
+    write_tone_wav(&music, 8_000, MUSIC_HZ, 5.0);
+    let cloud = Cloud::start(&["--hold-music", music.to_str().unwrap()]);
+    let team = demo_team(&cloud);
+    assign_everything_to(&cloud, team);
+    let every = json!({"maxWaitSeconds": 60, "announceEverySeconds": 10, "language": "en"});
+    assert_eq!(set_queue(&cloud, team, every).0, 204);
+    // Minji can take calls but lets this one ring: the caller waits in the queue.
+    let mut minji = AgentProc::start(&cloud, MINJI, &["--wav"]);
+    let (mut caller, _) = RtpCaller::call(cloud.sip, DEMO_SERVICE);
+    minji.wait_for("the queue rings Minji", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
+    });
+    let before = caller.listen(Duration::from_secs(8));
+    let during = caller.listen(Duration::from_secs(6));
+    caller.hang_up();
+    let (music_then, spoken_then) = (
+        ringdesk_media::tone::tone_energy_ratio(&before, 8_000, MUSIC_HZ),
+        speech_share(&before, MUSIC_HZ),
+    );
+    assert!(
+        music_then > 0.8 && spoken_then < 0.05,
+        "the first 8 s are the queue music alone: {music_then:.2} of the energy at {MUSIC_HZ} Hz, {spoken_then:.2} spoken"
+    );
+    let spoken = speech_share(&during, MUSIC_HZ);
+    assert!(
+        spoken > 0.25,
+        "at 10 s the caller hears their place: only {spoken:.2} of the blocks are speech"
+    );
 }

@@ -21,9 +21,9 @@ use ringdesk_agent::{
 use ringdesk_wire::{
     AGENT_EVENT, AgentEvent, AgentStatus, Assignment, AudioDeviceList, CallRecord, CallTargets,
     ChannelNumber, DeskState, DesktopSettings, DesktopStartup, DialCheck, DialPlan, ErrorCode,
-    INPUT_LEVEL_EVENT, Language, ManagerInfo, PromptInfo, PromptSource, Published, RecentCallLists,
-    SETTINGS_CHANGED_EVENT, SaveDraft, SimulationRequest, SimulationResult, StepAnalytics,
-    TransferKind, WorkflowDetail, WorkflowSummary,
+    INPUT_LEVEL_EVENT, Language, ManagerInfo, OperatingHours, PromptInfo, PromptSource, Published,
+    QueueSettings, RecentCallLists, SETTINGS_CHANGED_EVENT, SaveDraft, SimulationRequest,
+    SimulationResult, StepAnalytics, TransferKind, WorkflowDetail, WorkflowSummary,
 };
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -684,6 +684,53 @@ pub async fn finish_prompt_recording(
 #[tauri::command]
 pub fn cancel_prompt_recording(shell: State<'_, Shell>) {
     shell.swap_recorder(None);
+}
+
+/// Links a number to a workflow (`None`: the first of the list).
+#[tauri::command]
+pub async fn link_number(
+    shell: State<'_, Shell>,
+    e164: String,
+    workflow_id: Option<i64>,
+) -> Result<(), String> {
+    let (token, server) = admin_session(&shell)?;
+    admin::link_number(&server, &token, &e164, workflow_id)
+        .await
+        .map_err(ui_error)
+}
+
+/// The channel's operating hours (`None`: never set, always open).
+#[tauri::command]
+pub async fn operating_hours(shell: State<'_, Shell>) -> Result<Option<OperatingHours>, String> {
+    let (token, server) = admin_session(&shell)?;
+    admin::operating_hours(&server, &token)
+        .await
+        .map_err(ui_error)
+}
+
+/// Saves the channel's operating hours.
+#[tauri::command]
+pub async fn save_operating_hours(
+    shell: State<'_, Shell>,
+    hours: OperatingHours,
+) -> Result<(), String> {
+    let (token, server) = admin_session(&shell)?;
+    admin::save_operating_hours(&server, &token, &hours)
+        .await
+        .map_err(ui_error)
+}
+
+/// Saves a team's queue settings.
+#[tauri::command]
+pub async fn save_queue_settings(
+    shell: State<'_, Shell>,
+    team_id: i64,
+    settings: QueueSettings,
+) -> Result<(), String> {
+    let (token, server) = admin_session(&shell)?;
+    admin::save_queue_settings(&server, &token, team_id, &settings)
+        .await
+        .map_err(ui_error)
 }
 
 /// Plays a prompt on the speaker the settings chose: an upload, or a text spoken now.

@@ -122,6 +122,10 @@ pub fn run() {
             commands::start_prompt_recording,
             commands::finish_prompt_recording,
             commands::cancel_prompt_recording,
+            commands::link_number,
+            commands::operating_hours,
+            commands::save_operating_hours,
+            commands::save_queue_settings,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

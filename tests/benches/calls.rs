@@ -1,6 +1,6 @@
 //! Call figures for BENCHMARKS.md: transfer completion times, ring latency, answer-to-audio,
 //! the IVR's answer-to-prompt and key-to-next-prompt delays (a bare SIP caller,
-//! `ivr_caller.rs`), and the cloud's CPU and memory per bridged call at 1 and 50 concurrent calls, free and on
+//! `support/rtp_caller.rs`), and the cloud's CPU and memory per bridged call at 1 and 50 concurrent calls, free and on
 //! hold (sipp and baresip callers, headless agents, all on loopback). Run with
 //! `cargo xtask bench` (release binaries).
 
@@ -11,14 +11,12 @@ use std::time::{Duration, Instant};
 use ringdesk_tests::admin::{publish, upload_tone};
 use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
 use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
+use ringdesk_tests::rtp_caller::RtpCaller;
 use ringdesk_tests::{
     AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on,
 };
 use ringdesk_wire::{AgentEvent, EndCause, HangupCause, RingPurpose, ServerEvent};
 use serde_json::json;
-
-mod ivr_caller;
-use ivr_caller::IvrCaller;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
@@ -425,7 +423,7 @@ fn ivr(rounds: usize) {
     });
     let (mut to_prompt, mut to_next) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
-        let (mut caller, answered) = IvrCaller::call(cloud.sip, DEMO_SERVICE);
+        let (mut caller, answered) = RtpCaller::call(cloud.sip, DEMO_SERVICE);
         let (first, _) = caller.until_tone(MENU_HZ, None, Duration::from_secs(5));
         let press = Some((1, first + Duration::from_millis(300)));
         let (next, key_end) = caller.until_tone(NEXT_HZ, press, Duration::from_secs(5));

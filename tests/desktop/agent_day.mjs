@@ -553,6 +553,38 @@ try {
   const ivrShot = join(dirname(screenshot), "ringdesk-desktop-ivr.png");
   writeFileSync(ivrShot, Buffer.from(await d.screenshot(), "base64"));
   console.log("screenshot saved to", ivrShot);
+
+  // The numbers · hours · queues tab, each part read back from the API: a queue's maximum wait
+  // out of range is refused, then announcements every 30 s are saved; weekday hours with a
+  // holiday; the main number linked to the demo IVR and back to the list's first workflow.
+  const api = (path) => JSON.parse(run("curl", ["-s", "--cacert", cloud.caCert, "-H", `authorization: Bearer ${token}`, `${cloud.api}${path}`]));
+  await d.click("#tab-setup");
+  await until("the setup tab", 10000, () => d.exists("#queues li .q-save"));
+  const team = "#queues li:first-child";
+  await d.select(`${team} .q-wait`, "3");
+  await d.click(`${team} .q-save`);
+  await until("a maximum wait of 3 s refused", 5000, async () => (await d.text("#wf-notice")).includes("허용 범위"));
+  await d.select(`${team} .q-wait`, "600");
+  await d.select(`${team} .q-every`, "30");
+  await d.click(`${team} .q-save`);
+  await until("queue settings saved", 5000, async () => (await d.text("#wf-notice")).includes("대기열 설정을 저장했어요"));
+  const queue = api("/api/v1/teams")[0].queue;
+  assert(queue.maxWaitSeconds === 600 && queue.announceEverySeconds === 30, `queue settings: ${JSON.stringify(queue)}`);
+  await d.click("#weekdays-9-18");
+  await until("five weekday periods", 5000, async () => (await d.script("return document.querySelectorAll('#periods li').length")) === 5);
+  await d.select("#holidays", "2026-12-25");
+  await d.click("#hours-save");
+  await until("hours saved", 5000, async () => (await d.text("#wf-notice")).includes("운영 시간을 저장했어요"));
+  const hours = api("/api/v1/operating-hours");
+  assert(hours.periods.length === 5 && hours.periods[0].start === "09:00" && hours.holidays[0] === "2026-12-25", `hours: ${JSON.stringify(hours)}`);
+  const demoIvr = api("/api/v1/workflows").find((w) => w.name === "IVR 데모");
+  const mainNumber = '#number-links select[data-e164="+827076660100"]';
+  const linkedTo = () => api("/api/v1/workflows").filter((w) => w.linkedNumbers.includes("+827076660100")).map((w) => w.name);
+  await d.select(mainNumber, String(demoIvr.id));
+  await until("the main number linked to the demo IVR", 5000, () => linkedTo().includes("IVR 데모"));
+  await d.select(mainNumber, "");
+  await until("the main number back to the first workflow", 5000, () => !linkedTo().includes("IVR 데모"));
+  writeFileSync(join(dirname(screenshot), "ringdesk-desktop-setup.png"), Buffer.from(await d.screenshot(), "base64"));
   await d.window("");
 
   // 13b. The cloud goes away and comes back on the same address: "connection lost", then

@@ -10,6 +10,7 @@ pub mod admin;
 pub mod audio;
 pub mod browser;
 pub mod peers;
+pub mod rtp_caller;
 pub mod sms;
 pub mod ws;
 

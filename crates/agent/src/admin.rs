@@ -5,8 +5,9 @@
 
 use reqwest::{Method, RequestBuilder};
 use ringdesk_wire::{
-    PromptInfo, PromptSource, Published, SaveDraft, SimulationRequest, SimulationResult,
-    SpeechPreview, StepAnalytics, WorkflowDetail, WorkflowSummary,
+    NumberWorkflow, OperatingHours, PromptInfo, PromptSource, Published, QueueSettings, SaveDraft,
+    SimulationRequest, SimulationResult, SpeechPreview, StepAnalytics, WorkflowDetail,
+    WorkflowSummary,
 };
 
 use crate::AgentError;
@@ -120,6 +121,67 @@ pub async fn upload_prompt(
             .header(reqwest::header::CONTENT_TYPE, "audio/wav")
             .body(wav)
     )
+}
+
+/// Links a number to a workflow (`None`: the first of the list).
+pub async fn link_number(
+    server: &ServerConfig,
+    token: &str,
+    e164: &str,
+    workflow_id: Option<i64>,
+) -> Result<(), AgentError> {
+    let path = format!("/api/v1/numbers/{}/workflow", e164.replace('+', "%2B"));
+    let body = NumberWorkflow { workflow_id };
+    checked(
+        request(server, token, Method::PUT, &path)?
+            .json(&body)
+            .send()
+            .await,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The channel's operating hours (`None`: never set, always open).
+pub async fn operating_hours(
+    server: &ServerConfig,
+    token: &str,
+) -> Result<Option<OperatingHours>, AgentError> {
+    answer!(request(
+        server,
+        token,
+        Method::GET,
+        "/api/v1/operating-hours"
+    )?)
+}
+
+/// Saves the channel's operating hours.
+pub async fn save_operating_hours(
+    server: &ServerConfig,
+    token: &str,
+    hours: &OperatingHours,
+) -> Result<(), AgentError> {
+    let put = request(server, token, Method::PUT, "/api/v1/operating-hours")?.json(hours);
+    checked(put.send().await).await?;
+    Ok(())
+}
+
+/// Saves a team's queue settings.
+pub async fn save_queue_settings(
+    server: &ServerConfig,
+    token: &str,
+    team_id: i64,
+    settings: &QueueSettings,
+) -> Result<(), AgentError> {
+    let path = format!("/api/v1/teams/{team_id}/queue");
+    checked(
+        request(server, token, Method::PUT, &path)?
+            .json(settings)
+            .send()
+            .await,
+    )
+    .await?;
+    Ok(())
 }
 
 /// A prompt's audio as a WAV: an upload as kept, or a text spoken now.

@@ -10,8 +10,8 @@ use crate::{CallVia, Caller, ErrorCode, ManagerInfo, ServerEvent, Team, Teammate
 use crate::{AgentStatus, CallRecord, ChannelNumber, DialPlan, TransferKind};
 #[cfg(test)]
 use crate::{
-    PromptInfo, PromptSource, Published, SaveDraft, SimulationRequest, SimulationResult,
-    StepAnalytics, WorkflowDetail, WorkflowSummary,
+    OperatingHours, PromptInfo, PromptSource, Published, QueueSettings, SaveDraft,
+    SimulationRequest, SimulationResult, StepAnalytics, WorkflowDetail, WorkflowSummary,
 };
 
 /// Whom a call can go to (desktop RPC): the in-call box's invite and transfer panel.
@@ -702,6 +702,14 @@ desktop_commands! {
     fn finish_prompt_recording(name: String) -> PromptInfo;
     /// Stops the recording and throws it away.
     fn cancel_prompt_recording() -> ();
+    /// Links a number to a workflow (`None`: the first of the list).
+    fn link_number(e164: String, workflow_id: Option<i64>) -> ();
+    /// The channel's operating hours (`None`: never set, always open).
+    fn operating_hours() -> Option<OperatingHours>;
+    /// Saves the channel's operating hours (`badWorkflow` with what is wrong).
+    fn save_operating_hours(hours: OperatingHours) -> ();
+    /// Saves a team's queue settings (`badQueueSettings` naming the field).
+    fn save_queue_settings(team_id: i64, settings: QueueSettings) -> ();
 }
 
 #[cfg(test)]

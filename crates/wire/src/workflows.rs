@@ -368,8 +368,12 @@ pub struct WorkflowSummary {
     pub name: String,
     /// The version calls run; none until published.
     pub published_version: Option<i64>,
-    /// The numbers linked to it.
+    /// The numbers it answers: those linked to it, and when it is first in the list those
+    /// linked to no workflow.
     pub numbers: Vec<String>,
+    /// The numbers linked to it by name (`PUT /api/v1/numbers/{e164}/workflow`).
+    #[serde(default)]
+    pub linked_numbers: Vec<String>,
 }
 
 /// A published version.

@@ -4,6 +4,7 @@
 import type { AgentStatus, TransferKind } from "./codes";
 import type { ManagerInfo, DialPlan, ChannelNumber, Teammate, Team, CallRecord } from "./rest";
 import type {
+  OperatingHours,
   PromptSource,
   WorkflowSummary,
   WorkflowDetail,
@@ -11,6 +12,7 @@ import type {
   Published,
   PromptInfo,
   StepAnalytics,
+  QueueSettings,
   SimulationRequest,
   SimulationResult,
 } from "./workflows";
@@ -326,4 +328,12 @@ export interface Commands {
   finish_prompt_recording: { args: { name: string }; result: PromptInfo };
   /** Stops the recording and throws it away. */
   cancel_prompt_recording: { args: Record<string, never>; result: null };
+  /** Links a number to a workflow (`None`: the first of the list). */
+  link_number: { args: { e164: string; workflowId: number | null }; result: null };
+  /** The channel's operating hours (`None`: never set, always open). */
+  operating_hours: { args: Record<string, never>; result: OperatingHours | null };
+  /** Saves the channel's operating hours (`badWorkflow` with what is wrong). */
+  save_operating_hours: { args: { hours: OperatingHours }; result: null };
+  /** Saves a team's queue settings (`badQueueSettings` naming the field). */
+  save_queue_settings: { args: { teamId: number; settings: QueueSettings }; result: null };
 }

@@ -249,8 +249,13 @@ export type WorkflowSummary = {
   name: string,
   /** The version calls run; none until published. */
   publishedVersion: number | null,
-  /** The numbers linked to it. */
+  /**
+   * The numbers it answers: those linked to it, and when it is first in the list those
+   * linked to no workflow.
+   */
   numbers: Array<string>,
+  /** The numbers linked to it by name (`PUT /api/v1/numbers/{e164}/workflow`). */
+  linkedNumbers: Array<string>,
 };
 
 /** A published version. */

@@ -4,6 +4,7 @@
 // on a pretend call (a time of day, a queue, the caller's keys), each prompt playable.
 import { errorText, t } from "../i18n";
 import { esc, invoke } from "../tauri";
+import { bindSetup, loadSetup, setupView } from "./routing_setup";
 import type {
   CallTargets, PromptInfo, PromptSource, SimulatedAction, SimulationEvent, SimulationResult, StepAnalytics,
   WorkflowAction, WorkflowDetail, WorkflowStep, WorkflowSummary,
@@ -28,6 +29,8 @@ const state = {
   recording: false,
   /** The name typed for the next upload or recording (kept across renders). */
   promptName: "",
+  /** The workflows, or the numbers, hours and queues. */
+  tab: "workflows" as "workflows" | "setup",
   sim: {
     at: "",
     waiting: 0,
@@ -258,10 +261,17 @@ function render(): void {
     .map((w) => `<li><button class="wf-open link ${state.detail?.id === w.id ? "current" : ""}" data-id="${w.id}">${esc(w.name)}</button>
         <small class="muted">${w.publishedVersion ? `v${w.publishedVersion}` : s.draftOnly} ${esc(w.numbers.join(", "))}</small></li>`)
     .join("");
-  app.innerHTML = `<div class="workflows">
+  const tabs = `<div class="tabs row">
+      <button id="tab-workflows" class="${state.tab === "workflows" ? "" : "secondary"}">${s.workflows}</button>
+      <button id="tab-setup" class="${state.tab === "setup" ? "" : "secondary"}">${t().setup.tab}</button>
+    </div>`;
+  const body = state.tab === "setup"
+    ? setupView(state.list)
+    : `<div class="workflows">
       <nav><section class="card"><h3>${s.workflows}</h3><ul id="wf-list">${list}</ul></section>${promptsView()}</nav>
       ${state.detail ? editorView() + simulatorView() : `<p class="muted">${s.pick}</p>`}
-    </div>
+    </div>`;
+  app.innerHTML = `${tabs}${body}
     <p id="wf-notice" class="${state.error ? "error" : "muted"}">${esc(state.error || state.notice)}</p>`;
   bind();
 }
@@ -351,7 +361,34 @@ async function recordControl(action: "start" | "save" | "cancel"): Promise<void>
   }
 }
 
+async function showTab(tab: "workflows" | "setup"): Promise<void> {
+  state.tab = tab;
+  if (tab === "setup") {
+    try {
+      await loadSetup();
+    } catch (e) {
+      return shown(e);
+    }
+  }
+  render();
+}
+
 function bind(): void {
+  on("#tab-workflows", "click", () => void showTab("workflows"));
+  on("#tab-setup", "click", () => void showTab("setup"));
+  if (state.tab === "setup") {
+    bindSetup(
+      (notice, error) => {
+        state.notice = notice;
+        state.error = error ?? "";
+        render();
+      },
+      async () => {
+        state.list = await invoke("workflows");
+      },
+    );
+    return;
+  }
   on(".wf-open", "click", (el) => void open(Number(el.dataset.id)));
   on(".prompt-play", "click", (el) => void play({ kind: "recording", promptId: Number(el.dataset.id) }));
   on("#prompt-file", "change", (el) => {

@@ -149,6 +149,11 @@ async fn list(
                     .filter(|(_, linked)| linked.or(first) == Some(w.id))
                     .map(|(e164, _)| e164.clone())
                     .collect(),
+                linked_numbers: links
+                    .iter()
+                    .filter(|(_, linked)| *linked == Some(w.id))
+                    .map(|(e164, _)| e164.clone())
+                    .collect(),
                 id: w.id,
                 name: w.name,
                 published_version: w.published_version,

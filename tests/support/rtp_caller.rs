@@ -1,6 +1,6 @@
-//! A bare SIP caller for the IVR figures: one UDP socket for SIP, one for RTP (PCMU and RFC 4733
-//! events), every packet timestamped as it arrives — sipp and baresip cannot say when a
-//! prompt's first packet reached them.
+//! A bare SIP caller: one UDP socket for SIP, one for RTP (PCMU and RFC 4733 events), every
+//! packet timestamped as it arrives — sipp and baresip cannot say when a prompt's first packet
+//! reached them (the IVR figures), nor hand a test what the caller heard so far.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
@@ -9,7 +9,7 @@ use ringdesk_media::g711::{ulaw_decode, ulaw_encode};
 use ringdesk_media::tone::tone_energy_ratio;
 
 /// One call from the caller's side.
-pub struct IvrCaller {
+pub struct RtpCaller {
     sip: UdpSocket,
     rtp: UdpSocket,
     cloud: SocketAddr,
@@ -23,17 +23,17 @@ pub struct IvrCaller {
 /// How long a packet's tone must dominate it to count as the prompt (0..1 of its energy).
 const TONE_SHARE: f64 = 0.6;
 
-impl IvrCaller {
+impl RtpCaller {
     /// Calls `number` at `cloud`; returns once the call is answered, with the moment the 200 OK
     /// arrived.
-    pub fn call(cloud: SocketAddr, number: &str) -> (IvrCaller, Instant) {
+    pub fn call(cloud: SocketAddr, number: &str) -> (RtpCaller, Instant) {
         let sip = UdpSocket::bind("127.0.0.1:0").unwrap();
         let rtp = UdpSocket::bind("127.0.0.1:0").unwrap();
         let (sip_port, rtp_port) = (
             sip.local_addr().unwrap().port(),
             rtp.local_addr().unwrap().port(),
         );
-        let call_id = format!("ivr-bench-{}@127.0.0.1", rand_id());
+        let call_id = format!("rtp-caller-{}@127.0.0.1", rand_id());
         let sdp = format!(
             "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {rtp_port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=ptime:20\r\n"
         );
@@ -75,7 +75,7 @@ impl IvrCaller {
                 .and_then(|m| m.split_whitespace().next())
                 .expect("m= line");
             let media_to: SocketAddr = format!("{media_ip}:{media_port}").parse().unwrap();
-            let caller = IvrCaller {
+            let caller = RtpCaller {
                 sip,
                 rtp,
                 cloud,
@@ -173,6 +173,32 @@ impl IvrCaller {
                 }
             }
         }
+    }
+
+    /// Listens for `length` (sending silence every 20 ms, as a phone does) and returns what
+    /// arrived, decoded: 8 kHz samples in arrival order.
+    pub fn listen(&mut self, length: Duration) -> Vec<i16> {
+        let end = Instant::now() + length;
+        let mut next_send = Instant::now();
+        let mut heard = Vec::new();
+        let mut buf = [0u8; 2048];
+        self.rtp
+            .set_read_timeout(Some(Duration::from_millis(2)))
+            .unwrap();
+        while Instant::now() < end {
+            if Instant::now() >= next_send {
+                next_send += Duration::from_millis(20);
+                self.timestamp = self.timestamp.wrapping_add(160);
+                self.send_rtp(0, self.timestamp, false, &[ulaw_encode(0); 160]);
+            }
+            if let Ok((n, _)) = self.rtp.recv_from(&mut buf)
+                && n > 12
+                && buf[1] & 0x7f == 0
+            {
+                heard.extend(buf[12..n].iter().map(|&b| ulaw_decode(b)));
+            }
+        }
+        heard
     }
 
     fn send_rtp(&mut self, payload_type: u8, timestamp: u32, marker: bool, payload: &[u8]) {

@@ -1,0 +1,164 @@
+// The editor window's second tab (owners and admins): which workflow answers each number, the
+// channel's operating hours (weekly periods, holidays, time zone), and each team's queue
+// (maximum wait, spoken position announcements). Each part saves on its own.
+import { errorText, t } from "../i18n";
+import { esc, invoke } from "../tauri";
+import type { ChannelNumber, OpenPeriod, OperatingHours, Team, Weekday, WorkflowSummary } from "../wire";
+
+const DAYS: Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+const state = {
+  numbers: [] as ChannelNumber[],
+  teams: [] as Team[],
+  hours: { timeZone: "Asia/Seoul", periods: [], holidays: [] } as OperatingHours,
+  /** Hours were never set: the channel is always open. */
+  hoursUnset: true,
+  loaded: false,
+};
+
+/** Loads what the tab shows. */
+export async function loadSetup(): Promise<void> {
+  const [numbers, targets, hours] = await Promise.all([invoke("channel_numbers"), invoke("call_targets"), invoke("operating_hours")]);
+  state.numbers = numbers;
+  state.teams = targets.teams;
+  state.hoursUnset = hours === null;
+  state.hours = hours ?? { timeZone: "Asia/Seoul", periods: [], holidays: [] };
+  state.loaded = true;
+}
+
+function numbersCard(workflows: WorkflowSummary[]): string {
+  const s = t().setup;
+  const rows = state.numbers
+    .map((n) => {
+      const linked = workflows.find((w) => w.linkedNumbers.includes(n.e164))?.id ?? null;
+      const options = [`<option value="" ${linked === null ? "selected" : ""}>${s.firstWorkflow}</option>`]
+        .concat(workflows.map((w) => `<option value="${w.id}" ${linked === w.id ? "selected" : ""}>${esc(w.name)}</option>`))
+        .join("");
+      return `<li><span>${esc(n.e164)} <small class="muted">${esc(n.label)}</small></span>
+        <select class="number-link" data-e164="${esc(n.e164)}">${options}</select></li>`;
+    })
+    .join("");
+  return `<section class="card"><h3>${s.numbers}</h3><ul id="number-links" class="plain">${rows}</ul></section>`;
+}
+
+function periodRow(p: OpenPeriod, i: number): string {
+  const s = t().setup;
+  const days = DAYS.map((d) => `<option value="${d}" ${p.day === d ? "selected" : ""}>${s.day[d]}</option>`).join("");
+  return `<li class="row">
+      <select class="period-day" data-i="${i}">${days}</select>
+      <input class="period-start" data-i="${i}" type="time" value="${esc(p.start)}" />
+      <span>–</span>
+      <input class="period-end" data-i="${i}" value="${esc(p.end)}" pattern="[0-2][0-9]:[0-5][0-9]" size="5" />
+      <button class="period-remove link" data-i="${i}">${s.remove}</button>
+    </li>`;
+}
+
+function hoursCard(): string {
+  const s = t().setup;
+  const h = state.hours;
+  return `<section class="card">
+      <h3>${s.hours}</h3>
+      <p class="muted">${state.hoursUnset ? s.alwaysOpen : s.hoursHint}</p>
+      <label>${s.timeZone} <input id="hours-zone" value="${esc(h.timeZone)}" /></label>
+      <ol id="periods" class="plain">${h.periods.map(periodRow).join("")}</ol>
+      <p class="row"><button id="period-add" class="secondary">${s.addPeriod}</button><button id="weekdays-9-18" class="secondary">${s.weekdays918}</button></p>
+      <label>${s.holidays} <input id="holidays" value="${esc(h.holidays.join(", "))}" placeholder="2026-12-25, 2027-01-01" /></label>
+      <p class="row"><button id="hours-save">${s.save}</button></p>
+    </section>`;
+}
+
+function queueRow(team: Team): string {
+  const s = t().setup;
+  const q = team.queue;
+  return `<li data-team="${team.id}">
+      <strong>${esc(team.name)}</strong>
+      <label>${s.maxWait} <input class="q-wait" type="number" min="5" max="3600" value="${q.maxWaitSeconds}" /></label>
+      <label>${s.announceEvery} <input class="q-every" type="number" min="0" max="600" value="${q.announceEverySeconds}" /></label>
+      <label>${s.language} <select class="q-lang"><option value="ko" ${q.language === "ko" ? "selected" : ""}>한국어</option><option value="en" ${q.language === "en" ? "selected" : ""}>English</option></select></label>
+      <button class="q-save secondary">${s.save}</button>
+    </li>`;
+}
+
+function queuesCard(): string {
+  const s = t().setup;
+  return `<section class="card"><h3>${s.queues}</h3><p class="muted">${s.queuesHint}</p>
+      <ul id="queues" class="plain">${state.teams.map(queueRow).join("")}</ul></section>`;
+}
+
+/** The tab's HTML. */
+export function setupView(workflows: WorkflowSummary[]): string {
+  if (!state.loaded) return `<p class="muted">…</p>`;
+  return `<div class="setup">${numbersCard(workflows)}${hoursCard()}${queuesCard()}</div>`;
+}
+
+/** What the tab does; `done(notice, error)` re-renders the window with a message. */
+export function bindSetup(done: (notice: string, error?: string) => void, reloadWorkflows: () => Promise<void>): void {
+  const s = t().setup;
+  const failed = (e: unknown) => done("", errorText(String(e)));
+  const all = <T extends HTMLElement>(sel: string) => Array.from(document.querySelectorAll<T>(sel));
+  const periodInput = (cls: string, set: (p: OpenPeriod, v: string) => void) =>
+    all<HTMLInputElement>(cls).forEach((el) =>
+      el.addEventListener("change", () => set(state.hours.periods[Number(el.dataset.i)], el.value)),
+    );
+  all<HTMLSelectElement>(".number-link").forEach((el) =>
+    el.addEventListener("change", async () => {
+      try {
+        await invoke("link_number", { e164: el.dataset.e164!, workflowId: el.value ? Number(el.value) : null });
+        await reloadWorkflows();
+        done(s.linked(el.dataset.e164!));
+      } catch (e) {
+        failed(e);
+      }
+    }),
+  );
+  all<HTMLSelectElement>(".period-day").forEach((el) =>
+    el.addEventListener("change", () => (state.hours.periods[Number(el.dataset.i)].day = el.value as Weekday)),
+  );
+  periodInput(".period-start", (p, v) => (p.start = v));
+  periodInput(".period-end", (p, v) => (p.end = v));
+  all(".period-remove").forEach((el) =>
+    el.addEventListener("click", () => {
+      state.hours.periods.splice(Number(el.dataset.i), 1);
+      done("");
+    }),
+  );
+  document.getElementById("hours-zone")?.addEventListener("change", (e) => (state.hours.timeZone = (e.target as HTMLInputElement).value.trim()));
+  document.getElementById("holidays")?.addEventListener("change", (e) => {
+    state.hours.holidays = (e.target as HTMLInputElement).value.split(/[,\s]+/).filter((d) => d);
+  });
+  document.getElementById("period-add")?.addEventListener("click", () => {
+    state.hours.periods.push({ day: "mon", start: "09:00", end: "18:00" });
+    done("");
+  });
+  document.getElementById("weekdays-9-18")?.addEventListener("click", () => {
+    state.hours.periods = DAYS.slice(0, 5).map((day) => ({ day, start: "09:00", end: "18:00" }));
+    done("");
+  });
+  document.getElementById("hours-save")?.addEventListener("click", async () => {
+    try {
+      await invoke("save_operating_hours", { hours: state.hours });
+      state.hoursUnset = false;
+      done(s.hoursSaved);
+    } catch (e) {
+      failed(e);
+    }
+  });
+  all(".q-save").forEach((el) =>
+    el.addEventListener("click", async () => {
+      const row = el.closest<HTMLElement>("li")!;
+      const team = state.teams.find((tm) => tm.id === Number(row.dataset.team))!;
+      const settings = {
+        maxWaitSeconds: Number(row.querySelector<HTMLInputElement>(".q-wait")!.value),
+        announceEverySeconds: Number(row.querySelector<HTMLInputElement>(".q-every")!.value),
+        language: row.querySelector<HTMLSelectElement>(".q-lang")!.value as "ko" | "en",
+      };
+      try {
+        await invoke("save_queue_settings", { teamId: team.id, settings });
+        team.queue = settings;
+        done(s.queueSaved(team.name));
+      } catch (e) {
+        failed(e);
+      }
+    }),
+  );
+}
