@@ -402,7 +402,8 @@ fn transfers(rounds: usize) {
 }
 
 /// The IVR's own delays, from the caller's side: answer → the first prompt's first packet, and
-/// a key's end (RFC 4733, pressed while the menu speaks) → the next prompt's first packet.
+/// a key (RFC 4733, pressed while the menu speaks; the cloud acts on its first packet) → the
+/// next prompt's first packet.
 fn ivr(rounds: usize) {
     let cloud = Cloud::start(&[]);
     let dir = TempDir::new("bench-ivr");
@@ -425,16 +426,18 @@ fn ivr(rounds: usize) {
     for _ in 0..rounds {
         let (mut caller, answered) = RtpCaller::call(cloud.sip, DEMO_SERVICE);
         let (first, _) = caller.until_tone(MENU_HZ, None, Duration::from_secs(5));
-        let press = Some((1, first + Duration::from_millis(300)));
-        let (next, key_end) = caller.until_tone(NEXT_HZ, press, Duration::from_secs(5));
+        // Pressed at a random moment of the cloud's 20 ms frame, as a caller would.
+        let jitter = Duration::from_micros(rand::random::<u64>() % 20_000);
+        let press = Some(('1', first + Duration::from_millis(300) + jitter));
+        let (next, key_start) = caller.until_tone(NEXT_HZ, press, Duration::from_secs(5));
         to_prompt.push((first - answered).as_secs_f64() * 1000.0);
-        to_next.push((next - key_end.expect("the key was sent")).as_secs_f64() * 1000.0);
+        to_next.push((next - key_start.expect("the key was sent")).as_secs_f64() * 1000.0);
         caller.hang_up();
     }
     for (what, figures) in [
         ("answer (200 OK) → first prompt packet", &mut to_prompt),
         (
-            "key end (RFC 4733) → next prompt's first packet",
+            "key (its first RFC 4733 packet) → next prompt's first packet",
             &mut to_next,
         ),
     ] {

@@ -521,6 +521,18 @@ try {
     assert(!(await d.attr("#wf-notice", "class")).includes("error"), `playing a prompt failed: ${notice}`);
     return notice.includes("재생했어요");
   });
+  // A branch's conditions are edited: a caller-number condition added to the hours arm is
+  // saved with the draft, then removed again.
+  const hoursArm = '[data-step="1"][data-arm="0"]';
+  await d.click(`.c-add${hoursArm}`);
+  await d.select(`.c-kind${hoursArm}[data-cond="1"]`, "callerPrefix");
+  await d.select(`.c-prefix${hoursArm}[data-cond="1"]`, "+8210");
+  await d.click("#wf-save");
+  await until("the draft saved", 10000, async () => (await d.text("#wf-notice")).includes("저장했어요"));
+  const ivrId = (await d.invoke("workflows")).find((w) => w.name === "IVR 데모").id;
+  const savedArm = (await d.invoke("workflow_detail", { id: ivrId })).draft.steps.find((st) => st.id === 1).action.arms[0];
+  assert(JSON.stringify(savedArm.when) === JSON.stringify([{ kind: "operatingHours" }, { kind: "callerPrefix", prefix: "+8210" }]), `saved arm: ${JSON.stringify(savedArm)}`);
+  await d.click(`.c-remove${hoursArm}[data-cond="1"]`);
   await d.type('textarea.f-text[data-step="3"]', "지금은 상담 시간이 아니에요. 내일 아침 아홉 시에 다시 걸어 주세요.");
   assert((await d.text("#wf-notice")).includes("저장하지 않은"), "the edit is not marked unsaved");
   await d.click("#wf-publish");

@@ -5,6 +5,9 @@
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
+use std::collections::VecDeque;
+
+use ringdesk_media::dtmf::digit_packets;
 use ringdesk_media::g711::{ulaw_decode, ulaw_encode};
 use ringdesk_media::tone::tone_energy_ratio;
 
@@ -103,20 +106,22 @@ impl RtpCaller {
         self.sip.send_to(msg.as_bytes(), self.cloud).unwrap();
     }
 
-    /// Sends RTP every 20 ms (silence, or `key` as an RFC 4733 event once `press_at` is
-    /// reached: 100 ms of tone, then its three end packets) and watches what arrives, until the
-    /// first packet in which `freq_hz` dominates. Returns when that packet arrived, and when
-    /// the key's first end packet was sent (the end of the tone), if a key was pressed.
+    /// Sends RTP every 20 ms (silence, or `key` as an RFC 4733 event once its time is reached:
+    /// 100 ms of tone, then its three end packets, on the stream's clock) and watches what
+    /// arrives, until the first packet in which `freq_hz` dominates — from the key's first
+    /// packet on, if one is pressed. Returns when that packet arrived, and when the key's first
+    /// packet was sent (the cloud acts on it: a key is known from its start).
     pub fn until_tone(
         &mut self,
         freq_hz: f64,
-        press: Option<(u8, Instant)>,
+        press: Option<(char, Instant)>,
         limit: Duration,
     ) -> (Instant, Option<Instant>) {
         let deadline = Instant::now() + limit;
         let mut next_send = Instant::now();
-        let mut key_frames: Option<(u8, u32, u16)> = None; // key, event timestamp, frames sent
-        let mut key_ended = None;
+        let mut key: VecDeque<(bool, [u8; 4])> = VecDeque::new();
+        let mut key_timestamp = 0;
+        let mut key_sent: Option<Instant> = None;
         let mut buf = [0u8; 2048];
         self.rtp
             .set_read_timeout(Some(Duration::from_millis(2)))
@@ -124,38 +129,25 @@ impl RtpCaller {
         loop {
             let now = Instant::now();
             assert!(now < deadline, "no {freq_hz} Hz prompt within {limit:?}");
+            // The key starts when it is pressed, whatever the phase of the 20 ms sending so
+            // far, and its packets replace the audio (as a phone sends them).
+            if key_sent.is_none()
+                && let Some((digit, at)) = press
+                && now >= at
+            {
+                key = digit_packets(digit, 800, 160).expect("a DTMF key").into();
+                key_timestamp = self.timestamp.wrapping_add(160);
+                key_sent = Some(now);
+                next_send = now;
+            }
             if now >= next_send {
                 next_send += Duration::from_millis(20);
-                if key_frames.is_none()
-                    && key_ended.is_none()
-                    && let Some((key, at)) = press
-                    && now >= at
-                {
-                    key_frames = Some((key, self.timestamp, 0));
-                }
-                match key_frames {
-                    Some((key, start, sent)) => {
-                        let ending = sent >= 5;
-                        let duration = 160 * u32::from(sent.min(5) + 1);
-                        let payload = [
-                            key,
-                            if ending { 0x80 | 10 } else { 10 },
-                            (duration >> 8) as u8,
-                            duration as u8,
-                        ];
-                        if ending && key_ended.is_none() {
-                            key_ended = Some(Instant::now());
-                        }
-                        self.send_rtp(101, start, sent == 0, &payload);
-                        key_frames = (sent < 7).then_some((key, start, sent + 1));
-                        if sent == 7 {
-                            self.timestamp = self.timestamp.wrapping_add(duration);
-                        }
-                    }
+                self.timestamp = self.timestamp.wrapping_add(160);
+                match key.pop_front() {
+                    Some((marker, payload)) => self.send_rtp(101, key_timestamp, marker, &payload),
                     None => {
-                        let silence = [ulaw_encode(0); 160];
-                        self.timestamp = self.timestamp.wrapping_add(160);
-                        self.send_rtp(0, self.timestamp, false, &silence);
+                        let (timestamp, silence) = (self.timestamp, [ulaw_encode(0); 160]);
+                        self.send_rtp(0, timestamp, false, &silence);
                     }
                 }
             }
@@ -166,9 +158,9 @@ impl RtpCaller {
                     let loud = samples.iter().any(|s| s.unsigned_abs() > 500);
                     if loud
                         && tone_energy_ratio(&samples, 8_000, freq_hz) > TONE_SHARE
-                        && (press.is_none() || key_ended.is_some())
+                        && (press.is_none() || key_sent.is_some())
                     {
-                        return (arrived, key_ended);
+                        return (arrived, key_sent);
                     }
                 }
             }
@@ -189,7 +181,8 @@ impl RtpCaller {
             if Instant::now() >= next_send {
                 next_send += Duration::from_millis(20);
                 self.timestamp = self.timestamp.wrapping_add(160);
-                self.send_rtp(0, self.timestamp, false, &[ulaw_encode(0); 160]);
+                let timestamp = self.timestamp;
+                self.send_rtp(0, timestamp, false, &[ulaw_encode(0); 160]);
             }
             if let Ok((n, _)) = self.rtp.recv_from(&mut buf)
                 && n > 12

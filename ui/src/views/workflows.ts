@@ -6,8 +6,8 @@ import { errorText, t } from "../i18n";
 import { esc, invoke } from "../tauri";
 import { bindSetup, loadSetup, setupView } from "./routing_setup";
 import type {
-  CallTargets, PromptInfo, PromptSource, SimulatedAction, SimulationEvent, SimulationResult, StepAnalytics,
-  WorkflowAction, WorkflowDetail, WorkflowStep, WorkflowSummary,
+  BranchArm, CallTargets, PromptInfo, PromptSource, SimulatedAction, SimulationEvent, SimulationResult, StepAnalytics,
+  WorkflowAction, WorkflowCondition, WorkflowDetail, WorkflowStep, WorkflowSummary,
 } from "../wire";
 
 type Kind = WorkflowAction["kind"];
@@ -129,12 +129,116 @@ function actionEditor(step: WorkflowStep): string {
     case "callback":
       return nextField(step, a.next);
     case "branch": {
-      const arms = a.arms.map((arm) => `<li>${esc(arm.when.map((c) => s.condition(c.kind)).join(" & "))} → #${arm.next}</li>`).join("");
-      return `<ul class="arms">${arms}</ul><label>${s.otherwise} <select class="f-otherwise" data-step="${step.id}">${stepOptions(a.otherwise, true)}</select></label>`;
+      const arms = a.arms.map((arm, i) => armEditor(step, arm, i)).join("");
+      return `<ul class="arms">${arms}</ul>
+        <button class="arm-add link" data-step="${step.id}">${s.addArm}</button>
+        <label>${s.otherwise} <select class="f-otherwise" data-step="${step.id}">${stepOptions(a.otherwise, true)}</select></label>`;
     }
     default:
       return "";
   }
+}
+
+/** The kinds a condition can be (each may be negated). */
+const CONDITION_KINDS = ["operatingHours", "knownContact", "fieldEquals", "callerPrefix", "numberIs"] as const;
+type ConditionKind = (typeof CONDITION_KINDS)[number];
+
+/** A fresh condition of a kind, with what it needs filled sensibly. */
+function newCondition(kind: ConditionKind): WorkflowCondition {
+  switch (kind) {
+    case "operatingHours": return { kind };
+    case "knownContact": return { kind, known: true };
+    case "fieldEquals": return { kind, key: "", value: "" };
+    case "callerPrefix": return { kind, prefix: "+8210" };
+    case "numberIs": return { kind, number: "" };
+  }
+}
+
+/** One condition's editor: negation, kind and its values. */
+function conditionEditor(step: WorkflowStep, arm: number, index: number, c: WorkflowCondition): string {
+  const s = t().wf;
+  const negated = c.kind === "not";
+  const base = c.kind === "not" ? c.condition : c;
+  const at = `data-step="${step.id}" data-arm="${arm}" data-cond="${index}"`;
+  const kinds = CONDITION_KINDS.map((k) => `<option value="${k}" ${base.kind === k ? "selected" : ""}>${s.condition(k)}</option>`).join("");
+  let values = "";
+  switch (base.kind) {
+    case "knownContact":
+      values = `<select class="c-known" ${at}><option value="yes" ${base.known ? "selected" : ""}>${s.yes}</option><option value="no" ${base.known ? "" : "selected"}>${s.no}</option></select>`;
+      break;
+    case "fieldEquals":
+      values = `<input class="c-key" ${at} placeholder="${s.fieldKey}" value="${esc(base.key)}" size="8" /> = <input class="c-value" ${at} placeholder="${s.fieldValue}" value="${esc(base.value)}" size="8" />`;
+      break;
+    case "callerPrefix":
+      values = `<input class="c-prefix" ${at} value="${esc(base.prefix)}" size="10" />`;
+      break;
+    case "numberIs":
+      values = `<input class="c-number" ${at} value="${esc(base.number)}" placeholder="+8270…" size="14" />`;
+      break;
+  }
+  return `<li class="row">
+      <label class="row"><input type="checkbox" class="c-not" ${at} ${negated ? "checked" : ""} />${s.condition("not")}</label>
+      <select class="c-kind" ${at}>${kinds}</select>${values}
+      <button class="c-remove link" ${at}>${s.remove}</button>
+    </li>`;
+}
+
+/** A branch arm's editor: its conditions (all must hold) and where it leads. */
+function armEditor(step: WorkflowStep, arm: BranchArm, i: number): string {
+  const s = t().wf;
+  const at = `data-step="${step.id}" data-arm="${i}"`;
+  return `<li class="arm">
+      <ul class="conds">${arm.when.map((c, j) => conditionEditor(step, i, j, c)).join("")}</ul>
+      <div class="row">
+        <button class="c-add link" ${at}>${s.addCondition}</button>
+        → <select class="arm-next" ${at}>${stepOptions(arm.next, false)}</select>
+        <button class="arm-remove link" ${at}>${s.remove}</button>
+      </div>
+    </li>`;
+}
+
+/** The branch arm an element of its editor belongs to. */
+function armOf(el: HTMLElement): BranchArm {
+  const a = findStep(el).action;
+  return (a as Extract<WorkflowAction, { kind: "branch" }>).arms[Number(el.dataset.arm)];
+}
+
+/** Replaces the condition an element edits, keeping its negation. */
+function setCondition(el: HTMLElement, edit: (base: WorkflowCondition) => WorkflowCondition): void {
+  const arm = armOf(el);
+  const i = Number(el.dataset.cond);
+  const c = arm.when[i];
+  arm.when[i] = c.kind === "not" ? { kind: "not", condition: edit(c.condition) } : edit(c);
+}
+
+function bindBranches(): void {
+  on(".arm-add", "click", (el) => {
+    const a = findStep(el).action;
+    if (a.kind === "branch") a.arms.push({ when: [{ kind: "operatingHours" }], next: state.steps[0].id });
+    edited();
+  });
+  on(".arm-remove", "click", (el) => {
+    const a = findStep(el).action;
+    if (a.kind === "branch") a.arms.splice(Number(el.dataset.arm), 1);
+    edited();
+  });
+  on(".arm-next", "change", (el) => { armOf(el).next = Number((el as HTMLSelectElement).value); edited(); });
+  on(".c-add", "click", (el) => { armOf(el).when.push({ kind: "operatingHours" }); edited(); });
+  on(".c-remove", "click", (el) => { armOf(el).when.splice(Number(el.dataset.cond), 1); edited(); });
+  on(".c-not", "change", (el) => {
+    const arm = armOf(el);
+    const i = Number(el.dataset.cond);
+    const c = arm.when[i];
+    arm.when[i] = c.kind === "not" ? c.condition : { kind: "not", condition: c };
+    edited();
+  });
+  on(".c-kind", "change", (el) => { setCondition(el, () => newCondition((el as HTMLSelectElement).value as ConditionKind)); edited(); });
+  const value = (el: HTMLElement) => (el as HTMLInputElement).value;
+  on(".c-known", "change", (el) => { setCondition(el, () => ({ kind: "knownContact", known: value(el) === "yes" })); edited(); });
+  on(".c-key", "input", (el) => { setCondition(el, (c) => (c.kind === "fieldEquals" ? { ...c, key: value(el) } : c)); edited(false); });
+  on(".c-value", "input", (el) => { setCondition(el, (c) => (c.kind === "fieldEquals" ? { ...c, value: value(el) } : c)); edited(false); });
+  on(".c-prefix", "input", (el) => { setCondition(el, () => ({ kind: "callerPrefix", prefix: value(el) })); edited(false); });
+  on(".c-number", "input", (el) => { setCondition(el, () => ({ kind: "numberIs", number: value(el) })); edited(false); });
 }
 
 function figuresOf(stepId: number): string {
@@ -349,13 +453,17 @@ async function recordControl(action: "start" | "save" | "cancel"): Promise<void>
       state.notice = "";
       return render();
     }
-    state.recording = false;
     if (action === "cancel") {
       await invoke("cancel_prompt_recording");
+      state.recording = false;
       return render();
     }
     const stamp = new Date().toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
-    await promptAdded(await invoke("finish_prompt_recording", { name: promptName(t().wf.recordedName(stamp)) }));
+    const name = promptName(t().wf.recordedName(stamp));
+    // Once this settles the shell has stopped the recorder, whether the upload went or not.
+    const added = invoke("finish_prompt_recording", { name });
+    await added.finally(() => (state.recording = false));
+    await promptAdded(await added);
   } catch (e) {
     shown(e);
   }
@@ -367,6 +475,7 @@ async function showTab(tab: "workflows" | "setup"): Promise<void> {
     try {
       await loadSetup();
     } catch (e) {
+      state.tab = "workflows";
       return shown(e);
     }
   }
@@ -390,6 +499,7 @@ function bind(): void {
     return;
   }
   on(".wf-open", "click", (el) => void open(Number(el.dataset.id)));
+  bindBranches();
   on(".prompt-play", "click", (el) => void play({ kind: "recording", promptId: Number(el.dataset.id) }));
   on("#prompt-file", "change", (el) => {
     const file = (el as HTMLInputElement).files?.[0];

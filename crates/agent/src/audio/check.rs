@@ -119,6 +119,9 @@ fn play_frames(
     Ok(())
 }
 
+/// The rate a prompt recording is kept at: wideband speech, more than a phone line carries.
+const RECORDING_RATE_HZ: u32 = 16_000;
+
 /// The longest prompt recording: what the cloud keeps of an upload (ten minutes).
 pub const MAX_RECORDING_MS: u64 = ringdesk_media::prompt::MAX_PROMPT_SECONDS * 1000;
 
@@ -137,7 +140,8 @@ impl PromptRecorder {
         self.recorded_ms.load(Ordering::Relaxed)
     }
 
-    /// Stops and returns the recording as a 48 kHz mono WAV file, or why the microphone
+    /// Stops and returns the recording as a 16 kHz mono WAV file (a phone line carries less;
+    /// ten minutes of it stay under the cloud's 20 MB upload limit), or why the microphone
     /// failed.
     pub fn finish(mut self) -> Result<Vec<u8>, AudioError> {
         self.stop.store(true, Ordering::Relaxed);
@@ -145,11 +149,20 @@ impl PromptRecorder {
             .thread
             .take()
             .map(|t| {
-                t.join()
-                    .unwrap_or_else(|_| Err(AudioError::Device("the recorder stopped".into())))
+                t.join().unwrap_or_else(|panic| {
+                    let why = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    Err(AudioError::Device(format!("the recorder stopped: {why}")))
+                })
             })
             .unwrap_or_else(|| Ok(Vec::new()))?;
-        Ok(ringdesk_media::prompt::wav_bytes(&samples, ROOM_RATE_HZ))
+        let mut kept = Vec::with_capacity(samples.len() / 3 + 1);
+        ringdesk_media::resample::Resampler::new(ROOM_RATE_HZ, RECORDING_RATE_HZ)
+            .process(&samples, &mut kept);
+        Ok(ringdesk_media::prompt::wav_bytes(&kept, RECORDING_RATE_HZ))
     }
 }
 
@@ -266,6 +279,11 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         let wav = recorder.finish().unwrap();
+        assert_eq!(
+            u32::from_le_bytes(wav[24..28].try_into().unwrap()),
+            16_000,
+            "kept at 16 kHz"
+        );
         let prompt = Prompt::from_wav(&wav).unwrap();
         assert!(prompt.duration_ms() >= 400, "{} ms", prompt.duration_ms());
         let mut heard = vec![0i16; prompt.len()];

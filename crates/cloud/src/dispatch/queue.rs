@@ -7,7 +7,7 @@
 //! off the dispatcher's task and kept, so a queue of callers hearing "number 3" shares one
 //! rendering.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -94,7 +94,13 @@ pub(super) struct Announcing {
 }
 
 /// Announcements already spoken, by language and text.
-pub(super) type Rendered = HashMap<(Language, String), Prompt>;
+#[derive(Default)]
+pub(super) struct Rendered {
+    /// Texts already spoken.
+    spoken: HashMap<(Language, String), Prompt>,
+    /// Texts being spoken now: one rendering each (a neural voice takes seconds).
+    rendering: HashSet<(Language, String)>,
+}
 
 impl Dispatcher {
     /// A workflow's assign step: the call joins the team's queue (or the manager's own) and
@@ -157,8 +163,13 @@ impl Dispatcher {
             };
             let wait = self.switchboard.estimated_wait(now, call);
             let text = announcement(language, place, wait);
-            if let Some(prompt) = self.rendered.get(&(language, text.clone())) {
+            let key = (language, text.clone());
+            if let Some(prompt) = self.rendered.spoken.get(&key) {
                 self.play_announcement(call, prompt.clone());
+                continue;
+            }
+            // Already being spoken for another caller: this one hears the next round.
+            if !self.rendered.rendering.insert(key.clone()) {
                 continue;
             }
             let engine = Arc::clone(&self.config.speech);
@@ -169,17 +180,33 @@ impl Dispatcher {
                     .map_err(|e| e.to_string())
                     .and_then(|r| r.map_err(|e| e.to_string()))
             };
-            self.hand_back(render, move |d, rendered| match rendered {
-                Ok(prompt) => {
-                    if d.rendered.len() >= RENDERED_KEPT {
-                        d.rendered.clear();
+            self.hand_back(render, move |d, rendered| {
+                d.rendered.rendering.remove(&key);
+                match rendered {
+                    Ok(prompt) => {
+                        if d.rendered.spoken.len() >= RENDERED_KEPT {
+                            d.rendered.spoken.clear();
+                        }
+                        d.rendered.spoken.insert(key, prompt.clone());
+                        // The rendering took a while: say it only if it is still true.
+                        if d.announcement_now(call) == Some(text) {
+                            d.play_announcement(call, prompt);
+                        }
                     }
-                    d.rendered.insert((language, text), prompt.clone());
-                    d.play_announcement(call, prompt);
+                    Err(e) => {
+                        tracing::warn!(%call, "a queue announcement could not be spoken: {e}")
+                    }
                 }
-                Err(e) => tracing::warn!(%call, "a queue announcement could not be spoken: {e}"),
             });
         }
+    }
+
+    /// What a waiting caller's announcement would say now.
+    fn announcement_now(&self, call: CallId) -> Option<String> {
+        let language = self.calls.get(&call)?.announcing.as_ref()?.language;
+        let place = self.switchboard.queue_place(call)?;
+        let wait = self.switchboard.estimated_wait(Instant::now(), call);
+        Some(announcement(language, place, wait))
     }
 
     /// Plays an announcement to a caller still waiting (one may have been answered while it

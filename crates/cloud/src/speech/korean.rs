@@ -33,6 +33,8 @@ struct Syllable {
     initial: char,
     vowel: char,
     last: Option<char>,
+    /// Written without a consonant (ㅇ), whatever liaison later moves into it.
+    bare: bool,
 }
 
 /// Splits a precomposed Hangul syllable (가–힣) into its letters.
@@ -42,8 +44,10 @@ fn decompose(c: char) -> Option<Syllable> {
         return None;
     }
     let last = (index % 28) as usize;
+    let initial = INITIALS[(index / 28 / 21) as usize];
     Some(Syllable {
-        initial: INITIALS[(index / 28 / 21) as usize],
+        initial,
+        bare: initial == 'ㅇ',
         vowel: VOWELS[(index / 28 % 21) as usize],
         last: last.checked_sub(1).map(|i| FINALS[i]),
     })
@@ -104,33 +108,36 @@ fn spell_out(text: &str) -> String {
         let c = chars[i];
         if c.is_ascii_digit() {
             let start = i;
-            let mut digits = String::new();
-            while i < chars.len()
-                && (chars[i].is_ascii_digit()
-                    || (chars[i] == ',' && chars.get(i + 1).is_some_and(char::is_ascii_digit)))
-            {
-                if chars[i] != ',' {
-                    digits.push(chars[i]);
-                }
-                i += 1;
-            }
-            let hyphenated = chars.get(i) == Some(&'-') || (start > 0 && chars[start - 1] == '-');
-            let counter: String = chars[i..].iter().take(2).collect();
+            let (digits, grouped) = number_at(&chars, &mut i);
+            // 010-1234-5678 is a phone number; 9-18 a range.
+            let phone = (chars.get(i) == Some(&'-')
+                && (digits.len() >= 3 || long_group(&chars, i, 1)))
+                || (start > 0
+                    && chars[start - 1] == '-'
+                    && (digits.len() >= 3 || long_group(&chars, start - 1, -1)));
+            let after: String = chars[i..].iter().take(2).collect();
             let n: u64 = digits.parse().unwrap_or(0);
-            if hyphenated || digits.len() > 8 || (digits.len() > 1 && digits.starts_with('0')) {
-                out.push_str(&digit_by_digit(&digits));
-            } else if (1..100).contains(&n)
-                && NATIVE_COUNTERS.iter().any(|c| counter.starts_with(c))
+            if phone
+                || (digits.len() > 8 && !grouped)
+                || (digits.len() > 1 && digits.starts_with('0'))
             {
+                out.push_str(&digit_by_digit(&digits));
+            } else if (1..100).contains(&n) && counts_natively(&after, n) {
                 out.push_str(&native_korean(n));
             } else {
-                out.push_str(&sino_korean(digits.parse().unwrap_or(0)));
+                out.push_str(&sino_korean(n));
             }
             continue;
         }
-        if c == '-' && i > 0 && chars[i - 1].is_ascii_digit() {
+        let between_digits = i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if c == '-' && between_digits && (long_group(&chars, i, -1) || long_group(&chars, i, 1)) {
             // A phone number's hyphen is a short pause.
             out.push(',');
+        } else if matches!(c, '-' | '–' | '~') && between_digits {
+            // A range: 9–18시 is 구에서 열여덟 시.
+            out.push_str("에서 ");
         } else if let Some(name) = letter_name(c) {
             // Letters are said one by one: no liaison between their names (엘 오, not 에로).
             if i > 0 && chars[i - 1].is_ascii_alphabetic() {
@@ -143,6 +150,55 @@ fn spell_out(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Whether at least three digits run from `chars[from]` in direction `step` (exclusive).
+fn long_group(chars: &[char], from: usize, step: isize) -> bool {
+    let mut at = from as isize + step;
+    let mut run = 0;
+    while at >= 0 && chars.get(at as usize).is_some_and(char::is_ascii_digit) {
+        run += 1;
+        at += step;
+    }
+    run >= 3
+}
+
+/// The digits of the number starting at `chars[*i]` (moving `*i` past it) and whether it was
+/// written in thousands groups: a comma counts only before exactly three digits (1,200 is one
+/// number; 1,2 is two).
+fn number_at(chars: &[char], i: &mut usize) -> (String, bool) {
+    let mut digits = String::new();
+    let mut grouped = false;
+    while *i < chars.len() {
+        if chars[*i].is_ascii_digit() {
+            digits.push(chars[*i]);
+            *i += 1;
+            continue;
+        }
+        let group = chars
+            .get(*i + 1..*i + 4)
+            .is_some_and(|g| g.iter().all(char::is_ascii_digit))
+            && !chars.get(*i + 4).is_some_and(char::is_ascii_digit);
+        if chars[*i] == ',' && group && !digits.is_empty() {
+            grouped = true;
+            *i += 1;
+            continue;
+        }
+        break;
+    }
+    (digits, grouped)
+}
+
+/// Whether `n` before the text `after` is counted in native Korean: 3개 세 개, 2시간 두 시간,
+/// 9시 아홉 시 (but 13시 십삼 시, 3개월 삼 개월).
+fn counts_natively(after: &str, n: u64) -> bool {
+    if after.starts_with("개월") {
+        return false;
+    }
+    if after.starts_with('시') && !after.starts_with("시간") {
+        return n <= 12;
+    }
+    NATIVE_COUNTERS.iter().any(|c| after.starts_with(c))
 }
 
 const DIGITS: [&str; 10] = ["영", "일", "이", "삼", "사", "오", "육", "칠", "팔", "구"];
@@ -270,7 +326,7 @@ fn word_phonemes(word: &str) -> String {
     let mut before: Option<char> = None;
     for (i, s) in syllables.iter().enumerate() {
         out.push_str(initial_sound(s.initial, s.vowel, before, i == 0));
-        out.push_str(vowel_sound(s.initial, s.vowel, i == 0));
+        out.push_str(vowel_sound(s, i == 0, i + 1 == syllables.len()));
         let next = syllables.get(i + 1).map(|n| n.initial);
         if let Some(last) = s.last {
             out.push_str(final_phoneme(last, next));
@@ -314,10 +370,18 @@ fn join(left: &mut Syllable, right: &mut Syllable) {
     }
     let Some(last) = left.last else { return };
     if right.initial == 'ㅎ' {
-        let stop = final_sound(last);
-        if matches!(stop, 'ㄱ' | 'ㄷ' | 'ㅂ') {
-            right.initial = aspirated(stop);
-            left.last = remainder_of_cluster(last);
+        // A stop before ㅎ: one aspirated consonant, palatalised before 이 (축하 → 추카,
+        // 맞히다 → 마치다, 앉히다 → 안치다, 굳히다 → 구치다).
+        let (stays, stop) = match last {
+            'ㅈ' | 'ㅊ' => (None, 'ㅈ'),
+            'ㄵ' => (Some('ㄴ'), 'ㅈ'),
+            'ㄺ' => (Some('ㄹ'), 'ㄱ'),
+            'ㄼ' => (Some('ㄹ'), 'ㅂ'),
+            other => (None, final_sound(other)),
+        };
+        if matches!(stop, 'ㄱ' | 'ㄷ' | 'ㅂ' | 'ㅈ') {
+            right.initial = palatalised(aspirated(stop), right.vowel);
+            left.last = stays;
             return;
         }
     }
@@ -355,15 +419,6 @@ fn without_h(last: char) -> Option<Option<char>> {
         'ㅎ' => Some(None),
         'ㄶ' => Some(Some('ㄴ')),
         'ㅀ' => Some(Some('ㄹ')),
-        _ => None,
-    }
-}
-
-/// A cluster's part that stays when the other part is said with the next syllable.
-fn remainder_of_cluster(last: char) -> Option<char> {
-    match last {
-        'ㄺ' | 'ㄼ' => Some('ㄹ'),
-        'ㄵ' => Some('ㄴ'),
         _ => None,
     }
 }
@@ -466,11 +521,12 @@ fn initial_sound(
     }
 }
 
-/// A vowel as IPA. After ㅈ/ㅉ/ㅊ the y glide is not heard (져 → 저); ㅢ is [ɰi] only at a
-/// word's start and [i] after a consonant (희망 → 히망).
-fn vowel_sound(initial: char, vowel: char, word_start: bool) -> &'static str {
-    let palatal = matches!(initial, 'ㅈ' | 'ㅉ' | 'ㅊ');
-    match vowel {
+/// A vowel as IPA. After ㅈ/ㅉ/ㅊ the y glide is not heard (져 → 저). ㅢ is [ɰi] at a word's
+/// start (의사), [i] after a consonant (희망 → 히망) and inside a word (회의실), and [e] at the end
+/// of a longer word, where it is nearly always the particle (고객님의 → 고갱니메).
+fn vowel_sound(syllable: &Syllable, word_start: bool, word_end: bool) -> &'static str {
+    let palatal = matches!(syllable.initial, 'ㅈ' | 'ㅉ' | 'ㅊ');
+    match syllable.vowel {
         'ㅏ' => "a",
         'ㅐ' | 'ㅔ' => "e",
         'ㅑ' if palatal => "a",
@@ -491,8 +547,8 @@ fn vowel_sound(initial: char, vowel: char, word_start: bool) -> &'static str {
         'ㅠ' if palatal => "u",
         'ㅠ' => "ju",
         'ㅡ' => "ɯ",
-        'ㅢ' if initial == 'ㅇ' && word_start => "ɰi",
-        'ㅢ' if initial == 'ㅇ' => "e",
+        'ㅢ' if syllable.bare && word_start => "ɰi",
+        'ㅢ' if syllable.bare && word_end => "e",
         'ㅢ' | 'ㅣ' => "i",
         _ => "",
     }
@@ -541,6 +597,11 @@ mod tests {
             ("희망", "himaŋ"),
             ("상담원", "saŋdamwʌn"),
             ("값", "kap"),
+            ("맞히다", "maʨʰida"),
+            ("앉히다", "anʨʰida"),
+            ("굳히다", "kuʨʰida"),
+            ("고객님의", "koɡeŋnime"),
+            ("회의실", "hweiɕil"),
         ] {
             assert_eq!(phonemes(written), said, "{written}");
         }
@@ -564,6 +625,10 @@ mod tests {
             "두시간, 스무개, 서른두명, 여섯자리"
         );
         assert_eq!(spell_out("2분, 100시간"), "이분, 백시간");
+        assert_eq!(spell_out("13시, 3개월"), "십삼시, 삼개월");
+        assert_eq!(spell_out("1,2번"), "일,이번");
+        assert_eq!(spell_out("100,000,000원"), "일억원");
+        assert_eq!(spell_out("9–18시"), "구에서 십팔시");
         assert_eq!(spell_out("1588-1234"), "일 오 팔 팔,일 이 삼 사");
         assert_eq!(spell_out("01012345678"), "공 일 공 일 이 삼 사 오 육 칠 팔");
         assert_eq!(spell_out("ARS 상담"), "에이 알 에스 상담");

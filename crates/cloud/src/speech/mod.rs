@@ -1,5 +1,7 @@
 //! Text-to-speech for workflow prompts: rendered once, when a workflow is published, and kept,
-//! so a call never waits for it (`docs/product.md#workflow-rules`).
+//! so a call never waits for it (`docs/product.md#workflow-rules`). Queue announcements are the
+//! exception: their words depend on the caller's place, so each new text is rendered when first
+//! needed (seconds with the neural voice; the caller hears the music meanwhile) and then kept.
 //!
 //! The engines are behind [`SpeechEngine`]; [`Voices`] picks one per language: English from
 //! eSpeak NG ([`espeak`]), Korean from the Kokoro voice ([`kokoro`], reading our Korean
