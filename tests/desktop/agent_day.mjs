@@ -121,7 +121,10 @@ trayHost.stdout.on("data", (d) => {
 });
 const holder = spawn("/usr/bin/python3", [join(here, "xwin.py"), "grab", "ctrl+shift+h"], { stdio: ["pipe", "pipe", "inherit"] });
 await new Promise((resolve) => holder.stdout.once("data", resolve));
-const cloud = await startCloud(binDir, ["--ring-timeout-secs", "5"]);
+// The default ring timeout (30 s): a shorter one could run out while the test looks at the
+// ring window, before it answers; then the window closes (nothing rings) and, with the main
+// window hidden in the tray, WebDriver loses its last window.
+const cloud = await startCloud(binDir, []);
 const account = `minji@demo.ringdesk.dev on ${cloud.api}`;
 const toneWav = join(work, "caller.wav");
 writeToneWav(toneWav, 8000, CALLER_HZ, 120);
@@ -448,7 +451,8 @@ try {
   xwin("close", "Ringdesk");
   await until("main window hidden", 5000, () => !xwin("info", "Ringdesk").mapped);
   const beforeMissed = notifications.text.length;
-  await baresipCall(cloud.sip, toneWav, 20);
+  // The caller gives up after 8 s: missed (the caller left) while the ring window is up.
+  await baresipCall(cloud.sip, toneWav, 8);
   await callWindow();
   await until("third ring", 20000, () => d.exists("#ring"));
   const displayed = () => Number(run("dunstctl", ["count", "displayed"]).trim());
@@ -533,6 +537,13 @@ try {
   const savedArm = (await d.invoke("workflow_detail", { id: ivrId })).draft.steps.find((st) => st.id === 1).action.arms[0];
   assert(JSON.stringify(savedArm.when) === JSON.stringify([{ kind: "operatingHours" }, { kind: "callerPrefix", prefix: "+8210" }]), `saved arm: ${JSON.stringify(savedArm)}`);
   await d.click(`.c-remove${hoursArm}[data-cond="1"]`);
+  // The workflow's own filters (the demo IVR's: the number called) use the same editor: one
+  // added is saved after it, then removed.
+  await d.click('.c-add[data-arm="filters"]');
+  await d.click("#wf-save");
+  const filtersSaved = async () => (await d.invoke("workflow_detail", { id: ivrId })).draft.filters.map((f) => f.kind).join(",");
+  await until("the filter saved", 10000, async () => (await filtersSaved()) === "numberIs,operatingHours");
+  await d.click('.c-remove[data-arm="filters"][data-cond="1"]');
   await d.type('textarea.f-text[data-step="3"]', "지금은 상담 시간이 아니에요. 내일 아침 아홉 시에 다시 걸어 주세요.");
   assert((await d.text("#wf-notice")).includes("저장하지 않은"), "the edit is not marked unsaved");
   await d.click("#wf-publish");
@@ -608,7 +619,7 @@ try {
   await exited;
   await until("connection-lost Notify", 15000, () => notifications.text.slice(beforeDrop).includes("연결이 끊겼어요"));
   await until("offline in the tray", 5000, async () => (await d.invoke("desk_state")).tray === "offline");
-  await startCloud(binDir, ["--ring-timeout-secs", "5"], { api: new URL(cloud.api).host, sip: cloud.sip });
+  await startCloud(binDir, [], { api: new URL(cloud.api).host, sip: cloud.sip });
   await until("reconnected Notify", 20000, () => notifications.text.slice(beforeDrop).includes("다시 연결됐어요"));
   await until("available again", 10000, async () => (await d.invoke("desk_state")).tray === "available");
 

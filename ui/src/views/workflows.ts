@@ -7,7 +7,7 @@ import { esc, invoke } from "../tauri";
 import { bindSetup, loadSetup, setupView } from "./routing_setup";
 import type {
   BranchArm, CallTargets, PromptInfo, PromptSource, SimulatedAction, SimulationEvent, SimulationResult, StepAnalytics,
-  WorkflowAction, WorkflowCondition, WorkflowDetail, WorkflowStep, WorkflowSummary,
+  WorkflowAction, WorkflowCondition, WorkflowDetail, WorkflowStep, WorkflowSummary, WorkflowTrigger,
 } from "../wire";
 
 type Kind = WorkflowAction["kind"];
@@ -19,6 +19,9 @@ const state = {
   steps: [] as WorkflowStep[],
   first: 1,
   inputTimeout: 10,
+  trigger: { kind: "customerCalled" } as WorkflowTrigger,
+  /** The workflow runs for calls meeting all of these. */
+  filters: [] as WorkflowCondition[],
   dirty: false,
   figures: [] as StepAnalytics[],
   prompts: [] as PromptInfo[],
@@ -154,12 +157,13 @@ function newCondition(kind: ConditionKind): WorkflowCondition {
   }
 }
 
-/** One condition's editor: negation, kind and its values. */
-function conditionEditor(step: WorkflowStep, arm: number, index: number, c: WorkflowCondition): string {
+/** One condition's editor: negation, kind and its values. `list` is a branch arm's index in
+ * `step`, or "filters" for the workflow's own filters. */
+function conditionEditor(step: WorkflowStep | null, list: number | "filters", index: number, c: WorkflowCondition): string {
   const s = t().wf;
   const negated = c.kind === "not";
   const base = c.kind === "not" ? c.condition : c;
-  const at = `data-step="${step.id}" data-arm="${arm}" data-cond="${index}"`;
+  const at = `data-step="${step?.id ?? ""}" data-arm="${list}" data-cond="${index}"`;
   const kinds = CONDITION_KINDS.map((k) => `<option value="${k}" ${base.kind === k ? "selected" : ""}>${s.condition(k)}</option>`).join("");
   let values = "";
   switch (base.kind) {
@@ -203,12 +207,17 @@ function armOf(el: HTMLElement): BranchArm {
   return (a as Extract<WorkflowAction, { kind: "branch" }>).arms[Number(el.dataset.arm)];
 }
 
+/** The condition list an element edits: a branch arm's, or the workflow's filters. */
+function conditionsOf(el: HTMLElement): WorkflowCondition[] {
+  return el.dataset.arm === "filters" ? state.filters : armOf(el).when;
+}
+
 /** Replaces the condition an element edits, keeping its negation. */
 function setCondition(el: HTMLElement, edit: (base: WorkflowCondition) => WorkflowCondition): void {
-  const arm = armOf(el);
+  const list = conditionsOf(el);
   const i = Number(el.dataset.cond);
-  const c = arm.when[i];
-  arm.when[i] = c.kind === "not" ? { kind: "not", condition: edit(c.condition) } : edit(c);
+  const c = list[i];
+  list[i] = c.kind === "not" ? { kind: "not", condition: edit(c.condition) } : edit(c);
 }
 
 function bindBranches(): void {
@@ -223,13 +232,22 @@ function bindBranches(): void {
     edited();
   });
   on(".arm-next", "change", (el) => { armOf(el).next = Number((el as HTMLSelectElement).value); edited(); });
-  on(".c-add", "click", (el) => { armOf(el).when.push({ kind: "operatingHours" }); edited(); });
-  on(".c-remove", "click", (el) => { armOf(el).when.splice(Number(el.dataset.cond), 1); edited(); });
+  on(".c-add", "click", (el) => { conditionsOf(el).push({ kind: "operatingHours" }); edited(); });
+  on(".c-remove", "click", (el) => { conditionsOf(el).splice(Number(el.dataset.cond), 1); edited(); });
   on(".c-not", "change", (el) => {
-    const arm = armOf(el);
+    const list = conditionsOf(el);
     const i = Number(el.dataset.cond);
-    const c = arm.when[i];
-    arm.when[i] = c.kind === "not" ? c.condition : { kind: "not", condition: c };
+    const c = list[i];
+    list[i] = c.kind === "not" ? c.condition : { kind: "not", condition: c };
+    edited();
+  });
+  on("#wf-trigger", "change", (el) => {
+    const waiting = (el as HTMLSelectElement).value === "waitingInQueue";
+    state.trigger = waiting ? { kind: "waitingInQueue", afterSeconds: 30 } : { kind: "customerCalled" };
+    edited();
+  });
+  on("#wf-after", "change", (el) => {
+    if (state.trigger.kind === "waitingInQueue") state.trigger.afterSeconds = Number((el as HTMLInputElement).value);
     edited();
   });
   on(".c-kind", "change", (el) => { setCondition(el, () => newCondition((el as HTMLSelectElement).value as ConditionKind)); edited(); });
@@ -348,6 +366,18 @@ function editorView(): string {
         <button id="wf-save" ${state.dirty ? "" : "class=\"secondary\""}>${s.save}</button>
         <button id="wf-publish">${s.publish}</button>
       </header>
+      <p class="row">
+        <label>${s.trigger} <select id="wf-trigger">
+          <option value="customerCalled" ${state.trigger.kind === "customerCalled" ? "selected" : ""}>${s.triggerCalled}</option>
+          <option value="waitingInQueue" ${state.trigger.kind === "waitingInQueue" ? "selected" : ""}>${s.triggerWaiting}</option>
+        </select></label>
+        ${state.trigger.kind === "waitingInQueue" ? `<label>${s.afterSeconds} <input id="wf-after" type="number" min="1" max="3600" value="${state.trigger.afterSeconds}" /></label>` : ""}
+      </p>
+      <div class="filters">
+        <span class="muted">${s.filters}</span>
+        <ul class="conds">${state.filters.map((c, i) => conditionEditor(null, "filters", i, c)).join("")}</ul>
+        <button class="c-add link" data-arm="filters">${s.addCondition}</button>
+      </div>
       <p class="row">
         <label>${s.firstStep} <select id="wf-first">${stepOptions(state.first, false)}</select></label>
         <label>${s.inputTimeout} <input id="wf-timeout" type="number" min="1" max="120" value="${state.inputTimeout}" /></label>
@@ -623,6 +653,8 @@ function loaded(d: WorkflowDetail): void {
   state.steps = structuredClone(d.draft.steps);
   state.first = d.draft.first;
   state.inputTimeout = d.draft.inputTimeoutSeconds;
+  state.trigger = structuredClone(d.draft.trigger);
+  state.filters = structuredClone(d.draft.filters);
   state.dirty = false;
 }
 
@@ -644,7 +676,7 @@ async function open(id: number): Promise<void> {
 async function save(): Promise<boolean> {
   const d = state.detail!;
   const name = (document.getElementById("wf-name") as HTMLInputElement).value;
-  const draft = { ...d.draft, steps: state.steps, first: state.first, inputTimeoutSeconds: state.inputTimeout };
+  const draft = { ...d.draft, steps: state.steps, first: state.first, inputTimeoutSeconds: state.inputTimeout, trigger: state.trigger, filters: state.filters };
   try {
     loaded(await invoke("save_workflow_draft", { id: d.id, save: { name, draft } }));
     state.list = await invoke("workflows");
