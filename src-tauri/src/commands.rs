@@ -504,18 +504,14 @@ pub fn read_clipboard(app: AppHandle) -> Result<String, String> {
     app.clipboard().read_text().map_err(|e| e.to_string())
 }
 
-/// The main window's recent and missed calls, from the local cache (works offline).
+/// The logged-in manager's recent and missed calls, from the local cache (works offline).
+/// Nobody logged in: none — a shared desk's login screen shows no one's customers.
 #[tauri::command]
 pub fn recent_calls(shell: State<'_, Shell>) -> Result<RecentCallLists, String> {
-    let session_account = shell.session_info().map(|(account, ..)| account);
+    let Some(account) = shell.session_info().map(|(account, ..)| account) else {
+        return Ok(RecentCallLists::default());
+    };
     shell.with_cache(|cache| {
-        let account = match session_account {
-            Some(account) => account,
-            None => match cache.last_account()? {
-                Some((server, email)) => credentials::account(&server, &email),
-                None => return Ok(RecentCallLists::default()),
-            },
-        };
         Ok(RecentCallLists {
             recent: cache.recent_calls(&account, 5)?,
             missed: cache.missed_calls(&account, 20)?,

