@@ -535,23 +535,28 @@ try {
   await d.select(`.c-kind${hoursArm}[data-cond="1"]`, "callerPrefix");
   await d.select(`.c-prefix${hoursArm}[data-cond="1"]`, "+8210");
   await d.click("#wf-save");
-  await until("the draft saved", 10000, async () => (await d.text("#wf-notice")).includes("저장했어요"));
+  await until("the draft saved", 10000, async () => (await d.text("#wf-notice")).includes("초안을 저장했어요"));
   const ivrId = (await d.invoke("workflows")).find((w) => w.name === "IVR 데모").id;
   const savedArm = (await d.invoke("workflow_detail", { id: ivrId })).draft.steps.find((st) => st.id === 1).action.arms[0];
   assert(JSON.stringify(savedArm.when) === JSON.stringify([{ kind: "operatingHours" }, { kind: "callerPrefix", prefix: "+8210" }]), `saved arm: ${JSON.stringify(savedArm)}`);
   await d.click(`.c-remove${hoursArm}[data-cond="1"]`);
   // The workflow's own filters (the demo IVR's: the number called) use the same editor: one
   // added is saved after it, then removed.
+  // Each save is waited for in the window (it re-renders when done), not only at the API.
+  const saved = () => until("the draft saved", 10000, async () => (await d.text("#wf-notice")).includes("초안을 저장했어요"));
   await d.click('.c-add[data-arm="filters"]');
   await d.click("#wf-save");
-  const filtersSaved = async () => (await d.invoke("workflow_detail", { id: ivrId })).draft.filters.map((f) => f.kind).join(",");
-  await until("the filter saved", 10000, async () => (await filtersSaved()) === "numberIs,operatingHours");
+  await saved();
+  const filters = (await d.invoke("workflow_detail", { id: ivrId })).draft.filters.map((f) => f.kind).join(",");
+  assert(filters === "numberIs,operatingHours", `saved filters: ${filters}`);
   await d.click('.c-remove[data-arm="filters"][data-cond="1"]');
   // Its own active hours: weekdays 9–18 saved with the draft, then "always" again.
   await d.click("#wf-active-on");
   await d.click("#wf-active .weekdays-9-18");
   await d.click("#wf-save");
-  await until("the active hours saved", 10000, async () => (await d.invoke("workflow_detail", { id: ivrId })).draft.active?.periods.length === 5);
+  await saved();
+  const active = (await d.invoke("workflow_detail", { id: ivrId })).draft.active;
+  assert(active?.periods.length === 5, `saved active hours: ${JSON.stringify(active)}`);
   await d.click("#wf-active-on");
   await d.type('textarea.f-text[data-step="3"]', "지금은 상담 시간이 아니에요. 내일 아침 아홉 시에 다시 걸어 주세요.");
   assert((await d.text("#wf-notice")).includes("저장하지 않은"), "the edit is not marked unsaved");

@@ -30,6 +30,11 @@ impl RtpCaller {
     /// Calls `number` at `cloud`; returns once the call is answered, with the moment the 200 OK
     /// arrived.
     pub fn call(cloud: SocketAddr, number: &str) -> (RtpCaller, Instant) {
+        RtpCaller::call_from(cloud, number, "01012345678")
+    }
+
+    /// [`RtpCaller::call`] from the caller `from` (as a Korean carrier presents it).
+    pub fn call_from(cloud: SocketAddr, number: &str, from: &str) -> (RtpCaller, Instant) {
         let sip = UdpSocket::bind("127.0.0.1:0").unwrap();
         let rtp = UdpSocket::bind("127.0.0.1:0").unwrap();
         let (sip_port, rtp_port) = (
@@ -41,7 +46,7 @@ impl RtpCaller {
             "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {rtp_port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=ptime:20\r\n"
         );
         let invite = format!(
-            "INVITE sip:{number}@{cloud} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{sip_port};branch=z9hG4bK{call_id}\r\nFrom: <sip:01012345678@127.0.0.1>;tag=caller\r\nTo: <sip:{number}@{cloud}>\r\nCall-ID: {call_id}\r\nCSeq: 1 INVITE\r\nContact: <sip:caller@127.0.0.1:{sip_port}>\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+            "INVITE sip:{number}@{cloud} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{sip_port};branch=z9hG4bK{call_id}\r\nFrom: <sip:{from}@127.0.0.1>;tag=caller\r\nTo: <sip:{number}@{cloud}>\r\nCall-ID: {call_id}\r\nCSeq: 1 INVITE\r\nContact: <sip:caller@127.0.0.1:{sip_port}>\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
             sdp.len()
         );
         sip.send_to(invite.as_bytes(), cloud).unwrap();

@@ -18,10 +18,10 @@ use ringdesk_store::time::{now_ms, rfc3339};
 use ringdesk_store::{CallRow, Manager, Store, StoreError};
 use ringdesk_wire::{
     ApiError, CallDirection, CallInput, CallManager, CallPage, CallParty, CallRecord, CallSms,
-    CallState, CallbackRecord, CallsQuery, ChannelNumber, DialCheck, DialPlan, EndCause, ErrorCode,
-    HangupCause, InternationalRate, JoinPurpose, LoginRequest, LoginResponse, ManagerInfo,
-    ManagerRole, MeetCallRequest, MeetCallResponse, MeetHangup, MissedReason, NotRingingReason,
-    PartyOutcome, Team, Teammate,
+    CallState, CallbackRecord, CallsQuery, ChannelNumber, ContactInfo, ContactQuery, DialCheck,
+    DialPlan, EndCause, ErrorCode, HangupCause, InternationalRate, JoinPurpose, LoginRequest,
+    LoginResponse, ManagerInfo, ManagerRole, MeetCallRequest, MeetCallResponse, MeetHangup,
+    MissedReason, NotRingingReason, PartyOutcome, ProfileField, Team, Teammate,
 };
 
 use crate::dialplan::{self, DialError};
@@ -201,6 +201,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/teammates", get(teammates))
         .route("/api/v1/teams", get(teams))
         .route("/api/v1/numbers", get(numbers))
+        .route("/api/v1/contacts", get(contacts))
         .route("/meet/{channel_id}", get(meet_page))
         .route("/api/v1/meet/{channel_id}/calls", post(meet_call))
         .route("/api/v1/meet/calls/{call_id}/hangup", post(meet_hangup))
@@ -539,6 +540,43 @@ async fn numbers(
 ) -> Result<Json<Vec<ChannelNumber>>, ApiErr> {
     Ok(Json(
         dialplan::channel_numbers(&s.store, m.channel_id).await?,
+    ))
+}
+
+/// The channel's contacts with a number (at most one today: numbers are how calls find them).
+async fn contacts(
+    State(s): State<AppState>,
+    Authed(m): Authed,
+    q: Result<Query<ContactQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<ContactInfo>>, ApiErr> {
+    let Query(q) =
+        q.map_err(|e| ApiErr::new(StatusCode::BAD_REQUEST, ErrorCode::BadQuery, e.body_text()))?;
+    let country = s.store.channel_country_code(m.channel_id).await?;
+    let Some(phone) =
+        ringdesk_core::number::normalize(&q.phone, country.as_deref().unwrap_or("82"))
+    else {
+        return Err(ApiErr::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadQuery,
+            format!("{:?} is not a phone number", q.phone),
+        ));
+    };
+    let found = s.store.contact_by_phone(m.channel_id, &phone).await?;
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|c| ContactInfo {
+                id: c.id,
+                name: c.name,
+                phone: c.phone,
+                lead: c.is_lead,
+                fields: c
+                    .fields
+                    .into_iter()
+                    .map(|(name, value)| ProfileField { name, value })
+                    .collect(),
+            })
+            .collect(),
     ))
 }
 

@@ -139,14 +139,17 @@ impl Store {
     /// The contact with this phone number in a channel, with its first
     /// [`CONTACT_FIELDS_SHOWN`] profile fields.
     pub async fn contact_by_phone(&self, channel_id: i64, e164: &str) -> Result<Option<Contact>> {
-        let contact: Option<Contact> = on_pool!(self, |p| sqlx::query_as(
-            "SELECT id, name FROM contacts WHERE channel_id = $1 AND phone = $2 \
+        let contact: Option<Contact> =
+            on_pool!(self, |p| {
+                sqlx::query_as(
+            "SELECT id, name, phone, is_lead FROM contacts WHERE channel_id = $1 AND phone = $2 \
              ORDER BY id LIMIT 1"
         )
         .bind(channel_id)
         .bind(e164)
         .fetch_optional(p)
-        .await?);
+        .await?
+            });
         let Some(mut contact) = contact else {
             return Ok(None);
         };
@@ -159,6 +162,48 @@ impl Store {
         .fetch_all(p)
         .await?);
         Ok(Some(contact))
+    }
+
+    /// The channel's country calling code (e.g. `82`): how a national number is read.
+    pub async fn channel_country_code(&self, channel_id: i64) -> Result<Option<String>> {
+        Ok(on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT default_country_code FROM channels WHERE id = $1"
+        )
+        .bind(channel_id)
+        .fetch_optional(p)
+        .await?))
+    }
+
+    /// The contact with this number, made a lead first if there is none: an unknown caller
+    /// becomes a contact, so their calls and conversations are found by number from the first.
+    pub async fn contact_or_new_lead(
+        &self,
+        channel_id: i64,
+        e164: &str,
+        now_ms: i64,
+    ) -> Result<Contact> {
+        if let Some(contact) = self.contact_by_phone(channel_id, e164).await? {
+            return Ok(contact);
+        }
+        // Two first calls from one number at once may both get here; the one the earlier id
+        // names is the lead both find from then on (`contact_by_phone` orders by id).
+        let id: i64 = on_pool!(self, |p| sqlx::query_scalar(
+            "INSERT INTO contacts (channel_id, name, phone, is_lead, created_at_ms) \
+             VALUES ($1, NULL, $2, $3, $4) RETURNING id"
+        )
+        .bind(channel_id)
+        .bind(e164)
+        .bind(true)
+        .bind(now_ms)
+        .fetch_one(p)
+        .await?);
+        Ok(Contact {
+            id,
+            name: None,
+            phone: e164.to_string(),
+            is_lead: true,
+            fields: Vec::new(),
+        })
     }
 
     /// The channel's teams with their members and queue settings; `team_id` picks one.

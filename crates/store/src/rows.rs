@@ -76,6 +76,10 @@ pub struct Contact {
     pub id: i64,
     /// Name.
     pub name: Option<String>,
+    /// E.164 number.
+    pub phone: String,
+    /// Made from an unknown caller's number (no name or profile yet), not entered by anyone.
+    pub is_lead: bool,
     /// Profile fields in display order (at most [`crate::CONTACT_FIELDS_SHOWN`]).
     #[sqlx(skip)]
     pub fields: Vec<(String, String)>,

@@ -132,6 +132,32 @@ pub struct MeetHangup {
     pub token: String,
 }
 
+/// A contact of the channel (`GET /api/v1/contacts?phone=…`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactInfo {
+    /// Id.
+    pub id: i64,
+    /// Name, when someone gave one.
+    pub name: Option<String>,
+    /// E.164 number.
+    pub phone: String,
+    /// Made from an unknown caller's number by their first call.
+    pub lead: bool,
+    /// Profile fields (the first 3).
+    pub fields: Vec<crate::ProfileField>,
+}
+
+/// `GET /api/v1/contacts` query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactQuery {
+    /// A phone number (E.164, or national in the channel's country).
+    pub phone: String,
+}
+
 /// One of the channel's numbers, as the caller-ID picker shows it (`GET /api/v1/numbers`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]

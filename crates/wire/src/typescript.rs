@@ -82,7 +82,7 @@ fn files() -> Vec<(&'static str, String)> {
             module: "rest",
             decls: decls![cfg;
                 ManagerInfo, LoginRequest, LoginResponse, ApiError, InternationalRate, DialPlan,
-                DialCheck, MeetCallRequest, MeetCallResponse, MeetHangup, ChannelNumber, Teammate,
+                DialCheck, MeetCallRequest, MeetCallResponse, MeetHangup, ChannelNumber, ContactInfo, ContactQuery, Teammate,
                 Team, CallRecord, CallbackRecord, CallSms, SmsRequest, CallInput, CallParty, CallManager, CallsQuery, CallPage,
             ],
         },

@@ -14,6 +14,7 @@ import type {
   JoinPurpose,
 } from "./codes";
 import type { QueueSettings } from "./workflows";
+import type { ProfileField } from "./signaling";
 
 /** Who the manager is, as the cloud tells the app after login. */
 export type ManagerInfo = {
@@ -119,6 +120,26 @@ export type ChannelNumber = {
   label: string,
   /** International calls may leave from it (middle digits 7666, 7174, 4769, 4768). */
   international: boolean,
+};
+
+/** A contact of the channel (`GET /api/v1/contacts?phone=…`). */
+export type ContactInfo = {
+  /** Id. */
+  id: number,
+  /** Name, when someone gave one. */
+  name: string | null,
+  /** E.164 number. */
+  phone: string,
+  /** Made from an unknown caller's number by their first call. */
+  lead: boolean,
+  /** Profile fields (the first 3). */
+  fields: Array<ProfileField>,
+};
+
+/** `GET /api/v1/contacts` query. */
+export type ContactQuery = {
+  /** A phone number (E.164, or national in the channel's country). */
+  phone: string,
 };
 
 /**

@@ -60,9 +60,16 @@ async fn look_up_arrival(
         .and_then(|c| number::normalize(c, &route.default_country_code))
         .or(caller)
         .unwrap_or_else(|| "anonymous".into());
-    let contact = store
-        .contact_by_phone(route.channel_id, &caller_number)
-        .await?;
+    // An unknown caller with a number becomes a lead (`docs/product.md#contacts`).
+    let contact = if caller_number.starts_with('+') {
+        Some(
+            store
+                .contact_or_new_lead(route.channel_id, &caller_number, now_ms())
+                .await?,
+        )
+    } else {
+        None
+    };
     let caller_name = contact
         .as_ref()
         .and_then(|c| c.name.clone())
@@ -70,7 +77,8 @@ async fn look_up_arrival(
     let facts = CallFacts {
         caller: caller_number.clone(),
         number: route.e164.clone(),
-        known_contact: contact.is_some(),
+        // A lead is who the number is, not someone the channel knows.
+        known_contact: contact.as_ref().is_some_and(|c| !c.is_lead),
         fields: contact
             .as_ref()
             .map(|c| c.fields.clone())
