@@ -139,17 +139,14 @@ impl Store {
     /// The contact with this phone number in a channel, with its first
     /// [`CONTACT_FIELDS_SHOWN`] profile fields.
     pub async fn contact_by_phone(&self, channel_id: i64, e164: &str) -> Result<Option<Contact>> {
-        let contact: Option<Contact> =
-            on_pool!(self, |p| {
-                sqlx::query_as(
-            "SELECT id, name, phone, is_lead FROM contacts WHERE channel_id = $1 AND phone = $2 \
-             ORDER BY id LIMIT 1"
+        let contact: Option<Contact> = on_pool!(self, |p| sqlx::query_as(
+            "SELECT id, name, phone, is_lead FROM contacts \
+             WHERE channel_id = $1 AND phone = $2 ORDER BY id LIMIT 1"
         )
         .bind(channel_id)
         .bind(e164)
         .fetch_optional(p)
-        .await?
-            });
+        .await?);
         let Some(mut contact) = contact else {
             return Ok(None);
         };
