@@ -76,3 +76,54 @@ fn an_unknown_caller_becomes_one_lead_and_a_known_contact_stays_as_it_was() {
         assert_eq!(contacts(&cloud, bad).0, 400, "{bad:?} is refused");
     }
 }
+
+/// `GET /api/v1/contacts?query=…` as Minji: the status and the names (or numbers) found.
+fn search(cloud: &Cloud, query: &str) -> (u16, Vec<String>) {
+    block_on(async {
+        let token = cloud.token(MINJI.0, MINJI.1).await;
+        let url = reqwest::Url::parse_with_params(
+            &format!("{}/api/v1/contacts", cloud.api),
+            [("query", query)],
+        )
+        .unwrap();
+        let response = http(cloud)
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let found: Vec<ContactInfo> = response.json().await.unwrap_or_default();
+        (
+            status,
+            found
+                .into_iter()
+                .map(|c| c.name.unwrap_or(c.phone))
+                .collect(),
+        )
+    })
+}
+
+#[test]
+fn contacts_are_found_by_part_of_a_name_or_number_as_a_manager_types() {
+    let cloud = Cloud::start(&[]);
+    assert_eq!(search(&cloud, "서연"), (200, vec!["박서연".to_string()]));
+    assert_eq!(
+        search(&cloud, "emily"),
+        (200, vec!["Emily Carter".to_string()])
+    );
+    assert_eq!(
+        search(&cloud, "010-9876"),
+        (200, vec!["최도윤".to_string()])
+    );
+    assert_eq!(
+        search(&cloud, "4155550"),
+        (200, vec!["Emily Carter".to_string()])
+    );
+    assert_eq!(search(&cloud, "없는 이름"), (200, vec![]));
+    // LIKE's wildcards are plain characters here.
+    assert_eq!(search(&cloud, "%"), (200, vec![]));
+    for bad in ["", "   ", &"가".repeat(101)] {
+        assert_eq!(search(&cloud, bad).0, 400, "{bad:?} is refused");
+    }
+}

@@ -17,11 +17,12 @@ use ringdesk_store::RateRow;
 use ringdesk_store::time::{now_ms, rfc3339};
 use ringdesk_store::{CallRow, Manager, Store, StoreError};
 use ringdesk_wire::{
-    ApiError, CallDirection, CallInput, CallManager, CallPage, CallParty, CallRecord, CallSms,
-    CallState, CallbackRecord, CallsQuery, ChannelNumber, ContactInfo, ContactQuery, DialCheck,
-    DialPlan, EndCause, ErrorCode, HangupCause, InternationalRate, JoinPurpose, LoginRequest,
-    LoginResponse, ManagerInfo, ManagerRole, MeetCallRequest, MeetCallResponse, MeetHangup,
-    MissedReason, NotRingingReason, PartyOutcome, ProfileField, Team, Teammate,
+    ApiError, CONTACT_QUERY_MAX, CallDirection, CallInput, CallManager, CallPage, CallParty,
+    CallRecord, CallSms, CallState, CallbackRecord, CallsQuery, ChannelNumber, ContactInfo,
+    ContactQuery, DialCheck, DialPlan, EndCause, ErrorCode, HangupCause, InternationalRate,
+    JoinPurpose, LoginRequest, LoginResponse, ManagerInfo, ManagerRole, MeetCallRequest,
+    MeetCallResponse, MeetHangup, MissedReason, NotRingingReason, PartyOutcome, ProfileField, Team,
+    Teammate,
 };
 
 use crate::dialplan::{self, DialError};
@@ -543,25 +544,45 @@ async fn numbers(
     ))
 }
 
-/// The channel's contacts with a number (at most one today: numbers are how calls find them).
+/// The channel's contacts: the one with a number (`phone`), or those a typed text finds
+/// (`query`: a name's part, or a number's digits), for suggestions as a manager types.
 async fn contacts(
     State(s): State<AppState>,
     Authed(m): Authed,
     q: Result<Query<ContactQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<ContactInfo>>, ApiErr> {
-    let Query(q) =
-        q.map_err(|e| ApiErr::new(StatusCode::BAD_REQUEST, ErrorCode::BadQuery, e.body_text()))?;
-    let country = s.store.channel_country_code(m.channel_id).await?;
-    let Some(phone) =
-        ringdesk_core::number::normalize(&q.phone, country.as_deref().unwrap_or("82"))
-    else {
-        return Err(ApiErr::new(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::BadQuery,
-            format!("{:?} is not a phone number", q.phone),
-        ));
+    let bad = |why: String| ApiErr::new(StatusCode::BAD_REQUEST, ErrorCode::BadQuery, why);
+    let Query(q) = q.map_err(|e| bad(e.body_text()))?;
+    let found = match (q.phone, q.query) {
+        (Some(phone), None) => {
+            let country = s.store.channel_country_code(m.channel_id).await?;
+            let e164 = ringdesk_core::number::normalize(&phone, country.as_deref().unwrap_or("82"))
+                .ok_or_else(|| bad(format!("{phone:?} is not a phone number")))?;
+            s.store
+                .contact_by_phone(m.channel_id, &e164)
+                .await?
+                .into_iter()
+                .collect()
+        }
+        (None, Some(text)) => {
+            let text = text.trim();
+            let length = text.chars().count();
+            if !(1..=CONTACT_QUERY_MAX).contains(&length) {
+                return Err(bad(format!(
+                    "a search is 1 to {CONTACT_QUERY_MAX} characters, not {length}"
+                )));
+            }
+            let mut digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            // 010-1234 is typed nationally; numbers are kept as +8210…: drop the trunk 0.
+            if digits.len() > 1 && digits.starts_with('0') {
+                digits.remove(0);
+            }
+            s.store
+                .search_contacts(m.channel_id, text, &digits, CONTACT_RESULTS)
+                .await?
+        }
+        _ => return Err(bad("give either phone or query".into())),
     };
-    let found = s.store.contact_by_phone(m.channel_id, &phone).await?;
     Ok(Json(
         found
             .into_iter()
@@ -579,6 +600,9 @@ async fn contacts(
             .collect(),
     ))
 }
+
+/// The most contacts a search returns (suggestions, not a list).
+const CONTACT_RESULTS: i64 = 20;
 
 /// What a dial would be (E.164, caller-ID, the international price) or the exact reason it
 /// would be refused: the dialpad shows it before the manager presses call.

@@ -150,15 +150,73 @@ impl Store {
         let Some(mut contact) = contact else {
             return Ok(None);
         };
-        contact.fields = on_pool!(self, |p| sqlx::query_as(
+        contact.fields = self.contact_fields(contact.id).await?;
+        Ok(Some(contact))
+    }
+
+    /// Contacts whose name contains `name` (any case) or whose number contains `digits`, at
+    /// most `limit`, named ones first: the suggestions as a manager types.
+    pub async fn search_contacts(
+        &self,
+        channel_id: i64,
+        name: &str,
+        digits: &str,
+        limit: i64,
+    ) -> Result<Vec<Contact>> {
+        // An empty part matches nothing (not everything, as `%%` would).
+        let contains = |part: &str| {
+            if part.is_empty() {
+                "\u{1}".to_string()
+            } else {
+                format!("%{}%", like_escaped(part))
+            }
+        };
+        let (name_like, digits_like) = (contains(&name.to_lowercase()), contains(digits));
+        let ids: Vec<i64> = on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT id FROM contacts WHERE channel_id = $1 \
+             AND (LOWER(COALESCE(name, '')) LIKE $2 ESCAPE '\\' OR phone LIKE $3 ESCAPE '\\') \
+             ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, name, id LIMIT $4"
+        )
+        .bind(channel_id)
+        .bind(&name_like)
+        .bind(&digits_like)
+        .bind(limit)
+        .fetch_all(p)
+        .await?);
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(contact) = self.contact_by_id(channel_id, id).await? {
+                found.push(contact);
+            }
+        }
+        Ok(found)
+    }
+
+    /// One contact of the channel with its first [`CONTACT_FIELDS_SHOWN`] profile fields.
+    pub async fn contact_by_id(&self, channel_id: i64, id: i64) -> Result<Option<Contact>> {
+        let contact: Option<Contact> = on_pool!(self, |p| sqlx::query_as(
+            "SELECT id, name, phone, is_lead FROM contacts WHERE channel_id = $1 AND id = $2"
+        )
+        .bind(channel_id)
+        .bind(id)
+        .fetch_optional(p)
+        .await?);
+        let Some(mut contact) = contact else {
+            return Ok(None);
+        };
+        contact.fields = self.contact_fields(contact.id).await?;
+        Ok(Some(contact))
+    }
+
+    async fn contact_fields(&self, contact_id: i64) -> Result<Vec<(String, String)>> {
+        Ok(on_pool!(self, |p| sqlx::query_as(
             "SELECT name, value FROM contact_fields WHERE contact_id = $1 \
              ORDER BY position LIMIT $2"
         )
-        .bind(contact.id)
+        .bind(contact_id)
         .bind(CONTACT_FIELDS_SHOWN)
         .fetch_all(p)
-        .await?);
-        Ok(Some(contact))
+        .await?))
     }
 
     /// The channel's country calling code (e.g. `82`): how a national number is read.
@@ -400,6 +458,13 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// `text` with LIKE's wildcards taken literally (escaped with `\`).
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 #[cfg(test)]

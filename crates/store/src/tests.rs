@@ -19,6 +19,7 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    contacts_are_searched_and_leads_made_once,
     first_start_migrates_seeds_and_reopens,
     login_sessions_and_wrong_credentials,
     call_records_are_written_as_the_call_goes_and_scoped_to_the_channel,
@@ -95,6 +96,49 @@ async fn first_start_migrates_seeds_and_reopens(db: ScratchDatabase) {
     // Reopening an existing database keeps its data.
     let again = db.open().await;
     assert!(again.number_route(DEMO_NUMBER).await.unwrap().is_some());
+}
+
+async fn contacts_are_searched_and_leads_made_once(db: ScratchDatabase) {
+    let store = db.open().await;
+    store.seed_demo_if_empty(1_000).await.unwrap();
+    let channel = store
+        .number_route(DEMO_NUMBER)
+        .await
+        .unwrap()
+        .unwrap()
+        .channel_id;
+    let names = |found: Vec<Contact>| -> Vec<String> {
+        found
+            .into_iter()
+            .map(|c| c.name.unwrap_or(c.phone))
+            .collect()
+    };
+    let search =
+        |name: &'static str, digits: &'static str| store.search_contacts(channel, name, digits, 20);
+    assert_eq!(names(search("서연", "").await.unwrap()), ["박서연"]);
+    assert_eq!(names(search("EMILY", "").await.unwrap()), ["Emily Carter"]);
+    assert_eq!(names(search("x", "109876").await.unwrap()), ["최도윤"]);
+    assert_eq!(names(search("%", "").await.unwrap()), Vec::<String>::new());
+    let lead = store
+        .contact_or_new_lead(channel, "+821077778888", 2_000)
+        .await
+        .unwrap();
+    assert!(lead.is_lead && lead.name.is_none());
+    let again = store
+        .contact_or_new_lead(channel, "+821077778888", 3_000)
+        .await
+        .unwrap();
+    assert_eq!(again, lead, "one lead per number");
+    let known = store
+        .contact_or_new_lead(channel, "+821012345678", 3_000)
+        .await
+        .unwrap();
+    assert!(!known.is_lead, "a known contact is found, not made a lead");
+    // A lead is found by its digits, after the named contacts.
+    assert_eq!(
+        names(search("", "1077778").await.unwrap()),
+        ["+821077778888"]
+    );
 }
 
 async fn login_sessions_and_wrong_credentials(db: ScratchDatabase) {

@@ -149,14 +149,22 @@ pub struct ContactInfo {
     pub fields: Vec<crate::ProfileField>,
 }
 
-/// `GET /api/v1/contacts` query.
+/// `GET /api/v1/contacts` query: one of the two.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactQuery {
-    /// A phone number (E.164, or national in the channel's country).
-    pub phone: String,
+    /// A phone number (E.164, or national in the channel's country): the contact with it.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// What a manager typed (1–[`CONTACT_QUERY_MAX`] characters): contacts whose name
+    /// contains it, or whose number contains its digits.
+    #[serde(default)]
+    pub query: Option<String>,
 }
+
+/// The longest contact search, in characters.
+pub const CONTACT_QUERY_MAX: usize = 100;
 
 /// One of the channel's numbers, as the caller-ID picker shows it (`GET /api/v1/numbers`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -136,10 +136,15 @@ export type ContactInfo = {
   fields: Array<ProfileField>,
 };
 
-/** `GET /api/v1/contacts` query. */
+/** `GET /api/v1/contacts` query: one of the two. */
 export type ContactQuery = {
-  /** A phone number (E.164, or national in the channel's country). */
-  phone: string,
+  /** A phone number (E.164, or national in the channel's country): the contact with it. */
+  phone: string | null,
+  /**
+   * What a manager typed (1–`CONTACT_QUERY_MAX` characters): contacts whose name
+   * contains it, or whose number contains its digits.
+   */
+  query: string | null,
 };
 
 /**
