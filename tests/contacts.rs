@@ -9,13 +9,13 @@ use ringdesk_tests::rtp_caller::RtpCaller;
 use ringdesk_tests::{AgentProc, Cloud, DEMO_SERVICE, MINJI, TempDir, block_on, http};
 use ringdesk_wire::{AgentEvent, ContactInfo, ServerEvent};
 
-/// `GET /api/v1/contacts?phone=…` as Minji: the status and, when 200, the contacts.
-fn contacts(cloud: &Cloud, phone: &str) -> (u16, Vec<ContactInfo>) {
+/// `GET /api/v1/contacts?{param}=…` as Minji: the status and, when 200, the contacts.
+fn get_contacts(cloud: &Cloud, param: &str, value: &str) -> (u16, Vec<ContactInfo>) {
     block_on(async {
         let token = cloud.token(MINJI.0, MINJI.1).await;
         let url = reqwest::Url::parse_with_params(
             &format!("{}/api/v1/contacts", cloud.api),
-            [("phone", phone)],
+            [(param, value)],
         )
         .unwrap();
         let response = http(cloud)
@@ -27,6 +27,11 @@ fn contacts(cloud: &Cloud, phone: &str) -> (u16, Vec<ContactInfo>) {
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or_default())
     })
+}
+
+/// The contact with a number.
+fn contacts(cloud: &Cloud, phone: &str) -> (u16, Vec<ContactInfo>) {
+    get_contacts(cloud, "phone", phone)
 }
 
 /// One call from `from`, answered by Minji, then hung up by the caller.
@@ -77,31 +82,11 @@ fn an_unknown_caller_becomes_one_lead_and_a_known_contact_stays_as_it_was() {
     }
 }
 
-/// `GET /api/v1/contacts?query=…` as Minji: the status and the names (or numbers) found.
+/// A search: the status and the names (or numbers) found.
 fn search(cloud: &Cloud, query: &str) -> (u16, Vec<String>) {
-    block_on(async {
-        let token = cloud.token(MINJI.0, MINJI.1).await;
-        let url = reqwest::Url::parse_with_params(
-            &format!("{}/api/v1/contacts", cloud.api),
-            [("query", query)],
-        )
-        .unwrap();
-        let response = http(cloud)
-            .get(url)
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let found: Vec<ContactInfo> = response.json().await.unwrap_or_default();
-        (
-            status,
-            found
-                .into_iter()
-                .map(|c| c.name.unwrap_or(c.phone))
-                .collect(),
-        )
-    })
+    let (status, found) = get_contacts(cloud, "query", query);
+    let names = found.into_iter().map(|c| c.name.unwrap_or(c.phone));
+    (status, names.collect())
 }
 
 #[test]

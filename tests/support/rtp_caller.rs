@@ -147,26 +147,22 @@ impl RtpCaller {
             }
             if now >= next_send {
                 next_send += Duration::from_millis(20);
-                self.timestamp = self.timestamp.wrapping_add(160);
                 match key.pop_front() {
-                    Some((marker, payload)) => self.send_rtp(101, key_timestamp, marker, &payload),
-                    None => {
-                        let (timestamp, silence) = (self.timestamp, [ulaw_encode(0); 160]);
-                        self.send_rtp(0, timestamp, false, &silence);
+                    Some((marker, payload)) => {
+                        self.timestamp = self.timestamp.wrapping_add(160);
+                        self.send_rtp(101, key_timestamp, marker, &payload);
                     }
+                    None => self.send_silence(),
                 }
             }
-            if let Ok((n, _)) = self.rtp.recv_from(&mut buf) {
+            if let Some(samples) = self.receive_pcmu(&mut buf) {
                 let arrived = Instant::now();
-                if n > 12 && buf[1] & 0x7f == 0 {
-                    let samples: Vec<i16> = buf[12..n].iter().map(|&b| ulaw_decode(b)).collect();
-                    let loud = samples.iter().any(|s| s.unsigned_abs() > 500);
-                    if loud
-                        && tone_energy_ratio(&samples, 8_000, freq_hz) > TONE_SHARE
-                        && (press.is_none() || key_sent.is_some())
-                    {
-                        return (arrived, key_sent);
-                    }
+                let loud = samples.iter().any(|s| s.unsigned_abs() > 500);
+                if loud
+                    && tone_energy_ratio(&samples, 8_000, freq_hz) > TONE_SHARE
+                    && (press.is_none() || key_sent.is_some())
+                {
+                    return (arrived, key_sent);
                 }
             }
         }
@@ -185,18 +181,26 @@ impl RtpCaller {
         while Instant::now() < end {
             if Instant::now() >= next_send {
                 next_send += Duration::from_millis(20);
-                self.timestamp = self.timestamp.wrapping_add(160);
-                let timestamp = self.timestamp;
-                self.send_rtp(0, timestamp, false, &[ulaw_encode(0); 160]);
+                self.send_silence();
             }
-            if let Ok((n, _)) = self.rtp.recv_from(&mut buf)
-                && n > 12
-                && buf[1] & 0x7f == 0
-            {
-                heard.extend(buf[12..n].iter().map(|&b| ulaw_decode(b)));
+            if let Some(samples) = self.receive_pcmu(&mut buf) {
+                heard.extend(samples);
             }
         }
         heard
+    }
+
+    /// One 20 ms packet of PCMU silence, the stream's clock moved on by it.
+    fn send_silence(&mut self) {
+        self.timestamp = self.timestamp.wrapping_add(160);
+        let timestamp = self.timestamp;
+        self.send_rtp(0, timestamp, false, &[ulaw_encode(0); 160]);
+    }
+
+    /// The next PCMU packet's samples, if one arrives within the socket's read timeout.
+    fn receive_pcmu(&self, buf: &mut [u8]) -> Option<Vec<i16>> {
+        let (n, _) = self.rtp.recv_from(buf).ok()?;
+        (n > 12 && buf[1] & 0x7f == 0).then(|| buf[12..n].iter().map(|&b| ulaw_decode(b)).collect())
     }
 
     fn send_rtp(&mut self, payload_type: u8, timestamp: u32, marker: bool, payload: &[u8]) {

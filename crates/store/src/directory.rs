@@ -172,8 +172,8 @@ impl Store {
             }
         };
         let (name_like, digits_like) = (contains(&name.to_lowercase()), contains(digits));
-        let ids: Vec<i64> = on_pool!(self, |p| sqlx::query_scalar(
-            "SELECT id FROM contacts WHERE channel_id = $1 \
+        let found: Vec<Contact> = on_pool!(self, |p| sqlx::query_as(
+            "SELECT id, name, phone, is_lead FROM contacts WHERE channel_id = $1 \
              AND (LOWER(COALESCE(name, '')) LIKE $2 ESCAPE '\\' OR phone LIKE $3 ESCAPE '\\') \
              ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, name, id LIMIT $4"
         )
@@ -183,31 +183,15 @@ impl Store {
         .bind(limit)
         .fetch_all(p)
         .await?);
-        let mut found = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(contact) = self.contact_by_id(channel_id, id).await? {
-                found.push(contact);
-            }
+        let mut with_fields = Vec::with_capacity(found.len());
+        for mut contact in found {
+            contact.fields = self.contact_fields(contact.id).await?;
+            with_fields.push(contact);
         }
-        Ok(found)
+        Ok(with_fields)
     }
 
-    /// One contact of the channel with its first [`CONTACT_FIELDS_SHOWN`] profile fields.
-    pub async fn contact_by_id(&self, channel_id: i64, id: i64) -> Result<Option<Contact>> {
-        let contact: Option<Contact> = on_pool!(self, |p| sqlx::query_as(
-            "SELECT id, name, phone, is_lead FROM contacts WHERE channel_id = $1 AND id = $2"
-        )
-        .bind(channel_id)
-        .bind(id)
-        .fetch_optional(p)
-        .await?);
-        let Some(mut contact) = contact else {
-            return Ok(None);
-        };
-        contact.fields = self.contact_fields(contact.id).await?;
-        Ok(Some(contact))
-    }
-
+    /// A contact's first [`CONTACT_FIELDS_SHOWN`] profile fields, in order.
     async fn contact_fields(&self, contact_id: i64) -> Result<Vec<(String, String)>> {
         Ok(on_pool!(self, |p| sqlx::query_as(
             "SELECT name, value FROM contact_fields WHERE contact_id = $1 \
