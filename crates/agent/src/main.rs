@@ -4,6 +4,7 @@
 //! - ringing calls: `answer ID`, `decline ID`, `pickup ID [leave]` (a call ringing at a
 //!   teammate; `leave` leaves the call we are in first);
 //! - in a call: `hangup ID` (leave), `end ID` (end for all), `hold ID`, `resume ID`,
+//!   `record ID pause|resume` (the call's recording),
 //!   `dtmf ID DIGITS`, `mute ID on|off`, `invite ID MANAGER`,
 //!   `transfer ID cold|warm manager|team N`, `complete ID`, `cancel ID` (a transfer),
 //!   `queue ID TEAM`, `parallel ID manager N` / `parallel ID number NUMBER [CALLER_ID]`,
@@ -198,6 +199,14 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
         Some("queue") => Ok(AgentCommand::TransferToQueue(id(1)?, id(2)?)),
         Some("hold") => Ok(AgentCommand::SetHold(id(1)?, true)),
         Some("resume") => Ok(AgentCommand::SetHold(id(1)?, false)),
+        Some("record") => Ok(AgentCommand::SetRecordingPaused(
+            id(1)?,
+            match parts.get(2).copied() {
+                Some("pause") => true,
+                Some("resume") => false,
+                _ => return Err("record ID pause|resume".into()),
+            },
+        )),
         Some("mute") => Ok(AgentCommand::SetMuted(
             id(1)?,
             match parts.get(2).copied() {

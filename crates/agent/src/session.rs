@@ -146,6 +146,8 @@ pub enum AgentCommand {
     SetMuted(i64, bool),
     /// Put the call's customer on hold (`true`) or take them off it.
     SetHold(i64, bool),
+    /// Pause (`true`) or resume the call's recording.
+    SetRecordingPaused(i64, bool),
     /// Use other devices from now on, including in the running call.
     SetAudio(AudioSetup),
     /// Join later calls muted (or not).
@@ -660,6 +662,9 @@ impl Session {
             }
             AgentCommand::Dtmf(call_id, digits) => ClientMessage::Dtmf { call_id, digits },
             AgentCommand::SetHold(call_id, held) => ClientMessage::SetHold { call_id, held },
+            AgentCommand::SetRecordingPaused(call_id, paused) => {
+                ClientMessage::SetRecordingPaused { call_id, paused }
+            }
             AgentCommand::Invite(call_id, manager_id) => ClientMessage::Invite {
                 call_id,
                 manager_id,

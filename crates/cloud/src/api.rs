@@ -48,6 +48,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// Speaks workflow prompts written as text, when they are published.
     pub speech: Arc<dyn crate::speech::SpeechEngine>,
+    /// Where call recordings' files are.
+    pub recordings: crate::recording::Recordings,
 }
 
 /// How many voice-meet calls one address may start per minute: plenty for a visitor who
@@ -212,6 +214,7 @@ pub fn router(state: AppState) -> Router {
             get(international_rates).put(replace_international_rates),
         )
         .merge(crate::workflows::routes())
+        .merge(crate::recording::api::routes())
         .route("/api/v1/ws", get(ws))
         .route("/healthz", get(healthz))
         .route(

@@ -6,8 +6,7 @@
 //! as a child process for the single-machine setup (see ARCHITECTURE.md).
 //!
 //! Calls to a number with a published workflow walk it (the IVR) before anyone rings
-//! (`workflows`, `dispatch/workflow.rs`). Left out for now: text-to-speech, queues that wait,
-//! recordings, the inbox (later issues).
+//! (`workflows`, `dispatch/workflow.rs`); every answered call is recorded (`recording`).
 
 pub mod api;
 pub mod codes;
@@ -16,6 +15,7 @@ pub mod dialplan;
 pub mod dispatch;
 pub mod limit;
 pub mod metrics;
+pub mod recording;
 pub mod room;
 pub mod sms;
 pub mod speech;
@@ -97,6 +97,18 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
             .with_context(|| format!("starting the SIP trunk on {}", config.sip))?;
     let metrics = Metrics::default();
     let writer = RecordWriter::spawn(store.clone());
+    let recordings =
+        recording::Recordings::new(&config.data_dir, writer.clone()).with_context(|| {
+            format!(
+                "creating the recordings' directory in {}",
+                config.data_dir.display()
+            )
+        })?;
+    let unfinished = recordings.recover(&store).await?;
+    if unfinished > 0 {
+        tracing::warn!("finishing {unfinished} recordings an earlier crash left being written");
+    }
+    recordings.spawn_retention(store.clone());
     let first_ids = store
         .reserve_call_ids(dispatch::CALL_ID_BLOCK)
         .await
@@ -110,6 +122,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
                 ip: config.media_ip,
                 rtp_timeout: config.rtp_timeout,
                 hold_music: config.hold_music.clone(),
+                recordings: recordings.clone(),
             },
             speech: speech.clone(),
             sms: config
@@ -135,6 +148,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
         trusted_proxies: config.trusted_proxies.clone().into(),
         metrics,
         speech,
+        recordings,
     });
     let listener = std::net::TcpListener::bind(config.api)
         .with_context(|| format!("binding the API on {}", config.api))?;

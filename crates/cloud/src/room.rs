@@ -14,6 +14,10 @@
 //!
 //! For a workflow (the IVR) the room plays prompts to the customer, each reported when it ends,
 //! and records voicemail: a beep, then the customer's voice at 16 kHz until told to stop.
+//!
+//! Once told to record, it feeds every leg's own voice (never the hold music or a prompt) to
+//! the call's [`Recorder`] each frame, the customer's side apart from the managers'; the
+//! recording ends with the room.
 
 mod trunk_leg;
 
@@ -35,6 +39,7 @@ use ringdesk_sip::sdp::Negotiated;
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::recording::{Recorder, Recordings};
 use trunk_leg::TrunkLeg;
 
 /// Opus bitrate toward managers: wideband voice with room for FEC.
@@ -122,6 +127,12 @@ pub enum RoomCommand {
     },
     /// Stop recording; the message comes back as [`RoomEvent::Voicemail`].
     StopVoicemail,
+    /// Start the call's recording (the customer and a manager are on the line); again is
+    /// nothing.
+    StartRecording,
+    /// Pause the recording (silence is written meanwhile) or resume it; reported back as
+    /// [`RoomEvent::RecordingPaused`] with where in the recording.
+    PauseRecording(bool),
     /// A callback dials the customer from this socket (in our offer): a new customer leg,
     /// its media known once they answer ([`RoomCommand::CustomerMedia`]); meanwhile the
     /// managers hear ringback.
@@ -161,6 +172,13 @@ pub enum RoomEvent {
     PromptFinished {
         /// The playback.
         id: u32,
+    },
+    /// The recording was paused or resumed, `at_ms` into it.
+    RecordingPaused {
+        /// Paused (`true`) or resumed.
+        paused: bool,
+        /// Where in the recording.
+        at_ms: u64,
     },
     /// A recorded voicemail: a WAV file (16 kHz mono).
     Voicemail {
@@ -236,6 +254,8 @@ pub struct RoomMedia {
     pub rtp_timeout: Duration,
     /// What held customers hear.
     pub hold_music: Prompt,
+    /// Where calls are recorded.
+    pub recordings: Recordings,
 }
 
 /// Who hears whom, and the tones playing.
@@ -394,6 +414,7 @@ async fn run(
 ) {
     let mut party: Option<TrunkLeg> = None;
     let mut managers: Vec<ManagerLeg> = Vec::new();
+    let mut recorder: Option<Recorder> = None;
     let mut tick =
         tokio::time::interval(Duration::from_millis(u64::from(ringdesk_media::FRAME_MS)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -402,7 +423,6 @@ async fn run(
     let mut frames: Vec<Vec<i16>> = Vec::new();
     let mut places: Vec<LegPlace> = Vec::new();
     let mut mixes: Vec<Vec<i16>> = Vec::new();
-    let mut tap: Vec<i16> = Vec::new();
     let mut mixer = RoomMixer::default();
     let mut music = vec![0i16; ROOM_FRAME_SAMPLES];
     let mut tone = vec![0i16; ROOM_FRAME_SAMPLES];
@@ -546,6 +566,17 @@ async fn run(
                             max_samples: (max.as_millis() as usize) * (VOICEMAIL_RATE_HZ as usize) / 1000,
                         });
                     }
+                    RoomCommand::StartRecording => {
+                        if recorder.is_none() {
+                            recorder = Some(media.recordings.open(call));
+                        }
+                    }
+                    RoomCommand::PauseRecording(paused) => {
+                        if let Some(r) = recorder.as_mut() {
+                            let at_ms = r.set_paused(paused);
+                            let _ = events.send((call, RoomEvent::RecordingPaused { paused, at_ms }));
+                        }
+                    }
                     RoomCommand::StopVoicemail => {
                         // A caller gone during the beep left no message.
                         if let Some(vm) = mix.voicemail.take().filter(|vm| !vm.samples.is_empty()) {
@@ -598,8 +629,11 @@ async fn run(
                     mix.music = None;
                 }
                 let inputs: Vec<&[i16]> = frames.iter().map(|f| f.as_slice()).collect();
-                // The tap (every voice, never the music) is what the recorder will take.
-                mixer.mix(&inputs, &places, &music, &mut mixes, &mut tap);
+                if let Some(r) = recorder.as_mut() {
+                    let (customer_side, manager_side) = inputs.split_at(first_manager);
+                    r.push(customer_side, manager_side);
+                }
+                mixer.mix(&inputs, &places, &music, &mut mixes);
                 if let Some(e) = mix.workflow_audio(&frames[0], &mut mixes[0]) {
                     let _ = events.send((call, e));
                 }
@@ -641,6 +675,9 @@ async fn run(
                 }
             }
         }
+    }
+    if let Some(r) = recorder {
+        r.finish();
     }
 }
 

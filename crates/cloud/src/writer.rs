@@ -14,6 +14,8 @@ use std::time::Duration;
 use ringdesk_store::{CallEvent, Store, StoreError};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::recording::RecordingWrite;
+
 /// One write, as the dispatcher reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {
@@ -28,6 +30,8 @@ pub enum Write {
         /// Do-not-disturb.
         do_not_disturb: bool,
     },
+    /// A call's recording: started, paused, finished.
+    Recording(crate::recording::RecordingWrite),
     /// A manager's assignment settings.
     Assignment {
         /// The manager.
@@ -118,6 +122,32 @@ async fn write_once(store: &Store, write: &Write) -> Result<(), StoreError> {
                 .set_assignment(*manager_id, *takes_phone_calls, *ring_unassigned)
                 .await
         }
+        Write::Recording(r) => write_recording(store, r).await,
+    }
+}
+
+async fn write_recording(store: &Store, w: &RecordingWrite) -> Result<(), StoreError> {
+    match w {
+        RecordingWrite::Started {
+            call_id,
+            channel_id,
+            at_ms,
+        } => store.recording_started(*call_id, *channel_id, *at_ms).await,
+        RecordingWrite::Paused {
+            call_id,
+            at_ms,
+            paused,
+        } => store.recording_paused(*call_id, *at_ms, *paused).await,
+        RecordingWrite::Finished {
+            call_id,
+            duration_ms,
+            outcome,
+        } => {
+            let outcome = outcome.as_ref().map(|b| *b).map_err(String::as_str);
+            store
+                .recording_finished(*call_id, *duration_ms, outcome)
+                .await
+        }
     }
 }
 
@@ -129,6 +159,11 @@ fn subject(write: &Write) -> String {
         Write::Assignment { manager_id, .. } => {
             format!("manager {manager_id}'s assignment settings")
         }
+        Write::Recording(
+            RecordingWrite::Started { call_id, .. }
+            | RecordingWrite::Paused { call_id, .. }
+            | RecordingWrite::Finished { call_id, .. },
+        ) => format!("call {call_id}'s recording"),
     }
 }
 

@@ -15,7 +15,9 @@ use ringdesk_cloud::api::{self, AppState, MEET_CALLS_PER_MINUTE};
 use ringdesk_cloud::dispatch::Input;
 use ringdesk_cloud::limit::AttemptLimit;
 use ringdesk_cloud::metrics::Metrics;
+use ringdesk_cloud::recording::Recordings;
 use ringdesk_cloud::speech::Espeak;
+use ringdesk_cloud::writer::RecordWriter;
 use ringdesk_store::scratch::ScratchDatabase;
 use ringdesk_store::{Backend, CallEvent, DEMO_MANAGERS, NewCall, Store};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -29,6 +31,9 @@ const AUTHENTICATED: &[(Method, &str, &str)] = &[
     (Method::GET, "/api/v1/calls/live", ""),
     (Method::GET, "/api/v1/calls/1", ""),
     (Method::GET, "/api/v1/calls/1/voicemail", ""),
+    (Method::GET, "/api/v1/calls/1/recording", ""),
+    (Method::GET, "/api/v1/calls/1/recording/mp3", ""),
+    (Method::GET, "/api/v1/recordings/retention", ""),
     (Method::GET, "/api/v1/teammates", ""),
     (Method::GET, "/api/v1/teams", ""),
     (Method::GET, "/api/v1/numbers", ""),
@@ -74,6 +79,11 @@ const ADMIN: &[(Method, &str, &str)] = &[
         "/api/v1/operating-hours",
         r#"{"timeZone":"Asia/Seoul","periods":[]}"#,
     ),
+    (
+        Method::PUT,
+        "/api/v1/recordings/retention",
+        r#"{"days":90}"#,
+    ),
     (Method::GET, "/api/v1/prompts", ""),
     (Method::POST, "/api/v1/prompts?name=hi", "RIFF"),
     (Method::GET, "/api/v1/prompts/{prompt}/audio", ""),
@@ -100,6 +110,7 @@ fn state(store: Store) -> (AppState, UnboundedReceiver<Input>) {
 /// The router's state, with spoken prompts rendered by `speech`.
 fn state_speaking(store: Store, speech: Espeak) -> (AppState, UnboundedReceiver<Input>) {
     let (dispatcher, inbox) = tokio::sync::mpsc::unbounded_channel();
+    let recordings = Recordings::new(recordings_dir(), RecordWriter::spawn(store.clone())).unwrap();
     let state = AppState {
         store,
         dispatcher,
@@ -111,8 +122,16 @@ fn state_speaking(store: Store, speech: Espeak) -> (AppState, UnboundedReceiver<
         ))),
         trusted_proxies: Arc::new([]),
         speech: Arc::new(speech),
+        recordings,
     };
     (state, inbox)
+}
+
+/// Where this test process's recordings go: one directory, removed when the process ends
+/// normally (each recording is named by its call id, unique across the scratch databases).
+fn recordings_dir() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
 }
 
 fn request(method: &Method, path: &str, body: &str, token: Option<&str>) -> Request<Body> {
@@ -239,6 +258,131 @@ async fn another_channels_ids_do_not_exist() {
         .unwrap();
     let page: ringdesk_wire::CallPage = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(page.total, 0);
+
+    // Its recording: still being written, then ready; never the other channel's.
+    let recording = |token: &str, what: &str| {
+        request(
+            &Method::GET,
+            &format!("/api/v1/calls/{id}/recording{what}"),
+            "",
+            Some(token),
+        )
+    };
+    assert_eq!(
+        status_and_code(&state, recording(&ours, "")).await,
+        (StatusCode::NOT_FOUND, "notFound".to_string()),
+        "no recording yet"
+    );
+    state
+        .store
+        .recording_started(id, minji.channel_id, 1)
+        .await
+        .unwrap();
+    state.store.recording_paused(id, 1_000, true).await.unwrap();
+    assert_eq!(
+        status_and_code(&state, recording(&ours, "/mp3")).await,
+        (StatusCode::CONFLICT, "recordingNotReady".to_string())
+    );
+    let mp3 = b"\xff\xf3 an mp3".to_vec();
+    std::fs::write(state.recordings.mp3_path(id), &mp3).unwrap();
+    state
+        .store
+        .recording_finished(id, 4_000, Ok(mp3.len() as i64))
+        .await
+        .unwrap();
+    let (status, info) = answer(&state, recording(&ours, "")).await;
+    assert_eq!(status, StatusCode::OK);
+    let info: ringdesk_wire::RecordingInfo = serde_json::from_value(info).unwrap();
+    assert_eq!(info.state, ringdesk_wire::RecordingState::Ready);
+    assert_eq!(info.duration_ms, 4_000);
+    assert_eq!(
+        info.pauses,
+        vec![ringdesk_wire::RecordingPause {
+            from_ms: 1_000,
+            to_ms: None
+        }]
+    );
+    let response = api::router(state.clone())
+        .oneshot(recording(&ours, "/mp3"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "audio/mpeg");
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    assert_eq!(body.to_vec(), mp3);
+    for what in ["", "/mp3"] {
+        assert_eq!(
+            status_and_code(&state, recording(&theirs, what)).await,
+            (StatusCode::NOT_FOUND, "notFound".to_string()),
+            "another channel's recording{what} is not found"
+        );
+    }
+    let missing = request(
+        &Method::GET,
+        "/api/v1/calls/987654/recording/mp3",
+        "",
+        Some(&ours),
+    );
+    assert_eq!(
+        status_and_code(&state, missing).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn recordings_are_kept_between_a_day_and_ten_years() {
+    let db = ScratchDatabase::new(Backend::Sqlite).await;
+    let store = db.open().await;
+    store.seed_demo_if_empty(1).await.unwrap();
+    let owner = DEMO_MANAGERS[0];
+    let owner = store
+        .verify_login(owner.email, owner.password)
+        .await
+        .unwrap();
+    let token = store
+        .create_session(owner.id, ringdesk_store::time::now_ms())
+        .await
+        .unwrap();
+    let (state, _inbox) = state(store);
+    let put = |body: &str| {
+        request(
+            &Method::PUT,
+            "/api/v1/recordings/retention",
+            body,
+            Some(&token),
+        )
+    };
+    let get = || {
+        request(
+            &Method::GET,
+            "/api/v1/recordings/retention",
+            "",
+            Some(&token),
+        )
+    };
+    assert_eq!(
+        answer(&state, get()).await.1["days"],
+        183,
+        "about six months by default"
+    );
+    for bad in [r#"{"days":0}"#, r#"{"days":3651}"#] {
+        assert_eq!(
+            status_and_code(&state, put(bad)).await,
+            (StatusCode::BAD_REQUEST, "badQuery".to_string()),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        status_and_code(&state, put(r#"{"days":"soon"}"#)).await,
+        (StatusCode::BAD_REQUEST, "badJson".to_string())
+    );
+    assert_eq!(
+        answer(&state, put(r#"{"days":30}"#)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(answer(&state, get()).await.1["days"], 30);
 }
 
 /// A mono 16-bit PCM WAV file at `rate` (`format` 1) or the same header claiming 32-bit float

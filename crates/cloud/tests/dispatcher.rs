@@ -14,6 +14,7 @@ use expect_test::{Expect, expect};
 use ringdesk_cloud::config::Args;
 use ringdesk_cloud::dispatch::{CALL_ID_BLOCK, DispatchConfig, Dispatcher, Input};
 use ringdesk_cloud::metrics::Metrics;
+use ringdesk_cloud::recording::Recordings;
 use ringdesk_cloud::room::RoomMedia;
 use ringdesk_cloud::writer::RecordWriter;
 use ringdesk_sip::runtime::{TrunkCommand, TrunkHandle};
@@ -29,6 +30,7 @@ const PATIENCE: Duration = Duration::from_secs(10);
 
 struct Rig {
     _db: ScratchDatabase,
+    _recordings: tempfile::TempDir,
     store: Store,
     writer: RecordWriter,
     inbox: mpsc::UnboundedSender<Input>,
@@ -51,6 +53,9 @@ impl Rig {
         let defaults = <Args as clap::Parser>::parse_from(["ringdesk-cloud"])
             .into_config()
             .unwrap();
+        let writer = RecordWriter::spawn(store.clone());
+        let recordings_dir = tempfile::tempdir().unwrap();
+        let recordings = Recordings::new(recordings_dir.path(), writer.clone()).unwrap();
         let config = DispatchConfig {
             ring_timeout,
             can_dial_out: false,
@@ -59,11 +64,11 @@ impl Rig {
                 ip: "127.0.0.1".parse().unwrap(),
                 rtp_timeout: Duration::from_secs(60),
                 hold_music: defaults.hold_music,
+                recordings,
             },
             speech: std::sync::Arc::new(ringdesk_cloud::speech::Espeak::default()),
             sms: None,
         };
-        let writer = RecordWriter::spawn(store.clone());
         let ids = store.reserve_call_ids(CALL_ID_BLOCK).await.unwrap();
         let local: SocketAddr = "127.0.0.1:5060".parse().unwrap();
         let (trunk_handle, trunk) = TrunkHandle::channel(local);
@@ -78,6 +83,7 @@ impl Rig {
             Metrics::default(),
         );
         Rig {
+            _recordings: recordings_dir,
             _db: db,
             store,
             writer,

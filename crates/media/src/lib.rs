@@ -19,6 +19,7 @@ pub mod jitter;
 pub mod mixer;
 pub mod opus_codec;
 pub mod prompt;
+pub mod recording;
 pub mod resample;
 pub mod rtp;
 pub mod tone;

@@ -1,6 +1,6 @@
 //! Per-listener mixing: every participant hears the sum of everyone else on their line — a
 //! held customer (or a parallel party waiting) hears the hold music instead, and nobody hears
-//! them. The recording tap is everyone's own voice, never the music.
+//! them. (The recording takes each leg's own voice before mixing: `recording.rs`.)
 
 /// Mixes one frame for each participant: output `i` is the saturating sum of all inputs but
 /// input `i` (no one hears themselves). `inputs` are equal-length frames; a silent or absent
@@ -36,8 +36,7 @@ pub enum LegPlace {
 }
 
 /// Mixes one 20 ms frame of a room at a time: `outputs[i]` is what leg `i` hears — the others
-/// on its line, or `music` — and `tap` the sum of every leg's own voice (the recording; the
-/// music never enters it). Legs without a place are on line 1. Saturating, like
+/// on its line, or `music`. Legs without a place are on line 1. Saturating, like
 /// [`mix_minus_one`], which this is when everyone is on one line. It keeps its per-line sums
 /// between frames, so a room mixes without allocating.
 #[derive(Debug, Default)]
@@ -45,8 +44,6 @@ pub struct RoomMixer {
     /// Per line: the sum of its legs' voices this frame. A room has one or two lines, so a
     /// short list beats a map.
     lines: Vec<(u8, Vec<i32>)>,
-    /// The voices of legs waiting with the music (heard by nobody, but recorded).
-    waiting: Vec<i32>,
 }
 
 impl RoomMixer {
@@ -57,7 +54,6 @@ impl RoomMixer {
         places: &[LegPlace],
         music: &[i16],
         outputs: &mut Vec<Vec<i16>>,
-        tap: &mut Vec<i16>,
     ) {
         let len = inputs.iter().map(|f| f.len()).max().unwrap_or(0);
         let place = |i: usize| places.get(i).copied().unwrap_or(LegPlace::Line(1));
@@ -65,12 +61,10 @@ impl RoomMixer {
             sum.clear();
             sum.resize(len, 0);
         }
-        self.waiting.clear();
-        self.waiting.resize(len, 0);
-        // One pass per leg: into its line's sum, or the waiting legs' sum.
+        // One pass per leg on a line: into its line's sum (a waiting leg is heard by nobody).
         for (i, frame) in inputs.iter().enumerate() {
             let sum = match place(i) {
-                LegPlace::Music => &mut self.waiting,
+                LegPlace::Music => continue,
                 LegPlace::Line(l) => match self.lines.iter().position(|(n, _)| *n == l) {
                     Some(k) => &mut self.lines[k].1,
                     None => {
@@ -103,14 +97,6 @@ impl RoomMixer {
                 }
             }
         }
-        // The tap: the waiting legs' voices plus every line's, summed before saturating.
-        for (_, sum) in &self.lines {
-            for (t, &s) in self.waiting.iter_mut().zip(sum.iter()) {
-                *t += s;
-            }
-        }
-        tap.clear();
-        tap.extend(self.waiting.iter().map(|&t| saturate(t)));
     }
 }
 
@@ -133,15 +119,9 @@ mod tests {
         let customer = [1000i16, 1000];
         let (minji, doyun) = ([10i16, 10], [200i16, 200]);
         let music = [7i16, 8];
-        let (mut out, mut tap) = (Vec::new(), Vec::new());
+        let mut out = Vec::new();
         let places = [Music, Line(1), Line(1)];
-        RoomMixer::default().mix(
-            &[&customer, &minji, &doyun],
-            &places,
-            &music,
-            &mut out,
-            &mut tap,
-        );
+        RoomMixer::default().mix(&[&customer, &minji, &doyun], &places, &music, &mut out);
         assert_eq!(out[0], vec![7, 8], "the customer hears the music only");
         assert_eq!(
             out[1],
@@ -149,50 +129,32 @@ mod tests {
             "a manager hears the other, not the customer"
         );
         assert_eq!(out[2], vec![10, 10]);
-        assert_eq!(tap, vec![1210, 1210], "the tap is every voice and no music");
     }
 
     #[test]
-    fn on_one_line_the_room_is_mix_minus_one_with_a_tap() {
+    fn on_one_line_the_room_is_mix_minus_one() {
         let legs: [&[i16]; 3] = [&[100, 200], &[10, 20], &[1, 2]];
-        let (mut room, mut tap, mut plain) = (Vec::new(), Vec::new(), Vec::new());
-        RoomMixer::default().mix(&legs, &[], &[], &mut room, &mut tap);
+        let (mut room, mut plain) = (Vec::new(), Vec::new());
+        RoomMixer::default().mix(&legs, &[], &[], &mut room);
         mix_minus_one(&legs, &mut plain);
         assert_eq!(room, plain);
-        assert_eq!(tap, vec![111, 222]);
     }
 
     #[test]
     fn a_held_customer_with_one_manager_leaves_the_manager_in_silence() {
-        let (mut out, mut tap) = (Vec::new(), Vec::new());
+        let mut out = Vec::new();
         let legs: [&[i16]; 2] = [&[-40, -40], &[300, 300]];
-        RoomMixer::default().mix(&legs, &[Line(1), Music], &[5, 5], &mut out, &mut tap);
+        RoomMixer::default().mix(&legs, &[Line(1), Music], &[5, 5], &mut out);
         assert_eq!(out, vec![vec![0, 0], vec![5, 5]]);
-        assert_eq!(tap, vec![260, 260]);
-    }
-
-    #[test]
-    fn the_tap_saturates_once_over_every_voice() {
-        let legs: [&[i16]; 3] = [&[30_000], &[30_000], &[-30_000]];
-        let (mut out, mut tap) = (Vec::new(), Vec::new());
-        let places = [Line(1), Music, Line(2)];
-        RoomMixer::default().mix(&legs, &places, &[0], &mut out, &mut tap);
-        assert_eq!(tap, vec![30_000], "no clipping on the way");
     }
 
     #[test]
     fn a_mixer_reused_across_frames_forgets_the_last_one() {
         let mut mixer = RoomMixer::default();
-        let (mut out, mut tap) = (Vec::new(), Vec::new());
-        mixer.mix(
-            &[&[100], &[7]],
-            &[Line(1), Line(2)],
-            &[],
-            &mut out,
-            &mut tap,
-        );
-        mixer.mix(&[&[1], &[2]], &[Line(1), Line(1)], &[], &mut out, &mut tap);
-        assert_eq!((out, tap), (vec![vec![2], vec![1]], vec![3]));
+        let mut out = Vec::new();
+        mixer.mix(&[&[100], &[7]], &[Line(1), Line(2)], &[], &mut out);
+        mixer.mix(&[&[1], &[2]], &[Line(1), Line(1)], &[], &mut out);
+        assert_eq!(out, vec![vec![2], vec![1]]);
     }
 
     #[test]
@@ -201,10 +163,9 @@ mod tests {
         // teammate stays on line 1.
         let legs: [&[i16]; 4] = [&[1000], &[300], &[20], &[4]];
         let places = [Music, Line(2), Line(2), Line(1)];
-        let (mut out, mut tap) = (Vec::new(), Vec::new());
-        RoomMixer::default().mix(&legs, &places, &[9], &mut out, &mut tap);
+        let mut out = Vec::new();
+        RoomMixer::default().mix(&legs, &places, &[9], &mut out);
         assert_eq!(out, vec![vec![9], vec![20], vec![300], vec![0]]);
-        assert_eq!(tap, vec![1324]);
     }
 
     #[test]

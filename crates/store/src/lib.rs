@@ -19,6 +19,7 @@ mod auth;
 mod calls;
 mod demo;
 mod directory;
+pub mod recordings;
 mod rows;
 pub mod scratch;
 pub mod time;
@@ -38,6 +39,7 @@ use sqlx::sqlite::{
 
 pub use demo::{DEMO_IVR_NUMBER, DEMO_MANAGERS, DEMO_NUMBER, DemoManager};
 pub use directory::CONTACT_FIELDS_SHOWN;
+pub use recordings::{DEFAULT_RETENTION_DAYS, RecordingRow};
 pub use rows::*;
 pub use workflow_records::StepFigures;
 pub use workflows::{LiveWorkflow, PromptRow, VersionRow, WorkflowRow};

@@ -34,6 +34,7 @@ on_both_backends!(
     what_a_workflow_leaves_is_kept_on_the_call_and_counted_per_step,
     queue_settings_and_assignment_settings_decide_who_waits_and_who_rings,
     a_callback_and_text_messages_are_kept_on_their_call,
+    recordings_are_kept_per_channel_with_their_pauses_until_they_expire,
 );
 
 async fn first_start_migrates_seeds_and_reopens(db: ScratchDatabase) {
@@ -1173,4 +1174,59 @@ async fn a_callback_and_text_messages_are_kept_on_their_call(db: ScratchDatabase
         ]
     );
     assert_eq!(store.get_call(other, id).await.unwrap(), None);
+}
+
+async fn recordings_are_kept_per_channel_with_their_pauses_until_they_expire(db: ScratchDatabase) {
+    let store = db.open().await;
+    let (channel, _, other) = demo_and_other_channel(&store).await;
+    let day = 86_400_000;
+    let old = insert(&store, new_call(channel, "+821012340001", 1_000)).await;
+    let new = insert(&store, new_call(channel, "+821012340002", 100 * day)).await;
+    store.recording_started(old, channel, 1_000).await.unwrap();
+    store
+        .recording_started(new, channel, 100 * day)
+        .await
+        .unwrap();
+    store.recording_paused(new, 2_000, true).await.unwrap();
+    store.recording_paused(new, 5_000, false).await.unwrap();
+    store.recording_paused(new, 9_000, true).await.unwrap();
+    assert_eq!(store.unfinished_recordings().await.unwrap(), vec![old, new]);
+    store
+        .recording_finished(old, 30_000, Ok(180_000))
+        .await
+        .unwrap();
+    store
+        .recording_finished(new, 12_000, Err("no audio"))
+        .await
+        .unwrap();
+    assert!(store.unfinished_recordings().await.unwrap().is_empty());
+
+    let row = store.recording(channel, new).await.unwrap().unwrap();
+    assert_eq!(
+        (row.state.as_str(), row.duration_ms, row.error.as_deref()),
+        ("failed", 12_000, Some("no audio"))
+    );
+    assert_eq!(row.pauses, vec![(2_000, Some(5_000)), (9_000, None)]);
+    let ready = store.recording(channel, old).await.unwrap().unwrap();
+    assert_eq!((ready.state.as_str(), ready.mp3_bytes), ("ready", 180_000));
+    assert_eq!(
+        store.recording(other, old).await.unwrap(),
+        None,
+        "another channel sees none"
+    );
+    assert_eq!(store.recording(channel, 999_999).await.unwrap(), None);
+
+    // Kept 183 days by default; a channel keeping 30 lets the old one go at day 31.
+    assert_eq!(
+        store.recording_retention_days(channel).await.unwrap(),
+        Some(crate::DEFAULT_RETENTION_DAYS)
+    );
+    assert!(store.expired_recordings(31 * day).await.unwrap().is_empty());
+    store
+        .set_recording_retention_days(channel, 30)
+        .await
+        .unwrap();
+    assert_eq!(store.expired_recordings(31 * day).await.unwrap(), vec![old]);
+    store.delete_recording(new).await.unwrap();
+    assert_eq!(store.recording(channel, new).await.unwrap(), None);
 }

@@ -83,6 +83,18 @@ codes! {
 }
 
 codes! {
+    /// Where a call's recording stands.
+    pub enum RecordingState {
+        /// Being written as the call goes.
+        Recording = "recording",
+        /// Its MP3 is made: play or download it.
+        Ready = "ready",
+        /// Making it failed (the reason is given).
+        Failed = "failed",
+    }
+}
+
+codes! {
     /// Cold or warm transfer (`docs/product.md#transfer`).
     pub enum TransferKind {
         /// Ring the target; hand over as soon as they answer.
@@ -225,6 +237,12 @@ codes! {
         SessionExpired = "sessionExpired",
         /// The desktop app: the command needs a logged-in session.
         NotLoggedIn = "notLoggedIn",
+        /// The call's recording is still being written (its MP3 comes after the call).
+        RecordingNotReady = "recordingNotReady",
+        /// Making the call's recording failed; there is nothing to play.
+        RecordingFailed = "recordingFailed",
+        /// The call is not being recorded (nobody has answered it yet).
+        NotRecording = "notRecording",
         /// A code this build does not know, or an HTTP error without a readable body.
         #[serde(other)]
         Unknown = "unknown",

@@ -743,6 +743,8 @@ mod tests {
             party_number: None,
             meet: false,
             callback: false,
+            recording: true,
+            recording_paused: false,
         }
     }
 

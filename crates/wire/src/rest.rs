@@ -166,6 +166,53 @@ pub struct ContactQuery {
 /// The longest contact search, in characters.
 pub const CONTACT_QUERY_MAX: usize = 100;
 
+/// A call's recording (`GET /api/v1/calls/{id}/recording`): the customer's side on the left
+/// channel, the managers' on the right. Offsets are milliseconds into the recording.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingInfo {
+    /// The call.
+    pub call_id: i64,
+    /// Where it stands.
+    pub state: crate::RecordingState,
+    /// When it started (the customer and a manager on the line), RFC 3339.
+    pub started_at: String,
+    /// Its length, once ready.
+    pub duration_ms: i64,
+    /// The MP3's size, once ready.
+    pub mp3_bytes: i64,
+    /// Stretches a manager paused it: silence in the audio, marked in the player.
+    pub pauses: Vec<RecordingPause>,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// A paused stretch of a recording.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingPause {
+    /// Paused at, ms into the recording.
+    pub from_ms: i64,
+    /// Resumed at; `None`: paused to the end.
+    pub to_ms: Option<i64>,
+}
+
+/// How long the channel keeps recordings (`GET`/`PUT /api/v1/recordings/retention`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingRetention {
+    /// Days, [`RETENTION_DAYS_MIN`] to [`RETENTION_DAYS_MAX`]; older recordings are purged.
+    pub days: i64,
+}
+
+/// The shortest retention: a day.
+pub const RETENTION_DAYS_MIN: i64 = 1;
+/// The longest retention: ten years.
+pub const RETENTION_DAYS_MAX: i64 = 3_650;
+
 /// One of the channel's numbers, as the caller-ID picker shows it (`GET /api/v1/numbers`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]

@@ -122,6 +122,14 @@ pub enum ClientMessage {
         /// On hold (`true`) or back (`false`).
         held: bool,
     },
+    /// Pause the call's recording (what is said meanwhile is never written) or resume it. Any
+    /// manager in the call may; everyone in it sees the state in `callState`.
+    SetRecordingPaused {
+        /// The call.
+        call_id: i64,
+        /// Paused (`true`) or recording again (`false`).
+        paused: bool,
+    },
     /// Send DTMF digits to the customer (RFC 4733 on the trunk).
     Dtmf {
         /// The call.
@@ -349,6 +357,12 @@ pub struct CallState {
     /// the cloud dials the customer (`dialing`) until they answer.
     #[serde(default)]
     pub callback: bool,
+    /// The call is being recorded (from when the customer and a manager are both on it).
+    #[serde(default)]
+    pub recording: bool,
+    /// A manager paused the recording.
+    #[serde(default)]
+    pub recording_paused: bool,
 }
 
 fn yes() -> bool {
@@ -611,6 +625,7 @@ const CLIENT_TYPES: &[&str] = &[
     "hangup",
     "endForAll",
     "setHold",
+    "setRecordingPaused",
     "dtmf",
     "pickUp",
     "invite",
@@ -735,6 +750,10 @@ mod tests {
             },
             ClientMessage::SwitchLine { call_id: 1 },
             ClientMessage::Merge { call_id: 1 },
+            ClientMessage::SetRecordingPaused {
+                call_id: 1,
+                paused: true,
+            },
             ClientMessage::Dial {
                 number: "010-1234-5678".into(),
                 caller_id: None,
@@ -753,6 +772,7 @@ mod tests {
                 | ClientMessage::Hangup { .. }
                 | ClientMessage::EndForAll { .. }
                 | ClientMessage::SetHold { .. }
+                | ClientMessage::SetRecordingPaused { .. }
                 | ClientMessage::Dtmf { .. }
                 | ClientMessage::PickUp { .. }
                 | ClientMessage::Invite { .. }

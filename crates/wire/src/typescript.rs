@@ -74,7 +74,7 @@ fn files() -> Vec<(&'static str, String)> {
             decls: decls![cfg;
                 AgentStatus, TransferKind, ErrorCode, NotRingingReason, RingStopReason,
                 HangupCause, EndCause, MissedReason, TransferOutcome, ParallelEndReason,
-                PartyOutcome, CallDirection, ManagerRole, JoinPurpose,
+                PartyOutcome, CallDirection, ManagerRole, JoinPurpose, RecordingState,
             ],
         },
         File {
@@ -82,7 +82,7 @@ fn files() -> Vec<(&'static str, String)> {
             module: "rest",
             decls: decls![cfg;
                 ManagerInfo, LoginRequest, LoginResponse, ApiError, InternationalRate, DialPlan,
-                DialCheck, MeetCallRequest, MeetCallResponse, MeetHangup, ChannelNumber, ContactInfo, ContactQuery, Teammate,
+                DialCheck, MeetCallRequest, MeetCallResponse, MeetHangup, ChannelNumber, ContactInfo, ContactQuery, RecordingInfo, RecordingPause, RecordingRetention, Teammate,
                 Team, CallRecord, CallbackRecord, CallSms, SmsRequest, CallInput, CallParty, CallManager, CallsQuery, CallPage,
             ],
         },

@@ -80,6 +80,9 @@ export type ErrorCode =
   | "noSavedSession"
   | "sessionExpired"
   | "notLoggedIn"
+  | "recordingNotReady"
+  | "recordingFailed"
+  | "notRecording"
   | "unknown";
 
 /**
@@ -169,3 +172,6 @@ export type JoinPurpose =
   | "pickUp"
   | "dial"
   | "unknown";
+
+/** Where a call's recording stands. */
+export type RecordingState = "recording" | "ready" | "failed";

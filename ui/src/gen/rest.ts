@@ -12,6 +12,7 @@ import type {
   CallDirection,
   ManagerRole,
   JoinPurpose,
+  RecordingState,
 } from "./codes";
 import type { QueueSettings } from "./workflows";
 import type { ProfileField } from "./signaling";
@@ -145,6 +146,41 @@ export type ContactQuery = {
    * contains it, or whose number contains its digits.
    */
   query: string | null,
+};
+
+/**
+ * A call's recording (`GET /api/v1/calls/{id}/recording`): the customer's side on the left
+ * channel, the managers' on the right. Offsets are milliseconds into the recording.
+ */
+export type RecordingInfo = {
+  /** The call. */
+  callId: number,
+  /** Where it stands. */
+  state: RecordingState,
+  /** When it started (the customer and a manager on the line), RFC 3339. */
+  startedAt: string,
+  /** Its length, once ready. */
+  durationMs: number,
+  /** The MP3's size, once ready. */
+  mp3Bytes: number,
+  /** Stretches a manager paused it: silence in the audio, marked in the player. */
+  pauses: Array<RecordingPause>,
+  /** Why it failed. */
+  error: string | null,
+};
+
+/** A paused stretch of a recording. */
+export type RecordingPause = {
+  /** Paused at, ms into the recording. */
+  fromMs: number,
+  /** Resumed at; `None`: paused to the end. */
+  toMs: number | null,
+};
+
+/** How long the channel keeps recordings (`GET`/`PUT /api/v1/recordings/retention`). */
+export type RecordingRetention = {
+  /** Days, `RETENTION_DAYS_MIN` to `RETENTION_DAYS_MAX`; older recordings are purged. */
+  days: number,
 };
 
 /**

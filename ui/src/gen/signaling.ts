@@ -94,6 +94,13 @@ export type ClientMessage =
       held: boolean,
     }
   | {
+      "type": "setRecordingPaused",
+      /** The call. */
+      callId: number,
+      /** Paused (`true`) or recording again (`false`). */
+      paused: boolean,
+    }
+  | {
       "type": "dtmf",
       /** The call. */
       callId: number,
@@ -281,6 +288,10 @@ export type CallState = {
    * the cloud dials the customer (`dialing`) until they answer.
    */
   callback: boolean,
+  /** The call is being recorded (from when the customer and a manager are both on it). */
+  recording: boolean,
+  /** A manager paused the recording. */
+  recordingPaused: boolean,
 };
 
 /**

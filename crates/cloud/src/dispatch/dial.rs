@@ -261,6 +261,7 @@ impl Dispatcher {
                 at_ms: now_ms(),
             });
         }
+        self.start_recording(call);
         self.input(SwitchboardInput::CustomerAnswered { call });
         self.tell_call(call, &ServerEvent::DialAnswered { call_id: call.0 });
     }

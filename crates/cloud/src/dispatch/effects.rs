@@ -106,6 +106,8 @@ impl Dispatcher {
             party_number: c.party.as_ref().map(|p| p.number.clone()),
             meet: view.meet,
             callback: view.callback,
+            recording: c.recording,
+            recording_paused: c.recording_paused,
         })
     }
 
@@ -242,13 +244,7 @@ impl Dispatcher {
                     }
                     self.arrange(call);
                     self.note_merge(call);
-                    let state = self
-                        .switchboard
-                        .view(call)
-                        .and_then(|v| self.call_state(call, &v));
-                    if let Some(state) = state {
-                        self.tell_call(call, &ServerEvent::CallState(Box::new(state)));
-                    }
+                    self.publish_call_state(call);
                 }
                 SwitchboardOutput::Ended {
                     call,
@@ -356,6 +352,8 @@ impl Dispatcher {
             }
             c.room.send(RoomCommand::StopRingback);
         }
+        // A placed call records from the called party's answer (`dial_answered`).
+        let record = c.customer_answered;
         let purpose = match c.rang_for.remove(&manager) {
             _ if joining.pick_up => JoinPurpose::PickUp,
             Some(p) => p.to_wire(),
@@ -379,6 +377,9 @@ impl Dispatcher {
                 result,
             });
         });
+        if record {
+            self.start_recording(call);
+        }
         self.send_presence(manager);
         let purpose = purpose.as_str();
         self.record(call, manager, ManagerPart::Answered { purpose });

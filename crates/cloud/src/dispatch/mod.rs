@@ -25,6 +25,7 @@ mod ids;
 mod meet;
 mod parallel;
 mod queue;
+mod recording;
 mod requests;
 mod snapshot;
 mod trunk;
@@ -226,6 +227,10 @@ struct ActiveCall {
     callback_kept: bool,
     /// The workflow for waiting calls due to talk to the caller once they waited long enough.
     waiting_workflow: Option<Box<workflow::WaitingWorkflow>>,
+    /// The room records the call (from when the customer and a manager are both on it).
+    recording: bool,
+    /// A manager paused the recording.
+    recording_paused: bool,
 }
 
 impl ActiveCall {
@@ -254,6 +259,8 @@ impl ActiveCall {
             announcing: None,
             callback_kept: false,
             waiting_workflow: None,
+            recording: false,
+            recording_paused: false,
         }
     }
 }
@@ -578,6 +585,9 @@ impl Dispatcher {
                         },
                     );
                 }
+            }
+            RoomEvent::RecordingPaused { paused, at_ms } => {
+                self.recording_paused(call, paused, at_ms)
             }
             RoomEvent::ManagerAudioStarted { manager } => {
                 tracing::debug!(%call, %manager, "manager audio reached the room")

@@ -136,6 +136,9 @@ impl Dispatcher {
                 manager,
                 held,
             }),
+            ClientMessage::SetRecordingPaused { call_id, paused } => {
+                self.set_recording_paused(manager, session, CallId(call_id), paused)
+            }
             ClientMessage::EndForAll { call_id } => self.input(SwitchboardInput::EndForAll {
                 call: CallId(call_id),
                 manager,

@@ -1,0 +1,198 @@
+//! Call recordings' rows: which call each belongs to, where it stands (being written, ready as
+//! an MP3, or failed), how long it is, where managers paused it, and how long each channel
+//! keeps them. The audio itself lives in files beside the database (`ringdesk-cloud`'s
+//! `recording` module); a row never outlives its file's purge.
+
+use crate::{Result, Store, on_pool};
+
+/// A recording being written: the file grows as the call goes.
+pub const RECORDING: &str = "recording";
+/// The MP3 is made and may be played.
+pub const READY: &str = "ready";
+/// Making the MP3 failed (the reason is kept).
+pub const FAILED: &str = "failed";
+
+/// How long a channel keeps recordings unless it says otherwise: about six months.
+pub const DEFAULT_RETENTION_DAYS: i64 = 183;
+
+/// One day in milliseconds.
+const DAY_MS: i64 = 86_400_000;
+
+/// A recording as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RecordingRow {
+    /// The call (one recording per call).
+    pub call_id: i64,
+    /// Its channel.
+    pub channel_id: i64,
+    /// When the recording started (the customer and a manager both on the line), Unix ms.
+    pub started_at_ms: i64,
+    /// [`RECORDING`], [`READY`] or [`FAILED`].
+    pub state: String,
+    /// Its length (0 while recording).
+    pub duration_ms: i64,
+    /// The MP3's size.
+    pub mp3_bytes: i64,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// Paused stretches: from, and until (`None`: to the end), ms into the recording.
+    #[sqlx(skip)]
+    pub pauses: Vec<(i64, Option<i64>)>,
+}
+
+impl Store {
+    /// A call's recording has started.
+    pub async fn recording_started(
+        &self,
+        call_id: i64,
+        channel_id: i64,
+        started_at_ms: i64,
+    ) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "INSERT INTO recordings (call_id, channel_id, started_at_ms, state) \
+             VALUES ($1, $2, $3, 'recording')"
+        )
+        .bind(call_id)
+        .bind(channel_id)
+        .bind(started_at_ms)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// A manager paused (`paused`) or resumed the recording, `at_ms` into it.
+    pub async fn recording_paused(&self, call_id: i64, at_ms: i64, paused: bool) -> Result<()> {
+        if paused {
+            on_pool!(self, |p| sqlx::query(
+                "INSERT INTO recording_pauses (call_id, paused_at_ms) VALUES ($1, $2)"
+            )
+            .bind(call_id)
+            .bind(at_ms)
+            .execute(p)
+            .await
+            .map(|_| ()))?;
+        } else {
+            on_pool!(self, |p| sqlx::query(
+                "UPDATE recording_pauses SET resumed_at_ms = $2 \
+                 WHERE call_id = $1 AND resumed_at_ms IS NULL"
+            )
+            .bind(call_id)
+            .bind(at_ms)
+            .execute(p)
+            .await
+            .map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    /// The recording is finished: `Ok(mp3 bytes)` ready, or `Err(why)` failed.
+    pub async fn recording_finished(
+        &self,
+        call_id: i64,
+        duration_ms: i64,
+        outcome: std::result::Result<i64, &str>,
+    ) -> Result<()> {
+        let (state, bytes, error) = match outcome {
+            Ok(bytes) => (READY, bytes, None),
+            Err(why) => (FAILED, 0, Some(why)),
+        };
+        on_pool!(self, |p| sqlx::query(
+            "UPDATE recordings SET state = $2, duration_ms = $3, mp3_bytes = $4, error = $5 \
+             WHERE call_id = $1"
+        )
+        .bind(call_id)
+        .bind(state)
+        .bind(duration_ms)
+        .bind(bytes)
+        .bind(error)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The recording of one of `channel_id`'s calls, with its pauses; `None` for a call of
+    /// another channel, as for one without a recording.
+    pub async fn recording(&self, channel_id: i64, call_id: i64) -> Result<Option<RecordingRow>> {
+        let row: Option<RecordingRow> = on_pool!(self, |p| sqlx::query_as(
+            "SELECT call_id, channel_id, started_at_ms, state, duration_ms, mp3_bytes, error \
+             FROM recordings WHERE channel_id = $1 AND call_id = $2"
+        )
+        .bind(channel_id)
+        .bind(call_id)
+        .fetch_optional(p)
+        .await)?;
+        let Some(mut row) = row else { return Ok(None) };
+        row.pauses = on_pool!(self, |p| sqlx::query_as(
+            "SELECT paused_at_ms, resumed_at_ms FROM recording_pauses \
+             WHERE call_id = $1 ORDER BY paused_at_ms"
+        )
+        .bind(call_id)
+        .fetch_all(p)
+        .await)?;
+        Ok(Some(row))
+    }
+
+    /// Recordings left being written — by a crash, as none is live at start-up.
+    pub async fn unfinished_recordings(&self) -> Result<Vec<i64>> {
+        Ok(on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT call_id FROM recordings WHERE state = 'recording' ORDER BY call_id"
+        )
+        .fetch_all(p)
+        .await)?)
+    }
+
+    /// Recordings older than their channel keeps them, at `now_ms`.
+    pub async fn expired_recordings(&self, now_ms: i64) -> Result<Vec<i64>> {
+        Ok(on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT r.call_id FROM recordings r JOIN channels c ON c.id = r.channel_id \
+             WHERE r.state <> 'recording' \
+             AND r.started_at_ms < $1 - c.recording_retention_days * $2 ORDER BY r.call_id"
+        )
+        .bind(now_ms)
+        .bind(DAY_MS)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    /// Forgets a recording (its file is gone).
+    pub async fn delete_recording(&self, call_id: i64) -> Result<()> {
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query("DELETE FROM recording_pauses WHERE call_id = $1")
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM recordings WHERE call_id = $1")
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// How many days `channel_id` keeps recordings.
+    pub async fn recording_retention_days(&self, channel_id: i64) -> Result<Option<i64>> {
+        Ok(on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT recording_retention_days FROM channels WHERE id = $1"
+        )
+        .bind(channel_id)
+        .fetch_optional(p)
+        .await)?)
+    }
+
+    /// Sets how many days `channel_id` keeps recordings.
+    pub async fn set_recording_retention_days(&self, channel_id: i64, days: i64) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "UPDATE channels SET recording_retention_days = $2 WHERE id = $1"
+        )
+        .bind(channel_id)
+        .bind(days)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+}
