@@ -186,3 +186,46 @@ pub fn settled_wav(path: &Path) -> &Path {
         last = now;
     }
 }
+
+/// Decodes an MP3 file whole: its interleaved 16-bit samples, rate and channels. The encoder's
+/// delay and padding (its Info frame) are trimmed, so sample 0 is the recording's start.
+pub fn decode_mp3(bytes: Vec<u8>) -> (Vec<i16>, u32, usize) {
+    use symphonia::core::audio::SampleBuffer;
+    use symphonia::core::codecs::DecoderOptions;
+    use symphonia::core::errors::Error;
+    use symphonia::core::formats::FormatOptions;
+    use symphonia::core::io::MediaSourceStream;
+    use symphonia::core::meta::MetadataOptions;
+    use symphonia::core::probe::Hint;
+
+    let source = MediaSourceStream::new(Box::new(std::io::Cursor::new(bytes)), Default::default());
+    let mut hint = Hint::new();
+    hint.with_extension("mp3");
+    let options = FormatOptions {
+        enable_gapless: true,
+        ..Default::default()
+    };
+    let mut format = symphonia::default::get_probe()
+        .format(&hint, source, &options, &MetadataOptions::default())
+        .expect("an MP3 stream")
+        .format;
+    let track = format.default_track().expect("an audio track").clone();
+    let mut decoder = symphonia::default::get_codecs()
+        .make(&track.codec_params, &DecoderOptions::default())
+        .expect("an MP3 decoder");
+    let rate = track.codec_params.sample_rate.expect("a sample rate");
+    let channels = track.codec_params.channels.expect("channels").count();
+    let mut samples = Vec::new();
+    loop {
+        let packet = match format.next_packet() {
+            Ok(p) => p,
+            Err(Error::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(e) => panic!("reading the MP3: {e}"),
+        };
+        let decoded = decoder.decode(&packet).expect("an MP3 frame decodes");
+        let mut buf = SampleBuffer::<i16>::new(decoded.capacity() as u64, *decoded.spec());
+        buf.copy_interleaved_ref(decoded);
+        samples.extend_from_slice(buf.samples());
+    }
+    (samples, rate, channels)
+}

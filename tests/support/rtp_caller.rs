@@ -171,17 +171,26 @@ impl RtpCaller {
     /// Listens for `length` (sending silence every 20 ms, as a phone does) and returns what
     /// arrived, decoded: 8 kHz samples in arrival order.
     pub fn listen(&mut self, length: Duration) -> Vec<i16> {
-        let end = Instant::now() + length;
+        self.talk(&vec![0; length.as_millis() as usize * 8])
+    }
+
+    /// Says `samples` (8 kHz), one 20 ms PCMU packet at a time in real time, and returns what
+    /// arrived meanwhile, decoded, in arrival order.
+    pub fn talk(&mut self, samples: &[i16]) -> Vec<i16> {
         let mut next_send = Instant::now();
         let mut heard = Vec::new();
         let mut buf = [0u8; 2048];
+        let mut packets = samples.chunks(160);
         self.rtp
             .set_read_timeout(Some(Duration::from_millis(2)))
             .unwrap();
-        while Instant::now() < end {
+        loop {
             if Instant::now() >= next_send {
+                let Some(packet) = packets.next() else { break };
                 next_send += Duration::from_millis(20);
-                self.send_silence();
+                self.timestamp = self.timestamp.wrapping_add(160);
+                let payload: Vec<u8> = packet.iter().map(|&s| ulaw_encode(s)).collect();
+                self.send_rtp(0, self.timestamp, false, &payload);
             }
             if let Some(samples) = self.receive_pcmu(&mut buf) {
                 heard.extend(samples);

@@ -25,6 +25,8 @@ const BUILD_PACKAGES: &[&str] = &[
     "cmake",
     "libclang-dev",
     "libasound2-dev",
+    // The cloud encodes call recordings to MP3 with the system's LAME (crates/mp3).
+    "libmp3lame-dev",
     "libwebkit2gtk-4.1-dev",
     "libxdo-dev",
     "libayatana-appindicator3-dev",

@@ -26,6 +26,7 @@ impl Dispatcher {
             channel_id: c.channel_id,
             at_ms: now_ms(),
         });
+        self.publish_call_state(call);
     }
 
     /// A manager pauses or resumes the recording.

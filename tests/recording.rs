@@ -1,0 +1,203 @@
+//! End to end: call recordings. A real SIP caller (a 500 Hz voice) talks with a headless
+//! agent (a 1 kHz voice) through the cloud; the manager pauses the recording and puts the
+//! caller on hold (the hold music a 2 kHz tone). The recording, downloaded as MP3 and decoded,
+//! has the caller on the left channel and the manager on the right, silence where it was
+//! paused (and the pause marked), and no hold music anywhere. A `kill -9` of the cloud
+//! mid-call keeps what was recorded before it, finished at the restart.
+
+use std::time::{Duration, Instant};
+
+use ringdesk_media::tone::{sine, tone_energy_ratio};
+use ringdesk_tests::audio::{decode_mp3, write_tone_wav};
+use ringdesk_tests::rtp_caller::RtpCaller;
+use ringdesk_tests::{AgentProc, Cloud, DEMO_SERVICE, MINJI, TempDir, block_on, http};
+use ringdesk_wire::{AgentEvent, RecordingInfo, RecordingState, ServerEvent};
+
+const CALLER_HZ: f64 = 500.0;
+const MANAGER_HZ: f64 = 1_000.0;
+const MUSIC_HZ: f64 = 2_000.0;
+const RATE: u32 = 16_000;
+
+/// `seconds` of the caller's voice at 8 kHz.
+fn caller_voice(seconds: f64) -> Vec<i16> {
+    sine(8_000, CALLER_HZ, 8_000.0, (8_000.0 * seconds) as usize)
+}
+
+/// GET an API path as Minji: status and body bytes.
+fn get(cloud: &Cloud, path: &str) -> (u16, Vec<u8>) {
+    block_on(async {
+        let token = cloud.token(MINJI.0, MINJI.1).await;
+        let response = http(cloud)
+            .get(format!("{}{path}", cloud.api))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("the API answers");
+        let status = response.status().as_u16();
+        (status, response.bytes().await.unwrap().to_vec())
+    })
+}
+
+/// Waits (up to a minute) for the call's recording to be ready; its info.
+fn ready_recording(cloud: &Cloud, call_id: i64) -> RecordingInfo {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, body) = get(cloud, &format!("/api/v1/calls/{call_id}/recording"));
+        if status == 200 {
+            let info: RecordingInfo = serde_json::from_slice(&body).unwrap();
+            assert_ne!(info.state, RecordingState::Failed, "{info:?}");
+            if info.state == RecordingState::Ready {
+                return info;
+            }
+        }
+        assert!(Instant::now() < deadline, "no recording ready: {status}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The call's MP3, decoded: left and right channels at 16 kHz.
+fn decoded_channels(cloud: &Cloud, call_id: i64) -> (Vec<i16>, Vec<i16>) {
+    let (status, mp3) = get(cloud, &format!("/api/v1/calls/{call_id}/recording/mp3"));
+    assert_eq!(status, 200);
+    let (samples, rate, channels) = decode_mp3(mp3);
+    assert_eq!((rate, channels), (RATE, 2), "16 kHz stereo");
+    let left = samples.iter().step_by(2).copied().collect();
+    let right = samples.iter().skip(1).step_by(2).copied().collect();
+    (left, right)
+}
+
+/// The share of `freq_hz` in `samples[from_ms..to_ms]`.
+fn tone_share(samples: &[i16], from_ms: i64, to_ms: i64, freq_hz: f64) -> f64 {
+    let at = |ms: i64| ((ms.max(0) as usize) * RATE as usize / 1000).min(samples.len());
+    tone_energy_ratio(&samples[at(from_ms)..at(to_ms)], RATE, freq_hz)
+}
+
+/// The loudest sample of `samples[from_ms..to_ms]`.
+fn peak(samples: &[i16], from_ms: i64, to_ms: i64) -> i16 {
+    let at = |ms: i64| (ms as usize * RATE as usize / 1000).min(samples.len());
+    samples[at(from_ms)..at(to_ms)]
+        .iter()
+        .map(|s| s.saturating_abs())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The call's id and whether its recording is paused, from each `callState` Minji gets.
+fn wait_recording(minji: &mut AgentProc, paused: bool) -> i64 {
+    let (_, e) = minji.wait_for("the recording's state", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::CallState(s))
+            if s.recording && s.recording_paused == paused)
+    });
+    match e {
+        AgentEvent::Server(ServerEvent::CallState(s)) => s.call_id,
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn a_call_is_recorded_in_stereo_without_the_paused_stretch_or_the_hold_music() {
+    let dir = TempDir::new("recording");
+    let music = dir.path("music.wav");
+    write_tone_wav(&music, 16_000, MUSIC_HZ, 3.0);
+    let cloud = Cloud::start(&["--hold-music", music.to_str().unwrap()]);
+    let voice = dir.path("minji.wav");
+    write_tone_wav(&voice, 48_000, MANAGER_HZ, 60.0);
+    let mut minji = AgentProc::wav(&cloud, MINJI, &voice, None, 100);
+
+    let (mut caller, _) = RtpCaller::call_from(cloud.sip, DEMO_SERVICE, "01055501234");
+    let call = wait_recording(&mut minji, false);
+    caller.talk(&caller_voice(3.0));
+    minji.command(&format!("record {call} pause"));
+    caller.talk(&caller_voice(2.0));
+    wait_recording(&mut minji, true);
+    minji.command(&format!("record {call} resume"));
+    caller.talk(&caller_voice(2.0));
+    wait_recording(&mut minji, false);
+    minji.command(&format!("hold {call}"));
+    let on_hold = caller.talk(&caller_voice(2.0));
+    assert!(
+        tone_energy_ratio(&on_hold[8_000..], 8_000, MUSIC_HZ) > 0.5,
+        "the held caller hears the music"
+    );
+    minji.command(&format!("resume {call}"));
+    caller.talk(&caller_voice(1.0));
+    caller.hang_up();
+
+    let info = ready_recording(&cloud, call);
+    assert!(
+        (8_500..12_500).contains(&info.duration_ms),
+        "about 10 s: {info:?}"
+    );
+    assert_eq!(info.pauses.len(), 1, "one pause, marked: {info:?}");
+    let pause = &info.pauses[0];
+    let resumed = pause.to_ms.expect("resumed before the end");
+    assert!(
+        (1_500..2_600).contains(&(resumed - pause.from_ms)),
+        "{pause:?}"
+    );
+    assert!(info.mp3_bytes > 0);
+
+    let (left, right) = decoded_channels(&cloud, call);
+    let seconds = left.len() as i64 * 1000 / i64::from(RATE);
+    assert!(
+        (seconds - info.duration_ms).abs() < 200,
+        "the MP3 is as long as the recording: {seconds} ms"
+    );
+    // Before the pause: the caller left, the manager right, each alone on their side.
+    let (a, b) = (pause.from_ms - 2_000, pause.from_ms - 200);
+    assert!(
+        tone_share(&left, a, b, CALLER_HZ) > 0.8,
+        "the caller on the left"
+    );
+    assert!(
+        tone_share(&right, a, b, MANAGER_HZ) > 0.8,
+        "the manager on the right"
+    );
+    assert!(tone_share(&left, a, b, MANAGER_HZ) < 0.05);
+    assert!(tone_share(&right, a, b, CALLER_HZ) < 0.05);
+    // While paused: nothing at all on either side.
+    let (a, b) = (pause.from_ms + 100, resumed - 100);
+    assert_eq!(
+        (peak(&left, a, b), peak(&right, a, b)),
+        (0, 0),
+        "paused is silent"
+    );
+    // After it, both again.
+    let (a, b) = (resumed + 300, resumed + 1_700);
+    assert!(tone_share(&left, a, b, CALLER_HZ) > 0.8, "recording again");
+    assert!(tone_share(&right, a, b, MANAGER_HZ) > 0.8);
+    // The hold music never enters the recording.
+    let whole = |c: &[i16]| tone_share(c, 0, info.duration_ms, MUSIC_HZ);
+    assert!(whole(&left) < 0.01 && whole(&right) < 0.01, "no hold music");
+}
+
+#[test]
+fn a_recording_survives_a_crash_of_the_cloud_mid_call() {
+    let dir = TempDir::new("recording-crash");
+    let cloud = Cloud::start(&[]);
+    let voice = dir.path("minji.wav");
+    write_tone_wav(&voice, 48_000, MANAGER_HZ, 60.0);
+    let mut minji = AgentProc::wav(&cloud, MINJI, &voice, None, 100);
+    let (mut caller, _) = RtpCaller::call_from(cloud.sip, DEMO_SERVICE, "01055505678");
+    let call = wait_recording(&mut minji, false);
+    caller.talk(&caller_voice(5.0));
+    // SIGKILL mid-call, then a new process on the same data.
+    let cloud = cloud.restart();
+    drop(caller);
+
+    let info = ready_recording(&cloud, call);
+    assert!(
+        (3_000..=5_500).contains(&info.duration_ms),
+        "at most ~2 s lost of the 5 s talked: {info:?}"
+    );
+    let (left, right) = decoded_channels(&cloud, call);
+    let end = info.duration_ms - 100;
+    assert!(
+        tone_share(&left, 500, end, CALLER_HZ) > 0.8,
+        "the caller's part plays"
+    );
+    assert!(
+        tone_share(&right, 500, end, MANAGER_HZ) > 0.8,
+        "and the manager's"
+    );
+}
