@@ -256,6 +256,17 @@ pub fn set_hold(shell: State<'_, Shell>, call_id: i64, held: bool) -> Result<(),
     shell.send(AgentCommand::SetHold(call_id, held))
 }
 
+/// Pauses the call's recording (silence is kept meanwhile, and the pause marked) or resumes
+/// it; everyone in the call sees it in `callState`.
+#[tauri::command]
+pub fn set_recording_paused(
+    shell: State<'_, Shell>,
+    call_id: i64,
+    paused: bool,
+) -> Result<(), String> {
+    shell.send(AgentCommand::SetRecordingPaused(call_id, paused))
+}
+
 /// Takes a call that rings at a teammate (pick-up); `leave_current` leaves the call we are in
 /// first (the window asked us to confirm: one call at a time).
 #[tauri::command]

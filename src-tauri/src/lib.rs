@@ -83,6 +83,7 @@ pub fn run() {
             commands::dtmf,
             commands::set_muted,
             commands::set_hold,
+            commands::set_recording_paused,
             commands::pick_up,
             commands::invite,
             commands::transfer,

@@ -254,9 +254,6 @@ try {
   }
   console.log(`figure: hotkey press → call answered (cloud connected) ${Math.round(performance.now() - pressed)} ms`);
   await until("in-call box", 10000, () => d.exists("#call-box"));
-  const inCallShot = join(dirname(screenshot), "ringdesk-desktop-incall.png");
-  writeFileSync(inCallShot, Buffer.from(await d.screenshot(), "base64"));
-  console.log("screenshot saved to", inCallShot);
   await until("caller hears the agent", 15000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
 
   // 8. Ctrl+Shift+M: the caller's tone stops; again: it returns.
@@ -280,6 +277,20 @@ try {
   xdotool("ctrl+shift+h");
   await until("resumed", 5000, async () => !(await d.exists("#customer-avatar.held")));
   await until("the agent is heard again", 5000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
+
+  // 8c. The recording: a red dot while it records; paused from the in-call box (everyone in the
+  // call sees it), then resumed.
+  step("pause and resume the recording");
+  await until("recording shown", 10000, async () => (await d.text("#recording-note")).includes("녹음 중"));
+  // The in-call box as an agent sees it mid-call: the timer running, the red recording dot.
+  const inCallShot = join(dirname(screenshot), "ringdesk-desktop-incall.png");
+  writeFileSync(inCallShot, Buffer.from(await d.screenshot(), "base64"));
+  console.log("screenshot saved to", inCallShot);
+  await d.click("#record-toggle");
+  await until("paused in the call window", 10000, async () => (await d.attr("#record-toggle", "aria-pressed")) === "true");
+  assert((await d.text("#recording-note")).includes("녹음 중지됨"), "the pause is shown");
+  await d.click("#record-toggle");
+  await until("recording again", 10000, async () => (await d.attr("#record-toggle", "aria-pressed")) === "false");
 
   // 9. Switch the speaker mid-call: the caller's voice moves from speaker A to B; the call stays up.
   step("switch speaker mid-call");

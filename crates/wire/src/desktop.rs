@@ -617,6 +617,8 @@ desktop_commands! {
     fn set_muted(call_id: i64, muted: bool) -> ();
     /// Puts the customer on hold or takes them off it.
     fn set_hold(call_id: i64, held: bool) -> ();
+    /// Pauses the call's recording (nothing said meanwhile is kept) or resumes it.
+    fn set_recording_paused(call_id: i64, paused: bool) -> ();
     /// Takes a call ringing at a teammate; `leaveCurrent` leaves ours first (confirmed).
     fn pick_up(call_id: i64, leave_current: bool) -> ();
     /// Rings a teammate to join the call.

@@ -244,6 +244,8 @@ export interface Commands {
   set_muted: { args: { callId: number; muted: boolean }; result: null };
   /** Puts the customer on hold or takes them off it. */
   set_hold: { args: { callId: number; held: boolean }; result: null };
+  /** Pauses the call's recording (nothing said meanwhile is kept) or resumes it. */
+  set_recording_paused: { args: { callId: number; paused: boolean }; result: null };
   /** Takes a call ringing at a teammate; `leaveCurrent` leaves ours first (confirmed). */
   pick_up: { args: { callId: number; leaveCurrent: boolean }; result: null };
   /** Rings a teammate to join the call. */

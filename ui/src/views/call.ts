@@ -168,6 +168,15 @@ function transferBar(c: InCall): string {
     <button id="cancel-transfer" class="secondary">${s.cancelTransfer}</button></div>`;
 }
 
+/** The recording's state beside the timer: a red dot while it records. */
+function recordingNote(c: InCall): string {
+  const s = t();
+  if (!c.room?.recording) return "";
+  return c.room.recordingPaused
+    ? ` · <span id="recording-note" class="recording paused">${s.recordingPaused}</span>`
+    : ` · <span id="recording-note" class="recording">● ${s.recordingNow}</span>`;
+}
+
 function callView(c: InCall): string {
   const s = t();
   const secs = c.media ? Math.floor((Date.now() - c.since) / 1000) : 0;
@@ -200,7 +209,7 @@ function callView(c: InCall): string {
         <span id="customer-avatar" class="avatar customer ${c.held ? "held" : ""}" title="${c.held ? s.onHold : s.customer}">${initials(c.caller)}</span>
         <span class="avatar me ${c.muted ? "muted" : ""}" title="${s.me}">${initials(state.me || s.me)}</span>${others}${ringingOthers}
         <div><strong>${esc(callerLabel(c.caller))}</strong>
-          <p class="muted">${status}${c.muted ? ` · <span id="muted-note">${s.muted}</span>` : ""}${c.held ? ` · <span id="held-note">${s.onHold}</span>` : ""}</p></div>
+          <p class="muted">${status}${c.muted ? ` · <span id="muted-note">${s.muted}</span>` : ""}${c.held ? ` · <span id="held-note">${s.onHold}</span>` : ""}${recordingNote(c)}</p></div>
       </div>
       <div class="controls">
         <button id="mute" class="secondary" aria-pressed="${c.muted}">${c.muted ? s.unmute : s.mute}</button>
@@ -208,6 +217,7 @@ function callView(c: InCall): string {
         <button id="dialpad-toggle" class="secondary" aria-pressed="${c.panel === "keypad"}">${s.dialpad}</button>
         <button id="people-button" class="secondary" aria-pressed="${c.panel === "people"}" ${waiting ? "disabled" : ""}>${s.callControl}</button>
         <button id="devices-button" class="secondary" aria-pressed="${c.panel === "devices"}">${s.devices}</button>
+        <button id="record-toggle" class="secondary" aria-pressed="${!!c.room?.recordingPaused}" ${c.room?.recording ? "" : "disabled"}>${c.room?.recordingPaused ? s.resumeRecording : s.pauseRecording}</button>
       </div>
       ${transferBar(c)}
       ${parallelBar(c)}
@@ -259,6 +269,10 @@ function bind(): void {
   });
   on("mute", () => state.call && void invoke("set_muted", { callId: state.call.callId, muted: !state.call.muted }));
   on("hold", () => state.call && void invoke("set_hold", { callId: state.call.callId, held: !state.call.held }));
+  on("record-toggle", () => {
+    const c = state.call;
+    if (c?.room?.recording) void invoke("set_recording_paused", { callId: c.callId, paused: !c.room.recordingPaused });
+  });
   on("dialpad-toggle", () => setPanel("keypad"));
   on("devices-button", () => {
     void Promise.all([invoke("audio_devices"), invoke("get_settings")]).then(

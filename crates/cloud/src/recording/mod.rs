@@ -11,7 +11,7 @@
 //! what is older than each channel keeps (`docs/product.md#recordings`).
 
 pub mod api;
-mod encode;
+pub mod encode;
 mod wav_file;
 
 use std::path::{Path, PathBuf};
