@@ -244,23 +244,36 @@ impl Store {
 
     /// Records a new call as it starts, under the id it was given.
     pub async fn insert_call(&self, c: &NewCall) -> Result<()> {
-        on_pool!(self, |p| sqlx::query(
-            "INSERT INTO calls (id, channel_id, direction, number, caller_number, caller_name, \
-             contact_id, team_id, started_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        )
-        .bind(c.id)
-        .bind(c.channel_id)
-        .bind(c.direction)
-        .bind(&c.number)
-        .bind(&c.caller_number)
-        .bind(&c.caller_name)
-        .bind(c.contact_id)
-        .bind(c.team_id)
-        .bind(c.started_at_ms)
-        .execute(p)
-        .await?
-        .rows_affected());
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO calls (id, channel_id, direction, number, caller_number, \
+                 caller_name, contact_id, team_id, started_at_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(c.id)
+            .bind(c.channel_id)
+            .bind(c.direction)
+            .bind(&c.number)
+            .bind(&c.caller_number)
+            .bind(&c.caller_name)
+            .bind(c.contact_id)
+            .bind(c.team_id)
+            .bind(c.started_at_ms)
+            .execute(&mut *tx)
+            .await?;
+            // Every call opens its conversation in the inbox (docs/product.md#inbox).
+            sqlx::query(
+                "INSERT INTO conversations (id, channel_id, call_id, state, updated_at_ms) \
+                 VALUES ($1, $2, $1, 'open', $3)",
+            )
+            .bind(c.id)
+            .bind(c.channel_id)
+            .bind(c.started_at_ms)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
         Ok(())
     }
 
@@ -294,6 +307,18 @@ impl Store {
             .bind(cause)
             .execute(&mut *tx)
             .await?;
+            if role == "answered"
+                && purpose.is_some_and(|p| crate::conversations::ASSIGNING_PURPOSES.contains(&p))
+            {
+                sqlx::query(
+                    "UPDATE conversations SET assignee_id = $1, updated_at_ms = $2 WHERE id = $3",
+                )
+                .bind(manager_id)
+                .bind(at_ms)
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?;
+            }
             if role == "answered" {
                 // A placed call is answered by the called party, not by the manager who dials.
                 sqlx::query(
@@ -358,19 +383,40 @@ impl Store {
         cause: &str,
         missed_reason: Option<&str>,
     ) -> Result<()> {
-        on_pool!(self, |p| sqlx::query(
-            "UPDATE calls SET ended_at_ms = $1, hangup_cause = $2, missed_reason = $3, \
-             duration_s = CASE WHEN answered_at_ms IS NULL THEN 0 \
-             ELSE ($1 - answered_at_ms) / 1000 END \
-             WHERE id = $4 AND ended_at_ms IS NULL"
-        )
-        .bind(ended_at_ms)
-        .bind(cause)
-        .bind(missed_reason)
-        .bind(call_id)
-        .execute(p)
-        .await?
-        .rows_affected());
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "UPDATE calls SET ended_at_ms = $1, hangup_cause = $2, missed_reason = $3, \
+                 duration_s = CASE WHEN answered_at_ms IS NULL THEN 0 \
+                 ELSE ($1 - answered_at_ms) / 1000 END \
+                 WHERE id = $4 AND ended_at_ms IS NULL",
+            )
+            .bind(ended_at_ms)
+            .bind(cause)
+            .bind(missed_reason)
+            .bind(call_id)
+            .execute(&mut *tx)
+            .await?;
+            // A missed call's conversation goes to the missed list.
+            if missed_reason.is_some() {
+                sqlx::query(
+                    "UPDATE conversations SET state = 'missed', missed = $2, \
+                     updated_at_ms = $3 WHERE id = $1",
+                )
+                .bind(call_id)
+                .bind(true)
+                .bind(ended_at_ms)
+                .execute(&mut *tx)
+                .await?;
+            } else {
+                sqlx::query("UPDATE conversations SET updated_at_ms = $2 WHERE id = $1")
+                    .bind(call_id)
+                    .bind(ended_at_ms)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
         Ok(())
     }
 

@@ -17,6 +17,7 @@
 
 mod auth;
 mod calls;
+pub mod conversations;
 mod demo;
 mod directory;
 pub mod recordings;

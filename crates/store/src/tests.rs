@@ -35,6 +35,7 @@ on_both_backends!(
     queue_settings_and_assignment_settings_decide_who_waits_and_who_rings,
     a_callback_and_text_messages_are_kept_on_their_call,
     recordings_are_kept_per_channel_with_their_pauses_until_they_expire,
+    every_call_is_a_conversation_with_notes_tags_state_and_wrap_up,
 );
 
 async fn first_start_migrates_seeds_and_reopens(db: ScratchDatabase) {
@@ -1229,4 +1230,278 @@ async fn recordings_are_kept_per_channel_with_their_pauses_until_they_expire(db:
     assert_eq!(store.expired_recordings(31 * day).await.unwrap(), vec![old]);
     store.delete_recording(new).await.unwrap();
     assert_eq!(store.recording(channel, new).await.unwrap(), None);
+}
+
+async fn every_call_is_a_conversation_with_notes_tags_state_and_wrap_up(db: ScratchDatabase) {
+    use crate::conversations::{ConversationFilter, ConversationRefusal, WrapUpRow};
+    let store = db.open().await;
+    let (channel, owner, other) = demo_and_other_channel(&store).await;
+    // An answered call (the owner took it) and a missed one.
+    let seoyeon = store
+        .contact_by_phone(channel, "+821012345678")
+        .await
+        .unwrap()
+        .unwrap();
+    let answered = insert(
+        &store,
+        NewCall {
+            contact_id: Some(seoyeon.id),
+            ..new_call(channel, "+821012345678", 1_000)
+        },
+    )
+    .await;
+    let answer = ManagerPart::Answered { purpose: "route" };
+    store
+        .record_manager(answered, owner, answer, 2_000)
+        .await
+        .unwrap();
+    let invited = ManagerPart::Answered { purpose: "invite" };
+    let teammate = store
+        .number_route(DEMO_NUMBER)
+        .await
+        .unwrap()
+        .unwrap()
+        .members[1];
+    store
+        .record_manager(answered, teammate, invited, 2_500)
+        .await
+        .unwrap();
+    let missed = insert(&store, new_call(channel, "+821099990000", 3_000)).await;
+    assert!(
+        store.wrap_up_conversations(owner).await.unwrap().is_empty(),
+        "no wrap-up while the call goes on"
+    );
+    store
+        .end_call(answered, 9_000, "customerHungUp", None)
+        .await
+        .unwrap();
+    store
+        .end_call(missed, 10_000, "customerHungUp", Some("userleft"))
+        .await
+        .unwrap();
+
+    let row = store
+        .conversation(channel, answered)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((row.state.as_str(), row.missed), ("open", false));
+    assert_eq!(
+        row.assignee_id,
+        Some(owner),
+        "the one who answered, not the invitee"
+    );
+    assert_eq!(
+        row.contact_name.as_deref(),
+        Some("박서연"),
+        "linked to the contact by number"
+    );
+    assert_eq!(
+        store.wrap_up_conversations(owner).await.unwrap(),
+        vec![answered]
+    );
+    let row = store.conversation(channel, missed).await.unwrap().unwrap();
+    assert_eq!(
+        (row.state.as_str(), row.missed, row.assignee_id),
+        ("missed", true, None)
+    );
+    assert_eq!(store.conversation(other, answered).await.unwrap(), None);
+
+    // Notes, tags and the filters.
+    let note = store
+        .add_note(channel, answered, owner, "환불 요청", 11_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((note.text.as_str(), note.manager_id), ("환불 요청", owner));
+    assert_eq!(
+        store
+            .add_note(other, answered, owner, "x", 11_000)
+            .await
+            .unwrap(),
+        Err(ConversationRefusal::NotFound)
+    );
+    let tags = vec!["환불".to_string(), "vip".to_string(), "환불".to_string()];
+    store
+        .set_conversation_tags(channel, answered, &tags, 12_000)
+        .await
+        .unwrap()
+        .unwrap();
+    let filter =
+        |state: Option<&str>, assignee: Option<i64>, tag: Option<&str>| ConversationFilter {
+            state: state.map(str::to_string),
+            assignee,
+            tag: tag.map(str::to_string),
+            contact: None,
+        };
+    let ids = |rows: Vec<crate::conversations::ConversationRow>| -> Vec<i64> {
+        rows.into_iter().map(|r| r.id).collect()
+    };
+    let (rows, total) = store
+        .conversations(channel, &filter(None, None, None), 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(rows[0].id, answered, "most recently changed first");
+    assert_eq!(rows[0].tags, vec!["vip".to_string(), "환불".to_string()]);
+    assert_eq!(rows[0].last_note.as_deref(), Some("환불 요청"));
+    let store_ref = &store;
+    let page = |f: ConversationFilter| async move {
+        ids(store_ref.conversations(channel, &f, 1, 50).await.unwrap().0)
+    };
+    assert_eq!(page(filter(Some("missed"), None, None)).await, vec![missed]);
+    assert_eq!(page(filter(None, Some(owner), None)).await, vec![answered]);
+    assert_eq!(
+        page(filter(None, Some(0), None)).await,
+        vec![missed],
+        "0: nobody's"
+    );
+    assert_eq!(page(filter(None, None, Some("환불"))).await, vec![answered]);
+    assert_eq!(
+        page(filter(Some("open"), None, Some("없는 태그"))).await,
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        store
+            .conversations(other, &filter(None, None, None), 1, 50)
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+
+    // The wrap-up form, with a classification the channel defines.
+    let refund = store
+        .add_classification(channel, "환불")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.add_classification(channel, "환불").await.unwrap(),
+        None,
+        "one name once"
+    );
+    let theirs = store
+        .add_classification(other, "기타")
+        .await
+        .unwrap()
+        .unwrap();
+    let form = |classification_id| WrapUpRow {
+        classification_id,
+        sentiment: Some("negative".into()),
+        grade: Some("vip".into()),
+        processing: Some("inProgress".into()),
+    };
+    assert_eq!(
+        store
+            .set_wrap_up(channel, answered, &form(Some(theirs)), 13_000)
+            .await
+            .unwrap(),
+        Err(ConversationRefusal::UnknownClassification)
+    );
+    store
+        .set_wrap_up(channel, answered, &form(Some(refund)), 13_000)
+        .await
+        .unwrap()
+        .unwrap();
+    let row = store
+        .conversation(channel, answered)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            row.classification_id,
+            row.grade.as_deref(),
+            row.processing.as_deref()
+        ),
+        (Some(refund), Some("vip"), Some("inProgress"))
+    );
+
+    // States: snoozed (back to open when due), closed; a missed one only closes.
+    let snooze = store.set_conversation_state(channel, answered, "snoozed", Some(20_000), 14_000);
+    assert_eq!(snooze.await.unwrap(), Ok(Some(owner)));
+    assert!(
+        store.wrap_up_conversations(owner).await.unwrap().is_empty(),
+        "snoozed ends wrap-up"
+    );
+    assert!(store.wake_snoozed(19_999).await.unwrap().is_empty());
+    assert_eq!(
+        store.wake_snoozed(20_000).await.unwrap(),
+        vec![(answered, channel)]
+    );
+    for state in ["open", "snoozed"] {
+        assert_eq!(
+            store
+                .set_conversation_state(channel, missed, state, Some(99_000), 15_000)
+                .await
+                .unwrap(),
+            Err(ConversationRefusal::MissedCannotReopen)
+        );
+    }
+    assert_eq!(
+        store
+            .close_conversations(other, &[missed, answered], 16_000)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .close_conversations(channel, &[missed, answered, 424_242], 16_000)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .close_conversations(channel, &[missed], 17_000)
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    assert_eq!(
+        store
+            .set_conversation_state(channel, missed, "open", None, 18_000)
+            .await
+            .unwrap(),
+        Err(ConversationRefusal::MissedCannotReopen),
+        "closed, a missed conversation stays closed"
+    );
+    assert!(
+        store.wrap_up_conversations(owner).await.unwrap().is_empty(),
+        "closed ends wrap-up"
+    );
+    // Assignee: a manager of the channel, or nobody.
+    let other_owner = store
+        .verify_login("owner@other.test", "pw")
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(
+        store
+            .set_conversation_assignee(channel, missed, Some(other_owner), 19_000)
+            .await
+            .unwrap(),
+        Err(ConversationRefusal::UnknownManager)
+    );
+    assert_eq!(
+        store
+            .set_conversation_assignee(channel, missed, Some(teammate), 19_000)
+            .await
+            .unwrap(),
+        Ok(Some(teammate))
+    );
+    assert!(store.delete_classification(channel, refund).await.unwrap());
+    assert!(
+        !store.delete_classification(channel, theirs).await.unwrap(),
+        "not ours"
+    );
+    let row = store
+        .conversation(channel, answered)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.classification_id, None);
 }

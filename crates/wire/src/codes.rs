@@ -83,6 +83,58 @@ codes! {
 }
 
 codes! {
+    /// Where a conversation stands in the inbox.
+    pub enum ConversationState {
+        /// Being handled (after a call: the assignee's wrap-up).
+        Open = "open",
+        /// Put aside until a time; back to open then.
+        Snoozed = "snoozed",
+        /// Done.
+        Closed = "closed",
+        /// A missed call, in the missed list until closed.
+        Missed = "missed",
+    }
+}
+
+codes! {
+    /// How the customer felt (the wrap-up form's 고객 감정).
+    pub enum Sentiment {
+        /// Pleased.
+        Positive = "positive",
+        /// Neither.
+        Neutral = "neutral",
+        /// Upset.
+        Negative = "negative",
+    }
+}
+
+codes! {
+    /// What kind of customer (the wrap-up form's 고객 등급).
+    pub enum CustomerGrade {
+        /// First contact.
+        New = "new",
+        /// A regular customer.
+        Regular = "regular",
+        /// A VIP.
+        Vip = "vip",
+        /// Handle with care.
+        Caution = "caution",
+    }
+}
+
+codes! {
+    /// Where the customer's matter stands (the wrap-up form's 처리 상태).
+    pub enum ProcessingStatus {
+        /// Settled.
+        Resolved = "resolved",
+        /// Still being worked on.
+        InProgress = "inProgress",
+        /// Handed to someone else.
+        Escalated = "escalated",
+    }
+}
+
+codes! {
     /// Where a call's recording stands.
     pub enum RecordingState {
         /// Being written as the call goes.
@@ -243,6 +295,19 @@ codes! {
         RecordingFailed = "recordingFailed",
         /// The call is not being recorded (nobody has answered it yet).
         NotRecording = "notRecording",
+        /// A missed conversation may be closed, never made open or snoozed again.
+        MissedCannotReopen = "missedCannotReopen",
+        /// A note that is empty or too long.
+        BadNote = "badNote",
+        /// A tag that is empty or too long, or too many tags.
+        BadTag = "badTag",
+        /// A conversation state that cannot be set so (`missed`, a snooze without a future
+        /// time).
+        BadState = "badState",
+        /// No such classification in the channel.
+        UnknownClassification = "unknownClassification",
+        /// A classification of that name exists already.
+        DuplicateName = "duplicateName",
         /// A code this build does not know, or an HTTP error without a readable body.
         #[serde(other)]
         Unknown = "unknown",

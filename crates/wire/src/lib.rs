@@ -10,11 +10,13 @@
 //! - `rest`: the REST API's bodies;
 //! - `signaling`: the WebSocket messages and what they carry;
 //! - `desktop`: the desktop RPC (the agent's events, settings, the desk's state);
+//! - `inbox`: the shared inbox's conversations, notes, tags and wrap-up;
 //! - `workflows`: the IVR's definition and the admin API that edits and publishes it;
 //! - `codes`: the vocabulary they share (statuses, reasons, outcomes).
 
 mod codes;
 mod desktop;
+mod inbox;
 mod rest;
 mod signaling;
 #[cfg(test)]
@@ -23,6 +25,7 @@ mod workflows;
 
 pub use codes::*;
 pub use desktop::*;
+pub use inbox::*;
 pub use rest::*;
 pub use signaling::*;
 pub use workflows::*;

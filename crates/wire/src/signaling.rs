@@ -519,6 +519,12 @@ pub enum ServerEvent {
         /// The call.
         call_id: i64,
     },
+    /// A conversation of the channel was opened or changed (its state, assignee, notes, tags,
+    /// wrap-up): to every manager of the channel; an inbox showing it reads it again.
+    ConversationChanged {
+        /// The conversation.
+        conversation_id: i64,
+    },
     /// The channel's calls ringing at a manager, the ones that can be picked up: to every
     /// manager of the channel whenever that list changes (and once when a session opens), so
     /// the app lists them without polling.

@@ -75,6 +75,7 @@ fn files() -> Vec<(&'static str, String)> {
                 AgentStatus, TransferKind, ErrorCode, NotRingingReason, RingStopReason,
                 HangupCause, EndCause, MissedReason, TransferOutcome, ParallelEndReason,
                 PartyOutcome, CallDirection, ManagerRole, JoinPurpose, RecordingState,
+                ConversationState, Sentiment, CustomerGrade, ProcessingStatus,
             ],
         },
         File {
@@ -84,6 +85,15 @@ fn files() -> Vec<(&'static str, String)> {
                 ManagerInfo, LoginRequest, LoginResponse, ApiError, InternationalRate, DialPlan,
                 DialCheck, MeetCallRequest, MeetCallResponse, MeetHangup, ChannelNumber, ContactInfo, ContactQuery, RecordingInfo, RecordingPause, RecordingRetention, Teammate,
                 Team, CallRecord, CallbackRecord, CallSms, SmsRequest, CallInput, CallParty, CallManager, CallsQuery, CallPage,
+            ],
+        },
+        File {
+            name: "inbox.ts",
+            module: "inbox",
+            decls: decls![cfg;
+                ConversationSource, ConversationSummary, ConversationDetail, ConversationNote,
+                WrapUp, Classification, NewClassification, ConversationQuery, ConversationPage,
+                SetConversationState, SetAssignee, SetTags, NewNote, BulkClose, BulkClosed,
             ],
         },
         File {

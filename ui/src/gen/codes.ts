@@ -83,6 +83,12 @@ export type ErrorCode =
   | "recordingNotReady"
   | "recordingFailed"
   | "notRecording"
+  | "missedCannotReopen"
+  | "badNote"
+  | "badTag"
+  | "badState"
+  | "unknownClassification"
+  | "duplicateName"
   | "unknown";
 
 /**
@@ -175,3 +181,15 @@ export type JoinPurpose =
 
 /** Where a call's recording stands. */
 export type RecordingState = "recording" | "ready" | "failed";
+
+/** Where a conversation stands in the inbox. */
+export type ConversationState = "open" | "snoozed" | "closed" | "missed";
+
+/** How the customer felt (the wrap-up form's 고객 감정). */
+export type Sentiment = "positive" | "neutral" | "negative";
+
+/** What kind of customer (the wrap-up form's 고객 등급). */
+export type CustomerGrade = "new" | "regular" | "vip" | "caution";
+
+/** Where the customer's matter stands (the wrap-up form's 처리 상태). */
+export type ProcessingStatus = "resolved" | "inProgress" | "escalated";

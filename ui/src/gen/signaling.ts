@@ -419,6 +419,11 @@ export type ServerEvent =
       callId: number,
     }
   | {
+      "type": "conversationChanged",
+      /** The conversation. */
+      conversationId: number,
+    }
+  | {
       "type": "ringingCalls",
       /** Calls with a routed ring, oldest first. */
       calls: Array<CallState>,
