@@ -215,6 +215,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(crate::workflows::routes())
         .merge(crate::recording::api::routes())
+        .merge(crate::inbox::routes())
         .route("/api/v1/ws", get(ws))
         .route("/healthz", get(healthz))
         .route(
@@ -286,7 +287,8 @@ fn stored<T: Copy>(
     })
 }
 
-fn call_record(r: CallRow) -> CallRecord {
+/// A stored call as the API shows it.
+pub(crate) fn call_record(r: CallRow) -> CallRecord {
     let id = r.id;
     CallRecord {
         id,
@@ -784,7 +786,14 @@ async fn meet_hangup(
     }
 }
 
-async fn ws(State(s): State<AppState>, Authed(m): Authed, upgrade: WebSocketUpgrade) -> Response {
+async fn ws(
+    State(s): State<AppState>,
+    Authed(m): Authed,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiErr> {
     let session = s.next_session.fetch_add(1, Ordering::Relaxed);
-    upgrade.on_upgrade(move |socket| crate::ws::run_session(socket, m, session, s.dispatcher))
+    let wrap_up = s.store.wrap_up_conversations(m.id).await?;
+    Ok(upgrade.on_upgrade(move |socket| {
+        crate::ws::run_session(socket, m, wrap_up, session, s.dispatcher)
+    }))
 }

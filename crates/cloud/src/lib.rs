@@ -13,6 +13,7 @@ pub mod codes;
 pub mod config;
 pub mod dialplan;
 pub mod dispatch;
+pub mod inbox;
 pub mod limit;
 pub mod metrics;
 pub mod recording;
@@ -137,6 +138,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
         trunk_events,
         metrics.clone(),
     );
+    inbox::spawn_snooze_waker(store.clone(), dispatcher.tx.clone());
     let app = api::router(api::AppState {
         store: store.clone(),
         dispatcher: dispatcher.tx,

@@ -16,6 +16,7 @@ use crate::dispatch::Input;
 pub async fn run_session(
     socket: WebSocket,
     manager: Manager,
+    wrap_up: Vec<i64>,
     session: u64,
     dispatcher: mpsc::UnboundedSender<Input>,
 ) {
@@ -25,6 +26,7 @@ pub async fn run_session(
     if dispatcher
         .send(Input::SessionOpened {
             manager,
+            wrap_up,
             session,
             tx: tx.clone(),
         })

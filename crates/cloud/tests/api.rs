@@ -34,6 +34,35 @@ const AUTHENTICATED: &[(Method, &str, &str)] = &[
     (Method::GET, "/api/v1/calls/1/recording", ""),
     (Method::GET, "/api/v1/calls/1/recording/mp3", ""),
     (Method::GET, "/api/v1/recordings/retention", ""),
+    (Method::GET, "/api/v1/conversations", ""),
+    (Method::GET, "/api/v1/conversations/1", ""),
+    (
+        Method::PUT,
+        "/api/v1/conversations/1/state",
+        r#"{"state":"closed"}"#,
+    ),
+    (
+        Method::PUT,
+        "/api/v1/conversations/1/assignee",
+        r#"{"managerId":null}"#,
+    ),
+    (
+        Method::PUT,
+        "/api/v1/conversations/1/tags",
+        r#"{"tags":["a"]}"#,
+    ),
+    (
+        Method::POST,
+        "/api/v1/conversations/1/notes",
+        r#"{"text":"a"}"#,
+    ),
+    (Method::PUT, "/api/v1/conversations/1/wrap-up", "{}"),
+    (
+        Method::POST,
+        "/api/v1/conversations/close",
+        r#"{"ids":[1]}"#,
+    ),
+    (Method::GET, "/api/v1/classifications", ""),
     (Method::GET, "/api/v1/teammates", ""),
     (Method::GET, "/api/v1/teams", ""),
     (Method::GET, "/api/v1/numbers", ""),
@@ -1001,4 +1030,215 @@ async fn the_simulator_walks_the_draft_on_a_pretend_call_and_speaks_its_prompts(
         .unwrap();
     let prompt = ringdesk_media::prompt::Prompt::from_wav(&wav).expect("a playable WAV");
     assert!(prompt.duration_ms() > 500, "{} ms", prompt.duration_ms());
+}
+
+#[tokio::test]
+async fn conversations_refuse_bad_input_and_do_not_exist_for_other_channels() {
+    let db = ScratchDatabase::new(Backend::Sqlite).await;
+    let store = db.open().await;
+    store.seed_demo_if_empty(1).await.unwrap();
+    store
+        .create_channel("Other Co", "owner@other.test", "other-pw", "+8225559999", 1)
+        .await
+        .unwrap();
+    let demo = DEMO_MANAGERS[1];
+    let junho = store.verify_login(demo.email, demo.password).await.unwrap();
+    let call = |id, missed: Option<&'static str>| {
+        let store = store.clone();
+        async move {
+            let new = NewCall {
+                id,
+                channel_id: junho.channel_id,
+                direction: "inbound",
+                number: ringdesk_store::DEMO_NUMBER.into(),
+                caller_number: "+821012345678".into(),
+                caller_name: None,
+                contact_id: None,
+                team_id: None,
+                started_at_ms: 1,
+            };
+            store.record(&CallEvent::Started(new)).await.unwrap();
+            let end = CallEvent::Ended {
+                call_id: id,
+                at_ms: 2,
+                cause: "customerHangup",
+                missed_reason: missed,
+            };
+            store.record(&end).await.unwrap();
+        }
+    };
+    let ids = store.reserve_call_ids(2).await.unwrap();
+    let (talked, missed) = (ids.start, ids.start + 1);
+    call(talked, None).await;
+    call(missed, Some("userleft")).await;
+    let ours = store
+        .create_session(junho.id, ringdesk_store::time::now_ms())
+        .await
+        .unwrap();
+    let other = store
+        .verify_login("owner@other.test", "other-pw")
+        .await
+        .unwrap();
+    let theirs = store
+        .create_session(other.id, ringdesk_store::time::now_ms())
+        .await
+        .unwrap();
+    let (state, mut inbox) = state(store);
+    let ask = |method: Method, path: String, body: &str, token: &str| {
+        request(&method, &path, body, Some(token))
+    };
+    let on = |id: i64, what: &str| format!("/api/v1/conversations/{id}{what}");
+    let expect = |status: StatusCode, code: &str| (status, code.to_string());
+    let bad = StatusCode::BAD_REQUEST;
+
+    // Another channel's conversation: not found, whatever is asked.
+    for (method, what, body) in [
+        (Method::GET, "", ""),
+        (Method::PUT, "/state", r#"{"state":"closed"}"#),
+        (Method::POST, "/notes", r#"{"text":"hi"}"#),
+        (Method::PUT, "/tags", r#"{"tags":["x"]}"#),
+        (Method::PUT, "/wrap-up", "{}"),
+    ] {
+        let r = ask(method.clone(), on(talked, what), body, &theirs);
+        assert_eq!(
+            status_and_code(&state, r).await,
+            expect(StatusCode::NOT_FOUND, "notFound"),
+            "{method} {what}"
+        );
+    }
+    let r = ask(
+        Method::POST,
+        "/api/v1/conversations/close".into(),
+        &format!(r#"{{"ids":[{talked}]}}"#),
+        &theirs,
+    );
+    assert_eq!(
+        answer(&state, r).await.1["closed"],
+        0,
+        "another channel closes nothing"
+    );
+    let list = ask(Method::GET, "/api/v1/conversations".into(), "", &theirs);
+    assert_eq!(answer(&state, list).await.1["total"], 0);
+
+    // Notes: 1–5000 characters.
+    for text in ["", "   ", &"가".repeat(5_001)] {
+        let body = serde_json::json!({ "text": text }).to_string();
+        let r = ask(Method::POST, on(talked, "/notes"), &body, &ours);
+        assert_eq!(status_and_code(&state, r).await, expect(bad, "badNote"));
+    }
+    let r = ask(
+        Method::POST,
+        on(talked, "/notes"),
+        r#"{"text":" 환불 요청 "}"#,
+        &ours,
+    );
+    let (status, note) = answer(&state, r).await;
+    assert_eq!(
+        (status, note["text"].as_str()),
+        (StatusCode::CREATED, Some("환불 요청"))
+    );
+    // Tags: none empty or too long, at most 20.
+    let too_many: Vec<String> = (0..21).map(|i| format!("t{i}")).collect();
+    for tags in [
+        serde_json::json!([""]),
+        serde_json::json!(["x".repeat(51)]),
+        serde_json::json!(too_many),
+    ] {
+        let body = serde_json::json!({ "tags": tags }).to_string();
+        let r = ask(Method::PUT, on(talked, "/tags"), &body, &ours);
+        assert_eq!(status_and_code(&state, r).await, expect(bad, "badTag"));
+    }
+    // States: never set missed; a snooze needs a future time; a missed one only closes.
+    for body in [
+        r#"{"state":"missed"}"#,
+        r#"{"state":"snoozed"}"#,
+        r#"{"state":"snoozed","snoozedUntil":"2020-01-01T00:00:00Z"}"#,
+        r#"{"state":"snoozed","snoozedUntil":"tomorrow"}"#,
+    ] {
+        let r = ask(Method::PUT, on(talked, "/state"), body, &ours);
+        assert_eq!(
+            status_and_code(&state, r).await,
+            expect(bad, "badState"),
+            "{body}"
+        );
+    }
+    let r = ask(
+        Method::PUT,
+        on(talked, "/state"),
+        r#"{"state":"pending"}"#,
+        &ours,
+    );
+    assert_eq!(status_and_code(&state, r).await, expect(bad, "badJson"));
+    let r = ask(
+        Method::PUT,
+        on(missed, "/state"),
+        r#"{"state":"open"}"#,
+        &ours,
+    );
+    assert_eq!(
+        status_and_code(&state, r).await,
+        expect(StatusCode::CONFLICT, "missedCannotReopen")
+    );
+    // The wrap-up form: a classification of the channel only.
+    let r = ask(
+        Method::PUT,
+        on(talked, "/wrap-up"),
+        r#"{"classificationId":999}"#,
+        &ours,
+    );
+    assert_eq!(
+        status_and_code(&state, r).await,
+        expect(bad, "unknownClassification")
+    );
+    let r = ask(
+        Method::PUT,
+        on(talked, "/wrap-up"),
+        r#"{"sentiment":"ecstatic"}"#,
+        &ours,
+    );
+    assert_eq!(status_and_code(&state, r).await, expect(bad, "badJson"));
+    let r = ask(
+        Method::PUT,
+        on(talked, "/assignee"),
+        &format!(r#"{{"managerId":{}}}"#, other.id),
+        &ours,
+    );
+    assert_eq!(
+        status_and_code(&state, r).await,
+        expect(bad, "unknownManager")
+    );
+    // Bulk close: 1–500 ids.
+    let r = ask(
+        Method::POST,
+        "/api/v1/conversations/close".into(),
+        r#"{"ids":[]}"#,
+        &ours,
+    );
+    assert_eq!(status_and_code(&state, r).await, expect(bad, "badQuery"));
+    let body = format!(r#"{{"ids":[{talked},{missed}]}}"#);
+    let r = ask(
+        Method::POST,
+        "/api/v1/conversations/close".into(),
+        &body,
+        &ours,
+    );
+    assert_eq!(answer(&state, r).await.1["closed"], 2);
+    let r = ask(
+        Method::GET,
+        "/api/v1/conversations?state=nonsense".into(),
+        "",
+        &ours,
+    );
+    assert_eq!(status_and_code(&state, r).await, expect(bad, "badQuery"));
+    // The dispatcher heard of each change, to push it and follow wrap-up.
+    let mut told = 0;
+    while let Ok(input) = inbox.try_recv() {
+        if matches!(
+            input,
+            Input::ConversationChanged { .. } | Input::ConversationNoted { .. }
+        ) {
+            told += 1;
+        }
+    }
+    assert_eq!(told, 3, "the note and the two closes");
 }

@@ -108,6 +108,7 @@ impl Rig {
         self.inbox
             .send(Input::SessionOpened {
                 manager: manager.clone(),
+                wrap_up: self.store.wrap_up_conversations(manager.id).await.unwrap(),
                 session,
                 tx,
             })

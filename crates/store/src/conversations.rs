@@ -413,18 +413,18 @@ impl Store {
     }
 
     /// Closes many of the channel's conversations at once (missed ones too); those of another
-    /// channel or closed already are left as they are. Returns how many it closed.
+    /// channel or closed already are left as they are. Returns those it closed.
     pub async fn close_conversations(
         &self,
         channel_id: i64,
         ids: &[i64],
         at_ms: i64,
-    ) -> Result<i64> {
-        let mut closed = 0;
+    ) -> Result<Vec<i64>> {
+        let mut closed = Vec::new();
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            for id in ids {
-                closed += sqlx::query(
+            for &id in ids {
+                let n = sqlx::query(
                     "UPDATE conversations SET state = 'closed', snoozed_until_ms = NULL, \
                      closed_at_ms = $3, updated_at_ms = $3 \
                      WHERE id = $1 AND channel_id = $2 AND state <> 'closed'",
@@ -434,7 +434,10 @@ impl Store {
                 .bind(at_ms)
                 .execute(&mut *tx)
                 .await?
-                .rows_affected() as i64;
+                .rows_affected();
+                if n > 0 {
+                    closed.push(id);
+                }
             }
             tx.commit().await?;
         });
@@ -491,13 +494,13 @@ impl Store {
         .await?))
     }
 
-    /// Snoozed conversations whose time has come are open again; returns them with their
-    /// channels.
-    pub async fn wake_snoozed(&self, now_ms: i64) -> Result<Vec<(i64, i64)>> {
+    /// Snoozed conversations whose time has come are open again; returns them: id, channel,
+    /// assignee.
+    pub async fn wake_snoozed(&self, now_ms: i64) -> Result<Vec<(i64, i64, Option<i64>)>> {
         Ok(on_pool!(self, |p| sqlx::query_as(
             "UPDATE conversations SET state = 'open', snoozed_until_ms = NULL, \
              updated_at_ms = $1 WHERE state = 'snoozed' AND snoozed_until_ms <= $1 \
-             RETURNING id, channel_id"
+             RETURNING id, channel_id, assignee_id"
         )
         .bind(now_ms)
         .fetch_all(p)

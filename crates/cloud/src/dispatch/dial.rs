@@ -177,6 +177,7 @@ impl Dispatcher {
             team_id: None,
             started_at_ms: now_ms(),
         }));
+        self.push_conversation(manager.channel_id, call.0);
         let room = spawn_room(
             call,
             CustomerMedia {

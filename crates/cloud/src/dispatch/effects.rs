@@ -276,6 +276,12 @@ impl Dispatcher {
                         cause: cause.code(),
                         missed_reason: missed.map(|m| m.code()),
                     });
+                    self.push_conversation(c.channel_id, call.0);
+                    // Its assignee wraps up a call that was talked (a missed call or a
+                    // number never reached has nothing to wrap up).
+                    if missed.is_none() && c.customer_answered {
+                        self.set_wrap_up(call.0, c.assignee);
+                    }
                     let msg = ServerEvent::CallEnded {
                         call_id: call.0,
                         cause: EndCause::from(cause.to_wire()),
@@ -360,6 +366,10 @@ impl Dispatcher {
             None if c.placed => JoinPurpose::Dial,
             None => JoinPurpose::Route,
         };
+        if super::inbox::assigns(purpose) {
+            c.assignee = Some(manager);
+        }
+        let channel_id = c.channel_id;
         let (reply_tx, reply_rx) = oneshot::channel();
         c.room.send(RoomCommand::AddManager {
             manager,
@@ -380,6 +390,7 @@ impl Dispatcher {
         if record {
             self.start_recording(call);
         }
+        self.push_conversation(channel_id, call.0);
         self.send_presence(manager);
         let purpose = purpose.as_str();
         self.record(call, manager, ManagerPart::Answered { purpose });

@@ -87,6 +87,7 @@ impl Dispatcher {
             team_id: Some(team.id),
             started_at_ms: now_ms(),
         }));
+        self.push_conversation(channel_id, call.0);
     }
 
     fn meet_set_up(

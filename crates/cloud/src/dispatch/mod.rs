@@ -22,6 +22,7 @@ mod callback;
 mod dial;
 mod effects;
 mod ids;
+mod inbox;
 mod meet;
 mod parallel;
 mod queue;
@@ -31,7 +32,7 @@ mod snapshot;
 mod trunk;
 mod workflow;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -66,6 +67,8 @@ pub enum Input {
     SessionOpened {
         /// Who.
         manager: Manager,
+        /// Their open phone conversations whose call has ended: they are in wrap-up.
+        wrap_up: Vec<i64>,
         /// Session id.
         session: u64,
         /// Where to send their messages.
@@ -143,6 +146,24 @@ pub enum Input {
     Resume(Resume),
     /// A block of call ids was reserved (or could not be).
     CallIdsReserved(Result<std::ops::Range<i64>, String>),
+    /// The inbox changed a conversation's state or assignee (written already).
+    ConversationChanged {
+        /// Its channel.
+        channel_id: i64,
+        /// The conversation.
+        id: i64,
+        /// Its assignee now.
+        assignee: Option<i64>,
+        /// It is open now.
+        open: bool,
+    },
+    /// The inbox changed a conversation's notes, tags or wrap-up form (written already).
+    ConversationNoted {
+        /// Its channel.
+        channel_id: i64,
+        /// The conversation.
+        id: i64,
+    },
 }
 
 /// The rest of a piece of dispatcher work, run when its I/O is done.
@@ -166,13 +187,25 @@ struct ManagerEntry {
     do_not_disturb: bool,
     operator_seat: bool,
     assignment: Assignment,
+    /// Open phone conversations assigned to them whose call has ended: while any is, they
+    /// are in wrap-up.
+    wrap_up: BTreeSet<i64>,
 }
 
 impl ManagerEntry {
+    /// Available, but wrapping up a call: what the switchboard and the apps see.
+    fn wrapping_up(&self) -> bool {
+        self.status == AgentStatus::Available && !self.wrap_up.is_empty()
+    }
+
     fn presence(&self) -> Presence {
         Presence {
             operator_seat: self.operator_seat,
-            status: core_status(self.status),
+            status: if self.wrapping_up() {
+                ringdesk_core::presence::Status::WrapUp
+            } else {
+                core_status(self.status)
+            },
             do_not_disturb: self.do_not_disturb,
             takes_phone_calls: self.assignment.takes_phone_calls,
             online: !self.sessions.is_empty(),
@@ -231,6 +264,8 @@ struct ActiveCall {
     recording: bool,
     /// A manager paused the recording.
     recording_paused: bool,
+    /// Whose conversation it is (as the store records it): who wraps it up after the call.
+    assignee: Option<ManagerId>,
 }
 
 impl ActiveCall {
@@ -261,6 +296,7 @@ impl ActiveCall {
             waiting_workflow: None,
             recording: false,
             recording_paused: false,
+            assignee: None,
         }
     }
 }
@@ -421,9 +457,19 @@ impl Dispatcher {
             Input::Trunk(at, e) => self.handle_trunk(at, e),
             Input::SessionOpened {
                 manager,
+                wrap_up,
                 session,
                 tx,
-            } => self.session_opened(manager, session, tx),
+            } => self.session_opened(manager, wrap_up, session, tx),
+            Input::ConversationChanged {
+                channel_id,
+                id,
+                assignee,
+                open,
+            } => self.conversation_changed(channel_id, id, assignee, open),
+            Input::ConversationNoted { channel_id, id } => {
+                self.broadcast_conversation(channel_id, id)
+            }
             Input::SessionClosed { manager, session } => {
                 if let Some(m) = self.managers.get_mut(&manager) {
                     m.sessions.retain(|s| s.id != session);
@@ -471,6 +517,7 @@ impl Dispatcher {
     fn session_opened(
         &mut self,
         m: Manager,
+        wrap_up: Vec<i64>,
         session: u64,
         tx: mpsc::UnboundedSender<ServerMessage>,
     ) {
@@ -491,8 +538,16 @@ impl Dispatcher {
                 takes_phone_calls: m.takes_phone_calls,
                 ring_unassigned: m.ring_unassigned,
             },
+            wrap_up: BTreeSet::new(),
         });
         entry.info = info.clone();
+        // What the store says, less what a live call holds (its wrap-up starts at its end).
+        let live = &self.calls;
+        entry.wrap_up.extend(
+            wrap_up
+                .into_iter()
+                .filter(|id| !live.contains_key(&CallId(*id))),
+        );
         let _ = tx.send(ServerMessage::Hello {
             protocol: PROTOCOL_VERSION,
             manager: info,
@@ -514,6 +569,12 @@ impl Dispatcher {
     fn shown_status(&self, manager: ManagerId, chosen: AgentStatus) -> AgentStatus {
         if self.switchboard.call_of(manager).is_some() {
             AgentStatus::InCall
+        } else if self
+            .managers
+            .get(&manager)
+            .is_some_and(ManagerEntry::wrapping_up)
+        {
+            AgentStatus::WrapUp
         } else {
             chosen
         }

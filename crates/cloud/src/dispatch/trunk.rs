@@ -228,8 +228,10 @@ impl Dispatcher {
                 cause: HangupCause::CustomerHangup.code(),
                 missed_reason: Some(MissedReason::UserLeft.code()),
             });
+            self.push_conversation(a.route.channel_id, call_id.0);
             return;
         }
+        self.push_conversation(a.route.channel_id, call_id.0);
         let room = spawn_room(
             call_id,
             CustomerMedia {
