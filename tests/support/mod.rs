@@ -487,6 +487,16 @@ impl AgentProc {
         self.taken.iter_mut().for_each(|t| *t = true);
     }
 
+    /// Whether an event satisfying `f` that no wait took has arrived by now (without
+    /// waiting for more).
+    pub fn has_arrived(&mut self, f: impl Fn(&AgentEvent) -> bool) -> bool {
+        while let Ok((at, e)) = self.events.try_recv() {
+            self.seen.push((at, e));
+            self.taken.push(false);
+        }
+        (0..self.seen.len()).any(|i| !self.taken[i] && f(&self.seen[i].1))
+    }
+
     /// Takes the first event satisfying `f` that no earlier wait took, waiting up to
     /// `timeout` for it to arrive. Events arrive in the cloud's order, which need not be the
     /// order a test waits in (a `callEnded` may come before the `transferEnded` that explains

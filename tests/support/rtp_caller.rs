@@ -35,6 +35,18 @@ impl RtpCaller {
 
     /// [`RtpCaller::call`] from the caller `from` (as a Korean carrier presents it).
     pub fn call_from(cloud: SocketAddr, number: &str, from: &str) -> (RtpCaller, Instant) {
+        match RtpCaller::try_call_from(cloud, number, from) {
+            Ok(answered) => answered,
+            Err(response) => panic!("the call was refused: {response}"),
+        }
+    }
+
+    /// [`RtpCaller::call_from`], or the final response that refused the call.
+    pub fn try_call_from(
+        cloud: SocketAddr,
+        number: &str,
+        from: &str,
+    ) -> Result<(RtpCaller, Instant), String> {
         let sip = UdpSocket::bind("127.0.0.1:0").unwrap();
         let rtp = UdpSocket::bind("127.0.0.1:0").unwrap();
         let (sip_port, rtp_port) = (
@@ -66,7 +78,16 @@ impl RtpCaller {
             if status < 200 {
                 continue;
             }
-            assert_eq!(status, 200, "the IVR call was refused: {text}");
+            if status != 200 {
+                let ack = format!(
+                    "ACK sip:{number}@{cloud} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{sip_port};branch=z9hG4bK{call_id}\r\nFrom: <sip:{from}@127.0.0.1>;tag=caller\r\n{}\r\nCall-ID: {call_id}\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+                    text.lines()
+                        .find(|l| l.starts_with("To:"))
+                        .unwrap_or("To: <sip:x@x>")
+                );
+                sip.send_to(ack.as_bytes(), cloud).unwrap();
+                return Err(text);
+            }
             let to_tag = header(&text, "To")
                 .and_then(|to| to.split(";tag=").nth(1))
                 .map(|t| t.split(';').next().unwrap_or(t).trim().to_string())
@@ -94,7 +115,7 @@ impl RtpCaller {
                 timestamp: 0,
             };
             caller.send_in_dialog("ACK", 1);
-            return (caller, answered);
+            return Ok((caller, answered));
         }
     }
 
