@@ -127,6 +127,19 @@ pub fn run() {
             commands::operating_hours,
             commands::save_operating_hours,
             commands::save_queue_settings,
+            commands::open_inbox,
+            commands::current_manager,
+            commands::conversations,
+            commands::conversation_detail,
+            commands::set_conversation_state,
+            commands::set_conversation_assignee,
+            commands::set_conversation_tags,
+            commands::add_conversation_note,
+            commands::save_wrap_up,
+            commands::close_conversations,
+            commands::classifications,
+            commands::recording_audio,
+            commands::download_recording,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -219,6 +219,27 @@ pub fn open_workflows(app: &AppHandle) {
     }
 }
 
+/// Label of the inbox window.
+pub const INBOX: &str = "inbox";
+
+/// Opens (or focuses) the inbox window: the list beside the conversation, wide enough for
+/// both and the player.
+pub fn open_inbox(app: &AppHandle) {
+    if window(app, INBOX).is_some() {
+        focus(app, INBOX);
+        return;
+    }
+    let built = WebviewWindowBuilder::new(app, INBOX, WebviewUrl::App("index.html#inbox".into()))
+        .title("Ringdesk 상담함 · Inbox")
+        .inner_size(1000.0, 680.0)
+        .min_inner_size(760.0, 480.0)
+        .build();
+    match built {
+        Ok(w) => render_in_software(&w),
+        Err(e) => tracing::warn!("opening the inbox: {e}"),
+    }
+}
+
 /// Opens (or focuses) the dialpad window.
 pub fn open_dialpad(app: &AppHandle) {
     if window(app, DIALPAD).is_some() {

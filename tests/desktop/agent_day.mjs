@@ -422,6 +422,64 @@ try {
   // The rig's cloud has no outbound trunk: the dial goes to the cloud and comes back refused.
   await until("refused for the missing trunk", 10000, async () => (await d.text("#dial-note")).includes("발신 회선"));
 
+  // 10c. The inbox: the first call is a conversation assigned to us, and we are in wrap-up (not
+  // rung) until it closes. Opened from the main window: the recording plays (its pause marked),
+  // a note, a tag and the wrap-up form are saved, the conversation is closed — available again.
+  step("inbox and wrap-up");
+  await d.window("");
+  const myId = (await d.invoke("current_manager")).id;
+  const notRinging = async () => (await d.invoke("call_targets")).teammates.find((m) => m.id === myId)?.notRinging ?? null;
+  await until("in wrap-up after the call", 10000, async () => (await notRinging()) === "wrapUp");
+  await d.click("#open-inbox");
+  await until("inbox window", 20000, () => d.window("#inbox").catch(() => false));
+  const firstCall = `#conversation-list li.conversation[data-id="${callId}"]`;
+  await until("the call's conversation listed", 10000, async () => {
+    if (await d.exists(firstCall)) return true;
+    throw new Error((await d.text("body")).slice(0, 400));
+  });
+  await d.click(firstCall);
+  await until("the conversation shown", 10000, async () => (await d.text("#conversation-head")).includes("최도윤"));
+  await until("the recording is made", 30000, async () => {
+    if (await d.exists("#player")) return true;
+    // Made after the call: the view reads the conversation again when the cloud says so.
+    await d.click(firstCall);
+    return false;
+  });
+  const seconds = await until("the recording plays", 15000, async () => {
+    const [duration, why] = await d.script(
+      "const a = document.querySelector('#player'); return a ? [a.readyState >= 1 ? a.duration : 0, `readyState ${a.readyState}, error ${a.error?.code} ${a.error?.message}, src ${a.src.slice(0, 40)}`] : [0, 'no player'];",
+    );
+    if (duration > 1) return duration;
+    throw new Error(why);
+  });
+  assert(await d.exists("#pause-marks .pause-mark"), "the paused stretch is not marked");
+  console.log(`figure: the first call's recording plays in the app, ${seconds.toFixed(1)} s`);
+  await d.select("#speed", "1.5");
+  assert((await d.script("return document.querySelector('#player').playbackRate;")) === 1.5, "speed not applied");
+  await d.type("#note-text", "환불 요청 — 내일 다시 연락");
+  await d.click("#add-note");
+  await until("the note is kept", 10000, async () => (await d.text("#notes")).includes("환불 요청"));
+  await d.type("#tag-input", "환불\uE007");
+  await until("the tag is kept", 10000, async () => (await d.text("#tags")).includes("환불"));
+  await d.select("#wu-sentiment", "negative");
+  await d.select("#wu-grade", "vip");
+  await d.select("#wu-processing", "inProgress");
+  await d.click("#save-wrap-up");
+  await until("the wrap-up is saved", 10000, async () => (await d.text("#ib-notice")).includes("저장했어요"));
+  const kept = await d.invoke("conversation_detail", { id: callId });
+  assert(
+    kept.wrapUp.sentiment === "negative" && kept.wrapUp.grade === "vip" && kept.wrapUp.processing === "inProgress",
+    `the wrap-up form was not kept as filled: ${JSON.stringify(kept.wrapUp)}`,
+  );
+  assert(kept.summary.tags.includes("환불") && kept.notes.some((n) => n.text.includes("환불 요청")), "note or tag lost");
+  const inboxShot = join(dirname(screenshot), "ringdesk-desktop-inbox.png");
+  writeFileSync(inboxShot, Buffer.from(await d.screenshot(), "base64"));
+  console.log("screenshot saved to", inboxShot);
+  await d.click("#close-conversation");
+  await until("closed", 10000, async () => (await d.text("#conversation-state")).includes("종료"));
+  await until("out of wrap-up", 10000, async () => (await notRinging()) === null);
+  await d.window("");
+
   // 11. A second launch only focuses the running app.
   step("single instance");
   const second = start(app, [], { env: { ...process.env, ...appEnv } });
@@ -455,8 +513,12 @@ try {
   assert((await d.attr("#mute", "aria-pressed")) === "false", "the old mute hotkey still acts");
   xdotool("ctrl+alt+m");
   await until("muted by the new hotkey", 5000, async () => (await d.attr("#mute", "aria-pressed")) === "true");
+  const secondCall = (await d.invoke("desk_state")).activeCall;
   xdotool("ctrl+o");
   await until("left the call", 10000, () => !windowExists("Ringdesk call"));
+  // Its wrap-up done, we close the conversation so that the next call rings us.
+  await d.window("");
+  await d.invoke("set_conversation_state", { id: secondCall, change: { state: "closed", snoozedUntil: null } });
 
   // 13. A call nobody answers: missed-call notification and the missed list.
   // Clicking the notification (dunst's default action) brings the hidden main window back.
@@ -510,10 +572,12 @@ try {
   await until("the ring says Junho transferred it", 15000, async () => (await d.text("#ring")).includes("이준호님이 돌려준 전화"));
   await d.click("#answer");
   await until("back in the call", 15000, () => d.exists("#call-box"));
+  const handedBack = (await d.invoke("desk_state")).activeCall;
   xdotool("ctrl+shift+o");
   await until("call window closed after the transfer back", 10000, () => !windowExists("Ringdesk call"));
   lazyJunho.stop();
   await d.window("");
+  await d.invoke("set_conversation_state", { id: handedBack, change: { state: "closed", snoozedUntil: null } });
 
   // 13a. The IVR editor (Minji owns the channel): opened from the main window, the demo IVR's
   // steps with their figures; the simulator walks its saved draft (the menu waits, 1 reaches the
@@ -657,6 +721,11 @@ try {
   await until("English", 5000, async () => (await d.text("#logout")) === "Log out");
   await d.click("#open-settings");
   assert((await d.text("#missed-calls")).includes("Missed"), "the missed list is still in Korean");
+  // The inbox follows too (its picture in English beside the Korean one).
+  await d.click("#open-inbox");
+  await until("inbox in English", 10000, async () => (await d.window("#inbox").catch(() => false)) && (await d.text("#state-tabs")).includes("Open"));
+  writeFileSync(join(dirname(screenshot), "ringdesk-desktop-inbox-en.png"), Buffer.from(await d.screenshot(), "base64"));
+  await d.window("");
   await until("tray menu in English", 5000, () => trayShown().items.map((i) => i.label).includes("Open Ringdesk"));
 
   // 15. Logout: the keyring forgets the token, and the cloud refuses it.

@@ -6,6 +6,7 @@ import { startMainWindow } from "./views/main";
 import { startCallWindow } from "./views/call";
 import { startDialpadWindow } from "./views/dialpad";
 import { startWorkflowsWindow } from "./views/workflows";
+import { startInboxWindow } from "./views/inbox";
 
 async function main(): Promise<void> {
   setLanguage(await invoke("language"));
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   if (view === "#call") rerender.push(await startCallWindow());
   else if (view === "#dialpad") rerender.push(await startDialpadWindow());
   else if (view === "#workflows") rerender.push(await startWorkflowsWindow());
+  else if (view === "#inbox") rerender.push(await startInboxWindow());
   else rerender.push(await startMainWindow());
 }
 

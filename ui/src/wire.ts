@@ -7,3 +7,4 @@ export type * from "./gen/rest";
 export type * from "./gen/signaling";
 export type * from "./gen/desktop";
 export type * from "./gen/workflows";
+export type * from "./gen/inbox";

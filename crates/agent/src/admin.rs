@@ -14,7 +14,7 @@ use crate::AgentError;
 use crate::client::{ServerConfig, checked, get, unreadable};
 
 /// `method path` with the token, ready for a body.
-fn request(
+pub(crate) fn request(
     server: &ServerConfig,
     token: &str,
     method: Method,
@@ -27,7 +27,7 @@ fn request(
 }
 
 /// `path` on the server as a URL, to add escaped segments or a query to.
-fn api_url(server: &ServerConfig, path: &str) -> Result<reqwest::Url, AgentError> {
+pub(crate) fn api_url(server: &ServerConfig, path: &str) -> Result<reqwest::Url, AgentError> {
     reqwest::Url::parse(&format!("{}{path}", server.url))
         .map_err(|e| AgentError::Config(format!("server URL {}: {e}", server.url)))
 }
@@ -42,6 +42,7 @@ macro_rules! answer {
             .map_err(unreadable)
     };
 }
+pub(crate) use answer;
 
 /// The channel's workflows, in list order.
 pub async fn workflows(

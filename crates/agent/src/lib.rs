@@ -19,6 +19,7 @@ pub mod client;
 pub mod credentials;
 pub mod desk;
 pub mod history;
+pub mod inbox;
 pub mod media;
 pub mod ringer;
 pub mod session;

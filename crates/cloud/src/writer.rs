@@ -32,6 +32,15 @@ pub enum Write {
     },
     /// A call's recording: started, paused, finished.
     Recording(crate::recording::RecordingWrite),
+    /// A call's conversation is now this manager's (they took the call).
+    Assigned {
+        /// The call (and its conversation).
+        call_id: i64,
+        /// The manager.
+        manager_id: i64,
+        /// When, Unix ms.
+        at_ms: i64,
+    },
     /// A manager's assignment settings.
     Assignment {
         /// The manager.
@@ -123,6 +132,15 @@ async fn write_once(store: &Store, write: &Write) -> Result<(), StoreError> {
                 .await
         }
         Write::Recording(r) => write_recording(store, r).await,
+        Write::Assigned {
+            call_id,
+            manager_id,
+            at_ms,
+        } => {
+            store
+                .assign_call_conversation(*call_id, *manager_id, *at_ms)
+                .await
+        }
     }
 }
 
@@ -164,6 +182,7 @@ fn subject(write: &Write) -> String {
             | RecordingWrite::Paused { call_id, .. }
             | RecordingWrite::Finished { call_id, .. },
         ) => format!("call {call_id}'s recording"),
+        Write::Assigned { call_id, .. } => format!("call {call_id}'s assignee"),
     }
 }
 

@@ -307,18 +307,6 @@ impl Store {
             .bind(cause)
             .execute(&mut *tx)
             .await?;
-            if role == "answered"
-                && purpose.is_some_and(|p| crate::conversations::ASSIGNING_PURPOSES.contains(&p))
-            {
-                sqlx::query(
-                    "UPDATE conversations SET assignee_id = $1, updated_at_ms = $2 WHERE id = $3",
-                )
-                .bind(manager_id)
-                .bind(at_ms)
-                .bind(call_id)
-                .execute(&mut *tx)
-                .await?;
-            }
             if role == "answered" {
                 // A placed call is answered by the called party, not by the manager who dials.
                 sqlx::query(

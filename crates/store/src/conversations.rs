@@ -17,12 +17,6 @@ pub const CLOSED: &str = "closed";
 /// A missed call not yet closed.
 pub const MISSED: &str = "missed";
 
-/// How a manager joining a call makes them its conversation's assignee: answering it as
-/// routed, picking it up, taking a transfer, or placing it. An invitation or a parallel line
-/// does not.
-pub(crate) const ASSIGNING_PURPOSES: &[&str] =
-    &["route", "pickUp", "coldTransfer", "warmTransfer", "dial"];
-
 /// One conversation with what the inbox shows of its call and contact.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ConversationRow {
@@ -342,6 +336,25 @@ impl Store {
             tx.commit().await?;
         });
         Ok(found)
+    }
+
+    /// The call's conversation is now `manager_id`'s (the dispatcher says who took the call).
+    pub async fn assign_call_conversation(
+        &self,
+        call_id: i64,
+        manager_id: i64,
+        at_ms: i64,
+    ) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "UPDATE conversations SET assignee_id = $2, updated_at_ms = $3 WHERE id = $1"
+        )
+        .bind(call_id)
+        .bind(manager_id)
+        .bind(at_ms)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
     }
 
     /// Assigns the conversation to a manager of the channel, or to nobody.

@@ -1266,6 +1266,11 @@ async fn every_call_is_a_conversation_with_notes_tags_state_and_wrap_up(db: Scra
         .record_manager(answered, teammate, invited, 2_500)
         .await
         .unwrap();
+    // The dispatcher names who took the call.
+    store
+        .assign_call_conversation(answered, owner, 2_000)
+        .await
+        .unwrap();
     let missed = insert(&store, new_call(channel, "+821099990000", 3_000)).await;
     assert!(
         store.wrap_up_conversations(owner).await.unwrap().is_empty(),
@@ -1286,11 +1291,7 @@ async fn every_call_is_a_conversation_with_notes_tags_state_and_wrap_up(db: Scra
         .unwrap()
         .unwrap();
     assert_eq!((row.state.as_str(), row.missed), ("open", false));
-    assert_eq!(
-        row.assignee_id,
-        Some(owner),
-        "the one who answered, not the invitee"
-    );
+    assert_eq!(row.assignee_id, Some(owner), "the one the dispatcher named");
     assert_eq!(
         row.contact_name.as_deref(),
         Some("박서연"),

@@ -10,6 +10,11 @@ use crate::{CallVia, Caller, ErrorCode, ManagerInfo, ServerEvent, Team, Teammate
 use crate::{AgentStatus, CallRecord, ChannelNumber, DialPlan, TransferKind};
 #[cfg(test)]
 use crate::{
+    BulkClosed, Classification, ConversationDetail, ConversationNote, ConversationPage,
+    ConversationQuery, SetConversationState, WrapUp,
+};
+#[cfg(test)]
+use crate::{
     OperatingHours, PromptInfo, PromptSource, Published, QueueSettings, SaveDraft,
     SimulationRequest, SimulationResult, StepAnalytics, WorkflowDetail, WorkflowSummary,
 };
@@ -712,6 +717,33 @@ desktop_commands! {
     fn save_operating_hours(hours: OperatingHours) -> ();
     /// Saves a team's queue settings (`badQueueSettings` naming the field).
     fn save_queue_settings(team_id: i64, settings: QueueSettings) -> ();
+    /// Opens (or focuses) the inbox window: the channel's conversations.
+    fn open_inbox() -> ();
+    /// Who is logged in (the inbox's "mine"), as the cloud knows them.
+    fn current_manager() -> ManagerInfo;
+    /// A page of the channel's conversations, filtered.
+    fn conversations(query: ConversationQuery) -> ConversationPage;
+    /// One conversation whole: its call, recording, notes and wrap-up form.
+    fn conversation_detail(id: i64) -> ConversationDetail;
+    /// Opens, snoozes or closes a conversation (`missedCannotReopen`, `badState`).
+    fn set_conversation_state(id: i64, change: SetConversationState) -> ();
+    /// Assigns a conversation to a manager of the channel, or to nobody.
+    fn set_conversation_assignee(id: i64, manager_id: Option<i64>) -> ();
+    /// Replaces a conversation's tags (`badTag`).
+    fn set_conversation_tags(id: i64, tags: Vec<String>) -> ();
+    /// Adds an internal note (`badNote`).
+    fn add_conversation_note(id: i64, text: String) -> ConversationNote;
+    /// Saves the wrap-up form (`unknownClassification`).
+    fn save_wrap_up(id: i64, wrap_up: WrapUp) -> ();
+    /// Closes many conversations at once (the missed list).
+    fn close_conversations(ids: Vec<i64>) -> BulkClosed;
+    /// The channel's classifications for the wrap-up form.
+    fn classifications() -> Vec<Classification>;
+    /// A call's recording as a `data:audio/mpeg` URL for the window's player
+    /// (`recordingNotReady`, `notFound`).
+    fn recording_audio(call_id: i64) -> String;
+    /// Saves a call's recording as an MP3 in the Downloads folder; the file's path.
+    fn download_recording(call_id: i64) -> String;
 }
 
 #[cfg(test)]

@@ -4,6 +4,16 @@
 import type { AgentStatus, TransferKind } from "./codes";
 import type { ManagerInfo, DialPlan, ChannelNumber, Teammate, Team, CallRecord } from "./rest";
 import type {
+  ConversationDetail,
+  ConversationNote,
+  WrapUp,
+  Classification,
+  ConversationQuery,
+  ConversationPage,
+  SetConversationState,
+  BulkClosed,
+} from "./inbox";
+import type {
   OperatingHours,
   PromptSource,
   WorkflowSummary,
@@ -338,4 +348,33 @@ export interface Commands {
   save_operating_hours: { args: { hours: OperatingHours }; result: null };
   /** Saves a team's queue settings (`badQueueSettings` naming the field). */
   save_queue_settings: { args: { teamId: number; settings: QueueSettings }; result: null };
+  /** Opens (or focuses) the inbox window: the channel's conversations. */
+  open_inbox: { args: Record<string, never>; result: null };
+  /** Who is logged in (the inbox's "mine"), as the cloud knows them. */
+  current_manager: { args: Record<string, never>; result: ManagerInfo };
+  /** A page of the channel's conversations, filtered. */
+  conversations: { args: { query: ConversationQuery }; result: ConversationPage };
+  /** One conversation whole: its call, recording, notes and wrap-up form. */
+  conversation_detail: { args: { id: number }; result: ConversationDetail };
+  /** Opens, snoozes or closes a conversation (`missedCannotReopen`, `badState`). */
+  set_conversation_state: { args: { id: number; change: SetConversationState }; result: null };
+  /** Assigns a conversation to a manager of the channel, or to nobody. */
+  set_conversation_assignee: { args: { id: number; managerId: number | null }; result: null };
+  /** Replaces a conversation's tags (`badTag`). */
+  set_conversation_tags: { args: { id: number; tags: Array<string> }; result: null };
+  /** Adds an internal note (`badNote`). */
+  add_conversation_note: { args: { id: number; text: string }; result: ConversationNote };
+  /** Saves the wrap-up form (`unknownClassification`). */
+  save_wrap_up: { args: { id: number; wrapUp: WrapUp }; result: null };
+  /** Closes many conversations at once (the missed list). */
+  close_conversations: { args: { ids: Array<number> }; result: BulkClosed };
+  /** The channel's classifications for the wrap-up form. */
+  classifications: { args: Record<string, never>; result: Array<Classification> };
+  /**
+   * A call's recording as a `data:audio/mpeg` URL for the window's player
+   * (`recordingNotReady`, `notFound`).
+   */
+  recording_audio: { args: { callId: number }; result: string };
+  /** Saves a call's recording as an MP3 in the Downloads folder; the file's path. */
+  download_recording: { args: { callId: number }; result: string };
 }

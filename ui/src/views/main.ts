@@ -144,7 +144,8 @@ function render(): void {
   else if (state.showSettings) body = panel.html();
   else body = statusView();
   const footer = state.manager
-    ? `${state.manager.canAdminister ? `<button id="open-workflows" class="link">${s.openWorkflows}</button>` : ""}
+    ? `<button id="open-inbox" class="link">${s.ib.open}</button>
+       ${state.manager.canAdminister ? `<button id="open-workflows" class="link">${s.openWorkflows}</button>` : ""}
        <button id="open-settings" class="link">${state.showSettings ? s.closeSettings : s.settings}</button>
        <button id="logout" class="link">${s.logout}</button>`
     : "";
@@ -176,6 +177,7 @@ function bind(): void {
     document.getElementById(id)?.addEventListener("change", () => void invoke("set_assignment", assignment()));
   }
   document.getElementById("open-workflows")?.addEventListener("click", () => void invoke("open_workflows"));
+  document.getElementById("open-inbox")?.addEventListener("click", () => void invoke("open_inbox"));
   document.getElementById("open-settings")?.addEventListener("click", () => {
     state.showSettings = !state.showSettings;
     if (state.showSettings) void panel.open();

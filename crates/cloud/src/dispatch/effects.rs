@@ -217,7 +217,10 @@ impl Dispatcher {
                 }
                 SwitchboardOutput::TransferEnded { call, by, outcome } => {
                     let (to, reason) = match outcome {
-                        TransferOutcome::Completed { to } => (Some(self.manager_ref(to)), None),
+                        TransferOutcome::Completed { to } => {
+                            self.assign_conversation(call, to);
+                            (Some(self.manager_ref(to)), None)
+                        }
                         TransferOutcome::Unanswered { reason } => (None, Some(reason.to_wire())),
                         TransferOutcome::Cancelled | TransferOutcome::TargetLeft => (None, None),
                     };
@@ -366,10 +369,6 @@ impl Dispatcher {
             None if c.placed => JoinPurpose::Dial,
             None => JoinPurpose::Route,
         };
-        if super::inbox::assigns(purpose) {
-            c.assignee = Some(manager);
-        }
-        let channel_id = c.channel_id;
         let (reply_tx, reply_rx) = oneshot::channel();
         c.room.send(RoomCommand::AddManager {
             manager,
@@ -390,7 +389,9 @@ impl Dispatcher {
         if record {
             self.start_recording(call);
         }
-        self.push_conversation(channel_id, call.0);
+        if super::inbox::assigns(purpose) {
+            self.assign_conversation(call, manager);
+        }
         self.send_presence(manager);
         let purpose = purpose.as_str();
         self.record(call, manager, ManagerPart::Answered { purpose });

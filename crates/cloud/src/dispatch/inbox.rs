@@ -8,20 +8,35 @@ use ringdesk_wire::{JoinPurpose, ServerEvent};
 
 use super::Dispatcher;
 
-/// Joining a call this way makes the manager its conversation's assignee (as the store
-/// records it): answering it as routed, picking it up, taking a transfer, placing it.
+/// Joining a call this way makes the manager its conversation's assignee: answering it as
+/// routed, picking it up, placing it. (A transfer assigns when it completes; an invitation or
+/// a parallel line never does.)
 pub(super) fn assigns(purpose: JoinPurpose) -> bool {
     matches!(
         purpose,
-        JoinPurpose::Route
-            | JoinPurpose::PickUp
-            | JoinPurpose::ColdTransfer
-            | JoinPurpose::WarmTransfer
-            | JoinPurpose::Dial
+        JoinPurpose::Route | JoinPurpose::PickUp | JoinPurpose::Dial
     )
 }
 
 impl Dispatcher {
+    /// The call's conversation is `manager`'s now: written, and they wrap it up after the call.
+    pub(super) fn assign_conversation(&mut self, call: CallId, manager: ManagerId) {
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
+        if c.assignee == Some(manager) {
+            return;
+        }
+        c.assignee = Some(manager);
+        let channel_id = c.channel_id;
+        self.writer.send(crate::writer::Write::Assigned {
+            call_id: call.0,
+            manager_id: manager.0,
+            at_ms: ringdesk_store::time::now_ms(),
+        });
+        self.push_conversation(channel_id, call.0);
+    }
+
     /// Tells the channel's managers a conversation changed, once the writer has written what
     /// is queued (so an app reading it finds the change).
     pub(super) fn push_conversation(&self, channel_id: i64, id: i64) {

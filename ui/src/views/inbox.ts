@@ -1,0 +1,460 @@
+// The inbox window: the channel's conversations (every call is one, with a phone icon) filtered
+// by state, assignee, tag and source; the missed list's bulk close; and one conversation whole —
+// its recording (player with speed and the paused stretches marked, MP3 download), internal
+// notes, tags, assignee, state, and the wrap-up form. Changes pushed by the cloud
+// (`conversationChanged`) reload what they touch.
+import { errorText, t } from "../i18n";
+import { esc, invoke, listen } from "../tauri";
+import type {
+  AgentEvent, Classification, ConversationDetail, ConversationState, ConversationSummary, CustomerGrade, ProcessingStatus,
+  Sentiment, Teammate, WrapUp,
+} from "../wire";
+
+type StateFilter = ConversationState | "all";
+type AssigneeFilter = "anyone" | "mine" | "nobody";
+
+const state = {
+  myId: 0,
+  filter: { state: "open" as StateFilter, assignee: "anyone" as AssigneeFilter, tag: "", phoneOnly: false },
+  list: [] as ConversationSummary[],
+  total: 0,
+  selected: null as number | null,
+  detail: null as ConversationDetail | null,
+  /** The selected conversation's recording as a `blob:` URL, once loaded. */
+  audio: null as string | null,
+  audioFor: null as number | null,
+  speed: 1,
+  /** Missed conversations ticked for a bulk close. */
+  ticked: new Set<number>(),
+  /** The wrap-up form as edited (saved with its button). */
+  wrapUp: {} as WrapUp,
+  /** The note being written, kept across re-renders. */
+  note: "",
+  classifications: [] as Classification[],
+  teammates: [] as Teammate[],
+  notice: "",
+  error: "",
+};
+
+const app = document.getElementById("app")!;
+
+const PHONE_ICON = `<svg class="phone-icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z"/></svg>`;
+
+function fail(e: unknown): void {
+  state.error = errorText(String(e));
+  render();
+}
+
+function when(iso: string): string {
+  const d = new Date(iso);
+  const lang = document.documentElement.lang === "en" ? "en-US" : "ko-KR";
+  return d.toLocaleString(lang, { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+function who(c: ConversationSummary): string {
+  return c.contact?.name ?? c.customerNumber;
+}
+
+async function loadList(): Promise<void> {
+  const f = state.filter;
+  const page = await invoke("conversations", {
+    query: {
+      state: f.state === "all" ? null : f.state,
+      source: f.phoneOnly ? "phone" : null,
+      assignee: f.assignee === "mine" ? state.myId : f.assignee === "nobody" ? 0 : null,
+      tag: f.tag.trim() || null,
+      contact: null,
+      page: 1,
+      perPage: 100,
+    },
+  });
+  state.list = page.conversations;
+  state.total = page.total;
+  for (const id of [...state.ticked]) if (!state.list.some((c) => c.id === id)) state.ticked.delete(id);
+}
+
+async function loadDetail(id: number): Promise<void> {
+  const detail = await invoke("conversation_detail", { id });
+  if (state.selected !== id) return;
+  const fresh = state.detail?.summary.id !== id;
+  state.detail = detail;
+  if (fresh) state.wrapUp = { ...detail.wrapUp };
+  if (detail.recording?.state === "ready" && state.audioFor !== id) {
+    state.audioFor = id;
+    state.audio = null;
+    invoke("recording_audio", { callId: id })
+      .then((url) => {
+        if (state.audioFor === id) {
+          state.audio = blobUrl(url);
+          render();
+        }
+      })
+      .catch(fail);
+  }
+}
+
+/** The MP3 from its `data:` URL as a `blob:` URL, which every webview's player seeks in (the
+ * previous one is let go). */
+function blobUrl(data: string): string {
+  if (state.audio) URL.revokeObjectURL(state.audio);
+  const base64 = data.slice(data.indexOf(",") + 1);
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  return URL.createObjectURL(new Blob([bytes], { type: "audio/mpeg" }));
+}
+
+async function select(id: number): Promise<void> {
+  state.selected = id;
+  state.note = "";
+  state.notice = "";
+  state.error = "";
+  state.detail = null;
+  if (state.audio) URL.revokeObjectURL(state.audio);
+  state.audio = null;
+  state.audioFor = null;
+  render();
+  await loadDetail(id).catch(fail);
+  render();
+}
+
+async function refresh(): Promise<void> {
+  await loadList().catch(fail);
+  if (state.selected !== null) await loadDetail(state.selected).catch(fail);
+  render();
+}
+
+function filtersView(): string {
+  const s = t().ib;
+  const states: StateFilter[] = ["open", "snoozed", "missed", "closed", "all"];
+  const tabs = states
+    .map((st) => `<button class="tab ${state.filter.state === st ? "current" : "secondary"}" data-state="${st}">${s.states[st]}</button>`)
+    .join("");
+  const assignees: AssigneeFilter[] = ["anyone", "mine", "nobody"];
+  const assignee = assignees
+    .map((a) => `<option value="${a}" ${state.filter.assignee === a ? "selected" : ""}>${s[a]}</option>`)
+    .join("");
+  return `<div class="tabs" id="state-tabs">${tabs}</div>
+    <div class="row filters">
+      <select id="assignee-filter" aria-label="${s.assignee}">${assignee}</select>
+      <select id="source-filter" aria-label="${s.source}">
+        <option value="all" ${state.filter.phoneOnly ? "" : "selected"}>${s.allSources}</option>
+        <option value="phone" ${state.filter.phoneOnly ? "selected" : ""}>${s.phone}</option>
+      </select>
+    </div>
+    <input id="tag-filter" placeholder="${s.tagFilter}" value="${esc(state.filter.tag)}" />`;
+}
+
+function listView(): string {
+  const s = t().ib;
+  const missedList = state.filter.state === "missed" && state.list.length > 0;
+  const bulk = missedList
+    ? `<div class="row bulk"><label class="row"><input type="checkbox" id="tick-all" ${state.ticked.size === state.list.length ? "checked" : ""} /> ${s.selectAll}</label>
+       <button id="close-ticked" class="secondary" ${state.ticked.size ? "" : "disabled"}>${s.closeSelected(state.ticked.size)}</button></div>`
+    : "";
+  const items = state.list
+    .map((c) => {
+      const tick = missedList
+        ? `<input type="checkbox" class="tick" data-id="${c.id}" ${state.ticked.has(c.id) ? "checked" : ""} aria-label="${esc(who(c))}" />`
+        : "";
+      const tags = c.tags.map((tg) => `<span class="chip">${esc(tg)}</span>`).join("");
+      return `<li class="conversation ${state.selected === c.id ? "current" : ""} ${c.missed ? "missed" : ""}" data-id="${c.id}">
+        ${tick}
+        <span class="source ${c.direction}" title="${c.direction === "outbound" ? s.outbound : s.inbound}">${PHONE_ICON}</span>
+        <div class="summary">
+          <div class="bar"><strong>${esc(who(c))}</strong>${c.contact?.lead ? ` <span class="badge">${s.lead}</span>` : ""}<small class="muted">${when(c.updatedAt)}</small></div>
+          <p class="muted">${s.states[c.state]}${c.assignee ? ` · ${esc(c.assignee.name)}` : ""}${c.lastNote ? ` · ${esc(c.lastNote)}` : ""}</p>
+          ${tags ? `<div class="chips">${tags}</div>` : ""}
+        </div>
+      </li>`;
+    })
+    .join("");
+  return `${bulk}<ul id="conversation-list" class="conversations">${items || `<li class="muted">${s.empty}</li>`}</ul>`;
+}
+
+/** The player: the MP3 with speeds, and the paused stretches marked on a bar under it. */
+function playerView(d: ConversationDetail): string {
+  const s = t().ib;
+  const r = d.recording;
+  if (!r) return `<p class="muted" id="recording-state">${s.noRecording}</p>`;
+  if (r.state === "recording") return `<p class="muted" id="recording-state">${s.recordingNotReady}</p>`;
+  if (r.state === "failed") return `<p class="error" id="recording-state">${s.recordingFailed}</p>`;
+  const total = Math.max(r.durationMs, 1);
+  const marks = r.pauses
+    .map((p) => {
+      const from = (p.fromMs / total) * 100;
+      const to = ((p.toMs ?? total) / total) * 100;
+      return `<span class="pause-mark" style="left:${from.toFixed(2)}%;width:${Math.max(to - from, 0.5).toFixed(2)}%" title="${s.paused}"></span>`;
+    })
+    .join("");
+  const speeds = [0.75, 1, 1.25, 1.5, 2]
+    .map((v) => `<option value="${v}" ${state.speed === v ? "selected" : ""}>${v}×</option>`)
+    .join("");
+  return `<div class="player">
+      ${state.audio ? `<audio id="player" controls preload="auto" src="${state.audio}"></audio>` : `<p class="muted">…</p>`}
+      <div class="timeline" id="pause-marks" aria-label="${s.paused}">${marks}</div>
+      <div class="row player-bar"><label class="row">${s.speed} <select id="speed">${speeds}</select></label>
+        <small class="muted">${s.channels}</small><span class="spacer"></span>
+        <button id="download" class="secondary">${s.download}</button></div>
+    </div>`;
+}
+
+function option<T extends string>(value: T | null | undefined, values: readonly T[], names: Record<T, string>): string {
+  const s = t().ib;
+  return `<option value="" ${value ? "" : "selected"}>${s.unset}</option>` +
+    values.map((v) => `<option value="${v}" ${value === v ? "selected" : ""}>${names[v]}</option>`).join("");
+}
+
+function wrapUpView(): string {
+  const s = t().ib;
+  const w = state.wrapUp;
+  const classes = `<option value="" ${w.classificationId ? "" : "selected"}>${s.unset}</option>` +
+    state.classifications.map((c) => `<option value="${c.id}" ${w.classificationId === c.id ? "selected" : ""}>${esc(c.name)}</option>`).join("");
+  return `<section class="card" id="wrap-up">
+      <h3>${s.wrapUp}</h3>
+      <label>${s.classification}<select id="wu-classification">${classes}</select></label>
+      <label>${s.sentiment}<select id="wu-sentiment">${option<Sentiment>(w.sentiment, ["positive", "neutral", "negative"], s.sentiments)}</select></label>
+      <label>${s.grade}<select id="wu-grade">${option<CustomerGrade>(w.grade, ["new", "regular", "vip", "caution"], s.grades)}</select></label>
+      <label>${s.processing}<select id="wu-processing">${option<ProcessingStatus>(w.processing, ["resolved", "inProgress", "escalated"], s.processings)}</select></label>
+      <button id="save-wrap-up">${s.saveWrapUp}</button>
+    </section>`;
+}
+
+function detailView(): string {
+  const s = t().ib;
+  const d = state.detail;
+  if (!d) return `<p class="muted pick">${state.selected === null ? s.pick : "…"}</p>`;
+  const c = d.summary;
+  const actions = c.missed
+    ? c.state === "closed" ? "" : `<button id="close-conversation">${s.close}</button>`
+    : c.state === "closed" || c.state === "snoozed"
+      ? `<button id="reopen" class="secondary">${s.reopen}</button>${c.state === "snoozed" ? `<button id="close-conversation">${s.close}</button>` : ""}`
+      : `<button id="snooze-hour" class="secondary">${s.snoozeHour}</button>
+         <button id="snooze-tomorrow" class="secondary">${s.snoozeTomorrow}</button>
+         <button id="close-conversation">${s.close}</button>`;
+  const assignee = `<option value="" ${c.assignee ? "" : "selected"}>${s.nobody}</option>` +
+    state.teammates.map((m) => `<option value="${m.id}" ${c.assignee?.id === m.id ? "selected" : ""}>${esc(m.name)}</option>`).join("");
+  const notes = d.notes
+    .map((n) => `<li class="note"><div class="bar"><strong>${esc(n.author.name)}</strong><small class="muted">${when(n.at)}</small></div><p>${esc(n.text)}</p></li>`)
+    .join("");
+  const tags = c.tags
+    .map((tg) => `<span class="chip">${esc(tg)}<button class="remove-tag link" data-tag="${esc(tg)}" aria-label="${esc(s.removeTag(tg))}">×</button></span>`)
+    .join("");
+  const call = d.call;
+  const talk = `${Math.floor(call.durationS / 60)}:${String(call.durationS % 60).padStart(2, "0")}`;
+  return `<div class="conversation-view">
+    <section class="card" id="conversation-head">
+      <div class="bar"><h2>${PHONE_ICON} ${esc(who(c))}${c.contact?.lead ? ` <span class="badge">${s.lead}</span>` : ""}</h2>
+        <span class="state ${c.state}" id="conversation-state">${c.snoozedUntil ? esc(s.snoozedUntil(when(c.snoozedUntil))) : s.states[c.state]}</span></div>
+      <p class="muted">${esc(c.customerNumber)} · ${c.direction === "outbound" ? s.outbound : s.inbound} · ${when(c.createdAt)}${c.teamName ? ` · ${esc(c.teamName)}` : ""}</p>
+      ${c.missed && c.state !== "closed" ? `<p class="muted">${s.missedNote}</p>` : ""}
+      <div class="row head-actions"><label class="row">${s.assignee}<select id="assignee">${assignee}</select></label><span class="spacer"></span>${actions}</div>
+    </section>
+    <section class="card"><h3>${s.recording}</h3>${playerView(d)}</section>
+    <section class="card" id="notes">
+      <h3>${s.notes}</h3><p class="muted">${s.notesHint}</p>
+      <ul class="notes">${notes}</ul>
+      <textarea id="note-text" rows="3" placeholder="${s.notePlaceholder}">${esc(state.note)}</textarea>
+      <button id="add-note" ${state.note.trim() ? "" : "disabled"}>${s.addNote}</button>
+    </section>
+  </div>
+  <aside class="side">
+    ${wrapUpView()}
+    <section class="card" id="tags"><h3>${s.tags}</h3><div class="chips">${tags}</div><input id="tag-input" placeholder="${s.addTag}" /></section>
+    <section class="card"><h3>${s.call}</h3>
+      <ul class="fields"><li><span>${s.number}</span>${esc(call.number)}</li><li><span>${s.started}</span>${when(call.startedAt)}</li>
+      <li><span>${s.duration}</span>${talk}</li>${c.teamName ? `<li><span>${s.team}</span>${esc(c.teamName)}</li>` : ""}</ul></section>
+  </aside>`;
+}
+
+function render(): void {
+  const s = t().ib;
+  document.title = `${t().appTitle} · ${s.title}`;
+  // Keep the player where it is across re-renders (a push must not restart the audio).
+  const playing = document.getElementById("player") as HTMLAudioElement | null;
+  const at = playing && state.audio && playing.src === state.audio ? playing.currentTime : 0;
+  const wasPlaying = playing ? !playing.paused : false;
+  app.innerHTML = `<div class="inbox">
+      <nav class="card list"><h2>${s.title} <small class="muted">${state.total}</small></h2>${filtersView()}${listView()}</nav>
+      <main class="detail">${detailView()}</main>
+    </div>
+    ${state.notice ? `<p id="ib-notice" class="muted">${esc(state.notice)}</p>` : ""}
+    ${state.error ? `<p id="ib-error" class="error">${esc(state.error)}</p>` : ""}`;
+  const player = document.getElementById("player") as HTMLAudioElement | null;
+  if (player) {
+    player.playbackRate = state.speed;
+    if (at) player.currentTime = at;
+    if (wasPlaying) void player.play();
+  }
+  bind();
+}
+
+/** Runs a change (which may say what it did), then shows what the cloud has now. */
+async function change(work: () => Promise<unknown>): Promise<void> {
+  state.error = "";
+  state.notice = "";
+  try {
+    const said = await work();
+    if (typeof said === "string") state.notice = said;
+  } catch (e) {
+    state.error = errorText(String(e));
+  }
+  await refresh();
+}
+
+function snoozeUntil(tomorrow: boolean): string {
+  const d = new Date();
+  if (tomorrow) {
+    d.setDate(d.getDate() + 1);
+    d.setHours(9, 0, 0, 0);
+  } else {
+    d.setHours(d.getHours() + 1);
+  }
+  return d.toISOString();
+}
+
+function bind(): void {
+  const on = (id: string, f: () => void) => document.getElementById(id)?.addEventListener("click", f);
+  const id = state.selected;
+  document.querySelectorAll<HTMLButtonElement>("#state-tabs button").forEach((b) =>
+    b.addEventListener("click", () => {
+      state.filter.state = b.dataset.state as StateFilter;
+      state.ticked.clear();
+      void refresh();
+    }),
+  );
+  document.getElementById("assignee-filter")?.addEventListener("change", (e) => {
+    state.filter.assignee = (e.target as HTMLSelectElement).value as AssigneeFilter;
+    void refresh();
+  });
+  document.getElementById("source-filter")?.addEventListener("change", (e) => {
+    state.filter.phoneOnly = (e.target as HTMLSelectElement).value === "phone";
+    void refresh();
+  });
+  document.getElementById("tag-filter")?.addEventListener("change", (e) => {
+    state.filter.tag = (e.target as HTMLInputElement).value;
+    void refresh();
+  });
+  document.querySelectorAll<HTMLLIElement>("#conversation-list li.conversation").forEach((li) =>
+    li.addEventListener("click", (e) => {
+      if ((e.target as HTMLElement).classList.contains("tick")) return;
+      void select(Number(li.dataset.id));
+    }),
+  );
+  document.querySelectorAll<HTMLInputElement>("#conversation-list input.tick").forEach((box) =>
+    box.addEventListener("change", () => {
+      const n = Number(box.dataset.id);
+      if (box.checked) state.ticked.add(n);
+      else state.ticked.delete(n);
+      render();
+    }),
+  );
+  document.getElementById("tick-all")?.addEventListener("change", (e) => {
+    state.ticked = (e.target as HTMLInputElement).checked ? new Set(state.list.map((c) => c.id)) : new Set();
+    render();
+  });
+  on("close-ticked", () => {
+    const ids = [...state.ticked];
+    void change(async () => {
+      const closed = await invoke("close_conversations", { ids });
+      state.ticked.clear();
+      return t().ib.closedCount(closed.closed);
+    });
+  });
+  if (id === null) return;
+  on("close-conversation", () => void change(() => invoke("set_conversation_state", { id, change: { state: "closed", snoozedUntil: null } })));
+  on("reopen", () => void change(() => invoke("set_conversation_state", { id, change: { state: "open", snoozedUntil: null } })));
+  on("snooze-hour", () => void change(() => invoke("set_conversation_state", { id, change: { state: "snoozed", snoozedUntil: snoozeUntil(false) } })));
+  on("snooze-tomorrow", () => void change(() => invoke("set_conversation_state", { id, change: { state: "snoozed", snoozedUntil: snoozeUntil(true) } })));
+  document.getElementById("assignee")?.addEventListener("change", (e) => {
+    const v = (e.target as HTMLSelectElement).value;
+    void change(() => invoke("set_conversation_assignee", { id, managerId: v ? Number(v) : null }));
+  });
+  const note = document.getElementById("note-text") as HTMLTextAreaElement | null;
+  note?.addEventListener("input", () => {
+    state.note = note.value;
+    (document.getElementById("add-note") as HTMLButtonElement).disabled = !note.value.trim();
+  });
+  on("add-note", () => {
+    const text = state.note;
+    void change(async () => {
+      await invoke("add_conversation_note", { id, text });
+      state.note = "";
+    });
+  });
+  const tags = state.detail?.summary.tags ?? [];
+  const tagInput = document.getElementById("tag-input") as HTMLInputElement | null;
+  tagInput?.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || !tagInput.value.trim()) return;
+    const next = [...tags, tagInput.value.trim()];
+    void change(() => invoke("set_conversation_tags", { id, tags: next }));
+  });
+  document.querySelectorAll<HTMLButtonElement>("#tags button.remove-tag").forEach((b) =>
+    b.addEventListener("click", () => void change(() => invoke("set_conversation_tags", { id, tags: tags.filter((tg) => tg !== b.dataset.tag) }))),
+  );
+  // Each choice is kept as it is made: a push re-rendering the window keeps the form as edited.
+  const pick = (field: string) => (document.getElementById(field) as HTMLSelectElement).value;
+  const edited = () => {
+    state.wrapUp = {
+      classificationId: pick("wu-classification") ? Number(pick("wu-classification")) : null,
+      sentiment: (pick("wu-sentiment") || null) as Sentiment | null,
+      grade: (pick("wu-grade") || null) as CustomerGrade | null,
+      processing: (pick("wu-processing") || null) as ProcessingStatus | null,
+    };
+  };
+  for (const field of ["wu-classification", "wu-sentiment", "wu-grade", "wu-processing"]) {
+    document.getElementById(field)?.addEventListener("change", edited);
+  }
+  on("save-wrap-up", () => {
+    edited();
+    const wrapUp = state.wrapUp;
+    void change(async () => {
+      await invoke("save_wrap_up", { id, wrapUp });
+      return t().ib.saved;
+    });
+  });
+  document.getElementById("speed")?.addEventListener("change", (e) => {
+    state.speed = Number((e.target as HTMLSelectElement).value);
+    const player = document.getElementById("player") as HTMLAudioElement | null;
+    if (player) player.playbackRate = state.speed;
+  });
+  document.getElementById("pause-marks")?.addEventListener("click", (e) => {
+    const bar = e.currentTarget as HTMLElement;
+    const player = document.getElementById("player") as HTMLAudioElement | null;
+    const total = (state.detail?.recording?.durationMs ?? 0) / 1000;
+    if (!player || !total) return;
+    player.currentTime = ((e.clientX - bar.getBoundingClientRect().left) / bar.clientWidth) * total;
+  });
+  on("download", () => {
+    void invoke("download_recording", { callId: id })
+      .then((path) => {
+        state.notice = t().ib.savedTo(path);
+        render();
+      })
+      .catch(fail);
+  });
+}
+
+export async function startInboxWindow(): Promise<() => void> {
+  // Pushes from the cloud: reload once for a burst of them.
+  let pending: number | null = null;
+  await listen("agent-event", (e: AgentEvent) => {
+    if (e.event !== "conversationChanged") return;
+    if (pending !== null) clearTimeout(pending);
+    pending = window.setTimeout(() => {
+      pending = null;
+      void refresh();
+    }, 150);
+  });
+  const [me, targets, classifications] = await Promise.all([
+    invoke("current_manager"),
+    invoke("call_targets"),
+    invoke("classifications"),
+  ]).catch((e) => {
+    fail(e);
+    return [null, null, null] as const;
+  });
+  if (me) state.myId = me.id;
+  if (targets) state.teammates = targets.teammates;
+  if (classifications) state.classifications = classifications;
+  await refresh();
+  return render;
+}
