@@ -4,10 +4,12 @@
 
 use std::time::Duration;
 
+use ringdesk_tests::admin::admin;
 use ringdesk_tests::audio::write_tone_wav;
 use ringdesk_tests::rtp_caller::RtpCaller;
 use ringdesk_tests::{AgentProc, Cloud, DEMO_SERVICE, MINJI, TempDir, block_on, http};
 use ringdesk_wire::{AgentEvent, ContactInfo, ServerEvent};
+use serde_json::json;
 
 /// `GET /api/v1/contacts?{param}=…` as Minji: the status and, when 200, the contacts.
 fn get_contacts(cloud: &Cloud, param: &str, value: &str) -> (u16, Vec<ContactInfo>) {
@@ -34,13 +36,25 @@ fn contacts(cloud: &Cloud, phone: &str) -> (u16, Vec<ContactInfo>) {
     get_contacts(cloud, "phone", phone)
 }
 
-/// One call from `from`, answered by Minji, then hung up by the caller.
+/// One call from `from`, answered by Minji, then hung up by the caller; she closes its
+/// conversation (ending her wrap-up) so that the next call rings her.
 fn call_once(cloud: &Cloud, minji: &mut AgentProc, from: &str) {
     let (caller, _) = RtpCaller::call_from(cloud.sip, DEMO_SERVICE, from);
     caller.hang_up();
-    minji.wait_for("the call ends", Duration::from_secs(10), |e| {
+    let (_, ended) = minji.wait_for("the call ends", Duration::from_secs(10), |e| {
         matches!(e, AgentEvent::Server(ServerEvent::CallEnded { .. }))
     });
+    let AgentEvent::Server(ServerEvent::CallEnded { call_id, .. }) = ended else {
+        unreachable!()
+    };
+    let path = format!("/api/v1/conversations/{call_id}/state");
+    let closed = block_on(admin(
+        cloud,
+        reqwest::Method::PUT,
+        &path,
+        json!({"state": "closed"}),
+    ));
+    assert_eq!(closed.0, 204, "{closed:?}");
 }
 
 #[test]
