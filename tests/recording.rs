@@ -3,15 +3,21 @@
 //! caller on hold (the hold music a 2 kHz tone). The recording, downloaded as MP3 and decoded,
 //! has the caller on the left channel and the manager on the right, silence where it was
 //! paused (and the pause marked), and no hold music anywhere. A `kill -9` of the cloud
-//! mid-call keeps what was recorded before it, finished at the restart.
+//! mid-call keeps what was recorded before it, finished at the restart. With the Whisper model
+//! installed, a call where each side says a sentence (eSpeak NG) gets a transcript that knows
+//! who said what.
 
 use std::time::{Duration, Instant};
 
+use ringdesk_media::resample::Resampler;
 use ringdesk_media::tone::{sine, tone_energy_ratio};
 use ringdesk_tests::audio::{decode_mp3, write_tone_wav};
 use ringdesk_tests::rtp_caller::RtpCaller;
 use ringdesk_tests::{AgentProc, Cloud, DEMO_SERVICE, MINJI, TempDir, block_on, http};
-use ringdesk_wire::{AgentEvent, RecordingInfo, RecordingState, ServerEvent};
+use ringdesk_wire::{
+    AgentEvent, ConversationDetail, RecordingInfo, RecordingState, ServerEvent, Speaker,
+    TranscriptState,
+};
 
 const CALLER_HZ: f64 = 500.0;
 const MANAGER_HZ: f64 = 1_000.0;
@@ -199,5 +205,130 @@ fn a_recording_survives_a_crash_of_the_cloud_mid_call() {
     assert!(
         tone_share(&right, 500, end, MANAGER_HZ) > 0.8,
         "and the manager's"
+    );
+}
+
+/// A sentence spoken by eSpeak NG (US English), at `rate_hz`, after `lead_ms` of silence.
+fn spoken(text: &str, rate_hz: u32, lead_ms: usize) -> Vec<i16> {
+    // A file, not --stdout: a piped WAV's header cannot say its length.
+    let dir = TempDir::new("espeak");
+    let wav = dir.path("said.wav");
+    let ok = std::process::Command::new("espeak-ng")
+        .args(["-v", "en-us", "-s", "150", "-w"])
+        .arg(&wav)
+        .arg(text)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "espeak-ng failed");
+    let reader = hound::WavReader::open(&wav).expect("espeak-ng's WAV");
+    let from = reader.spec().sample_rate;
+    let samples: Vec<i16> = reader.into_samples().map(Result::unwrap).collect();
+    let mut speech = vec![0; rate_hz as usize * lead_ms / 1000];
+    Resampler::new(from, rate_hz).process(&samples, &mut speech);
+    speech
+}
+
+/// The share of `expected`'s words found in `heard` (case and punctuation aside).
+fn word_accuracy(expected: &str, heard: &str) -> f64 {
+    let words = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (expected, heard) = (words(expected), words(heard));
+    let found = expected.iter().filter(|w| heard.contains(w)).count();
+    found as f64 / expected.len() as f64
+}
+
+#[test]
+fn a_call_is_transcribed_speaker_by_speaker() {
+    let model = std::env::var("RINGDESK_TEST_WHISPER_MODEL").expect(
+        "RINGDESK_TEST_WHISPER_MODEL is not set: it names the Whisper ggml model \
+         (`cargo xtask test` sets it to ~/.cache/ringdesk/models/whisper-base/ggml-base.bin)",
+    );
+    const CUSTOMER: &str =
+        "Hello, I would like a refund for my order. The package arrived broken yesterday.";
+    const AGENT: &str = "I am sorry to hear that. I will send you a new package today.";
+    let dir = TempDir::new("transcript");
+    let cloud = Cloud::start(&["--whisper-model", &model]);
+    // Minji answers, and speaks once the customer is done.
+    let voice = dir.path("minji.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 48_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&voice, spec).unwrap();
+    let mut agent = spoken(AGENT, 48_000, 7_500);
+    agent.extend(vec![0; 48_000 * 30]);
+    agent.iter().for_each(|&s| w.write_sample(s).unwrap());
+    w.finalize().unwrap();
+    let mut minji = AgentProc::wav(&cloud, MINJI, &voice, None, 100);
+    let (mut caller, _) = RtpCaller::call_from(cloud.sip, DEMO_SERVICE, "01055509876");
+    let call = wait_recording(&mut minji, false);
+    caller.talk(&spoken(CUSTOMER, 8_000, 500));
+    caller.listen(Duration::from_secs(8));
+    caller.hang_up();
+
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let detail = loop {
+        let (status, body) = get(&cloud, &format!("/api/v1/conversations/{call}"));
+        assert_eq!(status, 200);
+        let detail: ConversationDetail = serde_json::from_slice(&body).unwrap();
+        let state = detail.recording.as_ref().and_then(|r| r.transcript);
+        assert_ne!(state, Some(TranscriptState::Failed), "{detail:?}");
+        if state == Some(TranscriptState::Ready) {
+            break detail;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no transcript in time: {state:?}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    let said = |who: Speaker| -> String {
+        detail
+            .transcript
+            .iter()
+            .filter(|l| l.speaker == who)
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (customer, agent) = (said(Speaker::Customer), said(Speaker::Agent));
+    let (customer_accuracy, agent_accuracy) = (
+        word_accuracy(CUSTOMER, &customer),
+        word_accuracy(AGENT, &agent),
+    );
+    println!(
+        "figure: transcript word accuracy — customer (G.711, 8 kHz) {:.0} %, agent (Opus) {:.0} %",
+        customer_accuracy * 100.0,
+        agent_accuracy * 100.0
+    );
+    println!("customer: {customer}\nagent: {agent}");
+    assert!(
+        customer_accuracy >= 0.7,
+        "the customer's words: {customer:?}"
+    );
+    assert!(agent_accuracy >= 0.7, "the agent's words: {agent:?}");
+    // Each line sits where it was said: the customer first, the agent after.
+    let first = |who: Speaker| {
+        detail
+            .transcript
+            .iter()
+            .find(|l| l.speaker == who)
+            .unwrap()
+            .start_ms
+    };
+    assert!(first(Speaker::Customer) < 3_000, "{:?}", detail.transcript);
+    assert!(
+        first(Speaker::Agent) > first(Speaker::Customer),
+        "{:?}",
+        detail.transcript
     );
 }

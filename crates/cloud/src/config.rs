@@ -102,6 +102,14 @@ pub struct Args {
     /// Without it they come from eSpeak NG, which Korean callers find hard to follow.
     #[arg(long, env = "RINGDESK_KOREAN_VOICE")]
     pub korean_voice: Option<PathBuf>,
+    /// The Whisper model (ggml) call recordings are transcribed with (`cargo xtask setup`
+    /// installs it as `~/.cache/ringdesk/models/whisper-base/ggml-base.bin`). Without it calls
+    /// are recorded, not transcribed.
+    #[arg(long, env = "RINGDESK_WHISPER_MODEL")]
+    pub whisper_model: Option<PathBuf>,
+    /// Threads transcribing at most (each takes a core while it works).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub transcribe_workers: u16,
 }
 
 /// The hold music every build carries (`assets/hold-music.wav`).
@@ -146,6 +154,10 @@ pub struct CloudConfig {
     pub sms: Option<(String, Option<String>)>,
     /// The Kokoro voice's directory for Korean prompts, if one is installed.
     pub korean_voice: Option<PathBuf>,
+    /// The Whisper model transcripts are made with, if one is installed.
+    pub whisper_model: Option<PathBuf>,
+    /// Transcription threads.
+    pub transcribe_workers: usize,
 }
 
 /// Why a configuration is refused.
@@ -253,6 +265,8 @@ impl Args {
                 None => None,
             },
             korean_voice: self.korean_voice,
+            whisper_model: self.whisper_model,
+            transcribe_workers: usize::from(self.transcribe_workers),
         })
     }
 }

@@ -25,7 +25,8 @@ use ringdesk_wire::{
     ContactInfo, ConversationDetail, ConversationNote, ConversationPage, ConversationQuery,
     ConversationSource, ConversationState, ConversationSummary, CustomerGrade, ErrorCode,
     ManagerRef, NOTE_MAX_CHARS, NewClassification, NewNote, ProcessingStatus, Sentiment,
-    SetAssignee, SetConversationState, SetTags, TAG_MAX_CHARS, TAGS_MAX, WrapUp,
+    SetAssignee, SetConversationState, SetTags, Speaker, TAG_MAX_CHARS, TAGS_MAX, TranscriptLine,
+    WrapUp,
 };
 use tokio::sync::mpsc;
 
@@ -221,10 +222,20 @@ async fn detail(
         .ok_or_else(not_found)?;
     let recording = s.store.recording(m.channel_id, id).await?;
     let notes = s.store.notes(id).await?;
+    let transcript = s.store.transcript(m.channel_id, id).await?;
     Ok(Json(ConversationDetail {
         summary: summary(&row),
         call: call_record(call),
         recording: recording.map(crate::recording::api::recording_info),
+        transcript: transcript
+            .into_iter()
+            .map(|l| TranscriptLine {
+                speaker: Speaker::parse(&l.speaker).unwrap_or(Speaker::Customer),
+                start_ms: l.start_ms,
+                end_ms: l.end_ms,
+                text: l.text,
+            })
+            .collect(),
         notes: notes.into_iter().map(note).collect(),
         wrap_up: WrapUp {
             classification_id: row.classification_id,

@@ -21,6 +21,7 @@ pub mod room;
 pub mod sms;
 pub mod speech;
 pub mod tls;
+pub mod transcribe;
 pub mod workflows;
 pub mod writer;
 mod ws;
@@ -98,8 +99,20 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
             .with_context(|| format!("starting the SIP trunk on {}", config.sip))?;
     let metrics = Metrics::default();
     let writer = RecordWriter::spawn(store.clone());
-    let recordings =
-        recording::Recordings::new(&config.data_dir, writer.clone()).with_context(|| {
+    let transcriber = match &config.whisper_model {
+        Some(model) => Some(
+            transcribe::Transcriber::load(model, config.transcribe_workers)
+                .context("loading the Whisper model (--whisper-model)")?,
+        ),
+        None => {
+            tracing::info!(
+                "no Whisper model (--whisper-model): calls are recorded, not transcribed"
+            );
+            None
+        }
+    };
+    let recordings = recording::Recordings::new(&config.data_dir, writer.clone(), transcriber)
+        .with_context(|| {
             format!(
                 "creating the recordings' directory in {}",
                 config.data_dir.display()

@@ -156,6 +156,11 @@ async fn write_recording(store: &Store, w: &RecordingWrite) -> Result<(), StoreE
             at_ms,
             paused,
         } => store.recording_paused(*call_id, *at_ms, *paused).await,
+        RecordingWrite::TranscriptPending { call_id } => store.transcript_pending(*call_id).await,
+        RecordingWrite::Transcript { call_id, outcome } => {
+            let outcome = outcome.as_deref().map_err(String::as_str);
+            store.transcript_finished(*call_id, outcome).await
+        }
         RecordingWrite::Finished {
             call_id,
             duration_ms,
@@ -180,6 +185,8 @@ fn subject(write: &Write) -> String {
         Write::Recording(
             RecordingWrite::Started { call_id, .. }
             | RecordingWrite::Paused { call_id, .. }
+            | RecordingWrite::TranscriptPending { call_id }
+            | RecordingWrite::Transcript { call_id, .. }
             | RecordingWrite::Finished { call_id, .. },
         ) => format!("call {call_id}'s recording"),
         Write::Assigned { call_id, .. } => format!("call {call_id}'s assignee"),

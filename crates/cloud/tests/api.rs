@@ -139,7 +139,8 @@ fn state(store: Store) -> (AppState, UnboundedReceiver<Input>) {
 /// The router's state, with spoken prompts rendered by `speech`.
 fn state_speaking(store: Store, speech: Espeak) -> (AppState, UnboundedReceiver<Input>) {
     let (dispatcher, inbox) = tokio::sync::mpsc::unbounded_channel();
-    let recordings = Recordings::new(recordings_dir(), RecordWriter::spawn(store.clone())).unwrap();
+    let recordings =
+        Recordings::new(recordings_dir(), RecordWriter::spawn(store.clone()), None).unwrap();
     let state = AppState {
         store,
         dispatcher,

@@ -55,7 +55,7 @@ impl Rig {
             .unwrap();
         let writer = RecordWriter::spawn(store.clone());
         let recordings_dir = tempfile::tempdir().unwrap();
-        let recordings = Recordings::new(recordings_dir.path(), writer.clone()).unwrap();
+        let recordings = Recordings::new(recordings_dir.path(), writer.clone(), None).unwrap();
         let config = DispatchConfig {
             ring_timeout,
             can_dial_out: false,

@@ -23,6 +23,7 @@ pub mod recording;
 pub mod resample;
 pub mod rtp;
 pub mod tone;
+pub mod vad;
 
 /// Sample rate of the room mixer and of Opus, in Hz. Everything is converted to this rate so the
 /// mixer never has to resample per listener.

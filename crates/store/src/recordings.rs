@@ -35,9 +35,24 @@ pub struct RecordingRow {
     pub mp3_bytes: i64,
     /// Why it failed.
     pub error: Option<String>,
+    /// `pending`, `ready` or `failed`; `None` when nothing transcribes.
+    pub transcript_state: Option<String>,
     /// Paused stretches: from, and until (`None`: to the end), ms into the recording.
     #[sqlx(skip)]
     pub pauses: Vec<(i64, Option<i64>)>,
+}
+
+/// One line of a transcript.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TranscriptLineRow {
+    /// `customer` (the recording's left channel) or `agent` (the right).
+    pub speaker: String,
+    /// Where it starts, ms into the recording.
+    pub start_ms: i64,
+    /// Where it ends.
+    pub end_ms: i64,
+    /// What was said.
+    pub text: String,
 }
 
 impl Store {
@@ -116,8 +131,8 @@ impl Store {
     /// another channel, as for one without a recording.
     pub async fn recording(&self, channel_id: i64, call_id: i64) -> Result<Option<RecordingRow>> {
         let row: Option<RecordingRow> = on_pool!(self, |p| sqlx::query_as(
-            "SELECT call_id, channel_id, started_at_ms, state, duration_ms, mp3_bytes, error \
-             FROM recordings WHERE channel_id = $1 AND call_id = $2"
+            "SELECT call_id, channel_id, started_at_ms, state, duration_ms, mp3_bytes, error, \
+             transcript_state FROM recordings WHERE channel_id = $1 AND call_id = $2"
         )
         .bind(channel_id)
         .bind(call_id)
@@ -143,6 +158,82 @@ impl Store {
         .await)?)
     }
 
+    /// The recording's transcript is on its way.
+    pub async fn transcript_pending(&self, call_id: i64) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "UPDATE recordings SET transcript_state = 'pending' WHERE call_id = $1"
+        )
+        .bind(call_id)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The recording's transcript: its lines (replacing any), or why there are none.
+    pub async fn transcript_finished(
+        &self,
+        call_id: i64,
+        outcome: std::result::Result<&[TranscriptLineRow], &str>,
+    ) -> Result<()> {
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query("DELETE FROM transcript_lines WHERE call_id = $1")
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?;
+            for line in outcome.unwrap_or_default() {
+                sqlx::query(
+                    "INSERT INTO transcript_lines \
+                     (call_id, channel_id, speaker, start_ms, end_ms, text) \
+                     SELECT call_id, channel_id, $2, $3, $4, $5 FROM recordings \
+                     WHERE call_id = $1",
+                )
+                .bind(call_id)
+                .bind(&line.speaker)
+                .bind(line.start_ms)
+                .bind(line.end_ms)
+                .bind(&line.text)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let state = if outcome.is_ok() { "ready" } else { "failed" };
+            sqlx::query("UPDATE recordings SET transcript_state = $2 WHERE call_id = $1")
+                .bind(call_id)
+                .bind(state)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// A recording's transcript, in order; empty for another channel's call.
+    pub async fn transcript(
+        &self,
+        channel_id: i64,
+        call_id: i64,
+    ) -> Result<Vec<TranscriptLineRow>> {
+        Ok(on_pool!(self, |p| sqlx::query_as(
+            "SELECT speaker, start_ms, end_ms, text FROM transcript_lines \
+             WHERE channel_id = $1 AND call_id = $2 ORDER BY start_ms, id"
+        )
+        .bind(channel_id)
+        .bind(call_id)
+        .fetch_all(p)
+        .await?))
+    }
+
+    /// Ready recordings whose transcript a stop left pending (their WAV file is still there).
+    pub async fn pending_transcripts(&self) -> Result<Vec<i64>> {
+        Ok(on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT call_id FROM recordings \
+             WHERE state = 'ready' AND transcript_state = 'pending' ORDER BY call_id"
+        )
+        .fetch_all(p)
+        .await?))
+    }
+
     /// Recordings older than their channel keeps them, at `now_ms`.
     pub async fn expired_recordings(&self, now_ms: i64) -> Result<Vec<i64>> {
         Ok(on_pool!(self, |p| sqlx::query_scalar(
@@ -160,6 +251,10 @@ impl Store {
     pub async fn delete_recording(&self, call_id: i64) -> Result<()> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
+            sqlx::query("DELETE FROM transcript_lines WHERE call_id = $1")
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM recording_pauses WHERE call_id = $1")
                 .bind(call_id)
                 .execute(&mut *tx)

@@ -1228,6 +1228,33 @@ async fn recordings_are_kept_per_channel_with_their_pauses_until_they_expire(db:
         .await
         .unwrap();
     assert_eq!(store.expired_recordings(31 * day).await.unwrap(), vec![old]);
+    // The old one's transcript: pending, then its lines (the channel's only).
+    store.transcript_pending(old).await.unwrap();
+    assert_eq!(store.pending_transcripts().await.unwrap(), vec![old]);
+    let line = |speaker: &str, start_ms, text: &str| crate::TranscriptLineRow {
+        speaker: speaker.into(),
+        start_ms,
+        end_ms: start_ms + 1_000,
+        text: text.into(),
+    };
+    let lines = vec![
+        line("agent", 500, "안녕하세요"),
+        line("customer", 2_000, "환불하고 싶어요"),
+    ];
+    store.transcript_finished(old, Ok(&lines)).await.unwrap();
+    assert!(store.pending_transcripts().await.unwrap().is_empty());
+    assert_eq!(store.transcript(channel, old).await.unwrap(), lines);
+    assert!(store.transcript(other, old).await.unwrap().is_empty());
+    let row = store.recording(channel, old).await.unwrap().unwrap();
+    assert_eq!(row.transcript_state.as_deref(), Some("ready"));
+    store
+        .transcript_finished(new, Err("the model failed"))
+        .await
+        .unwrap();
+    let row = store.recording(channel, new).await.unwrap().unwrap();
+    assert_eq!(row.transcript_state.as_deref(), Some("failed"));
+    store.delete_recording(old).await.unwrap();
+    assert!(store.transcript(channel, old).await.unwrap().is_empty());
     store.delete_recording(new).await.unwrap();
     assert_eq!(store.recording(channel, new).await.unwrap(), None);
 }

@@ -135,6 +135,28 @@ codes! {
 }
 
 codes! {
+    /// Where a recording's transcript stands.
+    pub enum TranscriptState {
+        /// Waiting for, or in, the transcription worker.
+        Pending = "pending",
+        /// Its lines are there.
+        Ready = "ready",
+        /// Transcribing failed.
+        Failed = "failed",
+    }
+}
+
+codes! {
+    /// Who speaks a transcript's line: the recording's left channel or its right.
+    pub enum Speaker {
+        /// The customer (and a party called on a parallel line).
+        Customer = "customer",
+        /// The managers in the call.
+        Agent = "agent",
+    }
+}
+
+codes! {
     /// Where a call's recording stands.
     pub enum RecordingState {
         /// Being written as the call goes.

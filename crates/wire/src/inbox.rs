@@ -78,6 +78,8 @@ pub struct ConversationDetail {
     pub call: CallRecord,
     /// The call's recording, when there is one.
     pub recording: Option<RecordingInfo>,
+    /// Its transcript's lines in time order (empty until it is made).
+    pub transcript: Vec<crate::TranscriptLine>,
     /// Internal notes, oldest first.
     pub notes: Vec<ConversationNote>,
     /// The wrap-up form as filled so far.

@@ -186,6 +186,24 @@ pub struct RecordingInfo {
     pub pauses: Vec<RecordingPause>,
     /// Why it failed.
     pub error: Option<String>,
+    /// Its transcript's state; `None` when the cloud transcribes nothing (no model installed).
+    #[serde(default)]
+    pub transcript: Option<crate::TranscriptState>,
+}
+
+/// One line of a call's transcript: who said what, where in the recording.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptLine {
+    /// The customer or the managers.
+    pub speaker: crate::Speaker,
+    /// Where it starts, ms into the recording (the player seeks there).
+    pub start_ms: i64,
+    /// Where it ends.
+    pub end_ms: i64,
+    /// What was said.
+    pub text: String,
 }
 
 /// A paused stretch of a recording.

@@ -75,7 +75,7 @@ fn files() -> Vec<(&'static str, String)> {
                 AgentStatus, TransferKind, ErrorCode, NotRingingReason, RingStopReason,
                 HangupCause, EndCause, MissedReason, TransferOutcome, ParallelEndReason,
                 PartyOutcome, CallDirection, ManagerRole, JoinPurpose, RecordingState,
-                ConversationState, Sentiment, CustomerGrade, ProcessingStatus,
+                ConversationState, Sentiment, CustomerGrade, ProcessingStatus, TranscriptState, Speaker,
             ],
         },
         File {
@@ -83,7 +83,7 @@ fn files() -> Vec<(&'static str, String)> {
             module: "rest",
             decls: decls![cfg;
                 ManagerInfo, LoginRequest, LoginResponse, ApiError, InternationalRate, DialPlan,
-                DialCheck, MeetCallRequest, MeetCallResponse, MeetHangup, ChannelNumber, ContactInfo, ContactQuery, RecordingInfo, RecordingPause, RecordingRetention, Teammate,
+                DialCheck, MeetCallRequest, MeetCallResponse, MeetHangup, ChannelNumber, ContactInfo, ContactQuery, RecordingInfo, RecordingPause, TranscriptLine, RecordingRetention, Teammate,
                 Team, CallRecord, CallbackRecord, CallSms, SmsRequest, CallInput, CallParty, CallManager, CallsQuery, CallPage,
             ],
         },

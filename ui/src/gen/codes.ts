@@ -193,3 +193,9 @@ export type CustomerGrade = "new" | "regular" | "vip" | "caution";
 
 /** Where the customer's matter stands (the wrap-up form's 처리 상태). */
 export type ProcessingStatus = "resolved" | "inProgress" | "escalated";
+
+/** Where a recording's transcript stands. */
+export type TranscriptState = "pending" | "ready" | "failed";
+
+/** Who speaks a transcript's line: the recording's left channel or its right. */
+export type Speaker = "customer" | "agent";

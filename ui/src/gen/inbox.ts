@@ -8,7 +8,7 @@ import type {
   CustomerGrade,
   ProcessingStatus,
 } from "./codes";
-import type { ContactInfo, RecordingInfo, CallRecord } from "./rest";
+import type { ContactInfo, RecordingInfo, TranscriptLine, CallRecord } from "./rest";
 import type { ManagerRef } from "./signaling";
 
 /** Where a conversation came from. Only phone calls are conversations so far. */
@@ -56,6 +56,8 @@ export type ConversationDetail = {
   call: CallRecord,
   /** The call's recording, when there is one. */
   recording: RecordingInfo | null,
+  /** Its transcript's lines in time order (empty until it is made). */
+  transcript: Array<TranscriptLine>,
   /** Internal notes, oldest first. */
   notes: Array<ConversationNote>,
   /** The wrap-up form as filled so far. */

@@ -13,6 +13,8 @@ import type {
   ManagerRole,
   JoinPurpose,
   RecordingState,
+  TranscriptState,
+  Speaker,
 } from "./codes";
 import type { QueueSettings } from "./workflows";
 import type { ProfileField } from "./signaling";
@@ -167,6 +169,8 @@ export type RecordingInfo = {
   pauses: Array<RecordingPause>,
   /** Why it failed. */
   error: string | null,
+  /** Its transcript's state; `None` when the cloud transcribes nothing (no model installed). */
+  transcript: TranscriptState | null,
 };
 
 /** A paused stretch of a recording. */
@@ -175,6 +179,18 @@ export type RecordingPause = {
   fromMs: number,
   /** Resumed at; `None`: paused to the end. */
   toMs: number | null,
+};
+
+/** One line of a call's transcript: who said what, where in the recording. */
+export type TranscriptLine = {
+  /** The customer or the managers. */
+  speaker: Speaker,
+  /** Where it starts, ms into the recording (the player seeks there). */
+  startMs: number,
+  /** Where it ends. */
+  endMs: number,
+  /** What was said. */
+  text: string,
 };
 
 /** How long the channel keeps recordings (`GET`/`PUT /api/v1/recordings/retention`). */

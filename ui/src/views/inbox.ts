@@ -197,6 +197,22 @@ function playerView(d: ConversationDetail): string {
     </div>`;
 }
 
+/** The transcript beside the player: each line who said it, when; a click plays from there. */
+function transcriptView(d: ConversationDetail): string {
+  const s = t().ib;
+  const state = d.recording?.transcript;
+  if (!state) return "";
+  if (state === "pending") return `<p class="muted" id="transcript-state">${s.transcribing}</p>`;
+  if (state === "failed") return `<p class="error" id="transcript-state">${s.transcriptFailed}</p>`;
+  if (d.transcript.length === 0) return `<p class="muted" id="transcript-state">${s.nothingSaid}</p>`;
+  const at = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
+  const lines = d.transcript
+    .map((l) => `<li class="line ${l.speaker}" data-ms="${l.startMs}"><button class="link seek">${at(l.startMs)}</button>
+      <strong>${l.speaker === "customer" ? s.customer : s.agents}</strong> ${esc(l.text)}</li>`)
+    .join("");
+  return `<h3>${s.transcript}</h3><ul id="transcript" class="transcript">${lines}</ul>`;
+}
+
 function option<T extends string>(value: T | null | undefined, values: readonly T[], names: Record<T, string>): string {
   const s = t().ib;
   return `<option value="" ${value ? "" : "selected"}>${s.unset}</option>` +
@@ -248,7 +264,7 @@ function detailView(): string {
       ${c.missed && c.state !== "closed" ? `<p class="muted">${s.missedNote}</p>` : ""}
       <div class="row head-actions"><label class="row">${s.assignee}<select id="assignee">${assignee}</select></label><span class="spacer"></span>${actions}</div>
     </section>
-    <section class="card"><h3>${s.recording}</h3>${playerView(d)}</section>
+    <section class="card"><h3>${s.recording}</h3>${playerView(d)}${transcriptView(d)}</section>
     <section class="card" id="notes">
       <h3>${s.notes}</h3><p class="muted">${s.notesHint}</p>
       <ul class="notes">${notes}</ul>
@@ -423,6 +439,14 @@ function bind(): void {
     if (!player || !total) return;
     player.currentTime = ((e.clientX - bar.getBoundingClientRect().left) / bar.clientWidth) * total;
   });
+  document.querySelectorAll<HTMLLIElement>("#transcript li.line").forEach((li) =>
+    li.addEventListener("click", () => {
+      const player = document.getElementById("player") as HTMLAudioElement | null;
+      if (!player) return;
+      player.currentTime = Number(li.dataset.ms) / 1000;
+      void player.play();
+    }),
+  );
   on("download", () => {
     void invoke("download_recording", { callId: id })
       .then((path) => {

@@ -196,7 +196,9 @@ impl Model {
     /// One variable's header and data (skipped over: only its place is kept).
     fn parse_var(c: &mut Cursor) -> anyhow::Result<Var> {
         let rank = c.take(1)?[0];
-        let shape = (0..rank).map(|_| c.usize()).collect::<anyhow::Result<Vec<_>>>()?;
+        let shape = (0..rank)
+            .map(|_| c.usize())
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let dtype = DType::from_id(c.take(1)?[0])?;
         let len = c.usize()?;
         let numel = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
@@ -270,7 +272,10 @@ impl Model {
                 .chunks_exact(2)
                 .map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]])))
                 .collect(),
-            DType::I8 => d.iter().map(|&b| f32::from(i8::from_le_bytes([b]))).collect(),
+            DType::I8 => d
+                .iter()
+                .map(|&b| f32::from(i8::from_le_bytes([b])))
+                .collect(),
             DType::I16 => d
                 .chunks_exact(2)
                 .map(|c| f32::from(i16::from_le_bytes([c[0], c[1]])))
@@ -298,7 +303,11 @@ impl Model {
                         row.iter_mut().for_each(|x| *x /= s);
                     }
                 }
-                _ => bail!("{scale_name}: {} scales for shape {:?}", scale.len(), v.shape),
+                _ => bail!(
+                    "{scale_name}: {} scales for shape {:?}",
+                    scale.len(),
+                    v.shape
+                ),
             }
         }
         Ok(Tensor {
@@ -396,12 +405,18 @@ mod tests {
         assert_eq!(m.spec, "WhisperSpec");
         assert_eq!(m.tensor("a/f16").unwrap().data, [1.0, -2.0, 0.5]);
         let w = m.tensor("c/weight").unwrap();
-        assert_eq!((w.shape.as_slice(), w.data.as_slice()), (&[2, 2][..], &[1.0, -1.0, 2.0, 1.0][..]));
+        assert_eq!(
+            (w.shape.as_slice(), w.data.as_slice()),
+            (&[2, 2][..], &[1.0, -1.0, 2.0, 1.0][..])
+        );
         assert_eq!(m.stored_name("c/weight"), Some("b/weight"));
         assert_eq!(m.scalar("heads").unwrap(), 8);
         assert!(m.scalar("a/f16").is_err());
         assert!(m.tensor("nothing").is_err());
-        assert_eq!(m.tensor_names().collect::<Vec<_>>(), ["a/f16", "b/weight", "b/weight_scale"]);
+        assert_eq!(
+            m.tensor_names().collect::<Vec<_>>(),
+            ["a/f16", "b/weight", "b/weight_scale"]
+        );
         let rows = w.rows(1..2).unwrap();
         assert_eq!((rows.shape, rows.data), (vec![1, 2], vec![2.0, 1.0]));
         assert!(w.rows(1..3).is_err());
@@ -413,7 +428,10 @@ mod tests {
         let whole = sample();
         for len in 0..whole.len() {
             let err = Model::parse(whole[..len].to_vec()).err().unwrap();
-            assert!(format!("{err:#}").contains("file ends at"), "{len}: {err:#}");
+            assert!(
+                format!("{err:#}").contains("file ends at"),
+                "{len}: {err:#}"
+            );
         }
         let mut longer = whole.clone();
         longer.push(0);

@@ -26,6 +26,8 @@ const MAGIC: u32 = 0x6767_6d6c;
 /// whisper.cpp's `ftype` for float16 weights (float32 output would not run: whisper.cpp 1.8.3
 /// needs float16 convolution kernels).
 const FTYPE_F16: i32 = 1;
+/// The most mel bands a Whisper model takes (large-v3's 128; the others have 80).
+const MAX_MELS: usize = 128;
 /// CTranslate2's id of exact GELU (`decoder/activation`), the only one whisper.cpp has.
 const GELU: i64 = 3;
 
@@ -45,18 +47,24 @@ pub(super) fn convert(ct2_dir: &Path, out: &Path) -> anyhow::Result<()> {
         tensors: 0,
         max_key_bias: 0.0,
     };
-    w.write_all(&hparams, &tokens)
+    w.write_model(&hparams, &tokens)
         .with_context(|| format!("converting {} to {}", model_bin.display(), out.display()))?;
     w.out
         .flush()
         .with_context(|| format!("writing {}", out.display()))?;
     let unused: Vec<&str> = m.tensor_names().filter(|n| !w.used.contains(*n)).collect();
     if !unused.is_empty() {
-        eprintln!("warning: {} has tensors whisper.cpp has no place for: {unused:?}", model_bin.display());
+        eprintln!(
+            "warning: {} has tensors whisper.cpp has no place for: {unused:?}",
+            model_bin.display()
+        );
     }
     if w.max_key_bias != 0.0 {
         // Softmax ignores a constant added to a whole row, which is what a key bias adds.
-        eprintln!("note: dropped a non-zero key bias (max |b| = {}), which changes nothing", w.max_key_bias);
+        eprintln!(
+            "note: dropped a non-zero key bias (max |b| = {}), which changes nothing",
+            w.max_key_bias
+        );
     }
     Ok(())
 }
@@ -67,7 +75,9 @@ fn check_architecture(m: &Model) -> anyhow::Result<()> {
     if m.spec != "WhisperSpec" {
         bail!("spec {}, expected WhisperSpec", m.spec);
     }
-    if m.names().any(|k| k.contains("low_rank") || k.contains("linear_0_noact")) {
+    if m.names()
+        .any(|k| k.contains("low_rank") || k.contains("linear_0_noact"))
+    {
         bail!("a low-rank or gated Whisper variant, which whisper.cpp cannot run");
     }
     let flag = |name: &str, want: i64| -> anyhow::Result<bool> {
@@ -87,7 +97,9 @@ fn check_architecture(m: &Model) -> anyhow::Result<()> {
         Some(other) => {
             // An untied projection is only acceptable if it equals the embedding.
             if m.tensor(other)?.data != m.tensor("decoder/embeddings/weight")?.data {
-                bail!("decoder/projection/weight differs from the token embedding; whisper.cpp ties them");
+                bail!(
+                    "decoder/projection/weight differs from the token embedding; whisper.cpp ties them"
+                );
             }
         }
     }
@@ -111,8 +123,13 @@ fn hparams(m: &Model) -> anyhow::Result<[usize; 10]> {
     let [n_text_ctx, _] = two("decoder/position_encodings/encodings")?;
     let n_mels = match *m.shape("encoder/conv1/weight")? {
         [out, n_mels, 3] if out == n_audio_state => n_mels,
-        ref other => bail!("encoder/conv1/weight is shaped {other:?}, expected [{n_audio_state}, n_mels, 3]"),
+        ref other => {
+            bail!("encoder/conv1/weight is shaped {other:?}, expected [{n_audio_state}, n_mels, 3]")
+        }
     };
+    if !(1..=MAX_MELS).contains(&n_mels) {
+        bail!("encoder/conv1/weight takes {n_mels} mel bands; Whisper has 80 (or 128)");
+    }
     let heads = |name: &str| -> anyhow::Result<usize> {
         usize::try_from(m.scalar(name)?).with_context(|| format!("{name} is negative"))
     };
@@ -146,9 +163,19 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     /// The header, the mel filters, the tokens and every tensor, in whisper.cpp's order.
-    fn write_all(&mut self, hparams: &[usize; 10], tokens: &[Vec<u8>]) -> anyhow::Result<()> {
-        let [_, _, n_audio_state, _, n_audio_layer, _, n_text_state, _, n_text_layer, n_mels] =
-            *hparams;
+    fn write_model(&mut self, hparams: &[usize; 10], tokens: &[Vec<u8>]) -> anyhow::Result<()> {
+        let [
+            _,
+            _,
+            n_audio_state,
+            _,
+            n_audio_layer,
+            _,
+            n_text_state,
+            _,
+            n_text_layer,
+            n_mels,
+        ] = *hparams;
         self.out.write_all(&MAGIC.to_le_bytes())?;
         for &v in hparams {
             self.i32(v)?;
@@ -165,9 +192,17 @@ impl Writer<'_> {
             self.out.write_all(t)?;
         }
 
-        self.put("encoder.positional_embedding", "encoder/position_encodings/encodings", true)?;
+        self.put(
+            "encoder.positional_embedding",
+            "encoder/position_encodings/encodings",
+            true,
+        )?;
         for conv in ["conv1", "conv2"] {
-            self.put(&format!("encoder.{conv}.weight"), &format!("encoder/{conv}/weight"), false)?;
+            self.put(
+                &format!("encoder.{conv}.weight"),
+                &format!("encoder/{conv}/weight"),
+                false,
+            )?;
             // whisper.cpp adds the bias to [time, channels]: it wants it shaped [channels, 1].
             let bias = self.get(&format!("encoder/{conv}/bias"))?;
             let bias = Tensor {
@@ -178,26 +213,61 @@ impl Writer<'_> {
         }
         for l in 0..n_audio_layer {
             let (s, t) = (format!("encoder/layer_{l}"), format!("encoder.blocks.{l}"));
-            self.layer_norm(&format!("{t}.attn_ln"), &format!("{s}/self_attention/layer_norm"))?;
+            self.layer_norm(
+                &format!("{t}.attn_ln"),
+                &format!("{s}/self_attention/layer_norm"),
+            )?;
             let qkv = format!("{s}/self_attention/linear_0");
-            self.split(&format!("{t}.attn"), &qkv, &["query", "key", "value"], n_audio_state)?;
-            self.linear(&format!("{t}.attn.out"), &format!("{s}/self_attention/linear_1"))?;
+            self.split(
+                &format!("{t}.attn"),
+                &qkv,
+                &["query", "key", "value"],
+                n_audio_state,
+            )?;
+            self.linear(
+                &format!("{t}.attn.out"),
+                &format!("{s}/self_attention/linear_1"),
+            )?;
             self.feed_forward(&t, &s)?;
         }
         self.layer_norm("encoder.ln_post", "encoder/layer_norm")?;
 
-        self.put("decoder.positional_embedding", "decoder/position_encodings/encodings", true)?;
-        self.put("decoder.token_embedding.weight", "decoder/embeddings/weight", false)?;
+        self.put(
+            "decoder.positional_embedding",
+            "decoder/position_encodings/encodings",
+            true,
+        )?;
+        self.put(
+            "decoder.token_embedding.weight",
+            "decoder/embeddings/weight",
+            false,
+        )?;
         for l in 0..n_text_layer {
             let (s, t) = (format!("decoder/layer_{l}"), format!("decoder.blocks.{l}"));
-            self.layer_norm(&format!("{t}.attn_ln"), &format!("{s}/self_attention/layer_norm"))?;
+            self.layer_norm(
+                &format!("{t}.attn_ln"),
+                &format!("{s}/self_attention/layer_norm"),
+            )?;
             let qkv = format!("{s}/self_attention/linear_0");
-            self.split(&format!("{t}.attn"), &qkv, &["query", "key", "value"], n_text_state)?;
-            self.linear(&format!("{t}.attn.out"), &format!("{s}/self_attention/linear_1"))?;
+            self.split(
+                &format!("{t}.attn"),
+                &qkv,
+                &["query", "key", "value"],
+                n_text_state,
+            )?;
+            self.linear(
+                &format!("{t}.attn.out"),
+                &format!("{s}/self_attention/linear_1"),
+            )?;
             let (dst, src) = (format!("{t}.cross_attn"), format!("{s}/attention"));
             self.layer_norm(&format!("{t}.cross_attn_ln"), &format!("{src}/layer_norm"))?;
             self.linear(&format!("{dst}.query"), &format!("{src}/linear_0"))?;
-            self.split(&dst, &format!("{src}/linear_1"), &["key", "value"], n_text_state)?;
+            self.split(
+                &dst,
+                &format!("{src}/linear_1"),
+                &["key", "value"],
+                n_text_state,
+            )?;
             self.linear(&format!("{dst}.out"), &format!("{src}/linear_2"))?;
             self.feed_forward(&t, &s)?;
         }
@@ -205,7 +275,10 @@ impl Writer<'_> {
 
         let expected = (1 + 4 + 15 * n_audio_layer + 2) + (2 + 24 * n_text_layer + 2);
         if self.tensors != expected {
-            bail!("wrote {} tensors, whisper.cpp expects {expected}", self.tensors);
+            bail!(
+                "wrote {} tensors, whisper.cpp expects {expected}",
+                self.tensors
+            );
         }
         Ok(())
     }
@@ -268,7 +341,11 @@ impl Writer<'_> {
         }
         for (i, part) in parts.iter().enumerate() {
             let rows = i * d..(i + 1) * d;
-            self.tensor(&format!("{dst}.{part}.weight"), &weight.rows(rows.clone())?, false)?;
+            self.tensor(
+                &format!("{dst}.{part}.weight"),
+                &weight.rows(rows.clone())?,
+                false,
+            )?;
             let b = bias.rows(rows)?;
             if *part == "key" {
                 self.max_key_bias = b.data.iter().fold(self.max_key_bias, |a, x| a.max(x.abs()));
@@ -301,5 +378,253 @@ impl Writer<'_> {
         self.out.write_all(&data)?;
         self.tensors += 1;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::ct2::testing::model_bin;
+    use super::*;
+
+    /// A variable as the tests write it: name, shape, CTranslate2 dtype id, data.
+    type Var = (String, Vec<usize>, u8, Vec<u8>);
+
+    /// The state size of the tiny model.
+    const D: usize = 2;
+
+    /// A float16 variable holding small integers (exact in float16).
+    fn f16(name: &str, shape: &[usize]) -> Var {
+        let n: usize = shape.iter().product();
+        let data = (0..n)
+            .flat_map(|k| f32_to_f16((k % 7) as f32 - 3.0).to_le_bytes())
+            .collect();
+        (name.into(), shape.to_vec(), 4, data)
+    }
+
+    /// A one-element int8 (dtype 1) or int16 (dtype 2) variable.
+    fn scalar(name: &str, dtype: u8, v: i16) -> Var {
+        let data = if dtype == 1 {
+            v.to_le_bytes()[..1].to_vec()
+        } else {
+            v.to_le_bytes().to_vec()
+        };
+        (name.into(), vec![], dtype, data)
+    }
+
+    /// The variables of a linear layer `name` with `rows` outputs.
+    fn linear(vars: &mut Vec<Var>, name: &str, rows: usize, cols: usize) {
+        vars.push(f16(&format!("{name}/weight"), &[rows, cols]));
+        vars.push(f16(&format!("{name}/bias"), &[rows]));
+    }
+
+    /// A layer norm's variables.
+    fn norm(vars: &mut Vec<Var>, name: &str) {
+        vars.push(f16(&format!("{name}/gamma"), &[D]));
+        vars.push(f16(&format!("{name}/beta"), &[D]));
+    }
+
+    /// A tiny Whisper in CTranslate2's layout (state 2, one layer each side, 2 mel bands, 3
+    /// tokens): float16, but for one int8 weight with per-row scales.
+    fn tiny() -> Vec<Var> {
+        let mut v = vec![
+            f16("encoder/position_encodings/encodings", &[3, D]),
+            f16("encoder/conv1/weight", &[D, 2, 3]),
+            f16("encoder/conv1/bias", &[D]),
+            f16("encoder/conv2/weight", &[D, D, 3]),
+            f16("encoder/conv2/bias", &[D]),
+            scalar("encoder/num_heads", 2, 1),
+            f16("decoder/embeddings/weight", &[3, D]),
+            f16("decoder/position_encodings/encodings", &[2, D]),
+            scalar("decoder/num_heads", 2, 1),
+            scalar("decoder/activation", 1, 3),
+            scalar("decoder/pre_norm", 1, 1),
+            scalar("decoder/scale_embeddings", 1, 0),
+        ];
+        for side in ["encoder", "decoder"] {
+            let l = format!("{side}/layer_0");
+            norm(&mut v, &format!("{l}/self_attention/layer_norm"));
+            linear(&mut v, &format!("{l}/self_attention/linear_0"), 3 * D, D);
+            linear(&mut v, &format!("{l}/self_attention/linear_1"), D, D);
+            norm(&mut v, &format!("{l}/ffn/layer_norm"));
+            linear(&mut v, &format!("{l}/ffn/linear_1"), D, 4 * D);
+            norm(&mut v, &format!("{side}/layer_norm"));
+        }
+        let l = "decoder/layer_0/attention";
+        norm(&mut v, &format!("{l}/layer_norm"));
+        linear(&mut v, &format!("{l}/linear_0"), D, D);
+        linear(&mut v, &format!("{l}/linear_1"), 2 * D, D);
+        linear(&mut v, &format!("{l}/linear_2"), D, D);
+        linear(&mut v, "decoder/layer_0/ffn/linear_0", 4 * D, D);
+        let fc1 = "encoder/layer_0/ffn/linear_0";
+        v.push((
+            format!("{fc1}/weight"),
+            vec![4 * D, D],
+            1,
+            (1..=16).collect(),
+        ));
+        let scales = (1..=4 * D).flat_map(|r| (r as f32).to_le_bytes()).collect();
+        v.push((format!("{fc1}/weight_scale"), vec![4 * D], 0, scales));
+        v.push(f16(&format!("{fc1}/bias"), &[4 * D]));
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    /// A directory with `vars` as model.bin and a 3-token vocabulary.
+    fn model_dir(test: &str, vars: &[Var]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("ringdesk-ggml-{test}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let alias = [("decoder/projection/weight", "decoder/embeddings/weight")];
+        std::fs::write(
+            dir.join("model.bin"),
+            model_bin("WhisperSpec", vars, &alias),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("vocabulary.json"),
+            r#"["a", "Ġb", "<|endoftext|>"]"#,
+        )
+        .unwrap();
+        dir
+    }
+
+    /// A tensor as read back: name, type (0 f32, 1 f16), ne (innermost first), data.
+    type Out = (String, i32, Vec<i32>, Vec<u8>);
+
+    /// Reads a ggml file in order.
+    struct Reader<'a> {
+        /// The file.
+        file: &'a [u8],
+        /// The next byte to read.
+        p: usize,
+    }
+
+    impl Reader<'_> {
+        /// The next `n` bytes.
+        fn bytes(&mut self, n: usize) -> Vec<u8> {
+            self.p += n;
+            self.file[self.p - n..self.p].to_vec()
+        }
+
+        /// The next i32.
+        fn int(&mut self) -> i32 {
+            i32::from_le_bytes(self.bytes(4).try_into().unwrap())
+        }
+
+        /// The next i32 as a size.
+        fn size(&mut self) -> usize {
+            usize::try_from(self.int()).unwrap()
+        }
+    }
+
+    /// Reads a ggml file back: the 12 header numbers, the tokens and the tensors.
+    fn read_back(file: &[u8]) -> (Vec<i32>, Vec<Vec<u8>>, Vec<Out>) {
+        let mut r = Reader { file, p: 0 };
+        let header: Vec<i32> = (0..12).map(|_| r.int()).collect();
+        let (n_mels, n_bins) = (r.size(), r.size());
+        assert_eq!((n_mels, n_bins), (2, 201));
+        r.bytes(4 * n_mels * n_bins);
+        let tokens = (0..r.size())
+            .map(|_| {
+                let n = r.size();
+                r.bytes(n)
+            })
+            .collect();
+        let mut tensors = Vec::new();
+        while r.p < file.len() {
+            let (dims, name_len, ty) = (r.size(), r.size(), r.int());
+            let ne: Vec<i32> = (0..dims).map(|_| r.int()).collect();
+            let name = String::from_utf8(r.bytes(name_len)).unwrap();
+            let n: usize = ne.iter().map(|&d| usize::try_from(d).unwrap()).product();
+            let data = r.bytes(n * if ty == 1 { 2 } else { 4 });
+            tensors.push((name, ty, ne, data));
+        }
+        (header, tokens, tensors)
+    }
+
+    /// The tiny model converts to whisper.cpp's tensor set: names, types, shapes, split
+    /// projections without key biases, de-quantized int8, the tokens' bytes.
+    #[test]
+    fn converts_a_tiny_model() {
+        let dir = model_dir("tiny", &tiny());
+        let out = dir.join("ggml.bin");
+        convert(&dir, &out).unwrap();
+        let (header, tokens, tensors) = read_back(&std::fs::read(&out).unwrap());
+        assert_eq!(header, [0x6767_6d6c, 3, 3, 2, 1, 1, 2, 2, 1, 1, 2, 1]);
+        assert_eq!(tokens, [b"a".to_vec(), b" b".to_vec()]);
+        assert_eq!(tensors.len(), (1 + 4 + 15 + 2) + (2 + 24 + 2));
+        let find = |name: &str| tensors.iter().find(|t| t.0 == name);
+        let get = |name: &str| find(name).unwrap_or_else(|| panic!("no {name}"));
+        assert!(find("encoder.blocks.0.attn.key.bias").is_none());
+        assert!(find("decoder.blocks.0.cross_attn.key.bias").is_none());
+        assert_eq!(
+            (get("encoder.conv1.bias").1, &get("encoder.conv1.bias").2),
+            (0, &vec![1, 2])
+        );
+        assert_eq!(
+            (
+                get("encoder.conv1.weight").1,
+                &get("encoder.conv1.weight").2
+            ),
+            (1, &vec![3, 2, 2])
+        );
+        assert_eq!(get("encoder.positional_embedding").1, 0);
+        assert_eq!(get("decoder.token_embedding.weight").2, [2, 3]);
+        // The fused [q; k; v] holds (k % 7) - 3 for k = 0..: key is rows 2..4, elements 4..8.
+        let halves = |v: &[f32]| {
+            v.iter()
+                .flat_map(|&x| f32_to_f16(x).to_le_bytes())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            get("encoder.blocks.0.attn.key.weight").3,
+            halves(&[1.0, 2.0, 3.0, -3.0])
+        );
+        assert_eq!(
+            get("decoder.blocks.0.cross_attn.value.weight").3,
+            halves(&[1.0, 2.0, 3.0, -3.0])
+        );
+        // int8 q = 1..=16 in rows of 2, row r's scale r (from 1): w = q / scale.
+        let fc1: Vec<f32> = (1..=8u8)
+            .flat_map(|r| [f32::from(2 * r - 1) / f32::from(r), 2.0])
+            .collect();
+        assert_eq!(get("encoder.blocks.0.mlp.0.weight").3, halves(&fc1));
+        let ln = get("decoder.ln.bias");
+        assert_eq!((ln.1, ln.3.len()), (0, 8));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A missing tensor, a model whisper.cpp would run wrongly and a cut model.bin are errors
+    /// naming the problem (never a panic).
+    #[test]
+    fn refuses_bad_models() {
+        let error = |test: &str, vars: &[Var]| {
+            let dir = model_dir(test, vars);
+            let err = format!("{:#}", convert(&dir, &dir.join("ggml.bin")).unwrap_err());
+            std::fs::remove_dir_all(&dir).unwrap();
+            err
+        };
+        let mut vars = tiny();
+        vars.retain(|v| v.0 != "decoder/layer_0/attention/linear_2/bias");
+        let err = error("missing", &vars);
+        assert!(
+            err.contains("no variable decoder/layer_0/attention/linear_2/bias"),
+            "{err}"
+        );
+        let mut vars = tiny();
+        vars.iter_mut()
+            .filter(|v| v.0 == "decoder/scale_embeddings")
+            .for_each(|v| v.3 = vec![1]);
+        let err = error("scaled", &vars);
+        assert!(err.contains("scale_embeddings"), "{err}");
+        let dir = model_dir("cut", &tiny());
+        let bin = std::fs::read(dir.join("model.bin")).unwrap();
+        std::fs::write(dir.join("model.bin"), &bin[..bin.len() - 100]).unwrap();
+        let err = format!("{:#}", convert(&dir, &dir.join("ggml.bin")).unwrap_err());
+        assert!(
+            err.contains("model.bin is not a complete CTranslate2 model"),
+            "{err}"
+        );
+        assert!(err.contains("truncated"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

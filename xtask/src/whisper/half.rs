@@ -81,7 +81,10 @@ mod tests {
         for h in 0u16..=0xffff {
             let back = f32_to_f16(f16_to_f32(h));
             if (h >> 10) & 0x1f == 0x1f && h & 0x3ff != 0 {
-                assert!(back & 0x7c00 == 0x7c00 && back & 0x3ff != 0, "NaN {h:#06x} → {back:#06x}");
+                assert!(
+                    back & 0x7c00 == 0x7c00 && back & 0x3ff != 0,
+                    "NaN {h:#06x} → {back:#06x}"
+                );
             } else {
                 assert_eq!(back, h, "{h:#06x}");
             }

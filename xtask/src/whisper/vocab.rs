@@ -78,8 +78,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ringdesk-vocab-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("vocabulary.json");
-        std::fs::write(&path, r#"["!", "Ġa", "åľº", "", "<|endoftext|>", "<|startoftranscript|>"]"#)
-            .unwrap();
+        std::fs::write(
+            &path,
+            r#"["!", "Ġa", "åľº", "", "<|endoftext|>", "<|startoftranscript|>"]"#,
+        )
+        .unwrap();
         let tokens = tokens(&path).unwrap();
         assert_eq!(tokens, [b"!".to_vec(), b" a".to_vec(), "场".into(), vec![]]);
         std::fs::write(&path, r#"["a", "€", "<|endoftext|>"]"#).unwrap();

@@ -14,7 +14,7 @@ use ringdesk_store::recordings::{FAILED, READY};
 use ringdesk_store::time::rfc3339;
 use ringdesk_wire::{
     ErrorCode, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, RecordingInfo, RecordingPause,
-    RecordingRetention, RecordingState,
+    RecordingRetention, RecordingState, TranscriptState,
 };
 
 use crate::api::{Admin, ApiErr, AppState, Authed, bad_json};
@@ -63,6 +63,10 @@ pub fn recording_info(r: RecordingRow) -> RecordingInfo {
             .map(|(from_ms, to_ms)| RecordingPause { from_ms, to_ms })
             .collect(),
         error: r.error,
+        transcript: r
+            .transcript_state
+            .as_deref()
+            .and_then(TranscriptState::parse),
     }
 }
 

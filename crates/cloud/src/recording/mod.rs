@@ -6,7 +6,8 @@
 //! after every block (`wav_file.rs`): a `kill -9` loses only the second being gathered, and
 //! the restart ([`Recordings::recover`]) finishes what it finds. After the call the WAV file
 //! becomes an MP3 (`encode.rs`, through `ringdesk-mp3`), one recording at a time so finished
-//! calls never take the cores live calls need, and the WAV file is removed. Rows go through
+//! calls never take the cores live calls need; then, when a Whisper model is installed, its
+//! two channels are transcribed (`crate::transcribe`), and the WAV file is removed. Rows go through
 //! the record writer, in order with the call's own. [`Recordings::spawn_retention`] purges
 //! what is older than each channel keeps (`docs/product.md#recordings`).
 
@@ -55,6 +56,18 @@ pub enum RecordingWrite {
         /// Paused (`true`) or resumed.
         paused: bool,
     },
+    /// Its transcript is on its way.
+    TranscriptPending {
+        /// The call.
+        call_id: i64,
+    },
+    /// Its transcript: the lines, or why there are none.
+    Transcript {
+        /// The call.
+        call_id: i64,
+        /// The lines in time order, or the reason.
+        outcome: Result<Vec<ringdesk_store::TranscriptLineRow>, String>,
+    },
     /// Finished: the MP3's size, or why there is none.
     Finished {
         /// The call.
@@ -79,11 +92,18 @@ struct Inner {
     writer: RecordWriter,
     /// One encoding at a time: finished calls wait, live calls never do.
     encoding: Semaphore,
+    /// Transcribes recordings, when a Whisper model is installed.
+    transcriber: Option<crate::transcribe::Transcriber>,
 }
 
 impl Recordings {
-    /// Recordings kept in `<data_dir>/recordings`, their rows written by `writer`.
-    pub fn new(data_dir: &Path, writer: RecordWriter) -> std::io::Result<Recordings> {
+    /// Recordings kept in `<data_dir>/recordings`, their rows written by `writer`, transcribed
+    /// by `transcriber` if there is one.
+    pub fn new(
+        data_dir: &Path,
+        writer: RecordWriter,
+        transcriber: Option<crate::transcribe::Transcriber>,
+    ) -> std::io::Result<Recordings> {
         let dir = data_dir.join("recordings");
         std::fs::create_dir_all(&dir)?;
         Ok(Recordings {
@@ -91,6 +111,7 @@ impl Recordings {
                 dir,
                 writer,
                 encoding: Semaphore::new(1),
+                transcriber,
             }),
         })
     }
@@ -147,15 +168,41 @@ impl Recordings {
             Ok(bytes) => tracing::info!(call = call_id, bytes, duration_ms, "recording ready"),
             Err(why) => tracing::error!(call = call_id, "recording failed: {why}"),
         }
-        if encoded.is_ok() {
-            // The MP3 is what is kept; a failed one leaves the WAV file to look into.
-            let _ = tokio::fs::remove_file(&wav).await;
-        }
+        let ready = encoded.is_ok();
         self.write(RecordingWrite::Finished {
             call_id,
             duration_ms: duration_ms as i64,
             outcome: encoded.map(|b| b as i64),
         });
+        if ready {
+            if self.inner.transcriber.is_some() {
+                self.write(RecordingWrite::TranscriptPending { call_id });
+                self.transcribe(call_id).await;
+            }
+            // The MP3 is what is kept; a failed one leaves the WAV file to look into.
+            let _ = tokio::fs::remove_file(&wav).await;
+        }
+    }
+
+    /// Transcribes the recording from its WAV file and writes the lines (or why there are
+    /// none). Nothing without a transcriber.
+    async fn transcribe(&self, call_id: i64) {
+        let Some(transcriber) = &self.inner.transcriber else {
+            return;
+        };
+        let wav = self.wav_path(call_id);
+        let channels = tokio::task::spawn_blocking(move || read_channels(&wav))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+        let outcome = match channels {
+            Ok((customer, agents)) => transcriber.transcribe(customer, agents).await,
+            Err(why) => Err(why),
+        };
+        match &outcome {
+            Ok(lines) => tracing::info!(call = call_id, lines = lines.len(), "transcript ready"),
+            Err(why) => tracing::error!(call = call_id, "transcript failed: {why}"),
+        }
+        self.write(RecordingWrite::Transcript { call_id, outcome });
     }
 
     /// Finishes the recordings a crash left being written (none is live at start-up): the
@@ -172,6 +219,14 @@ impl Recordings {
                     .map_err(|e| e.to_string())
                     .and_then(|r| r.map_err(|e| format!("the recording's file: {e}")));
                 this.finish(call_id, repaired).await;
+            });
+        }
+        // Ready recordings whose transcript a stop interrupted: their WAV file is still here.
+        for call_id in store.pending_transcripts().await? {
+            let this = self.clone();
+            tokio::spawn(async move {
+                this.transcribe(call_id).await;
+                let _ = tokio::fs::remove_file(this.wav_path(call_id)).await;
             });
         }
         Ok(left.len())
@@ -234,6 +289,23 @@ async fn write_blocks(
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| format!("finishing {}: {e}", path.display()))
+}
+
+/// A finished recording's two channels: the customer's (left) and the managers' (right).
+fn read_channels(wav: &Path) -> Result<(Vec<i16>, Vec<i16>), String> {
+    let reader =
+        hound::WavReader::open(wav).map_err(|e| format!("reading {}: {e}", wav.display()))?;
+    let mut customer = Vec::with_capacity(reader.len() as usize / 2);
+    let mut agents = Vec::with_capacity(reader.len() as usize / 2);
+    for (i, s) in reader.into_samples::<i16>().enumerate() {
+        let s = s.map_err(|e| format!("reading {}: {e}", wav.display()))?;
+        if i % 2 == 0 {
+            customer.push(s);
+        } else {
+            agents.push(s);
+        }
+    }
+    Ok((customer, agents))
 }
 
 /// A live call's recording, fed by its room every 20 ms frame.
