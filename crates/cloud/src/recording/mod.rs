@@ -330,7 +330,7 @@ impl Recorder {
         self.tap
             .push(customer_side, managers, self.paused, &mut self.block);
         self.frames += 1;
-        if self.frames % BLOCK_FRAMES == 0 || self.frames == Self::MAX_FRAMES {
+        if self.frames.is_multiple_of(BLOCK_FRAMES) || self.frames == Self::MAX_FRAMES {
             let _ = self.tx.send(std::mem::take(&mut self.block));
         }
     }
