@@ -321,6 +321,31 @@ fn a_call_is_transcribed_speaker_by_speaker() {
     // Neither side's words land on the other's lines.
     assert!(!agent.to_lowercase().contains("order"), "{agent:?}");
     assert!(!customer.to_lowercase().contains("sorry"), "{customer:?}");
+    // Keyword search finds the call at the line, and only where it was said.
+    let (status, body) = get(&cloud, "/api/v1/transcripts/search?q=PACKAGE");
+    assert_eq!(status, 200);
+    let hits: Vec<ringdesk_wire::TranscriptHit> = serde_json::from_slice(&body).unwrap();
+    assert!(
+        !hits.is_empty(),
+        "no hit for a word said twice: {:?}",
+        detail.transcript
+    );
+    assert!(
+        hits.iter()
+            .all(|h| h.call_id == call && h.text.to_lowercase().contains("package"))
+    );
+    let lines: Vec<i64> = detail.transcript.iter().map(|l| l.start_ms).collect();
+    assert!(hits.iter().all(|h| lines.contains(&h.start_ms)), "{hits:?}");
+    let (status, _) = get(
+        &cloud,
+        &format!("/api/v1/transcripts/search?q={}", "x".repeat(10_000)),
+    );
+    assert_eq!(status, 400, "a 10,000-character search");
+    assert_eq!(
+        get(&cloud, "/api/v1/transcripts/search?q=").0,
+        400,
+        "an empty one"
+    );
     // Each line sits where it was said: the customer first, the agent after.
     let first = |who: Speaker| {
         detail

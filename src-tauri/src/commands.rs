@@ -27,7 +27,7 @@ use ringdesk_wire::{
 };
 use ringdesk_wire::{
     BulkClosed, Classification, ConversationDetail, ConversationNote, ConversationPage,
-    ConversationQuery, SetConversationState, WrapUp,
+    ConversationQuery, SetConversationState, TranscriptHit, WrapUp,
 };
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -765,6 +765,177 @@ pub async fn play_prompt(shell: State<'_, Shell>, prompt: PromptSource) -> Resul
     .await
 }
 
+/// Opens (or focuses) the inbox window.
+#[tauri::command]
+pub fn open_inbox(app: AppHandle) {
+    crate::windows::open_inbox(&app);
+}
+
+/// Who is logged in, as the cloud knows them.
+#[tauri::command]
+pub async fn current_manager(shell: State<'_, Shell>) -> Result<ManagerInfo, String> {
+    let (token, server) = admin_session(&shell)?;
+    client::me(&server, &token).await.map_err(ui_error)
+}
+
+/// A page of the channel's conversations, filtered.
+#[tauri::command]
+pub async fn conversations(
+    shell: State<'_, Shell>,
+    query: ConversationQuery,
+) -> Result<ConversationPage, String> {
+    let (token, server) = admin_session(&shell)?;
+    inbox::conversations(&server, &token, &query)
+        .await
+        .map_err(ui_error)
+}
+
+/// One conversation whole.
+#[tauri::command]
+pub async fn conversation_detail(
+    shell: State<'_, Shell>,
+    id: i64,
+) -> Result<ConversationDetail, String> {
+    let (token, server) = admin_session(&shell)?;
+    inbox::conversation(&server, &token, id)
+        .await
+        .map_err(ui_error)
+}
+
+/// Opens, snoozes or closes a conversation.
+#[tauri::command]
+pub async fn set_conversation_state(
+    shell: State<'_, Shell>,
+    id: i64,
+    change: SetConversationState,
+) -> Result<(), String> {
+    let (token, server) = admin_session(&shell)?;
+    inbox::set_state(&server, &token, id, &change)
+        .await
+        .map_err(ui_error)
+}
+
+/// Assigns a conversation to a manager, or to nobody.
+#[tauri::command]
+pub async fn set_conversation_assignee(
+    shell: State<'_, Shell>,
+    id: i64,
+    manager_id: Option<i64>,
+) -> Result<(), String> {
+    let (token, server) = admin_session(&shell)?;
+    inbox::set_assignee(&server, &token, id, manager_id)
+        .await
+        .map_err(ui_error)
+}
+
+/// Replaces a conversation's tags.
+#[tauri::command]
+pub async fn set_conversation_tags(
+    shell: State<'_, Shell>,
+    id: i64,
+    tags: Vec<String>,
+) -> Result<(), String> {
+    let (token, server) = admin_session(&shell)?;
+    inbox::set_tags(&server, &token, id, tags)
+        .await
+        .map_err(ui_error)
+}
+
+/// Adds an internal note.
+#[tauri::command]
+pub async fn add_conversation_note(
+    shell: State<'_, Shell>,
+    id: i64,
+    text: String,
+) -> Result<ConversationNote, String> {
+    let (token, server) = admin_session(&shell)?;
+    inbox::add_note(&server, &token, id, text)
+        .await
+        .map_err(ui_error)
+}
+
+/// Saves the wrap-up form.
+#[tauri::command]
+pub async fn save_wrap_up(shell: State<'_, Shell>, id: i64, wrap_up: WrapUp) -> Result<(), String> {
+    let (token, server) = admin_session(&shell)?;
+    inbox::save_wrap_up(&server, &token, id, &wrap_up)
+        .await
+        .map_err(ui_error)
+}
+
+/// Closes many conversations at once.
+#[tauri::command]
+pub async fn close_conversations(
+    shell: State<'_, Shell>,
+    ids: Vec<i64>,
+) -> Result<BulkClosed, String> {
+    let (token, server) = admin_session(&shell)?;
+    inbox::close(&server, &token, ids).await.map_err(ui_error)
+}
+
+/// The channel's classifications.
+#[tauri::command]
+pub async fn classifications(shell: State<'_, Shell>) -> Result<Vec<Classification>, String> {
+    let (token, server) = admin_session(&shell)?;
+    inbox::classifications(&server, &token)
+        .await
+        .map_err(ui_error)
+}
+
+/// The channel's transcript lines containing `query`.
+#[tauri::command]
+pub async fn search_transcripts(
+    shell: State<'_, Shell>,
+    query: String,
+) -> Result<Vec<TranscriptHit>, String> {
+    let (token, server) = admin_session(&shell)?;
+    inbox::search_transcripts(&server, &token, &query)
+        .await
+        .map_err(ui_error)
+}
+
+/// A call's recording as a `data:` URL: the window's `<audio>` plays it with seeking and
+/// speeds of its own (base64 in a string crosses the IPC at 4/3 of the MP3's size, where a
+/// byte array would take about four times).
+#[tauri::command]
+pub async fn recording_audio(shell: State<'_, Shell>, call_id: i64) -> Result<String, String> {
+    use base64::Engine;
+    let (token, server) = admin_session(&shell)?;
+    let mp3 = inbox::recording_mp3(&server, &token, call_id)
+        .await
+        .map_err(ui_error)?;
+    Ok(format!(
+        "data:audio/mpeg;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(mp3)
+    ))
+}
+
+/// Saves a call's recording in the Downloads folder (the home folder when there is none) as
+/// `ringdesk-call-<id>.mp3`; its path.
+#[tauri::command]
+pub async fn download_recording(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    call_id: i64,
+) -> Result<String, String> {
+    let (token, server) = admin_session(&shell)?;
+    let mp3 = inbox::recording_mp3(&server, &token, call_id)
+        .await
+        .map_err(ui_error)?;
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| e.to_string())?;
+    let path = dir.join(format!("ringdesk-call-{call_id}.mp3"));
+    blocking(move || {
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        std::fs::write(&path, mp3).map_err(|e| format!("writing {}: {e}", path.display()))?;
+        Ok(path.display().to_string())
+    })
+    .await
+}
+
 #[cfg(test)]
 mod contract {
     //! The commands the shell registers are the ones `ringdesk_wire::COMMANDS` declares (and
@@ -907,163 +1078,4 @@ mod contract {
             "a #[tauri::command] missing from ringdesk_wire::COMMANDS"
         );
     }
-}
-
-/// Opens (or focuses) the inbox window.
-#[tauri::command]
-pub fn open_inbox(app: AppHandle) {
-    crate::windows::open_inbox(&app);
-}
-
-/// Who is logged in, as the cloud knows them.
-#[tauri::command]
-pub async fn current_manager(shell: State<'_, Shell>) -> Result<ManagerInfo, String> {
-    let (token, server) = admin_session(&shell)?;
-    client::me(&server, &token).await.map_err(ui_error)
-}
-
-/// A page of the channel's conversations, filtered.
-#[tauri::command]
-pub async fn conversations(
-    shell: State<'_, Shell>,
-    query: ConversationQuery,
-) -> Result<ConversationPage, String> {
-    let (token, server) = admin_session(&shell)?;
-    inbox::conversations(&server, &token, &query)
-        .await
-        .map_err(ui_error)
-}
-
-/// One conversation whole.
-#[tauri::command]
-pub async fn conversation_detail(
-    shell: State<'_, Shell>,
-    id: i64,
-) -> Result<ConversationDetail, String> {
-    let (token, server) = admin_session(&shell)?;
-    inbox::conversation(&server, &token, id)
-        .await
-        .map_err(ui_error)
-}
-
-/// Opens, snoozes or closes a conversation.
-#[tauri::command]
-pub async fn set_conversation_state(
-    shell: State<'_, Shell>,
-    id: i64,
-    change: SetConversationState,
-) -> Result<(), String> {
-    let (token, server) = admin_session(&shell)?;
-    inbox::set_state(&server, &token, id, &change)
-        .await
-        .map_err(ui_error)
-}
-
-/// Assigns a conversation to a manager, or to nobody.
-#[tauri::command]
-pub async fn set_conversation_assignee(
-    shell: State<'_, Shell>,
-    id: i64,
-    manager_id: Option<i64>,
-) -> Result<(), String> {
-    let (token, server) = admin_session(&shell)?;
-    inbox::set_assignee(&server, &token, id, manager_id)
-        .await
-        .map_err(ui_error)
-}
-
-/// Replaces a conversation's tags.
-#[tauri::command]
-pub async fn set_conversation_tags(
-    shell: State<'_, Shell>,
-    id: i64,
-    tags: Vec<String>,
-) -> Result<(), String> {
-    let (token, server) = admin_session(&shell)?;
-    inbox::set_tags(&server, &token, id, tags)
-        .await
-        .map_err(ui_error)
-}
-
-/// Adds an internal note.
-#[tauri::command]
-pub async fn add_conversation_note(
-    shell: State<'_, Shell>,
-    id: i64,
-    text: String,
-) -> Result<ConversationNote, String> {
-    let (token, server) = admin_session(&shell)?;
-    inbox::add_note(&server, &token, id, text)
-        .await
-        .map_err(ui_error)
-}
-
-/// Saves the wrap-up form.
-#[tauri::command]
-pub async fn save_wrap_up(shell: State<'_, Shell>, id: i64, wrap_up: WrapUp) -> Result<(), String> {
-    let (token, server) = admin_session(&shell)?;
-    inbox::save_wrap_up(&server, &token, id, &wrap_up)
-        .await
-        .map_err(ui_error)
-}
-
-/// Closes many conversations at once.
-#[tauri::command]
-pub async fn close_conversations(
-    shell: State<'_, Shell>,
-    ids: Vec<i64>,
-) -> Result<BulkClosed, String> {
-    let (token, server) = admin_session(&shell)?;
-    inbox::close(&server, &token, ids).await.map_err(ui_error)
-}
-
-/// The channel's classifications.
-#[tauri::command]
-pub async fn classifications(shell: State<'_, Shell>) -> Result<Vec<Classification>, String> {
-    let (token, server) = admin_session(&shell)?;
-    inbox::classifications(&server, &token)
-        .await
-        .map_err(ui_error)
-}
-
-/// A call's recording as a `data:` URL: the window's `<audio>` plays it with seeking and
-/// speeds of its own (base64 in a string crosses the IPC at 4/3 of the MP3's size, where a
-/// byte array would take about four times).
-#[tauri::command]
-pub async fn recording_audio(shell: State<'_, Shell>, call_id: i64) -> Result<String, String> {
-    use base64::Engine;
-    let (token, server) = admin_session(&shell)?;
-    let mp3 = inbox::recording_mp3(&server, &token, call_id)
-        .await
-        .map_err(ui_error)?;
-    Ok(format!(
-        "data:audio/mpeg;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(mp3)
-    ))
-}
-
-/// Saves a call's recording in the Downloads folder (the home folder when there is none) as
-/// `ringdesk-call-<id>.mp3`; its path.
-#[tauri::command]
-pub async fn download_recording(
-    app: AppHandle,
-    shell: State<'_, Shell>,
-    call_id: i64,
-) -> Result<String, String> {
-    let (token, server) = admin_session(&shell)?;
-    let mp3 = inbox::recording_mp3(&server, &token, call_id)
-        .await
-        .map_err(ui_error)?;
-    let dir = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().home_dir())
-        .map_err(|e| e.to_string())?;
-    let path = dir.join(format!("ringdesk-call-{call_id}.mp3"));
-    blocking(move || {
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        std::fs::write(&path, mp3).map_err(|e| format!("writing {}: {e}", path.display()))?;
-        Ok(path.display().to_string())
-    })
-    .await
 }

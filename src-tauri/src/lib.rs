@@ -138,6 +138,7 @@ pub fn run() {
             commands::save_wrap_up,
             commands::close_conversations,
             commands::classifications,
+            commands::search_transcripts,
             commands::recording_audio,
             commands::download_recording,
         ])

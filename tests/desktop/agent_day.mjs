@@ -475,6 +475,12 @@ try {
   const inboxShot = join(dirname(screenshot), "ringdesk-desktop-inbox.png");
   writeFileSync(inboxShot, Buffer.from(await d.screenshot(), "base64"));
   console.log("screenshot saved to", inboxShot);
+  // The transcript search (this rig's cloud runs without the Whisper model: nothing is found,
+  // and the list comes back).
+  await d.type("#transcript-search", "환불\uE007");
+  await until("search answered", 10000, async () => (await d.text("#search-hits")).includes("그런 말이 나온 통화가 없어요"));
+  await d.click("#clear-search");
+  await until("the list is back", 10000, () => d.exists(firstCall));
   await d.click("#close-conversation");
   await until("closed", 10000, async () => (await d.text("#conversation-state")).includes("종료"));
   await until("out of wrap-up", 10000, async () => (await notRinging()) === null);

@@ -8,7 +8,7 @@
 use reqwest::Method;
 use ringdesk_wire::{
     BulkClose, BulkClosed, Classification, ConversationDetail, ConversationNote, ConversationPage,
-    ConversationQuery, NewNote, SetAssignee, SetConversationState, SetTags, WrapUp,
+    ConversationQuery, NewNote, SetAssignee, SetConversationState, SetTags, TranscriptHit, WrapUp,
 };
 
 use crate::AgentError;
@@ -159,4 +159,16 @@ pub async fn recording_mp3(
     )
     .await?;
     Ok(resp.bytes().await.map_err(unreadable)?.to_vec())
+}
+
+/// The channel's transcript lines that contain `query`.
+pub async fn search_transcripts(
+    server: &ServerConfig,
+    token: &str,
+    query: &str,
+) -> Result<Vec<TranscriptHit>, AgentError> {
+    let mut url = api_url(server, "/api/v1/transcripts/search")?;
+    url.query_pairs_mut().append_pair("q", query);
+    let http = server.http()?;
+    answer!(http.get(url).bearer_auth(token))
 }

@@ -24,9 +24,9 @@ use ringdesk_wire::{
     BULK_MAX, BulkClose, BulkClosed, CLASSIFICATION_MAX_CHARS, CallDirection, Classification,
     ContactInfo, ConversationDetail, ConversationNote, ConversationPage, ConversationQuery,
     ConversationSource, ConversationState, ConversationSummary, CustomerGrade, ErrorCode,
-    ManagerRef, NOTE_MAX_CHARS, NewClassification, NewNote, ProcessingStatus, Sentiment,
-    SetAssignee, SetConversationState, SetTags, Speaker, TAG_MAX_CHARS, TAGS_MAX, TranscriptLine,
-    WrapUp,
+    ManagerRef, NOTE_MAX_CHARS, NewClassification, NewNote, ProcessingStatus, SEARCH_HITS_MAX,
+    SEARCH_QUERY_MAX, Sentiment, SetAssignee, SetConversationState, SetTags, Speaker,
+    TAG_MAX_CHARS, TAGS_MAX, TranscriptHit, TranscriptLine, TranscriptQuery, WrapUp,
 };
 use tokio::sync::mpsc;
 
@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/conversations", get(list))
         .route("/api/v1/conversations/close", post(bulk_close))
+        .route("/api/v1/transcripts/search", get(search))
         .route("/api/v1/conversations/{id}", get(detail))
         .route("/api/v1/conversations/{id}/state", put(set_state))
         .route("/api/v1/conversations/{id}/assignee", put(set_assignee))
@@ -434,6 +435,40 @@ async fn bulk_close(
     Ok(Json(BulkClosed {
         closed: closed.len() as i64,
     }))
+}
+
+async fn search(
+    State(s): State<AppState>,
+    Authed(m): Authed,
+    q: Result<Query<TranscriptQuery>, QueryRejection>,
+) -> Result<Json<Vec<TranscriptHit>>, ApiErr> {
+    let Query(q) = q.map_err(bad_query)?;
+    let chars = q.q.trim().chars().count();
+    if chars == 0 || chars > SEARCH_QUERY_MAX {
+        let why = format!("search for 1 to {SEARCH_QUERY_MAX} characters, not {chars}");
+        return Err(ApiErr::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadQuery,
+            why,
+        ));
+    }
+    let hits = s
+        .store
+        .search_transcripts(m.channel_id, q.q.trim(), SEARCH_HITS_MAX)
+        .await?;
+    Ok(Json(
+        hits.into_iter()
+            .map(|h| TranscriptHit {
+                call_id: h.call_id,
+                speaker: Speaker::parse(&h.speaker).unwrap_or(Speaker::Customer),
+                start_ms: h.start_ms,
+                text: h.text,
+                started_at: rfc3339(h.started_at_ms),
+                customer_number: h.caller_number,
+                customer_name: h.contact_name,
+            })
+            .collect(),
+    ))
 }
 
 async fn classifications(

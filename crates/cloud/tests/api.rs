@@ -63,6 +63,7 @@ const AUTHENTICATED: &[(Method, &str, &str)] = &[
         r#"{"ids":[1]}"#,
     ),
     (Method::GET, "/api/v1/classifications", ""),
+    (Method::GET, "/api/v1/transcripts/search?q=refund", ""),
     (Method::GET, "/api/v1/teammates", ""),
     (Method::GET, "/api/v1/teams", ""),
     (Method::GET, "/api/v1/numbers", ""),
@@ -1231,6 +1232,26 @@ async fn conversations_refuse_bad_input_and_do_not_exist_for_other_channels() {
         &ours,
     );
     assert_eq!(status_and_code(&state, r).await, expect(bad, "badQuery"));
+    // Transcript search: 1–200 characters.
+    for q in ["", "%20%20", &"%EA%B0%80".repeat(201)] {
+        let r = ask(
+            Method::GET,
+            format!("/api/v1/transcripts/search?q={q}"),
+            "",
+            &ours,
+        );
+        assert_eq!(
+            status_and_code(&state, r).await,
+            expect(bad, "badQuery"),
+            "{q:?}"
+        );
+    }
+    let r = ask(Method::GET, "/api/v1/transcripts/search".into(), "", &ours);
+    assert_eq!(
+        status_and_code(&state, r).await,
+        expect(bad, "badQuery"),
+        "no q"
+    );
     // The dispatcher heard of each change, to push it and follow wrap-up.
     let mut told = 0;
     while let Ok(input) = inbox.try_recv() {

@@ -40,7 +40,7 @@ use sqlx::sqlite::{
 
 pub use demo::{DEMO_IVR_NUMBER, DEMO_MANAGERS, DEMO_NUMBER, DemoManager};
 pub use directory::CONTACT_FIELDS_SHOWN;
-pub use recordings::{DEFAULT_RETENTION_DAYS, RecordingRow, TranscriptLineRow};
+pub use recordings::{DEFAULT_RETENTION_DAYS, RecordingRow, TranscriptHitRow, TranscriptLineRow};
 pub use rows::*;
 pub use workflow_records::StepFigures;
 pub use workflows::{LiveWorkflow, PromptRow, VersionRow, WorkflowRow};

@@ -42,6 +42,25 @@ pub struct RecordingRow {
     pub pauses: Vec<(i64, Option<i64>)>,
 }
 
+/// A transcript line a keyword search found, with its call.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TranscriptHitRow {
+    /// The call (and its conversation).
+    pub call_id: i64,
+    /// `customer` or `agent`.
+    pub speaker: String,
+    /// Where the line starts, ms into the recording.
+    pub start_ms: i64,
+    /// What was said.
+    pub text: String,
+    /// When the call started.
+    pub started_at_ms: i64,
+    /// The customer's number.
+    pub caller_number: String,
+    /// The customer's name, when known.
+    pub contact_name: Option<String>,
+}
+
 /// One line of a transcript.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TranscriptLineRow {
@@ -220,6 +239,36 @@ impl Store {
         )
         .bind(channel_id)
         .bind(call_id)
+        .fetch_all(p)
+        .await?))
+    }
+
+    /// The channel's transcript lines containing `query` (any case; `%` and `_` taken out),
+    /// newest call first, at most `limit`. Three characters or more are found through the
+    /// trigram index (FTS5, pg_trgm); shorter ones are looked for line by line.
+    pub async fn search_transcripts(
+        &self,
+        channel_id: i64,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<TranscriptHitRow>> {
+        let needle: String = query.to_lowercase().replace(['%', '_'], "");
+        if needle.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let pattern = format!("%{needle}%");
+        Ok(on_pool!(self, |p| sqlx::query_as(
+            "SELECT l.call_id, l.speaker, l.start_ms, l.text, c.started_at_ms, \
+             c.caller_number, k.name AS contact_name \
+             FROM transcript_lines l JOIN calls c ON c.id = l.call_id \
+             LEFT JOIN contacts k ON k.id = c.contact_id \
+             WHERE l.channel_id = $1 \
+             AND l.id IN (SELECT rowid FROM transcript_search WHERE text LIKE $2) \
+             ORDER BY c.started_at_ms DESC, l.start_ms LIMIT $3"
+        )
+        .bind(channel_id)
+        .bind(pattern)
+        .bind(limit)
         .fetch_all(p)
         .await?))
     }

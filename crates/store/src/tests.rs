@@ -1242,6 +1242,40 @@ async fn recordings_are_kept_per_channel_with_their_pauses_until_they_expire(db:
         line("customer", 2_000, "환불하고 싶어요"),
     ];
     store.transcript_finished(old, Ok(&lines)).await.unwrap();
+    // Keyword search: a part of a Korean word, any case in English, the channel's only.
+    let english = vec![line("customer", 4_000, "The Package arrived BROKEN")];
+    store.transcript_finished(new, Ok(&english)).await.unwrap();
+    let found = |q: &str| {
+        let store = store.clone();
+        let q = q.to_string();
+        async move {
+            let hits = store.search_transcripts(channel, &q, 50).await.unwrap();
+            hits.into_iter()
+                .map(|h| (h.call_id, h.start_ms))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        found("환불").await,
+        vec![(old, 2_000)],
+        "two syllables inside a word"
+    );
+    assert_eq!(
+        found("불하고").await,
+        vec![(old, 2_000)],
+        "three, through the index"
+    );
+    assert_eq!(found("package arr").await, vec![(new, 4_000)]);
+    assert_eq!(found("broken").await, vec![(new, 4_000)], "any case");
+    assert!(found("refund").await.is_empty());
+    assert!(found("%").await.is_empty(), "wildcards are taken out");
+    assert!(
+        store
+            .search_transcripts(other, "환불", 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(store.pending_transcripts().await.unwrap().is_empty());
     assert_eq!(store.transcript(channel, old).await.unwrap(), lines);
     assert!(store.transcript(other, old).await.unwrap().is_empty());

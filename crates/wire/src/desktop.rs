@@ -11,7 +11,7 @@ use crate::{AgentStatus, CallRecord, ChannelNumber, DialPlan, TransferKind};
 #[cfg(test)]
 use crate::{
     BulkClosed, Classification, ConversationDetail, ConversationNote, ConversationPage,
-    ConversationQuery, SetConversationState, WrapUp,
+    ConversationQuery, SetConversationState, TranscriptHit, WrapUp,
 };
 #[cfg(test)]
 use crate::{
@@ -739,6 +739,8 @@ desktop_commands! {
     fn close_conversations(ids: Vec<i64>) -> BulkClosed;
     /// The channel's classifications for the wrap-up form.
     fn classifications() -> Vec<Classification>;
+    /// The channel's transcript lines containing what was typed (`badQuery`).
+    fn search_transcripts(query: String) -> Vec<TranscriptHit>;
     /// A call's recording as a `data:audio/mpeg` URL for the window's player
     /// (`recordingNotReady`, `notFound`).
     fn recording_audio(call_id: i64) -> String;

@@ -241,3 +241,39 @@ pub struct BulkClosed {
     /// How many were closed now (those closed already are left as they were).
     pub closed: i64,
 }
+
+/// The longest transcript search, in characters.
+pub const SEARCH_QUERY_MAX: usize = 200;
+/// Lines a transcript search returns at most.
+pub const SEARCH_HITS_MAX: i64 = 50;
+
+/// `GET /api/v1/transcripts/search?q=…`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptQuery {
+    /// What was said: 1–[`SEARCH_QUERY_MAX`] characters, found inside words too (Korean
+    /// particles and endings attach to words), any case.
+    pub q: String,
+}
+
+/// A transcript line a search found: the call (its conversation) and where in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptHit {
+    /// The call and its conversation.
+    pub call_id: i64,
+    /// Who said it.
+    pub speaker: crate::Speaker,
+    /// Where, ms into the recording (the player starts there).
+    pub start_ms: i64,
+    /// The line.
+    pub text: String,
+    /// When the call started, RFC 3339.
+    pub started_at: String,
+    /// The customer's number.
+    pub customer_number: String,
+    /// The customer's name, when known.
+    pub customer_name: Option<String>,
+}

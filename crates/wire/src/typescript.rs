@@ -94,6 +94,7 @@ fn files() -> Vec<(&'static str, String)> {
                 ConversationSource, ConversationSummary, ConversationDetail, ConversationNote,
                 WrapUp, Classification, NewClassification, ConversationQuery, ConversationPage,
                 SetConversationState, SetAssignee, SetTags, NewNote, BulkClose, BulkClosed,
+                TranscriptQuery, TranscriptHit,
             ],
         },
         File {

@@ -12,6 +12,7 @@ import type {
   ConversationPage,
   SetConversationState,
   BulkClosed,
+  TranscriptHit,
 } from "./inbox";
 import type {
   OperatingHours,
@@ -370,6 +371,8 @@ export interface Commands {
   close_conversations: { args: { ids: Array<number> }; result: BulkClosed };
   /** The channel's classifications for the wrap-up form. */
   classifications: { args: Record<string, never>; result: Array<Classification> };
+  /** The channel's transcript lines containing what was typed (`badQuery`). */
+  search_transcripts: { args: { query: string }; result: Array<TranscriptHit> };
   /**
    * A call's recording as a `data:audio/mpeg` URL for the window's player
    * (`recordingNotReady`, `notFound`).

@@ -7,6 +7,7 @@ import type {
   Sentiment,
   CustomerGrade,
   ProcessingStatus,
+  Speaker,
 } from "./codes";
 import type { ContactInfo, RecordingInfo, TranscriptLine, CallRecord } from "./rest";
 import type { ManagerRef } from "./signaling";
@@ -174,4 +175,31 @@ export type BulkClose = {
 export type BulkClosed = {
   /** How many were closed now (those closed already are left as they were). */
   closed: number,
+};
+
+/** `GET /api/v1/transcripts/search?q=…`. */
+export type TranscriptQuery = {
+  /**
+   * What was said: 1–`SEARCH_QUERY_MAX` characters, found inside words too (Korean
+   * particles and endings attach to words), any case.
+   */
+  q: string,
+};
+
+/** A transcript line a search found: the call (its conversation) and where in it. */
+export type TranscriptHit = {
+  /** The call and its conversation. */
+  callId: number,
+  /** Who said it. */
+  speaker: Speaker,
+  /** Where, ms into the recording (the player starts there). */
+  startMs: number,
+  /** The line. */
+  text: string,
+  /** When the call started, RFC 3339. */
+  startedAt: string,
+  /** The customer's number. */
+  customerNumber: string,
+  /** The customer's name, when known. */
+  customerName: string | null,
 };

@@ -7,7 +7,7 @@ import { errorText, t } from "../i18n";
 import { esc, invoke, listen } from "../tauri";
 import type {
   AgentEvent, Classification, ConversationDetail, ConversationState, ConversationSummary, CustomerGrade, ProcessingStatus,
-  Sentiment, Teammate, WrapUp,
+  Sentiment, Teammate, TranscriptHit, WrapUp,
 } from "../wire";
 
 type StateFilter = ConversationState | "all";
@@ -32,6 +32,11 @@ const state = {
   note: "",
   classifications: [] as Classification[],
   teammates: [] as Teammate[],
+  /** What a transcript search found (`null`: the list shows conversations). */
+  hits: null as TranscriptHit[] | null,
+  searched: "",
+  /** Where the player starts once the recording is loaded (a search hit's line), in ms. */
+  seekTo: null as number | null,
   notice: "",
   error: "",
 };
@@ -140,11 +145,31 @@ function filtersView(): string {
         <option value="phone" ${state.filter.phoneOnly ? "selected" : ""}>${s.phone}</option>
       </select>
     </div>
-    <input id="tag-filter" placeholder="${s.tagFilter}" value="${esc(state.filter.tag)}" />`;
+    <input id="tag-filter" placeholder="${s.tagFilter}" value="${esc(state.filter.tag)}" />
+    <input id="transcript-search" type="search" placeholder="${s.search}" value="${esc(state.searched)}" />`;
+}
+
+/** A search hit's line with what was searched marked. */
+function marked(text: string, q: string): string {
+  const at = text.toLowerCase().indexOf(q.toLowerCase());
+  if (at < 0 || !q) return esc(text);
+  return `${esc(text.slice(0, at))}<mark>${esc(text.slice(at, at + q.length))}</mark>${esc(text.slice(at + q.length))}`;
+}
+
+function hitsView(hits: TranscriptHit[]): string {
+  const s = t().ib;
+  const items = hits
+    .map((h) => `<li class="hit" data-id="${h.callId}" data-ms="${h.startMs}">
+        <div class="bar"><strong>${esc(h.customerName ?? h.customerNumber)}</strong><small class="muted">${when(h.startedAt)}</small></div>
+        <p><span class="muted">${h.speaker === "customer" ? s.customer : s.agents}</span> ${marked(h.text, state.searched)}</p></li>`)
+    .join("");
+  return `<div class="bar"><small class="muted">${s.found(hits.length)}</small><button id="clear-search" class="link">${s.clearSearch}</button></div>
+    <ul id="search-hits" class="conversations">${items || `<li class="muted">${s.noHits}</li>`}</ul>`;
 }
 
 function listView(): string {
   const s = t().ib;
+  if (state.hits) return hitsView(state.hits);
   const missedList = state.filter.state === "missed" && state.list.length > 0;
   const bulk = missedList
     ? `<div class="row bulk"><label class="row"><input type="checkbox" id="tick-all" ${state.ticked.size === state.list.length ? "checked" : ""} /> ${s.selectAll}</label>
@@ -297,7 +322,10 @@ function render(): void {
   const player = document.getElementById("player") as HTMLAudioElement | null;
   if (player) {
     player.playbackRate = state.speed;
-    if (at) player.currentTime = at;
+    if (state.seekTo !== null) {
+      player.currentTime = state.seekTo / 1000;
+      state.seekTo = null;
+    } else if (at) player.currentTime = at;
     if (wasPlaying) void player.play();
   }
   bind();
@@ -349,6 +377,31 @@ function bind(): void {
     state.filter.tag = (e.target as HTMLInputElement).value;
     void refresh();
   });
+  const search = document.getElementById("transcript-search") as HTMLInputElement | null;
+  search?.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter") return;
+    const q = search.value.trim();
+    if (!q) return;
+    invoke("search_transcripts", { query: q })
+      .then((hits) => {
+        state.hits = hits;
+        state.searched = q;
+        state.error = "";
+        render();
+      })
+      .catch(fail);
+  });
+  on("clear-search", () => {
+    state.hits = null;
+    state.searched = "";
+    render();
+  });
+  document.querySelectorAll<HTMLLIElement>("#search-hits li.hit").forEach((li) =>
+    li.addEventListener("click", () => {
+      state.seekTo = Number(li.dataset.ms);
+      void select(Number(li.dataset.id));
+    }),
+  );
   document.querySelectorAll<HTMLLIElement>("#conversation-list li.conversation").forEach((li) =>
     li.addEventListener("click", (e) => {
       if ((e.target as HTMLElement).classList.contains("tick")) return;
