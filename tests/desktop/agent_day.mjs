@@ -459,7 +459,7 @@ try {
   await d.type("#note-text", "환불 요청 — 내일 다시 연락");
   await d.click("#add-note");
   await until("the note is kept", 10000, async () => (await d.text("#notes")).includes("환불 요청"));
-  await d.type("#tag-input", "환불\uE007");
+  await d.script("const i = document.querySelector('#tag-input'); i.value = '환불'; i.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));");
   await until("the tag is kept", 10000, async () => (await d.text("#tags")).includes("환불"));
   await d.select("#wu-sentiment", "negative");
   await d.select("#wu-grade", "vip");
@@ -477,7 +477,11 @@ try {
   console.log("screenshot saved to", inboxShot);
   // The transcript search (this rig's cloud runs without the Whisper model: nothing is found,
   // and the list comes back).
-  await d.type("#transcript-search", "환불\uE007");
+  // Typed and sent in one step: a push re-rendering the window between the keys would take
+  // the Enter away from the box.
+  await d.script(
+    "const i = document.querySelector('#transcript-search'); i.value = '환불'; i.dispatchEvent(new Event('input')); i.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));",
+  );
   await until("search answered", 10000, async () => (await d.text("#search-hits")).includes("그런 말이 나온 통화가 없어요"));
   await d.click("#clear-search");
   await until("the list is back", 10000, () => d.exists(firstCall));

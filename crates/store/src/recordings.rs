@@ -244,7 +244,8 @@ impl Store {
     }
 
     /// The channel's transcript lines containing `query` (any case; `%` and `_` taken out),
-    /// newest call first, at most `limit`. Three characters or more are found through the
+    /// newest call first (call ids grow with time, so the lines' index gives the order), at
+    /// most `limit`. Three characters or more are found through the
     /// trigram index (FTS5, pg_trgm); shorter ones are looked for line by line.
     pub async fn search_transcripts(
         &self,
@@ -264,7 +265,7 @@ impl Store {
              LEFT JOIN contacts k ON k.id = c.contact_id \
              WHERE l.channel_id = $1 \
              AND l.id IN (SELECT rowid FROM transcript_search WHERE text LIKE $2) \
-             ORDER BY c.started_at_ms DESC, l.start_ms LIMIT $3"
+             ORDER BY l.call_id DESC, l.start_ms LIMIT $3"
         )
         .bind(channel_id)
         .bind(pattern)

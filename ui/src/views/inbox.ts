@@ -34,6 +34,8 @@ const state = {
   teammates: [] as Teammate[],
   /** What a transcript search found (`null`: the list shows conversations). */
   hits: null as TranscriptHit[] | null,
+  /** What the search box holds (kept across re-renders) and what was last searched. */
+  searchText: "",
   searched: "",
   /** Where the player starts once the recording is loaded (a search hit's line), in ms. */
   seekTo: null as number | null,
@@ -146,7 +148,7 @@ function filtersView(): string {
       </select>
     </div>
     <input id="tag-filter" placeholder="${s.tagFilter}" value="${esc(state.filter.tag)}" />
-    <input id="transcript-search" type="search" placeholder="${s.search}" value="${esc(state.searched)}" />`;
+    <input id="transcript-search" type="search" placeholder="${s.search}" value="${esc(state.searchText)}" />`;
 }
 
 /** A search hit's line with what was searched marked. */
@@ -378,6 +380,7 @@ function bind(): void {
     void refresh();
   });
   const search = document.getElementById("transcript-search") as HTMLInputElement | null;
+  search?.addEventListener("input", () => (state.searchText = search.value));
   search?.addEventListener("keydown", (e) => {
     if (e.key !== "Enter") return;
     const q = search.value.trim();
@@ -394,6 +397,7 @@ function bind(): void {
   on("clear-search", () => {
     state.hits = null;
     state.searched = "";
+    state.searchText = "";
     render();
   });
   document.querySelectorAll<HTMLLIElement>("#search-hits li.hit").forEach((li) =>
