@@ -83,7 +83,7 @@ async fn measure(name: &str, backend: Backend) {
         .unwrap()
         .channel_id;
     let started = Instant::now();
-    let ids = store.reserve_call_ids(TRANSCRIPTS as i64).await.unwrap();
+    let ids = store.reserve_call_ids(TRANSCRIPTS as u32).await.unwrap();
     let mut writers = Vec::new();
     for w in 0..WRITERS {
         let store = store.clone();
