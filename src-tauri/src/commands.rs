@@ -17,7 +17,7 @@ use ringdesk_agent::{
     AgentCommand, AgentConfig, AgentError, Credentials, ParallelTo, TransferTo, credentials,
     settings,
 };
-use ringdesk_agent::{admin, inbox};
+use ringdesk_agent::{admin, contacts, inbox, records};
 use ringdesk_wire::{
     AGENT_EVENT, AgentEvent, AgentStatus, Assignment, AudioDeviceList, CallRecord, CallTargets,
     ChannelNumber, DeskState, DesktopSettings, DesktopStartup, DialCheck, DialPlan, ErrorCode,
@@ -28,6 +28,10 @@ use ringdesk_wire::{
 use ringdesk_wire::{
     BulkClosed, Classification, ConversationDetail, ConversationNote, ConversationPage,
     ConversationQuery, SetConversationState, TranscriptHit, WrapUp,
+};
+use ringdesk_wire::{
+    Callback, ContactDetail, ContactForm, ContactInfo, HistoryEntry, HistoryKind, NewCallback,
+    WORKSPACE_VIEW_EVENT, WorkspaceView,
 };
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -93,6 +97,16 @@ fn server_config(server: &str) -> Result<ServerConfig, String> {
     ServerConfig::with_ca_file(server, ca.as_deref().map(std::path::Path::new)).map_err(ui_error)
 }
 
+/// How long before a callback's time its reminder comes: 10 minutes, or
+/// `RINGDESK_CALLBACK_LEAD_S` seconds (the desktop test shortens it).
+fn callback_lead() -> std::time::Duration {
+    let seconds = std::env::var("RINGDESK_CALLBACK_LEAD_S")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(ringdesk_wire::CALLBACK_REMINDER_LEAD_S as u64);
+    std::time::Duration::from_secs(seconds)
+}
+
 async fn start_agent(
     app: AppHandle,
     server: ServerConfig,
@@ -109,6 +123,7 @@ async fn start_agent(
         audio: audio_setup(&settings),
         start_muted: settings.start_muted,
         cache_path: Some(shell.cache_path.clone()),
+        callback_lead: callback_lead(),
     };
     let ringdesk_agent::Started {
         agent,
@@ -519,19 +534,81 @@ pub fn read_clipboard(app: AppHandle) -> Result<String, String> {
     app.clipboard().read_text().map_err(|e| e.to_string())
 }
 
-/// The logged-in manager's recent and missed calls, from the local cache (works offline).
-/// Nobody logged in: none — a shared desk's login screen shows no one's customers.
+/// The logged-in manager's recent and missed calls: the cloud's history, with the cache's
+/// lines of calls going on now; from the local cache alone while offline. Nobody logged in:
+/// none — a shared desk's login screen shows no one's customers.
 #[tauri::command]
-pub fn recent_calls(shell: State<'_, Shell>) -> Result<RecentCallLists, String> {
-    let Some(account) = shell.session_info().map(|(account, ..)| account) else {
+pub async fn recent_calls(shell: State<'_, Shell>) -> Result<RecentCallLists, String> {
+    let Some((account, token, server)) = shell.session_info() else {
         return Ok(RecentCallLists::default());
     };
-    shell.with_cache(|cache| {
+    let cached = shell.with_cache(|cache| {
         Ok(RecentCallLists {
             recent: cache.recent_calls(&account, 5)?,
             missed: cache.missed_calls(&account, 20)?,
         })
-    })
+    })?;
+    let (recent, missed) = tokio::join!(
+        records::history(&server, &token, HistoryKind::Recent, None, 5),
+        records::history(&server, &token, HistoryKind::Missed, None, 20),
+    );
+    match (recent, missed) {
+        (Ok(recent), Ok(missed)) => {
+            let lists = RecentCallLists {
+                recent: records::merged(&recent, &cached.recent, 5),
+                missed: records::merged(&missed, &[], 20),
+            };
+            // Kept for the next time the cloud cannot be reached.
+            let keep = lists
+                .recent
+                .iter()
+                .chain(&lists.missed)
+                .cloned()
+                .collect::<Vec<_>>();
+            shell
+                .with_cache(|cache| keep.iter().try_for_each(|l| cache.record_call(&account, l)))?;
+            Ok(lists)
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::info!("history from the cache: {e}");
+            Ok(cached)
+        }
+    }
+}
+
+/// The logged-in manager's call history from the cloud.
+#[tauri::command]
+pub async fn history(
+    shell: State<'_, Shell>,
+    kind: HistoryKind,
+    before: Option<i64>,
+) -> Result<Vec<HistoryEntry>, String> {
+    let (token, server) = admin_session(&shell)?;
+    records::history(&server, &token, kind, before, 50)
+        .await
+        .map_err(ui_error)
+}
+
+/// Deletes one call from the manager's history, in the cloud and this app's cache.
+#[tauri::command]
+pub async fn delete_history(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+    let (account, token, server) = shell
+        .session_info()
+        .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
+    records::delete(&server, &token, call_id)
+        .await
+        .map_err(ui_error)?;
+    shell.with_cache(|cache| cache.delete_call(&account, call_id))
+}
+
+/// Deletes the manager's whole history, in the cloud and this app's cache.
+#[tauri::command]
+pub async fn clear_history(shell: State<'_, Shell>) -> Result<(), String> {
+    let (account, token, server) = shell
+        .session_info()
+        .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
+    records::clear(&server, &token).await.map_err(ui_error)?;
+    shell.with_cache(|cache| cache.clear_calls(&account))
 }
 
 /// A caller's earlier calls, from the cloud (the ring window's history button).
@@ -934,6 +1011,149 @@ pub async fn download_recording(
         Ok(path.display().to_string())
     })
     .await
+}
+
+/// Opens (or focuses) the workspace window on a page.
+#[tauri::command]
+pub fn open_workspace(app: AppHandle, shell: State<'_, Shell>, view: WorkspaceView) {
+    shell.set_workspace_view(view.clone());
+    crate::windows::open_inbox(&app);
+    // A window already open hears it; a new one asks for it when it starts.
+    let _ = app.emit(WORKSPACE_VIEW_EVENT, view);
+}
+
+/// Opens the workspace on the contact with this number (the ring's history button).
+#[tauri::command]
+pub async fn open_contact_by_number(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    number: String,
+) -> Result<(), String> {
+    let (token, server) = admin_session(&shell)?;
+    let found = contacts::by_number(&server, &token, &number)
+        .await
+        .map_err(ui_error)?
+        .ok_or_else(|| code(ErrorCode::NotFound))?;
+    open_workspace(app, shell, WorkspaceView::Contact { id: found.id });
+    Ok(())
+}
+
+/// The page the workspace was last asked to show, once.
+#[tauri::command]
+pub fn take_workspace_view(shell: State<'_, Shell>) -> Option<WorkspaceView> {
+    shell.take_workspace_view()
+}
+
+/// Contacts whose name or number contains what was typed.
+#[tauri::command]
+pub async fn search_contacts(
+    shell: State<'_, Shell>,
+    query: String,
+) -> Result<Vec<ContactInfo>, String> {
+    let (token, server) = admin_session(&shell)?;
+    contacts::search(&server, &token, &query)
+        .await
+        .map_err(ui_error)
+}
+
+/// A contact whole.
+#[tauri::command]
+pub async fn contact(shell: State<'_, Shell>, id: i64) -> Result<ContactDetail, String> {
+    let (token, server) = admin_session(&shell)?;
+    contacts::contact(&server, &token, id)
+        .await
+        .map_err(ui_error)
+}
+
+/// Saves what a contact says.
+#[tauri::command]
+pub async fn save_contact(
+    shell: State<'_, Shell>,
+    id: i64,
+    form: ContactForm,
+) -> Result<ContactDetail, String> {
+    let (token, server) = admin_session(&shell)?;
+    contacts::save(&server, &token, id, &form)
+        .await
+        .map_err(ui_error)
+}
+
+/// Adds a lead contact.
+#[tauri::command]
+pub async fn add_lead(shell: State<'_, Shell>, form: ContactForm) -> Result<ContactDetail, String> {
+    let (token, server) = admin_session(&shell)?;
+    contacts::add_lead(&server, &token, &form)
+        .await
+        .map_err(ui_error)
+}
+
+/// Books a callback.
+#[tauri::command]
+pub async fn book_callback(
+    shell: State<'_, Shell>,
+    callback: NewCallback,
+) -> Result<Callback, String> {
+    let (token, server) = admin_session(&shell)?;
+    contacts::book_callback(&server, &token, &callback)
+        .await
+        .map_err(ui_error)
+}
+
+/// The logged-in manager's callbacks.
+#[tauri::command]
+pub async fn my_callbacks(
+    shell: State<'_, Shell>,
+    include_done: bool,
+) -> Result<Vec<Callback>, String> {
+    let (token, server) = admin_session(&shell)?;
+    contacts::my_callbacks(&server, &token, include_done)
+        .await
+        .map_err(ui_error)
+}
+
+/// Marks a callback done or still to do; a done one leaves the reminded cards.
+#[tauri::command]
+pub async fn set_callback_done(
+    shell: State<'_, Shell>,
+    id: i64,
+    done: bool,
+) -> Result<Callback, String> {
+    let (token, server) = admin_session(&shell)?;
+    let marked = contacts::set_callback_done(&server, &token, id, done)
+        .await
+        .map_err(ui_error)?;
+    if done {
+        shell.dismiss_callback(id);
+    }
+    Ok(marked)
+}
+
+/// Callbacks reminded of and not dialled or dismissed yet.
+#[tauri::command]
+pub fn due_callbacks(shell: State<'_, Shell>) -> Vec<Callback> {
+    shell.due_callbacks()
+}
+
+/// Dials a reminded callback from its caller-ID (one click on the card).
+#[tauri::command]
+pub fn dial_callback(shell: State<'_, Shell>, id: i64) -> Result<(), String> {
+    let callback = shell
+        .due_callbacks()
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| code(ErrorCode::NotFound))?;
+    shell.send(AgentCommand::Dial {
+        number: callback.customer_number,
+        caller_id: Some(callback.caller_id),
+    })?;
+    shell.dismiss_callback(id);
+    Ok(())
+}
+
+/// Takes a callback off the reminded cards without dialling it.
+#[tauri::command]
+pub fn dismiss_callback(shell: State<'_, Shell>, id: i64) {
+    shell.dismiss_callback(id);
 }
 
 #[cfg(test)]

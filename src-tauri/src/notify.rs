@@ -24,6 +24,13 @@ pub enum Notice {
     Reconnecting,
     /// Back online.
     Reconnected,
+    /// A callback's reminder time came.
+    CallbackDue {
+        /// Whom to call: name or number.
+        customer: String,
+        /// The note booked with it.
+        note: String,
+    },
     /// An audio device failed mid-call.
     DeviceLost {
         /// What failed and what is used now.
@@ -51,6 +58,14 @@ impl Notice {
             Notice::Reconnected => (
                 pick("다시 연결됐어요", "Reconnected"),
                 pick("전화를 받을 수 있어요", "Calls can ring again"),
+            ),
+            Notice::CallbackDue { customer, note } => (
+                pick("콜백할 시간이에요", "Time for a callback"),
+                if note.is_empty() {
+                    customer.clone()
+                } else {
+                    format!("{customer} · {note}")
+                },
             ),
             Notice::DeviceLost { detail } => (
                 pick("오디오 장치가 분리됐어요", "Audio device lost"),

@@ -48,6 +48,11 @@ struct Inner {
     ringing: HashMap<i64, String>,
     /// A "reconnecting" notification is up; say "reconnected" when back.
     told_offline: bool,
+    /// Callbacks whose reminder came and that were not dialled or dismissed yet: the main
+    /// window shows them with a call button.
+    due_callbacks: Vec<ringdesk_wire::Callback>,
+    /// The page the workspace window was last asked to show, until it takes it.
+    workspace_view: Option<ringdesk_wire::WorkspaceView>,
     meter: Option<LevelMeter>,
     /// The workflow editor's prompt recording under way.
     recorder: Option<PromptRecorder>,
@@ -127,6 +132,26 @@ fn caller_label(caller: &ringdesk_wire::Caller) -> String {
 }
 
 impl Shell {
+    /// Remembers the page the workspace is to show (a new window asks for it at start).
+    pub fn set_workspace_view(&self, view: ringdesk_wire::WorkspaceView) {
+        self.lock().workspace_view = Some(view);
+    }
+
+    /// The page the workspace was last asked to show, once.
+    pub fn take_workspace_view(&self) -> Option<ringdesk_wire::WorkspaceView> {
+        self.lock().workspace_view.take()
+    }
+
+    /// Callbacks reminded of and still waiting for their call.
+    pub fn due_callbacks(&self) -> Vec<ringdesk_wire::Callback> {
+        self.lock().due_callbacks.clone()
+    }
+
+    /// Takes a callback off the reminded list (dialled, done or dismissed).
+    pub fn dismiss_callback(&self, id: i64) {
+        self.lock().due_callbacks.retain(|c| c.id != id);
+    }
+
     /// State for a cache file.
     pub fn new(cache_path: PathBuf) -> Self {
         Shell {
@@ -214,6 +239,7 @@ impl Shell {
         }
         inner.desk = Desk::default();
         inner.ringing.clear();
+        inner.due_callbacks.clear();
     }
 
     /// Ends the session (logout, quit); returns it for the caller to revoke its token.
@@ -221,6 +247,7 @@ impl Shell {
         let mut inner = self.lock();
         inner.desk = Desk::default();
         inner.ringing.clear();
+        inner.due_callbacks.clear();
         let session = inner.session.take()?;
         session.agent.send(AgentCommand::Shutdown);
         Some(session)
@@ -369,6 +396,17 @@ impl Shell {
                 AgentEvent::SessionUp { .. } if inner.told_offline => {
                     inner.told_offline = false;
                     effects.push(Effect::Notify(Notice::Reconnected));
+                }
+                AgentEvent::CallbackDue { callback } => {
+                    inner.due_callbacks.retain(|c| c.id != callback.id);
+                    inner.due_callbacks.push(callback.clone());
+                    effects.push(Effect::Notify(Notice::CallbackDue {
+                        customer: callback
+                            .customer_name
+                            .clone()
+                            .unwrap_or_else(|| callback.customer_number.clone()),
+                        note: callback.note.clone(),
+                    }));
                 }
                 AgentEvent::AudioDeviceLost { message, .. } => {
                     effects.push(Effect::Notify(Notice::DeviceLost {

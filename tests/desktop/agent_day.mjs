@@ -130,7 +130,15 @@ const toneWav = join(work, "caller.wav");
 writeToneWav(toneWav, 8000, CALLER_HZ, 120);
 
 const app = join(binDir, "ringdesk");
-const appEnv = { RINGDESK_SERVER: cloud.api, RINGDESK_CA_CERT: cloud.caCert };
+// Callback reminders come 2 hours ahead here (10 minutes in use): one booked for the next hour
+// is reminded at once.
+const appEnv = { RINGDESK_SERVER: cloud.api, RINGDESK_CA_CERT: cloud.caCert, RINGDESK_CALLBACK_LEAD_S: "7200" };
+/** Saves a picture of the window in front, as a user would see it. */
+async function shot(name) {
+  const file = join(dirname(screenshot), `ringdesk-desktop-${name}.png`);
+  writeFileSync(file, Buffer.from(await d.screenshot(), "base64"));
+  console.log("screenshot saved to", file);
+}
 const d = await Driver.start(driverBin, app, appEnv);
 try {
   // 2. Log in through the form.
@@ -416,8 +424,13 @@ try {
   await typeNumber("+44 20 7946 0958");
   await until("unsupported country refused", 5000, async () => (await d.text("#dial-plan")).includes("요금표"));
   assert(await d.script("return document.querySelector('#call').disabled;"), "no call button for a refused number");
+  // Contacts suggested as a name or number is typed; a contact's number shows their name.
+  await d.script("const i = document.querySelector('#dial-number'); i.value = '서연'; i.dispatchEvent(new Event('input'));");
+  await until("suggested by name", 5000, async () => (await d.text("#suggestions")).includes("박서연"));
   await typeNumber("010-1234-5678");
   await until("domestic call", 5000, async () => (await d.text("#dial-plan")).includes("국내 전화"));
+  await until("the number's contact named", 5000, async () => (await d.text("#dial-contact")).includes("박서연"));
+  await shot("dialpad");
   await d.click("#call");
   // The rig's cloud has no outbound trunk: the dial goes to the cloud and comes back refused.
   await until("refused for the missing trunk", 10000, async () => (await d.text("#dial-note")).includes("발신 회선"));
@@ -488,7 +501,51 @@ try {
   await d.click("#close-conversation");
   await until("closed", 10000, async () => (await d.text("#conversation-state")).includes("종료"));
   await until("out of wrap-up", 10000, async () => (await notRinging()) === null);
+
+  // 10d. The workspace's other pages: a callback booked from the conversation — reminded at
+  // once (the lead is stretched past its time) and dialled with one click from the main
+  // window — the caller's contact page (edited), a new contact, the call history.
+  step("callbacks, contacts and history");
+  await d.click("#book-callback-open");
+  await until("the callback form", 5000, () => d.exists("#callback-form"));
+  await d.script("document.querySelector('#cb-note').value = '환불 일정 다시 안내';");
+  const beforeReminder = notifications.text.length;
+  await d.click("#cb-book");
+  await until("the callback booked", 10000, async () => (await d.text("#ib-notice")).includes("콜백을 예약했어요"));
+  await until("the callback's reminder Notify", 15000, () => notifications.text.slice(beforeReminder).includes("콜백할 시간이에요"));
+  await d.click("#ws-tab-callbacks");
+  await until("the callback listed", 10000, async () => (await d.text("#callback-list")).includes("환불 일정 다시 안내"));
+  await shot("callbacks");
+  await d.click("#ws-tab-inbox");
+  await until("the list again", 10000, () => d.exists(firstCall));
+  await d.click(firstCall);
+  await until("the conversation again", 10000, () => d.exists("#open-contact"));
+  await d.click("#open-contact");
+  await until("the caller's contact page", 10000, async () => (await d.text("#contact-head")).includes("최도윤"));
+  assert((await d.text("#contact-head")).includes("도윤상사"), "a profile field is missing from the contact page");
+  await until("the call on the contact page", 10000, async () => (await d.text("#contact-calls")).includes("↙"));
+  await d.click("#edit-contact");
+  await d.script("document.querySelector('#c-address').value = '부산시 해운대구 센텀로 1';");
+  await d.click("#save-contact");
+  await until("the contact saved", 10000, async () => (await d.text("#contact-head")).includes("해운대구"));
+  await shot("contact");
+  await d.click("#new-lead");
+  await d.script("document.querySelector('#c-numbers').value = '010-7777-1234';");
+  await d.click("#save-contact");
+  await until("the new lead shown", 10000, async () => (await d.text("#contact-head")).includes("+821077771234"));
+  assert((await d.text("#contact-head")).includes("리드"), "a contact without a name is a lead");
+  await d.script("const i = document.querySelector('#contact-search'); i.value = '도윤'; i.dispatchEvent(new Event('input'));");
+  await until("found as typed", 10000, async () => (await d.text("#contact-list")).includes("최도윤"));
+  await d.click("#ws-tab-history");
+  await until("the call history", 10000, async () => (await d.text("#history-list")).includes("최도윤"));
+  await shot("history");
   await d.window("");
+  await until("the callback's card in the main window", 10000, () => d.exists("#due-callbacks button.due-dial"));
+  await shot("main");
+  await d.click("#due-callbacks button.due-dial");
+  // The rig's cloud has no outbound trunk: the dial reaches it and comes back refused.
+  await until("dialled and refused for the missing trunk", 10000, async () => (await d.text("#last-error")).includes("발신 회선"));
+  assert(!(await d.exists("#due-callbacks")), "the card stays after its call");
 
   // 11. A second launch only focuses the running app.
   step("single instance");
@@ -734,8 +791,14 @@ try {
   // The inbox follows too (its picture in English beside the Korean one).
   await d.click("#open-inbox");
   await until("inbox in English", 10000, async () => (await d.window("#inbox").catch(() => false)) && (await d.text("#state-tabs")).includes("Open"));
-  writeFileSync(join(dirname(screenshot), "ringdesk-desktop-inbox-en.png"), Buffer.from(await d.screenshot(), "base64"));
+  await shot("inbox-en");
+  for (const [tab, ready] of [["callbacks", "#callback-list"], ["history", "#history-list"], ["contact", "#contact-search"]]) {
+    await d.click(`#ws-tab-${tab}`);
+    await until(`${tab} in English`, 10000, () => d.exists(ready));
+    await shot(`${tab}-en`);
+  }
   await d.window("");
+  await shot("main-en");
   await until("tray menu in English", 5000, () => trayShown().items.map((i) => i.label).includes("Open Ringdesk"));
 
   // 15. Logout: the keyring forgets the token, and the cloud refuses it.

@@ -6,7 +6,7 @@ import { startMainWindow } from "./views/main";
 import { startCallWindow } from "./views/call";
 import { startDialpadWindow } from "./views/dialpad";
 import { startWorkflowsWindow } from "./views/workflows";
-import { startInboxWindow } from "./views/inbox";
+import { startWorkspaceWindow } from "./views/workspace";
 
 async function main(): Promise<void> {
   setLanguage(await invoke("language"));
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (view === "#call") rerender.push(await startCallWindow());
   else if (view === "#dialpad") rerender.push(await startDialpadWindow());
   else if (view === "#workflows") rerender.push(await startWorkflowsWindow());
-  else if (view === "#inbox") rerender.push(await startInboxWindow());
+  else if (view === "#inbox") rerender.push(await startWorkspaceWindow());
   else rerender.push(await startMainWindow());
 }
 

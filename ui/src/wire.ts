@@ -8,3 +8,6 @@ export type * from "./gen/signaling";
 export type * from "./gen/desktop";
 export type * from "./gen/workflows";
 export type * from "./gen/inbox";
+export type * from "./gen/contacts";
+export type * from "./gen/callbacks";
+export type * from "./gen/history";

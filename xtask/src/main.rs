@@ -398,6 +398,8 @@ fn start_cloud(
                 .flatten(),
         )
         .args(["--api", api, "--sip", sip])
+        // A few days of past calls, so the workspace shows every page before the first call.
+        .arg("--demo-activity")
         .stdout(Stdio::piped())
         .spawn()
         .context("starting ringdesk-cloud")?;

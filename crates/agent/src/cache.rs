@@ -58,7 +58,7 @@ pub struct LocalCache {
 /// cache at version `i` to `i + 1`, in a transaction. Add a step for every change; never edit
 /// one that shipped. Step 1 creates only what is missing, so caches made before the schema was
 /// versioned (version 0, same tables) take it harmlessly.
-const MIGRATIONS: &[&str] = &[SCHEMA_V1];
+const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2];
 
 const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS settings (
@@ -74,6 +74,16 @@ CREATE TABLE IF NOT EXISTS recent_calls (
     PRIMARY KEY (account, call_id)
 );
 CREATE INDEX IF NOT EXISTS recent_calls_by_time ON recent_calls (account, started_at_ms DESC);
+";
+
+/// Callback reminders given, per account: a restart does not repeat them.
+const SCHEMA_V2: &str = "
+CREATE TABLE callback_reminders (
+    account TEXT NOT NULL,
+    callback_id INTEGER NOT NULL,
+    due_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (account, callback_id, due_at_ms)
+);
 ";
 
 const DESKTOP_SETTINGS: &str = "desktop";
@@ -112,6 +122,10 @@ impl LocalCache {
         migrate(&mut conn)?;
         conn.execute(
             "DELETE FROM recent_calls WHERE started_at_ms < ?1",
+            params![now_ms - HISTORY_KEEP_MS],
+        )?;
+        conn.execute(
+            "DELETE FROM callback_reminders WHERE due_at_ms < ?1",
             params![now_ms - HISTORY_KEEP_MS],
         )?;
         Ok(LocalCache { conn })
@@ -229,6 +243,30 @@ impl LocalCache {
         Ok(())
     }
 
+    /// The callback reminders an account was given, as `(callback id, due time)`.
+    pub fn reminded_callbacks(&self, account: &str) -> Result<Vec<(i64, i64)>, CacheError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT callback_id, due_at_ms FROM callback_reminders WHERE account = ?1",
+        )?;
+        let rows = stmt.query_map(params![account], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Keeps that a callback's reminder (for its due time) was given.
+    pub fn mark_callback_reminded(
+        &self,
+        account: &str,
+        callback_id: i64,
+        due_at_ms: i64,
+    ) -> Result<(), CacheError> {
+        self.conn.execute(
+            "INSERT INTO callback_reminders (account, callback_id, due_at_ms) VALUES (?1, ?2, ?3) \
+             ON CONFLICT DO NOTHING",
+            params![account, callback_id, due_at_ms],
+        )?;
+        Ok(())
+    }
+
     /// Deletes every line of an account ("delete all").
     pub fn clear_calls(&self, account: &str) -> Result<(), CacheError> {
         self.conn.execute(
@@ -260,6 +298,9 @@ mod tests {
             answered_at_ms: None,
             ended_at_ms: None,
             outcome: RecentCallOutcome::parse(outcome).unwrap(),
+            invited_by: None,
+            already_handled: false,
+            medium: ringdesk_wire::CallMedium::Phone,
         }
     }
 

@@ -5,8 +5,12 @@
 use std::collections::{HashMap, HashSet};
 
 use ringdesk_wire::{
-    AgentEvent, RecentCall, RecentCallOutcome as Outcome, RingStopReason, ServerEvent,
+    AgentEvent, CallMedium, RecentCall, RecentCallOutcome as Outcome, RingPurpose, RingStopReason,
+    ServerEvent,
 };
+
+/// The number a voice meet rings through (it has no phone number).
+const MEET_VIA: &str = "meet";
 
 /// Calls seen in this session, by id, until they end.
 #[derive(Debug, Default)]
@@ -24,6 +28,7 @@ impl CallTracker {
                 call_id,
                 caller,
                 via,
+                purpose,
                 ..
             }) => {
                 let line = RecentCall {
@@ -34,6 +39,16 @@ impl CallTracker {
                     answered_at_ms: None,
                     ended_at_ms: None,
                     outcome: Outcome::Ringing,
+                    invited_by: match purpose {
+                        RingPurpose::Invite { by } => Some(by.name.clone()),
+                        _ => None,
+                    },
+                    already_handled: false,
+                    medium: if via.number == MEET_VIA {
+                        CallMedium::Meet
+                    } else {
+                        CallMedium::Phone
+                    },
                 };
                 self.open.insert(*call_id, line.clone());
                 Some(line)
@@ -54,6 +69,9 @@ impl CallTracker {
                     answered_at_ms: None,
                     ended_at_ms: None,
                     outcome: Outcome::Dialing,
+                    invited_by: None,
+                    already_handled: false,
+                    medium: CallMedium::Phone,
                 };
                 self.placed.insert(*call_id);
                 self.open.insert(*call_id, line.clone());

@@ -80,6 +80,9 @@ struct Args {
     /// Join calls muted.
     #[arg(long)]
     start_muted: bool,
+    /// How long before a callback's time its reminder (`callbackDue`) comes, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = ringdesk_wire::CALLBACK_REMINDER_LEAD_S as u64)]
+    callback_lead: u64,
     /// Status to set after connecting.
     #[arg(long, value_parser = parse_status)]
     status: Option<AgentStatus>,
@@ -336,6 +339,7 @@ async fn main() -> anyhow::Result<()> {
         audio,
         start_muted: args.start_muted,
         cache_path,
+        callback_lead: Duration::from_secs(args.callback_lead),
     };
     let ringdesk_agent::Started {
         agent,

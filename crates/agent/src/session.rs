@@ -190,6 +190,8 @@ pub struct AgentConfig {
     pub start_muted: bool,
     /// The local cache that keeps the recent-calls list; `None` keeps none.
     pub cache_path: Option<PathBuf>,
+    /// How long before a callback's time its reminder comes (10 minutes; tests shorten it).
+    pub callback_lead: Duration,
 }
 
 /// Handle to a running agent.
@@ -245,7 +247,23 @@ pub async fn start(config: AgentConfig) -> Result<Started, AgentError> {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
     let server_addr = server_socket_addr(&config.server.url).await?;
+    let (reminder_wake, wake_rx) = mpsc::unbounded_channel();
+    let log = config
+        .cache_path
+        .clone()
+        .map(|path| crate::reminders::ReminderLog {
+            path,
+            account: crate::credentials::account(&config.server.url, &config.email),
+        });
+    tokio::spawn(crate::reminders::run(
+        config.server.clone(),
+        config.callback_lead,
+        log,
+        wake_rx,
+        ev_tx.clone(),
+    ));
     let session = Session {
+        reminder_wake,
         token: token.clone(),
         desired_status: config.initial_status.map(|s| (s, false)),
         calls: HashMap::new(),
@@ -355,6 +373,8 @@ struct Session {
     history: Option<History>,
     events: mpsc::UnboundedSender<AgentEvent>,
     server_addr: SocketAddr,
+    /// Tells the callback reminders to read the callbacks again (with the token to do it).
+    reminder_wake: mpsc::UnboundedSender<String>,
 }
 
 type Ws =
@@ -734,7 +754,10 @@ impl Session {
         notice_tx: &mpsc::UnboundedSender<(i64, MediaNotice)>,
     ) {
         let event = match m {
-            ServerMessage::Hello { manager, .. } => AgentEvent::SessionUp { manager },
+            ServerMessage::Hello { manager, .. } => {
+                let _ = self.reminder_wake.send(self.token.clone());
+                AgentEvent::SessionUp { manager }
+            }
             ServerMessage::Connected {
                 call_id,
                 sdp_answer,
@@ -798,6 +821,9 @@ impl Session {
                         }
                     }
                     ServerEvent::DialRefused { .. } => self.dial_pending = None,
+                    ServerEvent::CallbacksChanged {} => {
+                        let _ = self.reminder_wake.send(self.token.clone());
+                    }
                     _ => {}
                 }
                 AgentEvent::Server(e)

@@ -17,12 +17,11 @@ use ringdesk_store::RateRow;
 use ringdesk_store::time::{now_ms, rfc3339};
 use ringdesk_store::{CallRow, Manager, Store, StoreError};
 use ringdesk_wire::{
-    ApiError, CONTACT_QUERY_MAX, CallDirection, CallInput, CallManager, CallPage, CallParty,
-    CallRecord, CallSms, CallState, CallbackRecord, CallsQuery, ChannelNumber, ContactInfo,
-    ContactQuery, DialCheck, DialPlan, EndCause, ErrorCode, HangupCause, InternationalRate,
-    JoinPurpose, LoginRequest, LoginResponse, ManagerInfo, ManagerRole, MeetCallRequest,
-    MeetCallResponse, MeetHangup, MissedReason, NotRingingReason, PartyOutcome, ProfileField, Team,
-    Teammate,
+    ApiError, CallDirection, CallInput, CallManager, CallPage, CallParty, CallRecord, CallSms,
+    CallState, CallbackRecord, CallsQuery, ChannelNumber, DialCheck, DialPlan, EndCause, ErrorCode,
+    HangupCause, InternationalRate, JoinPurpose, LoginRequest, LoginResponse, ManagerInfo,
+    ManagerRole, MeetCallRequest, MeetCallResponse, MeetHangup, MissedReason, NotRingingReason,
+    PartyOutcome, Team, Teammate,
 };
 
 use crate::dialplan::{self, DialError};
@@ -204,7 +203,6 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/teammates", get(teammates))
         .route("/api/v1/teams", get(teams))
         .route("/api/v1/numbers", get(numbers))
-        .route("/api/v1/contacts", get(contacts))
         .route("/meet/{channel_id}", get(meet_page))
         .route("/api/v1/meet/{channel_id}/calls", post(meet_call))
         .route("/api/v1/meet/calls/{call_id}/hangup", post(meet_hangup))
@@ -216,6 +214,9 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::workflows::routes())
         .merge(crate::recording::api::routes())
         .merge(crate::inbox::routes())
+        .merge(crate::contacts::routes())
+        .merge(crate::callbacks::routes())
+        .merge(crate::history::routes())
         .route("/api/v1/ws", get(ws))
         .route("/healthz", get(healthz))
         .route(
@@ -548,66 +549,6 @@ async fn numbers(
         dialplan::channel_numbers(&s.store, m.channel_id).await?,
     ))
 }
-
-/// The channel's contacts: the one with a number (`phone`), or those a typed text finds
-/// (`query`: a name's part, or a number's digits), for suggestions as a manager types.
-async fn contacts(
-    State(s): State<AppState>,
-    Authed(m): Authed,
-    q: Result<Query<ContactQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<ContactInfo>>, ApiErr> {
-    let bad = |why: String| ApiErr::new(StatusCode::BAD_REQUEST, ErrorCode::BadQuery, why);
-    let Query(q) = q.map_err(|e| bad(e.body_text()))?;
-    let found = match (q.phone, q.query) {
-        (Some(phone), None) => {
-            let country = s.store.channel_country_code(m.channel_id).await?;
-            let e164 = ringdesk_core::number::normalize(&phone, country.as_deref().unwrap_or("82"))
-                .ok_or_else(|| bad(format!("{phone:?} is not a phone number")))?;
-            s.store
-                .contact_by_phone(m.channel_id, &e164)
-                .await?
-                .into_iter()
-                .collect()
-        }
-        (None, Some(text)) => {
-            let text = text.trim();
-            let length = text.chars().count();
-            if !(1..=CONTACT_QUERY_MAX).contains(&length) {
-                return Err(bad(format!(
-                    "a search is 1 to {CONTACT_QUERY_MAX} characters, not {length}"
-                )));
-            }
-            let mut digits: String = text.chars().filter(char::is_ascii_digit).collect();
-            // 010-1234 is typed nationally; numbers are kept as +8210…: drop the trunk 0.
-            if digits.len() > 1 && digits.starts_with('0') {
-                digits.remove(0);
-            }
-            s.store
-                .search_contacts(m.channel_id, text, &digits, CONTACT_RESULTS)
-                .await?
-        }
-        _ => return Err(bad("give either phone or query".into())),
-    };
-    Ok(Json(
-        found
-            .into_iter()
-            .map(|c| ContactInfo {
-                id: c.id,
-                name: c.name,
-                phone: c.phone,
-                lead: c.is_lead,
-                fields: c
-                    .fields
-                    .into_iter()
-                    .map(|(name, value)| ProfileField { name, value })
-                    .collect(),
-            })
-            .collect(),
-    ))
-}
-
-/// The most contacts a search returns (suggestions, not a list).
-const CONTACT_RESULTS: i64 = 20;
 
 /// What a dial would be (E.164, caller-ID, the international price) or the exact reason it
 /// would be refused: the dialpad shows it before the manager presses call.

@@ -93,6 +93,10 @@ pub struct Args {
     /// Do not create demo data on first start.
     #[arg(long)]
     pub no_demo: bool,
+    /// With the demo data, a few days of past calls, conversations and a callback (`cargo
+    /// xtask run` asks for them; tests start without).
+    #[arg(long, conflicts_with = "no_demo")]
+    pub demo_activity: bool,
     /// What held customers hear: a PCM WAV file, looped (default: the one in `assets/`,
     /// built in).
     #[arg(long, env = "RINGDESK_HOLD_MUSIC")]
@@ -148,6 +152,8 @@ pub struct CloudConfig {
     pub rtp_timeout: Duration,
     /// Seed demo data on first start.
     pub demo: bool,
+    /// Seed the demo's past activity too.
+    pub demo_activity: bool,
     /// What held customers hear, decoded.
     pub hold_music: Prompt,
     /// Where workflows' text messages go: the endpoint and its key.
@@ -256,6 +262,7 @@ impl Args {
             ring_timeout: Duration::from_secs(self.ring_timeout_secs),
             rtp_timeout: Duration::from_secs(self.rtp_timeout_secs.max(1)),
             demo: !self.no_demo,
+            demo_activity: self.demo_activity,
             hold_music,
             sms: match self.sms_endpoint {
                 Some(url) if url.starts_with("http://") || url.starts_with("https://") => {

@@ -9,10 +9,14 @@
 //! (`workflows`, `dispatch/workflow.rs`); every answered call is recorded (`recording`).
 
 pub mod api;
+pub mod callbacks;
 pub mod codes;
 pub mod config;
+pub mod contacts;
+pub mod demo_activity;
 pub mod dialplan;
 pub mod dispatch;
+pub mod history;
 pub mod inbox;
 pub mod limit;
 pub mod metrics;
@@ -82,6 +86,9 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
     if config.demo && store.seed_demo_if_empty(now_ms()).await? {
         tracing::info!("created demo data");
         workflows::demo::seed(&store, &speech).await?;
+        if config.demo_activity {
+            demo_activity::seed(&store, now_ms()).await?;
+        }
     }
     if dialplan::seed_rates_if_empty(&store).await? {
         tracing::info!("seeded the international rate table");

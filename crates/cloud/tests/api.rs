@@ -64,6 +64,25 @@ const AUTHENTICATED: &[(Method, &str, &str)] = &[
     ),
     (Method::GET, "/api/v1/classifications", ""),
     (Method::GET, "/api/v1/transcripts/search?q=refund", ""),
+    (Method::GET, "/api/v1/contacts?query=a", ""),
+    (Method::GET, "/api/v1/contacts/1", ""),
+    (
+        Method::PUT,
+        "/api/v1/contacts/1",
+        r#"{"numbers":["01012345678"]}"#,
+    ),
+    (
+        Method::POST,
+        "/api/v1/contacts",
+        r#"{"numbers":["01012345678"]}"#,
+    ),
+    (Method::GET, "/api/v1/callbacks", ""),
+    (
+        Method::POST,
+        "/api/v1/callbacks",
+        r#"{"customerNumber":"01012345678","assigneeId":1,"callerId":"+827076660100","dueAt":"2099-01-01T00:00:00Z"}"#,
+    ),
+    (Method::PUT, "/api/v1/callbacks/1/done", r#"{"done":true}"#),
     (Method::GET, "/api/v1/teammates", ""),
     (Method::GET, "/api/v1/teams", ""),
     (Method::GET, "/api/v1/numbers", ""),
@@ -1263,4 +1282,409 @@ async fn conversations_refuse_bad_input_and_do_not_exist_for_other_channels() {
         }
     }
     assert_eq!(told, 3, "the note and the two closes");
+}
+
+/// A contact is read and edited whole: every number finds it, a number is one contact's only,
+/// each wrong part is a `400 badContact` that changes nothing, and another channel's contact
+/// does not exist.
+#[tokio::test]
+async fn contacts_are_edited_whole_and_do_not_exist_for_other_channels() {
+    let (_db, store, tokens) = setup_channels().await;
+    let (state, _inbox) = state(store.clone());
+    let channel = store
+        .verify_login(DEMO_MANAGERS[1].email, DEMO_MANAGERS[1].password)
+        .await
+        .unwrap()
+        .channel_id;
+    let ask = |method: Method, path: &str, body: &str, token: &str| {
+        request(&method, path, body, Some(token))
+    };
+    // A lead added from the app, typed the Korean way.
+    let form = r##"{"name":" 한지우 ","numbers":["010-5555-0101","+82 10 5555 0102"],
+        "email":"jiwoo@example.kr","address":"서울시 중구 세종대로 110",
+        "fields":[{"name":"등급","value":"VIP"},{"name":"최근 주문","value":"#42"},
+                  {"name":"메모","value":"오전 통화 선호"},{"name":"회사","value":"지우상사"}]}"##;
+    let (status, made) = answer(
+        &state,
+        ask(Method::POST, "/api/v1/contacts", form, &tokens.manager),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let id = made["id"].as_i64().unwrap();
+    assert_eq!(made["name"], "한지우");
+    assert_eq!(made["lead"], false, "named: a known contact");
+    assert_eq!(
+        made["numbers"],
+        serde_json::json!(["+821055550101", "+821055550102"])
+    );
+    assert_eq!(
+        made["fields"].as_array().unwrap().len(),
+        4,
+        "every field on the page"
+    );
+    // The second number finds it too; a ring shows its first 3 fields.
+    let by_second = store
+        .contact_by_phone(channel, "+821055550102")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_second.id, id);
+    assert_eq!(by_second.fields.len(), 3);
+    let (status, found) = answer(
+        &state,
+        ask(
+            Method::GET,
+            "/api/v1/contacts?query=5550102",
+            "",
+            &tokens.manager,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        found[0]["id"], id,
+        "found by part of its second number: {found}"
+    );
+
+    // Edited: a number dropped, a field changed.
+    let edit = r#"{"name":"한지우","numbers":["+821055550101"],"fields":[{"name":"등급","value":"일반"}]}"#;
+    let path = format!("/api/v1/contacts/{id}");
+    let (status, edited) = answer(&state, ask(Method::PUT, &path, edit, &tokens.manager)).await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert_eq!(edited["numbers"], serde_json::json!(["+821055550101"]));
+    assert_eq!(edited["email"], serde_json::Value::Null);
+    assert!(
+        store
+            .contact_by_phone(channel, "+821055550102")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A number of another contact (박서연's) is refused, and nothing changed.
+    let taken = r#"{"numbers":["+821055550101","010-1234-5678"]}"#;
+    assert_eq!(
+        status_and_code(&state, ask(Method::PUT, &path, taken, &tokens.manager)).await,
+        (StatusCode::CONFLICT, "numberTaken".to_string())
+    );
+    assert_eq!(
+        status_and_code(
+            &state,
+            ask(
+                Method::POST,
+                "/api/v1/contacts",
+                r#"{"numbers":["01012345678"]}"#,
+                &tokens.manager
+            )
+        )
+        .await,
+        (StatusCode::CONFLICT, "numberTaken".to_string())
+    );
+    for bad in [
+        r#"{"numbers":[]}"#,
+        r#"{"numbers":["call me"]}"#,
+        r#"{"numbers":["01055550101"],"email":"nope"}"#,
+        r#"{"numbers":["01055550101"],"fields":[{"name":"","value":"x"}]}"#,
+    ] {
+        assert_eq!(
+            status_and_code(&state, ask(Method::PUT, &path, bad, &tokens.manager)).await,
+            (StatusCode::BAD_REQUEST, "badContact".to_string()),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        status_and_code(
+            &state,
+            ask(Method::PUT, &path, "{not json", &tokens.manager)
+        )
+        .await,
+        (StatusCode::BAD_REQUEST, "badJson".to_string())
+    );
+    let (_, kept) = answer(&state, ask(Method::GET, &path, "", &tokens.manager)).await;
+    assert_eq!(kept, edited, "refusals changed nothing");
+
+    // Another channel: not found, nor found by search.
+    for (method, body) in [(Method::GET, ""), (Method::PUT, edit)] {
+        assert_eq!(
+            status_and_code(&state, ask(method, &path, body, &tokens.other)).await,
+            (StatusCode::NOT_FOUND, "notFound".to_string())
+        );
+    }
+    let (_, theirs) = answer(
+        &state,
+        ask(
+            Method::GET,
+            "/api/v1/contacts?query=한지우",
+            "",
+            &tokens.other,
+        ),
+    )
+    .await;
+    assert_eq!(theirs, serde_json::json!([]));
+}
+
+/// Callbacks: booked for the future only, from the channel's numbers, for its managers, with
+/// a note of bounded size — each refusal specific, nothing saved by one; listed per manager;
+/// done and undone; the assignee is told; another channel's callback does not exist.
+#[tokio::test]
+async fn callbacks_are_booked_for_the_future_and_listed_per_manager() {
+    let (_db, store, tokens) = setup_channels().await;
+    let (state, mut inbox) = state(store.clone());
+    let junho = store
+        .verify_login(DEMO_MANAGERS[1].email, DEMO_MANAGERS[1].password)
+        .await
+        .unwrap();
+    let ask = |method: Method, path: &str, body: String, token: &str| {
+        request(&method, path, &body, Some(token))
+    };
+    let at = |minutes: i64| {
+        ringdesk_store::time::rfc3339(ringdesk_store::time::now_ms() + minutes * 60_000)
+    };
+    let booking = |due: &str, note: &str, caller_id: &str, assignee: i64| {
+        serde_json::json!({
+            "customerNumber": "010-1234-5678", "assigneeId": assignee, "callerId": caller_id,
+            "dueAt": due, "note": note,
+        })
+        .to_string()
+    };
+    let book = |body: String, token: &str| ask(Method::POST, "/api/v1/callbacks", body, token);
+    let demo = ringdesk_store::DEMO_NUMBER;
+    let refusals = [
+        (booking(&at(-1), "", demo, junho.id), "badCallback"),
+        (
+            booking(&at(60 * 24 * 400), "", demo, junho.id),
+            "badCallback",
+        ),
+        (booking("tomorrow 3pm", "", demo, junho.id), "badCallback"),
+        (
+            booking(&at(30), &"가".repeat(1_001), demo, junho.id),
+            "badCallback",
+        ),
+        (
+            booking(&at(30), "", "+8225559999", junho.id),
+            "callerIdNotOurs",
+        ),
+        (booking(&at(30), "", demo, 999_999), "unknownManager"),
+    ];
+    for (body, code) in refusals {
+        assert_eq!(
+            status_and_code(&state, book(body.clone(), &tokens.owner)).await,
+            (StatusCode::BAD_REQUEST, code.to_string()),
+            "{body}"
+        );
+    }
+    let (_, none) = answer(
+        &state,
+        ask(
+            Method::GET,
+            &format!("/api/v1/callbacks?assignee={}", junho.id),
+            String::new(),
+            &tokens.owner,
+        ),
+    )
+    .await;
+    assert_eq!(none, serde_json::json!([]), "nothing saved by a refusal");
+    assert!(inbox.try_recv().is_err(), "nobody told of a refusal");
+
+    // Booked by the owner for Junho: Junho's list has it, soonest first, and he is told.
+    let (status, later) = answer(
+        &state,
+        book(
+            booking(&at(120), "배송 재확인", demo, junho.id),
+            &tokens.owner,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{later}");
+    let (_, sooner) = answer(
+        &state,
+        book(booking(&at(30), "", demo, junho.id), &tokens.owner),
+    )
+    .await;
+    assert_eq!(later["customerNumber"], "+821012345678");
+    assert_eq!(later["customerName"], "박서연", "the number's contact");
+    assert_eq!(later["assignee"]["id"], junho.id);
+    match inbox.try_recv() {
+        Ok(Input::CallbacksChanged { manager_ids }) => assert_eq!(manager_ids, [junho.id]),
+        other => panic!("expected callbacksChanged, got {other:?}"),
+    }
+    let (_, mine) = answer(
+        &state,
+        ask(
+            Method::GET,
+            "/api/v1/callbacks",
+            String::new(),
+            &tokens.manager,
+        ),
+    )
+    .await;
+    let ids: Vec<i64> = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            sooner["id"].as_i64().unwrap(),
+            later["id"].as_i64().unwrap()
+        ]
+    );
+    let (_, owners) = answer(
+        &state,
+        ask(
+            Method::GET,
+            "/api/v1/callbacks",
+            String::new(),
+            &tokens.owner,
+        ),
+    )
+    .await;
+    assert_eq!(
+        owners,
+        serde_json::json!([]),
+        "the owner's own list is empty"
+    );
+
+    // Done leaves the open list, stays in the full one; undone brings it back.
+    let done_path = format!("/api/v1/callbacks/{}/done", sooner["id"]);
+    let (status, done) = answer(
+        &state,
+        ask(
+            Method::PUT,
+            &done_path,
+            r#"{"done":true}"#.into(),
+            &tokens.manager,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(done["doneAt"].is_string());
+    let (_, open) = answer(
+        &state,
+        ask(
+            Method::GET,
+            "/api/v1/callbacks",
+            String::new(),
+            &tokens.manager,
+        ),
+    )
+    .await;
+    assert_eq!(open.as_array().unwrap().len(), 1);
+    let (_, all) = answer(
+        &state,
+        ask(
+            Method::GET,
+            "/api/v1/callbacks?includeDone=true",
+            String::new(),
+            &tokens.manager,
+        ),
+    )
+    .await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let (_, undone) = answer(
+        &state,
+        ask(
+            Method::PUT,
+            &done_path,
+            r#"{"done":false}"#.into(),
+            &tokens.manager,
+        ),
+    )
+    .await;
+    assert_eq!(undone["doneAt"], serde_json::Value::Null);
+
+    // Another channel's callback: not found.
+    assert_eq!(
+        status_and_code(
+            &state,
+            ask(
+                Method::PUT,
+                &done_path,
+                r#"{"done":true}"#.into(),
+                &tokens.other
+            )
+        )
+        .await,
+        (StatusCode::NOT_FOUND, "notFound".to_string())
+    );
+    let (_, theirs) = answer(
+        &state,
+        ask(
+            Method::GET,
+            &format!("/api/v1/callbacks?assignee={}", junho.id),
+            String::new(),
+            &tokens.other,
+        ),
+    )
+    .await;
+    assert_eq!(theirs, serde_json::json!([]));
+}
+
+/// `--demo-activity`: past calls in the inbox (one missed still waiting, one already called
+/// back), classifications and a callback for tomorrow — and nobody left in wrap-up, so the
+/// first test call rings.
+#[tokio::test]
+async fn the_demo_activity_fills_the_workspace_and_leaves_nobody_in_wrap_up() {
+    let db = ScratchDatabase::new(Backend::Sqlite).await;
+    let store = db.open().await;
+    let now = ringdesk_store::time::now_ms();
+    store.seed_demo_if_empty(now).await.unwrap();
+    ringdesk_cloud::demo_activity::seed(&store, now)
+        .await
+        .unwrap();
+    let minji = store
+        .verify_login(DEMO_MANAGERS[0].email, DEMO_MANAGERS[0].password)
+        .await
+        .unwrap();
+    let filter = ringdesk_store::conversations::ConversationFilter::default();
+    let (all, total) = store
+        .conversations(minji.channel_id, &filter, 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(total, 5, "{all:?}");
+    let open: Vec<&str> = all
+        .iter()
+        .map(|c| c.state.as_str())
+        .filter(|s| *s != "closed")
+        .collect();
+    assert_eq!(
+        open,
+        ["missed"],
+        "one missed call waits; the rest are written up"
+    );
+    assert!(
+        store
+            .wrap_up_conversations(minji.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.classifications(minji.channel_id).await.unwrap().len(),
+        4
+    );
+    let callbacks = store
+        .callbacks_of(minji.channel_id, minji.id, false)
+        .await
+        .unwrap();
+    assert_eq!(callbacks.len(), 1);
+    assert!(callbacks[0].due_at_ms > now);
+    let history = store
+        .history(
+            minji.id,
+            ringdesk_store::history::HistoryFilter::Missed,
+            None,
+            50,
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2, "two missed calls rang her");
+    assert_eq!(
+        history.iter().filter(|h| h.handled_later).count(),
+        1,
+        "one was called back"
+    );
 }

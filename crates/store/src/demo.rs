@@ -130,6 +130,15 @@ pub(crate) async fn seed(store: &Store, now_ms: i64) -> Result<()> {
             .bind(now_ms)
             .fetch_one(&mut *tx)
             .await?;
+            sqlx::query(
+                "INSERT INTO contact_numbers (contact_id, channel_id, position, e164) \
+                 VALUES ($1, $2, 0, $3)",
+            )
+            .bind(id)
+            .bind(channel)
+            .bind(phone)
+            .execute(&mut *tx)
+            .await?;
             for (position, (k, v)) in fields.iter().enumerate() {
                 sqlx::query(
                     "INSERT INTO contact_fields (contact_id, position, name, value) \

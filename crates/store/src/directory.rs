@@ -1,12 +1,9 @@
-//! Who and what a channel has: numbers, teams, managers, contacts, and the international rate
-//! table its managers dial by.
+//! Who and what a channel has: numbers, teams, managers, and the international rate table its
+//! managers dial by.
 
 use crate::{
-    Contact, NumberRoute, QueueSettingsRow, RateRow, Result, Store, TeamRow, hash_password, on_pool,
+    NumberRoute, QueueSettingsRow, RateRow, Result, Store, TeamRow, hash_password, on_pool,
 };
-
-/// How many of a contact's profile fields a ring shows (docs/product.md#ring).
-pub const CONTACT_FIELDS_SHOWN: i64 = 3;
 
 /// Groups `(key, value)` rows, already ordered by key, into one list per key in that order.
 fn group_by_key<K: PartialEq + Copy, V>(rows: Vec<(K, V)>) -> Vec<(K, Vec<V>)> {
@@ -136,73 +133,6 @@ impl Store {
         .await?))
     }
 
-    /// The contact with this phone number in a channel, with its first
-    /// [`CONTACT_FIELDS_SHOWN`] profile fields.
-    pub async fn contact_by_phone(&self, channel_id: i64, e164: &str) -> Result<Option<Contact>> {
-        let contact: Option<Contact> = on_pool!(self, |p| sqlx::query_as(
-            "SELECT id, name, phone, is_lead FROM contacts \
-             WHERE channel_id = $1 AND phone = $2 ORDER BY id LIMIT 1"
-        )
-        .bind(channel_id)
-        .bind(e164)
-        .fetch_optional(p)
-        .await?);
-        let Some(mut contact) = contact else {
-            return Ok(None);
-        };
-        contact.fields = self.contact_fields(contact.id).await?;
-        Ok(Some(contact))
-    }
-
-    /// Contacts whose name contains `name` (any case) or whose number contains `digits`, at
-    /// most `limit`, named ones first: the suggestions as a manager types.
-    pub async fn search_contacts(
-        &self,
-        channel_id: i64,
-        name: &str,
-        digits: &str,
-        limit: i64,
-    ) -> Result<Vec<Contact>> {
-        // An empty part matches nothing (not everything, as `%%` would).
-        let contains = |part: &str| {
-            if part.is_empty() {
-                "\u{1}".to_string()
-            } else {
-                format!("%{}%", like_escaped(part))
-            }
-        };
-        let (name_like, digits_like) = (contains(&name.to_lowercase()), contains(digits));
-        let found: Vec<Contact> = on_pool!(self, |p| sqlx::query_as(
-            "SELECT id, name, phone, is_lead FROM contacts WHERE channel_id = $1 \
-             AND (LOWER(COALESCE(name, '')) LIKE $2 ESCAPE '\\' OR phone LIKE $3 ESCAPE '\\') \
-             ORDER BY CASE WHEN name IS NULL THEN 1 ELSE 0 END, name, id LIMIT $4"
-        )
-        .bind(channel_id)
-        .bind(&name_like)
-        .bind(&digits_like)
-        .bind(limit)
-        .fetch_all(p)
-        .await?);
-        let mut with_fields = Vec::with_capacity(found.len());
-        for mut contact in found {
-            contact.fields = self.contact_fields(contact.id).await?;
-            with_fields.push(contact);
-        }
-        Ok(with_fields)
-    }
-
-    /// A contact's first [`CONTACT_FIELDS_SHOWN`] profile fields, in order.
-    async fn contact_fields(&self, contact_id: i64) -> Result<Vec<(String, String)>> {
-        Ok(on_pool!(self, |p| sqlx::query_as(
-            "SELECT name, value FROM contact_fields WHERE contact_id = $1 \
-             ORDER BY position LIMIT $2"
-        )
-        .bind(contact_id)
-        .bind(CONTACT_FIELDS_SHOWN)
-        .fetch_all(p)
-        .await?))
-    }
-
     /// The channel's country calling code (e.g. `82`): how a national number is read.
     pub async fn channel_country_code(&self, channel_id: i64) -> Result<Option<String>> {
         Ok(on_pool!(self, |p| sqlx::query_scalar(
@@ -211,38 +141,6 @@ impl Store {
         .bind(channel_id)
         .fetch_optional(p)
         .await?))
-    }
-
-    /// The contact with this number, made a lead first if there is none: an unknown caller
-    /// becomes a contact, so their calls and conversations are found by number from the first.
-    pub async fn contact_or_new_lead(
-        &self,
-        channel_id: i64,
-        e164: &str,
-        now_ms: i64,
-    ) -> Result<Contact> {
-        if let Some(contact) = self.contact_by_phone(channel_id, e164).await? {
-            return Ok(contact);
-        }
-        // Two first calls from one number at once may both get here; the one the earlier id
-        // names is the lead both find from then on (`contact_by_phone` orders by id).
-        let id: i64 = on_pool!(self, |p| sqlx::query_scalar(
-            "INSERT INTO contacts (channel_id, name, phone, is_lead, created_at_ms) \
-             VALUES ($1, NULL, $2, $3, $4) RETURNING id"
-        )
-        .bind(channel_id)
-        .bind(e164)
-        .bind(true)
-        .bind(now_ms)
-        .fetch_one(p)
-        .await?);
-        Ok(Contact {
-            id,
-            name: None,
-            phone: e164.to_string(),
-            is_lead: true,
-            fields: Vec::new(),
-        })
     }
 
     /// The channel's teams with their members and queue settings; `team_id` picks one.
@@ -445,7 +343,7 @@ impl Store {
 }
 
 /// `text` with LIKE's wildcards taken literally (escaped with `\`).
-fn like_escaped(text: &str) -> String {
+pub(crate) fn like_escaped(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")

@@ -16,10 +16,13 @@
 //! Left out: retention jobs.
 
 mod auth;
+pub mod callbacks;
 mod calls;
+pub mod contacts;
 pub mod conversations;
 mod demo;
 mod directory;
+pub mod history;
 pub mod recordings;
 mod rows;
 pub mod scratch;
@@ -38,8 +41,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use contacts::{CONTACT_FIELDS_SHOWN, ContactEdit, ContactRecord, ContactRefusal};
 pub use demo::{DEMO_IVR_NUMBER, DEMO_MANAGERS, DEMO_NUMBER, DemoManager};
-pub use directory::CONTACT_FIELDS_SHOWN;
 pub use recordings::{DEFAULT_RETENTION_DAYS, RecordingRow, TranscriptHitRow, TranscriptLineRow};
 pub use rows::*;
 pub use workflow_records::StepFigures;

@@ -20,6 +20,9 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     contacts_are_searched_and_leads_made_once,
+    a_contact_is_edited_whole_and_a_number_names_one_contact,
+    callbacks_are_listed_per_assignee_open_ones_first,
+    a_managers_history_is_what_each_call_was_for_them,
     first_start_migrates_seeds_and_reopens,
     login_sessions_and_wrong_credentials,
     call_records_are_written_as_the_call_goes_and_scoped_to_the_channel,
@@ -1561,4 +1564,374 @@ async fn every_call_is_a_conversation_with_notes_tags_state_and_wrap_up(db: Scra
         .unwrap()
         .unwrap();
     assert_eq!(row.classification_id, None);
+}
+
+async fn demo_channel(store: &Store) -> i64 {
+    store
+        .number_route(DEMO_NUMBER)
+        .await
+        .unwrap()
+        .unwrap()
+        .channel_id
+}
+
+async fn a_contact_is_edited_whole_and_a_number_names_one_contact(db: ScratchDatabase) {
+    let store = db.open().await;
+    store.seed_demo_if_empty(1_000).await.unwrap();
+    let channel = demo_channel(&store).await;
+    let edit = ContactEdit {
+        name: Some("한지우".into()),
+        numbers: vec!["+821055550101".into(), "+821055550102".into()],
+        email: Some("jiwoo@example.kr".into()),
+        address: Some("서울시 중구".into()),
+        fields: (1..=5)
+            .map(|i| (format!("항목 {i}"), format!("값 {i}")))
+            .collect(),
+    };
+    let id = store
+        .create_contact(channel, &edit, 2_000)
+        .await
+        .unwrap()
+        .unwrap();
+    let whole = store.contact(channel, id).await.unwrap().unwrap();
+    assert_eq!(whole.numbers, edit.numbers);
+    assert_eq!(whole.fields.len(), 5, "every field kept");
+    assert!(!whole.is_lead, "added with a name: a known contact");
+    let bare = ContactEdit {
+        numbers: vec!["+821055550199".into()],
+        ..ContactEdit::default()
+    };
+    let lead = store
+        .create_contact(channel, &bare, 2_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        store.contact(channel, lead).await.unwrap().unwrap().is_lead,
+        "no name: a lead"
+    );
+    let by_second = store
+        .contact_by_phone(channel, "+821055550102")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (by_second.id, by_second.phone.as_str()),
+        (id, "+821055550101")
+    );
+    assert_eq!(by_second.fields.len(), 3, "a ring shows three");
+    // Another contact's number is refused whole: nothing of the edit is written.
+    let mut taken = edit.clone();
+    taken.name = Some("바뀐 이름".into());
+    taken.numbers.push("+821012345678".into());
+    assert_eq!(
+        store
+            .update_contact(channel, id, &taken, 3_000)
+            .await
+            .unwrap(),
+        Err(ContactRefusal::NumberTaken("+821012345678".into()))
+    );
+    assert_eq!(store.contact(channel, id).await.unwrap().unwrap(), whole);
+    // A contact keeps its own numbers when edited; a dropped one no longer finds it.
+    let mut fewer = edit.clone();
+    fewer.numbers = vec!["+821055550102".into()];
+    fewer.fields.truncate(1);
+    store
+        .update_contact(channel, id, &fewer, 3_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        store
+            .contact_by_phone(channel, "+821055550101")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let edited = store.contact(channel, id).await.unwrap().unwrap();
+    assert_eq!(edited.numbers, ["+821055550102"]);
+    assert_eq!(edited.fields.len(), 1);
+    // Another channel has no such contact.
+    let other = store
+        .create_channel("Other", "o@other.test", "pw-other-1", "+8225550000", 1)
+        .await
+        .unwrap();
+    assert!(store.contact(other, id).await.unwrap().is_none());
+    assert_eq!(
+        store
+            .update_contact(other, id, &fewer, 4_000)
+            .await
+            .unwrap(),
+        Err(ContactRefusal::NotFound)
+    );
+}
+
+async fn callbacks_are_listed_per_assignee_open_ones_first(db: ScratchDatabase) {
+    use crate::callbacks::NewCallbackRow;
+    let store = db.open().await;
+    store.seed_demo_if_empty(1_000).await.unwrap();
+    let channel = demo_channel(&store).await;
+    let minji = store
+        .verify_login(DEMO_MANAGERS[0].email, DEMO_MANAGERS[0].password)
+        .await
+        .unwrap();
+    let junho = store
+        .verify_login(DEMO_MANAGERS[1].email, DEMO_MANAGERS[1].password)
+        .await
+        .unwrap();
+    let book = |due: i64, assignee: i64| NewCallbackRow {
+        customer_number: "+821012345678".into(),
+        conversation_id: None,
+        assignee_id: assignee,
+        caller_id: DEMO_NUMBER.into(),
+        due_at_ms: due,
+        note: format!("due {due}"),
+        booked_by: minji.id,
+    };
+    let late = store
+        .book_callback(channel, &book(9_000, junho.id), 1)
+        .await
+        .unwrap();
+    let soon = store
+        .book_callback(channel, &book(5_000, junho.id), 1)
+        .await
+        .unwrap();
+    let mine = store
+        .book_callback(channel, &book(7_000, minji.id), 1)
+        .await
+        .unwrap();
+    let ids = |rows: Vec<crate::callbacks::CallbackRow>| {
+        rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(store.callbacks_of(channel, junho.id, false).await.unwrap()),
+        [soon, late]
+    );
+    assert_eq!(
+        ids(store.callbacks_of(channel, minji.id, false).await.unwrap()),
+        [mine]
+    );
+    let row = store.callback(channel, soon).await.unwrap().unwrap();
+    assert_eq!(row.customer_name.as_deref(), Some("박서연"));
+    assert_eq!(
+        (row.assignee_name.as_str(), row.booked_by_name.as_str()),
+        ("이준호", "김민지")
+    );
+    assert!(
+        store
+            .set_callback_done(channel, soon, true, 6_000)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        ids(store.callbacks_of(channel, junho.id, false).await.unwrap()),
+        [late]
+    );
+    assert_eq!(
+        ids(store.callbacks_of(channel, junho.id, true).await.unwrap()),
+        [late, soon]
+    );
+    assert!(
+        store
+            .set_callback_done(channel, soon, false, 7_000)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        ids(store.callbacks_of(channel, junho.id, false).await.unwrap()),
+        [soon, late]
+    );
+    let other = store
+        .create_channel("Other", "o@other.test", "pw-other-1", "+8225550000", 1)
+        .await
+        .unwrap();
+    assert!(
+        !store
+            .set_callback_done(other, soon, true, 8_000)
+            .await
+            .unwrap()
+    );
+    assert!(store.callback(other, soon).await.unwrap().is_none());
+}
+
+async fn a_managers_history_is_what_each_call_was_for_them(db: ScratchDatabase) {
+    use crate::history::{HISTORY_KEEP_MS, HistoryFilter};
+    let store = db.open().await;
+    store.seed_demo_if_empty(1_000).await.unwrap();
+    let channel = demo_channel(&store).await;
+    let minji = store
+        .verify_login(DEMO_MANAGERS[0].email, DEMO_MANAGERS[0].password)
+        .await
+        .unwrap()
+        .id;
+    let junho = store
+        .verify_login(DEMO_MANAGERS[1].email, DEMO_MANAGERS[1].password)
+        .await
+        .unwrap()
+        .id;
+    let now = 400 * 24 * 3600 * 1000_i64;
+    let ids = store.reserve_call_ids(6).await.unwrap();
+    let id = |i: i64| ids.start + i;
+    let call = |i: i64, direction: &'static str, from: &'static str, at: i64| {
+        CallEvent::Started(NewCall {
+            id: id(i),
+            channel_id: channel,
+            direction,
+            number: DEMO_NUMBER.into(),
+            caller_number: from.into(),
+            caller_name: None,
+            contact_id: None,
+            team_id: None,
+            started_at_ms: at,
+        })
+    };
+    let part = |i: i64, manager: i64, part: ManagerPart<'static>, at: i64| CallEvent::Manager {
+        call_id: id(i),
+        manager_id: manager,
+        part,
+        at_ms: at,
+    };
+    let end = |i: i64, at: i64, missed: Option<&'static str>| CallEvent::Ended {
+        call_id: id(i),
+        at_ms: at,
+        cause: "customerHangup",
+        missed_reason: missed,
+    };
+    let rang = ManagerPart::Rang {
+        purpose: "route",
+        by: None,
+    };
+    let day = 24 * 3600 * 1000;
+    let events = [
+        // 0: seven months ago, answered by Minji: too old to show.
+        call(0, "inbound", "+821011110000", now - 210 * day),
+        part(0, minji, rang, now - 210 * day),
+        part(
+            0,
+            minji,
+            ManagerPart::Answered { purpose: "route" },
+            now - 210 * day,
+        ),
+        end(0, now - 210 * day + 60_000, None),
+        // 1: rang Minji, nobody answered.
+        call(1, "inbound", "+821022220000", now - 5 * day),
+        part(1, minji, rang, now - 5 * day),
+        end(1, now - 5 * day + 30_000, Some("ringTimeOver")),
+        // 2: rang Minji, Junho took it.
+        call(2, "inbound", "+821033330000", now - 4 * day),
+        part(2, minji, rang, now - 4 * day),
+        part(
+            2,
+            junho,
+            ManagerPart::Answered { purpose: "route" },
+            now - 4 * day + 5_000,
+        ),
+        end(2, now - 4 * day + 65_000, None),
+        // 3: Junho invited Minji into a call; she did not answer.
+        call(3, "inbound", "+821044440000", now - 3 * day),
+        part(
+            3,
+            junho,
+            ManagerPart::Answered { purpose: "route" },
+            now - 3 * day,
+        ),
+        part(
+            3,
+            minji,
+            ManagerPart::Rang {
+                purpose: "invite",
+                by: Some(junho),
+            },
+            now - 3 * day + 10_000,
+        ),
+        end(3, now - 3 * day + 90_000, None),
+        // 4: Minji calls the missed customer of call 1 back; they answer.
+        call(4, "outbound", "+821022220000", now - 2 * day),
+        part(
+            4,
+            minji,
+            ManagerPart::Answered { purpose: "dial" },
+            now - 2 * day,
+        ),
+        CallEvent::OutboundAnswered {
+            call_id: id(4),
+            at_ms: now - 2 * day + 4_000,
+        },
+        end(4, now - 2 * day + 64_000, None),
+        // 5: Junho's own call: not in Minji's history.
+        call(5, "inbound", "+821055550000", now - day),
+        part(
+            5,
+            junho,
+            ManagerPart::Answered { purpose: "route" },
+            now - day,
+        ),
+        end(5, now - day + 60_000, None),
+    ];
+    for e in &events {
+        store.record(e).await.unwrap();
+    }
+    let history = |filter| store.history(minji, filter, None, 50, now);
+    let all = history(HistoryFilter::All).await.unwrap();
+    let shown: Vec<i64> = all.iter().map(|r| r.id).collect();
+    assert_eq!(
+        shown,
+        [id(4), id(3), id(2), id(1)],
+        "hers only, six months back, newest first"
+    );
+    let row = |i: i64| all.iter().find(|r| r.id == id(i)).unwrap().clone();
+    assert!(row(4).answered_by_me && row(4).answered_at_ms.is_some());
+    assert!(
+        !row(2).answered_by_me && row(2).answered_at_ms.is_some(),
+        "taken by a teammate"
+    );
+    assert_eq!(
+        (row(3).invited_by_id, row(3).invited_by_name.as_deref()),
+        (Some(junho), Some("이준호"))
+    );
+    assert!(row(1).handled_later, "called back by call 4");
+    assert!(!row(2).handled_later);
+    let missed: Vec<i64> = history(HistoryFilter::Missed)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(missed, [id(1)]);
+    let outbound: Vec<i64> = history(HistoryFilter::Outbound)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(outbound, [id(4)]);
+    let page: Vec<i64> = store
+        .history(minji, HistoryFilter::All, Some(id(3)), 1, now)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(page, [id(2)], "the page after call 3");
+    // Deleting hides from her history only.
+    store.hide_from_history(minji, id(2)).await.unwrap();
+    let after: Vec<i64> = history(HistoryFilter::All)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(after, [id(4), id(3), id(1)]);
+    assert_eq!(
+        store
+            .history(junho, HistoryFilter::All, None, 50, now)
+            .await
+            .unwrap()
+            .len(),
+        3,
+        "Junho keeps his"
+    );
+    store.clear_history(minji, now).await.unwrap();
+    assert!(history(HistoryFilter::All).await.unwrap().is_empty());
+    assert!(HISTORY_KEEP_MS < 210 * day);
 }

@@ -330,6 +330,14 @@ codes! {
         UnknownClassification = "unknownClassification",
         /// A classification of that name exists already.
         DuplicateName = "duplicateName",
+        /// A contact form that cannot be kept (a number that is not one, too many fields, a
+        /// field too long); the message says which.
+        BadContact = "badContact",
+        /// A number that already names another contact of the channel.
+        NumberTaken = "numberTaken",
+        /// A callback that cannot be booked so (a time in the past or too far ahead, a note
+        /// too long, a number that is not one); the message says which.
+        BadCallback = "badCallback",
         /// A code this build does not know, or an HTTP error without a readable body.
         #[serde(other)]
         Unknown = "unknown",

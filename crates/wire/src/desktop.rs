@@ -15,6 +15,10 @@ use crate::{
 };
 #[cfg(test)]
 use crate::{
+    Callback, ContactDetail, ContactForm, ContactInfo, HistoryEntry, HistoryKind, NewCallback,
+};
+#[cfg(test)]
+use crate::{
     OperatingHours, PromptInfo, PromptSource, Published, QueueSettings, SaveDraft,
     SimulationRequest, SimulationResult, StepAnalytics, WorkflowDetail, WorkflowSummary,
 };
@@ -85,6 +89,12 @@ pub enum AgentEvent {
     },
     /// The saved token was refused (expired or revoked): the app must ask for the password.
     SessionExpired,
+    /// A callback of ours comes due soon (its reminder time, 10 minutes ahead, has come):
+    /// the app notifies and offers to dial it.
+    CallbackDue {
+        /// Which.
+        callback: crate::Callback,
+    },
     /// What the cloud said, passed on as it is (and the agent's own failures, as
     /// [`ServerEvent::Error`]). Same JSON as the signaling message, except that its kind is
     /// named by `event`, like every desktop event, instead of `type`.
@@ -302,6 +312,24 @@ pub struct RecentCall {
     pub ended_at_ms: Option<i64>,
     /// How it went for us (or how it goes, while it is going on).
     pub outcome: RecentCallOutcome,
+    /// A teammate invited us and we did not answer: shown as "{name}'s invitation".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invited_by: Option<String>,
+    /// A missed call whose customer a later answered call reached: redialling warns first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub already_handled: bool,
+    /// How the customer was reached (a redial uses the same; a meet's visitor cannot be
+    /// redialled).
+    #[serde(default = "phone", skip_serializing_if = "is_phone")]
+    pub medium: crate::CallMedium,
+}
+
+fn phone() -> crate::CallMedium {
+    crate::CallMedium::Phone
+}
+
+fn is_phone(m: &crate::CallMedium) -> bool {
+    *m == crate::CallMedium::Phone
 }
 
 codes! {
@@ -481,6 +509,31 @@ pub const SETTINGS_CHANGED_EVENT: &str = "settings-changed";
 /// The Tauri event that carries the microphone level meter's reading, in dBFS (a number), ten
 /// times a second while the meter runs.
 pub const INPUT_LEVEL_EVENT: &str = "input-level";
+/// The Tauri event that tells the workspace window which page to show (a ring's history
+/// button, a contact opened from elsewhere); its payload is the [`WorkspaceView`].
+pub const WORKSPACE_VIEW_EVENT: &str = "workspace-view";
+
+/// A page of the workspace window (the inbox window grown into the agent's workspace).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(
+    tag = "page",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum WorkspaceView {
+    /// The shared inbox.
+    Inbox,
+    /// A contact's page.
+    Contact {
+        /// Which contact.
+        id: i64,
+    },
+    /// The manager's callbacks.
+    Callbacks,
+    /// The manager's call history.
+    History,
+}
 
 /// The desktop events' TypeScript: event name → payload, for the UI's typed `listen`.
 #[cfg(test)]
@@ -490,6 +543,7 @@ pub(crate) fn events_typescript(cfg: &ts_rs::Config) -> String {
         (AGENT_EVENT, AgentEvent::name(cfg)),
         (SETTINGS_CHANGED_EVENT, DesktopSettings::name(cfg)),
         (INPUT_LEVEL_EVENT, f64::name(cfg)),
+        (WORKSPACE_VIEW_EVENT, WorkspaceView::name(cfg)),
     ];
     let mut ts = String::from(
         "/** The desktop events: what `listen` hears by name, and its payload. */\nexport interface Events {\n",
@@ -746,6 +800,41 @@ desktop_commands! {
     fn recording_audio(call_id: i64) -> String;
     /// Saves a call's recording as an MP3 in the Downloads folder; the file's path.
     fn download_recording(call_id: i64) -> String;
+    /// The logged-in manager's call history from the cloud, newest first (`before`: only
+    /// calls older than that one).
+    fn history(kind: HistoryKind, before: Option<i64>) -> Vec<HistoryEntry>;
+    /// Deletes one call from the manager's history (cloud and this app's cache).
+    fn delete_history(call_id: i64) -> ();
+    /// Deletes the manager's whole history (cloud and this app's cache).
+    fn clear_history() -> ();
+    /// Opens (or focuses) the workspace window on a page.
+    fn open_workspace(view: WorkspaceView) -> ();
+    /// Opens the workspace on the contact with this number (the ring's history button),
+    /// before the call is answered.
+    fn open_contact_by_number(number: String) -> ();
+    /// The page the workspace was last asked to show, once (`None`: the inbox).
+    fn take_workspace_view() -> Option<WorkspaceView>;
+    /// Contacts whose name or number contains what was typed (suggestions; `badQuery`).
+    fn search_contacts(query: String) -> Vec<ContactInfo>;
+    /// A contact whole, with its newest calls (`notFound`).
+    fn contact(id: i64) -> ContactDetail;
+    /// Saves what a contact says (`badContact`, `numberTaken`).
+    fn save_contact(id: i64, form: ContactForm) -> ContactDetail;
+    /// Adds a lead contact (`badContact`, `numberTaken`).
+    fn add_lead(form: ContactForm) -> ContactDetail;
+    /// Books a callback (`badCallback`, `callerIdNotOurs`, `unknownManager`).
+    fn book_callback(callback: NewCallback) -> Callback;
+    /// The logged-in manager's callbacks, open ones soonest first (with `include_done`,
+    /// the done ones after them).
+    fn my_callbacks(include_done: bool) -> Vec<Callback>;
+    /// Marks a callback done or still to do.
+    fn set_callback_done(id: i64, done: bool) -> Callback;
+    /// Callbacks reminded of and not dialled or dismissed yet (the main window's cards).
+    fn due_callbacks() -> Vec<Callback>;
+    /// Dials a callback from its caller-ID and takes it off the reminded cards.
+    fn dial_callback(id: i64) -> ();
+    /// Takes a callback off the reminded cards without dialling it.
+    fn dismiss_callback(id: i64) -> ();
 }
 
 #[cfg(test)]

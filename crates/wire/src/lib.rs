@@ -14,8 +14,11 @@
 //! - `workflows`: the IVR's definition and the admin API that edits and publishes it;
 //! - `codes`: the vocabulary they share (statuses, reasons, outcomes).
 
+mod callbacks;
 mod codes;
+mod contacts;
 mod desktop;
+mod history;
 mod inbox;
 mod rest;
 mod signaling;
@@ -23,8 +26,11 @@ mod signaling;
 mod typescript;
 mod workflows;
 
+pub use callbacks::*;
 pub use codes::*;
+pub use contacts::*;
 pub use desktop::*;
+pub use history::*;
 pub use inbox::*;
 pub use rest::*;
 pub use signaling::*;

@@ -525,6 +525,9 @@ pub enum ServerEvent {
         /// The conversation.
         conversation_id: i64,
     },
+    /// The manager's callbacks were booked or marked: the app reads them again
+    /// (`GET /api/v1/callbacks`) and reminds them ahead of each.
+    CallbacksChanged {},
     /// The channel's calls ringing at a manager, the ones that can be picked up: to every
     /// manager of the channel whenever that list changes (and once when a session opens), so
     /// the app lists them without polling.

@@ -98,6 +98,21 @@ fn files() -> Vec<(&'static str, String)> {
             ],
         },
         File {
+            name: "contacts.ts",
+            module: "contacts",
+            decls: decls![cfg; ContactDetail, ContactForm],
+        },
+        File {
+            name: "history.ts",
+            module: "history",
+            decls: decls![cfg; HistoryKind, HistoryOutcome, CallMedium, HistoryEntry, HistoryQuery],
+        },
+        File {
+            name: "callbacks.ts",
+            module: "callbacks",
+            decls: decls![cfg; Callback, NewCallback, CallbackQuery, SetCallbackDone],
+        },
+        File {
             name: "workflows.ts",
             module: "workflows",
             decls: decls![cfg;
@@ -138,7 +153,7 @@ fn files() -> Vec<(&'static str, String)> {
                 d.extend(decls![cfg;
                     AgentEvent, CallTargets, RecentCall, RecentCallOutcome, HotkeyAction,
                     HotkeyBinding, DesktopSettings, AudioDeviceList, RecentCallLists, DeskState,
-                    TrayState, Language, DesktopStartup,
+                    TrayState, Language, DesktopStartup, WorkspaceView,
                 ]);
                 d.push(by_hand("Events", desktop::events_typescript(cfg)));
                 d.push(by_hand("Commands", desktop::commands_typescript(cfg)));

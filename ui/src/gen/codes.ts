@@ -89,6 +89,9 @@ export type ErrorCode =
   | "badState"
   | "unknownClassification"
   | "duplicateName"
+  | "badContact"
+  | "numberTaken"
+  | "badCallback"
   | "unknown";
 
 /**

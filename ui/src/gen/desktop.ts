@@ -2,7 +2,15 @@
 // types, regenerate with `RINGDESK_UPDATE_TS=1 cargo test -p ringdesk-wire`.
 
 import type { AgentStatus, TransferKind } from "./codes";
-import type { ManagerInfo, DialPlan, ChannelNumber, Teammate, Team, CallRecord } from "./rest";
+import type {
+  ManagerInfo,
+  DialPlan,
+  ChannelNumber,
+  ContactInfo,
+  Teammate,
+  Team,
+  CallRecord,
+} from "./rest";
 import type {
   ConversationDetail,
   ConversationNote,
@@ -14,6 +22,9 @@ import type {
   BulkClosed,
   TranscriptHit,
 } from "./inbox";
+import type { ContactDetail, ContactForm } from "./contacts";
+import type { HistoryKind, CallMedium, HistoryEntry } from "./history";
+import type { Callback, NewCallback } from "./callbacks";
 import type {
   OperatingHours,
   PromptSource,
@@ -84,6 +95,11 @@ export type AgentEvent =
       message: string,
     }
   | { "event": "sessionExpired" }
+  | {
+      "event": "callbackDue",
+      /** Which. */
+      callback: Callback,
+    }
   | Retagged<ServerEvent>;
 
 /** Whom a call can go to (desktop RPC): the in-call box's invite and transfer panel. */
@@ -110,6 +126,15 @@ export type RecentCall = {
   endedAtMs: number | null,
   /** How it went for us (or how it goes, while it is going on). */
   outcome: RecentCallOutcome,
+  /** A teammate invited us and we did not answer: shown as "{name}'s invitation". */
+  invitedBy?: string | null,
+  /** A missed call whose customer a later answered call reached: redialling warns first. */
+  alreadyHandled?: boolean,
+  /**
+   * How the customer was reached (a redial uses the same; a meet's visitor cannot be
+   * redialled).
+   */
+  medium?: CallMedium,
 };
 
 /**
@@ -211,11 +236,23 @@ export type DesktopStartup = {
   savedSession: boolean,
 };
 
+/** A page of the workspace window (the inbox window grown into the agent's workspace). */
+export type WorkspaceView =
+  | { "page": "inbox" }
+  | {
+      "page": "contact",
+      /** Which contact. */
+      id: number,
+    }
+  | { "page": "callbacks" }
+  | { "page": "history" };
+
 /** The desktop events: what `listen` hears by name, and its payload. */
 export interface Events {
   "agent-event": AgentEvent;
   "settings-changed": DesktopSettings;
   "input-level": number;
+  "workspace-view": WorkspaceView;
 }
 
 /**
@@ -380,4 +417,45 @@ export interface Commands {
   recording_audio: { args: { callId: number }; result: string };
   /** Saves a call's recording as an MP3 in the Downloads folder; the file's path. */
   download_recording: { args: { callId: number }; result: string };
+  /**
+   * The logged-in manager's call history from the cloud, newest first (`before`: only
+   * calls older than that one).
+   */
+  history: { args: { kind: HistoryKind; before: number | null }; result: Array<HistoryEntry> };
+  /** Deletes one call from the manager's history (cloud and this app's cache). */
+  delete_history: { args: { callId: number }; result: null };
+  /** Deletes the manager's whole history (cloud and this app's cache). */
+  clear_history: { args: Record<string, never>; result: null };
+  /** Opens (or focuses) the workspace window on a page. */
+  open_workspace: { args: { view: WorkspaceView }; result: null };
+  /**
+   * Opens the workspace on the contact with this number (the ring's history button),
+   * before the call is answered.
+   */
+  open_contact_by_number: { args: { number: string }; result: null };
+  /** The page the workspace was last asked to show, once (`None`: the inbox). */
+  take_workspace_view: { args: Record<string, never>; result: WorkspaceView | null };
+  /** Contacts whose name or number contains what was typed (suggestions; `badQuery`). */
+  search_contacts: { args: { query: string }; result: Array<ContactInfo> };
+  /** A contact whole, with its newest calls (`notFound`). */
+  contact: { args: { id: number }; result: ContactDetail };
+  /** Saves what a contact says (`badContact`, `numberTaken`). */
+  save_contact: { args: { id: number; form: ContactForm }; result: ContactDetail };
+  /** Adds a lead contact (`badContact`, `numberTaken`). */
+  add_lead: { args: { form: ContactForm }; result: ContactDetail };
+  /** Books a callback (`badCallback`, `callerIdNotOurs`, `unknownManager`). */
+  book_callback: { args: { callback: NewCallback }; result: Callback };
+  /**
+   * The logged-in manager's callbacks, open ones soonest first (with `include_done`,
+   * the done ones after them).
+   */
+  my_callbacks: { args: { includeDone: boolean }; result: Array<Callback> };
+  /** Marks a callback done or still to do. */
+  set_callback_done: { args: { id: number; done: boolean }; result: Callback };
+  /** Callbacks reminded of and not dialled or dismissed yet (the main window's cards). */
+  due_callbacks: { args: Record<string, never>; result: Array<Callback> };
+  /** Dials a callback from its caller-ID and takes it off the reminded cards. */
+  dial_callback: { args: { id: number }; result: null };
+  /** Takes a callback off the reminded cards without dialling it. */
+  dismiss_callback: { args: { id: number }; result: null };
 }

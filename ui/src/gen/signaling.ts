@@ -423,6 +423,7 @@ export type ServerEvent =
       /** The conversation. */
       conversationId: number,
     }
+  | { "type": "callbacksChanged" }
   | {
       "type": "ringingCalls",
       /** Calls with a routed ring, oldest first. */

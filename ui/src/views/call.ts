@@ -259,6 +259,9 @@ function bind(): void {
     const r = state.ringing;
     if (!r) return;
     r.showHistory = !r.showHistory;
+    // The caller's contact page (calls and conversations) opens beside the ring, before
+    // answering; the last calls also show here.
+    if (r.showHistory) void invoke("open_contact_by_number", { number: r.caller.number }).catch(() => undefined);
     if (r.showHistory && r.history === null) {
       void invoke("caller_history", { number: r.caller.number })
         .then((h) => (r.history = h.filter((c) => c.id !== r.callId)))

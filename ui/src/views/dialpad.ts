@@ -4,9 +4,13 @@
 // before the call button is pressed. In a call every digit goes to the far end as DTMF.
 import { errorText, t } from "../i18n";
 import { esc, invoke, listen } from "../tauri";
-import type { AgentEvent, ChannelNumber, DialPlan } from "../wire";
+import type { AgentEvent, ChannelNumber, ContactInfo, DialPlan } from "../wire";
 
 const state = {
+  /** What the box holds: digits to dial, or a name to find. */
+  typed: "",
+  /** Contacts whose name or number has what was typed, newest search. */
+  suggestions: [] as ContactInfo[],
   number: "",
   activeCall: null as number | null,
   numbers: [] as ChannelNumber[],
@@ -20,6 +24,9 @@ const state = {
 const app = document.getElementById("app")!;
 const DIALABLE = /[0-9*#+]/g;
 let checkTimer: number | undefined;
+let suggestTimer: number | undefined;
+/** Letters in the box: it is a name being searched, not a number. */
+const NAME_LIKE = /[^0-9*#+\-\s().]/;
 
 function planLine(): string {
   const s = t();
@@ -38,9 +45,27 @@ function callerIdPicker(): string {
   return `<label>${t().callerId} <select id="caller-id">${options}</select></label>`;
 }
 
+/** Suggestions under the box; a number that is a contact's shows their name. */
+function suggestionsView(): string {
+  if (state.activeCall !== null || state.suggestions.length === 0) return "";
+  const rows = state.suggestions
+    .slice(0, 5)
+    .map((c) => `<li class="suggestion" data-phone="${esc(c.phone)}"><strong>${esc(c.name ?? c.phone)}</strong> <small class="muted">${esc(c.phone)}</small></li>`)
+    .join("");
+  return `<ul id="suggestions" class="suggestions">${rows}</ul>`;
+}
+
+/** The contact whose number is the one typed, if any. */
+function matchedContact(): ContactInfo | undefined {
+  const digits = state.number.replace(/\D/g, "").replace(/^0/, "");
+  if (digits.length < 7) return undefined;
+  return state.suggestions.find((c) => c.phone.replace(/\D/g, "").endsWith(digits));
+}
+
 function render(): void {
   const s = t();
   document.title = s.dialpadTitle;
+  const hadFocus = document.activeElement?.id === "dial-number";
   const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"]
     .map((k) => `<button class="key" data-key="${k}">${k}</button>`)
     .join("");
@@ -52,7 +77,9 @@ function render(): void {
       ${state.note ? `<p id="dial-note" class="error">${esc(state.note)}</p>` : ""}`;
   app.innerHTML = `
     <section id="dialpad" class="card">
-      <input id="dial-number" value="${esc(state.number)}" inputmode="tel" />
+      <input id="dial-number" value="${esc(state.typed || state.number)}" placeholder="${s.dialOrSearch}" autocomplete="off" />
+      ${matchedContact() ? `<p id="dial-contact" class="contact-name">${esc(matchedContact()!.name ?? "")}</p>` : ""}
+      ${suggestionsView()}
       <div class="keypad">${keys}</div>
       <div class="actions">
         <button id="paste" class="secondary">${s.paste}</button>
@@ -60,7 +87,39 @@ function render(): void {
       </div>
       ${dialing}
     </section>`;
+  if (hadFocus) {
+    const box = document.getElementById("dial-number") as HTMLInputElement;
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }
   bind();
+}
+
+/** Asks the cloud for contacts matching what was typed, a moment after the typing stops. */
+function suggest(): void {
+  window.clearTimeout(suggestTimer);
+  const query = state.typed.trim();
+  if (state.activeCall !== null || query.replace(/[\s-]/g, "").length < 2) {
+    state.suggestions = [];
+    return;
+  }
+  suggestTimer = window.setTimeout(() => {
+    invoke("search_contacts", { query })
+      .then((found) => {
+        if (query !== state.typed.trim()) return;
+        state.suggestions = found;
+        render();
+      })
+      .catch(() => undefined);
+  }, 200);
+}
+
+/** The box changed: a number is checked for dialling, a name only searched. */
+function typed(text: string): void {
+  state.typed = text;
+  state.number = NAME_LIKE.test(text) ? "" : (text.match(DIALABLE) ?? []).join("");
+  suggest();
+  numberChanged();
 }
 
 /** Asks the cloud what the number would be, a moment after the typing stops. */
@@ -90,21 +149,20 @@ function numberChanged(): void {
 
 function press(digits: string): void {
   state.number += digits;
+  state.typed = state.number;
   if (state.activeCall !== null) void invoke("dtmf", { callId: state.activeCall, digits: digits.replace(/\+/g, "") });
   numberChanged();
 }
 
 /** Adds what can be dialled from pasted text: "010-1234-5678" pastes as 01012345678. */
 function paste(text: string): void {
-  state.number += (text.match(DIALABLE) ?? []).join("");
-  numberChanged();
+  typed(state.number + (text.match(DIALABLE) ?? []).join(""));
 }
 
 function bind(): void {
   document.querySelectorAll<HTMLButtonElement>(".key").forEach((b) => b.addEventListener("click", () => press(b.dataset.key!)));
   document.getElementById("backspace")?.addEventListener("click", () => {
-    state.number = state.number.slice(0, -1);
-    numberChanged();
+    typed((state.typed || state.number).slice(0, -1));
   });
   document.getElementById("paste")?.addEventListener("click", () => {
     void invoke("read_clipboard")
@@ -128,10 +186,15 @@ function bind(): void {
     e.preventDefault();
     paste(e.clipboardData?.getData("text") ?? "");
   });
-  input.addEventListener("change", () => {
-    state.number = (input.value.match(DIALABLE) ?? []).join("");
-    numberChanged();
-  });
+  input.addEventListener("input", () => typed(input.value));
+  input.addEventListener("change", () => typed(input.value));
+  document.querySelectorAll<HTMLLIElement>("#suggestions li.suggestion").forEach((li) =>
+    li.addEventListener("click", () => {
+      typed(li.dataset.phone ?? "");
+      state.suggestions = state.suggestions.filter((c) => c.phone === li.dataset.phone);
+      render();
+    }),
+  );
 }
 
 function onEvent(e: AgentEvent): void {
@@ -142,6 +205,8 @@ function onEvent(e: AgentEvent): void {
     case "dialing":
       state.activeCall = e.callId;
       state.number = "";
+      state.typed = "";
+      state.suggestions = [];
       state.plan = null;
       break;
     case "callEnded":

@@ -6,7 +6,7 @@
 import { errorText, t } from "../i18n";
 import { esc, invoke, listen } from "../tauri";
 import type {
-  AgentEvent, Classification, ConversationDetail, ConversationState, ConversationSummary, CustomerGrade, ProcessingStatus,
+  AgentEvent, ChannelNumber, Classification, ConversationDetail, ConversationState, ConversationSummary, CustomerGrade, ProcessingStatus,
   Sentiment, Teammate, TranscriptHit, WrapUp,
 } from "../wire";
 
@@ -37,13 +37,17 @@ const state = {
   /** What the search box holds (kept across re-renders) and what was last searched. */
   searchText: "",
   searched: "",
+  /** The callback form under the conversation's head is open. */
+  booking: false,
+  numbers: [] as ChannelNumber[],
   /** Where the player starts once the recording is loaded (a search hit's line), in ms. */
   seekTo: null as number | null,
   notice: "",
   error: "",
 };
 
-const app = document.getElementById("app")!;
+/** Where the inbox draws: the workspace's page body. */
+const root = (): HTMLElement => document.getElementById("ws-body") ?? document.getElementById("app")!;
 
 const PHONE_ICON = `<svg class="phone-icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z"/></svg>`;
 
@@ -109,8 +113,10 @@ function blobUrl(data: string): string {
   return URL.createObjectURL(new Blob([bytes], { type: "audio/mpeg" }));
 }
 
-async function select(id: number): Promise<void> {
+/** Shows one conversation (also from another page of the workspace). */
+export async function select(id: number): Promise<void> {
   state.selected = id;
+  state.booking = false;
   state.note = "";
   state.notice = "";
   state.error = "";
@@ -285,11 +291,16 @@ function detailView(): string {
   const talk = `${Math.floor(call.durationS / 60)}:${String(call.durationS % 60).padStart(2, "0")}`;
   return `<div class="conversation-view">
     <section class="card" id="conversation-head">
-      <div class="bar"><h2>${PHONE_ICON} ${esc(who(c))}${c.contact?.lead ? ` <span class="badge">${s.lead}</span>` : ""}</h2>
+      <div class="bar"><h2>${PHONE_ICON} ${c.contact ? `<button id="open-contact" class="link" data-id="${c.contact.id}">${esc(who(c))}</button>` : esc(who(c))}${c.contact?.lead ? ` <span class="badge">${s.lead}</span>` : ""}</h2>
         <span class="state ${c.state}" id="conversation-state">${c.snoozedUntil ? esc(s.snoozedUntil(when(c.snoozedUntil))) : s.states[c.state]}</span></div>
       <p class="muted">${esc(c.customerNumber)} · ${c.direction === "outbound" ? s.outbound : s.inbound} · ${when(c.createdAt)}${c.teamName ? ` · ${esc(c.teamName)}` : ""}</p>
       ${c.missed && c.state !== "closed" ? `<p class="muted">${s.missedNote}</p>` : ""}
       <div class="row head-actions"><label class="row">${s.assignee}<select id="assignee">${assignee}</select></label><span class="spacer"></span>${actions}</div>
+      <div class="row head-actions">
+        <button id="call-customer" class="answer">${s.callCustomer}</button>
+        <button id="book-callback-open" class="secondary">${s.bookCallback}</button>
+      </div>
+      ${state.booking ? callbackForm(c.customerNumber) : ""}
     </section>
     <section class="card"><h3>${s.recording}</h3>${playerView(d)}${transcriptView(d)}</section>
     <section class="card" id="notes">
@@ -308,14 +319,42 @@ function detailView(): string {
   </aside>`;
 }
 
-function render(): void {
+/** A callback's default time: the next whole hour, at least 30 minutes ahead. */
+function nextSlot(): string {
+  const d = new Date(Date.now() + 30 * 60_000);
+  d.setMinutes(0, 0, 0);
+  d.setHours(d.getHours() + 1);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Booking a callback for the conversation's customer: when, who calls, from which number. */
+function callbackForm(number: string): string {
+  const s = t().ib;
+  const people = state.teammates
+    .map((m) => `<option value="${m.id}" ${m.id === state.myId ? "selected" : ""}>${esc(m.name)}</option>`)
+    .join("");
+  const numbers = state.numbers.map((n) => `<option value="${esc(n.e164)}">${esc(n.label)} ${esc(n.e164)}</option>`).join("");
+  return `<form id="callback-form" class="callback-form">
+    <p class="muted">${esc(s.callbackFor(number))}</p>
+    <label>${s.callbackWhen}<input id="cb-when" type="datetime-local" value="${nextSlot()}" required /></label>
+    <label>${s.assignee}<select id="cb-assignee">${people}</select></label>
+    <label>${s.callbackFrom}<select id="cb-caller-id">${numbers}</select></label>
+    <label>${s.callbackNote}<textarea id="cb-note" rows="2"></textarea></label>
+    <div class="row"><button id="cb-book" type="submit">${s.bookCallback}</button><button id="cb-cancel" type="button" class="secondary">${t().cancel}</button></div>
+  </form>`;
+}
+
+export function render(): void {
+  // Another page of the workspace is showing: drawn when the inbox is shown again.
+  if ((document.body.dataset.page ?? "inbox") !== "inbox") return;
   const s = t().ib;
   document.title = `${t().appTitle} · ${s.title}`;
   // Keep the player where it is across re-renders (a push must not restart the audio).
   const playing = document.getElementById("player") as HTMLAudioElement | null;
   const at = playing && state.audio && playing.src === state.audio ? playing.currentTime : 0;
   const wasPlaying = playing ? !playing.paused : false;
-  app.innerHTML = `<div class="inbox">
+  root().innerHTML = `<div class="inbox">
       <nav class="card list"><h2>${s.title} <small class="muted">${state.total}</small></h2>${filtersView()}${listView()}</nav>
       <main class="detail">${detailView()}</main>
     </div>
@@ -360,6 +399,43 @@ function snoozeUntil(tomorrow: boolean): string {
 function bind(): void {
   const on = (id: string, f: () => void) => document.getElementById(id)?.addEventListener("click", f);
   const id = state.selected;
+  on("open-contact", () => {
+    const contact = Number(document.getElementById("open-contact")?.dataset.id);
+    void invoke("open_workspace", { view: { page: "contact", id: contact } });
+  });
+  on("call-customer", () => {
+    const number = state.detail?.summary.customerNumber;
+    if (number) void invoke("dial", { number, callerId: state.detail?.call.number ?? null }).catch(fail);
+  });
+  on("book-callback-open", () => {
+    state.booking = !state.booking;
+    render();
+  });
+  on("cb-cancel", () => {
+    state.booking = false;
+    render();
+  });
+  document.getElementById("callback-form")?.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const d = state.detail;
+    if (!d) return;
+    const value = (sel: string) => (document.getElementById(sel) as HTMLInputElement).value;
+    const when = new Date(value("cb-when"));
+    void change(async () => {
+      await invoke("book_callback", {
+        callback: {
+          customerNumber: d.summary.customerNumber,
+          conversationId: d.summary.id,
+          assigneeId: Number(value("cb-assignee")),
+          callerId: value("cb-caller-id"),
+          dueAt: isNaN(when.getTime()) ? value("cb-when") : when.toISOString(),
+          note: value("cb-note"),
+        },
+      });
+      state.booking = false;
+      return t().ib.callbackBooked(when.toLocaleString());
+    });
+  });
   document.querySelectorAll<HTMLButtonElement>("#state-tabs button").forEach((b) =>
     b.addEventListener("click", () => {
       state.filter.state = b.dataset.state as StateFilter;
@@ -514,7 +590,8 @@ function bind(): void {
   });
 }
 
-export async function startInboxWindow(): Promise<() => void> {
+/** Loads the inbox and keeps it current; the workspace shows it. */
+export async function startInbox(): Promise<void> {
   // Pushes from the cloud: reload once for a burst of them.
   let pending: number | null = null;
   await listen("agent-event", (e: AgentEvent) => {
@@ -536,6 +613,6 @@ export async function startInboxWindow(): Promise<() => void> {
   if (me) state.myId = me.id;
   if (targets) state.teammates = targets.teammates;
   if (classifications) state.classifications = classifications;
+  state.numbers = await invoke("channel_numbers").catch(() => []);
   await refresh();
-  return render;
 }

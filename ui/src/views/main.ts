@@ -4,7 +4,7 @@
 // cache, so also offline), settings and logout. Ringing and calls live in the call window.
 import { errorText, t } from "../i18n";
 import { esc, invoke, listen } from "../tauri";
-import type { AgentEvent, AgentStatus, Assignment, CallState, DesktopStartup, ManagerInfo, NotRingingReason, RecentCall, RecentCallLists } from "../wire";
+import type { AgentEvent, AgentStatus, Assignment, Callback, CallState, DesktopStartup, ManagerInfo, NotRingingReason, RecentCall, RecentCallLists } from "../wire";
 import { callerLabel, clock } from "./format";
 import { settingsPanel } from "./settings";
 
@@ -26,6 +26,10 @@ const state = {
   ringingCalls: [] as CallState[],
   /** The call whose pick-up waits for "leave mine and take it". */
   confirming: null as number | null,
+  /** The recent call whose redial waits for "call anyway" (already handled). */
+  redialing: null as number | null,
+  /** Callbacks whose reminder came, each with its call button. */
+  due: [] as Callback[],
 };
 
 const app = document.getElementById("app")!;
@@ -48,13 +52,19 @@ function loginView(): string {
 function callLine(c: RecentCall): string {
   const s = t();
   // A phone caller can be called back (the dial rules apply); a meet's visitor has no number.
+  // One already called back asks first.
   const redial =
-    state.manager && c.caller.number
-      ? `<button class="redial secondary" data-number="${esc(c.caller.number)}" title="${esc(s.callBack)}">${s.callBack}</button>`
-      : "";
+    state.redialing === c.callId
+      ? `<span class="muted">${s.hi.alreadyHandled}</span>
+         <button class="redial-anyway answer" data-number="${esc(c.caller.number)}">${s.hi.callAnyway}</button>
+         <button class="redial-cancel secondary">${s.cancel}</button>`
+      : state.manager && c.caller.number && c.medium !== "meet"
+        ? `<button class="redial secondary" data-number="${esc(c.caller.number)}" data-call-id="${c.callId}" data-handled="${c.alreadyHandled ? "1" : ""}" title="${esc(s.callBack)}">${s.callBack}</button>`
+        : "";
+  const outcome = c.invitedBy && c.outcome === "missed" ? s.hi.invitation(c.invitedBy) : s.outcome[c.outcome];
   return `<li class="recent-call ${esc(c.outcome)}" data-call-id="${c.callId}">
       <span class="who">${esc(callerLabel(c.caller))}</span>
-      <span class="muted">${esc(s.outcome[c.outcome])} · ${esc(clock(c.startedAtMs))}</span>
+      <span class="muted">${esc(outcome)}${c.alreadyHandled ? ` · ${s.hi.handled}` : ""} · ${esc(clock(c.startedAtMs))}</span>
       ${redial}
     </li>`;
 }
@@ -93,9 +103,30 @@ function statusView(): string {
       <p id="not-ringing" class="muted">${esc(state.online ? reason : s.reconnecting)}</p>
       ${state.lastError ? `<p id="last-error" class="error">${esc(state.lastError)}</p>` : ""}
     </section>
+    ${dueView()}
     ${liveView()}
     ${listView("recent-calls", s.recentCalls, state.lists.recent)}
     ${listView("missed-calls", s.missedCalls, state.lists.missed)}`;
+}
+
+/** Callbacks whose time is near: one click dials each from its caller-ID. */
+function dueView(): string {
+  if (state.due.length === 0) return "";
+  const s = t().cb;
+  const rows = state.due
+    .map((c) => {
+      const at = new Date(c.dueAt).toLocaleTimeString(document.documentElement.lang === "en" ? "en-US" : "ko-KR", { hour: "2-digit", minute: "2-digit" });
+      return `<li class="due-callback" data-id="${c.id}"><span><strong>${esc(c.customerName ?? c.customerNumber)}</strong>
+        <small class="muted">· ${esc(at)}${c.note ? ` · ${esc(c.note)}` : ""}</small></span>
+        <button class="due-dial answer" data-id="${c.id}">${s.dial}</button>
+        <button class="due-dismiss secondary" data-id="${c.id}" aria-label="${s.dismiss}">×</button></li>`;
+    })
+    .join("");
+  return `<section class="card due"><h3>${s.due}</h3><ul id="due-callbacks" class="calls">${rows}</ul></section>`;
+}
+
+async function refreshDue(): Promise<void> {
+  state.due = await invoke("due_callbacks").catch(() => []);
 }
 
 /** Calls ringing at teammates (routed to them, not to us): each can be picked up. */
@@ -145,6 +176,9 @@ function render(): void {
   else body = statusView();
   const footer = state.manager
     ? `<button id="open-inbox" class="link">${s.ib.open}</button>
+       <button id="open-contacts" class="link">${s.ct.title}</button>
+       <button id="open-callbacks" class="link">${s.cb.title}</button>
+       <button id="open-history" class="link">${s.hi.title}</button>
        ${state.manager.canAdminister ? `<button id="open-workflows" class="link">${s.openWorkflows}</button>` : ""}
        <button id="open-settings" class="link">${state.showSettings ? s.closeSettings : s.settings}</button>
        <button id="logout" class="link">${s.logout}</button>`
@@ -178,6 +212,19 @@ function bind(): void {
   }
   document.getElementById("open-workflows")?.addEventListener("click", () => void invoke("open_workflows"));
   document.getElementById("open-inbox")?.addEventListener("click", () => void invoke("open_inbox"));
+  document.getElementById("open-contacts")?.addEventListener("click", () => void invoke("open_workspace", { view: { page: "contact", id: 0 } }));
+  document.getElementById("open-callbacks")?.addEventListener("click", () => void invoke("open_workspace", { view: { page: "callbacks" } }));
+  document.querySelectorAll<HTMLButtonElement>("#due-callbacks button.due-dial").forEach((b) =>
+    b.addEventListener("click", () => {
+      void invoke("dial_callback", { id: Number(b.dataset.id) })
+        .catch((e) => (state.lastError = errorText(String(e))))
+        .then(refreshDue)
+        .then(render);
+    }),
+  );
+  document.querySelectorAll<HTMLButtonElement>("#due-callbacks button.due-dismiss").forEach((b) =>
+    b.addEventListener("click", () => void invoke("dismiss_callback", { id: Number(b.dataset.id) }).then(refreshDue).then(render)),
+  );
   document.getElementById("open-settings")?.addEventListener("click", () => {
     state.showSettings = !state.showSettings;
     if (state.showSettings) void panel.open();
@@ -185,8 +232,25 @@ function bind(): void {
     render();
   });
   document.querySelectorAll<HTMLButtonElement>("button.redial").forEach((b) =>
-    b.addEventListener("click", () => void invoke("dial", { number: b.dataset.number ?? "", callerId: null })),
+    b.addEventListener("click", () => {
+      if (b.dataset.handled) {
+        state.redialing = Number(b.dataset.callId);
+        render();
+      } else void invoke("dial", { number: b.dataset.number ?? "", callerId: null });
+    }),
   );
+  document.querySelectorAll<HTMLButtonElement>("button.redial-anyway").forEach((b) =>
+    b.addEventListener("click", () => {
+      state.redialing = null;
+      void invoke("dial", { number: b.dataset.number ?? "", callerId: null });
+      render();
+    }),
+  );
+  document.querySelector<HTMLButtonElement>("button.redial-cancel")?.addEventListener("click", () => {
+    state.redialing = null;
+    render();
+  });
+  document.getElementById("open-history")?.addEventListener("click", () => void invoke("open_workspace", { view: { page: "history" } }));
   document.querySelectorAll<HTMLButtonElement>("#live-calls button.pick-up").forEach((b) =>
     b.addEventListener("click", async () => {
       const callId = Number(b.dataset.callId);
@@ -213,6 +277,7 @@ function bind(): void {
       state.manager = null;
       // The next person at this desk sees none of this manager's calls.
       state.lists = { recent: [], missed: [] };
+      state.due = [];
       state.showSettings = false;
       panel.close();
       render();
@@ -236,6 +301,7 @@ async function startSession(how: "login" | "resume", start: () => Promise<Manage
   try {
     state.manager = await start();
     await refreshLists();
+    await refreshDue();
   } catch (e) {
     state.loginError = errorText(String(e));
   } finally {
@@ -282,6 +348,11 @@ function onEvent(e: AgentEvent): void {
       return;
     case "ringingCalls":
       onRingingCalls(e.calls);
+      return;
+    case "callbackDue":
+      void refreshDue().then(() => {
+        if (!state.showSettings) render();
+      });
       return;
     case "error":
     case "dialRefused":

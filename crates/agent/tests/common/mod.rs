@@ -304,6 +304,7 @@ impl FakeCloud {
             },
             start_muted: false,
             cache_path,
+            callback_lead: std::time::Duration::from_secs(600),
         })
         .await?;
         Ok(TestAgent { started })

@@ -11,12 +11,12 @@ use ringdesk_wire::{CallDirection, CallVia, Caller, ErrorCode, MeetCallResponse}
 use tokio::sync::{mpsc, oneshot};
 
 use super::{ActiveCall, Dispatcher};
+// The record's number and caller number for a meet (the columns hold phone numbers).
+use crate::history::MEET_NUMBER;
 use crate::room::{RoomEvent, RoomHandle, RoomMedia, spawn_meet_room};
 
 /// What a meet's caller is called in the ring popup and the records (no number to show).
 const VISITOR: &str = "웹 방문자";
-/// The record's number and caller number for a meet (the columns hold phone numbers).
-const MEET_NUMBER: &str = "meet";
 
 /// A meet's answer for the page: the call, or an error code and message.
 pub type MeetReply = oneshot::Sender<Result<MeetCallResponse, (ErrorCode, String)>>;

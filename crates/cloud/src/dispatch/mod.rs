@@ -157,6 +157,12 @@ pub enum Input {
         /// It is open now.
         open: bool,
     },
+    /// Callbacks of these managers were booked or marked (written already): each is told,
+    /// so their app reminds them of the right ones.
+    CallbacksChanged {
+        /// Whose.
+        manager_ids: Vec<i64>,
+    },
     /// The inbox changed a conversation's notes, tags or wrap-up form (written already).
     ConversationNoted {
         /// Its channel.
@@ -469,6 +475,14 @@ impl Dispatcher {
             } => self.conversation_changed(channel_id, id, assignee, open),
             Input::ConversationNoted { channel_id, id } => {
                 self.broadcast_conversation(channel_id, id)
+            }
+            Input::CallbacksChanged { manager_ids } => {
+                let m = ServerEvent::CallbacksChanged {}.into();
+                for id in manager_ids {
+                    if let Some(e) = self.managers.get(&ManagerId(id)) {
+                        e.send(&m);
+                    }
+                }
             }
             Input::SessionClosed { manager, session } => {
                 if let Some(m) = self.managers.get_mut(&manager) {

@@ -1,0 +1,64 @@
+// The workspace window: where the agent works between calls — the shared inbox, contacts and
+// their pages, callbacks, call history. Tabs on top; each page draws into the body under them. Another
+// window (a ring's history button, the main window) opens it on a page with `open_workspace`.
+import { t } from "../i18n";
+import { invoke, listen } from "../tauri";
+import type { AgentEvent, WorkspaceView } from "../wire";
+import * as callbacks from "./callbacks";
+import * as contacts from "./contacts";
+import * as history from "./history";
+import * as inbox from "./inbox";
+
+type Page = WorkspaceView["page"];
+const PAGES: Page[] = ["inbox", "contact", "callbacks", "history"];
+
+const app = document.getElementById("app")!;
+
+function frame(): void {
+  const s = t().ws;
+  const page = document.body.dataset.page as Page;
+  const tabs = PAGES.map(
+    (p) => `<button id="ws-tab-${p}" class="tab ${p === page ? "active" : ""}" data-page="${p}">${s.tabs[p]}</button>`,
+  ).join("");
+  app.innerHTML = `<nav id="ws-tabs" class="tabs">${tabs}</nav><div id="ws-body"></div>`;
+  document.querySelectorAll<HTMLButtonElement>("#ws-tabs button").forEach((b) =>
+    b.addEventListener("click", () => void go({ page: b.dataset.page as Page } as WorkspaceView)),
+  );
+}
+
+function draw(): void {
+  frame();
+  const page = document.body.dataset.page as Page;
+  if (page === "inbox") inbox.render();
+  else if (page === "contact") contacts.render();
+  else if (page === "history") history.render();
+  else callbacks.render();
+}
+
+/** Shows a page (a contact's, with its id). */
+async function go(view: WorkspaceView): Promise<void> {
+  const page: Page = view.page;
+  document.body.dataset.page = page;
+  draw();
+  if (view.page === "contact" && view.id > 0) await contacts.show(view.id);
+  if (page === "callbacks") await callbacks.refresh();
+  if (page === "history") await history.refresh();
+}
+
+export async function startWorkspaceWindow(): Promise<() => void> {
+  document.body.dataset.page = "inbox";
+  contacts.startContacts((id) => {
+    document.body.dataset.page = "inbox";
+    draw();
+    void inbox.select(id);
+  });
+  await listen("workspace-view", (view) => void go(view));
+  await listen("agent-event", (e: AgentEvent) => {
+    if (e.event === "callbacksChanged" && document.body.dataset.page === "callbacks") void callbacks.refresh();
+  });
+  draw();
+  await inbox.startInbox();
+  const asked = await invoke("take_workspace_view").catch(() => null);
+  if (asked) await go(asked);
+  return draw;
+}
