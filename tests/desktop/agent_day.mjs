@@ -133,11 +133,20 @@ const app = join(binDir, "ringdesk");
 // Callback reminders come 2 hours ahead here (10 minutes in use): one booked for the next hour
 // is reminded at once.
 const appEnv = { RINGDESK_SERVER: cloud.api, RINGDESK_CA_CERT: cloud.caCert, RINGDESK_CALLBACK_LEAD_S: "7200" };
-/** Saves a picture of the window in front, as a user would see it. */
+/** Saves a picture of the window WebDriver is in, as a user would see it. (WebKitGTK takes no
+ * picture of a window others cover: close them first.) */
 async function shot(name) {
   const file = join(dirname(screenshot), `ringdesk-desktop-${name}.png`);
   writeFileSync(file, Buffer.from(await d.screenshot(), "base64"));
   console.log("screenshot saved to", file);
+}
+/** Closes the workspace window the way its close button does (it covers the main one), and
+ * goes back to the main window. */
+async function closeWorkspace() {
+  const title = "Ringdesk 상담함 · Inbox";
+  xwin("close", title);
+  await until("workspace closed", 10000, () => !windowExists(title));
+  await d.window("");
 }
 const d = await Driver.start(driverBin, app, appEnv);
 try {
@@ -516,9 +525,8 @@ try {
   await d.click("#ws-tab-callbacks");
   await until("the callback listed", 10000, async () => (await d.text("#callback-list")).includes("환불 일정 다시 안내"));
   await shot("callbacks");
+  // Back in the inbox, the (closed) conversation is still the one shown.
   await d.click("#ws-tab-inbox");
-  await until("the list again", 10000, () => d.exists(firstCall));
-  await d.click(firstCall);
   await until("the conversation again", 10000, () => d.exists("#open-contact"));
   await d.click("#open-contact");
   await until("the caller's contact page", 10000, async () => (await d.text("#contact-head")).includes("최도윤"));
@@ -539,9 +547,9 @@ try {
   await d.click("#ws-tab-history");
   await until("the call history", 10000, async () => (await d.text("#history-list")).includes("최도윤"));
   await shot("history");
+  // The main window is in the tray (closed in step 4): its card is there all the same.
   await d.window("");
   await until("the callback's card in the main window", 10000, () => d.exists("#due-callbacks button.due-dial"));
-  await shot("main");
   await d.click("#due-callbacks button.due-dial");
   // The rig's cloud has no outbound trunk: the dial reaches it and comes back refused.
   await until("dialled and refused for the missing trunk", 10000, async () => (await d.text("#last-error")).includes("발신 회선"));
@@ -553,6 +561,8 @@ try {
   const code = await new Promise((resolve) => second.once("exit", resolve));
   assert(code === 0, `second instance exited ${code}`);
   await until("main window shown again", 10000, () => xwin("info", "Ringdesk").mapped);
+  await closeWorkspace();
+  await shot("main");
 
   // 12. Rebind mute to Ctrl+Alt+M; the old keys no longer act.
   step("rebind a hotkey");
@@ -572,6 +582,13 @@ try {
   await d.click("#history-button");
   const history = await until("caller history", 10000, () => d.text("#history"));
   assert(history.includes("받음"), `history lacks the first call: ${history}`);
+  // …and opens the caller's contact page in the workspace, before answering.
+  await until("the caller's page", 10000, async () =>
+    (await d.window("#inbox").then(() => true, () => false)) && (await d.text("#contact-head").catch(() => "")).includes("최도윤"),
+  );
+  await closeWorkspace();
+  await callWindow();
+  assert(await d.exists("#ring"), "still ringing after the contact page");
   xdotool("ctrl+shift+space");
   await until("in-call box", 10000, () => d.exists("#call-box"));
   xdotool("ctrl+shift+m");
@@ -797,7 +814,7 @@ try {
     await until(`${tab} in English`, 10000, () => d.exists(ready));
     await shot(`${tab}-en`);
   }
-  await d.window("");
+  await closeWorkspace();
   await shot("main-en");
   await until("tray menu in English", 5000, () => trayShown().items.map((i) => i.label).includes("Open Ringdesk"));
 

@@ -428,8 +428,22 @@ export class Driver {
     throw new Error(`no window with ${JSON.stringify(fragment)}`);
   }
 
+  /**
+   * A PNG of the window, base64. WebKitGTK takes it at the page's next rendering update, and a
+   * page where nothing changes has none: the request would wait forever. So one pixel in a
+   * corner (all but transparent) is repainted until the picture is taken.
+   */
   async screenshot() {
-    return this.call("GET", this.s("/screenshot"));
+    await this.script(`
+      const dot = document.getElementById("__shot") ?? document.body.appendChild(Object.assign(document.createElement("div"), { id: "__shot" }));
+      dot.style.cssText = "position:fixed;right:0;bottom:0;width:1px;height:1px;opacity:0.02;pointer-events:none";
+      clearInterval(window.__shotTick);
+      window.__shotTick = setInterval(() => (dot.style.background = dot.style.background === "black" ? "white" : "black"), 40);`);
+    try {
+      return await this.call("GET", this.s("/screenshot"));
+    } finally {
+      await this.script("clearInterval(window.__shotTick); document.getElementById('__shot')?.remove();");
+    }
   }
 
   async close() {

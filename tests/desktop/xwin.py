@@ -17,12 +17,21 @@ import time
 from Xlib import X, XK, display, protocol
 
 
+def wm_name(d, w):
+    """The window's title: _NET_WM_NAME (UTF-8, what GTK sets for any title), else WM_NAME."""
+    try:
+        prop = w.get_full_property(d.intern_atom("_NET_WM_NAME"), d.intern_atom("UTF8_STRING"))
+        if prop is not None:
+            value = prop.value
+            return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+        return w.get_wm_name()
+    except Exception:
+        return None
+
+
 def find(d, title):
     def walk(w):
-        try:
-            name = w.get_wm_name()
-        except Exception:
-            name = None
+        name = wm_name(d, w)
         if name == title:
             return w
         try:

@@ -23,7 +23,7 @@ function row(c: Callback): string {
   const overdue = !c.doneAt && new Date(c.dueAt).getTime() < Date.now();
   return `<li class="callback ${c.doneAt ? "done" : ""} ${overdue ? "overdue" : ""}" data-id="${c.id}">
     <div class="when"><strong>${when(c.dueAt)}</strong>${overdue ? ` <span class="badge warn">${s.overdue}</span>` : ""}</div>
-    <div class="who"><strong>${esc(c.customerName ?? c.customerNumber)}</strong> <small class="muted">${esc(c.customerNumber)}</small>
+    <div class="who"><strong>${esc(c.customerName ?? c.customerNumber)}</strong>${c.customerName ? ` <small class="muted">${esc(c.customerNumber)}</small>` : ""}
       ${c.note ? `<p>${esc(c.note)}</p>` : ""}
       <small class="muted">${esc(s.from(c.callerId))} · ${esc(s.bookedBy(c.bookedBy.name))}</small></div>
     <div class="row actions">

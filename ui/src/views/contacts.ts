@@ -5,6 +5,7 @@ import { errorText, t } from "../i18n";
 import { esc, invoke } from "../tauri";
 import type { CallRecord, ContactDetail, ContactForm, ContactInfo, ConversationSummary } from "../wire";
 import { duration } from "./format";
+import { PHONE_ICON } from "./inbox";
 
 const state = {
   query: "",
@@ -91,7 +92,7 @@ function detailView(): string {
   const fields = c.fields.map((f) => `<li><span>${esc(f.name)}</span>${esc(f.value)}</li>`).join("");
   const conversations = state.conversations
     .map(
-      (v) => `<li class="contact-conversation" data-id="${v.id}"><span>📞 ${when(v.createdAt)}</span>
+      (v) => `<li class="contact-conversation" data-id="${v.id}"><span>${PHONE_ICON} ${when(v.createdAt)}</span>
         <span class="state ${v.state}">${t().ib.states[v.state]}</span></li>`,
     )
     .join("");

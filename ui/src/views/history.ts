@@ -32,7 +32,7 @@ function outcomeLabel(e: HistoryEntry): string {
 
 function row(e: HistoryEntry): string {
   const s = t().hi;
-  const icon = e.medium === "meet" ? "🌐" : e.direction === "outbound" ? "↗" : "↙";
+  const icon = e.medium === "meet" ? `<span class="badge">${s.web}</span>` : e.direction === "outbound" ? "↗" : "↙";
   const who = e.name ?? (e.number || s.visitor);
   const redial =
     state.confirming === e.callId
@@ -40,14 +40,14 @@ function row(e: HistoryEntry): string {
          <button class="h-redial-anyway answer" data-id="${e.callId}">${s.callAnyway}</button>
          <button class="h-redial-cancel secondary">${t().cancel}</button>`
       : e.redial
-        ? `<button class="h-redial answer" data-id="${e.callId}">${s.redial}</button>`
+        ? `<button class="h-redial secondary" data-id="${e.callId}">${s.redial}</button>`
         : `<span class="muted" title="${esc(s.noRedial)}">${s.noRedialShort}</span>`;
   return `<li class="history-entry ${e.outcome}" data-id="${e.callId}">
     <span class="icon">${icon}</span>
     <span class="who"><strong>${esc(who)}</strong> ${e.name && e.number ? `<small class="muted">${esc(e.number)}</small>` : ""}
       <br /><small class="outcome">${esc(outcomeLabel(e))}${e.alreadyHandled ? ` · ${s.handled}` : ""}</small></span>
     <span class="muted when">${esc(clock(new Date(e.startedAt).getTime()))}${e.durationS ? ` · ${duration(e.durationS)}` : ""}</span>
-    <span class="row actions">${redial}<button class="h-delete link" data-id="${e.callId}" aria-label="${s.delete}" title="${s.delete}">🗑</button></span>
+    <span class="row actions">${redial}<button class="h-delete link" data-id="${e.callId}" aria-label="${s.delete}" title="${s.delete}">×</button></span>
   </li>`;
 }
 

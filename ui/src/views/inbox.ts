@@ -49,7 +49,7 @@ const state = {
 /** Where the inbox draws: the workspace's page body. */
 const root = (): HTMLElement => document.getElementById("ws-body") ?? document.getElementById("app")!;
 
-const PHONE_ICON = `<svg class="phone-icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z"/></svg>`;
+export const PHONE_ICON = `<svg class="phone-icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z"/></svg>`;
 
 function fail(e: unknown): void {
   state.error = errorText(String(e));
@@ -349,7 +349,6 @@ export function render(): void {
   // Another page of the workspace is showing: drawn when the inbox is shown again.
   if ((document.body.dataset.page ?? "inbox") !== "inbox") return;
   const s = t().ib;
-  document.title = `${t().appTitle} · ${s.title}`;
   // Keep the player where it is across re-renders (a push must not restart the audio).
   const playing = document.getElementById("player") as HTMLAudioElement | null;
   const at = playing && state.audio && playing.src === state.audio ? playing.currentTime : 0;

@@ -14,9 +14,21 @@ const PAGES: Page[] = ["inbox", "contact", "callbacks", "history"];
 
 const app = document.getElementById("app")!;
 
+/** Stops the inbox's player before its page goes: a playing element torn out of the page
+ * keeps its media pipeline busy (WebKitGTK then stops painting the window). */
+function stopPlayer(): void {
+  const player = document.getElementById("player") as HTMLAudioElement | null;
+  if (!player) return;
+  player.pause();
+  player.removeAttribute("src");
+  player.load();
+}
+
 function frame(): void {
   const s = t().ws;
+  stopPlayer();
   const page = document.body.dataset.page as Page;
+  document.title = `${t().appTitle} · ${s.tabs[page]}`;
   const tabs = PAGES.map(
     (p) => `<button id="ws-tab-${p}" class="tab ${p === page ? "active" : ""}" data-page="${p}">${s.tabs[p]}</button>`,
   ).join("");
@@ -46,7 +58,9 @@ async function go(view: WorkspaceView): Promise<void> {
 }
 
 export async function startWorkspaceWindow(): Promise<() => void> {
-  document.body.dataset.page = "inbox";
+  // Opened for a page (a ring's history button): that page from the first paint.
+  const asked = await invoke("take_workspace_view").catch(() => null);
+  document.body.dataset.page = asked?.page ?? "inbox";
   contacts.startContacts((id) => {
     document.body.dataset.page = "inbox";
     draw();
@@ -58,7 +72,6 @@ export async function startWorkspaceWindow(): Promise<() => void> {
   });
   draw();
   await inbox.startInbox();
-  const asked = await invoke("take_workspace_view").catch(() => null);
   if (asked) await go(asked);
   return draw;
 }
