@@ -249,7 +249,9 @@ pub fn open_dialpad(app: &AppHandle) {
     let built =
         WebviewWindowBuilder::new(app, DIALPAD, WebviewUrl::App("index.html#dialpad".into()))
             .title(DIALPAD_TITLE)
-            .inner_size(280.0, 420.0)
+            // The keypad, the contact suggestions, the caller-ID picker, the price line and
+            // the call button, without scrolling.
+            .inner_size(300.0, 560.0)
             .resizable(false)
             .always_on_top(true)
             .build();

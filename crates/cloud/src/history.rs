@@ -55,7 +55,7 @@ pub fn entry(r: HistoryRow) -> HistoryEntry {
         call_id: r.id,
         direction,
         medium,
-        redial: (medium == CallMedium::Phone && !number.is_empty()).then(|| number.clone()),
+        redial: (medium == CallMedium::Phone && is_e164(&number)).then(|| number.clone()),
         number,
         name: r.caller_name,
         already_handled: outcome == HistoryOutcome::Missed && r.handled_later,
@@ -64,6 +64,13 @@ pub fn entry(r: HistoryRow) -> HistoryEntry {
         started_at: rfc3339(r.started_at_ms),
         duration_s: r.duration_s,
     }
+}
+
+/// A number the phone network can be dialled back on (a SIP caller may present a name).
+fn is_e164(number: &str) -> bool {
+    number
+        .strip_prefix('+')
+        .is_some_and(|digits| !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
 }
 
 async fn list(
@@ -107,4 +114,72 @@ async fn hide(
 async fn clear(State(s): State<AppState>, Authed(m): Authed) -> Result<StatusCode, ApiErr> {
     s.store.clear_history(m.id, now_ms()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(direction: &str, number: &str, from: &str) -> HistoryRow {
+        HistoryRow {
+            id: 1,
+            direction: direction.into(),
+            number: number.into(),
+            caller_number: from.into(),
+            caller_name: None,
+            started_at_ms: 0,
+            answered_at_ms: None,
+            duration_s: 0,
+            missed_reason: None,
+            answered_by_me: false,
+            invited_by_id: None,
+            invited_by_name: None,
+            handled_later: false,
+        }
+    }
+
+    #[test]
+    fn each_call_says_what_it_was_for_the_manager_and_how_to_redial_it() {
+        let mut missed = row("inbound", "+827076660100", "+821012345678");
+        missed.handled_later = true;
+        missed.invited_by_id = Some(2);
+        missed.invited_by_name = Some("이준호".into());
+        let e = entry(missed.clone());
+        assert_eq!(e.outcome, HistoryOutcome::Missed);
+        assert!(e.already_handled);
+        assert_eq!(e.invited_by.map(|m| m.name).as_deref(), Some("이준호"));
+        assert_eq!(e.redial.as_deref(), Some("+821012345678"));
+
+        let mut taken = missed.clone();
+        taken.answered_at_ms = Some(5);
+        let e = entry(taken.clone());
+        assert_eq!(e.outcome, HistoryOutcome::TakenByTeammate);
+        assert!(
+            !e.already_handled,
+            "only a missed call is 'already handled'"
+        );
+        taken.answered_by_me = true;
+        let e = entry(taken);
+        assert_eq!(e.outcome, HistoryOutcome::Answered);
+        assert_eq!(
+            e.invited_by, None,
+            "an invitation they took is no missed invitation"
+        );
+
+        let placed = row("outbound", "+827076660100", "+821012345678");
+        assert_eq!(entry(placed).outcome, HistoryOutcome::NotAnswered);
+
+        let meet = row("inbound", MEET_NUMBER, MEET_NUMBER);
+        let e = entry(meet);
+        assert_eq!(
+            (e.medium, e.redial, e.number.as_str()),
+            (CallMedium::Meet, None, "")
+        );
+        let named = row("inbound", "+827076660100", "caller");
+        assert_eq!(
+            entry(named).redial,
+            None,
+            "a SIP name is not a number to call"
+        );
+    }
 }
