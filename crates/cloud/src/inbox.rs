@@ -111,6 +111,15 @@ fn refused(r: ConversationRefusal) -> ApiErr {
     }
 }
 
+/// Tells the dispatcher a conversation's notes, tags or wrap-up changed (it pushes it to the
+/// channel's managers); the answer for a change with no body.
+fn noted(s: &AppState, channel_id: i64, id: i64) -> StatusCode {
+    let _ = s
+        .dispatcher
+        .send(Input::ConversationNoted { channel_id, id });
+    StatusCode::NO_CONTENT
+}
+
 fn bad_query(e: QueryRejection) -> ApiErr {
     ApiErr::new(StatusCode::BAD_REQUEST, ErrorCode::BadQuery, e.body_text())
 }
@@ -341,11 +350,7 @@ async fn set_tags(
         .set_conversation_tags(m.channel_id, id, &tags, now_ms())
         .await?
         .map_err(refused)?;
-    let _ = s.dispatcher.send(Input::ConversationNoted {
-        channel_id: m.channel_id,
-        id,
-    });
-    Ok(StatusCode::NO_CONTENT)
+    Ok(noted(&s, m.channel_id, id))
 }
 
 async fn add_note(
@@ -370,10 +375,7 @@ async fn add_note(
         .add_note(m.channel_id, id, m.id, text, now_ms())
         .await?
         .map_err(refused)?;
-    let _ = s.dispatcher.send(Input::ConversationNoted {
-        channel_id: m.channel_id,
-        id,
-    });
+    noted(&s, m.channel_id, id);
     Ok((StatusCode::CREATED, Json(note(saved))))
 }
 
@@ -394,11 +396,7 @@ async fn set_wrap_up(
         .set_wrap_up(m.channel_id, id, &row, now_ms())
         .await?
         .map_err(refused)?;
-    let _ = s.dispatcher.send(Input::ConversationNoted {
-        channel_id: m.channel_id,
-        id,
-    });
-    Ok(StatusCode::NO_CONTENT)
+    Ok(noted(&s, m.channel_id, id))
 }
 
 async fn bulk_close(

@@ -105,9 +105,21 @@ fn transcribe_job(
     customer: &[i16],
     agents: &[i16],
 ) -> Result<Vec<TranscriptLineRow>, String> {
+    // Wall time on this worker: the operator's real-time factor (how many seconds of work a
+    // second of recording costs), logged with each transcript.
+    let started = std::time::Instant::now();
     let mut lines = transcribe_channel(context, customer, "customer")?;
     lines.extend(transcribe_channel(context, agents, "agent")?);
     lines.sort_by_key(|l| (l.start_ms, l.speaker == "customer"));
+    let audio_s = customer.len().max(agents.len()) as f64 / f64::from(RECORDING_RATE_HZ);
+    let took_s = started.elapsed().as_secs_f64();
+    tracing::info!(
+        audio_s = format!("{audio_s:.1}"),
+        took_s = format!("{took_s:.2}"),
+        rtf = format!("{:.3}", took_s / audio_s.max(0.001)),
+        lines = lines.len(),
+        "transcribed a recording"
+    );
     Ok(lines)
 }
 

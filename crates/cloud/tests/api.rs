@@ -1448,6 +1448,10 @@ async fn callbacks_are_booked_for_the_future_and_listed_per_manager() {
         .to_string()
     };
     let book = |body: String, token: &str| ask(Method::POST, "/api/v1/callbacks", body, token);
+    let get =
+        |path: &str, token: &str| answer(&state, request(&Method::GET, path, "", Some(token)));
+    let get =
+        |path: &str, token: &str| answer(&state, request(&Method::GET, path, "", Some(token)));
     let demo = ringdesk_store::DEMO_NUMBER;
     let refusals = [
         (booking(&at(-1), "", demo, junho.id), "badCallback"),
@@ -1473,14 +1477,9 @@ async fn callbacks_are_booked_for_the_future_and_listed_per_manager() {
             "{body}"
         );
     }
-    let (_, none) = answer(
-        &state,
-        ask(
-            Method::GET,
-            &format!("/api/v1/callbacks?assignee={}", junho.id),
-            String::new(),
-            &tokens.owner,
-        ),
+    let (_, none) = get(
+        &format!("/api/v1/callbacks?assignee={}", junho.id),
+        &tokens.owner,
     )
     .await;
     assert_eq!(none, serde_json::json!([]), "nothing saved by a refusal");
@@ -1508,16 +1507,7 @@ async fn callbacks_are_booked_for_the_future_and_listed_per_manager() {
         Ok(Input::CallbacksChanged { manager_ids }) => assert_eq!(manager_ids, [junho.id]),
         other => panic!("expected callbacksChanged, got {other:?}"),
     }
-    let (_, mine) = answer(
-        &state,
-        ask(
-            Method::GET,
-            "/api/v1/callbacks",
-            String::new(),
-            &tokens.manager,
-        ),
-    )
-    .await;
+    let (_, mine) = get("/api/v1/callbacks", &tokens.manager).await;
     let ids: Vec<i64> = mine
         .as_array()
         .unwrap()
@@ -1531,16 +1521,7 @@ async fn callbacks_are_booked_for_the_future_and_listed_per_manager() {
             later["id"].as_i64().unwrap()
         ]
     );
-    let (_, owners) = answer(
-        &state,
-        ask(
-            Method::GET,
-            "/api/v1/callbacks",
-            String::new(),
-            &tokens.owner,
-        ),
-    )
-    .await;
+    let (_, owners) = get("/api/v1/callbacks", &tokens.owner).await;
     assert_eq!(
         owners,
         serde_json::json!([]),
@@ -1561,27 +1542,9 @@ async fn callbacks_are_booked_for_the_future_and_listed_per_manager() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(done["doneAt"].is_string());
-    let (_, open) = answer(
-        &state,
-        ask(
-            Method::GET,
-            "/api/v1/callbacks",
-            String::new(),
-            &tokens.manager,
-        ),
-    )
-    .await;
+    let (_, open) = get("/api/v1/callbacks", &tokens.manager).await;
     assert_eq!(open.as_array().unwrap().len(), 1);
-    let (_, all) = answer(
-        &state,
-        ask(
-            Method::GET,
-            "/api/v1/callbacks?includeDone=true",
-            String::new(),
-            &tokens.manager,
-        ),
-    )
-    .await;
+    let (_, all) = get("/api/v1/callbacks?includeDone=true", &tokens.manager).await;
     assert_eq!(all.as_array().unwrap().len(), 2);
     let (_, undone) = answer(
         &state,
@@ -1609,14 +1572,9 @@ async fn callbacks_are_booked_for_the_future_and_listed_per_manager() {
         .await,
         (StatusCode::NOT_FOUND, "notFound".to_string())
     );
-    let (_, theirs) = answer(
-        &state,
-        ask(
-            Method::GET,
-            &format!("/api/v1/callbacks?assignee={}", junho.id),
-            String::new(),
-            &tokens.other,
-        ),
+    let (_, theirs) = get(
+        &format!("/api/v1/callbacks?assignee={}", junho.id),
+        &tokens.other,
     )
     .await;
     assert_eq!(theirs, serde_json::json!([]));

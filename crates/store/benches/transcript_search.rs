@@ -16,7 +16,6 @@ use ringdesk_store::scratch::ScratchDatabase;
 use ringdesk_store::{Backend, NewCall, Store, TranscriptLineRow};
 
 const TRANSCRIPTS: usize = 100_000;
-const WRITERS: usize = 8;
 
 const PHRASES: &[&str] = &[
     "안녕하세요 고객센터입니다",
@@ -84,13 +83,15 @@ async fn measure(name: &str, backend: Backend) {
         .channel_id;
     let started = Instant::now();
     let ids = store.reserve_call_ids(TRANSCRIPTS as u32).await.unwrap();
+    // SQLite takes one writer at a time (more would wait on its lock until they time out).
+    let writers_count = if backend == Backend::Sqlite { 1 } else { 8 };
     let mut writers = Vec::new();
-    for w in 0..WRITERS {
+    for w in 0..writers_count {
         let store = store.clone();
         let ids = ids.clone();
         writers.push(tokio::spawn(async move {
             let mut rng = StdRng::seed_from_u64(w as u64);
-            for id in ids.skip(w).step_by(WRITERS) {
+            for id in ids.skip(w).step_by(writers_count) {
                 write_transcript(&store, channel, id, &mut rng).await;
             }
         }));
