@@ -1450,8 +1450,6 @@ async fn callbacks_are_booked_for_the_future_and_listed_per_manager() {
     let book = |body: String, token: &str| ask(Method::POST, "/api/v1/callbacks", body, token);
     let get =
         |path: &str, token: &str| answer(&state, request(&Method::GET, path, "", Some(token)));
-    let get =
-        |path: &str, token: &str| answer(&state, request(&Method::GET, path, "", Some(token)));
     let demo = ringdesk_store::DEMO_NUMBER;
     let refusals = [
         (booking(&at(-1), "", demo, junho.id), "badCallback"),
