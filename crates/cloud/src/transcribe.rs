@@ -15,10 +15,14 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, mpsc};
 
 use ringdesk_media::recording::RECORDING_RATE_HZ;
-use ringdesk_media::vad::speech_stretches;
+use ringdesk_media::vad::{pack, speech_stretches};
 use ringdesk_store::TranscriptLineRow;
 use tokio::sync::oneshot;
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+
+/// The silence between two stretches of speech laid into one Whisper window, in ms: enough
+/// for Whisper to end a sentence, too short to invent one.
+const WINDOW_GAP_MS: usize = 400;
 
 /// Recordings waiting for a worker at most; more are refused (and transcribed at the next
 /// start, their WAV kept).
@@ -123,8 +127,8 @@ fn transcribe_job(
     Ok(lines)
 }
 
-/// One channel's lines: each speech stretch through Whisper, its segments placed in the
-/// recording's time.
+/// One channel's lines: its speech stretches packed into Whisper windows (a window costs the
+/// same however little speech it holds), each segment placed back in the recording's time.
 fn transcribe_channel(
     context: &WhisperContext,
     samples: &[i16],
@@ -134,10 +138,13 @@ fn transcribe_channel(
         .create_state()
         .map_err(|e| format!("a Whisper state: {e}"))?;
     let ms = |samples: usize| (samples as u64 * 1000 / u64::from(RECORDING_RATE_HZ)) as i64;
+    // Whisper's times are centiseconds into the window.
+    let sample_at = |cs: i64| cs.max(0) as usize * RECORDING_RATE_HZ as usize / 100;
     let mut lines = Vec::new();
-    for stretch in speech_stretches(samples, RECORDING_RATE_HZ) {
-        let offset = ms(stretch.start);
-        let audio: Vec<f32> = samples[stretch]
+    let stretches = speech_stretches(samples, RECORDING_RATE_HZ);
+    for window in pack(&stretches, RECORDING_RATE_HZ, WINDOW_GAP_MS) {
+        let audio: Vec<f32> = window
+            .audio(samples)
             .iter()
             .map(|&s| f32::from(s) / 32_768.0)
             .collect();
@@ -153,11 +160,14 @@ fn transcribe_channel(
             if text.is_empty() {
                 continue;
             }
-            // Whisper's times are centiseconds into the stretch.
+            let start = window.to_recording(sample_at(segment.start_timestamp()));
+            let end = window
+                .to_recording(sample_at(segment.end_timestamp()))
+                .max(start);
             lines.push(TranscriptLineRow {
                 speaker: speaker.to_string(),
-                start_ms: offset + segment.start_timestamp() * 10,
-                end_ms: offset + segment.end_timestamp() * 10,
+                start_ms: ms(start),
+                end_ms: ms(end),
                 text,
             });
         }

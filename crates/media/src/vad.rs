@@ -81,6 +81,63 @@ pub fn speech_stretches(samples: &[i16], rate_hz: u32) -> Vec<Stretch> {
     joined
 }
 
+/// Speech stretches laid end to end, with a short silence between, into one buffer of at most
+/// [`MAX_STRETCH_MS`]: Whisper's encoder costs a whole 30 s window however little is in it, so
+/// a call's many short sentences transcribed one by one would cost a window each. The
+/// silences between them are left out (they are where Whisper invents text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    /// Each stretch and where it starts in the window's buffer, in order.
+    pub parts: Vec<(usize, Stretch)>,
+    /// The buffer's length in samples.
+    pub len: usize,
+}
+
+impl Window {
+    /// The window's audio: each stretch of `samples`, with `gap` samples of silence between.
+    pub fn audio(&self, samples: &[i16]) -> Vec<i16> {
+        let mut buffer = vec![0; self.len];
+        for (at, stretch) in &self.parts {
+            buffer[*at..*at + stretch.len()].copy_from_slice(&samples[stretch.clone()]);
+        }
+        buffer
+    }
+
+    /// Where a sample index of the window's buffer lies in the recording: in the stretch it
+    /// falls in, or at the end of the one before (a silence between), or the first's start.
+    pub fn to_recording(&self, at: usize) -> usize {
+        let mut place = self.parts.first().map_or(0, |(_, s)| s.start);
+        for (start, stretch) in &self.parts {
+            if at < *start {
+                break;
+            }
+            place = (stretch.start + (at - start)).min(stretch.end);
+        }
+        place
+    }
+}
+
+/// Packs `stretches` (in order, each at most [`MAX_STRETCH_MS`]) into windows of at most
+/// [`MAX_STRETCH_MS`], `gap_ms` of silence between neighbours, in order.
+pub fn pack(stretches: &[Stretch], rate_hz: u32, gap_ms: usize) -> Vec<Window> {
+    let max = rate_hz as usize * MAX_STRETCH_MS / 1000;
+    let gap = rate_hz as usize * gap_ms / 1000;
+    let mut windows: Vec<Window> = Vec::new();
+    for stretch in stretches {
+        match windows.last_mut() {
+            Some(w) if w.len + gap + stretch.len() <= max => {
+                w.parts.push((w.len + gap, stretch.clone()));
+                w.len += gap + stretch.len();
+            }
+            _ => windows.push(Window {
+                parts: vec![(0, stretch.clone())],
+                len: stretch.len(),
+            }),
+        }
+    }
+    windows
+}
+
 /// A frame's level in dBFS (−120 for digital silence).
 fn dbfs(frame: &[i16]) -> f64 {
     let mean_square = frame
@@ -127,6 +184,41 @@ mod tests {
 
     fn ms(samples: usize) -> usize {
         samples * 1000 / RATE as usize
+    }
+
+    #[test]
+    fn stretches_are_packed_into_windows_and_times_map_back() {
+        let rate = 1_000; // one sample per ms, for reading
+        let stretches = [100..5_100, 9_000..20_000, 30_000..43_000, 60_000..61_000];
+        let windows = pack(&stretches, rate, 300);
+        // 5 s + 0.3 + 11 s = 16.3 s; + 0.3 + 13 s would pass 28 s: a new window.
+        assert_eq!(windows.len(), 2, "{windows:?}");
+        assert_eq!(windows[0].parts, [(0, 100..5_100), (5_300, 9_000..20_000)]);
+        assert_eq!(windows[0].len, 16_300);
+        assert_eq!(
+            windows[1].parts,
+            [(0, 30_000..43_000), (13_300, 60_000..61_000)]
+        );
+        let w = &windows[0];
+        assert_eq!(w.to_recording(0), 100);
+        assert_eq!(w.to_recording(4_999), 5_099);
+        assert_eq!(
+            w.to_recording(5_100),
+            5_100,
+            "in the silence: the end of the one before"
+        );
+        assert_eq!(w.to_recording(5_300), 9_000);
+        assert_eq!(w.to_recording(6_300), 10_000);
+        let samples: Vec<i16> = (0..62_000).map(|i| (i % 1_000) as i16 + 1).collect();
+        let audio = w.audio(&samples);
+        assert_eq!(audio.len(), 16_300);
+        assert_eq!(&audio[..3], &samples[100..103]);
+        assert!(
+            audio[5_000..5_300].iter().all(|&s| s == 0),
+            "the gap is silent"
+        );
+        assert_eq!(audio[5_300], samples[9_000]);
+        assert!(pack(&[], rate, 300).is_empty());
     }
 
     #[test]
