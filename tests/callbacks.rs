@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use ringdesk_tests::audio::write_tone_wav;
-use ringdesk_tests::peers::{carrier_in_background, scenario};
+use ringdesk_tests::peers::{carrier_args, carrier_in_background, scenario};
 use ringdesk_tests::{
     AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, free_port, http,
 };
@@ -61,14 +61,8 @@ fn due_id(e: &AgentEvent) -> Option<i64> {
 #[test]
 fn a_callback_is_reminded_ahead_of_its_time_and_dialled_from_its_caller_id() {
     let port = free_port();
-    let cloud = Cloud::start(&[
-        "--trunk-outbound",
-        &format!("127.0.0.1:{port}"),
-        "--trunk-outbound-user",
-        "ringdesk",
-        "--trunk-outbound-password",
-        "carrier-s3cret",
-    ]);
+    let args = carrier_args(port);
+    let cloud = Cloud::start(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let dir = TempDir::new("callbacks");
     write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 30.0);
     let sf = scenario(

@@ -8,7 +8,7 @@ use ringdesk_media::tone::tone_energy_ratio;
 use ringdesk_tests::audio::{
     HOLD_MUSIC_HZ, best_tone_ratio, random_tone_pair, read_wav, settled_wav, write_tone_wav,
 };
-use ringdesk_tests::peers::{Baresip, carrier_in_background, scenario};
+use ringdesk_tests::peers::{Baresip, carrier_args, carrier_in_background, scenario};
 use ringdesk_tests::{
     AgentProc, Cloud, DEMO_NUMBER, JUNHO, MINJI, TempDir, block_on, free_port, http,
 };
@@ -19,19 +19,6 @@ use ringdesk_wire::{
 
 /// 박서연, a demo contact.
 const CONTACT_NUMBER: &str = "+821012345678";
-
-fn carrier_args(port: u16) -> Vec<String> {
-    [
-        "--trunk-outbound",
-        &format!("127.0.0.1:{port}"),
-        "--trunk-outbound-user",
-        "ringdesk",
-        "--trunk-outbound-password",
-        "carrier-s3cret",
-    ]
-    .map(String::from)
-    .to_vec()
-}
 
 fn call_of(e: &AgentEvent) -> Option<i64> {
     match e {

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use ringdesk_tests::admin::{admin, publish, publish_named, upload_tone_prompt};
 use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
-use ringdesk_tests::peers::{call_in_background, carrier_in_background, run_sipp, scenario};
+use ringdesk_tests::peers::{
+    call_in_background, carrier_args, carrier_in_background, run_sipp, scenario,
+};
 use ringdesk_tests::rtp_caller::RtpCaller;
 use ringdesk_tests::{
     AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on, free_port,
@@ -208,15 +210,8 @@ fn a_ring_timeout_rings_the_next_manager_round_the_team_until_the_queue_wait_run
 #[test]
 fn a_caller_who_asks_for_a_callback_keeps_their_place_and_is_dialled_once_a_manager_answers() {
     let port = free_port();
-    let carrier_args = [
-        "--trunk-outbound".to_string(),
-        format!("127.0.0.1:{port}"),
-        "--trunk-outbound-user".into(),
-        "ringdesk".into(),
-        "--trunk-outbound-password".into(),
-        "carrier-s3cret".into(),
-    ];
-    let args: Vec<&str> = carrier_args.iter().map(String::as_str).collect();
+    let options = carrier_args(port);
+    let args: Vec<&str> = options.iter().map(String::as_str).collect();
     let cloud = Cloud::start(&args);
     let dir = TempDir::new("queue-callback");
     let team = demo_team(&cloud);

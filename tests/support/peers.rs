@@ -7,6 +7,22 @@ use std::time::Duration;
 
 use super::{ChildGuard, TempDir, free_port};
 
+/// The cloud's options that send its placed calls to the sipp carrier on `port` (scenario
+/// `carrier_answer.xml` and its kin), with the credentials the carrier challenges for
+/// (`USER` `ringdesk`, `PASSWORD` `carrier-s3cret`).
+pub fn carrier_args(port: u16) -> Vec<String> {
+    [
+        "--trunk-outbound",
+        &format!("127.0.0.1:{port}"),
+        "--trunk-outbound-user",
+        "ringdesk",
+        "--trunk-outbound-password",
+        "carrier-s3cret",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 /// Renders a scenario template from `tests/data/sipp` with `{KEY}` substitutions.
 pub fn scenario(dir: &TempDir, name: &str, vars: &[(&str, &str)]) -> PathBuf {
     let src = super::crate_dir().join("data/sipp").join(name);
