@@ -505,6 +505,11 @@ try {
     "const i = document.querySelector('#transcript-search'); i.value = '환불'; i.dispatchEvent(new Event('input')); i.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));",
   );
   await until("search answered", 10000, async () => (await d.text("#search-hits")).includes("그런 말이 나온 통화가 없어요"));
+  // One character is too short to look for: said at once, nothing asked.
+  await d.script(
+    "const i = document.querySelector('#transcript-search'); i.value = '환'; i.dispatchEvent(new Event('input')); i.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));",
+  );
+  await until("too short", 10000, async () => (await d.exists("#ib-error")) && (await d.text("#ib-error")).includes("두 글자 이상"));
   await d.click("#clear-search");
   await until("the list is back", 10000, () => d.exists(firstCall));
   await d.click("#close-conversation");
@@ -544,6 +549,10 @@ try {
   assert((await d.text("#contact-head")).includes("리드"), "a contact without a name is a lead");
   await d.script("const i = document.querySelector('#contact-search'); i.value = '도윤'; i.dispatchEvent(new Event('input'));");
   await until("found as typed", 10000, async () => (await d.text("#contact-list")).includes("최도윤"));
+  // Nothing typed: the contacts changed last, the new lead first.
+  await d.script("const i = document.querySelector('#contact-search'); i.value = ''; i.dispatchEvent(new Event('input'));");
+  await until("the contacts changed last", 10000, async () => (await d.text("#contact-list li.contact-hit")).includes("+821077771234"));
+  assert((await d.text("#contact-list")).includes("최도윤"), "the edited contact is not among the last changed");
   await d.click("#ws-tab-history");
   await until("the call history", 10000, async () => (await d.text("#history-list")).includes("최도윤"));
   await shot("history");

@@ -12,14 +12,18 @@ use crate::AgentError;
 use crate::admin::{answer, api_url, request};
 use crate::client::{ServerConfig, checked, unreadable};
 
-/// Contacts whose name or number contains what was typed (suggestions).
+/// Contacts whose name or number contains what was typed (suggestions); with nothing typed,
+/// the ones changed last.
 pub async fn search(
     server: &ServerConfig,
     token: &str,
     query: &str,
 ) -> Result<Vec<ContactInfo>, AgentError> {
     let mut url = api_url(server, "/api/v1/contacts")?;
-    url.query_pairs_mut().append_pair("query", query);
+    // Nothing typed: the contacts changed last.
+    if !query.trim().is_empty() {
+        url.query_pairs_mut().append_pair("query", query);
+    }
     let http = server.http()?;
     answer!(http.get(url).bearer_auth(token))
 }

@@ -62,8 +62,9 @@ pub fn contact_info(c: Contact) -> ContactInfo {
     }
 }
 
-/// The channel's contacts: the one with a number (`phone`), or those a typed text finds
-/// (`query`: a name's part, or a number's digits), for suggestions as a manager types.
+/// The channel's contacts: the one with a number (`phone`), those a typed text finds
+/// (`query`: a name's part, or a number's digits) for suggestions as a manager types, or with
+/// neither the ones changed last (the list before anything is typed).
 async fn find(
     State(s): State<AppState>,
     Authed(m): Authed,
@@ -99,7 +100,12 @@ async fn find(
                 .search_contacts(m.channel_id, text, &digits, CONTACT_RESULTS)
                 .await?
         }
-        _ => return Err(bad("give either phone or query".into())),
+        (None, None) => {
+            s.store
+                .recent_contacts(m.channel_id, CONTACT_RESULTS)
+                .await?
+        }
+        (Some(_), Some(_)) => return Err(bad("give either phone or query, not both".into())),
     };
     Ok(Json(found.into_iter().map(contact_info).collect()))
 }

@@ -25,7 +25,7 @@ use ringdesk_wire::{
     ContactInfo, ConversationDetail, ConversationNote, ConversationPage, ConversationQuery,
     ConversationSource, ConversationState, ConversationSummary, CustomerGrade, ErrorCode,
     ManagerRef, NOTE_MAX_CHARS, NewClassification, NewNote, ProcessingStatus, SEARCH_HITS_MAX,
-    SEARCH_QUERY_MAX, Sentiment, SetAssignee, SetConversationState, SetTags, Speaker,
+    SEARCH_QUERY_MAX, SEARCH_QUERY_MIN, Sentiment, SetAssignee, SetConversationState, SetTags, Speaker,
     TAG_MAX_CHARS, TAGS_MAX, TranscriptHit, TranscriptLine, TranscriptQuery, WrapUp,
 };
 use tokio::sync::mpsc;
@@ -435,6 +435,9 @@ async fn bulk_close(
     }))
 }
 
+// The store finds nothing below the API's minimum; the two say the same.
+const _: () = assert!(SEARCH_QUERY_MIN == ringdesk_store::recordings::SEARCH_QUERY_MIN_CHARS);
+
 async fn search(
     State(s): State<AppState>,
     Authed(m): Authed,
@@ -442,8 +445,9 @@ async fn search(
 ) -> Result<Json<Vec<TranscriptHit>>, ApiErr> {
     let Query(q) = q.map_err(bad_query)?;
     let chars = q.q.trim().chars().count();
-    if chars == 0 || chars > SEARCH_QUERY_MAX {
-        let why = format!("search for 1 to {SEARCH_QUERY_MAX} characters, not {chars}");
+    if !(SEARCH_QUERY_MIN..=SEARCH_QUERY_MAX).contains(&chars) {
+        let why =
+            format!("search for {SEARCH_QUERY_MIN} to {SEARCH_QUERY_MAX} characters, not {chars}");
         return Err(ApiErr::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::BadQuery,

@@ -1345,6 +1345,26 @@ async fn contacts_are_edited_whole_and_do_not_exist_for_other_channels() {
         found[0]["id"], id,
         "found by part of its second number: {found}"
     );
+    // Before anything is typed, the list starts with the contact made last.
+    let (status, recent) = answer(
+        &state,
+        ask(Method::GET, "/api/v1/contacts", "", &tokens.manager),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(recent[0]["id"], id, "{recent}");
+    assert!(recent.as_array().unwrap().len() > 1, "the demo's too: {recent}");
+    let (status, _) = answer(
+        &state,
+        ask(
+            Method::GET,
+            "/api/v1/contacts?phone=01055550101&query=a",
+            "",
+            &tokens.manager,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a number and a text at once");
 
     // Edited: a number dropped, a field changed.
     let edit = r#"{"name":"한지우","numbers":["+821055550101"],"fields":[{"name":"등급","value":"일반"}]}"#;

@@ -57,6 +57,9 @@ const QUERIES: &[&str] = &[
     "결제 내역",
     "교환은",
     "delivery",
+    "분실",
+    "신고",
+    "재발행",
 ];
 
 fn main() {

@@ -158,6 +158,25 @@ impl Store {
         .bind(limit)
         .fetch_all(p)
         .await?);
+        self.with_fields_shown(found).await
+    }
+
+    /// The channel's `limit` contacts changed (or made) last, newest first: what the contact
+    /// list shows before anything is typed (a caller just turned lead, a customer just edited).
+    pub async fn recent_contacts(&self, channel_id: i64, limit: i64) -> Result<Vec<Contact>> {
+        let found: Vec<Contact> = on_pool!(self, |p| sqlx::query_as(
+            "SELECT id, name, phone, is_lead FROM contacts WHERE channel_id = $1 \
+             ORDER BY COALESCE(updated_at_ms, created_at_ms) DESC, id DESC LIMIT $2"
+        )
+        .bind(channel_id)
+        .bind(limit)
+        .fetch_all(p)
+        .await?);
+        self.with_fields_shown(found).await
+    }
+
+    /// `found` with the profile fields a list shows.
+    async fn with_fields_shown(&self, found: Vec<Contact>) -> Result<Vec<Contact>> {
         let mut with_fields = Vec::with_capacity(found.len());
         for mut contact in found {
             contact.fields = self

@@ -1272,6 +1272,20 @@ async fn recordings_are_kept_per_channel_with_their_pauses_until_they_expire(db:
     assert_eq!(found("broken").await, vec![(new, 4_000)], "any case");
     assert!(found("refund").await.is_empty());
     assert!(found("%").await.is_empty(), "wildcards are taken out");
+    assert!(found("요").await.is_empty(), "one character is too short");
+    assert!(found(" 요 ").await.is_empty(), "spaces do not count");
+    // Newest first, and the page's end cuts the older lines off.
+    store
+        .transcript_finished(new, Ok(&[line("agent", 7_000, "환불 도와드릴게요")]))
+        .await
+        .unwrap();
+    assert_eq!(found("환불").await, vec![(new, 7_000), (old, 2_000)]);
+    let page = store.search_transcripts(channel, "환불", 1).await.unwrap();
+    assert_eq!((page.len(), page[0].call_id), (1, new), "the newest line");
+    // A transcript written again leaves no trace of the old one in the index.
+    assert!(found("broken").await.is_empty(), "replaced");
+    store.transcript_finished(new, Ok(&english)).await.unwrap();
+    assert_eq!(found("환불").await, vec![(old, 2_000)]);
     assert!(
         store
             .search_transcripts(other, "환불", 50)

@@ -242,6 +242,8 @@ pub struct BulkClosed {
     pub closed: i64,
 }
 
+/// The shortest transcript search, in characters: one character would match most lines.
+pub const SEARCH_QUERY_MIN: usize = 2;
 /// The longest transcript search, in characters.
 pub const SEARCH_QUERY_MAX: usize = 200;
 /// Lines a transcript search returns at most.
@@ -252,7 +254,7 @@ pub const SEARCH_HITS_MAX: i64 = 50;
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TranscriptQuery {
-    /// What was said: 1–[`SEARCH_QUERY_MAX`] characters, found inside words too (Korean
+    /// What was said: [`SEARCH_QUERY_MIN`]–[`SEARCH_QUERY_MAX`] characters, found inside words too (Korean
     /// particles and endings attach to words), any case.
     pub q: String,
 }

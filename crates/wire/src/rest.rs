@@ -158,7 +158,8 @@ pub struct ContactQuery {
     #[serde(default)]
     pub phone: Option<String>,
     /// What a manager typed (1–[`CONTACT_QUERY_MAX`] characters): contacts whose name
-    /// contains it, or whose number contains its digits.
+    /// contains it, or whose number contains its digits. With neither this nor `phone`: the
+    /// contacts changed last.
     #[serde(default)]
     pub query: Option<String>,
 }

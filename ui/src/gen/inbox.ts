@@ -180,7 +180,7 @@ export type BulkClosed = {
 /** `GET /api/v1/transcripts/search?q=…`. */
 export type TranscriptQuery = {
   /**
-   * What was said: 1–`SEARCH_QUERY_MAX` characters, found inside words too (Korean
+   * What was said: `SEARCH_QUERY_MIN`–`SEARCH_QUERY_MAX` characters, found inside words too (Korean
    * particles and endings attach to words), any case.
    */
   q: string,

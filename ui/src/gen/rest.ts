@@ -145,7 +145,8 @@ export type ContactQuery = {
   phone: string | null,
   /**
    * What a manager typed (1–`CONTACT_QUERY_MAX` characters): contacts whose name
-   * contains it, or whose number contains its digits.
+   * contains it, or whose number contains its digits. With neither this nor `phone`: the
+   * contacts changed last.
    */
   query: string | null,
 };

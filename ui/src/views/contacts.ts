@@ -1,4 +1,5 @@
-// The workspace's contacts page: find a contact by name or number (suggestions as you type),
+// The workspace's contacts page: the contacts changed last, or find one by name or number
+// (suggestions as you type),
 // see one whole — numbers (each with a call button), email, address, every profile field, its
 // calls and conversations — edit it, and add a new lead.
 import { errorText, t } from "../i18n";
@@ -44,10 +45,12 @@ function listView(): string {
         <small class="muted">${esc(c.phone)}</small></li>`,
     )
     .join("");
-  const empty = state.query.trim().length >= 1 ? `<li class="muted">${s.noneFound}</li>` : `<li class="muted">${s.searchHint}</li>`;
+  const typed = state.query.trim().length >= 1;
+  const empty = typed ? `<li class="muted">${s.noneFound}</li>` : `<li class="muted">${s.searchHint}</li>`;
   return `<nav class="card list">
     <h2>${s.title}</h2>
     <input id="contact-search" placeholder="${s.search}" value="${esc(state.query)}" autocomplete="off" />
+    ${!typed && rows ? `<p class="muted list-note">${s.recent}</p>` : ""}
     <ul id="contact-list" class="calls">${rows || empty}</ul>
     <button id="new-lead" class="secondary">${s.newLead}</button>
   </nav>`;
@@ -127,15 +130,12 @@ export function render(): void {
   bind();
 }
 
-function search(): void {
+/** Fills the list: what the typed text finds, or with nothing typed the contacts changed last.
+ *  Typing waits 200 ms for the next key; an empty box asks at once. */
+export function search(): void {
   window.clearTimeout(searchTimer);
   const q = state.query.trim();
-  if (!q) {
-    state.found = [];
-    render();
-    return;
-  }
-  searchTimer = window.setTimeout(() => {
+  const ask = () =>
     invoke("search_contacts", { query: q })
       .then((found) => {
         if (q !== state.query.trim()) return;
@@ -143,7 +143,8 @@ function search(): void {
         render();
       })
       .catch(fail);
-  }, 200);
+  if (!q) void ask();
+  else searchTimer = window.setTimeout(() => void ask(), 200);
 }
 
 /** Shows one contact with its conversations. */
@@ -158,7 +159,7 @@ export async function show(id: number): Promise<void> {
     ]);
     state.contact = contact;
     state.conversations = page.conversations;
-    if (!state.found.some((c) => c.id === id)) state.found = [];
+    if (state.found.length === 0 && !state.query.trim()) search();
   } catch (e) {
     state.error = errorText(String(e));
   }

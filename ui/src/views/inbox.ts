@@ -10,6 +10,10 @@ import type {
   Sentiment, Teammate, TranscriptHit, WrapUp,
 } from "../wire";
 
+/** The shortest search the cloud takes (`ringdesk_wire::SEARCH_QUERY_MIN`): said here
+ *  before asking, rather than as the cloud's refusal. */
+const SEARCH_QUERY_MIN = 2;
+
 type StateFilter = ConversationState | "all";
 type AssigneeFilter = "anyone" | "mine" | "nobody";
 
@@ -460,6 +464,11 @@ function bind(): void {
     if (e.key !== "Enter") return;
     const q = search.value.trim();
     if (!q) return;
+    if ([...q].length < SEARCH_QUERY_MIN) {
+      state.error = t().ib.searchTooShort;
+      render();
+      return;
+    }
     invoke("search_transcripts", { query: q })
       .then((hits) => {
         state.hits = hits;
@@ -470,6 +479,7 @@ function bind(): void {
       .catch(fail);
   });
   on("clear-search", () => {
+    state.error = "";
     state.hits = null;
     state.searched = "";
     state.searchText = "";

@@ -53,6 +53,7 @@ async function go(view: WorkspaceView): Promise<void> {
   document.body.dataset.page = page;
   draw();
   if (view.page === "contact" && view.id > 0) await contacts.show(view.id);
+  else if (page === "contact") contacts.search();
   if (page === "callbacks") await callbacks.refresh();
   if (page === "history") await history.refresh();
 }
