@@ -42,7 +42,7 @@ function listView(): string {
     .map(
       (c) => `<li class="contact-hit ${state.contact?.id === c.id ? "selected" : ""}" data-id="${c.id}">
         <strong>${esc(label(c))}</strong>${c.lead ? ` <span class="badge">${t().ib.lead}</span>` : ""}
-        <small class="muted">${esc(c.phone)}</small></li>`,
+        ${c.name ? `<small class="muted">${esc(c.phone)}</small>` : ""}</li>`,
     )
     .join("");
   const typed = state.query.trim().length >= 1;
