@@ -419,15 +419,16 @@ fn spoken_korean(text: &str, rate_hz: u32, lead_ms: usize) -> Vec<i16> {
     speech
 }
 
+/// A precomposed Hangul syllable (가–힣).
+fn is_hangul(c: &char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(c)
+}
+
 /// The share of `expected`'s Hangul syllables that `heard` has in the same order: one minus
 /// the syllable error rate (edit distance over syllables, spaces and punctuation aside), at
 /// least zero. Korean words are spaced loosely, so syllables, not words, are what count.
 fn syllable_accuracy(expected: &str, heard: &str) -> f64 {
-    let syllables = |s: &str| -> Vec<char> {
-        s.chars()
-            .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c))
-            .collect()
-    };
+    let syllables = |s: &str| -> Vec<char> { s.chars().filter(is_hangul).collect() };
     let (a, b) = (syllables(expected), syllables(heard));
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, x) in a.iter().enumerate() {
@@ -484,17 +485,21 @@ fn a_korean_call_is_transcribed_in_korean() {
     println!("customer: {customer}\nagent: {agent}");
     // Whisper base on the phone band hears 78 % of the customer's syllables here (환불 as
     // 관부), the agent's Opus 96 %.
-    assert!(customer_accuracy >= 0.6, "the customer's words: {customer:?}");
+    assert!(
+        customer_accuracy >= 0.6,
+        "the customer's words: {customer:?}"
+    );
     assert!(agent_accuracy >= 0.8, "the agent's words: {agent:?}");
     // Written in Korean, not transliterated or translated.
-    let hangul = |s: &str| s.chars().filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c)).count();
+    let hangul = |s: &str| s.chars().filter(is_hangul).count();
     let latin = |s: &str| s.chars().filter(char::is_ascii_alphabetic).count();
     assert!(hangul(&customer) > 4 * latin(&customer), "{customer:?}");
     assert!(hangul(&agent) > 4 * latin(&agent), "{agent:?}");
     // A two-syllable keyword finds the call at the customer's line that holds it.
     let hits = search(&cloud, "주문");
     assert!(
-        hits.iter().any(|h| h.call_id == call && h.speaker == Speaker::Customer),
+        hits.iter()
+            .any(|h| h.call_id == call && h.speaker == Speaker::Customer),
         "{hits:?} in {:?}",
         detail.transcript
     );

@@ -25,8 +25,8 @@ use ringdesk_wire::{
     ContactInfo, ConversationDetail, ConversationNote, ConversationPage, ConversationQuery,
     ConversationSource, ConversationState, ConversationSummary, CustomerGrade, ErrorCode,
     ManagerRef, NOTE_MAX_CHARS, NewClassification, NewNote, ProcessingStatus, SEARCH_HITS_MAX,
-    SEARCH_QUERY_MAX, SEARCH_QUERY_MIN, Sentiment, SetAssignee, SetConversationState, SetTags, Speaker,
-    TAG_MAX_CHARS, TAGS_MAX, TranscriptHit, TranscriptLine, TranscriptQuery, WrapUp,
+    SEARCH_QUERY_MAX, SEARCH_QUERY_MIN, Sentiment, SetAssignee, SetConversationState, SetTags,
+    Speaker, TAG_MAX_CHARS, TAGS_MAX, TranscriptHit, TranscriptLine, TranscriptQuery, WrapUp,
 };
 use tokio::sync::mpsc;
 

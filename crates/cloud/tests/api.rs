@@ -1353,7 +1353,10 @@ async fn contacts_are_edited_whole_and_do_not_exist_for_other_channels() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(recent[0]["id"], id, "{recent}");
-    assert!(recent.as_array().unwrap().len() > 1, "the demo's too: {recent}");
+    assert!(
+        recent.as_array().unwrap().len() > 1,
+        "the demo's too: {recent}"
+    );
     let (status, _) = answer(
         &state,
         ask(
@@ -1364,7 +1367,11 @@ async fn contacts_are_edited_whole_and_do_not_exist_for_other_channels() {
         ),
     )
     .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "a number and a text at once");
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a number and a text at once"
+    );
 
     // Edited: a number dropped, a field changed.
     let edit = r#"{"name":"한지우","numbers":["+821055550101"],"fields":[{"name":"등급","value":"일반"}]}"#;
