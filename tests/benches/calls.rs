@@ -1,8 +1,9 @@
 //! Call figures for BENCHMARKS.md: transfer completion times, ring latency, answer-to-audio,
 //! the IVR's answer-to-prompt and key-to-next-prompt delays (a bare SIP caller,
 //! `support/rtp_caller.rs`), and the cloud's CPU and memory per bridged call at 1 and 50 concurrent calls, free and on
-//! hold (sipp and baresip callers, headless agents, all on loopback). Run with
-//! `cargo xtask bench` (release binaries).
+//! hold (sipp and baresip callers, headless agents, all on loopback), and its memory with
+//! 1,000 agents logged in. Run with `cargo xtask bench` (release binaries), or one part once
+//! they are built: `cargo bench -p ringdesk-tests --bench calls -- logins`.
 
 #![allow(missing_docs)]
 
@@ -12,6 +13,7 @@ use ringdesk_tests::admin::{publish, upload_tone};
 use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
 use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
 use ringdesk_tests::rtp_caller::RtpCaller;
+use ringdesk_tests::ws::WsSession;
 use ringdesk_tests::{
     AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on,
 };
@@ -37,10 +39,15 @@ fn cpu_seconds(pid: u32) -> f64 {
 }
 
 fn rss_kib(pid: u32) -> f64 {
+    status_kib(pid, "VmRSS:")
+}
+
+/// A `/proc/<pid>/status` figure in KiB (`VmRSS:`, `RssAnon:`…).
+fn status_kib(pid: u32, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
     status
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1))
         .unwrap()
         .parse()
@@ -161,12 +168,14 @@ fn latency(calls: usize, busy_database: bool) {
     );
 }
 
-fn load(concurrent: usize) {
-    let cloud = Cloud::start(&[]);
-    let dir = TempDir::new("bench-load");
-    write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 2.0);
-    write_tone_pcap(&dir.path("caller.pcap"), 1_000.0, 30.0);
-    let extra: Vec<(String, String)> = block_on(async {
+/// Adds managers `{name}{i}@demo.test` for each `i` to the demo channel's team; their emails.
+fn add_managers(
+    cloud: &Cloud,
+    name: &str,
+    numbered: std::ops::Range<usize>,
+    password: &str,
+) -> Vec<String> {
+    block_on(async {
         let store = cloud.store().await;
         let channel = store
             .number_route(DEMO_NUMBER)
@@ -174,17 +183,28 @@ fn load(concurrent: usize) {
             .unwrap()
             .unwrap()
             .channel_id;
-        let mut v = Vec::new();
-        for i in 1..concurrent {
-            let email = format!("load{i}@demo.test");
+        let mut emails = Vec::new();
+        for i in numbered {
+            let email = format!("{name}{i}@demo.test");
             store
-                .add_team_manager(channel, &format!("load {i}"), &email, "load-pw")
+                .add_team_manager(channel, &format!("{name} {i}"), &email, password)
                 .await
                 .unwrap();
-            v.push((email, "load-pw".to_string()));
+            emails.push(email);
         }
-        v
-    });
+        emails
+    })
+}
+
+fn load(concurrent: usize) {
+    let cloud = Cloud::start(&[]);
+    let dir = TempDir::new("bench-load");
+    write_tone_wav(&dir.path("agent.wav"), 48_000, 700.0, 2.0);
+    write_tone_pcap(&dir.path("caller.pcap"), 1_000.0, 30.0);
+    let extra: Vec<(String, String)> = add_managers(&cloud, "load", 1..concurrent, "load-pw")
+        .into_iter()
+        .map(|email| (email, "load-pw".to_string()))
+        .collect();
     let play = dir.path("agent.wav");
     let args = [
         "--wav",
@@ -452,6 +472,81 @@ fn ivr(rounds: usize) {
 }
 
 /// The menu prompt's tone and the next prompt's: what the caller listens for.
+/// The cloud's memory as `agents` managers log in over `over`, each keeping its signaling
+/// session open (as an agent's app does all day): resident before, at the peak, and idle
+/// once all are in. Every login hashes a password (Argon2, 19 MiB while it runs).
+fn logins(agents: usize, over: Duration) {
+    let cloud = Cloud::start(&[]);
+    let password = "login-bench-pw";
+    let emails = add_managers(&cloud, "agent", 0..agents, password);
+    let pid = cloud.pid();
+    let before = rss_kib(pid);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut peak = 0.0_f64;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(rss_kib(pid));
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            peak
+        })
+    };
+    let started = Instant::now();
+    let (took_ms, all_in, idle, anon, file) = block_on(async {
+        let mut joins = Vec::new();
+        for (i, email) in emails.iter().enumerate() {
+            tokio::time::sleep_until((started + over.mul_f64(i as f64 / agents as f64)).into())
+                .await;
+            let (cloud, email) = (&cloud, email.clone());
+            joins.push(async move {
+                let at = Instant::now();
+                let token = cloud.token(&email, password).await;
+                let logged_in = at.elapsed().as_secs_f64() * 1000.0;
+                if std::env::var_os("RINGDESK_BENCH_LOGIN_ONLY").is_some() {
+                    return ((logged_in, 0.0), tokio::spawn(async {}));
+                }
+                let session = WsSession::open(cloud, &token).await;
+                let hello = at.elapsed().as_secs_f64() * 1000.0 - logged_in;
+                // Kept open and read, as an agent's app does.
+                let reader = tokio::spawn(session.discard_until_closed());
+                ((logged_in, hello), reader)
+            });
+        }
+        let (took_ms, readers): (Vec<_>, Vec<_>) = futures_util::future::join_all(joins)
+            .await
+            .into_iter()
+            .unzip();
+        let all_in = started.elapsed();
+        // Idle: what is left a few seconds after the last login, every session open.
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let idle = rss_kib(pid);
+        let (anon, file) = (status_kib(pid, "RssAnon:"), status_kib(pid, "RssFile:"));
+        readers.iter().for_each(tokio::task::JoinHandle::abort);
+        (took_ms, all_in, idle, anon, file)
+    });
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = sampler.join().unwrap();
+    let (mut login_ms, mut hello_ms): (Vec<f64>, Vec<f64>) = took_ms.into_iter().unzip();
+    login_ms.sort_by(f64::total_cmp);
+    hello_ms.sort_by(f64::total_cmp);
+    println!(
+        "figure: {agents} agents logged in over {:.0} s (all in after {:.1} s; login p50 {:.0} ms, p95 {:.0} ms; session to hello p50 {:.0} ms, p95 {:.0} ms): cloud RSS before {:.1} MiB, peak {:.1} MiB, idle with every session open {:.1} MiB ({:.1} anonymous, {:.1} file-backed)",
+        over.as_secs_f64(),
+        all_in.as_secs_f64(),
+        percentile(&login_ms, 0.5),
+        percentile(&login_ms, 0.95),
+        percentile(&hello_ms, 0.5),
+        percentile(&hello_ms, 0.95),
+        before / 1024.0,
+        peak / 1024.0,
+        idle / 1024.0,
+        anon / 1024.0,
+        file / 1024.0
+    );
+}
+
 const MENU_HZ: f64 = 700.0;
 const NEXT_HZ: f64 = 1_200.0;
 
@@ -480,5 +575,13 @@ fn main() {
     if run("load") {
         load(1);
         load(50);
+    }
+    if run("logins") {
+        // RINGDESK_BENCH_AGENTS for a smaller run (the login rate stays the same).
+        let agents = std::env::var("RINGDESK_BENCH_AGENTS").map_or(1_000, |n| n.parse().unwrap());
+        logins(
+            agents,
+            Duration::from_secs(60).mul_f64(agents as f64 / 1_000.0),
+        );
     }
 }

@@ -24,6 +24,11 @@ impl WsSession {
     /// Logs `who` in and opens their WebSocket; returns after the `hello`.
     pub async fn connect(cloud: &Cloud, who: (&str, &str)) -> WsSession {
         let token = cloud.token(who.0, who.1).await;
+        WsSession::open(cloud, &token).await
+    }
+
+    /// Opens the WebSocket of a manager logged in with `token`; returns after the `hello`.
+    pub async fn open(cloud: &Cloud, token: &str) -> WsSession {
         let server = cloud.server_config();
         let mut req = server.ws_url().into_client_request().unwrap();
         req.headers_mut()
@@ -54,6 +59,12 @@ impl WsSession {
     /// Sends a protocol message.
     pub async fn send(&mut self, m: &ClientMessage) {
         self.send_text(&serde_json::to_string(m).unwrap()).await;
+    }
+
+    /// Reads and drops whatever the cloud sends until the session ends, as an app that keeps
+    /// up with its pushes (a session nobody reads makes the cloud queue them).
+    pub async fn discard_until_closed(mut self) {
+        while let Some(Ok(_)) = self.ws.next().await {}
     }
 
     /// The next server message that is not one the cloud sends unasked (a presence update,

@@ -727,6 +727,9 @@ async fn meet_hangup(
     }
 }
 
+/// A signaling session's read buffer: a few messages' worth (each is a few hundred bytes).
+const SESSION_BUFFER_BYTES: usize = 4 * 1024;
+
 async fn ws(
     State(s): State<AppState>,
     Authed(m): Authed,
@@ -734,7 +737,12 @@ async fn ws(
 ) -> Result<Response, ApiErr> {
     let session = s.next_session.fetch_add(1, Ordering::Relaxed);
     let wrap_up = s.store.wrap_up_conversations(m.id).await?;
-    Ok(upgrade.on_upgrade(move |socket| {
-        crate::ws::run_session(socket, m, wrap_up, session, s.dispatcher)
-    }))
+    Ok(upgrade
+        // Signaling messages are a few hundred bytes; the 128 KiB buffers tungstenite
+        // starts each session with would cost a channel of 1,000 agents ~150 MiB.
+        .read_buffer_size(SESSION_BUFFER_BYTES)
+        .write_buffer_size(0)
+        .on_upgrade(move |socket| {
+            crate::ws::run_session(socket, m, wrap_up, session, s.dispatcher)
+        }))
 }

@@ -19,6 +19,7 @@ pub mod dispatch;
 pub mod history;
 pub mod inbox;
 pub mod limit;
+pub mod memory;
 pub mod metrics;
 pub mod recording;
 pub mod room;

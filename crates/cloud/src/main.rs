@@ -17,6 +17,9 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
+    if !ringdesk_cloud::memory::return_large_blocks_when_freed() {
+        tracing::warn!("malloc refused its mmap threshold: freed memory may stay resident");
+    }
     let config = Args::parse().into_config()?;
     let mut cloud = ringdesk_cloud::start(config).await?;
     let ready = serde_json::json!({

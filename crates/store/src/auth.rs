@@ -1,7 +1,5 @@
 //! Logins, sessions and who a manager is.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use rand::Rng;
 
 use crate::{Manager, Result, Store, StoreError, on_pool, sha256_hex};
@@ -43,10 +41,7 @@ impl Store {
         // A fixed hash to verify against when the email is unknown.
         const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0IyqEUBL0eSfJ+2G9SMGTPzNA3Eio2/iLdCx43uUn1c";
         let hash = row.as_ref().map_or(DUMMY, |r| r.password_hash.as_str());
-        let parsed = PasswordHash::new(hash).map_err(|e| StoreError::Hash(e.to_string()))?;
-        let ok = Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
+        let ok = crate::password::verify(password, hash).await?;
         match row {
             Some(r) if ok => Ok(r.manager),
             _ => Err(StoreError::InvalidCredentials),

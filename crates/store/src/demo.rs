@@ -1,7 +1,7 @@
 //! Demo data for the first start: one channel, one team, two managers, three contacts and one
 //! number, so `cargo xtask run` rings something real right away.
 
-use crate::{Result, Store, hash_password, on_pool};
+use crate::{Result, Store, on_pool};
 
 /// A demo login.
 #[derive(Debug, Clone, Copy)]
@@ -80,7 +80,7 @@ const CONTACTS: [DemoContact; 3] = [
 pub(crate) async fn seed(store: &Store, now_ms: i64) -> Result<()> {
     let mut hashes = Vec::with_capacity(DEMO_MANAGERS.len());
     for m in &DEMO_MANAGERS {
-        hashes.push(hash_password(m.password)?);
+        hashes.push(crate::password::hash(m.password).await?);
     }
     on_pool!(store, |p| {
         let mut tx = p.begin().await?;

@@ -1,9 +1,7 @@
 //! Who and what a channel has: numbers, teams, managers, and the international rate table its
 //! managers dial by.
 
-use crate::{
-    NumberRoute, QueueSettingsRow, RateRow, Result, Store, TeamRow, hash_password, on_pool,
-};
+use crate::{NumberRoute, QueueSettingsRow, RateRow, Result, Store, TeamRow, on_pool};
 
 /// Groups `(key, value)` rows, already ordered by key, into one list per key in that order.
 fn group_by_key<K: PartialEq + Copy, V>(rows: Vec<(K, V)>) -> Vec<(K, Vec<V>)> {
@@ -223,7 +221,7 @@ impl Store {
         number: &str,
         now_ms: i64,
     ) -> Result<i64> {
-        let hash = hash_password(password)?;
+        let hash = crate::password::hash(password).await?;
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
             let channel: i64 = sqlx::query_scalar(
@@ -275,7 +273,7 @@ impl Store {
         email: &str,
         password: &str,
     ) -> Result<i64> {
-        let hash = hash_password(password)?;
+        let hash = crate::password::hash(password).await?;
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
             let team: i64 = sqlx::query_scalar(

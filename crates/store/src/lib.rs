@@ -23,6 +23,7 @@ pub mod conversations;
 mod demo;
 mod directory;
 pub mod history;
+pub mod password;
 pub mod recordings;
 mod rows;
 pub mod scratch;
@@ -32,9 +33,6 @@ mod workflows;
 
 use std::str::FromStr;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, SaltString};
-use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -127,16 +125,6 @@ pub struct Store {
 
 fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
-}
-
-/// Hashes a password with Argon2id and a random salt.
-pub fn hash_password(password: &str) -> Result<String> {
-    let salt = SaltString::encode_b64(&rand::rng().random::<[u8; 16]>())
-        .map_err(|e| StoreError::Hash(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| StoreError::Hash(e.to_string()))
 }
 
 /// A database URL fit for logs and status lines: the password, if any, replaced by `***`.
