@@ -36,6 +36,11 @@ pub enum Notice {
         /// What failed and what is used now.
         detail: String,
     },
+    /// The call goes on without a microphone.
+    MicrophoneLost {
+        /// What failed.
+        detail: String,
+    },
 }
 
 impl Notice {
@@ -71,13 +76,22 @@ impl Notice {
                 pick("오디오 장치가 분리됐어요", "Audio device lost"),
                 detail.clone(),
             ),
+            Notice::MicrophoneLost { detail } => (
+                pick(
+                    "마이크가 작동하지 않아요 — 통화는 계속돼요",
+                    "Your microphone stopped — the call goes on",
+                ),
+                detail.clone(),
+            ),
         }
     }
 
     /// The window a click brings forward.
     fn window(&self) -> &'static str {
         match self {
-            Notice::IncomingCall { .. } | Notice::DeviceLost { .. } => windows::CALL,
+            Notice::IncomingCall { .. }
+            | Notice::DeviceLost { .. }
+            | Notice::MicrophoneLost { .. } => windows::CALL,
             _ => windows::MAIN,
         }
     }

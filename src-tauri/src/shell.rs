@@ -413,6 +413,11 @@ impl Shell {
                         detail: message.clone(),
                     }));
                 }
+                AgentEvent::MicrophoneLost { message, .. } => {
+                    effects.push(Effect::Notify(Notice::MicrophoneLost {
+                        detail: message.clone(),
+                    }));
+                }
                 AgentEvent::SessionExpired => {
                     if let Some(s) = inner.session.take() {
                         effects.push(Effect::ForgetToken(s.account));

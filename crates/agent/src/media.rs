@@ -1,6 +1,10 @@
 //! One call's media on the agent: microphone → Opus → WebRTC, WebRTC → jitter buffer → Opus →
 //! speaker, paced by a 20 ms tick. The loop also takes [`MediaControl`]s: mute, and a device
 //! switch that reopens the streams without touching the WebRTC link, so the call stays up.
+//!
+//! A dead microphone never ends the call: when it fails and nothing can stand in for it, the
+//! agent keeps hearing the customer, the customer hears comfort noise, and the microphone is
+//! opened again every few seconds until one works.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,7 +15,8 @@ use ringdesk_media::opus_codec::OpusEncoder;
 use ringdesk_rtc::{PeerEvent, PeerLink};
 use tokio::sync::mpsc;
 
-use crate::audio::{AudioDevice, AudioError, AudioStreams};
+use crate::audio::comfort::ComfortNoise;
+use crate::audio::{AudioDevice, AudioError, AudioSide, AudioStreams, Capture};
 
 /// What the media loop tells the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +27,11 @@ pub enum MediaNotice {
     FirstAudio,
     /// A device failed; the call now runs on the system default.
     DeviceFellBack(String),
+    /// The microphone stopped working and nothing could replace it: the call goes on without
+    /// it (the customer hears comfort noise) while it is tried again.
+    MicrophoneLost(String),
+    /// A microphone works again after [`MediaNotice::MicrophoneLost`].
+    MicrophoneBack,
     /// The media path ended.
     Closed(String),
 }
@@ -36,45 +46,150 @@ pub enum MediaControl {
 
 const OPUS_BITRATE_BPS: i32 = 32_000;
 
+/// How long a lost microphone rests before it is opened again.
+const MICROPHONE_RETRY: Duration = Duration::from_secs(2);
+/// How long a reopened microphone must work before it counts as back: longer than a device
+/// takes to be found silent (`cpal_device`'s two seconds without audio).
+const MICROPHONE_TRIAL: Duration = Duration::from_secs(3);
+
 async fn open_blocking(device: Arc<dyn AudioDevice>) -> Result<AudioStreams, AudioError> {
     tokio::task::spawn_blocking(move || device.open())
         .await
         .map_err(|e| AudioError::Device(e.to_string()))?
 }
 
+async fn open_capture_blocking(
+    device: Arc<dyn AudioDevice>,
+) -> Result<Box<dyn Capture>, AudioError> {
+    tokio::task::spawn_blocking(move || device.open_capture())
+        .await
+        .map_err(|e| AudioError::Device(e.to_string()))?
+}
+
+/// Where the call's microphone stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Microphone {
+    /// Working, as far as anyone knows.
+    Live,
+    /// Dead: comfort noise goes out instead; the device's microphone is opened again at
+    /// `retry_at`.
+    Lost { retry_at: Instant },
+    /// Reopened after being lost: back once it has worked until `confirmed_at`.
+    Trial { confirmed_at: Instant },
+}
+
 /// The streams a call is using and the device they came from.
 struct CallAudio {
     device: Arc<dyn AudioDevice>,
     streams: AudioStreams,
+    microphone: Microphone,
 }
 
 impl CallAudio {
+    /// The device's streams; when they cannot open, its speaker alone with comfort noise for
+    /// a microphone (and [`MediaNotice::MicrophoneLost`] to say so), so a machine without a
+    /// working microphone can still take the call. `Err` when not even the speaker opens.
+    async fn open(
+        device: Arc<dyn AudioDevice>,
+    ) -> Result<(CallAudio, Option<MediaNotice>), String> {
+        match open_blocking(device.clone()).await {
+            Ok(streams) => Ok((
+                CallAudio {
+                    device,
+                    streams,
+                    microphone: Microphone::Live,
+                },
+                None,
+            )),
+            Err(both) => {
+                let speaker_only = device.clone();
+                let playback = tokio::task::spawn_blocking(move || speaker_only.open_playback())
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .map_err(|e| format!("{both}; the speaker alone failed too: {e}"))?;
+                let audio = CallAudio {
+                    device,
+                    streams: AudioStreams {
+                        capture: Box::new(ComfortNoise::new()),
+                        playback,
+                    },
+                    microphone: Microphone::Lost {
+                        retry_at: Instant::now() + MICROPHONE_RETRY,
+                    },
+                };
+                Ok((audio, Some(MediaNotice::MicrophoneLost(both.to_string()))))
+            }
+        }
+    }
+
     /// Moves to `device`; on failure keeps the current streams and says why.
     async fn switch(&mut self, device: Arc<dyn AudioDevice>) -> Result<(), AudioError> {
         self.streams = open_blocking(device.clone()).await?;
         self.device = device;
+        self.microphone = Microphone::Live;
         Ok(())
     }
 
-    /// When the current device has failed, moves to its fallback and returns the notice
-    /// text; `Err` when there is nothing left to fall back to.
-    async fn recover(&mut self) -> Result<Option<String>, String> {
+    /// When the current device has failed, moves to its fallback, or for a microphone with
+    /// none goes on without it; the notice to give, if any. `Err` when the speaker failed with
+    /// nothing left to fall back to.
+    async fn recover(&mut self, now: Instant) -> Result<Option<MediaNotice>, String> {
         let Some((side, failure)) = self.streams.failure() else {
             return Ok(None);
         };
         let from = self.device.describe();
         tracing::warn!("audio device {from} failed: {failure}");
-        let Some(fallback) = self.device.fallback(side) else {
-            return Err(format!("{from}: {failure}"));
+        let fallback = match self.device.fallback(side) {
+            Some(fallback) => match self.switch(fallback).await {
+                Ok(()) => {
+                    return Ok(Some(MediaNotice::DeviceFellBack(format!(
+                        "{from}: {failure}; now using {}",
+                        self.device.describe()
+                    ))));
+                }
+                Err(e) => format!("{from}: {failure}; the default device failed too: {e}"),
+            },
+            None => format!("{from}: {failure}"),
         };
-        match self.switch(fallback).await {
-            Ok(()) => Ok(Some(format!(
-                "{from}: {failure}; now using {}",
-                self.device.describe()
-            ))),
-            Err(e) => Err(format!(
-                "{from}: {failure}; the default device failed too: {e}"
-            )),
+        if side == AudioSide::Speaker {
+            return Err(fallback);
+        }
+        self.streams.capture = Box::new(ComfortNoise::new());
+        let lost_now = self.microphone == Microphone::Live;
+        self.microphone = Microphone::Lost {
+            retry_at: now + MICROPHONE_RETRY,
+        };
+        // Said once per loss: a reopened microphone failing its trial is the same loss.
+        Ok(lost_now.then_some(MediaNotice::MicrophoneLost(fallback)))
+    }
+
+    /// A lost microphone opened again when its rest is over; one on trial declared back once
+    /// it has worked long enough ([`MediaNotice::MicrophoneBack`]).
+    async fn retry_microphone(&mut self, now: Instant) -> Option<MediaNotice> {
+        match self.microphone {
+            Microphone::Live => None,
+            Microphone::Lost { retry_at } if now >= retry_at => {
+                match open_capture_blocking(self.device.clone()).await {
+                    Ok(capture) => {
+                        self.streams.capture = capture;
+                        self.microphone = Microphone::Trial {
+                            confirmed_at: now + MICROPHONE_TRIAL,
+                        };
+                    }
+                    Err(_) => {
+                        self.microphone = Microphone::Lost {
+                            retry_at: now + MICROPHONE_RETRY,
+                        };
+                    }
+                }
+                None
+            }
+            Microphone::Lost { .. } => None,
+            Microphone::Trial { confirmed_at } if now >= confirmed_at => {
+                self.microphone = Microphone::Live;
+                Some(MediaNotice::MicrophoneBack)
+            }
+            Microphone::Trial { .. } => None,
         }
     }
 }
@@ -90,15 +205,18 @@ pub async fn run_call_media(
     mut stop: tokio::sync::oneshot::Receiver<()>,
 ) {
     let setup = async {
-        let streams = open_blocking(device.clone())
-            .await
-            .map_err(|e| e.to_string())?;
+        let (audio, notice) = CallAudio::open(device).await?;
         let encoder = OpusEncoder::new(OPUS_BITRATE_BPS).map_err(|e| e.to_string())?;
         let inbound = OpusInbound::new().map_err(|e| e.to_string())?;
-        Ok::<_, String>((CallAudio { device, streams }, encoder, inbound))
+        Ok::<_, String>((audio, notice, encoder, inbound))
     };
     let (mut audio, mut encoder, mut inbound) = match setup.await {
-        Ok(s) => s,
+        Ok((audio, notice, encoder, inbound)) => {
+            if let Some(notice) = notice {
+                let _ = notices.send(notice);
+            }
+            (audio, encoder, inbound)
+        }
         Err(e) => {
             let _ = notices.send(MediaNotice::Closed(e));
             return;
@@ -137,12 +255,16 @@ pub async fn run_call_media(
                 }
             },
             _ = tick.tick() => {
-                match audio.recover().await {
+                let now = Instant::now();
+                match audio.recover(now).await {
                     Ok(None) => {}
-                    Ok(Some(message)) => {
-                        let _ = notices.send(MediaNotice::DeviceFellBack(message));
+                    Ok(Some(notice)) => {
+                        let _ = notices.send(notice);
                     }
                     Err(e) => break e,
+                }
+                if let Some(notice) = audio.retry_microphone(now).await {
+                    let _ = notices.send(notice);
                 }
                 audio.streams.capture.read(&mut mic);
                 if muted {
@@ -166,46 +288,66 @@ pub async fn run_call_media(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audio::{AudioSide, Capture, Playback};
+    use crate::audio::Playback;
     use std::sync::Mutex;
 
-    /// A device at the `AudioDevice` boundary whose streams can be made to fail, standing in
-    /// for a headset that is unplugged (cpal reports `DeviceNotAvailable` the same way).
+    /// A device at the `AudioDevice` boundary whose microphone or speaker can be made to
+    /// fail, standing in for a headset that is unplugged (cpal reports `DeviceNotAvailable`
+    /// the same way): a gone side fails its stream and will not open again.
     struct Unpluggable {
         name: &'static str,
-        unplugged: Arc<Mutex<bool>>,
+        mic_gone: Arc<Mutex<bool>>,
+        speaker_gone: Arc<Mutex<bool>>,
         fallback: Option<Arc<dyn AudioDevice>>,
         opens: Arc<Mutex<u32>>,
     }
 
-    struct Side(Arc<Mutex<bool>>);
+    struct Side(Arc<Mutex<bool>>, &'static str);
+
+    impl Side {
+        fn failure(&self) -> Option<String> {
+            (*self.0.lock().unwrap()).then(|| format!("{} disconnected", self.1))
+        }
+    }
 
     impl Capture for Side {
         fn read(&mut self, out: &mut [i16]) {
-            out.fill(0);
+            out.fill(1_000);
         }
         fn failure(&self) -> Option<String> {
-            (*self.0.lock().unwrap()).then(|| "microphone disconnected".into())
+            Side::failure(self)
         }
     }
 
     impl Playback for Side {
         fn write(&mut self, _: &[i16]) {}
+        fn failure(&self) -> Option<String> {
+            Side::failure(self)
+        }
+    }
+
+    fn gone(flag: &Arc<Mutex<bool>>, what: &str) -> Result<(), AudioError> {
+        match *flag.lock().unwrap() {
+            true => Err(AudioError::Device(format!("no {what}"))),
+            false => Ok(()),
+        }
     }
 
     impl AudioDevice for Unpluggable {
         fn open(&self) -> Result<AudioStreams, AudioError> {
             *self.opens.lock().unwrap() += 1;
             Ok(AudioStreams {
-                capture: Box::new(Side(self.unplugged.clone())),
-                playback: Box::new(Side(self.unplugged.clone())),
+                capture: self.open_capture()?,
+                playback: self.open_playback()?,
             })
         }
         fn open_capture(&self) -> Result<Box<dyn Capture>, AudioError> {
-            Ok(Box::new(Side(self.unplugged.clone())))
+            gone(&self.mic_gone, "microphone")?;
+            Ok(Box::new(Side(self.mic_gone.clone(), "microphone")))
         }
         fn open_playback(&self) -> Result<Box<dyn Playback>, AudioError> {
-            Ok(Box::new(Side(self.unplugged.clone())))
+            gone(&self.speaker_gone, "speaker")?;
+            Ok(Box::new(Side(self.speaker_gone.clone(), "speaker")))
         }
         fn fallback(&self, _: AudioSide) -> Option<Arc<dyn AudioDevice>> {
             self.fallback.clone()
@@ -215,47 +357,115 @@ mod tests {
         }
     }
 
+    /// A device, and the switches that unplug its microphone and its speaker.
     fn device(
         name: &'static str,
         fallback: Option<Arc<dyn AudioDevice>>,
-    ) -> (Arc<Unpluggable>, Arc<Mutex<bool>>) {
-        let unplugged = Arc::new(Mutex::new(false));
+    ) -> (Arc<Unpluggable>, Arc<Mutex<bool>>, Arc<Mutex<bool>>) {
+        let (mic_gone, speaker_gone) = (Arc::default(), Arc::default());
         let d = Arc::new(Unpluggable {
             name,
-            unplugged: unplugged.clone(),
+            mic_gone: Arc::clone(&mic_gone),
+            speaker_gone: Arc::clone(&speaker_gone),
             fallback,
             opens: Arc::default(),
         });
-        (d, unplugged)
+        (d, mic_gone, speaker_gone)
+    }
+
+    async fn opened(device: Arc<Unpluggable>) -> (CallAudio, Option<MediaNotice>) {
+        CallAudio::open(device).await.unwrap()
+    }
+
+    /// What the call's microphone sends now: the device's (1,000) or comfort noise.
+    fn sending(audio: &mut CallAudio) -> i16 {
+        let mut frame = [0_i16; 960];
+        audio.streams.capture.read(&mut frame);
+        frame.iter().map(|s| s.abs()).max().unwrap()
     }
 
     #[tokio::test]
     async fn an_unplugged_device_moves_the_call_to_the_default_once() {
-        let (default, _) = device("default", None);
-        let (headset, unplug) = device("USB headset", Some(default.clone()));
-        let mut audio = CallAudio {
-            device: headset.clone(),
-            streams: headset.open().unwrap(),
-        };
-        assert_eq!(audio.recover().await, Ok(None), "healthy: nothing to do");
+        let (default, _, _) = device("default", None);
+        let (headset, unplug, _) = device("USB headset", Some(default.clone()));
+        let (mut audio, notice) = opened(headset).await;
+        assert_eq!(notice, None);
+        let now = Instant::now();
+        assert_eq!(audio.recover(now).await, Ok(None), "healthy: nothing to do");
         *unplug.lock().unwrap() = true;
-        let notice = audio.recover().await.unwrap().unwrap();
+        let Some(MediaNotice::DeviceFellBack(notice)) = audio.recover(now).await.unwrap() else {
+            panic!("no fallback notice");
+        };
         assert!(notice.contains("USB headset"), "{notice}");
         assert!(notice.contains("now using default"), "{notice}");
         assert_eq!(audio.device.describe(), "default");
         assert_eq!(*default.opens.lock().unwrap(), 1);
-        assert_eq!(audio.recover().await, Ok(None), "the default is healthy");
+        assert_eq!(audio.recover(now).await, Ok(None), "the default is healthy");
     }
 
     #[tokio::test]
-    async fn a_failing_default_ends_the_media_with_the_reason() {
-        let (default, unplug) = device("default", None);
-        let mut audio = CallAudio {
-            device: default.clone(),
-            streams: default.open().unwrap(),
-        };
+    async fn a_dead_microphone_keeps_the_call_sends_comfort_noise_and_comes_back() {
+        let (default, unplug, _) = device("default", None);
+        let (mut audio, _) = opened(default).await;
+        let t0 = Instant::now();
         *unplug.lock().unwrap() = true;
-        let err = audio.recover().await.unwrap_err();
-        assert!(err.contains("microphone disconnected"), "{err}");
+        let Some(MediaNotice::MicrophoneLost(why)) = audio.recover(t0).await.unwrap() else {
+            panic!("the loss is not told");
+        };
+        assert!(why.contains("microphone disconnected"), "{why}");
+        let noise = sending(&mut audio);
+        assert!(
+            (1..100).contains(&noise),
+            "comfort noise, not the microphone: {noise}"
+        );
+        assert_eq!(audio.recover(t0).await, Ok(None), "the noise never fails");
+        // Tried again after its rest, while still unplugged: still lost, and not told twice.
+        assert_eq!(audio.retry_microphone(t0).await, None);
+        let retry = t0 + MICROPHONE_RETRY;
+        assert_eq!(audio.retry_microphone(retry).await, None);
+        assert!(matches!(audio.microphone, Microphone::Lost { retry_at } if retry_at > retry));
+        // Plugged back: reopened, on trial, then back.
+        *unplug.lock().unwrap() = false;
+        let retry = retry + MICROPHONE_RETRY;
+        assert_eq!(audio.retry_microphone(retry).await, None, "on trial");
+        assert_eq!(sending(&mut audio), 1_000, "the microphone again");
+        // Failing its trial is the same loss: not told again.
+        *unplug.lock().unwrap() = true;
+        assert_eq!(audio.recover(retry).await, Ok(None));
+        *unplug.lock().unwrap() = false;
+        let retry = retry + MICROPHONE_RETRY;
+        assert_eq!(audio.retry_microphone(retry).await, None);
+        assert_eq!(audio.recover(retry).await, Ok(None));
+        assert_eq!(
+            audio.retry_microphone(retry + MICROPHONE_TRIAL).await,
+            Some(MediaNotice::MicrophoneBack)
+        );
+        assert_eq!(audio.microphone, Microphone::Live);
+    }
+
+    #[tokio::test]
+    async fn a_machine_without_a_microphone_takes_the_call_on_its_speaker() {
+        let (default, unplug, _) = device("default", None);
+        *unplug.lock().unwrap() = true;
+        let (mut audio, notice) = opened(default).await;
+        assert!(
+            matches!(&notice, Some(MediaNotice::MicrophoneLost(why)) if why.contains("no microphone")),
+            "{notice:?}"
+        );
+        assert!(sending(&mut audio) < 100, "comfort noise");
+    }
+
+    #[tokio::test]
+    async fn a_failing_default_speaker_ends_the_media_with_the_reason() {
+        let (default, _, speaker) = device("default", None);
+        let (mut audio, _) = opened(default.clone()).await;
+        *speaker.lock().unwrap() = true;
+        let err = audio.recover(Instant::now()).await.unwrap_err();
+        assert!(err.contains("speaker disconnected"), "{err}");
+        *speaker.lock().unwrap() = true;
+        assert!(
+            CallAudio::open(default).await.is_err(),
+            "nothing to hear with"
+        );
     }
 }

@@ -840,6 +840,11 @@ impl Session {
                 call_id: Some(call_id),
                 message,
             }),
+            MediaNotice::MicrophoneLost(message) => {
+                tracing::warn!("call {call_id} goes on without a microphone: {message}");
+                self.emit(AgentEvent::MicrophoneLost { call_id, message });
+            }
+            MediaNotice::MicrophoneBack => self.emit(AgentEvent::MicrophoneBack { call_id }),
             MediaNotice::Closed(reason) => {
                 // Media died under a call we still think is live: leave it cleanly.
                 if self.calls.remove(&call_id).is_some() {

@@ -87,6 +87,20 @@ pub enum AgentEvent {
         /// What failed, for the notification.
         message: String,
     },
+    /// The call's microphone stopped working and nothing could replace it: the call goes on
+    /// (the agent hears the customer, who hears faint comfort noise) while the microphone is
+    /// tried again; the call window warns and offers the device picker.
+    MicrophoneLost {
+        /// The call.
+        call_id: i64,
+        /// What failed.
+        message: String,
+    },
+    /// A microphone works again in the call after [`AgentEvent::MicrophoneLost`].
+    MicrophoneBack {
+        /// The call.
+        call_id: i64,
+    },
     /// The saved token was refused (expired or revoked): the app must ask for the password.
     SessionExpired,
     /// A callback of ours comes due soon (its reminder time, 10 minutes ahead, has come):

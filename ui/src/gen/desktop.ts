@@ -94,6 +94,18 @@ export type AgentEvent =
       /** What failed, for the notification. */
       message: string,
     }
+  | {
+      "event": "microphoneLost",
+      /** The call. */
+      callId: number,
+      /** What failed. */
+      message: string,
+    }
+  | {
+      "event": "microphoneBack",
+      /** The call. */
+      callId: number,
+    }
   | { "event": "sessionExpired" }
   | {
       "event": "callbackDue",

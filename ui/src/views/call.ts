@@ -43,6 +43,8 @@ interface InCall {
   note: string;
   /** A call we placed that the other end has not answered: "calling", then "ringing". */
   dialing: "" | "calling" | "ringing";
+  /** Why the microphone is not working, while the call goes on without it. */
+  micLost?: string;
 }
 
 const state = {
@@ -211,6 +213,12 @@ function callView(c: InCall): string {
         <div><strong>${esc(callerLabel(c.caller))}</strong>
           <p class="muted">${status}${c.muted ? ` · <span id="muted-note">${s.muted}</span>` : ""}${c.held ? ` · <span id="held-note">${s.onHold}</span>` : ""}${recordingNote(c)}</p></div>
       </div>
+      ${
+        c.micLost
+          ? `<div id="mic-lost" class="warning" title="${esc(c.micLost)}"><span>${s.micLost}</span>
+        <button id="mic-lost-devices" class="link">${s.chooseMicrophone}</button></div>`
+          : ""
+      }
       <div class="controls">
         <button id="mute" class="secondary" aria-pressed="${c.muted}">${c.muted ? s.unmute : s.mute}</button>
         <button id="hold" class="secondary" aria-pressed="${c.held}" ${waiting || meet ? "disabled" : ""} ${meet ? `title="${esc(errorText("notSupportedInMeets"))}"` : ""}>${c.held ? s.resume : s.hold}</button>
@@ -286,6 +294,10 @@ function bind(): void {
       },
     );
     setPanel("devices");
+  });
+  // The dead microphone's warning opens the device picker (the same panel as its button).
+  on("mic-lost-devices", () => {
+    if (state.call?.panel !== "devices") document.getElementById("devices-button")?.click();
   });
   on("people-button", () => {
     void invoke("call_targets")
@@ -388,6 +400,12 @@ function onEvent(e: AgentEvent): void {
         // A placed call's talk time starts at the answer, not when our media is up.
         if (state.call.dialing === "") state.call.since = Date.now();
       }
+      break;
+    case "microphoneLost":
+      if (state.call?.callId === e.callId) state.call.micLost = e.message;
+      break;
+    case "microphoneBack":
+      if (state.call?.callId === e.callId) state.call.micLost = undefined;
       break;
     case "muteChanged":
       if (state.call?.callId === e.callId) state.call.muted = e.muted;

@@ -6,6 +6,7 @@
 //! headless use.
 
 pub mod check;
+pub mod comfort;
 pub mod cpal_device;
 pub mod wav;
 
