@@ -337,7 +337,36 @@ try {
   assert(await d.exists("#call-box"), "call dropped by the device failure");
   await until("caller still hears the agent", 5000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
 
-  // 9c. Call control from the in-call box: invite a teammate (a headless agent playing its own
+  // 9c. The microphone dies, and then the default one too: the first moves the call to the
+  // default microphone; with that one gone as well there is nothing to fall back to, and the
+  // call goes on without a microphone — warned in the call window (the device picker a click
+  // away) and by a notification — until the microphone, opened again, works.
+  step("microphone dies mid-call, and the call goes on");
+  const killOurMicStream = () => {
+    const sources = run("pactl", ["list", "short", "sources"]).split("\n").map((l) => l.split("\t"));
+    const mic = sources.find((f) => f[1] === "mic_feed.monitor")[0];
+    const ours = run("pactl", ["list", "short", "source-outputs"]).split("\n").map((l) => l.split("\t")).find((f) => f[1] === mic);
+    assert(ours, "no stream on the microphone");
+    run("pacmd", ["kill-source-output", ours[0]]);
+  };
+  const beforeMicFailure = notifications.text.length;
+  killOurMicStream();
+  await until("the microphone fell back", 10000, () => notifications.text.slice(beforeMicFailure).includes("오디오 장치가 분리됐어요"));
+  await until("caller hears the agent on the default microphone", 10000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
+  const beforeMicLost = notifications.text.length;
+  killOurMicStream();
+  await until("the microphone-lost Notify", 10000, () => notifications.text.slice(beforeMicLost).includes("마이크가 작동하지 않아요"));
+  await until("the warning in the call window", 5000, () => d.exists("#mic-lost"));
+  assert((await d.text("#mic-lost")).includes("통화는 계속돼요"), "the warning does not say the call goes on");
+  await shot("mic-lost");
+  assert(await d.exists("#call-box"), "call dropped with the microphone");
+  await d.click("#mic-lost-devices");
+  await until("the device picker from the warning", 5000, () => d.exists("#call-microphone"));
+  await d.click("#devices-button");
+  await until("the microphone back", 15000, async () => !(await d.exists("#mic-lost")));
+  await until("caller hears the agent again", 10000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
+
+  // 9d. Call control from the in-call box: invite a teammate (a headless agent playing its own
   // tone) — the caller hears both, the teammate's avatar joins — he leaves; then a warm
   // transfer to him: the customer hears hold music while we talk, and cancelling brings the
   // customer back to us.
