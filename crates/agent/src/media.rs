@@ -130,6 +130,24 @@ impl CallAudio {
         Ok(())
     }
 
+    /// Moves to a device the user chose. Chosen while the microphone was lost, the new one is
+    /// on trial: back ([`MediaNotice::MicrophoneBack`]) once it has worked long enough, and
+    /// still the same loss if it fails too.
+    async fn choose(
+        &mut self,
+        device: Arc<dyn AudioDevice>,
+        now: Instant,
+    ) -> Result<(), AudioError> {
+        let was = self.microphone;
+        self.switch(device).await?;
+        if was != Microphone::Live {
+            self.microphone = Microphone::Trial {
+                confirmed_at: now + MICROPHONE_TRIAL,
+            };
+        }
+        Ok(())
+    }
+
     /// When the current device has failed, moves to its fallback, or for a microphone with
     /// none goes on without it; the notice to give, if any. `Err` when the speaker failed with
     /// nothing left to fall back to.
@@ -246,7 +264,7 @@ pub async fn run_call_media(
             Some(control) = controls.recv() => match control {
                 MediaControl::Mute(m) => muted = m,
                 MediaControl::SwitchDevice(d) => {
-                    if let Err(e) = audio.switch(d).await {
+                    if let Err(e) = audio.choose(d, Instant::now()).await {
                         let _ = notices.send(MediaNotice::DeviceFellBack(format!(
                             "could not switch devices, staying on {}: {e}",
                             audio.device.describe()
@@ -441,6 +459,27 @@ mod tests {
             Some(MediaNotice::MicrophoneBack)
         );
         assert_eq!(audio.microphone, Microphone::Live);
+    }
+
+    #[tokio::test]
+    async fn a_microphone_chosen_while_lost_is_on_trial_then_back() {
+        let (default, unplug, _) = device("default", None);
+        let (headset, _, _) = device("USB headset", None);
+        let (mut audio, _) = opened(default).await;
+        let t0 = Instant::now();
+        *unplug.lock().unwrap() = true;
+        assert!(matches!(
+            audio.recover(t0).await,
+            Ok(Some(MediaNotice::MicrophoneLost(_)))
+        ));
+        audio.choose(headset, t0).await.unwrap();
+        assert_eq!(sending(&mut audio), 1_000, "the chosen microphone");
+        assert_eq!(audio.retry_microphone(t0).await, None, "on trial");
+        assert_eq!(
+            audio.retry_microphone(t0 + MICROPHONE_TRIAL).await,
+            Some(MediaNotice::MicrophoneBack),
+            "the warning goes"
+        );
     }
 
     #[tokio::test]
