@@ -471,7 +471,6 @@ fn ivr(rounds: usize) {
     }
 }
 
-/// The menu prompt's tone and the next prompt's: what the caller listens for.
 /// The cloud's memory as `agents` managers log in over `over`, each keeping its signaling
 /// session open (as an agent's app does all day): resident before, at the peak, and idle
 /// once all are in. Every login hashes a password (Argon2, 19 MiB while it runs).
@@ -497,10 +496,11 @@ fn logins(agents: usize, over: Duration) {
     let (took_ms, all_in, idle, anon, file) = block_on(async {
         let mut joins = Vec::new();
         for (i, email) in emails.iter().enumerate() {
-            tokio::time::sleep_until((started + over.mul_f64(i as f64 / agents as f64)).into())
-                .await;
             let (cloud, email) = (&cloud, email.clone());
+            let start_at = started + over.mul_f64(i as f64 / agents as f64);
+            // All polled together; each waits for its own moment, so logins are evenly paced.
             joins.push(async move {
+                tokio::time::sleep_until(start_at.into()).await;
                 let at = Instant::now();
                 let token = cloud.token(&email, password).await;
                 let logged_in = at.elapsed().as_secs_f64() * 1000.0;
@@ -547,6 +547,7 @@ fn logins(agents: usize, over: Duration) {
     );
 }
 
+/// The menu prompt's tone and the next prompt's: what the caller listens for.
 const MENU_HZ: f64 = 700.0;
 const NEXT_HZ: f64 = 1_200.0;
 

@@ -139,13 +139,22 @@ impl CallAudio {
         now: Instant,
     ) -> Result<(), AudioError> {
         let was = self.microphone;
-        self.switch(device).await?;
-        if was != Microphone::Live {
-            self.microphone = Microphone::Trial {
-                confirmed_at: now + MICROPHONE_TRIAL,
-            };
+        match self.switch(device.clone()).await {
+            Ok(()) if was != Microphone::Live => {
+                self.microphone = Microphone::Trial {
+                    confirmed_at: now + MICROPHONE_TRIAL,
+                };
+                Ok(())
+            }
+            Ok(()) => Ok(()),
+            // Its microphone dead too: its speaker all the same, still without a microphone.
+            Err(_) if was != Microphone::Live => {
+                self.switch_speaker(device).await?;
+                self.go_without_microphone(now);
+                Ok(())
+            }
+            Err(e) => Err(e),
         }
-        Ok(())
     }
 
     /// When the current device has failed, moves to its fallback, or for a microphone with
@@ -157,7 +166,24 @@ impl CallAudio {
         };
         let from = self.device.describe();
         tracing::warn!("audio device {from} failed: {failure}");
+        if side == AudioSide::Microphone && self.microphone != Microphone::Live {
+            // A microphone on trial failing again is the same loss: no fallback, no notice.
+            self.go_without_microphone(now);
+            return Ok(None);
+        }
         let fallback = match self.device.fallback(side) {
+            // With the microphone lost only the speaker moves (the microphone would not open).
+            Some(fallback) if self.microphone != Microphone::Live => {
+                match self.switch_speaker(fallback).await {
+                    Ok(()) => {
+                        return Ok(Some(MediaNotice::DeviceFellBack(format!(
+                            "{from}: {failure}; now using {}",
+                            self.device.describe()
+                        ))));
+                    }
+                    Err(e) => format!("{from}: {failure}; the default device failed too: {e}"),
+                }
+            }
             Some(fallback) => match self.switch(fallback).await {
                 Ok(()) => {
                     return Ok(Some(MediaNotice::DeviceFellBack(format!(
@@ -172,13 +198,26 @@ impl CallAudio {
         if side == AudioSide::Speaker {
             return Err(fallback);
         }
+        self.go_without_microphone(now);
+        Ok(Some(MediaNotice::MicrophoneLost(fallback)))
+    }
+
+    /// Comfort noise instead of the microphone, which is opened again after its rest.
+    fn go_without_microphone(&mut self, now: Instant) {
         self.streams.capture = Box::new(ComfortNoise::new());
-        let lost_now = self.microphone == Microphone::Live;
         self.microphone = Microphone::Lost {
             retry_at: now + MICROPHONE_RETRY,
         };
-        // Said once per loss: a reopened microphone failing its trial is the same loss.
-        Ok(lost_now.then_some(MediaNotice::MicrophoneLost(fallback)))
+    }
+
+    /// Moves the speaker alone to `device` (the microphone stays what it is).
+    async fn switch_speaker(&mut self, device: Arc<dyn AudioDevice>) -> Result<(), AudioError> {
+        let opening = device.clone();
+        self.streams.playback = tokio::task::spawn_blocking(move || opening.open_playback())
+            .await
+            .map_err(|e| AudioError::Device(e.to_string()))??;
+        self.device = device;
+        Ok(())
     }
 
     /// A lost microphone opened again when its rest is over; one on trial declared back once
@@ -480,6 +519,33 @@ mod tests {
             Some(MediaNotice::MicrophoneBack),
             "the warning goes"
         );
+    }
+
+    #[tokio::test]
+    async fn without_a_microphone_a_failed_speaker_still_falls_back() {
+        let (default, _, _) = device("default", None);
+        let (headset, mic, speaker) = device("USB headset", Some(default.clone()));
+        *mic.lock().unwrap() = true;
+        let (mut audio, notice) = opened(headset).await;
+        assert!(matches!(notice, Some(MediaNotice::MicrophoneLost(_))));
+        let now = Instant::now();
+        *speaker.lock().unwrap() = true;
+        assert!(
+            matches!(
+                audio.recover(now).await,
+                Ok(Some(MediaNotice::DeviceFellBack(_)))
+            ),
+            "the call goes on, on the default speaker"
+        );
+        assert_eq!(audio.device.describe(), "default");
+        assert!(sending(&mut audio) < 100, "still comfort noise");
+        assert_eq!(audio.recover(now).await, Ok(None));
+        // A chosen device whose microphone is dead too: its speaker, still without one.
+        let (other, other_mic, _) = device("Other headset", None);
+        *other_mic.lock().unwrap() = true;
+        audio.choose(other, now).await.unwrap();
+        assert_eq!(audio.device.describe(), "Other headset");
+        assert!(sending(&mut audio) < 100, "still comfort noise");
     }
 
     #[tokio::test]

@@ -8,7 +8,7 @@
 //! turn. (The memory going back to the system once a hash is done is the allocator's part:
 //! the cloud sets it up for that at start, `ringdesk-cloud`'s `memory.rs`.)
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -18,22 +18,30 @@ use tokio::sync::Semaphore;
 use crate::{Result, StoreError};
 
 /// Turns to hash: one per core.
-fn turns() -> &'static Semaphore {
-    static TURNS: OnceLock<Semaphore> = OnceLock::new();
-    TURNS.get_or_init(|| {
-        Semaphore::new(std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
-    })
+fn turns() -> Arc<Semaphore> {
+    static TURNS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    TURNS
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+            Arc::new(Semaphore::new(cores))
+        })
+        .clone()
 }
 
-/// Runs `work` on a blocking thread once a turn is free.
+/// Runs `work` on a blocking thread once a turn is free. The turn goes with the work, so a
+/// caller that gives up waiting (a client gone) does not free it while the hash still runs.
 async fn in_turn<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    let _turn = turns()
-        .acquire()
+    let turn = turns()
+        .acquire_owned()
         .await
         .map_err(|e| StoreError::Hash(e.to_string()))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| StoreError::Hash(e.to_string()))
+    tokio::task::spawn_blocking(move || {
+        let done = work();
+        drop(turn);
+        done
+    })
+    .await
+    .map_err(|e| StoreError::Hash(e.to_string()))
 }
 
 /// Hashes a password with a random salt: the PHC string `managers.password_hash` keeps.

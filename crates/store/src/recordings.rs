@@ -54,6 +54,10 @@ pub const SEARCH_QUERY_MIN_CHARS: usize = 2;
 /// the index serves it; and the match stays exact: the doubled query `q1q1…qnqn` appears in the
 /// doubled text only where `q` appears in the text (at an even offset it is `q` itself; at an
 /// odd one it forces `q1 = … = qn` and the text holds that character n + 1 times).
+///
+/// Lines kept before the form existed were given it by migration 0019 with the database's
+/// own lower-casing: the same for Korean and English (what transcripts are), but on SQLite a
+/// capital outside ASCII in such a line stays a capital.
 pub fn search_form(text: &str) -> String {
     text.to_lowercase().chars().flat_map(|c| [c, c]).collect()
 }
@@ -260,8 +264,9 @@ impl Store {
         .await?))
     }
 
-    /// The channel's newest transcript lines containing `query` (any case; `%` and `_` taken
-    /// out), at most `limit`, newest call first. A query shorter than
+    /// The channel's transcript lines containing `query` (any case; `%`, `_` and `\` taken
+    /// out: LIKE's wildcards, and PostgreSQL's escape): the `limit` written last (the most
+    /// recently transcribed), shown newest call first. A query shorter than
     /// [`SEARCH_QUERY_MIN_CHARS`] finds nothing.
     ///
     /// Both backends answer from a trigram index over the lines' [`search_form`] (FTS5,
@@ -274,7 +279,7 @@ impl Store {
         query: &str,
         limit: i64,
     ) -> Result<Vec<TranscriptHitRow>> {
-        let needle: String = query.replace(['%', '_'], "");
+        let needle: String = query.replace(['%', '_', '\\'], "");
         if needle.trim().chars().count() < SEARCH_QUERY_MIN_CHARS {
             return Ok(Vec::new());
         }

@@ -1272,6 +1272,11 @@ async fn recordings_are_kept_per_channel_with_their_pauses_until_they_expire(db:
     assert_eq!(found("broken").await, vec![(new, 4_000)], "any case");
     assert!(found("refund").await.is_empty());
     assert!(found("%").await.is_empty(), "wildcards are taken out");
+    assert_eq!(
+        found("환\\불").await,
+        vec![(old, 2_000)],
+        "and PostgreSQL's LIKE escape, the same on both"
+    );
     assert!(found("요").await.is_empty(), "one character is too short");
     assert!(found(" 요 ").await.is_empty(), "spaces do not count");
     // Newest first, and the page's end cuts the older lines off.
