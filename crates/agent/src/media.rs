@@ -58,14 +58,6 @@ async fn open_blocking(device: Arc<dyn AudioDevice>) -> Result<AudioStreams, Aud
         .map_err(|e| AudioError::Device(e.to_string()))?
 }
 
-async fn open_capture_blocking(
-    device: Arc<dyn AudioDevice>,
-) -> Result<Box<dyn Capture>, AudioError> {
-    tokio::task::spawn_blocking(move || device.open_capture())
-        .await
-        .map_err(|e| AudioError::Device(e.to_string()))?
-}
-
 /// Where the call's microphone stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Microphone {
@@ -83,7 +75,13 @@ struct CallAudio {
     device: Arc<dyn AudioDevice>,
     streams: AudioStreams,
     microphone: Microphone,
+    /// A lost microphone being opened again, off the media loop: an open can take a device
+    /// enumeration's time, and the call's audio must not wait for it.
+    reopening: Option<Reopening>,
 }
+
+/// A microphone opening on a blocking thread.
+type Reopening = tokio::task::JoinHandle<Result<Box<dyn Capture>, AudioError>>;
 
 impl CallAudio {
     /// The device's streams; when they cannot open, its speaker alone with comfort noise for
@@ -98,6 +96,7 @@ impl CallAudio {
                     device,
                     streams,
                     microphone: Microphone::Live,
+                    reopening: None,
                 },
                 None,
             )),
@@ -116,6 +115,7 @@ impl CallAudio {
                     microphone: Microphone::Lost {
                         retry_at: Instant::now() + MICROPHONE_RETRY,
                     },
+                    reopening: None,
                 };
                 Ok((audio, Some(MediaNotice::MicrophoneLost(both.to_string()))))
             }
@@ -127,6 +127,7 @@ impl CallAudio {
         self.streams = open_blocking(device.clone()).await?;
         self.device = device;
         self.microphone = Microphone::Live;
+        self.reopening = None;
         Ok(())
     }
 
@@ -217,28 +218,37 @@ impl CallAudio {
             .await
             .map_err(|e| AudioError::Device(e.to_string()))??;
         self.device = device;
+        // A reopen under way was for the device left behind.
+        self.reopening = None;
         Ok(())
     }
 
-    /// A lost microphone opened again when its rest is over; one on trial declared back once
-    /// it has worked long enough ([`MediaNotice::MicrophoneBack`]).
+    /// A lost microphone opened again when its rest is over (on a blocking thread: the tick
+    /// looks in on it and never waits); one on trial declared back once it has worked long
+    /// enough ([`MediaNotice::MicrophoneBack`]).
     async fn retry_microphone(&mut self, now: Instant) -> Option<MediaNotice> {
         match self.microphone {
             Microphone::Live => None,
-            Microphone::Lost { retry_at } if now >= retry_at => {
-                match open_capture_blocking(self.device.clone()).await {
-                    Ok(capture) => {
+            Microphone::Lost { .. } if self.reopening.as_ref().is_some_and(|r| r.is_finished()) => {
+                let opened = self.reopening.take()?.await;
+                match opened {
+                    Ok(Ok(capture)) => {
                         self.streams.capture = capture;
                         self.microphone = Microphone::Trial {
                             confirmed_at: now + MICROPHONE_TRIAL,
                         };
                     }
-                    Err(_) => {
+                    _ => {
                         self.microphone = Microphone::Lost {
                             retry_at: now + MICROPHONE_RETRY,
                         };
                     }
                 }
+                None
+            }
+            Microphone::Lost { retry_at } if now >= retry_at && self.reopening.is_none() => {
+                let device = self.device.clone();
+                self.reopening = Some(tokio::task::spawn_blocking(move || device.open_capture()));
                 None
             }
             Microphone::Lost { .. } => None,
@@ -434,6 +444,21 @@ mod tests {
         CallAudio::open(device).await.unwrap()
     }
 
+    /// [`CallAudio::retry_microphone`] at `now`, and again once a reopen it started is done
+    /// (as the next ticks would).
+    async fn tick_retry(audio: &mut CallAudio, now: Instant) -> Option<MediaNotice> {
+        let first = audio.retry_microphone(now).await;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while audio.reopening.as_ref().is_some_and(|r| !r.is_finished()) {
+            assert!(Instant::now() < deadline, "the reopen never finished");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        match audio.reopening {
+            Some(_) => audio.retry_microphone(now).await,
+            None => first,
+        }
+    }
+
     /// What the call's microphone sends now: the device's (1,000) or comfort noise.
     fn sending(audio: &mut CallAudio) -> i16 {
         let mut frame = [0_i16; 960];
@@ -477,24 +502,24 @@ mod tests {
         );
         assert_eq!(audio.recover(t0).await, Ok(None), "the noise never fails");
         // Tried again after its rest, while still unplugged: still lost, and not told twice.
-        assert_eq!(audio.retry_microphone(t0).await, None);
+        assert_eq!(tick_retry(&mut audio, t0).await, None);
         let retry = t0 + MICROPHONE_RETRY;
-        assert_eq!(audio.retry_microphone(retry).await, None);
+        assert_eq!(tick_retry(&mut audio, retry).await, None);
         assert!(matches!(audio.microphone, Microphone::Lost { retry_at } if retry_at > retry));
         // Plugged back: reopened, on trial, then back.
         *unplug.lock().unwrap() = false;
         let retry = retry + MICROPHONE_RETRY;
-        assert_eq!(audio.retry_microphone(retry).await, None, "on trial");
+        assert_eq!(tick_retry(&mut audio, retry).await, None, "on trial");
         assert_eq!(sending(&mut audio), 1_000, "the microphone again");
         // Failing its trial is the same loss: not told again.
         *unplug.lock().unwrap() = true;
         assert_eq!(audio.recover(retry).await, Ok(None));
         *unplug.lock().unwrap() = false;
         let retry = retry + MICROPHONE_RETRY;
-        assert_eq!(audio.retry_microphone(retry).await, None);
+        assert_eq!(tick_retry(&mut audio, retry).await, None);
         assert_eq!(audio.recover(retry).await, Ok(None));
         assert_eq!(
-            audio.retry_microphone(retry + MICROPHONE_TRIAL).await,
+            tick_retry(&mut audio, retry + MICROPHONE_TRIAL).await,
             Some(MediaNotice::MicrophoneBack)
         );
         assert_eq!(audio.microphone, Microphone::Live);
