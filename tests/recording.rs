@@ -316,23 +316,38 @@ fn search(cloud: &Cloud, q: &str) -> Vec<ringdesk_wire::TranscriptHit> {
     serde_json::from_slice(&body).unwrap()
 }
 
+/// A call from `number` through a cloud with the Whisper model: the customer says
+/// `customer` (8 kHz), Minji answers and says `agent` (48 kHz, silence first so they take
+/// turns). Returns the cloud (still running), the call and its transcribed conversation.
+fn transcribed_call(
+    number: &str,
+    customer: &[i16],
+    agent: &[i16],
+) -> (Cloud, i64, ConversationDetail) {
+    let dir = TempDir::new("transcript");
+    let cloud = Cloud::start(&["--whisper-model", &whisper_model()]);
+    let voice = agent_voice(&dir, agent);
+    let mut minji = AgentProc::wav(&cloud, MINJI, &voice, None, 100);
+    let (mut caller, _) = RtpCaller::call_from(cloud.sip, DEMO_SERVICE, number);
+    let call = wait_recording(&mut minji, false);
+    caller.talk(customer);
+    caller.listen(Duration::from_secs(8));
+    caller.hang_up();
+    let detail = transcribed(&cloud, call);
+    (cloud, call, detail)
+}
+
 #[test]
 fn a_call_is_transcribed_speaker_by_speaker() {
     const CUSTOMER: &str =
         "Hello, I would like a refund for my order. The package arrived broken yesterday.";
     const AGENT: &str = "I am sorry to hear that. I will send you a new package today.";
-    let dir = TempDir::new("transcript");
-    let cloud = Cloud::start(&["--whisper-model", &whisper_model()]);
-    // Minji answers, and speaks once the customer is done.
-    let voice = agent_voice(&dir, &spoken(AGENT, 48_000, 7_500));
-    let mut minji = AgentProc::wav(&cloud, MINJI, &voice, None, 100);
-    let (mut caller, _) = RtpCaller::call_from(cloud.sip, DEMO_SERVICE, "01055509876");
-    let call = wait_recording(&mut minji, false);
-    caller.talk(&spoken(CUSTOMER, 8_000, 500));
-    caller.listen(Duration::from_secs(8));
-    caller.hang_up();
-
-    let detail = transcribed(&cloud, call);
+    // Minji speaks once the customer is done.
+    let (cloud, call, detail) = transcribed_call(
+        "01055509876",
+        &spoken(CUSTOMER, 8_000, 500),
+        &spoken(AGENT, 48_000, 7_500),
+    );
     let (customer, agent) = (
         said_by(&detail, Speaker::Customer),
         said_by(&detail, Speaker::Agent),
@@ -457,17 +472,11 @@ fn syllable_accuracy_counts_edits_not_spacing() {
 fn a_korean_call_is_transcribed_in_korean() {
     const CUSTOMER: &str = "안녕하세요. 주문한 상품이 깨져서 왔어요. 환불해 주세요.";
     const AGENT: &str = "불편을 드려서 죄송합니다. 오늘 새 상품을 보내 드릴게요.";
-    let dir = TempDir::new("transcript-ko");
-    let cloud = Cloud::start(&["--whisper-model", &whisper_model()]);
-    let voice = agent_voice(&dir, &spoken_korean(AGENT, 48_000, 8_000));
-    let mut minji = AgentProc::wav(&cloud, MINJI, &voice, None, 100);
-    let (mut caller, _) = RtpCaller::call_from(cloud.sip, DEMO_SERVICE, "01055504321");
-    let call = wait_recording(&mut minji, false);
-    caller.talk(&spoken_korean(CUSTOMER, 8_000, 500));
-    caller.listen(Duration::from_secs(8));
-    caller.hang_up();
-
-    let detail = transcribed(&cloud, call);
+    let (cloud, call, detail) = transcribed_call(
+        "01055504321",
+        &spoken_korean(CUSTOMER, 8_000, 500),
+        &spoken_korean(AGENT, 48_000, 8_000),
+    );
     let (customer, agent) = (
         said_by(&detail, Speaker::Customer),
         said_by(&detail, Speaker::Agent),
