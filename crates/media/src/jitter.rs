@@ -3,10 +3,15 @@
 //! Packets are ordered by (extended) sequence number. Playout starts once the buffer holds the
 //! target delay; the target follows the RFC 3550 §6.4.1 inter-arrival jitter estimate
 //! (target = one frame + 3 × jitter, clamped). When the buffer runs more than two frames past
-//! its target it drops the oldest frame to win latency back; when it runs dry it rebuffers.
+//! its target it drops the oldest frame to win latency back; a burst (more than
+//! `BURST_FRAMES` past, or any backlog when playout starts) is skipped in one step, so a
+//! listener never plays seconds of stale audio at double speed; when it runs dry it rebuffers.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
+
+/// Frames past the target delay that count as a burst to skip rather than drain slowly.
+const BURST_FRAMES: u64 = 5;
 
 /// What `pop` hands the decoder for one frame slot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +178,7 @@ impl<T> JitterBuffer<T> {
 
     /// Takes the next frame slot's content. Call once per frame duration.
     pub fn pop(&mut self, now: Instant) -> Playout<T> {
+        let starting = !self.playing;
         if !self.playing {
             let Some(since) = self.buffering_since else {
                 return Playout::Empty;
@@ -196,11 +202,20 @@ impl<T> JitterBuffer<T> {
             self.buffering_since = None;
             return Playout::Empty;
         }
-        // Too much delay piled up: drop the oldest slot to catch up.
+        // Too much delay piled up: a little is won back one dropped slot per frame; a burst
+        // (audio that waited while the link or the listener was busy, or a backlog when playout
+        // starts) is skipped at once, or it would play choppy for as long as it lasted.
         let target_frames =
             (self.target_delay().as_secs_f64() / self.config.frame.as_secs_f64()).ceil() as u64;
         let mut next = next;
-        if self.frames_buffered() > target_frames + 2 {
+        let buffered = self.frames_buffered();
+        let burst = if starting { 2 } else { BURST_FRAMES };
+        if let Some(highest) = self.highest
+            && buffered > target_frames + burst
+        {
+            next = highest + 1 - target_frames.max(1);
+            self.packets = self.packets.split_off(&next);
+        } else if buffered > target_frames + 2 {
             self.packets.remove(&next);
             next += 1;
         }
@@ -361,7 +376,7 @@ mod tests {
             ],
         ),
         (
-            "too much backlog drops the oldest",
+            "a backlog when playout starts is skipped to the newest",
             &[
                 Push(0, 1),
                 Push(1, 2),
@@ -369,8 +384,50 @@ mod tests {
                 Push(3, 4),
                 Push(4, 5),
                 Push(5, 6),
-                Pop(20, 2),
-                Pop(40, 3),
+                Pop(20, 5),
+                Pop(40, 6),
+                Refused(41, 4, Late),
+            ],
+        ),
+        (
+            "a little too much delay drops the oldest slot",
+            &[
+                Push(0, 1),
+                Pop(0, 1),
+                Push(20, 2),
+                Push(21, 3),
+                Push(22, 4),
+                Push(23, 5),
+                Push(24, 6),
+                Pop(25, 3),
+                Pop(45, 4),
+            ],
+        ),
+        (
+            "a burst while playing is skipped at once",
+            &[
+                Push(0, 1),
+                Pop(0, 1),
+                Push(300, 2),
+                Push(300, 3),
+                Push(300, 4),
+                Push(300, 5),
+                Push(300, 6),
+                Push(300, 7),
+                Push(300, 8),
+                Push(300, 9),
+                Push(300, 10),
+                Push(300, 11),
+                Push(300, 12),
+                Push(300, 13),
+                Push(300, 14),
+                Push(300, 15),
+                Push(300, 16),
+                // The burst itself made the target four frames: the newest four are kept.
+                Pop(300, 13),
+                Pop(320, 14),
+                Pop(340, 15),
+                Pop(360, 16),
             ],
         ),
     ];

@@ -72,6 +72,10 @@ pub struct AudioPeer {
     mid: Option<Mid>,
     pending: Option<SdpPendingOffer>,
     samples_sent: u64,
+    /// Whether ICE and DTLS are up. Frames given before are dropped, not queued: str0m would
+    /// hold them until the keys exist and then send the whole set-up time's audio at once,
+    /// and the far end's jitter buffer would play that stale burst for as long as set-up took.
+    connected: bool,
 }
 
 impl std::fmt::Debug for AudioPeer {
@@ -108,6 +112,7 @@ impl AudioPeer {
             mid: Some(mid),
             pending: Some(pending),
             samples_sent: 0,
+            connected: false,
         };
         Ok((peer, offer.to_sdp_string()))
     }
@@ -144,6 +149,7 @@ impl AudioPeer {
                 mid: None,
                 pending: None,
                 samples_sent: 0,
+                connected: false,
             },
             answer.to_sdp_string(),
         ))
@@ -180,8 +186,12 @@ impl AudioPeer {
         Ok(())
     }
 
-    /// Sends one 20 ms Opus frame. Dropped silently before the track is negotiated.
+    /// Sends one 20 ms Opus frame. Dropped silently before the media path is up (so the far
+    /// end's first packet is live audio, not a backlog) or the track is negotiated.
     pub fn send_opus(&mut self, now: Instant, packet: &[u8]) -> Result<(), RtcError> {
+        if !self.connected {
+            return Ok(());
+        }
         let Some(mid) = self.mid else { return Ok(()) };
         let Some(writer) = self.rtc.writer(mid) else {
             return Ok(());
@@ -211,7 +221,10 @@ impl AudioPeer {
                     });
                 }
                 Output::Event(e) => match e {
-                    Event::Connected => return Ok(PeerOutput::Connected),
+                    Event::Connected => {
+                        self.connected = true;
+                        return Ok(PeerOutput::Connected);
+                    }
                     Event::IceConnectionStateChange(IceConnectionState::Disconnected)
                     | Event::Closed => {
                         return Ok(PeerOutput::Disconnected);
@@ -407,6 +420,58 @@ mod tests {
         assert!(
             steps.iter().all(|s| *s == 960),
             "20 ms at 48 kHz per packet: {steps:?}"
+        );
+    }
+
+    /// An owner may hand frames over before the media path is up (a room sends every leg its
+    /// mix from the moment it joins); what the far end hears first must be live audio, not the
+    /// set-up time's backlog played late.
+    #[test]
+    fn frames_given_before_the_link_is_up_are_not_sent_later() {
+        let _ = std::panic::catch_unwind(|| {
+            str0m::crypto::from_feature_flags().install_process_default()
+        });
+        let mut now = Instant::now();
+        let a_addr: SocketAddr = "127.0.0.1:40002".parse().unwrap();
+        let b_addr: SocketAddr = "127.0.0.1:40003".parse().unwrap();
+        let (mut a, offer) = AudioPeer::offer(now, a_addr).unwrap();
+        let (mut b, answer) = AudioPeer::answer(now, b_addr, &offer).unwrap();
+        a.accept_answer(&answer).unwrap();
+        let (mut a_up, mut b_up) = (false, false);
+        let (mut a_heard, mut b_heard) = (Vec::new(), Vec::new());
+        let mut a_up_at = None;
+        for step in 0..200u16 {
+            let to_b = drain(&mut a, &mut a_up, &mut a_heard);
+            let to_a = drain(&mut b, &mut b_up, &mut b_heard);
+            // The agent's checks reach the cloud only after a while (the answer travels over
+            // the WebSocket, the machine is busy): the room has been sending all along.
+            if step >= 60 {
+                for (_, bytes) in to_b {
+                    b.handle_datagram(now, a_addr, &bytes).unwrap();
+                }
+            }
+            for (_, bytes) in to_a {
+                a.handle_datagram(now, b_addr, &bytes).unwrap();
+            }
+            if a_up {
+                a_up_at.get_or_insert(step);
+            }
+            now += Duration::from_millis(10);
+            a.handle_timeout(now).unwrap();
+            b.handle_timeout(now).unwrap();
+            // The owner sends every 20 ms whether or not the link is up yet.
+            if step % 2 == 0 {
+                let [hi, lo] = step.to_be_bytes();
+                a.send_opus(now, &[0xF8, hi, lo]).unwrap();
+            }
+        }
+        let a_up_at = a_up_at.expect("the link comes up");
+        assert!(a_up_at > 0, "set-up takes some steps");
+        let first = &b_heard.first().expect("audio flows once up").payload;
+        let sent_at = u16::from_be_bytes([first[1], first[2]]);
+        assert!(
+            sent_at >= a_up_at,
+            "the first frame heard was given at step {sent_at}, before the link was up at {a_up_at}"
         );
     }
 }
