@@ -122,6 +122,7 @@ async fn start_agent(
         initial_status: None,
         audio: audio_setup(&settings),
         start_muted: settings.start_muted,
+        voice: settings.voice,
         cache_path: Some(shell.cache_path.clone()),
         callback_lead: callback_lead(),
     };
@@ -457,7 +458,8 @@ pub fn apply_hotkeys(app: &AppHandle, settings: &mut DesktopSettings) {
 }
 
 /// Saves and applies settings: hotkeys re-registered, devices switched (also mid-call),
-/// start-muted passed on. Returns them with registration errors filled in.
+/// start-muted and voice processing passed on (both for the next call). Returns them with
+/// registration errors filled in.
 #[tauri::command]
 pub fn save_settings(
     app: AppHandle,
@@ -469,6 +471,7 @@ pub fn save_settings(
     // Not logged in is fine: the devices are used from the next login.
     let _ = shell.send(AgentCommand::SetAudio(audio_setup(&settings)));
     let _ = shell.send(AgentCommand::SetStartMuted(settings.start_muted));
+    let _ = shell.send(AgentCommand::SetVoiceProcessing(settings.voice));
     shell.store_settings(settings.clone())?;
     // Every window re-reads the language; the tray menu follows it too.
     let _ = app.emit(SETTINGS_CHANGED_EVENT, &settings);

@@ -190,8 +190,17 @@ try {
   const testSamples = await testTone;
   const testRatio = bestBlock(testSamples, [TEST_TONE_HZ]);
   assert(testRatio > 0.6, `no test tone on the ringer device (ratio ${testRatio.toFixed(3)}, ${levelDbfs(testSamples).toFixed(1)} dBFS, ${testSamples.length} samples)`);
+  // Voice processing: the test's voices are steady tones, which noise suppression rightly takes
+  // for noise and fades within seconds, so it and the gain control are switched off here; the
+  // echo canceller stays on and is judged on a real echo path in step 9d.
+  assert(await d.exists("#echo-cancellation:checked"), "echo cancellation is on by default");
+  await d.click("#noise-suppression");
+  await d.click("#auto-gain");
   await d.click("#save-settings");
   await until("saved", 5000, async () => (await d.text("#settings-note")).length > 0);
+  const voice = (await d.invoke("get_settings")).voice;
+  assert(voice.echoCancellation && !voice.noiseSuppression && !voice.autoGain, `voice processing saved as ${JSON.stringify(voice)}`);
+  await shot("settings");
   const taken = await d.text('.hotkey-error[data-action="toggleHold"]');
   assert(taken.includes("다른 앱"), `a key held by another app is reported: ${JSON.stringify(taken)}`);
   assert((await d.text('.hotkey-error[data-action="toggleMute"]')) === "", "mute hotkey registered");
@@ -366,7 +375,32 @@ try {
   await until("the microphone back", 15000, async () => !(await d.exists("#mic-lost")));
   await until("caller hears the agent again", 10000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
 
-  // 9d. Call control from the in-call box: invite a teammate (a headless agent playing its own
+  // 9d. An echo path: what the speaker plays leaks back into the microphone 60 ms later and
+  // ~10 dB down, as from a laptop's speakers. The echo canceller keeps the caller from hearing
+  // their own voice back, while the agent's own voice still goes through.
+  step("echo from the speaker into the microphone is cancelled");
+  const loopback = run("pactl", ["load-module", "module-loopback", "source=speaker_a.monitor", "sink=mic_feed", "latency_msec=60", "source_dont_move=true", "sink_dont_move=true"]).trim();
+  try {
+    const sinkIds = run("pactl", ["list", "short", "sinks"]).split("\n").map((l) => l.split("\t"));
+    const micFeed = sinkIds.find((f) => f[1] === "mic_feed")[0];
+    const echoInput = run("pactl", ["list", "short", "sink-inputs"]).split("\n").map((l) => l.split("\t")).find((f) => f[1] === micFeed && f[3] === "module-loopback.c");
+    assert(echoInput, "no loopback stream into the microphone");
+    run("pactl", ["set-sink-input-volume", echoInput[0], "70%"]);
+    const toneDbfs = (heard, hz) => heard.dbfs + 10 * Math.log10(Math.max(heard.ratio, 1e-9));
+    const echo = toneDbfs(await hears("mic_feed", CALLER_HZ), CALLER_HZ);
+    assert(echo > -35, `the echo path carries the caller's voice into the microphone (${echo.toFixed(1)} dBFS)`);
+    await until("the caller's echo cancelled", 10000, async () => toneDbfs(await hears("caller_out", CALLER_HZ), CALLER_HZ) < -40);
+    const after = await hears("caller_out", CALLER_HZ, 3000);
+    const back = toneDbfs(after, CALLER_HZ);
+    assert(back < -40, `the caller hears their own voice back at ${back.toFixed(1)} dBFS`);
+    const agent = await hears("caller_out", AGENT_HZ);
+    assert(agent.ratio > 0.5, `the agent is still heard over the echo path (${agent.ratio.toFixed(3)})`);
+    console.log(`figure: echo path — the caller's voice in the microphone ${echo.toFixed(1)} dBFS, back at the caller ${back.toFixed(1)} dBFS (${(echo - back).toFixed(1)} dB removed)`);
+  } finally {
+    run("pactl", ["unload-module", loopback]);
+  }
+
+  // 9e. Call control from the in-call box: invite a teammate (a headless agent playing its own
   // tone) — the caller hears both, the teammate's avatar joins — he leaves; then a warm
   // transfer to him: the customer hears hold music while we talk, and cancelling brings the
   // customer back to us.

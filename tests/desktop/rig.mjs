@@ -253,7 +253,7 @@ export async function headlessAgent(binDir, cloud, email, password, toneWav, ans
   const child = start(
     join(binDir, "ringdesk-agent"),
     ["--server", cloud.api, "--ca-cert", cloud.caCert, "--email", email, "--password", password,
-     "--wav", "--play", toneWav, "--auto-answer-ms", String(answerMs)],
+     "--wav", "--play", toneWav, "--auto-answer-ms", String(answerMs), "--no-voice-processing"],
     { stdio: ["pipe", "pipe", "inherit"] },
   );
   const events = [];

@@ -81,6 +81,11 @@ const ko = {
   testTone: "테스트음 재생",
   startMuted: "통화 시작 시 음소거",
   missedNotifications: "부재중 전화 알림",
+  voiceProcessing: "음성 처리",
+  echoCancellation: "에코 제거",
+  noiseSuppression: "잡음 제거",
+  autoGain: "마이크 음량 자동 조절",
+  voiceProcessingNote: "다음 통화부터 적용돼요. 스피커로 통화한다면 에코 제거를 켜 두세요.",
   hotkeys: "단축키",
   hotkeyActions: {
     openDialpad: "다이얼 열기",
@@ -603,6 +608,11 @@ const en: Strings = {
   testTone: "Play test tone",
   startMuted: "Start muted when joining a call",
   missedNotifications: "Missed-call notifications",
+  voiceProcessing: "Voice processing",
+  echoCancellation: "Echo cancellation",
+  noiseSuppression: "Noise suppression",
+  autoGain: "Adjust microphone volume automatically",
+  voiceProcessingNote: "Applies from the next call. Keep echo cancellation on if you talk over speakers.",
   hotkeys: "Hotkeys",
   hotkeyActions: {
     openDialpad: "Open dialpad",

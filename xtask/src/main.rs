@@ -25,6 +25,11 @@ const BUILD_PACKAGES: &[&str] = &[
     "pkg-config",
     "cmake",
     "libclang-dev",
+    // The agent's echo canceller (`webrtc-audio-processing`, bundled) builds WebRTC's audio
+    // processing module from source with autotools.
+    "autoconf",
+    "automake",
+    "libtool",
     "libasound2-dev",
     // The cloud encodes call recordings to MP3 with the system's LAME (crates/mp3).
     "libmp3lame-dev",
@@ -149,12 +154,12 @@ fn require_supported_platform() -> anyhow::Result<()> {
         "linux" if Path::new("/usr/bin/dpkg-query").exists() => Ok(()),
         "linux" => bail!(
             "this set-up installs packages with apt (Debian/Ubuntu). On other distributions install: \
-             WebKitGTK 4.1, libxdo, libayatana-appindicator3, librsvg2, ALSA headers, cmake, clang, Node.js ≥ 20.19, \
+             WebKitGTK 4.1, libxdo, libayatana-appindicator3, librsvg2, ALSA headers, cmake, clang, autoconf, automake, libtool, Node.js ≥ 20.19, \
              and for tests sipp, baresip, Xvfb and WebKitWebDriver; then run `cargo test --workspace`."
         ),
         "macos" => bail!(
             "macOS: install Xcode command line tools (`xcode-select --install`), Homebrew packages \
-             `cmake node sipp`, then `cd ui && npm ci && npm run build` and `cargo run -p ringdesk`. \
+             `cmake node sipp autoconf automake libtool`, then `cd ui && npm ci && npm run build` and `cargo run -p ringdesk`. \
              The end-to-end suites need sipp and baresip (`brew install sipp baresip`)."
         ),
         "windows" => bail!(

@@ -80,6 +80,9 @@ struct Args {
     /// Join calls muted.
     #[arg(long)]
     start_muted: bool,
+    /// Send the microphone as it is: no echo cancellation, noise suppression or gain control.
+    #[arg(long)]
+    no_voice_processing: bool,
     /// How long before a callback's time its reminder (`callbackDue`) comes, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = ringdesk_wire::CALLBACK_REMINDER_LEAD_S as u64)]
     callback_lead: u64,
@@ -338,6 +341,11 @@ async fn main() -> anyhow::Result<()> {
         initial_status: args.status,
         audio,
         start_muted: args.start_muted,
+        voice: if args.no_voice_processing {
+            ringdesk_wire::VoiceProcessing::OFF
+        } else {
+            ringdesk_wire::VoiceProcessing::default()
+        },
         cache_path,
         callback_lead: Duration::from_secs(args.callback_lead),
     };

@@ -1,5 +1,6 @@
-//! One call's media on the agent: microphone → Opus → WebRTC, WebRTC → jitter buffer → Opus →
-//! speaker, paced by a 20 ms tick. The loop also takes [`MediaControl`]s: mute, and a device
+//! One call's media on the agent: microphone → voice processing (echo, noise, level) → Opus →
+//! WebRTC, WebRTC → jitter buffer → Opus → speaker (and the echo canceller's far end), paced by
+//! a 20 ms tick. The loop also takes [`MediaControl`]s: mute, and a device
 //! switch that reopens the streams without touching the WebRTC link, so the call stays up.
 //!
 //! A dead microphone never ends the call: when it fails and nothing can stand in for it, the
@@ -16,7 +17,9 @@ use ringdesk_rtc::{PeerEvent, PeerLink};
 use tokio::sync::mpsc;
 
 use crate::audio::comfort::ComfortNoise;
+use crate::audio::voice::VoiceProcessor;
 use crate::audio::{AudioDevice, AudioError, AudioSide, AudioStreams, Capture};
+use ringdesk_wire::VoiceProcessing;
 
 /// What the media loop tells the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +81,9 @@ struct CallAudio {
     /// A lost microphone being opened again, off the media loop: an open can take a device
     /// enumeration's time, and the call's audio must not wait for it.
     reopening: Option<Reopening>,
+    /// Echo cancellation, noise suppression and gain control for these streams; `None` when
+    /// the processing module failed to start (the call goes on without it).
+    voice: Option<VoiceProcessor>,
 }
 
 /// A microphone opening on a blocking thread.
@@ -89,7 +95,11 @@ impl CallAudio {
     /// working microphone can still take the call. `Err` when not even the speaker opens.
     async fn open(
         device: Arc<dyn AudioDevice>,
+        voice: VoiceProcessing,
     ) -> Result<(CallAudio, Option<MediaNotice>), String> {
+        let voice = VoiceProcessor::new(voice)
+            .inspect_err(|e| tracing::warn!("the call goes without voice processing: {e}"))
+            .ok();
         match open_blocking(device.clone()).await {
             Ok(streams) => Ok((
                 CallAudio {
@@ -97,6 +107,7 @@ impl CallAudio {
                     streams,
                     microphone: Microphone::Live,
                     reopening: None,
+                    voice,
                 },
                 None,
             )),
@@ -116,6 +127,7 @@ impl CallAudio {
                         retry_at: Instant::now() + MICROPHONE_RETRY,
                     },
                     reopening: None,
+                    voice,
                 };
                 Ok((audio, Some(MediaNotice::MicrophoneLost(both.to_string()))))
             }
@@ -128,7 +140,32 @@ impl CallAudio {
         self.device = device;
         self.microphone = Microphone::Live;
         self.reopening = None;
+        self.new_echo_path();
         Ok(())
+    }
+
+    /// Other streams are another echo path: the voice processing learns it afresh.
+    fn new_echo_path(&mut self) {
+        self.voice = self.voice.as_ref().map(VoiceProcessor::for_new_device);
+    }
+
+    /// The next 20 ms from the microphone, cleaned (echo, noise, level); comfort noise while
+    /// the microphone is lost goes out as it is.
+    fn read_microphone(&mut self, frame: &mut [i16]) {
+        self.streams.capture.read(frame);
+        if let (Some(voice), Microphone::Live | Microphone::Trial { .. }) =
+            (self.voice.as_mut(), self.microphone)
+        {
+            voice.captured(frame);
+        }
+    }
+
+    /// Plays 20 ms, and tells the echo canceller what the speaker is about to sound.
+    fn play(&mut self, frame: &[i16]) {
+        if let Some(voice) = self.voice.as_mut() {
+            voice.played(frame);
+        }
+        self.streams.playback.write(frame);
     }
 
     /// Moves to a device the user chose. Chosen while the microphone was lost, the new one is
@@ -220,6 +257,7 @@ impl CallAudio {
         self.device = device;
         // A reopen under way was for the device left behind.
         self.reopening = None;
+        self.new_echo_path();
         Ok(())
     }
 
@@ -237,6 +275,7 @@ impl CallAudio {
                         self.microphone = Microphone::Trial {
                             confirmed_at: now + MICROPHONE_TRIAL,
                         };
+                        self.new_echo_path();
                     }
                     _ => {
                         self.microphone = Microphone::Lost {
@@ -267,12 +306,13 @@ pub async fn run_call_media(
     mut link: PeerLink,
     device: Arc<dyn AudioDevice>,
     start_muted: bool,
+    voice: VoiceProcessing,
     notices: mpsc::UnboundedSender<MediaNotice>,
     mut controls: mpsc::UnboundedReceiver<MediaControl>,
     mut stop: tokio::sync::oneshot::Receiver<()>,
 ) {
     let setup = async {
-        let (audio, notice) = CallAudio::open(device).await?;
+        let (audio, notice) = CallAudio::open(device, voice).await?;
         let encoder = OpusEncoder::new(OPUS_BITRATE_BPS).map_err(|e| e.to_string())?;
         let inbound = OpusInbound::new().map_err(|e| e.to_string())?;
         Ok::<_, String>((audio, notice, encoder, inbound))
@@ -333,7 +373,7 @@ pub async fn run_call_media(
                 if let Some(notice) = audio.retry_microphone(now).await {
                     let _ = notices.send(notice);
                 }
-                audio.streams.capture.read(&mut mic);
+                audio.read_microphone(&mut mic);
                 if muted {
                     mic.fill(0);
                 }
@@ -341,7 +381,7 @@ pub async fn run_call_media(
                     let _ = link.send.send(packet.to_vec());
                 }
                 let source = inbound.pop_frame(Instant::now(), &mut speaker);
-                audio.streams.playback.write(&speaker);
+                audio.play(&speaker);
                 if source == FrameSource::Decoded && !heard {
                     heard = true;
                     let _ = notices.send(MediaNotice::FirstAudio);
@@ -441,7 +481,7 @@ mod tests {
     }
 
     async fn opened(device: Arc<Unpluggable>) -> (CallAudio, Option<MediaNotice>) {
-        CallAudio::open(device).await.unwrap()
+        CallAudio::open(device, VoiceProcessing::OFF).await.unwrap()
     }
 
     /// [`CallAudio::retry_microphone`] at `now`, and again once a reopen it started is done
@@ -594,7 +634,9 @@ mod tests {
         assert!(err.contains("speaker disconnected"), "{err}");
         *speaker.lock().unwrap() = true;
         assert!(
-            CallAudio::open(default).await.is_err(),
+            CallAudio::open(default, VoiceProcessing::OFF)
+                .await
+                .is_err(),
             "nothing to hear with"
         );
     }

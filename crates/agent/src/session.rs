@@ -152,6 +152,8 @@ pub enum AgentCommand {
     SetAudio(AudioSetup),
     /// Join later calls muted (or not).
     SetStartMuted(bool),
+    /// Process later calls' microphone with these steps.
+    SetVoiceProcessing(ringdesk_wire::VoiceProcessing),
     /// Close the session for good.
     Shutdown,
 }
@@ -188,6 +190,8 @@ pub struct AgentConfig {
     pub audio: AudioSetup,
     /// Join calls muted.
     pub start_muted: bool,
+    /// The microphone's voice processing for calls from now on.
+    pub voice: ringdesk_wire::VoiceProcessing,
     /// The local cache that keeps the recent-calls list; `None` keeps none.
     pub cache_path: Option<PathBuf>,
     /// How long before a callback's time its reminder comes (10 minutes; tests shorten it).
@@ -509,7 +513,7 @@ impl Session {
                     c = commands.recv() => match c {
                         None | Some(AgentCommand::Shutdown) => return,
                         Some(AgentCommand::SetStatus { status, do_not_disturb }) => self.desired_status = Some((status, do_not_disturb)),
-                        Some(c @ (AgentCommand::SetAudio(_) | AgentCommand::SetStartMuted(_) | AgentCommand::SetMuted(..))) => self.local_command(c),
+                        Some(c @ (AgentCommand::SetAudio(_) | AgentCommand::SetStartMuted(_) | AgentCommand::SetVoiceProcessing(_) | AgentCommand::SetMuted(..))) => self.local_command(c),
                         Some(_) => self.emit(AgentEvent::error(ErrorCode::Offline, "not connected to the cloud; retrying")),
                     },
                     Some((call, n)) = notices.recv() => self.media_notice(call, n, None).await,
@@ -601,6 +605,7 @@ impl Session {
                 }
             }
             AgentCommand::SetStartMuted(m) => self.config.start_muted = m,
+            AgentCommand::SetVoiceProcessing(v) => self.config.voice = v,
             _ => {}
         }
     }
@@ -722,7 +727,8 @@ impl Session {
             }
             c @ (AgentCommand::SetMuted(..)
             | AgentCommand::SetAudio(_)
-            | AgentCommand::SetStartMuted(_)) => {
+            | AgentCommand::SetStartMuted(_)
+            | AgentCommand::SetVoiceProcessing(_)) => {
                 self.local_command(c);
                 return Ok(());
             }
@@ -784,6 +790,7 @@ impl Session {
                     link,
                     self.config.audio.call.clone(),
                     self.config.start_muted,
+                    self.config.voice,
                     tx,
                     control_rx,
                     stop_rx,

@@ -38,6 +38,7 @@ pub fn defaults(macos: bool) -> DesktopSettings {
         ringer: None,
         start_muted: false,
         missed_call_notifications: true,
+        voice: ringdesk_wire::VoiceProcessing::default(),
         hotkeys: HOTKEY_ACTIONS
             .iter()
             .map(|&action| HotkeyBinding {

@@ -428,6 +428,45 @@ pub struct DesktopSettings {
     pub missed_call_notifications: bool,
     /// Global hotkeys.
     pub hotkeys: Vec<HotkeyBinding>,
+    /// The microphone's echo cancellation, noise suppression and gain control (all on unless
+    /// turned off; settings saved before they existed get them on).
+    #[serde(default)]
+    pub voice: VoiceProcessing,
+}
+
+/// Which voice processing steps clean the microphone before it goes out. Each can be turned
+/// off: a studio microphone needs no gain control, and a user chasing a problem wants to hear
+/// the difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct VoiceProcessing {
+    /// Take out what the speaker plays back into the microphone.
+    pub echo_cancellation: bool,
+    /// Take out steady background noise (fans, keyboards, a busy room).
+    pub noise_suppression: bool,
+    /// Bring a quiet or loud microphone to a steady speaking level.
+    pub auto_gain: bool,
+}
+
+impl VoiceProcessing {
+    /// Nothing done to the microphone.
+    pub const OFF: VoiceProcessing = VoiceProcessing {
+        echo_cancellation: false,
+        noise_suppression: false,
+        auto_gain: false,
+    };
+}
+
+impl Default for VoiceProcessing {
+    /// Everything on.
+    fn default() -> Self {
+        VoiceProcessing {
+            echo_cancellation: true,
+            noise_suppression: true,
+            auto_gain: true,
+        }
+    }
 }
 
 /// The audio devices the machine has, for the settings screen.

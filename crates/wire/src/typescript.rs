@@ -152,7 +152,7 @@ fn files() -> Vec<(&'static str, String)> {
                 )];
                 d.extend(decls![cfg;
                     AgentEvent, CallTargets, RecentCall, RecentCallOutcome, HotkeyAction,
-                    HotkeyBinding, DesktopSettings, AudioDeviceList, RecentCallLists, DeskState,
+                    HotkeyBinding, DesktopSettings, VoiceProcessing, AudioDeviceList, RecentCallLists, DeskState,
                     TrayState, Language, DesktopStartup, WorkspaceView,
                 ]);
                 d.push(by_hand("Events", desktop::events_typescript(cfg)));

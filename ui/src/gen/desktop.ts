@@ -200,6 +200,25 @@ export type DesktopSettings = {
   missedCallNotifications: boolean,
   /** Global hotkeys. */
   hotkeys: Array<HotkeyBinding>,
+  /**
+   * The microphone's echo cancellation, noise suppression and gain control (all on unless
+   * turned off; settings saved before they existed get them on).
+   */
+  voice: VoiceProcessing,
+};
+
+/**
+ * Which voice processing steps clean the microphone before it goes out. Each can be turned
+ * off: a studio microphone needs no gain control, and a user chasing a problem wants to hear
+ * the difference.
+ */
+export type VoiceProcessing = {
+  /** Take out what the speaker plays back into the microphone. */
+  echoCancellation: boolean,
+  /** Take out steady background noise (fans, keyboards, a busy room). */
+  noiseSuppression: boolean,
+  /** Bring a quiet or loud microphone to a steady speaking level. */
+  autoGain: boolean,
 };
 
 /** The audio devices the machine has, for the settings screen. */

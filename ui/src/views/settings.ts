@@ -55,6 +55,11 @@ export function settingsPanel(rerender: () => void): SettingsPanel {
       startMuted: checked("start-muted"),
       missedCallNotifications: checked("missed-notifications"),
       hotkeys,
+      voice: {
+        echoCancellation: checked("echo-cancellation"),
+        noiseSuppression: checked("noise-suppression"),
+        autoGain: checked("auto-gain"),
+      },
     };
   }
 
@@ -83,6 +88,11 @@ export function settingsPanel(rerender: () => void): SettingsPanel {
           <button id="test-ringer" class="secondary">${s.testTone}</button>
           <label class="row"><input id="start-muted" type="checkbox" ${settings.startMuted ? "checked" : ""} /> ${s.startMuted}</label>
           <label class="row"><input id="missed-notifications" type="checkbox" ${settings.missedCallNotifications ? "checked" : ""} /> ${s.missedNotifications}</label>
+          <h3>${s.voiceProcessing}</h3>
+          <label class="row"><input id="echo-cancellation" type="checkbox" ${settings.voice.echoCancellation ? "checked" : ""} /> ${s.echoCancellation}</label>
+          <label class="row"><input id="noise-suppression" type="checkbox" ${settings.voice.noiseSuppression ? "checked" : ""} /> ${s.noiseSuppression}</label>
+          <label class="row"><input id="auto-gain" type="checkbox" ${settings.voice.autoGain ? "checked" : ""} /> ${s.autoGain}</label>
+          <p class="muted">${s.voiceProcessingNote}</p>
           <h3>${s.hotkeys}</h3>
           <ul id="hotkeys" class="hotkeys">${settings.hotkeys.map(hotkeyRow).join("")}</ul>
           <button id="save-settings">${s.save}</button>

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod comfort;
 pub mod cpal_device;
+pub mod voice;
 pub mod wav;
 
 /// Audio errors.

@@ -303,6 +303,7 @@ impl FakeCloud {
                 ringer: None,
             },
             start_muted: false,
+            voice: ringdesk_wire::VoiceProcessing::default(),
             cache_path,
             callback_lead: std::time::Duration::from_secs(600),
         })
