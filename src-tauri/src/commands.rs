@@ -20,10 +20,11 @@ use ringdesk_agent::{
 use ringdesk_agent::{admin, contacts, inbox, records};
 use ringdesk_wire::{
     AGENT_EVENT, AgentEvent, AgentStatus, Assignment, AudioDeviceList, CallRecord, CallTargets,
-    ChannelNumber, DeskState, DesktopSettings, DesktopStartup, DialCheck, DialPlan, ErrorCode,
-    INPUT_LEVEL_EVENT, Language, ManagerInfo, OperatingHours, PromptInfo, PromptSource, Published,
-    QueueSettings, RecentCallLists, SETTINGS_CHANGED_EVENT, SaveDraft, SimulationRequest,
-    SimulationResult, StepAnalytics, TransferKind, WorkflowDetail, WorkflowSummary,
+    CallVolume, ChannelNumber, DeskState, DesktopSettings, DesktopStartup, DialCheck, DialPlan,
+    ErrorCode, INPUT_LEVEL_EVENT, Language, ManagerInfo, NetworkTestResult, OperatingHours,
+    PromptInfo, PromptSource, Published, QueueSettings, RecentCallLists, SETTINGS_CHANGED_EVENT,
+    SaveDraft, SimulationRequest, SimulationResult, StepAnalytics, TransferKind, WorkflowDetail,
+    WorkflowSummary,
 };
 use ringdesk_wire::{
     BulkClosed, Classification, ConversationDetail, ConversationNote, ConversationPage,
@@ -123,6 +124,7 @@ async fn start_agent(
         audio: audio_setup(&settings),
         start_muted: settings.start_muted,
         voice: settings.voice,
+        volume: settings.volume,
         cache_path: Some(shell.cache_path.clone()),
         callback_lead: callback_lead(),
     };
@@ -468,8 +470,14 @@ pub fn save_settings(
 ) -> Result<DesktopSettings, String> {
     let mut settings = settings::normalized(settings, shell.macos);
     apply_hotkeys(&app, &mut settings);
-    // Not logged in is fine: the devices are used from the next login.
-    let _ = shell.send(AgentCommand::SetAudio(audio_setup(&settings)));
+    let before = shell.settings();
+    // Devices are reopened only when they changed: a running call moves to them, which
+    // restarts its echo canceller. Not logged in is fine: they are used from the next login.
+    if (&before.microphone, &before.speaker, &before.ringer)
+        != (&settings.microphone, &settings.speaker, &settings.ringer)
+    {
+        let _ = shell.send(AgentCommand::SetAudio(audio_setup(&settings)));
+    }
     let _ = shell.send(AgentCommand::SetStartMuted(settings.start_muted));
     let _ = shell.send(AgentCommand::SetVoiceProcessing(settings.voice));
     shell.store_settings(settings.clone())?;
@@ -479,6 +487,29 @@ pub fn save_settings(
         tray::relabel(&menu, shell.language() == "ko");
     }
     Ok(settings)
+}
+
+/// Runs the network test against the cloud we are logged in to, listening to the chosen
+/// microphone meanwhile.
+#[tauri::command]
+pub async fn run_network_test(shell: State<'_, Shell>) -> Result<NetworkTestResult, String> {
+    let (token, server) = admin_session(&shell)?;
+    let microphone = audio_setup(&shell.settings()).call;
+    ringdesk_agent::network_test::run(&server, &token, Some(microphone))
+        .await
+        .map_err(ui_error)
+}
+
+/// Sets the speaker volume and microphone gain in the running call (no device reopened, so the
+/// echo canceller keeps what it learnt) and keeps them in the settings for later calls.
+#[tauri::command]
+pub fn set_volume(shell: State<'_, Shell>, volume: CallVolume) -> Result<CallVolume, String> {
+    let volume = volume.clamped();
+    let _ = shell.send(AgentCommand::SetVolume(volume));
+    let mut settings = shell.settings();
+    settings.volume = volume;
+    shell.store_settings(settings)?;
+    Ok(volume)
 }
 
 /// The machine's microphones and speakers.

@@ -100,6 +100,8 @@ pub fn run() {
             commands::desk_state,
             commands::get_settings,
             commands::save_settings,
+            commands::run_network_test,
+            commands::set_volume,
             commands::audio_devices,
             commands::start_level_meter,
             commands::stop_level_meter,

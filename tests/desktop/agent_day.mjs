@@ -175,6 +175,22 @@ try {
   assert(files.some((f) => f.endsWith("cache.sqlite3")), `no local cache among ${files.length} files`);
   for (const f of files) assert(!readFileSync(f).includes(token), `the token is in ${f}`);
 
+  // 3b. The first login offers the network test: a 6-second WebRTC test call to the cloud's
+  // echo with the microphone listened to, and a verdict. Taken once, it is not offered again.
+  step("network test offered on the first login");
+  await until("the network test offered", 10000, () => d.exists("#network-offer"));
+  await d.click("#network-offer-run");
+  await until("the network test's result", 30000, () => d.exists("#network-result"));
+  const verdict = await d.attr("#network-result", "data-verdict");
+  const rtt = Number.parseFloat(await d.text("#network-rtt"));
+  assert(verdict === "good", `loopback to the cloud is a good network: ${verdict} (${await d.text("#network-result")})`);
+  assert(rtt < 100, `round trip on loopback ${rtt} ms`);
+  assert(!(await d.text("#network-result")).includes("마이크에서 소리가"), "the sine microphone was heard");
+  await shot("network-test");
+  console.log(`figure: network test on loopback — round trip ${rtt} ms, MOS ${await d.text("#network-mos")}`);
+  await d.click("#open-settings");
+  assert(!(await d.exists("#network-offer")), "the network test is offered once");
+
   // 4. Settings: devices by name (the level meter shows the sine microphone), hotkeys.
   step("choose devices");
   await d.click("#open-settings");
@@ -329,6 +345,27 @@ try {
   assert(left.ratio < 0.05, `speaker A still plays the call: ${left.ratio.toFixed(3)}`);
   assert(await d.exists("#call-box"), "call dropped by the device switch");
   await until("caller still hears the agent", 5000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
+
+  // 9a. The speaker volume and microphone gain sliders in the same panel turn each side down
+  // at once (50 % is −18 dB), without reopening the devices, and are kept for later calls.
+  step("speaker volume and microphone gain");
+  const toneDb = (heard) => heard.dbfs + 10 * Math.log10(Math.max(heard.ratio, 1e-9));
+  const slide = (css, value) =>
+    d.script("const el = document.querySelector(arguments[0]); el.value = String(arguments[1]); el.dispatchEvent(new Event('input'));", [css, value]);
+  const callerLoud = toneDb(await hears("speaker_b", CALLER_HZ));
+  await slide("#call-speaker-volume", 50);
+  await until("the speaker turned down", 5000, async () => toneDb(await hears("speaker_b", CALLER_HZ)) < callerLoud - 12);
+  const agentLoud = toneDb(await hears("caller_out", AGENT_HZ));
+  await slide("#call-microphone-gain", 50);
+  await until("the microphone turned down", 5000, async () => toneDb(await hears("caller_out", AGENT_HZ)) < agentLoud - 12);
+  assert((await d.text("#call-devices")).includes("50%"), "the sliders show their level");
+  await shot("volume");
+  const keptVolume = (await d.invoke("get_settings")).volume;
+  assert(keptVolume.speaker === 50 && keptVolume.microphone === 50, `volume kept as ${JSON.stringify(keptVolume)}`);
+  await slide("#call-speaker-volume", 100);
+  await slide("#call-microphone-gain", 100);
+  await until("the speaker back up", 5000, async () => toneDb(await hears("speaker_b", CALLER_HZ)) > callerLoud - 3);
+  await until("the microphone back up", 5000, async () => toneDb(await hears("caller_out", AGENT_HZ)) > agentLoud - 3);
 
   // 9b. Speaker B fails mid-call: the sound server kills our stream on it, as when a device
   // dies under it. (Unloading the sink would not do: PulseAudio moves its streams to the

@@ -22,6 +22,7 @@ pub mod desk;
 pub mod history;
 pub mod inbox;
 pub mod media;
+pub mod network_test;
 pub mod records;
 pub mod reminders;
 pub mod ringer;

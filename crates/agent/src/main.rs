@@ -346,6 +346,7 @@ async fn main() -> anyhow::Result<()> {
         } else {
             ringdesk_wire::VoiceProcessing::default()
         },
+        volume: ringdesk_wire::CallVolume::default(),
         cache_path,
         callback_lead: Duration::from_secs(args.callback_lead),
     };

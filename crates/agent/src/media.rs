@@ -18,8 +18,9 @@ use tokio::sync::mpsc;
 
 use crate::audio::comfort::ComfortNoise;
 use crate::audio::voice::VoiceProcessor;
+use crate::audio::volume::{apply, slider_gain};
 use crate::audio::{AudioDevice, AudioError, AudioSide, AudioStreams, Capture};
-use ringdesk_wire::VoiceProcessing;
+use ringdesk_wire::{CallVolume, VoiceProcessing};
 
 /// What the media loop tells the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,11 +44,24 @@ pub enum MediaNotice {
 pub enum MediaControl {
     /// Send silence instead of the microphone (`true`), or the microphone again.
     Mute(bool),
+    /// Turn the speaker and the microphone to these levels now.
+    Volume(CallVolume),
     /// Move the call to these devices now.
     SwitchDevice(Arc<dyn AudioDevice>),
 }
 
 const OPUS_BITRATE_BPS: i32 = 32_000;
+
+/// How a call's media starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MediaOptions {
+    /// Send silence until unmuted.
+    pub start_muted: bool,
+    /// The microphone's echo cancellation, noise suppression and gain control.
+    pub voice: VoiceProcessing,
+    /// The speaker's volume and the microphone's gain.
+    pub volume: CallVolume,
+}
 
 /// How long a lost microphone rests before it is opened again.
 const MICROPHONE_RETRY: Duration = Duration::from_secs(2);
@@ -84,6 +98,9 @@ struct CallAudio {
     /// Echo cancellation, noise suppression and gain control for these streams; `None` when
     /// the processing module failed to start (the call goes on without it).
     voice: Option<VoiceProcessor>,
+    /// The speaker volume's and the microphone gain's linear gains.
+    speaker_gain: f32,
+    microphone_gain: f32,
 }
 
 /// A microphone opening on a blocking thread.
@@ -96,7 +113,9 @@ impl CallAudio {
     async fn open(
         device: Arc<dyn AudioDevice>,
         voice: VoiceProcessing,
+        volume: CallVolume,
     ) -> Result<(CallAudio, Option<MediaNotice>), String> {
+        let (speaker_gain, microphone_gain) = gains(volume);
         let voice = VoiceProcessor::new(voice)
             .inspect_err(|e| tracing::warn!("the call goes without voice processing: {e}"))
             .ok();
@@ -108,6 +127,8 @@ impl CallAudio {
                     microphone: Microphone::Live,
                     reopening: None,
                     voice,
+                    speaker_gain,
+                    microphone_gain,
                 },
                 None,
             )),
@@ -128,6 +149,8 @@ impl CallAudio {
                     },
                     reopening: None,
                     voice,
+                    speaker_gain,
+                    microphone_gain,
                 };
                 Ok((audio, Some(MediaNotice::MicrophoneLost(both.to_string()))))
             }
@@ -153,19 +176,26 @@ impl CallAudio {
     /// the microphone is lost goes out as it is.
     fn read_microphone(&mut self, frame: &mut [i16]) {
         self.streams.capture.read(frame);
-        if let (Some(voice), Microphone::Live | Microphone::Trial { .. }) =
-            (self.voice.as_mut(), self.microphone)
-        {
-            voice.captured(frame);
+        if matches!(self.microphone, Microphone::Live | Microphone::Trial { .. }) {
+            apply(frame, self.microphone_gain);
+            if let Some(voice) = self.voice.as_mut() {
+                voice.captured(frame);
+            }
         }
     }
 
-    /// Plays 20 ms, and tells the echo canceller what the speaker is about to sound.
-    fn play(&mut self, frame: &[i16]) {
+    /// Plays 20 ms at the speaker's volume, and tells the echo canceller what the speaker is
+    /// about to sound.
+    fn play(&mut self, frame: &mut [i16]) {
+        apply(frame, self.speaker_gain);
         if let Some(voice) = self.voice.as_mut() {
             voice.played(frame);
         }
         self.streams.playback.write(frame);
+    }
+
+    fn set_volume(&mut self, volume: CallVolume) {
+        (self.speaker_gain, self.microphone_gain) = gains(volume);
     }
 
     /// Moves to a device the user chose. Chosen while the microphone was lost, the new one is
@@ -300,19 +330,24 @@ impl CallAudio {
     }
 }
 
+/// The speaker's and the microphone's linear gains for `volume`.
+fn gains(volume: CallVolume) -> (f32, f32) {
+    let volume = volume.clamped();
+    (slider_gain(volume.speaker), slider_gain(volume.microphone))
+}
+
 /// Runs until the link closes or `stop` fires. Opens the audio device itself so device
 /// errors surface as a `Closed` notice.
 pub async fn run_call_media(
     mut link: PeerLink,
     device: Arc<dyn AudioDevice>,
-    start_muted: bool,
-    voice: VoiceProcessing,
+    options: MediaOptions,
     notices: mpsc::UnboundedSender<MediaNotice>,
     mut controls: mpsc::UnboundedReceiver<MediaControl>,
     mut stop: tokio::sync::oneshot::Receiver<()>,
 ) {
     let setup = async {
-        let (audio, notice) = CallAudio::open(device, voice).await?;
+        let (audio, notice) = CallAudio::open(device, options.voice, options.volume).await?;
         let encoder = OpusEncoder::new(OPUS_BITRATE_BPS).map_err(|e| e.to_string())?;
         let inbound = OpusInbound::new().map_err(|e| e.to_string())?;
         Ok::<_, String>((audio, notice, encoder, inbound))
@@ -335,7 +370,7 @@ pub async fn run_call_media(
     let mut speaker = Vec::with_capacity(ROOM_FRAME_SAMPLES);
     let mut connected = false;
     let mut heard = false;
-    let mut muted = start_muted;
+    let mut muted = options.start_muted;
     let reason = loop {
         tokio::select! {
             _ = &mut stop => break "hung up".to_string(),
@@ -352,6 +387,7 @@ pub async fn run_call_media(
             },
             Some(control) = controls.recv() => match control {
                 MediaControl::Mute(m) => muted = m,
+                MediaControl::Volume(v) => audio.set_volume(v),
                 MediaControl::SwitchDevice(d) => {
                     if let Err(e) = audio.choose(d, Instant::now()).await {
                         let _ = notices.send(MediaNotice::DeviceFellBack(format!(
@@ -381,7 +417,7 @@ pub async fn run_call_media(
                     let _ = link.send.send(packet.to_vec());
                 }
                 let source = inbound.pop_frame(Instant::now(), &mut speaker);
-                audio.play(&speaker);
+                audio.play(&mut speaker);
                 if source == FrameSource::Decoded && !heard {
                     heard = true;
                     let _ = notices.send(MediaNotice::FirstAudio);
@@ -481,7 +517,9 @@ mod tests {
     }
 
     async fn opened(device: Arc<Unpluggable>) -> (CallAudio, Option<MediaNotice>) {
-        CallAudio::open(device, VoiceProcessing::OFF).await.unwrap()
+        CallAudio::open(device, VoiceProcessing::OFF, CallVolume::default())
+            .await
+            .unwrap()
     }
 
     /// [`CallAudio::retry_microphone`] at `now`, and again once a reopen it started is done
@@ -634,7 +672,7 @@ mod tests {
         assert!(err.contains("speaker disconnected"), "{err}");
         *speaker.lock().unwrap() = true;
         assert!(
-            CallAudio::open(default, VoiceProcessing::OFF)
+            CallAudio::open(default, VoiceProcessing::OFF, CallVolume::default())
                 .await
                 .is_err(),
             "nothing to hear with"

@@ -24,7 +24,7 @@ use crate::audio::AudioDevice;
 use crate::cache::{LocalCache, unix_now_ms};
 use crate::client::{ServerConfig, login};
 use crate::history::CallTracker;
-use crate::media::{MediaControl, MediaNotice, run_call_media};
+use crate::media::{MediaControl, MediaNotice, MediaOptions, run_call_media};
 use crate::ringer::{self, Ringtone};
 
 /// How the agent proves who it is.
@@ -154,6 +154,8 @@ pub enum AgentCommand {
     SetStartMuted(bool),
     /// Process later calls' microphone with these steps.
     SetVoiceProcessing(ringdesk_wire::VoiceProcessing),
+    /// Turn the speaker and microphone to these levels, in the running call and later ones.
+    SetVolume(ringdesk_wire::CallVolume),
     /// Close the session for good.
     Shutdown,
 }
@@ -192,6 +194,8 @@ pub struct AgentConfig {
     pub start_muted: bool,
     /// The microphone's voice processing for calls from now on.
     pub voice: ringdesk_wire::VoiceProcessing,
+    /// The speaker's volume and the microphone's gain.
+    pub volume: ringdesk_wire::CallVolume,
     /// The local cache that keeps the recent-calls list; `None` keeps none.
     pub cache_path: Option<PathBuf>,
     /// How long before a callback's time its reminder comes (10 minutes; tests shorten it).
@@ -295,7 +299,7 @@ struct History {
     tracker: CallTracker,
 }
 
-async fn server_socket_addr(url: &str) -> Result<SocketAddr, AgentError> {
+pub(crate) async fn server_socket_addr(url: &str) -> Result<SocketAddr, AgentError> {
     let rest = url.split("://").nth(1).unwrap_or(url);
     let authority = rest.split('/').next().unwrap_or(rest);
     let with_port = if authority
@@ -513,7 +517,7 @@ impl Session {
                     c = commands.recv() => match c {
                         None | Some(AgentCommand::Shutdown) => return,
                         Some(AgentCommand::SetStatus { status, do_not_disturb }) => self.desired_status = Some((status, do_not_disturb)),
-                        Some(c @ (AgentCommand::SetAudio(_) | AgentCommand::SetStartMuted(_) | AgentCommand::SetVoiceProcessing(_) | AgentCommand::SetMuted(..))) => self.local_command(c),
+                        Some(c @ (AgentCommand::SetAudio(_) | AgentCommand::SetStartMuted(_) | AgentCommand::SetVoiceProcessing(_) | AgentCommand::SetVolume(_) | AgentCommand::SetMuted(..))) => self.local_command(c),
                         Some(_) => self.emit(AgentEvent::error(ErrorCode::Offline, "not connected to the cloud; retrying")),
                     },
                     Some((call, n)) = notices.recv() => self.media_notice(call, n, None).await,
@@ -606,6 +610,14 @@ impl Session {
             }
             AgentCommand::SetStartMuted(m) => self.config.start_muted = m,
             AgentCommand::SetVoiceProcessing(v) => self.config.voice = v,
+            AgentCommand::SetVolume(v) => {
+                for media in self.calls.values() {
+                    if let CallMedia::Running { controls, .. } = media {
+                        let _ = controls.send(MediaControl::Volume(v));
+                    }
+                }
+                self.config.volume = v;
+            }
             _ => {}
         }
     }
@@ -728,7 +740,8 @@ impl Session {
             c @ (AgentCommand::SetMuted(..)
             | AgentCommand::SetAudio(_)
             | AgentCommand::SetStartMuted(_)
-            | AgentCommand::SetVoiceProcessing(_)) => {
+            | AgentCommand::SetVoiceProcessing(_)
+            | AgentCommand::SetVolume(_)) => {
                 self.local_command(c);
                 return Ok(());
             }
@@ -789,8 +802,11 @@ impl Session {
                 tokio::spawn(run_call_media(
                     link,
                     self.config.audio.call.clone(),
-                    self.config.start_muted,
-                    self.config.voice,
+                    MediaOptions {
+                        start_muted: self.config.start_muted,
+                        voice: self.config.voice,
+                        volume: self.config.volume,
+                    },
                     tx,
                     control_rx,
                     stop_rx,

@@ -39,6 +39,8 @@ pub fn defaults(macos: bool) -> DesktopSettings {
         start_muted: false,
         missed_call_notifications: true,
         voice: ringdesk_wire::VoiceProcessing::default(),
+        volume: ringdesk_wire::CallVolume::default(),
+        network_test_offered: false,
         hotkeys: HOTKEY_ACTIONS
             .iter()
             .map(|&action| HotkeyBinding {
@@ -73,6 +75,7 @@ pub fn normalized(mut settings: DesktopSettings, macos: bool) -> DesktopSettings
     {
         settings.language = None;
     }
+    settings.volume = settings.volume.clamped();
     settings
 }
 

@@ -43,6 +43,10 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Voice-meet calls per visitor address (the page is public).
     pub meet_limit: Arc<std::sync::Mutex<crate::limit::AttemptLimit>>,
+    /// Network tests per manager.
+    pub network_test_limit: Arc<std::sync::Mutex<crate::limit::AttemptLimit<i64>>>,
+    /// The address media sockets bind to (a network test's echo too).
+    pub media_ip: std::net::IpAddr,
     /// Reverse proxies whose `X-Forwarded-For` names the visitor (`--trusted-proxy`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// Speaks workflow prompts written as text, when they are published.
@@ -207,6 +211,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/meet/{channel_id}/calls", post(meet_call))
         .route("/api/v1/meet/calls/{call_id}/hangup", post(meet_hangup))
         .route("/api/v1/dial/check", post(dial_check))
+        .route("/api/v1/network-test", post(crate::network_test::start))
         .route(
             "/api/v1/international-rates",
             get(international_rates).put(replace_international_rates),

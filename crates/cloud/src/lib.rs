@@ -21,6 +21,7 @@ pub mod inbox;
 pub mod limit;
 pub mod memory;
 pub mod metrics;
+pub mod network_test;
 pub mod recording;
 pub mod room;
 pub mod sms;
@@ -168,6 +169,11 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
             api::MEET_CALLS_PER_MINUTE,
             std::time::Duration::from_secs(60),
         ))),
+        network_test_limit: Arc::new(std::sync::Mutex::new(limit::AttemptLimit::new(
+            network_test::NETWORK_TESTS_PER_MINUTE,
+            std::time::Duration::from_secs(60),
+        ))),
+        media_ip: config.media_ip,
         trusted_proxies: config.trusted_proxies.clone().into(),
         metrics,
         speech,

@@ -1,26 +1,27 @@
-//! A per-address attempt limit for the public endpoints (the voice-meet page calls without a
-//! login, like a phone number): at most `per_window` attempts from one IP address in any
-//! `window`. Time comes in as `now`, so the rule is tested without waiting.
+//! An attempt limit: at most `per_window` attempts by one key in any `window` — per address for
+//! the public endpoints (the voice-meet page calls without a login, like a phone number), per
+//! manager for the network test. Time comes in as `now`, so the rule is tested without waiting.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
-/// Addresses remembered before old ones are forgotten (a flood from many addresses must not
-/// grow the map without bound).
+/// Keys remembered before old ones are forgotten (a flood from many addresses must not grow
+/// the map without bound).
 const MAX_TRACKED: usize = 10_000;
 
-/// See the module docs.
+/// See the module docs; `K` is who attempts (an address, a manager).
 #[derive(Debug)]
-pub struct AttemptLimit {
+pub struct AttemptLimit<K = IpAddr> {
     per_window: u32,
     window: Duration,
-    /// Per address: when its current window started and the attempts in it.
-    seen: HashMap<IpAddr, (Instant, u32)>,
+    /// Per key: when its current window started and the attempts in it.
+    seen: HashMap<K, (Instant, u32)>,
 }
 
-impl AttemptLimit {
-    /// At most `per_window` attempts per address in `window`.
+impl<K: Hash + Eq> AttemptLimit<K> {
+    /// At most `per_window` attempts per key in `window`.
     pub fn new(per_window: u32, window: Duration) -> Self {
         AttemptLimit {
             per_window,
@@ -29,14 +30,14 @@ impl AttemptLimit {
         }
     }
 
-    /// Counts an attempt from `ip` at `now`; false when it is one too many.
-    pub fn allow(&mut self, ip: IpAddr, now: Instant) -> bool {
+    /// Counts an attempt by `key` at `now`; false when it is one too many.
+    pub fn allow(&mut self, key: K, now: Instant) -> bool {
         if self.seen.len() >= MAX_TRACKED {
             let window = self.window;
             self.seen
                 .retain(|_, (start, _)| now.duration_since(*start) < window);
         }
-        let entry = self.seen.entry(ip).or_insert((now, 0));
+        let entry = self.seen.entry(key).or_insert((now, 0));
         if now.duration_since(entry.0) >= self.window {
             *entry = (now, 0);
         }

@@ -15,6 +15,7 @@ use ringdesk_cloud::api::{self, AppState, MEET_CALLS_PER_MINUTE};
 use ringdesk_cloud::dispatch::Input;
 use ringdesk_cloud::limit::AttemptLimit;
 use ringdesk_cloud::metrics::Metrics;
+use ringdesk_cloud::network_test::NETWORK_TESTS_PER_MINUTE;
 use ringdesk_cloud::recording::Recordings;
 use ringdesk_cloud::speech::Espeak;
 use ringdesk_cloud::writer::RecordWriter;
@@ -98,6 +99,11 @@ const AUTHENTICATED: &[(Method, &str, &str)] = &[
         r#"[{"code":"81","country":"Japan","priceCu":200}]"#,
     ),
     (Method::GET, "/api/v1/ws", ""),
+    (
+        Method::POST,
+        "/api/v1/network-test",
+        r#"{"sdpOffer":"v=0"}"#,
+    ),
 ];
 
 /// Every route of the channel's setup (owners and admins only), with a body that would be
@@ -170,6 +176,11 @@ fn state_speaking(store: Store, speech: Espeak) -> (AppState, UnboundedReceiver<
             MEET_CALLS_PER_MINUTE,
             std::time::Duration::from_secs(60),
         ))),
+        network_test_limit: Arc::new(std::sync::Mutex::new(AttemptLimit::new(
+            NETWORK_TESTS_PER_MINUTE,
+            std::time::Duration::from_secs(60),
+        ))),
+        media_ip: std::net::Ipv4Addr::LOCALHOST.into(),
         trusted_proxies: Arc::new([]),
         speech: Arc::new(speech),
         recordings,
@@ -1670,4 +1681,41 @@ async fn the_demo_activity_fills_the_workspace_and_leaves_nobody_in_wrap_up() {
         1,
         "one was called back"
     );
+}
+
+#[tokio::test]
+async fn a_network_test_echo_is_answered_for_managers_a_few_times_a_minute() {
+    let (_db, store, tokens) = setup_channels().await;
+    let (state, _inbox) = state(store);
+    ringdesk_rtc::install_crypto();
+    let offer = || {
+        let local: SocketAddr = "127.0.0.1:40100".parse().unwrap();
+        let (_, sdp) = ringdesk_rtc::AudioPeer::offer(std::time::Instant::now(), local).unwrap();
+        serde_json::json!({ "sdpOffer": sdp }).to_string()
+    };
+    let ask =
+        |body: &str, token: &str| request(&Method::POST, "/api/v1/network-test", body, Some(token));
+    let (status, code) =
+        status_and_code(&state, ask(r#"{"sdpOffer":"v=0"}"#, &tokens.manager)).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::BAD_REQUEST, "badOffer")
+    );
+    for _ in 1..NETWORK_TESTS_PER_MINUTE {
+        let (status, echo) = answer(&state, ask(&offer(), &tokens.manager)).await;
+        assert_eq!(status, StatusCode::OK, "{echo}");
+        assert!(
+            echo["sdpAnswer"].as_str().unwrap().contains("opus/48000"),
+            "{echo}"
+        );
+        assert_eq!(echo["seconds"], 15);
+    }
+    let (status, code) = status_and_code(&state, ask(&offer(), &tokens.manager)).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "tooManyTests")
+    );
+    // The limit is each manager's own.
+    let (status, echo) = answer(&state, ask(&offer(), &tokens.owner)).await;
+    assert_eq!(status, StatusCode::OK, "{echo}");
 }

@@ -206,7 +206,10 @@ codes! {
         BadRate = "badRate",
         /// Too many voice-meet calls from one address in a minute.
         TooManyCalls = "tooManyCalls",
-        /// A voice-meet call's SDP offer is not one, or could not be answered.
+        /// Too many network tests by one manager in a minute.
+        TooManyTests = "tooManyTests",
+        /// A WebRTC offer (a voice-meet call's, a network test's) is not one, or could not be
+        /// answered.
         BadOffer = "badOffer",
         /// A voice-meet page of a channel that does not exist.
         UnknownChannel = "unknownChannel",

@@ -432,6 +432,110 @@ pub struct DesktopSettings {
     /// turned off; settings saved before they existed get them on).
     #[serde(default)]
     pub voice: VoiceProcessing,
+    /// The speaker's volume and the microphone's gain in calls (as is unless changed).
+    #[serde(default)]
+    pub volume: CallVolume,
+    /// The network test has been offered (after the first login): taken or put off, it is
+    /// not offered again; it stays in the settings.
+    #[serde(default)]
+    pub network_test_offered: bool,
+}
+
+/// What a network test measured on a short test call to the cloud's echo, and what it
+/// means for calls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkTestResult {
+    /// Round trip to the cloud and back, the median of every packet's, in ms.
+    pub round_trip_ms: f64,
+    /// Variation of the packets' transit (RFC 3550 inter-arrival jitter), in ms.
+    pub jitter_ms: f64,
+    /// Packets sent that never came back, in percent.
+    pub loss_percent: f64,
+    /// The microphone's loudest level during the test, in dBFS; `None` without a microphone.
+    pub microphone_dbfs: Option<f64>,
+    /// Estimated call quality, 1 (bad) to 4.5 (excellent): the E-model's rating from the
+    /// delay, jitter and loss measured.
+    pub mos: f64,
+    /// Good, fair or poor.
+    pub verdict: NetworkVerdict,
+    /// Why it is not good: each measure past its threshold.
+    pub issues: Vec<NetworkIssue>,
+}
+
+/// A network test's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum NetworkVerdict {
+    /// Calls will sound good.
+    Good,
+    /// Calls will work, with some delay or a crackle now and then.
+    Fair,
+    /// Calls will break up or lag: fix what the issues say first.
+    Poor,
+}
+
+/// One thing a network test found wrong, and how badly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum NetworkIssue {
+    /// The round trip is long: people talk over each other.
+    HighLatency {
+        /// Poor rather than fair.
+        severe: bool,
+    },
+    /// Packets arrive unevenly: the jitter buffer adds delay or audio crackles.
+    HighJitter {
+        /// Poor rather than fair.
+        severe: bool,
+    },
+    /// Packets are lost: words drop out.
+    PacketLoss {
+        /// Poor rather than fair.
+        severe: bool,
+    },
+    /// The microphone delivered only silence: the customer would hear nothing.
+    MicrophoneSilent,
+}
+
+/// A call's speaker volume and microphone gain, in percent of the sound as it is: the agent
+/// turns a loud customer down, or a quiet microphone up, from the call window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct CallVolume {
+    /// What the agent hears, 0 (silent) to [`CallVolume::SPEAKER_MAX`].
+    pub speaker: u16,
+    /// What the agent sends, 0 (silent) to [`CallVolume::MICROPHONE_MAX`].
+    pub microphone: u16,
+}
+
+impl CallVolume {
+    /// The speaker goes no louder than the call is: the device's own volume is for more.
+    pub const SPEAKER_MAX: u16 = 100;
+    /// A quiet microphone may be raised up to this.
+    pub const MICROPHONE_MAX: u16 = 200;
+
+    /// Each within its range.
+    pub fn clamped(self) -> CallVolume {
+        CallVolume {
+            speaker: self.speaker.min(Self::SPEAKER_MAX),
+            microphone: self.microphone.min(Self::MICROPHONE_MAX),
+        }
+    }
+}
+
+impl Default for CallVolume {
+    /// As is.
+    fn default() -> Self {
+        CallVolume {
+            speaker: 100,
+            microphone: 100,
+        }
+    }
 }
 
 /// Which voice processing steps clean the microphone before it goes out. Each can be turned
@@ -769,6 +873,12 @@ desktop_commands! {
     fn get_settings() -> DesktopSettings;
     /// Saves and applies settings; returns them with registration errors filled in.
     fn save_settings(settings: DesktopSettings) -> DesktopSettings;
+    /// Runs the network test: a short WebRTC call to the cloud's echo measuring round trip,
+    /// jitter and loss, and the microphone's level, with a verdict (takes ~6 s).
+    fn run_network_test() -> NetworkTestResult;
+    /// Sets the speaker volume and microphone gain now (the running call too, without
+    /// reopening its devices) and keeps them for later calls; returns them within range.
+    fn set_volume(volume: CallVolume) -> CallVolume;
     /// The machine's microphones and speakers.
     fn audio_devices() -> AudioDeviceList;
     /// Starts the microphone level meter (`input-level` events).

@@ -123,6 +123,28 @@ pub struct MeetCallResponse {
     pub token: String,
 }
 
+/// Body of `POST /api/v1/network-test`: the app's WebRTC offer for a test call to the
+/// cloud's echo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkTestRequest {
+    /// The app's WebRTC offer (Opus).
+    pub sdp_offer: String,
+}
+
+/// The cloud's side of a network test: every packet the app sends comes back as it was,
+/// for at most `seconds`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkTestResponse {
+    /// The cloud's WebRTC answer.
+    pub sdp_answer: String,
+    /// How long the echo lasts.
+    pub seconds: u32,
+}
+
 /// Body of `POST /api/v1/meet/calls/{callId}/hangup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]

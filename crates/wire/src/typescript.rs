@@ -83,7 +83,7 @@ fn files() -> Vec<(&'static str, String)> {
             module: "rest",
             decls: decls![cfg;
                 ManagerInfo, LoginRequest, LoginResponse, ApiError, InternationalRate, DialPlan,
-                DialCheck, MeetCallRequest, MeetCallResponse, MeetHangup, ChannelNumber, ContactInfo, ContactQuery, RecordingInfo, RecordingPause, TranscriptLine, RecordingRetention, Teammate,
+                DialCheck, MeetCallRequest, MeetCallResponse, MeetHangup, NetworkTestRequest, NetworkTestResponse, ChannelNumber, ContactInfo, ContactQuery, RecordingInfo, RecordingPause, TranscriptLine, RecordingRetention, Teammate,
                 Team, CallRecord, CallbackRecord, CallSms, SmsRequest, CallInput, CallParty, CallManager, CallsQuery, CallPage,
             ],
         },
@@ -152,7 +152,7 @@ fn files() -> Vec<(&'static str, String)> {
                 )];
                 d.extend(decls![cfg;
                     AgentEvent, CallTargets, RecentCall, RecentCallOutcome, HotkeyAction,
-                    HotkeyBinding, DesktopSettings, VoiceProcessing, AudioDeviceList, RecentCallLists, DeskState,
+                    HotkeyBinding, DesktopSettings, VoiceProcessing, CallVolume, NetworkTestResult, NetworkVerdict, NetworkIssue, AudioDeviceList, RecentCallLists, DeskState,
                     TrayState, Language, DesktopStartup, WorkspaceView,
                 ]);
                 d.push(by_hand("Events", desktop::events_typescript(cfg)));

@@ -29,6 +29,7 @@ export type ErrorCode =
   | "badQuery"
   | "badRate"
   | "tooManyCalls"
+  | "tooManyTests"
   | "badOffer"
   | "unknownChannel"
   | "unavailable"

@@ -205,6 +205,13 @@ export type DesktopSettings = {
    * turned off; settings saved before they existed get them on).
    */
   voice: VoiceProcessing,
+  /** The speaker's volume and the microphone's gain in calls (as is unless changed). */
+  volume: CallVolume,
+  /**
+   * The network test has been offered (after the first login): taken or put off, it is
+   * not offered again; it stays in the settings.
+   */
+  networkTestOffered: boolean,
 };
 
 /**
@@ -220,6 +227,63 @@ export type VoiceProcessing = {
   /** Bring a quiet or loud microphone to a steady speaking level. */
   autoGain: boolean,
 };
+
+/**
+ * A call's speaker volume and microphone gain, in percent of the sound as it is: the agent
+ * turns a loud customer down, or a quiet microphone up, from the call window.
+ */
+export type CallVolume = {
+  /** What the agent hears, 0 (silent) to `CallVolume::SPEAKER_MAX`. */
+  speaker: number,
+  /** What the agent sends, 0 (silent) to `CallVolume::MICROPHONE_MAX`. */
+  microphone: number,
+};
+
+/**
+ * What a network test measured on a short test call to the cloud's echo, and what it
+ * means for calls.
+ */
+export type NetworkTestResult = {
+  /** Round trip to the cloud and back, the median of every packet's, in ms. */
+  roundTripMs: number,
+  /** Variation of the packets' transit (RFC 3550 inter-arrival jitter), in ms. */
+  jitterMs: number,
+  /** Packets sent that never came back, in percent. */
+  lossPercent: number,
+  /** The microphone's loudest level during the test, in dBFS; `None` without a microphone. */
+  microphoneDbfs: number | null,
+  /**
+   * Estimated call quality, 1 (bad) to 4.5 (excellent): the E-model's rating from the
+   * delay, jitter and loss measured.
+   */
+  mos: number,
+  /** Good, fair or poor. */
+  verdict: NetworkVerdict,
+  /** Why it is not good: each measure past its threshold. */
+  issues: Array<NetworkIssue>,
+};
+
+/** A network test's verdict. */
+export type NetworkVerdict = "good" | "fair" | "poor";
+
+/** One thing a network test found wrong, and how badly. */
+export type NetworkIssue =
+  | {
+      "kind": "highLatency",
+      /** Poor rather than fair. */
+      severe: boolean,
+    }
+  | {
+      "kind": "highJitter",
+      /** Poor rather than fair. */
+      severe: boolean,
+    }
+  | {
+      "kind": "packetLoss",
+      /** Poor rather than fair. */
+      severe: boolean,
+    }
+  | { "kind": "microphoneSilent" };
 
 /** The audio devices the machine has, for the settings screen. */
 export type AudioDeviceList = {
@@ -360,6 +424,16 @@ export interface Commands {
   get_settings: { args: Record<string, never>; result: DesktopSettings };
   /** Saves and applies settings; returns them with registration errors filled in. */
   save_settings: { args: { settings: DesktopSettings }; result: DesktopSettings };
+  /**
+   * Runs the network test: a short WebRTC call to the cloud's echo measuring round trip,
+   * jitter and loss, and the microphone's level, with a verdict (takes ~6 s).
+   */
+  run_network_test: { args: Record<string, never>; result: NetworkTestResult };
+  /**
+   * Sets the speaker volume and microphone gain now (the running call too, without
+   * reopening its devices) and keeps them for later calls; returns them within range.
+   */
+  set_volume: { args: { volume: CallVolume }; result: CallVolume };
   /** The machine's microphones and speakers. */
   audio_devices: { args: Record<string, never>; result: AudioDeviceList };
   /** Starts the microphone level meter (`input-level` events). */

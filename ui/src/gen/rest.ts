@@ -115,6 +115,26 @@ export type MeetHangup = {
   token: string,
 };
 
+/**
+ * Body of `POST /api/v1/network-test`: the app's WebRTC offer for a test call to the
+ * cloud's echo.
+ */
+export type NetworkTestRequest = {
+  /** The app's WebRTC offer (Opus). */
+  sdpOffer: string,
+};
+
+/**
+ * The cloud's side of a network test: every packet the app sends comes back as it was,
+ * for at most `seconds`.
+ */
+export type NetworkTestResponse = {
+  /** The cloud's WebRTC answer. */
+  sdpAnswer: string,
+  /** How long the echo lasts. */
+  seconds: number,
+};
+
 /** One of the channel's numbers, as the caller-ID picker shows it (`GET /api/v1/numbers`). */
 export type ChannelNumber = {
   /** E.164. */

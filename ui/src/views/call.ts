@@ -106,9 +106,15 @@ function devicePanel(): string {
     `<label>${label}<select id="${id}"><option value="">${s.systemDefault}</option>${names
       .map((n) => `<option value="${esc(n)}" ${n === chosen ? "selected" : ""}>${esc(n)}</option>`)
       .join("")}</select></label>`;
+  const volume = state.settings?.volume ?? { speaker: 100, microphone: 100 };
+  const slider = (id: string, label: string, value: number, max: number) =>
+    `<label class="volume"><span>${label} <output for="${id}">${value}%</output></span>
+      <input id="${id}" type="range" min="0" max="${max}" step="5" value="${value}" /></label>`;
   return `<div id="call-devices">
       ${select("call-microphone", s.microphone, state.devices.inputs, state.settings?.microphone)}
+      ${slider("call-microphone-gain", s.microphoneGain, volume.microphone, 200)}
       ${select("call-speaker", s.speaker, state.devices.outputs, state.settings?.speaker)}
+      ${slider("call-speaker-volume", s.speakerVolume, volume.speaker, 100)}
     </div>`;
 }
 
@@ -252,6 +258,15 @@ function setPanel(panel: InCall["panel"]): void {
   render();
 }
 
+/** Sends both sliders' levels; the call hears the change at once. */
+async function setVolume(): Promise<void> {
+  const level = (id: string) => Number((document.getElementById(id) as HTMLInputElement | null)?.value ?? 100);
+  const volume = await invoke("set_volume", {
+    volume: { speaker: level("call-speaker-volume"), microphone: level("call-microphone-gain") },
+  });
+  if (state.settings) state.settings.volume = volume;
+}
+
 async function switchDevice(field: "microphone" | "speaker", value: string): Promise<void> {
   const current = await invoke("get_settings");
   state.settings = await invoke("save_settings", {
@@ -342,6 +357,15 @@ function bind(): void {
   );
   document.getElementById("call-microphone")?.addEventListener("change", (e) => void switchDevice("microphone", (e.target as HTMLSelectElement).value));
   document.getElementById("call-speaker")?.addEventListener("change", (e) => void switchDevice("speaker", (e.target as HTMLSelectElement).value));
+  for (const id of ["call-speaker-volume", "call-microphone-gain"]) {
+    const slider = document.getElementById(id) as HTMLInputElement | null;
+    // The figure follows the thumb; the call follows each step.
+    slider?.addEventListener("input", () => {
+      const shown = slider.parentElement?.querySelector("output");
+      if (shown) shown.textContent = `${slider.value}%`;
+      void setVolume();
+    });
+  }
 }
 
 function onEvent(e: AgentEvent): void {

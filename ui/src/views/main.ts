@@ -22,6 +22,8 @@ const state = {
   lists: { recent: [], missed: [] } as RecentCallLists,
   lastError: "",
   showSettings: false,
+  /** Offer the network test (after the first login, until taken or put off). */
+  networkOffer: false,
   /** The channel's calls ringing at a manager, as the cloud last pushed them (`ringingCalls`). */
   ringingCalls: [] as CallState[],
   /** The call whose pick-up waits for "leave mine and take it". */
@@ -74,6 +76,25 @@ function listView(id: string, title: string, calls: RecentCall[]): string {
   return `<section class="card"><h3>${title}</h3><ul id="${id}" class="calls">${body}</ul></section>`;
 }
 
+/** The first login's offer to test the network and microphone before the first call. */
+function networkOfferView(): string {
+  const s = t().net;
+  return `<section id="network-offer" class="card notice">
+      <p>${s.offer}</p>
+      <div class="row">
+        <button id="network-offer-run">${s.offerRun}</button>
+        <button id="network-offer-later" class="secondary">${s.offerLater}</button>
+      </div>
+    </section>`;
+}
+
+/** Remembers that the network test was offered, so it is not offered again. */
+async function networkOffered(): Promise<void> {
+  state.networkOffer = false;
+  const current = await invoke("get_settings");
+  await invoke("save_settings", { settings: { ...current, networkTestOffered: true } });
+}
+
 function statusView(): string {
   const s = t();
   const shown = state.status;
@@ -103,6 +124,7 @@ function statusView(): string {
       <p id="not-ringing" class="muted">${esc(state.online ? reason : s.reconnecting)}</p>
       ${state.lastError ? `<p id="last-error" class="error">${esc(state.lastError)}</p>` : ""}
     </section>
+    ${state.networkOffer ? networkOfferView() : ""}
     ${dueView()}
     ${liveView()}
     ${listView("recent-calls", s.recentCalls, state.lists.recent)}
@@ -225,6 +247,13 @@ function bind(): void {
   document.querySelectorAll<HTMLButtonElement>("#due-callbacks button.due-dismiss").forEach((b) =>
     b.addEventListener("click", () => void invoke("dismiss_callback", { id: Number(b.dataset.id) }).then(refreshDue).then(render)),
   );
+  document.getElementById("network-offer-later")?.addEventListener("click", () => void networkOffered().then(render));
+  document.getElementById("network-offer-run")?.addEventListener("click", () => {
+    void networkOffered();
+    state.showSettings = true;
+    void panel.open().then(() => panel.testNetwork());
+    render();
+  });
   document.getElementById("open-settings")?.addEventListener("click", () => {
     state.showSettings = !state.showSettings;
     if (state.showSettings) void panel.open();
@@ -302,6 +331,7 @@ async function startSession(how: "login" | "resume", start: () => Promise<Manage
     state.manager = await start();
     await refreshLists();
     await refreshDue();
+    state.networkOffer = !(await invoke("get_settings")).networkTestOffered;
   } catch (e) {
     state.loginError = errorText(String(e));
   } finally {

@@ -1,15 +1,50 @@
 // The settings panel of the main window: language, devices (with an input level meter and a
 // test tone), start muted, missed-call notifications, and rebindable global hotkeys with the
 // reason a binding could not be registered.
-import { t } from "../i18n";
+import { errorText, t } from "../i18n";
 import { esc, invoke, listen } from "../tauri";
-import type { AudioDeviceList, DesktopSettings, HotkeyBinding } from "../wire";
+import type { AudioDeviceList, DesktopSettings, HotkeyBinding, NetworkIssue, NetworkTestResult } from "../wire";
 
 export interface SettingsPanel {
   html(): string;
   bind(): void;
   open(): Promise<void>;
   close(): void;
+  /** Runs the network test and shows its result in the panel. */
+  testNetwork(): Promise<void>;
+}
+
+/** What the network test shows: not run, running, its result, or why it could not run. */
+type NetworkTest = { at: "idle" } | { at: "running" } | { at: "done"; result: NetworkTestResult } | { at: "failed"; error: string };
+
+function issueText(issue: NetworkIssue): string {
+  const s = t().net;
+  const severity = "severe" in issue && issue.severe ? s.severe : "";
+  return `${s.issues[issue.kind]}${severity}`;
+}
+
+function networkTestHtml(test: NetworkTest): string {
+  const s = t().net;
+  let body = `<p class="muted">${s.hint}</p>`;
+  if (test.at === "running") body = `<p class="muted">${s.running}</p>`;
+  if (test.at === "failed") body = `<p class="error">${esc(test.error)}</p>`;
+  if (test.at === "done") {
+    const r = test.result;
+    const mic = r.microphoneDbfs === null ? s.noMicrophone : `${r.microphoneDbfs.toFixed(0)} dBFS`;
+    body = `<div id="network-result" data-verdict="${r.verdict}">
+        <p class="verdict ${r.verdict}"><strong>${s.verdicts[r.verdict]}</strong></p>
+        <dl class="figures">
+          <dt>${s.roundTrip}</dt><dd id="network-rtt">${r.roundTripMs.toFixed(0)} ms</dd>
+          <dt>${s.jitter}</dt><dd>${r.jitterMs.toFixed(1)} ms</dd>
+          <dt>${s.loss}</dt><dd>${r.lossPercent.toFixed(1)} %</dd>
+          <dt>${s.microphone}</dt><dd>${mic}</dd>
+          <dt>${s.mos}</dt><dd id="network-mos">${r.mos.toFixed(1)} / 4.5</dd>
+        </dl>
+        ${r.issues.length ? `<ul class="issues">${r.issues.map((i) => `<li>${esc(issueText(i))}</li>`).join("")}</ul>` : ""}
+      </div>`;
+  }
+  return `<h3>${s.title}</h3>${body}
+    <button id="network-test" class="secondary" ${test.at === "running" ? "disabled" : ""}>${s.run}</button>`;
 }
 
 function deviceSelect(id: string, label: string, names: string[], chosen: string | null): string {
@@ -38,6 +73,7 @@ export function settingsPanel(rerender: () => void): SettingsPanel {
   let peak = -90;
   let note = "";
   let unlisten: (() => void) | null = null;
+  let network: NetworkTest = { at: "idle" };
 
   function read(): DesktopSettings {
     const value = (id: string) => (document.getElementById(id) as HTMLSelectElement | null)?.value || null;
@@ -60,6 +96,8 @@ export function settingsPanel(rerender: () => void): SettingsPanel {
         noiseSuppression: checked("noise-suppression"),
         autoGain: checked("auto-gain"),
       },
+      volume: settings?.volume ?? { speaker: 100, microphone: 100 },
+      networkTestOffered: settings?.networkTestOffered ?? true,
     };
   }
 
@@ -93,6 +131,7 @@ export function settingsPanel(rerender: () => void): SettingsPanel {
           <label class="row"><input id="noise-suppression" type="checkbox" ${settings.voice.noiseSuppression ? "checked" : ""} /> ${s.noiseSuppression}</label>
           <label class="row"><input id="auto-gain" type="checkbox" ${settings.voice.autoGain ? "checked" : ""} /> ${s.autoGain}</label>
           <p class="muted">${s.voiceProcessingNote}</p>
+          <div id="network-test-box">${networkTestHtml(network)}</div>
           <h3>${s.hotkeys}</h3>
           <ul id="hotkeys" class="hotkeys">${settings.hotkeys.map(hotkeyRow).join("")}</ul>
           <button id="save-settings">${s.save}</button>
@@ -118,6 +157,22 @@ export function settingsPanel(rerender: () => void): SettingsPanel {
         });
       tone("test-speaker", "speaker");
       tone("test-ringer", "ringer");
+      document.getElementById("network-test")?.addEventListener("click", () => void this.testNetwork());
+    },
+    async testNetwork(): Promise<void> {
+      // The test sits at the panel's foot: bring it into sight, running and done.
+      const show = () => {
+        rerender();
+        document.getElementById("network-test-box")?.scrollIntoView({ block: "end" });
+      };
+      network = { at: "running" };
+      show();
+      try {
+        network = { at: "done", result: await invoke("run_network_test") };
+      } catch (e) {
+        network = { at: "failed", error: errorText(String(e)) };
+      }
+      show();
     },
     async open(): Promise<void> {
       note = "";

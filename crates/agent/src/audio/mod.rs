@@ -9,6 +9,7 @@ pub mod check;
 pub mod comfort;
 pub mod cpal_device;
 pub mod voice;
+pub mod volume;
 pub mod wav;
 
 /// Audio errors.

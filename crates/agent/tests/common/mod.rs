@@ -304,6 +304,7 @@ impl FakeCloud {
             },
             start_muted: false,
             voice: ringdesk_wire::VoiceProcessing::default(),
+            volume: ringdesk_wire::CallVolume::default(),
             cache_path,
             callback_lead: std::time::Duration::from_secs(600),
         })
