@@ -471,13 +471,14 @@ pub fn save_settings(
     let mut settings = settings::normalized(settings, shell.macos);
     apply_hotkeys(&app, &mut settings);
     let before = shell.settings();
-    // Devices are reopened only when they changed: a running call moves to them, which
-    // restarts its echo canceller. Not logged in is fine: they are used from the next login.
-    if (&before.microphone, &before.speaker, &before.ringer)
-        != (&settings.microphone, &settings.speaker, &settings.ringer)
-    {
-        let _ = shell.send(AgentCommand::SetAudio(audio_setup(&settings)));
-    }
+    // What has its own command is kept as it is, never overwritten by a form opened before
+    // it changed: the call window's volume, and the network test's offer once made.
+    settings.volume = before.volume;
+    settings.network_test_offered |= before.network_test_offered;
+    // A running call moves to the devices (a call on a fallback goes back to the chosen ones;
+    // one already on them stays as it is). Not logged in is fine: they are used from the
+    // next login.
+    let _ = shell.send(AgentCommand::SetAudio(audio_setup(&settings)));
     let _ = shell.send(AgentCommand::SetStartMuted(settings.start_muted));
     let _ = shell.send(AgentCommand::SetVoiceProcessing(settings.voice));
     shell.store_settings(settings.clone())?;

@@ -83,9 +83,9 @@ const ko = {
   missedNotifications: "부재중 전화 알림",
   net: {
     title: "네트워크 테스트",
-    hint: "클라우드와 6초 동안 짧은 테스트 통화를 해서 지연, 지터, 패킷 손실과 마이크 입력을 확인해요.",
+    hint: "클라우드와 6초 동안 짧은 테스트 통화를 해서 지연, 지터, 패킷 손실과 마이크 입력을 확인해요. 테스트하는 동안 평소처럼 말해 보세요.",
     run: "테스트 시작",
-    running: "테스트 중이에요… (약 6초)",
+    running: "테스트 중이에요… 평소처럼 말해 보세요 (약 6초)",
     verdicts: { good: "좋음 — 통화 품질에 문제가 없어요", fair: "보통 — 통화는 되지만 가끔 늦거나 끊길 수 있어요", poor: "나쁨 — 아래 문제를 먼저 해결하세요" } satisfies Record<NetworkVerdict, string>,
     roundTrip: "왕복 지연",
     jitter: "지터",
@@ -636,9 +636,9 @@ const en: Strings = {
   missedNotifications: "Missed-call notifications",
   net: {
     title: "Network test",
-    hint: "A 6-second test call to the cloud checks delay, jitter, packet loss and your microphone.",
+    hint: "A 6-second test call to the cloud checks delay, jitter, packet loss and your microphone. Say something while it runs.",
     run: "Start test",
-    running: "Testing… (about 6 s)",
+    running: "Testing… say something (about 6 s)",
     verdicts: { good: "Good — calls will sound fine", fair: "Fair — calls work, with some delay or a break now and then", poor: "Poor — fix the problems below first" },
     roundTrip: "Round trip",
     jitter: "Jitter",

@@ -177,10 +177,13 @@ impl CallAudio {
     fn read_microphone(&mut self, frame: &mut [i16]) {
         self.streams.capture.read(frame);
         if matches!(self.microphone, Microphone::Live | Microphone::Trial { .. }) {
-            apply(frame, self.microphone_gain);
+            // The canceller sees the microphone as it is (a raised, clipped echo would be one
+            // it cannot model, and each slider move a new echo path); the gain is the last
+            // word on what goes out, after the gain control too.
             if let Some(voice) = self.voice.as_mut() {
                 voice.captured(frame);
             }
+            apply(frame, self.microphone_gain);
         }
     }
 
@@ -207,6 +210,11 @@ impl CallAudio {
         now: Instant,
     ) -> Result<(), AudioError> {
         let was = self.microphone;
+        // Settings saved for something else name the devices the call already runs on:
+        // reopening them would only restart the echo canceller.
+        if was == Microphone::Live && device.describe() == self.device.describe() {
+            return Ok(());
+        }
         match self.switch(device.clone()).await {
             Ok(()) if was != Microphone::Live => {
                 self.microphone = Microphone::Trial {

@@ -29,8 +29,11 @@ use crate::client::{ServerConfig, checked, unreadable};
 const PROBES: u32 = 250;
 /// A probe's interval, a call's frame.
 const PROBE_INTERVAL: Duration = Duration::from_millis(20);
-/// How long a probe may take to come back before it counts as lost.
+/// How long the test waits after the last probe for those still out; any not back by then
+/// count as lost.
 const LATE_AFTER: Duration = Duration::from_secs(1);
+/// How long the microphone may take to open; a device that hangs is reported as none.
+const MICROPHONE_OPEN_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long the link may take to come up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The first byte of a probe: an Opus TOC byte (a 20 ms CELT frame), so a probe looks like
@@ -53,10 +56,13 @@ pub const LOSS_POOR_PERCENT: f64 = 5.0;
 /// A microphone whose loudest moment is under this delivered only silence.
 pub const MICROPHONE_SILENT_DBFS: f64 = -60.0;
 
-/// What was sent when, and what came back.
+/// What was sent when, and what came back. Loss is counted from the first probe back: the
+/// link may drop what was sent in its first moments, before both ends had their keys, and
+/// that is set-up, not the network.
 #[derive(Debug, Default)]
 pub struct Probes {
     sent: HashMap<u32, Instant>,
+    first_back: Option<u32>,
     round_trips: Vec<Duration>,
     /// RFC 3550 inter-arrival jitter over the round trips, in seconds.
     jitter_s: f64,
@@ -74,6 +80,7 @@ impl Probes {
         let Some(left) = self.sent.remove(&n) else {
             return;
         };
+        self.first_back = Some(self.first_back.map_or(n, |f| f.min(n)));
         let round_trip = at.saturating_duration_since(left);
         if let Some(last) = self.last_round_trip {
             let d = round_trip.abs_diff(last).as_secs_f64();
@@ -83,6 +90,15 @@ impl Probes {
         self.round_trips.push(round_trip);
     }
 
+    /// Probes sent since the first came back that are still out (all of them while none has
+    /// come back).
+    pub fn outstanding(&self) -> usize {
+        match self.first_back {
+            Some(first) => self.sent.keys().filter(|n| **n > first).count(),
+            None => self.sent.len(),
+        }
+    }
+
     /// Median round trip, jitter (ms) and the share of probes lost (percent).
     pub fn figures(&self) -> (f64, f64, f64) {
         let mut sorted = self.round_trips.clone();
@@ -90,11 +106,12 @@ impl Probes {
         let median = sorted
             .get(sorted.len() / 2)
             .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
-        let total = self.round_trips.len() + self.sent.len();
-        let lost = if total == 0 {
+        let missing = self.outstanding();
+        let total = self.round_trips.len() + missing;
+        let lost = if self.round_trips.is_empty() {
             100.0
         } else {
-            100.0 * self.sent.len() as f64 / total as f64
+            100.0 * missing as f64 / total as f64
         };
         (median, self.jitter_s * 1000.0, lost)
     }
@@ -184,6 +201,19 @@ pub async fn run(
     let local = socket
         .local_addr()
         .map_err(|e| AgentError::Network(e.to_string()))?;
+    // The microphone first: the cloud's echo runs on a clock from the moment it answers.
+    let capture = match microphone {
+        Some(device) => tokio::time::timeout(
+            MICROPHONE_OPEN_TIMEOUT,
+            tokio::task::spawn_blocking(move || device.open_capture()),
+        )
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .and_then(Result::ok),
+        None => None,
+    };
+    let mut listening = capture.map(|c| (c, vec![0_i16; ROOM_FRAME_SAMPLES], -90.0_f64));
     let (mut peer, sdp_offer) = AudioPeer::offer(Instant::now(), local)
         .map_err(|e| AgentError::Network(format!("WebRTC offer: {e}")))?;
     let http = server.http()?;
@@ -196,14 +226,6 @@ pub async fn run(
     peer.accept_answer(&echo.sdp_answer)
         .map_err(|e| AgentError::Network(format!("the cloud's answer: {e}")))?;
     let mut link = spawn_udp_peer(peer, socket);
-    let capture = match microphone {
-        Some(device) => tokio::task::spawn_blocking(move || device.open_capture())
-            .await
-            .ok()
-            .and_then(Result::ok),
-        None => None,
-    };
-    let mut listening = capture.map(|c| (c, vec![0_i16; ROOM_FRAME_SAMPLES], -90.0_f64));
 
     let deadline = Instant::now() + CONNECT_TIMEOUT;
     loop {
@@ -247,6 +269,9 @@ pub async fn run(
                 Some(PeerEvent::Audio(a)) => {
                     if let Some(n) = probe_number(&a.payload) {
                         probes.echoed(n, Instant::now());
+                    }
+                    if next == PROBES && probes.outstanding() == 0 {
+                        break;
                     }
                 }
                 Some(PeerEvent::Connected) => {}
@@ -293,6 +318,22 @@ mod tests {
         assert_eq!(rtt, 40.0);
         assert!((15.0..=20.0).contains(&jitter), "{jitter}");
         assert_eq!(loss, 10.0);
+    }
+
+    #[test]
+    fn probes_sent_before_the_first_came_back_are_set_up_not_loss() {
+        let t0 = Instant::now();
+        let mut p = Probes::default();
+        for n in 0..10 {
+            p.sent(n, t0 + PROBE_INTERVAL * n);
+        }
+        assert_eq!(p.outstanding(), 10);
+        // The link came up while probe 4 was on its way: 0–3 were dropped by it.
+        for n in 4..10 {
+            p.echoed(n, t0 + PROBE_INTERVAL * n + Duration::from_millis(2));
+        }
+        assert_eq!(p.outstanding(), 0);
+        assert_eq!(p.figures().2, 0.0);
     }
 
     #[test]

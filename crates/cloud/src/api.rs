@@ -649,6 +649,19 @@ async fn meet_page(Path(_channel_id): Path<i64>) -> impl IntoResponse {
 /// The largest SDP offer a browser sends is a few KiB; anything much bigger is not one.
 const MAX_OFFER_LEN: usize = 64 * 1024;
 
+/// Refuses what cannot be a WebRTC offer before it reaches the WebRTC stack (a voice meet's, a
+/// network test's): 422 `badOffer`.
+pub(crate) fn check_offer(sdp: &str) -> Result<(), ApiErr> {
+    if !sdp.starts_with("v=0") || sdp.len() > MAX_OFFER_LEN {
+        return Err(ApiErr::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::BadOffer,
+            "sdpOffer must be an SDP offer (v=0 …) of at most 64 KiB",
+        ));
+    }
+    Ok(())
+}
+
 /// A visitor's call from the meet page. No login: the page is public, like a phone number.
 async fn meet_call(
     State(s): State<AppState>,
@@ -674,13 +687,7 @@ async fn meet_call(
         ));
     }
     let Json(req) = body.map_err(bad_json)?;
-    if !req.sdp_offer.starts_with("v=0") || req.sdp_offer.len() > MAX_OFFER_LEN {
-        return Err(ApiErr::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::BadOffer,
-            "sdpOffer must be an SDP offer (v=0 …) of at most 64 KiB",
-        ));
-    }
+    check_offer(&req.sdp_offer)?;
     let (reply, answer) = oneshot::channel();
     let input = Input::Meet {
         channel_id,

@@ -28,8 +28,8 @@ use std::time::{Duration, Instant};
 use ringdesk_core::{CallId, ManagerId};
 use ringdesk_media::dtmf_detect::DtmfDetector;
 use ringdesk_media::inbound::OpusInbound;
-use ringdesk_media::mixer::{LegPlace, RoomMixer};
-use ringdesk_media::opus_codec::OpusEncoder;
+use ringdesk_media::mixer::{LegPlace, RoomMixer, hears_wideband};
+use ringdesk_media::opus_codec::{MixBand, OpusEncoder};
 use ringdesk_media::prompt::{LoopingPlayer, OncePlayer, Prompt, wav_bytes};
 use ringdesk_media::resample::Resampler;
 use ringdesk_media::tone::ToneGenerator;
@@ -422,6 +422,8 @@ async fn run(
     let mut party_buf = vec![0u8; 2048];
     let mut frames: Vec<Vec<i16>> = Vec::new();
     let mut places: Vec<LegPlace> = Vec::new();
+    // Per leg, in `places`' order: whether its voice is wider than the phone band.
+    let mut wide: Vec<bool> = Vec::new();
     let mut mixes: Vec<Vec<i16>> = Vec::new();
     let mut mixer = RoomMixer::default();
     let mut music = vec![0i16; ROOM_FRAME_SAMPLES];
@@ -670,7 +672,21 @@ async fn run(
                 {
                     tracing::debug!(%call, "RTP send to the parallel party failed: {e}");
                 }
-                for (leg, out) in managers.iter_mut().zip(mixes.iter().skip(first_manager)) {
+                // Each manager's encoder spends only what their mix carries: phone band when
+                // they hear only phone-band voices (the trunk's customer and party).
+                wide.clear();
+                wide.push(matches!(customer, Customer::Browser(_)));
+                wide.extend(party.iter().map(|_| false));
+                wide.extend(managers.iter().map(|_| true));
+                for (k, (leg, out)) in managers.iter_mut().zip(mixes.iter().skip(first_manager)).enumerate() {
+                    let band = if hears_wideband(&places, &wide, first_manager + k) {
+                        MixBand::Full
+                    } else {
+                        MixBand::Phone
+                    };
+                    if let Err(e) = leg.web.encoder.set_band(band) {
+                        tracing::debug!(%call, "Opus band: {e}");
+                    }
                     leg.web.send(out);
                 }
             }

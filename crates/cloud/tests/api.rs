@@ -1699,7 +1699,14 @@ async fn a_network_test_echo_is_answered_for_managers_a_few_times_a_minute() {
         status_and_code(&state, ask(r#"{"sdpOffer":"v=0"}"#, &tokens.manager)).await;
     assert_eq!(
         (status, code.as_str()),
-        (StatusCode::BAD_REQUEST, "badOffer")
+        (StatusCode::UNPROCESSABLE_ENTITY, "badOffer")
+    );
+    // Too big to be an offer: refused before it counts.
+    let huge = serde_json::json!({ "sdpOffer": format!("v=0\r\n{}", "a".repeat(70_000)) });
+    let (status, code) = status_and_code(&state, ask(&huge.to_string(), &tokens.manager)).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "badOffer")
     );
     for _ in 1..NETWORK_TESTS_PER_MINUTE {
         let (status, echo) = answer(&state, ask(&offer(), &tokens.manager)).await;

@@ -4,7 +4,7 @@
 //! target delay; the target follows the RFC 3550 §6.4.1 inter-arrival jitter estimate
 //! (target = one frame + 3 × jitter, clamped). When the buffer runs more than two frames past
 //! its target it drops the oldest frame to win latency back; a burst (more than
-//! `BURST_FRAMES` past, or any backlog when playout starts) is skipped in one step, so a
+//! `BURST_FRAMES` past, or more than two when playout starts) is skipped in one step, so a
 //! listener never plays seconds of stale audio at double speed; when it runs dry it rebuffers.
 
 use std::collections::BTreeMap;

@@ -35,6 +35,21 @@ pub enum LegPlace {
     Music,
 }
 
+/// Whether leg `i` hears anything wider than the phone band: a wideband leg (`wide[j]`) on
+/// its line, or the hold music (16 kHz) when it is on hold. Its encoder need spend nothing
+/// above 4 kHz otherwise ([`crate::opus_codec::MixBand`]).
+pub fn hears_wideband(places: &[LegPlace], wide: &[bool], i: usize) -> bool {
+    let place = places.get(i).copied().unwrap_or(LegPlace::Line(1));
+    match place {
+        LegPlace::Music => true,
+        LegPlace::Line(_) => places
+            .iter()
+            .zip(wide)
+            .enumerate()
+            .any(|(j, (p, w))| j != i && *w && *p == place),
+    }
+}
+
 /// Mixes one 20 ms frame of a room at a time: `outputs[i]` is what leg `i` hears — the others
 /// on its line, or `music`. Legs without a place are on line 1. Saturating, like
 /// [`mix_minus_one`], which this is when everyone is on one line. It keeps its per-line sums
@@ -113,6 +128,24 @@ mod tests {
     use super::*;
 
     use LegPlace::{Line, Music};
+
+    #[test]
+    fn a_leg_hears_wideband_from_a_wide_leg_on_its_line_or_the_music() {
+        // A phone customer and one manager: the manager hears the phone band only.
+        assert!(!hears_wideband(&[Line(1), Line(1)], &[false, true], 1));
+        // The customer hears the manager's wideband voice.
+        assert!(hears_wideband(&[Line(1), Line(1)], &[false, true], 0));
+        // A second manager on the line: each manager hears the other.
+        let three = [Line(1), Line(1), Line(1)];
+        assert!(hears_wideband(&three, &[false, true, true], 1));
+        // The second manager on line 2 (a parallel call): the first hears the customer only.
+        let parallel = [Line(1), Line(1), Line(2)];
+        assert!(!hears_wideband(&parallel, &[false, true, true], 1));
+        // On hold: the 16 kHz music.
+        assert!(hears_wideband(&[Music, Line(1)], &[false, true], 0));
+        // A browser visitor is wide.
+        assert!(hears_wideband(&[Line(1), Line(1)], &[true, true], 1));
+    }
 
     #[test]
     fn on_hold_the_customer_hears_music_and_the_managers_each_other() {

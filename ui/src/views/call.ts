@@ -359,12 +359,12 @@ function bind(): void {
   document.getElementById("call-speaker")?.addEventListener("change", (e) => void switchDevice("speaker", (e.target as HTMLSelectElement).value));
   for (const id of ["call-speaker-volume", "call-microphone-gain"]) {
     const slider = document.getElementById(id) as HTMLInputElement | null;
-    // The figure follows the thumb; the call follows each step.
+    // The figure follows the thumb; the call (and the saved settings) follow where it is let go.
     slider?.addEventListener("input", () => {
       const shown = slider.parentElement?.querySelector("output");
       if (shown) shown.textContent = `${slider.value}%`;
-      void setVolume();
     });
+    slider?.addEventListener("change", () => void setVolume());
   }
 }
 

@@ -249,9 +249,11 @@ function bind(): void {
   );
   document.getElementById("network-offer-later")?.addEventListener("click", () => void networkOffered().then(render));
   document.getElementById("network-offer-run")?.addEventListener("click", () => {
-    void networkOffered();
     state.showSettings = true;
-    void panel.open().then(() => panel.testNetwork());
+    // The panel reads the settings once the offer is marked taken.
+    void networkOffered()
+      .then(() => panel.open())
+      .then(() => panel.testNetwork());
     render();
   });
   document.getElementById("open-settings")?.addEventListener("click", () => {
