@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod audio;
 pub mod browser;
+pub mod impair;
 pub mod peers;
 pub mod rtp_caller;
 pub mod sms;

@@ -1,0 +1,346 @@
+//! A seeded network emulator's decisions: for each packet of a leg, whether it is lost and how
+//! late it arrives. Random loss, bursty loss (Gilbert–Elliott: a good and a bad state, lossy
+//! in the bad one), jitter and reordering, all drawn from one seed so a run can be repeated
+//! exactly. The decisions are pure ([`Emulator`]); [`Relay`] applies them to a leg's real
+//! datagrams.
+
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+/// How packets are lost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Loss {
+    /// None lost.
+    None,
+    /// Each packet lost with this probability, on its own.
+    Random(f64),
+    /// Gilbert–Elliott with a lossless good state and a bad state that loses every packet:
+    /// `to_bad` is the chance of entering the bad state after a packet, `to_good` of leaving
+    /// it. The mean loss is `to_bad / (to_bad + to_good)`; a burst lasts `1 / to_good` packets
+    /// on average.
+    Bursty {
+        /// Good → bad, per packet.
+        to_bad: f64,
+        /// Bad → good, per packet.
+        to_good: f64,
+    },
+}
+
+impl Loss {
+    /// Bursty loss averaging `mean` with bursts of `burst` packets on average.
+    pub fn bursty(mean: f64, burst: f64) -> Loss {
+        let to_good = 1.0 / burst;
+        Loss::Bursty {
+            to_bad: mean * to_good / (1.0 - mean),
+            to_good,
+        }
+    }
+}
+
+/// One leg's impairment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Impairment {
+    /// What is lost.
+    pub loss: Loss,
+    /// Extra delay drawn for each packet, uniform in `0..=2 × jitter` (mean `jitter`): with
+    /// 20 ms packets and more than 20 ms of it, packets overtake each other.
+    pub jitter: Duration,
+    /// Share of packets that skip the jitter delay and arrive at once, overtaking those
+    /// before them (netem's `reorder`).
+    pub reorder: f64,
+}
+
+impl Impairment {
+    /// A clean path.
+    pub const CLEAN: Impairment = Impairment {
+        loss: Loss::None,
+        jitter: Duration::ZERO,
+        reorder: 0.0,
+    };
+}
+
+/// What becomes of one packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// Lost.
+    Dropped,
+    /// Delivered this much later than sent.
+    Delayed(Duration),
+}
+
+/// The emulator for one direction of one leg.
+#[derive(Debug)]
+pub struct Emulator {
+    impairment: Impairment,
+    rng: StdRng,
+    bad: bool,
+}
+
+impl Emulator {
+    /// An emulator whose every decision follows from `seed`.
+    pub fn new(impairment: Impairment, seed: u64) -> Emulator {
+        Emulator {
+            impairment,
+            rng: StdRng::seed_from_u64(seed),
+            bad: false,
+        }
+    }
+
+    /// The next packet's fate.
+    pub fn next_packet(&mut self) -> Fate {
+        let lost = match self.impairment.loss {
+            Loss::None => false,
+            Loss::Random(p) => self.rng.random::<f64>() < p,
+            Loss::Bursty { to_bad, to_good } => {
+                let flip = if self.bad { to_good } else { to_bad };
+                if self.rng.random::<f64>() < flip {
+                    self.bad = !self.bad;
+                }
+                self.bad
+            }
+        };
+        // Drawn whether or not the packet is lost, so the loss pattern does not shift the
+        // delays of the packets that follow.
+        let jump = self.rng.random::<f64>() < self.impairment.reorder;
+        let spread = self.impairment.jitter.as_secs_f64() * 2.0;
+        let delay = Duration::from_secs_f64(self.rng.random::<f64>() * spread);
+        match (lost, jump) {
+            (true, _) => Fate::Dropped,
+            (false, true) => Fate::Delayed(Duration::ZERO),
+            (false, false) => Fate::Delayed(delay),
+        }
+    }
+}
+
+/// A datagram held by the relay: (due, a sequence number keeping equal times in order,
+/// whether it goes to the far side, its bytes); the heap hands out the soonest first.
+type Held = (std::time::Instant, u64, bool, Vec<u8>);
+
+/// A UDP relay that puts an [`Emulator`] on each direction of one leg: the near side sends
+/// to [`Relay::addr`], the relay forwards to `far` from a socket of its own, and what `far`
+/// sends back goes to whoever spoke to the relay last. Runs on a thread until dropped.
+pub struct Relay {
+    /// Where the near side sends.
+    pub addr: std::net::SocketAddr,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Relay {
+    /// Relays to `far`, impairing what goes there with `up` and what comes back with `down`.
+    pub fn start(far: std::net::SocketAddr, up: Emulator, down: Emulator) -> Relay {
+        use std::collections::BinaryHeap;
+        use std::net::UdpSocket;
+        use std::sync::atomic::Ordering;
+        use std::time::Instant;
+
+        let ip = far.ip();
+        let near_side = UdpSocket::bind((ip, 0)).expect("relay socket");
+        let far_side = UdpSocket::bind((ip, 0)).expect("relay socket");
+        // Short waits: a datagram's due time is honoured to about a millisecond.
+        for s in [&near_side, &far_side] {
+            s.set_read_timeout(Some(Duration::from_micros(500)))
+                .expect("read timeout");
+        }
+        let addr = near_side.local_addr().expect("relay address");
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let (mut up, mut down) = (up, down);
+            let mut near: Option<std::net::SocketAddr> = None;
+            let mut queue: BinaryHeap<std::cmp::Reverse<Held>> = BinaryHeap::new();
+            let mut seq = 0_u64;
+            let mut buf = [0_u8; 2048];
+            while !stopping.load(Ordering::Relaxed) {
+                if let Ok((n, from)) = near_side.recv_from(&mut buf) {
+                    near = Some(from);
+                    if let Fate::Delayed(d) = up.next_packet() {
+                        seq += 1;
+                        queue.push(std::cmp::Reverse((
+                            Instant::now() + d,
+                            seq,
+                            true,
+                            buf[..n].to_vec(),
+                        )));
+                    }
+                }
+                if let Ok((n, _)) = far_side.recv_from(&mut buf)
+                    && let Fate::Delayed(d) = down.next_packet()
+                {
+                    seq += 1;
+                    queue.push(std::cmp::Reverse((
+                        Instant::now() + d,
+                        seq,
+                        false,
+                        buf[..n].to_vec(),
+                    )));
+                }
+                let now = Instant::now();
+                while queue
+                    .peek()
+                    .is_some_and(|std::cmp::Reverse((due, ..))| *due <= now)
+                {
+                    let std::cmp::Reverse((_, _, to_far, bytes)) = queue.pop().expect("peeked");
+                    let _ = match (to_far, near) {
+                        (true, _) => far_side.send_to(&bytes, far),
+                        (false, Some(n)) => near_side.send_to(&bytes, n),
+                        (false, None) => Ok(0),
+                    };
+                }
+            }
+        });
+        Relay {
+            addr,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PACKETS: usize = 200_000;
+
+    fn fates(impairment: Impairment, seed: u64) -> Vec<Fate> {
+        let mut e = Emulator::new(impairment, seed);
+        (0..PACKETS).map(|_| e.next_packet()).collect()
+    }
+
+    fn lost_share(fates: &[Fate]) -> f64 {
+        fates.iter().filter(|f| **f == Fate::Dropped).count() as f64 / fates.len() as f64
+    }
+
+    /// Lengths of the runs of lost packets.
+    fn bursts(fates: &[Fate]) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut run = 0;
+        for f in fates {
+            if *f == Fate::Dropped {
+                run += 1;
+            } else if run > 0 {
+                out.push(run);
+                run = 0;
+            }
+        }
+        out
+    }
+
+    fn mean(xs: &[usize]) -> f64 {
+        xs.iter().sum::<usize>() as f64 / xs.len() as f64
+    }
+
+    #[test]
+    fn random_loss_loses_its_share_in_short_runs() {
+        let f = fates(
+            Impairment {
+                loss: Loss::Random(0.05),
+                ..Impairment::CLEAN
+            },
+            1,
+        );
+        assert!((lost_share(&f) - 0.05).abs() < 0.003, "{}", lost_share(&f));
+        // Independent losses: runs average 1 / (1 − p) ≈ 1.05 packets.
+        assert!(mean(&bursts(&f)) < 1.1, "{}", mean(&bursts(&f)));
+    }
+
+    #[test]
+    fn bursty_loss_loses_its_share_in_bursts() {
+        let f = fates(
+            Impairment {
+                loss: Loss::bursty(0.10, 3.0),
+                ..Impairment::CLEAN
+            },
+            2,
+        );
+        assert!((lost_share(&f) - 0.10).abs() < 0.01, "{}", lost_share(&f));
+        let b = mean(&bursts(&f));
+        assert!((b - 3.0).abs() < 0.2, "mean burst {b}");
+    }
+
+    #[test]
+    fn jitter_spreads_delays_and_packets_overtake() {
+        let jitter = Duration::from_millis(40);
+        let f = fates(
+            Impairment {
+                jitter,
+                reorder: 0.01,
+                ..Impairment::CLEAN
+            },
+            3,
+        );
+        let delays: Vec<f64> = f
+            .iter()
+            .map(|x| match x {
+                Fate::Delayed(d) => d.as_secs_f64() * 1000.0,
+                Fate::Dropped => panic!("no loss configured"),
+            })
+            .collect();
+        let avg = delays.iter().sum::<f64>() / delays.len() as f64;
+        assert!((avg - 39.6).abs() < 1.0, "mean delay {avg}");
+        assert!(delays.iter().all(|d| *d <= 80.0));
+        // Sent 20 ms apart: arriving in another order.
+        let overtaken =
+            delays.windows(2).filter(|w| 20.0 + w[1] < w[0]).count() as f64 / delays.len() as f64;
+        assert!(overtaken > 0.1, "{overtaken}");
+        let at_once = delays.iter().filter(|d| **d == 0.0).count() as f64 / delays.len() as f64;
+        assert!((at_once - 0.01).abs() < 0.002, "{at_once}");
+    }
+
+    /// Datagrams through a relay with 50 % random loss: about half arrive, and replies come
+    /// back to the sender.
+    #[test]
+    fn a_relay_loses_and_returns_through_real_sockets() {
+        use std::net::UdpSocket;
+        let far = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let near = UdpSocket::bind("127.0.0.1:0").unwrap();
+        for s in [&far, &near] {
+            s.set_read_timeout(Some(Duration::from_millis(300)))
+                .unwrap();
+        }
+        let half = Impairment {
+            loss: Loss::Random(0.5),
+            ..Impairment::CLEAN
+        };
+        let relay = Relay::start(
+            far.local_addr().unwrap(),
+            Emulator::new(half, 11),
+            Emulator::new(Impairment::CLEAN, 12),
+        );
+        for i in 0..200_u8 {
+            near.send_to(&[i], relay.addr).unwrap();
+        }
+        let mut got = 0;
+        let mut buf = [0_u8; 16];
+        while let Ok((_, from)) = far.recv_from(&mut buf) {
+            got += 1;
+            far.send_to(&buf[..1], from).unwrap();
+        }
+        assert!((70..130).contains(&got), "{got} of 200 through");
+        let (_, from) = near.recv_from(&mut buf).expect("a reply comes back");
+        assert_eq!(from, relay.addr);
+    }
+
+    #[test]
+    fn a_seed_repeats_a_run_exactly() {
+        let bad = Impairment {
+            loss: Loss::bursty(0.1, 3.0),
+            jitter: Duration::from_millis(40),
+            reorder: 0.01,
+        };
+        assert_eq!(fates(bad, 7), fates(bad, 7));
+        assert_ne!(fates(bad, 7), fates(bad, 8));
+    }
+}
