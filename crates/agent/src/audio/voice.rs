@@ -331,6 +331,62 @@ mod tests {
         assert!(erle >= 30.0, "ERLE {erle:.1} dB");
     }
 
+    /// A steady background (a fan's rumble and hiss, ≈ −35 dBFS) under talk with pauses:
+    /// noise suppression takes the background down in the pauses and leaves the talk. (Much
+    /// quieter backgrounds, under ≈ −45 dBFS, it leaves nearly as they are.)
+    #[test]
+    fn noise_suppression_takes_the_background_down_and_keeps_the_talk() {
+        let seconds = 12;
+        // Talk 1.5 s, pause 1 s.
+        let talking = |i: usize| (i % 120_000) < 72_000;
+        let talk: Vec<i16> = voice(seconds, 0x0bad_cafe, 4.3)
+            .iter()
+            .enumerate()
+            .map(|(i, s)| if talking(i) { *s / 2 } else { 0 })
+            .collect();
+        let mut state = 0x9e37_79b9_u32;
+        let mut rumble = 0.0_f64;
+        let noise: Vec<i16> = (0..seconds * 48_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                let white = f64::from(state) / f64::from(u32::MAX) - 0.5;
+                rumble += 0.02 * (white - rumble);
+                (white * 400.0 + rumble * 20_000.0) as i16
+            })
+            .collect();
+        let mic: Vec<i16> = talk
+            .iter()
+            .zip(&noise)
+            .map(|(t, n)| t.saturating_add(*n))
+            .collect();
+        let only_ns = VoiceProcessing {
+            noise_suppression: true,
+            ..VoiceProcessing::OFF
+        };
+        let sent = through(only_ns, &vec![0; mic.len()], &mic);
+        // Judged after 4 s (the suppressor learns the noise in the first pauses).
+        let (mut pauses, mut talks) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
+        for i in 4 * 48_000..mic.len() {
+            let (before, after) = if talking(i) { &mut talks } else { &mut pauses };
+            before.push(mic[i]);
+            after.push(sent[i]);
+        }
+        let db = |(before, after): &(Vec<i16>, Vec<i16>)| {
+            10.0 * (power(after).max(1e-9) / power(before)).log10()
+        };
+        let (noise_gain, talk_gain) = (db(&pauses), db(&talks));
+        eprintln!(
+            "noise suppression: the background {noise_gain:.1} dB, the talk {talk_gain:.1} dB"
+        );
+        assert!(
+            noise_gain < -10.0,
+            "the background only {noise_gain:.1} dB down"
+        );
+        assert!(talk_gain > -4.0, "the talk {talk_gain:.1} dB down");
+    }
+
     #[test]
     fn with_echo_cancellation_off_the_echo_goes_out() {
         let played = far_end(6);
