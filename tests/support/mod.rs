@@ -91,12 +91,33 @@ impl Drop for ChildGuard {
     }
 }
 
-/// A free UDP+TCP port on loopback (bound then released; good enough for tests on one host).
+/// Where [`free_port`] looks: below Linux's ephemeral range (32768–60999), so a socket the
+/// system numbers itself — a cloud's media sockets, a browser's — cannot take a port between
+/// the test picking it and the peer binding it. (Picked from the ephemeral range, a baresip
+/// caller now and then lost its port that way and never called: a ring awaited for 20 s.)
+const TEST_PORTS: std::ops::Range<u16> = 20_000..32_000;
+
+/// Whether `port` can be bound on loopback for UDP and TCP now.
+fn port_is_free(port: u16) -> bool {
+    std::net::UdpSocket::bind(("127.0.0.1", port)).is_ok()
+        && std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
+}
+
+/// A free UDP+TCP port on loopback (bound then released), outside the ephemeral range.
 pub fn free_port() -> u16 {
     loop {
-        let udp = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
-        let port = udp.local_addr().expect("addr").port();
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+        let port = TEST_PORTS.start + rand::random::<u16>() % (TEST_PORTS.end - TEST_PORTS.start);
+        if port_is_free(port) {
+            return port;
+        }
+    }
+}
+
+/// Two free neighbouring ports, the first even: RTP and its RTCP.
+pub fn free_port_pair() -> u16 {
+    loop {
+        let port = free_port() & !1;
+        if port_is_free(port) && port_is_free(port + 1) {
             return port;
         }
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use super::{ChildGuard, TempDir, free_port};
+use super::{ChildGuard, TempDir, free_port, free_port_pair};
 
 /// The cloud's options that send its placed calls to the sipp carrier on `port` (scenario
 /// `carrier_answer.xml` and its kin), with the credentials the carrier challenges for
@@ -210,7 +210,7 @@ impl Baresip {
     fn start(uri: &str, play: &Path, quit_after: Duration, with_player: bool) -> Baresip {
         let dir = TempDir::new("baresip");
         let port = free_port();
-        let rtp = free_port();
+        let rtp = free_port_pair();
         let config = format!(
             "poll_method epoll\n\
              sip_listen 127.0.0.1:{port}\n\
