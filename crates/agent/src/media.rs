@@ -75,6 +75,15 @@ async fn open_blocking(device: Arc<dyn AudioDevice>) -> Result<AudioStreams, Aud
         .map_err(|e| AudioError::Device(e.to_string()))?
 }
 
+/// The speaker alone, opened off the async threads like [`open_blocking`].
+async fn open_playback_blocking(
+    device: Arc<dyn AudioDevice>,
+) -> Result<Box<dyn crate::audio::Playback>, AudioError> {
+    tokio::task::spawn_blocking(move || device.open_playback())
+        .await
+        .map_err(|e| AudioError::Device(e.to_string()))?
+}
+
 /// Where the call's microphone stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Microphone {
@@ -133,10 +142,8 @@ impl CallAudio {
                 None,
             )),
             Err(both) => {
-                let speaker_only = device.clone();
-                let playback = tokio::task::spawn_blocking(move || speaker_only.open_playback())
+                let playback = open_playback_blocking(device.clone())
                     .await
-                    .map_err(|e| e.to_string())?
                     .map_err(|e| format!("{both}; the speaker alone failed too: {e}"))?;
                 let audio = CallAudio {
                     device,
@@ -288,10 +295,7 @@ impl CallAudio {
 
     /// Moves the speaker alone to `device` (the microphone stays what it is).
     async fn switch_speaker(&mut self, device: Arc<dyn AudioDevice>) -> Result<(), AudioError> {
-        let opening = device.clone();
-        self.streams.playback = tokio::task::spawn_blocking(move || opening.open_playback())
-            .await
-            .map_err(|e| AudioError::Device(e.to_string()))??;
+        self.streams.playback = open_playback_blocking(device.clone()).await?;
         self.device = device;
         // A reopen under way was for the device left behind.
         self.reopening = None;

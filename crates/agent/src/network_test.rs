@@ -8,16 +8,14 @@
 //! tested on their own.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ringdesk_media::ROOM_FRAME_SAMPLES;
-use ringdesk_rtc::{AudioPeer, PeerEvent, local_ip_towards, spawn_udp_peer};
+use ringdesk_rtc::{PeerEvent, spawn_udp_peer};
 use ringdesk_wire::{
     NetworkIssue, NetworkTestRequest, NetworkTestResponse, NetworkTestResult, NetworkVerdict,
 };
-use tokio::net::UdpSocket;
 
 use crate::AgentError;
 use crate::admin::{answer, api_url};
@@ -193,14 +191,9 @@ pub async fn run(
     microphone: Option<Arc<dyn AudioDevice>>,
 ) -> Result<NetworkTestResult, AgentError> {
     let cloud = crate::session::server_socket_addr(&server.url).await?;
-    let ip = local_ip_towards(cloud.ip())
-        .map_err(|e| AgentError::Network(format!("no route to the cloud: {e}")))?;
-    let socket = UdpSocket::bind(SocketAddr::new(ip, 0))
+    let (mut peer, socket, sdp_offer) = crate::session::media_offer(cloud)
         .await
-        .map_err(|e| AgentError::Network(format!("media socket: {e}")))?;
-    let local = socket
-        .local_addr()
-        .map_err(|e| AgentError::Network(e.to_string()))?;
+        .map_err(AgentError::Network)?;
     // The microphone first: the cloud's echo runs on a clock from the moment it answers.
     let capture = match microphone {
         Some(device) => tokio::time::timeout(
@@ -214,8 +207,6 @@ pub async fn run(
         None => None,
     };
     let mut listening = capture.map(|c| (c, vec![0_i16; ROOM_FRAME_SAMPLES], -90.0_f64));
-    let (mut peer, sdp_offer) = AudioPeer::offer(Instant::now(), local)
-        .map_err(|e| AgentError::Network(format!("WebRTC offer: {e}")))?;
     let http = server.http()?;
     let url = api_url(server, "/api/v1/network-test")?;
     let echo: NetworkTestResponse = answer!(

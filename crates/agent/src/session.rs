@@ -319,6 +319,21 @@ pub(crate) async fn server_socket_addr(url: &str) -> Result<SocketAddr, AgentErr
         .ok_or_else(|| AgentError::Network(format!("{with_port} has no address")))
 }
 
+/// A WebRTC peer for a call (or a network test) with the cloud at `cloud`: a UDP socket on
+/// the address that routes there, and the SDP offer for it.
+pub(crate) async fn media_offer(
+    cloud: SocketAddr,
+) -> Result<(AudioPeer, UdpSocket, String), String> {
+    let ip = local_ip_towards(cloud.ip()).map_err(|e| format!("no route to the cloud: {e}"))?;
+    let socket = UdpSocket::bind(SocketAddr::new(ip, 0))
+        .await
+        .map_err(|e| format!("media socket: {e}"))?;
+    let local = socket.local_addr().map_err(|e| e.to_string())?;
+    let (peer, offer) =
+        AudioPeer::offer(Instant::now(), local).map_err(|e| format!("WebRTC offer: {e}"))?;
+    Ok((peer, socket, offer))
+}
+
 /// Exponential back-off with jitter: 0.5 s doubling to 10 s.
 #[derive(Debug)]
 pub struct Backoff {
@@ -751,14 +766,7 @@ impl Session {
     }
 
     async fn offer(&self) -> Result<(AudioPeer, UdpSocket, String), String> {
-        let ip = local_ip_towards(self.server_addr.ip())
-            .map_err(|e| format!("no route to the cloud: {e}"))?;
-        let socket = UdpSocket::bind(SocketAddr::new(ip, 0))
-            .await
-            .map_err(|e| e.to_string())?;
-        let local = socket.local_addr().map_err(|e| e.to_string())?;
-        let (peer, offer) = AudioPeer::offer(Instant::now(), local).map_err(|e| e.to_string())?;
-        Ok((peer, socket, offer))
+        media_offer(self.server_addr).await
     }
 
     fn stop_media(&mut self, call_id: i64) {

@@ -9,10 +9,10 @@ fn err(e: opus::Error) -> MediaError {
 /// How wide a sound an encoder's listener is sent, chosen by what their mix carries.
 ///
 /// A mix of phone-band voices (a G.711 customer, a parallel party, tones) has nothing above
-/// 4 kHz: Opus narrowband (SILK) carries it as well as full band does, at an eighth of the
+/// 4 kHz: Opus narrowband (SILK) carries it as well as full band does, at a seventh of the
 /// CPU. Measured on Korean and English speech through G.711 (`bench/opus_bands.py`): PESQ
-/// (P.862 NB, against the G.711-decoded speech) 4.38 / 4.36 for [`MixBand::Phone`] at 24 µs a
-/// frame, 4.36 / 4.35 for [`MixBand::Full`] at 181 µs.
+/// (P.862 NB, against the G.711-decoded speech) 4.38 / 4.36 for [`MixBand::Phone`] at 25 µs a
+/// frame, 4.36 / 4.35 for [`MixBand::Full`] at 176 µs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MixBand {
     /// Only phone-band sources: narrowband, complexity 0, 24 kb/s (FEC still on).

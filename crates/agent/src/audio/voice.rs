@@ -158,6 +158,14 @@ mod tests {
         voice(seconds, 0x2545_f491, 3.0)
     }
 
+    /// The next white-noise sample in −0.5..0.5 from a xorshift `state` (seeded, repeatable).
+    fn white(state: &mut u32) -> f64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 17;
+        *state ^= *state << 5;
+        f64::from(*state) / f64::from(u32::MAX) - 0.5
+    }
+
     /// A speech-like voice from `seed`, `syllables_hz` syllables a second (see [`far_end`]).
     fn voice(seconds: usize, seed: u32, syllables_hz: f64) -> Vec<i16> {
         let mut state = seed;
@@ -166,10 +174,7 @@ mod tests {
         let mut poles = [0.0_f64; 4];
         (0..seconds * 48_000)
             .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 17;
-                state ^= state << 5;
-                let mut x = f64::from(state) / f64::from(u32::MAX) - 0.5;
+                let mut x = white(&mut state);
                 for p in &mut poles {
                     *p += 0.2 * (x - *p);
                     x = *p;
@@ -204,12 +209,22 @@ mod tests {
             .collect()
     }
 
-    /// ERLE of each second: how far under the microphone's echo what was sent is, in dB.
+    /// How far under the microphone's echo what was sent is, in dB.
+    fn erle(mic: &[i16], sent: &[i16]) -> f64 {
+        10.0 * (power(mic) / power(sent).max(1e-9)).log10()
+    }
+
+    /// [`erle`] of each second.
     fn erle_per_second(mic: &[i16], sent: &[i16]) -> Vec<f64> {
         mic.chunks(48_000)
             .zip(sent.chunks(48_000))
-            .map(|(m, s)| 10.0 * (power(m) / power(s).max(1e-9)).log10())
+            .map(|(m, s)| erle(m, s))
             .collect()
+    }
+
+    /// Two signals heard at once by the microphone.
+    fn mixed(a: &[i16], b: &[i16]) -> Vec<i16> {
+        a.iter().zip(b).map(|(x, y)| x.saturating_add(*y)).collect()
     }
 
     fn power(samples: &[i16]) -> f64 {
@@ -253,9 +268,7 @@ mod tests {
         let sent = through(VoiceProcessing::default(), &played, &mic);
         // Judged over the last 6 s, after the canceller has found the delay.
         let tail = 6 * 48_000;
-        let erle = 10.0
-            * (power(&mic[mic.len() - tail..]) / power(&sent[sent.len() - tail..]).max(1e-9))
-                .log10();
+        let erle = erle(&mic[mic.len() - tail..], &sent[sent.len() - tail..]);
         eprintln!(
             "ERLE over the last 6 s: {erle:.1} dB; per second: {:.0?}",
             erle_per_second(&mic, &sent)
@@ -304,14 +317,9 @@ mod tests {
             .enumerate()
             .map(|(i, s)| if i >= 8 * 48_000 { *s } else { 0 })
             .collect();
-        let mic: Vec<i16> = echo
-            .iter()
-            .zip(&agent)
-            .map(|(e, a)| e.saturating_add(*a))
-            .collect();
+        let mic = mixed(&echo, &agent);
         let options = VoiceProcessing {
             auto_gain: false,
-
             ..VoiceProcessing::default()
         };
         let sent = through(options, &played, &mic);
@@ -319,7 +327,7 @@ mod tests {
         // most 9 dB down: the legacy canceller's suppressor still trades some of it for the
         // echo while both talk (−7.8 dB at Moderate; High cut it to −11).
         let talk = 9 * 48_000..13 * 48_000;
-        let kept = 10.0 * (power(&sent[talk.clone()]) / power(&agent[talk])).log10();
+        let kept = -erle(&agent[talk.clone()], &sent[talk]);
         eprintln!("double talk: what goes out is {kept:.1} dB of the agent's voice");
         assert!(
             kept > -9.0,
@@ -327,7 +335,7 @@ mod tests {
         );
         // And before the agent talks, the echo alone is still taken out.
         let alone = 6 * 48_000..8 * 48_000;
-        let erle = 10.0 * (power(&mic[alone.clone()]) / power(&sent[alone]).max(1e-9)).log10();
+        let erle = erle(&mic[alone.clone()], &sent[alone]);
         assert!(erle >= 30.0, "ERLE {erle:.1} dB");
     }
 
@@ -348,19 +356,12 @@ mod tests {
         let mut rumble = 0.0_f64;
         let noise: Vec<i16> = (0..seconds * 48_000)
             .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 17;
-                state ^= state << 5;
-                let white = f64::from(state) / f64::from(u32::MAX) - 0.5;
-                rumble += 0.02 * (white - rumble);
-                (white * 400.0 + rumble * 20_000.0) as i16
+                let hiss = white(&mut state);
+                rumble += 0.02 * (hiss - rumble);
+                (hiss * 400.0 + rumble * 20_000.0) as i16
             })
             .collect();
-        let mic: Vec<i16> = talk
-            .iter()
-            .zip(&noise)
-            .map(|(t, n)| t.saturating_add(*n))
-            .collect();
+        let mic = mixed(&talk, &noise);
         let only_ns = VoiceProcessing {
             noise_suppression: true,
             ..VoiceProcessing::OFF
@@ -373,9 +374,7 @@ mod tests {
             before.push(mic[i]);
             after.push(sent[i]);
         }
-        let db = |(before, after): &(Vec<i16>, Vec<i16>)| {
-            10.0 * (power(after).max(1e-9) / power(before)).log10()
-        };
+        let db = |(before, after): &(Vec<i16>, Vec<i16>)| -erle(before, after);
         let (noise_gain, talk_gain) = (db(&pauses), db(&talks));
         eprintln!(
             "noise suppression: the background {noise_gain:.1} dB, the talk {talk_gain:.1} dB"
@@ -397,9 +396,7 @@ mod tests {
         };
         let sent = through(off, &played, &mic);
         let tail = 3 * 48_000;
-        let erle = 10.0
-            * (power(&mic[mic.len() - tail..]) / power(&sent[sent.len() - tail..]).max(1e-9))
-                .log10();
+        let erle = erle(&mic[mic.len() - tail..], &sent[sent.len() - tail..]);
         assert!(erle < 10.0, "ERLE {erle:.1} dB with the canceller off");
     }
 
