@@ -118,12 +118,24 @@ impl Emulator {
 /// whether it goes to the far side, its bytes); the heap hands out the soonest first.
 type Held = (std::time::Instant, u64, bool, Vec<u8>);
 
+/// Whether a datagram is RTP or RTCP (version 2), the only traffic the relay impairs. STUN
+/// (first byte 0–3) and DTLS (20–63) pass untouched: losing a handshake packet only delays a
+/// call's start by a retransmission timeout, which says nothing about how speech sounds.
+pub fn is_media(bytes: &[u8]) -> bool {
+    bytes.len() >= 8 && bytes[0] >> 6 == 2
+}
+
 /// A UDP relay that puts an [`Emulator`] on each direction of one leg: the near side sends
-/// to [`Relay::addr`], the relay forwards to `far` from a socket of its own, and what `far`
-/// sends back goes to whoever spoke to the relay last. Runs on a thread until dropped.
+/// to [`Relay::addr`], the relay forwards to the far side from [`Relay::far_side`], and what
+/// comes back there goes to whoever spoke to [`Relay::addr`] last. Runs on a thread until
+/// dropped.
 pub struct Relay {
     /// Where the near side sends.
     pub addr: std::net::SocketAddr,
+    /// The relay's own address towards the far side: what the far side sees as the near
+    /// side's (and what a caller puts in its SDP, so the far side's media comes back here).
+    pub far_side: std::net::SocketAddr,
+    far: std::sync::Arc<std::sync::Mutex<Option<std::net::SocketAddr>>>,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -131,70 +143,101 @@ pub struct Relay {
 impl Relay {
     /// Relays to `far`, impairing what goes there with `up` and what comes back with `down`.
     pub fn start(far: std::net::SocketAddr, up: Emulator, down: Emulator) -> Relay {
-        use std::collections::BinaryHeap;
-        use std::net::UdpSocket;
-        use std::sync::atomic::Ordering;
-        use std::time::Instant;
+        let relay = Relay::bind((far.ip(), 0).into(), far.ip(), up, down).expect("relay sockets");
+        relay.connect(far);
+        relay
+    }
 
-        let ip = far.ip();
-        let near_side = UdpSocket::bind((ip, 0)).expect("relay socket");
-        let far_side = UdpSocket::bind((ip, 0)).expect("relay socket");
+    /// A relay listening at `near` (port 0: any), with its far-side socket on `far_ip`; it
+    /// forwards nothing towards the far side until [`Relay::connect`] says where that is
+    /// (a caller learns it from the answer to an offer that named [`Relay::far_side`]).
+    pub fn bind(
+        near: std::net::SocketAddr,
+        far_ip: std::net::IpAddr,
+        up: Emulator,
+        down: Emulator,
+    ) -> std::io::Result<Relay> {
+        use std::net::UdpSocket;
+        let near_side = UdpSocket::bind(near)?;
+        let far_side = UdpSocket::bind((far_ip, 0))?;
         // Short waits: a datagram's due time is honoured to about a millisecond.
         for s in [&near_side, &far_side] {
-            s.set_read_timeout(Some(Duration::from_micros(500)))
-                .expect("read timeout");
+            s.set_read_timeout(Some(Duration::from_micros(500)))?;
         }
-        let addr = near_side.local_addr().expect("relay address");
+        let far = std::sync::Arc::new(std::sync::Mutex::new(None));
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let stopping = stop.clone();
+        let (addr, far_side_addr) = (near_side.local_addr()?, far_side.local_addr()?);
+        let (target, stopping) = (far.clone(), stop.clone());
         let thread = std::thread::spawn(move || {
-            let (mut up, mut down) = (up, down);
-            let mut near: Option<std::net::SocketAddr> = None;
-            let mut queue: BinaryHeap<std::cmp::Reverse<Held>> = BinaryHeap::new();
-            let mut seq = 0_u64;
-            let mut buf = [0_u8; 2048];
-            while !stopping.load(Ordering::Relaxed) {
-                if let Ok((n, from)) = near_side.recv_from(&mut buf) {
-                    near = Some(from);
-                    if let Fate::Delayed(d) = up.next_packet() {
-                        seq += 1;
-                        queue.push(std::cmp::Reverse((
-                            Instant::now() + d,
-                            seq,
-                            true,
-                            buf[..n].to_vec(),
-                        )));
-                    }
-                }
-                if let Ok((n, _)) = far_side.recv_from(&mut buf)
-                    && let Fate::Delayed(d) = down.next_packet()
-                {
-                    seq += 1;
-                    queue.push(std::cmp::Reverse((
-                        Instant::now() + d,
-                        seq,
-                        false,
-                        buf[..n].to_vec(),
-                    )));
-                }
-                let now = Instant::now();
-                while queue
-                    .peek()
-                    .is_some_and(|std::cmp::Reverse((due, ..))| *due <= now)
-                {
-                    let std::cmp::Reverse((_, _, to_far, bytes)) = queue.pop().expect("peeked");
-                    let _ = match (to_far, near) {
-                        (true, _) => far_side.send_to(&bytes, far),
-                        (false, Some(n)) => near_side.send_to(&bytes, n),
-                        (false, None) => Ok(0),
-                    };
-                }
-            }
+            relay_loop(&near_side, &far_side, &target, &stopping, up, down);
         });
-        Relay {
+        Ok(Relay {
             addr,
+            far_side: far_side_addr,
+            far,
             stop,
             thread: Some(thread),
+        })
+    }
+
+    /// Where datagrams from the near side go from now on.
+    pub fn connect(&self, far: std::net::SocketAddr) {
+        *self.far.lock().expect("relay target") = Some(far);
+    }
+}
+
+/// The relay's thread: reads both sockets in turn, holds each datagram for its fate's delay
+/// (or drops it) and sends what is due.
+fn relay_loop(
+    near_side: &std::net::UdpSocket,
+    far_side: &std::net::UdpSocket,
+    far: &std::sync::Mutex<Option<std::net::SocketAddr>>,
+    stop: &std::sync::atomic::AtomicBool,
+    mut up: Emulator,
+    mut down: Emulator,
+) {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    use std::sync::atomic::Ordering;
+    use std::time::Instant;
+
+    let mut near: Option<std::net::SocketAddr> = None;
+    let mut queue: BinaryHeap<Reverse<Held>> = BinaryHeap::new();
+    let mut seq = 0_u64;
+    let mut buf = [0_u8; 2048];
+    while !stop.load(Ordering::Relaxed) {
+        if let Ok((n, from)) = near_side.recv_from(&mut buf) {
+            near = Some(from);
+            let fate = if is_media(&buf[..n]) {
+                up.next_packet()
+            } else {
+                Fate::Delayed(Duration::ZERO)
+            };
+            if let Fate::Delayed(d) = fate {
+                seq += 1;
+                queue.push(Reverse((Instant::now() + d, seq, true, buf[..n].to_vec())));
+            }
+        }
+        if let Ok((n, _)) = far_side.recv_from(&mut buf) {
+            let fate = if is_media(&buf[..n]) {
+                down.next_packet()
+            } else {
+                Fate::Delayed(Duration::ZERO)
+            };
+            if let Fate::Delayed(d) = fate {
+                seq += 1;
+                queue.push(Reverse((Instant::now() + d, seq, false, buf[..n].to_vec())));
+            }
+        }
+        let now = Instant::now();
+        let target = *far.lock().expect("relay target");
+        while queue.peek().is_some_and(|Reverse((due, ..))| *due <= now) {
+            let Reverse((_, _, to_far, bytes)) = queue.pop().expect("peeked");
+            let _ = match (to_far, target, near) {
+                (true, Some(f), _) => far_side.send_to(&bytes, f),
+                (false, _, Some(n)) => near_side.send_to(&bytes, n),
+                _ => Ok(0),
+            };
         }
     }
 }
@@ -320,17 +363,57 @@ mod tests {
             Emulator::new(Impairment::CLEAN, 12),
         );
         for i in 0..200_u8 {
-            near.send_to(&[i], relay.addr).unwrap();
+            near.send_to(&[0x80, 0, 0, i, 0, 0, 0, 0], relay.addr)
+                .unwrap();
         }
         let mut got = 0;
         let mut buf = [0_u8; 16];
         while let Ok((_, from)) = far.recv_from(&mut buf) {
             got += 1;
-            far.send_to(&buf[..1], from).unwrap();
+            far.send_to(&buf[..8], from).unwrap();
         }
         assert!((70..130).contains(&got), "{got} of 200 through");
         let (_, from) = near.recv_from(&mut buf).expect("a reply comes back");
         assert_eq!(from, relay.addr);
+    }
+
+    /// Only RTP and RTCP are impaired: under total loss a STUN or DTLS datagram still goes
+    /// through, and nothing goes towards the far side before the relay is told where it is.
+    #[test]
+    fn a_relay_impairs_media_only_and_waits_for_its_far_side() {
+        use std::net::UdpSocket;
+        let far = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let near = UdpSocket::bind("127.0.0.1:0").unwrap();
+        far.set_read_timeout(Some(Duration::from_millis(300)))
+            .unwrap();
+        let all = Impairment {
+            loss: Loss::Random(1.0),
+            ..Impairment::CLEAN
+        };
+        let relay = Relay::bind(
+            "127.0.0.1:0".parse().unwrap(),
+            "127.0.0.1".parse().unwrap(),
+            Emulator::new(all, 1),
+            Emulator::new(all, 2),
+        )
+        .unwrap();
+        let stun = [0_u8, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42];
+        near.send_to(&stun, relay.addr).unwrap();
+        let mut buf = [0_u8; 16];
+        assert!(far.recv_from(&mut buf).is_err(), "sent before connect");
+        relay.connect(far.local_addr().unwrap());
+        let dtls = [22_u8, 0xfe, 0xfd, 0, 0, 0, 0, 0];
+        let rtp = [0x80_u8, 0, 0, 1, 0, 0, 0, 0];
+        for packet in [&rtp, &dtls, &rtp, &stun] {
+            near.send_to(packet, relay.addr).unwrap();
+        }
+        let mut through = Vec::new();
+        while let Ok((n, from)) = far.recv_from(&mut buf) {
+            assert_eq!(from, relay.far_side);
+            through.push(buf[0]);
+            assert!(n == 8);
+        }
+        assert_eq!(through, [22, 0], "DTLS and STUN through, RTP lost");
     }
 
     #[test]

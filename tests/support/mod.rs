@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod audio;
 pub mod browser;
+pub mod gateway;
 pub mod impair;
 pub mod peers;
 pub mod rtp_caller;
@@ -162,6 +163,11 @@ pub struct Cloud {
 }
 
 impl Cloud {
+    /// The certificate to trust, unless it serves plain HTTP (`--insecure-http`).
+    pub fn ca(&self) -> Option<&Path> {
+        (!self.ca_cert.as_os_str().is_empty()).then_some(self.ca_cert.as_path())
+    }
+
     /// The cloud's process id (for CPU and memory figures).
     pub fn pid(&self) -> u32 {
         self.child.0.id()
@@ -227,7 +233,8 @@ impl Cloud {
                 .expect("sip")
                 .parse()
                 .expect("sip addr"),
-            ca_cert: PathBuf::from(ready["caCert"].as_str().expect("caCert")),
+            // No certificate with `--insecure-http`: an empty path.
+            ca_cert: PathBuf::from(ready["caCert"].as_str().unwrap_or_default()),
             data,
             postgres,
             child: guard,
@@ -294,7 +301,7 @@ impl Cloud {
     }
 
     pub fn server_config(&self) -> ringdesk_agent::client::ServerConfig {
-        ringdesk_agent::client::ServerConfig::with_ca_file(&self.api, Some(&self.ca_cert))
+        ringdesk_agent::client::ServerConfig::with_ca_file(&self.api, self.ca())
             .expect("server config")
     }
 
@@ -378,7 +385,10 @@ impl Cloud {
 
 /// An HTTP client trusting the cloud's certificate.
 pub fn http(cloud: &Cloud) -> reqwest::Client {
-    let pem = std::fs::read(&cloud.ca_cert).unwrap();
+    let Some(ca) = cloud.ca() else {
+        return reqwest::Client::new();
+    };
+    let pem = std::fs::read(ca).unwrap();
     reqwest::Client::builder()
         .tls_certs_only([reqwest::Certificate::from_pem(&pem).unwrap()])
         .build()
@@ -435,12 +445,24 @@ impl AgentProc {
         who: (&str, &str),
         extra: &[impl AsRef<std::ffi::OsStr>],
     ) -> AgentProc {
-        let mut child = Command::new(binary("ringdesk-agent"))
+        AgentProc::start_via(cloud, &cloud.api, who, extra)
+    }
+
+    /// [`AgentProc::start`] with `server` as the cloud's URL (a gateway in front of it).
+    pub fn start_via(
+        cloud: &Cloud,
+        server: &str,
+        who: (&str, &str),
+        extra: &[impl AsRef<std::ffi::OsStr>],
+    ) -> AgentProc {
+        let mut command = Command::new(binary("ringdesk-agent"));
+        if let Some(ca) = cloud.ca() {
+            command.arg("--ca-cert").arg(ca);
+        }
+        let mut child = command
             .args([
                 "--server",
-                &cloud.api,
-                "--ca-cert",
-                cloud.ca_cert.to_str().unwrap(),
+                server,
                 "--email",
                 who.0,
                 "--password",

@@ -8,8 +8,12 @@ use std::time::{Duration, Instant};
 use std::collections::VecDeque;
 
 use ringdesk_media::dtmf::digit_packets;
-use ringdesk_media::g711::{ulaw_decode, ulaw_encode};
+use ringdesk_media::g711::{G711Law, ulaw_decode, ulaw_encode};
+use ringdesk_media::inbound::G711Inbound;
+use ringdesk_media::resample::Resampler;
 use ringdesk_media::tone::tone_energy_ratio;
+
+use crate::impair::Relay;
 
 /// One call from the caller's side.
 pub struct RtpCaller {
@@ -47,12 +51,32 @@ impl RtpCaller {
         number: &str,
         from: &str,
     ) -> Result<(RtpCaller, Instant), String> {
+        RtpCaller::try_call_via(cloud, number, from, None)
+    }
+
+    /// [`RtpCaller::call`] with the media through `relay` both ways (the network emulator in
+    /// front of the customer's leg): the offer names the relay's far side, so the cloud's
+    /// media comes back through it, and the caller sends to the relay.
+    pub fn call_through(cloud: SocketAddr, number: &str, relay: &Relay) -> (RtpCaller, Instant) {
+        match RtpCaller::try_call_via(cloud, number, "01012345678", Some(relay)) {
+            Ok(answered) => answered,
+            Err(response) => panic!("the call was refused: {response}"),
+        }
+    }
+
+    fn try_call_via(
+        cloud: SocketAddr,
+        number: &str,
+        from: &str,
+        relay: Option<&Relay>,
+    ) -> Result<(RtpCaller, Instant), String> {
         let sip = UdpSocket::bind("127.0.0.1:0").unwrap();
         let rtp = UdpSocket::bind("127.0.0.1:0").unwrap();
-        let (sip_port, rtp_port) = (
-            sip.local_addr().unwrap().port(),
-            rtp.local_addr().unwrap().port(),
-        );
+        let sip_port = sip.local_addr().unwrap().port();
+        let rtp_port = relay
+            .map(|r| r.far_side)
+            .unwrap_or_else(|| rtp.local_addr().unwrap())
+            .port();
         let call_id = format!("rtp-caller-{}@127.0.0.1", rand_id());
         let sdp = format!(
             "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {rtp_port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=ptime:20\r\n"
@@ -103,7 +127,11 @@ impl RtpCaller {
                 .find_map(|l| l.strip_prefix("m=audio "))
                 .and_then(|m| m.split_whitespace().next())
                 .expect("m= line");
-            let media_to: SocketAddr = format!("{media_ip}:{media_port}").parse().unwrap();
+            let mut media_to: SocketAddr = format!("{media_ip}:{media_port}").parse().unwrap();
+            if let Some(relay) = relay {
+                relay.connect(media_to);
+                media_to = relay.addr;
+            }
             let caller = RtpCaller {
                 sip,
                 rtp,
@@ -218,6 +246,45 @@ impl RtpCaller {
             }
         }
         heard
+    }
+
+    /// Says `samples` (8 kHz) in real time, one 20 ms PCMU packet at a time, and hears the
+    /// call as a phone does: what arrives goes through a jitter buffer with G.711 concealment
+    /// (the cloud's own receive path, [`G711Inbound`]) and is played out on the same 20 ms
+    /// clock that sends. Returns what was played, 8 kHz, one frame per tick; the first tick
+    /// sends the first packet and plays the first frame.
+    pub fn converse(&mut self, samples: &[i16]) -> Vec<i16> {
+        let mut ear = G711Inbound::new(G711Law::Mu);
+        let mut down = Resampler::new(ringdesk_media::ROOM_RATE_HZ, 8_000);
+        let mut played = Vec::with_capacity(samples.len());
+        let mut frame = Vec::new();
+        let mut buf = [0u8; 2048];
+        let mut tick = Instant::now();
+        for packet in samples.chunks(160) {
+            loop {
+                let now = Instant::now();
+                if now >= tick {
+                    break;
+                }
+                let wait = (tick - now).max(Duration::from_micros(100));
+                self.rtp.set_read_timeout(Some(wait)).unwrap();
+                if let Ok((n, _)) = self.rtp.recv_from(&mut buf)
+                    && n > 12
+                    && buf[1] & 0x7f == 0
+                {
+                    let seq = u16::from_be_bytes([buf[2], buf[3]]);
+                    let ts = u32::from_be_bytes([buf[4], buf[5], buf[6], buf[7]]);
+                    ear.push(Instant::now(), seq, ts, buf[12..n].to_vec());
+                }
+            }
+            self.timestamp = self.timestamp.wrapping_add(160);
+            let payload: Vec<u8> = packet.iter().map(|&s| ulaw_encode(s)).collect();
+            self.send_rtp(0, self.timestamp, false, &payload);
+            ear.pop_frame(tick, &mut frame);
+            down.process(&frame, &mut played);
+            tick += Duration::from_millis(20);
+        }
+        played
     }
 
     /// One 20 ms packet of PCMU silence, the stream's clock moved on by it.

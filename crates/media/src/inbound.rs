@@ -8,6 +8,7 @@ use std::time::Instant;
 use crate::g711::G711Law;
 use crate::jitter::{JitterBuffer, JitterConfig, Playout, PushOutcome};
 use crate::opus_codec::OpusDecoder;
+use crate::plc::Concealer;
 use crate::resample::Resampler;
 use crate::{MediaError, ROOM_FRAME_SAMPLES, ROOM_RATE_HZ};
 
@@ -89,8 +90,7 @@ pub struct G711Inbound {
     law: G711Law,
     jitter: JitterBuffer<Vec<u8>>,
     upsampler: Resampler,
-    last: Vec<i16>,
-    concealed_in_a_row: u32,
+    concealer: Concealer,
     narrow: Vec<i16>,
 }
 
@@ -101,8 +101,7 @@ impl G711Inbound {
             law,
             jitter: JitterBuffer::new(JitterConfig::voice(8_000)),
             upsampler: Resampler::new(8_000, ROOM_RATE_HZ),
-            last: vec![0; crate::NB_FRAME_SAMPLES],
-            concealed_in_a_row: 0,
+            concealer: Concealer::new(),
             narrow: Vec::new(),
         }
     }
@@ -119,22 +118,18 @@ impl G711Inbound {
     }
 
     /// Fills `out` with the next 20 ms at 48 kHz. A lost packet is concealed by repeating the
-    /// previous frame at falling level (a simple G.711 Appendix I–style PLC), then silence.
+    /// last pitch period at a falling level (G.711 Appendix I; [`Concealer`]), then silence.
     pub fn pop_frame(&mut self, now: Instant, out: &mut Vec<i16>) -> FrameSource {
         self.narrow.clear();
         let source = match self.jitter.pop(now) {
             Playout::Frame(p) => {
                 self.law.decode_frame(&p, &mut self.narrow);
                 self.narrow.resize(crate::NB_FRAME_SAMPLES, 0);
-                self.last.clone_from(&self.narrow);
-                self.concealed_in_a_row = 0;
+                self.concealer.heard(&mut self.narrow);
                 FrameSource::Decoded
             }
-            Playout::Missing if self.concealed_in_a_row < 3 => {
-                self.concealed_in_a_row += 1;
-                let gain = 1.0 / (1 << self.concealed_in_a_row) as f32;
-                self.narrow
-                    .extend(self.last.iter().map(|&s| (f32::from(s) * gain) as i16));
+            Playout::Missing if self.concealer.can_conceal() => {
+                self.concealer.conceal(&mut self.narrow);
                 FrameSource::Concealed
             }
             Playout::Missing | Playout::Empty => {
