@@ -203,7 +203,7 @@ fn call(
     let mut speech = vec![0; 8_000];
     speech.extend(read_raw(&dir.join(format!("{lang}.customer.raw"))));
     let (agent_speech, _) = ringdesk_tests::audio::read_wav(&dir.join(format!("{lang}.agent.wav")));
-    // Two whole turns of the agent's loop and two seconds more: the customer's recording holds
+    // Two whole turns of the agent's loop and three seconds more: the customer's recording holds
     // one complete turn wherever the loop started, and the agent's ear the customer's speech.
     let length = 2 * agent_speech.len() / 6 + 24_000;
     speech.resize(length.max(speech.len() + 16_000), 0);

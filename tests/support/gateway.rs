@@ -77,12 +77,15 @@ fn pass_on(client: TcpStream, upstream: SocketAddr, hook: &CandidateHook) {
         // The client has gone: so does the connection (the cloud then ends its session).
         let _ = up_to.shutdown(std::net::Shutdown::Both);
     });
-    let _ = down(BufReader::new(cloud), client, hook);
+    let mut client = client;
+    let _ = down(BufReader::new(cloud), &mut client, hook);
+    // The cloud has gone: so does the connection (the agent then sees it at once).
+    let _ = client.shutdown(std::net::Shutdown::Both);
 }
 
 fn down(
     mut from: BufReader<TcpStream>,
-    mut to: TcpStream,
+    to: &mut TcpStream,
     hook: &CandidateHook,
 ) -> std::io::Result<()> {
     let mut head = Vec::new();
@@ -98,7 +101,7 @@ fn down(
     to.write_all(&head)?;
     let upgraded = head.starts_with(b"HTTP/1.1 101");
     if !upgraded {
-        std::io::copy(&mut from, &mut to)?;
+        std::io::copy(&mut from, to)?;
         return Ok(());
     }
     loop {

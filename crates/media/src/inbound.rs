@@ -64,6 +64,7 @@ impl OpusInbound {
                 let next = self.jitter.peek_next().cloned();
                 self.conceal(next.as_deref())
             }
+            Playout::Stalled => self.conceal(None),
             Playout::Empty => FrameSource::Silence,
         };
         match source {
@@ -128,11 +129,12 @@ impl G711Inbound {
                 self.concealer.heard(&mut self.narrow);
                 FrameSource::Decoded
             }
-            Playout::Missing if self.concealer.can_conceal() => {
+            Playout::Missing | Playout::Stalled if self.concealer.can_conceal() => {
                 self.concealer.conceal(&mut self.narrow);
                 FrameSource::Concealed
             }
-            Playout::Missing | Playout::Empty => {
+            Playout::Missing | Playout::Stalled | Playout::Empty => {
+                self.concealer.silence();
                 self.narrow.resize(crate::NB_FRAME_SAMPLES, 0);
                 FrameSource::Silence
             }

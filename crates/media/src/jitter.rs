@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 
 /// Frames past the target delay that count as a burst to skip rather than drain slowly.
 const BURST_FRAMES: u64 = 5;
+/// Frames concealed while nothing arrives (as long as concealment lasts) before the buffer
+/// gives up and rebuffers.
+const MAX_STALLED_FRAMES: u32 = 3;
 
 /// What `pop` hands the decoder for one frame slot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +23,12 @@ pub enum Playout<T> {
     Frame(T),
     /// This slot's packet is missing but later ones are here: conceal (PLC/FEC) and go on.
     Missing,
-    /// Nothing to play (not started, or ran dry): play silence or comfort noise.
+    /// Nothing has arrived for this slot yet (a lost packet with the buffer at one frame, or
+    /// the link stalling): conceal a frame and wait for this slot again — the delay grows by
+    /// a frame, so a lost packet's successor is then there for its FEC.
+    Stalled,
+    /// Nothing to play (not started, or dry for longer than concealment lasts): play silence
+    /// or comfort noise.
     Empty,
 }
 
@@ -68,6 +76,8 @@ pub struct JitterBuffer<T> {
     highest: Option<u64>,
     next_play: Option<u64>,
     playing: bool,
+    /// Frames in a row popped while nothing had arrived.
+    stalled: u32,
     buffering_since: Option<Instant>,
     /// RFC 3550 jitter estimate, in seconds.
     jitter_s: f64,
@@ -84,6 +94,7 @@ impl<T> JitterBuffer<T> {
             highest: None,
             next_play: None,
             playing: false,
+            stalled: 0,
             buffering_since: None,
             jitter_s: 0.0,
             last_transit: None,
@@ -197,11 +208,18 @@ impl<T> JitterBuffer<T> {
             return Playout::Empty;
         };
         if self.packets.is_empty() {
-            // Ran dry: rebuffer before playing again, keeping our place in the sequence.
+            if self.stalled < MAX_STALLED_FRAMES {
+                self.stalled += 1;
+                return Playout::Stalled;
+            }
+            // Dry for longer than concealment lasts (the far end paused, the link is down):
+            // rebuffer before playing again, keeping our place in the sequence.
+            self.stalled = 0;
             self.playing = false;
             self.buffering_since = None;
             return Playout::Empty;
         }
+        self.stalled = 0;
         // Too much delay piled up: a little is won back one dropped slot per frame; a burst
         // (audio that waited while the link or the listener was busy, or a backlog when playout
         // starts) is skipped at once, or it would play choppy for as long as it lasted.
@@ -278,6 +296,7 @@ mod tests {
                         Playout::Frame(s) => i32::from(s),
                         Playout::Missing => -2,
                         Playout::Empty => -1,
+                        Playout::Stalled => -3,
                     };
                     if got != want {
                         log.push(format!("pop@{ms}: got {got}, want {want}"));
@@ -288,7 +307,7 @@ mod tests {
         log
     }
 
-    // (name, steps). Expected values: sequence number, -2 = Missing, -1 = Empty.
+    // (name, steps). Expected values: sequence number, -2 = Missing, -1 = Empty, -3 = Stalled.
     const CASES: &[(&str, &[Step])] = &[
         ("nothing pushed plays nothing", &[Pop(0, -1), Pop(20, -1)]),
         (
@@ -300,7 +319,19 @@ mod tests {
                 Pop(20, 2),
                 Push(40, 3),
                 Pop(40, 3),
-                Pop(60, -1),
+                Pop(60, -3),
+            ],
+        ),
+        (
+            "a packet not there in time is waited for: it plays a frame later",
+            &[
+                Push(0, 1),
+                Pop(0, 1),
+                Pop(20, -3),
+                Push(25, 2),
+                Push(40, 3),
+                Pop(40, 2),
+                Pop(60, 3),
             ],
         ),
         (
@@ -346,7 +377,7 @@ mod tests {
                 Pop(41, 2),
                 Pop(61, 3),
                 Refused(70, 2, Late),
-                Pop(81, -1),
+                Pop(81, -3),
             ],
         ),
         (
@@ -361,18 +392,25 @@ mod tests {
             ],
         ),
         (
-            "running dry rebuffers then resumes",
+            "running dry is concealed for 60 ms, then rebuffers and resumes in order",
             &[
                 Push(0, 1),
                 Push(20, 2),
                 Pop(20, 1),
                 Pop(40, 2),
-                Pop(60, -1),
-                Push(100, 3),
-                Pop(100, -1),
-                Push(120, 4),
-                Pop(120, 3),
-                Pop(140, 4),
+                Pop(60, -3),
+                Pop(80, -3),
+                Pop(100, -3),
+                Pop(120, -1),
+                // The stall raised the jitter estimate: the target is now two frames and more.
+                Push(160, 3),
+                Pop(160, -1),
+                Push(180, 4),
+                Pop(180, -1),
+                Push(200, 5),
+                Pop(200, 3),
+                Pop(220, 4),
+                Pop(240, 5),
             ],
         ),
         (

@@ -23,9 +23,12 @@ const FADE: usize = 400;
 /// One stream's concealer: told each frame that was heard, asked for each that was lost.
 #[derive(Debug, Clone)]
 pub struct Concealer {
+    /// What was played last, concealment included.
     history: Vec<i16>,
     /// The period found when the gap began (0: not in a gap).
     pitch: usize,
+    /// The last three periods heard when the gap began: what the gap repeats.
+    periods: Vec<i16>,
     /// Samples synthesised so far in this gap.
     position: usize,
     /// Frames lost in a row.
@@ -37,6 +40,7 @@ impl Default for Concealer {
         Concealer {
             history: vec![0; HISTORY],
             pitch: 0,
+            periods: Vec::new(),
             position: 0,
             lost: 0,
         }
@@ -49,10 +53,23 @@ impl Concealer {
         Self::default()
     }
 
-    /// Whether the next lost frame would still have something to play (a gap longer than
-    /// 60 ms has faded to silence, and so has a stream not yet heard).
+    /// Whether the next lost frame would still have something to play: a gap longer than
+    /// 60 ms has faded to silence. (Before anything is heard it "conceals" silence.)
     pub fn can_conceal(&self) -> bool {
         self.position + NB_FRAME_SAMPLES <= HOLD + FADE
+    }
+
+    /// Silence was played instead (nothing to conceal, or the stream paused): a gap in
+    /// progress is over, and the next frame heard fades in from silence rather than from
+    /// what was heard before the pause.
+    pub fn silence(&mut self) {
+        if self.lost == 0 {
+            self.pitch = MIN_PITCH;
+            self.periods = vec![0; 3 * MIN_PITCH];
+        }
+        self.lost = self.lost.max(1);
+        self.position = HOLD + FADE;
+        self.remember(&[0; NB_FRAME_SAMPLES]);
     }
 
     /// A frame was heard: ends a gap (cross-fading from the synthetic signal into `frame`,
@@ -77,18 +94,20 @@ impl Concealer {
     pub fn conceal(&mut self, out: &mut Vec<i16>) {
         if self.lost == 0 {
             self.pitch = self.find_pitch();
+            self.periods = self.history[HISTORY - 3 * self.pitch..].to_vec();
         }
         self.lost += 1;
         out.clear();
         out.resize(NB_FRAME_SAMPLES, 0);
         self.synthesise(out);
+        self.remember(out);
     }
 
     /// Fills `out` with the gap's next samples: the last `lost` (at most three) periods
     /// repeated, at the fading level.
     fn synthesise(&mut self, out: &mut [i16]) {
         let length = self.pitch * self.lost.clamp(1, 3);
-        let start = HISTORY - length;
+        let start = self.periods.len() - length;
         for s in out.iter_mut() {
             let t = self.position;
             let gain = match t {
@@ -96,7 +115,7 @@ impl Concealer {
                 t if t < HOLD + FADE => 1.0 - (t - HOLD) as f32 / FADE as f32,
                 _ => 0.0,
             };
-            *s = (f32::from(self.history[start + t % length]) * gain) as i16;
+            *s = (f32::from(self.periods[start + t % length]) * gain) as i16;
             self.position += 1;
         }
     }
@@ -213,5 +232,27 @@ mod tests {
             "jump {jump}, the signal's own steepest step {steepest}"
         );
         assert!(c.can_conceal(), "a new gap can be concealed again");
+    }
+
+    #[test]
+    fn after_a_pause_speech_fades_in_from_silence_not_from_before_the_pause() {
+        let mut c = Concealer::new();
+        for f in 0..10 {
+            c.heard(&mut voiced(f * 160, 160));
+        }
+        c.silence();
+        assert!(!c.can_conceal(), "a pause is not concealed");
+        let mut next = vec![0_i16; 160];
+        c.heard(&mut next);
+        assert!(
+            next.iter().all(|&s| s == 0),
+            "nothing from before the pause: {next:?}"
+        );
+        let mut out = Vec::new();
+        c.conceal(&mut out);
+        assert!(
+            out.iter().all(|&s| s == 0),
+            "a gap after the pause repeats the pause"
+        );
     }
 }
