@@ -12,52 +12,17 @@ use std::time::{Duration, Instant};
 use ringdesk_tests::admin::{publish, upload_tone};
 use ringdesk_tests::audio::{write_tone_pcap, write_tone_wav};
 use ringdesk_tests::peers::{Baresip, run_sipp, scenario};
+use ringdesk_tests::procstat::{cpu_percent_over, cpu_seconds, rss_kib, status_kib};
 use ringdesk_tests::rtp_caller::RtpCaller;
 use ringdesk_tests::ws::WsSession;
 use ringdesk_tests::{
-    AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, block_on,
+    AgentProc, Cloud, DEMO_NUMBER, DEMO_SERVICE, JUNHO, MINJI, TempDir, add_managers, block_on,
 };
 use ringdesk_wire::{AgentEvent, EndCause, HangupCause, RingPurpose, ServerEvent};
 use serde_json::json;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-/// CPU seconds (user + system) the process has used so far.
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("proc stat");
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap()
-        .split_whitespace()
-        .collect();
-    // After the command name: field 14/15 of stat are utime/stime (indexes 11/12 here).
-    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
-    ticks / 100.0
-}
-
-fn rss_kib(pid: u32) -> f64 {
-    status_kib(pid, "VmRSS:")
-}
-
-/// A `/proc/<pid>/status` figure in KiB (`VmRSS:`, `RssAnon:`…).
-fn status_kib(pid: u32, field: &str) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
-    status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
-fn cpu_percent_over(pid: u32, window: Duration) -> f64 {
-    let (c0, t0) = (cpu_seconds(pid), Instant::now());
-    std::thread::sleep(window);
-    100.0 * (cpu_seconds(pid) - c0) / t0.elapsed().as_secs_f64()
 }
 
 /// Holds SQLite's write lock on the cloud's database for 2 s of every 2.2 s until dropped, as a
@@ -169,33 +134,6 @@ fn latency(calls: usize, busy_database: bool) {
 }
 
 /// Adds managers `{name}{i}@demo.test` for each `i` to the demo channel's team; their emails.
-fn add_managers(
-    cloud: &Cloud,
-    name: &str,
-    numbered: std::ops::Range<usize>,
-    password: &str,
-) -> Vec<String> {
-    block_on(async {
-        let store = cloud.store().await;
-        let channel = store
-            .number_route(DEMO_NUMBER)
-            .await
-            .unwrap()
-            .unwrap()
-            .channel_id;
-        let mut emails = Vec::new();
-        for i in numbered {
-            let email = format!("{name}{i}@demo.test");
-            store
-                .add_team_manager(channel, &format!("{name} {i}"), &email, password)
-                .await
-                .unwrap();
-            emails.push(email);
-        }
-        emails
-    })
-}
-
 fn load(concurrent: usize) {
     let cloud = Cloud::start(&[]);
     let dir = TempDir::new("bench-load");

@@ -12,6 +12,7 @@ pub mod browser;
 pub mod gateway;
 pub mod impair;
 pub mod peers;
+pub mod procstat;
 pub mod rtp_caller;
 pub mod sms;
 pub mod ws;
@@ -578,4 +579,33 @@ impl AgentProc {
             }
         }
     }
+}
+
+/// Adds managers `{name}{i}@demo.test` (password `password`) to the demo channel's team, for
+/// the benches that need many agents; their emails.
+pub fn add_managers(
+    cloud: &Cloud,
+    name: &str,
+    numbered: std::ops::Range<usize>,
+    password: &str,
+) -> Vec<String> {
+    block_on(async {
+        let store = cloud.store().await;
+        let channel = store
+            .number_route(DEMO_NUMBER)
+            .await
+            .unwrap()
+            .unwrap()
+            .channel_id;
+        let mut emails = Vec::new();
+        for i in numbered {
+            let email = format!("{name}{i}@demo.test");
+            store
+                .add_team_manager(channel, &format!("{name} {i}"), &email, password)
+                .await
+                .unwrap();
+            emails.push(email);
+        }
+        emails
+    })
 }

@@ -298,6 +298,21 @@ impl RtpCaller {
         played
     }
 
+    /// Sends one 20 ms PCMU packet (already μ-law coded) and reads, without waiting, what
+    /// has arrived: for a generator that paces many calls itself. Returns the packets read.
+    pub fn send_and_drain(&mut self, pcmu: &[u8]) -> usize {
+        self.timestamp = self.timestamp.wrapping_add(160);
+        let timestamp = self.timestamp;
+        self.send_rtp(0, timestamp, false, pcmu);
+        self.rtp.set_nonblocking(true).unwrap();
+        let mut buf = [0u8; 2048];
+        let mut read = 0;
+        while self.rtp.recv_from(&mut buf).is_ok() {
+            read += 1;
+        }
+        read
+    }
+
     /// One 20 ms packet of PCMU silence, the stream's clock moved on by it.
     fn send_silence(&mut self) {
         self.timestamp = self.timestamp.wrapping_add(160);
