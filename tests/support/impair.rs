@@ -206,28 +206,24 @@ fn relay_loop(
     let mut seq = 0_u64;
     let mut buf = [0_u8; 2048];
     while !stop.load(Ordering::Relaxed) {
+        // Holds a datagram for its fate (media only; the rest goes at once) or drops it.
+        let mut hold = |emulator: &mut Emulator, to_far: bool, bytes: &[u8]| {
+            let fate = if is_media(bytes) {
+                emulator.next_packet()
+            } else {
+                Fate::Delayed(Duration::ZERO)
+            };
+            if let Fate::Delayed(d) = fate {
+                seq += 1;
+                queue.push(Reverse((Instant::now() + d, seq, to_far, bytes.to_vec())));
+            }
+        };
         if let Ok((n, from)) = near_side.recv_from(&mut buf) {
             near = Some(from);
-            let fate = if is_media(&buf[..n]) {
-                up.next_packet()
-            } else {
-                Fate::Delayed(Duration::ZERO)
-            };
-            if let Fate::Delayed(d) = fate {
-                seq += 1;
-                queue.push(Reverse((Instant::now() + d, seq, true, buf[..n].to_vec())));
-            }
+            hold(&mut up, true, &buf[..n]);
         }
         if let Ok((n, _)) = far_side.recv_from(&mut buf) {
-            let fate = if is_media(&buf[..n]) {
-                down.next_packet()
-            } else {
-                Fate::Delayed(Duration::ZERO)
-            };
-            if let Fate::Delayed(d) = fate {
-                seq += 1;
-                queue.push(Reverse((Instant::now() + d, seq, false, buf[..n].to_vec())));
-            }
+            hold(&mut down, false, &buf[..n]);
         }
         let now = Instant::now();
         let target = *far.lock().expect("relay target");

@@ -162,6 +162,15 @@ mod tests {
             .collect()
     }
 
+    /// A concealer that has heard the first 200 ms of [`voiced`].
+    fn after_200_ms_of_voice() -> Concealer {
+        let mut c = Concealer::new();
+        for f in 0..10 {
+            c.heard(&mut voiced(f * 160, 160));
+        }
+        c
+    }
+
     fn energy(x: impl Iterator<Item = f64>) -> f64 {
         x.map(|v| v * v).sum()
     }
@@ -180,10 +189,7 @@ mod tests {
 
     #[test]
     fn a_lost_frame_of_voiced_speech_continues_its_period() {
-        let mut c = Concealer::new();
-        for f in 0..10 {
-            c.heard(&mut voiced(f * 160, 160));
-        }
+        let mut c = after_200_ms_of_voice();
         let mut out = Vec::new();
         c.conceal(&mut out);
         let truth = voiced(1_600, 160);
@@ -198,10 +204,7 @@ mod tests {
 
     #[test]
     fn a_gap_fades_to_silence_by_60_ms_and_ends_without_a_click() {
-        let mut c = Concealer::new();
-        for f in 0..10 {
-            c.heard(&mut voiced(f * 160, 160));
-        }
+        let mut c = after_200_ms_of_voice();
         let mut out = Vec::new();
         let mut gap = Vec::new();
         for _ in 0..3 {
@@ -213,10 +216,7 @@ mod tests {
         let last_ms = &gap[gap.len() - 8..];
         assert!(last_ms.iter().all(|s| s.abs() < 300), "{last_ms:?}");
         // The gap ends: the next frame starts from where the synthesis was, not with a jump.
-        let mut c = Concealer::new();
-        for f in 0..10 {
-            c.heard(&mut voiced(f * 160, 160));
-        }
+        let mut c = after_200_ms_of_voice();
         c.conceal(&mut out);
         let end_of_gap = *out.last().unwrap();
         let mut next = voiced(1_760, 160);
@@ -236,10 +236,7 @@ mod tests {
 
     #[test]
     fn after_a_pause_speech_fades_in_from_silence_not_from_before_the_pause() {
-        let mut c = Concealer::new();
-        for f in 0..10 {
-            c.heard(&mut voiced(f * 160, 160));
-        }
+        let mut c = after_200_ms_of_voice();
         c.silence();
         assert!(!c.can_conceal(), "a pause is not concealed");
         let mut next = vec![0_i16; 160];
