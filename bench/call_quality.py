@@ -19,7 +19,10 @@ figure. The WAV "devices" add no buffering of their own; a sound card adds its p
     pip install pesq numpy
     cargo build --release --bins --workspace
     python3 bench/call_quality.py    # RINGDESK_QUALITY_ONLY=loss-5: one condition;
-                                     # RINGDESK_QUALITY_DIR=dir: keep the audio there
+                                     # RINGDESK_QUALITY_DIR=dir: keep the audio there;
+                                     # --dev: the dev profile's binaries (cargo build
+                                     # --bins --workspace; quicker to build, same figures
+                                     # while the machine keeps up)
 """
 import os
 import pathlib
@@ -121,8 +124,9 @@ def main():
                 speak(AGENT_SENTENCES[lang], lang, 48000, d / f"{lang}.agent.wav"),
             )
         env = {**os.environ, "RINGDESK_SPEECH_DIR": str(d)}
+        profile = ["--profile", "dev"] if "--dev" in sys.argv[1:] else []
         out = subprocess.run(
-            ["cargo", "bench", "-q", "-p", "ringdesk-tests", "--bench", "quality"],
+            ["cargo", "bench", "-q", *profile, "-p", "ringdesk-tests", "--bench", "quality"],
             cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True,
         ).stdout
         names = []  # in the bench's order: "quality: NAME LANG recorded"

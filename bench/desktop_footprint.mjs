@@ -2,6 +2,8 @@
 // linphone-desktop), each launched cold under the same Xvfb, measured the same way:
 //   launch → its main window mapped (ms), then after 20 s idle: PSS summed over the app's whole
 //   process tree (WebKit's web and network processes included), and CPU used in those 20 s.
+//   Ringdesk then closes its main window to the tray (where an agent's app spends the day)
+//   and the same is measured there.
 // Ringdesk runs logged in to a local cloud (demo manager, available); Linphone runs with no
 // account (its first-run assistant), so neither is doing call work. Then each holds a 60 s
 // call with real audio devices (the same PulseAudio test devices: the default source plays a
@@ -9,7 +11,8 @@
 // printed, with how much of that tone the far end heard (a call that moves no audio costs
 // nothing and proves nothing):
 //   Ringdesk: baresip calls the cloud; the call window is watched from dial to painted; the
-//     Ctrl+Shift+Space hotkey answers; after the call, idle PSS again (the call window goes).
+//     Ctrl+Shift+Space hotkey answers (the main window is in the tray by then); after the call,
+//     PSS in the tray again (the call window goes).
 //   Linphone: `linphone --call` places a direct SIP call to a baresip that answers at once
 //     (no server: Linphone's cheapest call).
 //
@@ -85,6 +88,33 @@ function watchWindow(title) {
   });
 }
 
+/** PSS of each process in `pids`, named: where the memory is. */
+function perProcess(pids) {
+  return pids.map((p) => {
+    let comm = "?";
+    try {
+      comm = readFileSync(`/proc/${p}/comm`, "utf8").trim();
+    } catch {}
+    return `${comm} ${(pssKib([p]) / 1024).toFixed(1)}`;
+  });
+}
+
+/** CPU and PSS of `child`'s tree over IDLE_MS from now. */
+async function idle(child) {
+  const before = cpuTicks(tree(child.pid));
+  await sleep(IDLE_MS);
+  const pids = tree(child.pid);
+  return { ...usage(pids, before, IDLE_MS), processesPssMiB: perProcess(pids) };
+}
+
+/** Closes Ringdesk's main window (the app goes to the tray) and measures it resting there. */
+async function inTray(child) {
+  run("/usr/bin/python3", [join(import.meta.dirname, "../tests/desktop/xwin.py"), "close", "Ringdesk"]);
+  await until("main window closed", 10_000, () => !windowMapped("Ringdesk"));
+  await sleep(2_000);
+  console.log(JSON.stringify({ app: "ringdesk", inTray: await idle(child) }));
+}
+
 function usage(pids, fromTicks, ms) {
   return {
     cpuPercent: +((((cpuTicks(pids) - fromTicks) / TICKS_PER_S) / (ms / 1000)) * 100).toFixed(2),
@@ -117,7 +147,7 @@ async function ringdeskCall(child, sip) {
   run("xdotool", ["key", "--clearmodifiers", "ctrl+shift+o"]);
   await sleep(IDLE_MS);
   const after = +(pssKib(tree(child.pid)) / 1024).toFixed(1);
-  console.log(JSON.stringify({ app: "ringdesk", dialToRingWindow: ring, inCall60s: during, idleAfterCallPssMiB: after }));
+  console.log(JSON.stringify({ app: "ringdesk", dialToRingWindow: ring, inCall60s: during, inTrayAfterCallPssMiB: after }));
 }
 
 /** A 60 s direct call from a fresh Linphone (`linphone --call`) to a baresip that answers.
@@ -140,23 +170,13 @@ async function measure(name, cmd, args, env, title, duringCall) {
   await until(`${name} window`, 60_000, () => windowMapped(title));
   const launchMs = Math.round(performance.now() - t0);
   await sleep(2_000);
-  const before = cpuTicks(tree(child.pid));
-  await sleep(IDLE_MS);
-  const pids = tree(child.pid);
-  const cpu = ((cpuTicks(pids) - before) / TICKS_PER_S / (IDLE_MS / 1000)) * 100;
-  const perProcess = pids.map((p) => {
-    let comm = "?";
-    try {
-      comm = readFileSync(`/proc/${p}/comm`, "utf8").trim();
-    } catch {}
-    return `${comm} ${(pssKib([p]) / 1024).toFixed(1)}`;
-  });
+  const rest = await idle(child);
   const result = {
     app: name,
     launchToWindowMs: launchMs,
-    idlePssMiB: +(pssKib(pids) / 1024).toFixed(1),
-    idleCpuPercent: +cpu.toFixed(2),
-    processesPssMiB: perProcess,
+    idlePssMiB: rest.pssMiB,
+    idleCpuPercent: rest.cpuPercent,
+    processesPssMiB: rest.processesPssMiB,
   };
   console.log(JSON.stringify(result));
   if (duringCall) await duringCall(child);
@@ -176,7 +196,10 @@ await measure("ringdesk", join(binDir, "ringdesk"), [], {
   RINGDESK_CA_CERT: cloud.caCert,
   RINGDESK_EMAIL: "minji@demo.ringdesk.dev",
   RINGDESK_PASSWORD: "ringdesk-demo-1",
-}, "Ringdesk", (child) => ringdeskCall(child, cloud.sip));
+}, "Ringdesk", async (child) => {
+  await inTray(child);
+  await ringdeskCall(child, cloud.sip);
+});
 await measure("linphone-desktop", "linphone", [], { QT_QPA_PLATFORM: "xcb" }, "Linphone");
 await linphoneCall();
 process.exit(0);

@@ -447,6 +447,13 @@ pub fn call_window_feed(shell: State<'_, Shell>) -> Vec<AgentEvent> {
     shell.desk().call_window_feed()
 }
 
+/// The events a main window opened from the tray replays to show the running session (who we
+/// are, presence, calls to pick up) instead of the login form.
+#[tauri::command]
+pub fn main_window_feed(shell: State<'_, Shell>) -> Vec<AgentEvent> {
+    shell.desk().main_window_feed()
+}
+
 /// The settings, with each hotkey's registration error.
 #[tauri::command]
 pub fn get_settings(shell: State<'_, Shell>) -> DesktopSettings {

@@ -16,7 +16,7 @@ mod shell;
 mod tray;
 mod windows;
 
-use tauri::{Manager, WindowEvent};
+use tauri::{Manager, RunEvent, WindowEvent};
 
 use crate::shell::Shell;
 
@@ -61,12 +61,13 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(setup)
         .on_window_event(|window, event| {
-            // Closing the main window hides it to the tray; the app keeps ringing.
-            if let WindowEvent::CloseRequested { api, .. } = event
+            // Closing the main window sends the app to the tray: the window and its WebKit
+            // process go (an agent's app spends most of the day there), the app keeps
+            // ringing, and the tray's "open" builds the window again.
+            if let WindowEvent::Destroyed = event
                 && window.label() == windows::MAIN
             {
-                api.prevent_close();
-                let _ = window.hide();
+                tracing::info!("main window closed: in the tray");
             }
         })
         .invoke_handler(tauri::generate_handler![
@@ -111,6 +112,7 @@ pub fn run() {
             commands::language,
             commands::set_call_window_expanded,
             commands::call_window_feed,
+            commands::main_window_feed,
             commands::read_clipboard,
             commands::open_workflows,
             commands::workflows,
@@ -160,9 +162,21 @@ pub fn run() {
             commands::dial_callback,
             commands::dismiss_callback,
         ])
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("ringdesk: could not start the desktop app: {e}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|_app, event| {
+            // The last window closing is not quitting: the app lives on in the tray. Only the
+            // tray's "quit" (an explicit exit code) ends it.
+            if let RunEvent::ExitRequested {
+                code: None, api, ..
+            } = event
+            {
+                api.prevent_exit();
+            }
+        }),
+        Err(e) => {
+            eprintln!("ringdesk: could not start the desktop app: {e}");
+            std::process::exit(1);
+        }
     }
 }

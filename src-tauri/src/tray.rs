@@ -1,6 +1,7 @@
 //! The tray icon: its colour is the status (available / away / in call / DND / offline), and its
-//! menu sets the status, opens the main window, or quits. Closing the main window only hides
-//! it, so the tray is how the app stays reachable — and keeps ringing.
+//! menu sets the status, opens the main window, or quits. Closing the main window sends the app
+//! here (the window is destroyed with its WebKit process), so the tray is how the app stays
+//! reachable — and it keeps ringing.
 
 use ringdesk_agent::desk::TrayState;
 use ringdesk_wire::AgentStatus;

@@ -177,12 +177,34 @@ pub fn close_call_window(app: &AppHandle) {
     }
 }
 
-/// Shows and focuses a window (tray "open", notification clicks, a second launch).
+/// Shows and focuses a window (tray "open", notification clicks, a second launch). The main
+/// window is built again (from tauri.conf.json) when it was closed to the tray.
 pub fn focus(app: &AppHandle, label: &str) {
+    if label == MAIN && window(app, MAIN).is_none() {
+        open_main(app);
+        return;
+    }
     if let Some(w) = window(app, label) {
         let _ = w.show();
         let _ = w.unminimize();
         let _ = w.set_focus();
+    }
+}
+
+/// Builds the main window as at launch; its page replays the running session
+/// ([`ringdesk_agent::desk::Desk::main_window_feed`]) instead of logging in again.
+fn open_main(app: &AppHandle) {
+    let Some(config) = app.config().app.windows.iter().find(|w| w.label == MAIN) else {
+        tracing::warn!("tauri.conf.json declares no main window");
+        return;
+    };
+    match WebviewWindowBuilder::from_config(app, config).and_then(|b| b.build()) {
+        Ok(w) => {
+            tracing::info!("main window opened from the tray");
+            render_in_software(&w);
+            let _ = w.set_focus();
+        }
+        Err(e) => tracing::warn!("opening the main window: {e}"),
     }
 }
 

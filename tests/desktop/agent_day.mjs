@@ -4,7 +4,8 @@
 //
 //   log in (token to the keyring, nowhere on disk) → choose devices in settings (the level meter
 //   moves, the ringer's test tone plays) → the tray shows and sets the status → close the main
-//   window (hides to tray; the tray's "open" brings it back) → a call arrives: the ring window is
+//   window (the app goes to the tray: window and web process gone; the tray's "open" builds it
+//   again, still logged in) → a call arrives: the ring window is
 //   created at the bottom-left, always on top, the ringtone plays on the ringer device, a Notify
 //   goes out → Ctrl+Shift+Space answers → the caller hears the agent's tone → Ctrl+Shift+M mutes
 //   (tone stops) and unmutes (it returns) → Ctrl+Shift+H: the caller hears the hold music, again:
@@ -16,7 +17,7 @@
 //   ends for all → the dialpad then dials: the price shows first, a country off the rate table
 //   is refused, the cloud's refusal is told → a second launch focuses the app → a rebound mute
 //   hotkey works and the old one doesn't → a call nobody answers raises a missed-call
-//   notification (clicking it brings the hidden main window back) and lands in the missed list
+//   notification (clicking it brings the closed main window back) and lands in the missed list
 //   → a call ringing at a teammate is picked up from the main window's list, handed to him cold
 //   and handed back: the ring window says who transferred it → the cloud restarts: "connection
 //   lost", "reconnected" notifications → English (the tray menu too) → logout removes the token
@@ -146,7 +147,31 @@ async function closeWorkspace() {
   const title = "Ringdesk 상담함 · Inbox";
   xwin("close", title);
   await until("workspace closed", 10000, () => !windowExists(title));
-  await d.window("");
+  await mainWindow();
+}
+/** The app's WebKit web processes (one per open window). */
+function webProcesses() {
+  const appPid = run("pgrep", ["-x", "ringdesk"]).trim().split("\n")[0];
+  return readdirSync("/proc").filter((p) => {
+    if (!/^\d+$/.test(p)) return false;
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const [comm, rest] = [stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), stat.slice(stat.lastIndexOf(")") + 2)];
+      return comm.startsWith("WebKitWebProces") && rest.split(" ")[1] === appPid;
+    } catch {
+      return false;
+    }
+  }).length;
+}
+/** Switches WebDriver to the main window, opening it from the tray first if it was closed
+ * there (closing it destroys it, with its web process). */
+async function mainWindow() {
+  if (!windowExists("Ringdesk")) {
+    const open = trayShown().items.find((i) => ["링데스크 열기", "Open Ringdesk"].includes(i.label));
+    trayClick(open.label);
+    await until("main window opened from the tray", 10000, () => windowExists("Ringdesk"));
+  }
+  await until("main window", 20000, () => d.window("").catch(() => false));
 }
 const d = await Driver.start(driverBin, app, appEnv);
 try {
@@ -247,14 +272,23 @@ try {
   await sleep(500);
   assert(trayChecked() === "상담 가능", `tray checks after clicking the checked status: ${trayChecked()}`);
 
-  // 5. Close the main window: it hides to the tray and the app keeps ringing.
+  // 5. Close the main window: the app goes to the tray — the window and its web process are
+  // gone (nothing of WebKit lives while no window is shown) — and keeps ringing. The tray's
+  // "open" builds the window again, showing the running session: no new login.
   step("close main window");
+  assert(webProcesses() === 1, `web processes with the main window open: ${webProcesses()}`);
   xwin("close", "Ringdesk");
-  await until("main window hidden", 5000, () => !xwin("info", "Ringdesk").mapped);
+  await until("main window gone to the tray", 5000, () => !windowExists("Ringdesk"));
+  await until("no web process left in the tray", 10000, () => webProcesses() === 0);
   trayClick("링데스크 열기");
-  await until("main window back from the tray", 5000, () => xwin("info", "Ringdesk").mapped);
+  await until("main window back from the tray", 10000, () => windowExists("Ringdesk") && xwin("info", "Ringdesk").mapped);
+  await mainWindow();
+  assert((await until("the session shown again", 10000, () => d.text("#manager-name"))) === "김민지", "the reopened window lost the session");
+  assert(!(await d.exists("#login")), "the reopened window asks to log in");
+  assert((await d.invoke("desk_state")).tray === "available", "the session changed by reopening the window");
+  await until("status shown again", 5000, async () => (await d.script("return document.querySelector('#status').value;")) === "available");
   xwin("close", "Ringdesk");
-  await until("main window hidden again", 5000, () => !xwin("info", "Ringdesk").mapped);
+  await until("main window gone again", 5000, () => !windowExists("Ringdesk"));
 
   // 6. A call: the ring window at the bottom-left, on top; ringtone on the ringer; Notify.
   step("call arrives");
@@ -556,7 +590,7 @@ try {
   // rung) until it closes. Opened from the main window: the recording plays (its pause marked),
   // a note, a tag and the wrap-up form are saved, the conversation is closed — available again.
   step("inbox and wrap-up");
-  await d.window("");
+  await mainWindow();
   const myId = (await d.invoke("current_manager")).id;
   const notRinging = async () => (await d.invoke("call_targets")).teammates.find((m) => m.id === myId)?.notRinging ?? null;
   await until("in wrap-up after the call", 10000, async () => (await notRinging()) === "wrapUp");
@@ -664,8 +698,8 @@ try {
   await d.click("#ws-tab-history");
   await until("the call history", 10000, async () => (await d.text("#history-list")).includes("최도윤"));
   await shot("history");
-  // The main window is in the tray (closed in step 4): its card is there all the same.
-  await d.window("");
+  // The card waits in the main window.
+  await mainWindow();
   await until("the callback's card in the main window", 10000, () => d.exists("#due-callbacks button.due-dial"));
   await d.click("#due-callbacks button.due-dial");
   // The rig's cloud has no outbound trunk: the dial reaches it and comes back refused.
@@ -674,16 +708,18 @@ try {
 
   // 11. A second launch only focuses the running app.
   step("single instance");
+  xwin("close", "Ringdesk");
+  await until("main window gone to the tray", 5000, () => !windowExists("Ringdesk"));
   const second = start(app, [], { env: { ...process.env, ...appEnv } });
   const code = await new Promise((resolve) => second.once("exit", resolve));
   assert(code === 0, `second instance exited ${code}`);
-  await until("main window shown again", 10000, () => xwin("info", "Ringdesk").mapped);
+  await until("main window shown again", 10000, () => windowExists("Ringdesk") && xwin("info", "Ringdesk").mapped);
   await closeWorkspace();
   await shot("main");
 
   // 12. Rebind mute to Ctrl+Alt+M; the old keys no longer act.
   step("rebind a hotkey");
-  await d.window("");
+  await mainWindow();
   const recent = await until("recent call listed", 10000, async () => (await d.text("#recent-calls")).includes("받음") && d.text("#recent-calls"));
   assert(recent.includes(caller), `recent list lacks ${caller}: ${recent}`);
   await d.click("#open-settings");
@@ -718,7 +754,7 @@ try {
   xdotool("ctrl+o");
   await until("left the call", 10000, () => !windowExists("Ringdesk call"));
   // Its wrap-up done, we close the conversation so that the next call rings us.
-  await d.window("");
+  await mainWindow();
   await d.invoke("set_conversation_state", { id: secondCall, change: { state: "closed", snoozedUntil: null } });
 
   // 13. A call nobody answers: missed-call notification and the missed list.
@@ -726,7 +762,7 @@ try {
   step("missed call");
   run("dunstctl", ["close-all"]);
   xwin("close", "Ringdesk");
-  await until("main window hidden", 5000, () => !xwin("info", "Ringdesk").mapped);
+  await until("main window gone to the tray", 5000, () => !windowExists("Ringdesk"));
   const beforeMissed = notifications.text.length;
   // The caller gives up after 8 s: missed (the caller left) while the ring window is up.
   await baresipCall(cloud.sip, toneWav, 8);
@@ -738,8 +774,8 @@ try {
   await until("missed-call Notify", 20000, () => notifications.text.slice(beforeMissed).includes("부재중 전화"));
   await until("missed-call notification shown", 5000, () => displayed() === 1);
   run("dunstctl", ["action", "0"]);
-  await until("main window back after the click", 10000, () => xwin("info", "Ringdesk").mapped);
-  await d.window("");
+  await until("main window back after the click", 10000, () => windowExists("Ringdesk") && xwin("info", "Ringdesk").mapped);
+  await mainWindow();
   await until("missed list", 10000, async () => (await d.text("#missed-calls")).includes("부재중"));
 
   // 13a. Pick-up, and a transfer's ring label: a call rings Junho (a headless teammate who
@@ -751,7 +787,7 @@ try {
   await baresipCall(cloud.sip, toneWav, 60, "01055556666");
   const routed = await until("the call rings Junho", 20000, () => lazyJunho.events.find((e) => e.event === "ring"));
   const pickUp = `#live-calls button.pick-up[data-call-id="${routed.callId}"]`;
-  await d.window("");
+  await mainWindow();
   await until("listed to pick up", 10000, () => d.exists(pickUp));
   await d.click(pickUp);
   await callWindow();
@@ -777,7 +813,7 @@ try {
   xdotool("ctrl+shift+o");
   await until("call window closed after the transfer back", 10000, () => !windowExists("Ringdesk call"));
   lazyJunho.stop();
-  await d.window("");
+  await mainWindow();
   await d.invoke("set_conversation_state", { id: handedBack, change: { state: "closed", snoozedUntil: null } });
 
   // 13a. The IVR editor (Minji owns the channel): opened from the main window, the demo IVR's
@@ -785,7 +821,7 @@ try {
   // team's queue); a prompt plays; an edited prompt is saved and published as version 2. The
   // window's picture is kept beside the ring's.
   step("IVR editor, simulator and publish");
-  await d.window("");
+  await mainWindow();
   await d.click("#open-workflows");
   await until("editor window", 20000, () => d.window("#workflows").catch(() => false));
   await until("workflow list", 10000, () => d.exists("#wf-list button.wf-open"));
@@ -898,7 +934,7 @@ try {
   await d.select(mainNumber, "");
   await until("the main number back to the first workflow", 5000, () => !linkedTo().includes("IVR 데모"));
   writeFileSync(join(dirname(screenshot), "ringdesk-desktop-setup.png"), Buffer.from(await d.screenshot(), "base64"));
-  await d.window("");
+  await mainWindow();
 
   // 13b. The cloud goes away and comes back on the same address: "connection lost", then
   // "reconnected", and the agent is available again.

@@ -32,6 +32,11 @@ pub struct Desk {
     held: bool,
     /// The last `SessionUp` (who we are), for a call window opened late.
     session_up: Option<AgentEvent>,
+    /// The last `SessionDown` while the link is down, for a main window opened then.
+    session_down: Option<AgentEvent>,
+    /// The last `Presence` and `RingingCalls`, for a main window opened late.
+    presence: Option<AgentEvent>,
+    ringing_calls: Option<AgentEvent>,
     /// The call events since something last started ringing here or a call came up; dropped
     /// when nothing rings and no call is up. See [`Desk::call_window_feed`].
     call_events: Vec<AgentEvent>,
@@ -82,15 +87,46 @@ impl Desk {
             .collect()
     }
 
+    /// What a main window created from the tray (it is destroyed, not hidden, when closed, to
+    /// free its WebKit process) replays to show the running session without logging in again:
+    /// who we are, presence, the calls to pick up, and whether the link is down now. Empty
+    /// when no session has come up.
+    pub fn main_window_feed(&self) -> Vec<AgentEvent> {
+        if self.session_up.is_none() {
+            return Vec::new();
+        }
+        [
+            &self.session_up,
+            &self.presence,
+            &self.ringing_calls,
+            &self.session_down,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
+    }
+
     fn apply(&mut self, event: &AgentEvent) {
         match event {
             AgentEvent::SessionUp { .. } => {
                 self.online = true;
                 self.session_up = Some(event.clone());
+                self.session_down = None;
             }
-            AgentEvent::SessionDown { .. } | AgentEvent::SessionExpired => {
+            AgentEvent::SessionDown { .. } => {
                 self.online = false;
                 self.ringing.clear();
+                self.session_down = Some(event.clone());
+                self.ringing_calls = None;
+            }
+            AgentEvent::SessionExpired => {
+                self.online = false;
+                self.ringing.clear();
+                self.session_up = None;
+                self.session_down = None;
+                self.presence = None;
+                self.ringing_calls = None;
             }
             AgentEvent::Server(ServerEvent::Presence {
                 status,
@@ -100,6 +136,10 @@ impl Desk {
                 self.online = true;
                 self.status = Some(*status);
                 self.do_not_disturb = *do_not_disturb;
+                self.presence = Some(event.clone());
+            }
+            AgentEvent::Server(ServerEvent::RingingCalls { .. }) => {
+                self.ringing_calls = Some(event.clone());
             }
             AgentEvent::Server(ServerEvent::Ring { call_id, .. })
                 if !self.ringing.contains(call_id) =>
@@ -292,6 +332,39 @@ mod tests {
             .into(),
         );
         assert_eq!(d.call_window_feed(), vec![up]);
+    }
+
+    #[test]
+    fn a_main_window_opened_late_is_fed_the_session_as_it_is_now() {
+        let mut d = Desk::default();
+        assert_eq!(d.main_window_feed(), vec![], "no session: the login form");
+        let up = session_up();
+        d.observe(&up);
+        d.observe(&presence(AgentStatus::Away, false));
+        let available = presence(AgentStatus::Available, true);
+        d.observe(&available);
+        let pick_up: AgentEvent = ServerEvent::RingingCalls { calls: vec![] }.into();
+        d.observe(&pick_up);
+        d.observe(&ring(4));
+        assert_eq!(
+            d.main_window_feed(),
+            vec![up.clone(), available.clone(), pick_up.clone()],
+            "the last presence and pick-up list; no call events"
+        );
+        let down = AgentEvent::SessionDown {
+            reason: "gone".into(),
+            retry_in_ms: 1000,
+        };
+        d.observe(&down);
+        assert_eq!(
+            d.main_window_feed(),
+            vec![up.clone(), available.clone(), down],
+            "offline: the pick-up list is stale, the window says offline"
+        );
+        d.observe(&up);
+        assert_eq!(d.main_window_feed(), vec![up.clone(), available]);
+        d.observe(&AgentEvent::SessionExpired);
+        assert_eq!(d.main_window_feed(), vec![], "expired: the login form");
     }
 
     #[test]

@@ -6,11 +6,16 @@
 //! (answerer, ICE-lite) and the agent (offerer, full ICE) both use it, so both ends of our
 //! media path are the same code.
 //!
+//! Audio carries redundant frames (RFC 2198 RED, [`redundancy`]) while the far end reports
+//! loss; both ends receive it, and so do browsers that offer it.
+//!
 //! Left out: video, data channels, TURN/TCP candidates (a later issue: agents behind strict
 //! firewalls), bandwidth estimation.
 
+pub mod redundancy;
+
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use str0m::change::{SdpAnswer, SdpOffer, SdpPendingOffer};
 use str0m::format::Codec;
@@ -19,6 +24,8 @@ use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc, RtcConfig};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
+
+use crate::redundancy::{RED_DISTANCES, Redundancy};
 
 /// Errors of the WebRTC layer.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +83,8 @@ pub struct AudioPeer {
     /// hold them until the keys exist and then send the whole set-up time's audio at once,
     /// and the far end's jitter buffer would play that stale burst for as long as set-up took.
     connected: bool,
+    /// Whether our packets carry redundant frames now.
+    redundancy: Redundancy,
 }
 
 impl std::fmt::Debug for AudioPeer {
@@ -90,7 +99,12 @@ impl std::fmt::Debug for AudioPeer {
 fn config(ice_lite: bool) -> RtcConfig {
     RtcConfig::new()
         .clear_codecs()
-        .enable_opus(true, false)
+        .enable_opus(true, true)
+        .set_red_distances(&RED_DISTANCES)
+        // The far end's loss, from its receiver reports, decides whether redundancy is sent:
+        // reports each second (str0m's default for audio is 5 s), read each second.
+        .set_rtcp_report_interval_audio(Duration::from_secs(1))
+        .set_stats_interval(Some(Duration::from_secs(1)))
         .set_ice_lite(ice_lite)
         // Hand each packet over as it arrives, in any order: the receiver's jitter buffer
         // orders them and conceals a gap when its slot comes. str0m's default held 15 packets
@@ -119,6 +133,7 @@ impl AudioPeer {
             pending: Some(pending),
             samples_sent: 0,
             connected: false,
+            redundancy: Redundancy::default(),
         };
         Ok((peer, offer.to_sdp_string()))
     }
@@ -156,6 +171,7 @@ impl AudioPeer {
                 pending: None,
                 samples_sent: 0,
                 connected: false,
+                redundancy: Redundancy::default(),
             },
             answer.to_sdp_string(),
         ))
@@ -199,6 +215,10 @@ impl AudioPeer {
             return Ok(());
         }
         let Some(mid) = self.mid else { return Ok(()) };
+        // str0m wraps in RED whenever it is negotiated; we do only while the far end loses.
+        self.rtc
+            .direct_api()
+            .set_red_send(mid, self.redundancy.on());
         let Some(writer) = self.rtc.writer(mid) else {
             return Ok(());
         };
@@ -237,6 +257,14 @@ impl AudioPeer {
                     }
                     Event::MediaAdded(m) if m.kind == MediaKind::Audio && self.mid.is_none() => {
                         self.mid = Some(m.mid);
+                    }
+                    Event::MediaEgressStats(stats) if Some(stats.mid) == self.mid => {
+                        if let Some(on) = stats
+                            .loss
+                            .and_then(|loss| self.redundancy.observe(stats.timestamp, loss))
+                        {
+                            tracing::debug!("redundant audio {}", if on { "on" } else { "off" });
+                        }
                     }
                     Event::MediaData(d) => {
                         let sequence = *d.seq_range.start();
@@ -515,6 +543,85 @@ mod tests {
         assert_eq!(when(6), Some(7), "frame 6 is handed over as it arrives");
         assert_eq!(when(8), Some(10), "frame 8, late, is still handed over");
         assert_eq!(when(9), Some(10), "frame 9 with it");
+    }
+
+    /// The RTP payload type of a datagram.
+    fn payload_type(bytes: &[u8]) -> u8 {
+        bytes[1] & 0x7f
+    }
+
+    /// Plain Opus on a clean link; once the far end reports loss, each packet also carries the
+    /// two frames before it (RED), and a burst of two lost packets is rebuilt from the next.
+    #[test]
+    fn reported_loss_turns_on_redundancy_that_rebuilds_a_burst() {
+        let _ = std::panic::catch_unwind(|| {
+            str0m::crypto::from_feature_flags().install_process_default()
+        });
+        let now = Instant::now();
+        let (a, offer) = AudioPeer::offer(now, "127.0.0.1:40006".parse().unwrap()).unwrap();
+        assert!(offer.contains("red/48000/2"), "{offer}");
+        let (b, answer) =
+            AudioPeer::answer(now, "127.0.0.1:40007".parse().unwrap(), &offer).unwrap();
+        let mut pair = Pair {
+            a,
+            b,
+            up: (false, false),
+            heard: (Vec::new(), Vec::new()),
+            now,
+        };
+        pair.a.accept_answer(&answer).unwrap();
+        for _ in 0..100 {
+            pair.exchange(&mut |bytes| vec![bytes], Duration::from_millis(10));
+        }
+        assert!(pair.up.0 && pair.up.1, "both ends connect");
+        // `drop(n)` decides the fate of the n-th media packet of a phase; returns the payload
+        // types seen on the wire, the frame numbers heard by b and the phase's first frame.
+        let mut frame = 1_u16;
+        let mut run = |pair: &mut Pair, frames: u16, drop: &dyn Fn(u16) -> bool| {
+            let (mut types, mut heard, first) = (Vec::new(), Vec::new(), frame);
+            let mut n = 0_u16;
+            for _ in 0..frames {
+                let [hi, lo] = frame.to_be_bytes();
+                pair.a.send_opus(pair.now, &[0xF8, hi, lo]).unwrap();
+                frame += 1;
+                let before = pair.heard.1.len();
+                pair.exchange(
+                    &mut |bytes| {
+                        if !is_rtp(&bytes) {
+                            return vec![bytes];
+                        }
+                        types.push(payload_type(&bytes));
+                        n += 1;
+                        if drop(n - 1) { vec![] } else { vec![bytes] }
+                    },
+                    Duration::from_millis(20),
+                );
+                heard.extend(
+                    pair.heard.1[before..]
+                        .iter()
+                        .map(|p| u16::from_be_bytes([p.payload[1], p.payload[2]])),
+                );
+            }
+            (types, heard, first)
+        };
+        let (clean, ..) = run(&mut pair, 100, &|_| false);
+        let opus = clean[0];
+        assert!(
+            clean.iter().all(|t| *t == opus),
+            "clean: one payload type {clean:?}"
+        );
+        // One packet in eight lost (12 %) for six seconds: the reports say so.
+        let (lossy, ..) = run(&mut pair, 300, &|n| n % 8 == 7);
+        let red = *lossy.last().unwrap();
+        assert_ne!(red, opus, "redundancy after reported loss");
+        // Two packets in a row lost: every frame is heard all the same.
+        let (_, heard, first) = run(&mut pair, 20, &|n| n == 10 || n == 11);
+        for f in first + 5..first + 15 {
+            assert!(
+                heard.contains(&f),
+                "frame {f} rebuilt from redundancy: {heard:?}"
+            );
+        }
     }
 
     /// An owner may hand frames over before the media path is up (a room sends every leg its

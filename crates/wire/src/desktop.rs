@@ -897,6 +897,8 @@ desktop_commands! {
     fn set_call_window_expanded(expanded: bool) -> ();
     /// The events a just-created call window replays to catch up.
     fn call_window_feed() -> Vec<AgentEvent>;
+    /// The events a main window opened from the tray replays to show the running session.
+    fn main_window_feed() -> Vec<AgentEvent>;
     /// The clipboard's text, for the dialpad's paste button.
     fn read_clipboard() -> String;
     /// Opens (or focuses) the workflow editor window (owners and admins).

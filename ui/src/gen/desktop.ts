@@ -452,6 +452,8 @@ export interface Commands {
   set_call_window_expanded: { args: { expanded: boolean }; result: null };
   /** The events a just-created call window replays to catch up. */
   call_window_feed: { args: Record<string, never>; result: Array<AgentEvent> };
+  /** The events a main window opened from the tray replays to show the running session. */
+  main_window_feed: { args: Record<string, never>; result: Array<AgentEvent> };
   /** The clipboard's text, for the dialpad's paste button. */
   read_clipboard: { args: Record<string, never>; result: string };
   /** Opens (or focuses) the workflow editor window (owners and admins). */

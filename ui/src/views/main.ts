@@ -402,10 +402,17 @@ function onEvent(e: AgentEvent): void {
 export async function startMainWindow(): Promise<() => void> {
   await listen("agent-event", onEvent);
   state.startup = await invoke("startup");
+  // Opened again from the tray: the session runs on in the app; show it as it is now.
+  const running = await invoke("main_window_feed");
+  running.forEach(onEvent);
   // Offline or not, the cached lists show at once.
   await refreshLists();
   render();
-  if (state.startup.autoLogin && state.startup.email) await doLogin(state.startup.server, state.startup.email, null);
+  if (running.length > 0) {
+    await refreshDue();
+    state.networkOffer = !(await invoke("get_settings")).networkTestOffered;
+    render();
+  } else if (state.startup.autoLogin && state.startup.email) await doLogin(state.startup.server, state.startup.email, null);
   else if (state.startup.savedSession) await startSession("resume", () => invoke("resume"));
   return render;
 }
