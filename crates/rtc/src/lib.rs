@@ -215,10 +215,6 @@ impl AudioPeer {
             return Ok(());
         }
         let Some(mid) = self.mid else { return Ok(()) };
-        // str0m wraps in RED whenever it is negotiated; we do only while the far end loses.
-        self.rtc
-            .direct_api()
-            .set_red_send(mid, self.redundancy.on());
         let Some(writer) = self.rtc.writer(mid) else {
             return Ok(());
         };
@@ -249,6 +245,13 @@ impl AudioPeer {
                 Output::Event(e) => match e {
                     Event::Connected => {
                         self.connected = true;
+                        // str0m wraps in RED whenever it is negotiated; we do only while the
+                        // far end loses (and set it again when that changes, below).
+                        if let Some(mid) = self.mid {
+                            self.rtc
+                                .direct_api()
+                                .set_red_send(mid, self.redundancy.on());
+                        }
                         return Ok(PeerOutput::Connected);
                     }
                     Event::IceConnectionStateChange(IceConnectionState::Disconnected)
@@ -264,6 +267,7 @@ impl AudioPeer {
                             .and_then(|loss| self.redundancy.observe(stats.timestamp, loss))
                         {
                             tracing::debug!("redundant audio {}", if on { "on" } else { "off" });
+                            self.rtc.direct_api().set_red_send(stats.mid, on);
                         }
                     }
                     Event::MediaData(d) => {
@@ -468,6 +472,31 @@ mod tests {
     }
 
     impl Pair {
+        /// Offerer on `a_port`, answerer on `b_port`, connected over a clean network; also
+        /// returns the offer.
+        fn connect(a_port: u16, b_port: u16) -> (Pair, String) {
+            let _ = std::panic::catch_unwind(|| {
+                str0m::crypto::from_feature_flags().install_process_default()
+            });
+            let now = Instant::now();
+            let local = |port| SocketAddr::from(([127, 0, 0, 1], port));
+            let (a, offer) = AudioPeer::offer(now, local(a_port)).unwrap();
+            let (b, answer) = AudioPeer::answer(now, local(b_port), &offer).unwrap();
+            let mut pair = Pair {
+                a,
+                b,
+                up: (false, false),
+                heard: (Vec::new(), Vec::new()),
+                now,
+            };
+            pair.a.accept_answer(&answer).unwrap();
+            for _ in 0..100 {
+                pair.exchange(&mut |bytes| vec![bytes], Duration::from_millis(10));
+            }
+            assert!(pair.up.0 && pair.up.1, "both ends connect");
+            (pair, offer)
+        }
+
         fn exchange(&mut self, network: &mut dyn FnMut(Vec<u8>) -> Vec<Vec<u8>>, step: Duration) {
             let (a_addr, b_addr) = (self.a.local, self.b.local);
             for (_, bytes) in drain(&mut self.a, &mut self.up.0, &mut self.heard.0) {
@@ -493,25 +522,7 @@ mod tests {
     /// over: ordering and concealment are the receiver's jitter buffer's job.
     #[test]
     fn packets_after_a_gap_or_out_of_order_are_handed_over_at_once() {
-        let _ = std::panic::catch_unwind(|| {
-            str0m::crypto::from_feature_flags().install_process_default()
-        });
-        let now = Instant::now();
-        let (a, offer) = AudioPeer::offer(now, "127.0.0.1:40004".parse().unwrap()).unwrap();
-        let (b, answer) =
-            AudioPeer::answer(now, "127.0.0.1:40005".parse().unwrap(), &offer).unwrap();
-        let mut pair = Pair {
-            a,
-            b,
-            up: (false, false),
-            heard: (Vec::new(), Vec::new()),
-            now,
-        };
-        pair.a.accept_answer(&answer).unwrap();
-        for _ in 0..100 {
-            pair.exchange(&mut |bytes| vec![bytes], Duration::from_millis(10));
-        }
-        assert!(pair.up.0 && pair.up.1, "both ends connect");
+        let (mut pair, _) = Pair::connect(40004, 40005);
         // Frame 5 is lost on the way; frame 8 is overtaken by frame 9. (Frames are counted
         // as their packets go by: str0m sends each on a later poll than it was given.)
         let (mut sent, mut held) = (0_u8, None);
@@ -554,26 +565,8 @@ mod tests {
     /// two frames before it (RED), and a burst of two lost packets is rebuilt from the next.
     #[test]
     fn reported_loss_turns_on_redundancy_that_rebuilds_a_burst() {
-        let _ = std::panic::catch_unwind(|| {
-            str0m::crypto::from_feature_flags().install_process_default()
-        });
-        let now = Instant::now();
-        let (a, offer) = AudioPeer::offer(now, "127.0.0.1:40006".parse().unwrap()).unwrap();
+        let (mut pair, offer) = Pair::connect(40006, 40007);
         assert!(offer.contains("red/48000/2"), "{offer}");
-        let (b, answer) =
-            AudioPeer::answer(now, "127.0.0.1:40007".parse().unwrap(), &offer).unwrap();
-        let mut pair = Pair {
-            a,
-            b,
-            up: (false, false),
-            heard: (Vec::new(), Vec::new()),
-            now,
-        };
-        pair.a.accept_answer(&answer).unwrap();
-        for _ in 0..100 {
-            pair.exchange(&mut |bytes| vec![bytes], Duration::from_millis(10));
-        }
-        assert!(pair.up.0 && pair.up.1, "both ends connect");
         // `drop(n)` decides the fate of the n-th media packet of a phase; returns the payload
         // types seen on the wire, the frame numbers heard by b and the phase's first frame.
         let mut frame = 1_u16;
