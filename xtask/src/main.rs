@@ -297,9 +297,10 @@ fn test() -> anyhow::Result<()> {
             .env("RINGDESK_TEST_POSTGRES", &pg.url)
             .env("RINGDESK_TEST_KOREAN_VOICE", voice::dir())
             .env("RINGDESK_TEST_WHISPER_MODEL", whisper::model_file()))?;
-        // One end-to-end call suite with the cloud on PostgreSQL.
+        // One end-to-end call suite with the cloud on PostgreSQL. `--workspace` keeps
+        // the feature set of the build above, so nothing is compiled again.
         run(cargo()
-            .args(["test", "--locked", "-p", "ringdesk-tests", "--test", "call"])
+            .args(["test", "--workspace", "--locked", "--test", "call"])
             .env("RINGDESK_TEST_POSTGRES", &pg.url)
             .env("RINGDESK_TEST_BACKEND", "postgres"))?;
     }
