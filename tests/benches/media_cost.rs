@@ -9,6 +9,7 @@
 //!
 //!   cargo build --release --bins --workspace
 //!   cargo bench -p ringdesk-tests --bench media_cost          # RINGDESK_BENCH_CALLS=1,50
+//!                                                    # RINGDESK_BENCH_ONLY=ringdesk|rtpengine
 //!
 //! Needs `rtpengine` (apt: rtpengine-daemon) and `espeak-ng` on the PATH.
 
@@ -526,9 +527,16 @@ fn main() {
         .split(',')
         .map(|n| n.trim().parse().expect("a number of calls"))
         .collect();
+    // `ringdesk` or `rtpengine` runs one side only (a profile, a quick re-measure).
+    let only = std::env::var("RINGDESK_BENCH_ONLY").ok();
+    let runs = |side: &str| only.as_deref().is_none_or(|o| o == side);
     let dir = TempDir::new("bench-media-cost");
     for &calls in &counts {
-        cloud_cost(calls, speech(&dir));
-        rtpengine_cost(calls, speech(&dir));
+        if runs("ringdesk") {
+            cloud_cost(calls, speech(&dir));
+        }
+        if runs("rtpengine") {
+            rtpengine_cost(calls, speech(&dir));
+        }
     }
 }

@@ -69,6 +69,13 @@ fn main() {
         down.process(frames_wide[i as usize % n], &mut down_out);
         black_box(&down_out);
     });
+    let mut to_recording = Resampler::new(48_000, 16_000);
+    let mut rec_out = Vec::with_capacity(320);
+    measure("resample 48 kHz → 16 kHz (960 → 320)", 20_000, |i| {
+        rec_out.clear();
+        to_recording.process(frames_wide[i as usize % n], &mut rec_out);
+        black_box(&rec_out);
+    });
     let mut enc = OpusEncoder::new(32_000).expect("encoder");
     measure("Opus encode 32 kb/s + FEC (960 samples)", 2_000, |i| {
         black_box(

@@ -6,18 +6,26 @@
 
 /// Resamples a mono stream by `up/down`, keeping filter state across calls so frames join
 /// without clicks.
+///
+/// Runs on every call's media path (the trunk's 8 kHz both ways, the recording's 16 kHz), so
+/// each output sample is one contiguous dot product: the filter is stored phase by phase,
+/// each phase's taps reversed to line up with the input history, which the compiler turns
+/// into SIMD (profiled at a fifth of the cloud's media CPU when the taps were strided).
 #[derive(Debug, Clone)]
 pub struct Resampler {
     up: usize,
     down: usize,
-    /// Polyphase filter: coefficient `p + k*up` belongs to phase `p`, tap `k`.
-    taps: Vec<f32>,
+    /// `up` phases of `taps_per_phase` taps each, phase after phase: tap `j` of phase `p`
+    /// multiplies the input `taps_per_phase - 1 - j` samples before the newest one it needs.
+    bank: Vec<f32>,
     taps_per_phase: usize,
     /// Input history: `history[i]` is global input sample `base + i`.
     history: Vec<f32>,
     base: u64,
-    /// Global index of the next output sample.
-    next_output: u64,
+    /// The next output sample, as the global index of the newest input it needs and its
+    /// filter phase; stepped by `down/up` inputs per output with no division.
+    next_newest: u64,
+    next_phase: usize,
 }
 
 fn gcd(a: usize, b: usize) -> usize {
@@ -59,16 +67,29 @@ impl Resampler {
         for t in &mut taps {
             *t *= up as f64 / sum;
         }
+        // Coefficient `p + k*up` is phase `p`, tap `k` (k samples before the newest input);
+        // stored phase-major and reversed, so a phase is a slice that lines up with history.
+        let bank = (0..up)
+            .flat_map(|p| {
+                let taps = &taps;
+                (0..taps_per_phase)
+                    .rev()
+                    .map(move |k| taps[p + k * up] as f32)
+            })
+            .collect();
+        // The first output is the first one that needs no input before the history's zeros.
+        let first_pos = (taps_per_phase as u64 * up as u64).div_ceil(down as u64) * down as u64;
         Resampler {
             up,
             down,
-            taps: taps.into_iter().map(|t| t as f32).collect(),
+            bank,
             taps_per_phase,
             // Start with `taps_per_phase` zeros of history; real input begins at global index
             // `taps_per_phase`, and the first output is the first one that needs no earlier input.
             history: vec![0.0; taps_per_phase],
             base: 0,
-            next_output: (taps_per_phase as u64 * up as u64).div_ceil(down as u64),
+            next_newest: first_pos / up as u64,
+            next_phase: (first_pos % up as u64) as usize,
         }
     }
 
@@ -76,31 +97,55 @@ impl Resampler {
     pub fn process(&mut self, input: &[i16], out: &mut Vec<i16>) {
         self.history.extend(input.iter().map(|&s| f32::from(s)));
         let available_end = self.base + self.history.len() as u64; // one past the last input
-        loop {
-            let pos = self.next_output * self.down as u64;
-            let i = pos / self.up as u64; // newest input sample this output needs
-            if i >= available_end {
-                break;
+        let span = self.taps_per_phase;
+        let (whole_step, phase_step) = ((self.down / self.up) as u64, self.down % self.up);
+        while self.next_newest < available_end {
+            let (phase, newest) = (self.next_phase, (self.next_newest - self.base) as usize);
+            // History always holds `span` samples before `newest` (see `new`).
+            let acc = dot(
+                &self.bank[phase * span..][..span],
+                &self.history[newest + 1 - span..=newest],
+            );
+            out.push(to_sample(acc));
+            self.next_newest += whole_step;
+            self.next_phase += phase_step;
+            if self.next_phase >= self.up {
+                self.next_phase -= self.up;
+                self.next_newest += 1;
             }
-            let phase = (pos % self.up as u64) as usize;
-            let newest = (i - self.base) as usize;
-            let mut acc = 0.0f32;
-            for k in 0..self.taps_per_phase {
-                // History always holds `taps_per_phase` samples before `newest` (see `new`).
-                acc += self.taps[phase + k * self.up] * self.history[newest - k];
-            }
-            out.push(acc.round().clamp(-32768.0, 32767.0) as i16);
-            self.next_output += 1;
         }
         // Keep just enough history for the next output's filter span.
-        let next_needed = (self.next_output * self.down as u64) / self.up as u64;
-        let keep_from = next_needed
-            .saturating_sub(self.taps_per_phase as u64)
-            .max(self.base);
+        let keep_from = self.next_newest.saturating_sub(span as u64).max(self.base);
         let drop = (keep_from - self.base) as usize;
         self.history.drain(..drop);
         self.base = keep_from;
     }
+}
+
+/// `a · b` over equal-length slices, in eight running sums the compiler keeps in vector
+/// registers (a single sum would be a chain of dependent additions it may not reorder).
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; 8];
+    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = a8
+        .remainder()
+        .iter()
+        .zip(b8.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in a8.zip(b8) {
+        for l in 0..8 {
+            lanes[l] += x[l] * y[l];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
+/// Rounds to the nearest sample, halves away from zero, saturating: `as` clamps to the
+/// `i16` range, and adding the half keeps clear of `f32::round` (a libm call on the baseline
+/// x86-64 target, 10 % of the resampler's time).
+fn to_sample(x: f32) -> i16 {
+    (x + 0.5f32.copysign(x)) as i16
 }
 
 #[cfg(test)]
@@ -161,6 +206,58 @@ mod tests {
         let stop_db = 20.0 * (run(&stop) / rms(&stop)).log10();
         assert!(pass_db.abs() < 0.5, "passband {pass_db} dB");
         assert!(stop_db < -40.0, "alias at 6 kHz only {stop_db} dB down");
+    }
+
+    /// The whole filter back out of the phase bank: `h[p + k*up]`.
+    fn filter(r: &Resampler) -> Vec<f32> {
+        let span = r.taps_per_phase;
+        let mut h = vec![0.0; span * r.up];
+        for p in 0..r.up {
+            for k in 0..span {
+                h[p + k * r.up] = r.bank[p * span + span - 1 - k];
+            }
+        }
+        h
+    }
+
+    #[test]
+    fn every_output_is_the_textbook_zero_stuffed_convolution() {
+        // 2 → 3 has every phase and a fractional step; frames of odd sizes cross them.
+        let mut r = Resampler::new(2_000, 3_000);
+        let h = filter(&r);
+        // The design is linear-phase: a bank laid out wrongly would not read back symmetric.
+        let mirrored: Vec<f32> = h.iter().rev().copied().collect();
+        assert_eq!(h, mirrored);
+        let input: Vec<i16> = (0..2_000)
+            .map(|n| ((n * 7919) % 20_001 - 10_000) as i16)
+            .collect();
+        let mut out = Vec::new();
+        for chunk in input.chunks(37) {
+            r.process(chunk, &mut out);
+        }
+        // Global input `n` is at `n + span` (the zeros of history come first); output `m`
+        // sits at `m*down` in the upsampled stream and needs every input up to there.
+        let (span, up, down) = (r.taps_per_phase, r.up, r.down);
+        let first = (span * up).div_ceil(down);
+        let at = |n: usize| -> f64 {
+            if n < span {
+                0.0
+            } else {
+                f64::from(input.get(n - span).copied().unwrap_or(0))
+            }
+        };
+        for (j, &got) in out.iter().enumerate() {
+            let pos = (first + j) * down;
+            let want: f64 = (0..h.len())
+                .filter(|t| t <= &pos && (pos - t) % up == 0)
+                .map(|t| f64::from(h[t]) * at((pos - t) / up))
+                .sum();
+            assert!(
+                (f64::from(got) - want).abs() <= 1.0,
+                "output {j}: {got} vs {want}"
+            );
+        }
+        assert!(out.len() > 2_900, "{}", out.len());
     }
 
     #[test]
