@@ -12,6 +12,7 @@
 mod commands;
 mod hotkeys;
 mod notify;
+mod rest;
 mod shell;
 mod tray;
 mod windows;
@@ -63,11 +64,21 @@ pub fn run() {
         .on_window_event(|window, event| {
             // Closing the main window sends the app to the tray: the window and its WebKit
             // process go (an agent's app spends most of the day there), the app keeps
-            // ringing, and the tray's "open" builds the window again.
-            if let WindowEvent::Destroyed = event
-                && window.label() == windows::MAIN
-            {
-                tracing::info!("main window closed: in the tray");
+            // ringing, and the tray's "open" builds the window again. Once no window is
+            // left, WebKit's network process goes too (rest.rs).
+            if let WindowEvent::Destroyed = event {
+                if window.label() == windows::MAIN {
+                    tracing::info!("main window closed: in the tray");
+                }
+                let gone = window.label();
+                if window
+                    .app_handle()
+                    .webview_windows()
+                    .keys()
+                    .all(|l| l == gone)
+                {
+                    rest::end_network_process();
+                }
             }
         })
         .invoke_handler(tauri::generate_handler![

@@ -149,15 +149,15 @@ async function closeWorkspace() {
   await until("workspace closed", 10000, () => !windowExists(title));
   await mainWindow();
 }
-/** The app's WebKit web processes (one per open window). */
-function webProcesses() {
+/** The app's WebKit web processes (one per open window), or its processes named `prefix`. */
+function webProcesses(prefix = "WebKitWebProces") {
   const appPid = run("pgrep", ["-x", "ringdesk"]).trim().split("\n")[0];
   return readdirSync("/proc").filter((p) => {
     if (!/^\d+$/.test(p)) return false;
     try {
       const stat = readFileSync(`/proc/${p}/stat`, "utf8");
       const [comm, rest] = [stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), stat.slice(stat.lastIndexOf(")") + 2)];
-      return comm.startsWith("WebKitWebProces") && rest.split(" ")[1] === appPid;
+      return comm.startsWith(prefix) && rest.split(" ")[1] === appPid;
     } catch {
       return false;
     }
@@ -273,8 +273,9 @@ try {
   assert(trayChecked() === "상담 가능", `tray checks after clicking the checked status: ${trayChecked()}`);
 
   // 5. Close the main window: the app goes to the tray — the window and its web process are
-  // gone (nothing of WebKit lives while no window is shown) — and keeps ringing. The tray's
-  // "open" builds the window again, showing the running session: no new login.
+  // gone — and keeps ringing. The tray's "open" builds the window again, showing the running
+  // session: no new login. (WebKit's network process goes too, but not under WebDriver:
+  // step 17 checks that.)
   step("close main window");
   assert(webProcesses() === 1, `web processes with the main window open: ${webProcesses()}`);
   xwin("close", "Ringdesk");
@@ -992,6 +993,23 @@ try {
   step("quit from the tray");
   trayClick("Quit");
   await until("app exited", 10000, () => !windowExists("Ringdesk") && !running("ringdesk"));
+
+  // 17. In the tray nothing of WebKit is left: checked without WebDriver, which WebKit would
+  // end with its network process. The app launched as a user does; its window closed → no
+  // web and no network process; a second launch opens the window again with new ones.
+  step("tray without WebKit");
+  const plain = start(app, [], { env: { ...process.env, ...appEnv, TAURI_WEBVIEW_AUTOMATION: "" } });
+  await until("window of the plain launch", 20000, () => windowExists("Ringdesk") && xwin("info", "Ringdesk").mapped);
+  await until("its network process", 20000, () => webProcesses("WebKitNetwork") === 1);
+  xwin("close", "Ringdesk");
+  await until("no web process in the tray", 10000, () => webProcesses() === 0);
+  await until("no network process in the tray", 10000, () => webProcesses("WebKitNetwork") === 0);
+  assert(plain.exitCode === null && running("ringdesk"), "the app ended with its window");
+  run(app, [], { env: { ...process.env, ...appEnv, TAURI_WEBVIEW_AUTOMATION: "" } });
+  await until("window opened again", 20000, () => windowExists("Ringdesk") && xwin("info", "Ringdesk").mapped);
+  await until("web and network processes again", 20000, () => webProcesses() === 1 && webProcesses("WebKitNetwork") === 1);
+  plain.kill();
+  await until("plain launch ended", 10000, () => !running("ringdesk"));
   console.log("desktop agent-day test passed");
 } finally {
   await d.close();
