@@ -297,15 +297,46 @@ fn test() -> anyhow::Result<()> {
             .env("RINGDESK_TEST_POSTGRES", &pg.url)
             .env("RINGDESK_TEST_KOREAN_VOICE", voice::dir())
             .env("RINGDESK_TEST_WHISPER_MODEL", whisper::model_file()))?;
-        // One end-to-end call suite with the cloud on PostgreSQL. `--workspace` keeps
-        // the feature set of the build above, so nothing is compiled again.
-        run(cargo()
-            .args(["test", "--workspace", "--locked", "--test", "call"])
+        // One end-to-end call suite with the cloud on PostgreSQL, run from the binary the
+        // workspace test just built: `cargo test --test call` would resolve features for that
+        // one target and compile part of the tree again.
+        let tests_dir = root().join("tests");
+        run(Command::new(workspace_test_binary("call")?)
+            .current_dir(&tests_dir)
+            .env("CARGO_MANIFEST_DIR", &tests_dir)
             .env("RINGDESK_TEST_POSTGRES", &pg.url)
             .env("RINGDESK_TEST_BACKEND", "postgres"))?;
     }
     fuzz(10)?;
     desktop_test()
+}
+
+/// The path of the workspace's test binary `name`, as `cargo test --workspace` builds it
+/// (nothing is compiled when that build is current).
+fn workspace_test_binary(name: &str) -> anyhow::Result<PathBuf> {
+    let out = cargo()
+        .args(["test", "--workspace", "--locked", "--no-run"])
+        .arg("--message-format=json")
+        .stderr(Stdio::inherit())
+        .output()
+        .context("starting cargo test --no-run")?;
+    if !out.status.success() {
+        bail!("cargo test --workspace --no-run failed with {}", out.status);
+    }
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let target = &msg["target"];
+        if msg["reason"] == "compiler-artifact"
+            && target["name"] == name
+            && target["kind"][0] == "test"
+            && let Some(exe) = msg["executable"].as_str()
+        {
+            return Ok(exe.into());
+        }
+    }
+    bail!("the workspace build has no test binary named {name}")
 }
 
 const FUZZ_TARGETS: &[&str] = &[
