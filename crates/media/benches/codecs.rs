@@ -55,27 +55,26 @@ fn main() {
         G711Law::A.decode_frame(&encoded[i as usize % n], &mut pcm);
         black_box(&pcm);
     });
-    let mut up = Resampler::new(8_000, 48_000);
-    let mut up_out = Vec::with_capacity(960);
-    measure("resample 8 kHz → 48 kHz (160 → 960)", 20_000, |i| {
-        up_out.clear();
-        up.process(frames_narrow[i as usize % n], &mut up_out);
-        black_box(&up_out);
-    });
-    let mut down = Resampler::new(48_000, 8_000);
-    let mut down_out = Vec::with_capacity(160);
-    measure("resample 48 kHz → 8 kHz (960 → 160)", 20_000, |i| {
-        down_out.clear();
-        down.process(frames_wide[i as usize % n], &mut down_out);
-        black_box(&down_out);
-    });
-    let mut to_recording = Resampler::new(48_000, 16_000);
-    let mut rec_out = Vec::with_capacity(320);
-    measure("resample 48 kHz → 16 kHz (960 → 320)", 20_000, |i| {
-        rec_out.clear();
-        to_recording.process(frames_wide[i as usize % n], &mut rec_out);
-        black_box(&rec_out);
-    });
+    // The trunk's two ways and each recording channel's.
+    for (from, to, frames) in [
+        (8_000, 48_000, &frames_narrow),
+        (48_000, 8_000, &frames_wide),
+        (48_000, 16_000, &frames_wide),
+    ] {
+        let mut resampler = Resampler::new(from, to);
+        let (len_in, len_out) = (from as usize / 50, to as usize / 50);
+        let name = format!(
+            "resample {} kHz → {} kHz ({len_in} → {len_out})",
+            from / 1000,
+            to / 1000
+        );
+        let mut out = Vec::with_capacity(len_out);
+        measure(&name, 20_000, |i| {
+            out.clear();
+            resampler.process(frames[i as usize % n], &mut out);
+            black_box(&out);
+        });
+    }
     let mut enc = OpusEncoder::new(32_000).expect("encoder");
     measure("Opus encode 32 kb/s + FEC (960 samples)", 2_000, |i| {
         black_box(
