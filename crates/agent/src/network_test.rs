@@ -191,9 +191,11 @@ pub async fn run(
     microphone: Option<Arc<dyn AudioDevice>>,
 ) -> Result<NetworkTestResult, AgentError> {
     let cloud = crate::session::server_socket_addr(&server.url).await?;
-    let (mut peer, socket, sdp_offer) = crate::session::media_offer(cloud)
+    let (peer, socket, sdp_offer) = crate::session::media_offer(cloud)
         .await
         .map_err(AgentError::Network)?;
+    // Probes lost on the way must count as lost: no RED copies to fill the gaps.
+    let mut peer = peer.without_redundancy();
     // The microphone first: the cloud's echo runs on a clock from the moment it answers.
     let capture = match microphone {
         Some(device) => tokio::time::timeout(

@@ -96,7 +96,8 @@ pub async fn start(
                 format!("the network test's offer could not be answered: {e}"),
             )
         })?;
-    tokio::spawn(echo(peer, socket, slot));
+    // Echoes lost on the way back must count as lost: no RED copies to fill the gaps.
+    tokio::spawn(echo(peer.without_redundancy(), socket, slot));
     Ok(Json(NetworkTestResponse {
         sdp_answer,
         seconds: NETWORK_TEST_SECONDS,

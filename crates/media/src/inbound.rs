@@ -35,7 +35,7 @@ impl OpusInbound {
     /// A receive path with a voice-tuned jitter buffer.
     pub fn new() -> Result<Self, MediaError> {
         Ok(OpusInbound {
-            jitter: JitterBuffer::new(JitterConfig::voice(ROOM_RATE_HZ)),
+            jitter: JitterBuffer::new(JitterConfig::voice_with_fec(ROOM_RATE_HZ)),
             decoder: OpusDecoder::new()?,
             scratch: Vec::new(),
         })

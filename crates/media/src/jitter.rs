@@ -6,6 +6,13 @@
 //! its target it drops the oldest frame to win latency back; a burst (more than
 //! `BURST_FRAMES` past, or more than two when playout starts) is skipped in one step, so a
 //! listener never plays seconds of stale audio at double speed; when it runs dry it rebuffers.
+//!
+//! Loss teaches it too: when a slot had to be waited for (`Stalled`) on a link that is losing
+//! packets, and what it waited for then came — the slot's own packet (a RED copy comes late,
+//! with the packet that carries it), or for Opus the next packet whose FEC rebuilds it — the
+//! wait is what the target lacked. The longest such wait is added to
+//! the target and held for `MARGIN_HOLD`, so the next burst of the same length is rebuilt in
+//! time instead of stretching the audio by concealment and then dropping a frame to catch up.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -15,6 +22,18 @@ const BURST_FRAMES: u64 = 5;
 /// Frames concealed while nothing arrives (as long as concealment lasts) before the buffer
 /// gives up and rebuffers.
 const MAX_STALLED_FRAMES: u32 = 3;
+/// The same when the next packets can rebuild the missing ones (Opus FEC and two RED copies):
+/// a burst of three is whole again once the packet after it arrives, four frames on, and the
+/// wait is worth one frame more of concealment than a plain gap.
+const MAX_STALLED_FRAMES_WITH_FEC: u32 = 5;
+/// The most a learned recovery margin adds to the target: enough to rebuild a burst of three
+/// in time (the mean burst on a lossy Wi-Fi or mobile link) without letting rarer, longer
+/// bursts push the conversation's delay up for good.
+const MAX_MARGIN_FRAMES: u32 = 3;
+/// How long a learned recovery margin is kept after it last proved needed; then it steps down
+/// one frame per period. Loss on a link tends to persist: a margin dropped too soon leaves the
+/// next burst to stall again.
+const MARGIN_HOLD: Duration = Duration::from_secs(20);
 
 /// What `pop` hands the decoder for one frame slot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,16 +73,28 @@ pub struct JitterConfig {
     pub min_delay: Duration,
     /// Highest target delay.
     pub max_delay: Duration,
+    /// Whether a lost packet can be rebuilt from the one after it (Opus in-band FEC, RED):
+    /// then a wait that ended with that packet in hand counts as a recovery to hold room for.
+    pub rebuilds_from_next: bool,
 }
 
 impl JitterConfig {
-    /// 20 ms frames, 20–200 ms delay.
+    /// 20 ms frames, 20–200 ms delay; a lost packet is concealed, not rebuilt (G.711).
     pub fn voice(clock_rate_hz: u32) -> Self {
         JitterConfig {
             clock_rate_hz,
             frame: Duration::from_millis(20),
             min_delay: Duration::from_millis(20),
             max_delay: Duration::from_millis(200),
+            rebuilds_from_next: false,
+        }
+    }
+
+    /// As [`JitterConfig::voice`], for a codec whose next packet rebuilds a lost one (Opus).
+    pub fn voice_with_fec(clock_rate_hz: u32) -> Self {
+        JitterConfig {
+            rebuilds_from_next: true,
+            ..Self::voice(clock_rate_hz)
         }
     }
 }
@@ -78,6 +109,12 @@ pub struct JitterBuffer<T> {
     playing: bool,
     /// Frames in a row popped while nothing had arrived.
     stalled: u32,
+    /// Frames added to the target: the longest recent wait that ended in a recovery.
+    margin_frames: u32,
+    /// When `margin_frames` last proved needed (or last stepped down).
+    margin_at: Option<Instant>,
+    /// When a slot last had to be played without its packet: the link is losing packets.
+    missing_at: Option<Instant>,
     buffering_since: Option<Instant>,
     /// RFC 3550 jitter estimate, in seconds.
     jitter_s: f64,
@@ -95,6 +132,9 @@ impl<T> JitterBuffer<T> {
             next_play: None,
             playing: false,
             stalled: 0,
+            margin_frames: 0,
+            margin_at: None,
+            missing_at: None,
             buffering_since: None,
             jitter_s: 0.0,
             last_transit: None,
@@ -104,8 +144,33 @@ impl<T> JitterBuffer<T> {
 
     /// Current target delay.
     pub fn target_delay(&self) -> Duration {
-        let raw = self.config.frame.as_secs_f64() + 3.0 * self.jitter_s;
+        let frames = 1.0 + f64::from(self.margin_frames);
+        let raw = frames * self.config.frame.as_secs_f64() + 3.0 * self.jitter_s;
         Duration::from_secs_f64(raw).clamp(self.config.min_delay, self.config.max_delay)
+    }
+
+    /// Frames of recovery margin in the target now (see the module docs).
+    pub fn recovery_margin(&self) -> u32 {
+        self.margin_frames
+    }
+
+    /// A run of `waited` stalled frames ended at `now` with its slot playable: hold that much.
+    fn learn_margin(&mut self, now: Instant, waited: u32) {
+        let waited = waited.min(MAX_MARGIN_FRAMES);
+        if waited >= self.margin_frames {
+            self.margin_frames = waited;
+            self.margin_at = Some(now);
+        }
+    }
+
+    /// Steps a margin that has not been needed for `MARGIN_HOLD` down by one frame.
+    fn relax_margin(&mut self, now: Instant) {
+        if let Some(at) = self.margin_at
+            && now.saturating_duration_since(at) >= MARGIN_HOLD
+        {
+            self.margin_frames = self.margin_frames.saturating_sub(1);
+            self.margin_at = (self.margin_frames > 0).then_some(now);
+        }
     }
 
     /// Packets waiting for playout.
@@ -208,7 +273,12 @@ impl<T> JitterBuffer<T> {
             return Playout::Empty;
         };
         if self.packets.is_empty() {
-            if self.stalled < MAX_STALLED_FRAMES {
+            let max_stalled = if self.config.rebuilds_from_next {
+                MAX_STALLED_FRAMES_WITH_FEC
+            } else {
+                MAX_STALLED_FRAMES
+            };
+            if self.stalled < max_stalled {
                 self.stalled += 1;
                 return Playout::Stalled;
             }
@@ -219,7 +289,27 @@ impl<T> JitterBuffer<T> {
             self.buffering_since = None;
             return Playout::Empty;
         }
+        let own_packet_here = self.packets.contains_key(&next);
+        if self.stalled > 0 {
+            // The wait is over: it was worth it if the slot can now be played — rebuilt from
+            // the next packet, or its own packet came (late, or as a copy carried by a later
+            // one while the link is losing packets; on a clean link lateness is jitter, which
+            // the estimate above answers for).
+            let rebuilt = !own_packet_here
+                && self.config.rebuilds_from_next
+                && self.packets.contains_key(&(next + 1));
+            let link_lossy = self
+                .missing_at
+                .is_some_and(|at| now.saturating_duration_since(at) < MARGIN_HOLD);
+            if rebuilt || (own_packet_here && link_lossy) {
+                self.learn_margin(now, self.stalled);
+            }
+        }
+        if !own_packet_here {
+            self.missing_at = Some(now);
+        }
         self.stalled = 0;
+        self.relax_margin(now);
         // Too much delay piled up: a little is won back one dropped slot per frame; a burst
         // (audio that waited while the link or the listener was busy, or a backlog when playout
         // starts) is skipped at once, or it would play choppy for as long as it lasted.
@@ -479,6 +569,137 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// What one slot of [`bursty_with_redundancy`] played.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Slot {
+        Packet,
+        RebuiltFromNext,
+        ConcealedBlind,
+        Waited,
+    }
+
+    /// Bursts of three lost packets every 25, each packet carrying copies of the two before it
+    /// (RED) when the codec can use them; returns each slot and the margin learned.
+    fn bursty_with_redundancy(config: JitterConfig, bursts: u16) -> (Vec<Slot>, u32) {
+        let t0 = Instant::now();
+        let mut jb = JitterBuffer::new(config);
+        let lost = |seq: u16| seq % 25 >= 10 && seq % 25 < 13;
+        let mut played = Vec::new();
+        for seq in 0..bursts * 25 {
+            let now = t0 + Duration::from_millis(u64::from(seq) * 20);
+            if !lost(seq) {
+                for copy in [seq.saturating_sub(2), seq.saturating_sub(1)] {
+                    if copy < seq && lost(copy) && config.rebuilds_from_next {
+                        jb.push(now, copy, u32::from(copy) * 960, copy);
+                    }
+                }
+                jb.push(now, seq, u32::from(seq) * 960, seq);
+            }
+            played.push(match jb.pop(now) {
+                Playout::Frame(_) => Slot::Packet,
+                Playout::Missing if jb.peek_next().is_some() => Slot::RebuiltFromNext,
+                Playout::Missing => Slot::ConcealedBlind,
+                Playout::Stalled | Playout::Empty => Slot::Waited,
+            });
+        }
+        (played, jb.recovery_margin())
+    }
+
+    #[test]
+    fn a_wait_that_ended_in_a_recovery_is_held_for_the_next_burst() {
+        let (played, margin) = bursty_with_redundancy(JitterConfig::voice_with_fec(48_000), 8);
+        assert!(
+            played[..25].contains(&Slot::Waited),
+            "the first burst is waited for: {played:?}"
+        );
+        assert_eq!(margin, 3, "the wait it took is held");
+        // After it, every slot is played from its packet or its copy, and the one packet of
+        // each burst no copy carries is rebuilt from the next (FEC): no wait, nothing blind.
+        let later = &played[25..];
+        assert!(
+            later
+                .iter()
+                .all(|s| matches!(s, Slot::Packet | Slot::RebuiltFromNext)),
+            "{later:?}"
+        );
+        assert_eq!(
+            later
+                .iter()
+                .filter(|s| **s == Slot::RebuiltFromNext)
+                .count(),
+            7,
+            "one per burst: {later:?}"
+        );
+    }
+
+    #[test]
+    fn late_packets_on_a_clean_link_teach_no_margin() {
+        // Every packet arrives, but four in every 50 come in one clump, the first 80 ms late:
+        // jitter, not loss.
+        let t0 = Instant::now();
+        let mut jb = JitterBuffer::new(JitterConfig::voice_with_fec(48_000));
+        let arrival = |seq: u16| {
+            let clump = (40..44).contains(&(seq % 50));
+            u64::from(seq) * 20
+                + if clump {
+                    20 * (44 - u64::from(seq % 50))
+                } else {
+                    0
+                }
+        };
+        let (mut next, mut stalls) = (0u16, 0);
+        for tick in 0..200u64 {
+            let now = tick * 20 + 1;
+            while next < 200 && arrival(next) <= now {
+                let at = t0 + Duration::from_millis(arrival(next));
+                jb.push(at, next, u32::from(next) * 960, ());
+                next += 1;
+            }
+            if matches!(jb.pop(t0 + Duration::from_millis(now)), Playout::Stalled) {
+                stalls += 1;
+            }
+        }
+        assert!(stalls > 0, "the clumps were waited for");
+        assert_eq!(jb.recovery_margin(), 0);
+    }
+
+    #[test]
+    fn without_fec_a_gap_waited_out_teaches_nothing() {
+        // G.711: a lost packet's successor cannot rebuild it, so waiting for it was no use.
+        let (played, margin) = bursty_with_redundancy(JitterConfig::voice(8_000), 4);
+        assert_eq!(margin, 0, "{played:?}");
+    }
+
+    #[test]
+    fn a_learned_margin_steps_down_after_a_quiet_spell() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let mut jb = JitterBuffer::new(JitterConfig::voice(8_000));
+        // Packet 1 is lost: the link is losing packets.
+        jb.push(at(0), 0, 0, ());
+        jb.push(at(0), 2, 320, ());
+        assert!(matches!(jb.pop(at(0)), Playout::Frame(())));
+        assert!(matches!(jb.pop(at(20)), Playout::Missing));
+        assert!(matches!(jb.pop(at(40)), Playout::Frame(())));
+        assert!(matches!(jb.pop(at(60)), Playout::Stalled));
+        assert!(matches!(jb.pop(at(80)), Playout::Stalled));
+        // Packet 3 arrives late: the two frames waited are now held.
+        jb.push(at(95), 3, 480, ());
+        assert!(matches!(jb.pop(at(100)), Playout::Frame(())));
+        assert_eq!(jb.recovery_margin(), 2);
+        let before = jb.target_delay();
+        let mut seq = 4u16;
+        let mut ms = 100;
+        while ms < 100 + MARGIN_HOLD.as_millis() as u64 + 40 {
+            ms += 20;
+            jb.push(at(ms), seq, u32::from(seq) * 160, ());
+            jb.pop(at(ms));
+            seq += 1;
+        }
+        assert_eq!(jb.recovery_margin(), 1, "one frame down after the hold");
+        assert!(jb.target_delay() < before);
     }
 
     #[test]

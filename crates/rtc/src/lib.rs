@@ -7,7 +7,8 @@
 //! media path are the same code.
 //!
 //! Audio carries redundant frames (RFC 2198 RED, [`redundancy`]) while the far end reports
-//! loss; both ends receive it, and so do browsers that offer it.
+//! loss and at a call's start; both ends receive it, and so do browsers that offer it. A
+//! network test's peers never send it ([`AudioPeer::without_redundancy`]).
 //!
 //! Left out: video, data channels, TURN/TCP candidates (a later issue: agents behind strict
 //! firewalls), bandwidth estimation.
@@ -85,6 +86,8 @@ pub struct AudioPeer {
     connected: bool,
     /// Whether our packets carry redundant frames now.
     redundancy: Redundancy,
+    /// Whether they may at all (not on a network test, whose loss figure copies would hide).
+    redundancy_allowed: bool,
 }
 
 impl std::fmt::Debug for AudioPeer {
@@ -134,6 +137,7 @@ impl AudioPeer {
             samples_sent: 0,
             connected: false,
             redundancy: Redundancy::default(),
+            redundancy_allowed: true,
         };
         Ok((peer, offer.to_sdp_string()))
     }
@@ -172,6 +176,7 @@ impl AudioPeer {
                 samples_sent: 0,
                 connected: false,
                 redundancy: Redundancy::default(),
+                redundancy_allowed: true,
             },
             answer.to_sdp_string(),
         ))
@@ -231,6 +236,13 @@ impl AudioPeer {
         Ok(())
     }
 
+    /// Never sends redundant frames: for a network test, which counts the link's loss from
+    /// its probes and must not have RED copies fill the gaps.
+    pub fn without_redundancy(mut self) -> Self {
+        self.redundancy_allowed = false;
+        self
+    }
+
     /// Next output; drain until [`PeerOutput::Timeout`] after every handle/send call.
     pub fn poll_output(&mut self) -> Result<PeerOutput, RtcError> {
         loop {
@@ -248,9 +260,8 @@ impl AudioPeer {
                         // str0m wraps in RED whenever it is negotiated; we do only while the
                         // far end loses (and set it again when that changes, below).
                         if let Some(mid) = self.mid {
-                            self.rtc
-                                .direct_api()
-                                .set_red_send(mid, self.redundancy.on());
+                            let on = self.redundancy_allowed && self.redundancy.on();
+                            self.rtc.direct_api().set_red_send(mid, on);
                         }
                         return Ok(PeerOutput::Connected);
                     }
@@ -261,7 +272,9 @@ impl AudioPeer {
                     Event::MediaAdded(m) if m.kind == MediaKind::Audio && self.mid.is_none() => {
                         self.mid = Some(m.mid);
                     }
-                    Event::MediaEgressStats(stats) if Some(stats.mid) == self.mid => {
+                    Event::MediaEgressStats(stats)
+                        if Some(stats.mid) == self.mid && self.redundancy_allowed =>
+                    {
                         if let Some(on) = stats
                             .loss
                             .and_then(|loss| self.redundancy.observe(stats.timestamp, loss))
@@ -474,13 +487,15 @@ mod tests {
     impl Pair {
         /// Offerer on `a_port`, answerer on `b_port`, connected over a clean network; also
         /// returns the offer.
-        fn connect(a_port: u16, b_port: u16) -> (Pair, String) {
+        /// `plain`: the offerer never sends redundancy (as a network test's).
+        fn connect(a_port: u16, b_port: u16, plain: bool) -> (Pair, String) {
             let _ = std::panic::catch_unwind(|| {
                 str0m::crypto::from_feature_flags().install_process_default()
             });
             let now = Instant::now();
             let local = |port| SocketAddr::from(([127, 0, 0, 1], port));
             let (a, offer) = AudioPeer::offer(now, local(a_port)).unwrap();
+            let a = if plain { a.without_redundancy() } else { a };
             let (b, answer) = AudioPeer::answer(now, local(b_port), &offer).unwrap();
             let mut pair = Pair {
                 a,
@@ -522,7 +537,7 @@ mod tests {
     /// over: ordering and concealment are the receiver's jitter buffer's job.
     #[test]
     fn packets_after_a_gap_or_out_of_order_are_handed_over_at_once() {
-        let (mut pair, _) = Pair::connect(40004, 40005);
+        let (mut pair, _) = Pair::connect(40004, 40005, false);
         // Frame 5 is lost on the way; frame 8 is overtaken by frame 9. (Frames are counted
         // as their packets go by: str0m sends each on a later poll than it was given.)
         let (mut sent, mut held) = (0_u8, None);
@@ -550,7 +565,12 @@ mod tests {
         }
         // Each frame is heard in the exchange that delivered it: by then `sent` packets went.
         let when = |frame: u8| heard_after.iter().find(|h| h.1 == frame).map(|h| h.0);
-        assert_eq!(when(5), None, "frame 5 was lost");
+        assert_eq!(
+            when(5),
+            Some(7),
+            "frame 5, lost, is rebuilt from the copy in the next packet (a call's first \
+             seconds go redundant) and handed over with it"
+        );
         assert_eq!(when(6), Some(7), "frame 6 is handed over as it arrives");
         assert_eq!(when(8), Some(10), "frame 8, late, is still handed over");
         assert_eq!(when(9), Some(10), "frame 9 with it");
@@ -561,11 +581,12 @@ mod tests {
         bytes[1] & 0x7f
     }
 
-    /// Plain Opus on a clean link; once the far end reports loss, each packet also carries the
-    /// two frames before it (RED), and a burst of two lost packets is rebuilt from the next.
+    /// Plain Opus on a link reported clean; once the far end reports loss, each packet also
+    /// carries the two frames before it (RED), and a burst of two lost packets is rebuilt from
+    /// the next.
     #[test]
     fn reported_loss_turns_on_redundancy_that_rebuilds_a_burst() {
-        let (mut pair, offer) = Pair::connect(40006, 40007);
+        let (mut pair, offer) = Pair::connect(40006, 40007, false);
         assert!(offer.contains("red/48000/2"), "{offer}");
         // `drop(n)` decides the fate of the n-th media packet of a phase; returns the payload
         // types seen on the wire, the frame numbers heard by b and the phase's first frame.
@@ -597,11 +618,15 @@ mod tests {
             }
             (types, heard, first)
         };
-        let (clean, ..) = run(&mut pair, 100, &|_| false);
-        let opus = clean[0];
+        // Until the first report the link is unknown: the call's first words go with copies.
+        // (str0m's first loss figure needs two reports and a stats tick: about three seconds.)
+        let (clean, ..) = run(&mut pair, 200, &|_| false);
+        let (first, opus) = (clean[0], *clean.last().unwrap());
+        assert_ne!(first, opus, "redundant from the start: {clean:?}");
+        let switched = clean.iter().position(|t| *t == opus).unwrap();
         assert!(
-            clean.iter().all(|t| *t == opus),
-            "clean: one payload type {clean:?}"
+            switched <= 175 && clean[switched..].iter().all(|t| *t == opus),
+            "plain Opus once a clean report came: {clean:?}"
         );
         // One packet in eight lost (12 %) for six seconds: the reports say so.
         let (lossy, ..) = run(&mut pair, 300, &|n| n % 8 == 7);
@@ -615,6 +640,43 @@ mod tests {
                 "frame {f} rebuilt from redundancy: {heard:?}"
             );
         }
+    }
+
+    /// A network test counts the link's loss from its probes: its peer sends every packet
+    /// plain, at the start and under reported loss alike.
+    #[test]
+    fn a_peer_without_redundancy_never_sends_copies() {
+        let (mut pair, _) = Pair::connect(40008, 40009, true);
+        let mut types = Vec::new();
+        for n in 0..300_u16 {
+            pair.a.send_opus(pair.now, &[0xF8, n as u8]).unwrap();
+            let mut sent = 0_u16;
+            pair.exchange(
+                &mut |bytes| {
+                    if !is_rtp(&bytes) {
+                        return vec![bytes];
+                    }
+                    types.push(payload_type(&bytes));
+                    sent += 1;
+                    // One in eight lost: the reports say 12 %.
+                    if (n + sent).is_multiple_of(8) {
+                        vec![]
+                    } else {
+                        vec![bytes]
+                    }
+                },
+                Duration::from_millis(20),
+            );
+        }
+        assert!(types.len() > 250, "{}", types.len());
+        assert!(
+            types.iter().all(|t| *t == types[0]),
+            "one payload type: {types:?}"
+        );
+        assert!(
+            pair.heard.1.len() < types.len(),
+            "the losses are not filled in"
+        );
     }
 
     /// An owner may hand frames over before the media path is up (a room sends every leg its
