@@ -10,9 +10,9 @@
 //! Loss teaches it too: when a slot had to be waited for (`Stalled`) on a link that is losing
 //! packets, and what it waited for then came — the slot's own packet (a RED copy comes late,
 //! with the packet that carries it), or for Opus the next packet whose FEC rebuilds it — the
-//! wait is what the target lacked. The longest such wait is added to
-//! the target and held for `MARGIN_HOLD`, so the next burst of the same length is rebuilt in
-//! time instead of stretching the audio by concealment and then dropping a frame to catch up.
+//! wait is what the target lacked. The longest such wait is added to the target and held for
+//! `MARGIN_HOLD`, so the next burst of the same length is rebuilt in time instead of
+//! stretching the audio by concealment and then dropping a frame to catch up.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
