@@ -526,6 +526,42 @@ mod tests {
             self.a.handle_timeout(self.now).unwrap();
             self.b.handle_timeout(self.now).unwrap();
         }
+
+        /// Sends `frames` Opus frames from a to b at 20 ms, numbering each in its payload from
+        /// `*frame` on; `drop(n)` decides the fate of the n-th media packet of this phase.
+        /// Returns the payload types seen on the wire and the frame numbers b heard.
+        fn send_frames(
+            &mut self,
+            frame: &mut u16,
+            frames: u16,
+            drop: &dyn Fn(u16) -> bool,
+        ) -> (Vec<u8>, Vec<u16>) {
+            let (mut types, mut heard) = (Vec::new(), Vec::new());
+            let mut n = 0_u16;
+            for _ in 0..frames {
+                let [hi, lo] = frame.to_be_bytes();
+                self.a.send_opus(self.now, &[0xF8, hi, lo]).unwrap();
+                *frame += 1;
+                let before = self.heard.1.len();
+                self.exchange(
+                    &mut |bytes| {
+                        if !is_rtp(&bytes) {
+                            return vec![bytes];
+                        }
+                        types.push(payload_type(&bytes));
+                        n += 1;
+                        if drop(n - 1) { vec![] } else { vec![bytes] }
+                    },
+                    Duration::from_millis(20),
+                );
+                heard.extend(
+                    self.heard.1[before..]
+                        .iter()
+                        .map(|p| u16::from_be_bytes([p.payload[1], p.payload[2]])),
+                );
+            }
+            (types, heard)
+        }
     }
 
     /// Whether a datagram is RTP media (not RTCP, STUN or DTLS).
@@ -582,48 +618,20 @@ mod tests {
     fn reported_loss_turns_on_redundancy_that_rebuilds_a_burst() {
         let (mut pair, offer) = Pair::connect(40006, 40007, false);
         assert!(offer.contains("red/48000/2"), "{offer}");
-        // `drop(n)` decides the fate of the n-th media packet of a phase; returns the payload
-        // types seen on the wire, the frame numbers heard by b and the phase's first frame.
         let mut frame = 1_u16;
-        let mut run = |pair: &mut Pair, frames: u16, drop: &dyn Fn(u16) -> bool| {
-            let (mut types, mut heard, first) = (Vec::new(), Vec::new(), frame);
-            let mut n = 0_u16;
-            for _ in 0..frames {
-                let [hi, lo] = frame.to_be_bytes();
-                pair.a.send_opus(pair.now, &[0xF8, hi, lo]).unwrap();
-                frame += 1;
-                let before = pair.heard.1.len();
-                pair.exchange(
-                    &mut |bytes| {
-                        if !is_rtp(&bytes) {
-                            return vec![bytes];
-                        }
-                        types.push(payload_type(&bytes));
-                        n += 1;
-                        if drop(n - 1) { vec![] } else { vec![bytes] }
-                    },
-                    Duration::from_millis(20),
-                );
-                heard.extend(
-                    pair.heard.1[before..]
-                        .iter()
-                        .map(|p| u16::from_be_bytes([p.payload[1], p.payload[2]])),
-                );
-            }
-            (types, heard, first)
-        };
-        let (clean, ..) = run(&mut pair, 100, &|_| false);
+        let (clean, _) = pair.send_frames(&mut frame, 100, &|_| false);
         let opus = clean[0];
         assert!(
             clean.iter().all(|t| *t == opus),
             "clean: one payload type {clean:?}"
         );
         // One packet in eight lost (12 %) for six seconds: the reports say so.
-        let (lossy, ..) = run(&mut pair, 300, &|n| n % 8 == 7);
+        let (lossy, _) = pair.send_frames(&mut frame, 300, &|n| n % 8 == 7);
         let red = *lossy.last().unwrap();
         assert_ne!(red, opus, "redundancy after reported loss");
         // Two packets in a row lost: every frame is heard all the same.
-        let (_, heard, first) = run(&mut pair, 20, &|n| n == 10 || n == 11);
+        let first = frame;
+        let (_, heard) = pair.send_frames(&mut frame, 20, &|n| n == 10 || n == 11);
         for f in first + 5..first + 15 {
             assert!(
                 heard.contains(&f),
@@ -633,40 +641,18 @@ mod tests {
     }
 
     /// A network test counts the link's loss from its probes: its peer sends every packet
-    /// plain, at the start and under reported loss alike.
+    /// plain, even once the far end reports loss.
     #[test]
     fn a_peer_without_redundancy_never_sends_copies() {
         let (mut pair, _) = Pair::connect(40008, 40009, true);
-        let mut types = Vec::new();
-        for n in 0..300_u16 {
-            pair.a.send_opus(pair.now, &[0xF8, n as u8]).unwrap();
-            let mut sent = 0_u16;
-            pair.exchange(
-                &mut |bytes| {
-                    if !is_rtp(&bytes) {
-                        return vec![bytes];
-                    }
-                    types.push(payload_type(&bytes));
-                    sent += 1;
-                    // One in eight lost: the reports say 12 %.
-                    if (n + sent).is_multiple_of(8) {
-                        vec![]
-                    } else {
-                        vec![bytes]
-                    }
-                },
-                Duration::from_millis(20),
-            );
-        }
+        // One packet in eight lost for six seconds: the reports say 12 %.
+        let (types, heard) = pair.send_frames(&mut 1, 300, &|n| n % 8 == 7);
         assert!(types.len() > 250, "{}", types.len());
         assert!(
             types.iter().all(|t| *t == types[0]),
             "one payload type: {types:?}"
         );
-        assert!(
-            pair.heard.1.len() < types.len(),
-            "the losses are not filled in"
-        );
+        assert!(heard.len() < types.len(), "the losses are not filled in");
     }
 
     /// An owner may hand frames over before the media path is up (a room sends every leg its
