@@ -70,14 +70,11 @@ pub fn run() {
                 if window.label() == windows::MAIN {
                     tracing::info!("main window closed: in the tray");
                 }
-                let gone = window.label();
-                if window
-                    .app_handle()
-                    .webview_windows()
-                    .keys()
-                    .all(|l| l == gone)
-                {
-                    rest::end_network_process();
+                let gone = window.label().to_string();
+                let app = window.app_handle().clone();
+                let windowless = move || app.webview_windows().keys().all(|l| *l == gone);
+                if windowless() {
+                    rest::end_network_process(windowless);
                 }
             }
         })

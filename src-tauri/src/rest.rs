@@ -7,59 +7,119 @@
 //! new one for the next window, as it does after a crash. The UI keeps nothing in web
 //! storage (the agent session lives in Rust), so nothing is lost with it.
 //!
+//! Order matters: a web process that is still closing its page when the network process
+//! goes asks WebKit for a new one, which WebKit starts at once. So the network process is
+//! ended only once the web processes have gone, and any that WebKit starts again while the
+//! app is still windowless is ended too, for a few seconds after.
+//!
 //! Not under WebDriver (Tauri's `TAURI_WEBVIEW_AUTOMATION`): WebKit ends the automation
 //! session with the network process, so the desktop test checks this without WebDriver.
 
+use std::time::{Duration, Instant};
+
 /// The name the kernel gives WebKit's network process (`comm` is cut at 15 bytes).
 const NETWORK_PROCESS: &str = "WebKitNetworkPr";
+/// The name the kernel gives a WebKit web process (one per open web view).
+const WEB_PROCESS: &str = "WebKitWebProces";
+/// How long the closing web processes get to go before the network process is ended anyway.
+const WEB_PROCESSES_GRACE: Duration = Duration::from_secs(5);
+/// How long after that a network process WebKit starts again is still ended.
+const RELAUNCH_WATCH: Duration = Duration::from_secs(3);
+/// How often `/proc` is looked at meanwhile.
+const POLL: Duration = Duration::from_millis(50);
 
-/// Ends WebKit's network process if it is one of ours. Called when the last window has gone.
+/// Puts the app to rest once its last window has gone: waits for the web processes to end,
+/// then ends WebKit's network process (and any WebKit starts again before a window opens).
+/// Runs on a thread of its own; `windowless` says whether the app still has no window.
 #[cfg(target_os = "linux")]
-pub fn end_network_process() {
+pub fn end_network_process(windowless: impl Fn() -> bool + Send + 'static) {
     if std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() == Ok("true") {
         return;
     }
-    let me = std::process::id();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return;
-    };
-    for pid in entries
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-    {
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        if parent_and_name(&stat) != Some((me, NETWORK_PROCESS)) {
-            continue;
+    std::thread::spawn(move || {
+        let grace = Instant::now() + WEB_PROCESSES_GRACE;
+        while !our_live_children(WEB_PROCESS).is_empty() && Instant::now() < grace {
+            std::thread::sleep(POLL);
         }
-        let Some(process) = rustix::process::Pid::from_raw(pid) else {
-            continue;
-        };
-        match rustix::process::kill_process(process, rustix::process::Signal::TERM) {
-            Ok(()) => tracing::info!(pid, "no window open: WebKit's network process ended"),
-            Err(e) => tracing::warn!(pid, "could not end WebKit's network process: {e}"),
+        let watch = Instant::now() + RELAUNCH_WATCH;
+        let mut ended = Vec::new();
+        loop {
+            // A window opened meanwhile needs its processes: stop here.
+            if !windowless() || !our_live_children(WEB_PROCESS).is_empty() {
+                return;
+            }
+            for pid in our_live_children(NETWORK_PROCESS) {
+                if ended.contains(&pid) {
+                    continue;
+                }
+                ended.push(pid);
+                terminate(pid);
+            }
+            if Instant::now() >= watch {
+                return;
+            }
+            std::thread::sleep(POLL);
         }
-    }
+    });
 }
 
 /// Elsewhere WebKit's processes are the platform's business.
 #[cfg(not(target_os = "linux"))]
-pub fn end_network_process() {}
+pub fn end_network_process(_windowless: impl Fn() -> bool + Send + 'static) {}
 
-/// The parent's pid and the name in a `/proc/<pid>/stat` line: `pid (name) state ppid ...`,
-/// where the name may itself hold spaces and parentheses (so the last `)` ends it).
-fn parent_and_name(stat: &str) -> Option<(u32, &str)> {
+/// Asks one process to end, saying so in the log.
+#[cfg(target_os = "linux")]
+fn terminate(pid: i32) {
+    let Some(process) = rustix::process::Pid::from_raw(pid) else {
+        return;
+    };
+    match rustix::process::kill_process(process, rustix::process::Signal::TERM) {
+        Ok(()) => tracing::info!(pid, "no window open: WebKit's network process ended"),
+        Err(e) => tracing::warn!(pid, "could not end WebKit's network process: {e}"),
+    }
+}
+
+/// The pids of this process's children named `name` that are still running (an ended child
+/// WebKit has not reaped yet, a zombie, holds nothing and is left alone).
+#[cfg(target_os = "linux")]
+fn our_live_children(name: &str) -> Vec<i32> {
+    let me = std::process::id();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                matches!(read_stat(&stat), Some(s) if s.parent == me && s.name == name && s.state != 'Z')
+            })
+        })
+        .collect()
+}
+
+/// What `end_network_process` needs of a `/proc/<pid>/stat` line.
+#[derive(Debug, PartialEq)]
+struct Stat<'a> {
+    name: &'a str,
+    state: char,
+    parent: u32,
+}
+
+/// Reads a `/proc/<pid>/stat` line, `pid (name) state ppid ...`, where the name may itself
+/// hold spaces and parentheses (so the last `)` ends it).
+fn read_stat(stat: &str) -> Option<Stat<'_>> {
     let open = stat.find('(')?;
     let close = stat.rfind(')')?;
     let name = stat.get(open + 1..close)?;
-    let ppid = stat
-        .get(close + 1..)?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    Some((ppid, name))
+    let mut fields = stat.get(close + 1..)?.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let parent = fields.next()?.parse().ok()?;
+    Some(Stat {
+        name,
+        state,
+        parent,
+    })
 }
 
 #[cfg(test)]
@@ -67,12 +127,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_the_parent_and_the_name_even_with_odd_names() {
+    fn reads_the_name_state_and_parent_even_with_odd_names() {
         let stat = "4242 (WebKitNetworkPr) S 4100 4100 4100 0 -1 4194560 1187 0 0 0";
-        assert_eq!(parent_and_name(stat), Some((4100, NETWORK_PROCESS)));
-        let odd = "77 (a) b (c)) R 1 77 77 0 -1 0";
-        assert_eq!(parent_and_name(odd), Some((1, "a) b (c)")));
-        assert_eq!(parent_and_name("77 (cut"), None);
-        assert_eq!(parent_and_name("77 (x) R"), None);
+        let read = Stat {
+            name: NETWORK_PROCESS,
+            state: 'S',
+            parent: 4100,
+        };
+        assert_eq!(read_stat(stat), Some(read));
+        let odd = "77 (a) b (c)) Z 1 77 77 0 -1 0";
+        let read = Stat {
+            name: "a) b (c)",
+            state: 'Z',
+            parent: 1,
+        };
+        assert_eq!(read_stat(odd), Some(read));
+        assert_eq!(read_stat("77 (cut"), None);
+        assert_eq!(read_stat("77 (x) R"), None);
     }
 }

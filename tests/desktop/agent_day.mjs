@@ -151,17 +151,22 @@ async function closeWorkspace() {
 }
 /** The app's WebKit web processes (one per open window), or its processes named `prefix`. */
 function webProcesses(prefix = "WebKitWebProces") {
+  return webProcessStates(prefix).length;
+}
+/** "pid state" of each of the app's processes named `prefix` (what a failed wait shows). */
+function webProcessStates(prefix) {
   const appPid = run("pgrep", ["-x", "ringdesk"]).trim().split("\n")[0];
-  return readdirSync("/proc").filter((p) => {
-    if (!/^\d+$/.test(p)) return false;
+  return readdirSync("/proc").flatMap((p) => {
+    if (!/^\d+$/.test(p)) return [];
     try {
       const stat = readFileSync(`/proc/${p}/stat`, "utf8");
       const [comm, rest] = [stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), stat.slice(stat.lastIndexOf(")") + 2)];
-      return comm.startsWith(prefix) && rest.split(" ")[1] === appPid;
+      const [state, parent] = rest.split(" ");
+      return comm.startsWith(prefix) && parent === appPid ? [`${p} ${state}`] : [];
     } catch {
-      return false;
+      return [];
     }
-  }).length;
+  });
 }
 /** Switches WebDriver to the main window, opening it from the tray first if it was closed
  * there (closing it destroys it, with its web process). */
@@ -1003,7 +1008,11 @@ try {
   await until("its network process", 20000, () => webProcesses("WebKitNetwork") === 1);
   xwin("close", "Ringdesk");
   await until("no web process in the tray", 10000, () => webProcesses() === 0);
-  await until("no network process in the tray", 10000, () => webProcesses("WebKitNetwork") === 0);
+  await until("no network process in the tray", 10000, () => {
+    const left = webProcessStates("WebKitNetwork");
+    if (left.length) throw new Error(`left: ${left.join(", ")}`);
+    return true;
+  });
   assert(plain.exitCode === null && running("ringdesk"), "the app ended with its window");
   run(app, [], { env: { ...process.env, ...appEnv, TAURI_WEBVIEW_AUTOMATION: "" } });
   await until("window opened again", 20000, () => windowExists("Ringdesk") && xwin("info", "Ringdesk").mapped);
