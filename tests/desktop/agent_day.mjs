@@ -153,6 +153,17 @@ async function closeWorkspace() {
 function webProcesses(prefix = "WebKitWebProces") {
   return webProcessStates(prefix).length;
 }
+/** How many of the app's threads are named `name`. */
+function appThreads(name) {
+  const appPid = run("pgrep", ["-x", "ringdesk"]).trim().split("\n")[0];
+  return readdirSync(`/proc/${appPid}/task`).filter((t) => {
+    try {
+      return readFileSync(`/proc/${appPid}/task/${t}/comm`, "utf8").trim() === name;
+    } catch {
+      return false;
+    }
+  }).length;
+}
 /** "pid state" of each of the app's processes named `prefix` (what a failed wait shows). */
 function webProcessStates(prefix) {
   const appPid = run("pgrep", ["-x", "ringdesk"]).trim().split("\n")[0];
@@ -459,6 +470,13 @@ try {
   await d.click("#devices-button");
   await until("the microphone back", 15000, async () => !(await d.exists("#mic-lost")));
   await until("caller hears the agent again", 10000, async () => (await hears("caller_out", AGENT_HZ)).ratio > 0.5);
+  // The dead microphone's stream is closed, not left beside the speaker it was opened with
+  // (ALSA repeats a dead stream's error without end: a core's worth, starving the call).
+  await until("one microphone stream, the live one", 5000, () => {
+    const inputs = appThreads("cpal_alsa_in");
+    if (inputs !== 1) throw new Error(`${inputs} microphone streams`);
+    return true;
+  });
 
   // 9d. An echo path: what the speaker plays leaks back into the microphone 60 ms later and
   // ~10 dB down, as from a laptop's speakers. The echo canceller keeps the caller from hearing

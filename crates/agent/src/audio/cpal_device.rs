@@ -179,11 +179,31 @@ fn push_bounded(q: &Queue, samples: impl IntoIterator<Item = i16>, max: usize) {
     q.drain(..excess);
 }
 
+/// Which of the device thread's streams a handle stands for.
+#[derive(Debug, Clone, Copy)]
+enum StreamSide {
+    Input,
+    Output,
+}
+
+/// Closes its side's stream when the handle holding it is dropped. Each side goes on its own:
+/// a dead microphone replaced by comfort noise must not live on beside the speaker that is
+/// still playing (ALSA reports a dead stream's error again and again, a core's worth of it).
+struct CloseOnDrop {
+    side: StreamSide,
+    close: std_mpsc::Sender<StreamSide>,
+}
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        let _ = self.close.send(self.side);
+    }
+}
+
 struct QueueCapture {
     queue: Queue,
     failed: SharedHealth,
-    /// Dropping this (and the playback's) stops the device thread.
-    _stop: std_mpsc::Sender<()>,
+    _close: CloseOnDrop,
 }
 
 impl Capture for QueueCapture {
@@ -205,8 +225,7 @@ struct QueuePlayback {
     scratch: Vec<i16>,
     max: usize,
     failed: SharedHealth,
-    /// Dropping this (and the capture's) stops the device thread.
-    _stop: std_mpsc::Sender<()>,
+    _close: CloseOnDrop,
 }
 
 impl Playback for QueuePlayback {
@@ -385,10 +404,10 @@ struct Sides {
     output: Option<Option<String>>,
 }
 
-/// Opens the chosen sides on a dedicated thread that holds the streams until every handle
-/// (each keeps a clone of the stop sender) is dropped.
+/// Opens the chosen sides on a dedicated thread that holds each stream until its handle is
+/// dropped, and ends when both are.
 fn open_on_thread(sides: Sides) -> Result<Opened, AudioError> {
-    let (stop_tx, stop_rx) = std_mpsc::channel::<()>();
+    let (close_tx, close_rx) = std_mpsc::channel::<StreamSide>();
     let (ready_tx, ready_rx) = std_mpsc::channel::<Result<u32, AudioError>>();
     let (capture, playback): (Queue, Queue) = (Arc::default(), Arc::default());
     let (capture_failed, playback_failed) = (Health::new("microphone"), Health::new("speaker"));
@@ -414,10 +433,15 @@ fn open_on_thread(sides: Sides) -> Result<Opened, AudioError> {
                 Ok::<_, AudioError>((input, output, output_rate))
             })();
             match opened {
-                Ok((_input, _output, rate)) => {
+                Ok((mut input, mut output, rate)) => {
                     let _ = ready_tx.send(Ok(rate));
-                    // Hold the streams until every handle is dropped.
-                    let _ = stop_rx.recv();
+                    while input.is_some() || output.is_some() {
+                        match close_rx.recv() {
+                            Ok(StreamSide::Input) => input = None,
+                            Ok(StreamSide::Output) => output = None,
+                            Err(_) => break,
+                        }
+                    }
                 }
                 Err(e) => {
                     let _ = ready_tx.send(Err(e));
@@ -432,7 +456,10 @@ fn open_on_thread(sides: Sides) -> Result<Opened, AudioError> {
         capture: with_input.then(|| QueueCapture {
             queue: capture,
             failed: capture_failed,
-            _stop: stop_tx.clone(),
+            _close: CloseOnDrop {
+                side: StreamSide::Input,
+                close: close_tx.clone(),
+            },
         }),
         playback: with_output.then(|| QueuePlayback {
             queue: playback,
@@ -440,7 +467,10 @@ fn open_on_thread(sides: Sides) -> Result<Opened, AudioError> {
             scratch: Vec::new(),
             max: output_rate as usize * MAX_QUEUED_MS / 1000,
             failed: playback_failed,
-            _stop: stop_tx.clone(),
+            _close: CloseOnDrop {
+                side: StreamSide::Output,
+                close: close_tx.clone(),
+            },
         }),
     })
 }
