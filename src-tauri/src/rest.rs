@@ -15,6 +15,7 @@
 //! Not under WebDriver (Tauri's `TAURI_WEBVIEW_AUTOMATION`): WebKit ends the automation
 //! session with the network process, so the desktop test checks this without WebDriver.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// The name the kernel gives WebKit's network process (`comm` is cut at 15 bytes).
@@ -27,6 +28,9 @@ const WEB_PROCESSES_GRACE: Duration = Duration::from_secs(5);
 const RELAUNCH_WATCH: Duration = Duration::from_secs(3);
 /// How often `/proc` is looked at meanwhile.
 const POLL: Duration = Duration::from_millis(50);
+/// Whether a watch is under way: two windows closing together start one.
+#[cfg(target_os = "linux")]
+static WATCHING: AtomicBool = AtomicBool::new(false);
 
 /// Puts the app to rest once its last window has gone: waits for the web processes to end,
 /// then ends WebKit's network process (and any WebKit starts again before a window opens).
@@ -36,31 +40,41 @@ pub fn end_network_process(windowless: impl Fn() -> bool + Send + 'static) {
     if std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() == Ok("true") {
         return;
     }
+    if WATCHING.swap(true, Ordering::AcqRel) {
+        return;
+    }
     std::thread::spawn(move || {
-        let grace = Instant::now() + WEB_PROCESSES_GRACE;
-        while !our_live_children(WEB_PROCESS).is_empty() && Instant::now() < grace {
-            std::thread::sleep(POLL);
+        watch(windowless);
+        WATCHING.store(false, Ordering::Release);
+    });
+}
+
+/// The watch itself: waits for the web processes, then ends the network process(es) while
+/// the app stays windowless, until `RELAUNCH_WATCH` is over.
+#[cfg(target_os = "linux")]
+fn watch(windowless: impl Fn() -> bool) {
+    let grace = Instant::now() + WEB_PROCESSES_GRACE;
+    while !our_live_children(WEB_PROCESS).is_empty() && Instant::now() < grace {
+        std::thread::sleep(POLL);
+    }
+    let until = Instant::now() + RELAUNCH_WATCH;
+    let mut ended = Vec::new();
+    loop {
+        // A window opened meanwhile needs its processes: stop here.
+        if !windowless() || !our_live_children(WEB_PROCESS).is_empty() {
+            return;
         }
-        let watch = Instant::now() + RELAUNCH_WATCH;
-        let mut ended = Vec::new();
-        loop {
-            // A window opened meanwhile needs its processes: stop here.
-            if !windowless() || !our_live_children(WEB_PROCESS).is_empty() {
-                return;
-            }
-            for pid in our_live_children(NETWORK_PROCESS) {
-                if ended.contains(&pid) {
-                    continue;
-                }
+        for pid in our_live_children(NETWORK_PROCESS) {
+            if !ended.contains(&pid) {
                 ended.push(pid);
                 terminate(pid);
             }
-            if Instant::now() >= watch {
-                return;
-            }
-            std::thread::sleep(POLL);
         }
-    });
+        if Instant::now() >= until {
+            return;
+        }
+        std::thread::sleep(POLL);
+    }
 }
 
 /// Elsewhere WebKit's processes are the platform's business.
