@@ -627,7 +627,14 @@ mod tests {
         let mut frame = 1_u16;
         // Until the first report the link is unknown: the call's first words go with copies.
         // (str0m's first loss figure needs two reports and a stats tick: about three seconds.)
-        let (clean, _) = pair.send_frames(&mut frame, 200, &|_| false);
+        let start = frame;
+        let (clean, heard) = pair.send_frames(&mut frame, 200, &|_| false);
+        // Each frame is handed over an exchange after it is sent: all but the last by now.
+        let sent: Vec<u16> = (start..frame - 1).collect();
+        assert_eq!(
+            heard, sent,
+            "every frame once, in order, across the switch to plain"
+        );
         let (first, opus) = (clean[0], *clean.last().unwrap());
         assert_ne!(first, opus, "redundant from the start: {clean:?}");
         let switched = clean.iter().position(|t| *t == opus).unwrap();
