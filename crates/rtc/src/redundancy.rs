@@ -2,10 +2,7 @@
 //! packet, so a burst of up to two lost packets is rebuilt from the next one that arrives (and
 //! a third from Opus's own in-band FEC inside them). That triples the audio's bit rate, so it is
 //! sent only while the far end reports loss — its RTCP receiver reports, read once a second —
-//! and stops after a quiet spell. A call starts with it on, until the first loss figure (about
-//! three seconds: str0m averages it over two reports): before that nothing is known about the
-//! link, and the call's first words (the greeting) are worth the extra bit rate a clean link
-//! pays for those seconds.
+//! and stops after a quiet spell.
 //!
 //! Pure: time comes in as arguments.
 
@@ -24,34 +21,22 @@ pub const LOSS_TO_PROTECT: f32 = 0.03;
 pub const QUIET_BEFORE_OFF: Duration = Duration::from_secs(10);
 
 /// The decision, fed the far end's loss reports.
-#[derive(Debug, Clone)]
+#[derive(Debug, Default, Clone)]
 pub struct Redundancy {
-    /// No report has come yet: on, since nothing is known about the link.
-    before_first_report: bool,
     /// When a report last showed loss worth protecting against; `None` while off.
     lossy_at: Option<Instant>,
-}
-
-impl Default for Redundancy {
-    fn default() -> Self {
-        Redundancy {
-            before_first_report: true,
-            lossy_at: None,
-        }
-    }
 }
 
 impl Redundancy {
     /// Whether redundancy is on.
     pub fn on(&self) -> bool {
-        self.before_first_report || self.lossy_at.is_some()
+        self.lossy_at.is_some()
     }
 
     /// Takes a receiver report's loss fraction (0..=1) at `now`; returns the new setting when
     /// it changes.
     pub fn observe(&mut self, now: Instant, loss: f32) -> Option<bool> {
         let was_on = self.on();
-        self.before_first_report = false;
         if loss > LOSS_TO_PROTECT {
             self.lossy_at = Some(now);
         } else if let Some(at) = self.lossy_at
@@ -72,13 +57,7 @@ mod tests {
         let t0 = Instant::now();
         let at = |s: u64| t0 + Duration::from_secs(s);
         let mut r = Redundancy::default();
-        assert!(r.on(), "before any report: on");
-        assert_eq!(
-            r.observe(at(0), 0.0),
-            Some(false),
-            "a clean first report: off"
-        );
-        assert_eq!(r.observe(at(1), 0.0), None, "clean: stays off");
+        assert_eq!(r.observe(at(0), 0.0), None, "clean: off");
         assert_eq!(
             r.observe(at(1), 0.02),
             None,
@@ -95,18 +74,5 @@ mod tests {
         assert_eq!(r.observe(at(18), 0.0), Some(false), "10 s quiet: off");
         assert!(!r.on());
         assert_eq!(r.observe(at(19), 0.5), Some(true), "and on again");
-    }
-
-    #[test]
-    fn a_lossy_first_report_keeps_it_on() {
-        let t0 = Instant::now();
-        let mut r = Redundancy::default();
-        assert_eq!(r.observe(t0, 0.08), None, "on from the start, and stays");
-        assert_eq!(
-            r.observe(t0 + Duration::from_secs(9), 0.0),
-            None,
-            "the quiet spell counts from the lossy report"
-        );
-        assert_eq!(r.observe(t0 + QUIET_BEFORE_OFF, 0.0), Some(false));
     }
 }
