@@ -149,11 +149,6 @@ impl<T> JitterBuffer<T> {
         Duration::from_secs_f64(raw).clamp(self.config.min_delay, self.config.max_delay)
     }
 
-    /// Frames of recovery margin in the target now (see the module docs).
-    pub fn recovery_margin(&self) -> u32 {
-        self.margin_frames
-    }
-
     /// A run of `waited` stalled frames ended at `now` with its slot playable: hold that much.
     fn learn_margin(&mut self, now: Instant, waited: u32) {
         let waited = waited.min(MAX_MARGIN_FRAMES);
@@ -604,7 +599,7 @@ mod tests {
                 Playout::Stalled | Playout::Empty => Slot::Waited,
             });
         }
-        (played, jb.recovery_margin())
+        (played, jb.margin_frames)
     }
 
     #[test]
@@ -662,7 +657,7 @@ mod tests {
             }
         }
         assert!(stalls > 0, "the clumps were waited for");
-        assert_eq!(jb.recovery_margin(), 0);
+        assert_eq!(jb.margin_frames, 0);
     }
 
     #[test]
@@ -688,7 +683,7 @@ mod tests {
         // Packet 3 arrives late: the two frames waited are now held.
         jb.push(at(95), 3, 480, ());
         assert!(matches!(jb.pop(at(100)), Playout::Frame(())));
-        assert_eq!(jb.recovery_margin(), 2);
+        assert_eq!(jb.margin_frames, 2);
         let before = jb.target_delay();
         let mut seq = 4u16;
         let mut ms = 100;
@@ -698,7 +693,7 @@ mod tests {
             jb.pop(at(ms));
             seq += 1;
         }
-        assert_eq!(jb.recovery_margin(), 1, "one frame down after the hold");
+        assert_eq!(jb.margin_frames, 1, "one frame down after the hold");
         assert!(jb.target_delay() < before);
     }
 
