@@ -58,6 +58,7 @@ pub fn run() {
         host::run();
         return;
     }
+    windows::restart_without_gl();
     ringdesk_agent::install_crypto();
     let result = tauri::Builder::default()
         // First: a second launch only focuses the running app (and then exits).

@@ -66,6 +66,40 @@ impl Link {
     }
 }
 
+/// Set (to "1") by [`restart_without_gl`] in the environment of the app it restarted, so the
+/// window host it starts gets GL back.
+const GL_OFF_BY_US: &str = "RINGDESK_GDK_GL_OFF";
+
+/// Restarts the app (in place: same process, same arguments) with GTK's GL off, unless the
+/// environment already says how GTK should use GL. GTK probes GL when it opens the display,
+/// which loads the GL driver — under software rendering Mesa's llvmpipe, ~26 MiB of relocated
+/// `libLLVM` (BENCHMARKS.md) — yet the app's own process never draws: its windows, which do,
+/// run in the window host, which gets the environment as it was. The variable must be set
+/// before GTK starts, and setting it in a running process is not safe Rust; hence the exec.
+/// Returns only when it did not restart.
+pub fn restart_without_gl() {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        if std::env::var_os("GDK_GL").is_some() {
+            return;
+        }
+        let exe = match std::env::current_exe() {
+            Ok(exe) => exe,
+            Err(e) => {
+                tracing::warn!("not restarting without GL: {e}");
+                return;
+            }
+        };
+        let e = Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .env("GDK_GL", "disable")
+            .env(GL_OFF_BY_US, "1")
+            .exec();
+        tracing::warn!("not restarting without GL: {e}");
+    }
+}
+
 /// Whether the app runs under WebDriver (the desktop test): WebKit's automation session lives
 /// in the host, so the host is kept when its windows close.
 fn under_automation() -> bool {
@@ -99,11 +133,16 @@ fn start_host(app: &AppHandle, host: &WindowHost) -> std::io::Result<Link> {
         *g += 1;
         *g
     };
-    let mut child = Command::new(std::env::current_exe()?)
+    let mut command = Command::new(std::env::current_exe()?);
+    command
         .arg(HOST_FLAG)
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
+        .stdout(Stdio::piped());
+    if std::env::var_os(GL_OFF_BY_US).is_some() {
+        // The windows draw with GL as the user's environment has it.
+        command.env_remove("GDK_GL").env_remove(GL_OFF_BY_US);
+    }
+    let mut child = command.spawn()?;
     tracing::info!("window host {} started (pid {})", generation, child.id());
     let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
         return Err(std::io::Error::other("the window host has no pipes"));
