@@ -3,8 +3,10 @@
 //! translates) or, when the cause has none, messages it shows as they are.
 //!
 //! Every command here is declared in [`ringdesk_wire::COMMANDS`], from which the UI's typed
-//! `invoke` is generated; the test at the end checks the handlers, their arguments and results
-//! against it.
+//! `invoke` and the app's dispatch ([`crate::dispatch`]) are generated: a handler whose
+//! arguments or result differ from the declaration does not compile. Each takes the app's
+//! handle first, then the declared arguments. A plain `fn` is quick and local and runs in the
+//! order the commands came; an `async fn` waits on the cloud or a device and runs apart.
 
 use std::sync::Arc;
 

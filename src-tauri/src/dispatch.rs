@@ -120,6 +120,57 @@ ringdesk_wire::for_each_desktop_command!(dispatch_commands);
 mod tests {
     use super::*;
 
+    /// Each handler's parameters after the app handle, as `(name, type)` with spaces removed,
+    /// read from the source: the compiler checks types, not which argument goes where.
+    fn handler_params(source: &str, name: &str) -> Vec<(String, String)> {
+        let start = source
+            .find(&format!("fn {name}("))
+            .unwrap_or_else(|| panic!("no handler {name} in commands.rs"));
+        let open = start + source[start..].find('(').unwrap() + 1;
+        let (mut depth, mut params, mut current) = (0, Vec::new(), String::new());
+        for c in source[open..].chars() {
+            match c {
+                '(' | '<' | '[' => depth += 1,
+                ')' if depth == 0 => break,
+                ')' | '>' | ']' => depth -= 1,
+                ',' if depth == 0 => {
+                    params.push(std::mem::take(&mut current));
+                    continue;
+                }
+                _ => {}
+            }
+            current.push(c);
+        }
+        params.push(current);
+        params
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .skip(1)
+            .map(|p| {
+                let (arg, ty) = p.split_once(':').unwrap();
+                (arg.trim().to_string(), ty.split_whitespace().collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_handler_takes_the_declared_arguments_in_the_declared_order() {
+        let source = include_str!("commands.rs");
+        for command in ringdesk_wire::COMMANDS {
+            let declared: Vec<(String, String)> = command
+                .args
+                .iter()
+                .map(|(arg, ty)| (arg.to_string(), ty.split_whitespace().collect()))
+                .collect();
+            assert_eq!(
+                handler_params(source, command.name),
+                declared,
+                "{}'s parameters differ from ringdesk_wire::COMMANDS",
+                command.name
+            );
+        }
+    }
+
     fn quick(n: u32) -> u32 {
         n + 1
     }

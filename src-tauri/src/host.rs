@@ -1,7 +1,8 @@
 //! The window host: the child process the windows live in ([`crate::ipc`] says why). It
 //! opens, shows and closes windows as the tray process asks, forwards every command of its
 //! pages to it and gives back the answers, passes its events on to the pages, and reports when
-//! its last window has closed — then the tray process tells it to end.
+//! its last window has closed — then the tray process lets go of it (closes its stdin) and it
+//! ends.
 //!
 //! The windows: `main` (login, status, recent calls, settings); `call`, the ring popup that
 //! shrinks into the in-call box — small, undecorated, always on top, at the bottom-left of the
@@ -14,9 +15,11 @@
 //! [`ringdesk_agent::desk::Desk::call_window_feed`].
 
 use std::collections::HashMap;
-use std::io::{BufReader, Write};
+use std::fs::File;
+use std::io::BufReader;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use tauri::ipc::{Invoke, InvokeBody, InvokeResolver};
 use tauri::{
@@ -51,25 +54,22 @@ fn call_size(shape: CallShape) -> LogicalSize<f64> {
     }
 }
 
-/// The host's link to the tray process: commands waiting for their answer, and how many
-/// window operations it has carried out.
-#[derive(Default)]
+/// The host's link to the tray process: commands waiting for their answer, how many window
+/// operations it has carried out, and where messages to the tray process go.
 struct Link {
     pending: Mutex<HashMap<u64, InvokeResolver<Wry>>>,
     next_id: AtomicU64,
     seen: AtomicU64,
-    out: Mutex<()>,
+    out: Mutex<File>,
 }
 
 impl Link {
-    /// Writes a message to the tray process (stdout is the link; nothing else writes there).
+    /// Writes a message to the tray process.
     fn send(&self, message: &FromHost) {
-        let _guard = self.out.lock().unwrap_or_else(|p| p.into_inner());
-        let mut out = std::io::stdout().lock();
-        if let Err(e) = ipc::send(&mut out, message) {
+        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = ipc::send(&mut *out, message) {
             tracing::warn!("window host: {e}");
         }
-        let _ = out.flush();
     }
 
     /// Tells the tray process when no window is left. `seen` is read first: a window that an
@@ -87,18 +87,57 @@ impl Link {
     }
 }
 
-/// Runs the window host until the tray process tells it to end, or goes away.
+/// How long the host has to close its windows once the tray process has let go of it.
+const EXIT_GRACE: Duration = Duration::from_secs(5);
+
+/// Takes the link (stdin, stdout) for the host alone: a private copy of each that no process
+/// the host starts inherits, with fd 0 then reading nothing and fd 1 going to stderr — so
+/// WebKit's processes, which inherit them, can neither write into the link nor keep it open
+/// after the host has gone.
+#[cfg(unix)]
+fn take_link() -> std::io::Result<(File, File)> {
+    let input = File::from(rustix::io::fcntl_dupfd_cloexec(std::io::stdin(), 3)?);
+    let output = File::from(rustix::io::fcntl_dupfd_cloexec(std::io::stdout(), 3)?);
+    rustix::stdio::dup2_stdin(File::open("/dev/null")?)?;
+    rustix::stdio::dup2_stdout(std::io::stderr())?;
+    Ok((input, output))
+}
+
+/// Elsewhere the link stays on stdin and stdout.
+#[cfg(not(unix))]
+fn take_link() -> std::io::Result<(File, File)> {
+    Err(std::io::Error::other(
+        "the window host runs on Linux and macOS",
+    ))
+}
+
+/// Runs the window host until the tray process lets go of it (its stdin ends).
 pub fn run() {
+    let (input, output) = match take_link() {
+        Ok(link) => link,
+        Err(e) => {
+            eprintln!("ringdesk: the window host could not take its link: {e}");
+            std::process::exit(1);
+        }
+    };
+    let output = Mutex::new(output);
     let result = tauri::Builder::default()
-        .setup(|app| {
-            app.manage(Link::default());
+        .setup(move |app| {
+            app.manage(Link {
+                pending: Mutex::default(),
+                next_id: AtomicU64::new(0),
+                seen: AtomicU64::new(0),
+                out: output,
+            });
             let handle = app.handle().clone();
             std::thread::Builder::new()
                 .name("tray-link-in".into())
                 .spawn(move || {
-                    let stdin = std::io::stdin();
-                    ipc::receive(BufReader::new(stdin.lock()), |m| on_message(&handle, m));
-                    // The tray process has gone: so do its windows.
+                    ipc::receive(BufReader::new(input), |m| on_message(&handle, m));
+                    // The tray process let go (or has gone): so do the windows. Should the
+                    // event loop not end them, the process ends anyway.
+                    handle.exit(0);
+                    std::thread::sleep(EXIT_GRACE);
                     std::process::exit(0);
                 })?;
             Ok(())
@@ -194,10 +233,6 @@ fn on_message(app: &AppHandle, message: ToHost) {
                 (Some(r), Err(e)) => r.reject(e),
                 (None, _) => tracing::warn!("a reply to no command ({id})"),
             }
-        }
-        ToHost::Quit => {
-            tracing::info!("window host: told to end");
-            app.exit(0);
         }
     }
 }

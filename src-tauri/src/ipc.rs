@@ -75,8 +75,6 @@ pub enum ToHost {
         /// Its result, or the error code or message the UI shows.
         result: Result<Value, String>,
     },
-    /// Nothing more to show: end.
-    Quit,
 }
 
 /// From the window host to the tray process.
@@ -113,18 +111,29 @@ pub fn send<T: Serialize>(out: &mut impl Write, message: &T) -> std::io::Result<
     out.flush()
 }
 
-/// Reads messages line by line until the stream ends, handing each to `on_message`. A line
-/// that is not a message is logged and skipped (a library printing to stdout in the host
-/// must not end the link).
-pub fn receive<T: for<'de> Deserialize<'de>>(input: impl BufRead, mut on_message: impl FnMut(T)) {
-    for line in input.lines() {
-        let Ok(line) = line else { return };
-        if line.trim().is_empty() {
+/// Reads messages line by line until the stream ends (or fails), handing each to
+/// `on_message`. A line that is not a message — not JSON, not UTF-8 — is logged and skipped:
+/// one bad line must not end the link and with it every window.
+pub fn receive<T: for<'de> Deserialize<'de>>(
+    mut input: impl BufRead,
+    mut on_message: impl FnMut(T),
+) {
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match input.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        if line.trim_ascii().is_empty() {
             continue;
         }
-        match serde_json::from_str(&line) {
+        match serde_json::from_slice(&line) {
             Ok(message) => on_message(message),
-            Err(e) => tracing::warn!("window link: not a message ({e}): {line}"),
+            Err(e) => tracing::warn!(
+                "window link: not a message ({e}): {}",
+                String::from_utf8_lossy(&line)
+            ),
         }
     }
 }
@@ -148,8 +157,8 @@ mod tests {
         for m in &sent {
             send(&mut wire, m).unwrap();
         }
-        // What a library might print on the host's stdout between messages.
-        let mut noisy = b"Gtk-Message: something\n\n".to_vec();
+        // A stray line, an empty one and one that is not UTF-8 between messages.
+        let mut noisy = b"Gtk-Message: something\n\n\xff\xfe\n".to_vec();
         noisy.extend(&wire);
         let mut got = Vec::new();
         receive(&noisy[..], |m: FromHost| got.push(m));

@@ -54,7 +54,10 @@ pub fn run() {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .init();
-    if std::env::args().nth(1).as_deref() == Some(windows::HOST_FLAG) {
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == windows::HOST_FLAG)
+    {
         host::run();
         return;
     }

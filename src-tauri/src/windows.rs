@@ -9,9 +9,10 @@
 //! host that is slow to start or hangs never holds up the agent's events or a ring.
 
 use std::io::BufReader;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Sender, channel};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{SyncSender, TrySendError, sync_channel};
 use std::sync::{Mutex, MutexGuard};
 
 use serde::Serialize;
@@ -35,19 +36,24 @@ pub const INBOX: &str = "inbox";
 /// The argument that starts the binary as the window host rather than the app.
 pub const HOST_FLAG: &str = "--window-host";
 
+/// How many messages may wait for the host to read them. A host that leaves this many
+/// unread is hung: it is ended, and the next window starts a new one.
+const HOST_BACKLOG: usize = 1024;
+
 /// The running window host, if any, and what the tray process knows of it.
 #[derive(Default)]
 pub struct WindowHost {
     link: Mutex<Option<Link>>,
     /// Counts hosts started, so a message from one that has ended is told apart.
-    generations: Mutex<u64>,
+    generations: AtomicU64,
     main_focused: AtomicBool,
 }
 
-/// One running host.
+/// One running host. Dropping it lets go of the host: its stdin closes and it ends.
 struct Link {
     generation: u64,
-    to_host: Sender<ToHost>,
+    pid: u32,
+    to_host: SyncSender<ToHost>,
     /// How many window operations were sent to it (against its `Idle { seen }`).
     ops_sent: u64,
 }
@@ -64,6 +70,54 @@ impl Link {
     fn done(&self, generation: u64, seen: u64) -> bool {
         self.generation == generation && self.ops_sent == seen
     }
+
+    /// Sends a window operation, counted against the host's `Idle { seen }`; false as
+    /// [`Link::send`].
+    fn window(&mut self, op: WindowOp) -> bool {
+        self.ops_sent += 1;
+        self.send(ToHost::Window { op })
+    }
+
+    /// Queues a message for the host; false when the host has stopped reading (hung) or gone.
+    fn send(&self, message: ToHost) -> bool {
+        match self.to_host.try_send(message) {
+            Ok(()) => true,
+            Err(TrySendError::Full(_)) => {
+                tracing::warn!(
+                    "window host {} reads nothing ({HOST_BACKLOG} messages waiting): ending it",
+                    self.generation
+                );
+                kill(self.pid);
+                false
+            }
+            Err(TrySendError::Disconnected(_)) => false,
+        }
+    }
+}
+
+/// Ends a hung host (its reader thread then reaps it).
+fn kill(pid: u32) {
+    #[cfg(unix)]
+    {
+        let process = i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw);
+        if let Some(process) = process {
+            let _ = rustix::process::kill_process(process, rustix::process::Signal::KILL);
+        }
+    }
+}
+
+/// This binary, to start again: the running file even when a package upgrade has replaced
+/// it on disk (then its path says "(deleted)" and only `/proc/self/exe` still opens it — and
+/// the host must speak this version's link, not the new one's).
+fn own_binary() -> std::io::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    #[cfg(target_os = "linux")]
+    if !exe.exists() {
+        return Ok(PathBuf::from("/proc/self/exe"));
+    }
+    Ok(exe)
 }
 
 /// Set (to "1") by [`restart_without_gl`] in the environment of the app it restarted, so the
@@ -78,13 +132,13 @@ const GL_OFF_BY_US: &str = "RINGDESK_GDK_GL_OFF";
 /// before GTK starts, and setting it in a running process is not safe Rust; hence the exec.
 /// Returns only when it did not restart.
 pub fn restart_without_gl() {
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;
         if std::env::var_os("GDK_GL").is_some() {
             return;
         }
-        let exe = match std::env::current_exe() {
+        let exe = match own_binary() {
             Ok(exe) => exe,
             Err(e) => {
                 tracing::warn!("not restarting without GL: {e}");
@@ -119,21 +173,26 @@ fn window_op(app: &AppHandle, op: WindowOp) {
             }
         }
     }
-    if let Some(l) = link.as_mut() {
-        l.ops_sent += 1;
-        let _ = l.to_host.send(ToHost::Window { op });
+    if link.as_mut().is_some_and(|l| !l.window(op)) {
+        *link = None;
+    }
+}
+
+/// Asks the running host, if any, for a window operation: without a host there is no window
+/// to act on.
+fn op_if_running(app: &AppHandle, op: WindowOp) {
+    let host = app.state::<WindowHost>();
+    let mut link = host.link();
+    if link.as_mut().is_some_and(|l| !l.window(op)) {
+        *link = None;
     }
 }
 
 /// Starts the binary again as the window host, with a writer thread for its stdin and a
 /// reader thread for its stdout.
 fn start_host(app: &AppHandle, host: &WindowHost) -> std::io::Result<Link> {
-    let generation = {
-        let mut g = host.generations.lock().unwrap_or_else(|p| p.into_inner());
-        *g += 1;
-        *g
-    };
-    let mut command = Command::new(std::env::current_exe()?);
+    let generation = host.generations.fetch_add(1, Ordering::Relaxed) + 1;
+    let mut command = Command::new(own_binary()?);
     command
         .arg(HOST_FLAG)
         .stdin(Stdio::piped())
@@ -143,14 +202,45 @@ fn start_host(app: &AppHandle, host: &WindowHost) -> std::io::Result<Link> {
         command.env_remove("GDK_GL").env_remove(GL_OFF_BY_US);
     }
     let mut child = command.spawn()?;
-    tracing::info!("window host {} started (pid {})", generation, child.id());
+    let pid = child.id();
+    tracing::info!("window host {generation} started (pid {pid})");
+    match link_threads(app, generation, &mut child) {
+        Ok(to_host) => {
+            let app = app.clone();
+            let reaped = std::thread::Builder::new()
+                .name("window-host-wait".into())
+                .spawn(move || host_ended(&app, generation, child));
+            reaped.map(|_| Link {
+                generation,
+                pid,
+                to_host,
+                ops_sent: 0,
+            })
+        }
+        Err(e) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(e)
+        }
+    }
+}
+
+/// Starts the host's writer (from a bounded queue to its stdin) and reader (its stdout to
+/// [`on_message`]) threads; returns the queue.
+fn link_threads(
+    app: &AppHandle,
+    generation: u64,
+    child: &mut Child,
+) -> std::io::Result<SyncSender<ToHost>> {
     let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
         return Err(std::io::Error::other("the window host has no pipes"));
     };
-    let (to_host, outbox) = channel::<ToHost>();
+    let (to_host, outbox) = sync_channel::<ToHost>(HOST_BACKLOG);
     std::thread::Builder::new()
         .name("window-host-out".into())
         .spawn(move || {
+            // Ends when the link is dropped (the host is let go: its stdin closes) or the
+            // host has gone.
             for message in outbox {
                 if let Err(e) = ipc::send(&mut stdin, &message) {
                     tracing::warn!("window host {generation}: {e}");
@@ -163,13 +253,8 @@ fn start_host(app: &AppHandle, host: &WindowHost) -> std::io::Result<Link> {
         .name("window-host-in".into())
         .spawn(move || {
             ipc::receive(BufReader::new(stdout), |m| on_message(&app, generation, m));
-            host_ended(&app, generation, child);
         })?;
-    Ok(Link {
-        generation,
-        to_host,
-        ops_sent: 0,
-    })
+    Ok(to_host)
 }
 
 /// A message from host `generation`.
@@ -185,14 +270,18 @@ fn on_message(app: &AppHandle, generation: u64, message: FromHost) {
                 });
             }
         },
-        FromHost::MainFocused { focused } => host.main_focused.store(focused, Ordering::Release),
+        FromHost::MainFocused { focused } => {
+            let link = host.link();
+            if link.as_ref().is_some_and(|l| l.generation == generation) {
+                host.main_focused.store(focused, Ordering::Release);
+            }
+        }
         FromHost::Idle { seen } => {
             let mut link = host.link();
             let done = link.as_ref().is_some_and(|l| l.done(generation, seen));
             if done && !under_automation() {
-                if let Some(l) = link.take() {
-                    let _ = l.to_host.send(ToHost::Quit);
-                }
+                // Letting go of the link closes the host's stdin: it ends.
+                *link = None;
                 host.main_focused.store(false, Ordering::Release);
                 tracing::info!("no window left: window host {generation} ends");
             }
@@ -205,27 +294,26 @@ fn reply(app: &AppHandle, generation: u64, id: u64, result: Outcome) {
     let host = app.state::<WindowHost>();
     let link = host.link();
     if let Some(l) = link.as_ref().filter(|l| l.generation == generation) {
-        let _ = l.to_host.send(ToHost::Reply { id, result });
+        l.send(ToHost::Reply { id, result });
     }
 }
 
-/// Host `generation` closed its end (it quit, or crashed): forget it, and reap it.
+/// Waits for host `generation` to end (let go, crashed or killed), reaps it, and forgets it
+/// if it had not been let go.
 fn host_ended(app: &AppHandle, generation: u64, mut child: Child) {
-    let host = app.state::<WindowHost>();
-    {
-        let mut link = host.link();
-        if link.as_ref().is_some_and(|l| l.generation == generation) {
-            tracing::warn!("window host {generation} ended by itself");
-            *link = None;
-            host.main_focused.store(false, Ordering::Release);
-        }
-    }
     match child.wait() {
         Ok(status) if !status.success() => {
             tracing::warn!("window host {generation} exited: {status}")
         }
         Ok(_) => {}
         Err(e) => tracing::warn!("window host {generation}: {e}"),
+    }
+    let host = app.state::<WindowHost>();
+    let mut link = host.link();
+    if link.as_ref().is_some_and(|l| l.generation == generation) {
+        tracing::warn!("window host {generation} ended by itself");
+        *link = None;
+        host.main_focused.store(false, Ordering::Release);
     }
 }
 
@@ -236,7 +324,7 @@ pub fn emit<T: Serialize>(app: &AppHandle, event: &str, payload: &T) {
     let Some(l) = link.as_ref() else { return };
     match serde_json::to_value(payload) {
         Ok(payload) => {
-            let _ = l.to_host.send(ToHost::Emit {
+            l.send(ToHost::Emit {
                 event: event.to_string(),
                 payload,
             });
@@ -253,25 +341,21 @@ pub fn show_call_window(app: &AppHandle, shape: CallShape) {
 /// Closes the call window (nothing rings and no call is up), freeing its web process. With
 /// no host running there is none to close.
 pub fn close_call_window(app: &AppHandle) {
-    let host = app.state::<WindowHost>();
-    let mut link = host.link();
-    if let Some(l) = link.as_mut() {
-        l.ops_sent += 1;
-        let _ = l.to_host.send(ToHost::Window {
-            op: WindowOp::CloseCall,
-        });
-    }
+    op_if_running(app, WindowOp::CloseCall);
 }
 
 /// Shows and focuses a window (tray "open", notification clicks, a second launch); the main
-/// window is built again when it was closed to the tray.
+/// window is built again when it was closed to the tray. Any other window exists only in a
+/// running host, so for one of those no host is started.
 pub fn focus(app: &AppHandle, label: &str) {
-    window_op(
-        app,
-        WindowOp::Focus {
-            label: label.to_string(),
-        },
-    );
+    let op = WindowOp::Focus {
+        label: label.to_string(),
+    };
+    if label == MAIN {
+        window_op(app, op);
+    } else {
+        op_if_running(app, op);
+    }
 }
 
 /// Whether the main window is shown and focused (else a ring also raises a notification).
@@ -302,9 +386,10 @@ mod tests {
 
     #[test]
     fn a_host_ends_only_when_idle_after_everything_sent_to_it() {
-        let (to_host, _outbox) = channel();
+        let (to_host, _outbox) = sync_channel(1);
         let link = Link {
             generation: 2,
+            pid: 0,
             to_host,
             ops_sent: 3,
         };
@@ -313,5 +398,28 @@ mod tests {
         assert!(!link.done(2, 2));
         // An ended host's last word is not about this one.
         assert!(!link.done(1, 3));
+    }
+
+    #[test]
+    fn a_host_that_reads_nothing_or_has_gone_is_given_up() {
+        let (to_host, outbox) = sync_channel(1);
+        // pid 0 names no process: nothing is killed here.
+        let mut link = Link {
+            generation: 1,
+            pid: 0,
+            to_host,
+            ops_sent: 0,
+        };
+        assert!(link.window(WindowOp::CloseCall));
+        assert!(
+            !link.window(WindowOp::CloseCall),
+            "a full queue is a hung host"
+        );
+        assert_eq!(link.ops_sent, 2);
+        drop(outbox);
+        assert!(!link.send(ToHost::Reply {
+            id: 1,
+            result: Ok(serde_json::Value::Null)
+        }));
     }
 }
