@@ -95,7 +95,7 @@ impl Link {
     }
 }
 
-/// Ends a hung host (its reader thread then reaps it).
+/// Ends a hung host (the thread waiting on it then reaps it).
 fn kill(pid: u32) {
     #[cfg(unix)]
     {
