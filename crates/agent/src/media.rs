@@ -222,6 +222,13 @@ impl CallAudio {
         if was == Microphone::Live && device.describe() == self.device.describe() {
             return Ok(());
         }
+        // Only the speaker changes: the microphone's stream goes on untouched (reopening it
+        // is a gap in the agent's voice, and a new capture stream can take a while to flow).
+        let same_microphone =
+            device.microphone().is_some() && device.microphone() == self.device.microphone();
+        if was == Microphone::Live && same_microphone {
+            return self.switch_speaker(device).await;
+        }
         match self.switch(device.clone()).await {
             Ok(()) if was != Microphone::Live => {
                 self.microphone = Microphone::Trial {
@@ -255,8 +262,9 @@ impl CallAudio {
             return Ok(None);
         }
         let fallback = match self.device.fallback(side) {
-            // With the microphone lost only the speaker moves (the microphone would not open).
-            Some(fallback) if self.microphone != Microphone::Live => {
+            // With the microphone lost only the speaker moves (the microphone would not open);
+            // a failed speaker's fallback keeps this microphone, whose stream goes on.
+            Some(fallback) if self.microphone != Microphone::Live || side == AudioSide::Speaker => {
                 match self.switch_speaker(fallback).await {
                     Ok(()) => {
                         return Ok(Some(MediaNotice::DeviceFellBack(format!(
@@ -455,6 +463,8 @@ mod tests {
         speaker_gone: Arc<Mutex<bool>>,
         fallback: Option<Arc<dyn AudioDevice>>,
         opens: Arc<Mutex<u32>>,
+        /// The microphone it captures from (its name unless a test shares one).
+        microphone: &'static str,
     }
 
     struct Side(Arc<Mutex<bool>>, &'static str);
@@ -510,6 +520,9 @@ mod tests {
         fn describe(&self) -> String {
             self.name.into()
         }
+        fn microphone(&self) -> Option<String> {
+            Some(self.microphone.into())
+        }
     }
 
     /// A device, and the switches that unplug its microphone and its speaker.
@@ -524,6 +537,7 @@ mod tests {
             speaker_gone: Arc::clone(&speaker_gone),
             fallback,
             opens: Arc::default(),
+            microphone: name,
         });
         (d, mic_gone, speaker_gone)
     }
@@ -573,6 +587,44 @@ mod tests {
         assert_eq!(audio.device.describe(), "default");
         assert_eq!(*default.opens.lock().unwrap(), 1);
         assert_eq!(audio.recover(now).await, Ok(None), "the default is healthy");
+    }
+
+    #[tokio::test]
+    async fn a_failed_or_changed_speaker_moves_alone_and_the_microphone_stream_goes_on() {
+        let (default, _, _) = device("default", None);
+        let (headset, _, speaker_gone) = device("USB headset", Some(default.clone()));
+        let (mut audio, _) = opened(headset).await;
+        *speaker_gone.lock().unwrap() = true;
+        let Some(MediaNotice::DeviceFellBack(_)) = audio.recover(Instant::now()).await.unwrap()
+        else {
+            panic!("no fallback notice");
+        };
+        assert_eq!(audio.device.describe(), "default");
+        assert_eq!(
+            *default.opens.lock().unwrap(),
+            0,
+            "the microphone was opened again"
+        );
+        // Chosen in the settings: the same microphone with another speaker.
+        let other_speaker = Arc::new(Unpluggable {
+            name: "default mic / speaker B",
+            mic_gone: Arc::default(),
+            speaker_gone: Arc::default(),
+            fallback: None,
+            opens: Arc::default(),
+            microphone: "default",
+        });
+        audio
+            .choose(other_speaker.clone(), Instant::now())
+            .await
+            .unwrap();
+        assert_eq!(audio.device.describe(), "default mic / speaker B");
+        assert_eq!(
+            *other_speaker.opens.lock().unwrap(),
+            0,
+            "the microphone was opened again"
+        );
+        assert_eq!(sending(&mut audio), 1_000, "the microphone goes on");
     }
 
     #[tokio::test]

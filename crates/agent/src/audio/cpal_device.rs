@@ -525,6 +525,10 @@ impl AudioDevice for CpalDevice {
         let name = |n: &Option<String>| n.clone().unwrap_or_else(|| "default".into());
         format!("{} / {}", name(&self.input), name(&self.output))
     }
+
+    fn microphone(&self) -> Option<String> {
+        Some(self.input.clone().unwrap_or_else(|| "default".into()))
+    }
 }
 
 #[cfg(test)]

@@ -97,4 +97,10 @@ pub trait AudioDevice: Send + Sync {
     }
     /// A short description for notifications ("USB Headset").
     fn describe(&self) -> String;
+    /// Which microphone this device captures from, when it can say (`None`: unknown). A
+    /// call moving to a device with the same microphone moves only its speaker, so the
+    /// agent's voice goes on without a gap.
+    fn microphone(&self) -> Option<String> {
+        None
+    }
 }
