@@ -224,8 +224,9 @@ impl CallAudio {
         }
         // Only the speaker changes: the microphone's stream goes on untouched (reopening it
         // is a gap in the agent's voice, and a new capture stream can take a while to flow).
-        let same_microphone =
-            device.microphone().is_some() && device.microphone() == self.device.microphone();
+        let same_microphone = device
+            .microphone()
+            .is_some_and(|m| Some(m) == self.device.microphone());
         if was == Microphone::Live && same_microphone {
             return self.switch_speaker(device).await;
         }
