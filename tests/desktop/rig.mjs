@@ -94,11 +94,12 @@ export function startNotifications() {
 }
 
 /**
- * PulseAudio with the test devices, and an ALSA config naming them for cpal: a microphone (the
- * monitor of `mic_feed`, into which a sine is streamed in real time), two speakers, a ringer,
- * and the caller's ear (`caller_out`). Null sinks play in real time; the test records their
- * monitors. (module-sine-source hands out ~2 s bursts and module-sine played silence here, so
- * the microphone is fed by pacat.)
+ * PulseAudio with the test devices, and an ALSA config naming them for cpal: two microphones
+ * (the monitors of `headset_mic`, the one the agent picks, and `mic_feed`, the system default;
+ * a sine is streamed into each in real time), two speakers, a ringer, and the caller's ear
+ * (`caller_out`). Null sinks play in real time; the test records their monitors.
+ * (module-sine-source hands out ~2 s bursts and module-sine played silence here, so the
+ * microphones are fed by pacat.)
  */
 export async function startPulse({ micHz }) {
   const conf = join(work, "pulse.pa");
@@ -108,10 +109,10 @@ export async function startPulse({ micHz }) {
       "load-module module-native-protocol-unix",
       // pacmd (kill-sink-input) for the device-failure step.
       "load-module module-cli-protocol-unix",
-      ...["mic_feed", "speaker_a", "speaker_b", "ringer", "caller_out"].map(
+      ...["headset_mic", "mic_feed", "speaker_a", "speaker_b", "ringer", "caller_out"].map(
         (s) => `load-module module-null-sink sink_name=${s} rate=48000 channels=1`,
       ),
-      // The "system default" speaker the app falls back to when its chosen one fails.
+      // The "system default" devices the app falls back to when its chosen ones fail.
       "set-default-sink speaker_a",
       "set-default-source mic_feed.monitor",
     ].join("\n") + "\n",
@@ -120,6 +121,7 @@ export async function startPulse({ micHz }) {
     stdio: ["ignore", "ignore", "inherit"],
   });
   await until("pulseaudio", 10000, () => run("pactl", ["info"], { allowFail: true }));
+  feedSine("headset_mic", micHz);
   feedSine("mic_feed", micHz);
   const alsa = join(work, "asound.conf");
   const pcm = (name, device, description) =>
@@ -127,7 +129,7 @@ export async function startPulse({ micHz }) {
   writeFileSync(
     alsa,
     [
-      pcm("ringdesk_mic", "mic_feed.monitor", DEVICES.mic),
+      pcm("ringdesk_mic", "headset_mic.monitor", DEVICES.mic),
       pcm("ringdesk_speaker_a", "speaker_a", DEVICES.speakerA),
       pcm("ringdesk_speaker_b", "speaker_b", DEVICES.speakerB),
       pcm("ringdesk_ringer", "ringer", DEVICES.ringer),
@@ -136,6 +138,17 @@ export async function startPulse({ micHz }) {
     ].join("\n") + "\n",
   );
   process.env.ALSA_CONFIG_PATH = `/usr/share/alsa/alsa.conf:${alsa}`;
+}
+
+/**
+ * Silences a microphone (`on` false) or gives it back: its sink is suspended, so its monitor
+ * delivers nothing while the app's stream on it stays open — as a headset that stops sending
+ * audio, or a default microphone that delivers none. (Killing the app's stream instead is not
+ * deterministic: ALSA's pulse plugin turns a kill into an overrun and reconnects, or into an
+ * endless I/O error, as the race goes.)
+ */
+export function setMicrophoneLive(sink, on) {
+  run("pactl", ["suspend-sink", sink, on ? "0" : "1"]);
 }
 
 /** Streams an endless sine into a sink through pacat, paced by PulseAudio (pipe back-pressure). */
@@ -204,6 +217,22 @@ export function toneRatio(samples, rateHz, freqHz) {
   }
   const power = s1 * s1 + s2 * s2 - k * s1 * s2;
   return energy > 0 ? (2 * power) / (n * energy) : 0;
+}
+
+/**
+ * How a tone is heard, judged 100 ms at a time: `ratio` is the median block's tone ratio (the
+ * tone heard throughout), `peak` the highest block's (heard at all). One Goertzel over a whole
+ * second is phase-coherent: a single dropped or repeated chunk anywhere in it (a scheduling gap
+ * on a busy machine, a slider's gain step) can halve its figure while a listener hears the tone
+ * the whole time — the desktop test's checks failed on that, not on missing audio.
+ */
+export function toneBlocks(samples, rateHz, freqHz) {
+  const block = Math.round(rateHz / 10);
+  const ratios = [];
+  for (let at = 0; at + block <= samples.length; at += block) ratios.push(toneRatio(samples.subarray(at, at + block), rateHz, freqHz));
+  if (ratios.length === 0) return { ratio: 0, peak: 0 };
+  ratios.sort((a, b) => a - b);
+  return { ratio: ratios[Math.floor(ratios.length / 2)], peak: ratios[ratios.length - 1] };
 }
 
 /** Root-mean-square level of a block, in dBFS. */
