@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use ringdesk_media::ROOM_FRAME_SAMPLES;
 use ringdesk_media::inbound::{FrameSource, OpusInbound};
 use ringdesk_media::opus_codec::OpusEncoder;
+use ringdesk_media::pace::FrameClock;
 use ringdesk_rtc::{PeerEvent, PeerLink};
 use tokio::sync::mpsc;
 
@@ -385,8 +386,7 @@ pub async fn run_call_media(
             return;
         }
     };
-    let mut tick = tokio::time::interval(Duration::from_millis(20));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut clock = FrameClock::new(Instant::now());
     let mut mic = vec![0i16; ROOM_FRAME_SAMPLES];
     let mut speaker = Vec::with_capacity(ROOM_FRAME_SAMPLES);
     let mut connected = false;
@@ -418,7 +418,7 @@ pub async fn run_call_media(
                     }
                 }
             },
-            _ = tick.tick() => {
+            _ = tokio::time::sleep_until(clock.next_due().into()) => {
                 let now = Instant::now();
                 match audio.recover(now).await {
                     Ok(None) => {}
@@ -430,18 +430,21 @@ pub async fn run_call_media(
                 if let Some(notice) = audio.retry_microphone(now).await {
                     let _ = notices.send(notice);
                 }
-                audio.read_microphone(&mut mic);
-                if muted {
-                    mic.fill(0);
-                }
-                if connected && let Ok(packet) = encoder.encode(&mic) {
-                    let _ = link.send.send(packet.to_vec());
-                }
-                let source = inbound.pop_frame(Instant::now(), &mut speaker);
-                audio.play(&mut speaker);
-                if source == FrameSource::Decoded && !heard {
-                    heard = true;
-                    let _ = notices.send(MediaNotice::FirstAudio);
+                // Woken late, the frames missed are made up now: the device queues hold them.
+                for _ in 0..clock.due(now) {
+                    audio.read_microphone(&mut mic);
+                    if muted {
+                        mic.fill(0);
+                    }
+                    if connected && let Ok(packet) = encoder.encode(&mic) {
+                        let _ = link.send.send(packet.to_vec());
+                    }
+                    let source = inbound.pop_frame(Instant::now(), &mut speaker);
+                    audio.play(&mut speaker);
+                    if source == FrameSource::Decoded && !heard {
+                        heard = true;
+                        let _ = notices.send(MediaNotice::FirstAudio);
+                    }
                 }
             }
         }

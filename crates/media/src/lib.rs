@@ -18,6 +18,7 @@ pub mod inbound;
 pub mod jitter;
 pub mod mixer;
 pub mod opus_codec;
+pub mod pace;
 pub mod plc;
 pub mod prompt;
 pub mod recording;
