@@ -30,7 +30,6 @@ use ringdesk_media::dtmf_detect::DtmfDetector;
 use ringdesk_media::inbound::OpusInbound;
 use ringdesk_media::mixer::{LegPlace, RoomMixer, hears_wideband};
 use ringdesk_media::opus_codec::{MixBand, OpusEncoder};
-use ringdesk_media::pace::FrameClock;
 use ringdesk_media::prompt::{LoopingPlayer, OncePlayer, Prompt, wav_bytes};
 use ringdesk_media::resample::Resampler;
 use ringdesk_media::tone::ToneGenerator;
@@ -416,7 +415,14 @@ async fn run(
     let mut party: Option<TrunkLeg> = None;
     let mut managers: Vec<ManagerLeg> = Vec::new();
     let mut recorder: Option<Recorder> = None;
-    let mut clock = FrameClock::new(Instant::now());
+    let mut tick =
+        tokio::time::interval(Duration::from_millis(u64::from(ringdesk_media::FRAME_MS)));
+    // A late tick is not made up (unlike the agent's media loop, `ringdesk_media::pace`).
+    // Rooms paced that way were tried: with 200 callers queued at once on two busy cores,
+    // call setup slowed until the queue never filled (the queue suite's 201st caller, 31 s
+    // against 20). Under saturation a shed frame is a gap in the audio; a starved setup is a
+    // lost call.
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut buf = vec![0u8; 2048];
     let mut party_buf = vec![0u8; 2048];
     let mut frames: Vec<Vec<i16>> = Vec::new();
@@ -588,7 +594,7 @@ async fn run(
                     }
                 }
             }
-            _ = tokio::time::sleep_until(clock.next_due().into()) => {
+            _ = tick.tick() => {
                 let now = Instant::now();
                 if let Customer::Trunk(t) = &mut customer
                     && t.check_timeout(now)
@@ -598,99 +604,95 @@ async fn run(
                 if party.as_mut().is_some_and(|p| p.check_timeout(now)) {
                     let _ = events.send((call, RoomEvent::PartyMediaTimeout));
                 }
-                // Woken late, the frames missed are made up now (each leg's jitter buffer has
-                // them): a room that fell behind would send fewer packets than time passed.
-                for _ in 0..clock.due(now) {
-                    // Legs in order: the customer, the party (if any), then the managers.
-                    let first_manager = 1 + usize::from(party.is_some());
-                    frames.resize_with(first_manager + managers.len(), Vec::new);
-                    places.clear();
-                    match &mut customer {
-                        Customer::Trunk(t) => t.pop_frame(now, &mut frames[0]),
-                        Customer::Browser(v) => {
-                            v.inbound.pop_frame(now, &mut frames[0]);
+                // Legs in order: the customer, the party (if any), then the managers.
+                let first_manager = 1 + usize::from(party.is_some());
+                frames.resize_with(first_manager + managers.len(), Vec::new);
+                places.clear();
+                match &mut customer {
+                    Customer::Trunk(t) => t.pop_frame(now, &mut frames[0]),
+                    Customer::Browser(v) => {
+                        v.inbound.pop_frame(now, &mut frames[0]);
+                    }
+                }
+                places.push(mix.customer);
+                if let Some(detector) = &mut mix.tones {
+                    for digit in detector.push(&frames[0]) {
+                        let _ = events.send((call, RoomEvent::CustomerDigit { digit }));
+                    }
+                }
+                if let Some(p) = party.as_mut() {
+                    p.pop_frame(now, &mut frames[1]);
+                    places.push(mix.party);
+                }
+                for (leg, frame) in managers.iter_mut().zip(frames.iter_mut().skip(first_manager)) {
+                    leg.web.inbound.pop_frame(now, frame);
+                    places.push(mix.managers.get(&leg.id).copied().unwrap_or(LegPlace::Line(1)));
+                }
+                if places.contains(&LegPlace::Music) {
+                    mix.music
+                        .get_or_insert_with(|| media.hold_music.looping())
+                        .fill(&mut music);
+                } else {
+                    mix.music = None;
+                }
+                let inputs: Vec<&[i16]> = frames.iter().map(|f| f.as_slice()).collect();
+                if let Some(r) = recorder.as_mut() {
+                    let (customer_side, manager_side) = inputs.split_at(first_manager);
+                    r.push(customer_side, manager_side);
+                }
+                mixer.mix(&inputs, &places, &music, &mut mixes);
+                if let Some(e) = mix.workflow_audio(&frames[0], &mut mixes[0]) {
+                    let _ = events.send((call, e));
+                }
+                if let Some((line, ringback)) = &mut mix.manager_ringback {
+                    ringback.fill(&mut tone);
+                    for (mix, place) in mixes.iter_mut().zip(&places).skip(first_manager) {
+                        if *place == LegPlace::Line(*line) {
+                            for (m, t) in mix.iter_mut().zip(&tone) {
+                                *m = m.saturating_add(*t);
+                            }
                         }
                     }
-                    places.push(mix.customer);
-                    if let Some(detector) = &mut mix.tones {
-                        for digit in detector.push(&frames[0]) {
-                            let _ = events.send((call, RoomEvent::CustomerDigit { digit }));
+                }
+                match &mut customer {
+                    Customer::Trunk(t) => {
+                        let ringback = mix.customer_ringback.as_mut().map(|tone| {
+                            tone.fill(&mut narrow);
+                            narrow.as_slice()
+                        });
+                        if let Err(e) = t.send(&mixes[0], ringback).await {
+                            tracing::debug!(%call, "RTP send failed: {e}");
                         }
                     }
-                    if let Some(p) = party.as_mut() {
-                        p.pop_frame(now, &mut frames[1]);
-                        places.push(mix.party);
-                    }
-                    for (leg, frame) in managers.iter_mut().zip(frames.iter_mut().skip(first_manager)) {
-                        leg.web.inbound.pop_frame(now, frame);
-                        places.push(mix.managers.get(&leg.id).copied().unwrap_or(LegPlace::Line(1)));
-                    }
-                    if places.contains(&LegPlace::Music) {
-                        mix.music
-                            .get_or_insert_with(|| media.hold_music.looping())
-                            .fill(&mut music);
+                    Customer::Browser(v) => match mix.customer_ringback.as_mut() {
+                        Some(ringback) => {
+                            ringback.fill(&mut tone);
+                            v.send(&tone);
+                        }
+                        None => v.send(&mixes[0]),
+                    },
+                }
+                if let Some(p) = party.as_mut()
+                    && let Err(e) = p.send(&mixes[1], None).await
+                {
+                    tracing::debug!(%call, "RTP send to the parallel party failed: {e}");
+                }
+                // Each manager's encoder spends only what their mix carries: phone band when
+                // they hear only phone-band voices (the trunk's customer and party).
+                wide.clear();
+                wide.push(matches!(customer, Customer::Browser(_)));
+                wide.extend(party.iter().map(|_| false));
+                wide.extend(managers.iter().map(|_| true));
+                for (k, (leg, out)) in managers.iter_mut().zip(mixes.iter().skip(first_manager)).enumerate() {
+                    let band = if hears_wideband(&places, &wide, first_manager + k) {
+                        MixBand::Full
                     } else {
-                        mix.music = None;
+                        MixBand::Phone
+                    };
+                    if let Err(e) = leg.web.encoder.set_band(band) {
+                        tracing::debug!(%call, "Opus band: {e}");
                     }
-                    let inputs: Vec<&[i16]> = frames.iter().map(|f| f.as_slice()).collect();
-                    if let Some(r) = recorder.as_mut() {
-                        let (customer_side, manager_side) = inputs.split_at(first_manager);
-                        r.push(customer_side, manager_side);
-                    }
-                    mixer.mix(&inputs, &places, &music, &mut mixes);
-                    if let Some(e) = mix.workflow_audio(&frames[0], &mut mixes[0]) {
-                        let _ = events.send((call, e));
-                    }
-                    if let Some((line, ringback)) = &mut mix.manager_ringback {
-                        ringback.fill(&mut tone);
-                        for (mix, place) in mixes.iter_mut().zip(&places).skip(first_manager) {
-                            if *place == LegPlace::Line(*line) {
-                                for (m, t) in mix.iter_mut().zip(&tone) {
-                                    *m = m.saturating_add(*t);
-                                }
-                            }
-                        }
-                    }
-                    match &mut customer {
-                        Customer::Trunk(t) => {
-                            let ringback = mix.customer_ringback.as_mut().map(|tone| {
-                                tone.fill(&mut narrow);
-                                narrow.as_slice()
-                            });
-                            if let Err(e) = t.send(&mixes[0], ringback).await {
-                                tracing::debug!(%call, "RTP send failed: {e}");
-                            }
-                        }
-                        Customer::Browser(v) => match mix.customer_ringback.as_mut() {
-                            Some(ringback) => {
-                                ringback.fill(&mut tone);
-                                v.send(&tone);
-                            }
-                            None => v.send(&mixes[0]),
-                        },
-                    }
-                    if let Some(p) = party.as_mut()
-                        && let Err(e) = p.send(&mixes[1], None).await
-                    {
-                        tracing::debug!(%call, "RTP send to the parallel party failed: {e}");
-                    }
-                    // Each manager's encoder spends only what their mix carries: phone band when
-                    // they hear only phone-band voices (the trunk's customer and party).
-                    wide.clear();
-                    wide.push(matches!(customer, Customer::Browser(_)));
-                    wide.extend(party.iter().map(|_| false));
-                    wide.extend(managers.iter().map(|_| true));
-                    for (k, (leg, out)) in managers.iter_mut().zip(mixes.iter().skip(first_manager)).enumerate() {
-                        let band = if hears_wideband(&places, &wide, first_manager + k) {
-                            MixBand::Full
-                        } else {
-                            MixBand::Phone
-                        };
-                        if let Err(e) = leg.web.encoder.set_band(band) {
-                            tracing::debug!(%call, "Opus band: {e}");
-                        }
-                        leg.web.send(out);
-                    }
+                    leg.web.send(out);
                 }
             }
         }
