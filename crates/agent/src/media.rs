@@ -392,20 +392,14 @@ pub async fn run_call_media(
     let mut connected = false;
     let mut heard = false;
     let mut muted = options.start_muted;
-    let reason = loop {
+    let reason = 'call: loop {
         tokio::select! {
             _ = &mut stop => break "hung up".to_string(),
-            ev = link.events.recv() => match ev {
-                Some(PeerEvent::Connected) => {
-                    connected = true;
-                    let _ = notices.send(MediaNotice::Connected);
+            ev = link.events.recv() => {
+                if let Some(closed) = take_in(ev, &mut connected, &mut inbound, &notices) {
+                    break closed;
                 }
-                Some(PeerEvent::Audio(a)) => {
-                    inbound.push(Instant::now(), a.sequence, a.timestamp, a.payload);
-                }
-                Some(PeerEvent::Closed(r)) => break r,
-                None => break "media task ended".into(),
-            },
+            }
             Some(control) = controls.recv() => match control {
                 MediaControl::Mute(m) => muted = m,
                 MediaControl::Volume(v) => audio.set_volume(v),
@@ -430,7 +424,13 @@ pub async fn run_call_media(
                 if let Some(notice) = audio.retry_microphone(now).await {
                     let _ = notices.send(notice);
                 }
-                // Woken late, the frames missed are made up now: the device queues hold them.
+                // Woken late, the frames missed are made up now (the device queues hold them),
+                // after the packets that came meanwhile: played first, they would be concealed.
+                while let Ok(ev) = link.events.try_recv() {
+                    if let Some(closed) = take_in(Some(ev), &mut connected, &mut inbound, &notices) {
+                        break 'call closed;
+                    }
+                }
                 for _ in 0..clock.due(now) {
                     audio.read_microphone(&mut mic);
                     if muted {
@@ -450,6 +450,29 @@ pub async fn run_call_media(
         }
     };
     let _ = notices.send(MediaNotice::Closed(reason));
+}
+
+/// Takes in one event of the call's media link (`None`: its task ended); the reason when the
+/// link is closed.
+fn take_in(
+    event: Option<PeerEvent>,
+    connected: &mut bool,
+    inbound: &mut OpusInbound,
+    notices: &mpsc::UnboundedSender<MediaNotice>,
+) -> Option<String> {
+    match event {
+        Some(PeerEvent::Connected) => {
+            *connected = true;
+            let _ = notices.send(MediaNotice::Connected);
+            None
+        }
+        Some(PeerEvent::Audio(a)) => {
+            inbound.push(Instant::now(), a.sequence, a.timestamp, a.payload);
+            None
+        }
+        Some(PeerEvent::Closed(r)) => Some(r),
+        None => Some("media task ended".into()),
+    }
 }
 
 #[cfg(test)]
