@@ -3,8 +3,10 @@
 //! translates) or, when the cause has none, messages it shows as they are.
 //!
 //! Every command here is declared in [`ringdesk_wire::COMMANDS`], from which the UI's typed
-//! `invoke` is generated; the test at the end checks the handlers, their arguments and results
-//! against it.
+//! `invoke` and the app's dispatch ([`crate::dispatch`]) are generated: a handler whose
+//! arguments or result differ from the declaration does not compile. Each takes the app's
+//! handle first, then the declared arguments. A plain `fn` is quick and local and runs in the
+//! order the commands came; an `async fn` waits on the cloud or a device and runs apart.
 
 use std::sync::Arc;
 
@@ -34,7 +36,7 @@ use ringdesk_wire::{
     Callback, ContactDetail, ContactForm, ContactInfo, HistoryEntry, HistoryKind, NewCallback,
     WORKSPACE_VIEW_EVENT, WorkspaceView,
 };
-use tauri::{AppHandle, Emitter, Manager, State};
+use tauri::{AppHandle, Manager, State};
 
 use crate::shell::{Session, Shell, audio_setup};
 use crate::{hotkeys, tray, windows};
@@ -65,8 +67,8 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Where to log in by default, and whether a saved session can resume without a password.
-#[tauri::command]
-pub async fn startup(shell: State<'_, Shell>) -> Result<DesktopStartup, String> {
+pub async fn startup(app: AppHandle) -> Result<DesktopStartup, String> {
+    let shell = app.state::<Shell>();
     let last = shell.with_cache(LocalCache::last_account)?;
     let server = env("RINGDESK_SERVER")
         .or_else(|| last.as_ref().map(|(s, _)| s.clone()))
@@ -155,16 +157,13 @@ async fn start_agent(
     tauri::async_runtime::spawn(async move {
         while let Some(event) = events.recv().await {
             pump.state::<Shell>().on_event(&pump, &event);
-            if let Err(e) = pump.emit(AGENT_EVENT, &event) {
-                tracing::warn!("emitting to the UI failed: {e}");
-            }
+            windows::emit(&pump, AGENT_EVENT, &event);
         }
     });
     Ok(manager)
 }
 
 /// Logs in with a password; the token goes to the OS keyring.
-#[tauri::command]
 pub async fn login(
     app: AppHandle,
     server: String,
@@ -181,7 +180,6 @@ pub async fn login(
 }
 
 /// Resumes the last account with the token from the keyring.
-#[tauri::command]
 pub async fn resume(app: AppHandle) -> Result<ManagerInfo, String> {
     let shell = app.state::<Shell>();
     let (server, email) = shell
@@ -208,7 +206,6 @@ pub async fn resume(app: AppHandle) -> Result<ManagerInfo, String> {
 }
 
 /// Logs out: revokes the token at the cloud, deletes it from the keyring, stops the agent.
-#[tauri::command]
 pub async fn logout(app: AppHandle) -> Result<(), String> {
     let shell = app.state::<Shell>();
     let Some(session) = shell.end_session() else {
@@ -224,12 +221,12 @@ pub async fn logout(app: AppHandle) -> Result<(), String> {
 }
 
 /// Sets my assignment settings: the "phone" type and "ring me for unassigned calls".
-#[tauri::command]
 pub fn set_assignment(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     takes_phone_calls: bool,
     ring_unassigned: bool,
 ) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::SetAssignment(Assignment {
         takes_phone_calls,
         ring_unassigned,
@@ -237,62 +234,58 @@ pub fn set_assignment(
 }
 
 /// Sets status and do-not-disturb.
-#[tauri::command]
-pub fn set_status(shell: State<'_, Shell>, status: AgentStatus, do_not_disturb: bool) {
+pub fn set_status(app: AppHandle, status: AgentStatus, do_not_disturb: bool) {
+    let shell = app.state::<Shell>();
     shell.set_status(Some(status), Some(do_not_disturb));
 }
 
 /// Answers a ringing call.
-#[tauri::command]
-pub fn answer(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+pub fn answer(app: AppHandle, call_id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::Answer(call_id))
 }
 
 /// Declines a ringing call.
-#[tauri::command]
-pub fn decline(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+pub fn decline(app: AppHandle, call_id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::Decline(call_id))
 }
 
 /// Leaves a call (only me).
-#[tauri::command]
-pub fn hangup(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+pub fn hangup(app: AppHandle, call_id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::Hangup(call_id))
 }
 
 /// Ends a call for everyone.
-#[tauri::command]
-pub fn end_for_all(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+pub fn end_for_all(app: AppHandle, call_id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::EndForAll(call_id))
 }
 
 /// Sends DTMF digits to the far end.
-#[tauri::command]
-pub fn dtmf(shell: State<'_, Shell>, call_id: i64, digits: String) -> Result<(), String> {
+pub fn dtmf(app: AppHandle, call_id: i64, digits: String) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::Dtmf(call_id, digits))
 }
 
 /// Puts the call's customer on hold (they hear the hold music) or takes them off it.
-#[tauri::command]
-pub fn set_hold(shell: State<'_, Shell>, call_id: i64, held: bool) -> Result<(), String> {
+pub fn set_hold(app: AppHandle, call_id: i64, held: bool) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::SetHold(call_id, held))
 }
 
 /// Pauses the call's recording (silence is kept meanwhile, and the pause marked) or resumes
 /// it; everyone in the call sees it in `callState`.
-#[tauri::command]
-pub fn set_recording_paused(
-    shell: State<'_, Shell>,
-    call_id: i64,
-    paused: bool,
-) -> Result<(), String> {
+pub fn set_recording_paused(app: AppHandle, call_id: i64, paused: bool) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::SetRecordingPaused(call_id, paused))
 }
 
 /// Takes a call that rings at a teammate (pick-up); `leave_current` leaves the call we are in
 /// first (the window asked us to confirm: one call at a time).
-#[tauri::command]
-pub fn pick_up(shell: State<'_, Shell>, call_id: i64, leave_current: bool) -> Result<(), String> {
+pub fn pick_up(app: AppHandle, call_id: i64, leave_current: bool) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(if leave_current {
         AgentCommand::PickUpLeavingCurrent(call_id)
     } else {
@@ -301,20 +294,20 @@ pub fn pick_up(shell: State<'_, Shell>, call_id: i64, leave_current: bool) -> Re
 }
 
 /// Rings a teammate to join the call.
-#[tauri::command]
-pub fn invite(shell: State<'_, Shell>, call_id: i64, manager_id: i64) -> Result<(), String> {
+pub fn invite(app: AppHandle, call_id: i64, manager_id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::Invite(call_id, manager_id))
 }
 
 /// Transfers the call, cold or warm, to a manager or to a team (exactly one of the two ids).
-#[tauri::command]
 pub fn transfer(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     call_id: i64,
     kind: TransferKind,
     manager_id: Option<i64>,
     team_id: Option<i64>,
 ) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let to = match (manager_id, team_id) {
         (Some(m), None) => TransferTo::Manager(m),
         (None, Some(t)) => TransferTo::Team(t),
@@ -324,19 +317,19 @@ pub fn transfer(
 }
 
 /// Completes our warm transfer: hand over and leave.
-#[tauri::command]
-pub fn complete_transfer(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+pub fn complete_transfer(app: AppHandle, call_id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::CompleteTransfer(call_id))
 }
 
 /// Puts the customer on hold and calls a teammate or a number (exactly one) on a second line.
-#[tauri::command]
 pub fn parallel_call(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     call_id: i64,
     manager_id: Option<i64>,
     number: Option<String>,
 ) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let to = match (manager_id, number) {
         (Some(id), None) => ParallelTo::Manager(id),
         (None, Some(n)) => ParallelTo::Number(n, None),
@@ -346,36 +339,32 @@ pub fn parallel_call(
 }
 
 /// Moves to the other line of our parallel call.
-#[tauri::command]
-pub fn switch_line(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+pub fn switch_line(app: AppHandle, call_id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::SwitchLine(call_id))
 }
 
 /// Joins both lines of our parallel call.
-#[tauri::command]
-pub fn merge(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+pub fn merge(app: AppHandle, call_id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::Merge(call_id))
 }
 
 /// Takes our transfer back.
-#[tauri::command]
-pub fn cancel_transfer(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+pub fn cancel_transfer(app: AppHandle, call_id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::CancelTransfer(call_id))
 }
 
 /// Puts the call in a team's queue and leaves.
-#[tauri::command]
-pub fn transfer_to_queue(
-    shell: State<'_, Shell>,
-    call_id: i64,
-    team_id: i64,
-) -> Result<(), String> {
+pub fn transfer_to_queue(app: AppHandle, call_id: i64, team_id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::TransferToQueue(call_id, team_id))
 }
 
 /// The channel's managers and teams for the invite/transfer panel, from the cloud.
-#[tauri::command]
-pub async fn call_targets(shell: State<'_, Shell>) -> Result<CallTargets, String> {
+pub async fn call_targets(app: AppHandle) -> Result<CallTargets, String> {
+    let shell = app.state::<Shell>();
     let (_, token, server) = shell
         .session_info()
         .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
@@ -388,23 +377,19 @@ pub async fn call_targets(shell: State<'_, Shell>) -> Result<CallTargets, String
 }
 
 /// Places a call (the dialpad's call button); `dialing` or `dialRefused` follows as an event.
-#[tauri::command]
-pub fn dial(
-    shell: State<'_, Shell>,
-    number: String,
-    caller_id: Option<String>,
-) -> Result<(), String> {
+pub fn dial(app: AppHandle, number: String, caller_id: Option<String>) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::Dial { number, caller_id })
 }
 
 /// What dialing would be — E.164, caller-ID, the international price — or the refusal's
 /// code, shown in the dialpad before the call button is pressed.
-#[tauri::command]
 pub async fn dial_check(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     number: String,
     caller_id: Option<String>,
 ) -> Result<DialPlan, String> {
+    let shell = app.state::<Shell>();
     let (_, token, server) = shell
         .session_info()
         .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
@@ -415,8 +400,8 @@ pub async fn dial_check(
 }
 
 /// The channel's numbers, for the dialpad's caller-ID picker.
-#[tauri::command]
-pub async fn channel_numbers(shell: State<'_, Shell>) -> Result<Vec<ChannelNumber>, String> {
+pub async fn channel_numbers(app: AppHandle) -> Result<Vec<ChannelNumber>, String> {
+    let shell = app.state::<Shell>();
     let (_, token, server) = shell
         .session_info()
         .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
@@ -424,14 +409,14 @@ pub async fn channel_numbers(shell: State<'_, Shell>) -> Result<Vec<ChannelNumbe
 }
 
 /// Mutes or unmutes our microphone in a call.
-#[tauri::command]
-pub fn set_muted(shell: State<'_, Shell>, call_id: i64, muted: bool) -> Result<(), String> {
+pub fn set_muted(app: AppHandle, call_id: i64, muted: bool) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     shell.send(AgentCommand::SetMuted(call_id, muted))
 }
 
 /// The desk now (active call, ringing call, mute, tray icon).
-#[tauri::command]
-pub fn desk_state(shell: State<'_, Shell>) -> DeskState {
+pub fn desk_state(app: AppHandle) -> DeskState {
+    let shell = app.state::<Shell>();
     let desk = shell.desk();
     DeskState {
         active_call: desk.active_call(),
@@ -442,21 +427,21 @@ pub fn desk_state(shell: State<'_, Shell>) -> DeskState {
 }
 
 /// The events a just-created call window replays to catch up (who we are, the ring, the call).
-#[tauri::command]
-pub fn call_window_feed(shell: State<'_, Shell>) -> Vec<AgentEvent> {
+pub fn call_window_feed(app: AppHandle) -> Vec<AgentEvent> {
+    let shell = app.state::<Shell>();
     shell.desk().call_window_feed()
 }
 
 /// The events a main window opened from the tray replays to show the running session (who we
 /// are, presence, calls to pick up) instead of the login form.
-#[tauri::command]
-pub fn main_window_feed(shell: State<'_, Shell>) -> Vec<AgentEvent> {
+pub fn main_window_feed(app: AppHandle) -> Vec<AgentEvent> {
+    let shell = app.state::<Shell>();
     shell.desk().main_window_feed()
 }
 
 /// The settings, with each hotkey's registration error.
-#[tauri::command]
-pub fn get_settings(shell: State<'_, Shell>) -> DesktopSettings {
+pub fn get_settings(app: AppHandle) -> DesktopSettings {
+    let shell = app.state::<Shell>();
     shell.settings()
 }
 
@@ -469,12 +454,8 @@ pub fn apply_hotkeys(app: &AppHandle, settings: &mut DesktopSettings) {
 /// Saves and applies settings: hotkeys re-registered, devices switched (also mid-call),
 /// start-muted and voice processing passed on (both for the next call). Returns them with
 /// registration errors filled in.
-#[tauri::command]
-pub fn save_settings(
-    app: AppHandle,
-    shell: State<'_, Shell>,
-    settings: DesktopSettings,
-) -> Result<DesktopSettings, String> {
+pub fn save_settings(app: AppHandle, settings: DesktopSettings) -> Result<DesktopSettings, String> {
+    let shell = app.state::<Shell>();
     let mut settings = settings::normalized(settings, shell.macos);
     apply_hotkeys(&app, &mut settings);
     let before = shell.settings();
@@ -490,7 +471,7 @@ pub fn save_settings(
     let _ = shell.send(AgentCommand::SetVoiceProcessing(settings.voice));
     shell.store_settings(settings.clone())?;
     // Every window re-reads the language; the tray menu follows it too.
-    let _ = app.emit(SETTINGS_CHANGED_EVENT, &settings);
+    windows::emit(&app, SETTINGS_CHANGED_EVENT, &settings);
     if let Some(menu) = shell.tray_menu() {
         tray::relabel(&menu, shell.language() == "ko");
     }
@@ -499,8 +480,8 @@ pub fn save_settings(
 
 /// Runs the network test against the cloud we are logged in to, listening to the chosen
 /// microphone meanwhile.
-#[tauri::command]
-pub async fn run_network_test(shell: State<'_, Shell>) -> Result<NetworkTestResult, String> {
+pub async fn run_network_test(app: AppHandle) -> Result<NetworkTestResult, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     let microphone = audio_setup(&shell.settings()).call;
     ringdesk_agent::network_test::run(&server, &token, Some(microphone))
@@ -510,8 +491,8 @@ pub async fn run_network_test(shell: State<'_, Shell>) -> Result<NetworkTestResu
 
 /// Sets the speaker volume and microphone gain in the running call (no device reopened, so the
 /// echo canceller keeps what it learnt) and keeps them in the settings for later calls.
-#[tauri::command]
-pub fn set_volume(shell: State<'_, Shell>, volume: CallVolume) -> Result<CallVolume, String> {
+pub fn set_volume(app: AppHandle, volume: CallVolume) -> Result<CallVolume, String> {
+    let shell = app.state::<Shell>();
     let volume = volume.clamped();
     let _ = shell.send(AgentCommand::SetVolume(volume));
     let mut settings = shell.settings();
@@ -521,8 +502,7 @@ pub fn set_volume(shell: State<'_, Shell>, volume: CallVolume) -> Result<CallVol
 }
 
 /// The machine's microphones and speakers.
-#[tauri::command]
-pub async fn audio_devices() -> Result<AudioDeviceList, String> {
+pub async fn audio_devices(_app: AppHandle) -> Result<AudioDeviceList, String> {
     blocking(|| {
         let (inputs, outputs) = list_devices().map_err(|e| e.to_string())?;
         Ok(AudioDeviceList { inputs, outputs })
@@ -531,7 +511,6 @@ pub async fn audio_devices() -> Result<AudioDeviceList, String> {
 }
 
 /// Starts the microphone level meter: `input-level` events with dBFS, ten a second.
-#[tauri::command]
 pub async fn start_level_meter(app: AppHandle, microphone: Option<String>) -> Result<(), String> {
     let device: Arc<dyn AudioDevice> = Arc::new(CpalDevice {
         input: microphone,
@@ -540,7 +519,7 @@ pub async fn start_level_meter(app: AppHandle, microphone: Option<String>) -> Re
     let emitter = app.clone();
     let meter = blocking(move || {
         check::start_level_meter(device, move |dbfs| {
-            let _ = emitter.emit(INPUT_LEVEL_EVENT, dbfs);
+            windows::emit(&emitter, INPUT_LEVEL_EVENT, &dbfs);
         })
         .map_err(|e| e.to_string())
     })
@@ -550,14 +529,13 @@ pub async fn start_level_meter(app: AppHandle, microphone: Option<String>) -> Re
 }
 
 /// Stops the level meter.
-#[tauri::command]
-pub fn stop_level_meter(shell: State<'_, Shell>) {
+pub fn stop_level_meter(app: AppHandle) {
+    let shell = app.state::<Shell>();
     shell.set_meter(None);
 }
 
 /// Plays the one-second test tone on an output (speaker or ringer).
-#[tauri::command]
-pub async fn play_test_tone(output: Option<String>) -> Result<(), String> {
+pub async fn play_test_tone(_app: AppHandle, output: Option<String>) -> Result<(), String> {
     blocking(move || {
         check::play_test_tone(&CpalDevice {
             input: None,
@@ -570,7 +548,6 @@ pub async fn play_test_tone(output: Option<String>) -> Result<(), String> {
 
 /// The clipboard's text, for the dialpad's paste button: WebKitGTK's `navigator.clipboard`
 /// cannot read it without a permission prompt.
-#[tauri::command]
 pub fn read_clipboard(app: AppHandle) -> Result<String, String> {
     use tauri_plugin_clipboard_manager::ClipboardExt;
     app.clipboard().read_text().map_err(|e| e.to_string())
@@ -579,8 +556,8 @@ pub fn read_clipboard(app: AppHandle) -> Result<String, String> {
 /// The logged-in manager's recent and missed calls: the cloud's history, with the cache's
 /// lines of calls going on now; from the local cache alone while offline. Nobody logged in:
 /// none — a shared desk's login screen shows no one's customers.
-#[tauri::command]
-pub async fn recent_calls(shell: State<'_, Shell>) -> Result<RecentCallLists, String> {
+pub async fn recent_calls(app: AppHandle) -> Result<RecentCallLists, String> {
+    let shell = app.state::<Shell>();
     let Some((account, token, server)) = shell.session_info() else {
         return Ok(RecentCallLists::default());
     };
@@ -619,12 +596,12 @@ pub async fn recent_calls(shell: State<'_, Shell>) -> Result<RecentCallLists, St
 }
 
 /// The logged-in manager's call history from the cloud.
-#[tauri::command]
 pub async fn history(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     kind: HistoryKind,
     before: Option<i64>,
 ) -> Result<Vec<HistoryEntry>, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     records::history(&server, &token, kind, before, 50)
         .await
@@ -632,8 +609,8 @@ pub async fn history(
 }
 
 /// Deletes one call from the manager's history, in the cloud and this app's cache.
-#[tauri::command]
-pub async fn delete_history(shell: State<'_, Shell>, call_id: i64) -> Result<(), String> {
+pub async fn delete_history(app: AppHandle, call_id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let (account, token, server) = shell
         .session_info()
         .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
@@ -644,8 +621,8 @@ pub async fn delete_history(shell: State<'_, Shell>, call_id: i64) -> Result<(),
 }
 
 /// Deletes the manager's whole history, in the cloud and this app's cache.
-#[tauri::command]
-pub async fn clear_history(shell: State<'_, Shell>) -> Result<(), String> {
+pub async fn clear_history(app: AppHandle) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let (account, token, server) = shell
         .session_info()
         .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
@@ -654,11 +631,8 @@ pub async fn clear_history(shell: State<'_, Shell>) -> Result<(), String> {
 }
 
 /// A caller's earlier calls, from the cloud (the ring window's history button).
-#[tauri::command]
-pub async fn caller_history(
-    shell: State<'_, Shell>,
-    number: String,
-) -> Result<Vec<CallRecord>, String> {
+pub async fn caller_history(app: AppHandle, number: String) -> Result<Vec<CallRecord>, String> {
+    let shell = app.state::<Shell>();
     let (_, token, server) = shell
         .session_info()
         .ok_or_else(|| code(ErrorCode::NotLoggedIn))?;
@@ -669,15 +643,15 @@ pub async fn caller_history(
 }
 
 /// The UI language: the chosen one, else the OS locale's.
-#[tauri::command]
-pub fn language(shell: State<'_, Shell>) -> Language {
+pub fn language(app: AppHandle) -> Language {
+    let shell = app.state::<Shell>();
     // The shell only ever has `ko` or `en` (settings are normalized; locales map to one).
     Language::parse(&shell.language()).unwrap_or(Language::Ko)
 }
 
 /// Grows the in-call box for its dialpad or device panel, or shrinks it back.
-#[tauri::command]
-pub fn set_call_window_expanded(app: AppHandle, shell: State<'_, Shell>, expanded: bool) {
+pub fn set_call_window_expanded(app: AppHandle, expanded: bool) {
+    let shell = app.state::<Shell>();
     if shell.desk().active_call().is_some() {
         let shape = if expanded {
             windows::CallShape::InCallExpanded
@@ -689,7 +663,6 @@ pub fn set_call_window_expanded(app: AppHandle, shell: State<'_, Shell>, expande
 }
 
 /// Opens (or focuses) the workflow editor window.
-#[tauri::command]
 pub fn open_workflows(app: AppHandle) {
     crate::windows::open_workflows(&app);
 }
@@ -703,26 +676,26 @@ fn admin_session(shell: &State<'_, Shell>) -> Result<(String, ServerConfig), Str
 }
 
 /// The channel's workflows, in list order.
-#[tauri::command]
-pub async fn workflows(shell: State<'_, Shell>) -> Result<Vec<WorkflowSummary>, String> {
+pub async fn workflows(app: AppHandle) -> Result<Vec<WorkflowSummary>, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     admin::workflows(&server, &token).await.map_err(ui_error)
 }
 
 /// One workflow: its draft with its problems, and its versions.
-#[tauri::command]
-pub async fn workflow_detail(shell: State<'_, Shell>, id: i64) -> Result<WorkflowDetail, String> {
+pub async fn workflow_detail(app: AppHandle, id: i64) -> Result<WorkflowDetail, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     admin::workflow(&server, &token, id).await.map_err(ui_error)
 }
 
 /// Saves a workflow's draft; its problems come back listed.
-#[tauri::command]
 pub async fn save_workflow_draft(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     id: i64,
     save: SaveDraft,
 ) -> Result<WorkflowDetail, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     admin::save_draft(&server, &token, id, &save)
         .await
@@ -730,19 +703,19 @@ pub async fn save_workflow_draft(
 }
 
 /// Publishes the saved draft as the next version.
-#[tauri::command]
-pub async fn publish_workflow(shell: State<'_, Shell>, id: i64) -> Result<Published, String> {
+pub async fn publish_workflow(app: AppHandle, id: i64) -> Result<Published, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     admin::publish(&server, &token, id).await.map_err(ui_error)
 }
 
 /// Walks the saved draft on a pretend call.
-#[tauri::command]
 pub async fn simulate_workflow(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     id: i64,
     request: SimulationRequest,
 ) -> Result<SimulationResult, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     admin::simulate(&server, &token, id, &request)
         .await
@@ -750,11 +723,8 @@ pub async fn simulate_workflow(
 }
 
 /// Each step's figures for the current version.
-#[tauri::command]
-pub async fn workflow_analytics(
-    shell: State<'_, Shell>,
-    id: i64,
-) -> Result<Vec<StepAnalytics>, String> {
+pub async fn workflow_analytics(app: AppHandle, id: i64) -> Result<Vec<StepAnalytics>, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     admin::analytics(&server, &token, id)
         .await
@@ -762,19 +732,19 @@ pub async fn workflow_analytics(
 }
 
 /// The channel's uploaded prompts.
-#[tauri::command]
-pub async fn workflow_prompts(shell: State<'_, Shell>) -> Result<Vec<PromptInfo>, String> {
+pub async fn workflow_prompts(app: AppHandle) -> Result<Vec<PromptInfo>, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     admin::prompts(&server, &token).await.map_err(ui_error)
 }
 
 /// Uploads a prompt recording (a WAV file the admin picked) under a name.
-#[tauri::command]
 pub async fn upload_prompt(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     name: String,
     wav: Vec<u8>,
 ) -> Result<PromptInfo, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     admin::upload_prompt(&server, &token, &name, wav)
         .await
@@ -782,8 +752,8 @@ pub async fn upload_prompt(
 }
 
 /// Starts recording a prompt from the microphone the settings chose.
-#[tauri::command]
-pub async fn start_prompt_recording(shell: State<'_, Shell>) -> Result<(), String> {
+pub async fn start_prompt_recording(app: AppHandle) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let device: Arc<dyn AudioDevice> = Arc::new(CpalDevice {
         input: shell.settings().microphone,
         output: None,
@@ -795,11 +765,8 @@ pub async fn start_prompt_recording(shell: State<'_, Shell>) -> Result<(), Strin
 }
 
 /// Stops the recording and uploads it under `name`.
-#[tauri::command]
-pub async fn finish_prompt_recording(
-    shell: State<'_, Shell>,
-    name: String,
-) -> Result<PromptInfo, String> {
+pub async fn finish_prompt_recording(app: AppHandle, name: String) -> Result<PromptInfo, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     let recorder = shell
         .swap_recorder(None)
@@ -811,18 +778,18 @@ pub async fn finish_prompt_recording(
 }
 
 /// Stops the recording and throws it away.
-#[tauri::command]
-pub fn cancel_prompt_recording(shell: State<'_, Shell>) {
+pub fn cancel_prompt_recording(app: AppHandle) {
+    let shell = app.state::<Shell>();
     shell.swap_recorder(None);
 }
 
 /// Links a number to a workflow (`None`: the first of the list).
-#[tauri::command]
 pub async fn link_number(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     e164: String,
     workflow_id: Option<i64>,
 ) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     admin::link_number(&server, &token, &e164, workflow_id)
         .await
@@ -830,8 +797,8 @@ pub async fn link_number(
 }
 
 /// The channel's operating hours (`None`: never set, always open).
-#[tauri::command]
-pub async fn operating_hours(shell: State<'_, Shell>) -> Result<Option<OperatingHours>, String> {
+pub async fn operating_hours(app: AppHandle) -> Result<Option<OperatingHours>, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     admin::operating_hours(&server, &token)
         .await
@@ -839,11 +806,8 @@ pub async fn operating_hours(shell: State<'_, Shell>) -> Result<Option<Operating
 }
 
 /// Saves the channel's operating hours.
-#[tauri::command]
-pub async fn save_operating_hours(
-    shell: State<'_, Shell>,
-    hours: OperatingHours,
-) -> Result<(), String> {
+pub async fn save_operating_hours(app: AppHandle, hours: OperatingHours) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     admin::save_operating_hours(&server, &token, &hours)
         .await
@@ -851,12 +815,12 @@ pub async fn save_operating_hours(
 }
 
 /// Saves a team's queue settings.
-#[tauri::command]
 pub async fn save_queue_settings(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     team_id: i64,
     settings: QueueSettings,
 ) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     admin::save_queue_settings(&server, &token, team_id, &settings)
         .await
@@ -864,8 +828,8 @@ pub async fn save_queue_settings(
 }
 
 /// Plays a prompt on the speaker the settings chose: an upload, or a text spoken now.
-#[tauri::command]
-pub async fn play_prompt(shell: State<'_, Shell>, prompt: PromptSource) -> Result<(), String> {
+pub async fn play_prompt(app: AppHandle, prompt: PromptSource) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     let wav = admin::prompt_wav(&server, &token, &prompt)
         .await
@@ -885,24 +849,23 @@ pub async fn play_prompt(shell: State<'_, Shell>, prompt: PromptSource) -> Resul
 }
 
 /// Opens (or focuses) the inbox window.
-#[tauri::command]
 pub fn open_inbox(app: AppHandle) {
     crate::windows::open_inbox(&app);
 }
 
 /// Who is logged in, as the cloud knows them.
-#[tauri::command]
-pub async fn current_manager(shell: State<'_, Shell>) -> Result<ManagerInfo, String> {
+pub async fn current_manager(app: AppHandle) -> Result<ManagerInfo, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     client::me(&server, &token).await.map_err(ui_error)
 }
 
 /// A page of the channel's conversations, filtered.
-#[tauri::command]
 pub async fn conversations(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     query: ConversationQuery,
 ) -> Result<ConversationPage, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     inbox::conversations(&server, &token, &query)
         .await
@@ -910,11 +873,8 @@ pub async fn conversations(
 }
 
 /// One conversation whole.
-#[tauri::command]
-pub async fn conversation_detail(
-    shell: State<'_, Shell>,
-    id: i64,
-) -> Result<ConversationDetail, String> {
+pub async fn conversation_detail(app: AppHandle, id: i64) -> Result<ConversationDetail, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     inbox::conversation(&server, &token, id)
         .await
@@ -922,12 +882,12 @@ pub async fn conversation_detail(
 }
 
 /// Opens, snoozes or closes a conversation.
-#[tauri::command]
 pub async fn set_conversation_state(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     id: i64,
     change: SetConversationState,
 ) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     inbox::set_state(&server, &token, id, &change)
         .await
@@ -935,12 +895,12 @@ pub async fn set_conversation_state(
 }
 
 /// Assigns a conversation to a manager, or to nobody.
-#[tauri::command]
 pub async fn set_conversation_assignee(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     id: i64,
     manager_id: Option<i64>,
 ) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     inbox::set_assignee(&server, &token, id, manager_id)
         .await
@@ -948,12 +908,12 @@ pub async fn set_conversation_assignee(
 }
 
 /// Replaces a conversation's tags.
-#[tauri::command]
 pub async fn set_conversation_tags(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     id: i64,
     tags: Vec<String>,
 ) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     inbox::set_tags(&server, &token, id, tags)
         .await
@@ -961,12 +921,12 @@ pub async fn set_conversation_tags(
 }
 
 /// Adds an internal note.
-#[tauri::command]
 pub async fn add_conversation_note(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     id: i64,
     text: String,
 ) -> Result<ConversationNote, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     inbox::add_note(&server, &token, id, text)
         .await
@@ -974,8 +934,8 @@ pub async fn add_conversation_note(
 }
 
 /// Saves the wrap-up form.
-#[tauri::command]
-pub async fn save_wrap_up(shell: State<'_, Shell>, id: i64, wrap_up: WrapUp) -> Result<(), String> {
+pub async fn save_wrap_up(app: AppHandle, id: i64, wrap_up: WrapUp) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     inbox::save_wrap_up(&server, &token, id, &wrap_up)
         .await
@@ -983,18 +943,15 @@ pub async fn save_wrap_up(shell: State<'_, Shell>, id: i64, wrap_up: WrapUp) -> 
 }
 
 /// Closes many conversations at once.
-#[tauri::command]
-pub async fn close_conversations(
-    shell: State<'_, Shell>,
-    ids: Vec<i64>,
-) -> Result<BulkClosed, String> {
+pub async fn close_conversations(app: AppHandle, ids: Vec<i64>) -> Result<BulkClosed, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     inbox::close(&server, &token, ids).await.map_err(ui_error)
 }
 
 /// The channel's classifications.
-#[tauri::command]
-pub async fn classifications(shell: State<'_, Shell>) -> Result<Vec<Classification>, String> {
+pub async fn classifications(app: AppHandle) -> Result<Vec<Classification>, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     inbox::classifications(&server, &token)
         .await
@@ -1002,11 +959,11 @@ pub async fn classifications(shell: State<'_, Shell>) -> Result<Vec<Classificati
 }
 
 /// The channel's transcript lines containing `query`.
-#[tauri::command]
 pub async fn search_transcripts(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     query: String,
 ) -> Result<Vec<TranscriptHit>, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     inbox::search_transcripts(&server, &token, &query)
         .await
@@ -1016,8 +973,8 @@ pub async fn search_transcripts(
 /// A call's recording as a `data:` URL: the window's `<audio>` plays it with seeking and
 /// speeds of its own (base64 in a string crosses the IPC at 4/3 of the MP3's size, where a
 /// byte array would take about four times).
-#[tauri::command]
-pub async fn recording_audio(shell: State<'_, Shell>, call_id: i64) -> Result<String, String> {
+pub async fn recording_audio(app: AppHandle, call_id: i64) -> Result<String, String> {
+    let shell = app.state::<Shell>();
     use base64::Engine;
     let (token, server) = admin_session(&shell)?;
     let mp3 = inbox::recording_mp3(&server, &token, call_id)
@@ -1031,12 +988,8 @@ pub async fn recording_audio(shell: State<'_, Shell>, call_id: i64) -> Result<St
 
 /// Saves a call's recording in the Downloads folder (the home folder when there is none) as
 /// `ringdesk-call-<id>.mp3`; its path.
-#[tauri::command]
-pub async fn download_recording(
-    app: AppHandle,
-    shell: State<'_, Shell>,
-    call_id: i64,
-) -> Result<String, String> {
+pub async fn download_recording(app: AppHandle, call_id: i64) -> Result<String, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     let mp3 = inbox::recording_mp3(&server, &token, call_id)
         .await
@@ -1056,42 +1009,35 @@ pub async fn download_recording(
 }
 
 /// Opens (or focuses) the workspace window on a page.
-#[tauri::command]
-pub fn open_workspace(app: AppHandle, shell: State<'_, Shell>, view: WorkspaceView) {
+pub fn open_workspace(app: AppHandle, view: WorkspaceView) {
+    let shell = app.state::<Shell>();
     shell.set_workspace_view(view.clone());
     crate::windows::open_inbox(&app);
     // A window already open hears it; a new one asks for it when it starts.
-    let _ = app.emit(WORKSPACE_VIEW_EVENT, view);
+    windows::emit(&app, WORKSPACE_VIEW_EVENT, &view);
 }
 
 /// Opens the workspace on the contact with this number (the ring's history button).
-#[tauri::command]
-pub async fn open_contact_by_number(
-    app: AppHandle,
-    shell: State<'_, Shell>,
-    number: String,
-) -> Result<(), String> {
+pub async fn open_contact_by_number(app: AppHandle, number: String) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     let found = contacts::by_number(&server, &token, &number)
         .await
         .map_err(ui_error)?
         .ok_or_else(|| code(ErrorCode::NotFound))?;
-    open_workspace(app, shell, WorkspaceView::Contact { id: found.id });
+    open_workspace(app.clone(), WorkspaceView::Contact { id: found.id });
     Ok(())
 }
 
 /// The page the workspace was last asked to show, once.
-#[tauri::command]
-pub fn take_workspace_view(shell: State<'_, Shell>) -> Option<WorkspaceView> {
+pub fn take_workspace_view(app: AppHandle) -> Option<WorkspaceView> {
+    let shell = app.state::<Shell>();
     shell.take_workspace_view()
 }
 
 /// Contacts whose name or number contains what was typed.
-#[tauri::command]
-pub async fn search_contacts(
-    shell: State<'_, Shell>,
-    query: String,
-) -> Result<Vec<ContactInfo>, String> {
+pub async fn search_contacts(app: AppHandle, query: String) -> Result<Vec<ContactInfo>, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     contacts::search(&server, &token, &query)
         .await
@@ -1099,8 +1045,8 @@ pub async fn search_contacts(
 }
 
 /// A contact whole.
-#[tauri::command]
-pub async fn contact(shell: State<'_, Shell>, id: i64) -> Result<ContactDetail, String> {
+pub async fn contact(app: AppHandle, id: i64) -> Result<ContactDetail, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     contacts::contact(&server, &token, id)
         .await
@@ -1108,12 +1054,12 @@ pub async fn contact(shell: State<'_, Shell>, id: i64) -> Result<ContactDetail, 
 }
 
 /// Saves what a contact says.
-#[tauri::command]
 pub async fn save_contact(
-    shell: State<'_, Shell>,
+    app: AppHandle,
     id: i64,
     form: ContactForm,
 ) -> Result<ContactDetail, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     contacts::save(&server, &token, id, &form)
         .await
@@ -1121,8 +1067,8 @@ pub async fn save_contact(
 }
 
 /// Adds a lead contact.
-#[tauri::command]
-pub async fn add_lead(shell: State<'_, Shell>, form: ContactForm) -> Result<ContactDetail, String> {
+pub async fn add_lead(app: AppHandle, form: ContactForm) -> Result<ContactDetail, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     contacts::add_lead(&server, &token, &form)
         .await
@@ -1130,11 +1076,8 @@ pub async fn add_lead(shell: State<'_, Shell>, form: ContactForm) -> Result<Cont
 }
 
 /// Books a callback.
-#[tauri::command]
-pub async fn book_callback(
-    shell: State<'_, Shell>,
-    callback: NewCallback,
-) -> Result<Callback, String> {
+pub async fn book_callback(app: AppHandle, callback: NewCallback) -> Result<Callback, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     contacts::book_callback(&server, &token, &callback)
         .await
@@ -1142,11 +1085,8 @@ pub async fn book_callback(
 }
 
 /// The logged-in manager's callbacks.
-#[tauri::command]
-pub async fn my_callbacks(
-    shell: State<'_, Shell>,
-    include_done: bool,
-) -> Result<Vec<Callback>, String> {
+pub async fn my_callbacks(app: AppHandle, include_done: bool) -> Result<Vec<Callback>, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     contacts::my_callbacks(&server, &token, include_done)
         .await
@@ -1154,12 +1094,8 @@ pub async fn my_callbacks(
 }
 
 /// Marks a callback done or still to do; a done one leaves the reminded cards.
-#[tauri::command]
-pub async fn set_callback_done(
-    shell: State<'_, Shell>,
-    id: i64,
-    done: bool,
-) -> Result<Callback, String> {
+pub async fn set_callback_done(app: AppHandle, id: i64, done: bool) -> Result<Callback, String> {
+    let shell = app.state::<Shell>();
     let (token, server) = admin_session(&shell)?;
     let marked = contacts::set_callback_done(&server, &token, id, done)
         .await
@@ -1171,14 +1107,14 @@ pub async fn set_callback_done(
 }
 
 /// Callbacks reminded of and not dialled or dismissed yet.
-#[tauri::command]
-pub fn due_callbacks(shell: State<'_, Shell>) -> Vec<Callback> {
+pub fn due_callbacks(app: AppHandle) -> Vec<Callback> {
+    let shell = app.state::<Shell>();
     shell.due_callbacks()
 }
 
 /// Dials a reminded callback from its caller-ID (one click on the card).
-#[tauri::command]
-pub fn dial_callback(shell: State<'_, Shell>, id: i64) -> Result<(), String> {
+pub fn dial_callback(app: AppHandle, id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
     let callback = shell
         .due_callbacks()
         .into_iter()
@@ -1193,151 +1129,7 @@ pub fn dial_callback(shell: State<'_, Shell>, id: i64) -> Result<(), String> {
 }
 
 /// Takes a callback off the reminded cards without dialling it.
-#[tauri::command]
-pub fn dismiss_callback(shell: State<'_, Shell>, id: i64) {
+pub fn dismiss_callback(app: AppHandle, id: i64) {
+    let shell = app.state::<Shell>();
     shell.dismiss_callback(id);
-}
-
-#[cfg(test)]
-mod contract {
-    //! The commands the shell registers are the ones `ringdesk_wire::COMMANDS` declares (and
-    //! the UI's typed `invoke` is generated from), with the same arguments and results.
-
-    use ringdesk_wire::{COMMANDS, Command};
-
-    /// Whitespace-free, so `Option < String >` (how `stringify!` may print a type) and
-    /// `Option<String>` compare equal.
-    fn compact(ty: &str) -> String {
-        ty.split_whitespace().collect()
-    }
-
-    /// The handlers in `generate_handler![…]`, in order.
-    fn registered() -> Vec<String> {
-        let lib = include_str!("lib.rs");
-        let start = lib
-            .find("generate_handler![")
-            .expect("generate_handler! in lib.rs");
-        let list = &lib[start + "generate_handler![".len()..];
-        let list = &list[..list.find(']').expect("the handler list ends")];
-        list.split(',')
-            .map(str::trim)
-            .filter(|h| !h.is_empty())
-            .map(|h| h.strip_prefix("commands::").unwrap_or(h).to_string())
-            .collect()
-    }
-
-    /// Splits at the commas that are not inside `<…>` or `(…)`.
-    fn top_level(list: &str) -> Vec<&str> {
-        let (mut depth, mut start, mut parts) = (0i32, 0, Vec::new());
-        for (i, c) in list.char_indices() {
-            match c {
-                '<' | '(' => depth += 1,
-                '>' | ')' => depth -= 1,
-                ',' if depth == 0 => {
-                    parts.push(list[start..i].trim());
-                    start = i + 1;
-                }
-                _ => {}
-            }
-        }
-        parts.push(list[start..].trim());
-        parts.into_iter().filter(|p| !p.is_empty()).collect()
-    }
-
-    /// A `#[tauri::command]` function of this file as the UI sees it.
-    struct Handler {
-        name: String,
-        /// The arguments the UI passes (not the ones Tauri injects): name and type.
-        args: Vec<(String, String)>,
-        /// The result when it succeeds.
-        result: String,
-    }
-
-    /// Every `#[tauri::command]` function of this file.
-    fn implemented() -> Vec<Handler> {
-        let source = include_str!("commands.rs");
-        let source = &source[..source.find("#[cfg(test)]\nmod contract").unwrap()];
-        let injected = ["State<", "AppHandle"];
-        source
-            .split("#[tauri::command]")
-            .skip(1)
-            .map(|item| {
-                let sig = &item[item.find("fn ").unwrap() + 3..];
-                let name = sig[..sig.find('(').unwrap()].trim().to_string();
-                let (mut depth, mut close) = (0, 0);
-                for (i, c) in sig.char_indices() {
-                    match c {
-                        '(' => depth += 1,
-                        ')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                close = i;
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                let params = &sig[sig.find('(').unwrap() + 1..close];
-                let args = top_level(params)
-                    .into_iter()
-                    .filter_map(|p| {
-                        let (arg, ty) = p.split_once(':')?;
-                        let ty = ty.trim();
-                        (!injected.iter().any(|i| ty.starts_with(i)))
-                            .then(|| (arg.trim().to_string(), compact(ty)))
-                    })
-                    .collect();
-                let after = &sig[close + 1..sig.find('{').unwrap()];
-                let result = match after.trim().strip_prefix("->") {
-                    None => "()".to_string(),
-                    Some(ty) => {
-                        let ty = compact(ty);
-                        match ty.strip_prefix("Result<") {
-                            Some(ok) => {
-                                let ok = &ok[..ok.len() - 1];
-                                let (ok, err) = ok.rsplit_once(',').unwrap();
-                                assert_eq!(err, "String", "{name}: failures are codes or text");
-                                ok.to_string()
-                            }
-                            None => ty,
-                        }
-                    }
-                };
-                Handler { name, args, result }
-            })
-            .collect()
-    }
-
-    #[test]
-    fn the_shell_registers_every_declared_command() {
-        let declared: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
-        assert_eq!(
-            registered(),
-            declared,
-            "generate_handler! in src-tauri/src/lib.rs and ringdesk_wire::COMMANDS \
-             (crates/wire/src/desktop.rs) list different commands"
-        );
-    }
-
-    #[test]
-    fn each_command_takes_and_returns_what_is_declared() {
-        let implemented = implemented();
-        for Command { name, args, result } in COMMANDS {
-            let Some(got) = implemented.iter().find(|h| h.name == *name) else {
-                panic!("{name} is declared in ringdesk_wire::COMMANDS but not in commands.rs");
-            };
-            let want: Vec<(String, String)> = args
-                .iter()
-                .map(|(a, t)| (a.to_string(), compact(t)))
-                .collect();
-            assert_eq!(got.args, want, "{name}'s arguments");
-            assert_eq!(got.result, compact(result), "{name}'s result");
-        }
-        assert_eq!(
-            implemented.len(),
-            COMMANDS.len(),
-            "a #[tauri::command] missing from ringdesk_wire::COMMANDS"
-        );
-    }
 }

@@ -1,9 +1,10 @@
 //! The shell's state: the running agent, the [`Desk`] it feeds, the settings, and the effects
 //! of each agent event on windows, notifications and the tray.
 //!
-//! Locking rule: the mutex guards data only. Window, tray and notification calls block on the
-//! main thread, so they run *after* the lock is released, from a list of [`Effect`]s — a main-
-//! thread command waiting for the lock can then never deadlock with the event pump.
+//! Locking rule: the mutex guards data only. Tray and notification calls block on the main
+//! thread (window calls only queue a message for the window host), so they run *after* the
+//! lock is released, from a list of [`Effect`]s — a command waiting for the lock, or the main
+//! thread, can then never deadlock with the event pump.
 
 use std::collections::HashMap;
 use std::path::PathBuf;

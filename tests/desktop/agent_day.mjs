@@ -21,7 +21,8 @@
 //   → a call ringing at a teammate is picked up from the main window's list, handed to him cold
 //   and handed back: the ring window says who transferred it → the cloud restarts: "connection
 //   lost", "reconnected" notifications → English (the tray menu too) → logout removes the token
-//   from the keyring and the cloud → the tray's "quit" ends the app.
+//   from the keyring and the cloud → the tray's "quit" ends the app → launched as a user does,
+//   its window closed: the window host it runs its windows in ends, and no WebKit process is left.
 //
 // A key held by "another app" (Ctrl+Shift+H) is reported in the settings while the rest work;
 // once that app lets go, saving the settings registers it, and it holds and resumes the call.
@@ -67,16 +68,30 @@ const averageColour = (png) => run("convert", [png, "-resize", "1x1!", "-format"
 const trayIconIs = (name) => averageColour(trayShown().icon) === averageColour(join(here, `../../icons/tray/${name}.png`));
 const xdotool = (keys) => run("xdotool", ["key", "--clearmodifiers", keys]);
 
+/** Each live process as {pid, comm, state, parent}, from /proc/<pid>/stat. */
+function processes() {
+  return readdirSync("/proc").flatMap((p) => {
+    if (!/^\d+$/.test(p)) return [];
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const [state, parent] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return state === "Z" ? [] : [{ pid: p, comm, state, parent }];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
+}
 /** Whether a process named `name` runs. */
 function running(name) {
-  const comm = (p) => {
-    try {
-      return readFileSync(`/proc/${p}/comm`, "utf8").trim();
-    } catch {
-      return ""; // gone meanwhile
-    }
-  };
-  return readdirSync("/proc").some((p) => /^\d+$/.test(p) && comm(p) === name);
+  return processes().some((p) => p.comm === name);
+}
+/** The app's own process (the tray one: session, tray, hotkeys, audio) and its window host,
+ * the child it runs its windows in, if one runs. */
+function appProcesses() {
+  const all = processes().filter((p) => p.comm === "ringdesk");
+  const app = all.find((p) => !all.some((q) => q.pid === p.parent));
+  return { app: app?.pid, hosts: all.filter((p) => p !== app).map((p) => p.pid) };
 }
 
 /** How much of what a sink plays over the next `ms` is `hz`. */
@@ -155,9 +170,9 @@ async function closeWorkspace() {
 function webProcesses(prefix = "WebKitWebProces") {
   return webProcessStates(prefix).length;
 }
-/** How many of the app's threads are named `name`. */
+/** How many of the app's threads are named `name` (its tray process: the audio lives there). */
 function appThreads(name) {
-  const appPid = run("pgrep", ["-x", "ringdesk"]).trim().split("\n")[0];
+  const appPid = appProcesses().app;
   return readdirSync(`/proc/${appPid}/task`).filter((t) => {
     try {
       return readFileSync(`/proc/${appPid}/task/${t}/comm`, "utf8").trim() === name;
@@ -166,20 +181,13 @@ function appThreads(name) {
     }
   }).length;
 }
-/** "pid state" of each of the app's processes named `prefix` (what a failed wait shows). */
+/** "pid state" of each WebKit process of the app (children of its window host) named `prefix`
+ * (what a failed wait shows). */
 function webProcessStates(prefix) {
-  const appPid = run("pgrep", ["-x", "ringdesk"]).trim().split("\n")[0];
-  return readdirSync("/proc").flatMap((p) => {
-    if (!/^\d+$/.test(p)) return [];
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-      const [comm, rest] = [stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), stat.slice(stat.lastIndexOf(")") + 2)];
-      const [state, parent] = rest.split(" ");
-      return comm.startsWith(prefix) && parent === appPid ? [`${p} ${state}`] : [];
-    } catch {
-      return [];
-    }
-  });
+  const hosts = appProcesses().hosts;
+  return processes()
+    .filter((p) => p.comm.startsWith(prefix) && hosts.includes(p.parent))
+    .map((p) => `${p.pid} ${p.state}`);
 }
 /** Switches WebDriver to the main window, opening it from the tray first if it was closed
  * there (closing it destroys it, with its web process). */
@@ -292,8 +300,8 @@ try {
 
   // 5. Close the main window: the app goes to the tray — the window and its web process are
   // gone — and keeps ringing. The tray's "open" builds the window again, showing the running
-  // session: no new login. (WebKit's network process goes too, but not under WebDriver:
-  // step 17 checks that.)
+  // session: no new login. (The window host that ran the window ends too, but not under
+  // WebDriver: step 17 checks that.)
   step("close main window");
   assert(webProcesses() === 1, `web processes with the main window open: ${webProcesses()}`);
   xwin("close", "Ringdesk");
@@ -1021,24 +1029,28 @@ try {
   trayClick("Quit");
   await until("app exited", 10000, () => !windowExists("Ringdesk") && !running("ringdesk"));
 
-  // 17. In the tray nothing of WebKit is left: checked without WebDriver, which WebKit would
-  // end with its network process. The app launched as a user does; its window closed → no
-  // web and no network process; a second launch opens the window again with new ones.
+  // 17. In the tray nothing of WebKit is left: checked without WebDriver, whose session lives
+  // in the window host (so under WebDriver the host stays). The app launched as a user does:
+  // its window closed → the window host ends, and with it every WebKit process, while the app
+  // goes on in the tray; a second launch opens the window again in a new host.
   step("tray without WebKit");
   const plain = start(app, [], { env: { ...process.env, ...appEnv, TAURI_WEBVIEW_AUTOMATION: "" } });
   await until("window of the plain launch", 20000, () => windowExists("Ringdesk") && xwin("info", "Ringdesk").mapped);
   await until("its network process", 20000, () => webProcesses("WebKitNetwork") === 1);
+  const firstHost = appProcesses().hosts;
+  assert(firstHost.length === 1, `window hosts with the window open: ${firstHost}`);
   xwin("close", "Ringdesk");
-  await until("no web process in the tray", 10000, () => webProcesses() === 0);
-  await until("no network process in the tray", 10000, () => {
-    const left = webProcessStates("WebKitNetwork");
-    if (left.length) throw new Error(`left: ${left.join(", ")}`);
+  await until("the window host ended in the tray", 10000, () => appProcesses().hosts.length === 0);
+  await until("no WebKit process in the tray", 10000, () => {
+    const left = processes().filter((p) => ["WebKitWebProces", "WebKitNetworkPr"].includes(p.comm));
+    if (left.length) throw new Error(`left: ${left.map((p) => `${p.pid} ${p.comm} ${p.state}`).join(", ")}`);
     return true;
   });
   assert(plain.exitCode === null && running("ringdesk"), "the app ended with its window");
   run(app, [], { env: { ...process.env, ...appEnv, TAURI_WEBVIEW_AUTOMATION: "" } });
   await until("window opened again", 20000, () => windowExists("Ringdesk") && xwin("info", "Ringdesk").mapped);
   await until("web and network processes again", 20000, () => webProcesses() === 1 && webProcesses("WebKitNetwork") === 1);
+  assert(!appProcesses().hosts.includes(firstHost[0]), "the window opened again in the host that was told to end");
   plain.kill();
   await until("plain launch ended", 10000, () => !running("ringdesk"));
   console.log("desktop agent-day test passed");

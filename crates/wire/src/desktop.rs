@@ -729,10 +729,21 @@ pub struct Command {
 /// Declares the desktop commands once: [`COMMANDS`] for the shell's test, and (in tests) the
 /// UI's `Commands` interface with each argument's and result's generated type.
 macro_rules! desktop_commands {
-    ($(
+    // `$d` is a `$` token, so the macro defined below can have metavariables of its own.
+    (@with_dollar ($d:tt) $(
         $(#[doc = $doc:literal])*
         fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $result:ty;
     )+) => {
+        /// Calls `$callback! { fn name(arg: Type, …) -> Result; … }` with every desktop
+        /// command: how the shell builds its dispatch from this one list, so a command's
+        /// arguments there cannot differ from the UI's.
+        #[macro_export]
+        macro_rules! for_each_desktop_command {
+            ($d callback:ident) => {
+                $d callback! { $(fn $name($($arg: $ty),*) -> $result;)+ }
+            };
+        }
+
         /// Every desktop command, in the order the shell registers them.
         pub const COMMANDS: &[Command] = &[$(
             Command {
@@ -783,6 +794,9 @@ macro_rules! desktop_commands {
             ts.push_str("}\n");
             ts
         }
+    };
+    ($($commands:tt)+) => {
+        desktop_commands! { @with_dollar ($) $($commands)+ }
     };
 }
 
