@@ -21,6 +21,36 @@ macro_rules! latest_party {
     };
 }
 
+/// Picks a manager's open leg of a call (`$1` the call, `$2` the manager) that is, or is not
+/// yet, answered: one ring or join of theirs is open at a time, the latest.
+macro_rules! open_leg {
+    ($answered:literal) => {
+        concat!(
+            "(SELECT MAX(id) FROM call_legs WHERE call_id = $1 AND manager_id = $2 \
+             AND ended_at_ms IS NULL AND ",
+            $answered,
+            ")"
+        )
+    };
+}
+
+/// Opens a leg (`$1` call, `$2` manager, `$3` purpose, `$4` ring time, `$5` answer time),
+/// copying the call's channel and start so a period's legs are read without the calls.
+const OPEN_LEG: &str = "INSERT INTO call_legs \
+     (call_id, channel_id, call_started_at_ms, manager_id, purpose, rang_at_ms, answered_at_ms) \
+     SELECT id, channel_id, started_at_ms, $2, $3, $4, $5 FROM calls WHERE id = $1";
+
+/// What closing a call sets besides its end (`$1` the end): the talk seconds, and a hold
+/// still running counted into the hold time.
+macro_rules! close_call {
+    () => {
+        "duration_s = CASE WHEN answered_at_ms IS NULL THEN 0 \
+         ELSE ($1 - answered_at_ms) / 1000 END, \
+         hold_ms = hold_ms + CASE WHEN held_since_ms IS NULL THEN 0 \
+         ELSE $1 - held_since_ms END, held_since_ms = NULL"
+    };
+}
+
 /// The columns of [`CallRow`], as a literal so queries stay static strings.
 macro_rules! call_columns {
     () => {
@@ -162,6 +192,24 @@ impl Store {
                 self.record_manager(*call_id, *manager_id, *part, *at_ms)
                     .await
             }
+            CallEvent::Queued {
+                call_id,
+                team_id,
+                manager_id,
+                at_ms,
+            } => {
+                self.call_queued(*call_id, *team_id, *manager_id, *at_ms)
+                    .await
+            }
+            CallEvent::Hold {
+                call_id,
+                held,
+                by_manager_id,
+                at_ms,
+            } => {
+                self.call_hold(*call_id, *held, *by_manager_id, *at_ms)
+                    .await
+            }
             CallEvent::OutboundAnswered { call_id, at_ms } => {
                 self.outbound_answered(*call_id, *at_ms).await
             }
@@ -277,7 +325,8 @@ impl Store {
         Ok(())
     }
 
-    /// Records one event of a manager's part in a call.
+    /// Records one event of a manager's part in a call: the part itself (`call_managers`) and,
+    /// in the same transaction, the leg it opens or closes (`call_legs`).
     pub async fn record_manager(
         &self,
         call_id: i64,
@@ -290,36 +339,202 @@ impl Store {
             ManagerPart::Declined => ("declined", None, None, None),
             ManagerPart::Answered { purpose } => ("answered", Some(purpose), None, None),
             ManagerPart::Left { cause } => ("left", None, None, Some(cause)),
+            ManagerPart::RingStopped { reason } => ("ringStopped", None, None, Some(reason)),
+        };
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            if role == "ringStopped" {
+                sqlx::query(
+                    "INSERT INTO call_events (call_id, kind, at_ms, manager_id, detail) \
+                     VALUES ($1, 'ringStopped', $2, $3, $4)",
+                )
+                .bind(call_id)
+                .bind(at_ms)
+                .bind(manager_id)
+                .bind(cause)
+                .execute(&mut *tx)
+                .await?;
+            } else {
+                sqlx::query(
+                    "INSERT INTO call_managers \
+                     (call_id, manager_id, role, at_ms, purpose, by_manager_id, cause) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(call_id)
+                .bind(manager_id)
+                .bind(role)
+                .bind(at_ms)
+                .bind(purpose)
+                .bind(by)
+                .bind(cause)
+                .execute(&mut *tx)
+                .await?;
+            }
+            match part {
+                ManagerPart::Rang { purpose, .. } => {
+                    sqlx::query(OPEN_LEG)
+                        .bind(call_id)
+                        .bind(manager_id)
+                        .bind(purpose)
+                        .bind(at_ms)
+                        .bind(None::<i64>)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                ManagerPart::Answered { purpose } => {
+                    let rung = sqlx::query(concat!(
+                        "UPDATE call_legs SET answered_at_ms = $3 WHERE id = ",
+                        open_leg!("answered_at_ms IS NULL")
+                    ))
+                    .bind(call_id)
+                    .bind(manager_id)
+                    .bind(at_ms)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if rung == 0 {
+                        // Joined without a ring: a pick-up, a dial, a callback taken.
+                        sqlx::query(OPEN_LEG)
+                            .bind(call_id)
+                            .bind(manager_id)
+                            .bind(purpose)
+                            .bind(None::<i64>)
+                            .bind(at_ms)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    // A placed call is answered by the called party, not by the manager who
+                    // dials.
+                    sqlx::query(
+                        "UPDATE calls SET answered_at_ms = COALESCE(answered_at_ms, $1) \
+                         WHERE id = $2 AND direction = 'inbound'",
+                    )
+                    .bind(at_ms)
+                    .bind(call_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                ManagerPart::Declined | ManagerPart::RingStopped { .. } => {
+                    sqlx::query(concat!(
+                        "UPDATE call_legs SET ended_at_ms = $3, outcome = $4 WHERE id = ",
+                        open_leg!("answered_at_ms IS NULL")
+                    ))
+                    .bind(call_id)
+                    .bind(manager_id)
+                    .bind(at_ms)
+                    .bind(cause.unwrap_or("declined"))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                ManagerPart::Left { cause } => {
+                    sqlx::query(concat!(
+                        "UPDATE call_legs SET ended_at_ms = $3, outcome = $4 WHERE id = ",
+                        open_leg!("answered_at_ms IS NOT NULL")
+                    ))
+                    .bind(call_id)
+                    .bind(manager_id)
+                    .bind(at_ms)
+                    .bind(cause)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The call joined a queue: the first queue and its entry time are kept on the call.
+    pub async fn call_queued(
+        &self,
+        call_id: i64,
+        team_id: Option<i64>,
+        manager_id: Option<i64>,
+        at_ms: i64,
+    ) -> Result<()> {
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO call_events (call_id, kind, at_ms, manager_id, team_id) \
+                 VALUES ($1, 'queued', $2, $3, $4)",
+            )
+            .bind(call_id)
+            .bind(at_ms)
+            .bind(manager_id)
+            .bind(team_id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE calls SET queued_at_ms = $2, queue_team_id = $3, queue_manager_id = $4 \
+                 WHERE id = $1 AND queued_at_ms IS NULL",
+            )
+            .bind(call_id)
+            .bind(at_ms)
+            .bind(team_id)
+            .bind(manager_id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The customer went on hold or came back: the call's hold time grows by each stretch.
+    pub async fn call_hold(
+        &self,
+        call_id: i64,
+        held: bool,
+        by_manager_id: i64,
+        at_ms: i64,
+    ) -> Result<()> {
+        let update = if held {
+            "UPDATE calls SET held_since_ms = COALESCE(held_since_ms, $2) WHERE id = $1"
+        } else {
+            "UPDATE calls SET hold_ms = hold_ms + ($2 - held_since_ms), held_since_ms = NULL \
+             WHERE id = $1 AND held_since_ms IS NOT NULL"
         };
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
             sqlx::query(
-                "INSERT INTO call_managers \
-                 (call_id, manager_id, role, at_ms, purpose, by_manager_id, cause) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO call_events (call_id, kind, at_ms, manager_id) \
+                 VALUES ($1, $2, $3, $4)",
             )
             .bind(call_id)
-            .bind(manager_id)
-            .bind(role)
+            .bind(if held { "held" } else { "resumed" })
             .bind(at_ms)
-            .bind(purpose)
-            .bind(by)
-            .bind(cause)
+            .bind(by_manager_id)
             .execute(&mut *tx)
             .await?;
-            if role == "answered" {
-                // A placed call is answered by the called party, not by the manager who dials.
-                sqlx::query(
-                    "UPDATE calls SET answered_at_ms = COALESCE(answered_at_ms, $1) \
-                     WHERE id = $2 AND direction = 'inbound'",
-                )
-                .bind(at_ms)
+            sqlx::query(update)
                 .bind(call_id)
+                .bind(at_ms)
                 .execute(&mut *tx)
                 .await?;
-            }
             tx.commit().await?;
         });
+        Ok(())
+    }
+
+    /// A manager's status as others see it changed (`available`, `away`, `inCall`,
+    /// `wrapUp`, `offline`): time in each status is read from these.
+    pub async fn log_status(
+        &self,
+        channel_id: i64,
+        manager_id: i64,
+        status: &str,
+        at_ms: i64,
+    ) -> Result<()> {
+        on_pool!(self, |p| sqlx::query(
+            "INSERT INTO manager_statuses (channel_id, manager_id, status, from_ms) \
+             VALUES ($1, $2, $3, $4)"
+        )
+        .bind(channel_id)
+        .bind(manager_id)
+        .bind(status)
+        .bind(at_ms)
+        .execute(p)
+        .await?
+        .rows_affected());
         Ok(())
     }
 
@@ -373,16 +588,25 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query(
-                "UPDATE calls SET ended_at_ms = $1, hangup_cause = $2, missed_reason = $3, \
-                 duration_s = CASE WHEN answered_at_ms IS NULL THEN 0 \
-                 ELSE ($1 - answered_at_ms) / 1000 END \
-                 WHERE id = $4 AND ended_at_ms IS NULL",
-            )
+            sqlx::query(concat!(
+                "UPDATE calls SET ended_at_ms = $1, hangup_cause = $2, missed_reason = $3, ",
+                close_call!(),
+                " WHERE id = $4 AND ended_at_ms IS NULL"
+            ))
             .bind(ended_at_ms)
             .bind(cause)
             .bind(missed_reason)
             .bind(call_id)
+            .execute(&mut *tx)
+            .await?;
+            // Rings and legs still open end with the call.
+            sqlx::query(
+                "UPDATE call_legs SET ended_at_ms = $2, outcome = $3 \
+                 WHERE call_id = $1 AND ended_at_ms IS NULL",
+            )
+            .bind(call_id)
+            .bind(ended_at_ms)
+            .bind(cause)
             .execute(&mut *tx)
             .await?;
             // A missed call's conversation goes to the missed list.
@@ -410,16 +634,27 @@ impl Store {
 
     /// Closes records left open by a crash, so nothing stays "in progress" forever.
     pub async fn close_orphaned_calls(&self, now_ms: i64) -> Result<u64> {
-        let r = on_pool!(self, |p| sqlx::query(
-            "UPDATE calls SET ended_at_ms = $1, hangup_cause = 'serviceRestart', \
-             duration_s = CASE WHEN answered_at_ms IS NULL THEN 0 \
-             ELSE ($1 - answered_at_ms) / 1000 END \
-             WHERE ended_at_ms IS NULL"
-        )
-        .bind(now_ms)
-        .execute(p)
-        .await?
-        .rows_affected());
+        let r = on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            let closed = sqlx::query(concat!(
+                "UPDATE calls SET ended_at_ms = $1, hangup_cause = 'serviceRestart', ",
+                close_call!(),
+                " WHERE ended_at_ms IS NULL"
+            ))
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            sqlx::query(
+                "UPDATE call_legs SET ended_at_ms = $1, outcome = 'serviceRestart' \
+                 WHERE ended_at_ms IS NULL",
+            )
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            closed
+        });
         Ok(r)
     }
 

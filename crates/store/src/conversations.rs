@@ -154,6 +154,32 @@ macro_rules! filter {
     };
 }
 
+/// A talked call's conversation closed for the first time after the call ended: its wrap-up
+/// is over. Kept on the call (`wrap_up_closed_at_ms`) and as a `wrapUpClosed` event.
+macro_rules! end_wrap_up {
+    ($tx:expr, $call:expr, $at:expr) => {
+        let first = sqlx::query(
+            "UPDATE calls SET wrap_up_closed_at_ms = $2 WHERE id = $1 \
+             AND ended_at_ms IS NOT NULL AND answered_at_ms IS NOT NULL \
+             AND missed_reason IS NULL AND wrap_up_closed_at_ms IS NULL",
+        )
+        .bind($call)
+        .bind($at)
+        .execute($tx)
+        .await?
+        .rows_affected();
+        if first > 0 {
+            sqlx::query(
+                "INSERT INTO call_events (call_id, kind, at_ms) VALUES ($1, 'wrapUpClosed', $2)",
+            )
+            .bind($call)
+            .bind($at)
+            .execute($tx)
+            .await?;
+        }
+    };
+}
+
 impl Store {
     /// A page of the channel's conversations, most recently changed first, and how many
     /// match in all.
@@ -410,18 +436,24 @@ impl Store {
             return Ok(Err(ConversationRefusal::MissedCannotReopen));
         }
         let closed_at = (state == CLOSED).then_some(at_ms);
-        on_pool!(self, |p| sqlx::query(
-            "UPDATE conversations SET state = $2, snoozed_until_ms = $3, \
-             closed_at_ms = COALESCE($4, closed_at_ms), updated_at_ms = $5 WHERE id = $1"
-        )
-        .bind(id)
-        .bind(state)
-        .bind(snoozed_until_ms.filter(|_| state == SNOOZED))
-        .bind(closed_at)
-        .bind(at_ms)
-        .execute(p)
-        .await
-        .map(|_| ()))?;
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "UPDATE conversations SET state = $2, snoozed_until_ms = $3, \
+                 closed_at_ms = COALESCE($4, closed_at_ms), updated_at_ms = $5 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(state)
+            .bind(snoozed_until_ms.filter(|_| state == SNOOZED))
+            .bind(closed_at)
+            .bind(at_ms)
+            .execute(&mut *tx)
+            .await?;
+            if state == CLOSED {
+                end_wrap_up!(&mut *tx, id, at_ms);
+            }
+            tx.commit().await?;
+        });
         Ok(Ok(row.assignee_id))
     }
 
@@ -449,6 +481,7 @@ impl Store {
                 .await?
                 .rows_affected();
                 if n > 0 {
+                    end_wrap_up!(&mut *tx, id, at_ms);
                     closed.push(id);
                 }
             }

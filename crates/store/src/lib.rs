@@ -27,6 +27,7 @@ pub mod password;
 pub mod recordings;
 mod rows;
 pub mod scratch;
+pub mod statistics;
 pub mod time;
 mod workflow_records;
 mod workflows;

@@ -217,6 +217,13 @@ pub enum ManagerPart<'a> {
         /// `left`, `transferred`, `transferCancelled`, or the call's hangup cause.
         cause: &'a str,
     },
+    /// Their ring stopped unanswered for another reason than declining it (it timed out,
+    /// another manager answered, the caller left…): a manager's missed rings and ringing
+    /// time are read from it.
+    RingStopped {
+        /// The ring stop's code (`timedOut`, `answeredElsewhere`, …).
+        reason: &'a str,
+    },
 }
 
 /// A text message a workflow sent for a call.
@@ -278,6 +285,29 @@ pub enum CallEvent {
         call_id: i64,
         /// Which step.
         step: CallbackStep,
+        /// When, Unix ms.
+        at_ms: i64,
+    },
+    /// The call joined a queue (a workflow assigned it): the wait the service level and the
+    /// average speed of answer measure starts.
+    Queued {
+        /// The call.
+        call_id: i64,
+        /// The team whose queue it is; `None` for one manager's own queue.
+        team_id: Option<i64>,
+        /// The manager whose own queue it is.
+        manager_id: Option<i64>,
+        /// When, Unix ms.
+        at_ms: i64,
+    },
+    /// The customer went on hold or came back (hold time is part of handle time).
+    Hold {
+        /// The call.
+        call_id: i64,
+        /// On hold now.
+        held: bool,
+        /// Who changed it.
+        by_manager_id: i64,
         /// When, Unix ms.
         at_ms: i64,
     },
@@ -383,6 +413,8 @@ impl CallEvent {
             CallEvent::Started(c) => c.id,
             CallEvent::Manager { call_id, .. }
             | CallEvent::OutboundAnswered { call_id, .. }
+            | CallEvent::Queued { call_id, .. }
+            | CallEvent::Hold { call_id, .. }
             | CallEvent::Callback { call_id, .. }
             | CallEvent::Sms { call_id, .. }
             | CallEvent::Ended { call_id, .. }

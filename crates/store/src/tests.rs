@@ -2,6 +2,9 @@ use super::*;
 use crate::auth::SESSION_LIFETIME_MS;
 use crate::scratch::ScratchDatabase;
 
+mod statistics;
+use statistics::*;
+
 /// Every scenario below runs once per backend, each on a fresh, empty database.
 macro_rules! on_both_backends {
     ($($scenario:ident),* $(,)?) => {
@@ -19,6 +22,8 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    every_figure_is_a_sum_of_what_the_days_calls_did,
+    time_in_each_status_is_cut_to_the_period,
     contacts_are_searched_and_leads_made_once,
     a_contact_is_edited_whole_and_a_number_names_one_contact,
     callbacks_are_listed_per_assignee_open_ones_first,
