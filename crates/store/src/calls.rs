@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use crate::statistics::{add_call_to_statistics, status_writes, write_sums};
 use crate::workflow_records::{WorkflowRecords, records_where};
 use crate::{
     CallEvent, CallManagerRow, CallPartyRow, CallRow, CallbackStep, ManagerPart, NewCall, Result,
@@ -34,11 +35,9 @@ macro_rules! open_leg {
     };
 }
 
-/// Opens a leg (`$1` call, `$2` manager, `$3` purpose, `$4` ring time, `$5` answer time),
-/// copying the call's channel and start so a period's legs are read without the calls.
+/// Opens a leg (`$1` call, `$2` manager, `$3` purpose, `$4` ring time, `$5` answer time).
 const OPEN_LEG: &str = "INSERT INTO call_legs \
-     (call_id, channel_id, call_started_at_ms, manager_id, purpose, rang_at_ms, answered_at_ms) \
-     SELECT id, channel_id, started_at_ms, $2, $3, $4, $5 FROM calls WHERE id = $1";
+     (call_id, manager_id, purpose, rang_at_ms, answered_at_ms) VALUES ($1, $2, $3, $4, $5)";
 
 /// What closing a call sets besides its end (`$1` the end): the talk seconds, and a hold
 /// still running counted into the hold time.
@@ -524,17 +523,32 @@ impl Store {
         status: &str,
         at_ms: i64,
     ) -> Result<()> {
-        on_pool!(self, |p| sqlx::query(
-            "INSERT INTO manager_statuses (channel_id, manager_id, status, from_ms) \
-             VALUES ($1, $2, $3, $4)"
-        )
-        .bind(channel_id)
-        .bind(manager_id)
-        .bind(status)
-        .bind(at_ms)
-        .execute(p)
-        .await?
-        .rows_affected());
+        on_pool!(self, |p| {
+            let mut tx = p.begin().await?;
+            // The status it leaves: its time is summed now.
+            let previous: Option<(String, i64)> = sqlx::query_as(
+                "SELECT status, from_ms FROM manager_statuses WHERE manager_id = $1 \
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(manager_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((was, since)) = previous {
+                let writes = status_writes(channel_id, manager_id, &was, since, at_ms);
+                write_sums!(tx, writes);
+            }
+            sqlx::query(
+                "INSERT INTO manager_statuses (channel_id, manager_id, status, from_ms) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(channel_id)
+            .bind(manager_id)
+            .bind(status)
+            .bind(at_ms)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        });
         Ok(())
     }
 
@@ -588,7 +602,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query(concat!(
+            let ended = sqlx::query(concat!(
                 "UPDATE calls SET ended_at_ms = $1, hangup_cause = $2, missed_reason = $3, ",
                 close_call!(),
                 " WHERE id = $4 AND ended_at_ms IS NULL"
@@ -598,7 +612,8 @@ impl Store {
             .bind(missed_reason)
             .bind(call_id)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
             // Rings and legs still open end with the call.
             sqlx::query(
                 "UPDATE call_legs SET ended_at_ms = $2, outcome = $3 \
@@ -609,6 +624,9 @@ impl Store {
             .bind(cause)
             .execute(&mut *tx)
             .await?;
+            if ended > 0 {
+                add_call_to_statistics!(tx, call_id);
+            }
             // A missed call's conversation goes to the missed list.
             if missed_reason.is_some() {
                 sqlx::query(
@@ -636,24 +654,32 @@ impl Store {
     pub async fn close_orphaned_calls(&self, now_ms: i64) -> Result<u64> {
         let r = on_pool!(self, |p| {
             let mut tx = p.begin().await?;
-            let closed = sqlx::query(concat!(
-                "UPDATE calls SET ended_at_ms = $1, hangup_cause = 'serviceRestart', ",
-                close_call!(),
-                " WHERE ended_at_ms IS NULL"
-            ))
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            sqlx::query(
-                "UPDATE call_legs SET ended_at_ms = $1, outcome = 'serviceRestart' \
-                 WHERE ended_at_ms IS NULL",
-            )
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
+            let open: Vec<i64> =
+                sqlx::query_scalar("SELECT id FROM calls WHERE ended_at_ms IS NULL")
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for &call_id in &open {
+                sqlx::query(concat!(
+                    "UPDATE calls SET ended_at_ms = $1, hangup_cause = 'serviceRestart', ",
+                    close_call!(),
+                    " WHERE id = $2"
+                ))
+                .bind(now_ms)
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE call_legs SET ended_at_ms = $1, outcome = 'serviceRestart' \
+                     WHERE call_id = $2 AND ended_at_ms IS NULL",
+                )
+                .bind(now_ms)
+                .bind(call_id)
+                .execute(&mut *tx)
+                .await?;
+                add_call_to_statistics!(tx, call_id);
+            }
             tx.commit().await?;
-            closed
+            open.len() as u64
         });
         Ok(r)
     }

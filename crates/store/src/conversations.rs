@@ -176,6 +176,18 @@ macro_rules! end_wrap_up {
             .bind($at)
             .execute($tx)
             .await?;
+            let facts: Option<$crate::statistics::CallFacts> =
+                sqlx::query_as($crate::statistics::CALL_FACTS)
+                    .bind($call)
+                    .fetch_optional($tx)
+                    .await?;
+            if let Some(w) = facts.and_then(|f| $crate::statistics::wrap_up_write(&f, $at)) {
+                let mut q = sqlx::query(w.sql);
+                for v in w.values {
+                    q = q.bind(v);
+                }
+                q.execute($tx).await?;
+            }
         }
     };
 }

@@ -2,7 +2,7 @@
 //! written through the same path the cloud writes them ([`Store::record`]).
 
 use super::*;
-use crate::statistics::{CallFigures, ManagerFigures, SLOT_MS, StatusTime, Thresholds};
+use crate::statistics::{CallFigures, ManagerFigures, SLOT_MS};
 
 /// Midnight UTC, 2 March 2026: a whole 15-minute slot.
 const T0: i64 = 1_772_409_600_000;
@@ -10,11 +10,6 @@ const S: i64 = 1000;
 const MIN: i64 = 60 * S;
 const HOUR: i64 = 60 * MIN;
 const DAY: i64 = 24 * HOUR;
-
-const THRESHOLDS: Thresholds = Thresholds {
-    answer_within_ms: 20 * S,
-    short_abandon_ms: 5 * S,
-};
 
 /// Writes one call's events in order, each `(offset from the start, event)`.
 struct Script<'a> {
@@ -176,12 +171,17 @@ pub(super) async fn every_figure_is_a_sum_of_what_the_days_calls_did(db: Scratch
     let c7 = Script::call(&store, channel, "outbound", None, T0 + 4 * HOUR + 20 * MIN).await;
     c7.manager(b, dial, 0).await.ended(30 * S, None).await;
 
-    // 8. Still going: B declined its ring.
+    // 8. B declines its ring; the caller hangs up 10 s in.
     let c8 = Script::call(&store, channel, "inbound", Some(team), T0 + 5 * HOUR).await;
     c8.rang(b, S)
         .await
         .manager(b, ManagerPart::Declined, 3 * S)
         .await;
+    c8.ended(10 * S, Some("userleft")).await;
+
+    // 9. Still going: not counted until it ends.
+    let c9 = Script::call(&store, channel, "inbound", Some(team), T0 + 6 * HOUR).await;
+    c9.rang(a, S).await;
 
     // Not counted: a call a millisecond before the day, and another channel's call.
     let before = Script::call(&store, channel, "inbound", Some(team), T0 - 1).await;
@@ -189,22 +189,21 @@ pub(super) async fn every_figure_is_a_sum_of_what_the_days_calls_did(db: Scratch
     let elsewhere = Script::call(&store, other, "inbound", None, T0 + HOUR).await;
     elsewhere.ended(10 * S, Some("userleft")).await;
 
-    let slots = store
-        .slot_figures(channel, T0, T0 + DAY, THRESHOLDS)
-        .await
-        .unwrap();
+    let period = store.period_figures(channel, T0, T0 + DAY).await.unwrap();
+    let slots = &period.slots;
     let per_slot: Vec<(i64, i64)> = slots
         .iter()
-        .map(|s| (s.slot - T0 / SLOT_MS, s.figures.calls))
+        .map(|s| (s.slot - T0 / SLOT_MS, s.calls))
         .collect();
     assert_eq!(
         per_slot,
         [(0, 1), (4, 2), (8, 1), (12, 1), (16, 1), (17, 1), (20, 1)]
     );
-    let mut day = CallFigures::default();
-    for s in &slots {
-        day.add(&s.figures);
-    }
+    let day = period.total;
+    // The slots' traffic adds up to the period's.
+    let answered: i64 = slots.iter().map(|s| s.inbound_answered).sum();
+    let missed: i64 = slots.iter().map(|s| s.missed).sum();
+    assert_eq!((answered, missed), (2, 4));
     let expected = CallFigures {
         calls: 8,
         inbound: 6,
@@ -213,7 +212,7 @@ pub(super) async fn every_figure_is_a_sum_of_what_the_days_calls_did(db: Scratch
         outbound_answered: 1,
         missed_not_in_operation: 1,
         missed_abandoned_in_queue: 1,
-        missed_user_left: 1,
+        missed_user_left: 2,
         talked: 3,
         talk_ms: (120 + 60 + 60) * S,
         hold_ms: 30 * S,
@@ -222,39 +221,31 @@ pub(super) async fn every_figure_is_a_sum_of_what_the_days_calls_did(db: Scratch
         wrap_up_ms: 45 * S,
         queued: 4,
         queued_answered: 2,
-        answered_in_time: 1,
         queue_wait_ms: (7 + 40) * S,
-        abandoned: 1,
-        short_abandoned: 1,
+        // Waits: 7 s (≤ 10 s) and 40 s (45 s edge).
+        answered_waits: [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0],
+        // Abandons: after 3 s (under 5 s) and 60 s (30 s or more).
+        abandon_waits: [1, 0, 0, 0, 0, 1],
         ..CallFigures::default()
     };
     assert_eq!(day, expected);
-    // Every inbound call is answered, missed for a reason, or still going (call 8).
-    assert_eq!(day.inbound, day.inbound_answered + day.missed() + 1);
+    // Every inbound call is answered or missed for a reason.
+    assert_eq!(day.inbound, day.inbound_answered + day.missed());
+    assert_eq!(day.calls, day.inbound + day.outbound);
+    // Thresholds are parameters: 20 s → call 1 in time; 60 s → both. No short abandons → 2.
+    assert_eq!(day.answered_within(20), Some(1));
+    assert_eq!(day.answered_within(60), Some(2));
+    assert_eq!(day.answered_within(7), None);
+    assert_eq!(day.abandons(5), Some((1, 1)));
+    assert_eq!(day.abandons(0), Some((2, 0)));
+    assert_eq!(day.abandons(4), None);
 
-    // A threshold is a parameter: with 60 s to answer, call 2 is in time too; with no short
-    // abandons, call 3 is an abandon.
-    let lenient = Thresholds {
-        answer_within_ms: 60 * S,
-        short_abandon_ms: 0,
-    };
-    let teams = store
-        .team_figures(channel, T0, T0 + DAY, lenient)
-        .await
-        .unwrap();
-    let summary: Vec<(Option<i64>, i64, i64, i64)> = teams
-        .iter()
-        .map(|t| {
-            let f = &t.figures;
-            (t.team_id, f.calls, f.answered_in_time, f.abandoned)
-        })
-        .collect();
-    assert_eq!(summary, [(Some(team), 6, 2, 2), (None, 2, 0, 0)]);
+    let teams = &period.teams;
+    let summary: Vec<(Option<i64>, i64)> =
+        teams.iter().map(|t| (t.team_id, t.figures.calls)).collect();
+    assert_eq!(summary, [(Some(team), 6), (None, 2)]);
 
-    let queues = store
-        .queue_figures(channel, T0, T0 + DAY, THRESHOLDS)
-        .await
-        .unwrap();
+    let queues = &period.queues;
     assert_eq!(queues.len(), 1);
     assert_eq!(
         (queues[0].team_id, queues[0].manager_id),
@@ -263,7 +254,10 @@ pub(super) async fn every_figure_is_a_sum_of_what_the_days_calls_did(db: Scratch
     assert_eq!(queues[0].figures.queued, 4);
     assert_eq!(queues[0].figures.calls, 4);
 
-    let managers = store.manager_figures(channel, T0, T0 + DAY).await.unwrap();
+    let managers = store
+        .manager_figures(channel, T0, T0 + DAY, T0 + DAY)
+        .await
+        .unwrap();
     assert_eq!(
         managers,
         [
@@ -275,6 +269,7 @@ pub(super) async fn every_figure_is_a_sum_of_what_the_days_calls_did(db: Scratch
                 talk_ms: (120 + 68) * S,
                 ring_ms: (6 + 20 + 3) * S,
                 missed_rings: 1,
+                status_ms: [0; 5],
             },
             ManagerFigures {
                 manager_id: b,
@@ -284,27 +279,30 @@ pub(super) async fn every_figure_is_a_sum_of_what_the_days_calls_did(db: Scratch
                 talk_ms: (60 + 30) * S,
                 ring_ms: (19 + 2) * S,
                 missed_rings: 1,
+                status_ms: [0; 5],
             },
         ]
     );
 
-    // Nothing of the other channel shows, whatever the period.
-    let theirs = store
-        .slot_figures(other, 0, i64::MAX, THRESHOLDS)
+    // The sums rebuilt from the record are the same.
+    store.rebuild_statistics(channel).await.unwrap();
+    let rebuilt = store.period_figures(channel, T0, T0 + DAY).await.unwrap();
+    assert_eq!(rebuilt, period);
+    let again = store
+        .manager_figures(channel, T0, T0 + DAY, T0 + DAY)
         .await
         .unwrap();
-    assert_eq!(theirs.iter().map(|s| s.figures.calls).sum::<i64>(), 1);
-    assert!(
-        store
-            .manager_figures(other, 0, i64::MAX)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(again, managers);
+
+    // Nothing of the other channel shows, whatever the period.
+    let theirs = store.period_figures(other, 0, T0 + DAY).await.unwrap();
+    assert_eq!(theirs.total.calls, 1);
+    let theirs = store.manager_figures(other, 0, T0 + DAY, T0 + DAY).await;
+    assert!(theirs.unwrap().is_empty());
 }
 
 /// Time in each status is cut to the period: the status held when it began counts from its
-/// start, the last one up to its end.
+/// start, the one held now up to now.
 pub(super) async fn time_in_each_status_is_cut_to_the_period(db: ScratchDatabase) {
     let store = db.open().await;
     let (channel, _owner, other) = demo_and_other_channel(&store).await;
@@ -312,6 +310,7 @@ pub(super) async fn time_in_each_status_is_cut_to_the_period(db: ScratchDatabase
     let (a, b) = (route.members[0], route.members[1]);
     for (manager, status, at) in [
         (a, "available", T0 - HOUR),
+        (b, "available", T0 - 20 * HOUR),
         (a, "inCall", T0 + 12 * S),
         (a, "wrapUp", T0 + 132 * S),
         (a, "available", T0 + 177 * S),
@@ -324,27 +323,56 @@ pub(super) async fn time_in_each_status_is_cut_to_the_period(db: ScratchDatabase
             .await
             .unwrap();
     }
-    let times = store.status_times(channel, T0, T0 + DAY).await.unwrap();
-    let time = |manager_id: i64, status: &str, ms: i64| StatusTime {
-        manager_id,
-        status: status.into(),
-        ms,
+    // Statuses in order: available, away, inCall, wrapUp, offline.
+    let times = |figures: Vec<ManagerFigures>| -> Vec<(i64, [i64; 5])> {
+        figures
+            .iter()
+            .map(|f| (f.manager_id, f.status_ms))
+            .collect()
     };
+    let day = store
+        .manager_figures(channel, T0, T0 + DAY, T0 + 2 * DAY)
+        .await
+        .unwrap();
     assert_eq!(
-        times,
+        times(day),
         [
-            time(a, "available", 12 * S + 10 * HOUR - 177 * S),
-            time(a, "inCall", 120 * S),
-            time(a, "offline", 14 * HOUR),
-            time(a, "wrapUp", 45 * S),
-            time(b, "away", 22 * HOUR),
+            (
+                a,
+                [12 * S + 10 * HOUR - 177 * S, 0, 120 * S, 45 * S, 14 * HOUR]
+            ),
+            (b, [2 * HOUR, 22 * HOUR, 0, 0, 0]),
         ]
     );
-    assert!(
-        store
-            .status_times(other, 0, i64::MAX)
-            .await
-            .unwrap()
-            .is_empty()
+    // Two days in Seoul (UTC+9), read at T0 + 26 h: one whole UTC day and two ragged ends;
+    // A has been available again for an hour; B was available 11 h of it, then away 24 h.
+    let seoul = store
+        .manager_figures(channel, T0 - 9 * HOUR, T0 + 39 * HOUR, T0 + 26 * HOUR)
+        .await
+        .unwrap();
+    assert_eq!(
+        times(seoul),
+        [
+            (
+                a,
+                [
+                    HOUR + 12 * S + 10 * HOUR - 177 * S + HOUR,
+                    0,
+                    120 * S,
+                    45 * S,
+                    15 * HOUR
+                ]
+            ),
+            (b, [11 * HOUR, 24 * HOUR, 0, 0, 0]),
+        ]
     );
+    // Rebuilt from the record, the same.
+    store.rebuild_statistics(channel).await.unwrap();
+    let rebuilt = store
+        .manager_figures(channel, T0 - 9 * HOUR, T0 + 39 * HOUR, T0 + 26 * HOUR)
+        .await
+        .unwrap();
+    assert_eq!(times(rebuilt)[0].1[4], 15 * HOUR);
+    let theirs = store.manager_figures(other, 0, T0 + 2 * DAY, T0 + 2 * DAY);
+    assert!(theirs.await.unwrap().is_empty());
 }
