@@ -45,6 +45,8 @@ pub struct AppState {
     pub meet_limit: Arc<std::sync::Mutex<crate::limit::AttemptLimit>>,
     /// Network tests per manager.
     pub network_test_limit: Arc<std::sync::Mutex<crate::limit::AttemptLimit<i64>>>,
+    /// Metrics API requests per access key.
+    pub metrics_api_limit: Arc<std::sync::Mutex<crate::limit::AttemptLimit<String>>>,
     /// The address media sockets bind to (a network test's echo too).
     pub media_ip: std::net::IpAddr,
     /// Reverse proxies whose `X-Forwarded-For` names the visitor (`--trusted-proxy`).
@@ -222,6 +224,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::contacts::routes())
         .merge(crate::callbacks::routes())
         .merge(crate::history::routes())
+        .merge(crate::statistics::routes())
         .route("/api/v1/ws", get(ws))
         .route("/healthz", get(healthz))
         .route(

@@ -26,6 +26,7 @@ pub mod recording;
 pub mod room;
 pub mod sms;
 pub mod speech;
+pub mod statistics;
 pub mod tls;
 pub mod transcribe;
 pub mod workflows;
@@ -171,6 +172,10 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
         ))),
         network_test_limit: Arc::new(std::sync::Mutex::new(limit::AttemptLimit::new(
             network_test::NETWORK_TESTS_PER_MINUTE,
+            std::time::Duration::from_secs(60),
+        ))),
+        metrics_api_limit: Arc::new(std::sync::Mutex::new(limit::AttemptLimit::new(
+            statistics::metrics_api::REQUESTS_PER_MINUTE,
             std::time::Duration::from_secs(60),
         ))),
         media_ip: config.media_ip,

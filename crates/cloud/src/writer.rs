@@ -41,6 +41,17 @@ pub enum Write {
         /// When, Unix ms.
         at_ms: i64,
     },
+    /// A manager's status as others see it changed (`offline`: no app connected).
+    StatusLog {
+        /// Their channel.
+        channel_id: i64,
+        /// The manager.
+        manager_id: i64,
+        /// `available`, `away`, `inCall`, `wrapUp` or `offline`.
+        status: &'static str,
+        /// When, Unix ms.
+        at_ms: i64,
+    },
     /// A manager's assignment settings.
     Assignment {
         /// The manager.
@@ -131,6 +142,16 @@ async fn write_once(store: &Store, write: &Write) -> Result<(), StoreError> {
                 .set_assignment(*manager_id, *takes_phone_calls, *ring_unassigned)
                 .await
         }
+        Write::StatusLog {
+            channel_id,
+            manager_id,
+            status,
+            at_ms,
+        } => {
+            store
+                .log_status(*channel_id, *manager_id, status, *at_ms)
+                .await
+        }
         Write::Recording(r) => write_recording(store, r).await,
         Write::Assigned {
             call_id,
@@ -182,6 +203,7 @@ fn subject(write: &Write) -> String {
         Write::Assignment { manager_id, .. } => {
             format!("manager {manager_id}'s assignment settings")
         }
+        Write::StatusLog { manager_id, .. } => format!("manager {manager_id}'s status log"),
         Write::Recording(
             RecordingWrite::Started { call_id, .. }
             | RecordingWrite::Paused { call_id, .. }

@@ -180,6 +180,10 @@ fn state_speaking(store: Store, speech: Espeak) -> (AppState, UnboundedReceiver<
             NETWORK_TESTS_PER_MINUTE,
             std::time::Duration::from_secs(60),
         ))),
+        metrics_api_limit: Arc::new(std::sync::Mutex::new(AttemptLimit::new(
+            ringdesk_cloud::statistics::metrics_api::REQUESTS_PER_MINUTE,
+            std::time::Duration::from_secs(60),
+        ))),
         media_ip: std::net::Ipv4Addr::LOCALHOST.into(),
         trusted_proxies: Arc::new([]),
         speech: Arc::new(speech),

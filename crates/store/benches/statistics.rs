@@ -160,6 +160,7 @@ async fn measure(name: &str, backend: Backend) {
         "{name}: {CALLS} calls over {DAYS} days written in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    export_all(name, &store, channel).await;
     let started = Instant::now();
     store.rebuild_statistics(channel).await.unwrap();
     println!(
@@ -178,7 +179,7 @@ async fn measure(name: &str, backend: Backend) {
             parts[i].push(lap.elapsed().as_secs_f64() * 1000.0);
             lap = Instant::now();
         };
-        let period = store.period_figures(channel, from, to).await.unwrap();
+        let period = store.period_figures(channel, from, to, None).await.unwrap();
         split(0, &mut parts);
         let managers = store.manager_figures(channel, from, to, to).await.unwrap();
         split(1, &mut parts);
@@ -212,5 +213,40 @@ async fn measure(name: &str, backend: Backend) {
         at(&totals, 0.95),
         at(&totals, 1.0),
         medians.join(", ")
+    );
+}
+
+/// This process's resident memory now, KiB.
+fn resident_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Reads every call a page at a time as the CSV export does: the time, and how far resident
+/// memory grew above where it started.
+async fn export_all(name: &str, store: &ringdesk_store::Store, channel: i64) {
+    let before = resident_kib();
+    let mut peak = before;
+    let started = Instant::now();
+    let (mut cursor, mut rows) = (None, 0usize);
+    loop {
+        let page = store
+            .export_page(channel, T0, T0 + DAYS * DAY_MS, cursor, 1_000)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        cursor = Some((last.started_at_ms, last.id));
+        rows += page.len();
+        peak = peak.max(resident_kib());
+    }
+    assert_eq!(rows as i64, CALLS);
+    println!(
+        "{name}: export of {rows} calls read in {:.1} s, resident memory +{:.1} MiB at most",
+        started.elapsed().as_secs_f64(),
+        (peak - before) as f64 / 1024.0
     );
 }

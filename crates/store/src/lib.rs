@@ -15,6 +15,7 @@
 //!
 //! Left out: retention jobs.
 
+pub mod access_keys;
 mod auth;
 pub mod callbacks;
 mod calls;
@@ -22,6 +23,7 @@ pub mod contacts;
 pub mod conversations;
 mod demo;
 mod directory;
+pub mod export;
 pub mod history;
 pub mod password;
 pub mod recordings;

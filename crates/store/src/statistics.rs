@@ -557,11 +557,12 @@ static ADD_MANAGER_DAY: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// A period's call sums (`$1` channel, `$2`/`$3` the slots) per team and queue: a few rows.
+/// A period's call sums (`$1` channel, `$2`/`$3` the slots, `$4` one team or all) per team
+/// and queue: a few rows.
 static READ_CALLS: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT team_id, queue_team_id, queue_manager_id, {} FROM call_figures \
-         WHERE channel_id = $1 AND slot >= $2 AND slot < $3 \
+         WHERE channel_id = $1 AND slot >= $2 AND slot < $3 AND ($4 IS NULL OR team_id = $4) \
          GROUP BY team_id, queue_team_id, queue_manager_id",
         sums(&CALL_COLUMNS)
     )
@@ -575,7 +576,7 @@ const READ_SLOTS: &str = "SELECT slot, CAST(SUM(calls) AS BIGINT), \
        + missed_ring_time_over + missed_user_left + missed_exceeded_queue + missed_workflow) \
        AS BIGINT) \
      FROM call_figures WHERE channel_id = $1 AND slot >= $2 AND slot < $3 \
-     GROUP BY slot ORDER BY slot";
+     AND ($4 IS NULL OR team_id = $4) GROUP BY slot ORDER BY slot";
 
 /// Whole UTC days from the daily sums (`$2`/`$3`), the period's ragged ends from the slots
 /// (`$4`–`$7`).
@@ -846,11 +847,13 @@ impl Store {
     /// The call figures of a period's ended calls (the period rounded down to 15-minute
     /// slots): in all, per team of the number called, per queue the calls first waited in,
     /// and the traffic of each slot with calls (folded by local hour, the period's traffic).
+    /// With `team_id`, only the calls to that team's numbers.
     pub async fn period_figures(
         &self,
         channel_id: i64,
         from_ms: i64,
         to_ms: i64,
+        team_id: Option<i64>,
     ) -> Result<PeriodFigures> {
         let (from, to) = slots_of(from_ms, to_ms);
         let (rows, slots) = on_pool!(self, |p| {
@@ -858,6 +861,7 @@ impl Store {
                 .bind(channel_id)
                 .bind(from)
                 .bind(to)
+                .bind(team_id)
                 .fetch_all(p)
                 .await?;
             let rows: Vec<([i64; 3], CallFigures)> = rows
@@ -873,6 +877,7 @@ impl Store {
                 .bind(channel_id)
                 .bind(from)
                 .bind(to)
+                .bind(team_id)
                 .fetch_all(p)
                 .await?;
             let slots: Vec<SlotCounts> = slots

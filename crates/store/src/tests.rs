@@ -24,6 +24,7 @@ macro_rules! on_both_backends {
 on_both_backends!(
     every_figure_is_a_sum_of_what_the_days_calls_did,
     time_in_each_status_is_cut_to_the_period,
+    access_keys_are_checked_and_revoked_per_channel,
     contacts_are_searched_and_leads_made_once,
     a_contact_is_edited_whole_and_a_number_names_one_contact,
     callbacks_are_listed_per_assignee_open_ones_first,

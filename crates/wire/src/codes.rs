@@ -227,6 +227,18 @@ codes! {
         UnknownManager = "unknownManager",
         /// A team id that is not in the asker's channel.
         UnknownTeam = "unknownTeam",
+        /// A statistics period ends before it starts.
+        PeriodReversed = "periodReversed",
+        /// A statistics period is longer than one query may cover.
+        PeriodTooLong = "periodTooLong",
+        /// A statistics threshold is not one of the choices.
+        BadThreshold = "badThreshold",
+        /// A metrics API key or secret that is not right (not saying which).
+        BadAccessKey = "badAccessKey",
+        /// A metrics API key that was revoked.
+        AccessKeyRevoked = "accessKeyRevoked",
+        /// Too many requests in a short time; try again in a minute.
+        TooManyRequests = "tooManyRequests",
         /// Media for a call could not be set up (in the cloud or the app).
         MediaFailed = "mediaFailed",
         /// Switchboard: no such call (ended already, or never existed).

@@ -22,6 +22,7 @@ mod history;
 mod inbox;
 mod rest;
 mod signaling;
+mod statistics;
 #[cfg(test)]
 mod typescript;
 mod workflows;
@@ -34,4 +35,5 @@ pub use history::*;
 pub use inbox::*;
 pub use rest::*;
 pub use signaling::*;
+pub use statistics::*;
 pub use workflows::*;

@@ -108,6 +108,15 @@ fn files() -> Vec<(&'static str, String)> {
             decls: decls![cfg; HistoryKind, HistoryOutcome, CallMedium, HistoryEntry, HistoryQuery],
         },
         File {
+            name: "statistics.ts",
+            module: "statistics",
+            decls: decls![cfg;
+                StatisticsQuery, MissedByReason, CallMetrics, TeamMetrics, QueueMetrics,
+                StatusTimes, ManagerMetrics, DayTraffic, Statistics, AccessKey, NewAccessKey,
+                CreatedAccessKey, CallsExportQuery,
+            ],
+        },
+        File {
             name: "callbacks.ts",
             module: "callbacks",
             decls: decls![cfg; Callback, NewCallback, CallbackQuery, SetCallbackDone],

@@ -146,9 +146,13 @@ impl Dispatcher {
                         },
                     );
                     self.send_presence(manager);
-                    if reason == RingStop::Declined {
-                        self.record(call, manager, ManagerPart::Declined);
-                    }
+                    let part = match reason {
+                        RingStop::Declined => ManagerPart::Declined,
+                        other => ManagerPart::RingStopped {
+                            reason: other.code(),
+                        },
+                    };
+                    self.record(call, manager, part);
                 }
                 SwitchboardOutput::Connected { call, manager } => self.connected(call, manager),
                 SwitchboardOutput::Refused {
@@ -194,6 +198,12 @@ impl Dispatcher {
                     self.record(call, manager, part);
                 }
                 SwitchboardOutput::HoldChanged { call, held, by } => {
+                    self.record_event(CallEvent::Hold {
+                        call_id: call.0,
+                        held,
+                        by_manager_id: by.0,
+                        at_ms: now_ms(),
+                    });
                     // The room hears of it with the call's arrangement (`CallChanged`).
                     let m = ServerEvent::HoldChanged {
                         call_id: call.0,

@@ -41,6 +41,7 @@ use ringdesk_core::switchboard::RingPurpose;
 use ringdesk_core::{CallId, ManagerId, Switchboard, SwitchboardInput};
 use ringdesk_sip::runtime::TrunkHandle;
 use ringdesk_sip::trunk::{SipCall, TrunkEvent};
+use ringdesk_store::time::now_ms;
 use ringdesk_store::{Manager, Store};
 use ringdesk_wire::{
     AgentStatus, Assignment, CallState, CallVia, Caller, ClientMessage, ErrorCode, ManagerInfo,
@@ -196,6 +197,8 @@ struct ManagerEntry {
     /// Open phone conversations assigned to them whose call has ended: while any is, they
     /// are in wrap-up.
     wrap_up: BTreeSet<i64>,
+    /// The status last written to their status log (for the time in each status).
+    logged_status: std::cell::Cell<Option<&'static str>>,
 }
 
 impl ManagerEntry {
@@ -489,6 +492,7 @@ impl Dispatcher {
                     m.sessions.retain(|s| s.id != session);
                     let presence = m.presence();
                     self.input(SwitchboardInput::Presence { manager, presence });
+                    self.log_status(manager);
                 }
             }
             Input::Client {
@@ -553,6 +557,7 @@ impl Dispatcher {
                 ring_unassigned: m.ring_unassigned,
             },
             wrap_up: BTreeSet::new(),
+            logged_status: std::cell::Cell::new(None),
         });
         entry.info = info.clone();
         // What the store says, less what a live call holds (its wrap-up starts at its end).
@@ -594,7 +599,29 @@ impl Dispatcher {
         }
     }
 
+    /// Writes the manager's status to their status log when it changed: what others see, or
+    /// `offline` with no app connected (the statistics' time in each status).
+    fn log_status(&self, manager: ManagerId) {
+        let Some(m) = self.managers.get(&manager) else {
+            return;
+        };
+        let status = if m.sessions.is_empty() {
+            "offline"
+        } else {
+            self.shown_status(manager, m.status).as_str()
+        };
+        if m.logged_status.replace(Some(status)) != Some(status) {
+            self.writer.send(Write::StatusLog {
+                channel_id: m.info.channel_id,
+                manager_id: manager.0,
+                status,
+                at_ms: now_ms(),
+            });
+        }
+    }
+
     fn send_presence(&self, manager: ManagerId) {
+        self.log_status(manager);
         let Some(m) = self.managers.get(&manager) else {
             return;
         };

@@ -129,6 +129,16 @@ impl Dispatcher {
                 })
             });
         }
+        let (team_id, manager_id) = match queue {
+            QueueId::Team(t) => (Some(t), None),
+            QueueId::Manager(m) => (None, Some(m.0)),
+        };
+        self.record_event(ringdesk_store::CallEvent::Queued {
+            call_id: call.0,
+            team_id,
+            manager_id,
+            at_ms: ringdesk_store::time::now_ms(),
+        });
         self.input(SwitchboardInput::Route {
             call,
             queue,

@@ -189,7 +189,10 @@ pub(super) async fn every_figure_is_a_sum_of_what_the_days_calls_did(db: Scratch
     let elsewhere = Script::call(&store, other, "inbound", None, T0 + HOUR).await;
     elsewhere.ended(10 * S, Some("userleft")).await;
 
-    let period = store.period_figures(channel, T0, T0 + DAY).await.unwrap();
+    let period = store
+        .period_figures(channel, T0, T0 + DAY, None)
+        .await
+        .unwrap();
     let slots = &period.slots;
     let per_slot: Vec<(i64, i64)> = slots
         .iter()
@@ -245,6 +248,14 @@ pub(super) async fn every_figure_is_a_sum_of_what_the_days_calls_did(db: Scratch
         teams.iter().map(|t| (t.team_id, t.figures.calls)).collect();
     assert_eq!(summary, [(Some(team), 6), (None, 2)]);
 
+    // One team's calls alone.
+    let theirs = store
+        .period_figures(channel, T0, T0 + DAY, Some(team))
+        .await
+        .unwrap();
+    assert_eq!((theirs.total.calls, theirs.teams.len()), (6, 1));
+    assert_eq!(theirs.slots.iter().map(|s| s.calls).sum::<i64>(), 6);
+
     let queues = &period.queues;
     assert_eq!(queues.len(), 1);
     assert_eq!(
@@ -286,7 +297,10 @@ pub(super) async fn every_figure_is_a_sum_of_what_the_days_calls_did(db: Scratch
 
     // The sums rebuilt from the record are the same.
     store.rebuild_statistics(channel).await.unwrap();
-    let rebuilt = store.period_figures(channel, T0, T0 + DAY).await.unwrap();
+    let rebuilt = store
+        .period_figures(channel, T0, T0 + DAY, None)
+        .await
+        .unwrap();
     assert_eq!(rebuilt, period);
     let again = store
         .manager_figures(channel, T0, T0 + DAY, T0 + DAY)
@@ -295,7 +309,10 @@ pub(super) async fn every_figure_is_a_sum_of_what_the_days_calls_did(db: Scratch
     assert_eq!(again, managers);
 
     // Nothing of the other channel shows, whatever the period.
-    let theirs = store.period_figures(other, 0, T0 + DAY).await.unwrap();
+    let theirs = store
+        .period_figures(other, 0, T0 + DAY, None)
+        .await
+        .unwrap();
     assert_eq!(theirs.total.calls, 1);
     let theirs = store.manager_figures(other, 0, T0 + DAY, T0 + DAY).await;
     assert!(theirs.unwrap().is_empty());
@@ -375,4 +392,53 @@ pub(super) async fn time_in_each_status_is_cut_to_the_period(db: ScratchDatabase
     assert_eq!(times(rebuilt)[0].1[4], 15 * HOUR);
     let theirs = store.manager_figures(other, 0, T0 + 2 * DAY, T0 + 2 * DAY);
     assert!(theirs.await.unwrap().is_empty());
+}
+
+/// A key works with its own secret only, for its own channel, until revoked; another
+/// channel's owner cannot revoke it.
+pub(super) async fn access_keys_are_checked_and_revoked_per_channel(db: ScratchDatabase) {
+    use crate::access_keys::KeyCheck;
+    let store = db.open().await;
+    let (channel, owner, other) = demo_and_other_channel(&store).await;
+    let (key, secret) = store
+        .create_access_key(channel, owner, "BI 대시보드", T0)
+        .await
+        .unwrap();
+    assert!(key.key_id.starts_with("rk_") && secret.len() == 64);
+    let check = |k: String, s: String| {
+        let store = store.clone();
+        async move { store.check_access_key(&k, &s).await.unwrap() }
+    };
+    assert_eq!(
+        check(key.key_id.clone(), secret.clone()).await,
+        KeyCheck::Valid {
+            channel_id: channel
+        }
+    );
+    let mut wrong = secret.clone();
+    wrong.replace_range(0..1, if secret.starts_with('0') { "1" } else { "0" });
+    assert_eq!(check(key.key_id.clone(), wrong).await, KeyCheck::Wrong);
+    assert_eq!(
+        check("rk_nope".into(), secret.clone()).await,
+        KeyCheck::Wrong
+    );
+    // Listed without its secret; another channel sees none and cannot revoke it.
+    let listed = store.access_keys(channel).await.unwrap();
+    assert_eq!(listed, std::slice::from_ref(&key));
+    assert!(store.access_keys(other).await.unwrap().is_empty());
+    assert!(
+        !store
+            .revoke_access_key(other, key.id, T0 + 1)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .revoke_access_key(channel, key.id, T0 + 2)
+            .await
+            .unwrap()
+    );
+    assert_eq!(check(key.key_id.clone(), secret).await, KeyCheck::Revoked);
+    let revoked = store.access_keys(channel).await.unwrap();
+    assert_eq!(revoked[0].revoked_at_ms, Some(T0 + 2));
 }
