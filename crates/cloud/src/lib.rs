@@ -82,6 +82,7 @@ pub async fn start(config: CloudConfig) -> anyhow::Result<RunningCloud> {
     if orphans > 0 {
         tracing::warn!("closed {orphans} call records left open by an earlier crash");
     }
+    store.log_everyone_offline(now_ms()).await?;
     let speech: Arc<dyn speech::SpeechEngine> = Arc::new(
         speech::Voices::new(config.korean_voice.as_deref())
             .context("loading the Korean voice (--korean-voice)")?,

@@ -514,6 +514,23 @@ impl Store {
         Ok(())
     }
 
+    /// At start, before any app connects: every manager whose last logged status is not
+    /// `offline` went offline now (the service stopped under them), so their time in a status
+    /// does not run on through the outage. Returns how many.
+    pub async fn log_everyone_offline(&self, now_ms: i64) -> Result<u64> {
+        let online: Vec<(i64, i64)> = on_pool!(self, |p| sqlx::query_as(
+            "SELECT channel_id, manager_id FROM manager_statuses WHERE id IN \
+             (SELECT MAX(id) FROM manager_statuses GROUP BY manager_id) AND status <> 'offline'"
+        )
+        .fetch_all(p)
+        .await?);
+        for &(channel_id, manager_id) in &online {
+            self.log_status(channel_id, manager_id, "offline", now_ms)
+                .await?;
+        }
+        Ok(online.len() as u64)
+    }
+
     /// A manager's status as others see it changed (`available`, `away`, `inCall`,
     /// `wrapUp`, `offline`): time in each status is read from these.
     pub async fn log_status(

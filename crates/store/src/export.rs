@@ -78,7 +78,7 @@ impl Store {
         cursor: Option<ExportCursor>,
         limit: i64,
     ) -> Result<Vec<ExportRow>> {
-        let (after_ms, after_id) = cursor.unwrap_or((from_ms - 1, i64::MIN));
+        let (after_ms, after_id) = cursor.unwrap_or((from_ms, i64::MIN));
         let mut out: Vec<ExportRow> = on_pool!(self, |p| {
             let rows: Vec<ExportSql> = sqlx::query_as(
                 "SELECT c.id, c.direction, c.started_at_ms, c.answered_at_ms, c.ended_at_ms, \
@@ -92,9 +92,8 @@ impl Store {
                  LEFT JOIN managers qm ON qm.id = c.queue_manager_id \
                  LEFT JOIN conversations v ON v.id = c.id \
                  LEFT JOIN classifications cl ON cl.id = v.classification_id \
-                 WHERE c.channel_id = $1 AND c.started_at_ms < $3 \
-                 AND (c.started_at_ms > $4 OR (c.started_at_ms = $4 AND c.id > $5)) \
-                 AND c.started_at_ms >= $2 \
+                 WHERE c.channel_id = $1 AND c.started_at_ms >= $2 AND c.started_at_ms < $3 \
+                 AND c.started_at_ms >= $4 AND (c.started_at_ms > $4 OR c.id > $5) \
                  ORDER BY c.started_at_ms, c.id LIMIT $6",
             )
             .bind(channel_id)

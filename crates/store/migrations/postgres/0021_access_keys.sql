@@ -12,3 +12,6 @@ CREATE TABLE access_keys (
     revoked_at_ms BIGINT
 );
 CREATE INDEX access_keys_by_channel ON access_keys (channel_id);
+
+-- The raw calls' export reads a period in (start, id) order a page at a time.
+CREATE INDEX calls_in_start_order ON calls (channel_id, started_at_ms, id);

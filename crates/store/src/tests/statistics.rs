@@ -392,6 +392,15 @@ pub(super) async fn time_in_each_status_is_cut_to_the_period(db: ScratchDatabase
     assert_eq!(times(rebuilt)[0].1[4], 15 * HOUR);
     let theirs = store.manager_figures(other, 0, T0 + 2 * DAY, T0 + 2 * DAY);
     assert!(theirs.await.unwrap().is_empty());
+
+    // A restart at T0 + 30 h: whoever was on is offline from then (B's away stops there).
+    assert_eq!(store.log_everyone_offline(T0 + 30 * HOUR).await.unwrap(), 2);
+    let after = store
+        .manager_figures(channel, T0 + DAY, T0 + 2 * DAY, T0 + 2 * DAY)
+        .await
+        .unwrap();
+    assert_eq!(times(after)[1], (b, [0, 6 * HOUR, 0, 0, 18 * HOUR]));
+    assert_eq!(store.log_everyone_offline(T0 + 31 * HOUR).await.unwrap(), 0);
 }
 
 /// A key works with its own secret only, for its own channel, until revoked; another
