@@ -182,11 +182,7 @@ macro_rules! end_wrap_up {
                     .fetch_optional($tx)
                     .await?;
             if let Some(w) = facts.and_then(|f| $crate::statistics::wrap_up_write(&f, $at)) {
-                let mut q = sqlx::query(w.sql);
-                for v in w.values {
-                    q = q.bind(v);
-                }
-                q.execute($tx).await?;
+                $crate::statistics::write_sums!($tx, [w]);
             }
         }
     };

@@ -337,9 +337,17 @@ impl CallFacts {
 }
 
 /// A call's facts, `$1` its id.
-pub(crate) const CALL_FACTS: &str = "SELECT id, channel_id, direction, team_id, \
-     queue_team_id, queue_manager_id, started_at_ms, answered_at_ms, ended_at_ms, \
-     missed_reason, hold_ms, queued_at_ms, wrap_up_closed_at_ms FROM calls WHERE id = $1";
+pub(crate) const CALL_FACTS: &str = concat!(call_facts!(), " WHERE id = $1");
+
+/// The columns of [`CallFacts`] from `calls`, as a literal so queries stay static strings.
+macro_rules! call_facts {
+    () => {
+        "SELECT id, channel_id, direction, team_id, queue_team_id, queue_manager_id, \
+         started_at_ms, answered_at_ms, ended_at_ms, missed_reason, hold_ms, queued_at_ms, \
+         wrap_up_closed_at_ms FROM calls"
+    };
+}
+use call_facts;
 
 /// One manager's figures over a period.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -1003,12 +1011,10 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let calls: Vec<CallFacts> = sqlx::query_as(
-                "SELECT id, channel_id, direction, team_id, queue_team_id, queue_manager_id, \
-                 started_at_ms, answered_at_ms, ended_at_ms, missed_reason, hold_ms, \
-                 queued_at_ms, wrap_up_closed_at_ms FROM calls \
-                 WHERE channel_id = $1 AND ended_at_ms IS NOT NULL",
-            )
+            let calls: Vec<CallFacts> = sqlx::query_as(concat!(
+                call_facts!(),
+                " WHERE channel_id = $1 AND ended_at_ms IS NOT NULL"
+            ))
             .bind(channel_id)
             .fetch_all(&mut *tx)
             .await?;
