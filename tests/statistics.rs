@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use ringdesk_tests::admin::{admin, publish};
 use ringdesk_tests::peers::call_in_background;
 use ringdesk_tests::{AgentProc, Cloud, JUNHO, MINJI, block_on, http};
-use ringdesk_wire::{AgentEvent, CreatedAccessKey, ServerEvent, Statistics};
+use ringdesk_wire::{AgentEvent, AgentStatus, CreatedAccessKey, ServerEvent, Statistics, Wallboard};
 use serde_json::{Value, json};
 
 /// The demo team's id.
@@ -103,7 +103,7 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 }
 
 /// Today in Seoul (the demo channel's zone), `YYYY-MM-DD`.
-fn today() -> String {
+fn today_in_seoul() -> String {
     let since_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap();
@@ -115,7 +115,7 @@ fn today() -> String {
 
 /// Polls the day's statistics until `done` holds (the record is written as calls end).
 fn statistics_until(cloud: &Cloud, what: &str, done: impl Fn(&Statistics) -> bool) -> Statistics {
-    let day = today();
+    let day = today_in_seoul();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let (status, body) = statistics(cloud, MINJI, &format!("from={day}&to={day}"));
@@ -247,7 +247,7 @@ fn the_days_calls_are_counted_as_they_went_and_bad_queries_are_refused() {
     assert!(me.talk_s >= 1 && me.total_s >= me.talk_s, "{me:#?}");
     assert!(me.status.in_call_s >= 1, "{me:#?}");
     // A longer short-abandon threshold changes nothing here; none at all makes it an abandon.
-    let day = today();
+    let day = today_in_seoul();
     let (status, body) = statistics(
         &cloud,
         MINJI,
@@ -510,4 +510,105 @@ fn the_days_calls_are_counted_as_they_went_and_bad_queries_are_refused() {
             "{field} is not in the OpenAPI document"
         );
     }
+}
+
+/// The wallboard `who` was last pushed that satisfies `done`, waiting for it.
+fn board_until(
+    who: &mut AgentProc,
+    what: &str,
+    done: impl Fn(&Wallboard) -> bool,
+) -> Wallboard {
+    let (_, e) = who.wait_for(what, Duration::from_secs(15), |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::Wallboard(b)) if done(b))
+    });
+    let AgentEvent::Server(ServerEvent::Wallboard(b)) = e else {
+        unreachable!()
+    };
+    *b
+}
+
+/// The live wallboard on real calls: Junho watches; a caller waits in the team's queue while
+/// it rings Minji, she answers and ends the call; each change reaches Junho as a pushed board
+/// (the caller waiting, then gone; Minji in a call, then wrapping up; today's answered call in
+/// the service level), and Minji, who does not watch, gets none.
+#[test]
+fn the_wallboard_is_pushed_to_those_watching_as_callers_wait_and_are_answered() {
+    let cloud = Cloud::start(&[]);
+    let team = demo_team(&cloud);
+    let steps =
+        json!([{"id": 1, "name": "지원팀 대기열", "action": {"kind": "assign", "teamId": team}}]);
+    block_on(publish(&cloud, steps, 1));
+    let mut minji = AgentProc::start(&cloud, MINJI, &["--wav"]);
+    let mut junho = AgentProc::start(&cloud, JUNHO, &["--wav"]);
+    junho.command("wallboard on");
+    let first = board_until(&mut junho, "the first board", |b| b.today.is_some());
+    assert!(first.waiting.is_empty(), "{first:#?}");
+    let today = first.today.clone().unwrap();
+    assert_eq!(today.day, today_in_seoul());
+    assert_eq!(
+        (today.inbound, today.answered, today.service_level_calls),
+        (0, 0, 0)
+    );
+    let status_of = |b: &Wallboard, name: &str| {
+        b.managers
+            .iter()
+            .find(|m| m.name == name)
+            .unwrap_or_else(|| panic!("{name} on the board: {b:#?}"))
+            .status
+    };
+    assert_eq!(status_of(&first, "김민지"), Some(AgentStatus::Available));
+    assert!(
+        first.managers.len() >= 2,
+        "every manager of the channel, online or not: {first:#?}"
+    );
+
+    let caller = call_in_background(
+        "uac_queue.xml",
+        &[("HOLD_MS", "30000")],
+        cloud.sip,
+        Duration::from_secs(40),
+    );
+    let waiting = board_until(&mut junho, "the caller waiting", |b| {
+        b.waiting.iter().any(|w| w.ringing)
+    });
+    let w = &waiting.waiting[0];
+    assert_eq!(waiting.waiting.len(), 1, "{waiting:#?}");
+    assert!(w.number.starts_with('+'), "{w:#?}");
+    assert!(!w.queue.is_empty() && !w.callback, "{w:#?}");
+    assert!(
+        w.since_ms <= waiting.server_now_ms && waiting.server_now_ms - w.since_ms < 10_000,
+        "{waiting:#?}"
+    );
+    let (_, ring) = minji.wait_for("ring", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
+    });
+    let AgentEvent::Server(ServerEvent::Ring { call_id, .. }) = ring else {
+        unreachable!()
+    };
+    assert_eq!(w.call_id, call_id);
+    minji.command(&format!("answer {call_id}"));
+    let answered = board_until(&mut junho, "the caller answered", |b| {
+        b.waiting.is_empty() && status_of(b, "김민지") == Some(AgentStatus::InCall)
+    });
+    assert!(answered.managers.iter().any(|m| m.name == "김민지" && m.since_ms.is_some()));
+    minji.wait_for("media", Duration::from_secs(15), |e| {
+        matches!(e, AgentEvent::MediaConnected { .. })
+    });
+    minji.command(&format!("end {call_id}"));
+    let ended = board_until(&mut junho, "today's answered call", |b| {
+        b.today.as_ref().is_some_and(|t| t.inbound == 1)
+    });
+    let t = ended.today.unwrap();
+    assert_eq!(
+        (t.answered, t.missed, t.answered_in_time, t.service_level_calls),
+        (1, 0, 1, 1)
+    );
+    board_until(&mut junho, "Minji wrapping up", |b| {
+        status_of(b, "김민지") == Some(AgentStatus::WrapUp)
+    });
+    assert!(caller.join().unwrap().success);
+    assert!(
+        !minji.has_arrived(|e| matches!(e, AgentEvent::Server(ServerEvent::Wallboard(_)))),
+        "only those watching get the board"
+    );
 }

@@ -19,7 +19,7 @@ use ringdesk_agent::{
     AgentCommand, AgentConfig, AgentError, Credentials, ParallelTo, TransferTo, credentials,
     settings,
 };
-use ringdesk_agent::{admin, contacts, inbox, records};
+use ringdesk_agent::{admin, contacts, inbox, records, statistics};
 use ringdesk_wire::{
     AGENT_EVENT, AgentEvent, AgentStatus, Assignment, AudioDeviceList, CallRecord, CallTargets,
     CallVolume, ChannelNumber, DeskState, DesktopSettings, DesktopStartup, DialCheck, DialPlan,
@@ -35,6 +35,9 @@ use ringdesk_wire::{
 use ringdesk_wire::{
     Callback, ContactDetail, ContactForm, ContactInfo, HistoryEntry, HistoryKind, NewCallback,
     WORKSPACE_VIEW_EVENT, WorkspaceView,
+};
+use ringdesk_wire::{
+    AccessKey, CallsExportQuery, CreatedAccessKey, Statistics, StatisticsQuery,
 };
 use tauri::{AppHandle, Manager, State};
 
@@ -1132,4 +1135,70 @@ pub fn dial_callback(app: AppHandle, id: i64) -> Result<(), String> {
 pub fn dismiss_callback(app: AppHandle, id: i64) {
     let shell = app.state::<Shell>();
     shell.dismiss_callback(id);
+}
+
+/// A period's statistics.
+pub async fn statistics(app: AppHandle, query: StatisticsQuery) -> Result<Statistics, String> {
+    let shell = app.state::<Shell>();
+    let (token, server) = admin_session(&shell)?;
+    statistics::statistics(&server, &token, &query)
+        .await
+        .map_err(ui_error)
+}
+
+/// Saves a period's calls as `ringdesk-calls-<from>-<to>.csv` in the Downloads folder (the
+/// home folder when there is none), streamed; its path.
+pub async fn export_calls(app: AppHandle, query: CallsExportQuery) -> Result<String, String> {
+    let shell = app.state::<Shell>();
+    let (token, server) = admin_session(&shell)?;
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // The days are checked by the cloud; here they only name the file, so keep them tame.
+    let tame = |d: &str| -> String { d.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect() };
+    let path = dir.join(format!(
+        "ringdesk-calls-{}-{}.csv",
+        tame(&query.from),
+        tame(&query.to)
+    ));
+    statistics::export_calls(&server, &token, &query, &path)
+        .await
+        .map_err(ui_error)?;
+    Ok(path.display().to_string())
+}
+
+/// The channel's metrics API access keys.
+pub async fn access_keys(app: AppHandle) -> Result<Vec<AccessKey>, String> {
+    let shell = app.state::<Shell>();
+    let (token, server) = admin_session(&shell)?;
+    statistics::access_keys(&server, &token)
+        .await
+        .map_err(ui_error)
+}
+
+/// Creates an access key; its secret is shown this once.
+pub async fn create_access_key(app: AppHandle, label: String) -> Result<CreatedAccessKey, String> {
+    let shell = app.state::<Shell>();
+    let (token, server) = admin_session(&shell)?;
+    statistics::create_access_key(&server, &token, &label)
+        .await
+        .map_err(ui_error)
+}
+
+/// Revokes an access key.
+pub async fn revoke_access_key(app: AppHandle, id: i64) -> Result<(), String> {
+    let shell = app.state::<Shell>();
+    let (token, server) = admin_session(&shell)?;
+    statistics::revoke_access_key(&server, &token, id)
+        .await
+        .map_err(ui_error)
+}
+
+/// Starts or stops the live wallboard's pushes to this app.
+pub fn watch_wallboard(app: AppHandle, watch: bool) -> Result<(), String> {
+    let shell = app.state::<Shell>();
+    shell.send(AgentCommand::WatchWallboard(watch))
 }

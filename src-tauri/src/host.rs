@@ -152,6 +152,9 @@ pub fn run() {
                     if window.label() == MAIN {
                         link.send(&FromHost::MainFocused { focused: false });
                     }
+                    if window.label() == INBOX {
+                        link.send(&FromHost::WorkspaceClosed);
+                    }
                     link.report_if_idle(window.app_handle(), Some(window.label()));
                 }
                 _ => {}

@@ -95,6 +95,9 @@ pub enum FromHost {
         /// Shown and focused.
         focused: bool,
     },
+    /// The workspace window closed: nothing shows the live wallboard any more, so the app
+    /// stops watching it (a closing page cannot be relied on to say so itself).
+    WorkspaceClosed,
     /// No window is left, after the first `seen` window operations: the tray process may end
     /// the host, unless it has sent more since (the count tells).
     Idle {

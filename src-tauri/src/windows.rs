@@ -276,6 +276,12 @@ fn on_message(app: &AppHandle, generation: u64, message: FromHost) {
                 host.main_focused.store(focused, Ordering::Release);
             }
         }
+        FromHost::WorkspaceClosed => {
+            // Not logged in: nothing is watched.
+            let _ = app
+                .state::<crate::shell::Shell>()
+                .send(ringdesk_agent::AgentCommand::WatchWallboard(false));
+        }
         FromHost::Idle { seen } => {
             let mut link = host.link();
             let done = link.as_ref().is_some_and(|l| l.done(generation, seen));

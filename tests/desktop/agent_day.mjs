@@ -734,6 +734,50 @@ try {
   await d.click("#ws-tab-history");
   await until("the call history", 10000, async () => (await d.text("#history-list")).includes("최도윤"));
   await shot("history");
+
+  // 10e. Statistics (Minji owns the channel): the period's figures as the cloud computes them,
+  // drawn with charts (the daily traffic and the hour × weekday heat map), the calls exported
+  // as CSV to the Downloads folder, and a metrics API key created (its secret shown once) and
+  // revoked.
+  step("statistics");
+  await d.click("#ws-tab-statistics");
+  await until("the statistics drawn", 15000, () => d.exists("#st-tile-total"));
+  const [from, to] = await d.script("return [document.querySelector('#st-from').value, document.querySelector('#st-to').value];");
+  const figures = await d.invoke("statistics", { query: { from, to } });
+  assert(figures.channel.total >= 2, `the day's calls are not counted: ${JSON.stringify(figures.channel)}`);
+  await until("the tiles show the cloud's figures", 10000, async () =>
+    (await d.text("#st-tile-total strong")) === String(figures.channel.total) &&
+    (await d.text("#st-tile-answered strong")) === String(figures.channel.answered));
+  assert((await d.text("#st-managers")).includes("김민지"), "Minji's row is missing");
+  const painted = (id) =>
+    d.script(
+      `const c = document.querySelector('${id}'); if (!c || !c.width) return 0; const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < px.length; i += 4) if (px[i]) n++; return n;`,
+    );
+  await until("the daily chart painted", 10000, async () => (await painted("#st-days-chart")) > 500);
+  await until("the heat map painted", 10000, async () => (await painted("#st-heatmap")) > 500);
+  await shot("statistics");
+  await d.script("document.querySelector('#st-heatmap').scrollIntoView();");
+  await shot("statistics-heatmap");
+  await d.click("#st-export");
+  const exported = await until("the CSV saved", 20000, async () => {
+    const said = (await d.exists("#st-export-result")) && (await d.text("#st-export-result"));
+    return said && said.slice(said.indexOf(":") + 1).trim();
+  });
+  const csv = readFileSync(exported, "utf8");
+  assert(csv.startsWith("\uFEFF"), "the CSV has no BOM (Excel would garble the Korean)");
+  assert(csv.includes("+821098765432"), `the CSV lacks the first call: ${csv.slice(0, 400)}`);
+  await d.script("document.querySelector('#st-key-label').value = '데스크톱 대시보드';");
+  await d.click("#st-key-create");
+  const secret = await until("the secret shown once", 10000, async () => (await d.exists("#st-key-secret")) && (await d.text("#st-key-secret")).trim());
+  assert(/^[0-9a-f]{64}$/.test(secret), `not a secret: ${secret}`);
+  const made = (await d.invoke("access_keys")).find((k) => k.label === "데스크톱 대시보드");
+  assert(made && !made.revokedAt, "the key is not listed");
+  await shot("statistics-key");
+  await d.click("#st-key-secret-done");
+  await until("the secret gone", 5000, async () => !(await d.exists("#st-key-secret")));
+  await d.click(`button.st-key-revoke[data-id="${made.id}"]`);
+  await d.click("#st-key-revoke-yes");
+  await until("the key revoked", 10000, async () => (await d.invoke("access_keys")).find((k) => k.id === made.id).revokedAt !== null);
   // The card waits in the main window.
   await mainWindow();
   await until("the callback's card in the main window", 10000, () => d.exists("#due-callbacks button.due-dial"));
@@ -825,6 +869,21 @@ try {
   const pickUp = `#live-calls button.pick-up[data-call-id="${routed.callId}"]`;
   await mainWindow();
   await until("listed to pick up", 10000, () => d.exists(pickUp));
+  // The wallboard, pushed while the call rings Junho: the caller waits, Junho is there, and
+  // a click on the caller opens their contact page.
+  step("wallboard");
+  await d.click("#open-inbox");
+  await until("the workspace", 20000, () => d.window("#ws-tabs").catch(() => false));
+  await d.click("#ws-tab-wallboard");
+  const waitingRow = 'tr.wb-caller[data-number="+821055556666"]';
+  await until("the caller on the wallboard", 10000, () => d.exists(`#wb-waiting ${waitingRow}`));
+  assert((await d.text("#wb-waiting-count strong")) === "1", "one caller waits");
+  await until("the managers on the wallboard", 10000, async () => (await d.text("#wb-managers")).includes("이준호"));
+  await shot("wallboard");
+  await d.click(`#wb-waiting ${waitingRow}`);
+  await until("the waiting caller's contact page", 10000, async () => (await d.exists("#contact-head")) && (await d.text("#contact-head")).includes("+821055556666"));
+  await closeWorkspace();
+  await until("still listed to pick up", 10000, () => d.exists(pickUp));
   await d.click(pickUp);
   await callWindow();
   await until("in the picked-up call", 15000, () => d.exists("#call-box"));
@@ -998,7 +1057,7 @@ try {
   await d.click("#open-inbox");
   await until("inbox in English", 10000, async () => (await d.window("#inbox").catch(() => false)) && (await d.text("#state-tabs")).includes("Open"));
   await shot("inbox-en");
-  for (const [tab, ready] of [["callbacks", "#callback-list"], ["history", "#history-list"], ["contact", "#contact-search"]]) {
+  for (const [tab, ready] of [["callbacks", "#callback-list"], ["history", "#history-list"], ["contact", "#contact-search"], ["statistics", "#st-tile-total"], ["wallboard", "#wb-managers"]]) {
     await d.click(`#ws-tab-${tab}`);
     await until(`${tab} in English`, 10000, () => d.exists(ready));
     await shot(`${tab}-en`);

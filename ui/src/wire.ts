@@ -11,3 +11,4 @@ export type * from "./gen/inbox";
 export type * from "./gen/contacts";
 export type * from "./gen/callbacks";
 export type * from "./gen/history";
+export type * from "./gen/statistics";

@@ -267,6 +267,7 @@ mod tests {
                 channel_id: 1,
                 channel_name: "c".into(),
                 can_administer: false,
+                is_owner: false,
             },
         }
     }

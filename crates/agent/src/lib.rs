@@ -28,6 +28,7 @@ pub mod reminders;
 pub mod ringer;
 pub mod session;
 pub mod settings;
+pub mod statistics;
 
 pub use ringdesk_rtc::install_crypto;
 use ringdesk_wire::ErrorCode;

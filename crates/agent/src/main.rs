@@ -10,7 +10,7 @@
 //!   `queue ID TEAM`, `parallel ID manager N` / `parallel ID number NUMBER [CALLER_ID]`,
 //!   `switch ID` (the other line), `merge ID`;
 //! - placing calls: `dial NUMBER [CALLER_ID]` (Korean national form or `+` international);
-//! - the desk: `wav PLAY RECORD`, `status available|away [dnd]`, `quit`.
+//! - the desk: `wav PLAY RECORD`, `status available|away [dnd]`, `wallboard on|off`, `quit`.
 //!
 //! With `--keyring` the session token goes to the OS keyring and later runs need no password;
 //! `--logout` revokes and forgets it. With `--data-dir` the recent-calls list is kept in the
@@ -241,6 +241,11 @@ fn parse_command(line: &str) -> Result<AgentCommand, String> {
             takes_phone_calls: !parts.contains(&"no-phone"),
             ring_unassigned: !parts.contains(&"no-unassigned"),
         })),
+        Some("wallboard") => match parts.get(1).copied() {
+            Some("on") => Ok(AgentCommand::WatchWallboard(true)),
+            Some("off") => Ok(AgentCommand::WatchWallboard(false)),
+            _ => Err("expected `wallboard on` or `wallboard off`".into()),
+        },
         Some("quit") => Ok(AgentCommand::Shutdown),
         _ => Err(format!("unknown command {line:?}")),
     }

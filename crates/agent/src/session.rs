@@ -91,6 +91,8 @@ pub enum AgentCommand {
     },
     /// Change the assignment settings (the cloud keeps them).
     SetAssignment(Assignment),
+    /// Watch the live wallboard (or stop): kept and re-sent after reconnects.
+    WatchWallboard(bool),
     /// Answer a ringing call.
     Answer(i64),
     /// Take a call that rings at another manager.
@@ -274,6 +276,7 @@ pub async fn start(config: AgentConfig) -> Result<Started, AgentError> {
         reminder_wake,
         token: token.clone(),
         desired_status: config.initial_status.map(|s| (s, false)),
+        watching_wallboard: false,
         calls: HashMap::new(),
         dial_pending: None,
         ringtone: None,
@@ -388,6 +391,8 @@ struct Session {
     config: AgentConfig,
     token: String,
     desired_status: Option<(AgentStatus, bool)>,
+    /// A window shows the wallboard: the cloud is asked for it again after a reconnect.
+    watching_wallboard: bool,
     calls: HashMap<i64, CallMedia>,
     /// Media offered with a `dial` the cloud has not numbered yet (`dialing` does).
     dial_pending: Option<CallMedia>,
@@ -532,6 +537,7 @@ impl Session {
                     c = commands.recv() => match c {
                         None | Some(AgentCommand::Shutdown) => return,
                         Some(AgentCommand::SetStatus { status, do_not_disturb }) => self.desired_status = Some((status, do_not_disturb)),
+                        Some(AgentCommand::WatchWallboard(watch)) => self.watching_wallboard = watch,
                         Some(c @ (AgentCommand::SetAudio(_) | AgentCommand::SetStartMuted(_) | AgentCommand::SetVoiceProcessing(_) | AgentCommand::SetVolume(_) | AgentCommand::SetMuted(..))) => self.local_command(c),
                         Some(_) => self.emit(AgentEvent::error(ErrorCode::Offline, "not connected to the cloud; retrying")),
                     },
@@ -564,6 +570,12 @@ impl Session {
                 },
             )
             .await
+        {
+            return Ended::Lost(e);
+        }
+        if self.watching_wallboard
+            && let Err(e) =
+                Self::send(&mut ws, &ClientMessage::WatchWallboard { watch: true }).await
         {
             return Ended::Lost(e);
         }
@@ -648,6 +660,10 @@ impl Session {
                     status,
                     do_not_disturb,
                 }
+            }
+            AgentCommand::WatchWallboard(watch) => {
+                self.watching_wallboard = watch;
+                ClientMessage::WatchWallboard { watch }
             }
             AgentCommand::SetAssignment(a) => ClientMessage::SetAssignment {
                 takes_phone_calls: a.takes_phone_calls,

@@ -250,6 +250,7 @@ pub fn manager_info(m: &Manager) -> ManagerInfo {
         channel_id: m.channel_id,
         channel_name: m.channel_name.clone(),
         can_administer: m.can_administer(),
+        is_owner: m.role == "owner",
     }
 }
 

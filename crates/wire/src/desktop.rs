@@ -18,6 +18,8 @@ use crate::{
     Callback, ContactDetail, ContactForm, ContactInfo, HistoryEntry, HistoryKind, NewCallback,
 };
 #[cfg(test)]
+use crate::{AccessKey, CallsExportQuery, CreatedAccessKey, Statistics, StatisticsQuery};
+#[cfg(test)]
 use crate::{
     OperatingHours, PromptInfo, PromptSource, Published, QueueSettings, SaveDraft,
     SimulationRequest, SimulationResult, StepAnalytics, WorkflowDetail, WorkflowSummary,
@@ -690,6 +692,10 @@ pub enum WorkspaceView {
     Callbacks,
     /// The manager's call history.
     History,
+    /// The statistics: the channel's for owners and admins, a manager's own row for others.
+    Statistics,
+    /// The live wallboard: who waits, how each manager is, today's service level.
+    Wallboard,
 }
 
 /// The desktop events' TypeScript: event name → payload, for the UI's typed `listen`.
@@ -1014,6 +1020,20 @@ desktop_commands! {
     fn dial_callback(id: i64) -> ();
     /// Takes a callback off the reminded cards without dialling it.
     fn dismiss_callback(id: i64) -> ();
+    /// A period's statistics (`periodReversed`, `periodTooLong`, `badThreshold`,
+    /// `unknownTeam`).
+    fn statistics(query: StatisticsQuery) -> Statistics;
+    /// Saves a period's calls as CSV in the Downloads folder, streamed; the file's path
+    /// (owners and admins).
+    fn export_calls(query: CallsExportQuery) -> String;
+    /// The channel's metrics API access keys (owners).
+    fn access_keys() -> Vec<AccessKey>;
+    /// Creates an access key; its secret is in the answer only (owners; `badAccessKey`).
+    fn create_access_key(label: String) -> CreatedAccessKey;
+    /// Revokes an access key (owners).
+    fn revoke_access_key(id: i64) -> ();
+    /// Starts or stops the live wallboard: while on, `wallboard` events come on every change.
+    fn watch_wallboard(watch: bool) -> ();
 }
 
 #[cfg(test)]

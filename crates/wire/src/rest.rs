@@ -26,6 +26,9 @@ pub struct ManagerInfo {
     /// An owner or admin: may change the channel's setup (its workflows, queues, rates).
     #[serde(default)]
     pub can_administer: bool,
+    /// An owner: may also create and revoke the metrics API's access keys.
+    #[serde(default)]
+    pub is_owner: bool,
 }
 
 /// `POST /api/v1/login` body.

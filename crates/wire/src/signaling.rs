@@ -84,6 +84,12 @@ pub enum ClientMessage {
         #[serde(default)]
         do_not_disturb: bool,
     },
+    /// Start or stop watching the channel's live wallboard: while on, this session gets a
+    /// `wallboard` now and whenever it changes.
+    WatchWallboard {
+        /// On or off.
+        watch: bool,
+    },
     /// Change my assignment settings: the "phone" type (off: calls never ring me) and "ring
     /// me for unassigned calls".
     SetAssignment {
@@ -528,6 +534,8 @@ pub enum ServerEvent {
     /// The manager's callbacks were booked or marked: the app reads them again
     /// (`GET /api/v1/callbacks`) and reminds them ahead of each.
     CallbacksChanged {},
+    /// The channel's live wallboard: to a session watching it, at once and on every change.
+    Wallboard(Box<crate::Wallboard>),
     /// The channel's calls ringing at a manager, the ones that can be picked up: to every
     /// manager of the channel whenever that list changes (and once when a session opens), so
     /// the app lists them without polling.
@@ -628,6 +636,7 @@ pub fn parse_client_message(text: &str) -> Result<ClientMessage, MessageError> {
 
 const CLIENT_TYPES: &[&str] = &[
     "setStatus",
+    "watchWallboard",
     "setAssignment",
     "answer",
     "decline",
@@ -715,6 +724,7 @@ mod tests {
                 takes_phone_calls: false,
                 ring_unassigned: true,
             },
+            ClientMessage::WatchWallboard { watch: true },
             ClientMessage::Answer {
                 call_id: 1,
                 sdp_offer: String::new(),
@@ -776,6 +786,7 @@ mod tests {
             match m {
                 ClientMessage::SetStatus { .. }
                 | ClientMessage::SetAssignment { .. }
+                | ClientMessage::WatchWallboard { .. }
                 | ClientMessage::Answer { .. }
                 | ClientMessage::Decline { .. }
                 | ClientMessage::Hangup { .. }

@@ -282,3 +282,84 @@ pub struct CallsExportQuery {
     /// Last day, `YYYY-MM-DD` (inclusive).
     pub to: String,
 }
+
+/// The live wallboard (the queue view): who waits, how each manager is, and today's service
+/// level. The cloud pushes a new one to every app watching it whenever any of that changes
+/// ([`crate::ClientMessage::WatchWallboard`]); the app counts the waits up itself between
+/// pushes, from `serverNowMs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Wallboard {
+    /// The cloud's clock when this was sent, epoch ms: the app's clock may differ, so waits
+    /// are counted from this.
+    pub server_now_ms: i64,
+    /// Callers waiting in a queue for a manager, longest wait first.
+    pub waiting: Vec<WaitingCaller>,
+    /// The channel's managers, by name.
+    pub managers: Vec<LiveManager>,
+    /// Today's counts in the channel's time zone; `None` until first read.
+    pub today: Option<TodayFigures>,
+}
+
+/// A caller waiting in a queue, as the wallboard shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct WaitingCaller {
+    /// The call.
+    pub call_id: i64,
+    /// Their number (E.164).
+    pub number: String,
+    /// Their contact's name, when they have one.
+    pub name: Option<String>,
+    /// The queue: its team's name, or the manager's whose own queue it is.
+    pub queue: String,
+    /// When they entered the queue, epoch ms (the cloud's clock).
+    pub since_ms: i64,
+    /// A manager's phone rings for them now.
+    pub ringing: bool,
+    /// They asked to be called back and hung up: they keep their place but are not on the
+    /// line.
+    pub callback: bool,
+}
+
+/// A manager as the wallboard shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct LiveManager {
+    /// Who.
+    pub id: i64,
+    /// Their name.
+    pub name: String,
+    /// What their teammates see; `None`: no app open (offline).
+    pub status: Option<crate::AgentStatus>,
+    /// Since when, epoch ms (the cloud's clock); `None` when not since the cloud started.
+    pub since_ms: Option<i64>,
+}
+
+/// Today's figures on the wallboard: counts, so the app computes the rates as the statistics
+/// view does (service level = `answeredInTime ÷ serviceLevelCalls`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TodayFigures {
+    /// The day, `YYYY-MM-DD` in the channel's zone.
+    pub day: String,
+    /// The service-level threshold, seconds (the statistics' default).
+    pub answer_within_s: i64,
+    /// The short-abandon threshold, seconds (the statistics' default).
+    pub short_abandon_s: i64,
+    /// Inbound calls ended today.
+    pub inbound: i64,
+    /// Of them, answered.
+    pub answered: i64,
+    /// Of them, missed.
+    pub missed: i64,
+    /// Queued calls answered within `answerWithinS`.
+    pub answered_in_time: i64,
+    /// The service level's denominator: queued calls answered, plus those abandoned after
+    /// the short-abandon threshold.
+    pub service_level_calls: i64,
+}

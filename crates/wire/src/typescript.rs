@@ -113,7 +113,8 @@ fn files() -> Vec<(&'static str, String)> {
             decls: decls![cfg;
                 StatisticsQuery, MissedByReason, CallMetrics, TeamMetrics, QueueMetrics,
                 StatusTimes, ManagerMetrics, DayTraffic, Statistics, AccessKey, NewAccessKey,
-                CreatedAccessKey, CallsExportQuery,
+                CreatedAccessKey, CallsExportQuery, Wallboard, WaitingCaller, LiveManager,
+                TodayFigures,
             ],
         },
         File {

@@ -24,6 +24,13 @@ import type {
 } from "./inbox";
 import type { ContactDetail, ContactForm } from "./contacts";
 import type { HistoryKind, CallMedium, HistoryEntry } from "./history";
+import type {
+  StatisticsQuery,
+  Statistics,
+  AccessKey,
+  CreatedAccessKey,
+  CallsExportQuery,
+} from "./statistics";
 import type { Callback, NewCallback } from "./callbacks";
 import type {
   OperatingHours,
@@ -340,7 +347,9 @@ export type WorkspaceView =
       id: number,
     }
   | { "page": "callbacks" }
-  | { "page": "history" };
+  | { "page": "history" }
+  | { "page": "statistics" }
+  | { "page": "wallboard" };
 
 /** The desktop events: what `listen` hears by name, and its payload. */
 export interface Events {
@@ -565,4 +574,22 @@ export interface Commands {
   dial_callback: { args: { id: number }; result: null };
   /** Takes a callback off the reminded cards without dialling it. */
   dismiss_callback: { args: { id: number }; result: null };
+  /**
+   * A period's statistics (`periodReversed`, `periodTooLong`, `badThreshold`,
+   * `unknownTeam`).
+   */
+  statistics: { args: { query: StatisticsQuery }; result: Statistics };
+  /**
+   * Saves a period's calls as CSV in the Downloads folder, streamed; the file's path
+   * (owners and admins).
+   */
+  export_calls: { args: { query: CallsExportQuery }; result: string };
+  /** The channel's metrics API access keys (owners). */
+  access_keys: { args: Record<string, never>; result: Array<AccessKey> };
+  /** Creates an access key; its secret is in the answer only (owners; `badAccessKey`). */
+  create_access_key: { args: { label: string }; result: CreatedAccessKey };
+  /** Revokes an access key (owners). */
+  revoke_access_key: { args: { id: number }; result: null };
+  /** Starts or stops the live wallboard: while on, `wallboard` events come on every change. */
+  watch_wallboard: { args: { watch: boolean }; result: null };
 }

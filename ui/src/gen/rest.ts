@@ -33,6 +33,8 @@ export type ManagerInfo = {
   channelName: string,
   /** An owner or admin: may change the channel's setup (its workflows, queues, rates). */
   canAdminister: boolean,
+  /** An owner: may also create and revoke the metrics API's access keys. */
+  isOwner: boolean,
 };
 
 /** `POST /api/v1/login` body. */

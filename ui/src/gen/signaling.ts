@@ -13,6 +13,7 @@ import type {
   ParallelEndReason,
 } from "./codes";
 import type { ManagerInfo, DialPlan } from "./rest";
+import type { Wallboard } from "./statistics";
 
 /** One profile field shown on the ring popup (at most 3, `docs/product.md#ring`). */
 export type ProfileField = {
@@ -56,6 +57,11 @@ export type ClientMessage =
       status: AgentStatus,
       /** Do-not-disturb. */
       doNotDisturb: boolean,
+    }
+  | {
+      "type": "watchWallboard",
+      /** On or off. */
+      watch: boolean,
     }
   | {
       "type": "setAssignment",
@@ -424,6 +430,7 @@ export type ServerEvent =
       conversationId: number,
     }
   | { "type": "callbacksChanged" }
+  | { "type": "wallboard" } & Wallboard
   | {
       "type": "ringingCalls",
       /** Calls with a routed ring, oldest first. */

@@ -1,6 +1,7 @@
 // Generated from crates/wire/src/statistics.rs by its tests: do not edit. After changing the
 // types, regenerate with `RINGDESK_UPDATE_TS=1 cargo test -p ringdesk-wire`.
 
+import type { AgentStatus } from "./codes";
 import type { ManagerRef } from "./signaling";
 
 /**
@@ -239,4 +240,83 @@ export type CallsExportQuery = {
   from: string,
   /** Last day, `YYYY-MM-DD` (inclusive). */
   to: string,
+};
+
+/**
+ * The live wallboard (the queue view): who waits, how each manager is, and today's service
+ * level. The cloud pushes a new one to every app watching it whenever any of that changes
+ * (`ClientMessage::WatchWallboard`); the app counts the waits up itself between
+ * pushes, from `serverNowMs`.
+ */
+export type Wallboard = {
+  /**
+   * The cloud's clock when this was sent, epoch ms: the app's clock may differ, so waits
+   * are counted from this.
+   */
+  serverNowMs: number,
+  /** Callers waiting in a queue for a manager, longest wait first. */
+  waiting: Array<WaitingCaller>,
+  /** The channel's managers, by name. */
+  managers: Array<LiveManager>,
+  /** Today's counts in the channel's time zone; `None` until first read. */
+  today: TodayFigures | null,
+};
+
+/** A caller waiting in a queue, as the wallboard shows them. */
+export type WaitingCaller = {
+  /** The call. */
+  callId: number,
+  /** Their number (E.164). */
+  number: string,
+  /** Their contact's name, when they have one. */
+  name: string | null,
+  /** The queue: its team's name, or the manager's whose own queue it is. */
+  queue: string,
+  /** When they entered the queue, epoch ms (the cloud's clock). */
+  sinceMs: number,
+  /** A manager's phone rings for them now. */
+  ringing: boolean,
+  /**
+   * They asked to be called back and hung up: they keep their place but are not on the
+   * line.
+   */
+  callback: boolean,
+};
+
+/** A manager as the wallboard shows them. */
+export type LiveManager = {
+  /** Who. */
+  id: number,
+  /** Their name. */
+  name: string,
+  /** What their teammates see; `None`: no app open (offline). */
+  status: AgentStatus | null,
+  /** Since when, epoch ms (the cloud's clock); `None` when not since the cloud started. */
+  sinceMs: number | null,
+};
+
+/**
+ * Today's figures on the wallboard: counts, so the app computes the rates as the statistics
+ * view does (service level = `answeredInTime ÷ serviceLevelCalls`).
+ */
+export type TodayFigures = {
+  /** The day, `YYYY-MM-DD` in the channel's zone. */
+  day: string,
+  /** The service-level threshold, seconds (the statistics' default). */
+  answerWithinS: number,
+  /** The short-abandon threshold, seconds (the statistics' default). */
+  shortAbandonS: number,
+  /** Inbound calls ended today. */
+  inbound: number,
+  /** Of them, answered. */
+  answered: number,
+  /** Of them, missed. */
+  missed: number,
+  /** Queued calls answered within `answerWithinS`. */
+  answeredInTime: number,
+  /**
+   * The service level's denominator: queued calls answered, plus those abandoned after
+   * the short-abandon threshold.
+   */
+  serviceLevelCalls: number,
 };

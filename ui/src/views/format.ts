@@ -27,3 +27,21 @@ export function duration(secs: number): string {
   const m = Math.floor(secs / 60);
   return `${String(m).padStart(2, "0")}:${String(secs % 60).padStart(2, "0")}`;
 }
+
+/** What a figure that has no value shows (a rate over no calls). */
+export const DASH = "–";
+
+/** Seconds as m:ss (h:mm:ss from an hour on); `DASH` for none. */
+export function minSec(secs: number | null): string {
+  if (secs === null) return DASH;
+  const all = Math.max(0, Math.round(secs));
+  const h = Math.floor(all / 3600);
+  const m = Math.floor((all % 3600) / 60);
+  const ss = String(all % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}
+
+/** A rate (0–1) as a percentage with one decimal ("87.5%"); `DASH` for none. */
+export function percent(rate: number | null): string {
+  return rate === null ? DASH : `${(rate * 100).toFixed(1)}%`;
+}

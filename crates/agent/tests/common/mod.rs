@@ -136,6 +136,7 @@ fn manager() -> ManagerInfo {
         channel_id: 1,
         channel_name: "데모 상점".into(),
         can_administer: true,
+        is_owner: true,
     }
 }
 

@@ -271,6 +271,7 @@ impl Dispatcher {
                         continue;
                     };
                     self.live_changed.insert(c.channel_id);
+                    self.wallboard_call_ended(c.channel_id);
                     if let Some(sip) = c.sip {
                         self.by_sip.remove(&sip);
                         if !c.customer_gone {
@@ -312,6 +313,7 @@ impl Dispatcher {
             }
         }
         self.publish_ringing_calls();
+        self.publish_wallboards();
     }
 
     fn ring(&mut self, call: CallId, manager: ManagerId, purpose: RingPurpose) {

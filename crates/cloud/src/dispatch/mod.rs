@@ -17,6 +17,7 @@
 //! - `effects.rs`: the switchboard's outputs carried out.
 //! - `snapshot.rs`: the live state the REST API shows (teammates, live calls).
 //! - `workflow.rs`: calls walking a workflow (the IVR) before anyone rings.
+//! - `wallboard.rs`: the live queue view pushed to the apps watching it.
 
 mod callback;
 mod dial;
@@ -30,6 +31,7 @@ mod recording;
 mod requests;
 mod snapshot;
 mod trunk;
+mod wallboard;
 mod workflow;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -199,6 +201,8 @@ struct ManagerEntry {
     wrap_up: BTreeSet<i64>,
     /// The status last written to their status log (for the time in each status).
     logged_status: std::cell::Cell<Option<&'static str>>,
+    /// Since when they are in that status, Unix ms (the wallboard's "for 3:12").
+    status_since_ms: std::cell::Cell<Option<i64>>,
 }
 
 impl ManagerEntry {
@@ -275,6 +279,10 @@ struct ActiveCall {
     recording_paused: bool,
     /// Whose conversation it is (as the store records it): who wraps it up after the call.
     assignee: Option<ManagerId>,
+    /// The queue it waits in and since when, for the wallboard.
+    queued_at: Option<wallboard::QueuedAt>,
+    /// When it came, Unix ms (`invite_at` on the wall clock, for the wallboard).
+    arrived_ms: i64,
 }
 
 impl ActiveCall {
@@ -306,6 +314,8 @@ impl ActiveCall {
             recording: false,
             recording_paused: false,
             assignee: None,
+            queued_at: None,
+            arrived_ms: now_ms() - at.elapsed().as_millis() as i64,
         }
     }
 }
@@ -353,6 +363,8 @@ pub struct Dispatcher {
     audio_cache: workflow::AudioCache,
     /// Queue announcements already spoken.
     rendered: queue::Rendered,
+    /// The live wallboards being watched.
+    wallboards: wallboard::Wallboards,
 }
 
 fn error(code: ErrorCode, message: impl Into<String>) -> ServerEvent {
@@ -403,6 +415,7 @@ impl Dispatcher {
             ringing_sent: HashMap::new(),
             audio_cache: Default::default(),
             rendered: Default::default(),
+            wallboards: Default::default(),
         };
         let task = tokio::spawn(async move {
             loop {
@@ -410,6 +423,7 @@ impl Dispatcher {
                     d.switchboard.poll_timeout(),
                     d.workflow_deadline(),
                     d.announcement_deadline(),
+                    d.wallboard_deadline(),
                 ]
                 .into_iter()
                 .flatten()
@@ -494,6 +508,7 @@ impl Dispatcher {
                     self.input(SwitchboardInput::Presence { manager, presence });
                     self.log_status(manager);
                 }
+                self.wallboard_session_closed(manager, session);
             }
             Input::Client {
                 manager,
@@ -558,6 +573,7 @@ impl Dispatcher {
             },
             wrap_up: BTreeSet::new(),
             logged_status: std::cell::Cell::new(None),
+            status_since_ms: std::cell::Cell::new(None),
         });
         entry.info = info.clone();
         // What the store says, less what a live call holds (its wrap-up starts at its end).
@@ -611,11 +627,13 @@ impl Dispatcher {
             self.shown_status(manager, m.status).as_str()
         };
         if m.logged_status.replace(Some(status)) != Some(status) {
+            let at_ms = now_ms();
+            m.status_since_ms.set(Some(at_ms));
             self.writer.send(Write::StatusLog {
                 channel_id: m.info.channel_id,
                 manager_id: manager.0,
                 status,
-                at_ms: now_ms(),
+                at_ms,
             });
         }
     }

@@ -133,11 +133,17 @@ impl Dispatcher {
             QueueId::Team(t) => (Some(t), None),
             QueueId::Manager(m) => (None, Some(m.0)),
         };
+        let at_ms = ringdesk_store::time::now_ms();
+        let queue_name = match queue {
+            QueueId::Team(_) => team.map(|t| t.name.clone()).unwrap_or_default(),
+            QueueId::Manager(m) => self.manager_ref(m).name,
+        };
+        self.note_queued(call, queue_name, at_ms);
         self.record_event(ringdesk_store::CallEvent::Queued {
             call_id: call.0,
             team_id,
             manager_id,
-            at_ms: ringdesk_store::time::now_ms(),
+            at_ms,
         });
         self.input(SwitchboardInput::Route {
             call,

@@ -35,6 +35,7 @@ impl Dispatcher {
             }
         );
         match message {
+            ClientMessage::WatchWallboard { watch } => self.watch_wallboard(manager, session, watch),
             ClientMessage::SetStatus {
                 status,
                 do_not_disturb,
@@ -211,6 +212,8 @@ impl Dispatcher {
             }
             ClientMessage::TransferToQueue { call_id, team_id } => {
                 self.with_team(manager, session, team_id, move |d, team| {
+                    let since_ms = ringdesk_store::time::now_ms();
+                    d.note_queued(CallId(call_id), team.name.clone(), since_ms);
                     d.input(SwitchboardInput::TransferToQueue {
                         call: CallId(call_id),
                         by: manager,

@@ -117,9 +117,18 @@ fn seconds(sum_ms: i64, count: i64) -> Option<f64> {
     (count > 0).then(|| sum_ms as f64 / count as f64 / 1000.0)
 }
 
+/// The service level's parts: queued calls answered within `answer_within_s`, and the calls
+/// it is out of (queued calls answered, plus those abandoned after `short_abandon_s`).
+pub fn service_level_parts(f: &CallFigures, answer_within_s: i64, short_abandon_s: i64) -> (i64, i64) {
+    let answered_in_time = f.answered_within(answer_within_s).unwrap_or(0);
+    let (abandoned, _) = f.abandons(short_abandon_s).unwrap_or((0, 0));
+    (answered_in_time, f.queued_answered + abandoned)
+}
+
 /// The metrics of a set of calls under thresholds [`thresholds`] accepted.
 pub fn call_metrics(f: &CallFigures, answer_within_s: i64, short_abandon_s: i64) -> CallMetrics {
-    let answered_in_time = f.answered_within(answer_within_s).unwrap_or(0);
+    let (answered_in_time, service_level_calls) =
+        service_level_parts(f, answer_within_s, short_abandon_s);
     let (abandoned, short_abandoned) = f.abandons(short_abandon_s).unwrap_or((0, 0));
     CallMetrics {
         total: f.calls,
@@ -148,7 +157,7 @@ pub fn call_metrics(f: &CallFigures, answer_within_s: i64, short_abandon_s: i64)
         answered_in_time,
         abandoned,
         short_abandoned,
-        service_level: ratio(answered_in_time, f.queued_answered + abandoned),
+        service_level: ratio(answered_in_time, service_level_calls),
         average_speed_of_answer_s: seconds(f.queue_wait_ms, f.queued_answered),
         abandonment_rate: ratio(abandoned, f.queued - short_abandoned),
     }

@@ -20,6 +20,7 @@ use ringdesk_store::export::ExportCursor;
 use ringdesk_store::time::now_ms;
 use ringdesk_wire::{
     CallsExportQuery, ErrorCode, QueueMetrics, Statistics, StatisticsQuery, TeamMetrics,
+    TodayFigures,
 };
 
 use crate::api::{ApiErr, AppState, Authed};
@@ -243,4 +244,40 @@ async fn app_export(
         ));
     }
     export(&s.store, m.channel_id, &q).await
+}
+
+/// The wallboard's figures for the day `now_ms` falls in (in the channel's zone), with the
+/// default thresholds, and when that day ends (Unix ms): read again then, and whenever a
+/// call of the channel ends.
+pub async fn today(
+    store: &Store,
+    channel_id: i64,
+    now_ms: i64,
+) -> anyhow::Result<(TodayFigures, i64)> {
+    let zone = crate::workflows::channel_hours(store, channel_id).await?.zone;
+    let (answer_within_s, short_abandon_s) =
+        metrics::thresholds(None, None).map_err(anyhow::Error::msg)?;
+    let day = chrono::DateTime::from_timestamp_millis(now_ms)
+        .unwrap_or_default()
+        .with_timezone(&zone)
+        .date_naive();
+    let from_ms = metrics::day_start(day, zone);
+    let until_ms = metrics::day_start(day.succ_opt().unwrap_or(day), zone);
+    let f = store
+        .period_figures(channel_id, from_ms, until_ms, None)
+        .await?
+        .total;
+    let (answered_in_time, service_level_calls) =
+        metrics::service_level_parts(&f, answer_within_s, short_abandon_s);
+    let figures = TodayFigures {
+        day: day.format("%Y-%m-%d").to_string(),
+        answer_within_s,
+        short_abandon_s,
+        inbound: f.inbound,
+        answered: f.inbound_answered,
+        missed: f.missed(),
+        answered_in_time,
+        service_level_calls,
+    };
+    Ok((figures, until_ms))
 }
