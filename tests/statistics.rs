@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use ringdesk_tests::admin::{admin, publish};
 use ringdesk_tests::peers::call_in_background;
 use ringdesk_tests::{AgentProc, Cloud, JUNHO, MINJI, block_on, http};
-use ringdesk_wire::{AgentEvent, AgentStatus, CreatedAccessKey, ServerEvent, Statistics, Wallboard};
+use ringdesk_wire::{
+    AgentEvent, AgentStatus, CreatedAccessKey, ServerEvent, Statistics, Wallboard,
+};
 use serde_json::{Value, json};
 
 /// The demo team's id.
@@ -513,14 +515,12 @@ fn the_days_calls_are_counted_as_they_went_and_bad_queries_are_refused() {
 }
 
 /// The wallboard `who` was last pushed that satisfies `done`, waiting for it.
-fn board_until(
-    who: &mut AgentProc,
-    what: &str,
-    done: impl Fn(&Wallboard) -> bool,
-) -> Wallboard {
-    let (_, e) = who.wait_for(what, Duration::from_secs(15), |e| {
-        matches!(e, AgentEvent::Server(ServerEvent::Wallboard(b)) if done(b))
-    });
+fn board_until(who: &mut AgentProc, what: &str, done: impl Fn(&Wallboard) -> bool) -> Wallboard {
+    let (_, e) = who.wait_for(
+        what,
+        Duration::from_secs(15),
+        |e| matches!(e, AgentEvent::Server(ServerEvent::Wallboard(b)) if done(b)),
+    );
     let AgentEvent::Server(ServerEvent::Wallboard(b)) = e else {
         unreachable!()
     };
@@ -590,7 +590,12 @@ fn the_wallboard_is_pushed_to_those_watching_as_callers_wait_and_are_answered() 
     let answered = board_until(&mut junho, "the caller answered", |b| {
         b.waiting.is_empty() && status_of(b, "김민지") == Some(AgentStatus::InCall)
     });
-    assert!(answered.managers.iter().any(|m| m.name == "김민지" && m.since_ms.is_some()));
+    assert!(
+        answered
+            .managers
+            .iter()
+            .any(|m| m.name == "김민지" && m.since_ms.is_some())
+    );
     minji.wait_for("media", Duration::from_secs(15), |e| {
         matches!(e, AgentEvent::MediaConnected { .. })
     });
@@ -600,7 +605,12 @@ fn the_wallboard_is_pushed_to_those_watching_as_callers_wait_and_are_answered() 
     });
     let t = ended.today.unwrap();
     assert_eq!(
-        (t.answered, t.missed, t.answered_in_time, t.service_level_calls),
+        (
+            t.answered,
+            t.missed,
+            t.answered_in_time,
+            t.service_level_calls
+        ),
         (1, 0, 1, 1)
     );
     board_until(&mut junho, "Minji wrapping up", |b| {

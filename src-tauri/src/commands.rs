@@ -28,6 +28,7 @@ use ringdesk_wire::{
     SaveDraft, SimulationRequest, SimulationResult, StepAnalytics, TransferKind, WorkflowDetail,
     WorkflowSummary,
 };
+use ringdesk_wire::{AccessKey, CallsExportQuery, CreatedAccessKey, Statistics, StatisticsQuery};
 use ringdesk_wire::{
     BulkClosed, Classification, ConversationDetail, ConversationNote, ConversationPage,
     ConversationQuery, SetConversationState, TranscriptHit, WrapUp,
@@ -35,9 +36,6 @@ use ringdesk_wire::{
 use ringdesk_wire::{
     Callback, ContactDetail, ContactForm, ContactInfo, HistoryEntry, HistoryKind, NewCallback,
     WORKSPACE_VIEW_EVENT, WorkspaceView,
-};
-use ringdesk_wire::{
-    AccessKey, CallsExportQuery, CreatedAccessKey, Statistics, StatisticsQuery,
 };
 use tauri::{AppHandle, Manager, State};
 
@@ -1158,7 +1156,11 @@ pub async fn export_calls(app: AppHandle, query: CallsExportQuery) -> Result<Str
         .map_err(|e| e.to_string())?;
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     // The days are checked by the cloud; here they only name the file, so keep them tame.
-    let tame = |d: &str| -> String { d.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect() };
+    let tame = |d: &str| -> String {
+        d.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect()
+    };
     let path = dir.join(format!(
         "ringdesk-calls-{}-{}.csv",
         tame(&query.from),

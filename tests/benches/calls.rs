@@ -2,7 +2,7 @@
 //! the IVR's answer-to-prompt and key-to-next-prompt delays (a bare SIP caller,
 //! `support/rtp_caller.rs`), and the cloud's CPU and memory per bridged call at 1 and 50 concurrent calls, free and on
 //! hold (sipp and baresip callers, headless agents, all on loopback), and its memory with
-//! 1,000 agents logged in. Run with `cargo xtask bench` (release binaries), or one part once
+//! 1,000 agents logged in, and the wallboard's push latency. Run with `cargo xtask bench` (release binaries), or one part once
 //! they are built: `cargo bench -p ringdesk-tests --bench calls -- logins`.
 
 #![allow(missing_docs)]
@@ -489,6 +489,65 @@ fn logins(agents: usize, over: Duration) {
 const MENU_HZ: f64 = 700.0;
 const NEXT_HZ: f64 = 1_200.0;
 
+/// The wallboard's push latency: a manager's status change (sent over her WebSocket) until
+/// every watching session has a board that shows it, measured in this process on one clock.
+fn wallboard(changes: usize, watchers: usize) {
+    use ringdesk_wire::{AgentStatus, ClientMessage, ServerMessage};
+    let cloud = Cloud::start(&[]);
+    let shows = |m: &ServerMessage, status: AgentStatus| match m {
+        ServerMessage::Event(ServerEvent::Wallboard(b)) => {
+            b.today.is_some()
+                && b.managers
+                    .iter()
+                    .any(|m| m.name == "김민지" && m.status == Some(status))
+        }
+        _ => false,
+    };
+    let mut latencies = block_on(async {
+        let mut minji = WsSession::connect(&cloud, MINJI).await;
+        let mut boards = Vec::new();
+        for _ in 0..watchers {
+            let mut junho = WsSession::connect(&cloud, JUNHO).await;
+            junho
+                .send(&ClientMessage::WatchWallboard { watch: true })
+                .await;
+            junho
+                .next_matching("the first board", |m| shows(m, AgentStatus::Available))
+                .await;
+            boards.push(junho);
+        }
+        let mut latencies = Vec::new();
+        for i in 0..changes {
+            let status = if i % 2 == 0 {
+                AgentStatus::Away
+            } else {
+                AgentStatus::Available
+            };
+            let sent = Instant::now();
+            minji
+                .send(&ClientMessage::SetStatus {
+                    status,
+                    do_not_disturb: false,
+                })
+                .await;
+            for junho in &mut boards {
+                junho
+                    .next_matching("the changed board", |m| shows(m, status))
+                    .await;
+            }
+            latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+        }
+        latencies
+    });
+    latencies.sort_by(f64::total_cmp);
+    println!(
+        "wallboard push (a manager's status change → the board showing it at every one of {watchers} watching sessions): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms over {changes} changes",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.last().unwrap()
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; other arguments pick parts by name (none: all of them).
     let picked: Vec<String> = std::env::args()
@@ -514,6 +573,10 @@ fn main() {
     if run("load") {
         load(1);
         load(50);
+    }
+    if run("wallboard") {
+        wallboard(200, 1);
+        wallboard(50, 50);
     }
     if run("logins") {
         // RINGDESK_BENCH_AGENTS for a smaller run (the login rate stays the same).

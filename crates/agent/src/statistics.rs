@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use reqwest::Method;
-use ringdesk_wire::{AccessKey, CallsExportQuery, CreatedAccessKey, NewAccessKey, Statistics};
 use ringdesk_wire::StatisticsQuery;
+use ringdesk_wire::{AccessKey, CallsExportQuery, CreatedAccessKey, NewAccessKey, Statistics};
 use tokio::io::AsyncWriteExt;
 
 use crate::AgentError;
@@ -24,7 +24,9 @@ pub async fn statistics(
     let mut url = api_url(server, "/api/v1/statistics")?;
     {
         let mut pairs = url.query_pairs_mut();
-        pairs.append_pair("from", &query.from).append_pair("to", &query.to);
+        pairs
+            .append_pair("from", &query.from)
+            .append_pair("to", &query.to);
         let optional = [
             ("answerWithinS", query.answer_within_s),
             ("shortAbandonS", query.short_abandon_s),

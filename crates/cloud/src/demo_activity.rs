@@ -1,8 +1,9 @@
 //! A demo channel's past few days (`--demo-activity`, which `cargo xtask run` turns on): a few
 //! calls with their conversations — written up with notes, tags and the wrap-up form, a
 //! missed call waiting in the missed list, one already called back — the
-//! wrap-up form's classifications, and a callback booked for tomorrow, so every view of the
-//! workspace has something to show before the first test call. Written through the store's
+//! wrap-up form's classifications, a callback booked for tomorrow, and a week of traffic for
+//! the statistics (`demo_traffic`), so every view of the workspace has something to show
+//! before the first test call. Written through the store's
 //! API, like live calls; the tests' cloud starts without it.
 
 use ringdesk_store::callbacks::NewCallbackRow;
@@ -30,6 +31,8 @@ pub async fn seed(store: &Store, now_ms: i64) -> ringdesk_store::Result<()> {
     for m in DEMO_MANAGERS {
         managers.push(store.verify_login(m.email, m.password).await?.id);
     }
+    // A week of traffic first: the statistics and the wallboard's day have figures.
+    crate::demo_traffic::seed(store, channel, route.team_id, &managers, now_ms).await?;
     let mut classifications = Vec::new();
     for name in ["배송 문의", "환불 · 교환", "결제", "계정"] {
         if let Some(id) = store.add_classification(channel, name).await? {

@@ -14,6 +14,7 @@ pub mod codes;
 pub mod config;
 pub mod contacts;
 pub mod demo_activity;
+pub mod demo_traffic;
 pub mod dialplan;
 pub mod dispatch;
 pub mod history;

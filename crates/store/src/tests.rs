@@ -23,6 +23,7 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     every_figure_is_a_sum_of_what_the_days_calls_did,
+    generated_traffic_adds_up_to_what_was_generated,
     time_in_each_status_is_cut_to_the_period,
     access_keys_are_checked_and_revoked_per_channel,
     contacts_are_searched_and_leads_made_once,

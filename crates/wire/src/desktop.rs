@@ -7,6 +7,8 @@ use crate::codes::codes;
 use crate::{CallVia, Caller, ErrorCode, ManagerInfo, ServerEvent, Team, Teammate};
 // The commands' argument and result types, named only in their generated TypeScript.
 #[cfg(test)]
+use crate::{AccessKey, CallsExportQuery, CreatedAccessKey, Statistics, StatisticsQuery};
+#[cfg(test)]
 use crate::{AgentStatus, CallRecord, ChannelNumber, DialPlan, TransferKind};
 #[cfg(test)]
 use crate::{
@@ -17,8 +19,6 @@ use crate::{
 use crate::{
     Callback, ContactDetail, ContactForm, ContactInfo, HistoryEntry, HistoryKind, NewCallback,
 };
-#[cfg(test)]
-use crate::{AccessKey, CallsExportQuery, CreatedAccessKey, Statistics, StatisticsQuery};
 #[cfg(test)]
 use crate::{
     OperatingHours, PromptInfo, PromptSource, Published, QueueSettings, SaveDraft,

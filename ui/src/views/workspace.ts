@@ -86,7 +86,12 @@ export async function startWorkspaceWindow(): Promise<() => void> {
     draw();
     void inbox.select(id);
   });
-  await listen("workspace-view", (view) => void go(view));
+  await listen("workspace-view", (view) => {
+    // Heard while open: taken, so the next time the window opens it starts on the inbox,
+    // not on this page again.
+    void invoke("take_workspace_view").catch(() => null);
+    void go(view);
+  });
   await listen("agent-event", (e: AgentEvent) => {
     if (e.event === "callbacksChanged" && document.body.dataset.page === "callbacks") void callbacks.refresh();
     if (e.event === "wallboard") wallboard.update({ serverNowMs: e.serverNowMs, waiting: e.waiting, managers: e.managers, today: e.today });

@@ -35,7 +35,9 @@ impl Dispatcher {
             }
         );
         match message {
-            ClientMessage::WatchWallboard { watch } => self.watch_wallboard(manager, session, watch),
+            ClientMessage::WatchWallboard { watch } => {
+                self.watch_wallboard(manager, session, watch)
+            }
             ClientMessage::SetStatus {
                 status,
                 do_not_disturb,

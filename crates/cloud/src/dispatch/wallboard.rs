@@ -70,7 +70,11 @@ impl Dispatcher {
             if let Some(board) = self.wallboards.sent.get(&channel) {
                 let mut board = board.clone();
                 board.server_now_ms = now_ms();
-                self.send_to(manager, Some(session), ServerEvent::Wallboard(Box::new(board)));
+                self.send_to(
+                    manager,
+                    Some(session),
+                    ServerEvent::Wallboard(Box::new(board)),
+                );
             }
         } else {
             watchers.remove(&(manager, session));

@@ -119,7 +119,11 @@ fn seconds(sum_ms: i64, count: i64) -> Option<f64> {
 
 /// The service level's parts: queued calls answered within `answer_within_s`, and the calls
 /// it is out of (queued calls answered, plus those abandoned after `short_abandon_s`).
-pub fn service_level_parts(f: &CallFigures, answer_within_s: i64, short_abandon_s: i64) -> (i64, i64) {
+pub fn service_level_parts(
+    f: &CallFigures,
+    answer_within_s: i64,
+    short_abandon_s: i64,
+) -> (i64, i64) {
     let answered_in_time = f.answered_within(answer_within_s).unwrap_or(0);
     let (abandoned, _) = f.abandons(short_abandon_s).unwrap_or((0, 0));
     (answered_in_time, f.queued_answered + abandoned)

@@ -254,7 +254,9 @@ pub async fn today(
     channel_id: i64,
     now_ms: i64,
 ) -> anyhow::Result<(TodayFigures, i64)> {
-    let zone = crate::workflows::channel_hours(store, channel_id).await?.zone;
+    let zone = crate::workflows::channel_hours(store, channel_id)
+        .await?
+        .zone;
     let (answer_within_s, short_abandon_s) =
         metrics::thresholds(None, None).map_err(anyhow::Error::msg)?;
     let day = chrono::DateTime::from_timestamp_millis(now_ms)

@@ -451,3 +451,243 @@ pub(super) async fn access_keys_are_checked_and_revoked_per_channel(db: ScratchD
     let revoked = store.access_keys(channel).await.unwrap();
     assert_eq!(revoked[0].revoked_at_ms, Some(T0 + 2));
 }
+
+/// A seeded generator of calls (xorshift: the same traffic on every run and backend).
+struct Traffic(u64);
+
+impl Traffic {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A whole number in `lo..hi`.
+    fn between(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next() % (hi - lo) as u64) as i64
+    }
+}
+
+/// What the generator made one call do, and what each figure should count of it.
+#[derive(Debug, Default, Clone, Copy)]
+struct Expected {
+    start: i64,
+    inbound: bool,
+    answered: bool,
+    missed: Option<&'static str>,
+    talk_ms: i64,
+    hold_ms: i64,
+    first_response_ms: i64,
+    wrap_up_ms: Option<i64>,
+    queued: bool,
+    /// Queue entry → answer, for a queued call answered.
+    answer_wait_ms: Option<i64>,
+    /// Queue entry → hang-up, for a queued caller who gave up or waited out the queue.
+    abandon_wait_ms: Option<i64>,
+}
+
+/// What the expectations add up to over the calls started in `from..to`.
+fn expected_figures(calls: &[Expected], from: i64, to: i64) -> CallFigures {
+    let mut f = CallFigures::default();
+    for c in calls.iter().filter(|c| (from..to).contains(&c.start)) {
+        f.calls += 1;
+        if c.inbound {
+            f.inbound += 1;
+            f.inbound_answered += i64::from(c.answered);
+        } else {
+            f.outbound += 1;
+            f.outbound_answered += i64::from(c.answered);
+        }
+        match c.missed {
+            Some("userleft") => f.missed_user_left += 1,
+            Some("abandonedInQueue") => f.missed_abandoned_in_queue += 1,
+            Some("ringTimeOver") => f.missed_ring_time_over += 1,
+            Some("notInOperation") => f.missed_not_in_operation += 1,
+            Some(other) => panic!("the generator makes no {other}"),
+            None => {}
+        }
+        if c.answered {
+            f.talked += 1;
+            f.talk_ms += c.talk_ms;
+            f.hold_ms += c.hold_ms;
+            f.first_response_ms += c.first_response_ms;
+        }
+        if let Some(w) = c.wrap_up_ms {
+            f.wrapped_up += 1;
+            f.wrap_up_ms += w;
+        }
+        f.queued += i64::from(c.queued);
+        if let Some(w) = c.answer_wait_ms {
+            f.queued_answered += 1;
+            f.queue_wait_ms += w;
+        }
+    }
+    f
+}
+
+/// Generated traffic with known answers: 400 calls of seven kinds over ten days, each written
+/// through [`Store::record`] as the cloud writes them; every sum, the service level at every
+/// threshold and the abandons at every short-abandon threshold equal what the generator knows
+/// it made, over the whole period and over three days of it; the counts reconcile (inbound =
+/// answered + missed by reason, total = inbound + outbound); the sums rebuilt from the record
+/// are the same.
+pub(super) async fn generated_traffic_adds_up_to_what_was_generated(db: ScratchDatabase) {
+    let store = db.open().await;
+    let (channel, _owner, _other) = demo_and_other_channel(&store).await;
+    let route = store.number_route(DEMO_NUMBER).await.unwrap().unwrap();
+    let team = route.team_id.unwrap();
+    let (a, b) = (route.members[0], route.members[1]);
+    let mut rng = Traffic(0x5EED_CA11_0000_0001);
+    let mut calls = Vec::new();
+    for _ in 0..400 {
+        let start = T0 + rng.between(0, 10 * DAY);
+        let manager = if rng.between(0, 2) == 0 { a } else { b };
+        let kind = rng.between(0, 7);
+        let direction = if kind >= 5 { "outbound" } else { "inbound" };
+        let c = Script::call(&store, channel, direction, Some(team), start).await;
+        let mut e = Expected {
+            start,
+            inbound: kind < 5,
+            ..Expected::default()
+        };
+        match kind {
+            // Queued, rung, answered; maybe held; maybe wrapped up.
+            0 => {
+                let q = rng.between(0, 10) * S;
+                let wait = rng.between(0, 400) * S;
+                let talk = rng.between(10, 600) * S;
+                c.queued(team, q).await.rang(manager, q).await;
+                let answered = q + wait;
+                let answer = ManagerPart::Answered { purpose: "route" };
+                c.manager(manager, answer, answered).await;
+                if rng.between(0, 2) == 0 {
+                    let hold = rng.between(1, 9) * S;
+                    c.hold(true, manager, answered + S).await;
+                    c.hold(false, manager, answered + S + hold).await;
+                    e.hold_ms = hold;
+                }
+                c.ended(answered + talk, None).await;
+                if rng.between(0, 2) == 0 {
+                    let after = rng.between(1, 300) * S;
+                    let at = start + answered + talk + after;
+                    store
+                        .set_conversation_state(channel, c.id, "closed", None, at)
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    e.wrap_up_ms = Some(after);
+                }
+                e.answered = true;
+                e.talk_ms = talk;
+                e.first_response_ms = answered;
+                e.queued = true;
+                e.answer_wait_ms = Some(wait);
+            }
+            // Queued and rung; the caller hangs up.
+            1 => {
+                let q = rng.between(0, 10) * S;
+                let wait = rng.between(0, 120) * S;
+                c.queued(team, q).await.rang(manager, q).await;
+                let left = ManagerPart::RingStopped {
+                    reason: "callerLeft",
+                };
+                c.manager(manager, left, q + wait).await;
+                c.ended(q + wait, Some("userleft")).await;
+                e.missed = Some("userleft");
+                e.queued = true;
+                e.abandon_wait_ms = Some(wait);
+            }
+            // Queued; nobody free until the queue's limit.
+            2 => {
+                let q = rng.between(0, 10) * S;
+                let wait = rng.between(60, 300) * S;
+                c.queued(team, q).await;
+                c.ended(q + wait, Some("abandonedInQueue")).await;
+                e.missed = Some("abandonedInQueue");
+                e.queued = true;
+                e.abandon_wait_ms = Some(wait);
+            }
+            // Rung straight, nobody answers.
+            3 => {
+                c.rang(manager, S).await;
+                let out = ManagerPart::RingStopped { reason: "timedOut" };
+                c.manager(manager, out, 31 * S).await;
+                c.ended(31 * S, Some("ringTimeOver")).await;
+                e.missed = Some("ringTimeOver");
+            }
+            // Outside operating hours.
+            4 => {
+                c.ended(5 * S, Some("notInOperation")).await;
+                e.missed = Some("notInOperation");
+            }
+            // A manager dials; the called party answers.
+            5 => {
+                let answered = rng.between(3, 20) * S;
+                let talk = rng.between(10, 600) * S;
+                c.manager(manager, ManagerPart::Answered { purpose: "dial" }, 0)
+                    .await;
+                c.event(CallEvent::OutboundAnswered {
+                    call_id: c.id,
+                    at_ms: start + answered,
+                })
+                .await;
+                c.ended(answered + talk, None).await;
+                e.answered = true;
+                e.talk_ms = talk;
+            }
+            // A manager dials; nobody answers.
+            _ => {
+                c.manager(manager, ManagerPart::Answered { purpose: "dial" }, 0)
+                    .await;
+                c.ended(30 * S, None).await;
+            }
+        }
+        calls.push(e);
+    }
+
+    for (from, to) in [(T0, T0 + 10 * DAY), (T0 + 3 * DAY, T0 + 6 * DAY)] {
+        let got = store
+            .period_figures(channel, from, to, None)
+            .await
+            .unwrap()
+            .total;
+        let want = expected_figures(&calls, from, to);
+        let in_period = || calls.iter().filter(|c| (from..to).contains(&c.start));
+        // The figures the generator knows, compared field by field without the histograms.
+        let plain = |f: &CallFigures| CallFigures {
+            answered_waits: [0; 11],
+            abandon_waits: [0; 6],
+            ..*f
+        };
+        assert_eq!(plain(&got), want, "{from}..{to}");
+        // Reconciliation.
+        assert_eq!(got.calls, got.inbound + got.outbound);
+        assert_eq!(got.inbound, got.inbound_answered + got.missed());
+        assert!(got.calls > 50, "the period has traffic: {got:?}");
+        // The service level's and the abandons' thresholds, every one offered.
+        for t in crate::statistics::ANSWER_WITHIN_SECONDS {
+            let within = in_period()
+                .filter(|c| c.answer_wait_ms.is_some_and(|w| w <= t * 1000))
+                .count() as i64;
+            assert_eq!(got.answered_within(t), Some(within), "within {t} s");
+        }
+        for short in crate::statistics::SHORT_ABANDON_SECONDS {
+            let (after, sooner): (Vec<i64>, Vec<i64>) = in_period()
+                .filter_map(|c| c.abandon_wait_ms)
+                .partition(|&w| w >= short * 1000);
+            let counts = (after.len() as i64, sooner.len() as i64);
+            assert_eq!(got.abandons(short), Some(counts), "short abandon {short} s");
+        }
+    }
+    let before = store
+        .period_figures(channel, T0, T0 + 10 * DAY, None)
+        .await
+        .unwrap();
+    store.rebuild_statistics(channel).await.unwrap();
+    let rebuilt = store
+        .period_figures(channel, T0, T0 + 10 * DAY, None)
+        .await
+        .unwrap();
+    assert_eq!(rebuilt, before);
+}
