@@ -22,8 +22,9 @@ use super::Dispatcher;
 /// A failed read of today's figures is tried again after this long.
 const RETRY_READ: Duration = Duration::from_secs(10);
 
-/// A read of today's figures that has not answered in this long is started again.
-const READ_TIMEOUT: Duration = Duration::from_secs(300);
+/// While a read of today's figures is under way, the next is not due for this long (a read
+/// that never answers must not keep waking the dispatcher).
+const READ_UNDER_WAY: Duration = Duration::from_secs(300);
 
 /// The wallboards of the channels someone watches.
 #[derive(Default)]
@@ -130,13 +131,15 @@ impl Dispatcher {
                 None => true,
                 Some(t) => t.until <= now || self.wallboards.stale.contains(&channel),
             };
-            if due && self.wallboards.reading.insert(channel) {
-                self.wallboards.stale.remove(&channel);
-                // Not due again while this read is under way (its answer sets the next).
+            if due {
+                // Not due again while a read is under way (its answer sets the next).
                 if let Some(t) = self.wallboards.today.get_mut(&channel) {
-                    t.until = now + READ_TIMEOUT;
+                    t.until = now + READ_UNDER_WAY;
                 }
-                self.read_today(channel);
+                if self.wallboards.reading.insert(channel) {
+                    self.wallboards.stale.remove(&channel);
+                    self.read_today(channel);
+                }
             }
             let board = self.wallboard(channel);
             if self.wallboards.sent.get(&channel) == Some(&board) {
@@ -181,7 +184,7 @@ impl Dispatcher {
                         figures: Some(figures),
                         roster,
                         until: Instant::now()
-                            + Duration::from_millis(until_ms.saturating_sub(read_ms).max(0) as u64),
+                            + Duration::from_millis((until_ms - read_ms).max(0) as u64),
                     },
                     Err(e) => {
                         tracing::warn!(channel, "reading today's figures for the wallboard: {e:#}");
@@ -193,8 +196,8 @@ impl Dispatcher {
                         }
                     }
                 };
+                // Sent with the outputs of this input, as after every other.
                 d.wallboards.today.insert(channel, today);
-                d.publish_wallboards();
             },
         );
     }
