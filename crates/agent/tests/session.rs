@@ -108,7 +108,7 @@ async fn a_call_rings_is_answered_heard_muted_and_hung_up_and_kept_in_recent_cal
     expect![[r#"
         cloud: connected with token-1
         cloud ← {"doNotDisturb":false,"status":"available","type":"setStatus"}
-        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"name":"김민지"}}
+        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"isOwner":true,"name":"김민지"}}
         app → {"callId":41,"caller":{"fields":[],"name":"최도윤","number":"+821098765432"},"event":"ring","purpose":{"kind":"route"},"ringTimeoutMs":30000,"via":{"number":"+827076660100","teamName":"고객지원팀"}}
         app: answer
         cloud ← {"callId":41,"sdpOffer":"<sdp>","type":"answer"}
@@ -163,14 +163,14 @@ async fn a_lost_connection_is_retried_and_the_status_chosen_meanwhile_is_restore
     expect![[r#"
         cloud: connected with token-1
         cloud ← {"doNotDisturb":false,"status":"available","type":"setStatus"}
-        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"name":"김민지"}}
+        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"isOwner":true,"name":"김민지"}}
         app → {"event":"sessionDown","reason":"connection closed","retryInMs":"<ms>"}
         app: away, do not disturb
         app: dial
         app → {"code":"offline","event":"error","message":"not connected to the cloud; retrying"}
         cloud: connected with token-1
         cloud ← {"doNotDisturb":true,"status":"away","type":"setStatus"}
-        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"name":"김민지"}}
+        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"isOwner":true,"name":"김민지"}}
     "#]]
     .assert_eq(&t.text());
 }
@@ -189,12 +189,12 @@ async fn an_expired_token_is_replaced_by_logging_in_again_with_the_password() {
     expect![[r#"
         cloud: connected with token-1
         cloud ← {"doNotDisturb":false,"status":"available","type":"setStatus"}
-        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"name":"김민지"}}
+        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"isOwner":true,"name":"김민지"}}
         app → {"event":"sessionDown","reason":"connection closed","retryInMs":"<ms>"}
         app → {"event":"sessionDown","reason":"session expired; logged in again","retryInMs":"<ms>"}
         cloud: connected with token-2
         cloud ← {"doNotDisturb":false,"status":"available","type":"setStatus"}
-        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"name":"김민지"}}
+        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"isOwner":true,"name":"김민지"}}
         cloud: 2 logins
     "#]]
     .assert_eq(&t.text());
@@ -245,7 +245,7 @@ async fn a_refused_saved_token_ends_the_session_and_asks_for_the_password() {
         start with a wrong password: 401 InvalidCredentials
         cloud: connected with token-1
         cloud ← {"doNotDisturb":false,"status":"available","type":"setStatus"}
-        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"name":"김민지"}}
+        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"isOwner":true,"name":"김민지"}}
         app → {"event":"sessionDown","reason":"connection closed","retryInMs":"<ms>"}
         app → {"event":"sessionExpired"}
         app: stopped
@@ -291,7 +291,7 @@ async fn bad_messages_from_the_cloud_are_reported_and_the_session_goes_on() {
     expect![[r#"
         cloud: connected with token-1
         cloud ← {"doNotDisturb":false,"status":"available","type":"setStatus"}
-        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"name":"김민지"}}
+        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"isOwner":true,"name":"김민지"}}
         app → {"code":"badServerMessage","event":"error","message":"expected ident at line 1 column 2"}
         app → {"code":"badServerMessage","event":"error","message":"data did not match any variant of untagged enum ServerMessage"}
         app → {"callId":5,"cause":"unknown","event":"callEnded","missedReason":null}
@@ -346,7 +346,7 @@ async fn a_refused_dial_drops_its_offer_and_a_placed_one_connects_its_media() {
     expect![[r#"
         cloud: connected with token-1
         cloud ← {"doNotDisturb":false,"status":"available","type":"setStatus"}
-        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"name":"김민지"}}
+        app → {"event":"sessionUp","manager":{"canAdminister":true,"channelId":1,"channelName":"데모 상점","email":"minji@example.com","id":7,"isOwner":true,"name":"김민지"}}
         app: dial
         cloud ← {"callerId":null,"number":"01012345678","sdpOffer":"<sdp>","type":"dial"}
         app → {"code":"noOutboundPermission","event":"dialRefused","message":"you may not place calls"}

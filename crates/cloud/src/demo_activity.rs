@@ -121,9 +121,12 @@ pub async fn seed(store: &Store, now_ms: i64) -> ringdesk_store::Result<()> {
         store.record(&ended).await?;
     }
     let id = |i: u64| ids.start + i as i64;
+    // A few minutes after an answered call's end: its wrap-up as a manager would do it.
+    let wrapped_up =
+        |i: usize| now_ms - calls[i].ago + 8_000 + calls[i].talk_s * 1_000 + 3 * MINUTE;
     let (minji, junho) = (managers[0], managers[1]);
     // Written up and closed.
-    let at = now_ms - 2 * DAY;
+    let at = wrapped_up(0);
     store
         .add_note(
             channel,
@@ -154,7 +157,7 @@ pub async fn seed(store: &Store, now_ms: i64) -> ringdesk_store::Result<()> {
         .close_conversations(channel, &[id(1)], now_ms - DAY)
         .await?;
     store
-        .set_conversation_state(channel, id(2), "closed", None, now_ms - DAY)
+        .set_conversation_state(channel, id(2), "closed", None, wrapped_up(2))
         .await?
         .ok();
     // Minji's English-speaking customer, a refund under way (closed: an open one would keep
@@ -165,7 +168,7 @@ pub async fn seed(store: &Store, now_ms: i64) -> ringdesk_store::Result<()> {
             id(3),
             minji,
             "Refund for order #4572 requested; finance to confirm by Friday",
-            now_ms - 4 * 60 * MINUTE,
+            wrapped_up(3),
         )
         .await?
         .ok();
@@ -174,12 +177,12 @@ pub async fn seed(store: &Store, now_ms: i64) -> ringdesk_store::Result<()> {
             channel,
             id(3),
             &["환불".into(), "English".into()],
-            now_ms - 4 * 60 * MINUTE,
+            wrapped_up(3),
         )
         .await?
         .ok();
     store
-        .set_conversation_state(channel, id(3), "closed", None, now_ms - 4 * 60 * MINUTE)
+        .set_conversation_state(channel, id(3), "closed", None, wrapped_up(3))
         .await?
         .ok();
     // A callback for tomorrow morning for the customer who is still waiting for one.

@@ -197,7 +197,12 @@ impl Week<'_> {
         };
         let (end, missed) = match fate {
             Fate::Answered => {
-                let wait = self.dice.between(2, 45) * S;
+                // Most are answered within seconds; one in four waits longer.
+                let wait = if self.dice.between(0, 4) == 0 {
+                    self.dice.between(15, 90)
+                } else {
+                    self.dice.between(2, 15)
+                } * S;
                 let Some(m) = self.free(queued_at + wait) else {
                     // Nobody free: the caller gives up after that wait.
                     store.record(&queue(queued_at)).await?;
