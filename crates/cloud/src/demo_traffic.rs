@@ -65,7 +65,7 @@ struct Week<'a> {
     free_at: Vec<i64>,
     /// Per manager, `(at, status)` to log, in any order (sorted before writing).
     statuses: Vec<Vec<(i64, &'static str)>>,
-    /// Conversations to close as handled once the week is written (missed calls).
+    /// Conversations to close as handled once the week is written (missed and placed calls).
     to_close: Vec<i64>,
     callers: Vec<String>,
 }
@@ -280,6 +280,7 @@ impl Week<'_> {
             Fate::AfterHours => (at + 12 * S, Some("notInOperation")),
             Fate::Placed { answered } => {
                 let Some(m) = self.free(at) else {
+                    self.to_close.push(id);
                     return self.end(id, at + 30 * S, None).await;
                 };
                 let manager = self.managers[m];
@@ -298,6 +299,7 @@ impl Week<'_> {
                     at + 30 * S
                 };
                 self.end(id, end, None).await?;
+                self.to_close.push(id);
                 self.statuses[m].extend([(at, "inCall"), (end, "available")]);
                 self.free_at[m] = end;
                 return Ok(());
@@ -329,7 +331,7 @@ impl Week<'_> {
             .await
     }
 
-    /// Closes the week's missed conversations (handled long ago) and writes each manager's
+    /// Closes the week's missed and placed calls' conversations (handled long ago) and writes each manager's
     /// status log in time order, up to now: offline since the last day's end.
     async fn finish(self) -> ringdesk_store::Result<()> {
         self.store

@@ -1621,8 +1621,8 @@ async fn callbacks_are_booked_for_the_future_and_listed_per_manager() {
 }
 
 /// `--demo-activity`: past calls in the inbox (one missed still waiting, one already called
-/// back), classifications and a callback for tomorrow — and nobody left in wrap-up, so the
-/// first test call rings.
+/// back), classifications, a callback for tomorrow and a week of traffic for the statistics —
+/// and nobody left in wrap-up, so the first test call rings.
 #[tokio::test]
 async fn the_demo_activity_fills_the_workspace_and_leaves_nobody_in_wrap_up() {
     let db = ScratchDatabase::new(Backend::Sqlite).await;
@@ -1638,10 +1638,19 @@ async fn the_demo_activity_fills_the_workspace_and_leaves_nobody_in_wrap_up() {
         .unwrap();
     let filter = ringdesk_store::conversations::ConversationFilter::default();
     let (all, total) = store
-        .conversations(minji.channel_id, &filter, 1, 50)
+        .conversations(minji.channel_id, &filter, 1, 500)
         .await
         .unwrap();
-    assert_eq!(total, 5, "{all:?}");
+    assert!(total > 5, "the week's calls are conversations too: {all:?}");
+    let week = store
+        .period_figures(minji.channel_id, now - 7 * 86_400_000, now, None)
+        .await
+        .unwrap()
+        .total;
+    assert!(
+        week.calls >= 50 && week.queued > 0 && week.wrapped_up > 0 && week.outbound > 0,
+        "a week of every kind of call: {week:?}"
+    );
     let open: Vec<&str> = all
         .iter()
         .map(|c| c.state.as_str())
@@ -1679,11 +1688,16 @@ async fn the_demo_activity_fills_the_workspace_and_leaves_nobody_in_wrap_up() {
         )
         .await
         .unwrap();
-    assert_eq!(history.len(), 2, "two missed calls rang her");
-    assert_eq!(
-        history.iter().filter(|h| h.handled_later).count(),
-        1,
-        "one was called back"
+    let curated = |number: &str| {
+        history
+            .iter()
+            .find(|h| h.caller_number == number)
+            .unwrap_or_else(|| panic!("{number} among her missed calls: {history:?}"))
+    };
+    assert!(curated("+821055501234").handled_later, "called back");
+    assert!(
+        !curated("+821077004411").handled_later,
+        "still to call back"
     );
 }
 
