@@ -29,6 +29,26 @@ fn demo_team(cloud: &Cloud) -> i64 {
     teams[0]["id"].as_i64().expect("a team")
 }
 
+/// Publishes a workflow that queues every call for the demo team; the team's id.
+fn queue_every_call(cloud: &Cloud) -> i64 {
+    let team = demo_team(cloud);
+    let steps =
+        json!([{"id": 1, "name": "지원팀 대기열", "action": {"kind": "assign", "teamId": team}}]);
+    block_on(publish(cloud, steps, 1));
+    team
+}
+
+/// Waits for a call to ring `agent`; its id.
+fn rung(agent: &mut AgentProc) -> i64 {
+    let (_, ring) = agent.wait_for("ring", Duration::from_secs(10), |e| {
+        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
+    });
+    let AgentEvent::Server(ServerEvent::Ring { call_id, .. }) = ring else {
+        unreachable!()
+    };
+    call_id
+}
+
 /// `GET /api/v1/statistics?{query}` as `who`: the status and the body.
 fn statistics(cloud: &Cloud, who: (&str, &str), query: &str) -> (u16, Value) {
     block_on(async {
@@ -134,10 +154,7 @@ fn statistics_until(cloud: &Cloud, what: &str, done: impl Fn(&Statistics) -> boo
 #[test]
 fn the_days_calls_are_counted_as_they_went_and_bad_queries_are_refused() {
     let cloud = Cloud::start(&[]);
-    let team = demo_team(&cloud);
-    let steps =
-        json!([{"id": 1, "name": "지원팀 대기열", "action": {"kind": "assign", "teamId": team}}]);
-    block_on(publish(&cloud, steps, 1));
+    let team = queue_every_call(&cloud);
     let mut minji = AgentProc::start(&cloud, MINJI, &["--wav"]);
 
     // 1. Minji answers, holds the caller a second, and ends the call.
@@ -147,12 +164,7 @@ fn the_days_calls_are_counted_as_they_went_and_bad_queries_are_refused() {
         cloud.sip,
         Duration::from_secs(40),
     );
-    let (_, ring) = minji.wait_for("ring", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
-    });
-    let AgentEvent::Server(ServerEvent::Ring { call_id, .. }) = ring else {
-        unreachable!()
-    };
+    let call_id = rung(&mut minji);
     minji.command(&format!("answer {call_id}"));
     minji.wait_for("media", Duration::from_secs(15), |e| {
         matches!(e, AgentEvent::MediaConnected { .. })
@@ -534,10 +546,7 @@ fn board_until(who: &mut AgentProc, what: &str, done: impl Fn(&Wallboard) -> boo
 #[test]
 fn the_wallboard_is_pushed_to_those_watching_as_callers_wait_and_are_answered() {
     let cloud = Cloud::start(&[]);
-    let team = demo_team(&cloud);
-    let steps =
-        json!([{"id": 1, "name": "지원팀 대기열", "action": {"kind": "assign", "teamId": team}}]);
-    block_on(publish(&cloud, steps, 1));
+    queue_every_call(&cloud);
     let mut minji = AgentProc::start(&cloud, MINJI, &["--wav"]);
     let mut junho = AgentProc::start(&cloud, JUNHO, &["--wav"]);
     junho.command("wallboard on");
@@ -579,12 +588,7 @@ fn the_wallboard_is_pushed_to_those_watching_as_callers_wait_and_are_answered() 
         w.since_ms <= waiting.server_now_ms && waiting.server_now_ms - w.since_ms < 10_000,
         "{waiting:#?}"
     );
-    let (_, ring) = minji.wait_for("ring", Duration::from_secs(10), |e| {
-        matches!(e, AgentEvent::Server(ServerEvent::Ring { .. }))
-    });
-    let AgentEvent::Server(ServerEvent::Ring { call_id, .. }) = ring else {
-        unreachable!()
-    };
+    let call_id = rung(&mut minji);
     assert_eq!(w.call_id, call_id);
     minji.command(&format!("answer {call_id}"));
     let answered = board_until(&mut junho, "the caller answered", |b| {
